@@ -1,0 +1,1 @@
+export { mcpeekerPlugin as default } from './plugin';

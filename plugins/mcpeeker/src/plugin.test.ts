@@ -1,0 +1,7 @@
+import { mcpeekerPlugin } from './plugin';
+
+describe('mcpeeker', () => {
+  it('should export plugin', () => {
+    expect(mcpeekerPlugin).toBeDefined();
+  });
+});
