@@ -1,19 +1,40 @@
-/***/
 /**
- * Common functionalities for the mcpeeker plugin.
+ * What the MCPeeker browser plugin, backend plugin and agent share: the event
+ * schemas, server identity and host-id hashing, secret redaction, permissions
+ * and the health report's shape.
  *
  * @packageDocumentation
  */
 
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export * from './events/schema';
+export { computeEventId } from './events/eventId';
+export {
+  validateEvent,
+  createEvent,
+  formatValidationIssues,
+} from './events/validation';
+export type {
+  EventValidationIssue,
+  EventValidationResult,
+  McpEventContent,
+} from './events/validation';
+export { eventJsonSchema } from './events/jsonSchema';
+export {
+  compositeId,
+  commandSignature,
+  normalizeServerUrl,
+  COMPOSITE_ID_PATTERN,
+  COMPOSITE_ID_PREFIX,
+} from './identity/compositeId';
+export type { ServerIdentity } from './identity/compositeId';
+export { hashIdentifier, canonicalJson } from './identity/hashing';
+export {
+  redactSecrets,
+  REDACTION_MARKER_PATTERN,
+} from './redaction/redactSecrets';
+export type {
+  RedactionOptions,
+  RedactionResult,
+} from './redaction/redactSecrets';
+export * from './permissions/permissions';
+export * from './health';

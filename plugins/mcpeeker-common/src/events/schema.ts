@@ -1,0 +1,265 @@
+import { z } from 'zod';
+import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
+
+/**
+ * Version of the event schema. Producers stamp it on every event; the backend
+ * rejects versions it does not know, with the reason.
+ *
+ * @public
+ */
+export const EVENT_SCHEMA_VERSION = '1.0';
+
+/** Longest evidence snippet an event may carry, in characters. */
+export const MAX_SNIPPET_LENGTH = 1024;
+
+const sha256HexSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256 digest');
+const shortText = (max: number) => z.string().min(1).max(max);
+const portSchema = z.number().int().min(1).max(65535);
+
+/** @public */
+export const layerSchema = z.enum(['endpoint', 'network', 'gateway']);
+
+/** @public */
+export const transportSchema = z.enum(['stdio', 'http', 'sse']);
+
+/** @public */
+export const evidenceSchema = z
+  .object({
+    /** What this evidence is: `config-entry`, `process`, `handshake`, `http-request`, `rule`, ... */
+    kind: shortText(64),
+    /** A redacted excerpt of what was seen, at most 1 KB. */
+    snippet: z.string().max(MAX_SNIPPET_LENGTH),
+    /** Where it was seen: a file path, a log name, a URL path. */
+    location: z.string().max(1024).optional(),
+  })
+  .strict();
+
+const envelope = {
+  schemaVersion: z.literal(EVENT_SCHEMA_VERSION),
+  /** SHA-256 of the event's canonical content without `eventId`: a resend is recognisable. */
+  eventId: sha256HexSchema,
+  /** When the sensor saw it (ISO 8601 with offset). */
+  observedAt: z.iso.datetime({ offset: true }),
+  /** The MCP server the event is about (see `compositeId`). */
+  compositeId: z
+    .string()
+    .regex(COMPOSITE_ID_PATTERN, 'must be mcp_ followed by 32 hex digits'),
+  evidence: z.array(evidenceSchema).max(50).default([]),
+};
+
+const sensorSchema = <K extends [string, ...string[]]>(kinds: K) =>
+  z
+    .object({
+      /** Which sensor instance: an agent's install id, a Zeek node, a gateway name. */
+      id: shortText(200),
+      kind: z.enum(kinds),
+      version: shortText(64).optional(),
+    })
+    .strict();
+
+const serverInfoSchema = z
+  .object({ name: shortText(256), version: z.string().max(64).optional() })
+  .strict();
+
+const configDetectionSchema = z
+  .object({
+    source: z.literal('config'),
+    /** The MCP client whose config declares it: `claude-desktop`, `cursor`, `vscode`, ... */
+    client: shortText(64),
+    serverName: shortText(256),
+    /** Absolute path of the config file. */
+    configPath: shortText(4096),
+    scope: z.enum(['user', 'project', 'managed']),
+    transport: transportSchema,
+    command: z.string().max(4096).optional(),
+    args: z.array(z.string().max(4096)).max(256).optional(),
+    url: z.string().max(4096).optional(),
+    /** Names of the env vars the config sets; never their values. */
+    envNames: z.array(shortText(256)).max(256).optional(),
+    /** Names of the headers the config sets; never their values. */
+    headerNames: z.array(shortText(256)).max(256).optional(),
+  })
+  .strict();
+
+const processDetectionSchema = z
+  .object({
+    source: z.literal('process'),
+    pid: z.number().int().nonnegative(),
+    command: shortText(4096),
+    args: z.array(z.string().max(4096)).max(256),
+    /** 0..1: how sure the agent is that this process is an MCP server. */
+    confidence: z.number().min(0).max(1),
+    transport: transportSchema.optional(),
+    /** The launcher pattern that matched: `npx`, `uvx`, `docker run`, ... */
+    launcher: z.string().max(64).optional(),
+    /** The MCP client process that started it, when known. */
+    parentClient: z.string().max(64).optional(),
+  })
+  .strict();
+
+const portDetectionSchema = z
+  .object({
+    source: z.literal('port'),
+    port: portSchema,
+    url: shortText(4096),
+    transport: z.enum(['http', 'sse']),
+    serverInfo: serverInfoSchema,
+    protocolVersion: z.string().max(32).optional(),
+    capabilities: z.array(shortText(64)).max(64).optional(),
+    /** Names from `tools/list`. */
+    tools: z.array(shortText(256)).max(1000),
+    /** SHA-256 of the canonical tool definitions: a changed tool set is visible. */
+    toolsHash: sha256HexSchema.optional(),
+  })
+  .strict();
+
+const manifestDetectionSchema = z
+  .object({
+    source: z.literal('manifest'),
+    serverName: shortText(256),
+    manifestPath: shortText(4096),
+    manifestKind: z.enum(['server.json', 'mcpb', 'package.json', 'pyproject']),
+    packageId: z.string().max(512).optional(),
+    version: z.string().max(64).optional(),
+  })
+  .strict();
+
+/** @public */
+export const endpointDetectionSchema = z.discriminatedUnion('source', [
+  configDetectionSchema,
+  processDetectionSchema,
+  portDetectionSchema,
+  manifestDetectionSchema,
+]);
+
+/** @public */
+export const endpointEventSchema = z
+  .object({
+    ...envelope,
+    layer: z.literal('endpoint'),
+    sensor: sensorSchema(['mcpeeker-agent']),
+    host: z
+      .object({
+        /** Salted hash of the host id: the clear id never leaves the host. */
+        idHash: sha256HexSchema,
+        os: z.enum(['linux', 'darwin', 'win32']),
+        /** Entity ref of the owner configured on the agent, e.g. `user:default/alice`. */
+        owner: z.string().max(256).optional(),
+        /** Salted hashes of the host's interface addresses, to meet network events. */
+        addressHashes: z.array(sha256HexSchema).max(64).default([]),
+      })
+      .strict(),
+    detection: endpointDetectionSchema,
+  })
+  .strict();
+
+/** @public */
+export const networkEventSchema = z
+  .object({
+    ...envelope,
+    layer: z.literal('network'),
+    sensor: sensorSchema(['zeek', 'suricata', 'tshark', 'mcpeeker-signature']),
+    flow: z
+      .object({
+        srcAddressHash: sha256HexSchema,
+        dstAddressHash: sha256HexSchema,
+        dstPort: portSchema,
+        transport: z.enum(['http', 'sse', 'websocket', 'unknown']),
+        tls: z.boolean().optional(),
+      })
+      .strict(),
+    mcp: z
+      .object({
+        /** JSON-RPC method seen: `initialize`, `tools/list`, `tools/call`, ... */
+        method: z.string().max(128).optional(),
+        sessionIdHash: sha256HexSchema.optional(),
+        serverInfo: serverInfoSchema.optional(),
+        userAgent: z.string().max(256).optional(),
+      })
+      .strict(),
+    signature: z
+      .object({
+        id: shortText(128),
+        name: shortText(256),
+        severity: z.enum(['low', 'medium', 'high']).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** @public */
+export const judgeVerdictSchema = z
+  .object({
+    verdict: z.enum(['mcp', 'not-mcp', 'uncertain']),
+    confidence: z.number().min(0).max(1),
+    /** Plain-language reasoning for the analyst. */
+    explanation: z.string().max(2000),
+    model: z.string().max(128).optional(),
+  })
+  .strict();
+
+/** @public */
+export const gatewayEventSchema = z
+  .object({
+    ...envelope,
+    layer: z.literal('gateway'),
+    sensor: sensorSchema(['llm-gateway']),
+    request: z
+      .object({
+        requestId: shortText(256),
+        /** Entity ref of the caller, when the gateway knows it. */
+        userRef: z.string().max(256).optional(),
+        model: z.string().max(128).optional(),
+        /** Tool names in the request, e.g. `mcp__github__create_issue`. */
+        toolNames: z.array(shortText(256)).max(1000),
+        mcpServers: z
+          .array(
+            z
+              .object({
+                name: shortText(256),
+                url: z.string().max(4096).optional(),
+              })
+              .strict(),
+          )
+          .max(200)
+          .default([]),
+      })
+      .strict(),
+    /** The Judge's verdict, once it has one; absent when it was unavailable. */
+    judge: judgeVerdictSchema.optional(),
+    judgeUnavailable: z.boolean().optional(),
+  })
+  .strict();
+
+/**
+ * Any MCPeeker event: one signal from one layer.
+ *
+ * @public
+ */
+export const mcpEventSchema = z.discriminatedUnion('layer', [
+  endpointEventSchema,
+  networkEventSchema,
+  gatewayEventSchema,
+]);
+
+/** @public */
+export type McpEvent = z.infer<typeof mcpEventSchema>;
+/** @public */
+export type EndpointEvent = z.infer<typeof endpointEventSchema>;
+/** @public */
+export type NetworkEvent = z.infer<typeof networkEventSchema>;
+/** @public */
+export type GatewayEvent = z.infer<typeof gatewayEventSchema>;
+/** @public */
+export type EndpointDetection = z.infer<typeof endpointDetectionSchema>;
+/** @public */
+export type Layer = z.infer<typeof layerSchema>;
+/** @public */
+export type Transport = z.infer<typeof transportSchema>;
+/** @public */
+export type JudgeVerdict = z.infer<typeof judgeVerdictSchema>;
+/** @public */
+export type McpEventInput = z.input<typeof mcpEventSchema>;

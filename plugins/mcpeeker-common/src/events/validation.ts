@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+import { EVENT_SCHEMA_VERSION, McpEvent, mcpEventSchema } from './schema';
+import { computeEventId } from './eventId';
+
+/** One thing wrong with an event, in words a sender can act on. @public */
+export interface EventValidationIssue {
+  /** Dotted path of the field, e.g. `detection.port`; empty for the event itself. */
+  field: string;
+  message: string;
+}
+
+/** @public */
+export type EventValidationResult =
+  | { success: true; event: McpEvent }
+  | { success: false; issues: EventValidationIssue[] };
+
+function toIssues(error: z.ZodError): EventValidationIssue[] {
+  return error.issues.map(issue => ({
+    field: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+}
+
+/**
+ * Validates untrusted input as an MCPeeker event: the schema, and that
+ * `eventId` is the hash of the content (so an id can't be reused for other
+ * content). Never throws.
+ *
+ * @public
+ */
+export function validateEvent(input: unknown): EventValidationResult {
+  const parsed = mcpEventSchema.safeParse(input);
+  if (!parsed.success) {
+    return { success: false, issues: toIssues(parsed.error) };
+  }
+  // The sender hashed what it sent, so the check runs on the raw input.
+  const expected = computeEventId(input as Record<string, unknown>);
+  if (parsed.data.eventId !== expected) {
+    return {
+      success: false,
+      issues: [
+        {
+          field: 'eventId',
+          message: `does not match the event's content (expected ${expected})`,
+        },
+      ],
+    };
+  }
+  return { success: true, event: parsed.data };
+}
+
+/** Formats issues as one line: `field: message; field: message`. @public */
+export function formatValidationIssues(issues: EventValidationIssue[]): string {
+  return issues
+    .map(i => (i.field ? `${i.field}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+/** An event's content as a producer builds it: everything but the envelope's derived fields. @public */
+export type McpEventContent = DistributiveOmit<
+  z.input<typeof mcpEventSchema>,
+  'eventId' | 'schemaVersion'
+>;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown
+  ? Omit<T, K>
+  : never;
+
+/**
+ * Builds a valid event from its content: stamps the schema version, applies
+ * defaults and computes `eventId`. Throws an `Error` naming each bad field.
+ *
+ * @public
+ */
+export function createEvent(content: McpEventContent): McpEvent {
+  const parsed = mcpEventSchema.safeParse({
+    ...content,
+    schemaVersion: EVENT_SCHEMA_VERSION,
+    eventId: '0'.repeat(64),
+  });
+  if (!parsed.success) {
+    throw new Error(
+      `Invalid MCPeeker event: ${formatValidationIssues(
+        toIssues(parsed.error),
+      )}`,
+    );
+  }
+  const event = parsed.data;
+  return { ...event, eventId: computeEventId(event as Record<string, unknown>) };
+}

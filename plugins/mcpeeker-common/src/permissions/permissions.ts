@@ -1,0 +1,78 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** Resource type of findings, for conditional (own endpoints only) decisions. @public */
+export const MCPEEKER_FINDING_RESOURCE_TYPE = 'mcpeeker-finding';
+
+/** Resource type of registry entries. @public */
+export const MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE = 'mcpeeker-registry-entry';
+
+/**
+ * Read findings. A resource permission: a policy may answer "only findings of
+ * endpoints I own", which the backend turns into a WHERE clause.
+ *
+ * @public
+ */
+export const mcpeekerFindingReadPermission = createPermission({
+  name: 'mcpeeker.finding.read',
+  attributes: { action: 'read' },
+  resourceType: MCPEEKER_FINDING_RESOURCE_TYPE,
+});
+
+/** Record analyst feedback on a finding (true/false positive, notes). @public */
+export const mcpeekerFeedbackCreatePermission = createPermission({
+  name: 'mcpeeker.feedback.create',
+  attributes: { action: 'create' },
+  resourceType: MCPEEKER_FINDING_RESOURCE_TYPE,
+});
+
+/** Register an MCP server (creates a pending registry entry). @public */
+export const mcpeekerRegistryCreatePermission = createPermission({
+  name: 'mcpeeker.registry.create',
+  attributes: { action: 'create' },
+});
+
+/** Read registry entries. @public */
+export const mcpeekerRegistryReadPermission = createPermission({
+  name: 'mcpeeker.registry.read',
+  attributes: { action: 'read' },
+  resourceType: MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
+});
+
+/** Edit purpose and expiry of a registry entry. @public */
+export const mcpeekerRegistryUpdatePermission = createPermission({
+  name: 'mcpeeker.registry.update',
+  attributes: { action: 'update' },
+  resourceType: MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
+});
+
+/** Approve, deny or revoke a registry entry: admins only. @public */
+export const mcpeekerRegistryApprovePermission = createPermission({
+  name: 'mcpeeker.registry.approve',
+  attributes: { action: 'update' },
+  resourceType: MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
+});
+
+/** Delete a registry entry: admins only. @public */
+export const mcpeekerRegistryDeletePermission = createPermission({
+  name: 'mcpeeker.registry.delete',
+  attributes: { action: 'delete' },
+  resourceType: MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
+});
+
+/** Read fleet-wide analytics (score distribution, trends). @public */
+export const mcpeekerAnalyticsReadPermission = createPermission({
+  name: 'mcpeeker.analytics.read',
+  attributes: { action: 'read' },
+});
+
+/** Every permission MCPeeker defines. @public */
+export const mcpeekerPermissions = [
+  mcpeekerFindingReadPermission,
+  mcpeekerFeedbackCreatePermission,
+  mcpeekerRegistryCreatePermission,
+  mcpeekerRegistryReadPermission,
+  mcpeekerRegistryUpdatePermission,
+  mcpeekerRegistryApprovePermission,
+  mcpeekerRegistryDeletePermission,
+  mcpeekerAnalyticsReadPermission,
+];
