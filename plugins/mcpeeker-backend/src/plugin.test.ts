@@ -1,129 +1,135 @@
-import {
-  mockCredentials,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { todoListServiceRef } from './services/TodoListService';
-import { mcpeekerPlugin } from './plugin';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  ConflictError,
-  AuthenticationError,
-  NotAllowedError,
-} from '@backstage/errors';
+import { mcpeekerPlugin } from './plugin';
 
-// TEMPLATE NOTE:
-// Plugin tests are integration tests for your plugin, ensuring that all pieces
-// work together end-to-end. You can still mock injected backend services
-// however, just like anyone who installs your plugin might replace the
-// services with their own implementations.
-describe('plugin', () => {
-  it('should create and read TODO items', async () => {
-    const { server } = await startTestBackend({
-      features: [mcpeekerPlugin],
-    });
+jest.setTimeout(30_000);
 
-    await request(server).get('/api/mcpeeker/todos').expect(200, {
-      items: [],
-    });
+const NATS_URL = process.env.MCPEEKER_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
-    const createRes = await request(server)
-      .post('/api/mcpeeker/todos')
-      .send({ title: 'My Todo' });
-
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: 'My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
-    });
-
-    const createdTodoItem = createRes.body;
-
-    await request(server)
-      .get('/api/mcpeeker/todos')
-      .expect(200, {
-        items: [createdTodoItem],
-      });
-
-    await request(server)
-      .get(`/api/mcpeeker/todos/${createdTodoItem.id}`)
-      .expect(200, createdTodoItem);
+async function startBackend(mcpeeker: unknown) {
+  const { server } = await startTestBackend({
+    features: [
+      mcpeekerPlugin,
+      mockServices.rootConfig.factory({ data: { mcpeeker } as any }),
+    ],
   });
+  return server;
+}
 
-  it('should create TODO item with catalog information', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        mcpeekerPlugin,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'my-component',
-                namespace: 'default',
-                title: 'My Component',
-              },
-              spec: {
-                type: 'service',
-                owner: 'me',
-              },
-            },
-          ],
-        }),
-      ],
-    });
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
 
-    const createRes = await request(server)
-      .post('/api/mcpeeker/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
+/** Speaks the part of the Anthropic API the health check uses: GET /v1/models/{id}. */
+async function startAnthropicApi(validKey: string) {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    res.setHeader('content-type', 'application/json');
+    // The SDK sends the key as x-api-key or as a bearer token, by version.
+    const key = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer /, '');
+    if (key !== validKey) {
+      res.statusCode = 401;
+      res.end(JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
+      return;
+    }
+    const model = /^\/v1\/models\/([^/?]+)/.exec(req.url ?? '')?.[1];
+    res.end(JSON.stringify({ type: 'model', id: model, display_name: model, created_at: '2026-01-01T00:00:00Z' }));
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise(r => server.close(r)) };
+}
 
-    expect(createRes.status).toBe(201);
-    expect(createRes.body).toEqual({
-      id: expect.any(String),
-      title: '[My Component] My Todo',
-      createdBy: mockCredentials.user().principal.userEntityRef,
-      createdAt: expect.any(String),
+describe('GET /api/mcpeeker/health', () => {
+  it('answers without credentials, with the embedded defaults', async () => {
+    const server = await startBackend({});
+    const res = await request(server).get('/api/mcpeeker/health').set('Authorization', '');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      version: expect.any(String),
+      dependencies: {
+        database: { status: 'ok', detail: 'sqlite' },
+        nats: { status: 'disabled' },
+        clickhouse: { status: 'disabled' },
+        judge: { status: 'ok', detail: expect.stringContaining('offline') },
+      },
     });
   });
 
-  it('should forward errors from the TodoListService', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        mcpeekerPlugin,
-        createServiceFactory({
-          service: todoListServiceRef,
-          deps: {},
-          factory: () => ({
-            createTodo: jest.fn().mockRejectedValue(new ConflictError()),
-            listTodos: jest.fn().mockRejectedValue(new AuthenticationError()),
-            getTodo: jest.fn().mockRejectedValue(new NotAllowedError()),
-          }),
-        })
-      ],
-    });
+  it('reports the JetStream stream it consumes from', async () => {
+    const stream = `MCPEEKER_TEST_${Date.now()}`;
+    const nc = await connect({ servers: NATS_URL });
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: stream, subjects: [`mcptest.${Date.now()}.>`] });
+    try {
+      const server = await startBackend({ ingest: { nats: { enabled: true, servers: [NATS_URL], stream } } });
+      const res = await request(server).get('/api/mcpeeker/health');
+      expect(res.body.dependencies.nats).toMatchObject({ status: 'ok', detail: expect.stringContaining(`stream ${stream}, 0 messages`) });
+      expect(res.body.status).toBe('ok');
+    } finally {
+      await jsm.streams.delete(stream);
+      await nc.close();
+    }
+  });
 
-    const createRes = await request(server)
-      .post('/api/mcpeeker/todos')
-      .send({ title: 'My Todo', entityRef: 'component:default/my-component' });
-    expect(createRes.status).toBe(409);
-    expect(createRes.body).toMatchObject({
-      error: { name: 'ConflictError' },
+  it('says which dependency is down and why, without failing the portal', async () => {
+    const natsPort = await closedPort();
+    const clickhousePort = await closedPort();
+    const server = await startBackend({
+      ingest: { nats: { enabled: true, servers: [`nats://127.0.0.1:${natsPort}`] } },
+      store: { kind: 'clickhouse', clickhouse: { url: `http://127.0.0.1:${clickhousePort}` } },
     });
+    const res = await request(server).get('/api/mcpeeker/health');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('degraded');
+    expect(res.body.dependencies.database.status).toBe('ok');
+    expect(res.body.dependencies.nats).toMatchObject({ status: 'down', error: expect.stringMatching(/refused/i) });
+    expect(res.body.dependencies.clickhouse).toMatchObject({ status: 'down', error: expect.stringContaining('ECONNREFUSED') });
+  });
 
-    const listRes = await request(server).get('/api/mcpeeker/todos');
-    expect(listRes.status).toBe(401);
-    expect(listRes.body).toMatchObject({
-      error: { name: 'AuthenticationError' },
-    });
+  it('checks the Judge against the Anthropic API with the real SDK', async () => {
+    const api = await startAnthropicApi('good-key');
+    try {
+      const ok = await startBackend({ judge: { anthropic: { apiKey: 'good-key', baseUrl: api.url, model: 'claude-test' } } });
+      const okRes = await request(ok).get('/api/mcpeeker/health');
+      expect(okRes.body.dependencies.judge.error).toBeUndefined();
+      expect(okRes.body.dependencies.judge).toMatchObject({ status: 'ok', detail: 'anthropic claude-test' });
+      expect(api.requests).toContain('GET /v1/models/claude-test');
 
-    const getRes = await request(server).get('/api/mcpeeker/todos/123');
-    expect(getRes.status).toBe(403);
-    expect(getRes.body).toMatchObject({
-      error: { name: 'NotAllowedError' },
-    });
+      const bad = await startBackend({ judge: { anthropic: { apiKey: 'bad-key', baseUrl: api.url } } });
+      const badRes = await request(bad).get('/api/mcpeeker/health');
+      expect(badRes.body.status).toBe('degraded');
+      expect(badRes.body.dependencies.judge).toMatchObject({ status: 'down', error: expect.stringContaining('invalid x-api-key') });
+      expect(JSON.stringify(badRes.body)).not.toContain('bad-key');
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('startup', () => {
+  it('stops the backend with a message naming a mistyped key', async () => {
+    await expect(startBackend({ judge: { timeoutMs: 'soon' } })).rejects.toThrow(/mcpeeker\.judge\.timeoutMs/);
+  });
+
+  it('stops the backend when production lacks a required secret', async () => {
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await expect(startBackend({})).rejects.toThrow(/mcpeeker\.hostIdSalt is required in production/);
+    } finally {
+      process.env.NODE_ENV = env;
+    }
   });
 });

@@ -2,11 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { mcpeekerPermissions } from '@mcpeeker/plugin-mcpeeker-common';
+import { readMcpeekerConfig } from './config';
+import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
-import { todoListServiceRef } from './services/TodoListService';
+import { HealthService } from './services/HealthService';
 
 /**
- * mcpeekerPlugin backend plugin
+ * The MCPeeker backend plugin: ingest, correlation, findings and registry.
  *
  * @public
  */
@@ -15,17 +18,35 @@ export const mcpeekerPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
-        httpAuth: coreServices.httpAuth,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
         httpRouter: coreServices.httpRouter,
-        todoList: todoListServiceRef,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ httpAuth, httpRouter, todoList }) {
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            todoList,
-          }),
-        );
+      async init({ config, logger, database, httpRouter, permissionsRegistry }) {
+        const mcpeekerConfig = readMcpeekerConfig(config, {
+          production: process.env.NODE_ENV === 'production',
+        });
+        if (mcpeekerConfig.hostIdSaltIsDevelopmentDefault) {
+          logger.warn(
+            'mcpeeker.hostIdSalt is not set: using the development salt. Set it before agents report from real machines.',
+          );
+        }
+
+        permissionsRegistry.addPermissions(mcpeekerPermissions);
+
+        const db = await applyDatabaseMigrations(database);
+        const health = new HealthService({ config: mcpeekerConfig, db, logger });
+
+        httpRouter.use(await createRouter({ health }));
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        logger.info('MCPeeker backend started', {
+          store: mcpeekerConfig.store.kind,
+          nats: mcpeekerConfig.ingest.nats.enabled,
+          judge: mcpeekerConfig.judge.provider,
+        });
       },
     });
   },

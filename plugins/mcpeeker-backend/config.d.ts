@@ -1,0 +1,81 @@
+export interface Config {
+  /** MCPeeker: discovery and governance of MCP servers. */
+  mcpeeker?: {
+    /**
+     * Salt of every hash that hides an identifier (host ids, interface
+     * addresses) and of redaction markers. Agents and network adapters must
+     * use the same value. Required in production; in development a fixed
+     * development salt is used, with a warning.
+     * @visibility secret
+     */
+    hostIdSalt?: string;
+
+    /** Where events come from. */
+    ingest?: {
+      /** Agents posting batches to `POST /api/mcpeeker/events`. */
+      http?: {
+        /** Accept event batches over HTTP. Default true. */
+        enabled?: boolean;
+      };
+      /** NATS JetStream transport. Off unless `enabled` is true. */
+      nats?: {
+        /** Consume events from NATS JetStream. Default false. */
+        enabled?: boolean;
+        /** Server URLs, e.g. `nats://127.0.0.1:4222`. Required when enabled. */
+        servers?: string[];
+        /** Stream name. Default `MCP_EVENTS`. */
+        stream?: string;
+        /** Durable consumer name, shared by every backend replica. Default `mcpeeker-backend`. */
+        consumer?: string;
+        /** Create the stream at start when it is missing. Default true. */
+        createStream?: boolean;
+        /** Credentials, when the server requires them. */
+        credentials?: {
+          /** @visibility secret */
+          token?: string;
+          user?: string;
+          /** @visibility secret */
+          password?: string;
+        };
+      };
+    };
+
+    /** Where findings are stored. */
+    store?: {
+      /**
+       * `database`: the Backstage database (SQLite embedded, PostgreSQL in
+       * production). `clickhouse`: a ClickHouse server. Default `database`.
+       */
+      kind?: 'database' | 'clickhouse';
+      clickhouse?: {
+        /** HTTP URL of the ClickHouse server, e.g. `http://127.0.0.1:8123`. Required with `kind: clickhouse`. */
+        url?: string;
+        /** Database name. Default `mcpeeker`. */
+        database?: string;
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+      };
+    };
+
+    /** The Judge that classifies LLM gateway requests. */
+    judge?: {
+      /**
+       * `anthropic`: Claude through the Anthropic API (needs `anthropic.apiKey`).
+       * `offline`: rule-based verdicts, no network. Default: `anthropic` when
+       * an API key is configured, otherwise `offline`.
+       */
+      provider?: 'offline' | 'anthropic';
+      /** How long a verdict may take before the event is scored without it. Default 10000. */
+      timeoutMs?: number;
+      anthropic?: {
+        /** @visibility secret */
+        apiKey?: string;
+        /** Model id. Default `claude-sonnet-4-5`. */
+        model?: string;
+        /** API base URL, for a proxy or a test server. */
+        baseUrl?: string;
+      };
+    };
+  };
+}

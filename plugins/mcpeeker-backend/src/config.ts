@@ -1,0 +1,215 @@
+import { Config } from '@backstage/config';
+
+/** The development salt: fine for a laptop demo, refused in production. */
+export const DEVELOPMENT_HOST_ID_SALT = 'mcpeeker-development-salt';
+
+/** MCPeeker's configuration, read and checked once at start. */
+export interface McpeekerConfig {
+  hostIdSalt: string;
+  hostIdSaltIsDevelopmentDefault: boolean;
+  ingest: {
+    http: { enabled: boolean };
+    nats: {
+      enabled: boolean;
+      servers: string[];
+      stream: string;
+      consumer: string;
+      createStream: boolean;
+      credentials: { token?: string; user?: string; password?: string };
+    };
+  };
+  store:
+    | { kind: 'database' }
+    | {
+        kind: 'clickhouse';
+        clickhouse: {
+          url: string;
+          database: string;
+          username?: string;
+          password?: string;
+        };
+      };
+  judge:
+    | { provider: 'offline'; timeoutMs: number }
+    | {
+        provider: 'anthropic';
+        timeoutMs: number;
+        anthropic: { apiKey: string; model: string; baseUrl?: string };
+      };
+}
+
+// The shape of `mcpeeker.*`: a key not listed here is a typo or a leftover,
+// and silently ignoring it would leave a security product misconfigured.
+type KnownKeys = { [key: string]: KnownKeys | true };
+const KNOWN_KEYS: KnownKeys = {
+  hostIdSalt: true,
+  ingest: {
+    http: { enabled: true },
+    nats: {
+      enabled: true,
+      servers: true,
+      stream: true,
+      consumer: true,
+      createStream: true,
+      credentials: { token: true, user: true, password: true },
+    },
+  },
+  store: {
+    kind: true,
+    clickhouse: { url: true, database: true, username: true, password: true },
+  },
+  judge: {
+    provider: true,
+    timeoutMs: true,
+    anthropic: { apiKey: true, model: true, baseUrl: true },
+  },
+};
+
+/** A configuration problem, naming the key. Stops the backend at start. */
+export class McpeekerConfigError extends Error {
+  constructor(key: string, problem: string) {
+    super(`Invalid MCPeeker configuration: ${key} ${problem}`);
+    this.name = 'McpeekerConfigError';
+  }
+}
+
+function checkKnownKeys(config: Config, known: KnownKeys, prefix: string) {
+  for (const key of config.keys()) {
+    const path = `${prefix}.${key}`;
+    const spec = known[key];
+    if (!spec) {
+      throw new McpeekerConfigError(
+        path,
+        `is not a known key (known under ${prefix}: ${Object.keys(known).join(
+          ', ',
+        )})`,
+      );
+    }
+    if (spec !== true) {
+      checkKnownKeys(config.getConfig(key), spec, path);
+    }
+  }
+}
+
+function oneOf<T extends string>(
+  config: Config,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = config.getOptionalString(key);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new McpeekerConfigError(
+      `mcpeeker.${key}`,
+      `must be one of ${allowed.join(', ')}, got '${value}'`,
+    );
+  }
+  return value as T;
+}
+
+function required(value: string | undefined, key: string, why: string) {
+  if (!value) {
+    throw new McpeekerConfigError(`mcpeeker.${key}`, `is required ${why}`);
+  }
+  return value;
+}
+
+/**
+ * Reads `mcpeeker.*`, with defaults for the embedded demo. Throws an error
+ * naming the key when a value has the wrong type, a key is unknown, or a
+ * setting production needs is missing.
+ */
+export function readMcpeekerConfig(
+  rootConfig: Config,
+  options: { production: boolean },
+): McpeekerConfig {
+  const config = rootConfig.getOptionalConfig('mcpeeker');
+  if (config) {
+    checkKnownKeys(config, KNOWN_KEYS, 'mcpeeker');
+  }
+  const str = (key: string) => config?.getOptionalString(key);
+  const bool = (key: string) => config?.getOptionalBoolean(key);
+  const num = (key: string) => config?.getOptionalNumber(key);
+
+  const configuredSalt = str('hostIdSalt');
+  if (!configuredSalt && options.production) {
+    required(
+      undefined,
+      'hostIdSalt',
+      'in production: set it to the salt your agents and network adapters use (e.g. hostIdSalt: ${MCPEEKER_HOST_ID_SALT})',
+    );
+  }
+  if (configuredSalt !== undefined && configuredSalt.length < 16) {
+    throw new McpeekerConfigError(
+      'mcpeeker.hostIdSalt',
+      'must be at least 16 characters long',
+    );
+  }
+
+  const natsEnabled = bool('ingest.nats.enabled') ?? false;
+  const servers = config?.getOptionalStringArray('ingest.nats.servers') ?? [];
+  if (natsEnabled && servers.length === 0) {
+    required(undefined, 'ingest.nats.servers', 'when mcpeeker.ingest.nats.enabled is true');
+  }
+
+  let store: McpeekerConfig['store'] = { kind: 'database' };
+  if (config && oneOf(config, 'store.kind', ['database', 'clickhouse'], 'database') === 'clickhouse') {
+    store = {
+      kind: 'clickhouse',
+      clickhouse: {
+        url: required(str('store.clickhouse.url'), 'store.clickhouse.url', 'when mcpeeker.store.kind is clickhouse'),
+        database: str('store.clickhouse.database') ?? 'mcpeeker',
+        username: str('store.clickhouse.username'),
+        password: str('store.clickhouse.password'),
+      },
+    };
+  }
+
+  const apiKey = str('judge.anthropic.apiKey');
+  const timeoutMs = num('judge.timeoutMs') ?? 10_000;
+  if (timeoutMs <= 0) {
+    throw new McpeekerConfigError('mcpeeker.judge.timeoutMs', 'must be a positive number of milliseconds');
+  }
+  const provider = config
+    ? oneOf(config, 'judge.provider', ['offline', 'anthropic'], apiKey ? 'anthropic' : 'offline')
+    : 'offline';
+  const judge: McpeekerConfig['judge'] =
+    provider === 'anthropic'
+      ? {
+          provider,
+          timeoutMs,
+          anthropic: {
+            apiKey: required(
+              apiKey,
+              'judge.anthropic.apiKey',
+              'when mcpeeker.judge.provider is anthropic (e.g. apiKey: ${ANTHROPIC_API_KEY})',
+            ),
+            model: str('judge.anthropic.model') ?? 'claude-sonnet-4-5',
+            baseUrl: str('judge.anthropic.baseUrl'),
+          },
+        }
+      : { provider, timeoutMs };
+
+  return {
+    hostIdSalt: configuredSalt ?? DEVELOPMENT_HOST_ID_SALT,
+    hostIdSaltIsDevelopmentDefault: !configuredSalt,
+    ingest: {
+      http: { enabled: bool('ingest.http.enabled') ?? true },
+      nats: {
+        enabled: natsEnabled,
+        servers,
+        stream: str('ingest.nats.stream') ?? 'MCP_EVENTS',
+        consumer: str('ingest.nats.consumer') ?? 'mcpeeker-backend',
+        createStream: bool('ingest.nats.createStream') ?? true,
+        credentials: {
+          token: str('ingest.nats.credentials.token'),
+          user: str('ingest.nats.credentials.user'),
+          password: str('ingest.nats.credentials.password'),
+        },
+      },
+    },
+    store,
+    judge,
+  };
+}

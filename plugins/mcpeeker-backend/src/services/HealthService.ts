@@ -1,0 +1,205 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  DependencyHealth,
+  HealthReport,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { createClient } from '@clickhouse/client';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import Anthropic from '@anthropic-ai/sdk';
+import { Knex } from 'knex';
+import { McpeekerConfig } from '../config';
+import packageJson from '../../package.json';
+
+const CHECK_TIMEOUT_MS = 3000;
+/** An unauthenticated route must not open connections on every hit. */
+const REPORT_TTL_MS = 5000;
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error.message || error.name;
+    return typeof code === 'string' && !message.includes(code)
+      ? `${code}: ${message}`
+      : message;
+  }
+  return String(error);
+}
+
+async function timed(
+  detail: string,
+  check: () => Promise<string | void>,
+): Promise<DependencyHealth> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const more = await Promise.race([
+      check(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return {
+      status: 'ok',
+      detail: more ? `${detail}: ${more}` : detail,
+      latencyMs: Date.now() - started,
+    };
+  } catch (error) {
+    return {
+      status: 'down',
+      detail,
+      error: describeError(error),
+      latencyMs: Date.now() - started,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Checks, live, each dependency the configuration turns on: the database,
+ * NATS JetStream, ClickHouse and the Judge.
+ */
+export class HealthService {
+  private cached?: { at: number; report: Promise<HealthReport> };
+
+  constructor(
+    private readonly options: {
+      config: McpeekerConfig;
+      db: Knex;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** The current report; at most one live check every five seconds. */
+  report(): Promise<HealthReport> {
+    const now = Date.now();
+    if (!this.cached || now - this.cached.at > REPORT_TTL_MS) {
+      this.cached = { at: now, report: this.check() };
+    }
+    return this.cached.report;
+  }
+
+  private async check(): Promise<HealthReport> {
+    const [database, nats, clickhouse, judge] = await Promise.all([
+      this.checkDatabase(),
+      this.checkNats(),
+      this.checkClickHouse(),
+      this.checkJudge(),
+    ]);
+    const dependencies = { database, nats, clickhouse, judge };
+    for (const [name, health] of Object.entries(dependencies)) {
+      if (health.status === 'down') {
+        this.options.logger.warn(`MCPeeker dependency ${name} is down`, {
+          error: health.error,
+        });
+      }
+    }
+    let status: HealthReport['status'] = 'ok';
+    if (database.status === 'down') status = 'down';
+    else if (Object.values(dependencies).some(d => d.status === 'down')) {
+      status = 'degraded';
+    }
+    return {
+      status,
+      version: packageJson.version,
+      checkedAt: new Date().toISOString(),
+      dependencies,
+    };
+  }
+
+  private checkDatabase(): Promise<DependencyHealth> {
+    const { db } = this.options;
+    const client = String(db.client.config.client);
+    const kind = client.includes('sqlite')
+      ? 'sqlite'
+      : client.includes('pg')
+      ? 'postgresql'
+      : client;
+    return timed(kind, async () => {
+      await db.raw('select 1');
+    });
+  }
+
+  private async checkNats(): Promise<DependencyHealth> {
+    const nats = this.options.config.ingest.nats;
+    if (!nats.enabled) {
+      return {
+        status: 'disabled',
+        detail: 'not configured: agents report over HTTP',
+      };
+    }
+    return timed(`jetstream ${nats.servers.join(',')}`, async () => {
+      const connection = await connect({
+        servers: nats.servers,
+        timeout: CHECK_TIMEOUT_MS,
+        reconnect: false,
+        token: nats.credentials.token,
+        user: nats.credentials.user,
+        pass: nats.credentials.password,
+        name: 'mcpeeker-health',
+      });
+      try {
+        const manager = await jetstreamManager(connection);
+        try {
+          const info = await manager.streams.info(nats.stream);
+          return `stream ${nats.stream}, ${info.state.messages} messages`;
+        } catch (error) {
+          throw new Error(
+            `stream ${nats.stream} is not available: ${describeError(error)}`,
+          );
+        }
+      } finally {
+        await connection.close();
+      }
+    });
+  }
+
+  private async checkClickHouse(): Promise<DependencyHealth> {
+    const store = this.options.config.store;
+    if (store.kind !== 'clickhouse') {
+      return {
+        status: 'disabled',
+        detail: 'not configured: findings in the Backstage database',
+      };
+    }
+    const { url, database, username, password } = store.clickhouse;
+    return timed(`${url} database ${database}`, async () => {
+      const client = createClient({
+        url,
+        username,
+        password,
+        request_timeout: CHECK_TIMEOUT_MS,
+      });
+      try {
+        const ping = await client.ping();
+        if (!ping.success) throw ping.error;
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
+  private async checkJudge(): Promise<DependencyHealth> {
+    const judge = this.options.config.judge;
+    if (judge.provider === 'offline') {
+      return {
+        status: 'ok',
+        detail: 'offline: rule-based verdicts (no Anthropic API key set)',
+      };
+    }
+    const { apiKey, model, baseUrl } = judge.anthropic;
+    return timed(`anthropic ${model}`, async () => {
+      const client = new Anthropic({
+        apiKey,
+        baseURL: baseUrl,
+        maxRetries: 0,
+        timeout: CHECK_TIMEOUT_MS,
+      });
+      await client.models.retrieve(model);
+    });
+  }
+}
