@@ -1,17 +1,20 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { authModuleMcpeekerDemoSignIn } from './modules/demoSignIn';
 
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
 
-// auth: the demo sign-in (dev only, see app-config.yaml) and the guest provider
+// auth: the demo sign-in for each MCPeeker role (development only)
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(authModuleMcpeekerDemoSignIn);
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('@backstage/plugin-permission-backend-module-allow-all-policy'));
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
@@ -20,6 +23,8 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
+// MCPeeker
 backend.add(import('@mcpeeker/plugin-mcpeeker-backend'));
 backend.add(import('@mcpeeker/plugin-catalog-backend-module-mcpeeker'));
+
 backend.start();

@@ -1,25 +1,45 @@
 import {
+  ApiBlueprint,
   createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-
+import SecurityIcon from '@material-ui/icons/Security';
+import { McpeekerClient, mcpeekerApiRef } from './api';
 import { rootRouteRef } from './routes';
 
-export const page = PageBlueprint.make({
+/** @public */
+export const mcpeekerApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: mcpeekerApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new McpeekerClient(deps),
+    }),
+});
+
+/** @public */
+export const mcpeekerPage = PageBlueprint.make({
   params: {
     path: '/mcpeeker',
+    title: 'MCPeeker',
+    icon: <SecurityIcon />,
     routeRef: rootRouteRef,
-    loader: () =>
-      import('./components/TodoPage').then(m => (
-        <m.TodoPage />
-      )),
+    noHeader: true,
+    loader: () => import('./components/McpeekerPage').then(m => <m.McpeekerPage />),
   },
 });
 
+/**
+ * The MCPeeker frontend plugin (new frontend system).
+ *
+ * @public
+ */
 export const mcpeekerPlugin = createFrontendPlugin({
   pluginId: 'mcpeeker',
-  extensions: [page],
+  extensions: [mcpeekerApi, mcpeekerPage],
   routes: {
     root: rootRouteRef,
-  }
+  },
 });

@@ -1,7 +1,0 @@
-import { mcpeekerPlugin } from './plugin';
-
-describe('mcpeeker', () => {
-  it('should export plugin', () => {
-    expect(mcpeekerPlugin).toBeDefined();
-  });
-});
