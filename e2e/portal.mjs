@@ -1,0 +1,90 @@
+// Starts a portal of its own for an end-to-end test: the backend and the
+// frontend dev server exactly as `yarn start` runs them, on the ports of
+// app-config.e2e.yaml, with a fresh data directory.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const APP_URL = 'http://localhost:3300';
+export const BACKEND_URL = 'http://localhost:7300';
+
+async function waitFor(url, { timeoutMs, processes }) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no answer';
+  while (Date.now() < deadline) {
+    const exited = processes.find(p => p.exitCode !== null);
+    if (exited) {
+      throw new Error(`${exited.name} exited with ${exited.exitCode} before ${url} answered; see ${exited.logFile}`);
+    }
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      lastError = `HTTP ${res.status}`;
+    } catch (e) {
+      lastError = e.cause?.code ?? e.message;
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s (${lastError})`);
+}
+
+export async function startPortal() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-e2e-'));
+  const logDir = path.join(ROOT, 'test-results');
+  fs.mkdirSync(logDir, { recursive: true });
+  const configArgs = ['--config', '../../app-config.yaml', '--config', '../../e2e/app-config.e2e.yaml'];
+  const processes = ['backend', 'app'].map(name => {
+    const logFile = path.join(logDir, `e2e-${name}.log`);
+    const out = fs.openSync(logFile, 'w');
+    const child = spawn('yarn', ['workspace', name, 'start', ...configArgs], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, MCPEEKER_DATA_DIR: dataDir, BROWSER: 'none' },
+    });
+    return Object.assign(child, { name, logFile });
+  });
+  const stop = async () => {
+    for (const child of processes) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    await Promise.all(processes.map(c => (c.exitCode !== null ? undefined : new Promise(r => c.once('exit', r)))));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(`${BACKEND_URL}/api/mcpeeker/health`, { timeoutMs: 180_000, processes });
+    await waitFor(APP_URL, { timeoutMs: 240_000, processes });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { stop };
+}
+
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  const executablePath = process.env.MCPEEKER_CHROMIUM ?? '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}: apt-get install chromium (or set MCPEEKER_CHROMIUM)`);
+  }
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
