@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+);
 export const APP_URL = 'http://localhost:3300';
 export const BACKEND_URL = 'http://localhost:7300';
 
@@ -17,7 +20,9 @@ async function waitFor(url, { timeoutMs, processes }) {
   while (Date.now() < deadline) {
     const exited = processes.find(p => p.exitCode !== null);
     if (exited) {
-      throw new Error(`${exited.name} exited with ${exited.exitCode} before ${url} answered; see ${exited.logFile}`);
+      throw new Error(
+        `${exited.name} exited with ${exited.exitCode} before ${url} answered; see ${exited.logFile}`,
+      );
     }
     try {
       const res = await fetch(url);
@@ -28,14 +33,21 @@ async function waitFor(url, { timeoutMs, processes }) {
     }
     await new Promise(r => setTimeout(r, 1000));
   }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s (${lastError})`);
+  throw new Error(
+    `${url} did not answer within ${timeoutMs / 1000}s (${lastError})`,
+  );
 }
 
 export async function startPortal() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-e2e-'));
   const logDir = path.join(ROOT, 'test-results');
   fs.mkdirSync(logDir, { recursive: true });
-  const configArgs = ['--config', '../../app-config.yaml', '--config', '../../e2e/app-config.e2e.yaml'];
+  const configArgs = [
+    '--config',
+    '../../app-config.yaml',
+    '--config',
+    '../../e2e/app-config.e2e.yaml',
+  ];
   const processes = ['backend', 'app'].map(name => {
     const logFile = path.join(logDir, `e2e-${name}.log`);
     const out = fs.openSync(logFile, 'w');
@@ -55,11 +67,18 @@ export async function startPortal() {
         // already gone
       }
     }
-    await Promise.all(processes.map(c => (c.exitCode !== null ? undefined : new Promise(r => c.once('exit', r)))));
+    await Promise.all(
+      processes.map(c =>
+        c.exitCode !== null ? undefined : new Promise(r => c.once('exit', r)),
+      ),
+    );
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitFor(`${BACKEND_URL}/api/mcpeeker/health`, { timeoutMs: 180_000, processes });
+    await waitFor(`${BACKEND_URL}/api/mcpeeker/health`, {
+      timeoutMs: 180_000,
+      processes,
+    });
     await waitFor(APP_URL, { timeoutMs: 240_000, processes });
   } catch (e) {
     await stop();
@@ -72,7 +91,9 @@ export async function launchChromium() {
   const { chromium } = await import('playwright-core');
   const executablePath = process.env.MCPEEKER_CHROMIUM ?? '/usr/bin/chromium';
   if (!fs.existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath}: apt-get install chromium (or set MCPEEKER_CHROMIUM)`);
+    throw new Error(
+      `Chromium not found at ${executablePath}: apt-get install chromium (or set MCPEEKER_CHROMIUM)`,
+    );
   }
   return chromium.launch({
     executablePath,

@@ -39,3 +39,17 @@ fi
 export PATH="$_mcpeeker_tools/bin:$PATH"
 export YARN_ENABLE_TELEMETRY=0
 unset _mcpeeker_registry
+
+# Installs the workspace's packages when yarn.lock or a package.json changed
+# since the last install (a stamp under .tools/ remembers), so a repeated
+# start or test costs nothing.
+mcpeeker_install() {
+  local stamp="$_mcpeeker_tools/install.stamp" current
+  current="$(cd "$MCPEEKER_ROOT" && cat yarn.lock package.json packages/*/package.json plugins/*/package.json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(require("crypto").createHash("sha256").update(s+process.version).digest("hex")))')"
+  if [ -d "$MCPEEKER_ROOT/node_modules" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$current" ]; then
+    return 0
+  fi
+  echo "mcpeeker: installing packages (yarn install --immutable)" >&2
+  (cd "$MCPEEKER_ROOT" && yarn install --immutable) >&2 || return 1
+  echo "$current" > "$stamp"
+}

@@ -12,7 +12,14 @@ describe('readMcpeekerConfig', () => {
     expect(config).toMatchObject({
       hostIdSalt: DEVELOPMENT_HOST_ID_SALT,
       hostIdSaltIsDevelopmentDefault: true,
-      ingest: { http: { enabled: true }, nats: { enabled: false, stream: 'MCP_EVENTS', consumer: 'mcpeeker-backend' } },
+      ingest: {
+        http: { enabled: true },
+        nats: {
+          enabled: false,
+          stream: 'MCP_EVENTS',
+          consumer: 'mcpeeker-backend',
+        },
+      },
       store: { kind: 'database' },
       judge: { provider: 'offline', timeoutMs: 10000 },
     });
@@ -22,40 +29,77 @@ describe('readMcpeekerConfig', () => {
     expect(read({ judge: { anthropic: { apiKey: 'k' } } }).judge).toEqual({
       provider: 'anthropic',
       timeoutMs: 10000,
-      anthropic: { apiKey: 'k', model: 'claude-sonnet-4-5', baseUrl: undefined },
+      anthropic: {
+        apiKey: 'k',
+        model: 'claude-sonnet-4-5',
+        baseUrl: undefined,
+      },
     });
   });
 
   it.each([
     [{ judge: { timeoutMs: 'soon' } }, /mcpeeker\.judge\.timeoutMs/],
-    [{ ingest: { nats: { enabled: 'yes' } } }, /mcpeeker\.ingest\.nats\.enabled/],
-    [{ ingest: { nats: { servers: 'nats://x' } } }, /mcpeeker\.ingest\.nats\.servers/],
-    [{ store: { kind: 'mongodb' } }, /mcpeeker\.store\.kind must be one of database, clickhouse, got 'mongodb'/],
-    [{ judge: { provider: 'gpt' } }, /mcpeeker\.judge\.provider must be one of offline, anthropic/],
-    [{ judge: { timeoutMs: -1 } }, /mcpeeker\.judge\.timeoutMs must be a positive/],
-  ])('names the key of a value of the wrong type or range: %j', (mcpeeker, message) => {
-    expect(() => read(mcpeeker)).toThrow(message);
-  });
+    [
+      { ingest: { nats: { enabled: 'yes' } } },
+      /mcpeeker\.ingest\.nats\.enabled/,
+    ],
+    [
+      { ingest: { nats: { servers: 'nats://x' } } },
+      /mcpeeker\.ingest\.nats\.servers/,
+    ],
+    [
+      { store: { kind: 'mongodb' } },
+      /mcpeeker\.store\.kind must be one of database, clickhouse, got 'mongodb'/,
+    ],
+    [
+      { judge: { provider: 'gpt' } },
+      /mcpeeker\.judge\.provider must be one of offline, anthropic/,
+    ],
+    [
+      { judge: { timeoutMs: -1 } },
+      /mcpeeker\.judge\.timeoutMs must be a positive/,
+    ],
+  ])(
+    'names the key of a value of the wrong type or range: %j',
+    (mcpeeker, message) => {
+      expect(() => read(mcpeeker)).toThrow(message);
+    },
+  );
 
   it('names an unknown key and lists the known ones', () => {
     expect(() => read({ ingest: { nats: { sever: ['x'] } } })).toThrow(
       'Invalid MCPeeker configuration: mcpeeker.ingest.nats.sever is not a known key (known under mcpeeker.ingest.nats: enabled, servers, stream, consumer, createStream, credentials)',
     );
-    expect(() => read({ judgeTimeout: 1 })).toThrow(/mcpeeker\.judgeTimeout is not a known key/);
+    expect(() => read({ judgeTimeout: 1 })).toThrow(
+      /mcpeeker\.judgeTimeout is not a known key/,
+    );
   });
 
   it('refuses production without the host-id salt', () => {
-    expect(() => read({}, prod)).toThrow(/mcpeeker\.hostIdSalt is required in production/);
-    expect(() => readMcpeekerConfig(new ConfigReader({}), prod)).toThrow(/mcpeeker\.hostIdSalt/);
-    expect(read({ hostIdSalt: 'a-long-enough-salt' }, prod).hostIdSaltIsDevelopmentDefault).toBe(false);
-    expect(() => read({ hostIdSalt: 'short' }, prod)).toThrow(/mcpeeker\.hostIdSalt must be at least 16/);
+    expect(() => read({}, prod)).toThrow(
+      /mcpeeker\.hostIdSalt is required in production/,
+    );
+    expect(() => readMcpeekerConfig(new ConfigReader({}), prod)).toThrow(
+      /mcpeeker\.hostIdSalt/,
+    );
+    expect(
+      read({ hostIdSalt: 'a-long-enough-salt' }, prod)
+        .hostIdSaltIsDevelopmentDefault,
+    ).toBe(false);
+    expect(() => read({ hostIdSalt: 'short' }, prod)).toThrow(
+      /mcpeeker\.hostIdSalt must be at least 16/,
+    );
   });
 
   it('names the secret each enabled production dependency needs', () => {
     expect(() => read({ judge: { provider: 'anthropic' } })).toThrow(
       /mcpeeker\.judge\.anthropic\.apiKey is required when mcpeeker\.judge\.provider is anthropic/,
     );
-    expect(() => read({ store: { kind: 'clickhouse' } })).toThrow(/mcpeeker\.store\.clickhouse\.url is required/);
-    expect(() => read({ ingest: { nats: { enabled: true } } })).toThrow(/mcpeeker\.ingest\.nats\.servers is required/);
+    expect(() => read({ store: { kind: 'clickhouse' } })).toThrow(
+      /mcpeeker\.store\.clickhouse\.url is required/,
+    );
+    expect(() => read({ ingest: { nats: { enabled: true } } })).toThrow(
+      /mcpeeker\.ingest\.nats\.servers is required/,
+    );
   });
 });

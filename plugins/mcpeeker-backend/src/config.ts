@@ -150,15 +150,27 @@ export function readMcpeekerConfig(
   const natsEnabled = bool('ingest.nats.enabled') ?? false;
   const servers = config?.getOptionalStringArray('ingest.nats.servers') ?? [];
   if (natsEnabled && servers.length === 0) {
-    required(undefined, 'ingest.nats.servers', 'when mcpeeker.ingest.nats.enabled is true');
+    required(
+      undefined,
+      'ingest.nats.servers',
+      'when mcpeeker.ingest.nats.enabled is true',
+    );
   }
 
   let store: McpeekerConfig['store'] = { kind: 'database' };
-  if (config && oneOf(config, 'store.kind', ['database', 'clickhouse'], 'database') === 'clickhouse') {
+  if (
+    config &&
+    oneOf(config, 'store.kind', ['database', 'clickhouse'], 'database') ===
+      'clickhouse'
+  ) {
     store = {
       kind: 'clickhouse',
       clickhouse: {
-        url: required(str('store.clickhouse.url'), 'store.clickhouse.url', 'when mcpeeker.store.kind is clickhouse'),
+        url: required(
+          str('store.clickhouse.url'),
+          'store.clickhouse.url',
+          'when mcpeeker.store.kind is clickhouse',
+        ),
         database: str('store.clickhouse.database') ?? 'mcpeeker',
         username: str('store.clickhouse.username'),
         password: str('store.clickhouse.password'),
@@ -169,10 +181,18 @@ export function readMcpeekerConfig(
   const apiKey = str('judge.anthropic.apiKey');
   const timeoutMs = num('judge.timeoutMs') ?? 10_000;
   if (timeoutMs <= 0) {
-    throw new McpeekerConfigError('mcpeeker.judge.timeoutMs', 'must be a positive number of milliseconds');
+    throw new McpeekerConfigError(
+      'mcpeeker.judge.timeoutMs',
+      'must be a positive number of milliseconds',
+    );
   }
   const provider = config
-    ? oneOf(config, 'judge.provider', ['offline', 'anthropic'], apiKey ? 'anthropic' : 'offline')
+    ? oneOf(
+        config,
+        'judge.provider',
+        ['offline', 'anthropic'],
+        apiKey ? 'anthropic' : 'offline',
+      )
     : 'offline';
   const judge: McpeekerConfig['judge'] =
     provider === 'anthropic'

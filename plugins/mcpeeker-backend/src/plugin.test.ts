@@ -36,24 +36,44 @@ async function startAnthropicApi(validKey: string) {
     requests.push(`${req.method} ${req.url}`);
     res.setHeader('content-type', 'application/json');
     // The SDK sends the key as x-api-key or as a bearer token, by version.
-    const key = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer /, '');
+    const key =
+      req.headers['x-api-key'] ??
+      req.headers.authorization?.replace(/^Bearer /, '');
     if (key !== validKey) {
       res.statusCode = 401;
-      res.end(JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
+      res.end(
+        JSON.stringify({
+          type: 'error',
+          error: { type: 'authentication_error', message: 'invalid x-api-key' },
+        }),
+      );
       return;
     }
     const model = /^\/v1\/models\/([^/?]+)/.exec(req.url ?? '')?.[1];
-    res.end(JSON.stringify({ type: 'model', id: model, display_name: model, created_at: '2026-01-01T00:00:00Z' }));
+    res.end(
+      JSON.stringify({
+        type: 'model',
+        id: model,
+        display_name: model,
+        created_at: '2026-01-01T00:00:00Z',
+      }),
+    );
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise(r => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise(r => server.close(r)),
+  };
 }
 
 describe('GET /api/mcpeeker/health', () => {
   it('answers without credentials, with the embedded defaults', async () => {
     const server = await startBackend({});
-    const res = await request(server).get('/api/mcpeeker/health').set('Authorization', '');
+    const res = await request(server)
+      .get('/api/mcpeeker/health')
+      .set('Authorization', '');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       status: 'ok',
@@ -71,11 +91,19 @@ describe('GET /api/mcpeeker/health', () => {
     const stream = `MCPEEKER_TEST_${Date.now()}`;
     const nc = await connect({ servers: NATS_URL });
     const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: stream, subjects: [`mcptest.${Date.now()}.>`] });
+    await jsm.streams.add({
+      name: stream,
+      subjects: [`mcptest.${Date.now()}.>`],
+    });
     try {
-      const server = await startBackend({ ingest: { nats: { enabled: true, servers: [NATS_URL], stream } } });
+      const server = await startBackend({
+        ingest: { nats: { enabled: true, servers: [NATS_URL], stream } },
+      });
       const res = await request(server).get('/api/mcpeeker/health');
-      expect(res.body.dependencies.nats).toMatchObject({ status: 'ok', detail: expect.stringContaining(`stream ${stream}, 0 messages`) });
+      expect(res.body.dependencies.nats).toMatchObject({
+        status: 'ok',
+        detail: expect.stringContaining(`stream ${stream}, 0 messages`),
+      });
       expect(res.body.status).toBe('ok');
     } finally {
       await jsm.streams.delete(stream);
@@ -87,30 +115,57 @@ describe('GET /api/mcpeeker/health', () => {
     const natsPort = await closedPort();
     const clickhousePort = await closedPort();
     const server = await startBackend({
-      ingest: { nats: { enabled: true, servers: [`nats://127.0.0.1:${natsPort}`] } },
-      store: { kind: 'clickhouse', clickhouse: { url: `http://127.0.0.1:${clickhousePort}` } },
+      ingest: {
+        nats: { enabled: true, servers: [`nats://127.0.0.1:${natsPort}`] },
+      },
+      store: {
+        kind: 'clickhouse',
+        clickhouse: { url: `http://127.0.0.1:${clickhousePort}` },
+      },
     });
     const res = await request(server).get('/api/mcpeeker/health');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('degraded');
     expect(res.body.dependencies.database.status).toBe('ok');
-    expect(res.body.dependencies.nats).toMatchObject({ status: 'down', error: expect.stringMatching(/refused/i) });
-    expect(res.body.dependencies.clickhouse).toMatchObject({ status: 'down', error: expect.stringContaining('ECONNREFUSED') });
+    expect(res.body.dependencies.nats).toMatchObject({
+      status: 'down',
+      error: expect.stringMatching(/refused/i),
+    });
+    expect(res.body.dependencies.clickhouse).toMatchObject({
+      status: 'down',
+      error: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 
   it('checks the Judge against the Anthropic API with the real SDK', async () => {
     const api = await startAnthropicApi('good-key');
     try {
-      const ok = await startBackend({ judge: { anthropic: { apiKey: 'good-key', baseUrl: api.url, model: 'claude-test' } } });
+      const ok = await startBackend({
+        judge: {
+          anthropic: {
+            apiKey: 'good-key',
+            baseUrl: api.url,
+            model: 'claude-test',
+          },
+        },
+      });
       const okRes = await request(ok).get('/api/mcpeeker/health');
       expect(okRes.body.dependencies.judge.error).toBeUndefined();
-      expect(okRes.body.dependencies.judge).toMatchObject({ status: 'ok', detail: 'anthropic claude-test' });
+      expect(okRes.body.dependencies.judge).toMatchObject({
+        status: 'ok',
+        detail: 'anthropic claude-test',
+      });
       expect(api.requests).toContain('GET /v1/models/claude-test');
 
-      const bad = await startBackend({ judge: { anthropic: { apiKey: 'bad-key', baseUrl: api.url } } });
+      const bad = await startBackend({
+        judge: { anthropic: { apiKey: 'bad-key', baseUrl: api.url } },
+      });
       const badRes = await request(bad).get('/api/mcpeeker/health');
       expect(badRes.body.status).toBe('degraded');
-      expect(badRes.body.dependencies.judge).toMatchObject({ status: 'down', error: expect.stringContaining('invalid x-api-key') });
+      expect(badRes.body.dependencies.judge).toMatchObject({
+        status: 'down',
+        error: expect.stringContaining('invalid x-api-key'),
+      });
       expect(JSON.stringify(badRes.body)).not.toContain('bad-key');
     } finally {
       await api.close();
@@ -120,14 +175,18 @@ describe('GET /api/mcpeeker/health', () => {
 
 describe('startup', () => {
   it('stops the backend with a message naming a mistyped key', async () => {
-    await expect(startBackend({ judge: { timeoutMs: 'soon' } })).rejects.toThrow(/mcpeeker\.judge\.timeoutMs/);
+    await expect(
+      startBackend({ judge: { timeoutMs: 'soon' } }),
+    ).rejects.toThrow(/mcpeeker\.judge\.timeoutMs/);
   });
 
   it('stops the backend when production lacks a required secret', async () => {
     const env = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
     try {
-      await expect(startBackend({})).rejects.toThrow(/mcpeeker\.hostIdSalt is required in production/);
+      await expect(startBackend({})).rejects.toThrow(
+        /mcpeeker\.hostIdSalt is required in production/,
+      );
     } finally {
       process.env.NODE_ENV = env;
     }

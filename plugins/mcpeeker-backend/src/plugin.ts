@@ -24,7 +24,13 @@ export const mcpeekerPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ config, logger, database, httpRouter, permissionsRegistry }) {
+      async init({
+        config,
+        logger,
+        database,
+        httpRouter,
+        permissionsRegistry,
+      }) {
         const mcpeekerConfig = readMcpeekerConfig(config, {
           production: process.env.NODE_ENV === 'production',
         });
@@ -37,7 +43,11 @@ export const mcpeekerPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(mcpeekerPermissions);
 
         const db = await applyDatabaseMigrations(database);
-        const health = new HealthService({ config: mcpeekerConfig, db, logger });
+        const health = new HealthService({
+          config: mcpeekerConfig,
+          db,
+          logger,
+        });
 
         httpRouter.use(await createRouter({ health }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -19,7 +19,10 @@ export const mcpeekerApiRef = createApiRef<McpeekerApi>({
 /** Talks to the MCPeeker backend plugin at `/api/mcpeeker`. @public */
 export class McpeekerClient implements McpeekerApi {
   constructor(
-    private readonly options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+    private readonly options: {
+      discoveryApi: DiscoveryApi;
+      fetchApi: FetchApi;
+    },
   ) {}
 
   async getHealth(): Promise<HealthReport> {

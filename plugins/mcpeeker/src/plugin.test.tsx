@@ -28,7 +28,11 @@ describe('mcpeekerPage', () => {
           checkedAt: '2026-11-21T10:00:00.000Z',
           dependencies: {
             database: { status: 'ok', detail: 'sqlite' },
-            nats: { status: 'down', detail: 'jetstream nats://127.0.0.1:4222', error: 'connection refused' },
+            nats: {
+              status: 'down',
+              detail: 'jetstream nats://127.0.0.1:4222',
+              error: 'connection refused',
+            },
             clickhouse: { status: 'disabled', detail: 'not configured' },
             judge: { status: 'ok', detail: 'offline' },
           },

@@ -27,7 +27,8 @@ export const mcpeekerPage = PageBlueprint.make({
     icon: <SecurityIcon />,
     routeRef: rootRouteRef,
     noHeader: true,
-    loader: () => import('./components/McpeekerPage').then(m => <m.McpeekerPage />),
+    loader: () =>
+      import('./components/McpeekerPage').then(m => <m.McpeekerPage />),
   },
 });
 

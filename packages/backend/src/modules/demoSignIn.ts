@@ -25,7 +25,9 @@ const demoAuthenticator = createProxyAuthenticator<
     const users = new Set(
       config
         .getStringArray('users')
-        .map(ref => stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'user' }))),
+        .map(ref =>
+          stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'user' })),
+        ),
     );
     const disabled =
       process.env.NODE_ENV !== 'development' &&
@@ -40,14 +42,18 @@ const demoAuthenticator = createProxyAuthenticator<
     }
     const requested = req.header(DEMO_USER_HEADER);
     if (!requested) {
-      throw new InputError(`Missing ${DEMO_USER_HEADER} header: choose a demo user`);
+      throw new InputError(
+        `Missing ${DEMO_USER_HEADER} header: choose a demo user`,
+      );
     }
     const userEntityRef = stringifyEntityRef(
       parseEntityRef(requested, { defaultKind: 'user' }),
     );
     if (!users.has(userEntityRef)) {
       throw new NotAllowedError(
-        `${userEntityRef} is not a demo user (auth.providers.demo.users: ${[...users].join(', ')})`,
+        `${userEntityRef} is not a demo user (auth.providers.demo.users: ${[
+          ...users,
+        ].join(', ')})`,
       );
     }
     return { result: { userEntityRef } };

@@ -114,11 +114,9 @@ export class HealthService {
   private checkDatabase(): Promise<DependencyHealth> {
     const { db } = this.options;
     const client = String(db.client.config.client);
-    const kind = client.includes('sqlite')
-      ? 'sqlite'
-      : client.includes('pg')
-      ? 'postgresql'
-      : client;
+    let kind = client;
+    if (client.includes('sqlite')) kind = 'sqlite';
+    else if (client === 'pg') kind = 'postgresql';
     return timed(kind, async () => {
       await db.raw('select 1');
     });

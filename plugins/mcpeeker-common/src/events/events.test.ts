@@ -61,27 +61,33 @@ describe('events', () => {
       ['layer', e => (e.layer = 'satellite')],
       ['schemaVersion', e => (e.schemaVersion = '9.9')],
       ['', e => (e.surprise = true)],
-      ['evidence.0.snippet', e => (e.evidence = [{ kind: 'x', snippet: 'a'.repeat(1025) }])],
+      [
+        'evidence.0.snippet',
+        e => (e.evidence = [{ kind: 'x', snippet: 'a'.repeat(1025) }]),
+      ],
     ];
     for (const [field, mutate] of cases) {
       const event: any = endpointEvent();
       mutate(event);
-      const result = validateEvent(event);
-      expect(result.success).toBe(false);
-      if (!result.success) {
-        expect(result.issues.map(i => i.field)).toContain(field);
-      }
+      expect(validateEvent(event)).toEqual({
+        success: false,
+        issues: expect.arrayContaining([expect.objectContaining({ field })]),
+      });
     }
   });
 
   it('rejects an id that does not match the content', () => {
     const event: any = endpointEvent();
     event.detection.tools.push('exfiltrate');
-    const result = validateEvent(event);
-    expect(result.success).toBe(false);
-    if (!result.success) {
-      expect(result.issues[0].field).toBe('eventId');
-    }
+    expect(validateEvent(event)).toEqual({
+      success: false,
+      issues: [
+        {
+          field: 'eventId',
+          message: expect.stringContaining('does not match'),
+        },
+      ],
+    });
   });
 
   it('refuses to build an invalid event, naming the field', () => {

@@ -7,7 +7,10 @@ import { createEvent } from './validation';
 import { hashIdentifier } from '../identity/hashing';
 import { compositeId } from '../identity/compositeId';
 
-const schemaFile = path.resolve(__dirname, '../../../../docs/events.schema.json');
+const schemaFile = path.resolve(
+  __dirname,
+  '../../../../docs/events.schema.json',
+);
 
 describe('docs/events.schema.json', () => {
   const generated = `${JSON.stringify(eventJsonSchema(), null, 2)}\n`;
@@ -27,7 +30,9 @@ describe('docs/events.schema.json', () => {
   it('accepts what createEvent builds and rejects what it would refuse', () => {
     const ajv = new Ajv2020({ strict: false });
     addFormats(ajv);
-    const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaFile, 'utf8')));
+    const validate = ajv.compile(
+      JSON.parse(fs.readFileSync(schemaFile, 'utf8')),
+    );
     const hostIdHash = hashIdentifier('h', 's');
     const event = createEvent({
       layer: 'gateway',
@@ -38,6 +43,8 @@ describe('docs/events.schema.json', () => {
       judge: { verdict: 'mcp', confidence: 0.9, explanation: 'tool names' },
     });
     expect(validate(JSON.parse(JSON.stringify(event)))).toBe(true);
-    expect(validate({ ...event, layer: 'endpoint', host: { idHash: hostIdHash } })).toBe(false);
+    expect(
+      validate({ ...event, layer: 'endpoint', host: { idHash: hostIdHash } }),
+    ).toBe(false);
   });
 });

@@ -86,5 +86,8 @@ export function createEvent(content: McpEventContent): McpEvent {
     );
   }
   const event = parsed.data;
-  return { ...event, eventId: computeEventId(event as Record<string, unknown>) };
+  return {
+    ...event,
+    eventId: computeEventId(event as Record<string, unknown>),
+  };
 }

@@ -88,8 +88,8 @@ describe('normalizeServerUrl', () => {
 
 describe('canonicalJson', () => {
   it('serialises equal content to equal text whatever the key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: undefined } })).toBe(
-      '{"a":{"d":[1,{"e":3,"f":2}]},"b":1}',
-    );
+    expect(
+      canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: undefined } }),
+    ).toBe('{"a":{"d":[1,{"e":3,"f":2}]},"b":1}');
   });
 });

@@ -85,7 +85,10 @@ describe('redactSecrets', () => {
     expect(value.mcpServers.remote.url).toMatch(
       /^https:\/\/\[redacted:[0-9a-f]{12}\]@mcp\.example\.com\/mcp\?token=\[redacted:[0-9a-f]{12}\]&region=eu$/,
     );
-    expect(value.mcpServers.tool.args.slice(0, 2)).toEqual(['acme-mcp', '--token']);
+    expect(value.mcpServers.tool.args.slice(0, 2)).toEqual([
+      'acme-mcp',
+      '--token',
+    ]);
     expect(value.mcpServers.tool.args[5]).toMatch(
       /^Authorization: \[redacted:[0-9a-f]{12}\]$/,
     );
@@ -93,7 +96,7 @@ describe('redactSecrets', () => {
 
   it('leaves digests, UUIDs and paths alone', () => {
     const harmless = {
-      eventId: 'a'.repeat(20) + '0123456789abcdef0123456789abcdef0123456789ab',
+      eventId: `${'a'.repeat(20)}0123456789abcdef0123456789abcdef0123456789ab`,
       uuid: '123e4567-e89b-12d3-a456-426614174000',
       path: '/home/alice/projects/acme-internal-tools/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js',
       sha: '9fceb02d0ae598e95dc970b74767f19372d61af8',
@@ -106,8 +109,14 @@ describe('redactSecrets', () => {
 
   it('links equal secrets across hosts of one fleet without revealing them', () => {
     const a = redactSecrets({ env: { K: 'same-key' } }, { salt: SALT }).value;
-    const b = redactSecrets({ env: { OTHER: 'same-key' } }, { salt: SALT }).value;
-    const c = redactSecrets({ env: { K: 'same-key' } }, { salt: 'other' }).value;
+    const b = redactSecrets(
+      { env: { OTHER: 'same-key' } },
+      { salt: SALT },
+    ).value;
+    const c = redactSecrets(
+      { env: { K: 'same-key' } },
+      { salt: 'other' },
+    ).value;
     expect(a.env.K).toMatch(REDACTION_MARKER_PATTERN);
     expect(b.env.OTHER).toBe(a.env.K);
     expect(c.env.K).not.toBe(a.env.K);
@@ -125,5 +134,19 @@ describe('redactSecrets', () => {
     const input = { env: { TOKEN: 'x-secret' } };
     redactSecrets(input, { salt: SALT });
     expect(input.env.TOKEN).toBe('x-secret');
+  });
+});
+
+describe('redactSecrets on hostile input', () => {
+  it('still finds secrets after long runs of characters that start patterns', () => {
+    const runs = ['y', 'a1', 'Token', 'x://', 'eyJ'].map(r =>
+      r.repeat(Math.ceil(100_000 / r.length)),
+    );
+    const secret = 'https://bot:hunter2pw@mcp.example.com/';
+    for (const run of runs) {
+      const { value } = redactSecrets(`${run} ${secret}`, { salt: SALT });
+      expect(value).not.toContain('hunter2pw');
+      expect(value.startsWith(run.slice(0, 1000))).toBe(true);
+    }
   });
 });

@@ -39,14 +39,16 @@ const HEADER_FLAG = /^(-H|--header|--headers)$/i;
 type Replacer = (secret: string) => string;
 
 // Each pattern's last capture group is the secret; what precedes it stays.
+// Quantifiers before a literal are bounded: the input is untrusted, and an
+// unbounded one makes a long run of letters cost quadratic time.
 const TEXT_PATTERNS: RegExp[] = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
   // credentials in URLs: scheme://user:password@host
-  /([a-z][a-z0-9+.-]*:\/\/)([^\s/:@]+:[^\s/@]+)(?=@)/gi,
+  /\b([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s/:@]{1,256}:[^\s/@]{1,256})(?=@)/gi,
   // secret query parameters
   /([?&](?:token|access_token|auth_token|api_key|apikey|key|secret|password|sig|signature|client_secret|code)=)([^&#\s"']+)/gi,
   // NAME=value where the name says it is a secret (env assignments in command lines)
-  /\b([A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|APIKEY|CREDENTIALS?)[A-Za-z0-9_]*=)([^\s&"']+)/gi,
+  /\b([A-Za-z0-9_]{0,64}(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|APIKEY|CREDENTIALS?)[A-Za-z0-9_]{0,64}=)([^\s&"']+)/gi,
   // Authorization: Bearer / Basic
   /\b((?:Bearer|Basic|Token)\s+)([A-Za-z0-9._~+/=-]{8,})/g,
   /\b(gh[pousr]_[A-Za-z0-9]{20,})/g,
@@ -94,9 +96,7 @@ function redactText(text: string, replace: Replacer): string {
   let out = text;
   for (const pattern of TEXT_PATTERNS) {
     out = out.replace(pattern, (match: string, ...groups: unknown[]) => {
-      const captures = groups.filter(
-        (g): g is string => typeof g === 'string',
-      );
+      const captures = groups.filter((g): g is string => typeof g === 'string');
       // groups ends with offset and whole string; captures are the strings before
       const parts = captures.slice(0, captures.length - 1);
       if (parts.length === 0) return replace(match);

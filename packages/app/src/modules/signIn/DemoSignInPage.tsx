@@ -79,7 +79,10 @@ export function DemoSignInPage(props: SignInPageProps) {
 
   return (
     <Page themeId="home">
-      <Header title="MCPeeker" subtitle="Demo sign-in: choose whose eyes to see through" />
+      <Header
+        title="MCPeeker"
+        subtitle="Demo sign-in: choose whose eyes to see through"
+      />
       <Content>
         <ContentHeader title="Sign in as" />
         <Grid container spacing={3}>
@@ -94,7 +97,10 @@ export function DemoSignInPage(props: SignInPageProps) {
                   color="primary"
                   aria-label={`Sign in as ${demo.role}`}
                   onClick={() => {
-                    window.sessionStorage.setItem(DEMO_USER_STORAGE_KEY, demo.ref);
+                    window.sessionStorage.setItem(
+                      DEMO_USER_STORAGE_KEY,
+                      demo.ref,
+                    );
                     setUser(demo.ref);
                   }}
                 >

@@ -20,9 +20,18 @@ function report(overrides: Partial<HealthReport> = {}): HealthReport {
     checkedAt: '2026-11-21T10:00:00.000Z',
     dependencies: {
       database: { status: 'ok', detail: 'sqlite', latencyMs: 1 },
-      nats: { status: 'disabled', detail: 'not configured: agents report over HTTP' },
-      clickhouse: { status: 'disabled', detail: 'not configured: findings in the Backstage database' },
-      judge: { status: 'ok', detail: 'offline: rule-based verdicts (no Anthropic API key set)' },
+      nats: {
+        status: 'disabled',
+        detail: 'not configured: agents report over HTTP',
+      },
+      clickhouse: {
+        status: 'disabled',
+        detail: 'not configured: findings in the Backstage database',
+      },
+      judge: {
+        status: 'ok',
+        detail: 'offline: rule-based verdicts (no Anthropic API key set)',
+      },
     },
     ...overrides,
   };
@@ -53,7 +62,9 @@ describe('HealthPage', () => {
     expect(within(database).getByText('Database')).toBeInTheDocument();
     expect(within(database).getByText('ok')).toBeInTheDocument();
     expect(within(database).getByText('sqlite')).toBeInTheDocument();
-    expect(within(screen.getByTestId('dependency-nats')).getByText('disabled')).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('dependency-nats')).getByText('disabled'),
+    ).toBeInTheDocument();
   });
 
   it('says what is down and why, and checks again on request', async () => {
@@ -68,7 +79,11 @@ describe('HealthPage', () => {
               ...report().dependencies,
               database:
                 calls === 1
-                  ? { status: 'down', detail: 'postgresql', error: 'ECONNREFUSED 127.0.0.1:5432' }
+                  ? {
+                      status: 'down',
+                      detail: 'postgresql',
+                      error: 'ECONNREFUSED 127.0.0.1:5432',
+                    }
                   : { status: 'ok', detail: 'postgresql' },
             },
           }),
@@ -78,7 +93,9 @@ describe('HealthPage', () => {
     );
     await renderPage();
 
-    expect(await screen.findByText('Down: the database is unreachable')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Down: the database is unreachable'),
+    ).toBeInTheDocument();
     expect(screen.getByText('ECONNREFUSED 127.0.0.1:5432')).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: 'Check again' }));
@@ -89,12 +106,19 @@ describe('HealthPage', () => {
     server.use(
       http.get(`${BASE}/health`, () =>
         HttpResponse.json(
-          { error: { name: 'Error', message: 'plugin mcpeeker failed to start' } },
+          {
+            error: {
+              name: 'Error',
+              message: 'plugin mcpeeker failed to start',
+            },
+          },
           { status: 500 },
         ),
       ),
     );
     await renderPage();
-    expect(await screen.findByText(/plugin mcpeeker failed to start/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/plugin mcpeeker failed to start/),
+    ).toBeInTheDocument();
   });
 });

@@ -45,7 +45,9 @@ function DependencyStatus({ health }: { health: DependencyHealth }) {
 function OverallStatus({ status }: { status: HealthReport['status'] }) {
   if (status === 'ok') return <StatusOK>All systems ok</StatusOK>;
   if (status === 'degraded') {
-    return <StatusWarning>Degraded: an optional dependency is down</StatusWarning>;
+    return (
+      <StatusWarning>Degraded: an optional dependency is down</StatusWarning>
+    );
   }
   return <StatusError>Down: the database is unreachable</StatusError>;
 }

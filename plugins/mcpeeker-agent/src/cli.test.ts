@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { runCli } from './cli';
+
+async function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: t => (stdout += t),
+    stderr: t => (stderr += t),
+  });
+  return { code, stdout, stderr };
+}
+
+describe('mcpeeker-agent', () => {
+  it('prints its usage', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: mcpeeker-agent <command>');
+  });
+
+  it('names an unknown command, exits 2 and shows the usage', async () => {
+    const { code, stderr } = await run(['scna', '--home', '/tmp']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /^mcpeeker-agent: unknown command 'scna' \(with --home \/tmp\)/,
+    );
+    expect(stderr).toContain('Usage:');
+    expect((await run(['--frobnicate'])).stderr).toContain(
+      "unknown option '--frobnicate'",
+    );
+  });
+
+  it('runs from the checkout through its bin script', () => {
+    const bin = path.resolve(__dirname, '../bin/mcpeeker-agent');
+    const result = spawnSync(process.execPath, [bin, 'version'], {
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(
+      /^mcpeeker-agent \d+\.\d+\.\d+ \(event schema 1\.0\)\n$/,
+    );
+    expect(result.status).toBe(0);
+    const bad = spawnSync(process.execPath, [bin, 'nope'], {
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(2);
+  });
+});
