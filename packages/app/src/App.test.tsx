@@ -1,28 +1,27 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import App from './App';
 
+jest.setTimeout(30_000);
+
 describe('App', () => {
-  it('should render', async () => {
+  it('opens on the demo sign-in page, one user per MCPeeker role', async () => {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
         {
           data: {
-            app: { title: 'Test' },
+            app: { title: 'MCPeeker', baseUrl: 'http://localhost:3000' },
             backend: { baseUrl: 'http://localhost:7007' },
-            techdocs: {
-              storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
-            },
           },
           context: 'test',
         },
       ] as any,
     };
-
-    const rendered = render(App.createRoot());
-
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
+    render(App.createRoot());
+    for (const role of ['Developer', 'Security analyst', 'Platform admin']) {
+      expect(
+        await screen.findByRole('button', { name: `Sign in as ${role}` }),
+      ).toBeInTheDocument();
+    }
   });
 });

@@ -64,7 +64,11 @@ async function startAnthropicApi(validKey: string) {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise(r => server.close(r)),
+    close: () =>
+      new Promise(r => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
   };
 }
 

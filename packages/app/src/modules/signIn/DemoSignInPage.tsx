@@ -21,6 +21,12 @@ function forgetChoice() {
   window.sessionStorage.removeItem(DEMO_USER_STORAGE_KEY);
 }
 
+/** The backend's reason when it gave one (a ResponseError's body), else the message. */
+function describeSignInError(error?: Error): string {
+  const body = (error as { body?: { error?: { message?: string } } })?.body;
+  return body?.error?.message ?? error?.message ?? 'Unknown error';
+}
+
 /** Signing out also forgets the chosen demo user, so the picker shows again. */
 function forgettingOnSignOut(identity: IdentityApi): IdentityApi {
   return {
@@ -57,7 +63,7 @@ export function DemoSignInPage(props: SignInPageProps) {
             <Content>
               <InfoCard title="Sign-in failed">
                 <Typography color="error" paragraph>
-                  {error?.message ?? 'Unknown error'}
+                  {describeSignInError(error)}
                 </Typography>
                 <Button
                   variant="contained"
