@@ -11,6 +11,7 @@ export type { CliIo } from './cli';
 /** Entry point of `bin/mcpeeker-agent`. */
 export function main(args: string[]): void {
   runCli(args, {
+    isTTY: process.stdout.isTTY,
     stdout: text => process.stdout.write(text),
     stderr: text => process.stderr.write(text),
   }).then(

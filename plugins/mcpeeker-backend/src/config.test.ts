@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import { DEVELOPMENT_HOST_ID_SALT, readMcpeekerConfig } from './config';
+import { DEVELOPMENT_HOST_ID_SALT } from '@mcpeeker/plugin-mcpeeker-common';
+import { readMcpeekerConfig } from './config';
 
 const dev = { production: false };
 const prod = { production: true };

@@ -1,7 +1,5 @@
 import { Config } from '@backstage/config';
-
-/** The development salt: fine for a laptop demo, refused in production. */
-export const DEVELOPMENT_HOST_ID_SALT = 'mcpeeker-development-salt';
+import { DEVELOPMENT_HOST_ID_SALT } from '@mcpeeker/plugin-mcpeeker-common';
 
 /** MCPeeker's configuration, read and checked once at start. */
 export interface McpeekerConfig {

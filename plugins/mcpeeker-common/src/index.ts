@@ -27,7 +27,8 @@ export {
   COMPOSITE_ID_PREFIX,
 } from './identity/compositeId';
 export type { ServerIdentity } from './identity/compositeId';
-export { hashIdentifier, canonicalJson } from './identity/hashing';
+export { hashIdentifier, canonicalJson, sha256Hex } from './identity/hashing';
+export { DEVELOPMENT_HOST_ID_SALT } from './identity/developmentSalt';
 export {
   redactSecrets,
   REDACTION_MARKER_PATTERN,

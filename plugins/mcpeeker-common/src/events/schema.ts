@@ -80,6 +80,10 @@ const configDetectionSchema = z
     envNames: z.array(shortText(256)).max(256).optional(),
     /** Names of the headers the config sets; never their values. */
     headerNames: z.array(shortText(256)).max(256).optional(),
+    /** The client has the entry but turned it off. */
+    disabled: z.boolean().optional(),
+    /** For entries scoped to one project inside a user file (Claude Code's `projects.<path>`). */
+    projectPath: z.string().max(4096).optional(),
   })
   .strict();
 

@@ -1,0 +1,76 @@
+import os from 'node:os';
+import type { Detection, ScanError } from './scanConfigs';
+
+function shorten(text: string, width: number): string {
+  return text.length <= width
+    ? text.padEnd(width)
+    : `${text.slice(0, width - 1)}…`;
+}
+
+function tildify(p: string): string {
+  const home = os.homedir();
+  return home && p.startsWith(home) ? `~${p.slice(home.length)}` : p;
+}
+
+/** The scan as a person reads it: one line per server, then what went wrong. */
+export function formatScanTable(report: {
+  detections: Detection[];
+  errors: ScanError[];
+  skipped: Array<{ layer: string; reason: string }>;
+  stats: { filesRead: number; directoriesWalked: number; durationMs: number };
+}): string {
+  const lines: string[] = [];
+  const { detections, errors } = report;
+  lines.push(
+    `${detections.length} MCP server${
+      detections.length === 1 ? '' : 's'
+    } found` +
+      ` (${report.stats.filesRead} files read, ${report.stats.directoriesWalked} folders walked, ${report.stats.durationMs} ms)`,
+  );
+  if (detections.length > 0) {
+    lines.push('');
+    lines.push(
+      `${'CLIENT'.padEnd(16)} ${'SERVER'.padEnd(24)} ${'SCOPE'.padEnd(
+        8,
+      )} ${'TRANSPORT'.padEnd(9)} ${'RUNS / URL'.padEnd(48)} WHERE`,
+    );
+    for (const d of detections) {
+      if (d.source === 'config') {
+        const target =
+          d.command !== undefined
+            ? [d.command, ...(d.args ?? [])].join(' ')
+            : d.url ?? '';
+        lines.push(
+          `${shorten(d.client, 16)} ${shorten(d.serverName, 24)} ${shorten(
+            d.scope,
+            8,
+          )} ${shorten(d.transport, 9)} ${shorten(target, 48)} ${tildify(
+            d.configPath,
+          )}${d.disabled ? ' (disabled)' : ''}`,
+        );
+      } else {
+        lines.push(
+          `${shorten('(being built)', 16)} ${shorten(
+            d.serverName,
+            24,
+          )} ${shorten('project', 8)} ${shorten('-', 9)} ${shorten(
+            `${d.manifestKind}${d.version ? ` ${d.version}` : ''}`,
+            48,
+          )} ${tildify(d.manifestPath)}`,
+        );
+      }
+    }
+  }
+  if (errors.length > 0) {
+    lines.push(
+      '',
+      `${errors.length} file${
+        errors.length === 1 ? '' : 's'
+      } could not be used:`,
+    );
+    for (const e of errors) lines.push(`  ${tildify(e.path)}: ${e.message}`);
+  }
+  for (const s of report.skipped)
+    lines.push('', `Not scanned: ${s.layer} (${s.reason})`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,439 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  canonicalJson,
+  commandSignature,
+  compositeId,
+  normalizeServerUrl,
+  redactSecrets,
+  sha256Hex,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import type { ClientDefinition, ClientLocation, Scope } from './clientTable';
+import { CLIENTS } from './clientTable';
+import { DeclaredServer, extractServers, isProblem } from './extractServers';
+import {
+  planHostLocations,
+  projectLocations,
+  resolveBases,
+  ScanTarget,
+} from './locations';
+import { readConfigFile } from './readConfigFile';
+import {
+  findManifest,
+  ManifestFinding,
+  MANIFEST_FILE_NAMES,
+} from './manifests';
+
+/** A config entry, as the agent reports it: secrets redacted, env and header values gone. */
+export interface ConfigDetection {
+  source: 'config';
+  client: string;
+  serverName: string;
+  configPath: string;
+  scope: Scope;
+  transport: 'stdio' | 'http' | 'sse';
+  command?: string;
+  args?: string[];
+  url?: string;
+  envNames?: string[];
+  headerNames?: string[];
+  disabled?: boolean;
+  projectPath?: string;
+  compositeId: string;
+}
+
+export interface ManifestDetection extends ManifestFinding {
+  source: 'manifest';
+  compositeId: string;
+}
+
+export type Detection = ConfigDetection | ManifestDetection;
+
+export interface ScanError {
+  path: string;
+  message: string;
+}
+
+export interface ScanOptions extends ScanTarget {
+  /** Folders to walk for project configs and MCP servers being built. */
+  roots: string[];
+  hostIdHash: string;
+  salt: string;
+  /** Called now and then with how far the walk got, for progress on stderr. */
+  onProgress?: (progress: { directories: number; files: number }) => void;
+}
+
+export interface ScanResult {
+  detections: Detection[];
+  errors: ScanError[];
+  stats: { filesRead: number; directoriesWalked: number };
+}
+
+/** Folders that never hold an active config: dependencies, VCS, virtualenvs, build output. */
+export const SKIPPED_DIRECTORIES = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '.venv',
+  'venv',
+  'env',
+  '.env',
+  '__pycache__',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  'site-packages',
+  'dist',
+  'build',
+  'out',
+  'target',
+  '.next',
+  '.nuxt',
+  '.turbo',
+  '.cache',
+  '.gradle',
+  '.idea',
+  'coverage',
+  'bower_components',
+  '.terraform',
+  'vendor',
+  'Pods',
+  'DerivedData',
+  '.yarn',
+  '.pnpm-store',
+  '.npm',
+  'Library',
+  'AppData',
+  '.Trash',
+]);
+const MAX_WALK_DEPTH = 12;
+const FORMAT_EXTENSIONS = {
+  json: /\.jsonc?$/i,
+  yaml: /\.ya?ml$/i,
+  toml: /\.toml$/i,
+};
+
+function toDetection(
+  server: DeclaredServer,
+  meta: { client: ClientDefinition; scope: Scope; configPath: string },
+  options: ScanOptions,
+): ConfigDetection {
+  const redacted = redactSecrets(
+    { command: server.command, args: server.args, url: server.url },
+    { salt: options.salt },
+  ).value;
+  const processSignature =
+    server.command !== undefined
+      ? commandSignature(redacted.command ?? '', redacted.args ?? [])
+      : safeNormalizeUrl(redacted.url ?? '');
+  const envNames = server.env ? Object.keys(server.env) : undefined;
+  const headerNames = server.headers ? Object.keys(server.headers) : undefined;
+  return {
+    source: 'config',
+    client: meta.client.id,
+    serverName: server.serverName,
+    configPath: meta.configPath,
+    scope: meta.scope,
+    transport: server.transport,
+    ...(server.command !== undefined
+      ? { command: redacted.command, args: redacted.args ?? [] }
+      : { url: redacted.url }),
+    ...(envNames?.length ? { envNames } : {}),
+    ...(headerNames?.length ? { headerNames } : {}),
+    ...(server.disabled ? { disabled: true } : {}),
+    ...(server.projectPath ? { projectPath: server.projectPath } : {}),
+    compositeId: compositeId({
+      hostIdHash: options.hostIdHash,
+      processSignature,
+    }),
+  };
+}
+
+function safeNormalizeUrl(url: string): string {
+  try {
+    return normalizeServerUrl(url);
+  } catch {
+    return url;
+  }
+}
+
+/** Expands `*` segments (one directory level) into existing paths. */
+async function expand(pattern: string[]): Promise<string[]> {
+  let paths = [pattern[0]];
+  for (const segment of pattern.slice(1)) {
+    if (segment !== '*') {
+      paths = paths.map(p => path.join(p, segment));
+      continue;
+    }
+    const next: string[] = [];
+    for (const p of paths) {
+      try {
+        for (const name of await fs.readdir(p)) next.push(path.join(p, name));
+      } catch {
+        // a folder that isn't there has nothing to expand
+      }
+    }
+    paths = next;
+  }
+  return paths;
+}
+
+class Scan {
+  readonly detections: Detection[] = [];
+  readonly errors: ScanError[] = [];
+  readonly seenFiles = new Set<string>();
+  filesRead = 0;
+  directoriesWalked = 0;
+
+  constructor(readonly options: ScanOptions) {}
+
+  async readLocation(
+    client: ClientDefinition,
+    location: ClientLocation,
+    file: string,
+  ) {
+    const resolved = path.resolve(file);
+    if (
+      location.path[location.path.length - 1] === '*' &&
+      !FORMAT_EXTENSIONS[location.format].test(resolved)
+    ) {
+      return;
+    }
+    const key = `${client.id}\0${location.extract}\0${resolved}`;
+    if (this.seenFiles.has(key)) return;
+    this.seenFiles.add(key);
+    const result = await readConfigFile(resolved, location.format);
+    if (!result.ok) {
+      if (!result.missing)
+        this.errors.push({ path: resolved, message: result.message });
+      return;
+    }
+    this.filesRead++;
+    for (const item of extractServers(
+      result.doc,
+      location.extract,
+      location.urlTransport,
+    )) {
+      if (isProblem(item)) {
+        this.errors.push({
+          path: resolved,
+          message:
+            item.serverName === '*'
+              ? item.message
+              : `server '${item.serverName}': ${item.message}`,
+        });
+      } else {
+        this.detections.push(
+          toDetection(
+            item,
+            { client, scope: location.scope, configPath: resolved },
+            this.options,
+          ),
+        );
+      }
+    }
+  }
+
+  async readManifest(file: string, name: string) {
+    const found = await findManifest(file, name);
+    if (!found) return;
+    this.filesRead++;
+    const manifestHash = sha256Hex(
+      canonicalJson({
+        kind: found.manifestKind,
+        name: found.serverName,
+        packageId: found.packageId,
+      }),
+    );
+    this.detections.push({
+      source: 'manifest',
+      ...found,
+      compositeId: compositeId({
+        hostIdHash: this.options.hostIdHash,
+        manifestHash,
+      }),
+    });
+  }
+
+  /** Claude Desktop's installed extensions (MCP Bundles, formerly DXT). */
+  async readDesktopExtensions() {
+    const [appSupport] = resolveBases(this.options).appSupport;
+    const dir = path.join(appSupport, 'Claude', 'Claude Extensions');
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch {
+      return;
+    }
+    const client = CLIENTS.find(c => c.id === 'claude-desktop')!;
+    for (const id of names) {
+      const file = path.join(dir, id, 'manifest.json');
+      const result = await readConfigFile(file, 'json');
+      if (!result.ok) {
+        if (!result.missing)
+          this.errors.push({ path: file, message: result.message });
+        continue;
+      }
+      this.filesRead++;
+      const manifest = result.doc as Record<string, any>;
+      const config = manifest?.server?.mcp_config;
+      if (!config || typeof config !== 'object') {
+        this.errors.push({
+          path: file,
+          message: 'extension manifest has no server.mcp_config',
+        });
+        continue;
+      }
+      const serverName = String(manifest.name ?? manifest.display_name ?? id);
+      for (const item of extractServers(
+        { mcpServers: { [serverName]: config } },
+        'mcpServers',
+      )) {
+        if (isProblem(item))
+          this.errors.push({
+            path: file,
+            message: `extension '${serverName}': ${item.message}`,
+          });
+        else
+          this.detections.push(
+            toDetection(
+              item,
+              { client, scope: 'user', configPath: file },
+              this.options,
+            ),
+          );
+      }
+    }
+  }
+
+  /** `.mcp.json` files inside Claude Code and Cursor plugin folders. */
+  async readPluginConfigs() {
+    const plugins: Array<[string, string]> = [
+      ['claude-code', path.join(this.options.home, '.claude', 'plugins')],
+      ['cursor', path.join(this.options.home, '.cursor', 'plugins')],
+    ];
+    for (const [clientId, dir] of plugins) {
+      const client = CLIENTS.find(c => c.id === clientId)!;
+      const location: ClientLocation = {
+        scope: 'user',
+        base: 'home',
+        path: [],
+        format: 'json',
+        extract: 'mcpServers',
+      };
+      await this.walk(dir, 0, 6, async (directory, entries) => {
+        if (entries.has('.mcp.json'))
+          await this.readLocation(
+            client,
+            location,
+            path.join(directory, '.mcp.json'),
+          );
+      });
+    }
+  }
+
+  async walk(
+    directory: string,
+    depth: number,
+    maxDepth: number,
+    visit: (
+      directory: string,
+      entries: Map<string, import('node:fs').Dirent>,
+    ) => Promise<void>,
+  ): Promise<void> {
+    let dirents: import('node:fs').Dirent[];
+    try {
+      dirents = await fs.readdir(directory, { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (depth === 0 && code === 'ENOENT') return;
+      if (code !== 'ENOENT')
+        this.errors.push({
+          path: directory,
+          message: `cannot be listed: ${code ?? (error as Error).message}`,
+        });
+      return;
+    }
+    this.directoriesWalked++;
+    if (this.directoriesWalked % 500 === 0) {
+      this.options.onProgress?.({
+        directories: this.directoriesWalked,
+        files: this.filesRead,
+      });
+    }
+    const entries = new Map(dirents.map(d => [d.name, d]));
+    await visit(directory, entries);
+    if (depth >= maxDepth) return;
+    for (const dirent of dirents) {
+      // Symbolic links to folders are not followed: no loops, no walking out of
+      // the root. Hidden folders (.vscode, .cursor, .git, ...) are read from
+      // their parent by the client table, never walked as projects.
+      if (
+        dirent.isDirectory() &&
+        !dirent.name.startsWith('.') &&
+        !SKIPPED_DIRECTORIES.has(dirent.name)
+      ) {
+        await this.walk(
+          path.join(directory, dirent.name),
+          depth + 1,
+          maxDepth,
+          visit,
+        );
+      }
+    }
+  }
+
+  async walkProjects(root: string) {
+    const locations = projectLocations(this.options.platform);
+    await this.walk(
+      path.resolve(root),
+      0,
+      MAX_WALK_DEPTH,
+      async (directory, entries) => {
+        for (const { client, location } of locations) {
+          if (!entries.has(location.path[0])) continue;
+          for (const file of await expand([directory, ...location.path])) {
+            await this.readLocation(client, location, file);
+          }
+        }
+        for (const name of MANIFEST_FILE_NAMES) {
+          const dirent = entries.get(name);
+          if (dirent && (dirent.isFile() || dirent.isSymbolicLink())) {
+            await this.readManifest(path.join(directory, name), name);
+          }
+        }
+      },
+    );
+  }
+}
+
+/**
+ * Reads every MCP client config of the user and the machine, installed
+ * desktop extensions and plugin configs, then walks the roots for project
+ * configs and MCP servers being built. Never throws for a bad file: it
+ * becomes an entry of `errors` and the scan goes on.
+ */
+export async function scanConfigs(options: ScanOptions): Promise<ScanResult> {
+  const scan = new Scan(options);
+  for (const planned of planHostLocations(options)) {
+    for (const file of await expand(planned.pattern)) {
+      await scan.readLocation(planned.client, planned.location, file);
+    }
+  }
+  await scan.readDesktopExtensions();
+  await scan.readPluginConfigs();
+  for (const root of options.roots) {
+    await scan.walkProjects(root);
+  }
+  return {
+    detections: scan.detections,
+    errors: scan.errors,
+    stats: {
+      filesRead: scan.filesRead,
+      directoriesWalked: scan.directoriesWalked,
+    },
+  };
+}
