@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runCli } from './cli';
 
@@ -45,5 +47,61 @@ describe('mcpeeker-agent', () => {
       encoding: 'utf8',
     });
     expect(bad.status).toBe(2);
+  });
+});
+
+describe('the single-file bundle', () => {
+  it('runs a scan with nothing but node', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-bundle-'));
+    const bundle = path.join(dir, 'mcpeeker-agent.cjs');
+    const built = spawnSync(
+      process.execPath,
+      [path.resolve(__dirname, '../scripts/bundle.mjs'), bundle],
+      { encoding: 'utf8' },
+    );
+    expect(built.status).toBe(0);
+    const home = path.join(dir, 'home');
+    fs.mkdirSync(path.join(home, '.cursor'), { recursive: true });
+    fs.writeFileSync(
+      path.join(home, '.cursor', 'mcp.json'),
+      JSON.stringify({
+        mcpServers: {
+          s: {
+            command: 'npx',
+            args: ['x', '--token', 'ghp_bundleSecret0123456789abcdefABCDEF'],
+          },
+        },
+      }),
+    );
+    const run = spawnSync(
+      process.execPath,
+      [
+        bundle,
+        'scan',
+        '--format',
+        'json',
+        '--home',
+        home,
+        '--platform',
+        'linux',
+      ],
+      {
+        encoding: 'utf8',
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH,
+          MCPEEKER_HOST_ID_SALT: 'bundle-test-salt-0123',
+        },
+      },
+    );
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).detections).toEqual([
+      expect.objectContaining({
+        client: 'cursor',
+        serverName: 's',
+        args: ['x', '--token', expect.stringMatching(/^\[redacted:/)],
+      }),
+    ]);
+    expect(run.stdout).not.toContain('ghp_bundleSecret');
   });
 });
