@@ -1,1 +1,4 @@
-module.exports = require('@backstage/cli/config/eslint-factory')(__dirname);
+module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
+  // The single-file bundle (scripts/bundle.mjs) is build output.
+  ignorePatterns: ['dist-bundle/**'],
+});

@@ -73,7 +73,7 @@ describe('the single-file bundle', () => {
         },
       }),
     );
-    const run = spawnSync(
+    const scanned = spawnSync(
       process.execPath,
       [
         bundle,
@@ -94,14 +94,14 @@ describe('the single-file bundle', () => {
         },
       },
     );
-    expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout).detections).toEqual([
+    expect(scanned.status).toBe(0);
+    expect(JSON.parse(scanned.stdout).detections).toEqual([
       expect.objectContaining({
         client: 'cursor',
         serverName: 's',
         args: ['x', '--token', expect.stringMatching(/^\[redacted:/)],
       }),
     ]);
-    expect(run.stdout).not.toContain('ghp_bundleSecret');
+    expect(scanned.stdout).not.toContain('ghp_bundleSecret');
   });
 });
