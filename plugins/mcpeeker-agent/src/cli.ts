@@ -8,8 +8,9 @@ import {
 import packageJson from '../package.json';
 import { currentPlatform, readHostId } from './host';
 import type { Platform } from './scan/clientTable';
-import { scanConfigs } from './scan/scanConfigs';
+import { Detection, scanConfigs } from './scan/scanConfigs';
 import { formatScanTable } from './scan/formatScanTable';
+import { ProcessDetection, scanProcesses } from './scan/scanProcesses';
 
 /** Where the CLI writes and what it knows of its surroundings, so tests can stand in. */
 export interface CliIo {
@@ -164,30 +165,30 @@ async function scan(args: string[], io: CliIo): Promise<number> {
           )
       : undefined,
   });
-  const skipped = [
-    ...(options.processes
-      ? [
-          {
-            layer: 'processes',
-            reason: 'process scanning is not in this agent version yet',
-          },
-        ]
-      : []),
-    ...(options.ports
-      ? [
-          {
-            layer: 'ports',
-            reason: 'port probing is not in this agent version yet',
-          },
-        ]
-      : []),
+  const skipped: Array<{ layer: string; reason: string }> = [];
+  const detections: Array<Detection | ProcessDetection> = [
+    ...result.detections,
   ];
+  if (options.processes) {
+    const processes = await scanProcesses({ platform, hostIdHash, salt });
+    if ('skipped' in processes) {
+      skipped.push({ layer: 'processes', reason: processes.skipped });
+    } else {
+      detections.push(...processes.detections);
+    }
+  }
+  if (options.ports) {
+    skipped.push({
+      layer: 'ports',
+      reason: 'port probing is not in this agent version yet',
+    });
+  }
   const report = {
     schemaVersion: EVENT_SCHEMA_VERSION,
     agentVersion: packageJson.version,
     scannedAt: new Date(started).toISOString(),
     host: { idHash: hostIdHash, os: platform },
-    detections: result.detections,
+    detections,
     errors: result.errors,
     skipped,
     stats: { ...result.stats, durationMs: Date.now() - started },

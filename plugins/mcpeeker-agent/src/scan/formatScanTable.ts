@@ -1,5 +1,8 @@
 import os from 'node:os';
-import type { Detection, ScanError } from './scanConfigs';
+import type { Detection as ConfigOrManifest, ScanError } from './scanConfigs';
+import type { ProcessDetection } from './scanProcesses';
+
+type Detection = ConfigOrManifest | ProcessDetection;
 
 function shorten(text: string, width: number): string {
   return text.length <= width
@@ -47,6 +50,18 @@ export function formatScanTable(report: {
           )} ${shorten(d.transport, 9)} ${shorten(target, 48)} ${tildify(
             d.configPath,
           )}${d.disabled ? ' (disabled)' : ''}`,
+        );
+      } else if (d.source === 'process') {
+        lines.push(
+          `${shorten(d.parentClient ?? '(process)', 16)} ${shorten(
+            `pid ${d.pid}`,
+            24,
+          )} ${shorten('running', 8)} ${shorten(
+            d.transport ?? 'stdio?',
+            9,
+          )} ${shorten([d.command, ...d.args].join(' '), 48)} ${
+            d.reason
+          } (confidence ${d.confidence})`,
         );
       } else {
         lines.push(
