@@ -11,6 +11,7 @@ import type { Platform } from './scan/clientTable';
 import { Detection, scanConfigs } from './scan/scanConfigs';
 import { formatScanTable } from './scan/formatScanTable';
 import { ProcessDetection, scanProcesses } from './scan/scanProcesses';
+import { PortDetection, scanPorts } from './scan/scanPorts';
 
 /** Where the CLI writes and what it knows of its surroundings, so tests can stand in. */
 export interface CliIo {
@@ -40,6 +41,7 @@ Options of scan:
                                 /Library/Application Support, C:\\ProgramData)
   --no-processes                Don't look at running processes
   --no-ports                    Don't probe listening ports
+  --ports P1,P2                 Probe only these listening ports
   --format table|json           Output format (default: table on a terminal, else json)
 
 Environment:
@@ -58,6 +60,7 @@ interface ScanArgs {
   managedDir?: string;
   processes: boolean;
   ports: boolean;
+  onlyPorts?: number[];
   format?: 'table' | 'json';
 }
 
@@ -125,6 +128,17 @@ function parseScanArgs(args: string[]): ScanArgs {
       case '--no-ports':
         parsed.ports = false;
         break;
+      case '--ports': {
+        const list = value();
+        const ports = list.split(',').map(p => Number(p.trim()));
+        if (ports.some(p => !Number.isInteger(p) || p < 1 || p > 65535)) {
+          throw new UsageError(
+            `--ports takes TCP ports separated by commas, got '${list}'`,
+          );
+        }
+        parsed.onlyPorts = ports;
+        break;
+      }
       default:
         throw new UsageError(
           arg.startsWith('-')
@@ -166,7 +180,7 @@ async function scan(args: string[], io: CliIo): Promise<number> {
       : undefined,
   });
   const skipped: Array<{ layer: string; reason: string }> = [];
-  const detections: Array<Detection | ProcessDetection> = [
+  const detections: Array<Detection | ProcessDetection | PortDetection> = [
     ...result.detections,
   ];
   if (options.processes) {
@@ -178,10 +192,17 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     }
   }
   if (options.ports) {
-    skipped.push({
-      layer: 'ports',
-      reason: 'port probing is not in this agent version yet',
+    const ports = await scanPorts({
+      platform,
+      hostIdHash,
+      salt,
+      onlyPorts: options.onlyPorts,
     });
+    if ('skipped' in ports) {
+      skipped.push({ layer: 'ports', reason: ports.skipped });
+    } else {
+      detections.push(...ports.detections);
+    }
   }
   const report = {
     schemaVersion: EVENT_SCHEMA_VERSION,

@@ -1,8 +1,9 @@
 import os from 'node:os';
 import type { Detection as ConfigOrManifest, ScanError } from './scanConfigs';
 import type { ProcessDetection } from './scanProcesses';
+import type { PortDetection } from './scanPorts';
 
-type Detection = ConfigOrManifest | ProcessDetection;
+type Detection = ConfigOrManifest | ProcessDetection | PortDetection;
 
 function shorten(text: string, width: number): string {
   return text.length <= width
@@ -50,6 +51,18 @@ export function formatScanTable(report: {
           )} ${shorten(d.transport, 9)} ${shorten(target, 48)} ${tildify(
             d.configPath,
           )}${d.disabled ? ' (disabled)' : ''}`,
+        );
+      } else if (d.source === 'port') {
+        lines.push(
+          `${shorten('(listening)', 16)} ${shorten(
+            d.serverInfo.name,
+            24,
+          )} ${shorten('host', 8)} ${shorten(d.transport, 9)} ${shorten(
+            d.url,
+            48,
+          )} port ${d.port}, ${d.tools.length} tools${
+            d.pid ? `, pid ${d.pid}` : ''
+          }`,
         );
       } else if (d.source === 'process') {
         lines.push(

@@ -334,6 +334,8 @@ describe('mcpeeker-agent scan: Linux home with every client', () => {
           managed,
           '--root',
           projects,
+          '--no-processes',
+          '--no-ports',
         ],
         {
           stdout: t => (out += t),
@@ -364,6 +366,8 @@ describe('mcpeeker-agent scan: Linux home with every client', () => {
       managed,
       '--root',
       projects,
+      '--no-processes',
+      '--no-ports',
     ]);
     const ids = (r: any) =>
       r.detections.map((d: Detection) => d.compositeId).sort();
@@ -476,6 +480,8 @@ describe('mcpeeker-agent scan: bad input is reported, never fatal', () => {
       'linux',
       '--root',
       loopRoot,
+      '--no-processes',
+      '--no-ports',
     ]);
     expect(code).toBe(0);
     const errors = Object.fromEntries(
@@ -540,6 +546,8 @@ describe('mcpeeker-agent scan: bad input is reported, never fatal', () => {
         dir,
         '--platform',
         'linux',
+        '--no-processes',
+        '--no-ports',
       ],
       {
         encoding: 'utf8',
