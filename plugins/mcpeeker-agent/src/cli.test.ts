@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,5 +104,56 @@ describe('the single-file bundle', () => {
       }),
     ]);
     expect(scanned.stdout).not.toContain('ghp_bundleSecret');
+  });
+
+  it('waits out a port that accepts and never answers, and still prints its report', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-bundle-'));
+    const bundle = path.join(dir, 'mcpeeker-agent.cjs');
+    spawnSync(process.execPath, [
+      path.resolve(__dirname, '../scripts/bundle.mjs'),
+      bundle,
+    ]);
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer(socket => sockets.push(socket));
+    await new Promise<void>(r => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const scanned = await new Promise<{
+        code: number | null;
+        stdout: string;
+      }>(resolve => {
+        const child = spawn(
+          process.execPath,
+          [
+            bundle,
+            'scan',
+            '--format',
+            'json',
+            '--home',
+            dir,
+            '--no-processes',
+            '--ports',
+            String(port),
+          ],
+          {
+            env: {
+              PATH: process.env.PATH,
+              MCPEEKER_HOST_ID_SALT: 'bundle-test-salt-0123',
+            },
+          },
+        );
+        let stdout = '';
+        child.stdout.on('data', d => (stdout += d));
+        child.on('exit', code => resolve({ code, stdout }));
+      });
+      expect(scanned.code).toBe(0);
+      expect(JSON.parse(scanned.stdout)).toMatchObject({
+        detections: [],
+        skipped: [],
+      });
+    } finally {
+      sockets.forEach(s => s.destroy());
+      silent.close();
+    }
   });
 });

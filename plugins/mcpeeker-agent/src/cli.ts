@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import {
   DEVELOPMENT_HOST_ID_SALT,
   EVENT_SCHEMA_VERSION,
@@ -8,10 +7,10 @@ import {
 import packageJson from '../package.json';
 import { currentPlatform, readHostId } from './host';
 import type { Platform } from './scan/clientTable';
-import { Detection, scanConfigs } from './scan/scanConfigs';
 import { formatScanTable } from './scan/formatScanTable';
-import { ProcessDetection, scanProcesses } from './scan/scanProcesses';
-import { PortDetection, scanPorts } from './scan/scanPorts';
+import { scanEndpoint } from './scan/scanEndpoint';
+import { AgentConfigError, loadAgentConfig } from './run/agentConfig';
+import { Agent, runDaemon, transportFor } from './run/runAgent';
 
 /** Where the CLI writes and what it knows of its surroundings, so tests can stand in. */
 export interface CliIo {
@@ -29,6 +28,8 @@ with every secret redacted before anything is printed or sent.
 
 Commands:
   scan       Scan once and print what was found
+  run        Scan now and on an interval, and report to MCPeeker
+             (--config FILE, --once; see docs/agent.md)
   help       Show this help
   version    Show the agent and event schema versions
 
@@ -51,7 +52,11 @@ Environment:
 Exit codes: 0 the scan ran (found or not), 2 bad usage.
 `;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  constructor(message: string, readonly showUsage = true) {
+    super(message);
+  }
+}
 
 interface ScanArgs {
   home?: string;
@@ -153,25 +158,19 @@ function parseScanArgs(args: string[]): ScanArgs {
 async function scan(args: string[], io: CliIo): Promise<number> {
   const options = parseScanArgs(args);
   const env = io.env ?? process.env;
-  const started = Date.now();
   const salt = env.MCPEEKER_HOST_ID_SALT || DEVELOPMENT_HOST_ID_SALT;
   if (!env.MCPEEKER_HOST_ID_SALT) {
     io.stderr(
       'mcpeeker-agent: MCPEEKER_HOST_ID_SALT is not set: using the development salt\n',
     );
   }
-  const platform = options.platform ?? currentPlatform();
   const format = options.format ?? (io.isTTY ? 'table' : 'json');
-  const hostIdHash = hashIdentifier(readHostId(), salt);
-  const result = await scanConfigs({
-    home: options.home ?? os.homedir(),
-    platform,
-    // Another home's locations derive from that home, not from this user's environment.
-    env: options.home ? {} : env,
-    managedDir: options.managedDir,
-    roots: options.roots,
-    hostIdHash,
+  const report = await scanEndpoint({
+    ...options,
+    platform: options.platform ?? currentPlatform(),
+    hostIdHash: hashIdentifier(readHostId(), salt),
     salt,
+    env,
     onProgress: io.isTTY
       ? p =>
           io.stderr(
@@ -179,48 +178,56 @@ async function scan(args: string[], io: CliIo): Promise<number> {
           )
       : undefined,
   });
-  const skipped: Array<{ layer: string; reason: string }> = [];
-  const detections: Array<Detection | ProcessDetection | PortDetection> = [
-    ...result.detections,
-  ];
-  if (options.processes) {
-    const processes = await scanProcesses({ platform, hostIdHash, salt });
-    if ('skipped' in processes) {
-      skipped.push({ layer: 'processes', reason: processes.skipped });
-    } else {
-      detections.push(...processes.detections);
-    }
-  }
-  if (options.ports) {
-    const ports = await scanPorts({
-      platform,
-      hostIdHash,
-      salt,
-      onlyPorts: options.onlyPorts,
-    });
-    if ('skipped' in ports) {
-      skipped.push({ layer: 'ports', reason: ports.skipped });
-    } else {
-      detections.push(...ports.detections);
-    }
-  }
-  const report = {
-    schemaVersion: EVENT_SCHEMA_VERSION,
-    agentVersion: packageJson.version,
-    scannedAt: new Date(started).toISOString(),
-    host: { idHash: hostIdHash, os: platform },
-    detections,
-    errors: result.errors,
-    skipped,
-    stats: { ...result.stats, durationMs: Date.now() - started },
-  };
-  if (io.isTTY && result.stats.directoriesWalked >= 500) io.stderr('\n');
+  if (io.isTTY && report.stats.directoriesWalked >= 500) io.stderr('\n');
   io.stdout(
     format === 'json'
       ? `${JSON.stringify(report, null, 2)}\n`
       : formatScanTable(report),
   );
   return 0;
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  let configFile: string | undefined;
+  let once = false;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--once') once = true;
+    else if (args[i] === '--config') {
+      configFile = args[++i];
+      if (!configFile) throw new UsageError("option '--config' needs a file");
+    } else throw new UsageError(`unknown option '${args[i]}' for run`);
+  }
+  const env = io.env ?? process.env;
+  let config;
+  try {
+    config = loadAgentConfig(configFile, env);
+  } catch (error) {
+    if (error instanceof AgentConfigError)
+      throw new UsageError(error.message, false);
+    throw error;
+  }
+  const log = (line: string) =>
+    io.stderr(`mcpeeker-agent: ${new Date().toISOString()} ${line}\n`);
+  if (config.saltIsDevelopmentDefault) {
+    log('MCPEEKER_HOST_ID_SALT is not set: using the development salt');
+  }
+  let transport;
+  try {
+    transport = transportFor(config);
+  } catch (error) {
+    throw new UsageError((error as Error).message, false);
+  }
+  const agent = new Agent(config, transport, { log, env });
+  if (once) {
+    try {
+      await agent.scan();
+      await agent.flush();
+    } finally {
+      await agent.close();
+    }
+    return 0;
+  }
+  return runDaemon(agent, config, { log, env });
 }
 
 /** Runs the CLI; returns the process exit code (0 ok, 2 bad usage). */
@@ -243,6 +250,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
         return 0;
       case 'scan':
         return await scan(rest, io);
+      case 'run':
+        return await run(rest, io);
       default: {
         const what = command.startsWith('-')
           ? `option '${command}'`
@@ -254,7 +263,11 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`mcpeeker-agent: ${error.message}\n\n${USAGE}`);
+      io.stderr(
+        `mcpeeker-agent: ${error.message}\n${
+          error.showUsage ? `\n${USAGE}` : ''
+        }`,
+      );
       return 2;
     }
     throw error;

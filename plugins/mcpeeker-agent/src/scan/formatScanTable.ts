@@ -1,9 +1,5 @@
 import os from 'node:os';
-import type { Detection as ConfigOrManifest, ScanError } from './scanConfigs';
-import type { ProcessDetection } from './scanProcesses';
-import type { PortDetection } from './scanPorts';
-
-type Detection = ConfigOrManifest | ProcessDetection | PortDetection;
+import type { ScanReport } from './scanEndpoint';
 
 function shorten(text: string, width: number): string {
   return text.length <= width
@@ -17,12 +13,7 @@ function tildify(p: string): string {
 }
 
 /** The scan as a person reads it: one line per server, then what went wrong. */
-export function formatScanTable(report: {
-  detections: Detection[];
-  errors: ScanError[];
-  skipped: Array<{ layer: string; reason: string }>;
-  stats: { filesRead: number; directoriesWalked: number; durationMs: number };
-}): string {
+export function formatScanTable(report: ScanReport): string {
   const lines: string[] = [];
   const { detections, errors } = report;
   lines.push(

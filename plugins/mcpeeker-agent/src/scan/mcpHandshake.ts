@@ -158,6 +158,12 @@ export async function probeStreamableHttp(
   url: string,
   timeoutMs: number,
 ): Promise<HandshakeResult | undefined> {
+  // Deadlines on a timer that keeps the process alive (AbortSignal.timeout
+  // does not: a silent port could end the scan early with nothing printed).
+  const controller = new AbortController();
+  const abort = () =>
+    controller.abort(new Error(`no answer within ${timeoutMs} ms`));
+  let timer = setTimeout(abort, timeoutMs);
   const post = (body: unknown, sessionId?: string) =>
     fetch(url, {
       method: 'POST',
@@ -169,34 +175,41 @@ export async function probeStreamableHttp(
       },
       body: JSON.stringify(body),
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: controller.signal,
     });
-  const response = await post(initializeRequest);
-  if (!response.ok) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  const sessionId = response.headers.get('mcp-session-id') ?? undefined;
-  const init = (await messagesOf(response)).find(m => m.id === 1);
-  const described = describe(init?.result, url, 'http');
-  if (!described) return undefined;
   try {
-    await (await post(initializedNotification, sessionId)).body?.cancel();
-    const toolsResponse = await post(toolsListRequest, sessionId);
-    const tools = (await messagesOf(toolsResponse)).find(m => m.id === 2);
-    return withTools(described, tools?.result);
-  } catch {
-    return described;
-  } finally {
-    if (sessionId) {
-      await fetch(url, {
-        method: 'DELETE',
-        headers: { 'mcp-session-id': sessionId },
-        signal: AbortSignal.timeout(timeoutMs),
-      })
-        .then(r => r.body?.cancel())
-        .catch(() => undefined);
+    const response = await post(initializeRequest);
+    if (!response.ok) {
+      await response.body?.cancel();
+      return undefined;
     }
+    const sessionId = response.headers.get('mcp-session-id') ?? undefined;
+    const init = (await messagesOf(response)).find(m => m.id === 1);
+    const described = describe(init?.result, url, 'http');
+    if (!described) return undefined;
+    // An MCP server: give the tool list its own time.
+    clearTimeout(timer);
+    timer = setTimeout(abort, timeoutMs * 2);
+    try {
+      await (await post(initializedNotification, sessionId)).body?.cancel();
+      const toolsResponse = await post(toolsListRequest, sessionId);
+      const tools = (await messagesOf(toolsResponse)).find(m => m.id === 2);
+      return withTools(described, tools?.result);
+    } catch {
+      return described;
+    } finally {
+      if (sessionId) {
+        await fetch(url, {
+          method: 'DELETE',
+          headers: { 'mcp-session-id': sessionId },
+          signal: controller.signal,
+        })
+          .then(r => r.body?.cancel())
+          .catch(() => undefined);
+      }
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }
 

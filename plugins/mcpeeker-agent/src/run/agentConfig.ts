@@ -1,0 +1,229 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { DEVELOPMENT_HOST_ID_SALT } from '@mcpeeker/plugin-mcpeeker-common';
+
+/** How `mcpeeker-agent run` behaves: from a config file, then the environment. */
+export interface AgentConfig {
+  salt: string;
+  saltIsDevelopmentDefault: boolean;
+  /** Entity ref of whoever owns this endpoint, e.g. `user:default/dana`. */
+  owner?: string;
+  intervalMs: number;
+  roots: string[];
+  processes: boolean;
+  ports: boolean;
+  report: {
+    http?: { url: string; token: string };
+    nats?: { servers: string[]; token?: string; subjectPrefix: string };
+  };
+  spool: { dir: string; maxEvents: number };
+}
+
+/** A configuration problem, naming where it is. */
+export class AgentConfigError extends Error {}
+
+const KNOWN = new Set([
+  'hostIdSalt',
+  'owner',
+  'interval',
+  'roots',
+  'processes',
+  'ports',
+  'report',
+  'spool',
+]);
+
+/** `12h`, `30m`, `45s`, `500ms`, or a number of milliseconds. */
+export function parseDuration(value: unknown, where: string): number {
+  if (typeof value === 'number' && value > 0) return value;
+  const match =
+    typeof value === 'string'
+      ? /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(value.trim())
+      : null;
+  if (!match)
+    throw new AgentConfigError(
+      `${where}: expected a duration like 12h, 30m or 45s, got ${JSON.stringify(
+        value,
+      )}`,
+    );
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    match[2] as 'ms'
+  ];
+  return Number(match[1]) * unit;
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/')
+    ? path.join(os.homedir(), p.slice(1))
+    : p;
+}
+
+/**
+ * Reads the agent's configuration: the YAML/JSON file (if given), then the
+ * environment on top (`MCPEEKER_HOST_ID_SALT`, `MCPEEKER_OWNER`,
+ * `MCPEEKER_INTERVAL`, `MCPEEKER_ROOTS` (path-separated), `MCPEEKER_HTTP_URL`,
+ * `MCPEEKER_TOKEN`, `MCPEEKER_NATS_URL` (comma-separated), `MCPEEKER_NATS_TOKEN`,
+ * `MCPEEKER_SPOOL_DIR`). Errors name the file and the field.
+ */
+export function loadAgentConfig(
+  file: string | undefined,
+  env: Record<string, string | undefined>,
+): AgentConfig {
+  let doc: Record<string, any> = {};
+  const where = (field: string) => (file ? `${file}: ${field}` : field);
+  if (file) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new AgentConfigError(
+        `${file}: cannot be read (${
+          (error as NodeJS.ErrnoException).code ?? (error as Error).message
+        })`,
+      );
+    }
+    try {
+      doc = parseYaml(text) ?? {};
+    } catch (error) {
+      throw new AgentConfigError(
+        `${file}: not valid YAML or JSON: ${
+          (error as Error).message.split('\n')[0]
+        }`,
+      );
+    }
+    if (typeof doc !== 'object' || Array.isArray(doc))
+      throw new AgentConfigError(`${file}: expected a mapping of settings`);
+    for (const key of Object.keys(doc)) {
+      if (!KNOWN.has(key))
+        throw new AgentConfigError(
+          `${file}: ${key} is not a known setting (known: ${[...KNOWN].join(
+            ', ',
+          )})`,
+        );
+    }
+  }
+  const str = (value: unknown, field: string) => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value === '')
+      throw new AgentConfigError(
+        `${where(field)}: expected a non-empty string`,
+      );
+    return value;
+  };
+  const bool = (value: unknown, field: string, fallback: boolean) => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'boolean')
+      throw new AgentConfigError(`${where(field)}: expected true or false`);
+    return value;
+  };
+
+  const salt = env.MCPEEKER_HOST_ID_SALT || str(doc.hostIdSalt, 'hostIdSalt');
+  const owner = env.MCPEEKER_OWNER || str(doc.owner, 'owner');
+  if (
+    owner !== undefined &&
+    !/^(user|group):[\w.-]+\/[\w.-]+$|^(user|group):[\w.-]+$/.test(owner)
+  ) {
+    throw new AgentConfigError(
+      `${
+        env.MCPEEKER_OWNER ? 'MCPEEKER_OWNER' : where('owner')
+      }: expected an entity ref like user:default/dana, got ${owner}`,
+    );
+  }
+  let intervalMs = 12 * 3_600_000;
+  if (env.MCPEEKER_INTERVAL) {
+    intervalMs = parseDuration(env.MCPEEKER_INTERVAL, 'MCPEEKER_INTERVAL');
+  } else if (doc.interval !== undefined) {
+    intervalMs = parseDuration(doc.interval, where('interval'));
+  }
+
+  let roots: string[] = [];
+  if (env.MCPEEKER_ROOTS)
+    roots = env.MCPEEKER_ROOTS.split(path.delimiter).filter(Boolean);
+  else if (doc.roots !== undefined) {
+    if (
+      !Array.isArray(doc.roots) ||
+      doc.roots.some((r: unknown) => typeof r !== 'string')
+    ) {
+      throw new AgentConfigError(
+        `${where('roots')}: expected a list of folders`,
+      );
+    }
+    roots = doc.roots;
+  }
+  roots = roots.map(expandHome);
+
+  const report: AgentConfig['report'] = {};
+  const httpDoc = doc.report?.http ?? {};
+  const httpUrl = env.MCPEEKER_HTTP_URL || str(httpDoc.url, 'report.http.url');
+  if (httpUrl) {
+    try {
+      if (!new URL(httpUrl).protocol.startsWith('http')) throw new Error();
+    } catch {
+      throw new AgentConfigError(
+        `${
+          env.MCPEEKER_HTTP_URL ? 'MCPEEKER_HTTP_URL' : where('report.http.url')
+        }: not a URL: ${httpUrl}`,
+      );
+    }
+    const token = env.MCPEEKER_TOKEN || str(httpDoc.token, 'report.http.token');
+    if (!token)
+      throw new AgentConfigError(
+        `${where(
+          'report.http.token',
+        )} (or MCPEEKER_TOKEN): required with report.http.url — the service token the backend issued for agents`,
+      );
+    report.http = { url: httpUrl, token };
+  }
+  const natsDoc = doc.report?.nats ?? {};
+  const natsServers = env.MCPEEKER_NATS_URL
+    ? env.MCPEEKER_NATS_URL.split(',')
+        .map(s => s.trim())
+        .filter(Boolean)
+    : natsDoc.servers;
+  if (natsServers !== undefined) {
+    if (
+      !Array.isArray(natsServers) ||
+      natsServers.length === 0 ||
+      natsServers.some((s: unknown) => typeof s !== 'string')
+    ) {
+      throw new AgentConfigError(
+        `${where('report.nats.servers')}: expected a list of NATS URLs`,
+      );
+    }
+    report.nats = {
+      servers: natsServers,
+      token: env.MCPEEKER_NATS_TOKEN || str(natsDoc.token, 'report.nats.token'),
+      subjectPrefix:
+        str(natsDoc.subjectPrefix, 'report.nats.subjectPrefix') ??
+        'mcp.endpoint',
+    };
+  }
+  if (doc.report !== undefined && typeof doc.report !== 'object')
+    throw new AgentConfigError(`${where('report')}: expected a mapping`);
+
+  const spoolDoc = doc.spool ?? {};
+  const maxEvents = spoolDoc.maxEvents ?? 10_000;
+  if (!Number.isInteger(maxEvents) || maxEvents < 1)
+    throw new AgentConfigError(
+      `${where('spool.maxEvents')}: expected a positive whole number`,
+    );
+  const spoolDir = expandHome(
+    env.MCPEEKER_SPOOL_DIR ||
+      str(spoolDoc.dir, 'spool.dir') ||
+      path.join(os.homedir(), '.mcpeeker', 'spool'),
+  );
+
+  return {
+    salt: salt ?? DEVELOPMENT_HOST_ID_SALT,
+    saltIsDevelopmentDefault: !salt,
+    owner,
+    intervalMs,
+    roots,
+    processes: bool(doc.processes, 'processes', true),
+    ports: bool(doc.ports, 'ports', true),
+    report,
+    spool: { dir: spoolDir, maxEvents },
+  };
+}

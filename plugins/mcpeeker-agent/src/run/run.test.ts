@@ -1,0 +1,283 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { connect, NatsConnection } from '@nats-io/transport-node';
+import {
+  jetstream,
+  jetstreamManager,
+  JetStreamManager,
+} from '@nats-io/jetstream';
+import {
+  hashIdentifier,
+  validateEvent,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  buildLinuxHome,
+  makeTempDir,
+  PLANTED,
+  write,
+} from '../__testUtils__/fixtures';
+import { readHostId } from '../host';
+
+jest.setTimeout(60_000);
+
+const NATS_URL = process.env.MCPEEKER_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const SALT = 'run-test-salt-0123456789';
+const BIN = path.resolve(__dirname, '../../bin/mcpeeker-agent');
+
+let nc: NatsConnection;
+let jsm: JetStreamManager;
+let stream: string;
+let prefix: string;
+let home: string;
+let work: string;
+
+function agentConfig(extra: Record<string, unknown> = {}) {
+  const file = path.join(
+    work,
+    `agent-${Math.random().toString(36).slice(2)}.yaml`,
+  );
+  const config = {
+    owner: 'user:default/dana',
+    processes: false,
+    ports: false,
+    report: { nats: { servers: [NATS_URL], subjectPrefix: prefix } },
+    spool: { dir: path.join(work, 'spool') },
+    ...extra,
+  };
+  fs.writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+function runOnce(configFile: string, env: Record<string, string> = {}) {
+  return spawnSync(
+    process.execPath,
+    [BIN, 'run', '--once', '--config', configFile],
+    {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        MCPEEKER_HOST_ID_SALT: SALT,
+        ...env,
+      },
+    },
+  );
+}
+
+async function messages() {
+  const info = await jsm.streams.info(stream);
+  const js = jetstream(nc);
+  const out = [];
+  for (
+    let seq = info.state.first_seq;
+    seq <= info.state.last_seq && info.state.messages > 0;
+    seq++
+  ) {
+    const m = await js.streams.get(stream).then(s => s.getMessage({ seq }));
+    if (m)
+      out.push({
+        subject: m.subject,
+        msgId: m.header?.get('Nats-Msg-Id'),
+        data: m.string(),
+      });
+  }
+  return out;
+}
+
+const spoolFiles = () => {
+  try {
+    return fs
+      .readdirSync(path.join(work, 'spool'))
+      .filter(f => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+};
+
+beforeAll(async () => {
+  nc = await connect({ servers: NATS_URL });
+  jsm = await jetstreamManager(nc);
+});
+afterAll(async () => {
+  await nc.close();
+});
+
+beforeEach(async () => {
+  const id = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+  stream = `MCPEEKER_AGENT_TEST_${id}`;
+  prefix = `mcpagenttest${id}.endpoint`;
+  await jsm.streams.add({
+    name: stream,
+    subjects: [`${prefix}.>`],
+    duplicate_window: 60_000_000_000,
+  });
+  home = makeTempDir();
+  work = makeTempDir();
+  buildLinuxHome(home, makeTempDir());
+});
+afterEach(async () => {
+  await jsm.streams.delete(stream).catch(() => undefined);
+});
+
+describe('mcpeeker-agent run --once', () => {
+  it('publishes one valid endpoint event per detection to JetStream, secrets redacted, ids as Nats-Msg-Id', async () => {
+    const result = runOnce(agentConfig());
+    expect(result.stderr).toMatch(/scan: \d+ MCP servers/);
+    expect(result.status).toBe(0);
+    const published = await messages();
+    expect(published.length).toBeGreaterThan(30);
+    expect(spoolFiles()).toEqual([]);
+    const hostIdHash = hashIdentifier(readHostId(), SALT);
+    for (const m of published) {
+      const event = JSON.parse(m.data);
+      expect(validateEvent(event)).toEqual({
+        success: true,
+        event: expect.anything(),
+      });
+      expect(m.msgId).toBe(event.eventId);
+      expect(m.subject).toBe(`${prefix}.${hostIdHash}`);
+      expect(event.host).toMatchObject({
+        idHash: hostIdHash,
+        owner: 'user:default/dana',
+      });
+      for (const [name, secret] of Object.entries(PLANTED)) {
+        expect({ name, leaked: m.data.includes(secret) }).toEqual({
+          name,
+          leaked: false,
+        });
+      }
+    }
+    expect(published.map(m => JSON.parse(m.data).detection.serverName)).toEqual(
+      expect.arrayContaining(['github', 'linear', 'filesystem', 'figma']),
+    );
+  });
+
+  it('keeps events in the spool while NATS is unreachable, sends them in order when it is back, and a resend is not a duplicate', async () => {
+    const down = runOnce(
+      agentConfig({
+        report: {
+          nats: { servers: ['nats://127.0.0.1:1'], subjectPrefix: prefix },
+        },
+      }),
+    );
+    expect(down.status).toBe(0);
+    expect(down.stderr).toMatch(
+      /cannot reach nats nats:\/\/127\.0\.0\.1:1: .*; (\d+) events wait in the spool/,
+    );
+    const waiting = spoolFiles();
+    expect(waiting.length).toBeGreaterThan(30);
+    const spooledIds = waiting.map(
+      f =>
+        JSON.parse(fs.readFileSync(path.join(work, 'spool', f), 'utf8'))
+          .eventId,
+    );
+
+    // Back up: a scan without detections, so all that arrives is the backlog.
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.mkdirSync(home);
+    const copy = path.join(work, 'kept.json');
+    fs.copyFileSync(path.join(work, 'spool', waiting[0]), copy);
+    const up = runOnce(agentConfig());
+    expect(up.status).toBe(0);
+    expect(up.stderr).toContain(`sent ${waiting.length} events`);
+    expect(spoolFiles()).toEqual([]);
+    expect((await messages()).map(m => m.msgId)).toEqual(spooledIds);
+
+    // A crash between publish and spool delete means a resend: the stream keeps one copy.
+    fs.copyFileSync(copy, path.join(work, 'spool', waiting[0]));
+    expect(runOnce(agentConfig()).status).toBe(0);
+    expect((await messages()).length).toBe(waiting.length);
+  });
+
+  it('says loudly when the spool is full', () => {
+    const result = runOnce(
+      agentConfig({
+        report: {
+          nats: { servers: ['nats://127.0.0.1:1'], subjectPrefix: prefix },
+        },
+        spool: { dir: path.join(work, 'spool'), maxEvents: 5 },
+      }),
+    );
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/SPOOL FULL: \d+ new events were NOT stored/);
+    expect(spoolFiles()).toHaveLength(5);
+  });
+});
+
+describe('mcpeeker-agent run (daemon)', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => child?.kill('SIGKILL'));
+
+  it('scans on start and on SIGHUP, and stops cleanly on SIGTERM', async () => {
+    child = spawn(
+      process.execPath,
+      [BIN, 'run', '--config', agentConfig({ interval: '1h' })],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          MCPEEKER_HOST_ID_SALT: SALT,
+        },
+      },
+    );
+    let stderr = '';
+    child.stderr!.on('data', d => (stderr += d));
+    const exited = new Promise<number | null>(r =>
+      child!.on('exit', code => r(code)),
+    );
+    const waitFor = async (predicate: () => boolean | Promise<boolean>) => {
+      for (let i = 0; i < 200; i++) {
+        if (await predicate()) return;
+        await new Promise(r => setTimeout(r, 100));
+      }
+      throw new Error(`timed out; agent said:\n${stderr}`);
+    };
+    await waitFor(() => /sent \d+ events/.test(stderr));
+    const first = (await messages()).length;
+    expect(first).toBeGreaterThan(30);
+
+    child.kill('SIGHUP');
+    await waitFor(async () => (await messages()).length === 2 * first);
+    expect(stderr).toContain('SIGHUP: scanning now');
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(
+      /SIGTERM: finishing the current step, then stopping[\s\S]*stopped/,
+    );
+  });
+});
+
+describe('mcpeeker-agent run: configuration errors name the file and field', () => {
+  it.each([
+    [{ intervall: '1h' }, /agent-\w+\.yaml: intervall is not a known setting/],
+    [
+      { owner: 'dana' },
+      /owner: expected an entity ref like user:default\/dana, got dana/,
+    ],
+    [
+      { interval: 'often' },
+      /interval: expected a duration like 12h, 30m or 45s, got "often"/,
+    ],
+    [
+      {
+        report: { http: { url: 'http://localhost:7007/api/mcpeeker/events' } },
+      },
+      /report\.http\.token \(or MCPEEKER_TOKEN\): required with report\.http\.url/,
+    ],
+    [{ report: {} }, /nothing to report to: set report\.http\.url/],
+  ])('%j', (extra, message) => {
+    const result = runOnce(agentConfig(extra));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain('Usage:');
+  });
+
+  it('a file that is not YAML', () => {
+    const file = write(work, 'broken.yaml', 'report: [unclosed\n');
+    const result = runOnce(file);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${file}: not valid YAML or JSON`);
+  });
+});

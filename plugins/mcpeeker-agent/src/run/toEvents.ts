@@ -1,0 +1,139 @@
+import os from 'node:os';
+import {
+  createEvent,
+  EndpointEvent,
+  hashIdentifier,
+  MAX_SNIPPET_LENGTH,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import type { Detection, ScanReport } from '../scan/scanEndpoint';
+
+/** Salted hashes of this host's external interface addresses, to meet network events. */
+export function interfaceAddressHashes(salt: string): string[] {
+  const hashes = new Set<string>();
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const a of addresses ?? []) {
+      if (!a.internal) hashes.add(hashIdentifier(a.address, salt));
+    }
+  }
+  return [...hashes].slice(0, 64);
+}
+
+const snippet = (text: string) => text.slice(0, MAX_SNIPPET_LENGTH);
+
+/** The event schema's detection fields only; the rest becomes evidence. */
+function split(detection: Detection): {
+  detection: EndpointEvent['detection'];
+  evidence: EndpointEvent['evidence'];
+} {
+  switch (detection.source) {
+    case 'config': {
+      const { compositeId: _id, ...rest } = detection;
+      const target =
+        rest.command !== undefined
+          ? [rest.command, ...(rest.args ?? [])].join(' ')
+          : rest.url ?? '';
+      return {
+        detection: rest,
+        evidence: [
+          {
+            kind: 'config-entry',
+            snippet: snippet(`${rest.client} ${rest.serverName}: ${target}`),
+            location: rest.configPath,
+          },
+        ],
+      };
+    }
+    case 'manifest': {
+      const {
+        compositeId: _id,
+        source,
+        serverName,
+        manifestPath,
+        manifestKind,
+        packageId,
+        version,
+      } = detection;
+      return {
+        detection: {
+          source,
+          serverName,
+          manifestPath,
+          manifestKind,
+          packageId,
+          version,
+        },
+        evidence: [
+          {
+            kind: 'manifest',
+            snippet: snippet(
+              `${manifestKind} declares ${serverName}${
+                version ? ` ${version}` : ''
+              }`,
+            ),
+            location: manifestPath,
+          },
+        ],
+      };
+    }
+    case 'process': {
+      const { compositeId: _id, reason, ...rest } = detection;
+      return {
+        detection: rest,
+        evidence: [
+          {
+            kind: 'process',
+            snippet: snippet(
+              `${reason}: ${[rest.command, ...rest.args].join(' ')}`,
+            ),
+          },
+        ],
+      };
+    }
+    default: {
+      const { compositeId: _id, pid, ...rest } = detection;
+      return {
+        detection: rest,
+        evidence: [
+          {
+            kind: 'handshake',
+            snippet: snippet(
+              `${rest.serverInfo.name} ${
+                rest.serverInfo.version ?? ''
+              } answered initialize at ${rest.url}${
+                pid ? ` (pid ${pid})` : ''
+              }; ${rest.tools.length} tools`,
+            ),
+          },
+        ],
+      };
+    }
+  }
+}
+
+/** One endpoint event per detection, in the common schema, ready to send. */
+export function toEndpointEvents(
+  report: ScanReport,
+  options: { owner?: string; addressHashes: string[] },
+): EndpointEvent[] {
+  return report.detections.map(detection => {
+    const { detection: fields, evidence } = split(detection);
+    return createEvent({
+      layer: 'endpoint',
+      observedAt: report.scannedAt,
+      compositeId: detection.compositeId,
+      sensor: {
+        id: `agent-${report.host.idHash.slice(0, 16)}`,
+        kind: 'mcpeeker-agent',
+        version: report.agentVersion,
+      },
+      host: {
+        idHash: report.host.idHash,
+        os: report.host.os,
+        ...(options.owner ? { owner: options.owner } : {}),
+        addressHashes: options.addressHashes,
+      },
+      detection: fields,
+      evidence,
+    }) as EndpointEvent;
+  });
+}

@@ -1,0 +1,150 @@
+import { connect, NatsConnection } from '@nats-io/transport-node';
+import { jetstream, JetStreamClient } from '@nats-io/jetstream';
+import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+
+/** Where events go. `send` resolves only when the receiver has them for good. */
+export interface EventTransport {
+  readonly name: string;
+  /** Sends in order; returns how many of the leading events were accepted before a failure. */
+  send(events: McpEvent[]): Promise<{
+    accepted: number;
+    rejected: Array<{ eventId: string; reason: string }>;
+    error?: string;
+  }>;
+  close(): Promise<void>;
+}
+
+/**
+ * NATS JetStream: each event on `<prefix>.<hostIdHash>`, with `Nats-Msg-Id`
+ * set to the event id so the stream drops a redelivered duplicate, and
+ * counted only once the stream acknowledged it.
+ */
+export class NatsTransport implements EventTransport {
+  readonly name: string;
+  private connection?: NatsConnection;
+  private js?: JetStreamClient;
+
+  constructor(
+    private readonly options: {
+      servers: string[];
+      token?: string;
+      subjectPrefix: string;
+    },
+  ) {
+    this.name = `nats ${options.servers.join(',')}`;
+  }
+
+  private async client(): Promise<JetStreamClient> {
+    if (this.connection && !this.connection.isClosed() && this.js)
+      return this.js;
+    this.connection = await connect({
+      servers: this.options.servers,
+      token: this.options.token,
+      timeout: 3000,
+      name: 'mcpeeker-agent',
+    });
+    this.js = jetstream(this.connection, { timeout: 5000 });
+    return this.js;
+  }
+
+  async send(events: McpEvent[]) {
+    let accepted = 0;
+    try {
+      const js = await this.client();
+      for (const event of events) {
+        const subject = `${this.options.subjectPrefix}.${
+          event.layer === 'endpoint' ? event.host.idHash : 'unknown'
+        }`;
+        // msgID is sent as the Nats-Msg-Id header: the stream's duplicate window drops a resend.
+        await js.publish(subject, JSON.stringify(event), {
+          msgID: event.eventId,
+        });
+        accepted++;
+      }
+      return { accepted, rejected: [] };
+    } catch (error) {
+      await this.close();
+      return { accepted, rejected: [], error: (error as Error).message };
+    }
+  }
+
+  async close() {
+    const connection = this.connection;
+    this.connection = undefined;
+    this.js = undefined;
+    if (connection && !connection.isClosed())
+      await connection.close().catch(() => undefined);
+  }
+}
+
+/**
+ * HTTP: a batch to `POST /api/mcpeeker/events` with the agents' service token.
+ * 2xx: accepted (items the backend refused are listed in its answer and
+ * dead-lettered there); 408, 429, 5xx, network errors: retried later; any
+ * other 4xx: the batch can never succeed as it is — reported loudly.
+ */
+export class HttpTransport implements EventTransport {
+  readonly name: string;
+
+  constructor(private readonly options: { url: string; token: string }) {
+    this.name = `http ${new URL(options.url).origin}`;
+  }
+
+  async send(events: McpEvent[]) {
+    let response: Response;
+    try {
+      response = await fetch(this.options.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${this.options.token}`,
+        },
+        body: JSON.stringify({ events }),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (error) {
+      return {
+        accepted: 0,
+        rejected: [],
+        error: `${(error as Error).message}${
+          (error as any).cause?.code ? ` (${(error as any).cause.code})` : ''
+        }`,
+      };
+    }
+    const body: any = await response.json().catch(() => undefined);
+    if (response.ok) {
+      const rejected = Array.isArray(body?.rejected)
+        ? body.rejected.map((r: any) => ({
+            eventId: String(r.eventId ?? r.index ?? '?'),
+            reason: String(r.reason ?? r.message ?? 'rejected'),
+          }))
+        : [];
+      return { accepted: events.length, rejected };
+    }
+    const reason = body?.error?.message ?? `HTTP ${response.status}`;
+    if (
+      response.status === 408 ||
+      response.status === 429 ||
+      response.status >= 500
+    ) {
+      return { accepted: 0, rejected: [], error: reason };
+    }
+    if (response.status === 400 && Array.isArray(body?.rejected)) {
+      // Some items were bad and the rest kept: the backend says which.
+      return {
+        accepted: events.length,
+        rejected: body.rejected.map((r: any) => ({
+          eventId: String(r.eventId ?? r.index ?? '?'),
+          reason: String(r.reason ?? r.message ?? 'rejected'),
+        })),
+      };
+    }
+    return {
+      accepted: 0,
+      rejected: [],
+      error: `${reason} (HTTP ${response.status}; check the agent's token and URL)`,
+    };
+  }
+
+  async close() {}
+}

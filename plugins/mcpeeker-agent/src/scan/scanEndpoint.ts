@@ -1,0 +1,91 @@
+import os from 'node:os';
+import { EVENT_SCHEMA_VERSION } from '@mcpeeker/plugin-mcpeeker-common';
+import packageJson from '../../package.json';
+import type { Platform } from './clientTable';
+import {
+  Detection as ConfigOrManifestDetection,
+  scanConfigs,
+  ScanError,
+} from './scanConfigs';
+import { PortDetection, scanPorts } from './scanPorts';
+import { ProcessDetection, scanProcesses } from './scanProcesses';
+
+export type Detection =
+  | ConfigOrManifestDetection
+  | ProcessDetection
+  | PortDetection;
+
+/** Everything one scan found, as `scan --format json` prints it. */
+export interface ScanReport {
+  schemaVersion: string;
+  agentVersion: string;
+  scannedAt: string;
+  host: { idHash: string; os: Platform };
+  detections: Detection[];
+  errors: ScanError[];
+  skipped: Array<{ layer: string; reason: string }>;
+  stats: { filesRead: number; directoriesWalked: number; durationMs: number };
+}
+
+export interface ScanEndpointOptions {
+  platform: Platform;
+  hostIdHash: string;
+  salt: string;
+  /** Another user's home to read (`--home`); default: this user's, with this user's environment. */
+  home?: string;
+  env: Record<string, string | undefined>;
+  managedDir?: string;
+  roots: string[];
+  processes: boolean;
+  ports: boolean;
+  onlyPorts?: number[];
+  onProgress?: (progress: { directories: number; files: number }) => void;
+}
+
+/** One scan of every layer the agent reads: configs and manifests, processes, ports. */
+export async function scanEndpoint(
+  options: ScanEndpointOptions,
+): Promise<ScanReport> {
+  const started = Date.now();
+  const { platform, hostIdHash, salt } = options;
+  const result = await scanConfigs({
+    home: options.home ?? os.homedir(),
+    platform,
+    // Another home's locations derive from that home, not from this user's environment.
+    env: options.home ? {} : options.env,
+    managedDir: options.managedDir,
+    roots: options.roots,
+    hostIdHash,
+    salt,
+    onProgress: options.onProgress,
+  });
+  const skipped: ScanReport['skipped'] = [];
+  const detections: Detection[] = [...result.detections];
+  if (options.processes) {
+    const processes = await scanProcesses({ platform, hostIdHash, salt });
+    if ('skipped' in processes)
+      skipped.push({ layer: 'processes', reason: processes.skipped });
+    else detections.push(...processes.detections);
+  }
+  if (options.ports) {
+    const ports = await scanPorts({
+      platform,
+      hostIdHash,
+      salt,
+      onlyPorts: options.onlyPorts,
+    });
+    if ('skipped' in ports)
+      skipped.push({ layer: 'ports', reason: ports.skipped });
+    else detections.push(...ports.detections);
+  }
+  return {
+    schemaVersion: EVENT_SCHEMA_VERSION,
+    agentVersion: packageJson.version,
+    scannedAt: new Date(started).toISOString(),
+    host: { idHash: hostIdHash, os: platform },
+    detections,
+    errors: result.errors,
+    skipped,
+    stats: { ...result.stats, durationMs: Date.now() - started },
+  };
+}
