@@ -125,6 +125,8 @@ describe('mcpeeker-agent run --once', () => {
     const result = runOnce(agentConfig());
     expect(result.stderr).toMatch(/scan: \d+ MCP servers/);
     expect(result.status).toBe(0);
+    for (const secret of Object.values(PLANTED))
+      expect(result.stderr).not.toContain(secret);
     const published = await messages();
     expect(published.length).toBeGreaterThan(30);
     expect(spoolFiles()).toEqual([]);

@@ -65,7 +65,11 @@ export function formatScanTable(report: ScanReport): string {
             9,
           )} ${shorten([d.command, ...d.args].join(' '), 48)} ${
             d.reason
-          } (confidence ${d.confidence})`,
+          } (confidence ${d.confidence})${
+            d.configRef
+              ? `, from ${d.configRef.client} '${d.configRef.serverName}'`
+              : ''
+          }`,
         );
       } else {
         lines.push(

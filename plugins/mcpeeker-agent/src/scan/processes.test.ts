@@ -9,6 +9,7 @@ import {
   parseWin32ProcessJson,
 } from './processes';
 import { scanProcesses, toProcessDetections } from './scanProcesses';
+import { scanEndpoint } from './scanEndpoint';
 
 const SALT = 'process-test-salt-0123456789';
 const HOST = 'a'.repeat(64);
@@ -167,6 +168,60 @@ describe('scanProcesses on this machine', () => {
         launcher: 'node',
         parentClient: 'cursor',
         compositeId: expect.stringMatching(COMPOSITE_ID_PATTERN),
+      }),
+    ]);
+  });
+
+  it('links a running server to the config entry that starts it', async () => {
+    const dir = makeTempDir();
+    const server = require.resolve(
+      '@modelcontextprotocol/server-filesystem/dist/index.js',
+    );
+    fs.mkdirSync(path.join(dir, '.cursor'));
+    fs.writeFileSync(
+      path.join(dir, '.cursor', 'mcp.json'),
+      JSON.stringify({
+        mcpServers: {
+          files: { command: process.execPath, args: [server, dir] },
+        },
+      }),
+    );
+    const script = path.join(dir, 'cursor');
+    fs.writeFileSync(
+      script,
+      `#!/bin/sh\n"${process.execPath}" "${server}" "${dir}"\n`,
+      { mode: 0o755 },
+    );
+    client = spawn(script, [], {
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    client.stderr!.on('data', d => (stderr += d));
+    for (let i = 0; i < 100 && !/running on stdio/i.test(stderr); i++) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+    const report = await scanEndpoint({
+      platform: 'linux',
+      hostIdHash: HOST,
+      salt: SALT,
+      home: dir,
+      env: {},
+      roots: [],
+      processes: true,
+      ports: false,
+    });
+    const running = report.detections.filter(
+      d => d.source === 'process' && d.args.includes(dir),
+    );
+    expect(running).toEqual([
+      expect.objectContaining({
+        parentClient: 'cursor',
+        configRef: {
+          client: 'cursor',
+          serverName: 'files',
+          configPath: path.join(dir, '.cursor', 'mcp.json'),
+        },
       }),
     ]);
   });

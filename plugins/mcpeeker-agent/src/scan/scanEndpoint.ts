@@ -9,6 +9,7 @@ import {
 } from './scanConfigs';
 import { PortDetection, scanPorts } from './scanPorts';
 import { ProcessDetection, scanProcesses } from './scanProcesses';
+import { linkProcessesToConfigs } from './linkProcesses';
 
 export type Detection =
   | ConfigOrManifestDetection
@@ -67,6 +68,16 @@ export async function scanEndpoint(
       skipped.push({ layer: 'processes', reason: processes.skipped });
     else detections.push(...processes.detections);
   }
+  const processDetections = detections.filter(
+    (d): d is ProcessDetection => d.source === 'process',
+  );
+  linkProcessesToConfigs(
+    processDetections,
+    detections.filter(
+      (d): d is ConfigOrManifestDetection & { source: 'config' } =>
+        d.source === 'config',
+    ),
+  );
   if (options.ports) {
     const ports = await scanPorts({
       platform,

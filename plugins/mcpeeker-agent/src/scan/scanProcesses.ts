@@ -23,6 +23,8 @@ export interface ProcessDetection
   source: 'process';
   command: string;
   args: string[];
+  /** The config entry it was started from, when one matches. */
+  configRef?: { client: string; serverName: string; configPath: string };
   compositeId: string;
 }
 

@@ -100,6 +100,15 @@ const processDetectionSchema = z
     launcher: z.string().max(64).optional(),
     /** The MCP client process that started it, when known. */
     parentClient: z.string().max(64).optional(),
+    /** The config entry it was started from, when one matches. */
+    configRef: z
+      .object({
+        client: shortText(64),
+        serverName: shortText(256),
+        configPath: shortText(4096),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
