@@ -2,8 +2,17 @@
 // developer, opens MCPeeker from the sidebar and reads the backend's health.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { APP_URL, ROOT, launchChromium, startPortal } from './portal.mjs';
+import { spawnSync } from 'node:child_process';
+import {
+  APP_URL,
+  BACKEND_URL,
+  ROOT,
+  launchChromium,
+  startPortal,
+} from './portal.mjs';
 
 let portal;
 let browser;
@@ -91,5 +100,77 @@ test(
     } finally {
       await page.close();
     }
+  },
+);
+
+test(
+  "an agent reports what it found to the portal over HTTP with the agents' token",
+  { timeout: 60_000 },
+  () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-e2e-home-'));
+    const spool = path.join(home, 'spool');
+    const secret = 'ghp_e2ePlantedToken0123456789abcdefABCD';
+    fs.mkdirSync(path.join(home, '.cursor'));
+    fs.writeFileSync(
+      path.join(home, '.cursor', 'mcp.json'),
+      JSON.stringify({
+        mcpServers: {
+          github: {
+            command: 'npx',
+            args: ['-y', '@modelcontextprotocol/server-github'],
+            env: { GITHUB_TOKEN: secret },
+          },
+        },
+      }),
+    );
+    const config = path.join(home, 'agent.yaml');
+    fs.writeFileSync(
+      config,
+      'processes: false\nports: false\nowner: user:default/dana\n',
+    );
+    const agent = token =>
+      spawnSync(
+        process.execPath,
+        [
+          path.join(ROOT, 'plugins/mcpeeker-agent/bin/mcpeeker-agent'),
+          'run',
+          '--once',
+          '--config',
+          config,
+        ],
+        {
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH,
+            HOME: home,
+            MCPEEKER_HTTP_URL: `${BACKEND_URL}/api/mcpeeker/events`,
+            MCPEEKER_TOKEN: token,
+            MCPEEKER_SPOOL_DIR: spool,
+            MCPEEKER_HOST_ID_SALT: 'mcpeeker-development-salt',
+          },
+        },
+      );
+
+    // A wrong token: refused, and the event waits in the spool.
+    const refused = agent('not-the-agents-token');
+    assert.equal(refused.status, 0, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /cannot reach http http:\/\/localhost:7300: .*HTTP 401.*; 1 events wait in the spool/,
+    );
+    assert.equal(
+      fs.readdirSync(spool).filter(f => f.endsWith('.json')).length,
+      1,
+    );
+
+    // The right one: the waiting event and the new scan's go out, the spool empties.
+    const sent = agent('mcpeeker-dev-agent-token');
+    assert.equal(sent.status, 0, sent.stderr);
+    assert.match(sent.stderr, /sent 2 events to http http:\/\/localhost:7300/);
+    assert.deepEqual(
+      fs.readdirSync(spool).filter(f => f.endsWith('.json')),
+      [],
+    );
+    assert.ok(!(refused.stderr + sent.stderr).includes(secret));
   },
 );

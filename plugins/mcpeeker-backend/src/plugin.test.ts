@@ -1,4 +1,9 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { endpointEvent } from './__testUtils__/events';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import http from 'node:http';
@@ -194,5 +199,104 @@ describe('startup', () => {
     } finally {
       process.env.NODE_ENV = env;
     }
+  });
+});
+
+describe('POST /api/mcpeeker/events', () => {
+  it('accepts service credentials only', async () => {
+    const server = await startBackend({});
+    const body = { events: [endpointEvent()] };
+    await request(server)
+      .post('/api/mcpeeker/events')
+      .set('Authorization', mockCredentials.none.header())
+      .send(body)
+      .expect(401);
+    await request(server)
+      .post('/api/mcpeeker/events')
+      .set('Authorization', mockCredentials.user.header())
+      .send(body)
+      .expect(403);
+    await request(server)
+      .post('/api/mcpeeker/events')
+      .set('Authorization', mockCredentials.service.header())
+      .send(body)
+      .expect(202);
+  });
+
+  it('stores a batch, and a resend is only duplicates', async () => {
+    const server = await startBackend({});
+    const body = {
+      events: [endpointEvent({ port: 1 }), endpointEvent({ port: 2 })],
+    };
+    const post = () =>
+      request(server)
+        .post('/api/mcpeeker/events')
+        .set('Authorization', mockCredentials.service.header())
+        .send(body);
+    expect((await post()).body).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      rejected: [],
+      redactedValues: 0,
+    });
+    expect((await post()).body).toEqual({
+      accepted: 0,
+      duplicates: 2,
+      rejected: [],
+      redactedValues: 0,
+    });
+  });
+
+  it('answers a bad item with 400 naming the item, field and reason, and keeps the good ones', async () => {
+    const server = await startBackend({});
+    const bad: any = endpointEvent({ port: 9 });
+    bad.detection.port = 'nine';
+    bad.detection.source = 'port';
+    const res = await request(server)
+      .post('/api/mcpeeker/events')
+      .set('Authorization', mockCredentials.service.header())
+      .send({ events: [endpointEvent({ port: 1 }), bad] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(
+      /^1 of 2 events are invalid \(first: item 1, .*\); the 1 valid ones were kept$/,
+    );
+    expect(res.body).toMatchObject({
+      accepted: 1,
+      rejected: [
+        {
+          index: 1,
+          eventId: bad.eventId,
+          issues: expect.arrayContaining([
+            expect.objectContaining({
+              field: expect.stringMatching(/^detection/),
+            }),
+          ]),
+        },
+      ],
+    });
+  });
+
+  it.each([
+    [{}, /events Invalid input|events.*expected array/i],
+    [{ events: [] }, /events must hold at least one event/],
+    [{ events: 'x' }, /events/],
+  ])('rejects a malformed batch %j with a reason', async (body, message) => {
+    const server = await startBackend({});
+    const res = await request(server)
+      .post('/api/mcpeeker/events')
+      .set('Authorization', mockCredentials.service.header())
+      .send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it('can be turned off', async () => {
+    const server = await startBackend({ ingest: { http: { enabled: false } } });
+    const res = await request(server)
+      .post('/api/mcpeeker/events')
+      .set('Authorization', mockCredentials.service.header())
+      .send({ events: [endpointEvent()] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('HTTP ingest is turned off');
   });
 });

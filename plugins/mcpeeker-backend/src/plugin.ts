@@ -7,6 +7,9 @@ import { readMcpeekerConfig } from './config';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
 import { HealthService } from './services/HealthService';
+import { IngestService } from './services/IngestService';
+import { DatabaseEventStore } from './database/EventStore';
+import { DatabaseDeadLetterStore } from './database/DeadLetterStore';
 
 /**
  * The MCPeeker backend plugin: ingest, correlation, findings and registry.
@@ -22,6 +25,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         logger: coreServices.logger,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
         permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({
@@ -29,6 +33,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         logger,
         database,
         httpRouter,
+        httpAuth,
         permissionsRegistry,
       }) {
         const mcpeekerConfig = readMcpeekerConfig(config, {
@@ -48,8 +53,28 @@ export const mcpeekerPlugin = createBackendPlugin({
           db,
           logger,
         });
+        const ingest = new IngestService({
+          events: await DatabaseEventStore.create({
+            database,
+            skipMigrations: true,
+          }),
+          deadLetters: await DatabaseDeadLetterStore.create({
+            database,
+            salt: mcpeekerConfig.hostIdSalt,
+            skipMigrations: true,
+          }),
+          salt: mcpeekerConfig.hostIdSalt,
+          logger,
+        });
 
-        httpRouter.use(await createRouter({ health }));
+        httpRouter.use(
+          await createRouter({
+            health,
+            ingest,
+            httpAuth,
+            httpIngestEnabled: mcpeekerConfig.ingest.http.enabled,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
         logger.info('MCPeeker backend started', {

@@ -1,0 +1,89 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import { Knex } from 'knex';
+import { applyDatabaseMigrations } from './migrations';
+
+export interface StoredEvent {
+  event: McpEvent;
+  transport: 'http' | 'nats';
+  redactedValues: number;
+  receivedAt: Date;
+}
+
+/** Accepted events, each stored once however often it is delivered. */
+export interface EventStore {
+  /** Stores new events; an id already stored is a duplicate and changes nothing. */
+  addMany(
+    events: StoredEvent[],
+  ): Promise<{ inserted: number; duplicates: number }>;
+  count(filter?: {
+    layer?: McpEvent['layer'];
+    compositeId?: string;
+  }): Promise<number>;
+  get(eventId: string): Promise<McpEvent | undefined>;
+}
+
+const TABLE = 'mcpeeker_events';
+
+export class DatabaseEventStore implements EventStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseEventStore> {
+    return new DatabaseEventStore(
+      await applyDatabaseMigrations(options.database, options),
+    );
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async addMany(
+    events: StoredEvent[],
+  ): Promise<{ inserted: number; duplicates: number }> {
+    if (events.length === 0) return { inserted: 0, duplicates: 0 };
+    // One batch may carry the same event twice: the first one counts.
+    const unique = [...new Map(events.map(e => [e.event.eventId, e])).values()];
+    const rows = unique.map(
+      ({ event, transport, redactedValues, receivedAt }) => ({
+        event_id: event.eventId,
+        layer: event.layer,
+        composite_id: event.compositeId,
+        host_id_hash: event.layer === 'endpoint' ? event.host.idHash : null,
+        observed_at: new Date(event.observedAt),
+        received_at: receivedAt,
+        transport,
+        redacted_values: redactedValues,
+        payload: JSON.stringify(event),
+      }),
+    );
+    let inserted = 0;
+    await this.db.transaction(async tx => {
+      for (let i = 0; i < rows.length; i += 200) {
+        const result = await tx(TABLE)
+          .insert(rows.slice(i, i + 200))
+          .onConflict('event_id')
+          .ignore()
+          .returning('event_id');
+        inserted += result.length;
+      }
+    });
+    return { inserted, duplicates: events.length - inserted };
+  }
+
+  async count(
+    filter: { layer?: McpEvent['layer']; compositeId?: string } = {},
+  ): Promise<number> {
+    const query = this.db(TABLE).count({ count: '*' });
+    if (filter.layer) query.where('layer', filter.layer);
+    if (filter.compositeId) query.where('composite_id', filter.compositeId);
+    const [{ count }] = await query;
+    return Number(count);
+  }
+
+  async get(eventId: string): Promise<McpEvent | undefined> {
+    const row = await this.db(TABLE)
+      .where('event_id', eventId)
+      .first('payload');
+    return row ? (JSON.parse(row.payload) as McpEvent) : undefined;
+  }
+}
