@@ -27,7 +27,9 @@ export interface Config {
         stream?: string;
         /** Durable consumer name, shared by every backend replica. Default `mcpeeker-backend`. */
         consumer?: string;
-        /** Create the stream at start when it is missing. Default true. */
+        /** Subjects are `<subjectPrefix>.endpoint.>`, `.network.>`, `.gateway.>`. Default `mcp`. */
+        subjectPrefix?: string;
+        /** Create the stream (7-day retention) and the durable consumer at start when missing. Default true. */
         createStream?: boolean;
         /** Credentials, when the server requires them. */
         credentials?: {

@@ -69,7 +69,7 @@ describe('readMcpeekerConfig', () => {
 
   it('names an unknown key and lists the known ones', () => {
     expect(() => read({ ingest: { nats: { sever: ['x'] } } })).toThrow(
-      'Invalid MCPeeker configuration: mcpeeker.ingest.nats.sever is not a known key (known under mcpeeker.ingest.nats: enabled, servers, stream, consumer, createStream, credentials)',
+      'Invalid MCPeeker configuration: mcpeeker.ingest.nats.sever is not a known key (known under mcpeeker.ingest.nats: enabled, servers, stream, consumer, subjectPrefix, createStream, credentials)',
     );
     expect(() => read({ judgeTimeout: 1 })).toThrow(
       /mcpeeker\.judgeTimeout is not a known key/,

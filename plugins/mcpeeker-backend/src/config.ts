@@ -12,6 +12,7 @@ export interface McpeekerConfig {
       servers: string[];
       stream: string;
       consumer: string;
+      subjectPrefix: string;
       createStream: boolean;
       credentials: { token?: string; user?: string; password?: string };
     };
@@ -48,6 +49,7 @@ const KNOWN_KEYS: KnownKeys = {
       servers: true,
       stream: true,
       consumer: true,
+      subjectPrefix: true,
       createStream: true,
       credentials: { token: true, user: true, password: true },
     },
@@ -219,6 +221,7 @@ export function readMcpeekerConfig(
         servers,
         stream: str('ingest.nats.stream') ?? 'MCP_EVENTS',
         consumer: str('ingest.nats.consumer') ?? 'mcpeeker-backend',
+        subjectPrefix: str('ingest.nats.subjectPrefix') ?? 'mcp',
         createStream: bool('ingest.nats.createStream') ?? true,
         credentials: {
           token: str('ingest.nats.credentials.token'),

@@ -111,7 +111,9 @@ describe('GET /api/mcpeeker/health', () => {
       const res = await request(server).get('/api/mcpeeker/health');
       expect(res.body.dependencies.nats).toMatchObject({
         status: 'ok',
-        detail: expect.stringContaining(`stream ${stream}, 0 messages`),
+        detail: expect.stringContaining(
+          `stream ${stream}, consumer mcpeeker-backend, 0 pending`,
+        ),
       });
       expect(res.body.status).toBe('ok');
     } finally {

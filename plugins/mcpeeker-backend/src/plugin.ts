@@ -8,6 +8,7 @@ import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
 import { HealthService } from './services/HealthService';
 import { IngestService } from './services/IngestService';
+import { NatsIngestConsumer } from './services/NatsIngestConsumer';
 import { DatabaseEventStore } from './database/EventStore';
 import { DatabaseDeadLetterStore } from './database/DeadLetterStore';
 
@@ -26,6 +27,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        lifecycle: coreServices.lifecycle,
         permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({
@@ -34,6 +36,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         database,
         httpRouter,
         httpAuth,
+        lifecycle,
         permissionsRegistry,
       }) {
         const mcpeekerConfig = readMcpeekerConfig(config, {
@@ -48,11 +51,6 @@ export const mcpeekerPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(mcpeekerPermissions);
 
         const db = await applyDatabaseMigrations(database);
-        const health = new HealthService({
-          config: mcpeekerConfig,
-          db,
-          logger,
-        });
         const ingest = new IngestService({
           events: await DatabaseEventStore.create({
             database,
@@ -65,6 +63,46 @@ export const mcpeekerPlugin = createBackendPlugin({
           }),
           salt: mcpeekerConfig.hostIdSalt,
           logger,
+        });
+
+        let natsConsumer: NatsIngestConsumer | undefined;
+        if (mcpeekerConfig.ingest.nats.enabled) {
+          const consumer = new NatsIngestConsumer({
+            config: mcpeekerConfig.ingest.nats,
+            ingest,
+            logger,
+          });
+          natsConsumer = consumer;
+          let retry: NodeJS.Timeout | undefined;
+          const start = async () => {
+            try {
+              await consumer.start();
+              logger.info('Consuming MCP events from NATS JetStream', {
+                stream: mcpeekerConfig.ingest.nats.stream,
+                consumer: mcpeekerConfig.ingest.nats.consumer,
+              });
+            } catch (error) {
+              // NATS being down must not keep the portal down: retry, and say so on /health.
+              logger.error(
+                `Cannot consume from NATS yet, retrying in 10 s: ${
+                  (error as Error).message
+                }`,
+              );
+              await consumer.stop();
+              retry = setTimeout(start, 10_000);
+            }
+          };
+          lifecycle.addStartupHook(start);
+          lifecycle.addShutdownHook(async () => {
+            clearTimeout(retry);
+            await consumer.stop();
+          });
+        }
+        const health = new HealthService({
+          config: mcpeekerConfig,
+          db,
+          logger,
+          natsConsumer,
         });
 
         httpRouter.use(

@@ -71,6 +71,8 @@ export class HealthService {
       config: McpeekerConfig;
       db: Knex;
       logger: LoggerService;
+      /** The running consumer, when NATS ingest is on: its state is what counts. */
+      natsConsumer?: { health(): Promise<DependencyHealth> };
     },
   ) {}
 
@@ -129,6 +131,9 @@ export class HealthService {
         status: 'disabled',
         detail: 'not configured: agents report over HTTP',
       };
+    }
+    if (this.options.natsConsumer) {
+      return this.options.natsConsumer.health();
     }
     return timed(`jetstream ${nats.servers.join(',')}`, async () => {
       const connection = await connect({

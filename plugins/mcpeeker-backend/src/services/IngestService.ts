@@ -45,11 +45,40 @@ export class IngestService {
     transport: 'http' | 'nats',
     context: { messageIds?: string[] } = {},
   ): Promise<IngestResult> {
+    return this.ingestParsed(
+      items.map((value, i) => ({ value, messageId: context.messageIds?.[i] })),
+      transport,
+    );
+  }
+
+  /** Like `ingest`, for items some of which could not even be parsed. */
+  async ingestParsed(
+    entries: Array<
+      | { value: unknown; messageId?: string }
+      | { unparseable: string; reason: string; messageId?: string }
+    >,
+    transport: 'http' | 'nats',
+  ): Promise<IngestResult> {
     const receivedAt = new Date();
     const valid: Array<{ event: McpEvent; redactedValues: number }> = [];
     const rejected: IngestResult['rejected'] = [];
     let redactedValues = 0;
-    for (const [index, item] of items.entries()) {
+    for (const [index, entry] of entries.entries()) {
+      if ('unparseable' in entry) {
+        rejected.push({
+          index,
+          issues: [{ field: '', message: entry.reason }],
+        });
+        await this.options.deadLetters.add({
+          transport,
+          messageId: entry.messageId,
+          reason: entry.reason,
+          payload: entry.unparseable,
+          receivedAt,
+        });
+        continue;
+      }
+      const item = entry.value;
       const result = validateEvent(item);
       if (!result.success) {
         const eventId =
@@ -68,8 +97,7 @@ export class IngestService {
               ? String((item as any).layer).slice(0, 16)
               : undefined,
           messageId:
-            context.messageIds?.[index] ??
-            (eventId ? `event:${eventId}` : undefined),
+            entry.messageId ?? (eventId ? `event:${eventId}` : undefined),
           reason: formatValidationIssues(result.issues),
           payload: safeStringify(item),
           receivedAt,
@@ -99,6 +127,28 @@ export class IngestService {
     }
     return { accepted: inserted, duplicates, rejected, redactedValues };
   }
+}
+
+/** Text payloads as a transport delivers them (NATS), parsed before ingest. */
+export async function ingestText(
+  ingest: IngestService,
+  payloads: Array<{ text: string; messageId: string }>,
+  transport: 'http' | 'nats',
+): Promise<IngestResult> {
+  return ingest.ingestParsed(
+    payloads.map(p => {
+      try {
+        return { value: JSON.parse(p.text) as unknown, messageId: p.messageId };
+      } catch (error) {
+        return {
+          unparseable: p.text,
+          reason: `not JSON: ${(error as Error).message}`,
+          messageId: p.messageId,
+        };
+      }
+    }),
+    transport,
+  );
 }
 
 function safeStringify(value: unknown): string {

@@ -1,0 +1,185 @@
+import {
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { connect, NatsConnection } from '@nats-io/transport-node';
+import {
+  jetstream,
+  jetstreamManager,
+  JetStreamManager,
+} from '@nats-io/jetstream';
+import request from 'supertest';
+import { Knex } from 'knex';
+import { endpointEvent } from '../__testUtils__/events';
+import { mcpeekerPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const NATS_URL = process.env.MCPEEKER_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+let nc: NatsConnection;
+let jsm: JetStreamManager;
+let stream: string;
+let prefix: string;
+let knex: Knex;
+
+beforeAll(async () => {
+  nc = await connect({ servers: NATS_URL });
+  jsm = await jetstreamManager(nc);
+});
+afterAll(async () => {
+  await nc.close();
+});
+beforeEach(async () => {
+  const id = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+  stream = `MCPEEKER_INGEST_TEST_${id}`;
+  prefix = `mcpingesttest${id}`;
+  knex = await databases.init('SQLITE_3');
+});
+afterEach(async () => {
+  await jsm.streams.delete(stream).catch(() => undefined);
+});
+
+async function startBackend() {
+  return startTestBackend({
+    features: [
+      mcpeekerPlugin,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          mcpeeker: {
+            ingest: {
+              nats: {
+                enabled: true,
+                servers: [NATS_URL],
+                stream,
+                consumer: 'mcpeeker-test',
+                subjectPrefix: prefix,
+              },
+            },
+          },
+        },
+      }),
+    ],
+  });
+}
+
+async function waitFor(predicate: () => Promise<boolean>) {
+  for (let i = 0; i < 150; i++) {
+    if (await predicate()) return;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error('timed out');
+}
+
+describe('NATS JetStream ingest', () => {
+  it('creates the stream and durable consumer, stores valid events once, dead-letters bad ones, acks all after commit', async () => {
+    const backend = await startBackend();
+    const info = await jsm.streams.info(stream);
+    expect(info.config.subjects).toEqual([
+      `${prefix}.endpoint.>`,
+      `${prefix}.network.>`,
+      `${prefix}.gateway.>`,
+    ]);
+    expect(info.config.max_age).toBe(7 * 24 * 3600 * 1e9);
+
+    const js = jetstream(nc);
+    const a = endpointEvent({ port: 1 });
+    const b = endpointEvent({ port: 2 });
+    const invalid: any = endpointEvent({ port: 3 });
+    invalid.detection.scope = 'everywhere';
+    await js.publish(`${prefix}.endpoint.host`, JSON.stringify(a), {
+      msgID: a.eventId,
+    });
+    await js.publish(`${prefix}.endpoint.host`, JSON.stringify(b), {
+      msgID: b.eventId,
+    });
+    // The same event under another message id (two replicas of a sender): stored once.
+    await js.publish(`${prefix}.endpoint.host`, JSON.stringify(a), {
+      msgID: `${a.eventId}-again`,
+    });
+    await js.publish(`${prefix}.endpoint.host`, JSON.stringify(invalid));
+    await js.publish(`${prefix}.endpoint.host`, '{ this is not json');
+
+    await waitFor(
+      async () =>
+        Number((await knex('mcpeeker_dead_letters').count({ c: '*' }))[0].c) ===
+        2,
+    );
+    await waitFor(
+      async () =>
+        (await jsm.consumers.info(stream, 'mcpeeker-test')).num_ack_pending ===
+        0,
+    );
+    const stored = await knex('mcpeeker_events')
+      .select('event_id', 'transport')
+      .orderBy('event_id');
+    expect(stored).toEqual(
+      [a.eventId, b.eventId]
+        .sort()
+        .map(event_id => ({ event_id, transport: 'nats' })),
+    );
+    const letters = await knex('mcpeeker_dead_letters')
+      .select('transport', 'reason', 'message_id')
+      .orderBy('id');
+    expect(letters).toEqual([
+      {
+        transport: 'nats',
+        reason: expect.stringContaining('detection.scope'),
+        message_id: `${stream}:4`,
+      },
+      {
+        transport: 'nats',
+        reason: expect.stringMatching(/^not JSON: /),
+        message_id: `${stream}:5`,
+      },
+    ]);
+    const consumer = await jsm.consumers.info(stream, 'mcpeeker-test');
+    expect(consumer).toMatchObject({ num_pending: 0, num_ack_pending: 0 });
+
+    const health = await request(backend.server).get('/api/mcpeeker/health');
+    expect(health.body.dependencies.nats).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining(
+        `consumer mcpeeker-test, 0 pending, 0 unacknowledged, 5 processed`,
+      ),
+    });
+    await backend.stop();
+  });
+
+  it('leaves nothing behind when the database fails: messages are redelivered and stored after recovery', async () => {
+    const backend = await startBackend();
+    // Break the store: the batch cannot commit, so it must not be acked.
+    await knex.schema.renameTable('mcpeeker_events', 'mcpeeker_events_away');
+    const js = jetstream(nc);
+    const event = endpointEvent({ port: 7 });
+    await js.publish(`${prefix}.endpoint.host`, JSON.stringify(event), {
+      msgID: event.eventId,
+    });
+    await waitFor(
+      async () =>
+        (await jsm.consumers.info(stream, 'mcpeeker-test')).num_redelivered > 0,
+    );
+    const health = await request(backend.server).get('/api/mcpeeker/health');
+    expect(health.body.dependencies.nats).toMatchObject({
+      status: 'down',
+      error: expect.stringContaining('mcpeeker_events'),
+    });
+
+    await knex.schema.renameTable('mcpeeker_events_away', 'mcpeeker_events');
+    await waitFor(
+      async () =>
+        (
+          await knex('mcpeeker_events').where('event_id', event.eventId)
+        ).length === 1,
+    );
+    await waitFor(
+      async () =>
+        (await jsm.consumers.info(stream, 'mcpeeker-test')).num_ack_pending ===
+        0,
+    );
+    await backend.stop();
+  });
+});

@@ -1,0 +1,199 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { connect, NatsConnection } from '@nats-io/transport-node';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  JsMsg,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream';
+import type { DependencyHealth } from '@mcpeeker/plugin-mcpeeker-common';
+import { McpeekerConfig } from '../config';
+import { IngestService, ingestText } from './IngestService';
+
+const BATCH = 200;
+const SEVEN_DAYS_NS = 7 * 24 * 3600 * 1e9;
+
+export function streamSubjects(prefix: string): string[] {
+  return ['endpoint', 'network', 'gateway'].map(
+    layer => `${prefix}.${layer}.>`,
+  );
+}
+
+/**
+ * The durable pull consumer on the events stream. Each fetched batch goes
+ * through the one ingest pipeline; its messages are acked only after what
+ * they changed is committed (invalid ones after their dead letter is), so a
+ * crash means redelivery, never loss. Replicas share the durable consumer:
+ * each message goes to one of them, and a redelivered one is a duplicate
+ * the store ignores.
+ */
+export class NatsIngestConsumer {
+  private connection?: NatsConnection;
+  private running?: Promise<void>;
+  private stopping = false;
+  private lastError?: string;
+  processed = 0;
+
+  constructor(
+    private readonly options: {
+      config: McpeekerConfig['ingest']['nats'];
+      ingest: IngestService;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    try {
+      await this.connectAndPrepare();
+    } catch (error) {
+      this.lastError = (error as Error).message;
+      throw error;
+    }
+    this.lastError = undefined;
+    this.running = this.loop();
+  }
+
+  private async connectAndPrepare(): Promise<void> {
+    const { config, logger } = this.options;
+    this.connection = await connect({
+      servers: config.servers,
+      token: config.credentials.token,
+      user: config.credentials.user,
+      pass: config.credentials.password,
+      name: 'mcpeeker-backend',
+      maxReconnectAttempts: -1,
+    });
+    const jsm = await jetstreamManager(this.connection);
+    const subjects = streamSubjects(config.subjectPrefix);
+    try {
+      const info = await jsm.streams.info(config.stream);
+      const missing = subjects.filter(s => !info.config.subjects?.includes(s));
+      if (missing.length > 0) {
+        logger.warn(
+          `NATS stream ${config.stream} does not cover ${missing.join(
+            ', ',
+          )}: events published there are not consumed`,
+        );
+      }
+    } catch (error) {
+      if (!config.createStream) {
+        throw new Error(
+          `NATS stream ${
+            config.stream
+          } is not available and mcpeeker.ingest.nats.createStream is false: ${
+            (error as Error).message
+          }`,
+        );
+      }
+      await jsm.streams.add({
+        name: config.stream,
+        subjects,
+        retention: RetentionPolicy.Limits,
+        storage: StorageType.File,
+        max_age: SEVEN_DAYS_NS,
+        duplicate_window: 2 * 60 * 1e9,
+      });
+      logger.info(
+        `Created NATS stream ${config.stream} for ${subjects.join(
+          ', ',
+        )} (7-day retention)`,
+      );
+    }
+    try {
+      await jsm.consumers.info(config.stream, config.consumer);
+    } catch {
+      await jsm.consumers.add(config.stream, {
+        durable_name: config.consumer,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: 60 * 1e9,
+      });
+      logger.info(
+        `Created durable consumer ${config.consumer} on ${config.stream}`,
+      );
+    }
+    this.running = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    const { config, logger } = this.options;
+    const consumer = await jetstream(this.connection!).consumers.get(
+      config.stream,
+      config.consumer,
+    );
+    while (!this.stopping) {
+      let batch: JsMsg[] = [];
+      try {
+        const messages = await consumer.fetch({
+          max_messages: BATCH,
+          expires: 1000,
+        });
+        for await (const m of messages) batch.push(m);
+        if (batch.length === 0) continue;
+        await this.process(batch);
+        this.lastError = undefined;
+        batch = [];
+      } catch (error) {
+        this.lastError = (error as Error).message;
+        logger.error(
+          `NATS ingest failed; ${batch.length} messages will be redelivered`,
+          { error: this.lastError },
+        );
+        for (const m of batch) m.nak(5000);
+        if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  private async process(batch: JsMsg[]): Promise<void> {
+    const { config } = this.options;
+    await ingestText(
+      this.options.ingest,
+      batch.map(m => ({
+        text: m.string(),
+        messageId: `${config.stream}:${m.info.streamSequence}`,
+      })),
+      'nats',
+    );
+    // Committed: now, and only now, the messages are done.
+    for (const m of batch) m.ack();
+    await this.connection!.flush();
+    this.processed += batch.length;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running?.catch(() => undefined);
+    await this.connection?.drain().catch(() => undefined);
+    this.connection = undefined;
+    this.running = undefined;
+  }
+
+  /** State for the health route: connection and how far behind the consumer is. */
+  async health(): Promise<DependencyHealth> {
+    const { config } = this.options;
+    const detail = `jetstream ${config.servers.join(',')}`;
+    if (!this.connection || this.connection.isClosed()) {
+      return {
+        status: 'down',
+        detail,
+        error: this.lastError ?? 'not connected',
+      };
+    }
+    try {
+      const jsm = await jetstreamManager(this.connection);
+      const info = await jsm.consumers.info(config.stream, config.consumer);
+      return {
+        status: this.lastError ? 'down' : 'ok',
+        detail: `${detail}: stream ${config.stream}, consumer ${config.consumer}, ${info.num_pending} pending, ${info.num_ack_pending} unacknowledged, ${this.processed} processed`,
+        ...(this.lastError ? { error: this.lastError } : {}),
+      };
+    } catch (error) {
+      return { status: 'down', detail, error: (error as Error).message };
+    }
+  }
+}
