@@ -21,11 +21,16 @@ exports.up = async function up(knex) {
       .defaultTo(0)
       .comment('secrets the backend had to redact');
     table.text('payload').notNullable().comment('the event as JSON');
+    table
+      .string('finding_id', 64)
+      .nullable()
+      .comment('the finding correlation put it in');
     table.index(
       ['composite_id', 'observed_at'],
       'mcpeeker_events_composite_idx',
     );
     table.index(['received_at'], 'mcpeeker_events_received_idx');
+    table.index(['finding_id', 'observed_at'], 'mcpeeker_events_finding_idx');
   });
 };
 

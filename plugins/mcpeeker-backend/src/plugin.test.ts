@@ -3,7 +3,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { endpointEvent } from './__testUtils__/events';
+import { endpointEvent, networkEvent } from './__testUtils__/events';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import http from 'node:http';
@@ -207,22 +207,14 @@ describe('startup', () => {
 describe('POST /api/mcpeeker/events', () => {
   it('accepts service credentials only', async () => {
     const server = await startBackend({});
-    const body = { events: [endpointEvent()] };
-    await request(server)
-      .post('/api/mcpeeker/events')
-      .set('Authorization', mockCredentials.none.header())
-      .send(body)
-      .expect(401);
-    await request(server)
-      .post('/api/mcpeeker/events')
-      .set('Authorization', mockCredentials.user.header())
-      .send(body)
-      .expect(403);
-    await request(server)
-      .post('/api/mcpeeker/events')
-      .set('Authorization', mockCredentials.service.header())
-      .send(body)
-      .expect(202);
+    const post = (authorization: string) =>
+      request(server)
+        .post('/api/mcpeeker/events')
+        .set('Authorization', authorization)
+        .send({ events: [endpointEvent()] });
+    expect((await post(mockCredentials.none.header())).status).toBe(401);
+    expect((await post(mockCredentials.user.header())).status).toBe(403);
+    expect((await post(mockCredentials.service.header())).status).toBe(202);
   });
 
   it('stores a batch, and a resend is only duplicates', async () => {
@@ -300,5 +292,77 @@ describe('POST /api/mcpeeker/events', () => {
       .send({ events: [endpointEvent()] });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('HTTP ingest is turned off');
+  });
+});
+
+describe('GET /api/mcpeeker/findings', () => {
+  it('lists and explains what was ingested', async () => {
+    const server = await startBackend({});
+    await request(server)
+      .post('/api/mcpeeker/events')
+      .set('Authorization', mockCredentials.service.header())
+      .send({ events: [endpointEvent(), networkEvent()] })
+      .expect(202);
+
+    const list = await request(server)
+      .get(
+        '/api/mcpeeker/findings?classification=unauthorized,suspect&sort=score',
+      )
+      .set('Authorization', mockCredentials.user.header());
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({
+      totalCount: 1,
+      items: [
+        {
+          serverName: 'github',
+          score: 9,
+          classification: 'unauthorized',
+          layers: ['endpoint', 'network'],
+        },
+      ],
+    });
+
+    const id = list.body.items[0].compositeId;
+    const detail = await request(server)
+      .get(`/api/mcpeeker/findings/${id}`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(detail.status).toBe(200);
+    expect(detail.body.breakdown.contributions).toEqual([
+      expect.objectContaining({ layer: 'endpoint', points: 6 }),
+      expect.objectContaining({ layer: 'network', points: 3 }),
+    ]);
+    expect(detail.body.evidence.endpoint[0]).toMatchObject({
+      layer: 'endpoint',
+      detection: { serverName: 'github' },
+    });
+    expect(detail.body.evidence.network).toHaveLength(1);
+  });
+
+  it.each([
+    ['classification=bad', /classification/],
+    ['minScore=high', /minScore/],
+    ['layer=satellite', /layer/],
+    ['limit=5000', /limit/],
+    ['since=yesterday', /since/],
+    ['cursor=nonsense', /cursor: not a cursor this API returned/],
+    ['sortt=score', /Invalid query parameter/],
+  ])(
+    'answers a bad query %s with 400 naming the parameter',
+    async (query, message) => {
+      const server = await startBackend({});
+      const res = await request(server)
+        .get(`/api/mcpeeker/findings?${query}`)
+        .set('Authorization', mockCredentials.user.header());
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    },
+  );
+
+  it('says 404 for an unknown finding', async () => {
+    const server = await startBackend({});
+    const res = await request(server)
+      .get('/api/mcpeeker/findings/mcp_00000000000000000000000000000000')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(404);
   });
 });

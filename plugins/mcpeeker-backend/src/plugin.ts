@@ -10,6 +10,7 @@ import { HealthService } from './services/HealthService';
 import { IngestService } from './services/IngestService';
 import { NatsIngestConsumer } from './services/NatsIngestConsumer';
 import { DatabaseEventStore } from './database/EventStore';
+import { DatabaseFindingStore } from './database/FindingStore';
 import { DatabaseDeadLetterStore } from './database/DeadLetterStore';
 
 /**
@@ -28,6 +29,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         lifecycle: coreServices.lifecycle,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({
@@ -37,6 +39,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         httpRouter,
         httpAuth,
         lifecycle,
+        permissions,
         permissionsRegistry,
       }) {
         const mcpeekerConfig = readMcpeekerConfig(config, {
@@ -51,7 +54,12 @@ export const mcpeekerPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(mcpeekerPermissions);
 
         const db = await applyDatabaseMigrations(database);
+        const findings = await DatabaseFindingStore.create({
+          database,
+          skipMigrations: true,
+        });
         const ingest = new IngestService({
+          findings,
           events: await DatabaseEventStore.create({
             database,
             skipMigrations: true,
@@ -109,6 +117,8 @@ export const mcpeekerPlugin = createBackendPlugin({
           await createRouter({
             health,
             ingest,
+            findings,
+            permissions,
             httpAuth,
             httpIngestEnabled: mcpeekerConfig.ingest.http.enabled,
           }),

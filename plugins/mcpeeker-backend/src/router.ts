@@ -1,5 +1,11 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mcpeekerFindingReadPermission } from '@mcpeeker/plugin-mcpeeker-common';
+import { FindingStore } from './database/FindingStore';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -16,13 +22,60 @@ const batchSchema = z.object({
     .max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`),
 });
 
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform(v => v.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(values)));
+
+const findingQuerySchema = z
+  .object({
+    classification: csv(['authorized', 'suspect', 'unauthorized']).optional(),
+    minScore: z.coerce.number().int().optional(),
+    maxScore: z.coerce.number().int().optional(),
+    layer: z.enum(['endpoint', 'network', 'gateway']).optional(),
+    host: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be a host id hash (64 hex)')
+      .optional(),
+    registry: z.enum(['unregistered', 'approved']).optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+    q: z.string().max(200).optional(),
+    sort: z.enum(['score', 'lastSeen']).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
 export async function createRouter(options: {
   health: HealthService;
   ingest: IngestService;
+  findings: FindingStore;
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   httpIngestEnabled: boolean;
 }): Promise<express.Router> {
-  const { health, ingest, httpAuth } = options;
+  const { health, ingest, httpAuth, findings, permissions } = options;
+
+  /** Findings may be read by whom the policy allows; the owner condition arrives with the registry's permissions. */
+  async function authorizeFindingRead(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: mcpeekerFindingReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) {
+      throw new NotAllowedError('You may not read MCP findings');
+    }
+    if (decision.result === AuthorizeResult.CONDITIONAL) {
+      throw new NotAllowedError(
+        'Conditional access to findings is not supported yet',
+      );
+    }
+  }
   const router = Router();
   router.use(express.json({ limit: '5mb' }));
 
@@ -70,6 +123,54 @@ export async function createRouter(options: {
         } valid ones were kept`,
       },
       ...result,
+    });
+  });
+
+  router.get('/findings', async (req, res) => {
+    await authorizeFindingRead(req);
+    const parsed = findingQuerySchema.safeParse(req.query);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(
+        `Invalid query parameter ${issue.path.join('.') || ''}: ${
+          issue.message
+        }`,
+      );
+    }
+    const q = parsed.data;
+    try {
+      res.json(
+        await findings.list({
+          classification: q.classification,
+          minScore: q.minScore,
+          maxScore: q.maxScore,
+          layer: q.layer,
+          hostIdHash: q.host,
+          registryStatus: q.registry,
+          since: q.since ? new Date(q.since) : undefined,
+          until: q.until ? new Date(q.until) : undefined,
+          text: q.q,
+          sort: q.sort,
+          limit: q.limit,
+          cursor: q.cursor,
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).message === 'invalid cursor')
+        throw new InputError(
+          'Invalid query parameter cursor: not a cursor this API returned',
+        );
+      throw error;
+    }
+  });
+
+  router.get('/findings/:id', async (req, res) => {
+    await authorizeFindingRead(req);
+    const finding = await findings.get(req.params.id);
+    if (!finding) throw new NotFoundError(`No finding ${req.params.id}`);
+    res.json({
+      ...finding,
+      evidence: await findings.evidence(finding.compositeId, 20),
     });
   });
 

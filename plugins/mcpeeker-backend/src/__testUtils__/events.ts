@@ -5,17 +5,52 @@ import {
   McpEvent,
 } from '@mcpeeker/plugin-mcpeeker-common';
 
+const SALT = 'test-salt-0123456789';
+export const HOST = hashIdentifier('host-1', SALT);
+export const HOST_ADDRESS = hashIdentifier('10.1.2.3', SALT);
+
 /** A valid endpoint event, as an agent would send it. */
 export function endpointEvent(
-  overrides: { port?: number; observedAt?: string; args?: string[] } = {},
+  overrides: {
+    port?: number;
+    observedAt?: string;
+    args?: string[];
+    source?: 'config' | 'port';
+    owner?: string;
+  } = {},
 ): McpEvent {
-  const hostIdHash = hashIdentifier('host-1', 'test-salt-0123456789');
-  return createEvent({
-    layer: 'endpoint',
+  const port = overrides.port ?? 3001;
+  const base = {
+    layer: 'endpoint' as const,
     observedAt: overrides.observedAt ?? '2026-11-21T10:00:00Z',
-    compositeId: compositeId({ hostIdHash, port: overrides.port ?? 3001 }),
-    sensor: { id: 'agent-1', kind: 'mcpeeker-agent', version: '0.1.0' },
-    host: { idHash: hostIdHash, os: 'linux', owner: 'user:default/dana' },
+    compositeId: compositeId({ hostIdHash: HOST, port }),
+    sensor: {
+      id: 'agent-1',
+      kind: 'mcpeeker-agent' as const,
+      version: '0.1.0',
+    },
+    host: {
+      idHash: HOST,
+      os: 'linux' as const,
+      owner: overrides.owner ?? 'user:default/dana',
+      addressHashes: [HOST_ADDRESS],
+    },
+  };
+  if (overrides.source === 'port') {
+    return createEvent({
+      ...base,
+      detection: {
+        source: 'port',
+        port,
+        url: `http://127.0.0.1:${port}/mcp`,
+        transport: 'http',
+        serverInfo: { name: 'mcp-servers/everything', version: '2.0.0' },
+        tools: ['echo'],
+      },
+    });
+  }
+  return createEvent({
+    ...base,
     detection: {
       source: 'config',
       client: 'cursor',
@@ -26,5 +61,73 @@ export function endpointEvent(
       command: 'npx',
       args: overrides.args ?? ['-y', '@modelcontextprotocol/server-github'],
     },
+  });
+}
+
+/** What a network sensor reports for MCP traffic to host-1:port. */
+export function networkEvent(
+  overrides: {
+    port?: number;
+    observedAt?: string;
+    severity?: 'low' | 'high';
+  } = {},
+): McpEvent {
+  const port = overrides.port ?? 3001;
+  return createEvent({
+    layer: 'network',
+    observedAt: overrides.observedAt ?? '2026-11-21T10:01:00Z',
+    compositeId: compositeId({
+      processSignature: `net:${HOST_ADDRESS}:${port}`,
+    }),
+    sensor: { id: 'zeek-1', kind: 'zeek' },
+    flow: {
+      srcAddressHash: hashIdentifier('10.9.9.9', SALT),
+      dstAddressHash: HOST_ADDRESS,
+      dstPort: port,
+      transport: 'http',
+    },
+    mcp: {
+      method: 'initialize',
+      serverInfo: { name: 'mcp-servers/everything' },
+    },
+    ...(overrides.severity
+      ? {
+          signature: {
+            id: 'MCP-001',
+            name: 'MCP initialize over HTTP',
+            severity: overrides.severity,
+          },
+        }
+      : {}),
+  });
+}
+
+/** A gateway request using an MCP server, with or without the Judge's verdict. */
+export function gatewayEvent(
+  overrides: {
+    judge?: { verdict: 'mcp' | 'not-mcp' | 'uncertain'; confidence: number };
+    observedAt?: string;
+    requestId?: string;
+  } = {},
+): McpEvent {
+  return createEvent({
+    layer: 'gateway',
+    observedAt: overrides.observedAt ?? '2026-11-21T10:02:00Z',
+    compositeId: compositeId({ processSignature: 'gateway:github' }),
+    sensor: { id: 'gw-1', kind: 'llm-gateway' },
+    request: {
+      requestId: overrides.requestId ?? 'r-1',
+      userRef: 'user:default/dana',
+      toolNames: ['mcp__github__create_issue'],
+      mcpServers: [{ name: 'github' }],
+    },
+    ...(overrides.judge
+      ? {
+          judge: {
+            ...overrides.judge,
+            explanation: 'tool names follow the mcp__<server>__<tool> pattern',
+          },
+        }
+      : { judgeUnavailable: true }),
   });
 }

@@ -15,6 +15,12 @@ export interface EventStore {
   /** Stores new events; an id already stored is a duplicate and changes nothing. */
   addMany(
     events: StoredEvent[],
+    options?: {
+      afterInsert?: (
+        inserted: McpEvent[],
+        tx: Knex.Transaction,
+      ) => Promise<void>;
+    },
   ): Promise<{ inserted: number; duplicates: number }>;
   count(filter?: {
     layer?: McpEvent['layer'];
@@ -39,6 +45,12 @@ export class DatabaseEventStore implements EventStore {
 
   async addMany(
     events: StoredEvent[],
+    options: {
+      afterInsert?: (
+        inserted: McpEvent[],
+        tx: Knex.Transaction,
+      ) => Promise<void>;
+    } = {},
   ): Promise<{ inserted: number; duplicates: number }> {
     if (events.length === 0) return { inserted: 0, duplicates: 0 };
     // One batch may carry the same event twice: the first one counts.
@@ -58,13 +70,26 @@ export class DatabaseEventStore implements EventStore {
     );
     let inserted = 0;
     await this.db.transaction(async tx => {
+      const insertedIds = new Set<string>();
       for (let i = 0; i < rows.length; i += 200) {
         const result = await tx(TABLE)
           .insert(rows.slice(i, i + 200))
           .onConflict('event_id')
           .ignore()
           .returning('event_id');
-        inserted += result.length;
+        for (const r of result) {
+          insertedIds.add(typeof r === 'string' ? r : r.event_id);
+        }
+      }
+      inserted = insertedIds.size;
+      // Only what is new moves findings: a redelivery changes nothing.
+      if (options.afterInsert && inserted > 0) {
+        await options.afterInsert(
+          unique
+            .filter(e => insertedIds.has(e.event.eventId))
+            .map(e => e.event),
+          tx,
+        );
       }
     });
     return { inserted, duplicates: events.length - inserted };

@@ -8,6 +8,7 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { DeadLetterStore } from '../database/DeadLetterStore';
 import { EventStore } from '../database/EventStore';
+import { FindingStore } from '../database/FindingStore';
 
 /** What happened to one batch. */
 export interface IngestResult {
@@ -34,6 +35,7 @@ export class IngestService {
   constructor(
     private readonly options: {
       events: EventStore;
+      findings?: FindingStore;
       deadLetters: DeadLetterStore;
       salt: string;
       logger: LoggerService;
@@ -110,8 +112,15 @@ export class IngestService {
       redactedValues += redactions;
       valid.push({ event: value, redactedValues: redactions });
     }
+    const findings = this.options.findings;
     const { inserted, duplicates } = await this.options.events.addMany(
       valid.map(v => ({ ...v, transport, receivedAt })),
+      // Correlated in the same transaction: stored events and findings never disagree.
+      {
+        afterInsert: findings
+          ? (events, tx) => findings.applyEvents(events, tx)
+          : undefined,
+      },
     );
     if (redactedValues > 0) {
       this.options.logger.warn(

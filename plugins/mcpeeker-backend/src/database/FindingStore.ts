@@ -1,0 +1,398 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import type { Layer, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import { Knex } from 'knex';
+import {
+  emptySignals,
+  FindingUpdate,
+  mergeSignals,
+  toFindingUpdate,
+} from '../correlation/correlate';
+import {
+  Classification,
+  ScoreBreakdown,
+  scoreFinding,
+  ScoringWeights,
+  Signals,
+} from '../correlation/scoring';
+import { applyDatabaseMigrations } from './migrations';
+
+/** One MCP server as analysts see it. */
+export interface Finding {
+  compositeId: string;
+  serverName?: string;
+  hostIdHash?: string;
+  owner?: string;
+  score: number;
+  classification: Classification;
+  layers: Layer[];
+  breakdown: ScoreBreakdown;
+  signals: Signals;
+  registryStatus: 'unregistered' | 'approved';
+  judgeUnavailable: boolean;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface FindingQuery {
+  classification?: Classification[];
+  minScore?: number;
+  maxScore?: number;
+  layer?: Layer;
+  hostIdHash?: string;
+  registryStatus?: 'unregistered' | 'approved';
+  since?: Date;
+  until?: Date;
+  /** Words to find in the server name or owner. */
+  text?: string;
+  /** Only findings owned by one of these entity refs: where permissions narrow a list (in SQL, never after loading). */
+  ownerRefs?: string[];
+  sort?: 'score' | 'lastSeen';
+  limit: number;
+  cursor?: string;
+}
+
+/** Tells whether a finding matches an approved, unexpired registry entry. The registry fills it in. */
+export interface RegistryLookup {
+  match(finding: {
+    compositeId: string;
+    serverName?: string;
+    hostIdHash?: string;
+  }): Promise<{ approved: boolean; entryName?: string }>;
+}
+
+export const NO_REGISTRY: RegistryLookup = {
+  match: async () => ({ approved: false }),
+};
+
+/** Findings and detections; the pipeline and the routes never know which engine is behind it. */
+export interface FindingStore {
+  /** Correlates newly stored events into findings, in the transaction that stored them. */
+  applyEvents(events: McpEvent[], tx?: Knex.Transaction): Promise<void>;
+  list(
+    query: FindingQuery,
+  ): Promise<{ items: Finding[]; nextCursor?: string; totalCount: number }>;
+  get(compositeId: string): Promise<Finding | undefined>;
+  /** The events behind a finding, newest first, by layer. */
+  evidence(
+    compositeId: string,
+    perLayer: number,
+  ): Promise<Record<Layer, McpEvent[]>>;
+}
+
+type Row = {
+  composite_id: string;
+  server_name: string | null;
+  host_id_hash: string | null;
+  owner: string | null;
+  score: number;
+  classification: Classification;
+  layers: string;
+  signals: string;
+  breakdown: string;
+  registry_status: 'unregistered' | 'approved';
+  judge_unavailable: boolean | number;
+  first_seen: Date | string;
+  last_seen: Date | string;
+};
+
+const FINDINGS = 'mcpeeker_findings';
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+function toFinding(row: Row): Finding {
+  return {
+    compositeId: row.composite_id,
+    serverName: row.server_name ?? undefined,
+    hostIdHash: row.host_id_hash ?? undefined,
+    owner: row.owner ?? undefined,
+    score: Number(row.score),
+    classification: row.classification,
+    layers: (row.layers ? row.layers.split(',') : []) as Layer[],
+    breakdown: JSON.parse(row.breakdown),
+    signals: JSON.parse(row.signals),
+    registryStatus: row.registry_status,
+    judgeUnavailable: Boolean(row.judge_unavailable),
+    firstSeen: iso(row.first_seen),
+    lastSeen: iso(row.last_seen),
+  };
+}
+
+function encodeCursor(offset: number) {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+function decodeCursor(cursor: string): number {
+  try {
+    const { o } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Number.isInteger(o) && o >= 0) return o;
+  } catch {
+    // fall through
+  }
+  throw new Error('invalid cursor');
+}
+
+/** Findings in the Backstage database (SQLite embedded, PostgreSQL in production). */
+export class DatabaseFindingStore implements FindingStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+    weights?: ScoringWeights;
+    dedupWindowMs?: number;
+    registry?: RegistryLookup;
+  }): Promise<DatabaseFindingStore> {
+    return new DatabaseFindingStore(
+      await applyDatabaseMigrations(options.database, options),
+      options,
+    );
+  }
+
+  private constructor(
+    private readonly db: Knex,
+    private readonly options: {
+      weights?: ScoringWeights;
+      dedupWindowMs?: number;
+      registry?: RegistryLookup;
+    },
+  ) {}
+
+  async applyEvents(
+    events: McpEvent[],
+    outer?: Knex.Transaction,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const run = async (tx: Knex.Transaction) => {
+      // Learn addresses first: a network event in the same batch can then land on its host.
+      const now = new Date();
+      for (const event of events) {
+        if (event.layer !== 'endpoint') continue;
+        for (const address of event.host.addressHashes) {
+          await tx('mcpeeker_host_addresses')
+            .insert({
+              address_hash: address,
+              host_id_hash: event.host.idHash,
+              last_seen: now,
+            })
+            .onConflict('address_hash')
+            .merge(['host_id_hash', 'last_seen']);
+        }
+      }
+      const addresses = new Map<string, string | undefined>();
+      const hostOf = async (hash: string) => {
+        if (!addresses.has(hash)) {
+          const row = await tx('mcpeeker_host_addresses')
+            .where('address_hash', hash)
+            .first('host_id_hash');
+          addresses.set(hash, row?.host_id_hash);
+        }
+        return addresses.get(hash);
+      };
+      const updates: FindingUpdate[] = [];
+      for (const event of events) {
+        const known =
+          event.layer === 'network'
+            ? await hostOf(event.flow.dstAddressHash)
+            : undefined;
+        updates.push(toFindingUpdate(event, () => known));
+      }
+      const byFinding = new Map<string, FindingUpdate[]>();
+      for (const u of updates)
+        byFinding.set(u.compositeId, [
+          ...(byFinding.get(u.compositeId) ?? []),
+          u,
+        ]);
+      for (const [id, list] of byFinding) {
+        await this.mergeFinding(tx, id, list);
+        await this.recordDetections(tx, id, list);
+      }
+      for (const [i, event] of events.entries()) {
+        await tx('mcpeeker_events')
+          .where('event_id', event.eventId)
+          .update({ finding_id: updates[i].compositeId });
+      }
+    };
+    if (outer) await run(outer);
+    else await this.db.transaction(run);
+  }
+
+  private async mergeFinding(
+    tx: Knex.Transaction,
+    id: string,
+    updates: FindingUpdate[],
+  ) {
+    let query = tx<Row>(FINDINGS).where('composite_id', id);
+    if (tx.client.config.client === 'pg') query = query.forUpdate();
+    const existing: Row | undefined = await query.first();
+    let signals = existing
+      ? (JSON.parse(existing.signals) as Signals)
+      : emptySignals();
+    let firstSeen = existing
+      ? new Date(existing.first_seen)
+      : updates[0].observedAt;
+    let lastSeen = existing
+      ? new Date(existing.last_seen)
+      : updates[0].observedAt;
+    let serverName = existing?.server_name ?? undefined;
+    let hostIdHash = existing?.host_id_hash ?? undefined;
+    let owner = existing?.owner ?? undefined;
+    for (const u of updates) {
+      signals = mergeSignals(signals, u);
+      if (u.observedAt < firstSeen) firstSeen = u.observedAt;
+      if (u.observedAt > lastSeen) lastSeen = u.observedAt;
+      // The endpoint knows best what a server is called and whose machine it is on.
+      if (u.serverName && (!serverName || u.layer === 'endpoint'))
+        serverName = u.serverName.slice(0, 256);
+      hostIdHash = hostIdHash ?? u.hostIdHash;
+      owner = owner ?? u.owner?.slice(0, 256);
+    }
+    const registry = await (this.options.registry ?? NO_REGISTRY).match({
+      compositeId: id,
+      serverName,
+      hostIdHash,
+    });
+    const breakdown = scoreFinding(signals, {
+      weights: this.options.weights,
+      registry,
+    });
+    const row = {
+      composite_id: id,
+      server_name: serverName ?? null,
+      host_id_hash: hostIdHash ?? null,
+      owner: owner ?? null,
+      score: breakdown.score,
+      classification: breakdown.classification,
+      layers: (Object.keys(signals.counts) as Layer[]).sort().join(','),
+      signals: JSON.stringify(signals),
+      breakdown: JSON.stringify(breakdown),
+      registry_status: registry.approved ? 'approved' : 'unregistered',
+      judge_unavailable: signals.judgeUnavailable,
+      first_seen: firstSeen,
+      last_seen: lastSeen,
+      updated_at: new Date(),
+    };
+    if (existing) await tx(FINDINGS).where('composite_id', id).update(row);
+    else await tx(FINDINGS).insert(row);
+  }
+
+  private async recordDetections(
+    tx: Knex.Transaction,
+    id: string,
+    updates: FindingUpdate[],
+  ) {
+    const window = this.options.dedupWindowMs ?? 5 * 60_000;
+    for (const u of updates) {
+      const windowStart = Math.floor(u.observedAt.getTime() / window) * window;
+      const key = {
+        composite_id: id,
+        layer: u.layer,
+        window_start: windowStart,
+      };
+      const existing = await tx('mcpeeker_detections').where(key).first();
+      if (existing) {
+        await tx('mcpeeker_detections')
+          .where(key)
+          .update({
+            event_count: Number(existing.event_count) + 1,
+            first_seen: new Date(
+              Math.min(
+                new Date(existing.first_seen).getTime(),
+                u.observedAt.getTime(),
+              ),
+            ),
+            last_seen: new Date(
+              Math.max(
+                new Date(existing.last_seen).getTime(),
+                u.observedAt.getTime(),
+              ),
+            ),
+          });
+      } else {
+        await tx('mcpeeker_detections').insert({
+          ...key,
+          event_count: 1,
+          first_seen: u.observedAt,
+          last_seen: u.observedAt,
+        });
+      }
+    }
+  }
+
+  async list(
+    query: FindingQuery,
+  ): Promise<{ items: Finding[]; nextCursor?: string; totalCount: number }> {
+    const filtered = () => {
+      const q = this.db<Row>(FINDINGS);
+      if (query.classification?.length)
+        q.whereIn('classification', query.classification);
+      if (query.minScore !== undefined) q.where('score', '>=', query.minScore);
+      if (query.maxScore !== undefined) q.where('score', '<=', query.maxScore);
+      if (query.layer) q.where('layers', 'like', `%${query.layer}%`);
+      if (query.hostIdHash) q.where('host_id_hash', query.hostIdHash);
+      if (query.registryStatus)
+        q.where('registry_status', query.registryStatus);
+      if (query.since) q.where('last_seen', '>=', query.since);
+      if (query.until) q.where('last_seen', '<=', query.until);
+      if (query.text) {
+        const like = `%${query.text
+          .toLowerCase()
+          .replace(/[%_\\]/g, c => `\\${c}`)}%`;
+        q.where(b =>
+          b
+            .whereRaw("lower(server_name) like ? escape '\\'", [like])
+            .orWhereRaw("lower(owner) like ? escape '\\'", [like]),
+        );
+      }
+      if (query.ownerRefs) q.whereIn('owner', query.ownerRefs);
+      return q;
+    };
+    const offset = query.cursor ? decodeCursor(query.cursor) : 0;
+    const [{ count }] = await filtered().count({ count: '*' });
+    const rows: Row[] = await filtered()
+      .select('*')
+      .orderBy(
+        query.sort === 'lastSeen'
+          ? [{ column: 'last_seen', order: 'desc' }, { column: 'composite_id' }]
+          : [
+              { column: 'score', order: 'desc' },
+              { column: 'last_seen', order: 'desc' },
+              { column: 'composite_id' },
+            ],
+      )
+      .offset(offset)
+      .limit(query.limit + 1);
+    const items = rows.slice(0, query.limit).map(toFinding);
+    return {
+      items,
+      totalCount: Number(count),
+      ...(rows.length > query.limit
+        ? { nextCursor: encodeCursor(offset + query.limit) }
+        : {}),
+    };
+  }
+
+  async get(compositeId: string): Promise<Finding | undefined> {
+    const row = await this.db<Row>(FINDINGS)
+      .where('composite_id', compositeId)
+      .first();
+    return row ? toFinding(row) : undefined;
+  }
+
+  async evidence(
+    compositeId: string,
+    perLayer: number,
+  ): Promise<Record<Layer, McpEvent[]>> {
+    const out: Record<Layer, McpEvent[]> = {
+      endpoint: [],
+      network: [],
+      gateway: [],
+    };
+    // By the finding correlation put them in: a network event may carry its sensor's id.
+    const rows = await this.db('mcpeeker_events')
+      .where('finding_id', compositeId)
+      .orderBy('observed_at', 'desc')
+      .limit(perLayer * 3)
+      .select('layer', 'payload');
+    for (const row of rows) {
+      const list = out[row.layer as Layer];
+      if (list && list.length < perLayer) list.push(JSON.parse(row.payload));
+    }
+    return out;
+  }
+}
