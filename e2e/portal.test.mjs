@@ -55,6 +55,8 @@ test(
       await navLink.waitFor({ timeout: 60_000 });
       await navLink.click();
       await page.waitForURL(/\/mcpeeker$/);
+      await page.getByRole('tab', { name: 'Health' }).click();
+      await page.waitForURL(/\/mcpeeker\/health$/);
 
       await page.getByText('All systems ok').waitFor({ timeout: 30_000 });
       const database = page.getByTestId('dependency-database');
@@ -172,5 +174,54 @@ test(
       [],
     );
     assert.ok(!(refused.stderr + sent.stderr).includes(secret));
+  },
+);
+
+test(
+  'the security analyst reads the finding the agent reported, and why it scored what it did',
+  { timeout: 120_000 },
+  async () => {
+    const page = await browser.newPage({
+      viewport: { width: 1400, height: 1000 },
+    });
+    try {
+      await page.goto(APP_URL);
+      await page
+        .getByRole('button', { name: 'Sign in as Security analyst' })
+        .click();
+      await page.getByRole('link', { name: 'MCPeeker' }).click();
+      const row = page.getByTestId('finding-row').filter({ hasText: 'github' });
+      await row.waitFor({ timeout: 30_000 });
+      assert.match(await row.innerText(), /suspect/);
+      assert.match(await row.innerText(), /user:default\/dana/);
+      await row.getByText('github').click();
+      await page.getByText('Why this score').waitFor();
+      assert.match(
+        await page.getByTestId('contribution-endpoint').innerText(),
+        /\+6\s+the endpoint agent saw it \(config ×\d+\)/,
+      );
+      assert.match(
+        await page.getByTestId('score-total').innerText(),
+        /Total\s+6\s+suspect/,
+      );
+      await page
+        .getByText(/cursor config \(user\) declares 'github'/)
+        .first()
+        .waitFor();
+      await page.screenshot({
+        path: path.join(ROOT, 'test-results', 'e2e-finding-detail.png'),
+        fullPage: true,
+      });
+    } catch (e) {
+      await page
+        .screenshot({
+          path: path.join(ROOT, 'test-results', 'e2e-failure-findings.png'),
+          fullPage: true,
+        })
+        .catch(() => {});
+      throw e;
+    } finally {
+      await page.close();
+    }
   },
 );

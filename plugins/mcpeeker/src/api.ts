@@ -4,11 +4,53 @@ import {
   FetchApi,
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { HealthReport } from '@mcpeeker/plugin-mcpeeker-common';
+import type { HealthReport, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+
+/** A finding as the API returns it. @public */
+export interface FindingSummary {
+  compositeId: string;
+  serverName?: string;
+  hostIdHash?: string;
+  owner?: string;
+  score: number;
+  classification: 'authorized' | 'suspect' | 'unauthorized';
+  layers: Array<'endpoint' | 'network' | 'gateway'>;
+  registryStatus: 'unregistered' | 'approved';
+  judgeUnavailable: boolean;
+  firstSeen: string;
+  lastSeen: string;
+  breakdown: {
+    score: number;
+    classification: string;
+    contributions: Array<{ layer: string; points: number; reason: string }>;
+  };
+}
+
+/** A finding with the events behind it, by layer. @public */
+export interface FindingDetail extends FindingSummary {
+  evidence: Record<'endpoint' | 'network' | 'gateway', McpEvent[]>;
+}
+
+/** @public */
+export interface FindingListQuery {
+  classification?: string[];
+  layer?: string;
+  minScore?: number;
+  q?: string;
+  sort?: 'score' | 'lastSeen';
+  limit?: number;
+  cursor?: string;
+}
 
 /** What the MCPeeker pages ask the backend. @public */
 export interface McpeekerApi {
   getHealth(): Promise<HealthReport>;
+  listFindings(query: FindingListQuery): Promise<{
+    items: FindingSummary[];
+    nextCursor?: string;
+    totalCount: number;
+  }>;
+  getFinding(id: string): Promise<FindingDetail>;
 }
 
 /** @public */
@@ -33,5 +75,34 @@ export class McpeekerClient implements McpeekerApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as HealthReport;
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('mcpeeker');
+    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as T;
+  }
+
+  listFindings(query: FindingListQuery) {
+    const params = new URLSearchParams();
+    if (query.classification?.length)
+      params.set('classification', query.classification.join(','));
+    if (query.layer) params.set('layer', query.layer);
+    if (query.minScore !== undefined)
+      params.set('minScore', String(query.minScore));
+    if (query.q) params.set('q', query.q);
+    if (query.sort) params.set('sort', query.sort);
+    if (query.limit) params.set('limit', String(query.limit));
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.get<{
+      items: FindingSummary[];
+      nextCursor?: string;
+      totalCount: number;
+    }>(`/findings?${params}`);
+  }
+
+  getFinding(id: string) {
+    return this.get<FindingDetail>(`/findings/${encodeURIComponent(id)}`);
   }
 }

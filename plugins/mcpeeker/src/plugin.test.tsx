@@ -41,7 +41,7 @@ describe('mcpeekerPage', () => {
     );
     renderTestApp({
       features: [mcpeekerPlugin],
-      initialRouteEntries: ['/mcpeeker'],
+      initialRouteEntries: ['/mcpeeker/health'],
     });
     expect(await screen.findByText('MCPeeker')).toBeInTheDocument();
     expect(await screen.findByText(/Degraded/)).toBeInTheDocument();

@@ -1,5 +1,4 @@
 import {
-  Content,
   ContentHeader,
   InfoCard,
   Progress,
@@ -61,7 +60,7 @@ export function HealthPage() {
   );
 
   return (
-    <Content>
+    <>
       <ContentHeader title="Backend health">
         <Button variant="outlined" onClick={retry} disabled={loading}>
           Check again
@@ -118,6 +117,6 @@ export function HealthPage() {
           </Table>
         </InfoCard>
       )}
-    </Content>
+    </>
   );
 }

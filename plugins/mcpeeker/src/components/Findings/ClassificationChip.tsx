@@ -1,0 +1,32 @@
+import Chip from '@material-ui/core/Chip';
+import { makeStyles } from '@material-ui/core/styles';
+
+const useStyles = makeStyles(theme => ({
+  authorized: {
+    backgroundColor: theme.palette.success?.main ?? '#2e7d32',
+    color: '#fff',
+  },
+  suspect: {
+    backgroundColor: theme.palette.warning?.main ?? '#ed6c02',
+    color: '#fff',
+  },
+  unauthorized: { backgroundColor: theme.palette.error.main, color: '#fff' },
+}));
+
+/** Score and classification, in the colour a person reads first. */
+export function ClassificationChip({
+  score,
+  classification,
+}: {
+  score: number;
+  classification: 'authorized' | 'suspect' | 'unauthorized';
+}) {
+  const classes = useStyles();
+  return (
+    <Chip
+      size="small"
+      className={classes[classification]}
+      label={`${score} · ${classification}`}
+    />
+  );
+}
