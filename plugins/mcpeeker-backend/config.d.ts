@@ -60,6 +60,14 @@ export interface Config {
       };
     };
 
+    /** The signature engine (docs/rules.md). */
+    rules?: {
+      /** Use the community rules shipped with the plugin. Default true. */
+      community?: boolean;
+      /** Folders of your own rule files (*.yaml). A bad file stops the backend at start, naming file and line. */
+      directories?: string[];
+    };
+
     /** The Judge that classifies LLM gateway requests. */
     judge?: {
       /**

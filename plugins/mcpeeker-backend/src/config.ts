@@ -28,6 +28,7 @@ export interface McpeekerConfig {
           password?: string;
         };
       };
+  rules: { community: boolean; directories: string[] };
   judge:
     | { provider: 'offline'; timeoutMs: number }
     | {
@@ -58,6 +59,7 @@ const KNOWN_KEYS: KnownKeys = {
     kind: true,
     clickhouse: { url: true, database: true, username: true, password: true },
   },
+  rules: { community: true, directories: true },
   judge: {
     provider: true,
     timeoutMs: true,
@@ -231,6 +233,10 @@ export function readMcpeekerConfig(
       },
     },
     store,
+    rules: {
+      community: bool('rules.community') ?? true,
+      directories: config?.getOptionalStringArray('rules.directories') ?? [],
+    },
     judge,
   };
 }

@@ -6,7 +6,10 @@ import {
 import { endpointEvent, networkEvent } from './__testUtils__/events';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { mcpeekerPlugin } from './plugin';
@@ -189,6 +192,19 @@ describe('startup', () => {
     await expect(
       startBackend({ judge: { timeoutMs: 'soon' } }),
     ).rejects.toThrow(/mcpeeker\.judge\.timeoutMs/);
+  });
+
+  it('stops the backend at a bad rule file, naming file and line', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-rules-'));
+    fs.writeFileSync(
+      path.join(dir, 'broken.yaml'),
+      'rules:\n  - id: B-1\n    name: broken\n    match:\n      colour: red\n',
+    );
+    await expect(
+      startBackend({ rules: { directories: [dir] } }),
+    ).rejects.toThrow(
+      /Invalid MCPeeker rule file .*broken\.yaml, line 2: rule 1: match Unrecognized key/,
+    );
   });
 
   it('stops the backend when production lacks a required secret', async () => {

@@ -1,7 +1,9 @@
 import {
   coreServices,
   createBackendPlugin,
+  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { loadRules, RuleEngine, ruleFilesIn } from './correlation/rules';
 import { mcpeekerPermissions } from '@mcpeeker/plugin-mcpeeker-common';
 import { readMcpeekerConfig } from './config';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -54,9 +56,25 @@ export const mcpeekerPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(mcpeekerPermissions);
 
         const db = await applyDatabaseMigrations(database);
+        const ruleFiles = [
+          ...(mcpeekerConfig.rules.community
+            ? ruleFilesIn(
+                resolvePackagePath(
+                  '@mcpeeker/plugin-mcpeeker-backend',
+                  'rules/community',
+                ),
+              )
+            : []),
+          ...mcpeekerConfig.rules.directories.flatMap(ruleFilesIn),
+        ];
+        const rules = new RuleEngine(loadRules(ruleFiles));
+        logger.info(
+          `Loaded ${rules.rules.length} MCPeeker rules from ${ruleFiles.length} files`,
+        );
         const findings = await DatabaseFindingStore.create({
           database,
           skipMigrations: true,
+          rules,
         });
         const ingest = new IngestService({
           findings,

@@ -23,6 +23,16 @@ export interface FindingSummary {
     score: number;
     classification: string;
     contributions: Array<{ layer: string; points: number; reason: string }>;
+    /** Rules of the signature engine that fired (they tag and explain). */
+    rules?: Array<{
+      id: string;
+      name: string;
+      severity: string;
+      tags: string[];
+      count: number;
+      reason: string;
+    }>;
+    tags?: string[];
   };
 }
 

@@ -1,5 +1,6 @@
 import { compositeId, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import type { Signals } from './scoring';
+import type { RuleHit } from './rules';
 
 /** What one event tells about its finding. */
 export interface FindingUpdate {
@@ -13,6 +14,7 @@ export interface FindingUpdate {
   judge?: Signals['judge'];
   judgeUnavailable?: boolean;
   highSeverity?: boolean;
+  rules?: RuleHit[];
 }
 
 /**
@@ -100,5 +102,22 @@ export function mergeSignals(signals: Signals, update: FindingUpdate): Signals {
       !judge && (signals.judgeUnavailable || update.judgeUnavailable === true),
     highSeveritySignatures:
       signals.highSeveritySignatures + (update.highSeverity ? 1 : 0),
+    rules: mergeRules(signals.rules ?? {}, update.rules ?? []),
   };
+}
+
+function mergeRules(
+  rules: NonNullable<Signals['rules']>,
+  hits: RuleHit[],
+): NonNullable<Signals['rules']> {
+  const out = { ...rules };
+  for (const hit of hits) {
+    out[hit.id] = {
+      name: hit.name,
+      severity: hit.severity,
+      tags: hit.tags,
+      count: (out[hit.id]?.count ?? 0) + 1,
+    };
+  }
+  return out;
 }

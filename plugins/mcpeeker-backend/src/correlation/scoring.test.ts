@@ -62,6 +62,8 @@ describe('scoring: the product acceptance scenarios', () => {
           reason: 'MCP traffic on the network (traffic ×1)',
         },
       ],
+      rules: [],
+      tags: [],
     });
   });
 

@@ -14,6 +14,16 @@ export interface Signals {
   judgeUnavailable: boolean;
   /** Network signatures of high severity seen. */
   highSeveritySignatures: number;
+  /** Rules of the signature engine that fired, with how often. */
+  rules?: Record<
+    string,
+    {
+      name: string;
+      severity: 'low' | 'medium' | 'high';
+      tags: string[];
+      count: number;
+    }
+  >;
 }
 
 export interface ScoringWeights {
@@ -49,6 +59,16 @@ export interface ScoreBreakdown {
     points: number;
     reason: string;
   }>;
+  /** Rules that fired: they tag and explain, they do not move the score. */
+  rules: Array<{
+    id: string;
+    name: string;
+    severity: string;
+    tags: string[];
+    count: number;
+    reason: string;
+  }>;
+  tags: string[];
 }
 
 export function classify(score: number): Classification {
@@ -159,5 +179,13 @@ export function scoreFinding(
     score += points;
   }
   score = Math.max(0, score);
-  return { score, classification: classify(score), contributions };
+  const rules = Object.entries(signals.rules ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, r]) => ({
+      id,
+      ...r,
+      reason: `rule ${id} "${r.name}" (${r.severity}) matched ×${r.count}`,
+    }));
+  const tags = [...new Set(rules.flatMap(r => r.tags))].sort();
+  return { score, classification: classify(score), contributions, rules, tags };
 }

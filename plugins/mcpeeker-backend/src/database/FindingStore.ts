@@ -15,6 +15,7 @@ import {
   Signals,
 } from '../correlation/scoring';
 import { applyDatabaseMigrations } from './migrations';
+import { RuleEngine } from '../correlation/rules';
 
 /** One MCP server as analysts see it. */
 export interface Finding {
@@ -137,6 +138,7 @@ export class DatabaseFindingStore implements FindingStore {
     weights?: ScoringWeights;
     dedupWindowMs?: number;
     registry?: RegistryLookup;
+    rules?: RuleEngine;
   }): Promise<DatabaseFindingStore> {
     return new DatabaseFindingStore(
       await applyDatabaseMigrations(options.database, options),
@@ -150,6 +152,7 @@ export class DatabaseFindingStore implements FindingStore {
       weights?: ScoringWeights;
       dedupWindowMs?: number;
       registry?: RegistryLookup;
+      rules?: RuleEngine;
     },
   ) {}
 
@@ -190,7 +193,10 @@ export class DatabaseFindingStore implements FindingStore {
           event.layer === 'network'
             ? await hostOf(event.flow.dstAddressHash)
             : undefined;
-        updates.push(toFindingUpdate(event, () => known));
+        updates.push({
+          ...toFindingUpdate(event, () => known),
+          rules: this.options.rules?.evaluate(event) ?? [],
+        });
       }
       const byFinding = new Map<string, FindingUpdate[]>();
       for (const u of updates)

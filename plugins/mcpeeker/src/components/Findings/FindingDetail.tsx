@@ -8,6 +8,7 @@ import {
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { rootRouteRef } from '../../routes';
+import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Tab from '@material-ui/core/Tab';
 import Table from '@material-ui/core/Table';
@@ -144,6 +145,32 @@ export function FindingDetail() {
               </TableRow>
             </TableBody>
           </Table>
+          {(value.breakdown.rules ?? []).length > 0 && (
+            <>
+              <Typography variant="subtitle2" style={{ marginTop: 16 }}>
+                Rules that fired
+              </Typography>
+              {value.breakdown.rules!.map(r => (
+                <Typography
+                  key={r.id}
+                  variant="body2"
+                  data-testid={`rule-${r.id}`}
+                >
+                  {r.reason}
+                </Typography>
+              ))}
+              <div style={{ marginTop: 8 }}>
+                {(value.breakdown.tags ?? []).map(t => (
+                  <Chip
+                    key={t}
+                    size="small"
+                    label={t}
+                    style={{ marginRight: 4 }}
+                  />
+                ))}
+              </div>
+            </>
+          )}
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

@@ -35,6 +35,18 @@ const finding = {
         reason: 'MCP traffic on the network (traffic ×1)',
       },
     ],
+    rules: [
+      {
+        id: 'MCP-EP-001',
+        name: 'Reference MCP server package',
+        severity: 'low',
+        tags: ['reference-server'],
+        count: 1,
+        reason:
+          'rule MCP-EP-001 "Reference MCP server package" (low) matched ×1',
+      },
+    ],
+    tags: ['reference-server'],
   },
 };
 
@@ -119,6 +131,10 @@ describe('Findings', () => {
     expect(
       screen.getByText('the endpoint agent saw it (config ×1)'),
     ).toBeInTheDocument();
+    expect(screen.getByTestId('rule-MCP-EP-001')).toHaveTextContent(
+      'rule MCP-EP-001 "Reference MCP server package" (low) matched ×1',
+    );
+    expect(screen.getByText('reference-server')).toBeInTheDocument();
     expect(
       screen.getByText(/cursor config \(user\) declares 'github'/),
     ).toBeInTheDocument();
