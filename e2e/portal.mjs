@@ -13,6 +13,7 @@ export const ROOT = path.resolve(
 );
 export const APP_URL = 'http://localhost:3300';
 export const BACKEND_URL = 'http://localhost:7300';
+export const METRICS_PORT = 9564;
 
 async function waitFor(url, { timeoutMs, processes }) {
   const deadline = Date.now() + timeoutMs;
@@ -55,7 +56,12 @@ export async function startPortal() {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', out, out],
-      env: { ...process.env, MCPEEKER_DATA_DIR: dataDir, BROWSER: 'none' },
+      env: {
+        ...process.env,
+        MCPEEKER_DATA_DIR: dataDir,
+        MCPEEKER_METRICS_PORT: String(METRICS_PORT),
+        BROWSER: 'none',
+      },
     });
     return Object.assign(child, { name, logFile });
   });

@@ -4,6 +4,8 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { loadRules, RuleEngine, ruleFilesIn } from './correlation/rules';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { IngestMetrics } from './services/IngestMetrics';
 import { mcpeekerPermissions } from '@mcpeeker/plugin-mcpeeker-common';
 import { readMcpeekerConfig } from './config';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -32,6 +34,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         lifecycle: coreServices.lifecycle,
         permissions: coreServices.permissions,
+        metricsService: metricsServiceRef,
         permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({
@@ -43,6 +46,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         lifecycle,
         permissions,
         permissionsRegistry,
+        metricsService,
       }) {
         const mcpeekerConfig = readMcpeekerConfig(config, {
           production: process.env.NODE_ENV === 'production',
@@ -77,6 +81,7 @@ export const mcpeekerPlugin = createBackendPlugin({
           rules,
         });
         const ingest = new IngestService({
+          metrics: new IngestMetrics(metricsService),
           findings,
           events: await DatabaseEventStore.create({
             database,
@@ -97,6 +102,7 @@ export const mcpeekerPlugin = createBackendPlugin({
             config: mcpeekerConfig.ingest.nats,
             ingest,
             logger,
+            metrics: metricsService,
           });
           natsConsumer = consumer;
           let retry: NodeJS.Timeout | undefined;

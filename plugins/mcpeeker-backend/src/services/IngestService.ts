@@ -9,6 +9,7 @@ import {
 import { DeadLetterStore } from '../database/DeadLetterStore';
 import { EventStore } from '../database/EventStore';
 import { FindingStore } from '../database/FindingStore';
+import { IngestMetrics } from './IngestMetrics';
 
 /** What happened to one batch. */
 export interface IngestResult {
@@ -39,6 +40,7 @@ export class IngestService {
       deadLetters: DeadLetterStore;
       salt: string;
       logger: LoggerService;
+      metrics?: IngestMetrics;
     },
   ) {}
 
@@ -113,15 +115,44 @@ export class IngestService {
       valid.push({ event: value, redactedValues: redactions });
     }
     const findings = this.options.findings;
+    const metrics = this.options.metrics;
+    const writeStarted = Date.now();
+    let insertedLayers: string[] = [];
     const { inserted, duplicates } = await this.options.events.addMany(
       valid.map(v => ({ ...v, transport, receivedAt })),
       // Correlated in the same transaction: stored events and findings never disagree.
       {
-        afterInsert: findings
-          ? (events, tx) => findings.applyEvents(events, tx)
-          : undefined,
+        afterInsert: async (events, tx) => {
+          insertedLayers = events.map(e => e.layer);
+          if (!findings) return;
+          const started = Date.now();
+          await findings.applyEvents(events, tx);
+          metrics?.correlation.record(Date.now() - started);
+        },
       },
     );
+    if (metrics) {
+      metrics.storeWrite.record(Date.now() - writeStarted, { transport });
+      for (const layer of insertedLayers)
+        metrics.ingested.add(1, { layer, transport });
+      if (duplicates > 0) metrics.duplicates.add(duplicates, { transport });
+      for (const r of rejected) {
+        const item: any =
+          'value' in entries[r.index]
+            ? (entries[r.index] as any).value
+            : undefined;
+        const layer =
+          typeof item?.layer === 'string' &&
+          ['endpoint', 'network', 'gateway'].includes(item.layer)
+            ? item.layer
+            : 'unknown';
+        metrics.rejected.add(1, { layer, transport });
+      }
+      if (rejected.length > 0)
+        metrics.deadLettered.add(rejected.length, { transport });
+      if (redactedValues > 0)
+        metrics.redacted.add(redactedValues, { transport });
+    }
     if (redactedValues > 0) {
       this.options.logger.warn(
         `Redacted ${redactedValues} secret-looking values that reached MCPeeker unredacted`,

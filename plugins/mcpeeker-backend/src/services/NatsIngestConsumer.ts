@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
   AckPolicy,
@@ -42,8 +43,38 @@ export class NatsIngestConsumer {
       config: McpeekerConfig['ingest']['nats'];
       ingest: IngestService;
       logger: LoggerService;
+      metrics?: MetricsService;
     },
-  ) {}
+  ) {
+    // Consumer lag, read when the metrics are collected.
+    options.metrics
+      ?.createObservableGauge('mcpeeker.nats.consumer.pending', {
+        description: 'Messages in the stream the consumer has not yet received',
+      })
+      .addCallback(async result => {
+        const pending = await this.pending();
+        if (pending !== undefined)
+          result.observe(pending, {
+            stream: options.config.stream,
+            consumer: options.config.consumer,
+          });
+      });
+  }
+
+  private async pending(): Promise<number | undefined> {
+    if (!this.connection || this.connection.isClosed()) return undefined;
+    try {
+      const jsm = await jetstreamManager(this.connection);
+      return (
+        await jsm.consumers.info(
+          this.options.config.stream,
+          this.options.config.consumer,
+        )
+      ).num_pending;
+    } catch {
+      return undefined;
+    }
+  }
 
   async start(): Promise<void> {
     this.stopping = false;

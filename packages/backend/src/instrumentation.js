@@ -1,0 +1,14 @@
+// Loaded before the backend (`--require`): registers an OpenTelemetry meter
+// provider whose Prometheus exporter serves every plugin's metrics —
+// MCPeeker's ingest counters, latencies and consumer lag included — at
+// http://<host>:${MCPEEKER_METRICS_PORT:-9464}/metrics.
+// Turn it off with MCPEEKER_METRICS_PORT=off.
+/* eslint-disable @backstage/no-undeclared-imports */
+const port = process.env.MCPEEKER_METRICS_PORT ?? '9464';
+if (port !== 'off') {
+  const { metrics } = require('@opentelemetry/api');
+  const { MeterProvider } = require('@opentelemetry/sdk-metrics');
+  const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus');
+  const exporter = new PrometheusExporter({ port: Number(port) });
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [exporter] }));
+}
