@@ -11,6 +11,11 @@ import {
 } from '@nats-io/jetstream';
 import request from 'supertest';
 import { Knex } from 'knex';
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { endpointEvent } from '../__testUtils__/events';
 import { mcpeekerPlugin } from '../plugin';
 
@@ -180,6 +185,102 @@ describe('NATS JetStream ingest', () => {
         (await jsm.consumers.info(stream, 'mcpeeker-test')).num_ack_pending ===
         0,
     );
+    await backend.stop();
+  });
+});
+
+describe('NATS restart mid-stream', () => {
+  const NATS_SERVER = '/usr/sbin/nats-server';
+  let server: ChildProcess | undefined;
+  let port = 0;
+  let storeDir = '';
+
+  async function freePort() {
+    const srv = net.createServer();
+    await new Promise<void>(r => srv.listen(0, '127.0.0.1', r));
+    const p = (srv.address() as net.AddressInfo).port;
+    await new Promise(r => srv.close(r));
+    return p;
+  }
+  async function startNats() {
+    server = spawn(
+      NATS_SERVER,
+      ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir],
+      { stdio: 'ignore' },
+    );
+    const target = port;
+    const canConnect = () =>
+      new Promise<boolean>(r => {
+        const s = net.connect(target, '127.0.0.1', () => {
+          s.end();
+          r(true);
+        });
+        s.on('error', () => r(false));
+      });
+    for (let i = 0; i < 100; i++) {
+      if (await canConnect()) return;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    throw new Error('nats-server did not start');
+  }
+  async function stopNats() {
+    const exited = new Promise(r => server!.once('exit', r));
+    server!.kill('SIGTERM');
+    await exited;
+  }
+  afterEach(async () => {
+    if (server && server.exitCode === null) await stopNats();
+  });
+
+  it('resumes consuming after the NATS server restarts, losing nothing', async () => {
+    port = await freePort();
+    storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-nats-'));
+    await startNats();
+    const url = `nats://127.0.0.1:${port}`;
+    const backend = await startTestBackend({
+      features: [
+        mcpeekerPlugin,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            mcpeeker: {
+              ingest: {
+                nats: {
+                  enabled: true,
+                  servers: [url],
+                  stream: 'RESTART',
+                  consumer: 'c',
+                  subjectPrefix: 'mcprestart',
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const publishAll = async (ports: number[]) => {
+      const pub = await connect({ servers: url });
+      const js = jetstream(pub);
+      for (const p of ports) {
+        const e = endpointEvent({ port: p });
+        await js.publish('mcprestart.endpoint.host', JSON.stringify(e), {
+          msgID: e.eventId,
+        });
+      }
+      await pub.close();
+    };
+    const stored = async () =>
+      Number((await knex('mcpeeker_events').count({ c: '*' }))[0].c);
+
+    await publishAll([1, 2, 3]);
+    await waitFor(async () => (await stored()) === 3);
+
+    await stopNats();
+    await startNats();
+    await publishAll([4, 5, 6]);
+    await waitFor(async () => (await stored()) === 6);
+    const ids = await knex('mcpeeker_events').select('event_id');
+    expect(new Set(ids.map(r => r.event_id)).size).toBe(6);
     await backend.stop();
   });
 });

@@ -1,0 +1,314 @@
+/* eslint-disable */
+// The measuring side of bench/ingest.mjs: real NATS, real stores, the
+// backend's own IngestService and NatsIngestConsumer.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { connect } from '@nats-io/transport-node';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  compositeId,
+  createEvent,
+  hashIdentifier,
+  McpEvent,
+} from '../plugins/mcpeeker-common/src';
+import { DatabaseEventStore } from '../plugins/mcpeeker-backend/src/database/EventStore';
+import { DatabaseFindingStore } from '../plugins/mcpeeker-backend/src/database/FindingStore';
+import { DatabaseDeadLetterStore } from '../plugins/mcpeeker-backend/src/database/DeadLetterStore';
+import { IngestService } from '../plugins/mcpeeker-backend/src/services/IngestService';
+import { NatsIngestConsumer } from '../plugins/mcpeeker-backend/src/services/NatsIngestConsumer';
+
+const quietLogger: any = {
+  info() {},
+  warn() {},
+  debug() {},
+  error: (m: string) => console.error(m),
+  child() {
+    return quietLogger;
+  },
+};
+const NATS = process.env.MCPEEKER_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const SALT = 'bench-salt-0123456789';
+
+/** A realistic mix: 70 % endpoint (config, process, port), 20 % network, 10 % gateway, over 2,000 hosts. */
+function makeEvent(i: number, observedAt: string): McpEvent {
+  const host = hashIdentifier(`host-${i % 2000}`, SALT);
+  const address = hashIdentifier(
+    `10.0.${Math.floor((i % 2000) / 250)}.${i % 250}`,
+    SALT,
+  );
+  const port = 3000 + (i % 7);
+  const kind = i % 10;
+  if (kind < 7) {
+    const base = {
+      layer: 'endpoint' as const,
+      observedAt,
+      compositeId: compositeId({ hostIdHash: host, port }),
+      sensor: {
+        id: `agent-${i % 2000}`,
+        kind: 'mcpeeker-agent' as const,
+        version: '0.1.0',
+      },
+      host: {
+        idHash: host,
+        os: 'linux' as const,
+        owner: `user:default/dev-${i % 300}`,
+        addressHashes: [address],
+      },
+      evidence: [
+        {
+          kind: 'config-entry',
+          snippet: `cursor server-${port}: npx -y @acme/mcp-${port}`,
+        },
+      ],
+    };
+    if (kind < 4) {
+      return createEvent({
+        ...base,
+        detection: {
+          source: 'config',
+          client: 'cursor',
+          serverName: `server-${port}`,
+          configPath: '/home/u/.cursor/mcp.json',
+          scope: 'user',
+          transport: 'stdio',
+          command: 'npx',
+          args: ['-y', `@acme/mcp-${port}`, `--seq=${i}`],
+        },
+      });
+    }
+    if (kind < 6) {
+      return createEvent({
+        ...base,
+        detection: {
+          source: 'process',
+          pid: 1000 + i,
+          command: 'node',
+          args: [`/opt/acme/mcp-${port}/index.js`],
+          confidence: 0.9,
+          launcher: 'node',
+        },
+      });
+    }
+    return createEvent({
+      ...base,
+      detection: {
+        source: 'port',
+        port,
+        url: `http://127.0.0.1:${port}/mcp`,
+        transport: 'http',
+        serverInfo: { name: `acme-${port}` },
+        tools: ['read', 'write'],
+      },
+    });
+  }
+  if (kind < 9) {
+    return createEvent({
+      layer: 'network',
+      observedAt,
+      compositeId: compositeId({
+        processSignature: `net:${address}:${port}:${i}`,
+      }),
+      sensor: { id: 'zeek-1', kind: 'zeek' },
+      flow: {
+        srcAddressHash: hashIdentifier(`10.9.0.${i % 200}`, SALT),
+        dstAddressHash: address,
+        dstPort: port,
+        transport: 'http',
+      },
+      mcp: { method: i % 2 ? 'tools/call' : 'initialize' },
+    });
+  }
+  return createEvent({
+    layer: 'gateway',
+    observedAt,
+    compositeId: compositeId({ processSignature: `gateway:server-${i % 50}` }),
+    sensor: { id: 'gw-1', kind: 'llm-gateway' },
+    request: {
+      requestId: `r-${i}`,
+      toolNames: [`mcp__server-${i % 50}__read`],
+      mcpServers: [{ name: `server-${i % 50}` }],
+    },
+    judge: {
+      verdict: 'mcp',
+      confidence: 0.8,
+      explanation: 'tool name pattern',
+    },
+  });
+}
+
+async function openStore(
+  store: string,
+): Promise<{ knex: Knex; close: () => Promise<void> }> {
+  if (store === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-bench-'));
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'bench.sqlite') },
+      useNullAsDefault: true,
+    });
+    return {
+      knex,
+      close: async () => {
+        await knex.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `mcpeeker_bench_${Date.now()}`;
+  const admin = knexFactory({
+    client: 'pg',
+    connection: 'postgresql://postgres@127.0.0.1:5432/postgres',
+  });
+  await admin.raw(`create database ${name}`);
+  const knex = knexFactory({
+    client: 'pg',
+    connection: `postgresql://postgres@127.0.0.1:5432/${name}`,
+    pool: { min: 1, max: 5 },
+  });
+  return {
+    knex,
+    close: async () => {
+      await knex.destroy();
+      await admin.raw(`drop database ${name}`);
+      await admin.destroy();
+    },
+  };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+export async function runIngestBench(options: {
+  store: string;
+  events: number;
+}) {
+  const nc = await connect({ servers: NATS });
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  const id = `${Date.now()}`;
+  const stream = `MCPEEKER_BENCH_${id}`;
+  const prefix = `mcpbench${id}`;
+  await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`] });
+  const publish = async (events: McpEvent[]) => {
+    const inFlight: Promise<unknown>[] = [];
+    for (const e of events) {
+      inFlight.push(
+        js.publish(`${prefix}.${e.layer}.bench`, JSON.stringify(e), {
+          msgID: e.eventId,
+        }),
+      );
+      if (inFlight.length >= 1000) await Promise.all(inFlight.splice(0));
+    }
+    await Promise.all(inFlight);
+  };
+
+  // 1. Raw JetStream consume-and-ack.
+  const t0 = new Date('2026-11-21T00:00:00Z').getTime();
+  const events = Array.from({ length: options.events }, (_, i) =>
+    makeEvent(i, new Date(t0 + i * 10).toISOString()),
+  );
+  await publish(events);
+  await jsm.consumers.add(stream, {
+    durable_name: 'raw',
+    ack_policy: AckPolicy.Explicit,
+  });
+  const raw = await js.consumers.get(stream, 'raw');
+  let consumed = 0;
+  const rawStarted = performance.now();
+  while (consumed < events.length) {
+    const batch = await raw.fetch({ max_messages: 200, expires: 1000 });
+    for await (const m of batch) {
+      m.ack();
+      consumed++;
+    }
+  }
+  await nc.flush();
+  const rawConsumePerSec = consumed / ((performance.now() - rawStarted) / 1000);
+
+  // 2. End to end through the backend's consumer into the store.
+  const { knex, close } = await openStore(options.store);
+  const database = mockServices.database({ knex, migrations: { skip: false } });
+  const commits = new Map<string, number>();
+  const findings = await DatabaseFindingStore.create({ database });
+  const applyEvents = findings.applyEvents.bind(findings);
+  findings.applyEvents = async (batch, tx) => {
+    await applyEvents(batch, tx);
+    // Visible once the transaction commits, a moment after this returns.
+    tx?.executionPromise.then(() => {
+      const now = performance.now();
+      for (const e of batch) commits.set(e.eventId, now);
+    });
+  };
+  const ingest = new IngestService({
+    events: await DatabaseEventStore.create({ database }),
+    findings,
+    deadLetters: await DatabaseDeadLetterStore.create({ database, salt: SALT }),
+    salt: SALT,
+    logger: quietLogger,
+  });
+  const consumer = new NatsIngestConsumer({
+    config: {
+      enabled: true,
+      servers: [NATS],
+      stream,
+      consumer: 'backend',
+      subjectPrefix: prefix,
+      createStream: false,
+      credentials: {},
+    },
+    ingest,
+    logger: quietLogger,
+  });
+  const e2eStarted = performance.now();
+  await consumer.start();
+  while (commits.size < events.length)
+    await new Promise(r => setTimeout(r, 20));
+  const endToEndPerSec =
+    events.length / ((performance.now() - e2eStarted) / 1000);
+
+  // 3. Latency at 1,000 events/s: publish paced, time to commit.
+  const paced = Array.from({ length: Math.min(5000, options.events) }, (_, i) =>
+    makeEvent(options.events + i, new Date(t0 + 3_600_000 + i).toISOString()),
+  );
+  const publishedAt = new Map<string, number>();
+  const pacedStarted = performance.now();
+  for (let i = 0; i < paced.length; i += 10) {
+    const slice = paced.slice(i, i + 10);
+    const due = pacedStarted + i; // 10 events every 10 ms
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise(r => setTimeout(r, wait));
+    for (const e of slice) publishedAt.set(e.eventId, performance.now());
+    await Promise.all(
+      slice.map(e =>
+        js.publish(`${prefix}.${e.layer}.bench`, JSON.stringify(e), {
+          msgID: e.eventId,
+        }),
+      ),
+    );
+  }
+  while (paced.some(e => !commits.has(e.eventId)))
+    await new Promise(r => setTimeout(r, 20));
+  const latencies = paced
+    .map(e => commits.get(e.eventId)! - publishedAt.get(e.eventId)!)
+    .sort((a, b) => a - b);
+
+  await consumer.stop();
+  await jsm.streams.delete(stream);
+  await nc.close();
+  await close();
+  return {
+    bench: 'ingest',
+    store: options.store,
+    events: options.events,
+    rawConsumePerSec: Math.round(rawConsumePerSec),
+    endToEndPerSec: Math.round(endToEndPerSec),
+    ratio: Number((endToEndPerSec / rawConsumePerSec).toFixed(3)),
+    p50Ms: Math.round(percentile(latencies, 50)),
+    p99Ms: Math.round(percentile(latencies, 99)),
+    latencyEvents: paced.length,
+    ratePerSec: 1000,
+  };
+}
