@@ -204,14 +204,31 @@ export class DatabaseFindingStore implements FindingStore {
           ...(byFinding.get(u.compositeId) ?? []),
           u,
         ]);
-      for (const [id, list] of byFinding) {
-        await this.mergeFinding(tx, id, list);
-        await this.recordDetections(tx, id, list);
+      // Read every finding the batch touches at once (locked on PostgreSQL,
+      // in id order so concurrent replicas cannot deadlock).
+      const ids = [...byFinding.keys()].sort();
+      const existing = new Map<string, Row>();
+      for (let i = 0; i < ids.length; i += 500) {
+        let query = tx<Row>(FINDINGS)
+          .whereIn('composite_id', ids.slice(i, i + 500))
+          .orderBy('composite_id');
+        if (tx.client.config.client === 'pg') query = query.forUpdate();
+        for (const row of await query) existing.set(row.composite_id, row);
       }
+      for (const id of ids) {
+        await this.mergeFinding(tx, id, byFinding.get(id)!, existing.get(id));
+      }
+      await this.recordDetections(tx, updates);
+      const eventsByFinding = new Map<string, string[]>();
       for (const [i, event] of events.entries()) {
+        const list = eventsByFinding.get(updates[i].compositeId) ?? [];
+        list.push(event.eventId);
+        eventsByFinding.set(updates[i].compositeId, list);
+      }
+      for (const [findingId, eventIds] of eventsByFinding) {
         await tx('mcpeeker_events')
-          .where('event_id', event.eventId)
-          .update({ finding_id: updates[i].compositeId });
+          .whereIn('event_id', eventIds)
+          .update({ finding_id: findingId });
       }
     };
     if (outer) await run(outer);
@@ -222,10 +239,8 @@ export class DatabaseFindingStore implements FindingStore {
     tx: Knex.Transaction,
     id: string,
     updates: FindingUpdate[],
+    existing: Row | undefined,
   ) {
-    let query = tx<Row>(FINDINGS).where('composite_id', id);
-    if (tx.client.config.client === 'pg') query = query.forUpdate();
-    const existing: Row | undefined = await query.first();
     let signals = existing
       ? (JSON.parse(existing.signals) as Signals)
       : emptySignals();
@@ -279,42 +294,66 @@ export class DatabaseFindingStore implements FindingStore {
 
   private async recordDetections(
     tx: Knex.Transaction,
-    id: string,
     updates: FindingUpdate[],
   ) {
     const window = this.options.dedupWindowMs ?? 5 * 60_000;
+    // Merge the batch in memory first: one read and one write per detection.
+    const merged = new Map<
+      string,
+      {
+        composite_id: string;
+        layer: string;
+        window_start: number;
+        count: number;
+        first: number;
+        last: number;
+      }
+    >();
     for (const u of updates) {
       const windowStart = Math.floor(u.observedAt.getTime() / window) * window;
+      const key = `${u.compositeId}|${u.layer}|${windowStart}`;
+      const t = u.observedAt.getTime();
+      const m = merged.get(key);
+      if (m) {
+        m.count++;
+        m.first = Math.min(m.first, t);
+        m.last = Math.max(m.last, t);
+      } else {
+        merged.set(key, {
+          composite_id: u.compositeId,
+          layer: u.layer,
+          window_start: windowStart,
+          count: 1,
+          first: t,
+          last: t,
+        });
+      }
+    }
+    for (const m of merged.values()) {
       const key = {
-        composite_id: id,
-        layer: u.layer,
-        window_start: windowStart,
+        composite_id: m.composite_id,
+        layer: m.layer,
+        window_start: m.window_start,
       };
       const existing = await tx('mcpeeker_detections').where(key).first();
       if (existing) {
         await tx('mcpeeker_detections')
           .where(key)
           .update({
-            event_count: Number(existing.event_count) + 1,
+            event_count: Number(existing.event_count) + m.count,
             first_seen: new Date(
-              Math.min(
-                new Date(existing.first_seen).getTime(),
-                u.observedAt.getTime(),
-              ),
+              Math.min(new Date(existing.first_seen).getTime(), m.first),
             ),
             last_seen: new Date(
-              Math.max(
-                new Date(existing.last_seen).getTime(),
-                u.observedAt.getTime(),
-              ),
+              Math.max(new Date(existing.last_seen).getTime(), m.last),
             ),
           });
       } else {
         await tx('mcpeeker_detections').insert({
           ...key,
-          event_count: 1,
-          first_seen: u.observedAt,
-          last_seen: u.observedAt,
+          event_count: m.count,
+          first_seen: new Date(m.first),
+          last_seen: new Date(m.last),
         });
       }
     }

@@ -1,0 +1,153 @@
+/* eslint-disable */
+// The measuring side of bench/findings-api.mjs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  DatabaseFindingStore,
+  FindingQuery,
+} from '../plugins/mcpeeker-backend/src/database/FindingStore';
+
+async function openStore(
+  store: string,
+): Promise<{ knex: Knex; close: () => Promise<void> }> {
+  if (store === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-bench-'));
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'bench.sqlite') },
+      useNullAsDefault: true,
+    });
+    return {
+      knex,
+      close: async () => {
+        await knex.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `mcpeeker_bench_${Date.now()}`;
+  const admin = knexFactory({
+    client: 'pg',
+    connection: 'postgresql://postgres@127.0.0.1:5432/postgres',
+  });
+  await admin.raw(`create database ${name}`);
+  const knex = knexFactory({
+    client: 'pg',
+    connection: `postgresql://postgres@127.0.0.1:5432/${name}`,
+    pool: { min: 1, max: 5 },
+  });
+  return {
+    knex,
+    close: async () => {
+      await knex.destroy();
+      await admin.raw(`drop database ${name}`);
+      await admin.destroy();
+    },
+  };
+}
+
+const CLASSES = ['authorized', 'suspect', 'unauthorized'] as const;
+const LAYERS = [
+  'endpoint',
+  'endpoint,network',
+  'gateway',
+  'endpoint,gateway,network',
+  'network',
+];
+
+export async function runFindingsApiBench(options: {
+  store: string;
+  findings: number;
+}) {
+  const { knex, close } = await openStore(options.store);
+  const store = await DatabaseFindingStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
+  const t0 = Date.parse('2026-11-01T00:00:00Z');
+  const breakdown = JSON.stringify({
+    score: 6,
+    classification: 'suspect',
+    contributions: [
+      {
+        layer: 'endpoint',
+        points: 6,
+        reason: 'the endpoint agent saw it (config ×1)',
+      },
+    ],
+    rules: [],
+    tags: [],
+  });
+  const signals = JSON.stringify({
+    counts: { endpoint: { config: 1 } },
+    judgeUnavailable: false,
+    highSeveritySignatures: 0,
+    rules: {},
+  });
+  const fillStarted = performance.now();
+  const batch = options.store === 'sqlite' ? 500 : 2000;
+  for (let i = 0; i < options.findings; i += batch) {
+    const rows = [];
+    for (let j = i; j < Math.min(options.findings, i + batch); j++) {
+      const score = j % 14;
+      rows.push({
+        composite_id: `mcp_${j.toString(16).padStart(32, '0')}`,
+        server_name: `server-${j % 5000}`,
+        host_id_hash: (j % 20000).toString(16).padStart(64, '0'),
+        owner: `user:default/dev-${j % 3000}`,
+        score,
+        classification:
+          score <= 4 ? CLASSES[0] : score <= 8 ? CLASSES[1] : CLASSES[2],
+        layers: LAYERS[j % LAYERS.length],
+        signals,
+        breakdown,
+        registry_status: j % 10 === 0 ? 'approved' : 'unregistered',
+        judge_unavailable: false,
+        first_seen: new Date(t0 + (j % 86400) * 1000),
+        last_seen: new Date(t0 + (j % (20 * 86400)) * 1000),
+        updated_at: new Date(),
+      });
+    }
+    await knex('mcpeeker_findings').insert(rows);
+  }
+  if (options.store === 'postgres') await knex.raw('analyze mcpeeker_findings');
+  const fillSeconds = (performance.now() - fillStarted) / 1000;
+
+  // What analysts do: the default list, a classification filter, a layer, a
+  // text search, an owner filter (the developer's view), the second page.
+  const queries: FindingQuery[] = [
+    { limit: 50 },
+    { limit: 50, classification: ['unauthorized'] },
+    {
+      limit: 50,
+      classification: ['suspect', 'unauthorized'],
+      sort: 'lastSeen',
+    },
+    { limit: 50, layer: 'network', minScore: 9 },
+    { limit: 50, text: 'server-42' },
+    { limit: 50, ownerRefs: ['user:default/dev-7'] },
+    { limit: 50, since: new Date(t0 + 10 * 86400_000) },
+  ];
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const q of queries) {
+      const started = performance.now();
+      const page = await store.list(q);
+      if (page.nextCursor) await store.list({ ...q, cursor: page.nextCursor });
+      times.push(performance.now() - started);
+    }
+  }
+  times.sort((a, b) => a - b);
+  await close();
+  return {
+    bench: 'findings-api',
+    store: options.store,
+    findings: options.findings,
+    p50Ms: Math.round(times[Math.floor(times.length * 0.5)]),
+    p95Ms: Math.round(times[Math.floor(times.length * 0.95)]),
+    queries: times.length,
+    fillSeconds: Math.round(fillSeconds),
+  };
+}
