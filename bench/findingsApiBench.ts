@@ -130,13 +130,25 @@ export async function runFindingsApiBench(options: {
     { limit: 50, ownerRefs: ['user:default/dev-7'] },
     { limit: 50, since: new Date(t0 + 10 * 86400_000) },
   ];
+  const names = [
+    'default',
+    'classification',
+    'classification+lastSeen',
+    'layer+minScore',
+    'text',
+    'owner',
+    'since',
+  ];
   const times: number[] = [];
+  const perQuery: Record<string, number[]> = {};
   for (let round = 0; round < 5; round++) {
-    for (const q of queries) {
+    for (const [i, q] of queries.entries()) {
       const started = performance.now();
       const page = await store.list(q);
       if (page.nextCursor) await store.list({ ...q, cursor: page.nextCursor });
-      times.push(performance.now() - started);
+      const ms = performance.now() - started;
+      times.push(ms);
+      (perQuery[names[i]] ??= []).push(ms);
     }
   }
   times.sort((a, b) => a - b);
@@ -149,5 +161,11 @@ export async function runFindingsApiBench(options: {
     p95Ms: Math.round(times[Math.floor(times.length * 0.95)]),
     queries: times.length,
     fillSeconds: Math.round(fillSeconds),
+    medianMsPerQuery: Object.fromEntries(
+      Object.entries(perQuery).map(([k, v]) => [
+        k,
+        Math.round(v.sort((a, b) => a - b)[2]),
+      ]),
+    ),
   };
 }

@@ -393,11 +393,15 @@ export class DatabaseFindingStore implements FindingStore {
       .select('*')
       .orderBy(
         query.sort === 'lastSeen'
-          ? [{ column: 'last_seen', order: 'desc' }, { column: 'composite_id' }]
+          ? [
+              { column: 'last_seen', order: 'desc' },
+              { column: 'composite_id', order: 'desc' },
+            ]
           : [
               { column: 'score', order: 'desc' },
               { column: 'last_seen', order: 'desc' },
-              { column: 'composite_id' },
+              // One direction throughout, so an index serves the sort.
+              { column: 'composite_id', order: 'desc' },
             ],
       )
       .offset(offset)
