@@ -53,3 +53,17 @@ mcpeeker_install() {
   (cd "$MCPEEKER_ROOT" && yarn install --immutable) >&2 || return 1
   echo "$current" > "$stamp"
 }
+
+# A real ClickHouse for the tests: the engine the `chdb` npm package ships
+# (libchdb.so, ClickHouse 26.x), installed with npm into .tools/chdb — npm
+# skips the platform packages the registry mirror lacks, where Yarn would not.
+mcpeeker_install_clickhouse() {
+  local dir="$_mcpeeker_tools/chdb"
+  local lib="$dir/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so"
+  if [ ! -f "$lib" ]; then
+    echo "mcpeeker: installing chdb (ClickHouse engine for the tests) into .tools/chdb" >&2
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-save --no-package-lock --loglevel=error chdb@3.4.0 >&2 || return 1
+  fi
+  export MCPEEKER_LIBCHDB="$lib"
+}

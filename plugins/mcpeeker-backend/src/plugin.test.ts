@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { endpointEvent, networkEvent } from './__testUtils__/events';
+import { startClickHouseServer } from './__testUtils__/clickhouseServer';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import fs from 'node:fs';
@@ -149,6 +150,23 @@ describe('GET /api/mcpeeker/health', () => {
       status: 'down',
       error: expect.stringContaining('ECONNREFUSED'),
     });
+  });
+
+  it('reaches a real ClickHouse server', async () => {
+    const clickhouse = await startClickHouseServer();
+    try {
+      const server = await startBackend({
+        store: { kind: 'clickhouse', clickhouse: { url: clickhouse.url } },
+      });
+      const res = await request(server).get('/api/mcpeeker/health');
+      expect(res.body.dependencies.clickhouse).toMatchObject({
+        status: 'ok',
+        detail: `${clickhouse.url} database mcpeeker`,
+      });
+      expect(res.body.status).toBe('ok');
+    } finally {
+      await clickhouse.stop();
+    }
   });
 
   it('checks the Judge against the Anthropic API with the real SDK', async () => {

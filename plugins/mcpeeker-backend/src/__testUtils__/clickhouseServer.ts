@@ -1,0 +1,84 @@
+import { execFileSync, spawn, ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise(r => server.close(r));
+  return port;
+}
+
+/**
+ * Starts a real ClickHouse server on loopback from the engine the `chdb`
+ * package ships (libchdb.so, installed into .tools/chdb by scripts/test;
+ * MCPEEKER_LIBCHDB points at it), for tests. The small launcher in
+ * test/clickhouse/chserver.c is compiled per run with the system `cc`.
+ */
+export async function startClickHouseServer(): Promise<{
+  url: string;
+  stop: () => Promise<void>;
+}> {
+  const lib =
+    process.env.MCPEEKER_LIBCHDB ??
+    path.resolve(
+      __dirname,
+      '../../../../.tools/chdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so',
+    );
+  if (!fs.existsSync(lib)) {
+    throw new Error(
+      `ClickHouse engine not found at ${lib}: run ./scripts/test once (it installs chdb into .tools/chdb) or set MCPEEKER_LIBCHDB`,
+    );
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-clickhouse-'));
+  const launcher = path.join(work, 'chserver');
+  execFileSync('cc', [
+    '-O2',
+    '-o',
+    launcher,
+    path.resolve(__dirname, '../../test/clickhouse/chserver.c'),
+    '-ldl',
+  ]);
+  const httpPort = await freePort();
+  const tcpPort = await freePort();
+  const child: ChildProcess = spawn(
+    launcher,
+    [
+      lib,
+      `--path=${path.join(work, 'data')}`,
+      `--http_port=${httpPort}`,
+      `--tcp_port=${tcpPort}`,
+      '--listen_host=127.0.0.1',
+      '--multiquery',
+      // One row per second for a day: the server lives as long as this query.
+      '--query=SYSTEM START LISTEN HTTP; SYSTEM START LISTEN TCP; SELECT sleepEachRow(1) FROM numbers(86400) SETTINGS max_block_size=1 FORMAT Null',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', d => (stderr += d));
+  const url = `http://127.0.0.1:${httpPort}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise(r => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) break;
+    try {
+      const res = await fetch(`${url}/ping`);
+      if (res.ok) return { url, stop };
+    } catch {
+      // not yet
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`ClickHouse did not start: ${stderr.slice(-2000)}`);
+}
