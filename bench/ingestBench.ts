@@ -235,12 +235,13 @@ export async function runIngestBench(options: {
   const findings = await DatabaseFindingStore.create({ database });
   const applyEvents = findings.applyEvents.bind(findings);
   findings.applyEvents = async (batch, tx) => {
-    await applyEvents(batch, tx);
+    const assigned = await applyEvents(batch, tx);
     // Visible once the transaction commits, a moment after this returns.
     tx?.executionPromise.then(() => {
       const now = performance.now();
       for (const e of batch) commits.set(e.eventId, now);
     });
+    return assigned;
   };
   const ingest = new IngestService({
     events: await DatabaseEventStore.create({ database }),

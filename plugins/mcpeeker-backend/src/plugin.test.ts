@@ -169,6 +169,33 @@ describe('GET /api/mcpeeker/health', () => {
     }
   });
 
+  it('archives ingested events in ClickHouse when it is the store', async () => {
+    const clickhouse = await startClickHouseServer();
+    try {
+      const server = await startBackend({
+        store: {
+          kind: 'clickhouse',
+          clickhouse: { url: clickhouse.url, database: 'mcpeeker_it' },
+        },
+      });
+      const events = [endpointEvent({ port: 1 }), networkEvent({ port: 1 })];
+      for (let i = 0; i < 2; i++) {
+        await request(server)
+          .post('/api/mcpeeker/events')
+          .set('Authorization', mockCredentials.service.header())
+          .send({ events });
+      }
+      const res = await fetch(
+        `${clickhouse.url}/?query=${encodeURIComponent(
+          'SELECT layer, uniqExact(event_id) FROM mcpeeker_it.events GROUP BY layer ORDER BY layer FORMAT TSV',
+        )}`,
+      );
+      expect(await res.text()).toBe('endpoint\t1\nnetwork\t1\n');
+    } finally {
+      await clickhouse.stop();
+    }
+  });
+
   it('checks the Judge against the Anthropic API with the real SDK', async () => {
     const api = await startAnthropicApi('good-key');
     try {

@@ -15,6 +15,7 @@ import { IngestService } from './services/IngestService';
 import { NatsIngestConsumer } from './services/NatsIngestConsumer';
 import { DatabaseEventStore } from './database/EventStore';
 import { DatabaseFindingStore } from './database/FindingStore';
+import { ClickHouseEventArchive } from './database/ClickHouseEventArchive';
 import { DatabaseDeadLetterStore } from './database/DeadLetterStore';
 
 /**
@@ -80,7 +81,29 @@ export const mcpeekerPlugin = createBackendPlugin({
           skipMigrations: true,
           rules,
         });
+        const clickhouse =
+          mcpeekerConfig.store.kind === 'clickhouse'
+            ? mcpeekerConfig.store.clickhouse
+            : undefined;
+        // Created on first use: ClickHouse being down at start must not keep
+        // the portal down; ingest fails (and is redelivered) until it is back.
+        let archive: Promise<ClickHouseEventArchive> | undefined;
+        const archiveOnce = () => {
+          archive ??= ClickHouseEventArchive.create(clickhouse!).catch(
+            error => {
+              archive = undefined;
+              throw error;
+            },
+          );
+          return archive;
+        };
+        lifecycle.addShutdownHook(async () => {
+          await (await archive?.catch(() => undefined))?.close();
+        });
         const ingest = new IngestService({
+          archive: clickhouse
+            ? { append: async events => (await archiveOnce()).append(events) }
+            : undefined,
           metrics: new IngestMetrics(metricsService),
           findings,
           events: await DatabaseEventStore.create({

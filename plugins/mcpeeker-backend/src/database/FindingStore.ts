@@ -68,7 +68,11 @@ export const NO_REGISTRY: RegistryLookup = {
 /** Findings and detections; the pipeline and the routes never know which engine is behind it. */
 export interface FindingStore {
   /** Correlates newly stored events into findings, in the transaction that stored them. */
-  applyEvents(events: McpEvent[], tx?: Knex.Transaction): Promise<void>;
+  /** Returns the finding each event was put in. */
+  applyEvents(
+    events: McpEvent[],
+    tx?: Knex.Transaction,
+  ): Promise<Array<{ event: McpEvent; findingId: string }>>;
   list(
     query: FindingQuery,
   ): Promise<{ items: Finding[]; nextCursor?: string; totalCount: number }>;
@@ -159,8 +163,9 @@ export class DatabaseFindingStore implements FindingStore {
   async applyEvents(
     events: McpEvent[],
     outer?: Knex.Transaction,
-  ): Promise<void> {
-    if (events.length === 0) return;
+  ): Promise<Array<{ event: McpEvent; findingId: string }>> {
+    if (events.length === 0) return [];
+    let assigned: Array<{ event: McpEvent; findingId: string }> = [];
     const run = async (tx: Knex.Transaction) => {
       // Learn addresses first: a network event in the same batch can then land on its host.
       const now = new Date();
@@ -225,6 +230,10 @@ export class DatabaseFindingStore implements FindingStore {
         list.push(event.eventId);
         eventsByFinding.set(updates[i].compositeId, list);
       }
+      assigned = events.map((event, i) => ({
+        event,
+        findingId: updates[i].compositeId,
+      }));
       for (const [findingId, eventIds] of eventsByFinding) {
         await tx('mcpeeker_events')
           .whereIn('event_id', eventIds)
@@ -233,6 +242,7 @@ export class DatabaseFindingStore implements FindingStore {
     };
     if (outer) await run(outer);
     else await this.db.transaction(run);
+    return assigned;
   }
 
   private async mergeFinding(

@@ -41,6 +41,12 @@ export class IngestService {
       salt: string;
       logger: LoggerService;
       metrics?: IngestMetrics;
+      /** The ClickHouse archive, when `mcpeeker.store.kind` is clickhouse. */
+      archive?: {
+        append(
+          events: Array<{ event: McpEvent; findingId: string }>,
+        ): Promise<void>;
+      };
     },
   ) {}
 
@@ -126,8 +132,11 @@ export class IngestService {
           insertedLayers = events.map(e => e.layer);
           if (!findings) return;
           const started = Date.now();
-          await findings.applyEvents(events, tx);
+          const assigned = await findings.applyEvents(events, tx);
           metrics?.correlation.record(Date.now() - started);
+          // Inside the transaction: if ClickHouse refuses, nothing commits and
+          // the batch is redelivered; its rows there are idempotent.
+          await this.options.archive?.append(assigned);
         },
       },
     );
