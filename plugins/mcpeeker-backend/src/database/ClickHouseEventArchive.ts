@@ -79,12 +79,10 @@ export class ClickHouseEventArchive {
     receivedAt = new Date(),
   ): Promise<void> {
     if (events.length === 0) return;
-    const source = (e: McpEvent) =>
-      e.layer === 'endpoint'
-        ? e.detection.source
-        : e.layer === 'network'
-        ? e.sensor.kind
-        : 'request';
+    const source = (e: McpEvent) => {
+      if (e.layer === 'endpoint') return e.detection.source;
+      return e.layer === 'network' ? e.sensor.kind : 'request';
+    };
     await this.client.insert({
       table: `${this.database}.events`,
       format: 'JSONEachRow',
