@@ -1,13 +1,10 @@
 /* eslint-disable */
 // The measuring side of bench/ingest.mjs: real NATS, real stores, the
 // backend's own IngestService and NatsIngestConsumer.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import knexFactory, { Knex } from 'knex';
 import { connect } from '@nats-io/transport-node';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { mockServices } from '@backstage/backend-test-utils';
+import { openStore } from './benchStores';
 import {
   compositeId,
   createEvent,
@@ -137,45 +134,6 @@ function makeEvent(i: number, observedAt: string): McpEvent {
       explanation: 'tool name pattern',
     },
   });
-}
-
-async function openStore(
-  store: string,
-): Promise<{ knex: Knex; close: () => Promise<void> }> {
-  if (store === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-bench-'));
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: path.join(dir, 'bench.sqlite') },
-      useNullAsDefault: true,
-    });
-    return {
-      knex,
-      close: async () => {
-        await knex.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `mcpeeker_bench_${Date.now()}`;
-  const admin = knexFactory({
-    client: 'pg',
-    connection: 'postgresql://postgres@127.0.0.1:5432/postgres',
-  });
-  await admin.raw(`create database ${name}`);
-  const knex = knexFactory({
-    client: 'pg',
-    connection: `postgresql://postgres@127.0.0.1:5432/${name}`,
-    pool: { min: 1, max: 5 },
-  });
-  return {
-    knex,
-    close: async () => {
-      await knex.destroy();
-      await admin.raw(`drop database ${name}`);
-      await admin.destroy();
-    },
-  };
 }
 
 const percentile = (sorted: number[], p: number) =>

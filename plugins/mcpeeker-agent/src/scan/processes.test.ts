@@ -118,6 +118,30 @@ describe('classifyProcesses', () => {
 
 describe('scanProcesses on this machine', () => {
   let client: ChildProcess | undefined;
+
+  /**
+   * A client stand-in: a script named `cursor` that starts the stdio server
+   * as Cursor would. Resolves with the server's stderr once it says it is
+   * listening on stdio.
+   */
+  async function startAsCursor(server: string, dir: string): Promise<string> {
+    const script = path.join(dir, 'cursor');
+    fs.writeFileSync(
+      script,
+      `#!/bin/sh\n"${process.execPath}" "${server}" "${dir}"\n`,
+      { mode: 0o755 },
+    );
+    client = spawn(script, [], {
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    client.stderr!.on('data', d => (stderr += d));
+    for (let i = 0; i < 100 && !/running on stdio/i.test(stderr); i++) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+    return stderr;
+  }
   afterEach(() => {
     if (client?.pid) {
       try {
@@ -133,23 +157,7 @@ describe('scanProcesses on this machine', () => {
     const server = require.resolve(
       '@modelcontextprotocol/server-filesystem/dist/index.js',
     );
-    // A client stand-in: a script named `cursor` that starts the server as Cursor would.
-    const script = path.join(dir, 'cursor');
-    fs.writeFileSync(
-      script,
-      `#!/bin/sh\n"${process.execPath}" "${server}" "${dir}"\n`,
-      { mode: 0o755 },
-    );
-    client = spawn(script, [], {
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    client.stderr!.on('data', d => (stderr += d));
-    // The server says so on stderr once it listens on stdio.
-    for (let i = 0; i < 100 && !/running on stdio/i.test(stderr); i++) {
-      await new Promise(r => setTimeout(r, 100));
-    }
+    const stderr = await startAsCursor(server, dir);
     expect(stderr).toMatch(/running on stdio/i);
 
     const result = await scanProcesses({
@@ -186,21 +194,7 @@ describe('scanProcesses on this machine', () => {
         },
       }),
     );
-    const script = path.join(dir, 'cursor');
-    fs.writeFileSync(
-      script,
-      `#!/bin/sh\n"${process.execPath}" "${server}" "${dir}"\n`,
-      { mode: 0o755 },
-    );
-    client = spawn(script, [], {
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    client.stderr!.on('data', d => (stderr += d));
-    for (let i = 0; i < 100 && !/running on stdio/i.test(stderr); i++) {
-      await new Promise(r => setTimeout(r, 100));
-    }
+    await startAsCursor(server, dir);
     const report = await scanEndpoint({
       platform: 'linux',
       hostIdHash: HOST,
