@@ -59,6 +59,7 @@ export interface McpeekerApi {
     items: FindingSummary[];
     nextCursor?: string;
     totalCount: number;
+    totalCountCapped?: boolean;
   }>;
   getFinding(id: string): Promise<FindingDetail>;
 }
@@ -109,6 +110,7 @@ export class McpeekerClient implements McpeekerApi {
       items: FindingSummary[];
       nextCursor?: string;
       totalCount: number;
+      totalCountCapped?: boolean;
     }>(`/findings?${params}`);
   }
 

@@ -9,7 +9,7 @@ import {
 } from '../__testUtils__/events';
 import { DatabaseDeadLetterStore } from './DeadLetterStore';
 import { DatabaseEventStore } from './EventStore';
-import { DatabaseFindingStore } from './FindingStore';
+import { DatabaseFindingStore, MAX_COUNTED_FINDINGS } from './FindingStore';
 import { IngestService } from '../services/IngestService';
 
 jest.setTimeout(60_000);
@@ -118,6 +118,7 @@ describe.each(databases.eachSupportedId())('findings on %p', databaseId => {
     );
     const all = await findings.list({ limit: 10 });
     expect(all.totalCount).toBe(3);
+    expect(all.totalCountCapped).toBe(false);
     expect(all.items.map(f => f.score)).toEqual([9, 6, 0]);
     expect(
       (
@@ -144,5 +145,42 @@ describe.each(databases.eachSupportedId())('findings on %p', databaseId => {
     expect([...page1.items, ...page2.items].map(f => f.compositeId)).toEqual(
       all.items.map(f => f.compositeId),
     );
+  });
+
+  it('counts up to 10,000 and then says "more"', async () => {
+    const { knex, findings } = await setup();
+    const breakdown = JSON.stringify({
+      score: 6,
+      classification: 'suspect',
+      contributions: [],
+      rules: [],
+      tags: [],
+    });
+    const rows = Array.from({ length: MAX_COUNTED_FINDINGS + 1 }, (_, i) => ({
+      composite_id: `mcp_${i.toString(16).padStart(32, '0')}`,
+      score: 6,
+      classification: 'suspect',
+      layers: 'endpoint',
+      signals: JSON.stringify({
+        counts: {},
+        judgeUnavailable: false,
+        highSeveritySignatures: 0,
+      }),
+      breakdown,
+      registry_status: 'unregistered',
+      judge_unavailable: false,
+      first_seen: new Date(),
+      last_seen: new Date(),
+      updated_at: new Date(),
+    }));
+    for (let i = 0; i < rows.length; i += 500)
+      await knex('mcpeeker_findings').insert(rows.slice(i, i + 500));
+    expect(await findings.list({ limit: 5 })).toMatchObject({
+      totalCount: MAX_COUNTED_FINDINGS,
+      totalCountCapped: true,
+    });
+    expect(
+      await findings.list({ limit: 5, text: 'nothing-matches' }),
+    ).toMatchObject({ totalCount: 0, totalCountCapped: false });
   });
 });

@@ -52,6 +52,19 @@ export interface FindingQuery {
   cursor?: string;
 }
 
+/** Counting stops here: beyond it the list says "10000+" instead of scanning millions of rows. */
+export const MAX_COUNTED_FINDINGS = 10_000;
+
+/** One page of findings. */
+export interface FindingPage {
+  items: Finding[];
+  nextCursor?: string;
+  /** How many match, up to MAX_COUNTED_FINDINGS. */
+  totalCount: number;
+  /** True when more than MAX_COUNTED_FINDINGS match. */
+  totalCountCapped: boolean;
+}
+
 /** Tells whether a finding matches an approved, unexpired registry entry. The registry fills it in. */
 export interface RegistryLookup {
   match(finding: {
@@ -73,9 +86,7 @@ export interface FindingStore {
     events: McpEvent[],
     tx?: Knex.Transaction,
   ): Promise<Array<{ event: McpEvent; findingId: string }>>;
-  list(
-    query: FindingQuery,
-  ): Promise<{ items: Finding[]; nextCursor?: string; totalCount: number }>;
+  list(query: FindingQuery): Promise<FindingPage>;
   get(compositeId: string): Promise<Finding | undefined>;
   /** The events behind a finding, newest first, by layer. */
   evidence(
@@ -369,9 +380,7 @@ export class DatabaseFindingStore implements FindingStore {
     }
   }
 
-  async list(
-    query: FindingQuery,
-  ): Promise<{ items: Finding[]; nextCursor?: string; totalCount: number }> {
+  async list(query: FindingQuery): Promise<FindingPage> {
     const filtered = () => {
       const q = this.db<Row>(FINDINGS);
       if (query.classification?.length)
@@ -398,7 +407,15 @@ export class DatabaseFindingStore implements FindingStore {
       return q;
     };
     const offset = query.cursor ? decodeCursor(query.cursor) : 0;
-    const [{ count }] = await filtered().count({ count: '*' });
+    // A bounded count: exact up to the cap, so a fleet-sized table is never scanned just to count it.
+    const [{ count }] = await this.db
+      .from(
+        filtered()
+          .select(this.db.raw('1'))
+          .limit(MAX_COUNTED_FINDINGS + 1)
+          .as('matching'),
+      )
+      .count({ count: '*' });
     const rows: Row[] = await filtered()
       .select('*')
       .orderBy(
@@ -419,7 +436,8 @@ export class DatabaseFindingStore implements FindingStore {
     const items = rows.slice(0, query.limit).map(toFinding);
     return {
       items,
-      totalCount: Number(count),
+      totalCount: Math.min(Number(count), MAX_COUNTED_FINDINGS),
+      totalCountCapped: Number(count) > MAX_COUNTED_FINDINGS,
       ...(rows.length > query.limit
         ? { nextCursor: encodeCursor(offset + query.limit) }
         : {}),

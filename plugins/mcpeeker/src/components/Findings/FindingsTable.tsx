@@ -118,7 +118,10 @@ export function FindingsTable() {
         </Grid>
         <Grid item style={{ marginLeft: 'auto' }}>
           {value && (
-            <Typography variant="body2">{value.totalCount} findings</Typography>
+            <Typography variant="body2">
+              {value.totalCount}
+              {value.totalCountCapped ? '+' : ''} findings
+            </Typography>
           )}
         </Grid>
       </Grid>
