@@ -8,15 +8,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { arg, ROOT } from './harness.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const PROJECTS = arg('--projects', 200);
-const RUNS = arg('--runs', 5);
+const PROJECTS = Number(arg('--projects', 200));
+const RUNS = Number(arg('--runs', 5));
 
 function write(file, content) {
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -8,22 +8,9 @@
 // - p50Ms/p99Ms: publish → finding committed (what the findings API reads), at 1,000 events/s.
 // Usage: node bench/ingest.mjs [--events N] [--stores sqlite,postgres]
 // Needs NATS with JetStream on 127.0.0.1:4222 and, for postgres, PostgreSQL on 127.0.0.1:5432.
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { arg, loadTs } from './harness.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-require(path.join(
-  ROOT,
-  'node_modules/@backstage/cli/config/nodeTransform.cjs',
-));
-const { runIngestBench } = require(path.join(ROOT, 'bench/ingestBench.ts'));
-
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
+const { runIngestBench } = loadTs('bench/ingestBench.ts');
 const events = Number(arg('--events', '20000'));
 const stores = arg('--stores', 'sqlite,postgres').split(',');
 for (const store of stores) {

@@ -52,14 +52,19 @@ describe('mcpeeker-agent', () => {
 });
 
 describe('the single-file bundle', () => {
-  it('runs a scan with nothing but node', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-bundle-'));
-    const bundle = path.join(dir, 'mcpeeker-agent.cjs');
-    const built = spawnSync(
+  // Built once, as `yarn workspace @mcpeeker/mcpeeker-agent bundle` does.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-bundle-'));
+  const bundle = path.join(dir, 'mcpeeker-agent.cjs');
+  let built: ReturnType<typeof spawnSync>;
+  beforeAll(() => {
+    built = spawnSync(
       process.execPath,
       [path.resolve(__dirname, '../scripts/bundle.mjs'), bundle],
       { encoding: 'utf8' },
     );
+  });
+
+  it('runs a scan with nothing but node', () => {
     expect(built.status).toBe(0);
     const home = path.join(dir, 'home');
     fs.mkdirSync(path.join(home, '.cursor'), { recursive: true });
@@ -107,12 +112,7 @@ describe('the single-file bundle', () => {
   });
 
   it('waits out a port that accepts and never answers, and still prints its report', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-bundle-'));
-    const bundle = path.join(dir, 'mcpeeker-agent.cjs');
-    spawnSync(process.execPath, [
-      path.resolve(__dirname, '../scripts/bundle.mjs'),
-      bundle,
-    ]);
+    expect(built.status).toBe(0);
     const sockets: net.Socket[] = [];
     const silent = net.createServer(socket => sockets.push(socket));
     await new Promise<void>(r => silent.listen(0, '127.0.0.1', r));

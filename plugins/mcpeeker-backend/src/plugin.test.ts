@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { endpointEvent, networkEvent } from './__testUtils__/events';
 import { startClickHouseServer } from './__testUtils__/clickhouseServer';
+import { freePort } from './__testUtils__/freePort';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import fs from 'node:fs';
@@ -27,15 +28,6 @@ async function startBackend(mcpeeker: unknown) {
     ],
   });
   return server;
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
 }
 
 /** Speaks the part of the Anthropic API the health check uses: GET /v1/models/{id}. */
@@ -127,8 +119,8 @@ describe('GET /api/mcpeeker/health', () => {
   });
 
   it('says which dependency is down and why, without failing the portal', async () => {
-    const natsPort = await closedPort();
-    const clickhousePort = await closedPort();
+    const natsPort = await freePort();
+    const clickhousePort = await freePort();
     const server = await startBackend({
       ingest: {
         nats: { enabled: true, servers: [`nats://127.0.0.1:${natsPort}`] },

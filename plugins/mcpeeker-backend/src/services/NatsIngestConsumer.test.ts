@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { endpointEvent } from '../__testUtils__/events';
 import { mcpeekerPlugin } from '../plugin';
+import { freePort } from '../__testUtils__/freePort';
 
 jest.setTimeout(60_000);
 
@@ -47,7 +48,19 @@ afterEach(async () => {
   await jsm.streams.delete(stream).catch(() => undefined);
 });
 
-async function startBackend() {
+async function startBackend(
+  nats: {
+    servers: string[];
+    stream: string;
+    consumer: string;
+    subjectPrefix: string;
+  } = {
+    servers: [NATS_URL],
+    stream,
+    consumer: 'mcpeeker-test',
+    subjectPrefix: prefix,
+  },
+) {
   return startTestBackend({
     features: [
       mcpeekerPlugin,
@@ -56,13 +69,7 @@ async function startBackend() {
         data: {
           mcpeeker: {
             ingest: {
-              nats: {
-                enabled: true,
-                servers: [NATS_URL],
-                stream,
-                consumer: 'mcpeeker-test',
-                subjectPrefix: prefix,
-              },
+              nats: { enabled: true, ...nats },
             },
           },
         },
@@ -195,13 +202,6 @@ describe('NATS restart mid-stream', () => {
   let port = 0;
   let storeDir = '';
 
-  async function freePort() {
-    const srv = net.createServer();
-    await new Promise<void>(r => srv.listen(0, '127.0.0.1', r));
-    const p = (srv.address() as net.AddressInfo).port;
-    await new Promise(r => srv.close(r));
-    return p;
-  }
   async function startNats() {
     server = spawn(
       NATS_SERVER,
@@ -237,26 +237,11 @@ describe('NATS restart mid-stream', () => {
     storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-nats-'));
     await startNats();
     const url = `nats://127.0.0.1:${port}`;
-    const backend = await startTestBackend({
-      features: [
-        mcpeekerPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            mcpeeker: {
-              ingest: {
-                nats: {
-                  enabled: true,
-                  servers: [url],
-                  stream: 'RESTART',
-                  consumer: 'c',
-                  subjectPrefix: 'mcprestart',
-                },
-              },
-            },
-          },
-        }),
-      ],
+    const backend = await startBackend({
+      servers: [url],
+      stream: 'RESTART',
+      consumer: 'c',
+      subjectPrefix: 'mcprestart',
     });
     const publishAll = async (ports: number[]) => {
       const pub = await connect({ servers: url });

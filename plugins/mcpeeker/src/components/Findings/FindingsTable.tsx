@@ -23,6 +23,34 @@ import { ClassificationChip } from './ClassificationChip';
 
 const PAGE = 25;
 
+/** One labelled drop-down of the filter bar. */
+function FilterSelect(props: {
+  label: string;
+  value: string;
+  options: Array<[value: string, label: string]>;
+  onChange: (value: string) => void;
+}) {
+  const id = `${props.label.toLowerCase().replace(/\W+/g, '-')}-label`;
+  return (
+    <Grid item>
+      <FormControl style={{ minWidth: 150 }}>
+        <InputLabel id={id}>{props.label}</InputLabel>
+        <Select
+          labelId={id}
+          value={props.value}
+          onChange={e => props.onChange(String(e.target.value))}
+        >
+          {props.options.map(([value, label]) => (
+            <MenuItem key={value} value={value}>
+              {label}
+            </MenuItem>
+          ))}
+        </Select>
+      </FormControl>
+    </Grid>
+  );
+}
+
 /** The analysts' list: filter, sort, page through findings. */
 export function FindingsTable() {
   const api = useApi(mcpeekerApiRef);
@@ -54,58 +82,46 @@ export function FindingsTable() {
   return (
     <Paper>
       <Grid container spacing={2} style={{ padding: 16 }} alignItems="center">
-        <Grid item>
-          <FormControl style={{ minWidth: 170 }}>
-            <InputLabel id="classification-label">Classification</InputLabel>
-            <Select
-              labelId="classification-label"
-              value={classification}
-              onChange={e => {
-                setClassification(String(e.target.value));
-                resetPaging();
-              }}
-            >
-              <MenuItem value="">Any</MenuItem>
-              <MenuItem value="unauthorized">Unauthorized</MenuItem>
-              <MenuItem value="suspect">Suspect</MenuItem>
-              <MenuItem value="authorized">Authorized</MenuItem>
-            </Select>
-          </FormControl>
-        </Grid>
-        <Grid item>
-          <FormControl style={{ minWidth: 140 }}>
-            <InputLabel id="layer-label">Layer</InputLabel>
-            <Select
-              labelId="layer-label"
-              value={layer}
-              onChange={e => {
-                setLayer(String(e.target.value));
-                resetPaging();
-              }}
-            >
-              <MenuItem value="">Any</MenuItem>
-              <MenuItem value="endpoint">Endpoint</MenuItem>
-              <MenuItem value="network">Network</MenuItem>
-              <MenuItem value="gateway">Gateway</MenuItem>
-            </Select>
-          </FormControl>
-        </Grid>
-        <Grid item>
-          <FormControl style={{ minWidth: 140 }}>
-            <InputLabel id="sort-label">Sort by</InputLabel>
-            <Select
-              labelId="sort-label"
-              value={sort}
-              onChange={e => {
-                setSort(e.target.value as 'score' | 'lastSeen');
-                resetPaging();
-              }}
-            >
-              <MenuItem value="score">Score</MenuItem>
-              <MenuItem value="lastSeen">Last seen</MenuItem>
-            </Select>
-          </FormControl>
-        </Grid>
+        <FilterSelect
+          label="Classification"
+          value={classification}
+          options={[
+            ['', 'Any'],
+            ['unauthorized', 'Unauthorized'],
+            ['suspect', 'Suspect'],
+            ['authorized', 'Authorized'],
+          ]}
+          onChange={v => {
+            setClassification(v);
+            resetPaging();
+          }}
+        />
+        <FilterSelect
+          label="Layer"
+          value={layer}
+          options={[
+            ['', 'Any'],
+            ['endpoint', 'Endpoint'],
+            ['network', 'Network'],
+            ['gateway', 'Gateway'],
+          ]}
+          onChange={v => {
+            setLayer(v);
+            resetPaging();
+          }}
+        />
+        <FilterSelect
+          label="Sort by"
+          value={sort}
+          options={[
+            ['score', 'Score'],
+            ['lastSeen', 'Last seen'],
+          ]}
+          onChange={v => {
+            setSort(v as 'score' | 'lastSeen');
+            resetPaging();
+          }}
+        />
         <Grid item>
           <TextField
             label="Search server or owner"
