@@ -3,12 +3,12 @@
 // store with N findings and times filtered, sorted, paged list queries.
 // Prints one JSON line per store:
 // {"bench":"findings-api","store":…,"findings":…,"p50Ms":…,"p95Ms":…}
-// Usage: node bench/findings-api.mjs [--findings N] [--stores sqlite,postgres]
+// Usage: node bench/findings-api.mjs [--findings N] [--stores sqlite,postgres,clickhouse]
 import { arg, loadTs } from './harness.mjs';
 
 const { runFindingsApiBench } = loadTs('bench/findingsApiBench.ts');
 const findings = Number(arg('--findings', '1000000'));
-for (const store of arg('--stores', 'sqlite,postgres').split(',')) {
+for (const store of arg('--stores', 'sqlite,postgres,clickhouse').split(',')) {
   console.log(JSON.stringify(await runFindingsApiBench({ store, findings })));
 }
 process.exit(0);

@@ -1,7 +1,10 @@
 /* eslint-disable */
 // The measuring side of bench/findings-api.mjs.
 import { mockServices } from '@backstage/backend-test-utils';
+import { createClient } from '@clickhouse/client';
 import { openStore } from './benchStores';
+import { ClickHouseStore } from '../plugins/mcpeeker-backend/src/database/ClickHouseStore';
+import { startClickHouseServer } from '../plugins/mcpeeker-backend/src/__testUtils__/clickhouseServer';
 import {
   DatabaseFindingStore,
   FindingQuery,
@@ -16,34 +19,36 @@ const LAYERS = [
   'network',
 ];
 
+const BREAKDOWN = JSON.stringify({
+  score: 6,
+  classification: 'suspect',
+  contributions: [
+    {
+      layer: 'endpoint',
+      points: 6,
+      reason: 'the endpoint agent saw it (config ×1)',
+    },
+  ],
+  rules: [],
+  tags: [],
+});
+const SIGNALS = JSON.stringify({
+  counts: { endpoint: { config: 1 } },
+  judgeUnavailable: false,
+  highSeveritySignatures: 0,
+  rules: {},
+});
+
 export async function runFindingsApiBench(options: {
   store: string;
   findings: number;
 }) {
+  if (options.store === 'clickhouse') return runOnClickHouse(options);
   const { knex, close } = await openStore(options.store);
   const store = await DatabaseFindingStore.create({
     database: mockServices.database({ knex, migrations: { skip: false } }),
   });
   const t0 = Date.parse('2026-11-01T00:00:00Z');
-  const breakdown = JSON.stringify({
-    score: 6,
-    classification: 'suspect',
-    contributions: [
-      {
-        layer: 'endpoint',
-        points: 6,
-        reason: 'the endpoint agent saw it (config ×1)',
-      },
-    ],
-    rules: [],
-    tags: [],
-  });
-  const signals = JSON.stringify({
-    counts: { endpoint: { config: 1 } },
-    judgeUnavailable: false,
-    highSeveritySignatures: 0,
-    rules: {},
-  });
   const fillStarted = performance.now();
   const batch = options.store === 'sqlite' ? 500 : 2000;
   for (let i = 0; i < options.findings; i += batch) {
@@ -59,8 +64,8 @@ export async function runFindingsApiBench(options: {
         classification:
           score <= 4 ? CLASSES[0] : score <= 8 ? CLASSES[1] : CLASSES[2],
         layers: LAYERS[j % LAYERS.length],
-        signals,
-        breakdown,
+        signals: SIGNALS,
+        breakdown: BREAKDOWN,
         registry_status: j % 10 === 0 ? 'approved' : 'unregistered',
         judge_unavailable: false,
         first_seen: new Date(t0 + (j % 86400) * 1000),
@@ -73,6 +78,73 @@ export async function runFindingsApiBench(options: {
   if (options.store === 'postgres') await knex.raw('analyze mcpeeker_findings');
   const fillSeconds = (performance.now() - fillStarted) / 1000;
 
+  const result = await measure(store, t0);
+  await close();
+  return {
+    bench: 'findings-api',
+    store: options.store,
+    findings: options.findings,
+    ...result,
+    fillSeconds: Math.round(fillSeconds),
+  };
+}
+
+/** The same findings, written by ClickHouse itself from numbers(N). */
+async function runOnClickHouse(options: { store: string; findings: number }) {
+  const server = await startClickHouseServer();
+  const store = await ClickHouseStore.create({
+    url: server.url,
+    database: 'mcpeeker_bench',
+  });
+  const client = createClient({ url: server.url });
+  const t0 = Date.parse('2026-11-01T00:00:00Z');
+  const fillStarted = performance.now();
+  await client.command({
+    query: `INSERT INTO mcpeeker_bench.findings
+      SELECT concat('mcp_', leftPad(hex(number), 32, '0')),
+        concat('server-', toString(number % 5000)),
+        leftPad(hex(number % 20000), 64, '0'),
+        concat('user:default/dev-', toString(number % 3000)),
+        number % 14 AS s,
+        multiIf(s <= 4, 'authorized', s <= 8, 'suspect', 'unauthorized'),
+        splitByChar(',', [${LAYERS.map(l => `'${l}'`).join(',')}][number % ${
+      LAYERS.length
+    } + 1]),
+        {signals:String}, {breakdown:String},
+        if(number % 10 = 0, 'approved', 'unregistered'), 0,
+        fromUnixTimestamp64Milli(toInt64({t0:Int64} + (number % 86400) * 1000)),
+        fromUnixTimestamp64Milli(toInt64({t0:Int64} + (number % (20 * 86400)) * 1000)),
+        1, now64(3)
+      FROM numbers({n:UInt64})`,
+    query_params: {
+      n: options.findings,
+      t0,
+      signals: SIGNALS,
+      breakdown: BREAKDOWN,
+    },
+  });
+  await client.command({
+    query: 'OPTIMIZE TABLE mcpeeker_bench.findings FINAL',
+  });
+  const fillSeconds = (performance.now() - fillStarted) / 1000;
+  const result = await measure(store, t0);
+  await client.close();
+  await store.close();
+  await server.stop();
+  return {
+    bench: 'findings-api',
+    store: options.store,
+    findings: options.findings,
+    ...result,
+    fillSeconds: Math.round(fillSeconds),
+  };
+}
+
+/** What analysts do, five rounds, each query with its second page. */
+async function measure(
+  store: { list(q: FindingQuery): Promise<{ nextCursor?: string }> },
+  t0: number,
+) {
   // What analysts do: the default list, a classification filter, a layer, a
   // text search, an owner filter (the developer's view), the second page.
   const queries: FindingQuery[] = [
@@ -110,15 +182,10 @@ export async function runFindingsApiBench(options: {
     }
   }
   times.sort((a, b) => a - b);
-  await close();
   return {
-    bench: 'findings-api',
-    store: options.store,
-    findings: options.findings,
     p50Ms: Math.round(times[Math.floor(times.length * 0.5)]),
     p95Ms: Math.round(times[Math.floor(times.length * 0.95)]),
     queries: times.length,
-    fillSeconds: Math.round(fillSeconds),
     medianMsPerQuery: Object.fromEntries(
       Object.entries(perQuery).map(([k, v]) => [
         k,

@@ -6,13 +6,13 @@
 // - endToEndPerSec: the backend's consumer validating, redacting, storing and
 //   correlating into findings, until every event is committed;
 // - p50Ms/p99Ms: publish → finding committed (what the findings API reads), at 1,000 events/s.
-// Usage: node bench/ingest.mjs [--events N] [--stores sqlite,postgres]
+// Usage: node bench/ingest.mjs [--events N] [--stores sqlite,postgres,clickhouse]
 // Needs NATS with JetStream on 127.0.0.1:4222 and, for postgres, PostgreSQL on 127.0.0.1:5432.
 import { arg, loadTs } from './harness.mjs';
 
 const { runIngestBench } = loadTs('bench/ingestBench.ts');
 const events = Number(arg('--events', '20000'));
-const stores = arg('--stores', 'sqlite,postgres').split(',');
+const stores = arg('--stores', 'sqlite,postgres,clickhouse').split(',');
 for (const store of stores) {
   console.log(JSON.stringify(await runIngestBench({ store, events })));
 }

@@ -16,6 +16,9 @@ import { DatabaseFindingStore } from '../plugins/mcpeeker-backend/src/database/F
 import { DatabaseDeadLetterStore } from '../plugins/mcpeeker-backend/src/database/DeadLetterStore';
 import { IngestService } from '../plugins/mcpeeker-backend/src/services/IngestService';
 import { NatsIngestConsumer } from '../plugins/mcpeeker-backend/src/services/NatsIngestConsumer';
+import { ClickHouseStore } from '../plugins/mcpeeker-backend/src/database/ClickHouseStore';
+import { EventStore } from '../plugins/mcpeeker-backend/src/database/EventStore';
+import { startClickHouseServer } from '../plugins/mcpeeker-backend/src/__testUtils__/clickhouseServer';
 
 const quietLogger: any = {
   info() {},
@@ -186,28 +189,63 @@ export async function runIngestBench(options: {
   await nc.flush();
   const rawConsumePerSec = consumed / ((performance.now() - rawStarted) / 1000);
 
-  // 2. End to end through the backend's consumer into the store.
-  const { knex, close } = await openStore(options.store);
+  // 2. End to end through the backend's consumer into the store. The
+  // Backstage database keeps dead letters in every case; with ClickHouse it
+  // keeps nothing else.
+  const { knex, close } = await openStore(
+    options.store === 'clickhouse' ? 'sqlite' : options.store,
+  );
   const database = mockServices.database({ knex, migrations: { skip: false } });
   const commits = new Map<string, number>();
-  const findings = await DatabaseFindingStore.create({ database });
-  const applyEvents = findings.applyEvents.bind(findings);
-  findings.applyEvents = async (batch, tx) => {
-    const assigned = await applyEvents(batch, tx);
-    // Visible once the transaction commits, a moment after this returns.
-    tx?.executionPromise.then(() => {
-      const now = performance.now();
-      for (const e of batch) commits.set(e.eventId, now);
-    });
-    return assigned;
-  };
-  const ingest = new IngestService({
-    events: await DatabaseEventStore.create({ database }),
-    findings,
-    deadLetters: await DatabaseDeadLetterStore.create({ database, salt: SALT }),
+  const deadLetters = await DatabaseDeadLetterStore.create({
+    database,
     salt: SALT,
-    logger: quietLogger,
   });
+  let ingest: IngestService;
+  let clickhouse: Awaited<ReturnType<typeof startClickHouseServer>> | undefined;
+  let chStore: ClickHouseStore | undefined;
+  if (options.store === 'clickhouse') {
+    clickhouse = await startClickHouseServer();
+    chStore = await ClickHouseStore.create({
+      url: clickhouse.url,
+      database: 'mcpeeker_bench',
+    });
+    const events: EventStore = {
+      ...chStore.events,
+      addMany: async (batch, o) => {
+        const result = await chStore!.events.addMany(batch, o);
+        // Visible to the findings API once addMany returns.
+        const now = performance.now();
+        for (const e of batch) commits.set(e.event.eventId, now);
+        return result;
+      },
+    };
+    ingest = new IngestService({
+      events,
+      deadLetters,
+      salt: SALT,
+      logger: quietLogger,
+    });
+  } else {
+    const findings = await DatabaseFindingStore.create({ database });
+    const applyEvents = findings.applyEvents.bind(findings);
+    findings.applyEvents = async (batch, tx) => {
+      const assigned = await applyEvents(batch, tx);
+      // Visible once the transaction commits, a moment after this returns.
+      tx?.executionPromise.then(() => {
+        const now = performance.now();
+        for (const e of batch) commits.set(e.eventId, now);
+      });
+      return assigned;
+    };
+    ingest = new IngestService({
+      events: await DatabaseEventStore.create({ database }),
+      findings,
+      deadLetters,
+      salt: SALT,
+      logger: quietLogger,
+    });
+  }
   const consumer = new NatsIngestConsumer({
     config: {
       enabled: true,
@@ -216,6 +254,9 @@ export async function runIngestBench(options: {
       consumer: 'backend',
       subjectPrefix: prefix,
       createStream: false,
+      // The defaults readMcpeekerConfig gives each store.
+      batchSize: 500,
+      concurrency: options.store === 'clickhouse' ? 4 : 1,
       credentials: {},
     },
     ingest,
@@ -257,6 +298,8 @@ export async function runIngestBench(options: {
   await consumer.stop();
   await jsm.streams.delete(stream);
   await nc.close();
+  await chStore?.close();
+  await clickhouse?.stop();
   await close();
   return {
     bench: 'ingest',

@@ -31,6 +31,10 @@ export interface Config {
         subjectPrefix?: string;
         /** Create the stream (7-day retention) and the durable consumer at start when missing. Default true. */
         createStream?: boolean;
+        /** Messages fetched per batch (1–5000). Default 500. */
+        batchSize?: number;
+        /** Batches processed at once (1–16). Default 4 with the ClickHouse store, 1 with the database. */
+        concurrency?: number;
         /** Credentials, when the server requires them. */
         credentials?: {
           /** @visibility secret */

@@ -19,11 +19,23 @@ describe('readMcpeekerConfig', () => {
           enabled: false,
           stream: 'MCP_EVENTS',
           consumer: 'mcpeeker-backend',
+          batchSize: 500,
+          concurrency: 1,
         },
       },
       store: { kind: 'database' },
       judge: { provider: 'offline', timeoutMs: 10000 },
     });
+  });
+
+  it('overlaps batches by default only where the store allows it', () => {
+    const clickhouse = read({
+      store: { kind: 'clickhouse', clickhouse: { url: 'http://ch:8123' } },
+    });
+    expect(clickhouse.ingest.nats.concurrency).toBe(4);
+    expect(
+      read({ ingest: { nats: { concurrency: 2 } } }).ingest.nats.concurrency,
+    ).toBe(2);
   });
 
   it('uses Claude as soon as an API key is set', () => {
@@ -60,6 +72,14 @@ describe('readMcpeekerConfig', () => {
       { judge: { timeoutMs: -1 } },
       /mcpeeker\.judge\.timeoutMs must be a positive/,
     ],
+    [
+      { ingest: { nats: { batchSize: 0 } } },
+      /mcpeeker\.ingest\.nats\.batchSize must be a whole number from 1 to 5000, got 0/,
+    ],
+    [
+      { ingest: { nats: { concurrency: 2.5 } } },
+      /mcpeeker\.ingest\.nats\.concurrency must be a whole number from 1 to 16/,
+    ],
   ])(
     'names the key of a value of the wrong type or range: %j',
     (mcpeeker, message) => {
@@ -69,7 +89,7 @@ describe('readMcpeekerConfig', () => {
 
   it('names an unknown key and lists the known ones', () => {
     expect(() => read({ ingest: { nats: { sever: ['x'] } } })).toThrow(
-      'Invalid MCPeeker configuration: mcpeeker.ingest.nats.sever is not a known key (known under mcpeeker.ingest.nats: enabled, servers, stream, consumer, subjectPrefix, createStream, credentials)',
+      'Invalid MCPeeker configuration: mcpeeker.ingest.nats.sever is not a known key (known under mcpeeker.ingest.nats: enabled, servers, stream, consumer, subjectPrefix, createStream, batchSize, concurrency, credentials)',
     );
     expect(() => read({ judgeTimeout: 1 })).toThrow(
       /mcpeeker\.judgeTimeout is not a known key/,

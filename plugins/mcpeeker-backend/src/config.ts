@@ -14,6 +14,10 @@ export interface McpeekerConfig {
       consumer: string;
       subjectPrefix: string;
       createStream: boolean;
+      /** Messages fetched per batch. */
+      batchSize: number;
+      /** Batches being processed at once. */
+      concurrency: number;
       credentials: { token?: string; user?: string; password?: string };
     };
   };
@@ -52,6 +56,8 @@ const KNOWN_KEYS: KnownKeys = {
       consumer: true,
       subjectPrefix: true,
       createStream: true,
+      batchSize: true,
+      concurrency: true,
       credentials: { token: true, user: true, password: true },
     },
   },
@@ -159,6 +165,22 @@ export function readMcpeekerConfig(
     );
   }
 
+  const integer = (key: string, min: number, max: number) => {
+    const value = num(key);
+    if (
+      value !== undefined &&
+      (!Number.isInteger(value) || value < min || value > max)
+    ) {
+      throw new McpeekerConfigError(
+        `mcpeeker.${key}`,
+        `must be a whole number from ${min} to ${max}, got ${value}`,
+      );
+    }
+    return value;
+  };
+  const batchSize = integer('ingest.nats.batchSize', 1, 5000) ?? 500;
+  const concurrency = integer('ingest.nats.concurrency', 1, 16);
+
   let store: McpeekerConfig['store'] = { kind: 'database' };
   if (
     config &&
@@ -225,6 +247,10 @@ export function readMcpeekerConfig(
         consumer: str('ingest.nats.consumer') ?? 'mcpeeker-backend',
         subjectPrefix: str('ingest.nats.subjectPrefix') ?? 'mcp',
         createStream: bool('ingest.nats.createStream') ?? true,
+        batchSize,
+        // ClickHouse writes are idempotent recomputations: batches may overlap.
+        // SQL stores take one batch at a time, so replicas' row locks are the only contention.
+        concurrency: concurrency ?? (store.kind === 'clickhouse' ? 4 : 1),
         credentials: {
           token: str('ingest.nats.credentials.token'),
           user: str('ingest.nats.credentials.user'),

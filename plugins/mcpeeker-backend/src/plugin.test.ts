@@ -142,6 +142,19 @@ describe('GET /api/mcpeeker/health', () => {
       status: 'down',
       error: expect.stringContaining('ECONNREFUSED'),
     });
+    // The findings store is ClickHouse: reads and ingest say it is unreachable.
+    const list = await request(server)
+      .get('/api/mcpeeker/findings')
+      .set('Authorization', mockCredentials.user.header());
+    expect(list.status).toBe(503);
+    expect(list.body.error.message).toMatch(
+      /ClickHouse findings store is unreachable.*ECONNREFUSED/,
+    );
+    const ingest = await request(server)
+      .post('/api/mcpeeker/events')
+      .set('Authorization', mockCredentials.service.header())
+      .send({ events: [endpointEvent()] });
+    expect(ingest.status).toBe(503);
   });
 
   it('reaches a real ClickHouse server', async () => {
@@ -161,7 +174,7 @@ describe('GET /api/mcpeeker/health', () => {
     }
   });
 
-  it('archives ingested events in ClickHouse when it is the store', async () => {
+  it('stores and serves findings from ClickHouse when it is the store', async () => {
     const clickhouse = await startClickHouseServer();
     try {
       const server = await startBackend({
@@ -171,12 +184,37 @@ describe('GET /api/mcpeeker/health', () => {
         },
       });
       const events = [endpointEvent({ port: 1 }), networkEvent({ port: 1 })];
+      const sent = [];
       for (let i = 0; i < 2; i++) {
-        await request(server)
-          .post('/api/mcpeeker/events')
-          .set('Authorization', mockCredentials.service.header())
-          .send({ events });
+        sent.push(
+          await request(server)
+            .post('/api/mcpeeker/events')
+            .set('Authorization', mockCredentials.service.header())
+            .send({ events }),
+        );
       }
+      expect(
+        sent.map(r => [r.status, r.body.accepted, r.body.duplicates]),
+      ).toEqual([
+        [202, 2, 0],
+        [202, 0, 2],
+      ]);
+      const list = await request(server)
+        .get('/api/mcpeeker/findings')
+        .set('Authorization', mockCredentials.user.header());
+      expect(list.status).toBe(200);
+      expect(list.body.items).toHaveLength(1);
+      expect(list.body.items[0]).toMatchObject({
+        score: 9,
+        classification: 'unauthorized',
+        layers: ['endpoint', 'network'],
+      });
+      const detail = await request(server)
+        .get(`/api/mcpeeker/findings/${list.body.items[0].compositeId}`)
+        .set('Authorization', mockCredentials.user.header());
+      expect(detail.body.evidence.network).toHaveLength(1);
+      expect(detail.body.detections).toHaveLength(2);
+      // What is in ClickHouse itself: one row that counts per event.
       const res = await fetch(
         `${clickhouse.url}/?query=${encodeURIComponent(
           'SELECT layer, uniqExact(event_id) FROM mcpeeker_it.events GROUP BY layer ORDER BY layer FORMAT TSV',

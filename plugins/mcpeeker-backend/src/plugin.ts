@@ -14,8 +14,9 @@ import { HealthService } from './services/HealthService';
 import { IngestService } from './services/IngestService';
 import { NatsIngestConsumer } from './services/NatsIngestConsumer';
 import { DatabaseEventStore } from './database/EventStore';
-import { DatabaseFindingStore } from './database/FindingStore';
-import { ClickHouseEventArchive } from './database/ClickHouseEventArchive';
+import { DatabaseFindingStore, FindingStore } from './database/FindingStore';
+import { lazyClickHouseStore } from './database/lazyClickHouseStore';
+import { ClickHouseStore } from './database/ClickHouseStore';
 import { DatabaseDeadLetterStore } from './database/DeadLetterStore';
 
 /**
@@ -76,40 +77,42 @@ export const mcpeekerPlugin = createBackendPlugin({
         logger.info(
           `Loaded ${rules.rules.length} MCPeeker rules from ${ruleFiles.length} files`,
         );
-        const findings = await DatabaseFindingStore.create({
-          database,
-          skipMigrations: true,
-          rules,
-        });
         const clickhouse =
           mcpeekerConfig.store.kind === 'clickhouse'
             ? mcpeekerConfig.store.clickhouse
             : undefined;
-        // Created on first use: ClickHouse being down at start must not keep
-        // the portal down; ingest fails (and is redelivered) until it is back.
-        let archive: Promise<ClickHouseEventArchive> | undefined;
-        const archiveOnce = () => {
-          archive ??= ClickHouseEventArchive.create(clickhouse!).catch(
-            error => {
-              archive = undefined;
-              throw error;
-            },
+        let findings: FindingStore;
+        let ingestStores: Pick<
+          ConstructorParameters<typeof IngestService>[0],
+          'events' | 'findings'
+        >;
+        if (clickhouse) {
+          // Created on first use: ClickHouse being down at start must not keep
+          // the portal down; ingest fails (and is redelivered) and the lists
+          // answer 503 until it is back.
+          const store = lazyClickHouseStore(() =>
+            ClickHouseStore.create(clickhouse, { rules }),
           );
-          return archive;
-        };
-        lifecycle.addShutdownHook(async () => {
-          await (await archive?.catch(() => undefined))?.close();
-        });
-        const ingest = new IngestService({
-          archive: clickhouse
-            ? { append: async events => (await archiveOnce()).append(events) }
-            : undefined,
-          metrics: new IngestMetrics(metricsService),
-          findings,
-          events: await DatabaseEventStore.create({
+          lifecycle.addShutdownHook(() => store.close());
+          findings = store.findings;
+          ingestStores = { events: store.events };
+        } else {
+          findings = await DatabaseFindingStore.create({
             database,
             skipMigrations: true,
-          }),
+            rules,
+          });
+          ingestStores = {
+            findings,
+            events: await DatabaseEventStore.create({
+              database,
+              skipMigrations: true,
+            }),
+          };
+        }
+        const ingest = new IngestService({
+          ...ingestStores,
+          metrics: new IngestMetrics(metricsService),
           deadLetters: await DatabaseDeadLetterStore.create({
             database,
             salt: mcpeekerConfig.hostIdSalt,

@@ -168,10 +168,11 @@ export async function createRouter(options: {
     await authorizeFindingRead(req);
     const finding = await findings.get(req.params.id);
     if (!finding) throw new NotFoundError(`No finding ${req.params.id}`);
-    res.json({
-      ...finding,
-      evidence: await findings.evidence(finding.compositeId, 20),
-    });
+    const [evidence, detections] = await Promise.all([
+      findings.evidence(finding.compositeId, 20),
+      findings.detections(finding.compositeId),
+    ]);
+    res.json({ ...finding, evidence, detections });
   });
 
   return router;

@@ -18,7 +18,8 @@ export interface EventStore {
     options?: {
       afterInsert?: (
         inserted: McpEvent[],
-        tx: Knex.Transaction,
+        /** The transaction that stored them, where the store is SQL. */
+        tx?: Knex.Transaction,
       ) => Promise<void>;
     },
   ): Promise<{ inserted: number; duplicates: number }>;

@@ -1,41 +1,19 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
-import { createStoreTestDatabases } from '../__testUtils__/storeTestDatabases';
+import { findingStoreEngines } from '../__testUtils__/findingStores';
 import {
   endpointEvent,
   gatewayEvent,
   HOST,
   networkEvent,
 } from '../__testUtils__/events';
-import { DatabaseDeadLetterStore } from './DeadLetterStore';
-import { DatabaseEventStore } from './EventStore';
-import { DatabaseFindingStore, MAX_COUNTED_FINDINGS } from './FindingStore';
-import { IngestService } from '../services/IngestService';
+import { MAX_COUNTED_FINDINGS } from './FindingStore';
 
 jest.setTimeout(60_000);
 
-const databases = createStoreTestDatabases();
+const engines = findingStoreEngines();
 
-describe.each(databases.eachSupportedId())('findings on %p', databaseId => {
-  async function setup() {
-    const knex = await databases.init(databaseId);
-    const database = mockServices.database({
-      knex,
-      migrations: { skip: false },
-    });
-    const findings = await DatabaseFindingStore.create({ database });
-    const ingest = new IngestService({
-      events: await DatabaseEventStore.create({ database }),
-      findings,
-      deadLetters: await DatabaseDeadLetterStore.create({
-        database,
-        salt: 'test-salt-0123456789',
-      }),
-      salt: 'test-salt-0123456789',
-      logger: mockServices.logger.mock(),
-    });
-    return { knex, findings, ingest };
-  }
+describe.each(engines.kinds)('findings on %p', kind => {
+  const setup = () => engines.setup(kind);
 
   it('turns events from several layers into one scored, explained finding', async () => {
     const { findings, ingest } = await setup();
@@ -90,7 +68,7 @@ describe.each(databases.eachSupportedId())('findings on %p', databaseId => {
   });
 
   it('merges events within the dedup window into one detection', async () => {
-    const { knex, ingest } = await setup();
+    const { findings, ingest } = await setup();
     await ingest.ingest(
       [
         endpointEvent({ observedAt: '2026-11-21T10:00:10Z' }),
@@ -99,10 +77,25 @@ describe.each(databases.eachSupportedId())('findings on %p', databaseId => {
       ],
       'http',
     );
-    const detections = await knex('mcpeeker_detections')
-      .orderBy('window_start')
-      .select('event_count');
-    expect(detections.map(d => Number(d.event_count))).toEqual([2, 1]);
+    const detections = await findings.detections(
+      compositeId({ hostIdHash: HOST, port: 3001 }),
+    );
+    expect(detections).toEqual([
+      {
+        layer: 'endpoint',
+        windowStart: '2026-11-21T10:00:00.000Z',
+        eventCount: 2,
+        firstSeen: '2026-11-21T10:00:10.000Z',
+        lastSeen: '2026-11-21T10:03:00.000Z',
+      },
+      {
+        layer: 'endpoint',
+        windowStart: '2026-11-21T10:05:00.000Z',
+        eventCount: 1,
+        firstSeen: '2026-11-21T10:07:00.000Z',
+        lastSeen: '2026-11-21T10:07:00.000Z',
+      },
+    ]);
   });
 
   it('lists with filters, sorting and cursor pagination', async () => {
@@ -148,33 +141,8 @@ describe.each(databases.eachSupportedId())('findings on %p', databaseId => {
   });
 
   it('counts up to 10,000 and then says "more"', async () => {
-    const { knex, findings } = await setup();
-    const breakdown = JSON.stringify({
-      score: 6,
-      classification: 'suspect',
-      contributions: [],
-      rules: [],
-      tags: [],
-    });
-    const rows = Array.from({ length: MAX_COUNTED_FINDINGS + 1 }, (_, i) => ({
-      composite_id: `mcp_${i.toString(16).padStart(32, '0')}`,
-      score: 6,
-      classification: 'suspect',
-      layers: 'endpoint',
-      signals: JSON.stringify({
-        counts: {},
-        judgeUnavailable: false,
-        highSeveritySignatures: 0,
-      }),
-      breakdown,
-      registry_status: 'unregistered',
-      judge_unavailable: false,
-      first_seen: new Date(),
-      last_seen: new Date(),
-      updated_at: new Date(),
-    }));
-    for (let i = 0; i < rows.length; i += 500)
-      await knex('mcpeeker_findings').insert(rows.slice(i, i + 500));
+    const { fill, findings } = await setup();
+    await fill(MAX_COUNTED_FINDINGS + 1);
     expect(await findings.list({ limit: 5 })).toMatchObject({
       totalCount: MAX_COUNTED_FINDINGS,
       totalCountCapped: true,

@@ -78,6 +78,15 @@ export const NO_REGISTRY: RegistryLookup = {
   match: async () => ({ approved: false }),
 };
 
+/** Events of one finding and layer within one dedup window. */
+export interface Detection {
+  layer: Layer;
+  windowStart: string;
+  eventCount: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
 /** Findings and detections; the pipeline and the routes never know which engine is behind it. */
 export interface FindingStore {
   /** Correlates newly stored events into findings, in the transaction that stored them. */
@@ -93,6 +102,8 @@ export interface FindingStore {
     compositeId: string,
     perLayer: number,
   ): Promise<Record<Layer, McpEvent[]>>;
+  /** Its detections (events merged per layer and dedup window), oldest first. */
+  detections(compositeId: string): Promise<Detection[]>;
 }
 
 type Row = {
@@ -132,10 +143,10 @@ function toFinding(row: Row): Finding {
   };
 }
 
-function encodeCursor(offset: number) {
+export function encodeCursor(offset: number) {
   return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 }
-function decodeCursor(cursor: string): number {
+export function decodeCursor(cursor: string): number {
   try {
     const { o } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Number.isInteger(o) && o >= 0) return o;
@@ -449,6 +460,19 @@ export class DatabaseFindingStore implements FindingStore {
       .where('composite_id', compositeId)
       .first();
     return row ? toFinding(row) : undefined;
+  }
+
+  async detections(compositeId: string): Promise<Detection[]> {
+    const rows = await this.db('mcpeeker_detections')
+      .where('composite_id', compositeId)
+      .orderBy([{ column: 'window_start' }, { column: 'layer' }]);
+    return rows.map(r => ({
+      layer: r.layer,
+      windowStart: iso(new Date(Number(r.window_start))),
+      eventCount: Number(r.event_count),
+      firstSeen: iso(r.first_seen),
+      lastSeen: iso(r.last_seen),
+    }));
   }
 
   async evidence(

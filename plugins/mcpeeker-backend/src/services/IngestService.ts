@@ -36,17 +36,12 @@ export class IngestService {
   constructor(
     private readonly options: {
       events: EventStore;
+      /** Correlates what `events` stored, in its transaction; unset where the event store correlates itself (ClickHouse). */
       findings?: FindingStore;
       deadLetters: DeadLetterStore;
       salt: string;
       logger: LoggerService;
       metrics?: IngestMetrics;
-      /** The ClickHouse archive, when `mcpeeker.store.kind` is clickhouse. */
-      archive?: {
-        append(
-          events: Array<{ event: McpEvent; findingId: string }>,
-        ): Promise<void>;
-      };
     },
   ) {}
 
@@ -132,11 +127,8 @@ export class IngestService {
           insertedLayers = events.map(e => e.layer);
           if (!findings) return;
           const started = Date.now();
-          const assigned = await findings.applyEvents(events, tx);
+          await findings.applyEvents(events, tx);
           metrics?.correlation.record(Date.now() - started);
-          // Inside the transaction: if ClickHouse refuses, nothing commits and
-          // the batch is redelivered; its rows there are idempotent.
-          await this.options.archive?.append(assigned);
         },
       },
     );

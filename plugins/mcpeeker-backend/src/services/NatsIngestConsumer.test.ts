@@ -19,6 +19,14 @@ import path from 'node:path';
 import { endpointEvent } from '../__testUtils__/events';
 import { mcpeekerPlugin } from '../plugin';
 import { freePort } from '../__testUtils__/freePort';
+import { AckPolicy } from '@nats-io/jetstream';
+import { DatabaseEventStore } from '../database/EventStore';
+import { DatabaseFindingStore } from '../database/FindingStore';
+import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
+import { IngestService } from './IngestService';
+import { NatsIngestConsumer } from './NatsIngestConsumer';
+import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
+import { HOST } from '../__testUtils__/events';
 
 jest.setTimeout(60_000);
 
@@ -193,6 +201,97 @@ describe('NATS JetStream ingest', () => {
         0,
     );
     await backend.stop();
+  });
+});
+
+describe('a consumer that crashes', () => {
+  it('between commit and ack: its batch is redelivered to another replica, nothing is lost or counted twice', async () => {
+    const database = mockServices.database({
+      knex,
+      migrations: { skip: false },
+    });
+    const findings = await DatabaseFindingStore.create({ database });
+    const stored = await DatabaseEventStore.create({ database });
+    const ingest = new IngestService({
+      events: stored,
+      findings,
+      deadLetters: await DatabaseDeadLetterStore.create({
+        database,
+        salt: 'test-salt-0123456789',
+      }),
+      salt: 'test-salt-0123456789',
+      logger: mockServices.logger.mock(),
+    });
+    // A short ack wait, so the test need not wait a minute for redelivery.
+    await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`] });
+    await jsm.consumers.add(stream, {
+      durable_name: 'shared',
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: 1e9,
+    });
+    const config = {
+      enabled: true,
+      servers: [NATS_URL],
+      stream,
+      consumer: 'shared',
+      subjectPrefix: prefix,
+      createStream: false,
+      batchSize: 10,
+      concurrency: 1,
+      credentials: {},
+    };
+    const events = Array.from({ length: 30 }, (_, i) =>
+      endpointEvent({
+        observedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, i)).toISOString(),
+      }),
+    );
+    const js = jetstream(nc);
+    for (const e of events)
+      await js.publish(`${prefix}.endpoint.host`, JSON.stringify(e), {
+        msgID: e.eventId,
+      });
+
+    // Replica A commits its first batch, then dies before acking it.
+    let crashed = false;
+    const replicaA: NatsIngestConsumer = new NatsIngestConsumer({
+      config,
+      logger: mockServices.logger.mock(),
+      ingest: Object.assign(Object.create(ingest), {
+        ingestParsed: async (
+          ...args: Parameters<IngestService['ingestParsed']>
+        ) => {
+          await ingest.ingestParsed(...args);
+          crashed = true;
+          await (replicaA as any).connection.close();
+          return new Promise(() => {});
+        },
+      }),
+    });
+    await replicaA.start();
+    await waitFor(async () => crashed);
+    expect(await stored.count()).toBe(10);
+
+    const replicaB = new NatsIngestConsumer({
+      config,
+      ingest,
+      logger: mockServices.logger.mock(),
+    });
+    await replicaB.start();
+    try {
+      await waitFor(async () => {
+        const info = await jsm.consumers.info(stream, 'shared');
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      });
+      // B saw A's 10 again (redelivered) plus the other 20.
+      expect(replicaB.processed).toBe(30);
+      expect(await stored.count()).toBe(30);
+      const finding = await findings.get(
+        compositeId({ hostIdHash: HOST, port: 3001 }),
+      );
+      expect(finding!.signals.counts.endpoint).toEqual({ config: 30 });
+    } finally {
+      await replicaB.stop();
+    }
   });
 });
 

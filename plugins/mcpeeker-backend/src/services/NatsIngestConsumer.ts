@@ -14,7 +14,6 @@ import type { DependencyHealth } from '@mcpeeker/plugin-mcpeeker-common';
 import { McpeekerConfig } from '../config';
 import { IngestService, ingestText } from './IngestService';
 
-const BATCH = 200;
 const SEVEN_DAYS_NS = 7 * 24 * 3600 * 1e9;
 
 export function streamSubjects(prefix: string): string[] {
@@ -142,42 +141,64 @@ export class NatsIngestConsumer {
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
         ack_wait: 60 * 1e9,
+        // Room for every replica's batches in flight.
+        max_ack_pending: 20_000,
       });
       logger.info(
         `Created durable consumer ${config.consumer} on ${config.stream}`,
       );
     }
-    this.running = this.loop();
   }
 
   private async loop(): Promise<void> {
-    const { config, logger } = this.options;
+    const { config } = this.options;
     const consumer = await jetstream(this.connection!).consumers.get(
       config.stream,
       config.consumer,
     );
+    // Up to `concurrency` batches in flight; each is acked when it is committed.
+    const inFlight = new Set<Promise<void>>();
     while (!this.stopping) {
-      let batch: JsMsg[] = [];
+      if (inFlight.size >= config.concurrency) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      const batch: JsMsg[] = [];
       try {
         const messages = await consumer.fetch({
-          max_messages: BATCH,
+          max_messages: config.batchSize,
           expires: 1000,
         });
         for await (const m of messages) batch.push(m);
-        if (batch.length === 0) continue;
-        await this.process(batch);
-        this.lastError = undefined;
-        batch = [];
       } catch (error) {
-        this.lastError = (error as Error).message;
-        logger.error(
-          `NATS ingest failed; ${batch.length} messages will be redelivered`,
-          { error: this.lastError },
-        );
-        for (const m of batch) m.nak(5000);
+        this.failed(error as Error, batch);
         if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
+        continue;
       }
+      if (batch.length === 0) continue;
+      const work: Promise<void> = this.process(batch)
+        .then(
+          () => {
+            this.lastError = undefined;
+          },
+          async error => {
+            this.failed(error as Error, batch);
+            if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
+          },
+        )
+        .finally(() => inFlight.delete(work));
+      inFlight.add(work);
     }
+    await Promise.all(inFlight);
+  }
+
+  private failed(error: Error, batch: JsMsg[]) {
+    this.lastError = error.message;
+    this.options.logger.error(
+      `NATS ingest failed; ${batch.length} messages will be redelivered`,
+      { error: this.lastError },
+    );
+    for (const m of batch) m.nak(5000);
   }
 
   private async process(batch: JsMsg[]): Promise<void> {

@@ -67,6 +67,11 @@ const TEXT_PATTERNS: RegExp[] = [
 
 const CANDIDATE_TOKEN = /[A-Za-z0-9+_=-]{32,}/g;
 
+// What every pattern above needs somewhere in the text (each pattern's
+// literal part), so most strings — names, paths, hashes — skip them all.
+const MAYBE_SECRET =
+  /PRIVATE KEY|:\/\/|=|(?:Bearer|Basic|Token)\s|gh[pousr]_|github_pat_|glpat-|sk-|[srp]k_|xox|AKIA|ASIA|AIza|npm_|hf_|eyJ/;
+
 function shannonEntropy(text: string): number {
   const counts = new Map<string, number>();
   for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
@@ -94,7 +99,7 @@ function looksLikeKey(token: string): boolean {
 
 function redactText(text: string, replace: Replacer): string {
   let out = text;
-  for (const pattern of TEXT_PATTERNS) {
+  for (const pattern of MAYBE_SECRET.test(text) ? TEXT_PATTERNS : []) {
     out = out.replace(pattern, (match: string, ...groups: unknown[]) => {
       const captures = groups.filter((g): g is string => typeof g === 'string');
       // groups ends with offset and whole string; captures are the strings before
@@ -105,6 +110,7 @@ function redactText(text: string, replace: Replacer): string {
       return `${prefix}${replace(secret)}`;
     });
   }
+  if (out.length < 32) return out;
   return out.replace(CANDIDATE_TOKEN, token =>
     looksLikeKey(token) ? replace(token) : token,
   );

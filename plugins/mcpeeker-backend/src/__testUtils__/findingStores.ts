@@ -1,0 +1,148 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { createClient } from '@clickhouse/client';
+import { Knex } from 'knex';
+import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
+import { DatabaseEventStore, EventStore } from '../database/EventStore';
+import {
+  DatabaseFindingStore,
+  FindingStore,
+  RegistryLookup,
+} from '../database/FindingStore';
+import { ClickHouseStore } from '../database/ClickHouseStore';
+import { IngestService } from '../services/IngestService';
+import { startClickHouseServer } from './clickhouseServer';
+import { createStoreTestDatabases } from './storeTestDatabases';
+
+export type FindingStoreKind = 'SQLITE_3' | 'POSTGRES_15' | 'CLICKHOUSE';
+
+/** A finding store under test, with the ingest pipeline in front of it. */
+export interface FindingStoreUnderTest {
+  kind: FindingStoreKind;
+  findings: FindingStore;
+  events: EventStore;
+  ingest: IngestService;
+  /** Writes `count` plain suspect findings straight into the store's table. */
+  fill(count: number): Promise<void>;
+}
+
+const SALT = 'test-salt-0123456789';
+
+/**
+ * Every engine a FindingStore runs on, for `describe.each`: SQLite,
+ * PostgreSQL 15 and a real ClickHouse server (started once per test file,
+ * one database per setup). Call at the top level of a test file.
+ */
+export function findingStoreEngines() {
+  const databases = createStoreTestDatabases();
+  let clickhouse: ReturnType<typeof startClickHouseServer> | undefined;
+  let next = 0;
+  const open: ClickHouseStore[] = [];
+  afterAll(async () => {
+    await Promise.all(open.map(s => s.close()));
+    await (await clickhouse?.catch(() => undefined))?.stop();
+  });
+
+  async function setup(
+    kind: FindingStoreKind,
+    options: { registry?: RegistryLookup; dedupWindowMs?: number } = {},
+  ): Promise<FindingStoreUnderTest> {
+    const knex: Knex = await databases.init(
+      kind === 'CLICKHOUSE' ? 'SQLITE_3' : kind,
+    );
+    const database = mockServices.database({
+      knex,
+      migrations: { skip: false },
+    });
+    const deadLetters = await DatabaseDeadLetterStore.create({
+      database,
+      salt: SALT,
+    });
+    const logger = mockServices.logger.mock();
+    if (kind === 'CLICKHOUSE') {
+      clickhouse ??= startClickHouseServer();
+      const { url } = await clickhouse;
+      const name = `mcpeeker_test_${process.pid}_${next++}`;
+      const store = await ClickHouseStore.create(
+        { url, database: name },
+        options,
+      );
+      open.push(store);
+      return {
+        kind,
+        findings: store,
+        events: store.events,
+        ingest: new IngestService({
+          events: store.events,
+          deadLetters,
+          salt: SALT,
+          logger,
+        }),
+        fill: async count => {
+          const client = createClient({ url });
+          await client.command({
+            query: `INSERT INTO ${name}.findings
+              SELECT concat('mcp_', leftPad(hex(number), 32, '0')), '', '', '', 6, 'suspect',
+                ['endpoint'], '{"counts":{},"judgeUnavailable":false,"highSeveritySignatures":0}',
+                '{"score":6,"classification":"suspect","contributions":[],"rules":[],"tags":[]}',
+                'unregistered', 0, now64(3), now64(3), 1, now64(3)
+              FROM numbers({count:UInt32})`,
+            query_params: { count },
+          });
+          await client.close();
+        },
+      };
+    }
+    const findings = await DatabaseFindingStore.create({
+      database,
+      ...options,
+    });
+    const events = await DatabaseEventStore.create({ database });
+    return {
+      kind,
+      findings,
+      events,
+      ingest: new IngestService({
+        events,
+        findings,
+        deadLetters,
+        salt: SALT,
+        logger,
+      }),
+      fill: async count => {
+        const breakdown = JSON.stringify({
+          score: 6,
+          classification: 'suspect',
+          contributions: [],
+          rules: [],
+          tags: [],
+        });
+        const signals = JSON.stringify({
+          counts: {},
+          judgeUnavailable: false,
+          highSeveritySignatures: 0,
+        });
+        const rows = Array.from({ length: count }, (_, i) => ({
+          composite_id: `mcp_${i.toString(16).padStart(32, '0')}`,
+          score: 6,
+          classification: 'suspect',
+          layers: 'endpoint',
+          signals,
+          breakdown,
+          registry_status: 'unregistered',
+          judge_unavailable: false,
+          first_seen: new Date(),
+          last_seen: new Date(),
+          updated_at: new Date(),
+        }));
+        for (let i = 0; i < rows.length; i += 500)
+          await knex('mcpeeker_findings').insert(rows.slice(i, i + 500));
+      },
+    };
+  }
+
+  const kinds: FindingStoreKind[] = [
+    ...databases.eachSupportedId().map(([id]) => id as FindingStoreKind),
+    'CLICKHOUSE',
+  ];
+  return { kinds, setup };
+}

@@ -1,0 +1,147 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
+import { startClickHouseServer } from '../__testUtils__/clickhouseServer';
+import {
+  endpointEvent,
+  gatewayEvent,
+  HOST,
+  networkEvent,
+} from '../__testUtils__/events';
+import { IngestService } from '../services/IngestService';
+import { ClickHouseStore } from './ClickHouseStore';
+import { DeadLetterStore } from './DeadLetterStore';
+
+jest.setTimeout(60_000);
+
+const deadLetters: DeadLetterStore = {
+  add: async () => {
+    throw new Error('no dead letters expected');
+  },
+} as unknown as DeadLetterStore;
+
+describe('ClickHouseStore on a real ClickHouse', () => {
+  let server: Awaited<ReturnType<typeof startClickHouseServer>>;
+  const stores: ClickHouseStore[] = [];
+  let n = 0;
+  const open = async (database = `mcpeeker_ch_${n++}`) => {
+    const store = await ClickHouseStore.create({ url: server.url, database });
+    stores.push(store);
+    return { store, database };
+  };
+  const ingestInto = (store: ClickHouseStore) =>
+    new IngestService({
+      events: store.events,
+      deadLetters,
+      salt: 'test-salt-0123456789',
+      logger: mockServices.logger.mock(),
+    });
+  beforeAll(async () => {
+    server = await startClickHouseServer();
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map(s => s.close()));
+    await server?.stop();
+  });
+
+  const id = compositeId({ hostIdHash: HOST, port: 3001 });
+
+  it('gives two replicas writing the same finding at once the finding of all their events', async () => {
+    const { store: a, database } = await open();
+    const { store: b } = await open(database);
+    const events = Array.from({ length: 40 }, (_, i) =>
+      endpointEvent({
+        observedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, i)).toISOString(),
+        source: i % 2 ? 'port' : 'config',
+      }),
+    );
+    await Promise.all(
+      events.map((e, i) => ingestInto(i % 2 ? a : b).ingest([e], 'nats')),
+    );
+    for (const store of [a, b]) {
+      const finding = await store.get(id);
+      expect(finding!.signals.counts.endpoint).toEqual({
+        config: 20,
+        port: 20,
+      });
+      expect(finding!.lastSeen).toBe('2026-11-21T10:00:39.000Z');
+    }
+    expect(await a.events.count({ compositeId: id })).toBe(40);
+  });
+
+  it('heals a batch whose finding write failed when it is redelivered', async () => {
+    const { store } = await open();
+    const ingest = ingestInto(store);
+    const batch = [endpointEvent(), networkEvent()];
+    const recompute = jest
+      .spyOn(store as any, 'recompute')
+      .mockRejectedValueOnce(new Error('connection reset'));
+    await expect(ingest.ingest(batch, 'nats')).rejects.toThrow(
+      'connection reset',
+    );
+    expect(await store.get(id)).toBeUndefined();
+    recompute.mockRestore();
+    // The events were written before the crash: redelivered, they count as
+    // duplicates, and the finding is there all the same.
+    const result = await ingest.ingest(batch, 'nats');
+    expect(result).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(await store.get(id)).toMatchObject({
+      score: 9,
+      layers: ['endpoint', 'network'],
+    });
+  });
+
+  it('rescores when the registry changes, and counts each event once per day however often it came', async () => {
+    let approved = false;
+    const database = `mcpeeker_ch_${n++}`;
+    const store = await ClickHouseStore.create(
+      { url: server.url, database },
+      {
+        registry: {
+          match: async () =>
+            approved ? { approved, entryName: 'github' } : { approved },
+        },
+      },
+    );
+    stores.push(store);
+    const ingest = ingestInto(store);
+    const batch = [
+      endpointEvent({ observedAt: '2026-11-20T10:00:00Z' }),
+      endpointEvent({ observedAt: '2026-11-21T10:00:00Z' }),
+      gatewayEvent({ judge: { verdict: 'mcp', confidence: 0.8 } }),
+    ];
+    await ingest.ingest(batch, 'http');
+    await ingest.ingest(batch, 'nats');
+    expect(await store.get(id)).toMatchObject({
+      score: 6,
+      registryStatus: 'unregistered',
+    });
+    approved = true;
+    await store.rescore([id]);
+    expect(await store.get(id)).toMatchObject({
+      score: 0,
+      classification: 'authorized',
+      registryStatus: 'approved',
+    });
+    expect(await store.daily(new Date('2026-11-01T00:00:00Z'))).toEqual([
+      { day: '2026-11-20', layer: 'endpoint', events: 1 },
+      { day: '2026-11-21', layer: 'endpoint', events: 1 },
+      { day: '2026-11-21', layer: 'gateway', events: 1 },
+    ]);
+  });
+
+  it('treats ids and text as values, never as SQL', async () => {
+    const { store } = await open();
+    await ingestInto(store).ingest([endpointEvent()], 'http');
+    expect(await store.get("x' OR 1=1 --")).toBeUndefined();
+    expect(
+      (await store.list({ limit: 5, text: "' OR 1=1 --" })).totalCount,
+    ).toBe(0);
+    expect((await store.list({ limit: 5, text: 'GitHub' })).totalCount).toBe(1);
+  });
+
+  it('refuses a database name that is not a plain identifier', async () => {
+    await expect(
+      ClickHouseStore.create({ url: server.url, database: 'x; DROP TABLE y' }),
+    ).rejects.toThrow(/plain identifier/);
+  });
+});

@@ -1,0 +1,46 @@
+import { ServiceUnavailableError } from '@backstage/errors';
+import type { ClickHouseStore } from './ClickHouseStore';
+import type { EventStore } from './EventStore';
+import type { FindingStore } from './FindingStore';
+
+/**
+ * The ClickHouse store, connected (and its tables created) on first use and
+ * again after a failed attempt, so the portal starts while ClickHouse is
+ * down: ingest fails and is redelivered, reads answer 503 naming the cause.
+ */
+export function lazyClickHouseStore(create: () => Promise<ClickHouseStore>): {
+  findings: FindingStore;
+  events: EventStore;
+  close: () => Promise<void>;
+} {
+  let pending: Promise<ClickHouseStore> | undefined;
+  const store = async () => {
+    pending ??= create().catch(error => {
+      pending = undefined;
+      throw new ServiceUnavailableError(
+        `The ClickHouse findings store is unreachable: ${
+          (error as Error).message
+        }`,
+      );
+    });
+    return pending;
+  };
+  return {
+    findings: {
+      applyEvents: async events => (await store()).applyEvents(events),
+      list: async query => (await store()).list(query),
+      get: async id => (await store()).get(id),
+      evidence: async (id, perLayer) => (await store()).evidence(id, perLayer),
+      detections: async id => (await store()).detections(id),
+    },
+    events: {
+      addMany: async (events, options) =>
+        (await store()).events.addMany(events, options),
+      count: async filter => (await store()).events.count(filter),
+      get: async id => (await store()).events.get(id),
+    },
+    close: async () => {
+      await (await pending?.catch(() => undefined))?.close();
+    },
+  };
+}
