@@ -46,6 +46,27 @@ export interface Config {
       };
     };
 
+    /**
+     * Groups (entity refs) of each MCPeeker role, read by the permission
+     * policy (McpeekerPermissionPolicy). Defaults: the demo org's groups
+     * group:default/mcp-developers, security-analysts, platform-admins.
+     */
+    roles?: {
+      developers?: string[];
+      analysts?: string[];
+      admins?: string[];
+    };
+
+    /** The registry's audit log. */
+    audit?: {
+      /**
+       * Key of the HMAC chain over audit rows (at least 32 characters).
+       * Default: derived from hostIdSalt.
+       * @visibility secret
+       */
+      hmacKey?: string;
+    };
+
     /** Where findings are stored. */
     store?: {
       /**

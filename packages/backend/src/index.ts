@@ -1,5 +1,6 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { authModuleMcpeekerDemoSignIn } from './modules/demoSignIn';
+import { permissionModuleMcpeekerPolicy } from './modules/permissionPolicy';
 
 const backend = createBackend();
 
@@ -14,9 +15,8 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// MCPeeker's roles (developer / analyst / admin) from configured groups
+backend.add(permissionModuleMcpeekerPolicy);
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));

@@ -1,9 +1,14 @@
+import crypto from 'node:crypto';
 import { Config } from '@backstage/config';
 import { DEVELOPMENT_HOST_ID_SALT } from '@mcpeeker/plugin-mcpeeker-common';
 
 /** MCPeeker's configuration, read and checked once at start. */
 export interface McpeekerConfig {
   hostIdSalt: string;
+  /** Key of the audit log's HMAC chain. */
+  auditKey: string;
+  /** Groups (entity refs) of each role, for the permission policy. */
+  roles: { developers: string[]; analysts: string[]; admins: string[] };
   hostIdSaltIsDevelopmentDefault: boolean;
   ingest: {
     http: { enabled: boolean };
@@ -47,6 +52,8 @@ export interface McpeekerConfig {
 type KnownKeys = { [key: string]: KnownKeys | true };
 const KNOWN_KEYS: KnownKeys = {
   hostIdSalt: true,
+  audit: { hmacKey: true },
+  roles: { developers: true, analysts: true, admins: true },
   ingest: {
     http: { enabled: true },
     nats: {
@@ -235,8 +242,27 @@ export function readMcpeekerConfig(
         }
       : { provider, timeoutMs };
 
+  const auditKey = str('audit.hmacKey');
+  if (auditKey !== undefined && auditKey.length < 32) {
+    throw new McpeekerConfigError(
+      'mcpeeker.audit.hmacKey',
+      'must be at least 32 characters long',
+    );
+  }
+  const salt = configuredSalt ?? DEVELOPMENT_HOST_ID_SALT;
+  const refs = (key: string, fallback: string[]) =>
+    config?.getOptionalStringArray(key) ?? fallback;
   return {
-    hostIdSalt: configuredSalt ?? DEVELOPMENT_HOST_ID_SALT,
+    hostIdSalt: salt,
+    // Without its own key the chain is keyed from the salt: still secret, but one secret for two jobs.
+    auditKey:
+      auditKey ??
+      crypto.createHmac('sha256', salt).update('mcpeeker-audit').digest('hex'),
+    roles: {
+      developers: refs('roles.developers', ['group:default/mcp-developers']),
+      analysts: refs('roles.analysts', ['group:default/security-analysts']),
+      admins: refs('roles.admins', ['group:default/platform-admins']),
+    },
     hostIdSaltIsDevelopmentDefault: !configuredSalt,
     ingest: {
       http: { enabled: bool('ingest.http.enabled') ?? true },

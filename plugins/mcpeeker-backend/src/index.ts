@@ -1,1 +1,3 @@
 export { mcpeekerPlugin as default } from './plugin';
+export { McpeekerPermissionPolicy } from './permissionPolicy';
+export type { McpeekerRole } from './permissionPolicy';

@@ -10,6 +10,16 @@ import { mcpeekerPermissions } from '@mcpeeker/plugin-mcpeeker-common';
 import { readMcpeekerConfig } from './config';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
+import { createRegistryRouter } from './registryRouter';
+import { AuditLog } from './registry/AuditLog';
+import { RegistryStore } from './registry/RegistryStore';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  findingOnOwnEndpointRule,
+  findingResourceRef,
+  ownRegistryEntryRule,
+  registryEntryResourceRef,
+} from './permissions';
 import { HealthService } from './services/HealthService';
 import { IngestService } from './services/IngestService';
 import { NatsIngestConsumer } from './services/NatsIngestConsumer';
@@ -38,6 +48,8 @@ export const mcpeekerPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         metricsService: metricsServiceRef,
         permissionsRegistry: coreServices.permissionsRegistry,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
       },
       async init({
         config,
@@ -49,6 +61,8 @@ export const mcpeekerPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         metricsService,
+        auth,
+        catalog,
       }) {
         const mcpeekerConfig = readMcpeekerConfig(config, {
           production: process.env.NODE_ENV === 'production',
@@ -60,6 +74,14 @@ export const mcpeekerPlugin = createBackendPlugin({
         }
 
         permissionsRegistry.addPermissions(mcpeekerPermissions);
+        permissionsRegistry.addResourceType({
+          resourceRef: findingResourceRef,
+          rules: [findingOnOwnEndpointRule],
+        });
+        permissionsRegistry.addResourceType({
+          resourceRef: registryEntryResourceRef,
+          rules: [ownRegistryEntryRule],
+        });
 
         const db = await applyDatabaseMigrations(database);
         const ruleFiles = [
@@ -77,6 +99,21 @@ export const mcpeekerPlugin = createBackendPlugin({
         logger.info(
           `Loaded ${rules.rules.length} MCPeeker rules from ${ruleFiles.length} files`,
         );
+        const audit = new AuditLog(mcpeekerConfig.auditKey);
+        const registry = new RegistryStore(db, audit);
+        await registry.refresh();
+        // Other replicas' approvals reach this one's correlation within 30 s.
+        const registryRefresh = setInterval(
+          () =>
+            registry
+              .refresh()
+              .catch(error =>
+                logger.warn(`Registry refresh failed: ${error.message}`),
+              ),
+          30_000,
+        );
+        registryRefresh.unref();
+        lifecycle.addShutdownHook(() => clearInterval(registryRefresh));
         const clickhouse =
           mcpeekerConfig.store.kind === 'clickhouse'
             ? mcpeekerConfig.store.clickhouse
@@ -91,7 +128,7 @@ export const mcpeekerPlugin = createBackendPlugin({
           // the portal down; ingest fails (and is redelivered) and the lists
           // answer 503 until it is back.
           const store = lazyClickHouseStore(() =>
-            ClickHouseStore.create(clickhouse, { rules }),
+            ClickHouseStore.create(clickhouse, { rules, registry }),
           );
           lifecycle.addShutdownHook(() => store.close());
           findings = store.findings;
@@ -101,6 +138,7 @@ export const mcpeekerPlugin = createBackendPlugin({
             database,
             skipMigrations: true,
             rules,
+            registry,
           });
           ingestStores = {
             findings,
@@ -171,6 +209,16 @@ export const mcpeekerPlugin = createBackendPlugin({
             permissions,
             httpAuth,
             httpIngestEnabled: mcpeekerConfig.ingest.http.enabled,
+            registryRouter: createRegistryRouter({
+              registry,
+              findings,
+              audit,
+              db,
+              httpAuth,
+              auth,
+              permissions,
+              catalog,
+            }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

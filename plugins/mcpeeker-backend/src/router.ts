@@ -6,6 +6,7 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mcpeekerFindingReadPermission } from '@mcpeeker/plugin-mcpeeker-common';
 import { FindingStore } from './database/FindingStore';
+import { ownerFilterOf } from './permissions';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -55,14 +56,21 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   httpIngestEnabled: boolean;
+  /** The registry's routes, mounted after the JSON body parser. */
+  registryRouter?: express.Router;
 }): Promise<express.Router> {
   const { health, ingest, httpAuth, findings, permissions } = options;
 
-  /** Findings may be read by whom the policy allows; the owner condition arrives with the registry's permissions. */
-  async function authorizeFindingRead(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+  /**
+   * Who may read findings, as an owner filter: none (everything) for
+   * analysts and admins, the user's own endpoints for developers (the policy's
+   * condition, applied in the query). People only: the agents' service token
+   * sends events, it reads nothing.
+   */
+  async function findingReadFilter(
+    req: express.Request,
+  ): Promise<{ ownerRefs?: string[] }> {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const [decision] = await permissions.authorizeConditional(
       [{ permission: mcpeekerFindingReadPermission }],
       { credentials },
@@ -71,10 +79,9 @@ export async function createRouter(options: {
       throw new NotAllowedError('You may not read MCP findings');
     }
     if (decision.result === AuthorizeResult.CONDITIONAL) {
-      throw new NotAllowedError(
-        'Conditional access to findings is not supported yet',
-      );
+      return ownerFilterOf(decision);
     }
+    return {};
   }
   const router = Router();
   router.use(express.json({ limit: '5mb' }));
@@ -127,7 +134,7 @@ export async function createRouter(options: {
   });
 
   router.get('/findings', async (req, res) => {
-    await authorizeFindingRead(req);
+    const { ownerRefs } = await findingReadFilter(req);
     const parsed = findingQuerySchema.safeParse(req.query);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -153,6 +160,7 @@ export async function createRouter(options: {
           sort: q.sort,
           limit: q.limit,
           cursor: q.cursor,
+          ownerRefs,
         }),
       );
     } catch (error) {
@@ -165,9 +173,14 @@ export async function createRouter(options: {
   });
 
   router.get('/findings/:id', async (req, res) => {
-    await authorizeFindingRead(req);
+    const { ownerRefs } = await findingReadFilter(req);
     const finding = await findings.get(req.params.id);
-    if (!finding) throw new NotFoundError(`No finding ${req.params.id}`);
+    // Someone else's finding is as absent as one that does not exist.
+    if (
+      !finding ||
+      (ownerRefs && !(finding.owner && ownerRefs.includes(finding.owner)))
+    )
+      throw new NotFoundError(`No finding ${req.params.id}`);
     const [evidence, detections] = await Promise.all([
       findings.evidence(finding.compositeId, 20),
       findings.detections(finding.compositeId),
@@ -175,5 +188,6 @@ export async function createRouter(options: {
     res.json({ ...finding, evidence, detections });
   });
 
+  if (options.registryRouter) router.use(options.registryRouter);
   return router;
 }

@@ -39,3 +39,4 @@ export type {
 } from './redaction/redactSecrets';
 export * from './permissions/permissions';
 export * from './health';
+export * from './registry/registry';

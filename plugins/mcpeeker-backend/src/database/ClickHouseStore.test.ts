@@ -116,7 +116,9 @@ describe('ClickHouseStore on a real ClickHouse', () => {
       registryStatus: 'unregistered',
     });
     approved = true;
-    await store.rescore([id]);
+    expect(await store.rescore({ compositeIds: [id, 'mcp_never_seen'] })).toBe(
+      1,
+    );
     expect(await store.get(id)).toMatchObject({
       score: 0,
       classification: 'authorized',

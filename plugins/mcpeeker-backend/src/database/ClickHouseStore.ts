@@ -291,8 +291,29 @@ export class ClickHouseStore implements FindingStore {
   }
 
   /** Recomputes findings from their events, e.g. when the registry changed. */
-  async rescore(compositeIds: string[]): Promise<void> {
-    await this.recompute(compositeIds);
+  async rescore(target: {
+    compositeIds?: string[];
+    serverNames?: string[];
+  }): Promise<number> {
+    const ids = new Set(target.compositeIds ?? []);
+    for (const names of chunks(target.serverNames ?? [])) {
+      const rows = await this.select<{ composite_id: string }>(
+        `SELECT composite_id FROM ${this.db}.findings FINAL WHERE server_name IN {names:Array(String)}`,
+        { names },
+      );
+      for (const r of rows) ids.add(r.composite_id);
+    }
+    // Only findings that exist: an entry may name servers never seen.
+    const existing: string[] = [];
+    for (const part of chunks([...ids])) {
+      const rows = await this.select<{ composite_id: string }>(
+        `SELECT DISTINCT finding_id AS composite_id FROM ${this.db}.events WHERE finding_id IN {ids:Array(String)}`,
+        { ids: part },
+      );
+      existing.push(...rows.map(r => r.composite_id));
+    }
+    await this.recompute(existing);
+    return existing.length;
   }
 
   private async correlate(events: McpEvent[]): Promise<FindingUpdate[]> {

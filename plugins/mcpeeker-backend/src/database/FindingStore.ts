@@ -104,6 +104,11 @@ export interface FindingStore {
   ): Promise<Record<Layer, McpEvent[]>>;
   /** Its detections (events merged per layer and dedup window), oldest first. */
   detections(compositeId: string): Promise<Detection[]>;
+  /** Scores findings again (the registry changed): by id, and by server name for fleet-wide entries. Returns how many. */
+  rescore(target: {
+    compositeIds?: string[];
+    serverNames?: string[];
+  }): Promise<number>;
 }
 
 type Row = {
@@ -460,6 +465,49 @@ export class DatabaseFindingStore implements FindingStore {
       .where('composite_id', compositeId)
       .first();
     return row ? toFinding(row) : undefined;
+  }
+
+  async rescore(target: {
+    compositeIds?: string[];
+    serverNames?: string[];
+  }): Promise<number> {
+    const rows: Row[] = [];
+    for (const [column, values] of [
+      ['composite_id', target.compositeIds ?? []],
+      ['server_name', target.serverNames ?? []],
+    ] as const) {
+      for (let i = 0; i < values.length; i += 500)
+        rows.push(
+          ...(await this.db<Row>(FINDINGS).whereIn(
+            column,
+            values.slice(i, i + 500),
+          )),
+        );
+    }
+    const seen = new Set<string>();
+    for (const row of rows) {
+      if (seen.has(row.composite_id)) continue;
+      seen.add(row.composite_id);
+      const registry = await (this.options.registry ?? NO_REGISTRY).match({
+        compositeId: row.composite_id,
+        serverName: row.server_name ?? undefined,
+        hostIdHash: row.host_id_hash ?? undefined,
+      });
+      const breakdown = scoreFinding(JSON.parse(row.signals), {
+        weights: this.options.weights,
+        registry,
+      });
+      await this.db(FINDINGS)
+        .where('composite_id', row.composite_id)
+        .update({
+          score: breakdown.score,
+          classification: breakdown.classification,
+          breakdown: JSON.stringify(breakdown),
+          registry_status: registry.approved ? 'approved' : 'unregistered',
+          updated_at: new Date(),
+        });
+    }
+    return seen.size;
   }
 
   async detections(compositeId: string): Promise<Detection[]> {

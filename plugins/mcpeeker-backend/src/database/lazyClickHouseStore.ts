@@ -32,6 +32,7 @@ export function lazyClickHouseStore(create: () => Promise<ClickHouseStore>): {
       get: async id => (await store()).get(id),
       evidence: async (id, perLayer) => (await store()).evidence(id, perLayer),
       detections: async id => (await store()).detections(id),
+      rescore: async target => (await store()).rescore(target),
     },
     events: {
       addMany: async (events, options) =>

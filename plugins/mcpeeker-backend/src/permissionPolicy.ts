@@ -1,0 +1,128 @@
+import { UserInfoService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { mcpeekerConditions } from '@mcpeeker/plugin-mcpeeker-common';
+
+/** @public */
+export type McpeekerRole = 'admin' | 'analyst' | 'developer';
+
+const ALLOW: PolicyDecision = { result: AuthorizeResult.ALLOW };
+const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
+
+/**
+ * MCPeeker's roles on Backstage permissions. Groups from
+ * `mcpeeker.roles.{developers,analysts,admins}` (defaults: the demo org's
+ * groups) map to three roles:
+ *
+ * | permission                         | developer            | analyst              | admin |
+ * | ---------------------------------- | -------------------- | -------------------- | ----- |
+ * | mcpeeker.finding.read              | own endpoints only   | all                  | all   |
+ * | mcpeeker.feedback.create           | no                   | yes                  | yes   |
+ * | mcpeeker.analytics.read            | no                   | yes                  | yes   |
+ * | mcpeeker.registry.create           | yes                  | yes                  | yes   |
+ * | mcpeeker.registry.read             | own entries          | all                  | all   |
+ * | mcpeeker.registry.update           | own entries          | own entries          | all   |
+ * | mcpeeker.registry.approve / delete | no                   | no                   | yes   |
+ *
+ * "Own" is the user's entity ref or a group they belong to. Someone in no
+ * MCPeeker group gets no MCPeeker permission; everything outside MCPeeker is
+ * allowed, as before.
+ *
+ * @public
+ */
+export class McpeekerPermissionPolicy implements PermissionPolicy {
+  constructor(
+    private readonly roles: {
+      developers: string[];
+      analysts: string[];
+      admins: string[];
+    },
+    private readonly userInfo: Pick<UserInfoService, 'getUserInfo'>,
+  ) {}
+
+  static fromConfig(config: Config, userInfo: UserInfoService) {
+    const refs = (key: string, fallback: string) =>
+      config.getOptionalStringArray(`mcpeeker.roles.${key}`) ?? [fallback];
+    return new McpeekerPermissionPolicy(
+      {
+        developers: refs('developers', 'group:default/mcp-developers'),
+        analysts: refs('analysts', 'group:default/security-analysts'),
+        admins: refs('admins', 'group:default/platform-admins'),
+      },
+      userInfo,
+    );
+  }
+
+  roleOf(ownershipRefs: string[]): McpeekerRole | undefined {
+    const has = (groups: string[]) =>
+      groups.some(g => ownershipRefs.includes(g));
+    if (has(this.roles.admins)) return 'admin';
+    if (has(this.roles.analysts)) return 'analyst';
+    if (has(this.roles.developers)) return 'developer';
+    return undefined;
+  }
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const name = request.permission.name;
+    if (!name.startsWith('mcpeeker.')) return ALLOW;
+    const principal = user?.credentials.principal as
+      | { type: string; userEntityRef?: string }
+      | undefined;
+    if (!user || principal?.type !== 'user' || !principal.userEntityRef)
+      return DENY;
+    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+      user.credentials,
+    );
+    const role = this.roleOf(ownershipEntityRefs);
+    if (!role) return DENY;
+    const own = {
+      ownerRefs: [
+        ...new Set([principal.userEntityRef, ...ownershipEntityRefs]),
+      ],
+    };
+    const conditional = (
+      condition: ReturnType<typeof mcpeekerConditions.ownRegistryEntry>,
+    ): PolicyDecision => ({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'mcpeeker',
+      resourceType: condition.resourceType,
+      conditions: condition,
+    });
+    switch (name) {
+      case 'mcpeeker.finding.read':
+        return role === 'developer'
+          ? conditional(mcpeekerConditions.findingOnOwnEndpoint(own))
+          : ALLOW;
+      case 'mcpeeker.feedback.create':
+      case 'mcpeeker.analytics.read':
+        return role === 'developer' ? DENY : ALLOW;
+      case 'mcpeeker.registry.create':
+        return ALLOW;
+      case 'mcpeeker.registry.read':
+        return role === 'developer'
+          ? conditional(mcpeekerConditions.ownRegistryEntry(own))
+          : ALLOW;
+      case 'mcpeeker.registry.update':
+        return role === 'admin'
+          ? ALLOW
+          : conditional(mcpeekerConditions.ownRegistryEntry(own));
+      case 'mcpeeker.registry.approve':
+      case 'mcpeeker.registry.delete':
+        return role === 'admin' ? ALLOW : DENY;
+      default:
+        // A permission this policy does not know yet: closed, not open.
+        return DENY;
+    }
+  }
+}

@@ -1,0 +1,380 @@
+import {
+  BackstageCredentials,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { endpointEvent, HOST } from './__testUtils__/events';
+import { McpeekerPermissionPolicy } from './permissionPolicy';
+import { mcpeekerPlugin } from './plugin';
+
+jest.setTimeout(60_000);
+
+const MEMBERS: Record<string, string[]> = {
+  'user:default/dana': ['group:default/mcp-developers', 'group:default/team-a'],
+  'user:default/erin': ['group:default/mcp-developers', 'group:default/team-b'],
+  'user:default/sam': ['group:default/security-analysts'],
+  'user:default/pat': ['group:default/platform-admins'],
+  'user:default/nobody': [],
+};
+const entities = [
+  ...Object.keys(MEMBERS).map(ref => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: ref.split('/')[1], namespace: 'default' },
+    spec: {},
+  })),
+  ...['team-a', 'team-b'].map(name => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  })),
+];
+
+/** The real MCPeeker policy behind the plugin's permission checks. */
+const policy = new McpeekerPermissionPolicy(
+  {
+    developers: ['group:default/mcp-developers'],
+    analysts: ['group:default/security-analysts'],
+    admins: ['group:default/platform-admins'],
+  },
+  {
+    getUserInfo: async (credentials: BackstageCredentials) => {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(MEMBERS[ref] ?? [])],
+      };
+    },
+  },
+);
+const decide = (permission: any, credentials: BackstageCredentials) =>
+  policy.handle({ permission } as any, { credentials } as any);
+const permissionsFactory = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => ({
+    authorizeConditional: async (requests: any[], { credentials }: any) =>
+      Promise.all(requests.map(r => decide(r.permission, credentials))),
+    authorize: async (requests: any[], { credentials }: any) =>
+      Promise.all(
+        requests.map(async r => {
+          const d: PolicyDecision = await decide(r.permission, credentials);
+          return {
+            result:
+              d.result === AuthorizeResult.ALLOW
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          };
+        }),
+      ),
+  }),
+});
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+let knex: Knex;
+let server: any;
+
+const as = (who: string) =>
+  who === 'unauthenticated'
+    ? {}
+    : {
+        Authorization:
+          who === 'service'
+            ? mockCredentials.service.header()
+            : mockCredentials.user.header(`user:default/${who}`),
+      };
+const inDays = (days: number) =>
+  new Date(Date.now() + days * 86_400_000).toISOString();
+const registration = (overrides: Record<string, unknown> = {}) => ({
+  name: 'github-mcp',
+  team: 'group:default/team-a',
+  purpose: 'Reads issues of our repositories for triage',
+  identity: { hostIdHash: HOST, port: 3001 },
+  transport: 'http',
+  expiresAt: inDays(90),
+  ...overrides,
+});
+
+beforeAll(async () => {
+  knex = await databases.init('SQLITE_3');
+  ({ server } = await startTestBackend({
+    features: [
+      mcpeekerPlugin,
+      mockServices.database.factory({ knex }),
+      // No credentials means none, as in the portal (not the mock default user).
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      catalogServiceMock.factory({ entities }),
+      permissionsFactory,
+    ],
+  }));
+  // Two endpoints: dana's and erin's.
+  await request(server)
+    .post('/api/mcpeeker/events')
+    .set(as('service'))
+    .send({
+      events: [
+        endpointEvent(),
+        endpointEvent({ port: 4000, owner: 'user:default/erin' }),
+      ],
+    })
+    .expect(202);
+});
+
+describe('registry', () => {
+  let id: string;
+
+  it('takes a developer’s registration as pending, and says what is wrong with a bad one', async () => {
+    const res = await request(server)
+      .post('/api/mcpeeker/registry')
+      .set(as('dana'))
+      .send(registration());
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'pending',
+      owner: 'user:default/dana',
+      createdBy: 'user:default/dana',
+    });
+    id = res.body.id;
+
+    const bad: Array<[Record<string, unknown>, number, RegExp]> = [
+      [{}, 409, /already registered/],
+      [{ purpose: 'short' }, 400, /purpose must be at least 10 characters/],
+      [{ purpose: 'x'.repeat(1025) }, 400, /purpose must be at most 1024/],
+      [{ expiresAt: inDays(400) }, 400, /expiresAt must be at most 365 days/],
+      [{ expiresAt: inDays(-1) }, 400, /expiresAt must be in the future/],
+      [
+        { team: 'group:default/ghosts' },
+        400,
+        /team group:default\/ghosts is not in the catalog/,
+      ],
+      [{ owner: 'user:default/erin' }, 400, /owner must be you/],
+      [{ identity: {} }, 400, /identity needs at least one of/],
+      [{ transport: 'carrier-pigeon' }, 400, /transport/],
+    ];
+    for (const [overrides, status, message] of bad) {
+      const r = await request(server)
+        .post('/api/mcpeeker/registry')
+        .set(as('dana'))
+        .send(registration({ port: undefined, ...overrides }));
+      expect([r.status, r.body.error?.message]).toEqual([
+        status,
+        expect.stringMatching(message),
+      ]);
+    }
+    // Nothing of that was stored.
+    const all = await request(server)
+      .get('/api/mcpeeker/registry')
+      .set(as('pat'));
+    expect(all.body.totalCount).toBe(1);
+  });
+
+  it.each([
+    // who, list count, get, patch, approve, audit
+    ['dana', 1, 200, 200, 403, 403],
+    ['erin', 0, 404, 404, 404, 403],
+    ['sam', 1, 200, 403, 403, 403],
+    ['nobody', null, 403, 403, 403, 403],
+    ['service', null, 403, 403, 403, 403],
+    ['unauthenticated', null, 401, 401, 401, 401],
+  ] as const)(
+    'answers %s with exactly what their role allows',
+    async (who, listCount, get, patch, approve, audit) => {
+      const list = await request(server)
+        .get('/api/mcpeeker/registry')
+        .set(as(who));
+      const listed =
+        list.status === 200
+          ? [list.status, list.body.totalCount, list.body.items.length]
+          : [list.status];
+      expect(listed).toEqual(
+        listCount === null ? [get] : [200, listCount, listCount],
+      );
+      expect(
+        (await request(server).get(`/api/mcpeeker/registry/${id}`).set(as(who)))
+          .status,
+      ).toBe(get);
+      const p = await request(server)
+        .patch(`/api/mcpeeker/registry/${id}`)
+        .set(as(who))
+        .send({ purpose: 'Reads issues and pull requests for triage' });
+      expect(p.status).toBe(patch);
+      const a = await request(server)
+        .post(`/api/mcpeeker/registry/${id}/approve`)
+        .set(as(who))
+        .send({});
+      expect(a.status).toBe(approve);
+      // A 404 never tells that the entry exists.
+      expect(a.status === 404 ? a.body.error.message : undefined).toBe(
+        approve === 404 ? `No registry entry ${id}` : undefined,
+      );
+      expect(
+        (await request(server).get('/api/mcpeeker/audit/verify').set(as(who)))
+          .status,
+      ).toBe(audit);
+    },
+  );
+
+  it('lets an admin approve: the matching finding drops by 6; revoke brings it back', async () => {
+    const findingId = compositeId({ hostIdHash: HOST, port: 3001 });
+    const before = await request(server)
+      .get(`/api/mcpeeker/findings/${findingId}`)
+      .set(as('sam'));
+    expect(before.body).toMatchObject({
+      score: 6,
+      registryStatus: 'unregistered',
+    });
+
+    const approved = await request(server)
+      .post(`/api/mcpeeker/registry/${id}/approve`)
+      .set(as('pat'))
+      .send({ reason: 'needed for triage' });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({
+      status: 'approved',
+      decidedBy: 'user:default/pat',
+      rescoredFindings: 1,
+    });
+    const after = await request(server)
+      .get(`/api/mcpeeker/findings/${findingId}`)
+      .set(as('sam'));
+    expect(after.body).toMatchObject({
+      score: 0,
+      classification: 'authorized',
+      registryStatus: 'approved',
+    });
+    expect(after.body.breakdown.contributions).toContainEqual(
+      expect.objectContaining({ layer: 'registry', points: -6 }),
+    );
+
+    // Illegal transitions change nothing.
+    for (const decision of ['approve', 'deny']) {
+      const r = await request(server)
+        .post(`/api/mcpeeker/registry/${id}/${decision}`)
+        .set(as('pat'))
+        .send({});
+      expect([r.status, r.body.error.message]).toEqual([
+        409,
+        expect.stringContaining('that is approved'),
+      ]);
+    }
+    await request(server)
+      .post(`/api/mcpeeker/registry/${id}/revoke`)
+      .set(as('pat'))
+      .send({})
+      .expect(200);
+    const revoked = await request(server)
+      .get(`/api/mcpeeker/findings/${findingId}`)
+      .set(as('sam'));
+    expect(revoked.body).toMatchObject({
+      score: 6,
+      registryStatus: 'unregistered',
+    });
+  });
+
+  it('shows a developer only findings of their own endpoints, in lists and counts', async () => {
+    const dana = await request(server)
+      .get('/api/mcpeeker/findings')
+      .set(as('dana'));
+    expect(dana.body.totalCount).toBe(1);
+    expect(dana.body.items.map((f: any) => f.owner)).toEqual([
+      'user:default/dana',
+    ]);
+    const erinsId = compositeId({ hostIdHash: HOST, port: 4000 });
+    const foreign = await request(server)
+      .get(`/api/mcpeeker/findings/${erinsId}`)
+      .set(as('dana'));
+    expect([foreign.status, foreign.body.error.message]).toEqual([
+      404,
+      `No finding ${erinsId}`,
+    ]);
+    expect(
+      (await request(server).get('/api/mcpeeker/findings').set(as('sam'))).body
+        .totalCount,
+    ).toBe(2);
+    expect(
+      (await request(server).get('/api/mcpeeker/findings').set(as('nobody')))
+        .status,
+    ).toBe(403);
+    expect(
+      (await request(server).get('/api/mcpeeker/findings').set(as('service')))
+        .status,
+    ).toBe(403);
+  });
+
+  it('keeps an audit chain that names the first row edited or removed', async () => {
+    const ok = await request(server)
+      .get('/api/mcpeeker/audit/verify')
+      .set(as('pat'));
+    expect(ok.body).toEqual({ ok: true, rows: 4 });
+    const trail = await request(server)
+      .get(`/api/mcpeeker/audit?entry=${id}`)
+      .set(as('pat'));
+    expect(trail.body.items.map((r: any) => r.action)).toEqual([
+      'revoke',
+      'approve',
+      'update',
+      'create',
+    ]);
+
+    await knex('mcpeeker_audit')
+      .where('seq', 3)
+      .update({ actor: 'user:default/mallory' });
+    const edited = await request(server)
+      .get('/api/mcpeeker/audit/verify')
+      .set(as('pat'));
+    expect(edited.body).toMatchObject({
+      ok: false,
+      firstBadSeq: 3,
+      problem: 'edited',
+    });
+
+    await knex('mcpeeker_audit').where('seq', 3).delete();
+    const removed = await request(server)
+      .get('/api/mcpeeker/audit/verify')
+      .set(as('pat'));
+    expect(removed.body).toMatchObject({
+      ok: false,
+      firstBadSeq: 3,
+      problem: 'removed',
+    });
+  });
+
+  it('lets an admin delete (soft): the entry is gone from lists, its audit stays', async () => {
+    await request(server)
+      .delete(`/api/mcpeeker/registry/${id}`)
+      .set(as('dana'))
+      .expect(403);
+    await request(server)
+      .delete(`/api/mcpeeker/registry/${id}`)
+      .set(as('pat'))
+      .expect(204);
+    expect(
+      (await request(server).get(`/api/mcpeeker/registry/${id}`).set(as('pat')))
+        .status,
+    ).toBe(404);
+    expect(
+      await knex('mcpeeker_registry_entries').where('id', id).first(),
+    ).toMatchObject({
+      id,
+      deleted_at: expect.anything(),
+    });
+  });
+});

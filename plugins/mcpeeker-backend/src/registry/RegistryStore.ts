@@ -1,0 +1,375 @@
+import crypto from 'node:crypto';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  canonicalJson,
+  compositeId,
+  expiryProblem,
+  normalizeServerUrl,
+  RegistryEntry,
+  RegistryEntryCreate,
+  RegistryIdentity,
+  RegistryStatus,
+  sha256Hex,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { Knex } from 'knex';
+import { RegistryLookup } from '../database/FindingStore';
+import { AuditLog } from './AuditLog';
+
+const TABLE = 'mcpeeker_registry_entries';
+
+type Row = {
+  id: string;
+  name: string;
+  owner: string;
+  team: string;
+  purpose: string;
+  identity: string;
+  identity_key: string;
+  composite_ids: string;
+  transport: RegistryEntry['transport'];
+  expires_at: Date | string;
+  status: RegistryStatus;
+  created_by: string;
+  created_at: Date | string;
+  updated_at: Date | string;
+  decided_by: string | null;
+  decided_at: Date | string | null;
+  decision_reason: string | null;
+  reminded: string;
+  deleted_at: Date | string | null;
+};
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+function toEntry(row: Row): RegistryEntry {
+  return {
+    id: row.id,
+    name: row.name,
+    owner: row.owner,
+    team: row.team,
+    purpose: row.purpose,
+    identity: JSON.parse(row.identity),
+    transport: row.transport,
+    expiresAt: iso(row.expires_at),
+    status: row.status,
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    ...(row.decided_by ? { decidedBy: row.decided_by } : {}),
+    ...(row.decided_at ? { decidedAt: iso(row.decided_at) } : {}),
+    ...(row.decision_reason ? { decisionReason: row.decision_reason } : {}),
+  };
+}
+
+/** The composite ids of the findings an entry stands for, as the agent computes them. */
+export function matchedCompositeIds(identity: RegistryIdentity): string[] {
+  const ids = new Set<string>();
+  if (identity.compositeId) ids.add(identity.compositeId);
+  const host = identity.hostIdHash;
+  if (host) {
+    if (identity.port !== undefined)
+      ids.add(compositeId({ hostIdHash: host, port: identity.port }));
+    if (identity.commandSignature)
+      ids.add(
+        compositeId({
+          hostIdHash: host,
+          processSignature: identity.commandSignature,
+        }),
+      );
+    if (identity.remoteUrl) {
+      let url = identity.remoteUrl;
+      try {
+        url = normalizeServerUrl(url);
+      } catch {
+        // keep as given
+      }
+      ids.add(compositeId({ hostIdHash: host, processSignature: url }));
+    }
+  }
+  return [...ids].sort();
+}
+
+/** Which status changes an admin decision may make. */
+const TRANSITIONS: Record<
+  'approve' | 'deny' | 'revoke',
+  { from: RegistryStatus[]; to: RegistryStatus }
+> = {
+  approve: { from: ['pending', 'denied'], to: 'approved' },
+  deny: { from: ['pending'], to: 'denied' },
+  revoke: { from: ['approved'], to: 'revoked' },
+};
+
+export interface RegistryListQuery {
+  status?: RegistryStatus[];
+  owner?: string;
+  team?: string;
+  text?: string;
+  /** Only entries owned by one of these refs (a permission condition, in SQL). */
+  ownerRefs?: string[];
+  expiringWithinDays?: number;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The registry: entries developers submit and admins decide on, in the
+ * Backstage database. Every change is written with its audit row in one
+ * transaction. Approved, unexpired entries are what the correlator's
+ * `RegistryLookup` matches findings against (cached, refreshed on change).
+ */
+export class RegistryStore implements RegistryLookup {
+  /** Approved entries as last read: `match` runs inside ingest transactions and must not query. */
+  private approvedSnapshot: RegistryEntry[] = [];
+
+  constructor(
+    private readonly db: Knex,
+    private readonly audit: AuditLog,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Reads the approved, unexpired entries again (after a change here, and periodically for other replicas' changes). */
+  async refresh(): Promise<void> {
+    const rows = await this.db<Row>(TABLE)
+      .where('status', 'approved')
+      .whereNull('deleted_at')
+      .where('expires_at', '>', this.now());
+    this.approvedSnapshot = rows.map(toEntry);
+  }
+
+  async match(finding: {
+    compositeId: string;
+    serverName?: string;
+    hostIdHash?: string;
+  }): Promise<{ approved: boolean; entryName?: string }> {
+    const now = this.now().getTime();
+    for (const entry of this.approvedSnapshot) {
+      if (Date.parse(entry.expiresAt) <= now) continue;
+      if (matchedCompositeIds(entry.identity).includes(finding.compositeId))
+        return { approved: true, entryName: entry.name };
+      // Fleet-wide entries (no host) match by the server's name or package.
+      if (
+        !entry.identity.hostIdHash &&
+        !entry.identity.compositeId &&
+        finding.serverName &&
+        [entry.name, entry.identity.packageId].includes(finding.serverName)
+      )
+        return { approved: true, entryName: entry.name };
+    }
+    return { approved: false };
+  }
+
+  async create(
+    input: RegistryEntryCreate,
+    actor: string,
+  ): Promise<RegistryEntry> {
+    const problem = expiryProblem(input.expiresAt, this.now());
+    if (problem) throw new InputError(`expiresAt ${problem}`);
+    const owner = input.owner ?? actor;
+    const identityKey = sha256Hex(canonicalJson(input.identity));
+    const now = this.now();
+    const row: Row = {
+      id: crypto.randomUUID(),
+      name: input.name,
+      owner,
+      team: input.team,
+      purpose: input.purpose,
+      identity: canonicalJson(input.identity),
+      identity_key: identityKey,
+      composite_ids: matchedCompositeIds(input.identity).join(','),
+      transport: input.transport,
+      expires_at: new Date(input.expiresAt),
+      status: 'pending',
+      created_by: actor,
+      created_at: now,
+      updated_at: now,
+      decided_by: null,
+      decided_at: null,
+      decision_reason: null,
+      reminded: '',
+      deleted_at: null,
+    };
+    await this.db.transaction(async tx => {
+      const duplicate = await tx<Row>(TABLE)
+        .where('identity_key', identityKey)
+        .whereIn('status', ['pending', 'approved'])
+        .whereNull('deleted_at')
+        .first('id', 'status');
+      if (duplicate) {
+        throw new ConflictError(
+          `identity: this server is already registered (entry ${duplicate.id}, ${duplicate.status})`,
+        );
+      }
+      await tx(TABLE).insert(row);
+      await this.audit.append(tx, {
+        actor,
+        action: 'create',
+        entryId: row.id,
+        details: {
+          name: row.name,
+          owner,
+          team: row.team,
+          identity: input.identity,
+          expiresAt: input.expiresAt,
+          ...(input.fromFinding ? { fromFinding: input.fromFinding } : {}),
+        },
+      });
+    });
+    return toEntry(row);
+  }
+
+  async get(id: string): Promise<RegistryEntry | undefined> {
+    const row = await this.db<Row>(TABLE)
+      .where('id', id)
+      .whereNull('deleted_at')
+      .first();
+    return row ? toEntry(row) : undefined;
+  }
+
+  async list(
+    query: RegistryListQuery,
+  ): Promise<{ items: RegistryEntry[]; totalCount: number }> {
+    const filtered = () => {
+      const q = this.db<Row>(TABLE).whereNull('deleted_at');
+      if (query.status?.length) q.whereIn('status', query.status);
+      if (query.owner) q.where('owner', query.owner);
+      if (query.team) q.where('team', query.team);
+      if (query.ownerRefs) q.whereIn('owner', query.ownerRefs);
+      if (query.expiringWithinDays !== undefined)
+        q.where(
+          'expires_at',
+          '<=',
+          new Date(
+            this.now().getTime() + query.expiringWithinDays * 86_400_000,
+          ),
+        );
+      if (query.text) {
+        const like = `%${query.text
+          .toLowerCase()
+          .replace(/[%_\\]/g, c => `\\${c}`)}%`;
+        q.where(b =>
+          b
+            .whereRaw("lower(name) like ? escape '\\'", [like])
+            .orWhereRaw("lower(purpose) like ? escape '\\'", [like]),
+        );
+      }
+      return q;
+    };
+    const [{ count }] = await filtered().count({ count: '*' });
+    const rows = await filtered()
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .offset(query.offset)
+      .limit(query.limit);
+    return { items: rows.map(toEntry), totalCount: Number(count) };
+  }
+
+  async update(
+    id: string,
+    change: { purpose?: string; expiresAt?: string },
+    actor: string,
+  ): Promise<RegistryEntry> {
+    if (change.expiresAt) {
+      const problem = expiryProblem(change.expiresAt, this.now());
+      if (problem) throw new InputError(`expiresAt ${problem}`);
+    }
+    return this.change(id, actor, 'update', change, row => {
+      if (['denied', 'revoked', 'expired'].includes(row.status))
+        throw new ConflictError(
+          `status: a ${row.status} entry cannot be edited; register it again`,
+        );
+      return {
+        ...(change.purpose !== undefined ? { purpose: change.purpose } : {}),
+        ...(change.expiresAt
+          ? { expires_at: new Date(change.expiresAt), reminded: '' }
+          : {}),
+      };
+    });
+  }
+
+  async decide(
+    id: string,
+    decision: 'approve' | 'deny' | 'revoke',
+    actor: string,
+    reason?: string,
+  ): Promise<RegistryEntry> {
+    const { from, to } = TRANSITIONS[decision];
+    return this.change(id, actor, decision, { reason }, row => {
+      if (!from.includes(row.status))
+        throw new ConflictError(
+          `status: cannot ${decision} an entry that is ${
+            row.status
+          } (only ${from.join(' or ')})`,
+        );
+      if (
+        decision === 'approve' &&
+        Date.parse(iso(row.expires_at)) <= this.now().getTime()
+      )
+        throw new ConflictError(
+          'expiresAt: the entry has expired; extend it first',
+        );
+      return {
+        status: to,
+        decided_by: actor,
+        decided_at: this.now(),
+        decision_reason: reason ?? null,
+      };
+    });
+  }
+
+  async remove(id: string, actor: string): Promise<RegistryEntry> {
+    return this.change(id, actor, 'delete', {}, () => ({
+      deleted_at: this.now(),
+    }));
+  }
+
+  /** Marks entries past their date expired; returns them. */
+  async expireDue(actor = 'system:mcpeeker-expiry'): Promise<RegistryEntry[]> {
+    const due = await this.db<Row>(TABLE)
+      .whereIn('status', ['pending', 'approved'])
+      .whereNull('deleted_at')
+      .where('expires_at', '<=', this.now());
+    const out: RegistryEntry[] = [];
+    for (const row of due)
+      out.push(
+        await this.change(row.id, actor, 'expire', {}, () => ({
+          status: 'expired',
+        })),
+      );
+    return out;
+  }
+
+  private async change(
+    id: string,
+    actor: string,
+    action: string,
+    details: Record<string, unknown>,
+    patch: (row: Row) => Partial<Row>,
+  ): Promise<RegistryEntry> {
+    let updated: Row | undefined;
+    await this.db.transaction(async tx => {
+      let q = tx<Row>(TABLE).where('id', id).whereNull('deleted_at');
+      if (tx.client.config.client === 'pg') q = q.forUpdate();
+      const row = await q.first();
+      if (!row) throw new NotFoundError(`No registry entry ${id}`);
+      const changes = { ...patch(row), updated_at: this.now() };
+      await tx(TABLE).where('id', id).update(changes);
+      updated = { ...row, ...changes } as Row;
+      await this.audit.append(tx, {
+        actor,
+        action,
+        entryId: id,
+        details: Object.fromEntries(
+          Object.entries({
+            ...details,
+            from: row.status,
+            to: updated.status,
+          }).filter(([, v]) => v !== undefined),
+        ),
+      });
+    });
+    await this.refresh();
+    return toEntry(updated!);
+  }
+}

@@ -1,0 +1,321 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  Permission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  mcpeekerRegistryApprovePermission,
+  mcpeekerRegistryCreatePermission,
+  mcpeekerRegistryDeletePermission,
+  mcpeekerRegistryReadPermission,
+  mcpeekerRegistryUpdatePermission,
+  REGISTRY_STATUSES,
+  registryEntryCreateSchema,
+  registryEntryUpdateSchema,
+  RegistryEntry,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { FindingStore } from './database/FindingStore';
+import { ownerFilterOf } from './permissions';
+import { AuditLog } from './registry/AuditLog';
+import { matchedCompositeIds, RegistryStore } from './registry/RegistryStore';
+import { Knex } from 'knex';
+
+/** Turns a zod failure into one 400 naming each field and its reason. */
+export function parseOr400<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  what: string,
+): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new InputError(
+      `Invalid ${what}: ${parsed.error.issues
+        .map(i => `${i.path.join('.') || '(body)'} ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+const listSchema = z
+  .object({
+    status: z
+      .string()
+      .transform(v => v.split(',').filter(Boolean))
+      .pipe(z.array(z.enum(REGISTRY_STATUSES)))
+      .optional(),
+    owner: z.string().max(256).optional(),
+    team: z.string().max(256).optional(),
+    q: z.string().max(200).optional(),
+    expiringWithinDays: z.coerce.number().int().min(0).max(366).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+const decisionSchema = z
+  .object({ reason: z.string().trim().max(1024).optional() })
+  .strict();
+
+/**
+ * `/registry`: developers register their MCP servers (pending) and edit
+ * purpose and expiry of their own; admins approve, deny, revoke and delete.
+ * Every decision is permission-checked on the server, every change audited,
+ * and the findings an entry stands for are rescored when its status changes.
+ */
+export function createRegistryRouter(options: {
+  registry: RegistryStore;
+  findings: FindingStore;
+  audit: AuditLog;
+  db: Knex;
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  onChange?: (change: {
+    action: string;
+    entry: RegistryEntry;
+    actor: string;
+  }) => Promise<void>;
+}): express.Router {
+  const { registry, findings, httpAuth, permissions, catalog, auth } = options;
+  const router = Router();
+
+  async function user(req: express.Request) {
+    return httpAuth.credentials(req, { allow: ['user'] });
+  }
+
+  async function allowed(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    permission: Permission,
+    what: string,
+  ) {
+    // Admin-only acts: an unconditional yes, or no.
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: permission as ResourcePermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(`You may not ${what}`);
+  }
+
+  /** The entry, if the user may act on it; a 404 for an entry they may not even see. */
+  async function entryFor(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    id: string,
+    permission: ResourcePermission,
+    what: string,
+  ): Promise<RegistryEntry> {
+    const entry = await registry.get(id);
+    const [read, act] = await permissions.authorizeConditional(
+      [{ permission: mcpeekerRegistryReadPermission }, { permission }],
+      { credentials },
+    );
+    const passes = (d: typeof read) =>
+      d.result === AuthorizeResult.ALLOW ||
+      (d.result === AuthorizeResult.CONDITIONAL &&
+        entry !== undefined &&
+        ownerFilterOf(d).ownerRefs.includes(entry.owner));
+    if (read.result === AuthorizeResult.DENY)
+      throw new NotAllowedError('You may not read the registry');
+    if (!entry || !passes(read))
+      throw new NotFoundError(`No registry entry ${id}`);
+    if (!passes(act)) throw new NotAllowedError(`You may not ${what}`);
+    return entry;
+  }
+
+  async function changed(action: string, entry: RegistryEntry, actor: string) {
+    const rescored = await findings.rescore({
+      compositeIds: matchedCompositeIds(entry.identity),
+      serverNames:
+        entry.identity.hostIdHash || entry.identity.compositeId
+          ? []
+          : [entry.name, entry.identity.packageId].filter(
+              (n): n is string => !!n,
+            ),
+    });
+    await options.onChange?.({ action, entry, actor });
+    return rescored;
+  }
+
+  router.post('/registry', async (req, res) => {
+    const credentials = await user(req);
+    await allowed(
+      credentials,
+      mcpeekerRegistryCreatePermission,
+      'register MCP servers',
+    );
+    const input = parseOr400(
+      registryEntryCreateSchema,
+      req.body,
+      'registration',
+    );
+    const actor = credentials.principal.userEntityRef;
+    const owner = input.owner ?? actor;
+    for (const [field, ref] of [
+      ['owner', owner],
+      ['team', input.team],
+    ] as const) {
+      const entity = await catalog.getEntityByRef(ref, {
+        credentials: await auth.getOwnServiceCredentials(),
+      });
+      if (!entity)
+        throw new InputError(
+          `Invalid registration: ${field} ${ref} is not in the catalog`,
+        );
+    }
+    if (owner !== actor) {
+      // Registering for someone else is an admin's act.
+      const [approve] = await permissions.authorizeConditional(
+        [{ permission: mcpeekerRegistryApprovePermission }],
+        { credentials },
+      );
+      if (approve.result !== AuthorizeResult.ALLOW)
+        throw new InputError(
+          `Invalid registration: owner must be you (${actor}); only admins register for others`,
+        );
+    }
+    const entry = await registry.create({ ...input, owner }, actor);
+    await options.onChange?.({ action: 'create', entry, actor });
+    res.status(201).json(entry);
+  });
+
+  router.get('/registry', async (req, res) => {
+    const credentials = await user(req);
+    const q = parseOr400(listSchema, req.query, 'query');
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: mcpeekerRegistryReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY)
+      throw new NotAllowedError('You may not read the registry');
+    const ownerRefs =
+      decision.result === AuthorizeResult.CONDITIONAL
+        ? ownerFilterOf(decision).ownerRefs
+        : undefined;
+    res.json(
+      await registry.list({
+        status: q.status,
+        owner: q.owner,
+        team: q.team,
+        text: q.q,
+        expiringWithinDays: q.expiringWithinDays,
+        ownerRefs,
+        limit: q.limit,
+        offset: q.offset,
+      }),
+    );
+  });
+
+  router.get('/registry/:id', async (req, res) => {
+    const credentials = await user(req);
+    res.json(
+      await entryFor(
+        credentials,
+        req.params.id,
+        mcpeekerRegistryReadPermission,
+        'read this entry',
+      ),
+    );
+  });
+
+  router.patch('/registry/:id', async (req, res) => {
+    const credentials = await user(req);
+    const change = parseOr400(registryEntryUpdateSchema, req.body, 'change');
+    await entryFor(
+      credentials,
+      req.params.id,
+      mcpeekerRegistryUpdatePermission,
+      'edit this entry',
+    );
+    const actor = credentials.principal.userEntityRef;
+    const entry = await registry.update(req.params.id, change, actor);
+    await options.onChange?.({ action: 'update', entry, actor });
+    res.json(entry);
+  });
+
+  for (const decision of ['approve', 'deny', 'revoke'] as const) {
+    router.post(`/registry/:id/${decision}`, async (req, res) => {
+      const credentials = await user(req);
+      const { reason } = parseOr400(decisionSchema, req.body ?? {}, decision);
+      await entryFor(
+        credentials,
+        req.params.id,
+        mcpeekerRegistryApprovePermission,
+        `${decision} registry entries`,
+      );
+      const actor = credentials.principal.userEntityRef;
+      const entry = await registry.decide(
+        req.params.id,
+        decision,
+        actor,
+        reason,
+      );
+      const rescored = await changed(decision, entry, actor);
+      res.json({ ...entry, rescoredFindings: rescored });
+    });
+  }
+
+  router.delete('/registry/:id', async (req, res) => {
+    const credentials = await user(req);
+    await entryFor(
+      credentials,
+      req.params.id,
+      mcpeekerRegistryDeletePermission,
+      'delete registry entries',
+    );
+    const actor = credentials.principal.userEntityRef;
+    const entry = await registry.remove(req.params.id, actor);
+    await changed('delete', entry, actor);
+    res.status(204).end();
+  });
+
+  router.get('/audit/verify', async (req, res) => {
+    const credentials = await user(req);
+    await allowed(
+      credentials,
+      mcpeekerRegistryDeletePermission,
+      'verify the audit log',
+    );
+    res.json(await options.audit.verify(options.db));
+  });
+
+  router.get('/audit', async (req, res) => {
+    const credentials = await user(req);
+    await allowed(
+      credentials,
+      mcpeekerRegistryDeletePermission,
+      'read the audit log',
+    );
+    const q = parseOr400(
+      z
+        .object({
+          entry: z.string().max(64).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        })
+        .strict(),
+      req.query,
+      'query',
+    );
+    res.json({
+      items: await options.audit.list(options.db, {
+        entryId: q.entry,
+        limit: q.limit,
+      }),
+    });
+  });
+
+  return router;
+}

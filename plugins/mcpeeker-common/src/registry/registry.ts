@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import type { PermissionCondition } from '@backstage/plugin-permission-common';
+import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
+import {
+  MCPEEKER_FINDING_RESOURCE_TYPE,
+  MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
+} from '../permissions/permissions';
+
+/** Longest time an entry may be approved for, from today. @public */
+export const MAX_REGISTRY_DAYS = 365;
+
+/** Where an entry stands. @public */
+export const REGISTRY_STATUSES = [
+  'pending',
+  'approved',
+  'denied',
+  'revoked',
+  'expired',
+] as const;
+/** @public */
+export type RegistryStatus = (typeof REGISTRY_STATUSES)[number];
+
+const entityRef = z
+  .string()
+  .regex(
+    /^(user|group):[a-z0-9._-]+\/[A-Za-z0-9._-]+$/i,
+    'must be an entity ref such as user:default/dana or group:default/team-a',
+  );
+
+/** What identifies the server; any of these, at least one. @public */
+export const registryIdentitySchema = z
+  .object({
+    hostIdHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be a host id hash (64 hex)')
+      .optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    packageId: z.string().min(1).max(214).optional(),
+    packageVersion: z.string().min(1).max(64).optional(),
+    remoteUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
+    commandSignature: z.string().min(1).max(512).optional(),
+    compositeId: z
+      .string()
+      .regex(COMPOSITE_ID_PATTERN, 'must be a composite id (mcp_ + 32 hex)')
+      .optional(),
+  })
+  .strict()
+  .refine(i => Object.values(i).some(v => v !== undefined), {
+    message:
+      'needs at least one of hostIdHash, port, packageId, remoteUrl, commandSignature, compositeId',
+  })
+  .refine(i => i.port === undefined || i.hostIdHash !== undefined, {
+    message: 'port identifies a server only with hostIdHash',
+    path: ['port'],
+  });
+/** @public */
+export type RegistryIdentity = z.infer<typeof registryIdentitySchema>;
+
+const purpose = z
+  .string()
+  .trim()
+  .min(10, 'must be at least 10 characters')
+  .max(1024, 'must be at most 1024 characters');
+const expiresAt = z.iso.datetime({ offset: true });
+
+/** A registration as a developer submits it. @public */
+export const registryEntryCreateSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._/@-]*$/,
+        'must start with a letter or digit and hold only letters, digits, . _ / @ -',
+      ),
+    owner: entityRef.optional(),
+    team: entityRef,
+    purpose,
+    identity: registryIdentitySchema,
+    transport: z.enum(['stdio', 'http', 'sse']),
+    expiresAt,
+    fromFinding: z.string().regex(COMPOSITE_ID_PATTERN).optional(),
+  })
+  .strict();
+/** @public */
+export type RegistryEntryCreate = z.infer<typeof registryEntryCreateSchema>;
+
+/** What an owner may change. @public */
+export const registryEntryUpdateSchema = z
+  .object({ purpose: purpose.optional(), expiresAt: expiresAt.optional() })
+  .strict()
+  .refine(u => u.purpose !== undefined || u.expiresAt !== undefined, {
+    message: 'nothing to change: give purpose or expiresAt',
+  });
+
+/** A registry entry as the API returns it. @public */
+export interface RegistryEntry {
+  id: string;
+  name: string;
+  owner: string;
+  team: string;
+  purpose: string;
+  identity: RegistryIdentity;
+  transport: 'stdio' | 'http' | 'sse';
+  expiresAt: string;
+  status: RegistryStatus;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionReason?: string;
+}
+
+/** Why an expiry is refused, or undefined when it is fine. @public */
+export function expiryProblem(
+  date: string,
+  now = new Date(),
+): string | undefined {
+  const at = Date.parse(date);
+  if (at <= now.getTime()) return 'must be in the future';
+  if (at > now.getTime() + MAX_REGISTRY_DAYS * 86_400_000)
+    return `must be at most ${MAX_REGISTRY_DAYS} days ahead`;
+  return undefined;
+}
+
+/** Rule names of MCPeeker's permission conditions. @public */
+export const MCPEEKER_RULES = {
+  findingOnOwnEndpoint: 'IS_ON_OWN_ENDPOINT',
+  ownRegistryEntry: 'IS_OWN_REGISTRY_ENTRY',
+} as const;
+
+/**
+ * The conditions a permission policy gives: "findings of endpoints these refs
+ * own" and "registry entries these refs own". Plain data, so a policy needs
+ * nothing from the backend plugin.
+ *
+ * @public
+ */
+export const mcpeekerConditions = {
+  findingOnOwnEndpoint: (params: {
+    ownerRefs: string[];
+  }): PermissionCondition<string, { ownerRefs: string[] }> => ({
+    rule: MCPEEKER_RULES.findingOnOwnEndpoint,
+    resourceType: MCPEEKER_FINDING_RESOURCE_TYPE,
+    params,
+  }),
+  ownRegistryEntry: (params: {
+    ownerRefs: string[];
+  }): PermissionCondition<string, { ownerRefs: string[] }> => ({
+    rule: MCPEEKER_RULES.ownRegistryEntry,
+    resourceType: MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
+    params,
+  }),
+};
