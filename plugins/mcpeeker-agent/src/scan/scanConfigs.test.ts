@@ -529,11 +529,16 @@ describe('mcpeeker-agent scan: bad input is reported, never fatal', () => {
       ? (['runuser', ['-u', 'nobody', '--', process.execPath, bin]] as const)
       : ([process.execPath, [bin]] as const);
     if (asRoot) {
-      execFileSync(
-        'chmod',
-        ['-R', 'a+rX', path.resolve(__dirname, '../../../..', 'node_modules')],
-        { stdio: 'ignore' },
-      );
+      const root = path.resolve(__dirname, '../../../..');
+      execFileSync('chmod', ['-R', 'a+rX', path.join(root, 'node_modules')], {
+        stdio: 'ignore',
+      });
+      // The checkout (or node) may sit under a private directory, such as a
+      // clean clone in mktemp -d: let nobody pass through, nothing more.
+      for (const start of [root, path.dirname(process.execPath)]) {
+        for (let d = start; d !== path.dirname(d); d = path.dirname(d))
+          fs.chmodSync(d, fs.statSync(d).mode | 0o111);
+      }
     }
     const run = spawnSync(
       cmd[0],
