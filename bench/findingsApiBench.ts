@@ -80,6 +80,15 @@ export async function runFindingsApiBench(options: {
 
   const result = await measure(store, t0);
   await close();
+  return benchLine(options, result, fillSeconds);
+}
+
+/** The JSON line the bench prints for one store. */
+function benchLine(
+  options: { store: string; findings: number },
+  result: Awaited<ReturnType<typeof measure>>,
+  fillSeconds: number,
+) {
   return {
     bench: 'findings-api',
     store: options.store,
@@ -131,13 +140,7 @@ async function runOnClickHouse(options: { store: string; findings: number }) {
   await client.close();
   await store.close();
   await server.stop();
-  return {
-    bench: 'findings-api',
-    store: options.store,
-    findings: options.findings,
-    ...result,
-    fillSeconds: Math.round(fillSeconds),
-  };
+  return benchLine(options, result, fillSeconds);
 }
 
 /** What analysts do, five rounds, each query with its second page. */

@@ -29,7 +29,7 @@ import { z } from 'zod';
 import { FindingStore } from './database/FindingStore';
 import { ownerFilterOf } from './permissions';
 import { AuditLog } from './registry/AuditLog';
-import { matchedCompositeIds, RegistryStore } from './registry/RegistryStore';
+import { entryTargets, RegistryStore } from './registry/RegistryStore';
 import { Knex } from 'knex';
 
 /** Turns a zod failure into one 400 naming each field and its reason. */
@@ -137,15 +137,7 @@ export function createRegistryRouter(options: {
   }
 
   async function changed(action: string, entry: RegistryEntry, actor: string) {
-    const rescored = await findings.rescore({
-      compositeIds: matchedCompositeIds(entry.identity),
-      serverNames:
-        entry.identity.hostIdHash || entry.identity.compositeId
-          ? []
-          : [entry.name, entry.identity.packageId].filter(
-              (n): n is string => !!n,
-            ),
-    });
+    const rescored = await findings.rescore(entryTargets(entry));
     await options.onChange?.({ action, entry, actor });
     return rescored;
   }

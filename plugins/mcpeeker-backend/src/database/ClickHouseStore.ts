@@ -8,6 +8,7 @@ import { FindingUpdate, toFindingUpdate } from '../correlation/correlate';
 import { RuleEngine, RuleHit } from '../correlation/rules';
 import { scoreFinding, ScoringWeights, Signals } from '../correlation/scoring';
 import type { EventStore, StoredEvent } from './EventStore';
+import { chunks } from './queryHelpers';
 import {
   Detection,
   Finding,
@@ -18,6 +19,7 @@ import {
   NO_REGISTRY,
   RegistryLookup,
   decodeCursor,
+  emptyEvidence,
   encodeCursor,
 } from './FindingStore';
 
@@ -47,14 +49,6 @@ type FindingRow = {
 const FINDING_COLUMNS = `composite_id, server_name, host_id_hash, owner, score,
   classification, layers, signals, breakdown, registry_status, judge_unavailable,
   toUnixTimestamp64Milli(first_seen) AS first_seen, toUnixTimestamp64Milli(last_seen) AS last_seen`;
-
-/** Query parameters travel in the URL: long lists go in parts. */
-function chunks<T>(items: T[], size = 500): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size)
-    out.push(items.slice(i, i + size));
-  return out;
-}
 
 function toFinding(row: FindingRow): Finding {
   return {
@@ -659,11 +653,7 @@ export class ClickHouseStore implements FindingStore {
     compositeId: string,
     perLayer: number,
   ): Promise<Record<Layer, McpEvent[]>> {
-    const out: Record<Layer, McpEvent[]> = {
-      endpoint: [],
-      network: [],
-      gateway: [],
-    };
+    const out = emptyEvidence();
     const rows = await this.select<{ layer: Layer; payload: string }>(
       `SELECT layer, payload FROM ${this.db}.events FINAL
        WHERE finding_id = {id:String}

@@ -15,6 +15,7 @@ import {
   Signals,
 } from '../correlation/scoring';
 import { applyDatabaseMigrations } from './migrations';
+import { chunks, whereContains } from './queryHelpers';
 import { RuleEngine } from '../correlation/rules';
 
 /** One MCP server as analysts see it. */
@@ -146,6 +147,11 @@ function toFinding(row: Row): Finding {
     firstSeen: iso(row.first_seen),
     lastSeen: iso(row.last_seen),
   };
+}
+
+/** Evidence with every layer present, each still empty. */
+export function emptyEvidence(): Record<Layer, McpEvent[]> {
+  return { endpoint: [], network: [], gateway: [] };
 }
 
 export function encodeCursor(offset: number) {
@@ -409,16 +415,7 @@ export class DatabaseFindingStore implements FindingStore {
         q.where('registry_status', query.registryStatus);
       if (query.since) q.where('last_seen', '>=', query.since);
       if (query.until) q.where('last_seen', '<=', query.until);
-      if (query.text) {
-        const like = `%${query.text
-          .toLowerCase()
-          .replace(/[%_\\]/g, c => `\\${c}`)}%`;
-        q.where(b =>
-          b
-            .whereRaw("lower(server_name) like ? escape '\\'", [like])
-            .orWhereRaw("lower(owner) like ? escape '\\'", [like]),
-        );
-      }
+      if (query.text) whereContains(q, ['server_name', 'owner'], query.text);
       if (query.ownerRefs) q.whereIn('owner', query.ownerRefs);
       return q;
     };
@@ -476,13 +473,8 @@ export class DatabaseFindingStore implements FindingStore {
       ['composite_id', target.compositeIds ?? []],
       ['server_name', target.serverNames ?? []],
     ] as const) {
-      for (let i = 0; i < values.length; i += 500)
-        rows.push(
-          ...(await this.db<Row>(FINDINGS).whereIn(
-            column,
-            values.slice(i, i + 500),
-          )),
-        );
+      for (const part of chunks(values))
+        rows.push(...(await this.db<Row>(FINDINGS).whereIn(column, part)));
     }
     const seen = new Set<string>();
     for (const row of rows) {
@@ -527,11 +519,7 @@ export class DatabaseFindingStore implements FindingStore {
     compositeId: string,
     perLayer: number,
   ): Promise<Record<Layer, McpEvent[]>> {
-    const out: Record<Layer, McpEvent[]> = {
-      endpoint: [],
-      network: [],
-      gateway: [],
-    };
+    const out = emptyEvidence();
     // By the finding correlation put them in: a network event may carry its sensor's id.
     const rows = await this.db('mcpeeker_events')
       .where('finding_id', compositeId)

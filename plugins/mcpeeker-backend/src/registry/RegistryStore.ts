@@ -14,6 +14,7 @@ import {
 import { Knex } from 'knex';
 import { RegistryLookup } from '../database/FindingStore';
 import { AuditLog } from './AuditLog';
+import { whereContains } from '../database/queryHelpers';
 
 const TABLE = 'mcpeeker_registry_entries';
 
@@ -89,6 +90,23 @@ export function matchedCompositeIds(identity: RegistryIdentity): string[] {
   return [...ids].sort();
 }
 
+/**
+ * The findings an entry stands for: by composite id, and for a fleet-wide
+ * entry (no host, no composite id) by the server's name or package.
+ */
+export function entryTargets(entry: Pick<RegistryEntry, 'name' | 'identity'>): {
+  compositeIds: string[];
+  serverNames: string[];
+} {
+  const fleetWide = !entry.identity.hostIdHash && !entry.identity.compositeId;
+  return {
+    compositeIds: matchedCompositeIds(entry.identity),
+    serverNames: fleetWide
+      ? [entry.name, entry.identity.packageId].filter((n): n is string => !!n)
+      : [],
+  };
+}
+
 /** Which status changes an admin decision may make. */
 const TRANSITIONS: Record<
   'approve' | 'deny' | 'revoke',
@@ -144,14 +162,10 @@ export class RegistryStore implements RegistryLookup {
     const now = this.now().getTime();
     for (const entry of this.approvedSnapshot) {
       if (Date.parse(entry.expiresAt) <= now) continue;
-      if (matchedCompositeIds(entry.identity).includes(finding.compositeId))
-        return { approved: true, entryName: entry.name };
-      // Fleet-wide entries (no host) match by the server's name or package.
+      const targets = entryTargets(entry);
       if (
-        !entry.identity.hostIdHash &&
-        !entry.identity.compositeId &&
-        finding.serverName &&
-        [entry.name, entry.identity.packageId].includes(finding.serverName)
+        targets.compositeIds.includes(finding.compositeId) ||
+        (finding.serverName && targets.serverNames.includes(finding.serverName))
       )
         return { approved: true, entryName: entry.name };
     }
@@ -242,16 +256,7 @@ export class RegistryStore implements RegistryLookup {
             this.now().getTime() + query.expiringWithinDays * 86_400_000,
           ),
         );
-      if (query.text) {
-        const like = `%${query.text
-          .toLowerCase()
-          .replace(/[%_\\]/g, c => `\\${c}`)}%`;
-        q.where(b =>
-          b
-            .whereRaw("lower(name) like ? escape '\\'", [like])
-            .orWhereRaw("lower(purpose) like ? escape '\\'", [like]),
-        );
-      }
+      if (query.text) whereContains(q, ['name', 'purpose'], query.text);
       return q;
     };
     const [{ count }] = await filtered().count({ count: '*' });
