@@ -225,3 +225,89 @@ test(
     }
   },
 );
+
+test(
+  'the developer registers the flagged server from its finding, the admin approves it, and the finding drops to authorized',
+  { timeout: 180_000 },
+  async () => {
+    const dana = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+    });
+    const pat = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+    });
+    try {
+      let page = await dana.newPage();
+      await page.goto(APP_URL);
+      await page.getByRole('button', { name: 'Sign in as Developer' }).click();
+      await page.getByRole('link', { name: 'MCPeeker' }).click();
+      // A developer sees the registry but no Approvals tab.
+      await page.getByRole('tab', { name: 'Registry' }).waitFor();
+      assert.equal(
+        await page.getByRole('tab', { name: 'Approvals' }).count(),
+        0,
+      );
+      const row = page.getByTestId('finding-row').filter({ hasText: 'github' });
+      await row.getByText('github').click();
+      await page.getByText('Register this server').click();
+      const purpose = page.getByRole('textbox', { name: /Purpose/ });
+      await purpose.waitFor();
+      assert.equal(
+        await page.getByRole('textbox', { name: /Name/ }).inputValue(),
+        'github',
+      );
+      // The backend's reason is shown as it comes.
+      await purpose.fill('too short');
+      await page.getByRole('button', { name: 'Register', exact: true }).click();
+      assert.match(
+        await page.getByRole('alert').innerText(),
+        /purpose must be at least 10 characters/,
+      );
+      await purpose.fill('Triages GitHub issues from Cursor for the team');
+      await page.getByRole('button', { name: 'Register', exact: true }).click();
+      const entry = page
+        .getByTestId('registry-row')
+        .filter({ hasText: 'github' });
+      await entry.waitFor();
+      assert.match(await entry.innerText(), /pending/);
+      assert.match(await entry.innerText(), /user:default\/dana \(you\)/);
+
+      page = await pat.newPage();
+      await page.goto(APP_URL);
+      await page
+        .getByRole('button', { name: 'Sign in as Platform admin' })
+        .click();
+      await page.getByRole('link', { name: 'MCPeeker' }).click();
+      await page.getByRole('tab', { name: 'Approvals' }).click();
+      const pending = page
+        .getByTestId('approval-row')
+        .filter({ hasText: 'Triages GitHub issues' });
+      await pending.getByRole('textbox', { name: 'Reason' }).fill('needed');
+      await pending.getByRole('button', { name: 'Approve' }).click();
+      assert.match(
+        await page.getByRole('status').innerText(),
+        /github approved; 1 finding\(s\) rescored/,
+      );
+      await page.getByRole('tab', { name: 'Findings' }).click();
+      const finding = page
+        .getByTestId('finding-row')
+        .filter({ hasText: 'github' });
+      await finding.getByText('github').click();
+      assert.match(
+        await page.getByTestId('score-total').innerText(),
+        /Total\s+0\s+authorized/,
+      );
+      assert.match(
+        await page.getByTestId('contribution-registry').innerText(),
+        /-6\s+matches the approved registry entry 'github'/,
+      );
+      await page.screenshot({
+        path: path.join(ROOT, 'test-results', 'e2e-approved-finding.png'),
+        fullPage: true,
+      });
+    } finally {
+      await dana.close();
+      await pat.close();
+    }
+  },
+);

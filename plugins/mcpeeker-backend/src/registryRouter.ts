@@ -8,8 +8,10 @@ import {
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
+  BasicPermission,
+  isResourcePermission,
   Permission,
-  ResourcePermission,
+  PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -99,14 +101,12 @@ export function createRegistryRouter(options: {
 
   async function allowed(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
-    permission: Permission,
+    permission: BasicPermission,
     what: string,
   ) {
-    // Admin-only acts: an unconditional yes, or no.
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission: permission as ResourcePermission }],
-      { credentials },
-    );
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
     if (decision.result !== AuthorizeResult.ALLOW)
       throw new NotAllowedError(`You may not ${what}`);
   }
@@ -115,23 +115,29 @@ export function createRegistryRouter(options: {
   async function entryFor(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
     id: string,
-    permission: ResourcePermission,
+    permission: Permission,
     what: string,
   ): Promise<RegistryEntry> {
     const entry = await registry.get(id);
-    const [read, act] = await permissions.authorizeConditional(
-      [{ permission: mcpeekerRegistryReadPermission }, { permission }],
-      { credentials },
-    );
-    const passes = (d: typeof read) =>
+    const passes = (d: PolicyDecision) =>
       d.result === AuthorizeResult.ALLOW ||
       (d.result === AuthorizeResult.CONDITIONAL &&
         entry !== undefined &&
         ownerFilterOf(d).ownerRefs.includes(entry.owner));
+    const [read] = await permissions.authorizeConditional(
+      [{ permission: mcpeekerRegistryReadPermission }],
+      { credentials },
+    );
     if (read.result === AuthorizeResult.DENY)
       throw new NotAllowedError('You may not read the registry');
     if (!entry || !passes(read))
       throw new NotFoundError(`No registry entry ${id}`);
+    // Editing may be conditional (own entries); approving and deleting are yes or no.
+    const [act] = isResourcePermission(permission)
+      ? await permissions.authorizeConditional([{ permission }], {
+          credentials,
+        })
+      : await permissions.authorize([{ permission }], { credentials });
     if (!passes(act)) throw new NotAllowedError(`You may not ${what}`);
     return entry;
   }
@@ -170,7 +176,7 @@ export function createRegistryRouter(options: {
     }
     if (owner !== actor) {
       // Registering for someone else is an admin's act.
-      const [approve] = await permissions.authorizeConditional(
+      const [approve] = await permissions.authorize(
         [{ permission: mcpeekerRegistryApprovePermission }],
         { credentials },
       );

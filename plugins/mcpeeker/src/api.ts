@@ -4,7 +4,13 @@ import {
   FetchApi,
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { HealthReport, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import type {
+  HealthReport,
+  McpEvent,
+  RegistryEntry,
+  RegistryEntryCreate,
+  RegistryStatus,
+} from '@mcpeeker/plugin-mcpeeker-common';
 
 /** A finding as the API returns it. @public */
 export interface FindingSummary {
@@ -62,6 +68,29 @@ export interface McpeekerApi {
     totalCountCapped?: boolean;
   }>;
   getFinding(id: string): Promise<FindingDetail>;
+  listRegistry(query: RegistryListQuery): Promise<{
+    items: RegistryEntry[];
+    totalCount: number;
+  }>;
+  register(entry: RegistryEntryCreate): Promise<RegistryEntry>;
+  updateEntry(
+    id: string,
+    change: { purpose?: string; expiresAt?: string },
+  ): Promise<RegistryEntry>;
+  decide(
+    id: string,
+    decision: 'approve' | 'deny' | 'revoke',
+    reason?: string,
+  ): Promise<RegistryEntry & { rescoredFindings: number }>;
+}
+
+/** @public */
+export interface RegistryListQuery {
+  status?: RegistryStatus[];
+  owner?: string;
+  q?: string;
+  limit?: number;
+  offset?: number;
 }
 
 /** @public */
@@ -89,8 +118,24 @@ export class McpeekerClient implements McpeekerApi {
   }
 
   private async get<T>(path: string): Promise<T> {
+    return this.send<T>('GET', path);
+  }
+
+  private async send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
     const baseUrl = await this.options.discoveryApi.getBaseUrl('mcpeeker');
-    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      ...(body !== undefined
+        ? {
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          }
+        : {}),
+    });
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return (await response.json()) as T;
   }
@@ -116,5 +161,37 @@ export class McpeekerClient implements McpeekerApi {
 
   getFinding(id: string) {
     return this.get<FindingDetail>(`/findings/${encodeURIComponent(id)}`);
+  }
+
+  listRegistry(query: RegistryListQuery) {
+    const params = new URLSearchParams();
+    if (query.status?.length) params.set('status', query.status.join(','));
+    if (query.owner) params.set('owner', query.owner);
+    if (query.q) params.set('q', query.q);
+    if (query.limit) params.set('limit', String(query.limit));
+    if (query.offset) params.set('offset', String(query.offset));
+    return this.get<{ items: RegistryEntry[]; totalCount: number }>(
+      `/registry?${params}`,
+    );
+  }
+
+  register(entry: RegistryEntryCreate) {
+    return this.send<RegistryEntry>('POST', '/registry', entry);
+  }
+
+  updateEntry(id: string, change: { purpose?: string; expiresAt?: string }) {
+    return this.send<RegistryEntry>(
+      'PATCH',
+      `/registry/${encodeURIComponent(id)}`,
+      change,
+    );
+  }
+
+  decide(id: string, decision: 'approve' | 'deny' | 'revoke', reason?: string) {
+    return this.send<RegistryEntry & { rescoredFindings: number }>(
+      'POST',
+      `/registry/${encodeURIComponent(id)}/${decision}`,
+      reason ? { reason } : {},
+    );
   }
 }

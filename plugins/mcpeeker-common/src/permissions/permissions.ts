@@ -18,11 +18,15 @@ export const mcpeekerFindingReadPermission = createPermission({
   resourceType: MCPEEKER_FINDING_RESOURCE_TYPE,
 });
 
-/** Record analyst feedback on a finding (true/false positive, notes). @public */
+/**
+ * Record analyst feedback on a finding (true/false positive, notes). A basic
+ * permission (yes or no, never conditional), so pages can ask it up front.
+ *
+ * @public
+ */
 export const mcpeekerFeedbackCreatePermission = createPermission({
   name: 'mcpeeker.feedback.create',
   attributes: { action: 'create' },
-  resourceType: MCPEEKER_FINDING_RESOURCE_TYPE,
 });
 
 /** Register an MCP server (creates a pending registry entry). @public */
@@ -45,18 +49,22 @@ export const mcpeekerRegistryUpdatePermission = createPermission({
   resourceType: MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
 });
 
-/** Approve, deny or revoke a registry entry: admins only. @public */
+/**
+ * Approve, deny or revoke a registry entry: admins only. A basic permission
+ * (never conditional): the Approvals page asks it without a resource, which
+ * Backstage refuses for resource permissions.
+ *
+ * @public
+ */
 export const mcpeekerRegistryApprovePermission = createPermission({
   name: 'mcpeeker.registry.approve',
   attributes: { action: 'update' },
-  resourceType: MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
 });
 
-/** Delete a registry entry: admins only. @public */
+/** Delete a registry entry and read the audit log: admins only (basic, like approve). @public */
 export const mcpeekerRegistryDeletePermission = createPermission({
   name: 'mcpeeker.registry.delete',
   attributes: { action: 'delete' },
-  resourceType: MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
 });
 
 /** Read fleet-wide analytics (score distribution, trends). @public */

@@ -1,21 +1,35 @@
 import { Content, Header, HeaderTabs, Page } from '@backstage/core-components';
+import {
+  RequirePermission,
+  usePermission,
+} from '@backstage/plugin-permission-react';
+import { mcpeekerRegistryApprovePermission } from '@mcpeeker/plugin-mcpeeker-common';
 import { Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { HealthPage } from './HealthPage';
 import { FindingDetail } from './Findings/FindingDetail';
 import { FindingsTable } from './Findings/FindingsTable';
+import { ApprovalsPage } from './Registry/ApprovalsPage';
+import { RegisterForm } from './Registry/RegisterForm';
+import { RegistryPage } from './Registry/RegistryPage';
 
-const TABS = [
-  { id: 'findings', label: 'Findings' },
-  { id: 'health', label: 'Health' },
-];
-
-/** The MCPeeker page: findings for analysts, and the backend's health. */
+/** The MCPeeker page: findings, the registry, approvals (admins), health. */
 export function McpeekerPage() {
   const location = useLocation();
   const navigate = useNavigate();
-  const selected = location.pathname.replace(/\/$/, '').endsWith('/health')
-    ? 1
-    : 0;
+  const { allowed: mayApprove } = usePermission({
+    permission: mcpeekerRegistryApprovePermission,
+  });
+  const tabs = [
+    { id: '.', label: 'Findings' },
+    { id: 'registry', label: 'Registry' },
+    ...(mayApprove ? [{ id: 'approvals', label: 'Approvals' }] : []),
+    { id: 'health', label: 'Health' },
+  ];
+  const section = /\/mcpeeker\/([^/]+)/.exec(location.pathname)?.[1];
+  const selected = Math.max(
+    0,
+    tabs.findIndex(t => t.id === section),
+  );
   return (
     <Page themeId="tool">
       <Header
@@ -23,14 +37,24 @@ export function McpeekerPage() {
         subtitle="Every MCP server your people run, found, scored and governed"
       />
       <HeaderTabs
-        tabs={TABS}
+        tabs={tabs}
         selectedIndex={selected}
-        onChange={index => navigate(index === 1 ? 'health' : '.')}
+        onChange={index => navigate(tabs[index].id)}
       />
       <Content>
         <Routes>
           <Route path="/" element={<FindingsTable />} />
           <Route path="/findings/:id" element={<FindingDetail />} />
+          <Route path="/registry" element={<RegistryPage />} />
+          <Route path="/registry/new" element={<RegisterForm />} />
+          <Route
+            path="/approvals"
+            element={
+              <RequirePermission permission={mcpeekerRegistryApprovePermission}>
+                <ApprovalsPage />
+              </RequirePermission>
+            }
+          />
           <Route path="/health" element={<HealthPage />} />
         </Routes>
       </Content>

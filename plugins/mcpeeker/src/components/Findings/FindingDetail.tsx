@@ -8,7 +8,9 @@ import {
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { rootRouteRef } from '../../routes';
+import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
+import { Link as RouterLink } from 'react-router-dom';
 import Grid from '@material-ui/core/Grid';
 import Tab from '@material-ui/core/Tab';
 import Table from '@material-ui/core/Table';
@@ -109,6 +111,19 @@ export function FindingDetail() {
               'Last seen': new Date(value.lastSeen).toLocaleString(),
             }}
           />
+          {value.registryStatus === 'unregistered' && (
+            <Button
+              variant="outlined"
+              color="primary"
+              component={RouterLink}
+              to={`${
+                findingsUrl?.() ?? '/mcpeeker'
+              }/registry/new?finding=${encodeURIComponent(value.compositeId)}`}
+              style={{ marginTop: 16 }}
+            >
+              Register this server
+            </Button>
+          )}
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={7}>

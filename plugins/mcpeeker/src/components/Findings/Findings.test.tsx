@@ -8,73 +8,7 @@ import {
 } from '@backstage/frontend-test-utils';
 import { mcpeekerPlugin } from '../../plugin';
 
-const finding = {
-  compositeId: 'mcp_0123456789abcdef0123456789abcdef',
-  serverName: 'github',
-  hostIdHash: 'a'.repeat(64),
-  owner: 'user:default/dana',
-  score: 9,
-  classification: 'unauthorized',
-  layers: ['endpoint', 'network'],
-  registryStatus: 'unregistered',
-  judgeUnavailable: false,
-  firstSeen: '2026-11-21T10:00:00.000Z',
-  lastSeen: '2026-11-21T10:01:00.000Z',
-  breakdown: {
-    score: 9,
-    classification: 'unauthorized',
-    contributions: [
-      {
-        layer: 'endpoint',
-        points: 6,
-        reason: 'the endpoint agent saw it (config ×1)',
-      },
-      {
-        layer: 'network',
-        points: 3,
-        reason: 'MCP traffic on the network (traffic ×1)',
-      },
-    ],
-    rules: [
-      {
-        id: 'MCP-EP-001',
-        name: 'Reference MCP server package',
-        severity: 'low',
-        tags: ['reference-server'],
-        count: 1,
-        reason:
-          'rule MCP-EP-001 "Reference MCP server package" (low) matched ×1',
-      },
-    ],
-    tags: ['reference-server'],
-  },
-};
-
-const endpointEvidence = {
-  schemaVersion: '1.0',
-  eventId: 'e'.repeat(64),
-  layer: 'endpoint',
-  observedAt: '2026-11-21T10:00:00Z',
-  compositeId: finding.compositeId,
-  sensor: { id: 'agent-1', kind: 'mcpeeker-agent' },
-  evidence: [
-    {
-      kind: 'config-entry',
-      snippet: 'cursor github: npx -y @modelcontextprotocol/server-github',
-    },
-  ],
-  host: { idHash: 'a'.repeat(64), os: 'linux', addressHashes: [] },
-  detection: {
-    source: 'config',
-    client: 'cursor',
-    serverName: 'github',
-    configPath: '/home/dana/.cursor/mcp.json',
-    scope: 'user',
-    transport: 'stdio',
-    command: 'npx',
-    args: ['-y', '@modelcontextprotocol/server-github'],
-  },
-};
+import { endpointEvidence, finding } from '../../__testUtils__/fixtures';
 
 describe('Findings', () => {
   const server = setupServer();

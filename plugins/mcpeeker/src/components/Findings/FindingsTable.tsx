@@ -4,12 +4,8 @@ import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { rootRouteRef } from '../../routes';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
-import FormControl from '@material-ui/core/FormControl';
 import Grid from '@material-ui/core/Grid';
-import InputLabel from '@material-ui/core/InputLabel';
-import MenuItem from '@material-ui/core/MenuItem';
 import Paper from '@material-ui/core/Paper';
-import Select from '@material-ui/core/Select';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -20,36 +16,11 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
 import { ClassificationChip } from './ClassificationChip';
+import { FilterSelect } from '../FilterSelect';
 
 const PAGE = 25;
 
 /** One labelled drop-down of the filter bar. */
-function FilterSelect(props: {
-  label: string;
-  value: string;
-  options: Array<[value: string, label: string]>;
-  onChange: (value: string) => void;
-}) {
-  const id = `${props.label.toLowerCase().replace(/\W+/g, '-')}-label`;
-  return (
-    <Grid item>
-      <FormControl style={{ minWidth: 150 }}>
-        <InputLabel id={id}>{props.label}</InputLabel>
-        <Select
-          labelId={id}
-          value={props.value}
-          onChange={e => props.onChange(String(e.target.value))}
-        >
-          {props.options.map(([value, label]) => (
-            <MenuItem key={value} value={value}>
-              {label}
-            </MenuItem>
-          ))}
-        </Select>
-      </FormControl>
-    </Grid>
-  );
-}
 
 /** The analysts' list: filter, sort, page through findings. */
 export function FindingsTable() {

@@ -1,0 +1,96 @@
+import { mockApis } from '@backstage/frontend-test-utils';
+
+/** A finding as the API returns it. */
+export const finding = {
+  compositeId: 'mcp_0123456789abcdef0123456789abcdef',
+  serverName: 'github',
+  hostIdHash: 'a'.repeat(64),
+  owner: 'user:default/dana',
+  score: 9,
+  classification: 'unauthorized',
+  layers: ['endpoint', 'network'],
+  registryStatus: 'unregistered',
+  judgeUnavailable: false,
+  firstSeen: '2026-11-21T10:00:00.000Z',
+  lastSeen: '2026-11-21T10:01:00.000Z',
+  breakdown: {
+    score: 9,
+    classification: 'unauthorized',
+    contributions: [
+      {
+        layer: 'endpoint',
+        points: 6,
+        reason: 'the endpoint agent saw it (config ×1)',
+      },
+      {
+        layer: 'network',
+        points: 3,
+        reason: 'MCP traffic on the network (traffic ×1)',
+      },
+    ],
+    rules: [
+      {
+        id: 'MCP-EP-001',
+        name: 'Reference MCP server package',
+        severity: 'low',
+        tags: ['reference-server'],
+        count: 1,
+        reason:
+          'rule MCP-EP-001 "Reference MCP server package" (low) matched ×1',
+      },
+    ],
+    tags: ['reference-server'],
+  },
+};
+
+/** The agent's event behind it. */
+export const endpointEvidence = {
+  schemaVersion: '1.0',
+  eventId: 'e'.repeat(64),
+  layer: 'endpoint',
+  observedAt: '2026-11-21T10:00:00Z',
+  compositeId: finding.compositeId,
+  sensor: { id: 'agent-1', kind: 'mcpeeker-agent' },
+  evidence: [
+    {
+      kind: 'config-entry',
+      snippet: 'cursor github: npx -y @modelcontextprotocol/server-github',
+    },
+  ],
+  host: { idHash: 'a'.repeat(64), os: 'linux', addressHashes: [] },
+  detection: {
+    source: 'config',
+    client: 'cursor',
+    serverName: 'github',
+    configPath: '/home/dana/.cursor/mcp.json',
+    scope: 'user',
+    transport: 'stdio',
+    command: 'npx',
+    args: ['-y', '@modelcontextprotocol/server-github'],
+  },
+};
+
+/** An ISO date so many days from now. */
+export const inDays = (days: number) =>
+  new Date(Date.now() + days * 86_400_000).toISOString();
+/** A registry entry as the API returns it. */
+export const registryEntry = (overrides: Record<string, unknown> = {}) => ({
+  id: 'e1',
+  name: 'github',
+  owner: 'user:default/dana',
+  team: 'group:default/team-a',
+  purpose: 'Triages GitHub issues',
+  identity: { compositeId: finding.compositeId },
+  transport: 'stdio',
+  expiresAt: inDays(90),
+  status: 'pending',
+  createdBy: 'user:default/dana',
+  createdAt: inDays(-1),
+  updatedAt: inDays(-1),
+  ...overrides,
+});
+/** Dana, a developer in team-a. */
+export const demoIdentity = mockApis.identity({
+  userEntityRef: 'user:default/dana',
+  ownershipEntityRefs: ['user:default/dana', 'group:default/team-a'],
+});

@@ -1,0 +1,72 @@
+import Chip from '@material-ui/core/Chip';
+import type {
+  RegistryEntry,
+  RegistryStatus,
+} from '@mcpeeker/plugin-mcpeeker-common';
+
+const COLORS: Record<RegistryStatus, string> = {
+  pending: '#1565c0',
+  approved: '#2e7d32',
+  denied: '#c62828',
+  revoked: '#6d4c41',
+  expired: '#616161',
+};
+
+/** An entry's status. */
+export function StatusChip({ status }: { status: RegistryStatus }) {
+  return (
+    <Chip
+      size="small"
+      label={status}
+      style={{ backgroundColor: COLORS[status], color: '#fff' }}
+    />
+  );
+}
+
+/** Days until an entry expires (negative once past). */
+export function daysLeft(
+  entry: Pick<RegistryEntry, 'expiresAt'>,
+  now = Date.now(),
+) {
+  return Math.ceil((Date.parse(entry.expiresAt) - now) / 86_400_000);
+}
+
+/** The expiry date, in orange within 14 days of it. */
+export function ExpiryBadge({ entry }: { entry: RegistryEntry }) {
+  const days = daysLeft(entry);
+  const soon =
+    days <= 14 && ['pending', 'approved'].includes(entry.status) && days >= 0;
+  const date = new Date(entry.expiresAt).toLocaleDateString();
+  return soon ? (
+    <Chip
+      size="small"
+      data-testid="expiry-soon"
+      label={`${date} · ${days === 0 ? 'today' : `in ${days} d`}`}
+      style={{ backgroundColor: '#ef6c00', color: '#fff' }}
+    />
+  ) : (
+    <span>{date}</span>
+  );
+}
+
+/** What identifies the server, in words. */
+export function describeIdentity(identity: RegistryEntry['identity']): string {
+  const parts: string[] = [];
+  if (identity.compositeId) parts.push(`finding ${identity.compositeId}`);
+  if (identity.hostIdHash)
+    parts.push(
+      `host ${identity.hostIdHash.slice(0, 12)}…${
+        identity.port ? ` port ${identity.port}` : ''
+      }`,
+    );
+  if (identity.packageId)
+    parts.push(
+      `package ${identity.packageId}${
+        identity.packageVersion ? `@${identity.packageVersion}` : ''
+      }`,
+    );
+  if (identity.remoteUrl) parts.push(`remote ${identity.remoteUrl}`);
+  if (identity.commandSignature)
+    parts.push(`command ${identity.commandSignature}`);
+  return parts.join(', ');
+}

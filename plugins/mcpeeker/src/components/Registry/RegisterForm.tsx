@@ -1,0 +1,234 @@
+import { useState } from 'react';
+import { InfoCard, Progress } from '@backstage/core-components';
+import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import {
+  MAX_REGISTRY_DAYS,
+  RegistryEntryCreate,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
+import { mcpeekerApiRef } from '../../api';
+
+const day = (offsetDays: number) =>
+  new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+/** What the backend said was wrong, in its words. */
+export function errorMessage(error: unknown): string {
+  const e = error as {
+    body?: { error?: { message?: string } };
+    message?: string;
+  };
+  return e.body?.error?.message ?? e.message ?? String(error);
+}
+
+/**
+ * Registering an MCP server: from a finding (`?finding=<id>`, its name and
+ * identity filled in) or from scratch. The backend checks everything again
+ * and its reasons are shown as they come.
+ */
+export function RegisterForm() {
+  const api = useApi(mcpeekerApiRef);
+  const identityApi = useApi(identityApiRef);
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const findingId = params.get('finding') ?? undefined;
+  const [form, setForm] = useState({
+    name: '',
+    team: '',
+    purpose: '',
+    transport: 'stdio',
+    expiresAt: day(90),
+    packageId: '',
+    remoteUrl: '',
+  });
+  const [problem, setProblem] = useState<string>();
+  const [saving, setSaving] = useState(false);
+
+  const prefill = useAsync(async () => {
+    const identity = await identityApi.getBackstageIdentity();
+    const team =
+      identity.ownershipEntityRefs.find(r => r.startsWith('group:')) ?? '';
+    const finding = findingId ? await api.getFinding(findingId) : undefined;
+    setForm(f => ({
+      ...f,
+      team: f.team || team,
+      name: f.name || (finding?.serverName ?? ''),
+      transport: finding?.evidence.endpoint.some(
+        e => e.layer === 'endpoint' && e.detection.source === 'port',
+      )
+        ? 'http'
+        : f.transport,
+    }));
+    return finding;
+  }, [api, identityApi, findingId]);
+
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm(f => ({ ...f, [key]: e.target.value }));
+
+  async function submit() {
+    setSaving(true);
+    setProblem(undefined);
+    const finding = prefill.value;
+    const entry: RegistryEntryCreate = {
+      name: form.name,
+      team: form.team,
+      purpose: form.purpose,
+      transport: form.transport as RegistryEntryCreate['transport'],
+      // End of the chosen day, in UTC.
+      expiresAt: `${form.expiresAt}T23:59:59Z`,
+      identity: {
+        ...(finding
+          ? {
+              compositeId: finding.compositeId,
+              ...(finding.hostIdHash ? { hostIdHash: finding.hostIdHash } : {}),
+            }
+          : {}),
+        ...(form.packageId ? { packageId: form.packageId } : {}),
+        ...(form.remoteUrl ? { remoteUrl: form.remoteUrl } : {}),
+      },
+      ...(finding ? { fromFinding: finding.compositeId } : {}),
+    };
+    try {
+      await api.register(entry);
+      navigate('..?registered=1', { relative: 'path' });
+    } catch (error) {
+      setProblem(errorMessage(error));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  if (prefill.loading) return <Progress />;
+  return (
+    <InfoCard
+      title={
+        prefill.value
+          ? `Register ${prefill.value.serverName ?? prefill.value.compositeId}`
+          : 'Register an MCP server'
+      }
+      subheader="An admin approves it; from then on its detections are recognised."
+    >
+      <Grid container spacing={2} direction="column" style={{ maxWidth: 720 }}>
+        {prefill.value && (
+          <Grid item>
+            <Typography variant="body2">
+              From finding {prefill.value.compositeId} (score{' '}
+              {prefill.value.score}, {prefill.value.classification})
+            </Typography>
+          </Grid>
+        )}
+        <Grid item>
+          <TextField
+            fullWidth
+            required
+            id="register-name"
+            label="Name"
+            value={form.name}
+            onChange={set('name')}
+          />
+        </Grid>
+        <Grid item>
+          <TextField
+            fullWidth
+            required
+            id="register-team"
+            label="Team"
+            helperText="The group that answers for it, e.g. group:default/team-a"
+            value={form.team}
+            onChange={set('team')}
+          />
+        </Grid>
+        <Grid item>
+          <TextField
+            fullWidth
+            required
+            multiline
+            minRows={3}
+            id="register-purpose"
+            label="Purpose"
+            helperText={`What it is for (10–1024 characters; ${
+              form.purpose.trim().length
+            } now)`}
+            value={form.purpose}
+            onChange={set('purpose')}
+          />
+        </Grid>
+        <Grid item>
+          <TextField
+            select
+            id="register-transport"
+            label="Transport"
+            value={form.transport}
+            onChange={set('transport')}
+            style={{ minWidth: 200 }}
+          >
+            <MenuItem value="stdio">stdio</MenuItem>
+            <MenuItem value="http">Streamable HTTP</MenuItem>
+            <MenuItem value="sse">SSE</MenuItem>
+          </TextField>
+        </Grid>
+        <Grid item>
+          <TextField
+            type="date"
+            id="register-expires"
+            label="Expires"
+            InputLabelProps={{ shrink: true }}
+            inputProps={{
+              min: day(1),
+              max: day(MAX_REGISTRY_DAYS),
+              'aria-label': 'Expires',
+            }}
+            helperText={`At most ${MAX_REGISTRY_DAYS} days ahead`}
+            value={form.expiresAt}
+            onChange={set('expiresAt')}
+          />
+        </Grid>
+        <Grid item>
+          <TextField
+            fullWidth
+            id="register-package"
+            label="Package"
+            helperText="npm / PyPI / OCI identifier, e.g. @modelcontextprotocol/server-github"
+            value={form.packageId}
+            onChange={set('packageId')}
+          />
+        </Grid>
+        <Grid item>
+          <TextField
+            fullWidth
+            id="register-remote-url"
+            label="Remote URL"
+            helperText="For a remote server, its https URL"
+            value={form.remoteUrl}
+            onChange={set('remoteUrl')}
+          />
+        </Grid>
+        {problem && (
+          <Grid item>
+            <Typography color="error" role="alert">
+              {problem}
+            </Typography>
+          </Grid>
+        )}
+        <Grid item>
+          <Button
+            variant="contained"
+            color="primary"
+            disabled={saving}
+            onClick={submit}
+          >
+            Register
+          </Button>{' '}
+          <Button onClick={() => navigate('..', { relative: 'path' })}>
+            Cancel
+          </Button>
+        </Grid>
+      </Grid>
+    </InfoCard>
+  );
+}
