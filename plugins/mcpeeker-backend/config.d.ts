@@ -57,6 +57,25 @@ export interface Config {
       admins?: string[];
     };
 
+    /** Registry notices beyond the portal's own notifications. */
+    notifications?: {
+      /**
+       * Outgoing webhooks. Each POST carries `X-MCPeeker-Event`,
+       * `X-MCPeeker-Timestamp` and `X-MCPeeker-Signature: sha256=<hex of
+       * HMAC-SHA256(secret, "<timestamp>.<body>")>`.
+       */
+      webhooks?: Array<{
+        name?: string;
+        url: string;
+        /** @visibility secret */
+        secret: string;
+        /** slack | teams | pagerduty | json (default). */
+        format?: string;
+        /** submitted, approved, denied, revoked, expiring, expired; all when empty. */
+        events?: string[];
+      }>;
+    };
+
     /** The registry's audit log. */
     audit?: {
       /**

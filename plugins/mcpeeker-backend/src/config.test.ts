@@ -73,6 +73,50 @@ describe('readMcpeekerConfig', () => {
       /mcpeeker\.judge\.timeoutMs must be a positive/,
     ],
     [
+      {
+        notifications: {
+          webhooks: [{ url: 'ftp://x', secret: 's'.repeat(16) }],
+        },
+      },
+      /mcpeeker\.notifications\.webhooks\[0\]\.url must be an http\(s\) URL/,
+    ],
+    [
+      {
+        notifications: {
+          webhooks: [{ url: 'https://hooks.example/x', secret: 'short' }],
+        },
+      },
+      /mcpeeker\.notifications\.webhooks\[0\]\.secret is required, at least 16 characters/,
+    ],
+    [
+      {
+        notifications: {
+          webhooks: [
+            {
+              url: 'https://hooks.example/x',
+              secret: 's'.repeat(16),
+              events: ['approved', 'exploded'],
+            },
+          ],
+        },
+      },
+      /webhooks\[0\]\.events has unknown events exploded/,
+    ],
+    [
+      {
+        notifications: {
+          webhooks: [
+            {
+              url: 'https://hooks.example/x',
+              secret: 's'.repeat(16),
+              colour: 'red',
+            },
+          ],
+        },
+      },
+      /webhooks\[0\]\.colour is not a known key/,
+    ],
+    [
       { ingest: { nats: { batchSize: 0 } } },
       /mcpeeker\.ingest\.nats\.batchSize must be a whole number from 1 to 5000, got 0/,
     ],

@@ -1,12 +1,65 @@
 import crypto from 'node:crypto';
 import { Config } from '@backstage/config';
 import { DEVELOPMENT_HOST_ID_SALT } from '@mcpeeker/plugin-mcpeeker-common';
+import type { WebhookConfig } from './registry/RegistryNotifier';
+
+const WEBHOOK_EVENTS = [
+  'submitted',
+  'approved',
+  'denied',
+  'revoked',
+  'expiring',
+  'expired',
+] as const;
+
+function readWebhook(hook: Config, at: string): WebhookConfig {
+  checkKnownKeys(
+    hook,
+    { name: true, url: true, secret: true, format: true, events: true },
+    at,
+  );
+  const url = hook.getOptionalString('url');
+  if (!url || !/^https?:\/\/[^\s]+$/.test(url))
+    throw new McpeekerConfigError(`${at}.url`, 'must be an http(s) URL');
+  const secret = hook.getOptionalString('secret');
+  if (!secret || secret.length < 16)
+    throw new McpeekerConfigError(
+      `${at}.secret`,
+      'is required, at least 16 characters (receivers check the signature with it)',
+    );
+  const format = hook.getOptionalString('format') ?? 'json';
+  if (!['slack', 'teams', 'pagerduty', 'json'].includes(format))
+    throw new McpeekerConfigError(
+      `${at}.format`,
+      `must be one of slack, teams, pagerduty, json, got '${format}'`,
+    );
+  const events = hook.getOptionalStringArray('events') ?? [];
+  const unknown = events.filter(
+    e => !(WEBHOOK_EVENTS as readonly string[]).includes(e),
+  );
+  if (unknown.length > 0)
+    throw new McpeekerConfigError(
+      `${at}.events`,
+      `has unknown events ${unknown.join(', ')} (known: ${WEBHOOK_EVENTS.join(
+        ', ',
+      )})`,
+    );
+  return {
+    name: hook.getOptionalString('name') ?? url.replace(/[?#].*$/, ''),
+    url,
+    secret,
+    format: format as WebhookConfig['format'],
+    events: events as WebhookConfig['events'],
+  };
+}
 
 /** MCPeeker's configuration, read and checked once at start. */
 export interface McpeekerConfig {
   hostIdSalt: string;
   /** Key of the audit log's HMAC chain. */
   auditKey: string;
+  /** Outgoing webhooks for registry notices. */
+  webhooks: WebhookConfig[];
   /** Groups (entity refs) of each role, for the permission policy. */
   roles: { developers: string[]; analysts: string[]; admins: string[] };
   hostIdSaltIsDevelopmentDefault: boolean;
@@ -54,6 +107,7 @@ const KNOWN_KEYS: KnownKeys = {
   hostIdSalt: true,
   audit: { hmacKey: true },
   roles: { developers: true, analysts: true, admins: true },
+  notifications: { webhooks: true },
   ingest: {
     http: { enabled: true },
     nats: {
@@ -250,6 +304,11 @@ export function readMcpeekerConfig(
     );
   }
   const salt = configuredSalt ?? DEVELOPMENT_HOST_ID_SALT;
+  const webhooks = (
+    config?.getOptionalConfigArray('notifications.webhooks') ?? []
+  ).map((hook, i) =>
+    readWebhook(hook, `mcpeeker.notifications.webhooks[${i}]`),
+  );
   const refs = (key: string, fallback: string[]) =>
     config?.getOptionalStringArray(key) ?? fallback;
   return {
@@ -258,6 +317,7 @@ export function readMcpeekerConfig(
     auditKey:
       auditKey ??
       crypto.createHmac('sha256', salt).update('mcpeeker-audit').digest('hex'),
+    webhooks,
     roles: {
       developers: refs('roles.developers', ['group:default/mcp-developers']),
       analysts: refs('roles.analysts', ['group:default/security-analysts']),

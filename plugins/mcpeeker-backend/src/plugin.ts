@@ -13,6 +13,9 @@ import { createRouter } from './router';
 import { createRegistryRouter } from './registryRouter';
 import { AuditLog } from './registry/AuditLog';
 import { RegistryStore } from './registry/RegistryStore';
+import { RegistryNotifier } from './registry/RegistryNotifier';
+import { runRegistryExpiry } from './registry/expiry';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   findingOnOwnEndpointRule,
@@ -50,6 +53,9 @@ export const mcpeekerPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
+        scheduler: coreServices.scheduler,
+        auditor: coreServices.auditor,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -63,6 +69,9 @@ export const mcpeekerPlugin = createBackendPlugin({
         metricsService,
         auth,
         catalog,
+        scheduler,
+        auditor,
+        notifications,
       }) {
         const mcpeekerConfig = readMcpeekerConfig(config, {
           production: process.env.NODE_ENV === 'production',
@@ -194,6 +203,34 @@ export const mcpeekerPlugin = createBackendPlugin({
             await consumer.stop();
           });
         }
+        const notifier = new RegistryNotifier({
+          notifications,
+          webhooks: mcpeekerConfig.webhooks,
+          admins: mcpeekerConfig.roles.admins,
+          logger,
+          baseUrl: config.getOptionalString('app.baseUrl') ?? '',
+        });
+        // Reminders and expiry: one replica runs it (global scope), hourly so
+        // an entry expires within the hour of its date; reminders go out once each.
+        await scheduler.scheduleTask({
+          id: 'mcpeeker-registry-expiry',
+          scope: 'global',
+          frequency: { hours: 1 },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 30 },
+          fn: async () => {
+            const result = await runRegistryExpiry({
+              registry,
+              findings,
+              notifier,
+            });
+            if (result.reminded + result.expired > 0)
+              logger.info(
+                `Registry expiry: ${result.reminded} reminders sent, ${result.expired} entries expired`,
+              );
+          },
+        });
+
         const health = new HealthService({
           config: mcpeekerConfig,
           db,
@@ -218,6 +255,24 @@ export const mcpeekerPlugin = createBackendPlugin({
               auth,
               permissions,
               catalog,
+              auditor,
+              onChange: async ({ action, entry, actor }) => {
+                if (action === 'create')
+                  await notifier.notify({ kind: 'submitted', entry });
+                else if (
+                  action === 'approve' ||
+                  action === 'deny' ||
+                  action === 'revoke'
+                )
+                  await notifier.notify({
+                    kind: `${action === 'deny' ? 'deni' : action}ed` as
+                      | 'approved'
+                      | 'denied'
+                      | 'revoked',
+                    entry,
+                    actor,
+                  });
+              },
             }),
           }),
         );

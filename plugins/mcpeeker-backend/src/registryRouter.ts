@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   AuthService,
   BackstageCredentials,
   BackstageUserPrincipal,
@@ -86,6 +87,7 @@ export function createRegistryRouter(options: {
   auth: AuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
+  auditor?: AuditorService;
   onChange?: (change: {
     action: string;
     entry: RegistryEntry;
@@ -147,6 +149,29 @@ export function createRegistryRouter(options: {
     await options.onChange?.({ action, entry, actor });
     return rescored;
   }
+
+  // Every attempt to change the registry also goes to Backstage's auditor
+  // (who, what, and whether it was done), beside the plugin's own chain.
+  router.use('/registry', async (req, res, next) => {
+    if (!options.auditor || req.method === 'GET') {
+      next();
+      return;
+    }
+    const event = await options.auditor.createEvent({
+      eventId: 'registry-change',
+      severityLevel: req.method === 'DELETE' ? 'high' : 'medium',
+      request: req,
+      meta: { method: req.method, path: `/registry${req.path}` },
+    });
+    res.on('finish', () => {
+      const meta = { status: res.statusCode };
+      (res.statusCode < 400
+        ? event.success({ meta })
+        : event.fail({ meta, error: new Error(`HTTP ${res.statusCode}`) })
+      ).catch(() => undefined);
+    });
+    next();
+  });
 
   router.post('/registry', async (req, res) => {
     const credentials = await user(req);

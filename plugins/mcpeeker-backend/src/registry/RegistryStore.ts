@@ -329,6 +329,32 @@ export class RegistryStore implements RegistryLookup {
     }));
   }
 
+  /** Entries that should hear of their expiry now: 14 days ahead, then 1 day ahead, each once. */
+  async dueReminders(): Promise<
+    Array<{ entry: RegistryEntry; level: '14d' | '1d'; days: number }>
+  > {
+    const now = this.now().getTime();
+    const rows = await this.db<Row>(TABLE)
+      .whereIn('status', ['pending', 'approved'])
+      .whereNull('deleted_at')
+      .where('expires_at', '>', new Date(now))
+      .where('expires_at', '<=', new Date(now + 14 * 86_400_000));
+    const due = [];
+    for (const row of rows) {
+      const days = Math.ceil(
+        (new Date(row.expires_at).getTime() - now) / 86_400_000,
+      );
+      const level = days <= 1 ? '1d' : '14d';
+      if (row.reminded === level || row.reminded === '1d') continue;
+      due.push({ entry: toEntry(row), level, days } as const);
+    }
+    return due;
+  }
+
+  async markReminded(id: string, level: '14d' | '1d'): Promise<void> {
+    await this.db(TABLE).where('id', id).update({ reminded: level });
+  }
+
   /** Marks entries past their date expired; returns them. */
   async expireDue(actor = 'system:mcpeeker-expiry'): Promise<RegistryEntry[]> {
     const due = await this.db<Row>(TABLE)

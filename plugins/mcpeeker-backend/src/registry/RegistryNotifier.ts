@@ -1,0 +1,221 @@
+import crypto from 'node:crypto';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { RegistryEntry } from '@mcpeeker/plugin-mcpeeker-common';
+
+/** Something about a registry entry that people should hear of. */
+export type RegistryNotice =
+  | { kind: 'submitted'; entry: RegistryEntry }
+  | {
+      kind: 'approved' | 'denied' | 'revoked';
+      entry: RegistryEntry;
+      actor: string;
+    }
+  | { kind: 'expiring'; entry: RegistryEntry; days: number }
+  | { kind: 'expired'; entry: RegistryEntry };
+
+export interface WebhookConfig {
+  name: string;
+  url: string;
+  /** HMAC-SHA256 key: the receiver checks `X-MCPeeker-Signature`. */
+  secret: string;
+  /** Body shape: Slack and Teams incoming webhooks, PagerDuty Events v2, or plain JSON. */
+  format: 'slack' | 'teams' | 'pagerduty' | 'json';
+  /** Which notices it wants; all when empty. */
+  events: RegistryNotice['kind'][];
+}
+
+/** What a notice says, in words, and to whom. */
+export function describeNotice(
+  notice: RegistryNotice,
+  admins: string[],
+): { title: string; description: string; recipients: string[] } {
+  const { entry } = notice;
+  const owners = [entry.owner, entry.team];
+  switch (notice.kind) {
+    case 'submitted':
+      return {
+        title: `MCP server '${entry.name}' awaits approval`,
+        description: `${entry.owner} registered it for ${entry.team}: ${entry.purpose}`,
+        recipients: admins,
+      };
+    case 'expiring':
+      return {
+        title: `MCP registration '${entry.name}' expires in ${notice.days} day${
+          notice.days === 1 ? '' : 's'
+        }`,
+        description: `It expires on ${entry.expiresAt.slice(
+          0,
+          10,
+        )}; extend it on the Registry page, or its detections will be flagged again.`,
+        recipients: owners,
+      };
+    case 'expired':
+      return {
+        title: `MCP registration '${entry.name}' has expired`,
+        description:
+          'Its detections are scored as unregistered again; register it anew if it is still needed.',
+        recipients: owners,
+      };
+    default:
+      return {
+        title: `MCP registration '${entry.name}' was ${notice.kind}`,
+        description: `${notice.actor} ${notice.kind} it${
+          entry.decisionReason ? `: ${entry.decisionReason}` : ''
+        }.`,
+        recipients: owners,
+      };
+  }
+}
+
+/** Signs a webhook body: HMAC-SHA256 over `<timestamp>.<body>`, hex. */
+export function signWebhook(secret: string, timestamp: string, body: string) {
+  return crypto
+    .createHmac('sha256', secret)
+    .update(`${timestamp}.${body}`)
+    .digest('hex');
+}
+
+function webhookBody(
+  format: WebhookConfig['format'],
+  notice: RegistryNotice,
+  text: { title: string; description: string },
+  link: string,
+) {
+  switch (format) {
+    case 'slack':
+      return {
+        text: `*${text.title}*\n${text.description}\n<${link}|Open in the portal>`,
+      };
+    case 'teams':
+      return {
+        '@type': 'MessageCard',
+        '@context': 'https://schema.org/extensions',
+        summary: text.title,
+        title: text.title,
+        text: text.description,
+        potentialAction: [
+          {
+            '@type': 'OpenUri',
+            name: 'Open in the portal',
+            targets: [{ os: 'default', uri: link }],
+          },
+        ],
+      };
+    case 'pagerduty':
+      return {
+        event_action: 'trigger',
+        dedup_key: `mcpeeker-${notice.entry.id}-${notice.kind}`,
+        payload: {
+          summary: text.title,
+          source: 'mcpeeker',
+          severity:
+            notice.kind === 'expired' || notice.kind === 'revoked'
+              ? 'warning'
+              : 'info',
+          custom_details: {
+            description: text.description,
+            entry: notice.entry,
+          },
+        },
+        links: [{ href: link, text: 'Open in the portal' }],
+      };
+    default:
+      return {
+        kind: notice.kind,
+        title: text.title,
+        description: text.description,
+        link,
+        entry: notice.entry,
+      };
+  }
+}
+
+/**
+ * Tells people about registry changes: in the portal through Backstage's
+ * notifications (and whatever processors it has, e.g. email), and through
+ * signed outgoing webhooks. A failing channel is logged, never blocks the
+ * change that caused it.
+ */
+export class RegistryNotifier {
+  constructor(
+    private readonly options: {
+      notifications?: NotificationService;
+      webhooks: WebhookConfig[];
+      admins: string[];
+      logger: LoggerService;
+      baseUrl: string;
+      fetch?: typeof fetch;
+      now?: () => Date;
+    },
+  ) {}
+
+  async notify(notice: RegistryNotice): Promise<void> {
+    const { notifications, webhooks, admins, logger, baseUrl } = this.options;
+    const text = describeNotice(notice, admins);
+    const path =
+      notice.kind === 'submitted'
+        ? '/mcpeeker/approvals'
+        : '/mcpeeker/registry';
+    const jobs: Array<{ channel: string; job: Promise<unknown> }> = [];
+    if (notifications) {
+      jobs.push({
+        channel: 'notifications',
+        job: notifications.send({
+          recipients: { type: 'entity', entityRef: text.recipients },
+          payload: {
+            title: text.title,
+            description: text.description,
+            link: path,
+            topic: 'mcpeeker-registry',
+            severity:
+              notice.kind === 'expired' || notice.kind === 'revoked'
+                ? 'high'
+                : 'normal',
+            // One notification per entry and kind: a reminder updates, not repeats.
+            scope: `mcpeeker-registry:${notice.entry.id}:${notice.kind}`,
+          },
+        }),
+      });
+    }
+    for (const hook of webhooks) {
+      if (hook.events.length > 0 && !hook.events.includes(notice.kind))
+        continue;
+      const body = JSON.stringify(
+        webhookBody(hook.format, notice, text, `${baseUrl}${path}`),
+      );
+      const timestamp = String(
+        Math.floor((this.options.now?.() ?? new Date()).getTime() / 1000),
+      );
+      jobs.push({
+        channel: `webhook ${hook.name}`,
+        job: (this.options.fetch ?? fetch)(hook.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-mcpeeker-event': notice.kind,
+            'x-mcpeeker-timestamp': timestamp,
+            'x-mcpeeker-signature': `sha256=${signWebhook(
+              hook.secret,
+              timestamp,
+              body,
+            )}`,
+          },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        }).then(res => {
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        }),
+      });
+    }
+    const results = await Promise.allSettled(jobs.map(j => j.job));
+    results.forEach((r, i) => {
+      if (r.status === 'rejected')
+        logger.warn(
+          `MCPeeker notification '${text.title}' through ${
+            jobs[i].channel
+          } failed: ${(r.reason as Error)?.message ?? r.reason}`,
+        );
+    });
+  }
+}
