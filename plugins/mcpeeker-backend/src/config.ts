@@ -3,56 +3,6 @@ import { Config } from '@backstage/config';
 import { DEVELOPMENT_HOST_ID_SALT } from '@mcpeeker/plugin-mcpeeker-common';
 import type { WebhookConfig } from './registry/RegistryNotifier';
 
-const WEBHOOK_EVENTS = [
-  'submitted',
-  'approved',
-  'denied',
-  'revoked',
-  'expiring',
-  'expired',
-] as const;
-
-function readWebhook(hook: Config, at: string): WebhookConfig {
-  checkKnownKeys(
-    hook,
-    { name: true, url: true, secret: true, format: true, events: true },
-    at,
-  );
-  const url = hook.getOptionalString('url');
-  if (!url || !/^https?:\/\/[^\s]+$/.test(url))
-    throw new McpeekerConfigError(`${at}.url`, 'must be an http(s) URL');
-  const secret = hook.getOptionalString('secret');
-  if (!secret || secret.length < 16)
-    throw new McpeekerConfigError(
-      `${at}.secret`,
-      'is required, at least 16 characters (receivers check the signature with it)',
-    );
-  const format = hook.getOptionalString('format') ?? 'json';
-  if (!['slack', 'teams', 'pagerduty', 'json'].includes(format))
-    throw new McpeekerConfigError(
-      `${at}.format`,
-      `must be one of slack, teams, pagerduty, json, got '${format}'`,
-    );
-  const events = hook.getOptionalStringArray('events') ?? [];
-  const unknown = events.filter(
-    e => !(WEBHOOK_EVENTS as readonly string[]).includes(e),
-  );
-  if (unknown.length > 0)
-    throw new McpeekerConfigError(
-      `${at}.events`,
-      `has unknown events ${unknown.join(', ')} (known: ${WEBHOOK_EVENTS.join(
-        ', ',
-      )})`,
-    );
-  return {
-    name: hook.getOptionalString('name') ?? url.replace(/[?#].*$/, ''),
-    url,
-    secret,
-    format: format as WebhookConfig['format'],
-    events: events as WebhookConfig['events'],
-  };
-}
-
 /** MCPeeker's configuration, read and checked once at start. */
 export interface McpeekerConfig {
   hostIdSalt: string;
@@ -182,6 +132,56 @@ function required(value: string | undefined, key: string, why: string) {
     throw new McpeekerConfigError(`mcpeeker.${key}`, `is required ${why}`);
   }
   return value;
+}
+
+const WEBHOOK_EVENTS = [
+  'submitted',
+  'approved',
+  'denied',
+  'revoked',
+  'expiring',
+  'expired',
+] as const;
+
+function readWebhook(hook: Config, at: string): WebhookConfig {
+  checkKnownKeys(
+    hook,
+    { name: true, url: true, secret: true, format: true, events: true },
+    at,
+  );
+  const url = hook.getOptionalString('url');
+  if (!url || !/^https?:\/\/[^\s]+$/.test(url))
+    throw new McpeekerConfigError(`${at}.url`, 'must be an http(s) URL');
+  const secret = hook.getOptionalString('secret');
+  if (!secret || secret.length < 16)
+    throw new McpeekerConfigError(
+      `${at}.secret`,
+      'is required, at least 16 characters (receivers check the signature with it)',
+    );
+  const format = hook.getOptionalString('format') ?? 'json';
+  if (!['slack', 'teams', 'pagerduty', 'json'].includes(format))
+    throw new McpeekerConfigError(
+      `${at}.format`,
+      `must be one of slack, teams, pagerduty, json, got '${format}'`,
+    );
+  const events = hook.getOptionalStringArray('events') ?? [];
+  const unknown = events.filter(
+    e => !(WEBHOOK_EVENTS as readonly string[]).includes(e),
+  );
+  if (unknown.length > 0)
+    throw new McpeekerConfigError(
+      `${at}.events`,
+      `has unknown events ${unknown.join(', ')} (known: ${WEBHOOK_EVENTS.join(
+        ', ',
+      )})`,
+    );
+  return {
+    name: hook.getOptionalString('name') ?? url.replace(/[?#].*$/, ''),
+    url,
+    secret,
+    format: format as WebhookConfig['format'],
+    events: events as WebhookConfig['events'],
+  };
 }
 
 /**
