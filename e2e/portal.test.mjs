@@ -305,6 +305,19 @@ test(
         path: path.join(ROOT, 'test-results', 'e2e-approved-finding.png'),
         fullPage: true,
       });
+      // And MCP clients' allowlists see it, without a Backstage token.
+      const registry = await (
+        await fetch(`${BACKEND_URL}/api/mcpeeker/v0.1/servers?search=github`)
+      ).json();
+      assert.deepEqual(
+        registry.servers.map(s => [s.server.name, s.server.description]),
+        [
+          [
+            'io.mcpeeker.mcp-developers/github',
+            'Triages GitHub issues from Cursor for the team',
+          ],
+        ],
+      );
     } finally {
       await dana.close();
       await pat.close();

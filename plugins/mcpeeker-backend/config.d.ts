@@ -57,6 +57,16 @@ export interface Config {
       admins?: string[];
     };
 
+    /** The read-only MCP Registry API (v0.1) view of approved entries at /api/mcpeeker/v0.1/servers. */
+    registryApi?: {
+      /**
+       * Serve it without a Backstage token, for MCP clients' allowlists
+       * (GitHub Copilot's registry policy, Claude Code managed settings).
+       * Default false: a user or service token is needed.
+       */
+      allowUnauthenticated?: boolean;
+    };
+
     /** Registry notices beyond the portal's own notifications. */
     notifications?: {
       /**

@@ -8,6 +8,8 @@ export interface McpeekerConfig {
   hostIdSalt: string;
   /** Key of the audit log's HMAC chain. */
   auditKey: string;
+  /** The read-only MCP Registry API view of approved entries. */
+  registryApi: { allowUnauthenticated: boolean };
   /** Outgoing webhooks for registry notices. */
   webhooks: WebhookConfig[];
   /** Groups (entity refs) of each role, for the permission policy. */
@@ -58,6 +60,7 @@ const KNOWN_KEYS: KnownKeys = {
   audit: { hmacKey: true },
   roles: { developers: true, analysts: true, admins: true },
   notifications: { webhooks: true },
+  registryApi: { allowUnauthenticated: true },
   ingest: {
     http: { enabled: true },
     nats: {
@@ -318,6 +321,9 @@ export function readMcpeekerConfig(
       auditKey ??
       crypto.createHmac('sha256', salt).update('mcpeeker-audit').digest('hex'),
     webhooks,
+    registryApi: {
+      allowUnauthenticated: bool('registryApi.allowUnauthenticated') ?? false,
+    },
     roles: {
       developers: refs('roles.developers', ['group:default/mcp-developers']),
       analysts: refs('roles.analysts', ['group:default/security-analysts']),

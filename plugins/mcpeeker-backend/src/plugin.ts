@@ -15,6 +15,7 @@ import { AuditLog } from './registry/AuditLog';
 import { RegistryStore } from './registry/RegistryStore';
 import { RegistryNotifier } from './registry/RegistryNotifier';
 import { runRegistryExpiry } from './registry/expiry';
+import { createMcpRegistryApiRouter } from './registry/mcpRegistryApi';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
@@ -276,7 +277,15 @@ export const mcpeekerPlugin = createBackendPlugin({
             }),
           }),
         );
+        httpRouter.use(createMcpRegistryApiRouter({ registry }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        if (mcpeekerConfig.registryApi.allowUnauthenticated) {
+          // MCP clients fetch allowlists without a Backstage token.
+          httpRouter.addAuthPolicy({
+            path: '/v0.1',
+            allow: 'unauthenticated',
+          });
+        }
 
         logger.info('MCPeeker backend started', {
           store: mcpeekerConfig.store.kind,

@@ -378,3 +378,127 @@ describe('registry', () => {
     });
   });
 });
+
+describe('server.json import and the MCP Registry API view', () => {
+  const serverJson = {
+    $schema:
+      'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json',
+    name: 'io.github.acme/weather',
+    description: 'Weather forecasts for the whole company',
+    version: '1.2.0',
+    packages: [
+      {
+        registryType: 'npm',
+        identifier: '@acme/weather-mcp',
+        version: '1.2.0',
+        transport: { type: 'stdio' },
+      },
+    ],
+  };
+
+  it('imports an official server.json, and refuses a bad one naming the field', async () => {
+    const bad = await request(server)
+      .post('/api/mcpeeker/registry/import')
+      .set(as('dana'))
+      .send({
+        serverJson: { ...serverJson, version: '^1.2.0', name: 'weather' },
+        team: 'group:default/team-a',
+        expiresAt: inDays(30),
+      });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(
+      /serverJson\.name must be reverse-DNS/,
+    );
+    expect(bad.body.error.message).toMatch(
+      /serverJson\.version must be a specific version/,
+    );
+
+    const res = await request(server)
+      .post('/api/mcpeeker/registry/import')
+      .set(as('dana'))
+      .send({
+        serverJson,
+        team: 'group:default/team-a',
+        expiresAt: inDays(30),
+      });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      name: 'io.github.acme/weather',
+      purpose: 'Weather forecasts for the whole company',
+      transport: 'stdio',
+      identity: { packageId: '@acme/weather-mcp', packageVersion: '1.2.0' },
+      status: 'pending',
+    });
+    // Pending entries are not in the allowlist yet.
+    const before = await request(server)
+      .get('/api/mcpeeker/v0.1/servers')
+      .set(as('sam'));
+    expect(before.body.servers).toEqual([]);
+    await request(server)
+      .post(`/api/mcpeeker/registry/${res.body.id}/approve`)
+      .set(as('pat'))
+      .send({})
+      .expect(200);
+  });
+
+  it('serves approved entries as MCP Registry API v0.1 servers', async () => {
+    expect(
+      (await request(server).get('/api/mcpeeker/v0.1/servers')).status,
+    ).toBe(401);
+    const list = await request(server)
+      .get('/api/mcpeeker/v0.1/servers')
+      .set(as('sam'));
+    expect(list.status).toBe(200);
+    expect(list.body.metadata).toEqual({ count: 1 });
+    expect(list.body.servers[0]).toMatchObject({
+      server: serverJson,
+      _meta: {
+        'io.modelcontextprotocol.registry/official': {
+          status: 'active',
+          isLatest: true,
+        },
+      },
+    });
+    const name = encodeURIComponent('io.github.acme/weather');
+    const latest = await request(server)
+      .get(`/api/mcpeeker/v0.1/servers/${name}/versions/latest`)
+      .set(as('sam'));
+    expect(latest.body.server.version).toBe('1.2.0');
+    const exact = await request(server)
+      .get(`/api/mcpeeker/v0.1/servers/${name}/versions/1.2.0`)
+      .set(as('sam'));
+    expect(exact.status).toBe(200);
+    const versions = await request(server)
+      .get(`/api/mcpeeker/v0.1/servers/${name}/versions`)
+      .set(as('sam'));
+    expect(versions.body.servers).toHaveLength(1);
+    for (const path of [
+      `/api/mcpeeker/v0.1/servers/${name}/versions/9.9.9`,
+      `/api/mcpeeker/v0.1/servers/${encodeURIComponent(
+        'io.github.acme/nothing',
+      )}/versions`,
+    ])
+      expect((await request(server).get(path).set(as('sam'))).status).toBe(404);
+    expect(
+      (
+        await request(server)
+          .get('/api/mcpeeker/v0.1/servers?search=weath')
+          .set(as('sam'))
+      ).body.servers,
+    ).toHaveLength(1);
+    expect(
+      (
+        await request(server)
+          .get('/api/mcpeeker/v0.1/servers?search=nothing')
+          .set(as('sam'))
+      ).body.servers,
+    ).toHaveLength(0);
+    const badCursor = await request(server)
+      .get('/api/mcpeeker/v0.1/servers?cursor=xyz')
+      .set(as('sam'));
+    expect([badCursor.status, badCursor.body.error.message]).toEqual([
+      400,
+      'Invalid query: cursor is not a cursor this API returned',
+    ]);
+  });
+});

@@ -22,35 +22,22 @@ import {
   mcpeekerRegistryReadPermission,
   mcpeekerRegistryUpdatePermission,
   REGISTRY_STATUSES,
+  RegistryEntryCreate,
   registryEntryCreateSchema,
   registryEntryUpdateSchema,
   RegistryEntry,
+  registryImportSchema,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { FindingStore } from './database/FindingStore';
 import { ownerFilterOf } from './permissions';
+import { parseOr400 } from './parseOr400';
+import { registrationFromServerJson } from './registry/mcpRegistryApi';
 import { AuditLog } from './registry/AuditLog';
 import { entryTargets, RegistryStore } from './registry/RegistryStore';
 import { Knex } from 'knex';
-
-/** Turns a zod failure into one 400 naming each field and its reason. */
-export function parseOr400<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  what: string,
-): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid ${what}: ${parsed.error.issues
-        .map(i => `${i.path.join('.') || '(body)'} ${i.message}`)
-        .join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
 
 const listSchema = z
   .object({
@@ -173,18 +160,19 @@ export function createRegistryRouter(options: {
     next();
   });
 
-  router.post('/registry', async (req, res) => {
+  /** Registration, however it came: checked against the catalog and the caller's rights. */
+  async function register(
+    req: express.Request,
+    res: express.Response,
+    parse: () => RegistryEntryCreate,
+  ) {
     const credentials = await user(req);
     await allowed(
       credentials,
       mcpeekerRegistryCreatePermission,
       'register MCP servers',
     );
-    const input = parseOr400(
-      registryEntryCreateSchema,
-      req.body,
-      'registration',
-    );
+    const input = parse();
     const actor = credentials.principal.userEntityRef;
     const owner = input.owner ?? actor;
     for (const [field, ref] of [
@@ -213,6 +201,25 @@ export function createRegistryRouter(options: {
     const entry = await registry.create({ ...input, owner }, actor);
     await options.onChange?.({ action: 'create', entry, actor });
     res.status(201).json(entry);
+  }
+
+  router.post('/registry', async (req, res) => {
+    await register(req, res, () =>
+      parseOr400(registryEntryCreateSchema, req.body, 'registration'),
+    );
+  });
+
+  // An official server.json, with the team, purpose and expiry MCPeeker needs.
+  router.post('/registry/import', async (req, res) => {
+    await register(req, res, () =>
+      parseOr400(
+        registryEntryCreateSchema,
+        registrationFromServerJson(
+          parseOr400(registryImportSchema, req.body, 'import'),
+        ),
+        'import',
+      ),
+    );
   });
 
   router.get('/registry', async (req, res) => {

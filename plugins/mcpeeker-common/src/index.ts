@@ -40,3 +40,4 @@ export type {
 export * from './permissions/permissions';
 export * from './health';
 export * from './registry/registry';
+export * from './registry/serverJson';

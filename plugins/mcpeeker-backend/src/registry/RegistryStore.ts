@@ -38,6 +38,7 @@ type Row = {
   decision_reason: string | null;
   reminded: string;
   deleted_at: Date | string | null;
+  server_json: string | null;
 };
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -59,6 +60,7 @@ function toEntry(row: Row): RegistryEntry {
     ...(row.decided_by ? { decidedBy: row.decided_by } : {}),
     ...(row.decided_at ? { decidedAt: iso(row.decided_at) } : {}),
     ...(row.decision_reason ? { decisionReason: row.decision_reason } : {}),
+    ...(row.server_json ? { serverJson: JSON.parse(row.server_json) } : {}),
   };
 }
 
@@ -147,11 +149,7 @@ export class RegistryStore implements RegistryLookup {
 
   /** Reads the approved, unexpired entries again (after a change here, and periodically for other replicas' changes). */
   async refresh(): Promise<void> {
-    const rows = await this.db<Row>(TABLE)
-      .where('status', 'approved')
-      .whereNull('deleted_at')
-      .where('expires_at', '>', this.now());
-    this.approvedSnapshot = rows.map(toEntry);
+    this.approvedSnapshot = await this.approvedEntries();
   }
 
   async match(finding: {
@@ -201,6 +199,7 @@ export class RegistryStore implements RegistryLookup {
       decision_reason: null,
       reminded: '',
       deleted_at: null,
+      server_json: input.serverJson ? JSON.stringify(input.serverJson) : null,
     };
     await this.db.transaction(async tx => {
       const duplicate = await tx<Row>(TABLE)
@@ -327,6 +326,16 @@ export class RegistryStore implements RegistryLookup {
     return this.change(id, actor, 'delete', {}, () => ({
       deleted_at: this.now(),
     }));
+  }
+
+  /** Approved entries that have not expired, oldest first: what the MCP Registry API view serves. */
+  async approvedEntries(): Promise<RegistryEntry[]> {
+    const rows = await this.db<Row>(TABLE)
+      .where('status', 'approved')
+      .whereNull('deleted_at')
+      .where('expires_at', '>', this.now())
+      .orderBy([{ column: 'created_at' }, { column: 'id' }]);
+    return rows.map(toEntry);
   }
 
   /** Entries that should hear of their expiry now: 14 days ahead, then 1 day ahead, each once. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PermissionCondition } from '@backstage/plugin-permission-common';
 import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
+import { ServerJson, serverJsonSchema } from './serverJson';
 import {
   MCPEEKER_FINDING_RESOURCE_TYPE,
   MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
@@ -85,6 +86,20 @@ export const registryEntryCreateSchema = z
     transport: z.enum(['stdio', 'http', 'sse']),
     expiresAt,
     fromFinding: z.string().regex(COMPOSITE_ID_PATTERN).optional(),
+    /** The server's official server.json, served by the MCP Registry API view. */
+    serverJson: serverJsonSchema.optional(),
+  })
+  .strict();
+
+/** Importing an official server.json: the registry's own fields come with it. @public */
+export const registryImportSchema = z
+  .object({
+    serverJson: serverJsonSchema,
+    team: entityRef,
+    owner: entityRef.optional(),
+    /** Defaults to the server.json description. */
+    purpose: purpose.optional(),
+    expiresAt,
   })
   .strict();
 /** @public */
@@ -115,6 +130,7 @@ export interface RegistryEntry {
   decidedBy?: string;
   decidedAt?: string;
   decisionReason?: string;
+  serverJson?: ServerJson;
 }
 
 /** Why an expiry is refused, or undefined when it is fine. @public */

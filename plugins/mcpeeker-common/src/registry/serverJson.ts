@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * The parts of the official MCP registry's `server.json` MCPeeker reads
+ * (https://static.modelcontextprotocol.io/schemas/…/server.schema.json);
+ * other fields are kept as they are.
+ *
+ * @public
+ */
+export const serverJsonSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z
+      .string()
+      .min(3)
+      .max(200)
+      .regex(
+        /^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/,
+        'must be reverse-DNS with one slash, e.g. io.github.acme/weather',
+      ),
+    description: z.string().min(1).max(100),
+    title: z.string().min(1).max(100).optional(),
+    version: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine(v => !/^[\^~><=]|\.x$|\*/.test(v) && v !== 'latest', {
+        message: 'must be a specific version, not a range',
+      }),
+    packages: z
+      .array(
+        z
+          .object({
+            registryType: z.string().min(1),
+            identifier: z.string().min(1),
+            version: z.string().min(1).optional(),
+            transport: z
+              .object({ type: z.enum(['stdio', 'streamable-http', 'sse']) })
+              .passthrough(),
+          })
+          .passthrough(),
+      )
+      .optional(),
+    remotes: z
+      .array(
+        z
+          .object({
+            type: z.enum(['streamable-http', 'sse']),
+            url: z.string().min(1),
+          })
+          .passthrough(),
+      )
+      .optional(),
+  })
+  .passthrough()
+  .refine(s => (s.packages?.length ?? 0) + (s.remotes?.length ?? 0) > 0, {
+    message: 'needs at least one of packages or remotes',
+  });
+/** @public */
+export type ServerJson = z.infer<typeof serverJsonSchema>;
