@@ -305,6 +305,18 @@ test(
         path: path.join(ROOT, 'test-results', 'e2e-approved-finding.png'),
         fullPage: true,
       });
+      // It is in the catalog, as an MCPServer owned by the team, approved.
+      await page.goto(`${APP_URL}/catalog?filters%5Bkind%5D=mcpserver`);
+      await page.getByRole('link', { name: 'github', exact: true }).click();
+      await page.getByTestId('entity-registry-status').waitFor();
+      assert.match(
+        await page.getByTestId('entity-registry-status').innerText(),
+        /approved/,
+      );
+      assert.match(
+        await page.getByTestId('entity-detection').innerText(),
+        /0 · authorized\s+\d+ finding\(s\) on 1 host\(s\)/,
+      );
       // And MCP clients' allowlists see it, without a Backstage token.
       const registry = await (
         await fetch(`${BACKEND_URL}/api/mcpeeker/v0.1/servers?search=github`)

@@ -2,11 +2,16 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { McpServerEntityProcessor } from './McpServerEntityProcessor';
+import { McpServerEntityProvider } from './McpServerEntityProvider';
 
 /**
- * Catalog module for MCP server entities. The entity kind, its validator,
- * processor and provider arrive with the registry work; until then it only
- * announces itself so an install can be verified.
+ * Catalog module for MCP servers: the `MCPServer` kind's processor
+ * (validation and relations), and the provider of one entity per registry
+ * entry and detected server. `catalog.providers.mcpeeker.frequencyMinutes`
+ * sets the full reconcile (default 5).
  *
  * @public
  */
@@ -15,9 +20,42 @@ export const catalogModuleMcpeeker = createBackendModule({
   moduleId: 'mcpeeker',
   register(reg) {
     reg.registerInit({
-      deps: { logger: coreServices.logger },
-      async init({ logger }) {
-        logger.debug('MCPeeker catalog module registered');
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        logger: coreServices.logger,
+        scheduler: coreServices.scheduler,
+        events: eventsServiceRef,
+      },
+      async init({
+        catalog,
+        config,
+        discovery,
+        auth,
+        logger,
+        scheduler,
+        events,
+      }) {
+        const minutes =
+          config.getOptionalNumber(
+            'catalog.providers.mcpeeker.frequencyMinutes',
+          ) ?? 5;
+        catalog.addProcessor(new McpServerEntityProcessor());
+        catalog.addEntityProvider(
+          new McpServerEntityProvider({
+            discovery,
+            auth,
+            logger,
+            events,
+            schedule: scheduler.createScheduledTaskRunner({
+              frequency: { minutes },
+              timeout: { minutes: 2 },
+              initialDelay: { seconds: 15 },
+            }),
+          }),
+        );
       },
     });
   },

@@ -16,6 +16,9 @@ import { RegistryStore } from './registry/RegistryStore';
 import { RegistryNotifier } from './registry/RegistryNotifier';
 import { runRegistryExpiry } from './registry/expiry';
 import { createMcpRegistryApiRouter } from './registry/mcpRegistryApi';
+import { createCatalogRouter } from './catalog/catalogRouter';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { REGISTRY_EVENTS_TOPIC } from '@mcpeeker/plugin-mcpeeker-common';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
@@ -57,6 +60,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         auditor: coreServices.auditor,
         notifications: notificationService,
+        events: eventsServiceRef,
       },
       async init({
         config,
@@ -73,6 +77,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         scheduler,
         auditor,
         notifications,
+        events,
       }) {
         const mcpeekerConfig = readMcpeekerConfig(config, {
           production: process.env.NODE_ENV === 'production',
@@ -204,6 +209,16 @@ export const mcpeekerPlugin = createBackendPlugin({
             await consumer.stop();
           });
         }
+        // The catalog module updates the entry's MCPServer entity when it hears this.
+        const announce = (entryId: string, action: string) =>
+          events
+            .publish({
+              topic: REGISTRY_EVENTS_TOPIC,
+              eventPayload: { entryId, action },
+            })
+            .catch(error =>
+              logger.warn(`Could not announce a registry change: ${error}`),
+            );
         const notifier = new RegistryNotifier({
           notifications,
           webhooks: mcpeekerConfig.webhooks,
@@ -224,6 +239,7 @@ export const mcpeekerPlugin = createBackendPlugin({
               registry,
               findings,
               notifier,
+              onExpired: entry => announce(entry.id, 'expire'),
             });
             if (result.reminded + result.expired > 0)
               logger.info(
@@ -258,6 +274,7 @@ export const mcpeekerPlugin = createBackendPlugin({
               catalog,
               auditor,
               onChange: async ({ action, entry, actor }) => {
+                await announce(entry.id, action);
                 if (action === 'create')
                   await notifier.notify({ kind: 'submitted', entry });
                 else if (
@@ -278,6 +295,7 @@ export const mcpeekerPlugin = createBackendPlugin({
           }),
         );
         httpRouter.use(createMcpRegistryApiRouter({ registry }));
+        httpRouter.use(createCatalogRouter({ registry, findings, httpAuth }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         if (mcpeekerConfig.registryApi.allowUnauthenticated) {
           // MCP clients fetch allowlists without a Backstage token.

@@ -502,3 +502,76 @@ describe('server.json import and the MCP Registry API view', () => {
     ]);
   });
 });
+
+describe('catalog entities for the catalog module', () => {
+  const catalogToken = () =>
+    mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:catalog'),
+      targetPluginId: 'mcpeeker',
+    });
+
+  it('gives the catalog one MCPServer entity per entry and per unregistered server name, and nobody else', async () => {
+    for (const who of ['service', 'sam', 'pat', 'unauthenticated'])
+      expect(
+        (
+          await request(server)
+            .get('/api/mcpeeker/catalog/entities')
+            .set(as(who))
+        ).status,
+      ).toBe(who === 'unauthenticated' ? 401 : 403);
+    const res = await request(server)
+      .get('/api/mcpeeker/catalog/entities')
+      .set('Authorization', catalogToken());
+    expect(res.status).toBe(200);
+    const byTitle = Object.fromEntries(
+      res.body.entities.map((e: any) => [e.metadata.title, e]),
+    );
+    // The weather import (approved, never detected); the deleted github entry is gone;
+    // github itself is detected and unregistered again.
+    expect(Object.keys(byTitle).sort()).toEqual([
+      'github',
+      'io.github.acme/weather',
+    ]);
+    expect(byTitle['io.github.acme/weather']).toMatchObject({
+      apiVersion: 'mcpeeker.io/v1alpha1',
+      kind: 'MCPServer',
+      spec: {
+        owner: 'group:default/team-a',
+        packageId: '@acme/weather-mcp',
+        registry: { status: 'approved' },
+      },
+    });
+    expect(byTitle.github).toMatchObject({
+      spec: {
+        owner: 'user:default/dana',
+        registry: { status: 'unregistered' },
+        detection: {
+          findings: 2,
+          hosts: 1,
+          maxScore: 6,
+          classification: 'suspect',
+        },
+      },
+    });
+    const entryId =
+      byTitle['io.github.acme/weather'].metadata.annotations[
+        'mcpeeker.io/registry-entry-id'
+      ];
+    const one = await request(server)
+      .get(`/api/mcpeeker/catalog/entities?entry=${entryId}`)
+      .set('Authorization', catalogToken());
+    expect(one.body.entities).toHaveLength(1);
+    expect(one.body.removed).toEqual([]);
+    // A deleted entry's entity is to be removed.
+    const deleted = await knex('mcpeeker_registry_entries')
+      .whereNotNull('deleted_at')
+      .first('id');
+    const gone = await request(server)
+      .get(`/api/mcpeeker/catalog/entities?entry=${deleted.id}`)
+      .set('Authorization', catalogToken());
+    expect(gone.body).toEqual({
+      entities: [],
+      removed: [`mcpserver:default/github-mcp-${deleted.id.slice(0, 8)}`],
+    });
+  });
+});

@@ -41,3 +41,4 @@ export * from './permissions/permissions';
 export * from './health';
 export * from './registry/registry';
 export * from './registry/serverJson';
+export * from './catalog/mcpServerEntity';

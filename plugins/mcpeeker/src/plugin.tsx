@@ -6,6 +6,10 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import SecurityIcon from '@material-ui/icons/Security';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { McpeekerClient, mcpeekerApiRef } from './api';
 import { rootRouteRef } from './routes';
 
@@ -32,6 +36,32 @@ export const mcpeekerPage = PageBlueprint.make({
   },
 });
 
+/** The MCP overview card on an MCPServer entity's page. @public */
+export const mcpServerOverviewCard = EntityCardBlueprint.make({
+  name: 'mcp-server-overview',
+  params: {
+    filter: 'kind:mcpserver',
+    loader: () =>
+      import('./components/Entity/McpServerEntity').then(m => (
+        <m.McpServerOverviewCard />
+      )),
+  },
+});
+
+/** The MCP tab on an MCPServer entity's page: its findings. @public */
+export const mcpServerFindingsContent = EntityContentBlueprint.make({
+  name: 'mcp-server-findings',
+  params: {
+    path: 'mcp',
+    title: 'MCP',
+    filter: 'kind:mcpserver',
+    loader: () =>
+      import('./components/Entity/McpServerEntity').then(m => (
+        <m.McpServerFindingsContent />
+      )),
+  },
+});
+
 /**
  * The MCPeeker frontend plugin (new frontend system).
  *
@@ -39,7 +69,12 @@ export const mcpeekerPage = PageBlueprint.make({
  */
 export const mcpeekerPlugin = createFrontendPlugin({
   pluginId: 'mcpeeker',
-  extensions: [mcpeekerApi, mcpeekerPage],
+  extensions: [
+    mcpeekerApi,
+    mcpeekerPage,
+    mcpServerOverviewCard,
+    mcpServerFindingsContent,
+  ],
   routes: {
     root: rootRouteRef,
   },

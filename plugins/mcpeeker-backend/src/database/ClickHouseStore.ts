@@ -18,6 +18,7 @@ import {
   MAX_COUNTED_FINDINGS,
   NO_REGISTRY,
   RegistryLookup,
+  ServerSummary,
   decodeCursor,
   emptyEvidence,
   encodeCursor,
@@ -281,6 +282,35 @@ export class ClickHouseStore implements FindingStore {
     return events.map((event, i) => ({
       event,
       findingId: updates[i].compositeId,
+    }));
+  }
+
+  async summarizeServers(limit: number): Promise<ServerSummary[]> {
+    const rows = await this.select<{
+      server_name: string;
+      findings: string;
+      hosts: string;
+      max_score: string;
+      last_seen: string;
+      an_owner: string;
+    }>(
+      `SELECT server_name, count() AS findings, uniqExactIf(host_id_hash, host_id_hash != '') AS hosts,
+         max(score) AS max_score, toUnixTimestamp64Milli(max(last_seen)) AS last_seen,
+         minIf(owner, owner != '') AS an_owner
+       FROM ${this.db}.findings FINAL
+       WHERE server_name != ''
+       GROUP BY server_name
+       ORDER BY max_score DESC, server_name
+       LIMIT {limit:UInt32}`,
+      { limit },
+    );
+    return rows.map(r => ({
+      serverName: r.server_name,
+      findings: Number(r.findings),
+      hosts: Number(r.hosts),
+      maxScore: Number(r.max_score),
+      lastSeen: new Date(Number(r.last_seen)).toISOString(),
+      ...(r.an_owner ? { anOwner: r.an_owner } : {}),
     }));
   }
 

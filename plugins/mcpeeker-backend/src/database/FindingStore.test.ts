@@ -140,6 +140,30 @@ describe.each(engines.kinds)('findings on %p', kind => {
     );
   });
 
+  it('summarizes findings per server name for the catalog', async () => {
+    const { findings, ingest } = await setup();
+    await ingest.ingest(
+      [
+        endpointEvent({ port: 1 }),
+        endpointEvent({ port: 2 }),
+        networkEvent({ port: 2, observedAt: '2026-11-21T11:00:00Z' }),
+        gatewayEvent({ judge: { verdict: 'not-mcp', confidence: 0.9 } }),
+      ],
+      'http',
+    );
+    expect(await findings.summarizeServers(10)).toEqual([
+      {
+        serverName: 'github',
+        // Two ports on dana's host, and the gateway's sighting.
+        findings: 3,
+        hosts: 1,
+        maxScore: 9,
+        lastSeen: '2026-11-21T11:00:00.000Z',
+        anOwner: 'user:default/dana',
+      },
+    ]);
+  });
+
   it('counts up to 10,000 and then says "more"', async () => {
     const { fill, findings } = await setup();
     await fill(MAX_COUNTED_FINDINGS + 1);

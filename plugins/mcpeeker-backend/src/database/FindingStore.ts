@@ -88,6 +88,17 @@ export interface Detection {
   lastSeen: string;
 }
 
+/** What detection says of one server name across the fleet. */
+export interface ServerSummary {
+  serverName: string;
+  findings: number;
+  hosts: number;
+  maxScore: number;
+  lastSeen: string;
+  /** One owner of its findings (the alphabetically first), for a server nobody registered. */
+  anOwner?: string;
+}
+
 /** Findings and detections; the pipeline and the routes never know which engine is behind it. */
 export interface FindingStore {
   /** Correlates newly stored events into findings, in the transaction that stored them. */
@@ -105,6 +116,8 @@ export interface FindingStore {
   ): Promise<Record<Layer, McpEvent[]>>;
   /** Its detections (events merged per layer and dedup window), oldest first. */
   detections(compositeId: string): Promise<Detection[]>;
+  /** Server names seen, with their findings, hosts and highest score; highest score first. */
+  summarizeServers(limit: number): Promise<ServerSummary[]>;
   /** Scores findings again (the registry changed): by id, and by server name for fleet-wide entries. Returns how many. */
   rescore(target: {
     compositeIds?: string[];
@@ -462,6 +475,33 @@ export class DatabaseFindingStore implements FindingStore {
       .where('composite_id', compositeId)
       .first();
     return row ? toFinding(row) : undefined;
+  }
+
+  async summarizeServers(limit: number): Promise<ServerSummary[]> {
+    const rows = await this.db(FINDINGS)
+      .whereNotNull('server_name')
+      .groupBy('server_name')
+      .select('server_name')
+      .count({ findings: '*' })
+      .countDistinct({ hosts: 'host_id_hash' })
+      .max({ max_score: 'score' })
+      .max({ last_seen: 'last_seen' })
+      .min({ an_owner: 'owner' })
+      .orderBy([
+        { column: 'max_score', order: 'desc' },
+        { column: 'server_name' },
+      ])
+      .limit(limit);
+    return rows.map((r: any) => ({
+      serverName: r.server_name,
+      findings: Number(r.findings),
+      hosts: Number(r.hosts),
+      maxScore: Number(r.max_score),
+      lastSeen: iso(
+        typeof r.last_seen === 'number' ? new Date(r.last_seen) : r.last_seen,
+      ),
+      ...(r.an_owner ? { anOwner: r.an_owner } : {}),
+    }));
   }
 
   async rescore(target: {

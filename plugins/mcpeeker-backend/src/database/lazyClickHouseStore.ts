@@ -33,6 +33,7 @@ export function lazyClickHouseStore(create: () => Promise<ClickHouseStore>): {
       evidence: async (id, perLayer) => (await store()).evidence(id, perLayer),
       detections: async id => (await store()).detections(id),
       rescore: async target => (await store()).rescore(target),
+      summarizeServers: async limit => (await store()).summarizeServers(limit),
     },
     events: {
       addMany: async (events, options) =>

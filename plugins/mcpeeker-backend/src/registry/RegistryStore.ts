@@ -230,6 +230,22 @@ export class RegistryStore implements RegistryLookup {
     return toEntry(row);
   }
 
+  /** Every entry not deleted, oldest first (the catalog provider's full reconcile). */
+  async allEntries(): Promise<RegistryEntry[]> {
+    const rows = await this.db<Row>(TABLE)
+      .whereNull('deleted_at')
+      .orderBy([{ column: 'created_at' }, { column: 'id' }]);
+    return rows.map(toEntry);
+  }
+
+  /** An entry, deleted or not, with whether it is deleted. */
+  async getAny(
+    id: string,
+  ): Promise<{ entry: RegistryEntry; deleted: boolean } | undefined> {
+    const row = await this.db<Row>(TABLE).where('id', id).first();
+    return row ? { entry: toEntry(row), deleted: !!row.deleted_at } : undefined;
+  }
+
   async get(id: string): Promise<RegistryEntry | undefined> {
     const row = await this.db<Row>(TABLE)
       .where('id', id)

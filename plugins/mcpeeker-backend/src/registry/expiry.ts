@@ -1,3 +1,4 @@
+import type { RegistryEntry } from '@mcpeeker/plugin-mcpeeker-common';
 import type { FindingStore } from '../database/FindingStore';
 import type { RegistryNotifier } from './RegistryNotifier';
 import { entryTargets, RegistryStore } from './RegistryStore';
@@ -11,6 +12,7 @@ export async function runRegistryExpiry(options: {
   registry: RegistryStore;
   findings: FindingStore;
   notifier: RegistryNotifier;
+  onExpired?: (entry: RegistryEntry) => Promise<void>;
 }): Promise<{ reminded: number; expired: number }> {
   const { registry, findings, notifier } = options;
   const due = await registry.dueReminders();
@@ -22,6 +24,7 @@ export async function runRegistryExpiry(options: {
   for (const entry of expired) {
     await findings.rescore(entryTargets(entry));
     await notifier.notify({ kind: 'expired', entry });
+    await options.onExpired?.(entry);
   }
   return { reminded: due.length, expired: expired.length };
 }

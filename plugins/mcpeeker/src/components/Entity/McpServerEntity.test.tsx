@@ -1,0 +1,101 @@
+import { screen, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { McpeekerClient, mcpeekerApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { finding, inDays } from '../../__testUtils__/fixtures';
+import {
+  McpServerFindingsContent,
+  McpServerOverviewCard,
+} from './McpServerEntity';
+
+jest.setTimeout(30_000);
+
+const entity = {
+  apiVersion: 'mcpeeker.io/v1alpha1',
+  kind: 'MCPServer',
+  metadata: { name: 'github-e1', title: 'github' },
+  spec: {
+    type: 'local',
+    lifecycle: 'production',
+    owner: 'group:default/team-a',
+    transport: 'stdio',
+    serverName: 'github',
+    registry: { status: 'approved', entryId: 'e1', expiresAt: inDays(5) },
+    detection: {
+      findings: 3,
+      hosts: 2,
+      maxScore: 9,
+      classification: 'unauthorized',
+      lastSeen: '2026-11-21T10:01:00.000Z',
+    },
+  },
+};
+
+const client = new McpeekerClient({
+  discoveryApi: { getBaseUrl: async () => 'http://backend/api/mcpeeker' },
+  fetchApi: { fetch: (...args) => fetch(...args) },
+});
+
+describe('MCPServer entity page', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it('shows registry status, expiry soon and what detection says', async () => {
+    await renderInTestApp(
+      <EntityProvider entity={entity}>
+        <McpServerOverviewCard />
+      </EntityProvider>,
+      { apis: [[mcpeekerApiRef, client]] },
+    );
+    expect(
+      await screen.findByTestId('entity-registry-status'),
+    ).toHaveTextContent('approved');
+    expect(screen.getByTestId('expiry-soon')).toHaveTextContent('in 5 d');
+    expect(screen.getByTestId('entity-detection')).toHaveTextContent(
+      '9 · unauthorized 3 finding(s) on 2 host(s)',
+    );
+  });
+
+  it('lists the findings of this server only, linking to each', async () => {
+    const queries: string[] = [];
+    server.use(
+      http.get('*/api/mcpeeker/findings', ({ request }) => {
+        queries.push(new URL(request.url).search);
+        return HttpResponse.json({
+          items: [
+            finding,
+            {
+              ...finding,
+              compositeId: 'mcp_x',
+              serverName: 'github-enterprise',
+            },
+          ],
+          totalCount: 2,
+        });
+      }),
+    );
+    await renderInTestApp(
+      <EntityProvider entity={entity}>
+        <McpServerFindingsContent />
+      </EntityProvider>,
+      {
+        apis: [[mcpeekerApiRef, client]],
+        mountedRoutes: { '/mcpeeker': rootRouteRef },
+      },
+    );
+    const rows = await screen.findAllByTestId('entity-finding-row');
+    expect(rows).toHaveLength(1);
+    expect(within(rows[0]).getByText('user:default/dana')).toBeInTheDocument();
+    expect(within(rows[0]).getByRole('link')).toHaveAttribute(
+      'href',
+      `/mcpeeker/findings/${finding.compositeId}`,
+    );
+    expect(queries[0]).toContain('q=github');
+  });
+});

@@ -1,0 +1,141 @@
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import type {
+  McpServerSpec,
+  RegistryEntry,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import useAsync from 'react-use/esm/useAsync';
+import { mcpeekerApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { ClassificationChip } from '../Findings/ClassificationChip';
+import { ExpiryBadge, StatusChip } from '../Registry/EntryParts';
+
+function useMcpSpec() {
+  const { entity } = useEntity();
+  return {
+    name: entity.metadata.title ?? entity.metadata.name,
+    spec: entity.spec as unknown as McpServerSpec,
+  };
+}
+
+/** The MCPServer overview card: registry status and expiry, and what detection says. */
+export function McpServerOverviewCard() {
+  const { spec } = useMcpSpec();
+  const registry = spec.registry;
+  const detection = spec.detection;
+  return (
+    <InfoCard title="MCPeeker">
+      <StructuredMetadataTable
+        metadata={{
+          Registry: registry ? (
+            <span data-testid="entity-registry-status">
+              {registry.status === 'unregistered' ? (
+                'not registered'
+              ) : (
+                <StatusChip status={registry.status} />
+              )}
+            </span>
+          ) : (
+            'not registered'
+          ),
+          ...(registry?.expiresAt
+            ? {
+                Expires: (
+                  <ExpiryBadge
+                    entry={
+                      {
+                        expiresAt: registry.expiresAt,
+                        status: registry.status,
+                      } as RegistryEntry
+                    }
+                  />
+                ),
+              }
+            : {}),
+          Detection: detection ? (
+            <span data-testid="entity-detection">
+              <ClassificationChip
+                score={detection.maxScore}
+                classification={detection.classification}
+              />{' '}
+              {detection.findings} finding(s) on {detection.hosts} host(s), last
+              seen {new Date(detection.lastSeen).toLocaleString()}
+            </span>
+          ) : (
+            'not detected'
+          ),
+          Transport: spec.transport ?? 'unknown',
+          ...(spec.packageId ? { Package: spec.packageId } : {}),
+          ...(spec.remoteUrl ? { 'Remote URL': spec.remoteUrl } : {}),
+        }}
+      />
+    </InfoCard>
+  );
+}
+
+/** The MCP tab: the findings of this server (as far as the viewer may see them). */
+export function McpServerFindingsContent() {
+  const { name, spec } = useMcpSpec();
+  const api = useApi(mcpeekerApiRef);
+  const base = useRouteRef(rootRouteRef)?.() ?? '/mcpeeker';
+  const serverName = spec.serverName ?? name;
+  const { value, loading, error } = useAsync(
+    () => api.listFindings({ q: serverName, limit: 100 }),
+    [api, serverName],
+  );
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  const items = (value?.items ?? []).filter(f => f.serverName === serverName);
+  return (
+    <InfoCard title={`Findings of ${serverName}`}>
+      {items.length === 0 ? (
+        <Typography>No findings you may see.</Typography>
+      ) : (
+        <Table size="small" aria-label="Findings of this server">
+          <TableHead>
+            <TableRow>
+              <TableCell>Score</TableCell>
+              <TableCell>Host</TableCell>
+              <TableCell>Owner</TableCell>
+              <TableCell>Layers</TableCell>
+              <TableCell>Last seen</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {items.map(f => (
+              <TableRow key={f.compositeId} data-testid="entity-finding-row">
+                <TableCell>
+                  <Link
+                    to={`${base}/findings/${encodeURIComponent(f.compositeId)}`}
+                  >
+                    <ClassificationChip
+                      score={f.score}
+                      classification={f.classification}
+                    />
+                  </Link>
+                </TableCell>
+                <TableCell>{f.hostIdHash?.slice(0, 12) ?? '—'}</TableCell>
+                <TableCell>{f.owner ?? '—'}</TableCell>
+                <TableCell>{f.layers.join(', ')}</TableCell>
+                <TableCell>{new Date(f.lastSeen).toLocaleString()}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </InfoCard>
+  );
+}
