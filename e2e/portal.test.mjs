@@ -17,6 +17,32 @@ import {
 let portal;
 let browser;
 
+/** Polls the catalog (as the demo analyst) until an MCPServer with this title has this registry status. */
+async function waitForMcpServerEntity(title, status, timeoutMs = 180_000) {
+  const auth = await (
+    await fetch(`${BACKEND_URL}/api/auth/demo/refresh?env=development`, {
+      headers: { 'x-mcpeeker-demo-user': 'sam' },
+    })
+  ).json();
+  const headers = { authorization: `Bearer ${auth.backstageIdentity.token}` };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { items } = await (
+      await fetch(
+        `${BACKEND_URL}/api/catalog/entities/by-query?filter=kind=mcpserver`,
+        { headers },
+      )
+    ).json();
+    const found = items.find(
+      e => e.metadata.title === title && e.spec.registry?.status === status,
+    );
+    if (found) return found.metadata.name;
+    if (Date.now() > deadline)
+      throw new Error(`no MCPServer '${title}' (${status}) in the catalog`);
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
 before(
   async () => {
     portal = await startPortal();
@@ -228,7 +254,7 @@ test(
 
 test(
   'the developer registers the flagged server from its finding, the admin approves it, and the finding drops to authorized',
-  { timeout: 180_000 },
+  { timeout: 300_000 },
   async () => {
     const dana = await browser.newContext({
       viewport: { width: 1400, height: 1000 },
@@ -305,9 +331,10 @@ test(
         path: path.join(ROOT, 'test-results', 'e2e-approved-finding.png'),
         fullPage: true,
       });
-      // It is in the catalog, as an MCPServer owned by the team, approved.
-      await page.goto(`${APP_URL}/catalog?filters%5Bkind%5D=mcpserver`);
-      await page.getByRole('link', { name: 'github', exact: true }).click();
+      // It is in the catalog, as an MCPServer owned by the team, approved
+      // (the provider's delta is immediate; the catalog's processing takes its time).
+      const name = await waitForMcpServerEntity('github', 'approved');
+      await page.goto(`${APP_URL}/catalog/default/mcpserver/${name}`);
       await page.getByTestId('entity-registry-status').waitFor();
       assert.match(
         await page.getByTestId('entity-registry-status').innerText(),
