@@ -13,9 +13,27 @@ import {
   launchChromium,
   startPortal,
 } from './portal.mjs';
+import { startSmtpServer } from './smtp.mjs';
 
 let portal;
 let browser;
+let smtp;
+
+/** Waits for a message the portal mailed to the test's SMTP server. */
+async function waitForMail(predicate, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = smtp.messages.find(predicate);
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(
+        `no such mail; got ${smtp.messages.length}: ${smtp.messages
+          .map(m => `${m.to} ${m.raw.slice(0, 200)}`)
+          .join(' | ')}`,
+      );
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
 
 /** Polls the catalog (as the demo analyst) until an MCPServer with this title has this registry status. */
 async function waitForMcpServerEntity(title, status, timeoutMs = 180_000) {
@@ -45,6 +63,7 @@ async function waitForMcpServerEntity(title, status, timeoutMs = 180_000) {
 
 before(
   async () => {
+    smtp = await startSmtpServer();
     portal = await startPortal();
     browser = await launchChromium();
   },
@@ -54,6 +73,7 @@ before(
 after(async () => {
   await browser?.close();
   await portal?.stop();
+  await smtp?.stop();
 });
 
 test(
@@ -298,6 +318,13 @@ test(
       assert.match(await entry.innerText(), /pending/);
       assert.match(await entry.innerText(), /user:default\/dana \(you\)/);
 
+      // The admins hear of it by email, through Backstage's notifications.
+      const mail = await waitForMail(
+        m => /awaits approval/.test(m.raw) && m.to.includes('pat@example.com'),
+      );
+      assert.match(mail.raw, /MCP server 'github' awaits approval/);
+
+      const danaPage = page;
       page = await pat.newPage();
       await page.goto(APP_URL);
       await page
@@ -344,6 +371,12 @@ test(
         await page.getByTestId('entity-detection').innerText(),
         /0 · authorized\s+\d+ finding\(s\) on 1 host\(s\)/,
       );
+      // Dana hears of the decision in the portal's notifications.
+      await danaPage.goto(`${APP_URL}/notifications`);
+      await danaPage
+        .getByText("MCP registration 'github' was approved")
+        .first()
+        .waitFor({ timeout: 30_000 });
       // And MCP clients' allowlists see it, without a Backstage token.
       const registry = await (
         await fetch(`${BACKEND_URL}/api/mcpeeker/v0.1/servers?search=github`)

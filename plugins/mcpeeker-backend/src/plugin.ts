@@ -36,6 +36,13 @@ import { lazyClickHouseStore } from './database/lazyClickHouseStore';
 import { ClickHouseStore } from './database/ClickHouseStore';
 import { DatabaseDeadLetterStore } from './database/DeadLetterStore';
 
+/** The notice each admin decision makes. */
+const DECIDED = {
+  approve: 'approved',
+  deny: 'denied',
+  revoke: 'revoked',
+} as const;
+
 /**
  * The MCPeeker backend plugin: ingest, correlation, findings and registry.
  *
@@ -277,16 +284,9 @@ export const mcpeekerPlugin = createBackendPlugin({
                 await announce(entry.id, action);
                 if (action === 'create')
                   await notifier.notify({ kind: 'submitted', entry });
-                else if (
-                  action === 'approve' ||
-                  action === 'deny' ||
-                  action === 'revoke'
-                )
+                else if (action in DECIDED)
                   await notifier.notify({
-                    kind: `${action === 'deny' ? 'deni' : action}ed` as
-                      | 'approved'
-                      | 'denied'
-                      | 'revoked',
+                    kind: DECIDED[action as keyof typeof DECIDED],
                     entry,
                     actor,
                   });

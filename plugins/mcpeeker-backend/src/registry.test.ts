@@ -10,6 +10,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   AuthorizeResult,
   PolicyDecision,
@@ -86,6 +87,18 @@ const permissionsFactory = createServiceFactory({
   }),
 });
 
+/** What the plugin sent through Backstage's notifications. */
+const notices: Array<{ recipients: any; payload: any }> = [];
+const notificationsFactory = createServiceFactory({
+  service: notificationService,
+  deps: {},
+  factory: () => ({
+    send: async (n: any) => {
+      notices.push(n);
+    },
+  }),
+});
+
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 let knex: Knex;
 let server: any;
@@ -123,6 +136,7 @@ beforeAll(async () => {
       }),
       catalogServiceMock.factory({ entities }),
       permissionsFactory,
+      notificationsFactory,
     ],
   }));
   // Two endpoints: dana's and erin's.
@@ -252,6 +266,19 @@ describe('registry', () => {
       decidedBy: 'user:default/pat',
       rescoredFindings: 1,
     });
+    // The admins heard of the registration, the owner and team of the decision.
+    expect(notices.map(n => [n.payload.title, n.recipients.entityRef])).toEqual(
+      [
+        [
+          "MCP server 'github-mcp' awaits approval",
+          ['group:default/platform-admins'],
+        ],
+        [
+          "MCP registration 'github-mcp' was approved",
+          ['user:default/dana', 'group:default/team-a'],
+        ],
+      ],
+    );
     const after = await request(server)
       .get(`/api/mcpeeker/findings/${findingId}`)
       .set(as('sam'));
