@@ -17,6 +17,9 @@ import { RegistryNotifier } from './registry/RegistryNotifier';
 import { runRegistryExpiry } from './registry/expiry';
 import { createMcpRegistryApiRouter } from './registry/mcpRegistryApi';
 import { createCatalogRouter } from './catalog/catalogRouter';
+import { PreferencesStore } from './alerts/preferences';
+import { createPreferencesRouter } from './alerts/preferencesRouter';
+import { runFindingAlerts } from './alerts/findingAlerts';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { REGISTRY_EVENTS_TOPIC } from '@mcpeeker/plugin-mcpeeker-common';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -255,6 +258,30 @@ export const mcpeekerPlugin = createBackendPlugin({
           },
         });
 
+        // Finding alerts to endpoint owners, by their preferences: one replica, every minute.
+        const preferences = new PreferencesStore(db);
+        let alertsSince = new Date(Date.now() - 3_600_000);
+        await scheduler.scheduleTask({
+          id: 'mcpeeker-finding-alerts',
+          scope: 'global',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 20 },
+          fn: async () => {
+            const started = new Date();
+            const { alerted } = await runFindingAlerts({
+              db,
+              findings,
+              preferences,
+              notifications,
+              since: alertsSince,
+            });
+            // Overlap by a minute: late commits are caught; the alerts table prevents repeats.
+            alertsSince = new Date(started.getTime() - 60_000);
+            if (alerted > 0) logger.info(`Sent ${alerted} finding alerts`);
+          },
+        });
+
         const health = new HealthService({
           config: mcpeekerConfig,
           db,
@@ -296,6 +323,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         );
         httpRouter.use(createMcpRegistryApiRouter({ registry }));
         httpRouter.use(createCatalogRouter({ registry, findings, httpAuth }));
+        httpRouter.use(createPreferencesRouter({ preferences, httpAuth }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         if (mcpeekerConfig.registryApi.allowUnauthenticated) {
           // MCP clients fetch allowlists without a Backstage token.

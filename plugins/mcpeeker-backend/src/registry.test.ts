@@ -602,3 +602,29 @@ describe('catalog entities for the catalog module', () => {
     });
   });
 });
+
+describe('preferences', () => {
+  it('keeps each person’s own finding-alert preferences, and says what is wrong with a bad change', async () => {
+    const get = (who: string) =>
+      request(server).get('/api/mcpeeker/users/me/preferences').set(as(who));
+    expect((await get('dana')).body).toEqual({
+      findingAlerts: { enabled: true, minScore: 9 },
+    });
+    const bad = await request(server)
+      .patch('/api/mcpeeker/users/me/preferences')
+      .set(as('dana'))
+      .send({ findingAlerts: { minScore: 50, colour: 'red' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/findingAlerts\.minScore .*20/);
+    expect(bad.body.error.message).toMatch(/colour/);
+    const ok = await request(server)
+      .patch('/api/mcpeeker/users/me/preferences')
+      .set(as('dana'))
+      .send({ findingAlerts: { minScore: 5 } });
+    expect(ok.body).toEqual({ findingAlerts: { enabled: true, minScore: 5 } });
+    expect((await get('dana')).body.findingAlerts.minScore).toBe(5);
+    expect((await get('erin')).body.findingAlerts.minScore).toBe(9);
+    expect((await get('service')).status).toBe(403);
+    expect((await get('unauthenticated')).status).toBe(401);
+  });
+});

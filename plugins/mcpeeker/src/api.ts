@@ -82,6 +82,15 @@ export interface McpeekerApi {
     decision: 'approve' | 'deny' | 'revoke',
     reason?: string,
   ): Promise<RegistryEntry & { rescoredFindings: number }>;
+  getPreferences(): Promise<UserPreferences>;
+  updatePreferences(patch: {
+    findingAlerts: Partial<UserPreferences['findingAlerts']>;
+  }): Promise<UserPreferences>;
+}
+
+/** A person's MCPeeker preferences. @public */
+export interface UserPreferences {
+  findingAlerts: { enabled: boolean; minScore: number };
 }
 
 /** @public */
@@ -185,6 +194,16 @@ export class McpeekerClient implements McpeekerApi {
       `/registry/${encodeURIComponent(id)}`,
       change,
     );
+  }
+
+  getPreferences() {
+    return this.get<UserPreferences>('/users/me/preferences');
+  }
+
+  updatePreferences(patch: {
+    findingAlerts: Partial<UserPreferences['findingAlerts']>;
+  }) {
+    return this.send<UserPreferences>('PATCH', '/users/me/preferences', patch);
   }
 
   decide(id: string, decision: 'approve' | 'deny' | 'revoke', reason?: string) {

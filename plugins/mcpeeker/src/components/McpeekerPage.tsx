@@ -11,6 +11,7 @@ import { FindingsTable } from './Findings/FindingsTable';
 import { ApprovalsPage } from './Registry/ApprovalsPage';
 import { RegisterForm } from './Registry/RegisterForm';
 import { RegistryPage } from './Registry/RegistryPage';
+import { SettingsPage } from './Settings/SettingsPage';
 
 /** The MCPeeker page: findings, the registry, approvals (admins), health. */
 export function McpeekerPage() {
@@ -23,6 +24,7 @@ export function McpeekerPage() {
     { id: '.', label: 'Findings' },
     { id: 'registry', label: 'Registry' },
     ...(mayApprove ? [{ id: 'approvals', label: 'Approvals' }] : []),
+    { id: 'settings', label: 'Settings' },
     { id: 'health', label: 'Health' },
   ];
   const section = /\/mcpeeker\/([^/]+)/.exec(location.pathname)?.[1];
@@ -55,6 +57,7 @@ export function McpeekerPage() {
               </RequirePermission>
             }
           />
+          <Route path="/settings" element={<SettingsPage />} />
           <Route path="/health" element={<HealthPage />} />
         </Routes>
       </Content>
