@@ -110,6 +110,7 @@ async function runOnClickHouse(options: { store: string; findings: number }) {
   const fillStarted = performance.now();
   await client.command({
     query: `INSERT INTO mcpeeker_bench.findings
+              (composite_id, server_name, host_id_hash, owner, score, classification, layers, signals, breakdown, registry_status, judge_unavailable, first_seen, last_seen, version, updated_at)
       SELECT concat('mcp_', leftPad(hex(number), 32, '0')),
         concat('server-', toString(number % 5000)),
         leftPad(hex(number % 20000), 64, '0'),

@@ -42,7 +42,7 @@ const ownerRefsSchema = z.object({
     .describe('Entity refs of the user and the groups they belong to'),
 });
 
-/** Findings on endpoints the user (or a group of theirs) owns, as the agent's configured owner says. */
+/** Findings on endpoints the user (or a group of theirs) owns, as the agent's configured owner says, or whose approved registry entry they own. */
 export const findingOnOwnEndpointRule = createPermissionRule({
   name: MCPEEKER_RULES.findingOnOwnEndpoint,
   description:
@@ -50,7 +50,9 @@ export const findingOnOwnEndpointRule = createPermissionRule({
   resourceRef: findingResourceRef,
   paramsSchema: ownerRefsSchema,
   apply: (finding, { ownerRefs }) =>
-    finding.owner !== undefined && ownerRefs.includes(finding.owner),
+    [finding.owner, finding.registryOwner].some(
+      o => o !== undefined && ownerRefs.includes(o),
+    ),
   toQuery: ({ ownerRefs }) => ({ ownerRefs }),
 });
 

@@ -628,3 +628,47 @@ describe('preferences', () => {
     expect((await get('unauthenticated')).status).toBe(401);
   });
 });
+
+describe('ownership through registration', () => {
+  it('lets whoever registered an approved entry see the findings it stands for, though the endpoint is someone else’s', async () => {
+    const findingId = compositeId({ hostIdHash: HOST, port: 3001 });
+    const before = await request(server)
+      .get(`/api/mcpeeker/findings/${findingId}`)
+      .set(as('erin'));
+    expect(before.status).toBe(404);
+    // dana's entry for this server was revoked and deleted above: erin registers it.
+    const created = await request(server)
+      .post('/api/mcpeeker/registry')
+      .set(as('erin'))
+      .send(registration({ team: 'group:default/team-b' }));
+    expect(created.status).toBe(201);
+    // Pending is not enough.
+    expect(
+      (
+        await request(server).get('/api/mcpeeker/findings').set(as('erin'))
+      ).body.items.map((f: any) => f.compositeId),
+    ).not.toContain(findingId);
+    await request(server)
+      .post(`/api/mcpeeker/registry/${created.body.id}/approve`)
+      .set(as('pat'))
+      .send({})
+      .expect(200);
+    const list = await request(server)
+      .get('/api/mcpeeker/findings')
+      .set(as('erin'));
+    expect(
+      list.body.items.map((f: any) => [
+        f.compositeId,
+        f.owner,
+        f.registryOwner,
+      ]),
+    ).toContainEqual([findingId, 'user:default/dana', 'user:default/erin']);
+    expect(
+      (
+        await request(server)
+          .get(`/api/mcpeeker/findings/${findingId}`)
+          .set(as('erin'))
+      ).status,
+    ).toBe(200);
+  });
+});

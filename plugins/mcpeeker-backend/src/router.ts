@@ -178,7 +178,10 @@ export async function createRouter(options: {
     // Someone else's finding is as absent as one that does not exist.
     if (
       !finding ||
-      (ownerRefs && !(finding.owner && ownerRefs.includes(finding.owner)))
+      (ownerRefs &&
+        ![finding.owner, finding.registryOwner].some(
+          o => o && ownerRefs.includes(o),
+        ))
     )
       throw new NotFoundError(`No finding ${req.params.id}`);
     const [evidence, detections] = await Promise.all([

@@ -81,6 +81,7 @@ export function findingStoreEngines() {
           const client = createClient({ url });
           await client.command({
             query: `INSERT INTO ${name}.findings
+              (composite_id, server_name, host_id_hash, owner, score, classification, layers, signals, breakdown, registry_status, judge_unavailable, first_seen, last_seen, version, updated_at)
               SELECT concat('mcp_', leftPad(hex(number), 32, '0')), '', '', '', 6, 'suspect',
                 ['endpoint'], '{"counts":{},"judgeUnavailable":false,"highSeveritySignatures":0}',
                 '{"score":6,"classification":"suspect","contributions":[],"rules":[],"tags":[]}',

@@ -42,13 +42,14 @@ type FindingRow = {
   signals: string;
   breakdown: string;
   registry_status: Finding['registryStatus'];
+  registry_owner: string;
   judge_unavailable: number;
   first_seen: string | number;
   last_seen: string | number;
 };
 
 const FINDING_COLUMNS = `composite_id, server_name, host_id_hash, owner, score,
-  classification, layers, signals, breakdown, registry_status, judge_unavailable,
+  classification, layers, signals, breakdown, registry_status, registry_owner, judge_unavailable,
   toUnixTimestamp64Milli(first_seen) AS first_seen, toUnixTimestamp64Milli(last_seen) AS last_seen`;
 
 function toFinding(row: FindingRow): Finding {
@@ -63,6 +64,7 @@ function toFinding(row: FindingRow): Finding {
     breakdown: JSON.parse(row.breakdown),
     signals: JSON.parse(row.signals),
     registryStatus: row.registry_status,
+    ...(row.registry_owner ? { registryOwner: row.registry_owner } : {}),
     judgeUnavailable: Boolean(Number(row.judge_unavailable)),
     firstSeen: new Date(Number(row.first_seen)).toISOString(),
     lastSeen: new Date(Number(row.last_seen)).toISOString(),
@@ -195,6 +197,7 @@ export class ClickHouseStore implements FindingStore {
        ) ENGINE = ReplacingMergeTree(version)
        ORDER BY composite_id`,
       // Distinct events, not inserted rows: a redelivered batch must not inflate the counts.
+      `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS registry_owner String`,
       `CREATE TABLE IF NOT EXISTS ${db}.events_daily (
          day Date,
          finding_id String,
@@ -578,6 +581,7 @@ export class ClickHouseStore implements FindingStore {
         signals: JSON.stringify(signals),
         breakdown: JSON.stringify(breakdown),
         registry_status: registry.approved ? 'approved' : 'unregistered',
+        registry_owner: registry.approved ? registry.owner ?? '' : '',
         judge_unavailable: signals.judgeUnavailable ? 1 : 0,
         first_seen: acc.first,
         last_seen: acc.last,
@@ -636,7 +640,9 @@ export class ClickHouseStore implements FindingStore {
       params.text = query.text;
     }
     if (query.ownerRefs) {
-      where.push('owner IN {owners:Array(String)}');
+      where.push(
+        '(owner IN {owners:Array(String)} OR registry_owner IN {owners:Array(String)})',
+      );
       params.owners = query.ownerRefs;
     }
     const offset = query.cursor ? decodeCursor(query.cursor) : 0;

@@ -140,6 +140,38 @@ describe.each(engines.kinds)('findings on %p', kind => {
     );
   });
 
+  it('lets the owner of the approved entry a finding matches find it too', async () => {
+    const port1 = compositeId({ hostIdHash: HOST, port: 1 });
+    const { findings, ingest } = await engines.setup(kind, {
+      registry: {
+        match: async f =>
+          f.compositeId === port1
+            ? {
+                approved: true,
+                entryName: 'github',
+                owner: 'user:default/erin',
+              }
+            : { approved: false },
+      },
+    });
+    await ingest.ingest(
+      [endpointEvent({ port: 1 }), endpointEvent({ port: 2 })],
+      'http',
+    );
+    const erins = await findings.list({
+      limit: 10,
+      ownerRefs: ['user:default/erin'],
+    });
+    expect(
+      erins.items.map(f => [f.compositeId, f.owner, f.registryOwner]),
+    ).toEqual([[port1, 'user:default/dana', 'user:default/erin']]);
+    expect(erins.totalCount).toBe(1);
+    expect(
+      (await findings.list({ limit: 10, ownerRefs: ['user:default/dana'] }))
+        .totalCount,
+    ).toBe(2);
+  });
+
   it('summarizes findings per server name for the catalog', async () => {
     const { findings, ingest } = await setup();
     await ingest.ingest(

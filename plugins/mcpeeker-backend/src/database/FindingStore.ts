@@ -30,6 +30,8 @@ export interface Finding {
   breakdown: ScoreBreakdown;
   signals: Signals;
   registryStatus: 'unregistered' | 'approved';
+  /** Owner of the approved registry entry it matches: they may see it too. */
+  registryOwner?: string;
   judgeUnavailable: boolean;
   firstSeen: string;
   lastSeen: string;
@@ -46,7 +48,7 @@ export interface FindingQuery {
   until?: Date;
   /** Words to find in the server name or owner. */
   text?: string;
-  /** Only findings owned by one of these entity refs: where permissions narrow a list (in SQL, never after loading). */
+  /** Only findings whose endpoint owner, or the owner of the approved entry they match, is one of these refs: where permissions narrow a list (in SQL, never after loading). */
   ownerRefs?: string[];
   sort?: 'score' | 'lastSeen';
   limit: number;
@@ -72,7 +74,7 @@ export interface RegistryLookup {
     compositeId: string;
     serverName?: string;
     hostIdHash?: string;
-  }): Promise<{ approved: boolean; entryName?: string }>;
+  }): Promise<{ approved: boolean; entryName?: string; owner?: string }>;
 }
 
 export const NO_REGISTRY: RegistryLookup = {
@@ -136,6 +138,7 @@ type Row = {
   signals: string;
   breakdown: string;
   registry_status: 'unregistered' | 'approved';
+  registry_owner?: string | null;
   judge_unavailable: boolean | number;
   first_seen: Date | string;
   last_seen: Date | string;
@@ -156,6 +159,7 @@ function toFinding(row: Row): Finding {
     breakdown: JSON.parse(row.breakdown),
     signals: JSON.parse(row.signals),
     registryStatus: row.registry_status,
+    ...(row.registry_owner ? { registryOwner: row.registry_owner } : {}),
     judgeUnavailable: Boolean(row.judge_unavailable),
     firstSeen: iso(row.first_seen),
     lastSeen: iso(row.last_seen),
@@ -339,6 +343,7 @@ export class DatabaseFindingStore implements FindingStore {
       signals: JSON.stringify(signals),
       breakdown: JSON.stringify(breakdown),
       registry_status: registry.approved ? 'approved' : 'unregistered',
+      registry_owner: registry.approved ? registry.owner ?? null : null,
       judge_unavailable: signals.judgeUnavailable,
       first_seen: firstSeen,
       last_seen: lastSeen,
@@ -429,7 +434,12 @@ export class DatabaseFindingStore implements FindingStore {
       if (query.since) q.where('last_seen', '>=', query.since);
       if (query.until) q.where('last_seen', '<=', query.until);
       if (query.text) whereContains(q, ['server_name', 'owner'], query.text);
-      if (query.ownerRefs) q.whereIn('owner', query.ownerRefs);
+      if (query.ownerRefs) {
+        const refs = query.ownerRefs;
+        q.where(b =>
+          b.whereIn('owner', refs).orWhereIn('registry_owner', refs),
+        );
+      }
       return q;
     };
     const offset = query.cursor ? decodeCursor(query.cursor) : 0;
@@ -536,6 +546,7 @@ export class DatabaseFindingStore implements FindingStore {
           classification: breakdown.classification,
           breakdown: JSON.stringify(breakdown),
           registry_status: registry.approved ? 'approved' : 'unregistered',
+          registry_owner: registry.approved ? registry.owner ?? null : null,
           updated_at: new Date(),
         });
     }

@@ -156,7 +156,7 @@ export class RegistryStore implements RegistryLookup {
     compositeId: string;
     serverName?: string;
     hostIdHash?: string;
-  }): Promise<{ approved: boolean; entryName?: string }> {
+  }): Promise<{ approved: boolean; entryName?: string; owner?: string }> {
     const now = this.now().getTime();
     for (const entry of this.approvedSnapshot) {
       if (Date.parse(entry.expiresAt) <= now) continue;
@@ -165,7 +165,7 @@ export class RegistryStore implements RegistryLookup {
         targets.compositeIds.includes(finding.compositeId) ||
         (finding.serverName && targets.serverNames.includes(finding.serverName))
       )
-        return { approved: true, entryName: entry.name };
+        return { approved: true, entryName: entry.name, owner: entry.owner };
     }
     return { approved: false };
   }
