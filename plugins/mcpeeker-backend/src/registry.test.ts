@@ -1,155 +1,23 @@
-import {
-  BackstageCredentials,
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import {
-  AuthorizeResult,
-  PolicyDecision,
-} from '@backstage/plugin-permission-common';
 import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { endpointEvent, HOST } from './__testUtils__/events';
-import { McpeekerPermissionPolicy } from './permissionPolicy';
-import { mcpeekerPlugin } from './plugin';
+import {
+  as,
+  inDays,
+  registration,
+  accessTestBackend,
+} from './__testUtils__/accessTestBackend';
+import { HOST } from './__testUtils__/events';
 
 jest.setTimeout(60_000);
 
-const MEMBERS: Record<string, string[]> = {
-  'user:default/dana': ['group:default/mcp-developers', 'group:default/team-a'],
-  'user:default/erin': ['group:default/mcp-developers', 'group:default/team-b'],
-  'user:default/sam': ['group:default/security-analysts'],
-  'user:default/pat': ['group:default/platform-admins'],
-  'user:default/nobody': [],
-};
-const entities = [
-  ...Object.keys(MEMBERS).map(ref => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name: ref.split('/')[1], namespace: 'default' },
-    spec: {},
-  })),
-  ...['team-a', 'team-b'].map(name => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  })),
-];
-
-/** The real MCPeeker policy behind the plugin's permission checks. */
-const policy = new McpeekerPermissionPolicy(
-  {
-    developers: ['group:default/mcp-developers'],
-    analysts: ['group:default/security-analysts'],
-    admins: ['group:default/platform-admins'],
-  },
-  {
-    getUserInfo: async (credentials: BackstageCredentials) => {
-      const ref = (credentials.principal as { userEntityRef: string })
-        .userEntityRef;
-      return {
-        userEntityRef: ref,
-        ownershipEntityRefs: [ref, ...(MEMBERS[ref] ?? [])],
-      };
-    },
-  },
-);
-const decide = (permission: any, credentials: BackstageCredentials) =>
-  policy.handle({ permission } as any, { credentials } as any);
-const permissionsFactory = createServiceFactory({
-  service: coreServices.permissions,
-  deps: {},
-  factory: () => ({
-    authorizeConditional: async (requests: any[], { credentials }: any) =>
-      Promise.all(requests.map(r => decide(r.permission, credentials))),
-    authorize: async (requests: any[], { credentials }: any) =>
-      Promise.all(
-        requests.map(async r => {
-          const d: PolicyDecision = await decide(r.permission, credentials);
-          return {
-            result:
-              d.result === AuthorizeResult.ALLOW
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-          };
-        }),
-      ),
-  }),
-});
-
-/** What the plugin sent through Backstage's notifications. */
-const notices: Array<{ recipients: any; payload: any }> = [];
-const notificationsFactory = createServiceFactory({
-  service: notificationService,
-  deps: {},
-  factory: () => ({
-    send: async (n: any) => {
-      notices.push(n);
-    },
-  }),
-});
-
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const access = accessTestBackend();
 let knex: Knex;
 let server: any;
-
-const as = (who: string) =>
-  who === 'unauthenticated'
-    ? {}
-    : {
-        Authorization:
-          who === 'service'
-            ? mockCredentials.service.header()
-            : mockCredentials.user.header(`user:default/${who}`),
-      };
-const inDays = (days: number) =>
-  new Date(Date.now() + days * 86_400_000).toISOString();
-const registration = (overrides: Record<string, unknown> = {}) => ({
-  name: 'github-mcp',
-  team: 'group:default/team-a',
-  purpose: 'Reads issues of our repositories for triage',
-  identity: { hostIdHash: HOST, port: 3001 },
-  transport: 'http',
-  expiresAt: inDays(90),
-  ...overrides,
-});
+let notices: Array<{ recipients: any; payload: any }>;
 
 beforeAll(async () => {
-  knex = await databases.init('SQLITE_3');
-  ({ server } = await startTestBackend({
-    features: [
-      mcpeekerPlugin,
-      mockServices.database.factory({ knex }),
-      // No credentials means none, as in the portal (not the mock default user).
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
-      catalogServiceMock.factory({ entities }),
-      permissionsFactory,
-      notificationsFactory,
-    ],
-  }));
-  // Two endpoints: dana's and erin's.
-  await request(server)
-    .post('/api/mcpeeker/events')
-    .set(as('service'))
-    .send({
-      events: [
-        endpointEvent(),
-        endpointEvent({ port: 4000, owner: 'user:default/erin' }),
-      ],
-    })
-    .expect(202);
+  ({ server, knex, notices } = await access.start());
 });
 
 describe('registry', () => {
@@ -531,11 +399,7 @@ describe('server.json import and the MCP Registry API view', () => {
 });
 
 describe('catalog entities for the catalog module', () => {
-  const catalogToken = () =>
-    mockCredentials.service.header({
-      onBehalfOf: mockCredentials.service('plugin:catalog'),
-      targetPluginId: 'mcpeeker',
-    });
+  const catalogToken = () => as('catalog').Authorization!;
 
   it('gives the catalog one MCPServer entity per entry and per unregistered server name, and nobody else', async () => {
     for (const who of ['service', 'sam', 'pat', 'unauthenticated'])

@@ -1,0 +1,172 @@
+import {
+  BackstageCredentials,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { McpeekerPermissionPolicy } from '../permissionPolicy';
+import { mcpeekerPlugin } from '../plugin';
+import { endpointEvent, HOST } from './events';
+
+/** Who is who in the access tests: the demo roles, a second developer, and someone in no MCPeeker group. */
+export const MEMBERS: Record<string, string[]> = {
+  'user:default/dana': ['group:default/mcp-developers', 'group:default/team-a'],
+  'user:default/erin': ['group:default/mcp-developers', 'group:default/team-b'],
+  'user:default/sam': ['group:default/security-analysts'],
+  'user:default/pat': ['group:default/platform-admins'],
+  'user:default/nobody': [],
+};
+const entities = [
+  ...Object.keys(MEMBERS).map(ref => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: ref.split('/')[1], namespace: 'default' },
+    spec: {},
+  })),
+  ...['team-a', 'team-b'].map(name => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  })),
+];
+
+/** The real MCPeeker policy behind the plugin's permission checks. */
+const policy = new McpeekerPermissionPolicy(
+  {
+    developers: ['group:default/mcp-developers'],
+    analysts: ['group:default/security-analysts'],
+    admins: ['group:default/platform-admins'],
+  },
+  {
+    getUserInfo: async (credentials: BackstageCredentials) => {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(MEMBERS[ref] ?? [])],
+      };
+    },
+  },
+);
+const decide = (permission: any, credentials: BackstageCredentials) =>
+  policy.handle({ permission } as any, { credentials } as any);
+const permissionsFactory = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => ({
+    authorizeConditional: async (requests: any[], { credentials }: any) =>
+      Promise.all(requests.map(r => decide(r.permission, credentials))),
+    authorize: async (requests: any[], { credentials }: any) =>
+      Promise.all(
+        requests.map(async r => {
+          const d: PolicyDecision = await decide(r.permission, credentials);
+          return {
+            result:
+              d.result === AuthorizeResult.ALLOW
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          };
+        }),
+      ),
+  }),
+});
+
+/** Request headers of each kind of caller. */
+export const as = (who: string) => {
+  if (who === 'unauthenticated') return {};
+  if (who === 'service')
+    return { Authorization: mockCredentials.service.header() };
+  if (who === 'catalog')
+    return {
+      Authorization: mockCredentials.service.header({
+        onBehalfOf: mockCredentials.service('plugin:catalog'),
+        targetPluginId: 'mcpeeker',
+      }),
+    };
+  return { Authorization: mockCredentials.user.header(`user:default/${who}`) };
+};
+
+export const inDays = (days: number) =>
+  new Date(Date.now() + days * 86_400_000).toISOString();
+
+/** A valid registration (dana's github server on port 3001 unless overridden). */
+export const registration = (overrides: Record<string, unknown> = {}) => ({
+  name: 'github-mcp',
+  team: 'group:default/team-a',
+  purpose: 'Reads issues of our repositories for triage',
+  identity: { hostIdHash: HOST, port: 3001 },
+  transport: 'http',
+  expiresAt: inDays(90),
+  ...overrides,
+});
+
+/**
+ * Call at the top level of a test file (it registers the database hooks);
+ * `start` then gives the MCPeeker backend with the real policy behind its permission checks, a
+ * catalog of the people above, and notifications captured; agents have
+ * reported dana's server on port 3001 and erin's on port 4000.
+ */
+export function accessTestBackend() {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  return { start: (config: JsonObject = {}) => start(databases, config) };
+}
+
+async function start(
+  databases: TestDatabases,
+  config: JsonObject,
+): Promise<{
+  server: any;
+  knex: Knex;
+  notices: Array<{ recipients: any; payload: any }>;
+}> {
+  const notices: Array<{ recipients: any; payload: any }> = [];
+  const knex = await databases.init('SQLITE_3');
+  const { server } = await startTestBackend({
+    features: [
+      mcpeekerPlugin,
+      mockServices.database.factory({ knex }),
+      // No credentials means none, as in the portal (not the mock default user).
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      mockServices.rootConfig.factory({ data: { mcpeeker: config } }),
+      catalogServiceMock.factory({ entities }),
+      permissionsFactory,
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({
+          send: async (n: any) => {
+            notices.push(n);
+          },
+        }),
+      }),
+    ],
+  });
+  await request(server)
+    .post('/api/mcpeeker/events')
+    .set(as('service'))
+    .send({
+      events: [
+        endpointEvent(),
+        endpointEvent({ port: 4000, owner: 'user:default/erin' }),
+      ],
+    })
+    .expect(202);
+  return { server, knex, notices };
+}

@@ -1,0 +1,329 @@
+import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
+import request from 'supertest';
+import {
+  accessTestBackend,
+  as,
+  inDays,
+  registration,
+} from './__testUtils__/accessTestBackend';
+import { endpointEvent, HOST } from './__testUtils__/events';
+
+jest.setTimeout(120_000);
+
+const access = accessTestBackend();
+let server: any;
+let serial = 0;
+
+const CALLERS = [
+  'dana',
+  'erin',
+  'sam',
+  'pat',
+  'nobody',
+  'service',
+  'unauthenticated',
+] as const;
+type Caller = (typeof CALLERS)[number];
+
+/** A fresh registry entry of dana's, in the status asked for. */
+async function danasEntry(status: 'pending' | 'approved' = 'pending') {
+  const res = await request(server)
+    .post('/api/mcpeeker/registry')
+    .set(as('dana'))
+    .send(
+      registration({
+        name: `dana-secret-server-${++serial}`,
+        purpose: `Dana's confidential purpose number ${serial}`,
+        identity: { packageId: `@dana/private-${serial}` },
+      }),
+    )
+    .expect(201);
+  if (status === 'approved')
+    await request(server)
+      .post(`/api/mcpeeker/registry/${res.body.id}/approve`)
+      .set(as('pat'))
+      .send({})
+      .expect(200);
+  return res.body as { id: string; name: string; purpose: string };
+}
+
+const danasFinding = compositeId({ hostIdHash: HOST, port: 3001 });
+
+type Row = {
+  route: string;
+  send: (who: Caller) => Promise<request.Response>;
+  expect: Record<Caller, number>;
+};
+
+const USERS_OK = { dana: 200, erin: 200, sam: 200, pat: 200 };
+const NO_ROLE_SERVICE_ANON = {
+  nobody: 403,
+  service: 403,
+  unauthenticated: 401,
+};
+const ADMIN_ONLY_ON_DANAS = {
+  dana: 403,
+  erin: 404,
+  sam: 403,
+  pat: 200,
+  ...NO_ROLE_SERVICE_ANON,
+};
+
+const rows: Row[] = [
+  {
+    route: 'GET /health',
+    send: who => request(server).get('/api/mcpeeker/health').set(as(who)),
+    expect: { ...USERS_OK, nobody: 200, service: 200, unauthenticated: 200 },
+  },
+  {
+    route: 'POST /events',
+    send: who =>
+      request(server)
+        .post('/api/mcpeeker/events')
+        .set(as(who))
+        .send({ events: [endpointEvent({ port: 5000 + ++serial })] }),
+    expect: {
+      dana: 403,
+      erin: 403,
+      sam: 403,
+      pat: 403,
+      nobody: 403,
+      service: 202,
+      unauthenticated: 401,
+    },
+  },
+  {
+    route: 'GET /findings',
+    send: who => request(server).get('/api/mcpeeker/findings').set(as(who)),
+    expect: { ...USERS_OK, ...NO_ROLE_SERVICE_ANON },
+  },
+  {
+    route: 'GET /findings/:id (dana’s endpoint)',
+    send: who =>
+      request(server)
+        .get(`/api/mcpeeker/findings/${danasFinding}`)
+        .set(as(who)),
+    expect: { ...USERS_OK, erin: 404, ...NO_ROLE_SERVICE_ANON },
+  },
+  {
+    route: 'POST /registry',
+    send: who =>
+      request(server)
+        .post('/api/mcpeeker/registry')
+        .set(as(who))
+        .send(
+          registration({
+            name: `own-${++serial}`,
+            identity: { packageId: `@own/p-${serial}` },
+          }),
+        ),
+    expect: {
+      dana: 201,
+      erin: 201,
+      sam: 201,
+      pat: 201,
+      ...NO_ROLE_SERVICE_ANON,
+    },
+  },
+  {
+    route: 'POST /registry/import',
+    send: who =>
+      request(server)
+        .post('/api/mcpeeker/registry/import')
+        .set(as(who))
+        .send({
+          serverJson: {
+            name: `io.github.acme/imported-${++serial}`,
+            description: 'An imported server for the matrix',
+            version: '1.0.0',
+            packages: [
+              {
+                registryType: 'npm',
+                identifier: `@acme/imported-${serial}`,
+                transport: { type: 'stdio' },
+              },
+            ],
+          },
+          team: 'group:default/team-a',
+          expiresAt: inDays(30),
+        }),
+    expect: {
+      dana: 201,
+      erin: 201,
+      sam: 201,
+      pat: 201,
+      ...NO_ROLE_SERVICE_ANON,
+    },
+  },
+  {
+    route: 'GET /registry',
+    send: who => request(server).get('/api/mcpeeker/registry').set(as(who)),
+    expect: { ...USERS_OK, ...NO_ROLE_SERVICE_ANON },
+  },
+  {
+    route: 'GET /registry/:id (dana’s)',
+    send: async who =>
+      request(server)
+        .get(`/api/mcpeeker/registry/${(await danasEntry()).id}`)
+        .set(as(who)),
+    expect: { ...USERS_OK, erin: 404, ...NO_ROLE_SERVICE_ANON },
+  },
+  {
+    route: 'PATCH /registry/:id (dana’s)',
+    send: async who =>
+      request(server)
+        .patch(`/api/mcpeeker/registry/${(await danasEntry()).id}`)
+        .set(as(who))
+        .send({ purpose: 'A new purpose, long enough' }),
+    expect: {
+      dana: 200,
+      erin: 404,
+      sam: 403,
+      pat: 200,
+      ...NO_ROLE_SERVICE_ANON,
+    },
+  },
+  ...(['approve', 'deny'] as const).map(decision => ({
+    route: `POST /registry/:id/${decision} (dana’s pending)`,
+    send: async (who: Caller) =>
+      request(server)
+        .post(`/api/mcpeeker/registry/${(await danasEntry()).id}/${decision}`)
+        .set(as(who))
+        .send({}),
+    expect: ADMIN_ONLY_ON_DANAS,
+  })),
+  {
+    route: 'POST /registry/:id/revoke (dana’s approved)',
+    send: async who =>
+      request(server)
+        .post(
+          `/api/mcpeeker/registry/${(await danasEntry('approved')).id}/revoke`,
+        )
+        .set(as(who))
+        .send({}),
+    expect: ADMIN_ONLY_ON_DANAS,
+  },
+  {
+    route: 'DELETE /registry/:id (dana’s)',
+    send: async who =>
+      request(server)
+        .delete(`/api/mcpeeker/registry/${(await danasEntry()).id}`)
+        .set(as(who)),
+    expect: { ...ADMIN_ONLY_ON_DANAS, pat: 204 },
+  },
+  ...['/audit', '/audit/verify'].map(path => ({
+    route: `GET ${path}`,
+    send: (who: Caller) =>
+      request(server).get(`/api/mcpeeker${path}`).set(as(who)),
+    expect: {
+      dana: 403,
+      erin: 403,
+      sam: 403,
+      pat: 200,
+      ...NO_ROLE_SERVICE_ANON,
+    },
+  })),
+  {
+    route: 'GET /users/me/preferences',
+    send: who =>
+      request(server).get('/api/mcpeeker/users/me/preferences').set(as(who)),
+    expect: { ...USERS_OK, nobody: 200, service: 403, unauthenticated: 401 },
+  },
+  {
+    route: 'PATCH /users/me/preferences',
+    send: who =>
+      request(server)
+        .patch('/api/mcpeeker/users/me/preferences')
+        .set(as(who))
+        .send({ findingAlerts: { minScore: 7 } }),
+    expect: { ...USERS_OK, nobody: 200, service: 403, unauthenticated: 401 },
+  },
+  {
+    route: 'GET /v0.1/servers',
+    send: who => request(server).get('/api/mcpeeker/v0.1/servers').set(as(who)),
+    expect: { ...USERS_OK, nobody: 200, service: 200, unauthenticated: 401 },
+  },
+  {
+    route: 'GET /catalog/entities',
+    send: who =>
+      request(server).get('/api/mcpeeker/catalog/entities').set(as(who)),
+    expect: {
+      dana: 403,
+      erin: 403,
+      sam: 403,
+      pat: 403,
+      nobody: 403,
+      service: 403,
+      unauthenticated: 401,
+    },
+  },
+];
+
+beforeAll(async () => {
+  ({ server } = await access.start());
+});
+
+describe('RBAC matrix: every route × every kind of caller', () => {
+  it.each(rows.map(r => [r.route, r] as const))('%s', async (_route, row) => {
+    const got: Record<string, number> = {};
+    const leaks: string[] = [];
+    for (const who of CALLERS) {
+      const res = await row.send(who);
+      got[who] = res.status;
+      // A refusal never tells what it refused: no names or purposes of others' entries.
+      if (
+        res.status >= 400 &&
+        /dana-secret-server|confidential purpose/.test(JSON.stringify(res.body))
+      )
+        leaks.push(who);
+    }
+    expect(got).toEqual(row.expect);
+    expect(leaks).toEqual([]);
+  });
+
+  it('the catalog plugin, and only it, reads the entities', async () => {
+    const res = await request(server)
+      .get('/api/mcpeeker/catalog/entities')
+      .set(as('catalog'));
+    expect(res.status).toBe(200);
+  });
+
+  it('keeps others’ data out of lists and counts', async () => {
+    await danasEntry();
+    const registry = async (who: Caller) =>
+      (
+        await request(server)
+          .get('/api/mcpeeker/registry?limit=200')
+          .set(as(who))
+      ).body;
+    const erins = await registry('erin');
+    expect(erins.items.every((e: any) => e.owner === 'user:default/erin')).toBe(
+      true,
+    );
+    expect(erins.totalCount).toBe(erins.items.length);
+    const all = await registry('sam');
+    expect(all.totalCount).toBeGreaterThan(erins.totalCount);
+    const findings = async (who: Caller) =>
+      (
+        await request(server)
+          .get('/api/mcpeeker/findings?limit=200')
+          .set(as(who))
+      ).body;
+    const erinsFindings = await findings('erin');
+    expect(erinsFindings.items.map((f: any) => f.owner)).toEqual(
+      erinsFindings.items.map(() => 'user:default/erin'),
+    );
+    expect(erinsFindings.totalCount).toBe(erinsFindings.items.length);
+    expect((await findings('sam')).totalCount).toBeGreaterThan(
+      erinsFindings.totalCount,
+    );
+    // Text search does not reach around the filter either.
+    expect(
+      (
+        await request(server)
+          .get('/api/mcpeeker/findings?q=dana')
+          .set(as('erin'))
+      ).body.totalCount,
+    ).toBe(0);
+  });
+});
