@@ -21,6 +21,8 @@ export interface FindingStoreUnderTest {
   findings: FindingStore;
   events: EventStore;
   ingest: IngestService;
+  /** The Backstage database (for ClickHouse: the one holding dead letters and the registry). */
+  knex: Knex;
   /** Writes `count` plain suspect findings straight into the store's table. */
   fill(count: number): Promise<void>;
 }
@@ -69,6 +71,7 @@ export function findingStoreEngines() {
       open.push(store);
       return {
         kind,
+        knex,
         findings: store,
         events: store.events,
         ingest: new IngestService({
@@ -100,6 +103,7 @@ export function findingStoreEngines() {
     const events = await DatabaseEventStore.create({ database });
     return {
       kind,
+      knex,
       findings,
       events,
       ingest: new IngestService({

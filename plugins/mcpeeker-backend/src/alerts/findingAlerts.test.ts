@@ -1,34 +1,13 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { endpointEvent, networkEvent } from '../__testUtils__/events';
-import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
-import { DatabaseEventStore } from '../database/EventStore';
-import { DatabaseFindingStore } from '../database/FindingStore';
-import { applyDatabaseMigrations } from '../database/migrations';
-import { IngestService } from '../services/IngestService';
+import { findingStoreEngines } from '../__testUtils__/findingStores';
 import { runFindingAlerts } from './findingAlerts';
 import { PreferencesStore } from './preferences';
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const engines = findingStoreEngines();
 
 describe('finding alerts', () => {
   it('tells each owner once per finding and classification, at or above the score they chose', async () => {
-    const knex = await databases.init('SQLITE_3');
-    const database = mockServices.database({
-      knex,
-      migrations: { skip: false },
-    });
-    const db = await applyDatabaseMigrations(database);
-    const findings = await DatabaseFindingStore.create({ database });
-    const ingest = new IngestService({
-      events: await DatabaseEventStore.create({ database }),
-      findings,
-      deadLetters: await DatabaseDeadLetterStore.create({
-        database,
-        salt: 'test-salt-0123456789',
-      }),
-      salt: 'test-salt-0123456789',
-      logger: mockServices.logger.mock(),
-    });
+    const { knex: db, findings, ingest } = await engines.setup('SQLITE_3');
     const preferences = new PreferencesStore(db);
     await preferences.update('user:default/erin', {
       findingAlerts: { minScore: 5 },
