@@ -204,6 +204,14 @@ const rows: Row[] = [
     expect: ADMIN_ONLY_ON_DANAS,
   },
   {
+    route: 'POST /registry/:id/verify (dana’s)',
+    send: async who =>
+      request(server)
+        .post(`/api/mcpeeker/registry/${(await danasEntry()).id}/verify`)
+        .set(as(who)),
+    expect: { ...USERS_OK, erin: 404, ...NO_ROLE_SERVICE_ANON },
+  },
+  {
     route: 'DELETE /registry/:id (dana’s)',
     send: async who =>
       request(server)

@@ -159,6 +159,22 @@ describe('registry', () => {
       expect.objectContaining({ layer: 'registry', points: -6 }),
     );
 
+    // Detection sees what the entry describes.
+    const verified = await request(server)
+      .post(`/api/mcpeeker/registry/${id}/verify`)
+      .set(as('dana'));
+    expect(verified.body).toMatchObject({
+      detected: true,
+      matches: [{ compositeId: findingId, registryStatus: 'approved' }],
+    });
+    expect(
+      (
+        await request(server)
+          .post(`/api/mcpeeker/registry/${id}/verify`)
+          .set(as('erin'))
+      ).status,
+    ).toBe(404);
+
     // Illegal transitions change nothing.
     for (const decision of ['approve', 'deny']) {
       const r = await request(server)

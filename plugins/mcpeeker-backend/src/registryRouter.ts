@@ -19,6 +19,7 @@ import {
   mcpeekerRegistryApprovePermission,
   mcpeekerRegistryCreatePermission,
   mcpeekerRegistryDeletePermission,
+  mcpeekerFindingReadPermission,
   mcpeekerRegistryReadPermission,
   mcpeekerRegistryUpdatePermission,
   REGISTRY_STATUSES,
@@ -297,6 +298,57 @@ export function createRegistryRouter(options: {
       res.json({ ...entry, rescoredFindings: rescored });
     });
   }
+
+  // Does detection see what the entry describes? Its findings, as far as the caller may see them.
+  router.post('/registry/:id/verify', async (req, res) => {
+    const credentials = await user(req);
+    const entry = await entryFor(
+      credentials,
+      req.params.id,
+      mcpeekerRegistryReadPermission,
+      'read this entry',
+    );
+    const [findingRead] = await permissions.authorizeConditional(
+      [{ permission: mcpeekerFindingReadPermission }],
+      { credentials },
+    );
+    const visible = (owner?: string, registryOwner?: string) =>
+      findingRead.result === AuthorizeResult.ALLOW ||
+      (findingRead.result === AuthorizeResult.CONDITIONAL &&
+        [owner, registryOwner].some(
+          o => o && ownerFilterOf(findingRead).ownerRefs.includes(o),
+        ));
+    const targets = entryTargets(entry);
+    const candidates = [
+      ...(await Promise.all(targets.compositeIds.map(id => findings.get(id)))),
+      ...(
+        await Promise.all(
+          targets.serverNames.map(async name =>
+            (
+              await findings.list({ text: name, limit: 200 })
+            ).items.filter(f => f.serverName === name),
+          ),
+        )
+      ).flat(),
+    ];
+    const matches = [
+      ...new Map(
+        candidates
+          .filter((f): f is NonNullable<typeof f> => !!f)
+          .filter(f => visible(f.owner, f.registryOwner))
+          .map(f => [f.compositeId, f]),
+      ).values(),
+    ].map(f => ({
+      compositeId: f.compositeId,
+      serverName: f.serverName,
+      hostIdHash: f.hostIdHash,
+      score: f.score,
+      classification: f.classification,
+      registryStatus: f.registryStatus,
+      lastSeen: f.lastSeen,
+    }));
+    res.json({ entryId: entry.id, detected: matches.length > 0, matches });
+  });
 
   router.delete('/registry/:id', async (req, res) => {
     const credentials = await user(req);

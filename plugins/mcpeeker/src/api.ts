@@ -82,6 +82,15 @@ export interface McpeekerApi {
     decision: 'approve' | 'deny' | 'revoke',
     reason?: string,
   ): Promise<RegistryEntry & { rescoredFindings: number }>;
+  verifyEntry(id: string): Promise<{
+    detected: boolean;
+    matches: Array<{
+      compositeId: string;
+      score: number;
+      classification: string;
+      lastSeen: string;
+    }>;
+  }>;
   getPreferences(): Promise<UserPreferences>;
   updatePreferences(patch: {
     findingAlerts: Partial<UserPreferences['findingAlerts']>;
@@ -198,6 +207,18 @@ export class McpeekerClient implements McpeekerApi {
 
   getPreferences() {
     return this.get<UserPreferences>('/users/me/preferences');
+  }
+
+  verifyEntry(id: string) {
+    return this.send<{
+      detected: boolean;
+      matches: Array<{
+        compositeId: string;
+        score: number;
+        classification: string;
+        lastSeen: string;
+      }>;
+    }>('POST', `/registry/${encodeURIComponent(id)}/verify`);
   }
 
   updatePreferences(patch: {

@@ -63,7 +63,40 @@ describe('Registry', () => {
     // No approve permission: no Approvals tab.
     expect(screen.queryByRole('tab', { name: 'Approvals' })).toBeNull();
 
-    await userEvent.click(screen.getByRole('checkbox', { name: 'Only mine' }));
+    server.use(
+      http.post('*/api/mcpeeker/registry/:id/verify', ({ params }) =>
+        HttpResponse.json({
+          detected: params.id === 'e1',
+          matches:
+            params.id === 'e1'
+              ? [
+                  {
+                    compositeId: 'mcp_x',
+                    score: 6,
+                    classification: 'suspect',
+                    lastSeen: inDays(0),
+                  },
+                ]
+              : [],
+        }),
+      ),
+    );
+    await userEvent.click(
+      within(rows[0]).getByRole('button', { name: 'Check' }),
+    );
+    expect(
+      await within(rows[0]).findByTestId('detection-result'),
+    ).toHaveTextContent('detected: 1 finding(s), highest score 6');
+    await userEvent.click(
+      within(rows[1]).getByRole('button', { name: 'Check' }),
+    );
+    expect(
+      await within(rows[1]).findByTestId('detection-result'),
+    ).toHaveTextContent('not detected');
+
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'My MCPs only' }),
+    );
     await screen.findAllByTestId('registry-row');
     expect(queries.at(-1)).toContain('owner=user%3Adefault%2Fdana');
   });

@@ -22,10 +22,38 @@ import { mcpeekerApiRef } from '../../api';
 import { FilterSelect } from '../FilterSelect';
 import Grid from '@material-ui/core/Grid';
 import { ExpiryBadge, StatusChip } from './EntryParts';
+import { errorMessage } from './RegisterForm';
+
+/** Asks the backend whether detection sees what an entry describes. */
+function CheckDetection({ entryId }: { entryId: string }) {
+  const api = useApi(mcpeekerApiRef);
+  const [result, setResult] = useState<string>();
+  const check = async () => {
+    try {
+      const { matches } = await api.verifyEntry(entryId);
+      setResult(
+        matches.length === 0
+          ? 'not detected'
+          : `detected: ${matches.length} finding(s), highest score ${Math.max(
+              ...matches.map(m => m.score),
+            )}`,
+      );
+    } catch (error) {
+      setResult(errorMessage(error));
+    }
+  };
+  return result ? (
+    <span data-testid="detection-result">{result}</span>
+  ) : (
+    <Button size="small" onClick={check}>
+      Check
+    </Button>
+  );
+}
 
 /**
  * The registry: entries with status, owner, team and expiry (orange within
- * 14 days). "Only mine" is a developer's My MCPs; developers only ever get
+ * 14 days). "My MCPs only" is a developer's My MCPs view; developers only ever get
  * their own entries from the backend anyway.
  */
 export function RegistryPage() {
@@ -68,10 +96,10 @@ export function RegistryPage() {
               <Switch
                 checked={mine}
                 onChange={e => setMine(e.target.checked)}
-                inputProps={{ 'aria-label': 'Only mine' }}
+                inputProps={{ 'aria-label': 'My MCPs only' }}
               />
             }
-            label="Only mine"
+            label="My MCPs only"
           />
         </Grid>
         <Grid item style={{ flex: 1 }} />
@@ -109,6 +137,7 @@ export function RegistryPage() {
                 <TableCell>Team</TableCell>
                 <TableCell>Purpose</TableCell>
                 <TableCell>Expires</TableCell>
+                <TableCell>Detection</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
@@ -127,6 +156,9 @@ export function RegistryPage() {
                   <TableCell>{entry.purpose}</TableCell>
                   <TableCell>
                     <ExpiryBadge entry={entry} />
+                  </TableCell>
+                  <TableCell>
+                    <CheckDetection entryId={entry.id} />
                   </TableCell>
                 </TableRow>
               ))}
