@@ -84,8 +84,8 @@ function toFinding(row: FindingRow): Finding {
  *   recomputed from the events of each finding a batch touches, so a finding
  *   is the same whatever order, replica or redelivery its events came by, and
  *   a batch that failed halfway heals when it is redelivered.
- * - `detections` and `events_daily` are materialised views (dedup-window
- *   detections and daily counts) aggregating distinct event ids.
+ * - `detections_<window>s` is fed by a materialised view (distinct event
+ *   ids per finding, layer and dedup window); daily counts merge it.
  *
  * Parameterised queries only; identifiers are checked at construction.
  */
@@ -125,6 +125,11 @@ export class ClickHouseStore implements FindingStore {
 
   private readonly windowSeconds: number;
   /** Interface address → host, as agents reported them; misses are asked of ClickHouse. */
+  /** Addresses this store wrote, with their host and when: not written again for 10 minutes. */
+  private readonly addressesWritten = new Map<
+    string,
+    { host: string; at: number }
+  >();
   private readonly addressCache = new Map<
     string,
     { host: string; until: number }
@@ -196,18 +201,10 @@ export class ClickHouseStore implements FindingStore {
          updated_at DateTime64(3, 'UTC')
        ) ENGINE = ReplacingMergeTree(version)
        ORDER BY composite_id`,
-      // Distinct events, not inserted rows: a redelivered batch must not inflate the counts.
       `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS registry_owner String`,
-      `CREATE TABLE IF NOT EXISTS ${db}.events_daily (
-         day Date,
-         finding_id String,
-         layer LowCardinality(String),
-         events AggregateFunction(uniqExact, FixedString(64))
-       ) ENGINE = AggregatingMergeTree
-       ORDER BY (day, finding_id, layer)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.events_daily_mv TO ${db}.events_daily AS
-         SELECT toDate(observed_at) AS day, finding_id, layer, uniqExactState(event_id) AS events
-         FROM ${db}.events GROUP BY day, finding_id, layer`,
+      // Daily counts come from the detections below; an older install's
+      // separate daily view is no longer fed (one materialised view per insert, not two).
+      `DROP VIEW IF EXISTS ${db}.events_daily_mv`,
       // One detection per finding, layer and dedup window (its length is in the name).
       `CREATE TABLE IF NOT EXISTS ${db}.detections_${w}s (
          finding_id String,
@@ -402,15 +399,27 @@ export class ClickHouseStore implements FindingStore {
     rows: Array<StoredEvent & { update: FindingUpdate }>,
     updates: FindingUpdate[],
   ) {
-    const addresses = rows.flatMap(({ event, receivedAt }) =>
-      event.layer === 'endpoint'
-        ? event.host.addressHashes.map(a => ({
+    // An address already written for the same host in the last 10 minutes is not written again.
+    const now = Date.now();
+    const fresh = (address: string, host: string) => {
+      const w = this.addressesWritten.get(address);
+      return !(w && w.host === host && w.at > now - 600_000);
+    };
+    const byAddress = new Map<
+      string,
+      { address_hash: string; host_id_hash: string; last_seen: number }
+    >();
+    for (const { event, receivedAt } of rows) {
+      if (event.layer !== 'endpoint') continue;
+      for (const a of event.host.addressHashes)
+        if (fresh(a, event.host.idHash))
+          byAddress.set(a, {
             address_hash: a,
             host_id_hash: event.host.idHash,
             last_seen: receivedAt.getTime(),
-          }))
-        : [],
-    );
+          });
+    }
+    const addresses = [...byAddress.values()];
     await Promise.all([
       this.client.insert({
         table: `${this.db}.events`,
@@ -441,6 +450,12 @@ export class ClickHouseStore implements FindingStore {
           })
         : undefined,
     ]);
+    for (const a of addresses)
+      this.addressesWritten.set(a.address_hash, {
+        host: a.host_id_hash,
+        at: now,
+      });
+    if (this.addressesWritten.size > 500_000) this.addressesWritten.clear();
     await this.recompute([...new Set(updates.map(u => u.compositeId))]);
   }
 
@@ -757,10 +772,10 @@ export class ClickHouseStore implements FindingStore {
       layer: string;
       events: string;
     }>(
-      `SELECT toString(d.day) AS date, d.layer AS layer, uniqExactMerge(d.events) AS events
-       FROM ${this.db}.events_daily AS d
-       WHERE d.day >= toDate(fromUnixTimestamp64Milli({since:Int64}))
-       GROUP BY d.day, d.layer ORDER BY d.day, d.layer`,
+      `SELECT toString(toDate(d.window_start)) AS date, d.layer AS layer, uniqExactMerge(d.events) AS events
+       FROM ${this.db}.detections_${this.windowSeconds}s AS d
+       WHERE d.window_start >= toStartOfDay(fromUnixTimestamp64Milli({since:Int64}))
+       GROUP BY date, d.layer ORDER BY date, d.layer`,
       { since: since.getTime() },
     );
     return rows.map(r => ({
