@@ -219,18 +219,23 @@ export class DatabaseFindingStore implements FindingStore {
     const run = async (tx: Knex.Transaction) => {
       // Learn addresses first: a network event in the same batch can then land on its host.
       const now = new Date();
+      const learned = new Map<string, string>();
       for (const event of events) {
         if (event.layer !== 'endpoint') continue;
-        for (const address of event.host.addressHashes) {
-          await tx('mcpeeker_host_addresses')
-            .insert({
-              address_hash: address,
-              host_id_hash: event.host.idHash,
+        for (const address of event.host.addressHashes)
+          learned.set(address, event.host.idHash);
+      }
+      for (const part of chunks([...learned.entries()], 300)) {
+        await tx('mcpeeker_host_addresses')
+          .insert(
+            part.map(([address_hash, host_id_hash]) => ({
+              address_hash,
+              host_id_hash,
               last_seen: now,
-            })
-            .onConflict('address_hash')
-            .merge(['host_id_hash', 'last_seen']);
-        }
+            })),
+          )
+          .onConflict('address_hash')
+          .merge(['host_id_hash', 'last_seen']);
       }
       const addresses = new Map<string, string | undefined>();
       const hostOf = async (hash: string) => {
@@ -270,9 +275,13 @@ export class DatabaseFindingStore implements FindingStore {
         if (tx.client.config.client === 'pg') query = query.forUpdate();
         for (const row of await query) existing.set(row.composite_id, row);
       }
-      for (const id of ids) {
-        await this.mergeFinding(tx, id, byFinding.get(id)!, existing.get(id));
-      }
+      const merged = [];
+      for (const id of ids)
+        merged.push(
+          await this.mergeFinding(id, byFinding.get(id)!, existing.get(id)),
+        );
+      for (const part of chunks(merged, 100))
+        await tx(FINDINGS).insert(part).onConflict('composite_id').merge();
       await this.recordDetections(tx, updates);
       const eventsByFinding = new Map<string, string[]>();
       for (const [i, event] of events.entries()) {
@@ -284,10 +293,21 @@ export class DatabaseFindingStore implements FindingStore {
         event,
         findingId: updates[i].compositeId,
       }));
-      for (const [findingId, eventIds] of eventsByFinding) {
+      const pairs = [...eventsByFinding].flatMap(([findingId, eventIds]) =>
+        eventIds.map(eventId => [eventId, findingId] as const),
+      );
+      for (const part of chunks(pairs, 300)) {
         await tx('mcpeeker_events')
-          .whereIn('event_id', eventIds)
-          .update({ finding_id: findingId });
+          .whereIn(
+            'event_id',
+            part.map(([eventId]) => eventId),
+          )
+          .update({
+            finding_id: tx.raw(
+              `case event_id ${part.map(() => 'when ? then ?').join(' ')} end`,
+              part.flat(),
+            ),
+          });
       }
     };
     if (outer) await run(outer);
@@ -295,8 +315,8 @@ export class DatabaseFindingStore implements FindingStore {
     return assigned;
   }
 
+  /** A finding's row after these updates (written by the caller, with the batch's others). */
   private async mergeFinding(
-    tx: Knex.Transaction,
     id: string,
     updates: FindingUpdate[],
     existing: Row | undefined,
@@ -349,8 +369,7 @@ export class DatabaseFindingStore implements FindingStore {
       last_seen: lastSeen,
       updated_at: new Date(),
     };
-    if (existing) await tx(FINDINGS).where('composite_id', id).update(row);
-    else await tx(FINDINGS).insert(row);
+    return row;
   }
 
   private async recordDetections(
@@ -358,7 +377,7 @@ export class DatabaseFindingStore implements FindingStore {
     updates: FindingUpdate[],
   ) {
     const window = this.options.dedupWindowMs ?? 5 * 60_000;
-    // Merge the batch in memory first: one read and one write per detection.
+    // Merge the batch in memory first: then one read and one upsert for all its detections.
     const merged = new Map<
       string,
       {
@@ -390,34 +409,38 @@ export class DatabaseFindingStore implements FindingStore {
         });
       }
     }
-    for (const m of merged.values()) {
-      const key = {
+    const keys = [...merged.values()];
+    const existing = new Map<string, any>();
+    for (const part of chunks([...new Set(keys.map(k => k.composite_id))], 300))
+      for (const row of await tx('mcpeeker_detections')
+        .whereIn('composite_id', part)
+        .whereIn('window_start', [...new Set(keys.map(k => k.window_start))]))
+        existing.set(
+          `${row.composite_id}|${row.layer}|${Number(row.window_start)}`,
+          row,
+        );
+    const rows = keys.map(m => {
+      const old = existing.get(
+        `${m.composite_id}|${m.layer}|${m.window_start}`,
+      );
+      return {
         composite_id: m.composite_id,
         layer: m.layer,
         window_start: m.window_start,
+        event_count: (old ? Number(old.event_count) : 0) + m.count,
+        first_seen: new Date(
+          old ? Math.min(new Date(old.first_seen).getTime(), m.first) : m.first,
+        ),
+        last_seen: new Date(
+          old ? Math.max(new Date(old.last_seen).getTime(), m.last) : m.last,
+        ),
       };
-      const existing = await tx('mcpeeker_detections').where(key).first();
-      if (existing) {
-        await tx('mcpeeker_detections')
-          .where(key)
-          .update({
-            event_count: Number(existing.event_count) + m.count,
-            first_seen: new Date(
-              Math.min(new Date(existing.first_seen).getTime(), m.first),
-            ),
-            last_seen: new Date(
-              Math.max(new Date(existing.last_seen).getTime(), m.last),
-            ),
-          });
-      } else {
-        await tx('mcpeeker_detections').insert({
-          ...key,
-          event_count: m.count,
-          first_seen: new Date(m.first),
-          last_seen: new Date(m.last),
-        });
-      }
-    }
+    });
+    for (const part of chunks(rows, 200))
+      await tx('mcpeeker_detections')
+        .insert(part)
+        .onConflict(['composite_id', 'layer', 'window_start'])
+        .merge();
   }
 
   async list(query: FindingQuery): Promise<FindingPage> {
