@@ -18,6 +18,9 @@ import { mcpeekerPlugin } from './plugin';
 
 jest.setTimeout(30_000);
 
+/** What the community rules say of endpointEvent({ port: 1 }) + networkEvent({ port: 1 }). */
+const RULES_FOR_THESE_EVENTS: Array<[string, number]> = [['MCP-EP-001', 1]];
+
 const NATS_URL = process.env.MCPEEKER_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 
 async function startBackend(mcpeeker: unknown) {
@@ -214,6 +217,10 @@ describe('GET /api/mcpeeker/health', () => {
         .set('Authorization', mockCredentials.user.header());
       expect(detail.body.evidence.network).toHaveLength(1);
       expect(detail.body.detections).toHaveLength(2);
+      // The signature engine's hits, counted once per event however often it came.
+      expect(
+        detail.body.breakdown.rules.map((r: any) => [r.id, r.count]),
+      ).toEqual(RULES_FOR_THESE_EVENTS);
       // What is in ClickHouse itself: one row that counts per event.
       const res = await fetch(
         `${clickhouse.url}/?query=${encodeURIComponent(

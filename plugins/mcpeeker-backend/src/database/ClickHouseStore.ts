@@ -465,47 +465,44 @@ export class ClickHouseStore implements FindingStore {
   }
 
   private async recomputeSome(ids: string[]) {
-    const [groups, ruleRows] = await Promise.all([
-      this.select<{
-        finding_id: string;
-        layer: Layer;
-        source: string;
-        n: string;
-        high: string;
-        first_seen: string;
-        last_seen: string;
-        first_name: string;
-        endpoint_name: string;
-        host: string;
-        first_owner: string;
-        best_judge: string;
-        missing_verdicts: string;
-      }>(
-        `SELECT finding_id, layer, source,
-           uniqExact(event_id) AS n,
-           uniqExactIf(event_id, high_severity = 1) AS high,
-           toUnixTimestamp64Milli(min(observed_at)) AS first_seen,
-           toUnixTimestamp64Milli(max(observed_at)) AS last_seen,
-           argMinIf(server_name, observed_at, server_name != '') AS first_name,
-           argMaxIf(server_name, observed_at, server_name != '' AND layer = 'endpoint') AS endpoint_name,
-           anyIf(host_id_hash, host_id_hash != '') AS host,
-           argMinIf(owner, observed_at, owner != '') AS first_owner,
-           argMaxIf(judge, judge_confidence, judge != '') AS best_judge,
-           countIf(judge_missing = 1) AS missing_verdicts
-         FROM ${this.db}.events
-         WHERE finding_id IN {ids:Array(String)}
-         GROUP BY finding_id, layer, source`,
-        { ids },
-      ),
-      this.select<{ finding_id: string; hit: string; n: string }>(
-        `SELECT finding_id, hit, uniqExact(event_id) AS n
-         FROM ${this.db}.events
-         ARRAY JOIN JSONExtractArrayRaw(rules) AS hit
-         WHERE finding_id IN {ids:Array(String)}
-         GROUP BY finding_id, hit`,
-        { ids },
-      ),
-    ]);
+    // One query: per finding, layer and source, with the rules' distinct
+    // events as a map (each event is in exactly one group, so maps add up).
+    const groups = await this.select<{
+      finding_id: string;
+      layer: Layer;
+      source: string;
+      n: string;
+      high: string;
+      first_seen: string;
+      last_seen: string;
+      first_name: string;
+      endpoint_name: string;
+      host: string;
+      first_owner: string;
+      best_judge: string;
+      missing_verdicts: string;
+      rule_hits: Record<string, string | number>;
+    }>(
+      `SELECT finding_id, layer, source,
+         uniqExact(event_id) AS n,
+         uniqExactIf(event_id, high_severity = 1) AS high,
+         toUnixTimestamp64Milli(min(observed_at)) AS first_seen,
+         toUnixTimestamp64Milli(max(observed_at)) AS last_seen,
+         argMinIf(server_name, observed_at, server_name != '') AS first_name,
+         argMaxIf(server_name, observed_at, server_name != '' AND layer = 'endpoint') AS endpoint_name,
+         anyIf(host_id_hash, host_id_hash != '') AS host,
+         argMinIf(owner, observed_at, owner != '') AS first_owner,
+         argMaxIf(judge, judge_confidence, judge != '') AS best_judge,
+         countIf(judge_missing = 1) AS missing_verdicts,
+         uniqExactMap(mapFromArrays(
+           JSONExtractArrayRaw(rules),
+           arrayMap(x -> toString(event_id), JSONExtractArrayRaw(rules))
+         )) AS rule_hits
+       FROM ${this.db}.events
+       WHERE finding_id IN {ids:Array(String)}
+       GROUP BY finding_id, layer, source`,
+      { ids },
+    );
     type Acc = {
       signals: Signals;
       events: number;
@@ -559,16 +556,18 @@ export class ClickHouseStore implements FindingStore {
       }
       if (Number(g.missing_verdicts) > 0) acc.judgeMissing = true;
     }
-    for (const r of ruleRows) {
-      const acc = byId.get(r.finding_id);
-      if (!acc) continue;
-      const hit = JSON.parse(r.hit) as RuleHit;
-      acc.signals.rules![hit.id] = {
-        name: hit.name,
-        severity: hit.severity,
-        tags: hit.tags,
-        count: Number(r.n),
-      };
+    for (const g of groups) {
+      const acc = byId.get(g.finding_id)!;
+      for (const [raw, n] of Object.entries(g.rule_hits ?? {})) {
+        const hit = JSON.parse(raw) as RuleHit;
+        const previous = acc.signals.rules![hit.id]?.count ?? 0;
+        acc.signals.rules![hit.id] = {
+          name: hit.name,
+          severity: hit.severity,
+          tags: hit.tags,
+          count: previous + Number(n),
+        };
+      }
     }
     const now = Date.now();
     const values = [];
