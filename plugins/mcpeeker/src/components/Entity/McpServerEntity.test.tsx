@@ -62,6 +62,48 @@ describe('MCPServer entity page', () => {
     );
   });
 
+  it('matches a server a team declared itself to its detections by server name', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/findings', () =>
+        HttpResponse.json({
+          items: [
+            finding,
+            {
+              ...finding,
+              compositeId: 'mcp_y',
+              score: 6,
+              classification: 'suspect',
+            },
+            {
+              ...finding,
+              compositeId: 'mcp_x',
+              serverName: 'github-enterprise',
+            },
+          ],
+          totalCount: 3,
+        }),
+      ),
+    );
+    const declared = {
+      ...entity,
+      spec: {
+        owner: 'group:default/team-a',
+        transport: 'stdio',
+        serverName: 'github',
+      },
+    };
+    await renderInTestApp(
+      <EntityProvider entity={declared}>
+        <McpServerOverviewCard />
+      </EntityProvider>,
+      { apis: [[mcpeekerApiRef, client]] },
+    );
+    expect(await screen.findByTestId('entity-detection')).toHaveTextContent(
+      '9 · unauthorized 2 finding(s) on 1 host(s)',
+    );
+    expect(screen.getByText('not registered')).toBeInTheDocument();
+  });
+
   it('lists the findings of this server only, linking to each', async () => {
     const queries: string[] = [];
     server.use(

@@ -31,11 +31,39 @@ function useMcpSpec() {
   };
 }
 
+/**
+ * What detection says of a server a team declared itself (MCPeeker's own
+ * entities carry it in their spec): its findings by server name, as far as
+ * the viewer may see them.
+ */
+function useDetection(name: string, spec: McpServerSpec) {
+  const api = useApi(mcpeekerApiRef);
+  const serverName = spec.serverName ?? name;
+  const { value } = useAsync(async () => {
+    if (spec.detection) return spec.detection;
+    const { items } = await api.listFindings({ q: serverName, limit: 200 });
+    const mine = items.filter(f => f.serverName === serverName);
+    if (mine.length === 0) return undefined;
+    const top = mine.reduce((a, b) => (b.score > a.score ? b : a));
+    return {
+      findings: mine.length,
+      hosts: new Set(mine.map(f => f.hostIdHash)).size,
+      maxScore: top.score,
+      classification: top.classification,
+      lastSeen: mine
+        .map(f => f.lastSeen)
+        .sort()
+        .at(-1)!,
+    };
+  }, [api, serverName, spec.detection]);
+  return value;
+}
+
 /** The MCPServer overview card: registry status and expiry, and what detection says. */
 export function McpServerOverviewCard() {
-  const { spec } = useMcpSpec();
+  const { name, spec } = useMcpSpec();
   const registry = spec.registry;
-  const detection = spec.detection;
+  const detection = useDetection(name, spec);
   return (
     <InfoCard title="MCPeeker">
       <StructuredMetadataTable
