@@ -82,19 +82,22 @@ export interface McpeekerApi {
     decision: 'approve' | 'deny' | 'revoke',
     reason?: string,
   ): Promise<RegistryEntry & { rescoredFindings: number }>;
-  verifyEntry(id: string): Promise<{
-    detected: boolean;
-    matches: Array<{
-      compositeId: string;
-      score: number;
-      classification: string;
-      lastSeen: string;
-    }>;
-  }>;
+  verifyEntry(id: string): Promise<EntryVerification>;
   getPreferences(): Promise<UserPreferences>;
   updatePreferences(patch: {
     findingAlerts: Partial<UserPreferences['findingAlerts']>;
   }): Promise<UserPreferences>;
+}
+
+/** Whether detection sees what a registry entry describes. @public */
+export interface EntryVerification {
+  detected: boolean;
+  matches: Array<{
+    compositeId: string;
+    score: number;
+    classification: string;
+    lastSeen: string;
+  }>;
 }
 
 /** A person's MCPeeker preferences. @public */
@@ -210,15 +213,10 @@ export class McpeekerClient implements McpeekerApi {
   }
 
   verifyEntry(id: string) {
-    return this.send<{
-      detected: boolean;
-      matches: Array<{
-        compositeId: string;
-        score: number;
-        classification: string;
-        lastSeen: string;
-      }>;
-    }>('POST', `/registry/${encodeURIComponent(id)}/verify`);
+    return this.send<EntryVerification>(
+      'POST',
+      `/registry/${encodeURIComponent(id)}/verify`,
+    );
   }
 
   updatePreferences(patch: {
