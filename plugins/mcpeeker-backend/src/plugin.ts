@@ -11,17 +11,12 @@ import { readMcpeekerConfig } from './config';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
 import { createRegistryRouter } from './registryRouter';
-import { AuditLog } from './registry/AuditLog';
-import { RegistryStore } from './registry/RegistryStore';
-import { RegistryNotifier } from './registry/RegistryNotifier';
-import { runRegistryExpiry } from './registry/expiry';
+import { openRegistry, startRegistryNotices } from './registry/wiring';
+import { startFindingAlerts } from './alerts/wiring';
 import { createMcpRegistryApiRouter } from './registry/mcpRegistryApi';
 import { createCatalogRouter } from './catalog/catalogRouter';
-import { PreferencesStore } from './alerts/preferences';
 import { createPreferencesRouter } from './alerts/preferencesRouter';
-import { runFindingAlerts } from './alerts/findingAlerts';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { REGISTRY_EVENTS_TOPIC } from '@mcpeeker/plugin-mcpeeker-common';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
@@ -38,13 +33,6 @@ import { DatabaseFindingStore, FindingStore } from './database/FindingStore';
 import { lazyClickHouseStore } from './database/lazyClickHouseStore';
 import { ClickHouseStore } from './database/ClickHouseStore';
 import { DatabaseDeadLetterStore } from './database/DeadLetterStore';
-
-/** The notice each admin decision makes. */
-const DECIDED = {
-  approve: 'approved',
-  deny: 'denied',
-  revoke: 'revoked',
-} as const;
 
 /**
  * The MCPeeker backend plugin: ingest, correlation, findings and registry.
@@ -124,21 +112,12 @@ export const mcpeekerPlugin = createBackendPlugin({
         logger.info(
           `Loaded ${rules.rules.length} MCPeeker rules from ${ruleFiles.length} files`,
         );
-        const audit = new AuditLog(mcpeekerConfig.auditKey);
-        const registry = new RegistryStore(db, audit);
-        await registry.refresh();
-        // Other replicas' approvals reach this one's correlation within 30 s.
-        const registryRefresh = setInterval(
-          () =>
-            registry
-              .refresh()
-              .catch(error =>
-                logger.warn(`Registry refresh failed: ${error.message}`),
-              ),
-          30_000,
-        );
-        registryRefresh.unref();
-        lifecycle.addShutdownHook(() => clearInterval(registryRefresh));
+        const { registry, audit } = await openRegistry({
+          db,
+          auditKey: mcpeekerConfig.auditKey,
+          lifecycle,
+          logger,
+        });
         const clickhouse =
           mcpeekerConfig.store.kind === 'clickhouse'
             ? mcpeekerConfig.store.clickhouse
@@ -219,67 +198,24 @@ export const mcpeekerPlugin = createBackendPlugin({
             await consumer.stop();
           });
         }
-        // The catalog module updates the entry's MCPServer entity when it hears this.
-        const announce = (entryId: string, action: string) =>
-          events
-            .publish({
-              topic: REGISTRY_EVENTS_TOPIC,
-              eventPayload: { entryId, action },
-            })
-            .catch(error =>
-              logger.warn(`Could not announce a registry change: ${error}`),
-            );
-        const notifier = new RegistryNotifier({
+        const { onRegistryChange } = await startRegistryNotices({
+          registry,
+          findings,
           notifications,
+          events,
+          scheduler,
+          logger,
           webhooks: mcpeekerConfig.webhooks,
           admins: mcpeekerConfig.roles.admins,
-          logger,
           baseUrl: config.getOptionalString('app.baseUrl') ?? '',
         });
-        // Reminders and expiry: one replica runs it (global scope), hourly so
-        // an entry expires within the hour of its date; reminders go out once each.
-        await scheduler.scheduleTask({
-          id: 'mcpeeker-registry-expiry',
-          scope: 'global',
-          frequency: { hours: 1 },
-          timeout: { minutes: 10 },
-          initialDelay: { seconds: 30 },
-          fn: async () => {
-            const result = await runRegistryExpiry({
-              registry,
-              findings,
-              notifier,
-              onExpired: entry => announce(entry.id, 'expire'),
-            });
-            if (result.reminded + result.expired > 0)
-              logger.info(
-                `Registry expiry: ${result.reminded} reminders sent, ${result.expired} entries expired`,
-              );
-          },
-        });
 
-        // Finding alerts to endpoint owners, by their preferences: one replica, every minute.
-        const preferences = new PreferencesStore(db);
-        let alertsSince = new Date(Date.now() - 3_600_000);
-        await scheduler.scheduleTask({
-          id: 'mcpeeker-finding-alerts',
-          scope: 'global',
-          frequency: { minutes: 1 },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 20 },
-          fn: async () => {
-            const started = new Date();
-            const { alerted } = await runFindingAlerts({
-              db,
-              findings,
-              preferences,
-              notifications,
-              since: alertsSince,
-            });
-            // Overlap by a minute: late commits are caught; the alerts table prevents repeats.
-            alertsSince = new Date(started.getTime() - 60_000);
-            if (alerted > 0) logger.info(`Sent ${alerted} finding alerts`);
-          },
+        const preferences = await startFindingAlerts({
+          db,
+          findings,
+          notifications,
+          scheduler,
+          logger,
         });
 
         const health = new HealthService({
@@ -307,17 +243,7 @@ export const mcpeekerPlugin = createBackendPlugin({
               permissions,
               catalog,
               auditor,
-              onChange: async ({ action, entry, actor }) => {
-                await announce(entry.id, action);
-                if (action === 'create')
-                  await notifier.notify({ kind: 'submitted', entry });
-                else if (action in DECIDED)
-                  await notifier.notify({
-                    kind: DECIDED[action as keyof typeof DECIDED],
-                    entry,
-                    actor,
-                  });
-              },
+              onChange: onRegistryChange,
             }),
           }),
         );

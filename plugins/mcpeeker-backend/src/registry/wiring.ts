@@ -1,0 +1,125 @@
+import {
+  LifecycleService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import type { EventsService } from '@backstage/plugin-events-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  REGISTRY_EVENTS_TOPIC,
+  RegistryEntry,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { Knex } from 'knex';
+import type { FindingStore } from '../database/FindingStore';
+import { AuditLog } from './AuditLog';
+import { runRegistryExpiry } from './expiry';
+import { RegistryNotifier, WebhookConfig } from './RegistryNotifier';
+import { RegistryStore } from './RegistryStore';
+
+/** The notice each admin decision makes. */
+const DECIDED = {
+  approve: 'approved',
+  deny: 'denied',
+  revoke: 'revoked',
+} as const;
+
+/** The registry, its approved entries read, and kept fresh for this replica's correlation. */
+export async function openRegistry(options: {
+  db: Knex;
+  auditKey: string;
+  lifecycle: LifecycleService;
+  logger: LoggerService;
+}): Promise<{ registry: RegistryStore; audit: AuditLog }> {
+  const audit = new AuditLog(options.auditKey);
+  const registry = new RegistryStore(options.db, audit);
+  await registry.refresh();
+  // Other replicas' approvals reach this one's correlation within 30 s.
+  const refresh = setInterval(
+    () =>
+      registry
+        .refresh()
+        .catch(error =>
+          options.logger.warn(`Registry refresh failed: ${error.message}`),
+        ),
+    30_000,
+  );
+  refresh.unref();
+  options.lifecycle.addShutdownHook(() => clearInterval(refresh));
+  return { registry, audit };
+}
+
+/**
+ * Who hears of registry changes: the catalog module (events bus), people
+ * (notifications, webhooks), and the expiry job's reminders. Returns what the
+ * registry routes call on every change.
+ */
+export async function startRegistryNotices(options: {
+  registry: RegistryStore;
+  findings: FindingStore;
+  notifications: NotificationService;
+  events: EventsService;
+  scheduler: SchedulerService;
+  logger: LoggerService;
+  webhooks: WebhookConfig[];
+  admins: string[];
+  baseUrl: string;
+}): Promise<{
+  onRegistryChange: (change: {
+    action: string;
+    entry: RegistryEntry;
+    actor: string;
+  }) => Promise<void>;
+}> {
+  const { registry, findings, events, scheduler, logger } = options;
+  // The catalog module updates the entry's MCPServer entity when it hears this.
+  const announce = (entryId: string, action: string) =>
+    events
+      .publish({
+        topic: REGISTRY_EVENTS_TOPIC,
+        eventPayload: { entryId, action },
+      })
+      .catch(error =>
+        logger.warn(`Could not announce a registry change: ${error}`),
+      );
+  const notifier = new RegistryNotifier({
+    notifications: options.notifications,
+    webhooks: options.webhooks,
+    admins: options.admins,
+    logger,
+    baseUrl: options.baseUrl,
+  });
+  // Reminders and expiry: one replica runs it (global scope), hourly so
+  // an entry expires within the hour of its date; reminders go out once each.
+  await scheduler.scheduleTask({
+    id: 'mcpeeker-registry-expiry',
+    scope: 'global',
+    frequency: { hours: 1 },
+    timeout: { minutes: 10 },
+    initialDelay: { seconds: 30 },
+    fn: async () => {
+      const result = await runRegistryExpiry({
+        registry,
+        findings,
+        notifier,
+        onExpired: entry => announce(entry.id, 'expire'),
+      });
+      if (result.reminded + result.expired > 0)
+        logger.info(
+          `Registry expiry: ${result.reminded} reminders sent, ${result.expired} entries expired`,
+        );
+    },
+  });
+  return {
+    onRegistryChange: async ({ action, entry, actor }) => {
+      await announce(entry.id, action);
+      if (action === 'create')
+        await notifier.notify({ kind: 'submitted', entry });
+      else if (action in DECIDED)
+        await notifier.notify({
+          kind: DECIDED[action as keyof typeof DECIDED],
+          entry,
+          actor,
+        });
+    },
+  };
+}
