@@ -6,7 +6,10 @@
 // - endToEndPerSec: the backend's consumer validating, redacting, storing and
 //   correlating into findings, until every event is committed;
 // - p50Ms/p99Ms: publish → finding committed (what the findings API reads), at 1,000 events/s.
+// - e2eCpuMs: CPU spent during the end-to-end run by the backend (this
+//   process), the NATS server and the ClickHouse server, where they run here.
 // Usage: node bench/ingest.mjs [--events N] [--stores sqlite,postgres,clickhouse]
+//          [--batch-size N] [--concurrency N]   (the consumer's; default: per store, as config)
 // Needs NATS with JetStream on 127.0.0.1:4222 and, for postgres, PostgreSQL on 127.0.0.1:5432.
 import { arg, loadTs } from './harness.mjs';
 
@@ -14,6 +17,17 @@ const { runIngestBench } = loadTs('bench/ingestBench.ts');
 const events = Number(arg('--events', '20000'));
 const stores = arg('--stores', 'sqlite,postgres,clickhouse').split(',');
 for (const store of stores) {
-  console.log(JSON.stringify(await runIngestBench({ store, events })));
+  const batchSize = arg('--batch-size', undefined);
+  const concurrency = arg('--concurrency', undefined);
+  console.log(
+    JSON.stringify(
+      await runIngestBench({
+        store,
+        events,
+        batchSize: batchSize && Number(batchSize),
+        concurrency: concurrency && Number(concurrency),
+      }),
+    ),
+  );
 }
 process.exit(0);

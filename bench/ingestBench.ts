@@ -1,4 +1,6 @@
 /* eslint-disable */
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
 // The measuring side of bench/ingest.mjs: real NATS, real stores, the
 // backend's own IngestService and NatsIngestConsumer.
 import { connect } from '@nats-io/transport-node';
@@ -24,7 +26,8 @@ const quietLogger: any = {
   info() {},
   warn() {},
   debug() {},
-  error: (m: string) => console.error(m),
+  error: (m: string, meta?: unknown) =>
+    console.error(m, meta ? JSON.stringify(meta) : ''),
   child() {
     return quietLogger;
   },
@@ -142,9 +145,31 @@ function makeEvent(i: number, observedAt: string): McpEvent {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+/** CPU time (ms) of a local process by name, from /proc; undefined when it is not on this machine. */
+function processCpuMs(name: string): (() => number) | undefined {
+  let pid: string;
+  try {
+    pid = execSync(`pgrep -n -x ${name}`).toString().trim();
+  } catch {
+    return undefined;
+  }
+  const read = () => {
+    const fields = fs
+      .readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
+    // utime + stime, in clock ticks of 10 ms
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  const start = read();
+  return () => read() - start;
+}
+
 export async function runIngestBench(options: {
   store: string;
   events: number;
+  batchSize?: number;
+  concurrency?: number;
 }) {
   const nc = await connect({ servers: NATS });
   const jsm = await jetstreamManager(nc);
@@ -255,19 +280,32 @@ export async function runIngestBench(options: {
       subjectPrefix: prefix,
       createStream: false,
       // The defaults readMcpeekerConfig gives each store.
-      batchSize: 500,
-      concurrency: options.store === 'clickhouse' ? 4 : 1,
+      batchSize:
+        options.batchSize ?? (options.store === 'clickhouse' ? 2000 : 500),
+      concurrency:
+        options.concurrency ?? (options.store === 'clickhouse' ? 4 : 1),
       credentials: {},
     },
     ingest,
     logger: quietLogger,
   });
+  // Who spent the CPU of the end-to-end run (the machine's cores are shared).
+  const natsCpu = processCpuMs('nats-server');
+  const clickhouseCpu =
+    options.store === 'clickhouse' ? processCpuMs('chserver') : undefined;
+  const backendCpu = process.cpuUsage();
   const e2eStarted = performance.now();
   await consumer.start();
   while (commits.size < events.length)
     await new Promise(r => setTimeout(r, 20));
   const endToEndPerSec =
     events.length / ((performance.now() - e2eStarted) / 1000);
+  const backendUsage = process.cpuUsage(backendCpu);
+  const e2eCpuMs = {
+    backend: Math.round((backendUsage.user + backendUsage.system) / 1000),
+    ...(natsCpu ? { nats: natsCpu() } : {}),
+    ...(clickhouseCpu ? { clickhouse: clickhouseCpu() } : {}),
+  };
 
   // 3. Latency at 1,000 events/s: publish paced, time to commit.
   const paced = Array.from({ length: Math.min(5000, options.events) }, (_, i) =>
@@ -310,6 +348,7 @@ export async function runIngestBench(options: {
     ratio: Number((endToEndPerSec / rawConsumePerSec).toFixed(3)),
     p50Ms: Math.round(percentile(latencies, 50)),
     p99Ms: Math.round(percentile(latencies, 99)),
+    e2eCpuMs,
     latencyEvents: paced.length,
     ratePerSec: 1000,
   };

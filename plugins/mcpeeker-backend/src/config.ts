@@ -242,7 +242,7 @@ export function readMcpeekerConfig(
     }
     return value;
   };
-  const batchSize = integer('ingest.nats.batchSize', 1, 5000) ?? 500;
+  const batchSize = integer('ingest.nats.batchSize', 1, 5000);
   const concurrency = integer('ingest.nats.concurrency', 1, 16);
 
   let store: McpeekerConfig['store'] = { kind: 'database' };
@@ -339,7 +339,8 @@ export function readMcpeekerConfig(
         consumer: str('ingest.nats.consumer') ?? 'mcpeeker-backend',
         subjectPrefix: str('ingest.nats.subjectPrefix') ?? 'mcp',
         createStream: bool('ingest.nats.createStream') ?? true,
-        batchSize,
+        // ClickHouse wants few, large inserts; a database, short transactions.
+        batchSize: batchSize ?? (store.kind === 'clickhouse' ? 2000 : 500),
         // ClickHouse writes are idempotent recomputations: batches may overlap.
         // SQL stores take one batch at a time, so replicas' row locks are the only contention.
         concurrency: concurrency ?? (store.kind === 'clickhouse' ? 4 : 1),

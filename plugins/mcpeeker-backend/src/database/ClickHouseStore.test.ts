@@ -131,6 +131,40 @@ describe('ClickHouseStore on a real ClickHouse', () => {
     ]);
   });
 
+  it('takes a first NATS delivery as new without looking, and still counts an event once', async () => {
+    const { store } = await open();
+    const ingest = ingestInto(store);
+    const event = endpointEvent();
+    await ingest.ingest([event], 'http');
+    // Re-published after JetStream's duplicate window: a first delivery again.
+    const again = await ingest.ingestParsed(
+      [{ value: event, messageId: 'MCP_EVENTS:2', firstDelivery: true }],
+      'nats',
+    );
+    expect(again).toMatchObject({ accepted: 1, duplicates: 0 });
+    // Redelivered (or resent over HTTP): looked up, and a duplicate.
+    expect(await ingest.ingest([event], 'nats')).toMatchObject({
+      accepted: 0,
+      duplicates: 1,
+    });
+    expect(await store.events.count({ compositeId: id })).toBe(1);
+    expect((await store.get(id))!.signals.counts.endpoint).toEqual({
+      config: 1,
+    });
+  });
+
+  it('rescores findings named by more ids than one ClickHouse parameter holds', async () => {
+    const { store } = await open();
+    await ingestInto(store).ingest(
+      [endpointEvent(), networkEvent(), gatewayEvent()],
+      'http',
+    );
+    const many = Array.from({ length: 2_500 }, (_, i) =>
+      `mcp_${i}`.padEnd(64, '0'),
+    );
+    expect(await store.rescore({ compositeIds: [...many, id] })).toBe(1);
+  });
+
   it('treats ids and text as values, never as SQL', async () => {
     const { store } = await open();
     await ingestInto(store).ingest([endpointEvent()], 'http');

@@ -8,7 +8,13 @@ import { FindingUpdate, toFindingUpdate } from '../correlation/correlate';
 import { RuleEngine, RuleHit } from '../correlation/rules';
 import { scoreFinding, ScoringWeights, Signals } from '../correlation/scoring';
 import type { EventStore, StoredEvent } from './EventStore';
-import { chunks } from './queryHelpers';
+import { chunks as sqlChunks } from './queryHelpers';
+
+/**
+ * Id lists travel as URL parameters, which ClickHouse caps at 128 KiB each:
+ * 1,000 ids of up to 64 characters stay well below.
+ */
+const chunks = <T>(items: T[]) => sqlChunks(items, 1000);
 import {
   Detection,
   Finding,
@@ -247,11 +253,13 @@ export class ClickHouseStore implements FindingStore {
     if (stored.length === 0) return { inserted: 0, duplicates: 0 };
     const unique = [...new Map(stored.map(e => [e.event.eventId, e])).values()];
     const updates = await this.correlate(unique.map(s => s.event));
+    // Only events that may have come before are looked for (see StoredEvent.firstDelivery).
     const known = await this.existingEventIds(
-      unique.map((s, i) => ({
-        eventId: s.event.eventId,
-        findingId: updates[i].compositeId,
-      })),
+      unique.flatMap((s, i) =>
+        s.firstDelivery
+          ? []
+          : [{ eventId: s.event.eventId, findingId: updates[i].compositeId }],
+      ),
     );
     await this.write(
       unique.map((s, i) => ({ ...s, update: updates[i] })),
@@ -369,10 +377,17 @@ export class ClickHouseStore implements FindingStore {
           host: r.host,
           until: now + 300_000,
         });
+      // An address no endpoint reported is not asked again for a minute.
+      for (const a of part)
+        if (!this.addressCache.has(a))
+          this.addressCache.set(a, { host: '', until: now + 60_000 });
     }
     if (this.addressCache.size > 500_000) this.addressCache.clear();
     return events.map(event => ({
-      ...toFindingUpdate(event, a => this.addressCache.get(a)?.host),
+      ...toFindingUpdate(
+        event,
+        a => this.addressCache.get(a)?.host || undefined,
+      ),
       rules: this.options.rules?.evaluate(event) ?? [],
     }));
   }
@@ -461,7 +476,16 @@ export class ClickHouseStore implements FindingStore {
 
   /** Findings as their distinct events make them: one read, one write. */
   private async recompute(all: string[]) {
-    for (const ids of chunks(all)) await this.recomputeSome(ids);
+    const values = [];
+    for (const ids of chunks(all))
+      values.push(...(await this.recomputeSome(ids)));
+    if (values.length > 0) {
+      await this.client.insert({
+        table: `${this.db}.findings`,
+        format: 'JSONEachRow',
+        values,
+      });
+    }
   }
 
   private async recomputeSome(ids: string[]) {
@@ -603,13 +627,7 @@ export class ClickHouseStore implements FindingStore {
         updated_at: now,
       });
     }
-    if (values.length > 0) {
-      await this.client.insert({
-        table: `${this.db}.findings`,
-        format: 'JSONEachRow',
-        values,
-      });
-    }
+    return values;
   }
 
   async list(query: FindingQuery): Promise<FindingPage> {

@@ -8,6 +8,13 @@ export interface StoredEvent {
   transport: 'http' | 'nats';
   redactedValues: number;
   receivedAt: Date;
+  /**
+   * Delivered once so far by a transport that drops repeats itself (NATS
+   * JetStream: message id = event id within the duplicate window). A store
+   * may take such an event as new without looking; it must still store it
+   * idempotently.
+   */
+  firstDelivery?: boolean;
 }
 
 /** Accepted events, each stored once however often it is delivered. */

@@ -6,6 +6,7 @@ import {
   redactSecrets,
   validateEvent,
 } from '@mcpeeker/plugin-mcpeeker-common';
+import { createHash } from 'node:crypto';
 import { DeadLetterStore } from '../database/DeadLetterStore';
 import { EventStore } from '../database/EventStore';
 import { FindingStore } from '../database/FindingStore';
@@ -59,13 +60,17 @@ export class IngestService {
   /** Like `ingest`, for items some of which could not even be parsed. */
   async ingestParsed(
     entries: Array<
-      | { value: unknown; messageId?: string }
+      | { value: unknown; messageId?: string; firstDelivery?: boolean }
       | { unparseable: string; reason: string; messageId?: string }
     >,
     transport: 'http' | 'nats',
   ): Promise<IngestResult> {
     const receivedAt = new Date();
-    const valid: Array<{ event: McpEvent; redactedValues: number }> = [];
+    const valid: Array<{
+      event: McpEvent;
+      redactedValues: number;
+      firstDelivery?: boolean;
+    }> = [];
     const rejected: IngestResult['rejected'] = [];
     let redactedValues = 0;
     for (const [index, entry] of entries.entries()) {
@@ -84,7 +89,7 @@ export class IngestService {
         continue;
       }
       const item = entry.value;
-      const result = validateEvent(item);
+      const result = validateEvent(item, { sha256Hex: nativeSha256Hex });
       if (!result.success) {
         const eventId =
           typeof (item as any)?.eventId === 'string'
@@ -113,7 +118,11 @@ export class IngestService {
         salt: this.options.salt,
       });
       redactedValues += redactions;
-      valid.push({ event: value, redactedValues: redactions });
+      valid.push({
+        event: value,
+        redactedValues: redactions,
+        ...(entry.firstDelivery ? { firstDelivery: true } : {}),
+      });
     }
     const findings = this.options.findings;
     const metrics = this.options.metrics;
@@ -173,13 +182,17 @@ export class IngestService {
 /** Text payloads as a transport delivers them (NATS), parsed before ingest. */
 export async function ingestText(
   ingest: IngestService,
-  payloads: Array<{ text: string; messageId: string }>,
+  payloads: Array<{ text: string; messageId: string; firstDelivery?: boolean }>,
   transport: 'http' | 'nats',
 ): Promise<IngestResult> {
   return ingest.ingestParsed(
     payloads.map(p => {
       try {
-        return { value: JSON.parse(p.text) as unknown, messageId: p.messageId };
+        return {
+          value: JSON.parse(p.text) as unknown,
+          messageId: p.messageId,
+          firstDelivery: p.firstDelivery,
+        };
       } catch (error) {
         return {
           unparseable: p.text,
@@ -190,6 +203,10 @@ export async function ingestText(
     }),
     transport,
   );
+}
+
+function nativeSha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function safeStringify(value: unknown): string {

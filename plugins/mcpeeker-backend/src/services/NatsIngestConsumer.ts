@@ -6,12 +6,14 @@ import {
   DeliverPolicy,
   jetstream,
   jetstreamManager,
+  ConsumerMessages,
   JsMsg,
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
 import type { DependencyHealth } from '@mcpeeker/plugin-mcpeeker-common';
 import { McpeekerConfig } from '../config';
+import { Batcher, BATCH_WAIT_MS } from './Batcher';
 import { IngestService, ingestText } from './IngestService';
 
 const SEVEN_DAYS_NS = 7 * 24 * 3600 * 1e9;
@@ -33,6 +35,7 @@ export function streamSubjects(prefix: string): string[] {
 export class NatsIngestConsumer {
   private connection?: NatsConnection;
   private running?: Promise<void>;
+  private messages?: ConsumerMessages;
   private stopping = false;
   private lastError?: string;
   processed = 0;
@@ -152,42 +155,58 @@ export class NatsIngestConsumer {
 
   private async loop(): Promise<void> {
     const { config } = this.options;
-    const consumer = await jetstream(this.connection!).consumers.get(
-      config.stream,
-      config.consumer,
-    );
     // Up to `concurrency` batches in flight; each is acked when it is committed.
     const inFlight = new Set<Promise<void>>();
     while (!this.stopping) {
-      if (inFlight.size >= config.concurrency) {
-        await Promise.race(inFlight);
-        continue;
-      }
-      const batch: JsMsg[] = [];
+      let messages: ConsumerMessages;
+      const batcher = new Batcher<JsMsg>(config.batchSize, BATCH_WAIT_MS);
       try {
-        const messages = await consumer.fetch({
-          max_messages: config.batchSize,
-          expires: 1000,
+        const consumer = await jetstream(this.connection!).consumers.get(
+          config.stream,
+          config.consumer,
+        );
+        // Messages stream in as they arrive (pulled ahead, up to two batches).
+        messages = await consumer.consume({
+          max_messages: config.batchSize * 2,
+          callback: m => batcher.push(m),
         });
-        for await (const m of messages) batch.push(m);
       } catch (error) {
-        this.failed(error as Error, batch);
+        this.failed(error as Error, []);
         if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
         continue;
       }
-      if (batch.length === 0) continue;
-      const work: Promise<void> = this.process(batch)
-        .then(
-          () => {
-            this.lastError = undefined;
-          },
-          async error => {
-            this.failed(error as Error, batch);
-            if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
-          },
-        )
-        .finally(() => inFlight.delete(work));
-      inFlight.add(work);
+      this.messages = messages;
+      messages.closed().then(
+        result => batcher.end(result instanceof Error ? result : undefined),
+        error => batcher.end(error),
+      );
+      for (;;) {
+        if (inFlight.size >= config.concurrency) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        const batch = await batcher.next();
+        if (batch.length > 0) {
+          const work: Promise<void> = this.process(batch)
+            .then(
+              () => {
+                this.lastError = undefined;
+              },
+              async error => {
+                this.failed(error as Error, batch);
+                if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
+              },
+            )
+            .finally(() => inFlight.delete(work));
+          inFlight.add(work);
+        }
+        if (batcher.ended && batch.length === 0) {
+          if (batcher.error) this.failed(batcher.error, []);
+          break;
+        }
+      }
+      // The subscription ended: stopping, or the consumer went away (recreated on the next turn).
+      if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
     }
     await Promise.all(inFlight);
   }
@@ -195,7 +214,9 @@ export class NatsIngestConsumer {
   private failed(error: Error, batch: JsMsg[]) {
     this.lastError = error.message;
     this.options.logger.error(
-      `NATS ingest failed; ${batch.length} messages will be redelivered`,
+      batch.length > 0
+        ? `NATS ingest failed; ${batch.length} messages will be redelivered`
+        : 'NATS ingest failed; resubscribing',
       { error: this.lastError },
     );
     for (const m of batch) m.nak(5000);
@@ -208,6 +229,10 @@ export class NatsIngestConsumer {
       batch.map(m => ({
         text: m.string(),
         messageId: `${config.stream}:${m.info.streamSequence}`,
+        // JetStream drops a re-publish of the same event id within the
+        // stream's duplicate window; a first delivery is new to the store
+        // unless it was re-published after that window.
+        firstDelivery: m.info.deliveryCount === 1,
       })),
       'nats',
     );
@@ -219,6 +244,7 @@ export class NatsIngestConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.messages?.close().catch(() => undefined);
     await this.running?.catch(() => undefined);
     await this.connection?.drain().catch(() => undefined);
     this.connection = undefined;

@@ -7,7 +7,11 @@ import { canonicalJson, sha256Hex } from '../identity/hashing';
  *
  * @public
  */
-export function computeEventId(event: Record<string, unknown>): string {
+export function computeEventId(
+  event: Record<string, unknown>,
+  /** The SHA-256 to use, as lowercase hex: a native one where there is one (Node's `crypto`). */
+  hash: (text: string) => string = sha256Hex,
+): string {
   const { eventId: _ignored, ...content } = event;
-  return sha256Hex(canonicalJson(content));
+  return hash(canonicalJson(content));
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { compositeId } from '../identity/compositeId';
 import { hashIdentifier } from '../identity/hashing';
 import { createEvent, validateEvent } from './validation';
@@ -87,6 +88,21 @@ describe('events', () => {
           message: expect.stringContaining('does not match'),
         },
       ],
+    });
+  });
+
+  it("checks the id the same with Node's native SHA-256 as with the portable one", () => {
+    const nativeSha256Hex = (text: string) =>
+      createHash('sha256').update(text, 'utf8').digest('hex');
+    const event: any = endpointEvent();
+    expect(validateEvent(event, { sha256Hex: nativeSha256Hex })).toEqual({
+      success: true,
+      event,
+    });
+    event.detection.tools.push('exfiltrate');
+    expect(validateEvent(event, { sha256Hex: nativeSha256Hex })).toMatchObject({
+      success: false,
+      issues: [{ field: 'eventId' }],
     });
   });
 

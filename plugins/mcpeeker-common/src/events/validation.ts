@@ -28,13 +28,22 @@ function toIssues(error: z.ZodError): EventValidationIssue[] {
  *
  * @public
  */
-export function validateEvent(input: unknown): EventValidationResult {
+export function validateEvent(
+  input: unknown,
+  options: {
+    /** SHA-256 as lowercase hex, for the `eventId` check; Node's native one is five times faster than the portable default. */
+    sha256Hex?: (text: string) => string;
+  } = {},
+): EventValidationResult {
   const parsed = mcpEventSchema.safeParse(input);
   if (!parsed.success) {
     return { success: false, issues: toIssues(parsed.error) };
   }
   // The sender hashed what it sent, so the check runs on the raw input.
-  const expected = computeEventId(input as Record<string, unknown>);
+  const expected = computeEventId(
+    input as Record<string, unknown>,
+    options.sha256Hex,
+  );
   if (parsed.data.eventId !== expected) {
     return {
       success: false,
