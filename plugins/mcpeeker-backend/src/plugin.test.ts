@@ -443,7 +443,8 @@ describe('GET /api/mcpeeker/findings', () => {
     ['limit=5000', /limit/],
     ['since=yesterday', /since/],
     ['cursor=nonsense', /cursor: not a cursor this API returned/],
-    ['sortt=score', /Invalid query parameter/],
+    ['sortt=score', /unknown parameter sortt \(known: .*\bsort\b.*\)/],
+    ['text=github', /unknown parameter text \(known: .*\bq\b.*\)/],
   ])(
     'answers a bad query %s with 400 naming the parameter',
     async (query, message) => {

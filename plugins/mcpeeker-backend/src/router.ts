@@ -137,11 +137,16 @@ export async function createRouter(options: {
     const { ownerRefs } = await findingReadFilter(req);
     const parsed = findingQuerySchema.safeParse(req.query);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
       throw new InputError(
-        `Invalid query parameter ${issue.path.join('.') || ''}: ${
-          issue.message
-        }`,
+        `Invalid query: ${parsed.error.issues
+          .map(issue =>
+            issue.code === 'unrecognized_keys'
+              ? `unknown parameter ${issue.keys.join(
+                  ', ',
+                )} (known: ${Object.keys(findingQuerySchema.shape).join(', ')})`
+              : `${issue.path.join('.')} ${issue.message}`,
+          )
+          .join('; ')}`,
       );
     }
     const q = parsed.data;
