@@ -204,6 +204,87 @@ describe('NATS JetStream ingest', () => {
   });
 });
 
+describe('replicas sharing the consumer', () => {
+  it('leave no backlog to a stuck replica: it holds at most its batches in flight and one more', async () => {
+    const database = mockServices.database({
+      knex,
+      migrations: { skip: false },
+    });
+    const stored = await DatabaseEventStore.create({ database });
+    const ingest = new IngestService({
+      events: stored,
+      findings: await DatabaseFindingStore.create({ database }),
+      deadLetters: await DatabaseDeadLetterStore.create({
+        database,
+        salt: 'test-salt-0123456789',
+      }),
+      salt: 'test-salt-0123456789',
+      logger: mockServices.logger.mock(),
+    });
+    await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`] });
+    await jsm.consumers.add(stream, {
+      durable_name: 'shared',
+      ack_policy: AckPolicy.Explicit,
+    });
+    const config = {
+      enabled: true,
+      servers: [NATS_URL],
+      stream,
+      consumer: 'shared',
+      subjectPrefix: prefix,
+      createStream: false,
+      batchSize: 10,
+      concurrency: 1,
+      credentials: {},
+    };
+    const js = jetstream(nc);
+    for (let i = 0; i < 100; i++) {
+      const e = endpointEvent({
+        observedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, i)).toISOString(),
+      });
+      await js.publish(`${prefix}.endpoint.host`, JSON.stringify(e), {
+        msgID: e.eventId,
+      });
+    }
+    // Replica A's store hangs on its first batch.
+    let release: () => void = () => {};
+    let stuck = false;
+    const hang = new Promise<void>(r => (release = r));
+    const replicaA = new NatsIngestConsumer({
+      config,
+      logger: mockServices.logger.mock(),
+      ingest: Object.assign(Object.create(ingest), {
+        ingestParsed: async () => {
+          stuck = true;
+          await hang;
+          throw new Error('store timed out');
+        },
+      }),
+    });
+    const replicaB = new NatsIngestConsumer({
+      config,
+      ingest,
+      logger: mockServices.logger.mock(),
+    });
+    await replicaA.start();
+    try {
+      await waitFor(async () => stuck);
+      await replicaB.start();
+      // A holds one batch in flight and one fetched ahead: B stores the other 80.
+      await waitFor(async () => (await stored.count()) >= 80);
+      await new Promise(r => setTimeout(r, 500));
+      expect(await stored.count()).toBe(80);
+      expect(replicaB.processed).toBe(80);
+      const info = await jsm.consumers.info(stream, 'shared');
+      expect(info.num_ack_pending).toBe(20);
+    } finally {
+      release();
+      await replicaA.stop();
+      await replicaB.stop();
+    }
+  });
+});
+
 describe('a consumer that crashes', () => {
   it('between commit and ack: its batch is redelivered to another replica, nothing is lost or counted twice', async () => {
     const database = mockServices.database({

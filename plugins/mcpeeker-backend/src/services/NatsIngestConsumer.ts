@@ -6,7 +6,7 @@ import {
   DeliverPolicy,
   jetstream,
   jetstreamManager,
-  ConsumerMessages,
+  Consumer,
   JsMsg,
   RetentionPolicy,
   StorageType,
@@ -35,7 +35,6 @@ export function streamSubjects(prefix: string): string[] {
 export class NatsIngestConsumer {
   private connection?: NatsConnection;
   private running?: Promise<void>;
-  private messages?: ConsumerMessages;
   private stopping = false;
   private lastError?: string;
   processed = 0;
@@ -155,60 +154,86 @@ export class NatsIngestConsumer {
 
   private async loop(): Promise<void> {
     const { config } = this.options;
-    // Up to `concurrency` batches in flight; each is acked when it is committed.
-    const inFlight = new Set<Promise<void>>();
-    while (!this.stopping) {
-      let messages: ConsumerMessages;
-      const batcher = new Batcher<JsMsg>(config.batchSize, BATCH_WAIT_MS);
-      try {
-        const consumer = await jetstream(this.connection!).consumers.get(
-          config.stream,
-          config.consumer,
-        );
-        // Messages stream in as they arrive (pulled ahead, up to two batches).
-        messages = await consumer.consume({
-          max_messages: config.batchSize * 2,
-          callback: m => batcher.push(m),
-        });
-      } catch (error) {
-        this.failed(error as Error, []);
-        if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
-        continue;
-      }
-      this.messages = messages;
-      messages.closed().then(
-        result => batcher.end(result instanceof Error ? result : undefined),
-        error => batcher.end(error),
-      );
-      for (;;) {
-        if (inFlight.size >= config.concurrency) {
-          await Promise.race(inFlight);
+    // Messages are fetched ahead and grouped as they arrive: a batch goes to
+    // the store when full or BATCH_WAIT_MS after its first message, even
+    // while the fetch that brought it still waits for more.
+    const batcher = new Batcher<JsMsg>(config.batchSize, BATCH_WAIT_MS);
+    // This replica holds at most this many messages unacked (queued or in
+    // flight), so replicas sharing the consumer share the work.
+    const limit = config.batchSize * (config.concurrency + 1);
+    const holding: { count: number; room?: () => void } = { count: 0 };
+    const fetching = (async () => {
+      let consumer: Consumer | undefined;
+      while (!this.stopping) {
+        if (holding.count >= limit) {
+          await new Promise<void>(resolve => (holding.room = resolve));
           continue;
         }
-        const batch = await batcher.next();
-        if (batch.length > 0) {
-          const work: Promise<void> = this.process(batch)
-            .then(
-              () => {
-                this.lastError = undefined;
-              },
-              async error => {
-                this.failed(error as Error, batch);
-                if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
-              },
-            )
-            .finally(() => inFlight.delete(work));
-          inFlight.add(work);
-        }
-        if (batcher.ended && batch.length === 0) {
-          if (batcher.error) this.failed(batcher.error, []);
-          break;
+        let received = 0;
+        try {
+          consumer ??= await jetstream(this.connection!).consumers.get(
+            config.stream,
+            config.consumer,
+          );
+          const messages = await consumer.fetch({
+            max_messages: Math.min(config.batchSize, limit - holding.count),
+            expires: 1000,
+          });
+          for await (const m of messages) {
+            received++;
+            holding.count++;
+            batcher.push(m);
+          }
+        } catch (error) {
+          // A fetch can end in an error after delivering messages: what it
+          // delivered is processed as usual. One whose heartbeats came late
+          // because this process was busy is no outage: fetch again at once.
+          if (
+            received > 0 ||
+            (error as Error).message?.includes('heartbeats missed')
+          ) {
+            this.options.logger.debug(
+              `NATS fetch ended after ${received} messages: ${
+                (error as Error).message
+              }`,
+            );
+            continue;
+          }
+          this.failed(error as Error, []);
+          consumer = undefined;
+          if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
         }
       }
-      // The subscription ended: stopping, or the consumer went away (recreated on the next turn).
-      if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
+      batcher.end();
+    })();
+    // Up to `concurrency` batches in flight; each is acked when it is committed.
+    const inFlight = new Set<Promise<void>>();
+    for (;;) {
+      if (inFlight.size >= config.concurrency) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      const batch = await batcher.next();
+      if (batch.length === 0) break; // stopping, and all handed over
+      const work: Promise<void> = this.process(batch)
+        .then(
+          () => {
+            this.lastError = undefined;
+          },
+          async error => {
+            this.failed(error as Error, batch);
+            if (!this.stopping) await new Promise(r => setTimeout(r, 1000));
+          },
+        )
+        .finally(() => {
+          inFlight.delete(work);
+          holding.count -= batch.length;
+          holding.room?.();
+          holding.room = undefined;
+        });
+      inFlight.add(work);
     }
-    await Promise.all(inFlight);
+    await Promise.all([fetching, ...inFlight]);
   }
 
   private failed(error: Error, batch: JsMsg[]) {
@@ -216,7 +241,7 @@ export class NatsIngestConsumer {
     this.options.logger.error(
       batch.length > 0
         ? `NATS ingest failed; ${batch.length} messages will be redelivered`
-        : 'NATS ingest failed; resubscribing',
+        : 'NATS ingest failed; retrying in a second',
       { error: this.lastError },
     );
     for (const m of batch) m.nak(5000);
@@ -244,7 +269,6 @@ export class NatsIngestConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.messages?.close().catch(() => undefined);
     await this.running?.catch(() => undefined);
     await this.connection?.drain().catch(() => undefined);
     this.connection = undefined;
