@@ -204,48 +204,62 @@ describe('NATS JetStream ingest', () => {
   });
 });
 
+/**
+ * A pipeline on the test database and a durable consumer `shared` holding
+ * `count` endpoint events, for replicas (batches of 10, one at a time).
+ */
+async function sharedConsumerWith(
+  count: number,
+  consumer: { ack_wait?: number } = {},
+) {
+  const database = mockServices.database({
+    knex,
+    migrations: { skip: false },
+  });
+  const findings = await DatabaseFindingStore.create({ database });
+  const stored = await DatabaseEventStore.create({ database });
+  const ingest = new IngestService({
+    events: stored,
+    findings,
+    deadLetters: await DatabaseDeadLetterStore.create({
+      database,
+      salt: 'test-salt-0123456789',
+    }),
+    salt: 'test-salt-0123456789',
+    logger: mockServices.logger.mock(),
+  });
+  await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`] });
+  await jsm.consumers.add(stream, {
+    durable_name: 'shared',
+    ack_policy: AckPolicy.Explicit,
+    ...consumer,
+  });
+  const config = {
+    enabled: true,
+    servers: [NATS_URL],
+    stream,
+    consumer: 'shared',
+    subjectPrefix: prefix,
+    createStream: false,
+    batchSize: 10,
+    concurrency: 1,
+    credentials: {},
+  };
+  const js = jetstream(nc);
+  for (let i = 0; i < count; i++) {
+    const e = endpointEvent({
+      observedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, i)).toISOString(),
+    });
+    await js.publish(`${prefix}.endpoint.host`, JSON.stringify(e), {
+      msgID: e.eventId,
+    });
+  }
+  return { findings, stored, ingest, config };
+}
+
 describe('replicas sharing the consumer', () => {
   it('leave no backlog to a stuck replica: it holds at most its batches in flight and one more', async () => {
-    const database = mockServices.database({
-      knex,
-      migrations: { skip: false },
-    });
-    const stored = await DatabaseEventStore.create({ database });
-    const ingest = new IngestService({
-      events: stored,
-      findings: await DatabaseFindingStore.create({ database }),
-      deadLetters: await DatabaseDeadLetterStore.create({
-        database,
-        salt: 'test-salt-0123456789',
-      }),
-      salt: 'test-salt-0123456789',
-      logger: mockServices.logger.mock(),
-    });
-    await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`] });
-    await jsm.consumers.add(stream, {
-      durable_name: 'shared',
-      ack_policy: AckPolicy.Explicit,
-    });
-    const config = {
-      enabled: true,
-      servers: [NATS_URL],
-      stream,
-      consumer: 'shared',
-      subjectPrefix: prefix,
-      createStream: false,
-      batchSize: 10,
-      concurrency: 1,
-      credentials: {},
-    };
-    const js = jetstream(nc);
-    for (let i = 0; i < 100; i++) {
-      const e = endpointEvent({
-        observedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, i)).toISOString(),
-      });
-      await js.publish(`${prefix}.endpoint.host`, JSON.stringify(e), {
-        msgID: e.eventId,
-      });
-    }
+    const { stored, ingest, config } = await sharedConsumerWith(100);
     // Replica A's store hangs on its first batch.
     let release: () => void = () => {};
     let stuck = false;
@@ -287,50 +301,10 @@ describe('replicas sharing the consumer', () => {
 
 describe('a consumer that crashes', () => {
   it('between commit and ack: its batch is redelivered to another replica, nothing is lost or counted twice', async () => {
-    const database = mockServices.database({
-      knex,
-      migrations: { skip: false },
-    });
-    const findings = await DatabaseFindingStore.create({ database });
-    const stored = await DatabaseEventStore.create({ database });
-    const ingest = new IngestService({
-      events: stored,
-      findings,
-      deadLetters: await DatabaseDeadLetterStore.create({
-        database,
-        salt: 'test-salt-0123456789',
-      }),
-      salt: 'test-salt-0123456789',
-      logger: mockServices.logger.mock(),
-    });
     // A short ack wait, so the test need not wait a minute for redelivery.
-    await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`] });
-    await jsm.consumers.add(stream, {
-      durable_name: 'shared',
-      ack_policy: AckPolicy.Explicit,
+    const { findings, stored, ingest, config } = await sharedConsumerWith(30, {
       ack_wait: 1e9,
     });
-    const config = {
-      enabled: true,
-      servers: [NATS_URL],
-      stream,
-      consumer: 'shared',
-      subjectPrefix: prefix,
-      createStream: false,
-      batchSize: 10,
-      concurrency: 1,
-      credentials: {},
-    };
-    const events = Array.from({ length: 30 }, (_, i) =>
-      endpointEvent({
-        observedAt: new Date(Date.UTC(2026, 10, 21, 10, 0, i)).toISOString(),
-      }),
-    );
-    const js = jetstream(nc);
-    for (const e of events)
-      await js.publish(`${prefix}.endpoint.host`, JSON.stringify(e), {
-        msgID: e.eventId,
-      });
 
     // Replica A commits its first batch, then dies before acking it.
     let crashed = false;
