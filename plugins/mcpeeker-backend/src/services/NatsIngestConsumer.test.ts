@@ -257,6 +257,37 @@ async function sharedConsumerWith(
   return { findings, stored, ingest, config };
 }
 
+describe('a stream that cannot be created', () => {
+  it('names the stream that already takes the subjects, and keeps no connection open', async () => {
+    await jsm.streams.add({
+      name: stream,
+      subjects: [`${prefix}.endpoint.>`, `${prefix}.network.>`],
+    });
+    const consumer = new NatsIngestConsumer({
+      config: {
+        enabled: true,
+        servers: [NATS_URL],
+        stream: `${stream}_OTHER`,
+        consumer: 'mcpeeker-test',
+        subjectPrefix: prefix,
+        createStream: true,
+        batchSize: 10,
+        concurrency: 1,
+        credentials: {},
+      },
+      ingest: {} as IngestService,
+      logger: mockServices.logger.mock(),
+    });
+    const message = `cannot create NATS stream ${stream}_OTHER: stream ${stream} already takes ${prefix}.endpoint.>, ${prefix}.network.>, ${prefix}.gateway.> — set mcpeeker.ingest.nats.stream to ${stream}, or another subjectPrefix`;
+    await expect(consumer.start()).rejects.toThrow(message);
+    expect(await consumer.health()).toEqual({
+      status: 'down',
+      detail: `jetstream ${NATS_URL}`,
+      error: message,
+    });
+  });
+});
+
 describe('replicas sharing the consumer', () => {
   it('leave no backlog to a stuck replica: it holds at most its batches in flight and one more', async () => {
     const { stored, ingest, config } = await sharedConsumerWith(100);

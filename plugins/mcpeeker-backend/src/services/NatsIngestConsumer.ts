@@ -83,6 +83,9 @@ export class NatsIngestConsumer {
       await this.connectAndPrepare();
     } catch (error) {
       this.lastError = (error as Error).message;
+      // Connected but could not prepare: the next attempt connects afresh.
+      await this.connection?.close().catch(() => undefined);
+      this.connection = undefined;
       throw error;
     }
     this.lastError = undefined;
@@ -121,14 +124,29 @@ export class NatsIngestConsumer {
           }`,
         );
       }
-      await jsm.streams.add({
-        name: config.stream,
-        subjects,
-        retention: RetentionPolicy.Limits,
-        storage: StorageType.File,
-        max_age: SEVEN_DAYS_NS,
-        duplicate_window: 2 * 60 * 1e9,
-      });
+      try {
+        await jsm.streams.add({
+          name: config.stream,
+          subjects,
+          retention: RetentionPolicy.Limits,
+          storage: StorageType.File,
+          max_age: SEVEN_DAYS_NS,
+          duplicate_window: 2 * 60 * 1e9,
+        });
+      } catch (addError) {
+        // Another stream already takes these subjects: name it, and the way out.
+        const other = await jsm.streams
+          .find(subjects[0])
+          .catch(() => undefined);
+        if (!other) throw addError;
+        throw new Error(
+          `cannot create NATS stream ${
+            config.stream
+          }: stream ${other} already takes ${subjects.join(
+            ', ',
+          )} — set mcpeeker.ingest.nats.stream to ${other}, or another subjectPrefix`,
+        );
+      }
       logger.info(
         `Created NATS stream ${config.stream} for ${subjects.join(
           ', ',
