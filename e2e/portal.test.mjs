@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import {
   APP_URL,
   BACKEND_URL,
+  METRICS_PORT,
   ROOT,
   launchChromium,
   startPortal,
@@ -154,7 +155,7 @@ test(
 test(
   "an agent reports what it found to the portal over HTTP with the agents' token",
   { timeout: 60_000 },
-  () => {
+  async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-e2e-home-'));
     const spool = path.join(home, 'spool');
     const secret = 'ghp_e2ePlantedToken0123456789abcdefABCD';
@@ -220,6 +221,31 @@ test(
       [],
     );
     assert.ok(!(refused.stderr + sent.stderr).includes(secret));
+
+    // What an operator's Prometheus scrapes: the ingest counted, by layer and transport.
+    const metrics = await (
+      await fetch(`http://localhost:${METRICS_PORT}/metrics`)
+    ).text();
+    const ingested = metrics.match(
+      /^mcpeeker_events_ingested_total\{[^}]*layer="endpoint"[^}]*transport="http"[^}]*\} (\d+)/m,
+    );
+    assert.ok(ingested, `no ingest counter in:\n${metrics.slice(0, 2000)}`);
+    assert.ok(Number(ingested[1]) >= 2, ingested[0]);
+    // Every series the Grafana dashboard charts from an HTTP ingest is there.
+    const dashboard = fs.readFileSync(
+      path.join(ROOT, 'docs/grafana-dashboard.json'),
+      'utf8',
+    );
+    for (const name of [
+      'mcpeeker_events_ingested_total',
+      'mcpeeker_store_write_duration_bucket',
+    ]) {
+      assert.ok(dashboard.includes(name), `dashboard does not chart ${name}`);
+      assert.match(
+        metrics,
+        new RegExp(`^${name}\\{[^}]*transport="http"`, 'm'),
+      );
+    }
   },
 );
 

@@ -5,7 +5,10 @@
 // Turn it off with MCPEEKER_METRICS_PORT=off.
 /* eslint-disable @backstage/no-undeclared-imports */
 const port = process.env.MCPEEKER_METRICS_PORT ?? '9464';
-if (port !== 'off') {
+// `--require` also runs in the thread of Node's module hooks (the dev
+// server's TypeScript loader has one): only the main thread, where the
+// plugins' meters live, may register the provider and take the port.
+if (port !== 'off' && require('node:worker_threads').isMainThread) {
   const { metrics } = require('@opentelemetry/api');
   const { MeterProvider } = require('@opentelemetry/sdk-metrics');
   const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus');
