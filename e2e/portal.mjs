@@ -39,7 +39,18 @@ async function waitFor(url, { timeoutMs, processes }) {
   );
 }
 
-export async function startPortal() {
+/**
+ * Starts the portal (or only its backend, `apps: ['backend']`), with more
+ * config files on top of the e2e one; `backendUrl` and `metricsPort` must
+ * match what those files set.
+ */
+export async function startPortal({
+  apps = ['backend', 'app'],
+  extraConfigs = [],
+  backendUrl = BACKEND_URL,
+  metricsPort = METRICS_PORT,
+  logName = 'e2e',
+} = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-e2e-'));
   const logDir = path.join(ROOT, 'test-results');
   fs.mkdirSync(logDir, { recursive: true });
@@ -48,9 +59,10 @@ export async function startPortal() {
     '../../app-config.yaml',
     '--config',
     '../../e2e/app-config.e2e.yaml',
+    ...extraConfigs.flatMap(file => ['--config', file]),
   ];
-  const processes = ['backend', 'app'].map(name => {
-    const logFile = path.join(logDir, `e2e-${name}.log`);
+  const processes = apps.map(name => {
+    const logFile = path.join(logDir, `${logName}-${name}.log`);
     const out = fs.openSync(logFile, 'w');
     const child = spawn('yarn', ['workspace', name, 'start', ...configArgs], {
       cwd: ROOT,
@@ -59,7 +71,7 @@ export async function startPortal() {
       env: {
         ...process.env,
         MCPEEKER_DATA_DIR: dataDir,
-        MCPEEKER_METRICS_PORT: String(METRICS_PORT),
+        MCPEEKER_METRICS_PORT: String(metricsPort),
         BROWSER: 'none',
       },
     });
@@ -81,11 +93,12 @@ export async function startPortal() {
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitFor(`${BACKEND_URL}/api/mcpeeker/health`, {
+    await waitFor(`${backendUrl}/api/mcpeeker/health`, {
       timeoutMs: 180_000,
       processes,
     });
-    await waitFor(APP_URL, { timeoutMs: 240_000, processes });
+    if (apps.includes('app'))
+      await waitFor(APP_URL, { timeoutMs: 240_000, processes });
   } catch (e) {
     await stop();
     throw e;
