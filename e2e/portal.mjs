@@ -1,7 +1,7 @@
 // Starts a portal of its own for an end-to-end test: the backend and the
 // frontend dev server exactly as `yarn start` runs them, on the ports of
 // app-config.e2e.yaml, with a fresh data directory.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,4 +127,75 @@ export async function launchChromium() {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * A home directory with one Cursor MCP server whose env holds `secret`, and
+ * a function that runs the real agent once there (`--config` from
+ * `configLines`, more environment on top). Returns spawnSync's result.
+ */
+export function agentHome({ secret, configLines, spool }) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-e2e-home-'));
+  fs.mkdirSync(path.join(home, '.cursor'));
+  fs.writeFileSync(
+    path.join(home, '.cursor', 'mcp.json'),
+    JSON.stringify({
+      mcpServers: {
+        github: {
+          command: 'npx',
+          args: ['-y', '@modelcontextprotocol/server-github'],
+          env: { GITHUB_TOKEN: secret },
+        },
+      },
+    }),
+  );
+  const config = path.join(home, 'agent.yaml');
+  fs.writeFileSync(
+    config,
+    [
+      'processes: false',
+      'ports: false',
+      'owner: user:default/dana',
+      ...configLines,
+    ].join('\n'),
+  );
+  const spoolDir = spool ?? path.join(home, 'spool');
+  const runOnce = (env = {}) =>
+    spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'plugins/mcpeeker-agent/bin/mcpeeker-agent'),
+        'run',
+        '--once',
+        '--config',
+        config,
+      ],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          MCPEEKER_SPOOL_DIR: spoolDir,
+          MCPEEKER_HOST_ID_SALT: 'mcpeeker-development-salt',
+          ...env,
+        },
+      },
+    );
+  return { home, spool: spoolDir, runOnce };
+}
+
+/** A demo user's Authorization header, once the portal's (fresh) catalog knows the user. */
+export async function demoAuthHeaders(backendUrl, name) {
+  for (let i = 0; ; i++) {
+    const res = await fetch(
+      `${backendUrl}/api/auth/demo/refresh?env=development`,
+      { headers: { 'x-mcpeeker-demo-user': name } },
+    );
+    const auth = await res.json();
+    if (res.ok)
+      return { authorization: `Bearer ${auth.backstageIdentity.token}` };
+    if (res.status !== 404 || i >= 120)
+      throw new Error(`demo sign-in as ${name}: ${JSON.stringify(auth)}`);
+    await new Promise(r => setTimeout(r, 1000));
+  }
 }

@@ -3,14 +3,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import {
   APP_URL,
   BACKEND_URL,
   METRICS_PORT,
   ROOT,
+  agentHome,
+  demoAuthHeaders,
   launchChromium,
   startPortal,
 } from './portal.mjs';
@@ -38,12 +38,7 @@ async function waitForMail(predicate, timeoutMs = 60_000) {
 
 /** Polls the catalog (as the demo analyst) until an MCPServer with this title has this registry status. */
 async function waitForMcpServerEntity(title, status, timeoutMs = 180_000) {
-  const auth = await (
-    await fetch(`${BACKEND_URL}/api/auth/demo/refresh?env=development`, {
-      headers: { 'x-mcpeeker-demo-user': 'sam' },
-    })
-  ).json();
-  const headers = { authorization: `Bearer ${auth.backstageIdentity.token}` };
+  const headers = await demoAuthHeaders(BACKEND_URL, 'sam');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { items } = await (
@@ -156,49 +151,13 @@ test(
   "an agent reports what it found to the portal over HTTP with the agents' token",
   { timeout: 60_000 },
   async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-e2e-home-'));
-    const spool = path.join(home, 'spool');
     const secret = 'ghp_e2ePlantedToken0123456789abcdefABCD';
-    fs.mkdirSync(path.join(home, '.cursor'));
-    fs.writeFileSync(
-      path.join(home, '.cursor', 'mcp.json'),
-      JSON.stringify({
-        mcpServers: {
-          github: {
-            command: 'npx',
-            args: ['-y', '@modelcontextprotocol/server-github'],
-            env: { GITHUB_TOKEN: secret },
-          },
-        },
-      }),
-    );
-    const config = path.join(home, 'agent.yaml');
-    fs.writeFileSync(
-      config,
-      'processes: false\nports: false\nowner: user:default/dana\n',
-    );
+    const { spool, runOnce } = agentHome({ secret, configLines: [] });
     const agent = token =>
-      spawnSync(
-        process.execPath,
-        [
-          path.join(ROOT, 'plugins/mcpeeker-agent/bin/mcpeeker-agent'),
-          'run',
-          '--once',
-          '--config',
-          config,
-        ],
-        {
-          encoding: 'utf8',
-          env: {
-            PATH: process.env.PATH,
-            HOME: home,
-            MCPEEKER_HTTP_URL: `${BACKEND_URL}/api/mcpeeker/events`,
-            MCPEEKER_TOKEN: token,
-            MCPEEKER_SPOOL_DIR: spool,
-            MCPEEKER_HOST_ID_SALT: 'mcpeeker-development-salt',
-          },
-        },
-      );
+      runOnce({
+        MCPEEKER_HTTP_URL: `${BACKEND_URL}/api/mcpeeker/events`,
+        MCPEEKER_TOKEN: token,
+      });
 
     // A wrong token: refused, and the event waits in the spool.
     const refused = agent('not-the-agents-token');

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { ROOT, startPortal } from './portal.mjs';
+import { agentHome, demoAuthHeaders, startPortal } from './portal.mjs';
 import { loadTs } from '../bench/harness.mjs';
 
 const BACKEND = 'http://localhost:7400';
@@ -75,79 +74,26 @@ after(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** A demo user's token, once the fresh catalog knows the user. */
-async function asUser(name) {
-  for (let i = 0; ; i++) {
-    const res = await fetch(
-      `${BACKEND}/api/auth/demo/refresh?env=development`,
-      { headers: { 'x-mcpeeker-demo-user': name } },
-    );
-    const auth = await res.json();
-    if (res.ok)
-      return { authorization: `Bearer ${auth.backstageIdentity.token}` };
-    if (res.status !== 404 || i >= 120)
-      throw new Error(`demo sign-in as ${name}: ${JSON.stringify(auth)}`);
-    await new Promise(r => setTimeout(r, 1000));
-  }
-}
-
 test(
   'an agent reports over NATS JetStream and the analyst reads the finding from ClickHouse',
   { timeout: 120_000 },
   async () => {
-    const home = path.join(work, 'home');
     const secret = 'ghp_e2eScalePlanted0123456789abcdefABCD';
-    fs.mkdirSync(path.join(home, '.cursor'), { recursive: true });
-    fs.writeFileSync(
-      path.join(home, '.cursor', 'mcp.json'),
-      JSON.stringify({
-        mcpServers: {
-          github: {
-            command: 'npx',
-            args: ['-y', '@modelcontextprotocol/server-github'],
-            env: { GITHUB_TOKEN: secret },
-          },
-        },
-      }),
-    );
-    const agentConfig = path.join(home, 'agent.yaml');
-    fs.writeFileSync(
-      agentConfig,
-      [
-        'processes: false',
-        'ports: false',
-        'owner: user:default/dana',
+    const run = agentHome({
+      secret,
+      configLines: [
         'report:',
         '  nats:',
         `    servers: [${NATS_URL}]`,
         `    subjectPrefix: ${prefix}.endpoint`,
-      ].join('\n'),
-    );
-    const run = spawnSync(
-      process.execPath,
-      [
-        path.join(ROOT, 'plugins/mcpeeker-agent/bin/mcpeeker-agent'),
-        'run',
-        '--once',
-        '--config',
-        agentConfig,
       ],
-      {
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          MCPEEKER_SPOOL_DIR: path.join(home, 'spool'),
-          MCPEEKER_HOST_ID_SALT: 'mcpeeker-development-salt',
-        },
-      },
-    );
+    }).runOnce();
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /sent 1 events to nats/);
     assert.ok(!run.stderr.includes(secret));
 
     // The analyst finds it; the dedicated analytics store answered.
-    const headers = await asUser('sam');
+    const headers = await demoAuthHeaders(BACKEND, 'sam');
     let finding;
     for (let i = 0; i < 60 && !finding; i++) {
       const page = await (

@@ -2,15 +2,12 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { createClient } from '@clickhouse/client';
 import { Knex } from 'knex';
 import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
-import { DatabaseEventStore, EventStore } from '../database/EventStore';
-import {
-  DatabaseFindingStore,
-  FindingStore,
-  RegistryLookup,
-} from '../database/FindingStore';
+import { EventStore } from '../database/EventStore';
+import { FindingStore, RegistryLookup } from '../database/FindingStore';
 import { ClickHouseStore } from '../database/ClickHouseStore';
 import { IngestService } from '../services/IngestService';
 import { startClickHouseServer } from './clickhouseServer';
+import { sqlPipeline, TEST_SALT } from './sqlPipeline';
 import { createStoreTestDatabases } from './storeTestDatabases';
 
 export type FindingStoreKind = 'SQLITE_3' | 'POSTGRES_15' | 'CLICKHOUSE';
@@ -26,8 +23,6 @@ export interface FindingStoreUnderTest {
   /** Writes `count` plain suspect findings straight into the store's table. */
   fill(count: number): Promise<void>;
 }
-
-const SALT = 'test-salt-0123456789';
 
 /**
  * Every engine a FindingStore runs on, for `describe.each`: SQLite,
@@ -55,11 +50,6 @@ export function findingStoreEngines() {
       knex,
       migrations: { skip: false },
     });
-    const deadLetters = await DatabaseDeadLetterStore.create({
-      database,
-      salt: SALT,
-    });
-    const logger = mockServices.logger.mock();
     if (kind === 'CLICKHOUSE') {
       clickhouse ??= startClickHouseServer();
       const { url } = await clickhouse;
@@ -74,11 +64,15 @@ export function findingStoreEngines() {
         knex,
         findings: store,
         events: store.events,
+        // ClickHouse correlates as it stores: no finding store behind the events.
         ingest: new IngestService({
           events: store.events,
-          deadLetters,
-          salt: SALT,
-          logger,
+          deadLetters: await DatabaseDeadLetterStore.create({
+            database,
+            salt: TEST_SALT,
+          }),
+          salt: TEST_SALT,
+          logger: mockServices.logger.mock(),
         }),
         fill: async count => {
           const client = createClient({ url });
@@ -96,23 +90,13 @@ export function findingStoreEngines() {
         },
       };
     }
-    const findings = await DatabaseFindingStore.create({
-      database,
-      ...options,
-    });
-    const events = await DatabaseEventStore.create({ database });
+    const { findings, events, ingest } = await sqlPipeline(database, options);
     return {
       kind,
       knex,
       findings,
       events,
-      ingest: new IngestService({
-        events,
-        findings,
-        deadLetters,
-        salt: SALT,
-        logger,
-      }),
+      ingest,
       fill: async count => {
         const breakdown = JSON.stringify({
           score: 6,

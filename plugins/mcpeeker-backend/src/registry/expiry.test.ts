@@ -3,11 +3,8 @@ import { AddressInfo } from 'node:net';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
 import { endpointEvent, HOST } from '../__testUtils__/events';
-import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
-import { DatabaseEventStore } from '../database/EventStore';
-import { DatabaseFindingStore } from '../database/FindingStore';
+import { sqlPipeline } from '../__testUtils__/sqlPipeline';
 import { applyDatabaseMigrations } from '../database/migrations';
-import { IngestService } from '../services/IngestService';
 import { AuditLog } from './AuditLog';
 import { runRegistryExpiry } from './expiry';
 import { RegistryNotifier, signWebhook } from './RegistryNotifier';
@@ -58,17 +55,7 @@ describe('registry expiry', () => {
       new AuditLog('k'.repeat(32)),
       () => now,
     );
-    const findings = await DatabaseFindingStore.create({ database, registry });
-    const ingest = new IngestService({
-      events: await DatabaseEventStore.create({ database }),
-      findings,
-      deadLetters: await DatabaseDeadLetterStore.create({
-        database,
-        salt: 'test-salt-0123456789',
-      }),
-      salt: 'test-salt-0123456789',
-      logger: mockServices.logger.mock(),
-    });
+    const { findings, ingest } = await sqlPipeline(database, { registry });
     await ingest.ingest([endpointEvent()], 'http');
     const id = compositeId({ hostIdHash: HOST, port: 3001 });
 

@@ -20,13 +20,11 @@ import { endpointEvent } from '../__testUtils__/events';
 import { mcpeekerPlugin } from '../plugin';
 import { freePort } from '../__testUtils__/freePort';
 import { AckPolicy } from '@nats-io/jetstream';
-import { DatabaseEventStore } from '../database/EventStore';
-import { DatabaseFindingStore } from '../database/FindingStore';
-import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
 import { IngestService } from './IngestService';
 import { NatsIngestConsumer } from './NatsIngestConsumer';
 import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
 import { HOST } from '../__testUtils__/events';
+import { sqlPipeline } from '../__testUtils__/sqlPipeline';
 
 jest.setTimeout(60_000);
 
@@ -216,18 +214,7 @@ async function sharedConsumerWith(
     knex,
     migrations: { skip: false },
   });
-  const findings = await DatabaseFindingStore.create({ database });
-  const stored = await DatabaseEventStore.create({ database });
-  const ingest = new IngestService({
-    events: stored,
-    findings,
-    deadLetters: await DatabaseDeadLetterStore.create({
-      database,
-      salt: 'test-salt-0123456789',
-    }),
-    salt: 'test-salt-0123456789',
-    logger: mockServices.logger.mock(),
-  });
+  const { findings, events: stored, ingest } = await sqlPipeline(database);
   await jsm.streams.add({ name: stream, subjects: [`${prefix}.>`] });
   await jsm.consumers.add(stream, {
     durable_name: 'shared',

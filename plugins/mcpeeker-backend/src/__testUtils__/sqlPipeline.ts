@@ -1,0 +1,30 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
+import { DatabaseEventStore } from '../database/EventStore';
+import { DatabaseFindingStore, RegistryLookup } from '../database/FindingStore';
+import { IngestService } from '../services/IngestService';
+
+/** The salt the tests' events are hashed with (see events.ts). */
+export const TEST_SALT = 'test-salt-0123456789';
+
+/** The ingest pipeline on a Backstage database, as the plugin wires it for the SQL stores. */
+export async function sqlPipeline(
+  database: DatabaseService,
+  options: { registry?: RegistryLookup; dedupWindowMs?: number } = {},
+) {
+  const findings = await DatabaseFindingStore.create({ database, ...options });
+  const events = await DatabaseEventStore.create({ database });
+  const deadLetters = await DatabaseDeadLetterStore.create({
+    database,
+    salt: TEST_SALT,
+  });
+  const ingest = new IngestService({
+    events,
+    findings,
+    deadLetters,
+    salt: TEST_SALT,
+    logger: mockServices.logger.mock(),
+  });
+  return { findings, events, deadLetters, ingest };
+}
