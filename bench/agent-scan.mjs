@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { arg, ROOT } from './harness.mjs';
+import { countArg, ROOT } from './harness.mjs';
 
-const PROJECTS = Number(arg('--projects', 200));
-const RUNS = Number(arg('--runs', 5));
+const PROJECTS = countArg('--projects', '200');
+const RUNS = countArg('--runs', '5');
 
 function write(file, content) {
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -4,11 +4,11 @@
 // Prints one JSON line per store:
 // {"bench":"findings-api","store":…,"findings":…,"p50Ms":…,"p95Ms":…}
 // Usage: node bench/findings-api.mjs [--findings N] [--stores sqlite,postgres,clickhouse]
-import { arg, loadTs } from './harness.mjs';
+import { countArg, loadTs, storesArg } from './harness.mjs';
 
 const { runFindingsApiBench } = loadTs('bench/findingsApiBench.ts');
-const findings = Number(arg('--findings', '1000000'));
-for (const store of arg('--stores', 'sqlite,postgres,clickhouse').split(',')) {
+const findings = countArg('--findings', '1000000');
+for (const store of storesArg()) {
   console.log(JSON.stringify(await runFindingsApiBench({ store, findings })));
 }
 process.exit(0);

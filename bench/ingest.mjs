@@ -11,22 +11,17 @@
 // Usage: node bench/ingest.mjs [--events N] [--stores sqlite,postgres,clickhouse]
 //          [--batch-size N] [--concurrency N]   (the consumer's; default: per store, as config)
 // Needs NATS with JetStream on 127.0.0.1:4222 and, for postgres, PostgreSQL on 127.0.0.1:5432.
-import { arg, loadTs } from './harness.mjs';
+import { countArg, loadTs, storesArg } from './harness.mjs';
 
 const { runIngestBench } = loadTs('bench/ingestBench.ts');
-const events = Number(arg('--events', '20000'));
-const stores = arg('--stores', 'sqlite,postgres,clickhouse').split(',');
+const events = countArg('--events', '20000');
+const batchSize = countArg('--batch-size', undefined);
+const concurrency = countArg('--concurrency', undefined);
+const stores = storesArg();
 for (const store of stores) {
-  const batchSize = arg('--batch-size', undefined);
-  const concurrency = arg('--concurrency', undefined);
   console.log(
     JSON.stringify(
-      await runIngestBench({
-        store,
-        events,
-        batchSize: batchSize && Number(batchSize),
-        concurrency: concurrency && Number(concurrency),
-      }),
+      await runIngestBench({ store, events, batchSize, concurrency }),
     ),
   );
 }
