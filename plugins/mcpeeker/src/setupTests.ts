@@ -1,8 +1,11 @@
 import '@testing-library/jest-dom';
 import { configure } from '@testing-library/react';
 
-// A whole Backstage app renders in each test; with the suites of every
-// package on two cores, its first render can take longer than Testing
-// Library's default 1 s wait (CI failed once that way). Waits end as soon as
-// the element is there, so this only matters when something is missing.
+// Component tests render the component (or the MCPeeker page) in a minimal
+// test app; only plugin.test.tsx renders the whole app. Waits end as soon as
+// the element is there, so these limits only matter when something is missing
+// or the machine is very busy: a missing element fails Testing Library's wait
+// (5 s, with the DOM printed) well before the test's own limit (20 s, which
+// only a machine with both cores taken by other work comes near).
 configure({ asyncUtilTimeout: 5000 });
+jest.setTimeout(20_000);

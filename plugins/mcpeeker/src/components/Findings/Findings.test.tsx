@@ -2,11 +2,8 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  registerMswTestHooks,
-  renderTestApp,
-} from '@backstage/frontend-test-utils';
-import { mcpeekerPlugin } from '../../plugin';
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { renderMcpeekerPage } from '../../__testUtils__/renderPage';
 
 import { endpointEvidence, finding } from '../../__testUtils__/fixtures';
 
@@ -37,10 +34,7 @@ describe('Findings', () => {
             ),
       ),
     );
-    renderTestApp({
-      features: [mcpeekerPlugin],
-      initialRouteEntries: ['/mcpeeker'],
-    });
+    renderMcpeekerPage('/mcpeeker');
 
     const row = await screen.findByTestId('finding-row');
     expect(within(row).getByText('9 · unauthorized')).toBeInTheDocument();
@@ -84,10 +78,7 @@ describe('Findings', () => {
         HttpResponse.json({ items: [], totalCount: 0 }),
       ),
     );
-    const { unmount } = renderTestApp({
-      features: [mcpeekerPlugin],
-      initialRouteEntries: ['/mcpeeker'],
-    });
+    const { unmount } = renderMcpeekerPage('/mcpeeker');
     expect(await screen.findByText(/No findings match/)).toBeInTheDocument();
     unmount();
 
@@ -104,10 +95,7 @@ describe('Findings', () => {
         ),
       ),
     );
-    renderTestApp({
-      features: [mcpeekerPlugin],
-      initialRouteEntries: ['/mcpeeker'],
-    });
+    renderMcpeekerPage('/mcpeeker');
     expect(
       await screen.findByText(/You may not read MCP findings/),
     ).toBeInTheDocument();

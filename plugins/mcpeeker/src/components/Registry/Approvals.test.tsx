@@ -2,20 +2,13 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  mockApis,
-  registerMswTestHooks,
-  renderTestApp,
-} from '@backstage/frontend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { mcpeekerPlugin } from '../../plugin';
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { renderMcpeekerPage } from '../../__testUtils__/renderPage';
 import {
   demoIdentity as identity,
   finding,
   registryEntry as entry,
 } from '../../__testUtils__/fixtures';
-
-jest.setTimeout(30_000);
 
 // Its own file: permission answers are cached per module, and this one allows.
 describe('Approvals', () => {
@@ -45,14 +38,7 @@ describe('Approvals', () => {
         },
       ),
     );
-    renderTestApp({
-      features: [mcpeekerPlugin],
-      apis: [
-        identity,
-        mockApis.permission({ authorize: AuthorizeResult.ALLOW }),
-      ],
-      initialRouteEntries: ['/mcpeeker/approvals'],
-    });
+    renderMcpeekerPage('/mcpeeker/approvals', { apis: [identity], allow: true });
     // The permission check comes first, then the list.
     const row = await screen.findByTestId(
       'approval-row',

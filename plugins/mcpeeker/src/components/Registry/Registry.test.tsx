@@ -2,13 +2,8 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  mockApis,
-  registerMswTestHooks,
-  renderTestApp,
-} from '@backstage/frontend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { mcpeekerPlugin } from '../../plugin';
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { renderMcpeekerPage } from '../../__testUtils__/renderPage';
 import {
   demoIdentity as identity,
   endpointEvidence,
@@ -16,8 +11,6 @@ import {
   inDays,
   registryEntry as entry,
 } from '../../__testUtils__/fixtures';
-
-jest.setTimeout(30_000);
 
 describe('Registry', () => {
   const server = setupServer();
@@ -42,14 +35,7 @@ describe('Registry', () => {
         });
       }),
     );
-    renderTestApp({
-      features: [mcpeekerPlugin],
-      apis: [
-        identity,
-        mockApis.permission({ authorize: AuthorizeResult.DENY }),
-      ],
-      initialRouteEntries: ['/mcpeeker/registry'],
-    });
+    renderMcpeekerPage('/mcpeeker/registry', { apis: [identity] });
     const rows = await screen.findAllByTestId('registry-row');
     expect(rows).toHaveLength(2);
     expect(within(rows[0]).getByText('pending')).toBeInTheDocument();
@@ -130,16 +116,7 @@ describe('Registry', () => {
         HttpResponse.json({ items: [entry()], totalCount: 1 }),
       ),
     );
-    renderTestApp({
-      features: [mcpeekerPlugin],
-      apis: [
-        identity,
-        mockApis.permission({ authorize: AuthorizeResult.DENY }),
-      ],
-      initialRouteEntries: [
-        `/mcpeeker/registry/new?finding=${finding.compositeId}`,
-      ],
-    });
+    renderMcpeekerPage(`/mcpeeker/registry/new?finding=${finding.compositeId}`, { apis: [identity] });
     const name = await screen.findByRole('textbox', { name: /Name/ });
     expect(name).toHaveValue('github');
     expect(screen.getByRole('textbox', { name: /Team/ })).toHaveValue(
@@ -178,14 +155,7 @@ describe('Registry', () => {
         HttpResponse.json({ items: [entry()], totalCount: 1 }),
       ),
     );
-    renderTestApp({
-      features: [mcpeekerPlugin],
-      apis: [
-        identity,
-        mockApis.permission({ authorize: AuthorizeResult.DENY }),
-      ],
-      initialRouteEntries: ['/mcpeeker/approvals'],
-    });
+    renderMcpeekerPage('/mcpeeker/approvals', { apis: [identity] });
     expect(
       // RequirePermission answers a refusal with the not-found page.
       await screen.findByText(/PAGE NOT FOUND/, {}, { timeout: 5000 }),

@@ -2,17 +2,10 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  mockApis,
-  registerMswTestHooks,
-  renderTestApp,
-} from '@backstage/frontend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { notificationsApiRef } from '@backstage/plugin-notifications';
-import { mcpeekerPlugin } from '../../plugin';
+import { renderMcpeekerPage } from '../../__testUtils__/renderPage';
 import { demoIdentity } from '../../__testUtils__/fixtures';
-
-jest.setTimeout(30_000);
 
 describe('Settings', () => {
   const server = setupServer();
@@ -42,21 +35,14 @@ describe('Settings', () => {
         },
       ],
     };
-    renderTestApp({
-      features: [mcpeekerPlugin],
-      apis: [
-        demoIdentity,
-        mockApis.permission({ authorize: AuthorizeResult.DENY }),
+    renderMcpeekerPage('/mcpeeker/settings', { apis: [demoIdentity,
         [
           notificationsApiRef,
           {
             getNotificationSettings: async () => channels,
             updateNotificationSettings: async (s: any) => s,
           } as any,
-        ],
-      ],
-      initialRouteEntries: ['/mcpeeker/settings'],
-    });
+        ]] });
     const threshold = await screen.findByLabelText(
       'Alert from',
       {},

@@ -1,0 +1,42 @@
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiPair,
+} from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { McpeekerClient, mcpeekerApiRef } from '../api';
+import { McpeekerPage } from '../components/McpeekerPage';
+import { rootRouteRef } from '../routes';
+
+/** The real API client, talking to whatever msw answers for the backend. */
+export const testClient = new McpeekerClient({
+  discoveryApi: { getBaseUrl: async () => 'http://backend/api/mcpeeker' },
+  fetchApi: { fetch: (...args) => fetch(...args) },
+});
+
+/**
+ * Renders the MCPeeker page (its tabs and routes) at `path` in a minimal test
+ * app: no sidebar, no other plugins, the real API client. Component tests use
+ * this instead of the whole app, which costs seconds per render on a busy
+ * machine; the whole app is rendered once, in plugin.test.tsx.
+ */
+export function renderMcpeekerPage(
+  path: string,
+  options: {
+    apis?: ReadonlyArray<TestApiPair<any> | any>;
+    allow?: boolean;
+  } = {},
+) {
+  return renderInTestApp(<McpeekerPage />, {
+    mountPath: '/mcpeeker/*',
+    initialRouteEntries: [path],
+    mountedRoutes: { '/mcpeeker': rootRouteRef },
+    apis: [
+      [mcpeekerApiRef, testClient],
+      mockApis.permission({
+        authorize: options.allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      }),
+      ...(options.apis ?? []),
+    ],
+  });
+}
