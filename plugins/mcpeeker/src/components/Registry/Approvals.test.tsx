@@ -38,7 +38,10 @@ describe('Approvals', () => {
         },
       ),
     );
-    renderMcpeekerPage('/mcpeeker/approvals', { apis: [identity], allow: true });
+    renderMcpeekerPage('/mcpeeker/approvals', {
+      apis: [identity],
+      allow: true,
+    });
     // The permission check comes first, then the list.
     const row = await screen.findByTestId(
       'approval-row',

@@ -116,7 +116,10 @@ describe('Registry', () => {
         HttpResponse.json({ items: [entry()], totalCount: 1 }),
       ),
     );
-    renderMcpeekerPage(`/mcpeeker/registry/new?finding=${finding.compositeId}`, { apis: [identity] });
+    renderMcpeekerPage(
+      `/mcpeeker/registry/new?finding=${finding.compositeId}`,
+      { apis: [identity] },
+    );
     const name = await screen.findByRole('textbox', { name: /Name/ });
     expect(name).toHaveValue('github');
     expect(screen.getByRole('textbox', { name: /Team/ })).toHaveValue(

@@ -35,14 +35,18 @@ describe('Settings', () => {
         },
       ],
     };
-    renderMcpeekerPage('/mcpeeker/settings', { apis: [demoIdentity,
+    renderMcpeekerPage('/mcpeeker/settings', {
+      apis: [
+        demoIdentity,
         [
           notificationsApiRef,
           {
             getNotificationSettings: async () => channels,
             updateNotificationSettings: async (s: any) => s,
           } as any,
-        ]] });
+        ],
+      ],
+    });
     const threshold = await screen.findByLabelText(
       'Alert from',
       {},
