@@ -381,3 +381,118 @@ test(
     }
   },
 );
+
+test(
+  'the catalog shows each role only the MCPServer entities MCPeeker lets them read',
+  { timeout: 300_000 },
+  async () => {
+    const as = {
+      dana: await demoAuthHeaders(BACKEND_URL, 'dana'),
+      sam: await demoAuthHeaders(BACKEND_URL, 'sam'),
+      pat: await demoAuthHeaders(BACKEND_URL, 'pat'),
+    };
+    const guestAuth = await (
+      await fetch(`${BACKEND_URL}/api/auth/guest/refresh`)
+    ).json();
+    as.guest = {
+      authorization: `Bearer ${guestAuth.backstageIdentity.token}`,
+    };
+    // Two registrations nobody approved yet: Dana's and Pat's.
+    const register = async (who, name, team) => {
+      const res = await fetch(`${BACKEND_URL}/api/mcpeeker/registry`, {
+        method: 'POST',
+        headers: { ...as[who], 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name,
+          team,
+          purpose: `Pending registration of ${who}, not for everyone`,
+          transport: 'stdio',
+          identity: { packageId: `@e2e/${name}` },
+          expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        }),
+      });
+      assert.equal(res.status, 201, await res.text());
+      return (await res.json()).id;
+    };
+    const danaEntry = await register(
+      'dana',
+      'dana-notes',
+      'group:default/mcp-developers',
+    );
+    const patEntry = await register(
+      'pat',
+      'pat-secret-ops',
+      'group:default/platform-admins',
+    );
+    const read = async who => {
+      const res = await fetch(
+        `${BACKEND_URL}/api/catalog/entities/by-query?filter=kind=mcpserver&limit=500`,
+        { headers: as[who] },
+      );
+      assert.equal(res.status, 200);
+      return (await res.json()).items;
+    };
+    const entryIds = items =>
+      items
+        .map(e => e.metadata.annotations?.['mcpeeker.io/registry-entry-id'])
+        .filter(Boolean);
+    // The provider's delta is immediate; the catalog's processing takes its time.
+    const deadline = Date.now() + 180_000;
+    let forPat = await read('pat');
+    while (
+      !(
+        entryIds(forPat).includes(danaEntry) &&
+        entryIds(forPat).includes(patEntry)
+      )
+    ) {
+      assert.ok(Date.now() < deadline, 'the pending entries never arrived');
+      await new Promise(r => setTimeout(r, 1000));
+      forPat = await read('pat');
+    }
+    const forSam = await read('sam');
+    const forDana = await read('dana');
+    const forGuest = await read('guest');
+    // Analysts and admins see both pending entries.
+    for (const items of [forPat, forSam]) {
+      assert.ok(entryIds(items).includes(danaEntry));
+      assert.ok(entryIds(items).includes(patEntry));
+    }
+    // Dana sees her own pending entry, not Pat's; a guest sees neither.
+    assert.ok(entryIds(forDana).includes(danaEntry));
+    assert.ok(!entryIds(forDana).includes(patEntry));
+    assert.ok(!entryIds(forGuest).includes(danaEntry));
+    assert.ok(!entryIds(forGuest).includes(patEntry));
+    // Nothing of Pat's pending entry reaches Dana or a guest, by any field.
+    for (const items of [forDana, forGuest])
+      assert.ok(!JSON.stringify(items).includes('pat-secret-ops'));
+    // Everyone sees the approved github server, without who registered it,
+    // and no entity carries what detection saw (that depends on who asks).
+    for (const items of [forPat, forSam, forDana, forGuest]) {
+      const github = items.find(
+        e =>
+          e.metadata.title === 'github' &&
+          e.spec.registry?.status === 'approved',
+      );
+      assert.ok(github, 'the approved github server is in the catalog');
+      assert.equal(
+        github.metadata.annotations['mcpeeker.io/registered-by'],
+        undefined,
+      );
+      for (const entity of items)
+        assert.equal(entity.spec.detection, undefined);
+    }
+    // A single read by name is refused the same way.
+    const patEntity = forPat.find(
+      e =>
+        e.metadata.annotations?.['mcpeeker.io/registry-entry-id'] === patEntry,
+    );
+    const byName = who =>
+      fetch(
+        `${BACKEND_URL}/api/catalog/entities/by-name/mcpserver/default/${patEntity.metadata.name}`,
+        { headers: as[who] },
+      );
+    assert.equal((await byName('sam')).status, 200);
+    assert.equal((await byName('dana')).status, 404);
+    assert.equal((await byName('guest')).status, 404);
+  },
+);

@@ -6,6 +6,7 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { McpServerEntityProcessor } from './McpServerEntityProcessor';
 import { McpServerEntityProvider } from './McpServerEntityProvider';
+import { mcpServerEntityVisibleRule } from './mcpServerEntityVisibleRule';
 
 /**
  * Catalog module for MCP servers: the `MCPServer` kind's processor
@@ -28,6 +29,7 @@ export const catalogModuleMcpeeker = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         events: eventsServiceRef,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({
         catalog,
@@ -37,12 +39,15 @@ export const catalogModuleMcpeeker = createBackendModule({
         logger,
         scheduler,
         events,
+        permissionsRegistry,
       }) {
         const minutes =
           config.getOptionalNumber(
             'catalog.providers.mcpeeker.frequencyMinutes',
           ) ?? 5;
         catalog.addProcessor(new McpServerEntityProcessor());
+        // MCPeeker's policy conditions catalog.entity.read on this rule.
+        permissionsRegistry.addPermissionRules([mcpServerEntityVisibleRule]);
         catalog.addEntityProvider(
           new McpServerEntityProvider({
             discovery,

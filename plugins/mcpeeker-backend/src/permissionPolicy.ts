@@ -70,11 +70,37 @@ export class McpeekerPermissionPolicy implements PermissionPolicy {
     return undefined;
   }
 
+  private async catalogEntityRead(
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const principal = user?.credentials.principal as
+      | { type: string; userEntityRef?: string }
+      | undefined;
+    // Plugins reading the catalog for themselves (processing, the search
+    // collator, MCPeeker's own provider) are not people: unchanged.
+    if (!user || principal?.type !== 'user' || !principal.userEntityRef)
+      return ALLOW;
+    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+      user.credentials,
+    );
+    const role = this.roleOf(ownershipEntityRefs);
+    if (role === 'admin' || role === 'analyst') return ALLOW;
+    return {
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: mcpeekerConditions.mcpServerEntityVisible({
+        claims: [...new Set([principal.userEntityRef, ...ownershipEntityRefs])],
+      }),
+    };
+  }
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const name = request.permission.name;
+    if (name === 'catalog.entity.read') return this.catalogEntityRead(user);
     if (!name.startsWith('mcpeeker.')) return ALLOW;
     const principal = user?.credentials.principal as
       | { type: string; userEntityRef?: string }

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import {
   coreServices,
   createBackendPlugin,
@@ -248,7 +249,17 @@ export const mcpeekerPlugin = createBackendPlugin({
           }),
         );
         httpRouter.use(createMcpRegistryApiRouter({ registry }));
-        httpRouter.use(createCatalogRouter({ registry, findings, httpAuth }));
+        httpRouter.use(
+          createCatalogRouter({
+            registry,
+            findings,
+            httpAuth,
+            nameKey: crypto
+              .createHmac('sha256', mcpeekerConfig.auditKey)
+              .update('mcpeeker-catalog-names')
+              .digest('hex'),
+          }),
+        );
         httpRouter.use(createPreferencesRouter({ preferences, httpAuth }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         if (mcpeekerConfig.registryApi.allowUnauthenticated) {

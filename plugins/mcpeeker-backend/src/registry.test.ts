@@ -409,7 +409,7 @@ describe('server.json import and the MCP Registry API view', () => {
       .set(as('sam'));
     expect([badCursor.status, badCursor.body.error.message]).toEqual([
       400,
-      'Invalid query: cursor is not a cursor this API returned',
+      'Invalid query parameter cursor: not a cursor this API returned; start again without it',
     ]);
   });
 });
@@ -439,27 +439,40 @@ describe('catalog entities for the catalog module', () => {
       'github',
       'io.github.acme/weather',
     ]);
-    expect(byTitle['io.github.acme/weather']).toMatchObject({
+    // Approved: open to the organisation, without who registered it or when it expires.
+    const weather = byTitle['io.github.acme/weather'];
+    expect(weather).toMatchObject({
       apiVersion: 'mcpeeker.io/v1alpha1',
       kind: 'MCPServer',
       spec: {
         owner: 'group:default/team-a',
+        lifecycle: 'production',
         packageId: '@acme/weather-mcp',
         registry: { status: 'approved' },
       },
     });
+    expect(weather.metadata.annotations).not.toHaveProperty(
+      'mcpeeker.io/restricted-to',
+    );
+    expect(weather.metadata.annotations).not.toHaveProperty(
+      'mcpeeker.io/registered-by',
+    );
+    expect(weather.spec.registry).not.toHaveProperty('expiresAt');
+    // Only detected: restricted to the endpoint's owner, under an opaque
+    // name, and no entity carries what detection saw (it depends on who asks).
     expect(byTitle.github).toMatchObject({
+      metadata: {
+        name: expect.stringMatching(/^mcp-[0-9a-f]{16}$/),
+        annotations: { 'mcpeeker.io/restricted-to': 'user:default/dana' },
+      },
       spec: {
         owner: 'user:default/dana',
+        lifecycle: 'experimental',
         registry: { status: 'unregistered' },
-        detection: {
-          findings: 2,
-          hosts: 1,
-          maxScore: 6,
-          classification: 'suspect',
-        },
       },
     });
+    for (const entity of res.body.entities)
+      expect(entity.spec).not.toHaveProperty('detection');
     const entryId =
       byTitle['io.github.acme/weather'].metadata.annotations[
         'mcpeeker.io/registry-entry-id'
@@ -468,7 +481,10 @@ describe('catalog entities for the catalog module', () => {
       .get(`/api/mcpeeker/catalog/entities?entry=${entryId}`)
       .set('Authorization', catalogToken());
     expect(one.body.entities).toHaveLength(1);
-    expect(one.body.removed).toEqual([]);
+    // Approved: the restricted name it had while pending goes.
+    expect(one.body.removed).toEqual([
+      `mcpserver:default/mcp-${entryId.slice(0, 8)}`,
+    ]);
     // A deleted entry's entity is to be removed.
     const deleted = await knex('mcpeeker_registry_entries')
       .whereNotNull('deleted_at')
@@ -478,7 +494,10 @@ describe('catalog entities for the catalog module', () => {
       .set('Authorization', catalogToken());
     expect(gone.body).toEqual({
       entities: [],
-      removed: [`mcpserver:default/github-mcp-${deleted.id.slice(0, 8)}`],
+      removed: [
+        `mcpserver:default/github-mcp-${deleted.id.slice(0, 8)}`,
+        `mcpserver:default/mcp-${deleted.id.slice(0, 8)}`,
+      ],
     });
   });
 });

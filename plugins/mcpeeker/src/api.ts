@@ -71,7 +71,10 @@ export interface McpeekerApi {
   listRegistry(query: RegistryListQuery): Promise<{
     items: RegistryEntry[];
     totalCount: number;
+    nextCursor?: string;
   }>;
+  /** One entry, if the viewer may read it (undefined when refused or absent). */
+  getEntry(id: string): Promise<RegistryEntry | undefined>;
   register(entry: RegistryEntryCreate): Promise<RegistryEntry>;
   updateEntry(
     id: string,
@@ -111,7 +114,8 @@ export interface RegistryListQuery {
   owner?: string;
   q?: string;
   limit?: number;
-  offset?: number;
+  /** The `nextCursor` of the page before. */
+  cursor?: string;
 }
 
 /** @public */
@@ -190,10 +194,28 @@ export class McpeekerClient implements McpeekerApi {
     if (query.owner) params.set('owner', query.owner);
     if (query.q) params.set('q', query.q);
     if (query.limit) params.set('limit', String(query.limit));
-    if (query.offset) params.set('offset', String(query.offset));
-    return this.get<{ items: RegistryEntry[]; totalCount: number }>(
-      `/registry?${params}`,
-    );
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.get<{
+      items: RegistryEntry[];
+      totalCount: number;
+      nextCursor?: string;
+    }>(`/registry?${params}`);
+  }
+
+  async getEntry(id: string) {
+    try {
+      return await this.get<RegistryEntry>(
+        `/registry/${encodeURIComponent(id)}`,
+      );
+    } catch (error) {
+      // Someone else's entry is as absent to a developer as a missing one.
+      if (
+        error instanceof ResponseError &&
+        [403, 404].includes(error.response.status)
+      )
+        return undefined;
+      throw error;
+    }
   }
 
   register(entry: RegistryEntryCreate) {

@@ -1,4 +1,4 @@
-import { classify } from '../correlation/scoring';
+import { createHmac } from 'node:crypto';
 import {
   MCP_SERVER_API_VERSION,
   MCP_SERVER_KIND,
@@ -18,32 +18,94 @@ function entityName(base: string, suffix: string) {
   return `${slug || 'mcp'}-${suffix}`;
 }
 
-const shortHash = (text: string) => {
-  let h = 2166136261;
-  for (const c of text) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  return h.toString(16).padStart(8, '0');
-};
+/**
+ * What a catalog entity may carry is what anyone in the organisation may
+ * know: the catalog shows entities to everyone its policy lets read them, and
+ * other entities' relations (a group's `ownerOf`) name them. So:
+ *
+ * - an **approved** registration is the organisation's sanctioned server — the
+ *   MCP Registry API serves it to every MCP client — and its entity is open:
+ *   name, purpose, team, status, transport, package or URL; not who
+ *   registered it, not its expiry (MCPeeker's registry routes show those to
+ *   whom may read the entry);
+ * - any other registration (pending, denied, revoked, expired) and a server
+ *   only detection knows of are **restricted** to one entity ref (the
+ *   registrant; the endpoint's owner) besides analysts and admins, through the
+ *   `mcpeeker.io/restricted-to` annotation that the catalog's read check
+ *   enforces (`IS_MCP_SERVER_ENTITY_VISIBLE`), and their names are opaque so
+ *   that a relation naming them reveals nothing;
+ * - detection (findings, hosts, scores) is never in an entity: it depends on
+ *   who asks, so the entity page asks MCPeeker's API as the viewer.
+ */
+export function isOpenToOrganisation(entry: RegistryEntry): boolean {
+  return entry.status === 'approved';
+}
 
-function detection(summary: ServerSummary | undefined) {
-  return summary
-    ? {
-        findings: summary.findings,
-        hosts: summary.hosts,
-        maxScore: summary.maxScore,
-        classification: classify(summary.maxScore),
-        lastSeen: summary.lastSeen,
-      }
-    : undefined;
+/** The names an entry's entity can have: open and restricted. */
+export function registryEntityNames(entry: RegistryEntry) {
+  const id = entry.id.slice(0, 8);
+  return { open: entityName(entry.name, id), restricted: `mcp-${id}` };
+}
+
+function registryEntity(
+  entry: RegistryEntry,
+  summary: ServerSummary | undefined,
+): McpServerEntity {
+  const open = isOpenToOrganisation(entry);
+  const names = registryEntityNames(entry);
+  const serverName = summary?.serverName ?? entry.name;
+  return {
+    apiVersion: MCP_SERVER_API_VERSION,
+    kind: MCP_SERVER_KIND,
+    metadata: {
+      name: open ? names.open : names.restricted,
+      title: entry.name,
+      description: entry.purpose,
+      annotations: {
+        [MCPEEKER_ANNOTATIONS.registryEntryId]: entry.id,
+        [MCPEEKER_ANNOTATIONS.serverName]: serverName,
+        ...(open
+          ? {}
+          : {
+              [MCPEEKER_ANNOTATIONS.restrictedTo]: entry.owner,
+              'mcpeeker.io/registered-by': entry.owner,
+            }),
+      },
+      tags: ['mcp', `registry-${entry.status}`],
+    },
+    spec: {
+      type: entry.identity.remoteUrl ? 'remote' : 'local',
+      lifecycle: open ? 'production' : 'experimental',
+      owner: entry.team,
+      transport: entry.transport,
+      ...(entry.identity.packageId
+        ? { packageId: entry.identity.packageId }
+        : {}),
+      ...(entry.identity.remoteUrl
+        ? { remoteUrl: entry.identity.remoteUrl }
+        : {}),
+      serverName,
+      registry: {
+        status: entry.status,
+        entryId: entry.id,
+        purpose: entry.purpose,
+        ...(open ? {} : { expiresAt: entry.expiresAt }),
+      },
+    },
+  };
 }
 
 /**
  * The MCPServer entities MCPeeker provides: one per registry entry (owned by
  * its team), and one per server name detection saw that no entry claims
  * (owned by the owner of one of its endpoints, until someone registers it).
+ * `nameKey` keys the opaque names of detected servers: without it, a name
+ * like "github" could be guessed back from its hash.
  */
 export function buildCatalogEntities(
   entries: RegistryEntry[],
   summaries: ServerSummary[],
+  nameKey: string,
 ): McpServerEntity[] {
   const byName = new Map(summaries.map(s => [s.serverName, s]));
   const claimed = new Set<string>();
@@ -52,55 +114,27 @@ export function buildCatalogEntities(
     const names = [entry.name, entry.identity.packageId].filter(
       (n): n is string => !!n,
     );
-    const summary = names.map(n => byName.get(n)).find(Boolean);
     names.forEach(n => claimed.add(n));
-    out.push({
-      apiVersion: MCP_SERVER_API_VERSION,
-      kind: MCP_SERVER_KIND,
-      metadata: {
-        name: entityName(entry.name, entry.id.slice(0, 8)),
-        title: entry.name,
-        description: entry.purpose,
-        annotations: {
-          [MCPEEKER_ANNOTATIONS.registryEntryId]: entry.id,
-          [MCPEEKER_ANNOTATIONS.serverName]: summary?.serverName ?? entry.name,
-          'mcpeeker.io/registered-by': entry.owner,
-        },
-        tags: ['mcp', `registry-${entry.status}`],
-      },
-      spec: {
-        type: entry.identity.remoteUrl ? 'remote' : 'local',
-        lifecycle: 'production',
-        owner: entry.team,
-        transport: entry.transport,
-        ...(entry.identity.packageId
-          ? { packageId: entry.identity.packageId }
-          : {}),
-        ...(entry.identity.remoteUrl
-          ? { remoteUrl: entry.identity.remoteUrl }
-          : {}),
-        serverName: summary?.serverName ?? entry.name,
-        registry: {
-          status: entry.status,
-          entryId: entry.id,
-          expiresAt: entry.expiresAt,
-          purpose: entry.purpose,
-        },
-        ...(summary ? { detection: detection(summary) } : {}),
-      },
-    });
+    out.push(
+      registryEntity(entry, names.map(n => byName.get(n)).find(Boolean)),
+    );
   }
   for (const summary of summaries) {
     if (claimed.has(summary.serverName) || !summary.anOwner) continue;
+    const opaque = createHmac('sha256', nameKey)
+      .update(`mcpserver-entity-name\0${summary.serverName}`)
+      .digest('hex')
+      .slice(0, 16);
     out.push({
       apiVersion: MCP_SERVER_API_VERSION,
       kind: MCP_SERVER_KIND,
       metadata: {
-        name: entityName(summary.serverName, shortHash(summary.serverName)),
+        name: `mcp-${opaque}`,
         title: summary.serverName,
-        description: `Detected by MCPeeker on ${summary.hosts} host(s); not registered.`,
+        description: 'Detected by MCPeeker; not registered.',
         annotations: {
           [MCPEEKER_ANNOTATIONS.serverName]: summary.serverName,
+          [MCPEEKER_ANNOTATIONS.restrictedTo]: summary.anOwner,
         },
         tags: ['mcp', 'registry-unregistered'],
       },
@@ -110,7 +144,6 @@ export function buildCatalogEntities(
         owner: summary.anOwner,
         serverName: summary.serverName,
         registry: { status: 'unregistered' },
-        detection: detection(summary),
       },
     });
   }

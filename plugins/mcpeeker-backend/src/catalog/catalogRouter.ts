@@ -7,7 +7,10 @@ import { z } from 'zod';
 import type { FindingStore } from '../database/FindingStore';
 import { parseOr400 } from '../parseOr400';
 import type { RegistryStore } from '../registry/RegistryStore';
-import { buildCatalogEntities } from './catalogEntities';
+import {
+  buildCatalogEntities,
+  registryEntityNames,
+} from './catalogEntities';
 
 /** Most server names a full reconcile turns into entities. */
 export const MAX_CATALOG_SERVERS = 5000;
@@ -22,6 +25,8 @@ export function createCatalogRouter(options: {
   registry: RegistryStore;
   findings: FindingStore;
   httpAuth: HttpAuthService;
+  /** Keys the opaque names of restricted entities (derived from the audit key). */
+  nameKey: string;
 }): express.Router {
   const router = Router();
   router.get('/catalog/entities', async (req, res) => {
@@ -43,6 +48,7 @@ export function createCatalogRouter(options: {
         entities: buildCatalogEntities(
           await options.registry.allEntries(),
           summaries,
+          options.nameKey,
         ),
       });
       return;
@@ -52,20 +58,25 @@ export function createCatalogRouter(options: {
       res.json({ entities: [], removed: [] });
       return;
     }
-    const [entity] = buildCatalogEntities([found.entry], summaries);
+    const [entity] = buildCatalogEntities(
+      [found.entry],
+      summaries,
+      options.nameKey,
+    );
+    // An entry's entity changes its name when it opens to the organisation
+    // (or closes again): the other name goes.
+    const ref = (name: string) =>
+      stringifyEntityRef({ kind: entity.kind, namespace: 'default', name });
+    const names = Object.values(registryEntityNames(found.entry));
     res.json(
       found.deleted
-        ? {
-            entities: [],
-            removed: [
-              stringifyEntityRef({
-                kind: entity.kind,
-                namespace: entity.metadata.namespace,
-                name: entity.metadata.name,
-              }),
-            ],
-          }
-        : { entities: [entity], removed: [] },
+        ? { entities: [], removed: names.map(ref) }
+        : {
+            entities: [entity],
+            removed: names
+              .filter(n => n !== entity.metadata.name)
+              .map(ref),
+          },
     );
   });
   return router;

@@ -15,6 +15,14 @@ export const MCPEEKER_ANNOTATIONS = {
   registryEntryId: 'mcpeeker.io/registry-entry-id',
   /** The server name findings carry (what the agent, network or gateway saw). */
   serverName: 'mcpeeker.io/server-name',
+  /**
+   * Set on entities whose content MCPeeker's permissions keep from the
+   * organisation at large (a registration not yet approved, a server only
+   * detection knows of): the one entity ref besides analysts and admins that
+   * may read the entity. The catalog enforces it through the
+   * `IS_MCP_SERVER_ENTITY_VISIBLE` rule. See docs/security.md.
+   */
+  restrictedTo: 'mcpeeker.io/restricted-to',
 } as const;
 
 const entityRef = z
@@ -28,7 +36,9 @@ const entityRef = z
 /**
  * `spec` of an MCPServer entity. Teams may declare their servers in their
  * own catalog-info.yaml with the first block; MCPeeker's provider fills in
- * `registry` and `detection`.
+ * `registry`. What detection says of a server is not in the entity: it
+ * depends on who asks (a developer sees their own endpoints only), so the
+ * entity page asks MCPeeker's API as the viewer.
  *
  * @public
  */
@@ -54,17 +64,6 @@ export const mcpServerSpecSchema = z
         entryId: z.string().optional(),
         expiresAt: z.iso.datetime({ offset: true }).optional(),
         purpose: z.string().optional(),
-      })
-      .strict()
-      .optional(),
-    /** What detection says of it. */
-    detection: z
-      .object({
-        findings: z.number().int().min(0),
-        hosts: z.number().int().min(0),
-        maxScore: z.number().int().min(0),
-        classification: z.enum(['authorized', 'suspect', 'unauthorized']),
-        lastSeen: z.iso.datetime({ offset: true }),
       })
       .strict()
       .optional(),

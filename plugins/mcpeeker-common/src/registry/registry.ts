@@ -149,6 +149,8 @@ export function expiryProblem(
 export const MCPEEKER_RULES = {
   findingOnOwnEndpoint: 'IS_ON_OWN_ENDPOINT',
   ownRegistryEntry: 'IS_OWN_REGISTRY_ENTRY',
+  /** A catalog rule (resource type `catalog-entity`), registered by the catalog module. */
+  mcpServerEntityVisible: 'IS_MCP_SERVER_ENTITY_VISIBLE',
 } as const;
 
 /**
@@ -171,6 +173,18 @@ export const mcpeekerConditions = {
   }): PermissionCondition<string, { ownerRefs: string[] }> => ({
     rule: MCPEEKER_RULES.ownRegistryEntry,
     resourceType: MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
+    params,
+  }),
+  /**
+   * For the catalog's `catalog.entity.read`: every entity, except MCPServer
+   * entities MCPeeker restricted to someone (annotation
+   * `mcpeeker.io/restricted-to`) other than these refs.
+   */
+  mcpServerEntityVisible: (params: {
+    claims: string[];
+  }): PermissionCondition<'catalog-entity', { claims: string[] }> => ({
+    rule: MCPEEKER_RULES.mcpServerEntityVisible,
+    resourceType: 'catalog-entity',
     params,
   }),
 };

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -26,14 +26,7 @@ const entity = {
     owner: 'group:default/team-a',
     transport: 'stdio',
     serverName: 'github',
-    registry: { status: 'approved', entryId: 'e1', expiresAt: inDays(5) },
-    detection: {
-      findings: 3,
-      hosts: 2,
-      maxScore: 9,
-      classification: 'unauthorized',
-      lastSeen: '2026-11-21T10:01:00.000Z',
-    },
+    registry: { status: 'approved', entryId: 'e1' },
   },
 };
 
@@ -46,7 +39,27 @@ describe('MCPServer entity page', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
-  it('shows registry status, expiry soon and what detection says', async () => {
+  it('shows registry status, and the expiry, registrant and detection the viewer may read', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/findings', () =>
+        HttpResponse.json({
+          items: [
+            finding,
+            { ...finding, compositeId: 'mcp_y', hostIdHash: 'b'.repeat(64) },
+            { ...finding, compositeId: 'mcp_z', score: 6 },
+          ],
+          totalCount: 3,
+        }),
+      ),
+      http.get('*/api/mcpeeker/registry/e1', () =>
+        HttpResponse.json({
+          id: 'e1',
+          owner: 'user:default/dana',
+          status: 'approved',
+          expiresAt: inDays(5),
+        }),
+      ),
+    );
     await renderInTestApp(
       <EntityProvider entity={entity}>
         <McpServerOverviewCard />
@@ -56,10 +69,43 @@ describe('MCPServer entity page', () => {
     expect(
       await screen.findByTestId('entity-registry-status'),
     ).toHaveTextContent('approved');
-    expect(screen.getByTestId('expiry-soon')).toHaveTextContent('in 5 d');
-    expect(screen.getByTestId('entity-detection')).toHaveTextContent(
+    expect(await screen.findByTestId('expiry-soon')).toHaveTextContent(
+      'in 5 d',
+    );
+    expect(screen.getByText('user:default/dana')).toBeInTheDocument();
+    expect(await screen.findByTestId('entity-detection')).toHaveTextContent(
       '9 · unauthorized 3 finding(s) on 2 host(s)',
     );
+  });
+
+  it('shows neither expiry nor registrant to a viewer who may not read the entry', async () => {
+    let refused = false;
+    server.use(
+      http.get('*/api/mcpeeker/findings', () =>
+        HttpResponse.json({ items: [], totalCount: 0 }),
+      ),
+      http.get('*/api/mcpeeker/registry/e1', () => {
+        refused = true;
+        return HttpResponse.json(
+          { error: { name: 'NotFoundError', message: 'No registry entry e1' } },
+          { status: 404 },
+        );
+      }),
+    );
+    await renderInTestApp(
+      <EntityProvider entity={entity}>
+        <McpServerOverviewCard />
+      </EntityProvider>,
+      { apis: [[mcpeekerApiRef, client]] },
+    );
+    expect(
+      await screen.findByTestId('entity-registry-status'),
+    ).toHaveTextContent('approved');
+    expect(await screen.findByText('not detected')).toBeInTheDocument();
+    await waitFor(() => expect(refused).toBe(true));
+    await act(async () => {});
+    expect(screen.queryByText('Registered by')).toBeNull();
+    expect(screen.queryByTestId('expiry-soon')).toBeNull();
   });
 
   it('matches a server a team declared itself to its detections by server name', async () => {

@@ -32,15 +32,14 @@ function useMcpSpec() {
 }
 
 /**
- * What detection says of a server a team declared itself (MCPeeker's own
- * entities carry it in their spec): its findings by server name, as far as
- * the viewer may see them.
+ * What detection says of a server: its findings by server name, as far as
+ * the viewer may see them (entities carry no detection: it depends on who
+ * asks).
  */
 function useDetection(name: string, spec: McpServerSpec) {
   const api = useApi(mcpeekerApiRef);
   const serverName = spec.serverName ?? name;
   const { value } = useAsync(async () => {
-    if (spec.detection) return spec.detection;
     const { items } = await api.listFindings({ q: serverName, limit: 200 });
     const mine = items.filter(f => f.serverName === serverName);
     if (mine.length === 0) return undefined;
@@ -55,7 +54,17 @@ function useDetection(name: string, spec: McpServerSpec) {
         .sort()
         .at(-1)!,
     };
-  }, [api, serverName, spec.detection]);
+  }, [api, serverName]);
+  return value;
+}
+
+/** The registry entry behind the entity, if the viewer may read it. */
+function useEntry(entryId: string | undefined) {
+  const api = useApi(mcpeekerApiRef);
+  const { value } = useAsync(
+    async () => (entryId ? api.getEntry(entryId) : undefined),
+    [api, entryId],
+  );
   return value;
 }
 
@@ -64,6 +73,9 @@ export function McpServerOverviewCard() {
   const { name, spec } = useMcpSpec();
   const registry = spec.registry;
   const detection = useDetection(name, spec);
+  // Expiry and registrant are the registry's to show, to whom may read it.
+  const entry = useEntry(registry?.entryId);
+  const expiresAt = entry?.expiresAt ?? registry?.expiresAt;
   return (
     <InfoCard title="MCPeeker">
       <StructuredMetadataTable
@@ -79,13 +91,13 @@ export function McpServerOverviewCard() {
           ) : (
             'not registered'
           ),
-          ...(registry?.expiresAt
+          ...(registry && expiresAt
             ? {
                 Expires: (
                   <ExpiryBadge
                     entry={
                       {
-                        expiresAt: registry.expiresAt,
+                        expiresAt,
                         status: registry.status,
                       } as RegistryEntry
                     }
@@ -93,6 +105,7 @@ export function McpServerOverviewCard() {
                 ),
               }
             : {}),
+          ...(entry ? { 'Registered by': entry.owner } : {}),
           Detection: detection ? (
             <span data-testid="entity-detection">
               <ClassificationChip
