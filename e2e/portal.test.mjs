@@ -411,8 +411,9 @@ test(
           expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
         }),
       });
-      assert.equal(res.status, 201, await res.text());
-      return (await res.json()).id;
+      const body = await res.text();
+      assert.equal(res.status, 201, body);
+      return JSON.parse(body).id;
     };
     const danaEntry = await register(
       'dana',

@@ -4,6 +4,8 @@ import {
   TestApiPair,
 } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Suspense } from 'react';
+import { SWRConfig } from 'swr';
 import { McpeekerClient, mcpeekerApiRef } from '../api';
 import { McpeekerPage } from '../components/McpeekerPage';
 import { rootRouteRef } from '../routes';
@@ -18,7 +20,9 @@ export const testClient = new McpeekerClient({
  * Renders the MCPeeker page (its tabs and routes) at `path` in a minimal test
  * app: no sidebar, no other plugins, the real API client. Component tests use
  * this instead of the whole app, which costs seconds per render on a busy
- * machine; the whole app is rendered once, in plugin.test.tsx.
+ * machine; the whole app is rendered once, in plugin.test.tsx. Each render
+ * has its own permission cache (usePermission keeps answers in SWR's), so
+ * tests that allow and tests that deny can share a file.
  */
 export function renderMcpeekerPage(
   path: string,
@@ -27,16 +31,27 @@ export function renderMcpeekerPage(
     allow?: boolean;
   } = {},
 ) {
-  return renderInTestApp(<McpeekerPage />, {
-    mountPath: '/mcpeeker/*',
-    initialRouteEntries: [path],
-    mountedRoutes: { '/mcpeeker': rootRouteRef },
-    apis: [
-      [mcpeekerApiRef, testClient],
-      mockApis.permission({
-        authorize: options.allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-      }),
-      ...(options.apis ?? []),
-    ],
-  });
+  return renderInTestApp(
+    <SWRConfig value={{ provider: () => new Map() }}>
+      {/* As in the app, where the page's extension boundary catches a
+          suspension (RequirePermission's not-found page loads lazily). */}
+      <Suspense fallback={null}>
+        <McpeekerPage />
+      </Suspense>
+    </SWRConfig>,
+    {
+      mountPath: '/mcpeeker/*',
+      initialRouteEntries: [path],
+      mountedRoutes: { '/mcpeeker': rootRouteRef },
+      apis: [
+        [mcpeekerApiRef, testClient],
+        mockApis.permission({
+          authorize: options.allow
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+        }),
+        ...(options.apis ?? []),
+      ],
+    },
+  );
 }
