@@ -67,6 +67,66 @@ export interface Config {
       allowUnauthenticated?: boolean;
     };
 
+    /**
+     * Token-bucket rate limits; over one, the answer is 429 with
+     * `Retry-After` (seconds) and the limit's key in the message. Each limit
+     * is `{ requestsPerSecond, burst }`, or `false` (or a rate of 0) for
+     * none. Addresses are express's `req.ip`: behind a load balancer or
+     * proxy that is the proxy's address unless the backend's express app
+     * sets `trust proxy` for it — the operator's choice; without it every
+     * caller shares the proxy's bucket. Buckets live in each replica's
+     * memory (at most 10,000 keys per limit, least recently used evicted),
+     * so N replicas allow up to N times the rate. Backstage's own
+     * `backend.rateLimit.plugin.mcpeeker` limits the whole plugin besides.
+     */
+    rateLimits?: {
+      /** `POST /api/mcpeeker/events` from agents, adapters and gateways. */
+      ingest?: {
+        /**
+         * Per service credential. With one static token for the whole fleet
+         * this limits the fleet: size it for fleet / interval. Default 50/s, burst 100.
+         */
+        perCredential?:
+          | false
+          | {
+              /** Steady rate; 0 turns the limit off. */
+              requestsPerSecond: number;
+              /** Requests allowed at once (a whole number). Default twice the rate. */
+              burst?: number;
+            };
+        /** Per caller address (agents behind one NAT share it). Default 50/s, burst 100. */
+        perAddress?:
+          | false
+          | {
+              /** Steady rate; 0 turns the limit off. */
+              requestsPerSecond: number;
+              /** Requests allowed at once (a whole number). Default twice the rate. */
+              burst?: number;
+            };
+      };
+      /** The MCP Registry API at `/api/mcpeeker/v0.1`, often open without a token. */
+      registryApi?: {
+        /** Per user or service credential, when the caller sends one. Default 20/s, burst 40. */
+        perCredential?:
+          | false
+          | {
+              /** Steady rate; 0 turns the limit off. */
+              requestsPerSecond: number;
+              /** Requests allowed at once (a whole number). Default twice the rate. */
+              burst?: number;
+            };
+        /** Per caller address. Default 20/s, burst 40. */
+        perAddress?:
+          | false
+          | {
+              /** Steady rate; 0 turns the limit off. */
+              requestsPerSecond: number;
+              /** Requests allowed at once (a whole number). Default twice the rate. */
+              burst?: number;
+            };
+      };
+    };
+
     /** Registry notices beyond the portal's own notifications. */
     notifications?: {
       /**
@@ -90,6 +150,18 @@ export interface Config {
     audit?: {
       /**
        * Key of the HMAC chain over audit rows (at least 32 characters).
+       * Default: derived from hostIdSalt.
+       * @visibility secret
+       */
+      hmacKey?: string;
+    };
+
+    /** The `cursor` of paged lists (findings, registry, MCP Registry API). */
+    cursors?: {
+      /**
+       * Key signing cursors (at least 32 characters), so a cursor cannot be
+       * forged and is refused for a query it was not issued for. Every
+       * replica must have the same key to read the others' cursors.
        * Default: derived from hostIdSalt.
        * @visibility secret
        */

@@ -2,14 +2,19 @@ import crypto from 'node:crypto';
 import { Config } from '@backstage/config';
 import { DEVELOPMENT_HOST_ID_SALT } from '@mcpeeker/plugin-mcpeeker-common';
 import type { WebhookConfig } from './registry/RegistryNotifier';
+import type { RateLimit, RouteRateLimits } from './rateLimits';
 
 /** MCPeeker's configuration, read and checked once at start. */
 export interface McpeekerConfig {
   hostIdSalt: string;
   /** Key of the audit log's HMAC chain. */
   auditKey: string;
+  /** Key signing the paged routes' cursors; the same on every replica. */
+  cursorKey: string;
   /** The read-only MCP Registry API view of approved entries. */
   registryApi: { allowUnauthenticated: boolean };
+  /** Token-bucket limits of ingest and the MCP Registry API. */
+  rateLimits: { ingest: RouteRateLimits; registryApi: RouteRateLimits };
   /** Outgoing webhooks for registry notices. */
   webhooks: WebhookConfig[];
   /** Groups (entity refs) of each role, for the permission policy. */
@@ -58,9 +63,15 @@ type KnownKeys = { [key: string]: KnownKeys | true };
 const KNOWN_KEYS: KnownKeys = {
   hostIdSalt: true,
   audit: { hmacKey: true },
+  cursors: { hmacKey: true },
   roles: { developers: true, analysts: true, admins: true },
   notifications: { webhooks: true },
   registryApi: { allowUnauthenticated: true },
+  // Each limit is an object or false: checked by readRateLimit.
+  rateLimits: {
+    ingest: { perCredential: true, perAddress: true },
+    registryApi: { perCredential: true, perAddress: true },
+  },
   ingest: {
     http: { enabled: true },
     nats: {
@@ -187,6 +198,51 @@ function readWebhook(hook: Config, at: string): WebhookConfig {
   };
 }
 
+/** Default limits: an agent sends a batch a minute, an MCP client lists servers now and then. */
+const DEFAULT_RATE_LIMITS = {
+  ingest: {
+    perCredential: { requestsPerSecond: 50, burst: 100 },
+    perAddress: { requestsPerSecond: 50, burst: 100 },
+  },
+  registryApi: {
+    perCredential: { requestsPerSecond: 20, burst: 40 },
+    perAddress: { requestsPerSecond: 20, burst: 40 },
+  },
+} as const;
+
+/** One limit: `false` or a rate of 0 turns it off. */
+function readRateLimit(
+  config: Config | undefined,
+  key: string,
+  fallback: RateLimit,
+): RateLimit | undefined {
+  const at = `mcpeeker.${key}`;
+  const value = config?.getOptional(key);
+  if (value === undefined) return fallback;
+  if (value === false) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new McpeekerConfigError(
+      at,
+      'must be false or { requestsPerSecond, burst }',
+    );
+  const limit = config!.getConfig(key);
+  checkKnownKeys(limit, { requestsPerSecond: true, burst: true }, at);
+  const rate = limit.getOptionalNumber('requestsPerSecond');
+  if (rate === undefined || !(rate >= 0) || rate > 1_000_000)
+    throw new McpeekerConfigError(
+      `${at}.requestsPerSecond`,
+      `must be a number from 0 (off) to 1000000, got ${rate}`,
+    );
+  if (rate === 0) return undefined;
+  const burst = limit.getOptionalNumber('burst') ?? Math.ceil(rate * 2);
+  if (!Number.isInteger(burst) || burst < 1 || burst > 1_000_000)
+    throw new McpeekerConfigError(
+      `${at}.burst`,
+      `must be a whole number from 1 to 1000000, got ${burst}`,
+    );
+  return { requestsPerSecond: rate, burst };
+}
+
 /**
  * Reads `mcpeeker.*`, with defaults for the embedded demo. Throws an error
  * naming the key when a value has the wrong type, a key is unknown, or a
@@ -306,6 +362,13 @@ export function readMcpeekerConfig(
       'must be at least 32 characters long',
     );
   }
+  const cursorKey = str('cursors.hmacKey');
+  if (cursorKey !== undefined && cursorKey.length < 32) {
+    throw new McpeekerConfigError(
+      'mcpeeker.cursors.hmacKey',
+      'must be at least 32 characters long',
+    );
+  }
   const salt = configuredSalt ?? DEVELOPMENT_HOST_ID_SALT;
   const webhooks = (
     config?.getOptionalConfigArray('notifications.webhooks') ?? []
@@ -320,9 +383,41 @@ export function readMcpeekerConfig(
     auditKey:
       auditKey ??
       crypto.createHmac('sha256', salt).update('mcpeeker-audit').digest('hex'),
+    cursorKey:
+      cursorKey ??
+      crypto
+        .createHmac('sha256', salt)
+        .update('mcpeeker-cursors')
+        .digest('hex'),
     webhooks,
     registryApi: {
       allowUnauthenticated: bool('registryApi.allowUnauthenticated') ?? false,
+    },
+    rateLimits: {
+      ingest: {
+        perCredential: readRateLimit(
+          config,
+          'rateLimits.ingest.perCredential',
+          DEFAULT_RATE_LIMITS.ingest.perCredential,
+        ),
+        perAddress: readRateLimit(
+          config,
+          'rateLimits.ingest.perAddress',
+          DEFAULT_RATE_LIMITS.ingest.perAddress,
+        ),
+      },
+      registryApi: {
+        perCredential: readRateLimit(
+          config,
+          'rateLimits.registryApi.perCredential',
+          DEFAULT_RATE_LIMITS.registryApi.perCredential,
+        ),
+        perAddress: readRateLimit(
+          config,
+          'rateLimits.registryApi.perAddress',
+          DEFAULT_RATE_LIMITS.registryApi.perAddress,
+        ),
+      },
     },
     roles: {
       developers: refs('roles.developers', ['group:default/mcp-developers']),

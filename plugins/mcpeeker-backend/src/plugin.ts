@@ -11,6 +11,8 @@ import { mcpeekerPermissions } from '@mcpeeker/plugin-mcpeeker-common';
 import { readMcpeekerConfig } from './config';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
+import { internalErrorFilter } from './internalErrors';
+import { PageCursors } from './pageCursors';
 import { createRegistryRouter } from './registryRouter';
 import { openRegistry, startRegistryNotices } from './registry/wiring';
 import { startFindingAlerts } from './alerts/wiring';
@@ -219,6 +221,7 @@ export const mcpeekerPlugin = createBackendPlugin({
           logger,
         });
 
+        const cursors = new PageCursors(mcpeekerConfig.cursorKey);
         const health = new HealthService({
           config: mcpeekerConfig,
           db,
@@ -234,6 +237,8 @@ export const mcpeekerPlugin = createBackendPlugin({
             permissions,
             httpAuth,
             httpIngestEnabled: mcpeekerConfig.ingest.http.enabled,
+            cursors,
+            ingestRateLimits: mcpeekerConfig.rateLimits.ingest,
             registryRouter: createRegistryRouter({
               registry,
               findings,
@@ -243,12 +248,20 @@ export const mcpeekerPlugin = createBackendPlugin({
               auth,
               permissions,
               catalog,
+              cursors,
               auditor,
               onChange: onRegistryChange,
             }),
           }),
         );
-        httpRouter.use(createMcpRegistryApiRouter({ registry }));
+        httpRouter.use(
+          createMcpRegistryApiRouter({
+            registry,
+            cursors,
+            httpAuth,
+            rateLimits: mcpeekerConfig.rateLimits.registryApi,
+          }),
+        );
         httpRouter.use(
           createCatalogRouter({
             registry,
@@ -261,6 +274,7 @@ export const mcpeekerPlugin = createBackendPlugin({
           }),
         );
         httpRouter.use(createPreferencesRouter({ preferences, httpAuth }));
+        httpRouter.use(internalErrorFilter({ logger }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         if (mcpeekerConfig.registryApi.allowUnauthenticated) {
           // MCP clients fetch allowlists without a Backstage token.

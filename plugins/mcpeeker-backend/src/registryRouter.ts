@@ -35,6 +35,7 @@ import { z } from 'zod';
 import { FindingStore } from './database/FindingStore';
 import { ownerFilterOf } from './permissions';
 import { parseOr400 } from './parseOr400';
+import { PageCursors } from './pageCursors';
 import { registrationFromServerJson } from './registry/mcpRegistryApi';
 import { AuditLog } from './registry/AuditLog';
 import { entryTargets, RegistryStore } from './registry/RegistryStore';
@@ -52,7 +53,7 @@ const listSchema = z
     q: z.string().max(200).optional(),
     expiringWithinDays: z.coerce.number().int().min(0).max(366).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    offset: z.coerce.number().int().min(0).default(0),
+    cursor: z.string().max(200).optional(),
   })
   .strict();
 
@@ -75,6 +76,8 @@ export function createRegistryRouter(options: {
   auth: AuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
+  /** The codec of every paged route's cursor. */
+  cursors: PageCursors;
   auditor?: AuditorService;
   onChange?: (change: {
     action: string;
@@ -82,7 +85,8 @@ export function createRegistryRouter(options: {
     actor: string;
   }) => Promise<void>;
 }): express.Router {
-  const { registry, findings, httpAuth, permissions, catalog, auth } = options;
+  const { registry, findings, httpAuth, permissions, catalog, auth, cursors } =
+    options;
   const router = Router();
 
   async function user(req: express.Request) {
@@ -225,7 +229,7 @@ export function createRegistryRouter(options: {
 
   router.get('/registry', async (req, res) => {
     const credentials = await user(req);
-    const q = parseOr400(listSchema, req.query, 'query');
+    const { limit, cursor, ...q } = parseOr400(listSchema, req.query, 'query');
     const [decision] = await permissions.authorizeConditional(
       [{ permission: mcpeekerRegistryReadPermission }],
       { credentials },
@@ -236,18 +240,22 @@ export function createRegistryRouter(options: {
       decision.result === AuthorizeResult.CONDITIONAL
         ? ownerFilterOf(decision).ownerRefs
         : undefined;
-    res.json(
-      await registry.list({
-        status: q.status,
-        owner: q.owner,
-        team: q.team,
-        text: q.q,
-        expiringWithinDays: q.expiringWithinDays,
-        ownerRefs,
-        limit: q.limit,
-        offset: q.offset,
-      }),
-    );
+    const offset = cursors.decode('registry', q, cursor);
+    const page = await registry.list({
+      status: q.status,
+      owner: q.owner,
+      team: q.team,
+      text: q.q,
+      expiringWithinDays: q.expiringWithinDays,
+      ownerRefs,
+      limit,
+      offset,
+    });
+    const nextCursor =
+      offset + limit < page.totalCount
+        ? cursors.encode('registry', q, offset + limit)
+        : undefined;
+    res.json({ ...page, ...(nextCursor ? { nextCursor } : {}) });
   });
 
   router.get('/registry/:id', async (req, res) => {

@@ -4,7 +4,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { mcpeekerFindingReadPermission } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  findNulCharacter,
+  mcpeekerFindingReadPermission,
+  nulCharacterMessage,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { FindingStore } from './database/FindingStore';
 import { ownerFilterOf } from './permissions';
 import express from 'express';
@@ -12,6 +16,9 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HealthService } from './services/HealthService';
 import { IngestService } from './services/IngestService';
+import { requestGuards } from './requestGuards';
+import { PageCursors } from './pageCursors';
+import { RouteRateLimiter, RouteRateLimits } from './rateLimits';
 
 /** Most events one HTTP batch may carry. */
 export const MAX_BATCH = 1000;
@@ -56,10 +63,14 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   httpIngestEnabled: boolean;
+  /** The codec of every paged route's cursor. */
+  cursors: PageCursors;
+  /** Limits of `POST /events`. */
+  ingestRateLimits: RouteRateLimits;
   /** The registry's routes, mounted after the JSON body parser. */
   registryRouter?: express.Router;
 }): Promise<express.Router> {
-  const { health, ingest, httpAuth, findings, permissions } = options;
+  const { health, ingest, httpAuth, findings, permissions, cursors } = options;
 
   /**
    * Who may read findings, as an owner filter: none (everything) for
@@ -84,7 +95,14 @@ export async function createRouter(options: {
     return {};
   }
   const router = Router();
-  router.use(express.json({ limit: '5mb' }));
+  const ingestLimits = new RouteRateLimiter('ingest', options.ingestRateLimits);
+  // Before the body is read: a flood costs as little as possible.
+  router.post('/events', async (req, res, next) => {
+    ingestLimits.byAddress(req, res);
+    await ingestLimits.byCredential(req, res, httpAuth);
+    next();
+  });
+  router.use(requestGuards({ bodyLimit: '5mb' }));
 
   // Unauthenticated (see plugin.ts): load balancers and the status page poll it.
   router.get('/health', async (_req, res) => {
@@ -135,6 +153,9 @@ export async function createRouter(options: {
 
   router.get('/findings', async (req, res) => {
     const { ownerRefs } = await findingReadFilter(req);
+    const nul = findNulCharacter(req.query);
+    if (nul !== undefined)
+      throw new InputError(`Invalid query: ${nulCharacterMessage(nul)}`);
     const parsed = findingQuerySchema.safeParse(req.query);
     if (!parsed.success) {
       throw new InputError(
@@ -149,32 +170,28 @@ export async function createRouter(options: {
           .join('; ')}`,
       );
     }
-    const q = parsed.data;
-    try {
-      res.json(
-        await findings.list({
-          classification: q.classification,
-          minScore: q.minScore,
-          maxScore: q.maxScore,
-          layer: q.layer,
-          hostIdHash: q.host,
-          registryStatus: q.registry,
-          since: q.since ? new Date(q.since) : undefined,
-          until: q.until ? new Date(q.until) : undefined,
-          text: q.q,
-          sort: q.sort,
-          limit: q.limit,
-          cursor: q.cursor,
-          ownerRefs,
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).message === 'invalid cursor')
-        throw new InputError(
-          'Invalid query parameter cursor: not a cursor this API returned',
-        );
-      throw error;
-    }
+    // The filters and sort a cursor is tied to: everything but page size and the cursor.
+    const { limit, cursor, ...q } = parsed.data;
+    const { nextOffset, ...page } = await findings.list({
+      classification: q.classification,
+      minScore: q.minScore,
+      maxScore: q.maxScore,
+      layer: q.layer,
+      hostIdHash: q.host,
+      registryStatus: q.registry,
+      since: q.since ? new Date(q.since) : undefined,
+      until: q.until ? new Date(q.until) : undefined,
+      text: q.q,
+      sort: q.sort,
+      limit,
+      offset: cursors.decode('findings', q, cursor),
+      ownerRefs,
+    });
+    const nextCursor =
+      nextOffset !== undefined
+        ? cursors.encode('findings', q, nextOffset)
+        : undefined;
+    res.json({ ...page, ...(nextCursor ? { nextCursor } : {}) });
   });
 
   router.get('/findings/:id', async (req, res) => {

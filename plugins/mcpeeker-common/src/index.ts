@@ -37,8 +37,15 @@ export type {
   RedactionOptions,
   RedactionResult,
 } from './redaction/redactSecrets';
+export {
+  exceedsJsonDepth,
+  findNulCharacter,
+  nulCharacterMessage,
+  MAX_JSON_DEPTH,
+} from './json/untrustedJson';
 export * from './permissions/permissions';
 export * from './health';
 export * from './registry/registry';
 export * from './registry/serverJson';
+export { isAllowedServerUrl, serverUrlSchema } from './registry/serverUrl';
 export * from './catalog/mcpServerEntity';

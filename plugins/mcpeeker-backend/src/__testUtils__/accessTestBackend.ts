@@ -7,8 +7,10 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { createStoreTestDatabases } from './storeTestDatabases';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -121,21 +123,32 @@ export const registration = (overrides: Record<string, unknown> = {}) => ({
  * catalog of the people above, and notifications captured; agents have
  * reported dana's server on port 3001 and erin's on port 4000.
  */
-export function accessTestBackend() {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  return { start: (config: JsonObject = {}) => start(databases, config) };
+export function accessTestBackend(ids: TestDatabaseId[] = ['SQLITE_3']): {
+  ids: TestDatabaseId[];
+  start: (config?: JsonObject, id?: TestDatabaseId) => ReturnType<typeof start>;
+} {
+  const databases =
+    ids.length === 1 && ids[0] === 'SQLITE_3'
+      ? TestDatabases.create({ ids })
+      : createStoreTestDatabases();
+  return {
+    ids,
+    start: (config: JsonObject = {}, id: TestDatabaseId = ids[0]) =>
+      start(databases, config, id),
+  };
 }
 
 async function start(
   databases: TestDatabases,
   config: JsonObject,
+  id: TestDatabaseId,
 ): Promise<{
   server: any;
   knex: Knex;
   notices: Array<{ recipients: any; payload: any }>;
 }> {
   const notices: Array<{ recipients: any; payload: any }> = [];
-  const knex = await databases.init('SQLITE_3');
+  const knex = await databases.init(id);
   const { server } = await startTestBackend({
     features: [
       mcpeekerPlugin,

@@ -20,17 +20,17 @@ export async function runFindingAlerts(options: {
   const { db, findings, preferences, notifications, since } = options;
   // Below 5 nothing is worth an alert, whatever anyone chose.
   const seen = [];
-  let cursor: string | undefined;
+  let offset: number | undefined;
   for (let pages = 0; pages < 10; pages++) {
     const page = await findings.list({
       since,
       minScore: 5,
       limit: 1000,
-      cursor,
+      offset,
     });
     seen.push(...page.items);
-    cursor = page.nextCursor;
-    if (!cursor) break;
+    offset = page.nextOffset;
+    if (offset === undefined) break;
   }
   const owned = seen.filter(f => f.owner);
   const prefs = await preferences.getMany([

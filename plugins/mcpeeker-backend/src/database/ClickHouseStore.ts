@@ -25,9 +25,7 @@ import {
   NO_REGISTRY,
   RegistryLookup,
   ServerSummary,
-  decodeCursor,
   emptyEvidence,
-  encodeCursor,
 } from './FindingStore';
 
 export interface ClickHouseConnection {
@@ -682,7 +680,7 @@ export class ClickHouseStore implements FindingStore {
       );
       params.owners = query.ownerRefs;
     }
-    const offset = query.cursor ? decodeCursor(query.cursor) : 0;
+    const offset = query.offset ?? 0;
     const from = `${this.db}.findings FINAL${
       where.length ? ` WHERE ${where.join(' AND ')}` : ''
     }`;
@@ -709,7 +707,7 @@ export class ClickHouseStore implements FindingStore {
       totalCount: Math.min(count, MAX_COUNTED_FINDINGS),
       totalCountCapped: count > MAX_COUNTED_FINDINGS,
       ...(rows.length > query.limit
-        ? { nextCursor: encodeCursor(offset + query.limit) }
+        ? { nextOffset: offset + query.limit }
         : {}),
     };
   }

@@ -132,9 +132,9 @@ describe.each(engines.kinds)('findings on %p', kind => {
         .totalCount,
     ).toBe(0);
     const page1 = await findings.list({ limit: 2 });
-    const page2 = await findings.list({ limit: 2, cursor: page1.nextCursor });
-    expect(page1.nextCursor).toBeDefined();
-    expect(page2.nextCursor).toBeUndefined();
+    const page2 = await findings.list({ limit: 2, offset: page1.nextOffset });
+    expect(page1.nextOffset).toBe(2);
+    expect(page2.nextOffset).toBeUndefined();
     expect([...page1.items, ...page2.items].map(f => f.compositeId)).toEqual(
       all.items.map(f => f.compositeId),
     );

@@ -52,7 +52,8 @@ export interface FindingQuery {
   ownerRefs?: string[];
   sort?: 'score' | 'lastSeen';
   limit: number;
-  cursor?: string;
+  /** Rows to skip: where the page starts. */
+  offset?: number;
 }
 
 /** Counting stops here: beyond it the list says "10000+" instead of scanning millions of rows. */
@@ -61,7 +62,8 @@ export const MAX_COUNTED_FINDINGS = 10_000;
 /** One page of findings. */
 export interface FindingPage {
   items: Finding[];
-  nextCursor?: string;
+  /** Where the next page starts, when there is one. */
+  nextOffset?: number;
   /** How many match, up to MAX_COUNTED_FINDINGS. */
   totalCount: number;
   /** True when more than MAX_COUNTED_FINDINGS match. */
@@ -169,19 +171,6 @@ function toFinding(row: Row): Finding {
 /** Evidence with every layer present, each still empty. */
 export function emptyEvidence(): Record<Layer, McpEvent[]> {
   return { endpoint: [], network: [], gateway: [] };
-}
-
-export function encodeCursor(offset: number) {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
-export function decodeCursor(cursor: string): number {
-  try {
-    const { o } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Number.isInteger(o) && o >= 0) return o;
-  } catch {
-    // fall through
-  }
-  throw new Error('invalid cursor');
 }
 
 /** Findings in the Backstage database (SQLite embedded, PostgreSQL in production). */
@@ -465,7 +454,7 @@ export class DatabaseFindingStore implements FindingStore {
       }
       return q;
     };
-    const offset = query.cursor ? decodeCursor(query.cursor) : 0;
+    const offset = query.offset ?? 0;
     // A bounded count: exact up to the cap, so a fleet-sized table is never scanned just to count it.
     const [{ count }] = await this.db
       .from(
@@ -498,7 +487,7 @@ export class DatabaseFindingStore implements FindingStore {
       totalCount: Math.min(Number(count), MAX_COUNTED_FINDINGS),
       totalCountCapped: Number(count) > MAX_COUNTED_FINDINGS,
       ...(rows.length > query.limit
-        ? { nextCursor: encodeCursor(offset + query.limit) }
+        ? { nextOffset: offset + query.limit }
         : {}),
     };
   }

@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import type {
   RegistryEntry,
   RegistryEntryCreate,
@@ -8,6 +8,9 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { parseOr400 } from '../parseOr400';
+import { PageCursors } from '../pageCursors';
+import { RouteRateLimiter, RouteRateLimits } from '../rateLimits';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import type { RegistryStore } from './RegistryStore';
 
 const TRANSPORTS: Record<string, RegistryEntryCreate['transport']> = {
@@ -139,8 +142,19 @@ const listSchema = z
  */
 export function createMcpRegistryApiRouter(options: {
   registry: RegistryStore;
+  /** The codec of every paged route's cursor. */
+  cursors: PageCursors;
+  httpAuth: HttpAuthService;
+  rateLimits: RouteRateLimits;
 }): express.Router {
   const router = Router();
+  const limits = new RouteRateLimiter('registryApi', options.rateLimits);
+  // Often open to anyone (allowUnauthenticated): limited by address, and by credential when there is one.
+  router.use('/v0.1', async (req, res, next) => {
+    limits.byAddress(req, res);
+    await limits.byCredential(req, res, options.httpAuth);
+    next();
+  });
 
   async function servers() {
     const byName = new Map<string, RegistryEntry[]>();
@@ -153,14 +167,8 @@ export function createMcpRegistryApiRouter(options: {
   }
 
   router.get('/v0.1/servers', async (req, res) => {
-    const q = parseOr400(listSchema, req.query, 'query');
-    const offset = q.cursor
-      ? Number(Buffer.from(q.cursor, 'base64url').toString())
-      : 0;
-    if (!Number.isInteger(offset) || offset < 0)
-      throw new InputError(
-        'Invalid query: cursor is not a cursor this API returned',
-      );
+    const { limit, cursor, ...q } = parseOr400(listSchema, req.query, 'query');
+    const offset = options.cursors.decode('v0.1/servers', q, cursor);
     let items = (await servers()).flatMap(([name, versions]) =>
       versions.map((entry, i) => ({
         name,
@@ -181,15 +189,16 @@ export function createMcpRegistryApiRouter(options: {
       items = items.filter(
         i => i.entry.updatedAt >= new Date(q.updated_since!).toISOString(),
       );
-    const page = items.slice(offset, offset + q.limit);
-    const next = offset + q.limit < items.length ? offset + q.limit : undefined;
+    const page = items.slice(offset, offset + limit);
+    const nextCursor =
+      offset + limit < items.length
+        ? options.cursors.encode('v0.1/servers', q, offset + limit)
+        : undefined;
     res.json({
       servers: page.map(i => toServerResponse(i.entry, i.isLatest)),
       metadata: {
         count: page.length,
-        ...(next !== undefined
-          ? { nextCursor: Buffer.from(String(next)).toString('base64url') }
-          : {}),
+        ...(nextCursor ? { nextCursor } : {}),
       },
     });
   });

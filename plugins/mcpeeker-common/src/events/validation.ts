@@ -1,6 +1,11 @@
 import type { z } from 'zod';
 import { EVENT_SCHEMA_VERSION, McpEvent, mcpEventSchema } from './schema';
 import { computeEventId } from './eventId';
+import {
+  exceedsJsonDepth,
+  findNulCharacter,
+  MAX_JSON_DEPTH,
+} from '../json/untrustedJson';
 
 /** One thing wrong with an event, in words a sender can act on. @public */
 export interface EventValidationIssue {
@@ -35,6 +40,27 @@ export function validateEvent(
     sha256Hex?: (text: string) => string;
   } = {},
 ): EventValidationResult {
+  // Before anything recursive runs, and before storage that refuses NUL.
+  if (exceedsJsonDepth(input)) {
+    return {
+      success: false,
+      issues: [
+        {
+          field: '',
+          message: `is nested deeper than ${MAX_JSON_DEPTH} levels`,
+        },
+      ],
+    };
+  }
+  const nul = findNulCharacter(input);
+  if (nul !== undefined) {
+    return {
+      success: false,
+      issues: [
+        { field: nul, message: 'must not contain NUL (\\u0000) characters' },
+      ],
+    };
+  }
   const parsed = mcpEventSchema.safeParse(input);
   if (!parsed.success) {
     return { success: false, issues: toIssues(parsed.error) };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PermissionCondition } from '@backstage/plugin-permission-common';
 import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
 import { ServerJson, serverJsonSchema } from './serverJson';
+import { serverUrlSchema } from './serverUrl';
 import {
   MCPEEKER_FINDING_RESOURCE_TYPE,
   MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
@@ -38,10 +39,7 @@ export const registryIdentitySchema = z
     port: z.number().int().min(1).max(65535).optional(),
     packageId: z.string().min(1).max(214).optional(),
     packageVersion: z.string().min(1).max(64).optional(),
-    remoteUrl: z
-      .url({ protocol: /^https?$/ })
-      .max(2048)
-      .optional(),
+    remoteUrl: serverUrlSchema.optional(),
     commandSignature: z.string().min(1).max(512).optional(),
     compositeId: z
       .string()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serverUrlSchema } from './serverUrl';
 
 /**
  * The parts of the official MCP registry's `server.json` MCPeeker reads
@@ -20,6 +21,12 @@ export const serverJsonSchema = z
       ),
     description: z.string().min(1).max(100),
     title: z.string().min(1).max(100).optional(),
+    // Served to MCP clients and shown as links: never `javascript:` or the like.
+    websiteUrl: serverUrlSchema.optional(),
+    repository: z
+      .object({ url: serverUrlSchema.optional() })
+      .passthrough()
+      .optional(),
     version: z
       .string()
       .min(1)
@@ -35,7 +42,10 @@ export const serverJsonSchema = z
             identifier: z.string().min(1),
             version: z.string().min(1).optional(),
             transport: z
-              .object({ type: z.enum(['stdio', 'streamable-http', 'sse']) })
+              .object({
+                type: z.enum(['stdio', 'streamable-http', 'sse']),
+                url: serverUrlSchema.optional(),
+              })
               .passthrough(),
           })
           .passthrough(),
@@ -46,7 +56,7 @@ export const serverJsonSchema = z
         z
           .object({
             type: z.enum(['streamable-http', 'sse']),
-            url: z.string().min(1),
+            url: serverUrlSchema,
           })
           .passthrough(),
       )
