@@ -1,5 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
@@ -248,6 +250,96 @@ describe('mcpeeker-agent run (daemon)', () => {
     expect(stderr).toMatch(
       /SIGTERM: finishing the current step, then stopping[\s\S]*stopped/,
     );
+  });
+});
+
+describe('mcpeeker-agent run over HTTP: a backend over its rate limit', () => {
+  let child: ChildProcess | undefined;
+  let backend: http.Server | undefined;
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    backend?.closeAllConnections();
+    await new Promise(r => backend?.close(r));
+  });
+
+  it('keeps the batch spooled on 429, waits the Retry-After, then delivers it', async () => {
+    // A backend that is over its limit once, then takes the batch.
+    const requests: Array<{ at: number; eventIds: string[] }> = [];
+    backend = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', d => (body += d));
+      req.on('end', () => {
+        requests.push({
+          at: Date.now(),
+          eventIds: JSON.parse(body).events.map((e: any) => e.eventId),
+        });
+        res.setHeader('content-type', 'application/json');
+        if (requests.length === 1) {
+          res.writeHead(429, { 'retry-after': '2' });
+          res.end(
+            JSON.stringify({
+              error: {
+                name: 'RateLimitedError',
+                message: 'Too many requests',
+              },
+            }),
+          );
+          return;
+        }
+        res.writeHead(202);
+        res.end(JSON.stringify({ accepted: 1, duplicates: 0, rejected: [] }));
+      });
+    });
+    await new Promise<void>(r => backend!.listen(0, '127.0.0.1', r));
+    const { port } = backend.address() as AddressInfo;
+
+    child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'run',
+        '--config',
+        agentConfig({
+          interval: '1h',
+          report: {
+            http: {
+              url: `http://127.0.0.1:${port}/api/mcpeeker/events`,
+              token: 'agent-token',
+            },
+          },
+        }),
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          MCPEEKER_HOST_ID_SALT: SALT,
+        },
+      },
+    );
+    let stderr = '';
+    child.stderr!.on('data', d => (stderr += d));
+    const waitFor = async (predicate: () => boolean) => {
+      for (let i = 0; i < 100; i++) {
+        if (predicate()) return;
+        await new Promise(r => setTimeout(r, 100));
+      }
+      throw new Error(`timed out; agent said:\n${stderr}`);
+    };
+
+    await waitFor(
+      () => requests.length === 1 && /asked to wait 2 s/.test(stderr),
+    );
+    // Refused: everything is still in the spool.
+    expect(spoolFiles().length).toBeGreaterThan(0);
+    expect(spoolFiles()).toHaveLength(requests[0].eventIds.length);
+
+    await waitFor(() => requests.length === 2 && spoolFiles().length === 0);
+    expect(requests[1].at - requests[0].at).toBeGreaterThanOrEqual(2000);
+    // Well before the agent's own 30 s retry: it waited as long as asked, not longer.
+    expect(requests[1].at - requests[0].at).toBeLessThan(10_000);
+    expect(requests[1].eventIds).toEqual(requests[0].eventIds);
+    expect(stderr).toMatch(/sent \d+ events/);
   });
 });
 

@@ -26,6 +26,8 @@ export function transportFor(config: AgentConfig): EventTransport {
 export class Agent {
   private readonly spool: Spool;
   private readonly hostIdHash: string;
+  /** No send before this (epoch ms): the backend's Retry-After. */
+  private notBefore = 0;
 
   constructor(
     private readonly config: AgentConfig,
@@ -63,6 +65,7 @@ export class Agent {
 
   /** Sends everything spooled, oldest first; stops at the first failure. Returns what is left. */
   async flush(): Promise<number> {
+    if (Date.now() < this.notBefore) return this.spool.size();
     let sent = 0;
     for (;;) {
       const batch = await this.spool.peek(BATCH);
@@ -74,14 +77,29 @@ export class Agent {
         this.io.log(`the backend rejected event ${r.eventId}: ${r.reason}`);
       if (result.error) {
         const left = await this.spool.size();
+        if (result.retryAfterMs !== undefined)
+          this.notBefore = Date.now() + result.retryAfterMs;
         this.io.log(
-          `cannot reach ${this.transport.name}: ${result.error}; ${left} events wait in the spool (${this.config.spool.dir})`,
+          `cannot reach ${this.transport.name}: ${
+            result.error
+          }; ${left} events wait in the spool (${this.config.spool.dir})${
+            result.retryAfterMs !== undefined
+              ? `; the backend asked to wait ${Math.ceil(
+                  result.retryAfterMs / 1000,
+                )} s`
+              : ''
+          }`,
         );
         return left;
       }
     }
     if (sent > 0) this.io.log(`sent ${sent} events to ${this.transport.name}`);
     return 0;
+  }
+
+  /** How long until the backend wants the next attempt; 0 when it did not say. */
+  get retryDelayMs(): number {
+    return Math.max(0, this.notBefore - Date.now());
   }
 
   get destination(): string {
@@ -148,7 +166,10 @@ export async function runDaemon(
       await sleep(
         Math.max(
           0,
-          Math.min(left > 0 ? RETRY_MS : Infinity, nextScanAt - Date.now()),
+          Math.min(
+            left > 0 ? agent.retryDelayMs || RETRY_MS : Infinity,
+            nextScanAt - Date.now(),
+          ),
         ),
       );
     }

@@ -10,6 +10,8 @@ export interface EventTransport {
     accepted: number;
     rejected: Array<{ eventId: string; reason: string }>;
     error?: string;
+    /** How long the receiver asked us to wait before the next attempt (HTTP `Retry-After`). */
+    retryAfterMs?: number;
   }>;
   close(): Promise<void>;
 }
@@ -77,10 +79,19 @@ export class NatsTransport implements EventTransport {
   }
 }
 
+/** `Retry-After` in milliseconds: delay-seconds or an HTTP date. */
+function retryAfter(header: string | null): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
 /**
  * HTTP: a batch to `POST /api/mcpeeker/events` with the agents' service token.
  * 2xx: accepted (items the backend refused are listed in its answer and
- * dead-lettered there); 408, 429, 5xx, network errors: retried later; any
+ * dead-lettered there); 408, 429, 5xx, network errors: retried later, not
+ * before the answer's `Retry-After`; any
  * other 4xx: the batch can never succeed as it is — reported loudly.
  */
 export class HttpTransport implements EventTransport {
@@ -127,7 +138,13 @@ export class HttpTransport implements EventTransport {
       response.status === 429 ||
       response.status >= 500
     ) {
-      return { accepted: 0, rejected: [], error: reason };
+      const retryAfterMs = retryAfter(response.headers.get('retry-after'));
+      return {
+        accepted: 0,
+        rejected: [],
+        error: reason,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      };
     }
     if (response.status === 400 && Array.isArray(body?.rejected)) {
       // Some items were bad and the rest kept: the backend says which.
