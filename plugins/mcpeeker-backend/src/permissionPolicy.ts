@@ -31,6 +31,7 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  * | mcpeeker.registry.read             | own entries          | all                  | all   |
  * | mcpeeker.registry.update           | own entries          | own entries          | all   |
  * | mcpeeker.registry.approve / delete | no                   | no                   | yes   |
+ * | mcpeeker.agent.manage              | no                   | no                   | yes   |
  *
  * "Own" is the user's entity ref or a group they belong to. Someone in no
  * MCPeeker group gets no MCPeeker permission; everything outside MCPeeker is
@@ -145,6 +146,7 @@ export class McpeekerPermissionPolicy implements PermissionPolicy {
           : conditional(mcpeekerConditions.ownRegistryEntry(own));
       case 'mcpeeker.registry.approve':
       case 'mcpeeker.registry.delete':
+      case 'mcpeeker.agent.manage':
         return role === 'admin' ? ALLOW : DENY;
       default:
         // A permission this policy does not know yet: closed, not open.

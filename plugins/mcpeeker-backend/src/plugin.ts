@@ -19,6 +19,9 @@ import { startFindingAlerts } from './alerts/wiring';
 import { createMcpRegistryApiRouter } from './registry/mcpRegistryApi';
 import { createCatalogRouter } from './catalog/catalogRouter';
 import { createPreferencesRouter } from './alerts/preferencesRouter';
+import { AgentStore } from './agents/AgentStore';
+import { HostOwners } from './agents/HostOwners';
+import { agentCredentials, createAgentsRouter } from './agents/agentsRouter';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -121,6 +124,12 @@ export const mcpeekerPlugin = createBackendPlugin({
           lifecycle,
           logger,
         });
+        const agents = await AgentStore.create({
+          database,
+          audit,
+          skipMigrations: true,
+        });
+        const hostOwners = new HostOwners(agents);
         const clickhouse =
           mcpeekerConfig.store.kind === 'clickhouse'
             ? mcpeekerConfig.store.clickhouse
@@ -165,6 +174,7 @@ export const mcpeekerPlugin = createBackendPlugin({
           }),
           salt: mcpeekerConfig.hostIdSalt,
           logger,
+          owners: hostOwners,
         });
 
         let natsConsumer: NatsIngestConsumer | undefined;
@@ -237,6 +247,7 @@ export const mcpeekerPlugin = createBackendPlugin({
             permissions,
             httpAuth,
             httpIngestEnabled: mcpeekerConfig.ingest.http.enabled,
+            agentOf: agentCredentials(agents),
             cursors,
             ingestRateLimits: mcpeekerConfig.rateLimits.ingest,
             registryRouter: createRegistryRouter({
@@ -254,14 +265,12 @@ export const mcpeekerPlugin = createBackendPlugin({
             }),
           }),
         );
-        httpRouter.use(
-          createMcpRegistryApiRouter({
+        httpRouter.use(createMcpRegistryApiRouter({
             registry,
             cursors,
             httpAuth,
             rateLimits: mcpeekerConfig.rateLimits.registryApi,
-          }),
-        );
+          }));
         httpRouter.use(
           createCatalogRouter({
             registry,
@@ -274,8 +283,28 @@ export const mcpeekerPlugin = createBackendPlugin({
           }),
         );
         httpRouter.use(createPreferencesRouter({ preferences, httpAuth }));
+        httpRouter.use(
+          createAgentsRouter({
+            agents,
+            hostOwners,
+            httpAuth,
+            auth,
+            permissions,
+            catalog,
+            auditor,
+          }),
+        );
         httpRouter.use(internalErrorFilter({ logger }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // An agent authenticates with its enrolment secret here, and with its
+        // own credential (a header Backstage does not know) on /events; the
+        // routes check both, and /events still asks anyone else for a
+        // service token.
+        httpRouter.addAuthPolicy({
+          path: '/agents/enrol',
+          allow: 'unauthenticated',
+        });
+        httpRouter.addAuthPolicy({ path: '/events', allow: 'unauthenticated' });
         if (mcpeekerConfig.registryApi.allowUnauthenticated) {
           // MCP clients fetch allowlists without a Backstage token.
           httpRouter.addAuthPolicy({

@@ -49,6 +49,26 @@ async function danasEntry(status: 'pending' | 'approved' = 'pending') {
 
 const danasFinding = compositeId({ hostIdHash: HOST, port: 3001 });
 
+/** A fresh enrolment secret for dana, issued by an admin. */
+async function enrolmentForDana() {
+  const res = await request(server)
+    .post('/api/mcpeeker/agents/enrolments')
+    .set(as('pat'))
+    .send({ owner: 'user:default/dana' })
+    .expect(201);
+  return res.body as { id: string; secret: string };
+}
+
+/** A fresh agent of dana's on a host of its own. */
+async function danasAgent() {
+  const { secret } = await enrolmentForDana();
+  const res = await request(server)
+    .post('/api/mcpeeker/agents/enrol')
+    .send({ secret, hostIdHash: (++serial).toString(16).padStart(64, '0') })
+    .expect(201);
+  return res.body as { id: string };
+}
+
 type Row = {
   route: string;
   send: (who: Caller) => Promise<request.Response>;
@@ -60,6 +80,13 @@ const NO_ROLE_SERVICE_ANON = {
   nobody: 403,
   service: 403,
   unauthenticated: 401,
+};
+const ADMIN_ONLY = {
+  dana: 403,
+  erin: 403,
+  sam: 403,
+  pat: 200,
+  ...NO_ROLE_SERVICE_ANON,
 };
 const ADMIN_ONLY_ON_DANAS = {
   dana: 403,
@@ -231,6 +258,79 @@ const rows: Row[] = [
       ...NO_ROLE_SERVICE_ANON,
     },
   })),
+  {
+    route: 'POST /agents/enrolments',
+    send: who =>
+      request(server)
+        .post('/api/mcpeeker/agents/enrolments')
+        .set(as(who))
+        .send({ owner: 'user:default/dana' }),
+    expect: { ...ADMIN_ONLY, pat: 201 },
+  },
+  ...['/agents/enrolments', '/agents'].map(path => ({
+    route: `GET ${path}`,
+    send: (who: Caller) =>
+      request(server).get(`/api/mcpeeker${path}`).set(as(who)),
+    expect: ADMIN_ONLY,
+  })),
+  {
+    route: 'POST /agents/enrolments/:id/revoke',
+    send: async who =>
+      request(server)
+        .post(
+          `/api/mcpeeker/agents/enrolments/${
+            (await enrolmentForDana()).id
+          }/revoke`,
+        )
+        .set(as(who)),
+    expect: ADMIN_ONLY,
+  },
+  {
+    route: 'POST /agents/:id/revoke',
+    send: async who =>
+      request(server)
+        .post(`/api/mcpeeker/agents/${(await danasAgent()).id}/revoke`)
+        .set(as(who)),
+    expect: ADMIN_ONLY,
+  },
+  {
+    // The secret is the authentication: whoever holds one, nobody else.
+    route: 'POST /agents/enrol',
+    send: async who =>
+      request(server)
+        .post('/api/mcpeeker/agents/enrol')
+        .set(as(who))
+        .send({
+          secret: (await enrolmentForDana()).secret,
+          hostIdHash: (++serial).toString(16).padStart(64, '0'),
+        }),
+    expect: {
+      dana: 201,
+      erin: 201,
+      sam: 201,
+      pat: 201,
+      nobody: 201,
+      service: 201,
+      unauthenticated: 201,
+    },
+  },
+  {
+    route: 'POST /agents/enrol (no valid secret)',
+    send: who =>
+      request(server)
+        .post('/api/mcpeeker/agents/enrol')
+        .set(as(who))
+        .send({ secret: 'mcpe_guessed', hostIdHash: '0'.repeat(64) }),
+    expect: {
+      dana: 401,
+      erin: 401,
+      sam: 401,
+      pat: 401,
+      nobody: 401,
+      service: 401,
+      unauthenticated: 401,
+    },
+  },
   {
     route: 'GET /users/me/preferences',
     send: who =>

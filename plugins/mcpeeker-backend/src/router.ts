@@ -15,7 +15,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HealthService } from './services/HealthService';
-import { IngestService } from './services/IngestService';
+import { IngestingAgent, IngestService } from './services/IngestService';
 import { requestGuards } from './requestGuards';
 import { PageCursors } from './pageCursors';
 import { RouteRateLimiter, RouteRateLimits } from './rateLimits';
@@ -69,6 +69,8 @@ export async function createRouter(options: {
   ingestRateLimits: RouteRateLimits;
   /** The registry's routes, mounted after the JSON body parser. */
   registryRouter?: express.Router;
+  /** The enrolled agent whose credential the request carries, if it carries one (401 when it is not valid). */
+  agentOf?: (req: express.Request) => Promise<IngestingAgent | undefined>;
 }): Promise<express.Router> {
   const { health, ingest, httpAuth, findings, permissions, cursors } = options;
 
@@ -111,8 +113,10 @@ export async function createRouter(options: {
   });
 
   // Agents, network adapters and gateways post batches with a service token.
+  // Or an enrolled agent with its own credential (header, see plugin.ts).
   router.post('/events', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['service'] });
+    const agent = await options.agentOf?.(req);
+    if (!agent) await httpAuth.credentials(req, { allow: ['service'] });
     if (!options.httpIngestEnabled) {
       throw new InputError(
         'HTTP ingest is turned off (mcpeeker.ingest.http.enabled: false): publish to NATS instead',
@@ -127,7 +131,7 @@ export async function createRouter(options: {
         }; expected { "events": [ ... ] }`,
       );
     }
-    const result = await ingest.ingest(parsed.data.events, 'http');
+    const result = await ingest.ingest(parsed.data.events, 'http', { agent });
     if (result.rejected.length === 0) {
       res.status(202).json(result);
       return;
@@ -207,7 +211,8 @@ export async function createRouter(options: {
     )
       throw new NotFoundError(`No finding ${req.params.id}`);
     const [evidence, detections] = await Promise.all([
-      findings.evidence(finding.compositeId, 20),
+      // A shared host's endpoint (and gateway) evidence is each owner's own.
+      findings.evidence(finding.compositeId, 20, { ownerRefs }),
       findings.detections(finding.compositeId),
     ]);
     res.json({ ...finding, evidence, detections });

@@ -723,14 +723,24 @@ export class ClickHouseStore implements FindingStore {
   async evidence(
     compositeId: string,
     perLayer: number,
+    visibleTo: { ownerRefs?: string[] } = {},
   ): Promise<Record<Layer, McpEvent[]>> {
     const out = emptyEvidence();
+    // `owner` is what correlation read: the endpoint's owner, the gateway request's user.
     const rows = await this.select<{ layer: Layer; payload: string }>(
       `SELECT layer, payload FROM ${this.db}.events FINAL
-       WHERE finding_id = {id:String}
+       WHERE finding_id = {id:String}${
+         visibleTo.ownerRefs
+           ? ` AND (layer = 'network' OR owner IN {owners:Array(String)})`
+           : ''
+       }
        ORDER BY observed_at DESC, event_id
        LIMIT {perLayer:UInt32} BY layer`,
-      { id: compositeId, perLayer },
+      {
+        id: compositeId,
+        perLayer,
+        ...(visibleTo.ownerRefs ? { owners: visibleTo.ownerRefs } : {}),
+      },
     );
     for (const row of rows) out[row.layer]?.push(JSON.parse(row.payload));
     return out;

@@ -113,10 +113,15 @@ export interface FindingStore {
   ): Promise<Array<{ event: McpEvent; findingId: string }>>;
   list(query: FindingQuery): Promise<FindingPage>;
   get(compositeId: string): Promise<Finding | undefined>;
-  /** The events behind a finding, newest first, by layer. */
+  /**
+   * The events behind a finding, newest first, by layer. With `ownerRefs`,
+   * only what those owners may see: endpoint events reported for one of them,
+   * gateway requests of one of them, and every network event.
+   */
   evidence(
     compositeId: string,
     perLayer: number,
+    visibleTo?: { ownerRefs?: string[] },
   ): Promise<Record<Layer, McpEvent[]>>;
   /** Its detections (events merged per layer and dedup window), oldest first. */
   detections(compositeId: string): Promise<Detection[]>;
@@ -166,6 +171,15 @@ function toFinding(row: Row): Finding {
     firstSeen: iso(row.first_seen),
     lastSeen: iso(row.last_seen),
   };
+}
+
+/** SQL reading one text field of an event's JSON payload, in the engine's own dialect. */
+function payloadField(db: Knex, path: string[]): string {
+  const client = String(db.client.config.client);
+  if (client === 'pg') return `(payload::jsonb #>> '{${path.join(',')}}')`;
+  if (client.startsWith('mysql'))
+    return `JSON_UNQUOTE(JSON_EXTRACT(payload, '$.${path.join('.')}'))`;
+  return `json_extract(payload, '$.${path.join('.')}')`;
 }
 
 /** Evidence with every layer present, each still empty. */
@@ -581,11 +595,32 @@ export class DatabaseFindingStore implements FindingStore {
   async evidence(
     compositeId: string,
     perLayer: number,
+    visibleTo: { ownerRefs?: string[] } = {},
   ): Promise<Record<Layer, McpEvent[]>> {
     const out = emptyEvidence();
+    const refs = visibleTo.ownerRefs;
     // By the finding correlation put them in: a network event may carry its sensor's id.
     const rows = await this.db('mcpeeker_events')
       .where('finding_id', compositeId)
+      .modify(q => {
+        if (!refs) return;
+        const among = `IN (${refs.map(() => '?').join(', ') || 'NULL'})`;
+        const field = (path: string[]) => payloadField(this.db, path);
+        q.where(visible =>
+          visible
+            .where('layer', 'network')
+            .orWhere(endpoint =>
+              endpoint
+                .where('layer', 'endpoint')
+                .whereRaw(`${field(['host', 'owner'])} ${among}`, refs),
+            )
+            .orWhere(gateway =>
+              gateway
+                .where('layer', 'gateway')
+                .whereRaw(`${field(['request', 'userRef'])} ${among}`, refs),
+            ),
+        );
+      })
       .orderBy('observed_at', 'desc')
       .limit(perLayer * 3)
       .select('layer', 'payload');

@@ -30,7 +30,8 @@ export function lazyClickHouseStore(create: () => Promise<ClickHouseStore>): {
       applyEvents: async events => (await store()).applyEvents(events),
       list: async query => (await store()).list(query),
       get: async id => (await store()).get(id),
-      evidence: async (id, perLayer) => (await store()).evidence(id, perLayer),
+      evidence: async (id, perLayer, visibleTo) =>
+        (await store()).evidence(id, perLayer, visibleTo),
       detections: async id => (await store()).detections(id),
       rescore: async target => (await store()).rescore(target),
       summarizeServers: async limit => (await store()).summarizeServers(limit),

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  computeEventId,
   EventValidationIssue,
   formatValidationIssues,
   McpEvent,
@@ -11,6 +12,14 @@ import { DeadLetterStore } from '../database/DeadLetterStore';
 import { EventStore } from '../database/EventStore';
 import { FindingStore } from '../database/FindingStore';
 import { IngestMetrics } from './IngestMetrics';
+import type { HostOwners } from '../agents/HostOwners';
+
+/** An enrolled agent sending with its own credential: what it may report, and for whom. */
+export interface IngestingAgent {
+  id: string;
+  hostIdHash: string;
+  owner: string;
+}
 
 /** What happened to one batch. */
 export interface IngestResult {
@@ -43,17 +52,24 @@ export class IngestService {
       salt: string;
       logger: LoggerService;
       metrics?: IngestMetrics;
+      /** Owners of enrolled hosts: an endpoint's owner comes from its enrolment, not from its claim. */
+      owners?: HostOwners;
     },
   ) {}
 
   async ingest(
     items: unknown[],
     transport: 'http' | 'nats',
-    context: { messageIds?: string[] } = {},
+    context: {
+      messageIds?: string[];
+      /** Sent with an agent credential: endpoint events of its host only, owned by its enrolment's owner. */
+      agent?: IngestingAgent;
+    } = {},
   ): Promise<IngestResult> {
     return this.ingestParsed(
       items.map((value, i) => ({ value, messageId: context.messageIds?.[i] })),
       transport,
+      context.agent,
     );
   }
 
@@ -64,8 +80,18 @@ export class IngestService {
       | { unparseable: string; reason: string; messageId?: string }
     >,
     transport: 'http' | 'nats',
+    agent?: IngestingAgent,
   ): Promise<IngestResult> {
     const receivedAt = new Date();
+    const owners = this.options.owners;
+    if (owners && !agent) {
+      await owners.load(
+        entries.flatMap(e => {
+          const host = 'value' in e ? (e.value as any)?.host : undefined;
+          return typeof host?.idHash === 'string' ? [host.idHash] : [];
+        }),
+      );
+    }
     const valid: Array<{
       event: McpEvent;
       redactedValues: number;
@@ -73,6 +99,28 @@ export class IngestService {
     }> = [];
     const rejected: IngestResult['rejected'] = [];
     let redactedValues = 0;
+    // The sender's id was checked against what it sent; an owner decided
+    // here changes the content, so the id is computed again: the stored id
+    // is the hash of the stored owner, and a resend still lands on it.
+    const ownedBy = (event: McpEvent): McpEvent => {
+      if (event.layer !== 'endpoint' || (!agent && !owners)) return event;
+      const owner = agent
+        ? agent.owner
+        : owners?.ownerFor(event.host.idHash, event.host.owner);
+      if (owner === event.host.owner) return event;
+      const { owner: _claimed, ...host } = event.host;
+      const rewritten = {
+        ...event,
+        host: owner === undefined ? host : { ...host, owner },
+      };
+      return {
+        ...rewritten,
+        eventId: computeEventId(
+          rewritten as Record<string, unknown>,
+          nativeSha256Hex,
+        ),
+      };
+    };
     for (const [index, entry] of entries.entries()) {
       if ('unparseable' in entry) {
         rejected.push({
@@ -89,7 +137,11 @@ export class IngestService {
         continue;
       }
       const item = entry.value;
-      const result = validateEvent(item, { sha256Hex: nativeSha256Hex });
+      let result = validateEvent(item, { sha256Hex: nativeSha256Hex });
+      if (result.success && agent) {
+        const issue = agentMayNotSend(result.event, agent);
+        if (issue) result = { success: false, issues: [issue] };
+      }
       if (!result.success) {
         const eventId =
           typeof (item as any)?.eventId === 'string'
@@ -114,7 +166,7 @@ export class IngestService {
         });
         continue;
       }
-      const { value, redactions } = redactSecrets(result.event, {
+      const { value, redactions } = redactSecrets(ownedBy(result.event), {
         salt: this.options.salt,
       });
       redactedValues += redactions;
@@ -203,6 +255,24 @@ export async function ingestText(
     }),
     transport,
   );
+}
+
+/** Why an agent credential may not send this event, if it may not. */
+function agentMayNotSend(
+  event: McpEvent,
+  agent: IngestingAgent,
+): EventValidationIssue | undefined {
+  if (event.layer !== 'endpoint')
+    return {
+      field: 'layer',
+      message: 'an agent credential reports endpoint events only',
+    };
+  if (event.host.idHash !== agent.hostIdHash)
+    return {
+      field: 'host.idHash',
+      message: 'is not the host this agent credential was enrolled for',
+    };
+  return undefined;
 }
 
 function nativeSha256Hex(text: string): string {

@@ -73,6 +73,17 @@ export const mcpeekerAnalyticsReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Manage agent identity: issue and revoke enrolment secrets, list and revoke
+ * enrolled agents. Admins only (basic, like approve).
+ *
+ * @public
+ */
+export const mcpeekerAgentManagePermission = createPermission({
+  name: 'mcpeeker.agent.manage',
+  attributes: { action: 'update' },
+});
+
 /** Every permission MCPeeker defines. @public */
 export const mcpeekerPermissions = [
   mcpeekerFindingReadPermission,
@@ -83,4 +94,5 @@ export const mcpeekerPermissions = [
   mcpeekerRegistryApprovePermission,
   mcpeekerRegistryDeletePermission,
   mcpeekerAnalyticsReadPermission,
+  mcpeekerAgentManagePermission,
 ];

@@ -1,0 +1,200 @@
+import {
+  AuditorService,
+  AuthService,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  AuthenticationError,
+  InputError,
+  NotAllowedError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { mcpeekerAgentManagePermission } from '@mcpeeker/plugin-mcpeeker-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { parseOr400 } from '../parseOr400';
+import { requestGuards } from '../requestGuards';
+import type { IngestingAgent } from '../services/IngestService';
+import { AgentStore, MAX_ENROLMENT_USES } from './AgentStore';
+import { HostOwners } from './HostOwners';
+
+/** The header an enrolled agent sends its credential in (Backstage's own auth refuses unknown bearer tokens). */
+export const AGENT_CREDENTIAL_HEADER = 'x-mcpeeker-agent-credential';
+
+const hostIdHash = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a host id hash (64 hex)');
+
+const enrolmentCreateSchema = z
+  .object({
+    owner: z.string().min(1).max(256),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    maxUses: z.number().int().min(1).max(MAX_ENROLMENT_USES).optional(),
+    label: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+const enrolSchema = z
+  .object({ secret: z.string().min(1).max(200), hostIdHash })
+  .strict();
+
+const listSchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    host: hostIdHash.optional(),
+  })
+  .strict();
+
+const REFUSED =
+  'Enrolment refused: the secret is not valid, has expired, has been used as often as allowed, or was revoked';
+
+/**
+ * Agent identity. Admins (`mcpeeker.agent.manage`) issue enrolment secrets
+ * for an owner and revoke them, list and revoke agents; an agent exchanges a
+ * secret for its own credential at `POST /agents/enrol` (no Backstage token:
+ * the secret is the authentication). Every change is audited.
+ */
+export function createAgentsRouter(options: {
+  agents: AgentStore;
+  hostOwners: HostOwners;
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  auditor?: AuditorService;
+}): express.Router {
+  const { agents, hostOwners, httpAuth, permissions, catalog, auth } = options;
+  const router = Router();
+  router.use(requestGuards({ bodyLimit: '16kb' }));
+
+  async function admin(req: express.Request): Promise<string> {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize(
+      [{ permission: mcpeekerAgentManagePermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError('You may not manage MCPeeker agents');
+    return credentials.principal.userEntityRef;
+  }
+
+  // Every attempt to change agent identity also goes to Backstage's auditor.
+  router.use('/agents', async (req, res, next) => {
+    if (!options.auditor || req.method === 'GET') {
+      next();
+      return;
+    }
+    const event = await options.auditor.createEvent({
+      eventId: 'agent-identity-change',
+      severityLevel: 'high',
+      request: req,
+      meta: { method: req.method, path: `/agents${req.path}` },
+    });
+    res.on('finish', () => {
+      const meta = { status: res.statusCode };
+      (res.statusCode < 400
+        ? event.success({ meta })
+        : event.fail({ meta, error: new Error(`HTTP ${res.statusCode}`) })
+      ).catch(() => undefined);
+    });
+    next();
+  });
+
+  router.post('/agents/enrol', async (req, res) => {
+    const input = parseOr400(enrolSchema, req.body, 'enrolment');
+    const enrolled = await agents.enrol(input.secret, input.hostIdHash);
+    if (!enrolled) throw new AuthenticationError(REFUSED);
+    hostOwners.clear();
+    res
+      .status(201)
+      .json({ ...enrolled.agent, credential: enrolled.credential });
+  });
+
+  router.post('/agents/enrolments', async (req, res) => {
+    const actor = await admin(req);
+    const input = parseOr400(enrolmentCreateSchema, req.body, 'enrolment');
+    let ref;
+    try {
+      ref = parseEntityRef(input.owner.toLocaleLowerCase('en-US'));
+    } catch {
+      throw new InputError(
+        `Invalid enrolment: owner ${input.owner} is not an entity ref (user:default/name or group:default/name)`,
+      );
+    }
+    if (!['user', 'group'].includes(ref.kind.toLocaleLowerCase('en-US')))
+      throw new InputError(
+        `Invalid enrolment: owner must be a user or a group, not a ${ref.kind}`,
+      );
+    const owner = stringifyEntityRef(ref);
+    const entity = await catalog.getEntityByRef(owner, {
+      credentials: await auth.getOwnServiceCredentials(),
+    });
+    if (!entity)
+      throw new InputError(
+        `Invalid enrolment: owner ${owner} is not in the catalog`,
+      );
+    res
+      .status(201)
+      .json(await agents.createEnrolment({ ...input, owner }, actor));
+  });
+
+  router.get('/agents/enrolments', async (req, res) => {
+    await admin(req);
+    const { limit } = parseOr400(
+      listSchema.omit({ host: true }),
+      req.query,
+      'query',
+    );
+    res.json({ items: await agents.listEnrolments(limit) });
+  });
+
+  router.post('/agents/enrolments/:id/revoke', async (req, res) => {
+    const actor = await admin(req);
+    res.json(await agents.revokeEnrolment(req.params.id, actor));
+  });
+
+  router.get('/agents', async (req, res) => {
+    await admin(req);
+    const q = parseOr400(listSchema, req.query, 'query');
+    res.json({
+      items: await agents.listAgents({ limit: q.limit, hostIdHash: q.host }),
+    });
+  });
+
+  router.post('/agents/:id/revoke', async (req, res) => {
+    const actor = await admin(req);
+    const agent = await agents.revokeAgent(req.params.id, actor);
+    hostOwners.clear();
+    res.json(agent);
+  });
+
+  return router;
+}
+
+/**
+ * The enrolled agent whose credential a request carries: `undefined` when it
+ * carries none (the caller then asks for a service token), a 401 when the
+ * credential is unknown or revoked.
+ */
+export function agentCredentials(
+  agents: AgentStore,
+): (req: express.Request) => Promise<IngestingAgent | undefined> {
+  return async req => {
+    const credential = req.header(AGENT_CREDENTIAL_HEADER);
+    if (credential === undefined) return undefined;
+    const agent =
+      credential.length <= 200
+        ? await agents.authenticate(credential)
+        : undefined;
+    if (!agent)
+      throw new AuthenticationError(
+        'Agent credential refused: unknown or revoked; enrol the agent again (mcpeeker-agent enrol)',
+      );
+    await agents.touch(agent.id);
+    return { id: agent.id, hostIdHash: agent.hostIdHash, owner: agent.owner };
+  };
+}
