@@ -11,6 +11,7 @@ import { formatScanTable } from './scan/formatScanTable';
 import { scanEndpoint } from './scan/scanEndpoint';
 import { AgentConfigError, loadAgentConfig } from './run/agentConfig';
 import { Agent, runDaemon, transportFor } from './run/runAgent';
+import { writeAgentCredential } from './run/agentCredential';
 
 /** Where the CLI writes and what it knows of its surroundings, so tests can stand in. */
 export interface CliIo {
@@ -30,8 +31,19 @@ Commands:
   scan       Scan once and print what was found
   run        Scan now and on an interval, and report to MCPeeker
              (--config FILE, --once; see docs/agent.md)
+  enrol      Exchange an enrolment secret for this agent's own credential
+             (--url URL, --secret SECRET or MCPEEKER_ENROLMENT_SECRET,
+             --config FILE); run then reports with it
   help       Show this help
   version    Show the agent and event schema versions
+
+Options of enrol:
+  --url URL                     The portal backend's MCPeeker base, e.g.
+                                http://localhost:7007/api/mcpeeker
+  --secret SECRET               The enrolment secret an admin issued (better:
+                                MCPEEKER_ENROLMENT_SECRET, which ps does not show)
+  --config FILE                 The run config: salt and credentialFile (default
+                                <spool dir>/agent-credential, mode 0600)
 
 Options of scan:
   --home DIR                    Treat DIR as the user's home (default: your home)
@@ -49,7 +61,8 @@ Environment:
   MCPEEKER_HOST_ID_SALT         Salt of host-id hashes and redaction markers; must
                                 match the backend's mcpeeker.hostIdSalt
 
-Exit codes: 0 the scan ran (found or not), 2 bad usage.
+Exit codes: 0 the scan ran (found or not), 2 bad usage; enrol: 1 refused
+or the backend could not be reached.
 `;
 
 class UsageError extends Error {
@@ -230,6 +243,92 @@ async function run(args: string[], io: CliIo): Promise<number> {
   return runDaemon(agent, config, { log, env });
 }
 
+/** `enrol`: the secret for a credential bound to this host's id hash, saved 0600. The secret is never printed. */
+async function enrol(args: string[], io: CliIo): Promise<number> {
+  const env = io.env ?? process.env;
+  let url: string | undefined;
+  let secret = env.MCPEEKER_ENROLMENT_SECRET || undefined;
+  let configFile: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const option = args[i];
+    if (!['--url', '--secret', '--config'].includes(option))
+      throw new UsageError(`unknown option '${option}' for enrol`);
+    const value = args[++i];
+    if (!value) throw new UsageError(`option '${option}' needs a value`);
+    if (option === '--url') url = value;
+    else if (option === '--secret') secret = value;
+    else configFile = value;
+  }
+  if (!url)
+    throw new UsageError(
+      "option '--url' is required: the portal backend's MCPeeker base, e.g. http://localhost:7007/api/mcpeeker",
+    );
+  try {
+    if (!new URL(url).protocol.startsWith('http')) throw new Error();
+  } catch {
+    throw new UsageError(`--url ${url}: not an http(s) URL`);
+  }
+  if (!secret)
+    throw new UsageError(
+      'an enrolment secret is required: set MCPEEKER_ENROLMENT_SECRET (or --secret)',
+    );
+  let config;
+  try {
+    config = loadAgentConfig(configFile, env, {
+      requireReportCredentials: false,
+    });
+  } catch (error) {
+    if (error instanceof AgentConfigError)
+      throw new UsageError(error.message, false);
+    throw error;
+  }
+  const base = url.replace(/\/+$/, '');
+  const hostIdHash = hashIdentifier(readHostId(), config.salt);
+  let response: Response;
+  try {
+    response = await fetch(`${base}/agents/enrol`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ secret, hostIdHash }),
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (error) {
+    io.stderr(
+      `mcpeeker-agent: cannot reach ${base}: ${(error as Error).message}\n`,
+    );
+    return 1;
+  }
+  const body: any = await response.json().catch(() => undefined);
+  if (response.status !== 201 || typeof body?.credential !== 'string') {
+    io.stderr(
+      `mcpeeker-agent: enrolment refused (HTTP ${response.status}): ${
+        body?.error?.message ?? 'no reason given'
+      }\n`,
+    );
+    return 1;
+  }
+  writeAgentCredential(config.credentialFile, {
+    agentId: body.id,
+    owner: body.owner,
+    hostIdHash: body.hostIdHash,
+    url: base,
+    enrolledAt: body.enrolledAt,
+    credential: body.credential,
+  });
+  io.stdout(
+    `Enrolled: agent ${body.id} reports for ${
+      body.owner
+    } from host ${hostIdHash.slice(0, 12)}…; credential saved to ${
+      config.credentialFile
+    } (mode 0600)\n`,
+  );
+  if (config.saltIsDevelopmentDefault)
+    io.stderr(
+      'mcpeeker-agent: MCPEEKER_HOST_ID_SALT is not set: the host id was hashed with the development salt\n',
+    );
+  return 0;
+}
+
 /** Runs the CLI; returns the process exit code (0 ok, 2 bad usage). */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
@@ -252,6 +351,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
         return await scan(rest, io);
       case 'run':
         return await run(rest, io);
+      case 'enrol':
+        return await enrol(rest, io);
       default: {
         const what = command.startsWith('-')
           ? `option '${command}'`

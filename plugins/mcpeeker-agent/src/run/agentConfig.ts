@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DEVELOPMENT_HOST_ID_SALT } from '@mcpeeker/plugin-mcpeeker-common';
+import { readAgentCredential } from './agentCredential';
 
 /** How `mcpeeker-agent run` behaves: from a config file, then the environment. */
 export interface AgentConfig {
@@ -15,10 +16,13 @@ export interface AgentConfig {
   processes: boolean;
   ports: boolean;
   report: {
-    http?: { url: string; token: string };
+    /** With the service token, or this agent's own credential once it was enrolled. */
+    http?: { url: string; token?: string; credential?: string };
     nats?: { servers: string[]; token?: string; subjectPrefix: string };
   };
   spool: { dir: string; maxEvents: number };
+  /** Where `mcpeeker-agent enrol` keeps this agent's credential (default: in the spool folder). */
+  credentialFile: string;
 }
 
 /** A configuration problem, naming where it is. */
@@ -33,6 +37,7 @@ const KNOWN = new Set([
   'ports',
   'report',
   'spool',
+  'credentialFile',
 ]);
 
 /** `12h`, `30m`, `45s`, `500ms`, or a number of milliseconds. */
@@ -65,11 +70,17 @@ function expandHome(p: string): string {
  * environment on top (`MCPEEKER_HOST_ID_SALT`, `MCPEEKER_OWNER`,
  * `MCPEEKER_INTERVAL`, `MCPEEKER_ROOTS` (path-separated), `MCPEEKER_HTTP_URL`,
  * `MCPEEKER_TOKEN`, `MCPEEKER_NATS_URL` (comma-separated), `MCPEEKER_NATS_TOKEN`,
- * `MCPEEKER_SPOOL_DIR`). Errors name the file and the field.
+ * `MCPEEKER_SPOOL_DIR`, `MCPEEKER_CREDENTIAL_FILE`). Errors name the file and the field.
+ * An enrolled agent (a credential in `credentialFile`) reports over HTTP with
+ * it, to the backend it enrolled with unless `report.http.url` says otherwise.
  */
 export function loadAgentConfig(
   file: string | undefined,
   env: Record<string, string | undefined>,
+  options: {
+    /** Off for `enrol`, which needs the salt and the credential file, not a way to report. */
+    requireReportCredentials?: boolean;
+  } = {},
 ): AgentConfig {
   let doc: Record<string, any> = {};
   const where = (field: string) => (file ? `${file}: ${field}` : field);
@@ -168,13 +179,7 @@ export function loadAgentConfig(
       );
     }
     const token = env.MCPEEKER_TOKEN || str(httpDoc.token, 'report.http.token');
-    if (!token)
-      throw new AgentConfigError(
-        `${where(
-          'report.http.token',
-        )} (or MCPEEKER_TOKEN): required with report.http.url — the service token the backend issued for agents`,
-      );
-    report.http = { url: httpUrl, token };
+    report.http = { url: httpUrl, ...(token ? { token } : {}) };
   }
   const natsDoc = doc.report?.nats ?? {};
   const natsServers = env.MCPEEKER_NATS_URL
@@ -215,6 +220,31 @@ export function loadAgentConfig(
       path.join(os.homedir(), '.mcpeeker', 'spool'),
   );
 
+  const credentialFile = expandHome(
+    env.MCPEEKER_CREDENTIAL_FILE ||
+      str(doc.credentialFile, 'credentialFile') ||
+      // No .json: the spool reads only those.
+      path.join(spoolDir, 'agent-credential'),
+  );
+  const saved = readAgentCredential(credentialFile);
+  if (saved && !report.nats) {
+    report.http = {
+      url: report.http?.url ?? `${saved.url.replace(/\/+$/, '')}/events`,
+      credential: saved.credential,
+    };
+  }
+  if (
+    report.http &&
+    !report.http.token &&
+    !report.http.credential &&
+    options.requireReportCredentials !== false
+  )
+    throw new AgentConfigError(
+      `${where(
+        'report.http.token',
+      )} (or MCPEEKER_TOKEN): required with report.http.url — the service token the backend issued for agents — unless the agent is enrolled (mcpeeker-agent enrol; no credential in ${credentialFile})`,
+    );
+
   return {
     salt: salt ?? DEVELOPMENT_HOST_ID_SALT,
     saltIsDevelopmentDefault: !salt,
@@ -225,5 +255,6 @@ export function loadAgentConfig(
     ports: bool(doc.ports, 'ports', true),
     report,
     spool: { dir: spoolDir, maxEvents },
+    credentialFile,
   };
 }

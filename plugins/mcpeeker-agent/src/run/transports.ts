@@ -97,7 +97,14 @@ function retryAfter(header: string | null): number | undefined {
 export class HttpTransport implements EventTransport {
   readonly name: string;
 
-  constructor(private readonly options: { url: string; token: string }) {
+  constructor(
+    /** `credential`: an enrolled agent's own, sent instead of the service token. */
+    private readonly options: {
+      url: string;
+      token?: string;
+      credential?: string;
+    },
+  ) {
     this.name = `http ${new URL(options.url).origin}`;
   }
 
@@ -108,7 +115,9 @@ export class HttpTransport implements EventTransport {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          authorization: `Bearer ${this.options.token}`,
+          ...(this.options.credential
+            ? { 'x-mcpeeker-agent-credential': this.options.credential }
+            : { authorization: `Bearer ${this.options.token}` }),
         },
         body: JSON.stringify({ events }),
         signal: AbortSignal.timeout(15_000),
@@ -156,6 +165,12 @@ export class HttpTransport implements EventTransport {
         })),
       };
     }
+    if (response.status === 401 && this.options.credential)
+      return {
+        accepted: 0,
+        rejected: [],
+        error: `AGENT CREDENTIAL REFUSED (HTTP 401): ${reason}. This agent was revoked or its enrolment is unknown here; nothing is sent until it is enrolled again (mcpeeker-agent enrol)`,
+      };
     return {
       accepted: 0,
       rejected: [],
