@@ -265,12 +265,14 @@ export const mcpeekerPlugin = createBackendPlugin({
             }),
           }),
         );
-        httpRouter.use(createMcpRegistryApiRouter({
+        httpRouter.use(
+          createMcpRegistryApiRouter({
             registry,
             cursors,
             httpAuth,
             rateLimits: mcpeekerConfig.rateLimits.registryApi,
-          }));
+          }),
+        );
         httpRouter.use(
           createCatalogRouter({
             registry,

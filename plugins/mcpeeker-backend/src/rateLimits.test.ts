@@ -47,6 +47,27 @@ describe('rate limits', () => {
     expect((await send(agent('external:fleet-b'))).status).toBe(202);
   });
 
+  it('counts each enrolled agent’s credential on its own, before it is even looked up', async () => {
+    const { server } = await access.start({
+      rateLimits: {
+        ingest: {
+          perCredential: { requestsPerSecond: 0.01, burst: 2 },
+          perAddress: false,
+        },
+      },
+    });
+    const send = (credential: string) =>
+      request(server)
+        .post('/api/mcpeeker/events')
+        .set('x-mcpeeker-agent-credential', credential)
+        .send({ events: [endpointEvent()] });
+    // Unknown credentials are refused (401) — and still counted.
+    expect((await send('mcpa_forged-1')).status).toBe(401);
+    expect((await send('mcpa_forged-1')).status).toBe(401);
+    expect((await send('mcpa_forged-1')).status).toBe(429);
+    expect((await send('mcpa_forged-2')).status).toBe(401);
+  });
+
   it('limits the MCP Registry API by address, without a token, and not when turned off', async () => {
     const { server } = await access.start({
       registryApi: { allowUnauthenticated: true },
@@ -97,9 +118,12 @@ describe('rate limits', () => {
 
   it('reads limits with defaults, false and 0 as off, and names a bad key', () => {
     const read = (rateLimits: unknown) =>
-      readMcpeekerConfig(new ConfigReader({ mcpeeker: { rateLimits } } as any), {
-        production: false,
-      }).rateLimits;
+      readMcpeekerConfig(
+        new ConfigReader({ mcpeeker: { rateLimits } } as any),
+        {
+          production: false,
+        },
+      ).rateLimits;
     expect(read({})).toEqual({
       ingest: {
         perCredential: { requestsPerSecond: 50, burst: 100 },

@@ -112,6 +112,11 @@ export class RouteRateLimiter {
     this.check(this.perAddress, 'perAddress', req.ip ?? 'unknown', res);
   }
 
+  /** By a credential the caller has already reduced to a key. */
+  byKey(key: string, res: express.Response): void {
+    this.check(this.perCredential, 'perCredential', key, res);
+  }
+
   /** By the credential the request carries; none, no check. */
   async byCredential(
     req: express.Request,

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import {
   HttpAuthService,
   PermissionsService,
@@ -5,6 +6,7 @@ import {
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  AGENT_CREDENTIAL_HEADER,
   findNulCharacter,
   mcpeekerFindingReadPermission,
   nulCharacterMessage,
@@ -101,7 +103,17 @@ export async function createRouter(options: {
   // Before the body is read: a flood costs as little as possible.
   router.post('/events', async (req, res, next) => {
     ingestLimits.byAddress(req, res);
-    await ingestLimits.byCredential(req, res, httpAuth);
+    const agentCredential = req.get(AGENT_CREDENTIAL_HEADER);
+    if (agentCredential)
+      // Before it is looked up: keyed by its hash, a forged one only drains its own bucket.
+      ingestLimits.byKey(
+        `agent:${crypto
+          .createHash('sha256')
+          .update(agentCredential)
+          .digest('hex')}`,
+        res,
+      );
+    else await ingestLimits.byCredential(req, res, httpAuth);
     next();
   });
   router.use(requestGuards({ bodyLimit: '5mb' }));

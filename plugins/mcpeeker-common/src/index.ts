@@ -12,8 +12,10 @@ export {
   validateEvent,
   createEvent,
   formatValidationIssues,
+  describeRejection,
 } from './events/validation';
 export type {
+  IngestResult,
   EventValidationIssue,
   EventValidationResult,
   McpEventContent,

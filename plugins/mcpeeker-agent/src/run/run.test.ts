@@ -319,8 +319,10 @@ describe('mcpeeker-agent run over HTTP: a backend over its rate limit', () => {
     );
     let stderr = '';
     child.stderr!.on('data', d => (stderr += d));
+    // Ends as soon as the agent got there; the bound only matters on a
+    // machine so busy that starting Node takes seconds.
     const waitFor = async (predicate: () => boolean) => {
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 600; i++) {
         if (predicate()) return;
         await new Promise(r => setTimeout(r, 100));
       }
@@ -337,7 +339,7 @@ describe('mcpeeker-agent run over HTTP: a backend over its rate limit', () => {
     await waitFor(() => requests.length === 2 && spoolFiles().length === 0);
     expect(requests[1].at - requests[0].at).toBeGreaterThanOrEqual(2000);
     // Well before the agent's own 30 s retry: it waited as long as asked, not longer.
-    expect(requests[1].at - requests[0].at).toBeLessThan(10_000);
+    expect(requests[1].at - requests[0].at).toBeLessThan(25_000);
     expect(requests[1].eventIds).toEqual(requests[0].eventIds);
     expect(stderr).toMatch(/sent \d+ events/);
   });

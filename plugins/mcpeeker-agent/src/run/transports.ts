@@ -1,6 +1,11 @@
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, JetStreamClient } from '@nats-io/jetstream';
-import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  AGENT_CREDENTIAL_HEADER,
+  describeRejection,
+  type IngestResult,
+  type McpEvent,
+} from '@mcpeeker/plugin-mcpeeker-common';
 
 /** Where events go. `send` resolves only when the receiver has them for good. */
 export interface EventTransport {
@@ -87,6 +92,20 @@ function retryAfter(header: string | null): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** The items the backend refused, each with its event id and every reason it gave. */
+function rejectionsOf(
+  body: Partial<IngestResult> | undefined,
+  events: McpEvent[],
+): Array<{ eventId: string; reason: string }> {
+  return (Array.isArray(body?.rejected) ? body.rejected : []).map(r => ({
+    eventId: r.eventId ?? events[r.index]?.eventId ?? `item ${r.index}`,
+    reason: describeRejection({
+      ...r,
+      issues: Array.isArray(r.issues) ? r.issues : [],
+    }),
+  }));
+}
+
 /**
  * HTTP: a batch to `POST /api/mcpeeker/events` with the agents' service token.
  * 2xx: accepted (items the backend refused are listed in its answer and
@@ -116,7 +135,7 @@ export class HttpTransport implements EventTransport {
         headers: {
           'content-type': 'application/json',
           ...(this.options.credential
-            ? { 'x-mcpeeker-agent-credential': this.options.credential }
+            ? { [AGENT_CREDENTIAL_HEADER]: this.options.credential }
             : { authorization: `Bearer ${this.options.token}` }),
         },
         body: JSON.stringify({ events }),
@@ -133,13 +152,10 @@ export class HttpTransport implements EventTransport {
     }
     const body: any = await response.json().catch(() => undefined);
     if (response.ok) {
-      const rejected = Array.isArray(body?.rejected)
-        ? body.rejected.map((r: any) => ({
-            eventId: String(r.eventId ?? r.index ?? '?'),
-            reason: String(r.reason ?? r.message ?? 'rejected'),
-          }))
-        : [];
-      return { accepted: events.length, rejected };
+      return {
+        accepted: events.length,
+        rejected: rejectionsOf(body, events),
+      };
     }
     const reason = body?.error?.message ?? `HTTP ${response.status}`;
     if (
@@ -159,10 +175,7 @@ export class HttpTransport implements EventTransport {
       // Some items were bad and the rest kept: the backend says which.
       return {
         accepted: events.length,
-        rejected: body.rejected.map((r: any) => ({
-          eventId: String(r.eventId ?? r.index ?? '?'),
-          reason: String(r.reason ?? r.message ?? 'rejected'),
-        })),
+        rejected: rejectionsOf(body, events),
       };
     }
     if (response.status === 401 && this.options.credential)

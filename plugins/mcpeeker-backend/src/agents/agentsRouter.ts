@@ -17,13 +17,11 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { parseOr400 } from '../parseOr400';
+import { AGENT_CREDENTIAL_HEADER } from '@mcpeeker/plugin-mcpeeker-common';
 import { requestGuards } from '../requestGuards';
 import type { IngestingAgent } from '../services/IngestService';
 import { AgentStore, MAX_ENROLMENT_USES } from './AgentStore';
 import { HostOwners } from './HostOwners';
-
-/** The header an enrolled agent sends its credential in (Backstage's own auth refuses unknown bearer tokens). */
-export const AGENT_CREDENTIAL_HEADER = 'x-mcpeeker-agent-credential';
 
 const hostIdHash = z
   .string()

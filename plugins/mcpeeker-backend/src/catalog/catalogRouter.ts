@@ -7,10 +7,7 @@ import { z } from 'zod';
 import type { FindingStore } from '../database/FindingStore';
 import { parseOr400 } from '../parseOr400';
 import type { RegistryStore } from '../registry/RegistryStore';
-import {
-  buildCatalogEntities,
-  registryEntityNames,
-} from './catalogEntities';
+import { buildCatalogEntities, registryEntityNames } from './catalogEntities';
 
 /** Most server names a full reconcile turns into entities. */
 export const MAX_CATALOG_SERVERS = 5000;
@@ -73,9 +70,7 @@ export function createCatalogRouter(options: {
         ? { entities: [], removed: names.map(ref) }
         : {
             entities: [entity],
-            removed: names
-              .filter(n => n !== entity.metadata.name)
-              .map(ref),
+            removed: names.filter(n => n !== entity.metadata.name).map(ref),
           },
     );
   });

@@ -3,6 +3,7 @@ import {
   computeEventId,
   EventValidationIssue,
   formatValidationIssues,
+  IngestResult,
   McpEvent,
   redactSecrets,
   validateEvent,
@@ -21,21 +22,8 @@ export interface IngestingAgent {
   owner: string;
 }
 
-/** What happened to one batch. */
-export interface IngestResult {
-  /** Valid events stored now. */
-  accepted: number;
-  /** Valid events already stored before (a resend): nothing changed. */
-  duplicates: number;
-  /** Invalid items, by position in the batch, with every field that is wrong. */
-  rejected: Array<{
-    index: number;
-    eventId?: string;
-    issues: EventValidationIssue[];
-  }>;
-  /** Secret-looking values that arrived unredacted and were redacted before storage. */
-  redactedValues: number;
-}
+/** What happened to one batch: the wire type in common. */
+export type { IngestResult };
 
 /**
  * The one entrance for events, whatever carried them (HTTP batch or NATS):

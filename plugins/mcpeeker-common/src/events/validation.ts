@@ -126,3 +126,33 @@ export function createEvent(content: McpEventContent): McpEvent {
     eventId: computeEventId(event as Record<string, unknown>),
   };
 }
+
+/**
+ * What the backend answers a batch of events with (`POST /events`, 202 or
+ * 400 when some items were invalid): the wire type the agent reads. @public
+ */
+export interface IngestResult {
+  /** Valid events stored now. */
+  accepted: number;
+  /** Valid events already stored before (a resend): nothing changed. */
+  duplicates: number;
+  /** Invalid items, by position in the batch, with every field that is wrong. */
+  rejected: Array<{
+    index: number;
+    eventId?: string;
+    issues: EventValidationIssue[];
+  }>;
+  /** Secret-looking values that arrived unredacted and were redacted before storage. */
+  redactedValues: number;
+}
+
+/** One rejected item of an {@link IngestResult} in words: `field: reason; …`. @public */
+export function describeRejection(
+  rejection: IngestResult['rejected'][number],
+): string {
+  return rejection.issues.length > 0
+    ? rejection.issues
+        .map(i => `${i.field || 'event'}: ${i.message}`)
+        .join('; ')
+    : 'rejected';
+}

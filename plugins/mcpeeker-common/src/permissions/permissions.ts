@@ -96,3 +96,9 @@ export const mcpeekerPermissions = [
   mcpeekerAnalyticsReadPermission,
   mcpeekerAgentManagePermission,
 ];
+
+/**
+ * The header an enrolled agent sends its own credential in (Backstage's
+ * auth refuses bearer tokens it did not issue). @public
+ */
+export const AGENT_CREDENTIAL_HEADER = 'x-mcpeeker-agent-credential';

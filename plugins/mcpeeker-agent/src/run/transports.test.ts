@@ -1,0 +1,54 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import { HttpTransport } from './transports';
+
+describe('HttpTransport', () => {
+  let server: http.Server | undefined;
+  afterEach(() => new Promise(r => (server ? server.close(r) : r(undefined))));
+
+  it('says which events the backend refused and every reason it gave', async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: { name: 'InputError', message: '1 of 2 events are invalid' },
+            accepted: 1,
+            duplicates: 0,
+            redactedValues: 0,
+            rejected: [
+              {
+                index: 1,
+                issues: [
+                  {
+                    field: 'host.idHash',
+                    message: "is not this agent's enrolled host",
+                  },
+                  { field: 'layer', message: 'agents send endpoint events' },
+                ],
+              },
+            ],
+          }),
+        );
+      });
+    });
+    await new Promise<void>(r => server!.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const transport = new HttpTransport({
+      url: `http://127.0.0.1:${port}/api/mcpeeker/events`,
+      token: 'agent-token',
+    });
+    const events = [{ eventId: 'a'.repeat(64) }, { eventId: 'b'.repeat(64) }];
+    const result = await transport.send(events as McpEvent[]);
+    expect(result.accepted).toBe(2);
+    expect(result.rejected).toEqual([
+      {
+        eventId: 'b'.repeat(64),
+        reason:
+          "host.idHash: is not this agent's enrolled host; layer: agents send endpoint events",
+      },
+    ]);
+  });
+});
