@@ -90,8 +90,13 @@ test(
           .getByRole('button', { name: `Sign in as ${role}` })
           .waitFor({ timeout: 90_000 });
       }
+      assert.equal(await page.title(), 'Sign in | MCPeeker');
       await page.getByRole('button', { name: 'Sign in as Developer' }).click();
 
+      // Signed in, the portal opens on MCPeeker, and the browser tab says which tab.
+      await page.waitForURL(/\/mcpeeker$/, { timeout: 60_000 });
+      await page.getByRole('tab', { name: 'Findings' }).waitFor();
+      assert.equal(await page.title(), 'Findings | MCPeeker');
       // Signed in: the sidebar has MCPeeker.
       const navLink = page.getByRole('link', { name: 'MCPeeker' });
       await navLink.waitFor({ timeout: 60_000 });
@@ -109,7 +114,7 @@ test(
       );
       assert.match(
         await page.getByTestId('dependency-judge').innerText(),
-        /offline/,
+        /not built yet/,
       );
 
       // The session is the demo developer's, with her group from the catalog.

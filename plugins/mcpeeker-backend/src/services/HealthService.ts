@@ -188,23 +188,33 @@ export class HealthService {
     });
   }
 
+  /**
+   * The Judge (classifying gateway requests with Claude) is not built yet:
+   * gateway events are scored from the verdict they carry. Health says so
+   * rather than reporting a Judge that does not run; with a key set it only
+   * says whether Claude answers.
+   */
   private async checkJudge(): Promise<DependencyHealth> {
     const judge = this.options.config.judge;
     if (judge.provider === 'offline') {
       return {
-        status: 'ok',
-        detail: 'offline: rule-based verdicts (no Anthropic API key set)',
+        status: 'disabled',
+        detail:
+          'not built yet: gateway events are scored from the verdict they carry',
       };
     }
     const { apiKey, model, baseUrl } = judge.anthropic;
-    return timed(`anthropic ${model}`, async () => {
-      const client = new Anthropic({
-        apiKey,
-        baseURL: baseUrl,
-        maxRetries: 0,
-        timeout: CHECK_TIMEOUT_MS,
-      });
-      await client.models.retrieve(model);
-    });
+    return timed(
+      `anthropic ${model} (the Judge itself is not built yet)`,
+      async () => {
+        const client = new Anthropic({
+          apiKey,
+          baseURL: baseUrl,
+          maxRetries: 0,
+          timeout: CHECK_TIMEOUT_MS,
+        });
+        await client.models.retrieve(model);
+      },
+    );
   }
 }

@@ -36,6 +36,8 @@ export function McpeekerPage() {
     <Page themeId="tool">
       <Header
         title="MCPeeker"
+        // The browser tab names the tab: "Registry | MCPeeker".
+        pageTitleOverride={tabs[selected].label}
         subtitle="Every MCP server your people run, found, scored and governed"
       />
       <HeaderTabs

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import {
   Content,
-  ContentHeader,
   Header,
   InfoCard,
   Page,
@@ -59,7 +58,11 @@ export function DemoSignInPage(props: SignInPageProps) {
         }
         ErrorComponent={({ error }) => (
           <Page themeId="home">
-            <Header title="MCPeeker" subtitle="Demo sign-in" />
+            <Header
+              title="MCPeeker"
+              pageTitleOverride="Sign-in failed"
+              subtitle="Demo sign-in"
+            />
             <Content>
               <InfoCard title="Sign-in failed">
                 <Typography color="error" paragraph>
@@ -87,10 +90,13 @@ export function DemoSignInPage(props: SignInPageProps) {
     <Page themeId="home">
       <Header
         title="MCPeeker"
+        pageTitleOverride="Sign in"
         subtitle="Demo sign-in: choose whose eyes to see through"
       />
       <Content>
-        <ContentHeader title="Sign in as" />
+        <Typography variant="h5" component="h2" gutterBottom>
+          Sign in as
+        </Typography>
         <Grid container spacing={3}>
           {DEMO_USERS.map(demo => (
             <Grid item xs={12} md={4} key={demo.ref}>
