@@ -54,9 +54,11 @@ const serverJson = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** What no error body may carry back: SQL, stack frames, the posted body. */
+/** What no error body may carry back: SQL, stack frames, the request (its body, its URL). */
 function expectNothingLeaks(res: request.Response, posted?: string) {
   const body = JSON.stringify(res.body);
+  expect(res.body).not.toHaveProperty('request');
+  expect(res.body.response).toEqual({ statusCode: res.status });
   expect(body).not.toMatch(/\bselect\b|\binsert\b|\bfrom\b.*mcpeeker_/i);
   expect(body).not.toMatch(/\n\s+at |\bat [\w.<>]+ \(/);
   if (posted) expect(body).not.toContain(posted);

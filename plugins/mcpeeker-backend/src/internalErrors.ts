@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, isError } from '@backstage/errors';
+import { isError } from '@backstage/errors';
 import crypto from 'node:crypto';
 import express from 'express';
 
@@ -7,24 +7,33 @@ import express from 'express';
  * Errors whose message is written for the caller: the ones Backstage's error
  * middleware maps to a status (`getStatusCode` in backend-defaults).
  */
-const CALLER_ERRORS = new Set([
-  'InputError',
-  'AuthenticationError',
-  'NotAllowedError',
-  'NotFoundError',
-  'ConflictError',
-  'NotModifiedError',
-  'NotImplementedError',
-  'ServiceUnavailableError',
+const CALLER_ERRORS = new Map([
+  ['InputError', 400],
+  ['AuthenticationError', 401],
+  ['NotAllowedError', 403],
+  ['NotFoundError', 404],
+  ['ConflictError', 409],
+  ['NotModifiedError', 304],
+  ['NotImplementedError', 501],
+  ['ServiceUnavailableError', 503],
   // Ours: 429, with Retry-After already set.
-  'RateLimitedError',
+  ['RateLimitedError', 429],
 ]);
 
-/** An error whose message and status go to the caller as they are, without a stack. */
-function callerError(message: string, statusCode?: number): Error {
-  const error = Object.assign(new Error(message), { statusCode });
-  delete error.stack;
-  return error;
+/**
+ * Answers in Backstage's error shape (`ResponseError.fromResponse` reads it)
+ * with the name and message only: no stack, no cause, and not the request
+ * (Backstage's own handler echoes its URL, query string included).
+ */
+function answer(
+  res: express.Response,
+  statusCode: number,
+  name: string,
+  message: string,
+) {
+  res
+    .status(statusCode)
+    .json({ error: { name, message }, response: { statusCode } });
 }
 
 /**
@@ -43,18 +52,17 @@ export function internalErrorFilter(options: {
   const filter: express.ErrorRequestHandler = (
     error: unknown,
     req,
-    _res,
+    res,
     next,
   ) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
     if (isError(error) && CALLER_ERRORS.has(error.name)) {
       // Name and message only: the stack, and a cause that may be a
       // database error, stay here in every mode.
-      const clean = callerError(
-        error.message,
-        (error as { statusCode?: number }).statusCode,
-      );
-      clean.name = error.name;
-      next(clean);
+      answer(res, CALLER_ERRORS.get(error.name)!, error.name, error.message);
       return;
     }
     // body-parser's refusals: their status is right, but a JSON syntax
@@ -68,20 +76,18 @@ export function internalErrorFilter(options: {
       refusal.status < 500
     ) {
       if (refusal.type === 'entity.parse.failed') {
-        const invalid = new InputError('Invalid request body: not valid JSON');
-        delete invalid.stack;
-        next(invalid);
+        answer(res, 400, 'InputError', 'Invalid request body: not valid JSON');
         return;
       }
-      next(
-        callerError(
-          refusal.type === 'entity.too.large'
-            ? `Request body too large: at most ${
-                (error as { limit?: number }).limit
-              } bytes`
-            : `Request body refused (${refusal.type})`,
-          refusal.status,
-        ),
+      answer(
+        res,
+        refusal.status,
+        'InputError',
+        refusal.type === 'entity.too.large'
+          ? `Request body too large: at most ${
+              (error as { limit?: number }).limit
+            } bytes`
+          : `Request body refused (${refusal.type})`,
       );
       return;
     }
@@ -90,7 +96,7 @@ export function internalErrorFilter(options: {
       `Unexpected error answering ${req.method} ${req.path}, logId=${logId}`,
       isError(error) ? error : new Error(String(error)),
     );
-    next(callerError(`An internal error occurred logId=${logId}`, 500));
+    answer(res, 500, 'Error', `An internal error occurred logId=${logId}`);
   };
   return filter as unknown as express.RequestHandler;
 }

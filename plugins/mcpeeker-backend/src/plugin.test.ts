@@ -253,7 +253,7 @@ describe('GET /api/mcpeeker/health', () => {
       expect(okRes.body.dependencies.judge.error).toBeUndefined();
       expect(okRes.body.dependencies.judge).toMatchObject({
         status: 'ok',
-        detail: 'anthropic claude-test',
+        detail: 'anthropic claude-test (the Judge itself is not built yet)',
       });
       expect(api.requests).toContain('GET /v1/models/claude-test');
 
