@@ -1,7 +1,7 @@
 /**
  * What the MCPeeker browser plugin, backend plugin and agent share: the event
- * schemas, server identity and host-id hashing, secret redaction, permissions
- * and the health report's shape.
+ * schemas, server identity and host-id hashing, secret redaction, permissions,
+ * the health report's shape and agent enrolment's.
  *
  * @packageDocumentation
  */
@@ -47,6 +47,7 @@ export {
 } from './json/untrustedJson';
 export * from './permissions/permissions';
 export * from './health';
+export * from './agents';
 export * from './registry/registry';
 export * from './registry/serverJson';
 export { isAllowedServerUrl, serverUrlSchema } from './registry/serverUrl';

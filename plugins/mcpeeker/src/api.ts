@@ -5,6 +5,10 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  AgentEnrolment,
+  AgentEnrolmentCreate,
+  CreatedAgentEnrolment,
+  EnrolledAgent,
   HealthReport,
   McpEvent,
   RegistryEntry,
@@ -90,6 +94,19 @@ export interface McpeekerApi {
   updatePreferences(patch: {
     findingAlerts: Partial<UserPreferences['findingAlerts']>;
   }): Promise<UserPreferences>;
+  /** Enrolled agents, newest first (admins). */
+  listAgents(query?: {
+    host?: string;
+    limit?: number;
+  }): Promise<{ items: EnrolledAgent[] }>;
+  revokeAgent(id: string): Promise<EnrolledAgent>;
+  /** Enrolment secrets issued, newest first, never the secret (admins). */
+  listEnrolments(query?: {
+    limit?: number;
+  }): Promise<{ items: AgentEnrolment[] }>;
+  /** Issues an enrolment secret; the answer is the only place it is seen. */
+  createEnrolment(input: AgentEnrolmentCreate): Promise<CreatedAgentEnrolment>;
+  revokeEnrolment(id: string): Promise<AgentEnrolment>;
 }
 
 /** Whether detection sees what a registry entry describes. @public */
@@ -252,6 +269,43 @@ export class McpeekerClient implements McpeekerApi {
       'POST',
       `/registry/${encodeURIComponent(id)}/${decision}`,
       reason ? { reason } : {},
+    );
+  }
+
+  listAgents(query: { host?: string; limit?: number } = {}) {
+    const params = new URLSearchParams();
+    if (query.host) params.set('host', query.host);
+    if (query.limit) params.set('limit', String(query.limit));
+    return this.get<{ items: EnrolledAgent[] }>(`/agents?${params}`);
+  }
+
+  revokeAgent(id: string) {
+    return this.send<EnrolledAgent>(
+      'POST',
+      `/agents/${encodeURIComponent(id)}/revoke`,
+    );
+  }
+
+  listEnrolments(query: { limit?: number } = {}) {
+    const params = new URLSearchParams();
+    if (query.limit) params.set('limit', String(query.limit));
+    return this.get<{ items: AgentEnrolment[] }>(
+      `/agents/enrolments?${params}`,
+    );
+  }
+
+  createEnrolment(input: AgentEnrolmentCreate) {
+    return this.send<CreatedAgentEnrolment>(
+      'POST',
+      '/agents/enrolments',
+      input,
+    );
+  }
+
+  revokeEnrolment(id: string) {
+    return this.send<AgentEnrolment>(
+      'POST',
+      `/agents/enrolments/${encodeURIComponent(id)}/revoke`,
     );
   }
 }

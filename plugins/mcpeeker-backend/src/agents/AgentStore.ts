@@ -2,43 +2,20 @@ import crypto from 'node:crypto';
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
+import {
+  DEFAULT_ENROLMENT_HOURS,
+  MAX_ENROLMENT_DAYS,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import type {
+  AgentEnrolment,
+  CreatedAgentEnrolment,
+  EnrolledAgent,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { AuditLog } from '../registry/AuditLog';
 import { applyDatabaseMigrations } from '../database/migrations';
 
 const ENROLMENTS = 'mcpeeker_agent_enrolments';
 const AGENTS = 'mcpeeker_agents';
-
-/** Enrolment secrets live 24 hours unless asked otherwise, 30 days at most. */
-export const DEFAULT_ENROLMENT_HOURS = 24;
-export const MAX_ENROLMENT_DAYS = 30;
-/** One machine per secret unless asked otherwise; a fleet roll-out (MDM) at most this many. */
-export const MAX_ENROLMENT_USES = 10_000;
-
-/** An enrolment secret as admins see it: never the secret itself. */
-export interface AgentEnrolment {
-  id: string;
-  owner: string;
-  label?: string;
-  maxUses: number;
-  uses: number;
-  expiresAt: string;
-  createdBy: string;
-  createdAt: string;
-  revokedBy?: string;
-  revokedAt?: string;
-}
-
-/** An enrolled agent: one machine (host id hash) reporting for one owner. */
-export interface EnrolledAgent {
-  id: string;
-  hostIdHash: string;
-  owner: string;
-  enrolmentId: string;
-  enrolledAt: string;
-  lastSeenAt?: string;
-  revokedBy?: string;
-  revokedAt?: string;
-}
 
 type EnrolmentRow = {
   id: string;
@@ -140,7 +117,7 @@ export class AgentStore {
       label?: string;
     },
     actor: string,
-  ): Promise<AgentEnrolment & { secret: string }> {
+  ): Promise<CreatedAgentEnrolment> {
     const now = this.now();
     const expiresAt = input.expiresAt
       ? new Date(input.expiresAt)

@@ -12,7 +12,15 @@ import {
 } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { mcpeekerAgentManagePermission } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  mcpeekerAgentManagePermission,
+  MAX_ENROLMENT_USES,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import type {
+  AgentEnrolment,
+  CreatedAgentEnrolment,
+  EnrolledAgent,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -20,7 +28,7 @@ import { parseOr400 } from '../parseOr400';
 import { AGENT_CREDENTIAL_HEADER } from '@mcpeeker/plugin-mcpeeker-common';
 import { requestGuards } from '../requestGuards';
 import type { IngestingAgent } from '../services/IngestService';
-import { AgentStore, MAX_ENROLMENT_USES } from './AgentStore';
+import { AgentStore } from './AgentStore';
 import { HostOwners } from './HostOwners';
 
 const hostIdHash = z
@@ -135,9 +143,11 @@ export function createAgentsRouter(options: {
       throw new InputError(
         `Invalid enrolment: owner ${owner} is not in the catalog`,
       );
-    res
-      .status(201)
-      .json(await agents.createEnrolment({ ...input, owner }, actor));
+    const created: CreatedAgentEnrolment = await agents.createEnrolment(
+      { ...input, owner },
+      actor,
+    );
+    res.status(201).json(created);
   });
 
   router.get('/agents/enrolments', async (req, res) => {
@@ -147,25 +157,32 @@ export function createAgentsRouter(options: {
       req.query,
       'query',
     );
-    res.json({ items: await agents.listEnrolments(limit) });
+    const items: AgentEnrolment[] = await agents.listEnrolments(limit);
+    res.json({ items });
   });
 
   router.post('/agents/enrolments/:id/revoke', async (req, res) => {
     const actor = await admin(req);
-    res.json(await agents.revokeEnrolment(req.params.id, actor));
+    const enrolment: AgentEnrolment = await agents.revokeEnrolment(
+      req.params.id,
+      actor,
+    );
+    res.json(enrolment);
   });
 
   router.get('/agents', async (req, res) => {
     await admin(req);
     const q = parseOr400(listSchema, req.query, 'query');
-    res.json({
-      items: await agents.listAgents({ limit: q.limit, hostIdHash: q.host }),
+    const items: EnrolledAgent[] = await agents.listAgents({
+      limit: q.limit,
+      hostIdHash: q.host,
     });
+    res.json({ items });
   });
 
   router.post('/agents/:id/revoke', async (req, res) => {
     const actor = await admin(req);
-    const agent = await agents.revokeAgent(req.params.id, actor);
+    const agent: EnrolledAgent = await agents.revokeAgent(req.params.id, actor);
     hostOwners.clear();
     res.json(agent);
   });

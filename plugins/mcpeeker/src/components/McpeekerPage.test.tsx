@@ -1,8 +1,12 @@
-import { screen, within } from '@testing-library/react';
+import {
+  screen,
+  waitForElementToBeRemoved,
+  within,
+} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { notificationsApiRef } from '@backstage/plugin-notifications';
 import { renderMcpeekerPage } from '../__testUtils__/renderPage';
 import {
@@ -316,6 +320,237 @@ describe('Approvals', () => {
       await screen.findByText('Nothing waits for approval'),
     ).toBeInTheDocument();
     expect(screen.getByRole('tab', { name: 'Approvals' })).toBeInTheDocument();
+  });
+});
+
+// Agent identity: admins only (mcpeeker.agent.manage).
+describe('Agents', () => {
+  const enrolment = (overrides: Record<string, unknown> = {}) => ({
+    id: 'en1',
+    owner: 'group:default/mcp-developers',
+    label: 'team laptops',
+    maxUses: 50,
+    uses: 0,
+    expiresAt: inDays(1),
+    createdBy: 'user:default/admin',
+    createdAt: inDays(0),
+    ...overrides,
+  });
+  const agent = (overrides: Record<string, unknown> = {}) => ({
+    id: 'ag1',
+    hostIdHash: '0123456789abcdef'.repeat(4),
+    owner: 'user:default/dana',
+    enrolmentId: 'en1',
+    enrolledAt: inDays(-2),
+    lastSeenAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+    ...overrides,
+  });
+  const discovery = mockApis.discovery({ baseUrl: 'http://backend' });
+
+  it('is neither a tab nor a page without the manage permission', async () => {
+    renderMcpeekerPage('/mcpeeker/agents', { apis: [identity] });
+    expect(
+      await screen.findByText(/PAGE NOT FOUND/, {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('tab', { name: 'Agents' })).toBeNull();
+    expect(
+      screen.queryByRole('button', { name: /Create enrolment/ }),
+    ).toBeNull();
+  });
+
+  it('lets an admin issue an enrolment: the backend’s reason at the field, then the secret once with the enrol command', async () => {
+    const posted: any[] = [];
+    let enrolments: unknown[] = [];
+    server.use(
+      http.get('*/api/mcpeeker/agents/enrolments', () =>
+        HttpResponse.json({ items: enrolments }),
+      ),
+      http.get('*/api/mcpeeker/agents', () => HttpResponse.json({ items: [] })),
+      http.post('*/api/mcpeeker/agents/enrolments', async ({ request }) => {
+        const body = (await request.json()) as any;
+        posted.push(body);
+        if (!body.owner.startsWith('group:'))
+          return HttpResponse.json(
+            {
+              error: {
+                name: 'InputError',
+                message:
+                  'Invalid enrolment: owner must be a user or a group, not a component',
+              },
+              response: { statusCode: 400 },
+            },
+            { status: 400 },
+          );
+        const created = enrolment({
+          owner: body.owner,
+          label: body.label,
+          maxUses: body.maxUses,
+          expiresAt: body.expiresAt,
+        });
+        enrolments = [created];
+        return HttpResponse.json(
+          { ...created, secret: 'mcpe_s3cret' },
+          { status: 201 },
+        );
+      }),
+    );
+    renderMcpeekerPage('/mcpeeker/agents', {
+      apis: [identity, discovery],
+      allow: true,
+    });
+    const owner = await screen.findByRole(
+      'textbox',
+      { name: /Owner/ },
+      { timeout: 5000 },
+    );
+    expect(screen.getByRole('tab', { name: 'Agents' })).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        /No agent enrolled yet: create an enrolment above/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/No enrolment yet/)).toBeInTheDocument();
+
+    await userEvent.type(owner, 'component:default/x');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Create enrolment secret' }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Invalid enrolment: owner must be a user or a group, not a component',
+    );
+    expect(owner).toHaveAttribute('aria-invalid', 'true');
+    expect(owner).toHaveAccessibleDescription(
+      /owner must be a user or a group/,
+    );
+
+    await userEvent.clear(owner);
+    await userEvent.type(owner, 'group:default/mcp-developers');
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Label' }),
+      'team laptops',
+    );
+    const uses = screen.getByRole('spinbutton', { name: 'Number of uses' });
+    await userEvent.clear(uses);
+    await userEvent.type(uses, '50');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Create enrolment secret' }),
+    );
+
+    const box = await screen.findByTestId('enrolment-secret');
+    expect(box).toHaveTextContent('it is not shown again');
+    expect(within(box).getByTestId('enrolment-secret-value')).toHaveTextContent(
+      'mcpe_s3cret',
+    );
+    expect(within(box).getByTestId('enrol-command')).toHaveTextContent(
+      'MCPEEKER_ENROLMENT_SECRET=mcpe_s3cret node plugins/mcpeeker-agent/bin/mcpeeker-agent enrol --url http://backend/api/mcpeeker',
+    );
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(posted.at(-1)).toEqual({
+      owner: 'group:default/mcp-developers',
+      label: 'team laptops',
+      maxUses: 50,
+      expiresAt: expect.any(String),
+    });
+    // Tomorrow by default, end of the day where the admin is.
+    const expires = Date.parse(posted.at(-1).expiresAt) - Date.now();
+    expect(expires).toBeGreaterThan(0);
+    expect(expires).toBeLessThanOrEqual(2 * 86_400_000);
+
+    const row = await screen.findByTestId('enrolment-row');
+    expect(within(row).getByText('team laptops')).toBeInTheDocument();
+    expect(within(row).getByText('0 / 50')).toBeInTheDocument();
+    expect(within(row).getByText('active')).toBeInTheDocument();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'I have copied it' }),
+    );
+    expect(screen.queryByText(/mcpe_s3cret/)).toBeNull();
+  });
+
+  it('revokes an agent after asking, and shows it revoked', async () => {
+    const revoked: string[] = [];
+    let agents = [
+      agent(),
+      agent({ id: 'ag2', hostIdHash: 'f'.repeat(64), lastSeenAt: undefined }),
+    ];
+    server.use(
+      http.get('*/api/mcpeeker/agents/enrolments', () =>
+        HttpResponse.json({
+          items: [
+            enrolment({ uses: 50 }),
+            enrolment({ id: 'en2', label: undefined, revokedAt: inDays(0) }),
+          ],
+        }),
+      ),
+      http.get('*/api/mcpeeker/agents', () =>
+        HttpResponse.json({ items: agents }),
+      ),
+      http.post('*/api/mcpeeker/agents/:id/revoke', ({ params }) => {
+        revoked.push(String(params.id));
+        agents = agents.map(a =>
+          a.id === params.id
+            ? { ...a, revokedAt: inDays(0), revokedBy: 'user:default/admin' }
+            : a,
+        );
+        return HttpResponse.json(agents.find(a => a.id === params.id));
+      }),
+    );
+    renderMcpeekerPage('/mcpeeker/agents', {
+      apis: [identity, discovery],
+      allow: true,
+    });
+    const rows = await screen.findAllByTestId(
+      'agent-row',
+      {},
+      { timeout: 5000 },
+    );
+    expect(rows).toHaveLength(2);
+    const host = within(rows[0]).getByText('0123456789ab…');
+    expect(host).toHaveAttribute('title', '0123456789abcdef'.repeat(4));
+    expect(within(rows[0]).getByText('user:default/dana')).toBeInTheDocument();
+    expect(within(rows[0]).getByText('5 minutes ago')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('never')).toBeInTheDocument();
+    const enrolmentRows = screen.getAllByTestId('enrolment-row');
+    expect(within(enrolmentRows[0]).getByText('used up')).toBeInTheDocument();
+    expect(within(enrolmentRows[0]).getByText('50 / 50')).toBeInTheDocument();
+    expect(within(enrolmentRows[1]).getByText('revoked')).toBeInTheDocument();
+    // Neither can enrol any more agent: nothing to revoke.
+    expect(
+      within(enrolmentRows[0]).queryByRole('button', { name: /Revoke/ }),
+    ).toBeNull();
+
+    await userEvent.click(
+      within(rows[0]).getByRole('button', {
+        name: 'Revoke agent on host 0123456789ab',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Its credential is refused from now on');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Cancel' }),
+    );
+    await waitForElementToBeRemoved(dialog);
+    expect(revoked).toEqual([]);
+
+    await userEvent.click(
+      within(rows[0]).getByRole('button', {
+        name: 'Revoke agent on host 0123456789ab',
+      }),
+    );
+    await userEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Revoke',
+      }),
+    );
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Agent on host 0123456789ab revoked',
+    );
+    expect(revoked).toEqual(['ag1']);
+    const updated = screen.getAllByTestId('agent-row')[0];
+    expect(await within(updated).findByText('revoked')).toBeInTheDocument();
+    expect(
+      within(updated).queryByRole('button', { name: /Revoke/ }),
+    ).toBeNull();
   });
 });
 

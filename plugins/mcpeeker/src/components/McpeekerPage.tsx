@@ -3,8 +3,12 @@ import {
   RequirePermission,
   usePermission,
 } from '@backstage/plugin-permission-react';
-import { mcpeekerRegistryApprovePermission } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  mcpeekerAgentManagePermission,
+  mcpeekerRegistryApprovePermission,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { AgentsPage } from './Agents/AgentsPage';
 import { HealthPage } from './HealthPage';
 import { FindingDetail } from './Findings/FindingDetail';
 import { FindingsTable } from './Findings/FindingsTable';
@@ -13,17 +17,21 @@ import { RegisterForm } from './Registry/RegisterForm';
 import { RegistryPage } from './Registry/RegistryPage';
 import { SettingsPage } from './Settings/SettingsPage';
 
-/** The MCPeeker page: findings, the registry, approvals (admins), health. */
+/** The MCPeeker page: findings, the registry, approvals and agents (admins), settings, health. */
 export function McpeekerPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const { allowed: mayApprove } = usePermission({
     permission: mcpeekerRegistryApprovePermission,
   });
+  const { allowed: mayManageAgents } = usePermission({
+    permission: mcpeekerAgentManagePermission,
+  });
   const tabs = [
     { id: '.', label: 'Findings' },
     { id: 'registry', label: 'Registry' },
     ...(mayApprove ? [{ id: 'approvals', label: 'Approvals' }] : []),
+    ...(mayManageAgents ? [{ id: 'agents', label: 'Agents' }] : []),
     { id: 'settings', label: 'Settings' },
     { id: 'health', label: 'Health' },
   ];
@@ -56,6 +64,14 @@ export function McpeekerPage() {
             element={
               <RequirePermission permission={mcpeekerRegistryApprovePermission}>
                 <ApprovalsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="/agents"
+            element={
+              <RequirePermission permission={mcpeekerAgentManagePermission}>
+                <AgentsPage />
               </RequirePermission>
             }
           />

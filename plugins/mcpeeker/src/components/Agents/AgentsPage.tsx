@@ -1,0 +1,608 @@
+import { FormEvent, useState } from 'react';
+import {
+  CopyTextButton,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { discoveryApiRef, useApi } from '@backstage/frontend-plugin-api';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Grid from '@material-ui/core/Grid';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import {
+  MAX_ENROLMENT_DAYS,
+  MAX_ENROLMENT_USES,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import type {
+  AgentEnrolment,
+  AgentEnrolmentCreate,
+  CreatedAgentEnrolment,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { mcpeekerApiRef } from '../../api';
+import { errorMessage } from '../Registry/RegisterForm';
+
+/** Where an enrolment or an agent stands. */
+type AgentStatus = 'active' | 'expired' | 'used up' | 'revoked';
+
+const STATUS_COLORS: Record<AgentStatus, string> = {
+  active: '#2e7d32',
+  expired: '#616161',
+  'used up': '#455a64',
+  revoked: '#6d4c41',
+};
+
+function AgentStatusChip({ status }: { status: AgentStatus }) {
+  return (
+    <Chip
+      size="small"
+      label={status}
+      style={{ backgroundColor: STATUS_COLORS[status], color: '#fff' }}
+    />
+  );
+}
+
+/** Whether an enrolment secret still enrols agents, and if not why. */
+function enrolmentStatus(
+  enrolment: AgentEnrolment,
+  now = Date.now(),
+): AgentStatus {
+  if (enrolment.revokedAt) return 'revoked';
+  if (Date.parse(enrolment.expiresAt) <= now) return 'expired';
+  if (enrolment.uses >= enrolment.maxUses) return 'used up';
+  return 'active';
+}
+
+const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "5 minutes ago", "yesterday"; "never" for no time at all. */
+function sinceNow(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return 'never';
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  if (Math.abs(seconds) < 60) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (Math.abs(minutes) < 60) return RELATIVE.format(minutes, 'minute');
+  const hours = Math.round(minutes / 60);
+  if (Math.abs(hours) < 24) return RELATIVE.format(hours, 'hour');
+  return RELATIVE.format(Math.round(hours / 24), 'day');
+}
+
+/** A local calendar day so many days from today, as a date input wants it. */
+function localDay(offsetDays: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + offsetDays);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * The end of the chosen day where the admin is, but never past the backend's
+ * limit: the end of the last day allowed is a little more than 30 days away.
+ */
+function expiryOf(day: string, now = Date.now()): string {
+  const endOfDay = new Date(`${day}T23:59:59`).getTime();
+  const latest = now + MAX_ENROLMENT_DAYS * 86_400_000 - 60_000;
+  return new Date(Math.min(endOfDay, latest)).toISOString();
+}
+
+type Field = 'owner' | 'label' | 'maxUses' | 'expiresAt';
+
+/** The form field a backend reason is about, when it is about exactly one. */
+function fieldOf(reason: string): Field | undefined {
+  const detail = /^Invalid enrolment: (.*)$/s.exec(reason)?.[1];
+  if (!detail || detail.includes('; ')) return undefined;
+  const field = detail.split(' ')[0];
+  return (['owner', 'label', 'maxUses', 'expiresAt'] as const).find(
+    f => f === field,
+  );
+}
+
+/** The commands an endpoint runs to enrol with a secret, then report with its credential. */
+function enrolCommand(secret: string, backendBaseUrl: string): string {
+  return [
+    `MCPEEKER_ENROLMENT_SECRET=${secret} node plugins/mcpeeker-agent/bin/mcpeeker-agent enrol --url ${backendBaseUrl}`,
+    'node plugins/mcpeeker-agent/bin/mcpeeker-agent run',
+  ].join('\n');
+}
+
+/** The secret, once: what it is for and the commands to run with it. */
+function SecretBox({
+  created,
+  command,
+  onDone,
+}: {
+  created: CreatedAgentEnrolment;
+  command: string;
+  onDone: () => void;
+}) {
+  return (
+    <Box
+      data-testid="enrolment-secret"
+      role="region"
+      aria-label="New enrolment secret"
+      border={2}
+      borderColor="warning.main"
+      borderRadius={4}
+      padding={2}
+      marginTop={2}
+    >
+      <Typography variant="h6" gutterBottom>
+        Copy this now: it is not shown again
+      </Typography>
+      <Typography variant="body2" paragraph>
+        The secret is stored only as a hash. Until{' '}
+        {new Date(created.expiresAt).toLocaleString()}, it enrols up to{' '}
+        {created.maxUses} machine(s) for <strong>{created.owner}</strong>. Treat
+        it like a password; revoke it below if it leaks.
+      </Typography>
+      <Typography variant="subtitle2">Secret</Typography>
+      <Box
+        component="pre"
+        data-testid="enrolment-secret-value"
+        style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', margin: 0 }}
+      >
+        {created.secret}
+      </Box>
+      <Box display="flex" alignItems="center" marginTop={2}>
+        <Typography variant="subtitle2" style={{ marginRight: 8 }}>
+          On the endpoint, from the MCPeeker checkout, run
+        </Typography>
+        <CopyTextButton
+          text={command}
+          aria-label="Copy the commands"
+          tooltipText="Commands copied"
+        />
+      </Box>
+      <Box
+        component="pre"
+        data-testid="enrol-command"
+        padding={1}
+        bgcolor="background.default"
+        style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', margin: 0 }}
+      >
+        {command}
+      </Box>
+      <Typography variant="body2" paragraph style={{ marginTop: 8 }}>
+        With the same <code>MCPEEKER_HOST_ID_SALT</code> as the backend&apos;s{' '}
+        <code>mcpeeker.hostIdSalt</code> when one is set. The agent saves its
+        own credential (mode 0600) and reports with it from then on.
+      </Typography>
+      <Button variant="outlined" onClick={onDone}>
+        I have copied it
+      </Button>
+    </Box>
+  );
+}
+
+const emptyForm = () => ({
+  owner: '',
+  label: '',
+  maxUses: '1',
+  expiresOn: localDay(1),
+});
+
+/** Issues an enrolment secret and shows it, once. */
+function EnrolForm({ onCreated }: { onCreated: () => void }) {
+  const api = useApi(mcpeekerApiRef);
+  const discoveryApi = useApi(discoveryApiRef);
+  const [form, setForm] = useState(emptyForm);
+  const [problem, setProblem] = useState<{ reason: string; field?: Field }>();
+  const [saving, setSaving] = useState(false);
+  const [created, setCreated] = useState<{
+    enrolment: CreatedAgentEnrolment;
+    command: string;
+  }>();
+
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm(f => ({ ...f, [key]: e.target.value }));
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaving(true);
+    setProblem(undefined);
+    setCreated(undefined);
+    const input: AgentEnrolmentCreate = {
+      owner: form.owner.trim(),
+      ...(form.label.trim() ? { label: form.label.trim() } : {}),
+      ...(form.maxUses.trim() ? { maxUses: Number(form.maxUses) } : {}),
+      ...(form.expiresOn ? { expiresAt: expiryOf(form.expiresOn) } : {}),
+    };
+    try {
+      const enrolment = await api.createEnrolment(input);
+      const base = await discoveryApi.getBaseUrl('mcpeeker');
+      setCreated({ enrolment, command: enrolCommand(enrolment.secret, base) });
+      setForm(emptyForm());
+      onCreated();
+    } catch (error) {
+      const reason = errorMessage(error);
+      setProblem({ reason, field: fieldOf(reason) });
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  /** A field's helper text, or the backend's reason when it is about it. */
+  const helper = (field: Field, text: string) =>
+    problem?.field === field
+      ? {
+          error: true,
+          helperText: problem.reason,
+          FormHelperTextProps: { role: 'alert' },
+        }
+      : { helperText: text };
+
+  return (
+    <InfoCard
+      title="Enrol agents"
+      subheader="An enrolment secret lets an agent get its own credential, reporting for the owner you choose."
+    >
+      <form onSubmit={submit} noValidate aria-label="Enrol agents">
+        <Grid container spacing={2}>
+          <Grid item xs={12} md={6}>
+            <TextField
+              fullWidth
+              required
+              id="enrol-owner"
+              label="Owner"
+              value={form.owner}
+              onChange={set('owner')}
+              {...helper(
+                'owner',
+                'A user or group in the catalog, e.g. user:default/dana or group:default/mcp-developers',
+              )}
+            />
+          </Grid>
+          <Grid item xs={12} md={6}>
+            <TextField
+              fullWidth
+              id="enrol-label"
+              label="Label"
+              value={form.label}
+              onChange={set('label')}
+              {...helper(
+                'label',
+                'What it is for, e.g. “Dana’s laptop” or “team-a laptops (MDM)”',
+              )}
+            />
+          </Grid>
+          <Grid item xs={12} sm={6} md={3}>
+            <TextField
+              fullWidth
+              type="number"
+              id="enrol-uses"
+              label="Number of uses"
+              inputProps={{ min: 1, max: MAX_ENROLMENT_USES, step: 1 }}
+              value={form.maxUses}
+              onChange={set('maxUses')}
+              {...helper(
+                'maxUses',
+                `Machines that may enrol with it (1–${MAX_ENROLMENT_USES.toLocaleString(
+                  'en-US',
+                )})`,
+              )}
+            />
+          </Grid>
+          <Grid item xs={12} sm={6} md={3}>
+            <TextField
+              fullWidth
+              type="date"
+              id="enrol-expires"
+              label="Expires"
+              InputLabelProps={{ shrink: true }}
+              inputProps={{
+                min: localDay(0),
+                max: localDay(MAX_ENROLMENT_DAYS),
+              }}
+              value={form.expiresOn}
+              onChange={set('expiresOn')}
+              {...helper(
+                'expiresAt',
+                `End of that day, at most ${MAX_ENROLMENT_DAYS} days ahead`,
+              )}
+            />
+          </Grid>
+          {problem && !problem.field && (
+            <Grid item xs={12}>
+              <Typography color="error" role="alert">
+                {problem.reason}
+              </Typography>
+            </Grid>
+          )}
+          <Grid item xs={12}>
+            <Button
+              type="submit"
+              variant="contained"
+              color="primary"
+              disabled={saving}
+            >
+              Create enrolment secret
+            </Button>
+          </Grid>
+        </Grid>
+      </form>
+      {created && (
+        <SecretBox
+          created={created.enrolment}
+          command={created.command}
+          onDone={() => setCreated(undefined)}
+        />
+      )}
+    </InfoCard>
+  );
+}
+
+/** Asks before revoking, and says what revoking does. */
+function RevokeButton({
+  what,
+  consequence,
+  onConfirm,
+}: {
+  what: string;
+  consequence: string;
+  onConfirm: () => Promise<void>;
+}) {
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    setBusy(true);
+    try {
+      await onConfirm();
+    } finally {
+      setBusy(false);
+      setOpen(false);
+    }
+  };
+  return (
+    <>
+      <Button
+        size="small"
+        variant="outlined"
+        aria-label={`Revoke ${what}`}
+        onClick={() => setOpen(true)}
+      >
+        Revoke
+      </Button>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        aria-labelledby="revoke-title"
+      >
+        <DialogTitle id="revoke-title">Revoke {what}?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>{consequence}</DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setOpen(false)}>Cancel</Button>
+          <Button
+            color="secondary"
+            variant="contained"
+            disabled={busy}
+            onClick={confirm}
+          >
+            Revoke
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}
+
+function Empty({ children }: { children: string }) {
+  return (
+    <Typography variant="body2" style={{ padding: 16 }}>
+      {children}
+    </Typography>
+  );
+}
+
+const when = (iso: string) => new Date(iso).toLocaleString();
+
+/**
+ * Agent identity, for admins: issue enrolment secrets (shown once, with the
+ * command an endpoint runs), see and revoke them, see and revoke the agents
+ * enrolled with them. The backend enforces who may.
+ */
+export function AgentsPage() {
+  const api = useApi(mcpeekerApiRef);
+  const [message, setMessage] = useState<string>();
+  const [problem, setProblem] = useState<string>();
+  const enrolments = useAsyncRetry(
+    () => api.listEnrolments({ limit: 200 }),
+    [api],
+  );
+  const agents = useAsyncRetry(() => api.listAgents({ limit: 200 }), [api]);
+
+  const revoke =
+    (action: () => Promise<unknown>, done: string, reload: () => void) =>
+    async () => {
+      setMessage(undefined);
+      setProblem(undefined);
+      try {
+        await action();
+        setMessage(done);
+        reload();
+      } catch (error) {
+        setProblem(errorMessage(error));
+      }
+    };
+
+  return (
+    <Grid container spacing={3} direction="column">
+      <Grid item>
+        <EnrolForm onCreated={enrolments.retry} />
+      </Grid>
+      {(message || problem) && (
+        <Grid item>
+          {message && <Typography role="status">{message}</Typography>}
+          {problem && (
+            <Typography color="error" role="alert">
+              {problem}
+            </Typography>
+          )}
+        </Grid>
+      )}
+      <Grid item>
+        <InfoCard
+          title="Enrolments"
+          subheader="Secrets issued, newest first. The secret itself is never shown again."
+          noPadding
+        >
+          {enrolments.loading && !enrolments.value && <Progress />}
+          {enrolments.error && <ResponseErrorPanel error={enrolments.error} />}
+          {enrolments.value?.items.length === 0 && (
+            <Empty>
+              No enrolment yet: create one above, then run the command it shows
+              on the endpoint.
+            </Empty>
+          )}
+          {!!enrolments.value?.items.length && (
+            <Table size="small" aria-label="Enrolments">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Label</TableCell>
+                  <TableCell>Owner</TableCell>
+                  <TableCell>Created</TableCell>
+                  <TableCell>Expires</TableCell>
+                  <TableCell>Uses</TableCell>
+                  <TableCell>Status</TableCell>
+                  <TableCell>Action</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {enrolments.value.items.map(e => {
+                  const status = enrolmentStatus(e);
+                  const name = e.label ? `“${e.label}”` : `for ${e.owner}`;
+                  return (
+                    <TableRow key={e.id} data-testid="enrolment-row">
+                      <TableCell>{e.label ?? '—'}</TableCell>
+                      <TableCell>{e.owner}</TableCell>
+                      <TableCell title={`by ${e.createdBy}`}>
+                        {when(e.createdAt)}
+                      </TableCell>
+                      <TableCell>{when(e.expiresAt)}</TableCell>
+                      <TableCell>
+                        {e.uses} / {e.maxUses}
+                      </TableCell>
+                      <TableCell
+                        title={
+                          e.revokedBy
+                            ? `revoked by ${e.revokedBy}${
+                                e.revokedAt ? ` ${when(e.revokedAt)}` : ''
+                              }`
+                            : undefined
+                        }
+                      >
+                        <AgentStatusChip status={status} />
+                      </TableCell>
+                      <TableCell>
+                        {status === 'active' && (
+                          <RevokeButton
+                            what={`enrolment ${name}`}
+                            consequence="No more agents can enrol with this secret. Agents already enrolled with it keep reporting: revoke them one by one below."
+                            onConfirm={revoke(
+                              () => api.revokeEnrolment(e.id),
+                              `Enrolment ${name} revoked`,
+                              enrolments.retry,
+                            )}
+                          />
+                        )}
+                      </TableCell>
+                    </TableRow>
+                  );
+                })}
+              </TableBody>
+            </Table>
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item>
+        <InfoCard
+          title="Agents"
+          subheader="Machines enrolled, each reporting with its own credential for its owner."
+          noPadding
+        >
+          {agents.loading && !agents.value && <Progress />}
+          {agents.error && <ResponseErrorPanel error={agents.error} />}
+          {agents.value?.items.length === 0 && (
+            <Empty>
+              No agent enrolled yet: create an enrolment above and run the
+              command on the endpoint.
+            </Empty>
+          )}
+          {!!agents.value?.items.length && (
+            <Table size="small" aria-label="Agents">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Host</TableCell>
+                  <TableCell>Owner</TableCell>
+                  <TableCell>Enrolled</TableCell>
+                  <TableCell>Last seen</TableCell>
+                  <TableCell>Status</TableCell>
+                  <TableCell>Action</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {agents.value.items.map(a => {
+                  const host = a.hostIdHash.slice(0, 12);
+                  return (
+                    <TableRow key={a.id} data-testid="agent-row">
+                      <TableCell>
+                        <code title={a.hostIdHash}>{host}…</code>
+                      </TableCell>
+                      <TableCell>{a.owner}</TableCell>
+                      <TableCell>{when(a.enrolledAt)}</TableCell>
+                      <TableCell
+                        title={a.lastSeenAt ? when(a.lastSeenAt) : undefined}
+                      >
+                        {sinceNow(a.lastSeenAt)}
+                      </TableCell>
+                      <TableCell
+                        title={
+                          a.revokedBy
+                            ? `revoked by ${a.revokedBy}${
+                                a.revokedAt ? ` ${when(a.revokedAt)}` : ''
+                              }`
+                            : undefined
+                        }
+                      >
+                        <AgentStatusChip
+                          status={a.revokedAt ? 'revoked' : 'active'}
+                        />
+                      </TableCell>
+                      <TableCell>
+                        {!a.revokedAt && (
+                          <RevokeButton
+                            what={`agent on host ${host}`}
+                            consequence={`Its credential is refused from now on; the agent keeps its events in its spool until it is enrolled again. It reports for ${a.owner}.`}
+                            onConfirm={revoke(
+                              () => api.revokeAgent(a.id),
+                              `Agent on host ${host} revoked`,
+                              agents.retry,
+                            )}
+                          />
+                        )}
+                      </TableCell>
+                    </TableRow>
+                  );
+                })}
+              </TableBody>
+            </Table>
+          )}
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}
