@@ -487,6 +487,17 @@ test(
       for (const entity of items)
         assert.equal(entity.spec.detection, undefined);
     }
+    // Refusals carry no stack trace, though the portal runs in development.
+    for (const url of [
+      `${BACKEND_URL}/api/mcpeeker/findings`,
+      `${BACKEND_URL}/api/catalog/entities/by-query?filter=kind=mcpserver`,
+    ]) {
+      const refused = await fetch(url);
+      assert.equal(refused.status, 401);
+      const body = await refused.json();
+      assert.equal(body.error.name, 'AuthenticationError');
+      assert.equal(body.error.stack, undefined);
+    }
     // A single read by name is refused the same way.
     const patEntity = forPat.find(
       e =>

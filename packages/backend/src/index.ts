@@ -1,6 +1,17 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { authModuleMcpeekerDemoSignIn } from './modules/demoSignIn';
 import { permissionModuleMcpeekerPolicy } from './modules/permissionPolicy';
+
+// Error bodies never carry a stack trace, in development too: the embedded
+// default runs in development (the demo sign-in needs it), and people reach
+// it (docs/security.md). Backstage's error handler — the root router's and
+// every plugin router's — shows stacks whenever NODE_ENV is development;
+// this keeps its behaviour otherwise (status, name, message, logging).
+const errorHandler = MiddlewareFactory.prototype.error;
+MiddlewareFactory.prototype.error = function errorWithoutStacks(options = {}) {
+  return errorHandler.call(this, { ...options, showStackTraces: false });
+};
 
 const backend = createBackend();
 
