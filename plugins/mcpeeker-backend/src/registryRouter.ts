@@ -331,10 +331,18 @@ export function createRegistryRouter(options: {
       ...(await Promise.all(targets.compositeIds.map(id => findings.get(id)))),
       ...(
         await Promise.all(
-          targets.serverNames.map(async name =>
-            (
-              await findings.list({ text: name, limit: 200 })
-            ).items.filter(f => f.serverName === name),
+          // The caller's own findings only, in the query.
+          targets.serverNames.map(
+            async name =>
+              (
+                await findings.list({
+                  serverName: name,
+                  limit: 200,
+                  ...(findingRead.result === AuthorizeResult.CONDITIONAL
+                    ? ownerFilterOf(findingRead)
+                    : {}),
+                })
+              ).items,
           ),
         )
       ).flat(),

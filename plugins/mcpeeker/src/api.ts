@@ -57,6 +57,8 @@ export interface FindingListQuery {
   layer?: string;
   minScore?: number;
   q?: string;
+  /** Exactly this server name. */
+  serverName?: string;
   sort?: 'score' | 'lastSeen';
   limit?: number;
   cursor?: string;
@@ -190,6 +192,7 @@ export class McpeekerClient implements McpeekerApi {
     if (query.minScore !== undefined)
       params.set('minScore', String(query.minScore));
     if (query.q) params.set('q', query.q);
+    if (query.serverName) params.set('serverName', query.serverName);
     if (query.sort) params.set('sort', query.sort);
     if (query.limit) params.set('limit', String(query.limit));
     if (query.cursor) params.set('cursor', query.cursor);

@@ -674,6 +674,10 @@ export class ClickHouseStore implements FindingStore {
       );
       params.text = query.text;
     }
+    if (query.serverName) {
+      where.push('server_name = {serverName:String}');
+      params.serverName = query.serverName;
+    }
     if (query.ownerRefs) {
       where.push(
         '(owner IN {owners:Array(String)} OR registry_owner IN {owners:Array(String)})',

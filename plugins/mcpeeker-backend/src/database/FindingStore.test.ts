@@ -127,6 +127,19 @@ describe.each(engines.kinds)('findings on %p', kind => {
     expect(
       (await findings.list({ limit: 10, text: 'GITHUB' })).totalCount,
     ).toBe(3);
+    // An exact server name (an MCPServer entity's findings), not a substring.
+    const name = all.items[0].serverName!;
+    expect(
+      (await findings.list({ limit: 10, serverName: name })).items.map(
+        f => f.compositeId,
+      ),
+    ).toEqual(
+      all.items.filter(f => f.serverName === name).map(f => f.compositeId),
+    );
+    expect(
+      (await findings.list({ limit: 10, serverName: name.toUpperCase() }))
+        .totalCount,
+    ).toBe(0);
     expect(
       (await findings.list({ limit: 10, ownerRefs: ['user:default/sam'] }))
         .totalCount,

@@ -48,6 +48,8 @@ export interface FindingQuery {
   until?: Date;
   /** Words to find in the server name or owner. */
   text?: string;
+  /** Exactly this server name (an MCPServer entity's findings). */
+  serverName?: string;
   /** Only findings whose endpoint owner, or the owner of the approved entry they match, is one of these refs: where permissions narrow a list (in SQL, never after loading). */
   ownerRefs?: string[];
   sort?: 'score' | 'lastSeen';
@@ -460,6 +462,7 @@ export class DatabaseFindingStore implements FindingStore {
       if (query.since) q.where('last_seen', '>=', query.since);
       if (query.until) q.where('last_seen', '<=', query.until);
       if (query.text) whereContains(q, ['server_name', 'owner'], query.text);
+      if (query.serverName) q.where('server_name', query.serverName);
       if (query.ownerRefs) {
         const refs = query.ownerRefs;
         q.where(b =>

@@ -35,22 +35,33 @@ const client = new McpeekerClient({
   fetchApi: { fetch: (...args) => fetch(...args) },
 });
 
+/**
+ * The findings list as the backend answers it: only the server name asked
+ * for (serverName is an exact filter), highest score first.
+ */
+function findingsOf(all: Array<typeof finding>, queries: string[] = []) {
+  return http.get('*/api/mcpeeker/findings', ({ request }) => {
+    const url = new URL(request.url);
+    queries.push(url.search);
+    const items = all
+      .filter(f => f.serverName === url.searchParams.get('serverName'))
+      .sort((a, b) => b.score - a.score);
+    return HttpResponse.json({ items, totalCount: items.length });
+  });
+}
+
 describe('MCPServer entity page', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
   it('shows registry status, and the expiry, registrant and detection the viewer may read', async () => {
     server.use(
-      http.get('*/api/mcpeeker/findings', () =>
-        HttpResponse.json({
-          items: [
-            finding,
-            { ...finding, compositeId: 'mcp_y', hostIdHash: 'b'.repeat(64) },
-            { ...finding, compositeId: 'mcp_z', score: 6 },
-          ],
-          totalCount: 3,
-        }),
-      ),
+      findingsOf([
+        finding,
+        { ...finding, compositeId: 'mcp_y', hostIdHash: 'b'.repeat(64) },
+        { ...finding, compositeId: 'mcp_z', score: 6 },
+        { ...finding, compositeId: 'mcp_w', serverName: 'github-enterprise' },
+      ]),
       http.get('*/api/mcpeeker/registry/e1', () =>
         HttpResponse.json({
           id: 'e1',
@@ -81,9 +92,7 @@ describe('MCPServer entity page', () => {
   it('shows neither expiry nor registrant to a viewer who may not read the entry', async () => {
     let refused = false;
     server.use(
-      http.get('*/api/mcpeeker/findings', () =>
-        HttpResponse.json({ items: [], totalCount: 0 }),
-      ),
+      findingsOf([]),
       http.get('*/api/mcpeeker/registry/e1', () => {
         refused = true;
         return HttpResponse.json(
@@ -110,25 +119,16 @@ describe('MCPServer entity page', () => {
 
   it('matches a server a team declared itself to its detections by server name', async () => {
     server.use(
-      http.get('*/api/mcpeeker/findings', () =>
-        HttpResponse.json({
-          items: [
-            finding,
-            {
-              ...finding,
-              compositeId: 'mcp_y',
-              score: 6,
-              classification: 'suspect',
-            },
-            {
-              ...finding,
-              compositeId: 'mcp_x',
-              serverName: 'github-enterprise',
-            },
-          ],
-          totalCount: 3,
-        }),
-      ),
+      findingsOf([
+        {
+          ...finding,
+          compositeId: 'mcp_y',
+          score: 6,
+          classification: 'suspect',
+        },
+        finding,
+        { ...finding, compositeId: 'mcp_x', serverName: 'github-enterprise' },
+      ]),
     );
     const declared = {
       ...entity,
@@ -153,20 +153,13 @@ describe('MCPServer entity page', () => {
   it('lists the findings of this server only, linking to each', async () => {
     const queries: string[] = [];
     server.use(
-      http.get('*/api/mcpeeker/findings', ({ request }) => {
-        queries.push(new URL(request.url).search);
-        return HttpResponse.json({
-          items: [
-            finding,
-            {
-              ...finding,
-              compositeId: 'mcp_x',
-              serverName: 'github-enterprise',
-            },
-          ],
-          totalCount: 2,
-        });
-      }),
+      findingsOf(
+        [
+          finding,
+          { ...finding, compositeId: 'mcp_x', serverName: 'github-enterprise' },
+        ],
+        queries,
+      ),
     );
     await renderInTestApp(
       <EntityProvider entity={entity}>
@@ -184,6 +177,6 @@ describe('MCPServer entity page', () => {
       'href',
       `/mcpeeker/findings/${finding.compositeId}`,
     );
-    expect(queries[0]).toContain('q=github');
+    expect(queries[0]).toContain('serverName=github');
   });
 });

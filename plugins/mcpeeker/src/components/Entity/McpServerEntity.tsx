@@ -40,16 +40,19 @@ function useDetection(name: string, spec: McpServerSpec) {
   const api = useApi(mcpeekerApiRef);
   const serverName = spec.serverName ?? name;
   const { value } = useAsync(async () => {
-    const { items } = await api.listFindings({ q: serverName, limit: 200 });
-    const mine = items.filter(f => f.serverName === serverName);
-    if (mine.length === 0) return undefined;
-    const top = mine.reduce((a, b) => (b.score > a.score ? b : a));
+    // Highest score first: the first page holds the top score; the count is
+    // the list's own, hosts and last seen are over the page (up to 200).
+    const { items, totalCount } = await api.listFindings({
+      serverName,
+      limit: 200,
+    });
+    if (items.length === 0) return undefined;
     return {
-      findings: mine.length,
-      hosts: new Set(mine.map(f => f.hostIdHash)).size,
-      maxScore: top.score,
-      classification: top.classification,
-      lastSeen: mine
+      findings: totalCount,
+      hosts: new Set(items.map(f => f.hostIdHash)).size,
+      maxScore: items[0].score,
+      classification: items[0].classification,
+      lastSeen: items
         .map(f => f.lastSeen)
         .sort()
         .at(-1)!,
@@ -134,12 +137,12 @@ export function McpServerFindingsContent() {
   const base = useRouteRef(rootRouteRef)?.() ?? '/mcpeeker';
   const serverName = spec.serverName ?? name;
   const { value, loading, error } = useAsync(
-    () => api.listFindings({ q: serverName, limit: 100 }),
+    () => api.listFindings({ serverName, limit: 100 }),
     [api, serverName],
   );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
-  const items = (value?.items ?? []).filter(f => f.serverName === serverName);
+  const items = value?.items ?? [];
   return (
     <InfoCard title={`Findings of ${serverName}`}>
       {items.length === 0 ? (
