@@ -27,6 +27,7 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  * | mcpeeker.finding.read              | own endpoints only   | all                  | all   |
  * | mcpeeker.feedback.create           | no                   | yes                  | yes   |
  * | mcpeeker.analytics.read            | no                   | yes                  | yes   |
+ * | mcpeeker.audit.read                | no                   | yes                  | yes   |
  * | mcpeeker.registry.create           | yes                  | yes                  | yes   |
  * | mcpeeker.registry.read             | own entries          | all                  | all   |
  * | mcpeeker.registry.update           | own entries          | own entries          | all   |
@@ -133,6 +134,7 @@ export class McpeekerPermissionPolicy implements PermissionPolicy {
           : ALLOW;
       case 'mcpeeker.feedback.create':
       case 'mcpeeker.analytics.read':
+      case 'mcpeeker.audit.read':
         return role === 'developer' ? DENY : ALLOW;
       case 'mcpeeker.registry.create':
         return ALLOW;

@@ -72,7 +72,7 @@ describe('registry', () => {
     // who, list count, get, patch, approve, audit
     ['dana', 1, 200, 200, 403, 403],
     ['erin', 0, 404, 404, 404, 403],
-    ['sam', 1, 200, 403, 403, 403],
+    ['sam', 1, 200, 403, 403, 200],
     ['nobody', null, 403, 403, 403, 403],
     ['service', null, 403, 403, 403, 403],
     ['unauthenticated', null, 401, 401, 401, 401],

@@ -18,6 +18,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   mcpeekerRegistryApprovePermission,
   mcpeekerRegistryCreatePermission,
+  mcpeekerAuditReadPermission,
   mcpeekerRegistryDeletePermission,
   mcpeekerFindingReadPermission,
   mcpeekerRegistryReadPermission,
@@ -384,7 +385,7 @@ export function createRegistryRouter(options: {
     const credentials = await user(req);
     await allowed(
       credentials,
-      mcpeekerRegistryDeletePermission,
+      mcpeekerAuditReadPermission,
       'verify the audit log',
     );
     res.json(await options.audit.verify(options.db));
@@ -394,7 +395,7 @@ export function createRegistryRouter(options: {
     const credentials = await user(req);
     await allowed(
       credentials,
-      mcpeekerRegistryDeletePermission,
+      mcpeekerAuditReadPermission,
       'read the audit log',
     );
     const q = parseOr400(

@@ -61,10 +61,19 @@ export const mcpeekerRegistryApprovePermission = createPermission({
   attributes: { action: 'update' },
 });
 
-/** Delete a registry entry and read the audit log: admins only (basic, like approve). @public */
+/** Delete a registry entry: admins only (basic, like approve). @public */
 export const mcpeekerRegistryDeletePermission = createPermission({
   name: 'mcpeeker.registry.delete',
   attributes: { action: 'delete' },
+});
+
+/**
+ * Read and verify the audit log of registry and agent changes: analysts and
+ * admins (basic). @public
+ */
+export const mcpeekerAuditReadPermission = createPermission({
+  name: 'mcpeeker.audit.read',
+  attributes: { action: 'read' },
 });
 
 /** Read fleet-wide analytics (score distribution, trends). @public */
@@ -93,6 +102,7 @@ export const mcpeekerPermissions = [
   mcpeekerRegistryUpdatePermission,
   mcpeekerRegistryApprovePermission,
   mcpeekerRegistryDeletePermission,
+  mcpeekerAuditReadPermission,
   mcpeekerAnalyticsReadPermission,
   mcpeekerAgentManagePermission,
 ];
