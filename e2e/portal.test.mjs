@@ -98,7 +98,7 @@ test(
       await page.getByRole('tab', { name: 'Findings' }).waitFor();
       assert.equal(await page.title(), 'Findings | MCPeeker');
       // Signed in: the sidebar has MCPeeker.
-      const navLink = page.getByRole('link', { name: 'MCPeeker' });
+      const navLink = page.getByRole('link', { name: 'MCPeeker', exact: true });
       await navLink.waitFor({ timeout: 60_000 });
       await navLink.click();
       await page.waitForURL(/\/mcpeeker$/);
@@ -225,7 +225,7 @@ test(
       await page
         .getByRole('button', { name: 'Sign in as Security analyst' })
         .click();
-      await page.getByRole('link', { name: 'MCPeeker' }).click();
+      await page.getByRole('link', { name: 'MCPeeker', exact: true }).click();
       const row = page.getByTestId('finding-row').filter({ hasText: 'github' });
       await row.waitFor({ timeout: 30_000 });
       assert.match(await row.innerText(), /suspect/);
@@ -276,7 +276,7 @@ test(
       let page = await dana.newPage();
       await page.goto(APP_URL);
       await page.getByRole('button', { name: 'Sign in as Developer' }).click();
-      await page.getByRole('link', { name: 'MCPeeker' }).click();
+      await page.getByRole('link', { name: 'MCPeeker', exact: true }).click();
       // A developer sees the registry but no Approvals tab.
       await page.getByRole('tab', { name: 'Registry' }).waitFor();
       assert.equal(
@@ -320,7 +320,7 @@ test(
       await page
         .getByRole('button', { name: 'Sign in as Platform admin' })
         .click();
-      await page.getByRole('link', { name: 'MCPeeker' }).click();
+      await page.getByRole('link', { name: 'MCPeeker', exact: true }).click();
       await page.getByRole('tab', { name: 'Approvals' }).click();
       const pending = page
         .getByTestId('approval-row')
@@ -511,5 +511,87 @@ test(
     assert.equal((await byName('sam')).status, 200);
     assert.equal((await byName('dana')).status, 404);
     assert.equal((await byName('guest')).status, 404);
+  },
+);
+
+test(
+  'HTML in a registration is shown as text on every page, never run',
+  { timeout: 300_000 },
+  async () => {
+    const pat = await demoAuthHeaders(BACKEND_URL, 'pat');
+    const hostile =
+      '<img src=x onerror="window.__mcpeekerXss=1"><b>bold</b> <script>window.__mcpeekerXss=2</script>';
+    const res = await fetch(`${BACKEND_URL}/api/mcpeeker/registry`, {
+      method: 'POST',
+      headers: { ...pat, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'html-probe',
+        team: 'group:default/platform-admins',
+        purpose: `Probe ${hostile}`,
+        transport: 'stdio',
+        identity: { packageId: '@e2e/html-probe' },
+        expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      }),
+    });
+    const body = await res.text();
+    assert.equal(res.status, 201, body);
+    // Stored as text.
+    assert.equal(JSON.parse(body).purpose, `Probe ${hostile}`);
+
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+    });
+    try {
+      const page = await context.newPage();
+      const dialogs = [];
+      page.on('dialog', d => {
+        dialogs.push(d.message());
+        d.dismiss();
+      });
+      await page.goto(APP_URL);
+      await page
+        .getByRole('button', { name: 'Sign in as Platform admin' })
+        .click();
+      await page.waitForURL(/\/mcpeeker$/, { timeout: 60_000 });
+      const pages = [
+        ['Registry', 'registry-row'],
+        ['Approvals', 'approval-row'],
+      ];
+      for (const [tab, rowId] of pages) {
+        await page.getByRole('tab', { name: tab }).click();
+        const row = page.getByTestId(rowId).filter({ hasText: 'html-probe' });
+        await row.waitFor();
+        // The markup is on the page as the characters it was written with.
+        assert.match(await row.innerText(), /<img src=x onerror=/);
+        assert.match(await row.innerText(), /<b>bold<\/b>/);
+        assert.equal(await row.locator('img, b, script').count(), 0);
+      }
+      // And on its catalog entity's page (restricted: the admin may read it).
+      const { id } = JSON.parse(body);
+      const name = `mcp-${id.slice(0, 8)}`;
+      const deadline = Date.now() + 180_000;
+      while (
+        (
+          await fetch(
+            `${BACKEND_URL}/api/catalog/entities/by-name/mcpserver/default/${name}`,
+            { headers: pat },
+          )
+        ).status !== 200
+      ) {
+        assert.ok(Date.now() < deadline, 'the entity never arrived');
+        await new Promise(r => setTimeout(r, 1000));
+      }
+      await page.goto(`${APP_URL}/catalog/default/mcpserver/${name}`);
+      await page.getByTestId('entity-registry-status').waitFor();
+      await page
+        .getByText(/<b>bold<\/b>/)
+        .first()
+        .waitFor();
+      assert.equal(await page.locator('img[src="x"]').count(), 0);
+      assert.equal(await page.evaluate(() => window.__mcpeekerXss), undefined);
+      assert.deepEqual(dialogs, []);
+    } finally {
+      await context.close();
+    }
   },
 );

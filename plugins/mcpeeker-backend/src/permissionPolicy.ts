@@ -72,27 +72,36 @@ export class McpeekerPermissionPolicy implements PermissionPolicy {
     return undefined;
   }
 
-  private async catalogEntityRead(
-    user?: PolicyQueryUser,
-  ): Promise<PolicyDecision> {
+  /** A person's refs (theirs and their groups') and role; undefined for anything but a person. */
+  private async person(user?: PolicyQueryUser) {
     const principal = user?.credentials.principal as
       | { type: string; userEntityRef?: string }
       | undefined;
-    // Plugins reading the catalog for themselves (processing, the search
-    // collator, MCPeeker's own provider) are not people: unchanged.
     if (!user || principal?.type !== 'user' || !principal.userEntityRef)
-      return ALLOW;
+      return undefined;
     const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
       user.credentials,
     );
-    const role = this.roleOf(ownershipEntityRefs);
-    if (role === 'admin' || role === 'analyst') return ALLOW;
+    return {
+      refs: [...new Set([principal.userEntityRef, ...ownershipEntityRefs])],
+      role: this.roleOf(ownershipEntityRefs),
+    };
+  }
+
+  private async catalogEntityRead(
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const person = await this.person(user);
+    // Plugins reading the catalog for themselves (processing, the search
+    // collator, MCPeeker's own provider) are not people: unchanged.
+    if (!person) return ALLOW;
+    if (person.role === 'admin' || person.role === 'analyst') return ALLOW;
     return {
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'catalog',
       resourceType: 'catalog-entity',
       conditions: mcpeekerConditions.mcpServerEntityVisible({
-        claims: [...new Set([principal.userEntityRef, ...ownershipEntityRefs])],
+        claims: person.refs,
       }),
     };
   }
@@ -104,21 +113,10 @@ export class McpeekerPermissionPolicy implements PermissionPolicy {
     const name = request.permission.name;
     if (name === 'catalog.entity.read') return this.catalogEntityRead(user);
     if (!name.startsWith('mcpeeker.')) return ALLOW;
-    const principal = user?.credentials.principal as
-      | { type: string; userEntityRef?: string }
-      | undefined;
-    if (!user || principal?.type !== 'user' || !principal.userEntityRef)
-      return DENY;
-    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
-      user.credentials,
-    );
-    const role = this.roleOf(ownershipEntityRefs);
-    if (!role) return DENY;
-    const own = {
-      ownerRefs: [
-        ...new Set([principal.userEntityRef, ...ownershipEntityRefs]),
-      ],
-    };
+    const person = await this.person(user);
+    const role = person?.role;
+    if (!person || !role) return DENY;
+    const own = { ownerRefs: person.refs };
     const conditional = (
       condition: ReturnType<typeof mcpeekerConditions.ownRegistryEntry>,
     ): PolicyDecision => ({

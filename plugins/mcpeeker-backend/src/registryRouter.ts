@@ -31,6 +31,7 @@ import {
   registryImportSchema,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
+import { auditedChanges } from './auditedChanges';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { FindingStore } from './database/FindingStore';
@@ -143,28 +144,16 @@ export function createRegistryRouter(options: {
     return rescored;
   }
 
-  // Every attempt to change the registry also goes to Backstage's auditor
-  // (who, what, and whether it was done), beside the plugin's own chain.
-  router.use('/registry', async (req, res, next) => {
-    if (!options.auditor || req.method === 'GET') {
-      next();
-      return;
-    }
-    const event = await options.auditor.createEvent({
+  // Every attempt to change registry also goes to Backstage's auditor.
+  router.use(
+    '/registry',
+    auditedChanges({
+      auditor: options.auditor,
       eventId: 'registry-change',
-      severityLevel: req.method === 'DELETE' ? 'high' : 'medium',
-      request: req,
-      meta: { method: req.method, path: `/registry${req.path}` },
-    });
-    res.on('finish', () => {
-      const meta = { status: res.statusCode };
-      (res.statusCode < 400
-        ? event.success({ meta })
-        : event.fail({ meta, error: new Error(`HTTP ${res.statusCode}`) })
-      ).catch(() => undefined);
-    });
-    next();
-  });
+      mountPath: '/registry',
+      severity: req => (req.method === 'DELETE' ? 'high' : 'medium'),
+    }),
+  );
 
   /** Registration, however it came: checked against the catalog and the caller's rights. */
   async function register(

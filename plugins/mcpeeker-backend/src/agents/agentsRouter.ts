@@ -22,6 +22,7 @@ import type {
   EnrolledAgent,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
+import { auditedChanges } from '../auditedChanges';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { parseOr400 } from '../parseOr400';
@@ -88,27 +89,16 @@ export function createAgentsRouter(options: {
     return credentials.principal.userEntityRef;
   }
 
-  // Every attempt to change agent identity also goes to Backstage's auditor.
-  router.use('/agents', async (req, res, next) => {
-    if (!options.auditor || req.method === 'GET') {
-      next();
-      return;
-    }
-    const event = await options.auditor.createEvent({
+  // Every attempt to change agents also goes to Backstage's auditor.
+  router.use(
+    '/agents',
+    auditedChanges({
+      auditor: options.auditor,
       eventId: 'agent-identity-change',
-      severityLevel: 'high',
-      request: req,
-      meta: { method: req.method, path: `/agents${req.path}` },
-    });
-    res.on('finish', () => {
-      const meta = { status: res.statusCode };
-      (res.statusCode < 400
-        ? event.success({ meta })
-        : event.fail({ meta, error: new Error(`HTTP ${res.statusCode}`) })
-      ).catch(() => undefined);
-    });
-    next();
-  });
+      mountPath: '/agents',
+      severity: () => 'high',
+    }),
+  );
 
   router.post('/agents/enrol', async (req, res) => {
     const input = parseOr400(enrolSchema, req.body, 'enrolment');

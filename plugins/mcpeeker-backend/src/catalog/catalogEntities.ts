@@ -41,6 +41,15 @@ export function isOpenToOrganisation(entry: RegistryEntry): boolean {
   return entry.status === 'approved';
 }
 
+/**
+ * A purpose as the catalog's About card shows it: that card renders
+ * `metadata.description` as Markdown (with some HTML), so markup a person
+ * typed would become markup. Escaped, it reads as the characters written.
+ */
+export function markdownLiteral(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>#|~!&]/g, '\\$&');
+}
+
 /** The names an entry's entity can have: open and restricted. */
 export function registryEntityNames(entry: RegistryEntry) {
   const id = entry.id.slice(0, 8);
@@ -60,7 +69,7 @@ function registryEntity(
     metadata: {
       name: open ? names.open : names.restricted,
       title: entry.name,
-      description: entry.purpose,
+      description: markdownLiteral(entry.purpose),
       annotations: {
         [MCPEEKER_ANNOTATIONS.registryEntryId]: entry.id,
         [MCPEEKER_ANNOTATIONS.serverName]: serverName,
