@@ -34,7 +34,7 @@ describe('mcpeekerPage', () => {
               error: 'connection refused',
             },
             clickhouse: { status: 'disabled', detail: 'not configured' },
-            judge: { status: 'ok', detail: 'offline' },
+            judge: { status: 'disabled', detail: 'not built yet' },
           },
         }),
       ),

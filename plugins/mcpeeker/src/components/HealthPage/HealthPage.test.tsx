@@ -29,8 +29,9 @@ function report(overrides: Partial<HealthReport> = {}): HealthReport {
         detail: 'not configured: findings in the Backstage database',
       },
       judge: {
-        status: 'ok',
-        detail: 'offline: rule-based verdicts (no Anthropic API key set)',
+        status: 'disabled',
+        detail:
+          'not built yet: gateway events are scored from the verdict they carry',
       },
     },
     ...overrides,
