@@ -6,24 +6,38 @@ import {
 import { z } from 'zod';
 
 /**
- * Turns a zod failure into one 400 naming each field and its reason. A NUL
- * character anywhere is refused first, naming its field: PostgreSQL cannot
- * store it, and no text of ours needs it.
+ * The one zod → 400 of the plugin: one InputError naming every field and its
+ * reason, an unknown key with the keys there are (`unknown parameter text
+ * (known: …, q, …)`), and `hint` after it when the caller should see the
+ * expected shape. A NUL character anywhere is refused first, naming its
+ * field: PostgreSQL cannot store it, and no text of ours needs it.
  */
 export function parseOr400<T>(
   schema: z.ZodType<T>,
   value: unknown,
   what: string,
+  options: { hint?: string } = {},
 ): T {
   const nul = findNulCharacter(value);
   if (nul !== undefined)
     throw new InputError(`Invalid ${what}: ${nulCharacterMessage(nul)}`);
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
+    const known =
+      schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
+    const issues = parsed.error.issues.map(issue =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown ${
+            what === 'query' ? 'parameter' : 'field'
+          } ${issue.keys.join(', ')}${
+            known ? ` (known: ${known.join(', ')})` : ''
+          }`
+        : `${issue.path.join('.') || '(body)'} ${issue.message}`,
+    );
     throw new InputError(
-      `Invalid ${what}: ${parsed.error.issues
-        .map(i => `${i.path.join('.') || '(body)'} ${i.message}`)
-        .join('; ')}`,
+      `Invalid ${what}: ${issues.join('; ')}${
+        options.hint ? `; ${options.hint}` : ''
+      }`,
     );
   }
   return parsed.data;

@@ -376,6 +376,11 @@ describe('POST /api/mcpeeker/events', () => {
     [{}, /events Invalid input|events.*expected array/i],
     [{ events: [] }, /events must hold at least one event/],
     [{ events: 'x' }, /events/],
+    // Every problem in one answer, an unknown field named, and the shape expected.
+    [
+      { events: [], event: {} },
+      /events must hold at least one event; unknown field event \(known: events\); expected \{ "events": \[ \.\.\. \] \}/,
+    ],
   ])('rejects a malformed batch %j with a reason', async (body, message) => {
     const server = await startBackend({});
     const res = await request(server)

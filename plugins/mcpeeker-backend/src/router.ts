@@ -7,12 +7,11 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AGENT_CREDENTIAL_HEADER,
-  findNulCharacter,
   mcpeekerFindingReadPermission,
-  nulCharacterMessage,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { FindingStore } from './database/FindingStore';
 import { ownerFilterOf } from './permissions';
+import { parseOr400 } from './parseOr400';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -25,12 +24,14 @@ import { RouteRateLimiter, RouteRateLimits } from './rateLimits';
 /** Most events one HTTP batch may carry. */
 export const MAX_BATCH = 1000;
 
-const batchSchema = z.object({
-  events: z
-    .array(z.unknown())
-    .min(1, 'must hold at least one event')
-    .max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`),
-});
+const batchSchema = z
+  .object({
+    events: z
+      .array(z.unknown())
+      .min(1, 'must hold at least one event')
+      .max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`),
+  })
+  .strict();
 
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
   z
@@ -135,16 +136,10 @@ export async function createRouter(options: {
         'HTTP ingest is turned off (mcpeeker.ingest.http.enabled: false): publish to NATS instead',
       );
     }
-    const parsed = batchSchema.safeParse(req.body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InputError(
-        `Invalid event batch: ${issue.path.join('.') || 'body'} ${
-          issue.message
-        }; expected { "events": [ ... ] }`,
-      );
-    }
-    const result = await ingest.ingest(parsed.data.events, 'http', { agent });
+    const batch = parseOr400(batchSchema, req.body, 'event batch', {
+      hint: 'expected { "events": [ ... ] }',
+    });
+    const result = await ingest.ingest(batch.events, 'http', { agent });
     if (result.rejected.length === 0) {
       res.status(202).json(result);
       return;
@@ -157,7 +152,7 @@ export async function createRouter(options: {
       error: {
         name: 'InputError',
         message: `${result.rejected.length} of ${
-          parsed.data.events.length
+          batch.events.length
         } events are invalid (first: item ${first.index}, ${first.issues
           .map(i => `${i.field || 'event'}: ${i.message}`)
           .join('; ')}); the ${
@@ -170,25 +165,9 @@ export async function createRouter(options: {
 
   router.get('/findings', async (req, res) => {
     const { ownerRefs } = await findingReadFilter(req);
-    const nul = findNulCharacter(req.query);
-    if (nul !== undefined)
-      throw new InputError(`Invalid query: ${nulCharacterMessage(nul)}`);
-    const parsed = findingQuerySchema.safeParse(req.query);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid query: ${parsed.error.issues
-          .map(issue =>
-            issue.code === 'unrecognized_keys'
-              ? `unknown parameter ${issue.keys.join(
-                  ', ',
-                )} (known: ${Object.keys(findingQuerySchema.shape).join(', ')})`
-              : `${issue.path.join('.')} ${issue.message}`,
-          )
-          .join('; ')}`,
-      );
-    }
+    const parsed = parseOr400(findingQuerySchema, req.query, 'query');
     // The filters and sort a cursor is tied to: everything but page size and the cursor.
-    const { limit, cursor, ...q } = parsed.data;
+    const { limit, cursor, ...q } = parsed;
     const { nextOffset, ...page } = await findings.list({
       classification: q.classification,
       minScore: q.minScore,
