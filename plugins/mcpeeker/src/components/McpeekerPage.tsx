@@ -7,7 +7,8 @@ import {
   mcpeekerAgentManagePermission,
   mcpeekerRegistryApprovePermission,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { Route, Routes, useNavigate, useParams } from 'react-router-dom';
+import { findingRouteRef, registerRouteRef } from '../routes';
 import { AgentsPage } from './Agents/AgentsPage';
 import { HealthPage } from './HealthPage';
 import { FindingDetail } from './Findings/FindingDetail';
@@ -19,7 +20,6 @@ import { SettingsPage } from './Settings/SettingsPage';
 
 /** The MCPeeker page: findings, the registry, approvals and agents (admins), settings, health. */
 export function McpeekerPage() {
-  const location = useLocation();
   const navigate = useNavigate();
   const { allowed: mayApprove } = usePermission({
     permission: mcpeekerRegistryApprovePermission,
@@ -35,7 +35,8 @@ export function McpeekerPage() {
     { id: 'settings', label: 'Settings' },
     { id: 'health', label: 'Health' },
   ];
-  const section = /\/mcpeeker\/([^/]+)/.exec(location.pathname)?.[1];
+  // The first segment below the page's own mount path, wherever it is mounted.
+  const section = (useParams()['*'] ?? '').split('/')[0];
   const selected = Math.max(
     0,
     tabs.findIndex(t => t.id === section),
@@ -56,9 +57,9 @@ export function McpeekerPage() {
       <Content>
         <Routes>
           <Route path="/" element={<FindingsTable />} />
-          <Route path="/findings/:id" element={<FindingDetail />} />
+          <Route path={findingRouteRef.path} element={<FindingDetail />} />
           <Route path="/registry" element={<RegistryPage />} />
-          <Route path="/registry/new" element={<RegisterForm />} />
+          <Route path={registerRouteRef.path} element={<RegisterForm />} />
           <Route
             path="/approvals"
             element={

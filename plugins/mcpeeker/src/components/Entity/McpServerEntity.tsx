@@ -19,7 +19,7 @@ import type {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
-import { rootRouteRef } from '../../routes';
+import { findingRouteRef } from '../../routes';
 import { ClassificationChip } from '../Findings/ClassificationChip';
 import { ExpiryBadge, StatusChip } from '../Registry/EntryParts';
 
@@ -134,7 +134,7 @@ export function McpServerOverviewCard() {
 export function McpServerFindingsContent() {
   const { name, spec } = useMcpSpec();
   const api = useApi(mcpeekerApiRef);
-  const base = useRouteRef(rootRouteRef)?.() ?? '/mcpeeker';
+  const findingUrl = useRouteRef(findingRouteRef);
   const serverName = spec.serverName ?? name;
   const { value, loading, error } = useAsync(
     () => api.listFindings({ serverName, limit: 100 }),
@@ -162,9 +162,7 @@ export function McpServerFindingsContent() {
             {items.map(f => (
               <TableRow key={f.compositeId} data-testid="entity-finding-row">
                 <TableCell>
-                  <Link
-                    to={`${base}/findings/${encodeURIComponent(f.compositeId)}`}
-                  >
+                  <Link to={findingUrl?.({ id: f.compositeId }) ?? ''}>
                     <ClassificationChip
                       score={f.score}
                       classification={f.classification}

@@ -7,7 +7,7 @@ import {
   StructuredMetadataTable,
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import { rootRouteRef } from '../../routes';
+import { registerRouteRef, rootRouteRef } from '../../routes';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import { Link as RouterLink } from 'react-router-dom';
@@ -72,6 +72,7 @@ function describeEvent(event: McpEvent): string {
 export function FindingDetail() {
   const { id = '' } = useParams();
   const findingsUrl = useRouteRef(rootRouteRef);
+  const registerUrl = useRouteRef(registerRouteRef);
   const api = useApi(mcpeekerApiRef);
   const [tab, setTab] = useState(0);
   const { value, loading, error } = useAsync(
@@ -116,9 +117,9 @@ export function FindingDetail() {
               variant="outlined"
               color="primary"
               component={RouterLink}
-              to={`${
-                findingsUrl?.() ?? '/mcpeeker'
-              }/registry/new?finding=${encodeURIComponent(value.compositeId)}`}
+              to={`${registerUrl?.() ?? ''}?finding=${encodeURIComponent(
+                value.compositeId,
+              )}`}
               style={{ marginTop: 16 }}
             >
               Register this server

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import { rootRouteRef } from '../../routes';
+import { findingRouteRef } from '../../routes';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
@@ -25,7 +25,7 @@ const PAGE = 25;
 /** The analysts' list: filter, sort, page through findings. */
 export function FindingsTable() {
   const api = useApi(mcpeekerApiRef);
-  const rootUrl = useRouteRef(rootRouteRef);
+  const findingUrl = useRouteRef(findingRouteRef);
   const [classification, setClassification] = useState('');
   const [layer, setLayer] = useState('');
   const [text, setText] = useState('');
@@ -146,11 +146,7 @@ export function FindingsTable() {
                   />
                 </TableCell>
                 <TableCell>
-                  <Link
-                    to={`${rootUrl?.() ?? '/mcpeeker'}/findings/${
-                      f.compositeId
-                    }`}
-                  >
+                  <Link to={findingUrl?.({ id: f.compositeId }) ?? ''}>
                     {f.serverName ?? f.compositeId}
                   </Link>
                 </TableCell>
