@@ -7,6 +7,33 @@
  * detect-secrets. Test-only: not exported from the package.
  */
 
+/**
+ * The `.npmrc` line of the npm registry this machine uses, as `npm config
+ * get registry` says (scheme dropped: `//host/path/:_authToken=`), so no
+ * registry's host is written here.
+ */
+let npmrcPrefix: string | undefined;
+function npmrcRegistryPrefix(): string {
+  if (npmrcPrefix) return npmrcPrefix;
+  let registry = process.env.npm_config_registry;
+  if (!registry) {
+    try {
+      // Test-only module, run by jest under Node.
+      // eslint-disable-next-line @backstage/no-undeclared-imports
+      registry = require('node:child_process')
+        .execFileSync('npm', ['config', 'get', 'registry'], {
+          encoding: 'utf8',
+        })
+        .trim();
+    } catch {
+      registry = undefined;
+    }
+  }
+  const url = /^https?:(\/\/.+?)\/?$/.exec(registry ?? '');
+  npmrcPrefix = url ? `${url[1]}/` : '//registry.invalid/';
+  return npmrcPrefix;
+}
+
 /** mulberry32: a small seeded PRNG, so every run sees the same corpus. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -394,7 +421,7 @@ export const SECRET_FORMATS: SecretFormat[] = [
     envName: 'NPM_TOKEN',
     flag: 'npm-token',
     bare: true,
-    native: v => [`//registry.npmjs.org/:_authToken=${v}`],
+    native: v => [`${npmrcRegistryPrefix()}:_authToken=${v}`],
     make: random => token(`npm_${pick(random, ALNUM, 36)}`),
   },
   {
