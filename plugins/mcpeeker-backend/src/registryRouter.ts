@@ -32,6 +32,7 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
 import { auditedChanges } from './auditedChanges';
+import { requireInCatalog } from './catalog/catalogRefs';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { FindingStore } from './database/FindingStore';
@@ -170,18 +171,8 @@ export function createRegistryRouter(options: {
     const input = parse();
     const actor = credentials.principal.userEntityRef;
     const owner = input.owner ?? actor;
-    for (const [field, ref] of [
-      ['owner', owner],
-      ['team', input.team],
-    ] as const) {
-      const entity = await catalog.getEntityByRef(ref, {
-        credentials: await auth.getOwnServiceCredentials(),
-      });
-      if (!entity)
-        throw new InputError(
-          `Invalid registration: ${field} ${ref} is not in the catalog`,
-        );
-    }
+    await requireInCatalog({ catalog, auth }, owner, 'registration: owner');
+    await requireInCatalog({ catalog, auth }, input.team, 'registration: team');
     if (owner !== actor) {
       // Registering for someone else is an admin's act.
       const [approve] = await permissions.authorize(

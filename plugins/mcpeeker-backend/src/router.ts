@@ -7,6 +7,7 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AGENT_CREDENTIAL_HEADER,
+  hostIdHashSchema,
   mcpeekerFindingReadPermission,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { FindingStore } from './database/FindingStore';
@@ -45,10 +46,7 @@ const findingQuerySchema = z
     minScore: z.coerce.number().int().optional(),
     maxScore: z.coerce.number().int().optional(),
     layer: z.enum(['endpoint', 'network', 'gateway']).optional(),
-    host: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, 'must be a host id hash (64 hex)')
-      .optional(),
+    host: hostIdHashSchema.optional(),
     registry: z.enum(['unregistered', 'approved']).optional(),
     since: z.iso.datetime({ offset: true }).optional(),
     until: z.iso.datetime({ offset: true }).optional(),

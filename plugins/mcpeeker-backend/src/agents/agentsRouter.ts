@@ -13,6 +13,8 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  AGENT_CREDENTIAL_HEADER,
+  hostIdHashSchema as hostIdHash,
   mcpeekerAgentManagePermission,
   MAX_ENROLMENT_USES,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -22,19 +24,15 @@ import type {
   EnrolledAgent,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
-import { auditedChanges } from '../auditedChanges';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { auditedChanges } from '../auditedChanges';
+import { requireInCatalog } from '../catalog/catalogRefs';
 import { parseOr400 } from '../parseOr400';
-import { AGENT_CREDENTIAL_HEADER } from '@mcpeeker/plugin-mcpeeker-common';
 import { requestGuards } from '../requestGuards';
 import type { IngestingAgent } from '../services/IngestService';
 import { AgentStore } from './AgentStore';
 import { HostOwners } from './HostOwners';
-
-const hostIdHash = z
-  .string()
-  .regex(/^[0-9a-f]{64}$/, 'must be a host id hash (64 hex)');
 
 const enrolmentCreateSchema = z
   .object({
@@ -126,13 +124,7 @@ export function createAgentsRouter(options: {
         `Invalid enrolment: owner must be a user or a group, not a ${ref.kind}`,
       );
     const owner = stringifyEntityRef(ref);
-    const entity = await catalog.getEntityByRef(owner, {
-      credentials: await auth.getOwnServiceCredentials(),
-    });
-    if (!entity)
-      throw new InputError(
-        `Invalid enrolment: owner ${owner} is not in the catalog`,
-      );
+    await requireInCatalog({ catalog, auth }, owner, 'enrolment: owner');
     const created: CreatedAgentEnrolment = await agents.createEnrolment(
       { ...input, owner },
       actor,

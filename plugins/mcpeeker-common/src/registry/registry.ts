@@ -29,13 +29,15 @@ const entityRef = z
     'must be an entity ref such as user:default/dana or group:default/team-a',
   );
 
+/** A host id as every layer reports it: the salted hash, 64 lowercase hex. @public */
+export const hostIdHashSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a host id hash (64 hex)');
+
 /** What identifies the server; any of these, at least one. @public */
 export const registryIdentitySchema = z
   .object({
-    hostIdHash: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, 'must be a host id hash (64 hex)')
-      .optional(),
+    hostIdHash: hostIdHashSchema.optional(),
     port: z.number().int().min(1).max(65535).optional(),
     packageId: z.string().min(1).max(214).optional(),
     packageVersion: z.string().min(1).max(64).optional(),
