@@ -36,7 +36,7 @@ const NATS = process.env.MCPEEKER_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const SALT = 'bench-salt-0123456789';
 
 /** A realistic mix: 70 % endpoint (config, process, port), 20 % network, 10 % gateway, over 2,000 hosts. */
-function makeEvent(i: number, observedAt: string): McpEvent {
+export function makeEvent(i: number, observedAt: string): McpEvent {
   const host = hashIdentifier(`host-${i % 2000}`, SALT);
   const address = hashIdentifier(
     `10.0.${Math.floor((i % 2000) / 250)}.${i % 250}`,
