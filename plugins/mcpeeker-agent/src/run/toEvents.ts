@@ -76,7 +76,7 @@ function split(detection: Detection): {
       };
     }
     case 'process': {
-      const { compositeId: _id, reason, ...rest } = detection;
+      const { compositeId: _id, reason, ppid: _ppid, ...rest } = detection;
       return {
         detection: rest,
         evidence: [

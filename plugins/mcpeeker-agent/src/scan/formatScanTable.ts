@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { commandTarget } from '@mcpeeker/plugin-mcpeeker-common';
 import type { ScanReport } from './scanEndpoint';
 
 function shorten(text: string, width: number): string {
@@ -12,24 +13,45 @@ function tildify(p: string): string {
   return home && p.startsWith(home) ? `~${p.slice(home.length)}` : p;
 }
 
-/** The scan as a person reads it: one line per server, then what went wrong. */
+/**
+ * The scan as a person reads it: one line per detection, the detections of
+ * one server (one composite id) adjacent under one number, then what went
+ * wrong.
+ */
 export function formatScanTable(report: ScanReport): string {
   const lines: string[] = [];
-  const { detections, errors } = report;
+  const { errors } = report;
+  const group = new Map<string, number>();
+  for (const d of report.detections) {
+    if (!group.has(d.compositeId)) group.set(d.compositeId, group.size + 1);
+  }
+  // Stable: within a server, detections keep the scan's order.
+  const detections = [...report.detections].sort(
+    (a, b) => group.get(a.compositeId)! - group.get(b.compositeId)!,
+  );
+  const servers = group.size;
   lines.push(
-    `${detections.length} MCP server${
-      detections.length === 1 ? '' : 's'
-    } found` +
+    `${servers} MCP server${servers === 1 ? '' : 's'} found${
+      detections.length === servers ? '' : ` in ${detections.length} detections`
+    }` +
       ` (${report.stats.filesRead} files read, ${report.stats.directoriesWalked} folders walked, ${report.stats.durationMs} ms)`,
   );
   if (detections.length > 0) {
     lines.push('');
     lines.push(
-      `${'CLIENT'.padEnd(16)} ${'SERVER'.padEnd(24)} ${'SCOPE'.padEnd(
-        8,
-      )} ${'TRANSPORT'.padEnd(9)} ${'RUNS / URL'.padEnd(48)} WHERE`,
+      `${'#'.padStart(3)} ${'CLIENT'.padEnd(16)} ${'SERVER'.padEnd(
+        24,
+      )} ${'SCOPE'.padEnd(8)} ${'TRANSPORT'.padEnd(9)} ${'RUNS / URL'.padEnd(
+        48,
+      )} WHERE`,
     );
+    let previous: number | undefined;
     for (const d of detections) {
+      const number = group.get(d.compositeId)!;
+      // The number on a server's first line only: its other detections follow.
+      const prefix =
+        number === previous ? '    ' : `${String(number).padStart(3)} `;
+      previous = number;
       if (d.source === 'config') {
         const target =
           d.command !== undefined
@@ -58,12 +80,14 @@ export function formatScanTable(report: ScanReport): string {
       } else if (d.source === 'process') {
         lines.push(
           `${shorten(d.parentClient ?? '(process)', 16)} ${shorten(
-            `pid ${d.pid}`,
+            d.configRef?.serverName ??
+              commandTarget(d.command, d.args) ??
+              `pid ${d.pid}`,
             24,
           )} ${shorten('running', 8)} ${shorten(
             d.transport ?? 'stdio?',
             9,
-          )} ${shorten([d.command, ...d.args].join(' '), 48)} ${
+          )} ${shorten([d.command, ...d.args].join(' '), 48)} pid ${d.pid}, ${
             d.reason
           } (confidence ${d.confidence})${
             d.configRef
@@ -82,6 +106,7 @@ export function formatScanTable(report: ScanReport): string {
           )} ${tildify(d.manifestPath)}`,
         );
       }
+      lines[lines.length - 1] = prefix + lines[lines.length - 1];
     }
   }
   if (errors.length > 0) {

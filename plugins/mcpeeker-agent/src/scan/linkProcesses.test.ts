@@ -1,4 +1,4 @@
-import { linkProcessesToConfigs, processKey } from './linkProcesses';
+import { linkProcessesToConfigs } from './linkProcesses';
 import type { ConfigDetection } from './scanConfigs';
 import type { ProcessDetection } from './scanProcesses';
 
@@ -25,33 +25,13 @@ const proc = (
 ): ProcessDetection => ({
   source: 'process',
   pid,
+  ppid: 1,
   command: argv[0],
   args: argv.slice(1),
   confidence: 0.9,
   reason: 'x',
   ...(parentClient ? { parentClient } : {}),
   compositeId: 'mcp_00000000000000000000000000000000',
-});
-
-describe('processKey', () => {
-  it.each([
-    [
-      'npx',
-      ['-y', '@modelcontextprotocol/server-github@2025.1.0'],
-      '@modelcontextprotocol/server-github',
-    ],
-    ['uvx', ['mcp-server-time', '--local-timezone', 'UTC'], 'mcp-server-time'],
-    [
-      'docker',
-      ['run', '-i', '--rm', '-e', 'TOKEN', 'mcp/github'],
-      'mcp/github',
-    ],
-    ['python', ['-m', 'acme_mcp.server'], 'acme_mcp.server'],
-    ['node', ['/opt/tools/server.js', '--port', '1'], '/opt/tools/server.js'],
-    ['/usr/local/bin/github-mcp-server', ['stdio'], 'github-mcp-server'],
-  ])('%s %j → %s', (command, args, key) => {
-    expect(processKey(command, args as string[])).toBe(key);
-  });
 });
 
 describe('linkProcessesToConfigs', () => {

@@ -108,6 +108,8 @@ const CLIENT_PROCESSES: Array<[RegExp, string]> = [
 
 export interface ProcessFinding {
   pid: number;
+  /** The parent's pid: for grouping a wrapper and the server it starts; never sent. */
+  ppid: number;
   command: string;
   args: string[];
   confidence: number;
@@ -145,7 +147,10 @@ export function classifyProcesses(
     const exe = base(proc.argv[0]);
     if (/^(bash|sh|zsh|fish|grep|rg|tail|less|vim|nano|cat|ps)$/.test(exe))
       continue;
-    const launcher = LAUNCHERS.find(([re]) => re.test(exe))?.[1];
+    const launcher =
+      /^npm(\.cmd)?$/.test(exe) && /^(exec|x)$/.test(proc.argv[1] ?? '')
+        ? 'npm exec'
+        : LAUNCHERS.find(([re]) => re.test(exe))?.[1];
     let parentClient: string | undefined;
     let parent = byPid.get(proc.ppid);
     for (let depth = 0; parent && depth < 6 && !parentClient; depth++) {
@@ -158,6 +163,7 @@ export function classifyProcesses(
     }
     findings.push({
       pid: proc.pid,
+      ppid: proc.ppid,
       command: proc.argv[0],
       args: proc.argv.slice(1),
       confidence: match.confidence,
@@ -170,7 +176,27 @@ export function classifyProcesses(
   return findings;
 }
 
-/** Every process on Linux, from /proc (cmdline, status). Unreadable ones are skipped. */
+/**
+ * argv from the contents of `/proc/<pid>/cmdline`: NUL-separated arguments.
+ * A process that rewrote its title (`npm exec`/`npx` set `process.title`)
+ * leaves one string, e.g. `npm exec @scope/pkg arg`, then NUL padding up to
+ * the length of its original arguments: the padding is dropped and the title
+ * split on whitespace.
+ */
+export function argvFromCmdline(cmdline: string): string[] {
+  const parts = cmdline.split('\0');
+  let end = parts.length;
+  while (end > 0 && parts[end - 1] === '') end--;
+  const argv = parts.slice(0, end);
+  // Padded (more than the one terminating NUL), or no terminating NUL at all: a rewritten title.
+  const rewritten = parts.length - end > 1 || (end > 0 && end === parts.length);
+  if (argv.length === 1 && rewritten && /\s/.test(argv[0])) {
+    return argv[0].split(/\s+/).filter(a => a !== '');
+  }
+  return argv;
+}
+
+/** Every process on Linux, from /proc (cmdline, stat). Unreadable ones are skipped. */
 export async function listLinuxProcesses(
   procDir = '/proc',
 ): Promise<ProcessInfo[]> {
@@ -182,9 +208,7 @@ export async function listLinuxProcesses(
         fs.readFile(path.join(procDir, entry, 'cmdline'), 'utf8'),
         fs.readFile(path.join(procDir, entry, 'stat'), 'utf8'),
       ]);
-      const argv = cmdline
-        .split('\0')
-        .filter((a, i, all) => a !== '' || i < all.length - 1);
+      const argv = argvFromCmdline(cmdline);
       // stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
       const close = stat.lastIndexOf(')');
       const name = stat.slice(stat.indexOf('(') + 1, close);

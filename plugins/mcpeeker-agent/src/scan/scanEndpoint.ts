@@ -10,6 +10,7 @@ import {
 import { PortDetection, scanPorts } from './scanPorts';
 import { ProcessDetection, scanProcesses } from './scanProcesses';
 import { linkProcessesToConfigs } from './linkProcesses';
+import { groupServers } from './groupServers';
 
 export type Detection =
   | ConfigOrManifestDetection
@@ -62,11 +63,15 @@ export async function scanEndpoint(
   });
   const skipped: ScanReport['skipped'] = [];
   const detections: Detection[] = [...result.detections];
+  let parents = new Map<number, number>();
   if (options.processes) {
     const processes = await scanProcesses({ platform, hostIdHash, salt });
     if ('skipped' in processes)
       skipped.push({ layer: 'processes', reason: processes.skipped });
-    else detections.push(...processes.detections);
+    else {
+      detections.push(...processes.detections);
+      parents = processes.parents;
+    }
   }
   const processDetections = detections.filter(
     (d): d is ProcessDetection => d.source === 'process',
@@ -89,6 +94,10 @@ export async function scanEndpoint(
       skipped.push({ layer: 'ports', reason: ports.skipped });
     else detections.push(...ports.detections);
   }
+  // One server, one id: a config entry, the wrapper it starts, the server below, its port.
+  groupServers(detections, parents).forEach((id, i) => {
+    detections[i].compositeId = id;
+  });
   return {
     schemaVersion: EVENT_SCHEMA_VERSION,
     agentVersion: packageJson.version,

@@ -79,7 +79,14 @@ export async function scanProcesses(options: {
   platform: Platform;
   hostIdHash: string;
   salt: string;
-}): Promise<{ detections: ProcessDetection[] } | { skipped: string }> {
+}): Promise<
+  | {
+      detections: ProcessDetection[];
+      /** Every listed process's parent (pid → ppid), to join a server with its wrapper and listener. */
+      parents: Map<number, number>;
+    }
+  | { skipped: string }
+> {
   if (options.platform !== currentPlatform()) {
     return {
       skipped: `processes are only listed for the running OS (${currentPlatform()})`,
@@ -100,5 +107,6 @@ export async function scanProcesses(options: {
       classifyProcesses(processes, { selfPid: process.pid }),
       options,
     ),
+    parents: new Map(processes.map(p => [p.pid, p.ppid])),
   };
 }
