@@ -5,10 +5,8 @@ import { createClient } from '@clickhouse/client';
 import { openStore } from './benchStores';
 import { ClickHouseStore } from '../plugins/mcpeeker-backend/src/database/ClickHouseStore';
 import { startClickHouseServer } from '../plugins/mcpeeker-backend/src/__testUtils__/clickhouseServer';
-import {
-  DatabaseFindingStore,
-  FindingQuery,
-} from '../plugins/mcpeeker-backend/src/database/FindingStore';
+import { FindingQuery } from '../plugins/mcpeeker-backend/src/database/FindingStore';
+import { DatabaseFindingStore } from '../plugins/mcpeeker-backend/src/database/DatabaseFindingStore';
 
 const CLASSES = ['authorized', 'suspect', 'unauthorized'] as const;
 const LAYERS = [
@@ -60,6 +58,7 @@ export async function runFindingsApiBench(options: {
         server_name: `server-${j % 5000}`,
         host_id_hash: (j % 20000).toString(16).padStart(64, '0'),
         owner: `user:default/dev-${j % 3000}`,
+        owners: `,user:default/dev-${j % 3000},`,
         score,
         classification:
           score <= 4 ? CLASSES[0] : score <= 8 ? CLASSES[1] : CLASSES[2],
@@ -110,11 +109,12 @@ async function runOnClickHouse(options: { store: string; findings: number }) {
   const fillStarted = performance.now();
   await client.command({
     query: `INSERT INTO mcpeeker_bench.findings
-              (composite_id, server_name, host_id_hash, owner, score, classification, layers, signals, breakdown, registry_status, judge_unavailable, first_seen, last_seen, version, updated_at)
+              (composite_id, server_name, host_id_hash, owner, owners, score, classification, layers, signals, breakdown, registry_status, judge_unavailable, first_seen, last_seen, version, updated_at)
       SELECT concat('mcp_', leftPad(hex(number), 32, '0')),
         concat('server-', toString(number % 5000)),
         leftPad(hex(number % 20000), 64, '0'),
         concat('user:default/dev-', toString(number % 3000)),
+        [concat('user:default/dev-', toString(number % 3000))],
         number % 14 AS s,
         multiIf(s <= 4, 'authorized', s <= 8, 'suspect', 'unauthorized'),
         splitByChar(',', [${LAYERS.map(l => `'${l}'`).join(',')}][number % ${

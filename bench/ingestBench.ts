@@ -14,7 +14,7 @@ import {
   McpEvent,
 } from '../plugins/mcpeeker-common/src';
 import { DatabaseEventStore } from '../plugins/mcpeeker-backend/src/database/EventStore';
-import { DatabaseFindingStore } from '../plugins/mcpeeker-backend/src/database/FindingStore';
+import { DatabaseFindingStore } from '../plugins/mcpeeker-backend/src/database/DatabaseFindingStore';
 import { DatabaseDeadLetterStore } from '../plugins/mcpeeker-backend/src/database/DeadLetterStore';
 import { IngestService } from '../plugins/mcpeeker-backend/src/services/IngestService';
 import { NatsIngestConsumer } from '../plugins/mcpeeker-backend/src/services/NatsIngestConsumer';
@@ -237,8 +237,8 @@ export async function runIngestBench(options: {
     });
     const events: EventStore = {
       ...chStore.events,
-      addMany: async (batch, o) => {
-        const result = await chStore!.events.addMany(batch, o);
+      addMany: async batch => {
+        const result = await chStore!.events.addMany(batch);
         // Visible to the findings API once addMany returns.
         const now = performance.now();
         for (const e of batch) commits.set(e.event.eventId, now);
@@ -253,19 +253,21 @@ export async function runIngestBench(options: {
     });
   } else {
     const findings = await DatabaseFindingStore.create({ database });
-    const applyEvents = findings.applyEvents.bind(findings);
-    findings.applyEvents = async (batch, tx) => {
-      const assigned = await applyEvents(batch, tx);
-      // Visible once the transaction commits, a moment after this returns.
-      tx?.executionPromise.then(() => {
-        const now = performance.now();
-        for (const e of batch) commits.set(e.eventId, now);
-      });
-      return assigned;
-    };
+    const events = await DatabaseEventStore.create({
+      database,
+      correlator: {
+        correlate: async (tx, batch) => {
+          await findings.correlate(tx, batch);
+          // Visible once the transaction commits, a moment after this returns.
+          tx.executionPromise.then(() => {
+            const now = performance.now();
+            for (const e of batch) commits.set(e.eventId, now);
+          });
+        },
+      },
+    });
     ingest = new IngestService({
-      events: await DatabaseEventStore.create({ database }),
-      findings,
+      events,
       deadLetters,
       salt: SALT,
       logger: quietLogger,

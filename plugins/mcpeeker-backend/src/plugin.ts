@@ -34,8 +34,9 @@ import {
 import { HealthService } from './services/HealthService';
 import { IngestService } from './services/IngestService';
 import { NatsIngestConsumer } from './services/NatsIngestConsumer';
-import { DatabaseEventStore } from './database/EventStore';
-import { DatabaseFindingStore, FindingStore } from './database/FindingStore';
+import { DatabaseEventStore, EventStore } from './database/EventStore';
+import { FindingStore } from './database/FindingStore';
+import { DatabaseFindingStore } from './database/DatabaseFindingStore';
 import { lazyClickHouseStore } from './database/lazyClickHouseStore';
 import { ClickHouseStore } from './database/ClickHouseStore';
 import { DatabaseDeadLetterStore } from './database/DeadLetterStore';
@@ -135,10 +136,7 @@ export const mcpeekerPlugin = createBackendPlugin({
             ? mcpeekerConfig.store.clickhouse
             : undefined;
         let findings: FindingStore;
-        let ingestStores: Pick<
-          ConstructorParameters<typeof IngestService>[0],
-          'events' | 'findings'
-        >;
+        let eventStore: EventStore;
         if (clickhouse) {
           // Created on first use: ClickHouse being down at start must not keep
           // the portal down; ingest fails (and is redelivered) and the lists
@@ -148,24 +146,23 @@ export const mcpeekerPlugin = createBackendPlugin({
           );
           lifecycle.addShutdownHook(() => store.close());
           findings = store.findings;
-          ingestStores = { events: store.events };
+          eventStore = store.events;
         } else {
-          findings = await DatabaseFindingStore.create({
+          const sqlFindings = await DatabaseFindingStore.create({
             database,
             skipMigrations: true,
             rules,
             registry,
           });
-          ingestStores = {
-            findings,
-            events: await DatabaseEventStore.create({
-              database,
-              skipMigrations: true,
-            }),
-          };
+          findings = sqlFindings;
+          eventStore = await DatabaseEventStore.create({
+            database,
+            correlator: sqlFindings,
+            skipMigrations: true,
+          });
         }
         const ingest = new IngestService({
-          ...ingestStores,
+          events: eventStore,
           metrics: new IngestMetrics(metricsService),
           deadLetters: await DatabaseDeadLetterStore.create({
             database,

@@ -196,7 +196,7 @@ export async function createRouter(options: {
     if (
       !finding ||
       (ownerRefs &&
-        ![finding.owner, finding.registryOwner].some(
+        ![...finding.owners, finding.registryOwner].some(
           o => o && ownerRefs.includes(o),
         ))
     )

@@ -6,6 +6,7 @@ import { EventStore } from '../database/EventStore';
 import { FindingStore, RegistryLookup } from '../database/FindingStore';
 import { ClickHouseStore } from '../database/ClickHouseStore';
 import { IngestService } from '../services/IngestService';
+import { RuleEngine } from '../correlation/rules';
 import { startClickHouseServer } from './clickhouseServer';
 import { sqlPipeline, TEST_SALT } from './sqlPipeline';
 import { createStoreTestDatabases } from './storeTestDatabases';
@@ -41,7 +42,11 @@ export function findingStoreEngines() {
 
   async function setup(
     kind: FindingStoreKind,
-    options: { registry?: RegistryLookup; dedupWindowMs?: number } = {},
+    options: {
+      registry?: RegistryLookup;
+      dedupWindowMs?: number;
+      rules?: RuleEngine;
+    } = {},
   ): Promise<FindingStoreUnderTest> {
     const knex: Knex = await databases.init(
       kind === 'CLICKHOUSE' ? 'SQLITE_3' : kind,

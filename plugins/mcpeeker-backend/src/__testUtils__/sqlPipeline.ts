@@ -2,8 +2,10 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
 import { DatabaseEventStore } from '../database/EventStore';
-import { DatabaseFindingStore, RegistryLookup } from '../database/FindingStore';
+import { RegistryLookup } from '../database/FindingStore';
+import { DatabaseFindingStore } from '../database/DatabaseFindingStore';
 import { IngestService } from '../services/IngestService';
+import { RuleEngine } from '../correlation/rules';
 
 /** The salt the tests' events are hashed with (see events.ts). */
 export const TEST_SALT = 'test-salt-0123456789';
@@ -11,17 +13,23 @@ export const TEST_SALT = 'test-salt-0123456789';
 /** The ingest pipeline on a Backstage database, as the plugin wires it for the SQL stores. */
 export async function sqlPipeline(
   database: DatabaseService,
-  options: { registry?: RegistryLookup; dedupWindowMs?: number } = {},
+  options: {
+    registry?: RegistryLookup;
+    dedupWindowMs?: number;
+    rules?: RuleEngine;
+  } = {},
 ) {
   const findings = await DatabaseFindingStore.create({ database, ...options });
-  const events = await DatabaseEventStore.create({ database });
+  const events = await DatabaseEventStore.create({
+    database,
+    correlator: findings,
+  });
   const deadLetters = await DatabaseDeadLetterStore.create({
     database,
     salt: TEST_SALT,
   });
   const ingest = new IngestService({
     events,
-    findings,
     deadLetters,
     salt: TEST_SALT,
     logger: mockServices.logger.mock(),

@@ -1,70 +1,337 @@
-import { compositeId, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
-import type { Signals } from './scoring';
+import { createHash } from 'node:crypto';
+import {
+  canonicalJson,
+  compositeId,
+  Layer,
+  McpEvent,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  Classification,
+  ScoreBreakdown,
+  scoreFinding,
+  ScoringWeights,
+  Signals,
+} from './scoring';
 import type { RuleHit } from './rules';
+
+/**
+ * The one correlation step. Every store builds findings with these pure
+ * functions and nothing else:
+ *
+ *   event ─toFindingUpdate─► update ─totalsOf─► totals ─mergeTotals─► totals
+ *                                                         ─describe+finish─► finding
+ *
+ * `mergeTotals` is commutative, associative and (for the same events)
+ * idempotent, and every choice among values (name, owner, verdict) is a
+ * maximum under a total order: so a finding depends on its set of events
+ * only — not on the order, batch, replica or engine they came by.
+ */
 
 /** What one event tells about its finding. */
 export interface FindingUpdate {
   compositeId: string;
-  layer: McpEvent['layer'];
+  layer: Layer;
+  /** endpoint: config/process/port/manifest; network: the signature id or 'traffic'; gateway: 'request'. */
   source: string;
-  observedAt: Date;
+  /** Epoch ms. */
+  observedAt: number;
+  /**
+   * What the endpoint observed, without when (a config entry, a process's
+   * command line, a port): two scans of the same thing share it, so a repeat
+   * refreshes the finding instead of counting again. Other layers count events.
+   */
+  evidenceKey?: string;
   serverName?: string;
   hostIdHash?: string;
   owner?: string;
   judge?: Signals['judge'];
   judgeUnavailable?: boolean;
   highSeverity?: boolean;
-  rules?: RuleHit[];
+  rules: RuleHit[];
+}
+
+/** What correlation has learned from endpoints: which host an address is, which finding a host's port is. */
+export interface Lessons {
+  hostOfAddress(addressHash: string): string | undefined;
+  findingOfPort(hostIdHash: string, port: number): string | undefined;
+}
+
+export const NOTHING_LEARNED: Lessons = {
+  hostOfAddress: () => undefined,
+  findingOfPort: () => undefined,
+};
+
+/** One thing an endpoint event teaches: `address:<hash>` → host, `port:<host>:<port>` → finding. */
+export interface Lesson {
+  key: string;
+  value: string;
+  /** Epoch ms of the report that taught it. */
+  at: number;
+}
+
+export const addressKey = (addressHash: string) => `address:${addressHash}`;
+export const portKey = (hostIdHash: string, port: number) =>
+  `port:${hostIdHash}:${port}`;
+
+/** What an event teaches about addresses and ports (endpoint events only). */
+export function lessonsOf(event: McpEvent): Lesson[] {
+  if (event.layer !== 'endpoint') return [];
+  const at = Date.parse(event.observedAt);
+  const lessons = event.host.addressHashes.map(a => ({
+    key: addressKey(a),
+    value: event.host.idHash,
+    at,
+  }));
+  if (event.detection.source === 'port')
+    lessons.push({
+      key: portKey(event.host.idHash, event.detection.port),
+      value: event.compositeId,
+      at,
+    });
+  return lessons;
+}
+
+/**
+ * Text order as every engine has it: by UTF-8 bytes (JavaScript's own `<`
+ * compares UTF-16 units, which differs for characters beyond U+FFFF).
+ */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** Of two reports for one key, the one that holds: the latest, and on a tie the greater value. */
+export function laterLesson<T extends { at: number; value: string }>(
+  a: T | undefined,
+  b: T | undefined,
+): T | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  if (a.at !== b.at) return a.at > b.at ? a : b;
+  return compareText(a.value, b.value) >= 0 ? a : b;
+}
+
+/** The lessons that hold for each key, among the stored ones and a batch's. */
+export function mergeLessons(
+  known: Map<string, Lesson>,
+  taught: Lesson[],
+): Map<string, Lesson> {
+  const out = new Map(known);
+  for (const lesson of taught)
+    out.set(lesson.key, laterLesson(out.get(lesson.key), lesson)!);
+  return out;
+}
+
+export function lessonsFrom(map: Map<string, Lesson>): Lessons {
+  return {
+    hostOfAddress: a => map.get(addressKey(a))?.value,
+    findingOfPort: (h, p) => map.get(portKey(h, p))?.value,
+  };
+}
+
+/** The keys whose lesson a network event needs (the port's once its host is known). */
+export function lessonKeysFor(
+  event: McpEvent,
+  hostOfAddress?: (a: string) => string | undefined,
+): string[] {
+  if (event.layer !== 'network') return [];
+  const keys = [addressKey(event.flow.dstAddressHash)];
+  const host = hostOfAddress?.(event.flow.dstAddressHash);
+  if (host) keys.push(portKey(host, event.flow.dstPort));
+  return keys;
+}
+
+/**
+ * Address learning, written once for every store: what a batch teaches,
+ * against what the store knows (read on demand, each key once), with the
+ * later report winning whatever order reports arrive in.
+ */
+export class LessonBook {
+  /** As stored before this batch. */
+  readonly known = new Map<string, Lesson>();
+  private readonly asked = new Set<string>();
+  private readonly taught: Lesson[] = [];
+  private merged = new Map<string, Lesson>();
+
+  constructor(
+    private readonly read: (keys: string[]) => Promise<Map<string, Lesson>>,
+  ) {}
+
+  /** Takes what these events teach, and reads what they need. */
+  async learn(events: McpEvent[]): Promise<void> {
+    const taught = events.flatMap(lessonsOf);
+    this.taught.push(...taught);
+    await this.load(taught.map(l => l.key));
+    await this.need(events);
+  }
+
+  /** Reads the lessons these events need: their destination's host, then its port. */
+  async need(events: McpEvent[]): Promise<void> {
+    await this.load(events.flatMap(e => lessonKeysFor(e)));
+    await this.load(
+      events.flatMap(e =>
+        lessonKeysFor(e, a => this.merged.get(addressKey(a))?.value),
+      ),
+    );
+  }
+
+  private async load(keys: string[]) {
+    const missing = [...new Set(keys)].filter(k => !this.asked.has(k));
+    for (const k of missing) this.asked.add(k);
+    if (missing.length > 0)
+      for (const [k, v] of await this.read(missing)) this.known.set(k, v);
+    this.merged = mergeLessons(this.known, this.taught);
+  }
+
+  get lessons(): Lessons {
+    return lessonsFrom(this.merged);
+  }
+
+  /** Lessons this batch changed (a later report, or a new key): the ones to write. */
+  changed(): Lesson[] {
+    return [...new Set(this.taught.map(l => l.key))]
+      .filter(k => this.merged.get(k) !== this.known.get(k))
+      .map(k => this.merged.get(k)!);
+  }
+
+  /** Lessons whose value changed: network events already stored under them may have to move. */
+  moved(): Array<{ key: string; before?: string; now: string }> {
+    return this.changed()
+      .filter(l => this.known.get(l.key)?.value !== l.value)
+      .map(l => ({
+        key: l.key,
+        ...(this.known.has(l.key) ? { before: this.known.get(l.key)!.value } : {}),
+        now: l.value,
+      }));
+  }
+}
+
+/**
+ * Where the network events that may move under changed lessons are: those
+ * to a destination address whose host changed, and those on a host's port
+ * (at its former finding, or the host:port identity) whose finding changed.
+ */
+export function moveScope(
+  moved: Array<{ key: string; before?: string }>,
+): { addressHashes: string[]; ports: Array<[port: number, findingId: string]> } {
+  const addressHashes: string[] = [];
+  const ports: Array<[number, string]> = [];
+  for (const m of moved) {
+    const [kind, a, b] = m.key.split(':');
+    if (kind === 'address') addressHashes.push(a);
+    else {
+      const port = Number(b);
+      ports.push([port, compositeId({ hostIdHash: a, port })]);
+      if (m.before) ports.push([port, m.before]);
+    }
+  }
+  return { addressHashes, ports };
+}
+
+const shortHash = (value: unknown) =>
+  createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+
+/** The package a launcher runs, the script a runner runs, or the binary. */
+function commandName(command: string, args: string[]): string | undefined {
+  const operands = args.filter(a => a !== '' && !a.startsWith('-'));
+  const exe = (command.split(/[\\/]/).pop() ?? command).replace(
+    /\.(exe|cmd)$/i,
+    '',
+  );
+  const named =
+    operands.find(a => /mcp/i.test(a)) ??
+    (/^(npx|uvx|bunx|pnpx|node|python3?|deno|bun|docker|npm|pipx|uv)$/i.test(
+      exe,
+    )
+      ? operands.find(a => !['run', 'exec', 'x', 'tool'].includes(a))
+      : exe);
+  return named
+    ?.split(/[\\/]/)
+    .filter(Boolean)
+    .slice(named.startsWith('@') ? -2 : -1)
+    .join('/')
+    .replace(/(.)@[^/@]*$/, '$1')
+    .replace(/\.(js|mjs|cjs|py|ts)$/, '');
 }
 
 /**
  * Which finding an event belongs to, and what it adds. A network event on an
  * address an agent reported (hashed with the same salt) lands on that host's
- * server at that port, the same identity the agent's port detection has.
+ * server at that port: the finding the agent's port detection named, or the
+ * host:port identity.
  */
 export function toFindingUpdate(
   event: McpEvent,
-  hostOfAddress: (addressHash: string) => string | undefined,
+  lessons: Lessons,
+  rules: RuleHit[] = [],
 ): FindingUpdate {
-  const base = { layer: event.layer, observedAt: new Date(event.observedAt) };
+  const base = {
+    layer: event.layer,
+    observedAt: Date.parse(event.observedAt),
+    rules,
+  };
   switch (event.layer) {
     case 'endpoint': {
       const d = event.detection;
       let serverName: string | undefined;
-      if (d.source === 'port') serverName = d.serverInfo.name;
-      else if (d.source === 'process')
-        serverName =
-          d.configRef?.serverName ?? d.args.find(a => /mcp/i.test(a));
-      else serverName = d.serverName;
+      let key: unknown;
+      switch (d.source) {
+        case 'port':
+          serverName = d.serverInfo.name;
+          key = { port: d.port };
+          break;
+        case 'process':
+          serverName =
+            d.configRef?.serverName ?? commandName(d.command, d.args);
+          key = { command: d.command, args: d.args };
+          break;
+        case 'config':
+          serverName = d.serverName;
+          key = [d.client, d.configPath, d.serverName, d.projectPath ?? ''];
+          break;
+        default:
+          serverName = d.serverName;
+          key = d.manifestPath;
+      }
       return {
         ...base,
         compositeId: event.compositeId,
         source: d.source,
-        serverName,
+        evidenceKey: shortHash([d.source, key]),
+        serverName: serverName?.slice(0, 256),
         hostIdHash: event.host.idHash,
-        owner: event.host.owner,
+        owner: event.host.owner?.slice(0, 256),
       };
     }
     case 'network': {
-      const hostIdHash = hostOfAddress(event.flow.dstAddressHash);
+      const host = lessons.hostOfAddress(event.flow.dstAddressHash);
       return {
         ...base,
-        compositeId: hostIdHash
-          ? compositeId({ hostIdHash, port: event.flow.dstPort })
+        compositeId: host
+          ? lessons.findingOfPort(host, event.flow.dstPort) ??
+            compositeId({ hostIdHash: host, port: event.flow.dstPort })
           : event.compositeId,
         source: event.signature?.id ?? 'traffic',
-        serverName: event.mcp.serverInfo?.name,
-        hostIdHash,
+        serverName:
+          event.mcp.serverInfo?.name.slice(0, 256) ??
+          `MCP server on port ${event.flow.dstPort}`,
+        hostIdHash: host,
         highSeverity: event.signature?.severity === 'high',
       };
     }
-    default:
+    default: {
+      const fromTool = event.request.toolNames
+        .map(t => /^mcp__(.+?)__/.exec(t)?.[1])
+        .find(Boolean);
       return {
         ...base,
         compositeId: event.compositeId,
         source: 'request',
-        serverName: event.request.mcpServers[0]?.name,
-        owner: event.request.userRef,
+        serverName: (event.request.mcpServers[0]?.name ?? fromTool)?.slice(
+          0,
+          256,
+        ),
+        owner: event.request.userRef?.slice(0, 256),
         judge: event.judge
           ? {
               verdict: event.judge.verdict,
@@ -74,50 +341,308 @@ export function toFindingUpdate(
           : undefined,
         judgeUnavailable: !event.judge,
       };
+    }
   }
 }
 
-export const emptySignals = (): Signals => ({
-  counts: {},
-  judgeUnavailable: false,
-  highSeveritySignatures: 0,
-});
-
-/** Adds one update to a finding's signals. Commutative: the order events arrive in does not matter. */
-export function mergeSignals(signals: Signals, update: FindingUpdate): Signals {
-  const counts = {
-    ...signals.counts,
-    [update.layer]: { ...(signals.counts[update.layer] ?? {}) },
-  };
-  counts[update.layer]![update.source] =
-    (counts[update.layer]![update.source] ?? 0) + 1;
-  let judge = signals.judge;
-  if (update.judge && (!judge || update.judge.confidence > judge.confidence))
-    judge = update.judge;
-  return {
-    counts,
-    judge,
-    // Unavailable only while no verdict has arrived at all.
-    judgeUnavailable:
-      !judge && (signals.judgeUnavailable || update.judgeUnavailable === true),
-    highSeveritySignatures:
-      signals.highSeveritySignatures + (update.highSeverity ? 1 : 0),
-    rules: mergeRules(signals.rules ?? {}, update.rules ?? []),
-  };
+/** A value with when it was reported: the later one wins, then the greater. */
+export interface Candidate {
+  value: string;
+  at: number;
 }
 
-function mergeRules(
-  rules: NonNullable<Signals['rules']>,
-  hits: RuleHit[],
-): NonNullable<Signals['rules']> {
-  const out = { ...rules };
-  for (const hit of hits) {
-    out[hit.id] = {
+/** At most this many distinct evidence keys are kept per endpoint source (the smallest, so merging stays associative). */
+export const MAX_EVIDENCE_KEYS = 64;
+
+export interface RuleTotals {
+  name: string;
+  severity: 'low' | 'medium' | 'high';
+  tags: string[];
+  events: number;
+  keys: string[];
+}
+
+/** What the events of one finding, layer and source add up to. */
+export interface SourceTotals {
+  layer: Layer;
+  source: string;
+  /** Distinct events. */
+  events: number;
+  /** Endpoint only: distinct evidence keys, sorted. */
+  keys: string[];
+  highSeverity: number;
+  firstSeen: number;
+  lastSeen: number;
+  name?: Candidate;
+  owner?: Candidate;
+  /** Everyone whose evidence this is (endpoint owners, gateway callers), sorted. */
+  owners: string[];
+  /** The least host id hash seen (a finding has one host; the least is a rule, not a guess). */
+  host?: string;
+  judge?: NonNullable<Signals['judge']>;
+  judgeMissing: boolean;
+  rules: Record<string, RuleTotals>;
+}
+
+/** A finding's totals, by `layer/source`. */
+export type FindingTotals = Record<string, SourceTotals>;
+
+const unionKeys = (a: string[], b: string[]) =>
+  [...new Set([...a, ...b])].sort(compareText).slice(0, MAX_EVIDENCE_KEYS);
+
+/** A finding shared by more people than this (a build host?) is visible to the first this many, by ref. */
+export const MAX_OWNERS = 64;
+
+/** The verdict as stored and compared: keys in a fixed order. */
+export const judgeText = (j: NonNullable<SourceTotals['judge']>) =>
+  JSON.stringify({
+    verdict: j.verdict,
+    confidence: j.confidence,
+    explanation: j.explanation,
+  });
+
+/** The stronger verdict: more confident, then by its text, so the choice is the same everywhere. */
+export function strongerJudge(
+  a: SourceTotals['judge'],
+  b: SourceTotals['judge'],
+): SourceTotals['judge'] {
+  if (!a) return b;
+  if (!b) return a;
+  if (a.confidence !== b.confidence) return a.confidence > b.confidence ? a : b;
+  return compareText(judgeText(a), judgeText(b)) >= 0 ? a : b;
+}
+
+function minDefined(a?: string, b?: string): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return compareText(a, b) <= 0 ? a : b;
+}
+
+/** The totals of one update. */
+export function totalsOf(u: FindingUpdate): FindingTotals {
+  const keys = u.layer === 'endpoint' && u.evidenceKey ? [u.evidenceKey] : [];
+  const rules: Record<string, RuleTotals> = {};
+  for (const hit of u.rules)
+    rules[hit.id] = {
       name: hit.name,
       severity: hit.severity,
-      tags: hit.tags,
-      count: (out[hit.id]?.count ?? 0) + 1,
+      tags: [...hit.tags].sort(),
+      events: 1,
+      keys,
     };
+  return {
+    [`${u.layer}/${u.source}`]: {
+      layer: u.layer,
+      source: u.source,
+      events: 1,
+      keys,
+      highSeverity: u.highSeverity ? 1 : 0,
+      firstSeen: u.observedAt,
+      lastSeen: u.observedAt,
+      ...(u.serverName
+        ? { name: { value: u.serverName, at: u.observedAt } }
+        : {}),
+      ...(u.owner ? { owner: { value: u.owner, at: u.observedAt } } : {}),
+      owners: u.owner ? [u.owner] : [],
+      ...(u.hostIdHash ? { host: u.hostIdHash } : {}),
+      ...(u.judge ? { judge: u.judge } : {}),
+      judgeMissing: u.judgeUnavailable === true,
+      rules,
+    },
+  };
+}
+
+const unionOwners = (a: string[], b: string[]) =>
+  [...new Set([...a, ...b])].sort(compareText).slice(0, MAX_OWNERS);
+
+function mergeSource(a: SourceTotals, b: SourceTotals): SourceTotals {
+  const rules = { ...a.rules };
+  for (const [id, r] of Object.entries(b.rules)) {
+    const q = rules[id];
+    rules[id] = q
+      ? { ...q, events: q.events + r.events, keys: unionKeys(q.keys, r.keys) }
+      : r;
   }
+  const name = laterLesson(a.name, b.name);
+  const owner = laterLesson(a.owner, b.owner);
+  const host = minDefined(a.host, b.host);
+  const judge = strongerJudge(a.judge, b.judge);
+  return {
+    layer: a.layer,
+    source: a.source,
+    events: a.events + b.events,
+    keys: unionKeys(a.keys, b.keys),
+    highSeverity: a.highSeverity + b.highSeverity,
+    firstSeen: Math.min(a.firstSeen, b.firstSeen),
+    lastSeen: Math.max(a.lastSeen, b.lastSeen),
+    ...(name ? { name } : {}),
+    ...(owner ? { owner } : {}),
+    owners: unionOwners(a.owners, b.owners),
+    ...(host ? { host } : {}),
+    ...(judge ? { judge } : {}),
+    judgeMissing: a.judgeMissing || b.judgeMissing,
+    rules,
+  };
+}
+
+/** Adds two totals of the same finding (events counted once each: callers pass each event once). */
+export function mergeTotals(a: FindingTotals, b: FindingTotals): FindingTotals {
+  const out = { ...a };
+  for (const [k, t] of Object.entries(b))
+    out[k] = out[k] ? mergeSource(out[k], t) : t;
   return out;
+}
+
+/** Which source's name a finding takes: what the user named it, then what the server says, then what it runs. */
+const NAME_RANK: Record<string, number> = {
+  'endpoint/config': 5,
+  'endpoint/manifest': 5,
+  'endpoint/port': 4,
+  'endpoint/process': 3,
+  gateway: 2,
+  network: 1,
+};
+const nameRank = (t: SourceTotals) =>
+  NAME_RANK[`${t.layer}/${t.source}`] ?? NAME_RANK[t.layer] ?? 0;
+/** Whose server it is: the endpoint's owner before a gateway's caller. */
+const OWNER_RANK: Partial<Record<Layer, number>> = { endpoint: 2, gateway: 1 };
+const ownerRank = (t: SourceTotals) => OWNER_RANK[t.layer] ?? 0;
+
+function best(
+  totals: SourceTotals[],
+  pick: (t: SourceTotals) => Candidate | undefined,
+  rank: (t: SourceTotals) => number,
+): string | undefined {
+  let winner: { rank: number; c: Candidate } | undefined;
+  for (const t of totals) {
+    const c = pick(t);
+    if (!c) continue;
+    const r = rank(t);
+    if (
+      !winner ||
+      r > winner.rank ||
+      (r === winner.rank && laterLesson(winner.c, c) === c && c !== winner.c)
+    )
+      winner = { rank: r, c };
+  }
+  return winner?.c.value;
+}
+
+/** What a finding is, before the registry and the score. */
+export interface FindingFacts {
+  serverName?: string;
+  hostIdHash?: string;
+  owner?: string;
+  owners: string[];
+  signals: Signals;
+  layers: Layer[];
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** The facts of a finding from its totals (at least one source). */
+export function describeFinding(totals: FindingTotals): FindingFacts {
+  const sources = Object.keys(totals)
+    .sort()
+    .map(k => totals[k]);
+  const counts: Signals['counts'] = {};
+  const rules: NonNullable<Signals['rules']> = {};
+  let judge: SourceTotals['judge'];
+  let judgeMissing = false;
+  let high = 0;
+  let host: string | undefined;
+  let owners: string[] = [];
+  for (const t of sources) {
+    owners = unionOwners(owners, t.owners);
+    // The endpoint counts what it saw (a config entry rescanned is one); the others count events.
+    const n = t.layer === 'endpoint' ? Math.max(1, t.keys.length) : t.events;
+    (counts[t.layer] ??= {})[t.source] = n;
+    for (const [id, r] of Object.entries(t.rules)) {
+      const count = t.layer === 'endpoint' ? Math.max(1, r.keys.length) : r.events;
+      rules[id] = {
+        name: r.name,
+        severity: r.severity,
+        tags: r.tags,
+        count: (rules[id]?.count ?? 0) + count,
+      };
+    }
+    judge = strongerJudge(judge, t.judge);
+    judgeMissing ||= t.judgeMissing;
+    high += t.highSeverity;
+    host = minDefined(host, t.host);
+  }
+  return {
+    serverName: best(sources, t => t.name, nameRank),
+    hostIdHash: host,
+    owner: best(sources, t => t.owner, ownerRank),
+    owners,
+    signals: {
+      counts,
+      ...(judge ? { judge } : {}),
+      judgeUnavailable: !judge && judgeMissing,
+      highSeveritySignatures: high,
+      rules,
+    },
+    layers: (Object.keys(counts) as Layer[]).sort(),
+    firstSeen: Math.min(...sources.map(t => t.firstSeen)),
+    lastSeen: Math.max(...sources.map(t => t.lastSeen)),
+  };
+}
+
+/** What the registry says of a finding (see RegistryLookup). */
+export interface RegistryMatch {
+  approved: boolean;
+  entryName?: string;
+  owner?: string;
+}
+
+/** One MCP server as analysts see it. */
+export interface Finding {
+  compositeId: string;
+  serverName?: string;
+  hostIdHash?: string;
+  /** Whose server it is, as shown: the latest endpoint report's owner (else a gateway caller's). */
+  owner?: string;
+  /** Everyone whose evidence it holds: each of them may see it (their own evidence only). */
+  owners: string[];
+  score: number;
+  classification: Classification;
+  layers: Layer[];
+  breakdown: ScoreBreakdown;
+  signals: Signals;
+  registryStatus: 'unregistered' | 'approved';
+  /** Owner of the approved registry entry it matches: they may see it too. */
+  registryOwner?: string;
+  judgeUnavailable: boolean;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** The finding: its facts, scored with what the registry says of it. */
+export function finishFinding(
+  compositeIdOfFinding: string,
+  facts: FindingFacts,
+  registry: RegistryMatch,
+  weights?: ScoringWeights,
+): Finding {
+  const breakdown = scoreFinding(facts.signals, { weights, registry });
+  return {
+    compositeId: compositeIdOfFinding,
+    ...(facts.serverName ? { serverName: facts.serverName } : {}),
+    ...(facts.hostIdHash ? { hostIdHash: facts.hostIdHash } : {}),
+    ...(facts.owner ? { owner: facts.owner } : {}),
+    owners: facts.owners,
+    score: breakdown.score,
+    classification: breakdown.classification,
+    layers: facts.layers,
+    breakdown,
+    signals: facts.signals,
+    registryStatus: registry.approved ? 'approved' : 'unregistered',
+    ...(registry.approved && registry.owner
+      ? { registryOwner: registry.owner }
+      : {}),
+    judgeUnavailable: facts.signals.judgeUnavailable,
+    firstSeen: new Date(facts.firstSeen).toISOString(),
+    lastSeen: new Date(facts.lastSeen).toISOString(),
+  };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { emptySignals, mergeSignals, toFindingUpdate } from './correlate';
+import { describeFinding, toFindingUpdate, totalsOf } from './correlate';
 import { loadRules, RuleEngine, ruleFilesIn } from './rules';
 import { scoreFinding } from './scoring';
 import {
@@ -66,10 +66,15 @@ describe('the signature engine', () => {
     const event = endpointEvent({
       args: ['-y', '@modelcontextprotocol/server-filesystem', '/home/dana'],
     });
-    const signals = mergeSignals(emptySignals(), {
-      ...toFindingUpdate(event, () => HOST),
-      rules: engine.evaluate(event),
-    });
+    const { signals } = describeFinding(
+      totalsOf(
+        toFindingUpdate(
+          event,
+          { hostOfAddress: () => HOST, findingOfPort: () => undefined },
+          engine.evaluate(event),
+        ),
+      ),
+    );
     const breakdown = scoreFinding(signals);
     expect(breakdown.score).toBe(6);
     expect(breakdown.tags).toEqual([

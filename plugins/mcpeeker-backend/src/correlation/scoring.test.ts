@@ -1,4 +1,10 @@
-import { emptySignals, mergeSignals, toFindingUpdate } from './correlate';
+import {
+  describeFinding,
+  FindingTotals,
+  mergeTotals,
+  toFindingUpdate,
+  totalsOf,
+} from './correlate';
 import { classify, scoreFinding } from './scoring';
 import {
   endpointEvent,
@@ -7,12 +13,14 @@ import {
   networkEvent,
 } from '../__testUtils__/events';
 
-const hostOf = () => HOST;
-const signalsOf = (...events: Parameters<typeof toFindingUpdate>[0][]) =>
-  events.reduce(
-    (s, e) => mergeSignals(s, toFindingUpdate(e, hostOf)),
-    emptySignals(),
+const lessons = { hostOfAddress: () => HOST, findingOfPort: () => undefined };
+const totalsOfEvents = (...events: Parameters<typeof toFindingUpdate>[0][]) =>
+  events.reduce<FindingTotals>(
+    (t, e) => mergeTotals(t, totalsOf(toFindingUpdate(e, lessons))),
+    {},
   );
+const signalsOf = (...events: Parameters<typeof toFindingUpdate>[0][]) =>
+  describeFinding(totalsOfEvents(...events)).signals;
 
 describe('scoring: the product acceptance scenarios', () => {
   it('classifies by the thresholds: authorized ≤ 4, suspect 5–8, unauthorized ≥ 9', () => {
@@ -89,15 +97,13 @@ describe('scoring: the product acceptance scenarios', () => {
       { points: 0, reason: expect.stringContaining('Judge was unavailable') },
     );
 
-    const withVerdict = mergeSignals(
-      without,
-      toFindingUpdate(
-        gatewayEvent({
-          judge: { verdict: 'mcp', confidence: 0.9 },
-          requestId: 'r-1',
-        }),
-        hostOf,
-      ),
+    const withVerdict = signalsOf(
+      endpointEvent(),
+      gatewayEvent(),
+      gatewayEvent({
+        judge: { verdict: 'mcp', confidence: 0.9 },
+        requestId: 'r-1',
+      }),
     );
     expect(withVerdict.judgeUnavailable).toBe(false);
     expect(scoreFinding(withVerdict)).toMatchObject({

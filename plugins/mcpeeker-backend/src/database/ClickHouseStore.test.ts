@@ -59,11 +59,12 @@ describe('ClickHouseStore on a real ClickHouse', () => {
     );
     for (const store of [a, b]) {
       const finding = await store.get(id);
-      expect(finding!.signals.counts.endpoint).toEqual({
-        config: 20,
-        port: 20,
-      });
+      // One config entry and one port, each reported 20 times: refreshed, not counted again.
+      expect(finding!.signals.counts.endpoint).toEqual({ config: 1, port: 1 });
+      expect(finding!.firstSeen).toBe('2026-11-21T10:00:00.000Z');
       expect(finding!.lastSeen).toBe('2026-11-21T10:00:39.000Z');
+      const detections = await store.detections(id);
+      expect(detections.reduce((sum, d) => sum + d.eventCount, 0)).toBe(40);
     }
     expect(await a.events.count({ compositeId: id })).toBe(40);
   });
@@ -90,7 +91,7 @@ describe('ClickHouseStore on a real ClickHouse', () => {
     });
   });
 
-  it('rescores when the registry changes, and counts each event once per day however often it came', async () => {
+  it('rescores when the registry changes, and counts each event once per detection window however often it came', async () => {
     let approved = false;
     const database = `mcpeeker_ch_${n++}`;
     const store = await ClickHouseStore.create(
@@ -124,10 +125,11 @@ describe('ClickHouseStore on a real ClickHouse', () => {
       classification: 'authorized',
       registryStatus: 'approved',
     });
-    expect(await store.daily(new Date('2026-11-01T00:00:00Z'))).toEqual([
-      { day: '2026-11-20', layer: 'endpoint', events: 1 },
-      { day: '2026-11-21', layer: 'endpoint', events: 1 },
-      { day: '2026-11-21', layer: 'gateway', events: 1 },
+    expect(
+      (await store.detections(id)).map(d => [d.layer, d.windowStart, d.eventCount]),
+    ).toEqual([
+      ['endpoint', '2026-11-20T10:00:00.000Z', 1],
+      ['endpoint', '2026-11-21T10:00:00.000Z', 1],
     ]);
   });
 

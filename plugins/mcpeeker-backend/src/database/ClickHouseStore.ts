@@ -4,10 +4,26 @@ import {
   createClient,
 } from '@clickhouse/client';
 import type { Layer, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
-import { FindingUpdate, toFindingUpdate } from '../correlation/correlate';
+import {
+  describeFinding,
+  FindingTotals,
+  FindingUpdate,
+  finishFinding,
+  compareText,
+  judgeText,
+  MAX_OWNERS,
+  Lesson,
+  LessonBook,
+  Lessons,
+  mergeTotals,
+  moveScope,
+  RuleTotals,
+  SourceTotals,
+  toFindingUpdate,
+} from '../correlation/correlate';
 import { RuleEngine, RuleHit } from '../correlation/rules';
-import { scoreFinding, ScoringWeights, Signals } from '../correlation/scoring';
-import type { EventStore, StoredEvent } from './EventStore';
+import { ScoringWeights } from '../correlation/scoring';
+import type { EventStore, StoredBatch, StoredEvent } from './EventStore';
 import { chunks as sqlChunks } from './queryHelpers';
 
 /**
@@ -40,6 +56,7 @@ type FindingRow = {
   server_name: string;
   host_id_hash: string;
   owner: string;
+  owners: string[];
   score: number;
   classification: Finding['classification'];
   layers: string[];
@@ -52,7 +69,7 @@ type FindingRow = {
   last_seen: string | number;
 };
 
-const FINDING_COLUMNS = `composite_id, server_name, host_id_hash, owner, score,
+const FINDING_COLUMNS = `composite_id, server_name, host_id_hash, owner, owners, score,
   classification, layers, signals, breakdown, registry_status, registry_owner, judge_unavailable,
   toUnixTimestamp64Milli(first_seen) AS first_seen, toUnixTimestamp64Milli(last_seen) AS last_seen`;
 
@@ -62,6 +79,7 @@ function toFinding(row: FindingRow): Finding {
     serverName: row.server_name || undefined,
     hostIdHash: row.host_id_hash || undefined,
     owner: row.owner || undefined,
+    owners: row.owners ?? [],
     score: Number(row.score),
     classification: row.classification,
     layers: [...row.layers].sort() as Layer[],
@@ -83,13 +101,15 @@ function toFinding(row: FindingRow): Finding {
  *
  * - `events` (ReplacingMergeTree on finding and event id) keeps every accepted
  *   event with what correlation derived from it; a redelivered batch adds no
- *   row that counts, because every read counts distinct event ids.
+ *   row that counts, because every read counts distinct event ids. A network
+ *   event moves (insert, then delete the old row) when an agent teaches where
+ *   its destination leads.
  * - `findings` (ReplacingMergeTree, version = distinct events behind it) is
- *   recomputed from the events of each finding a batch touches, so a finding
- *   is the same whatever order, replica or redelivery its events came by, and
- *   a batch that failed halfway heals when it is redelivered.
- * - `detections_<window>s` is fed by a materialised view (distinct event
- *   ids per finding, layer and dedup window); daily counts merge it.
+ *   recomputed from the events of each finding a batch touches, by the one
+ *   correlation step, so a finding is the same whatever order, replica or
+ *   redelivery its events came by, and the same as on the SQL engines.
+ * - `lessons`: address → host and host:port → finding, the latest report wins.
+ * - Detections (events per layer and dedup window) are read from the events.
  *
  * Parameterised queries only; identifiers are checked at construction.
  */
@@ -128,16 +148,6 @@ export class ClickHouseStore implements FindingStore {
   }
 
   private readonly windowSeconds: number;
-  /** Interface address → host, as agents reported them; misses are asked of ClickHouse. */
-  /** Addresses this store wrote, with their host and when: not written again for 10 minutes. */
-  private readonly addressesWritten = new Map<
-    string,
-    { host: string; at: number }
-  >();
-  private readonly addressCache = new Map<
-    string,
-    { host: string; until: number }
-  >();
 
   private constructor(
     private readonly client: ClickHouseClient,
@@ -177,16 +187,23 @@ export class ClickHouseStore implements FindingStore {
          ADD COLUMN IF NOT EXISTS server_name String,
          ADD COLUMN IF NOT EXISTS owner String,
          ADD COLUMN IF NOT EXISTS judge String,
-         ADD COLUMN IF NOT EXISTS judge_confidence Float32,
+         ADD COLUMN IF NOT EXISTS judge_confidence Float64,
          ADD COLUMN IF NOT EXISTS judge_missing UInt8,
          ADD COLUMN IF NOT EXISTS high_severity UInt8,
-         ADD COLUMN IF NOT EXISTS rules String`,
-      `CREATE TABLE IF NOT EXISTS ${db}.host_addresses (
-         address_hash String,
-         host_id_hash String,
-         last_seen DateTime64(3, 'UTC')
-       ) ENGINE = ReplacingMergeTree(last_seen)
-       ORDER BY address_hash`,
+         ADD COLUMN IF NOT EXISTS rules String,
+         ADD COLUMN IF NOT EXISTS evidence_key String,
+         ADD COLUMN IF NOT EXISTS dst_address_hash String,
+         ADD COLUMN IF NOT EXISTS dst_port UInt16`,
+      // The same double the correlator compares (it was Float32).
+      `ALTER TABLE ${db}.events MODIFY COLUMN judge_confidence Float64`,
+      `ALTER TABLE ${db}.events ADD INDEX IF NOT EXISTS dst_idx dst_address_hash TYPE bloom_filter GRANULARITY 4`,
+      // What correlation learned: the row with the latest report (then the greatest value) holds.
+      `CREATE TABLE IF NOT EXISTS ${db}.lessons (
+         lesson_key String,
+         value String,
+         observed_at Int64
+       ) ENGINE = ReplacingMergeTree(observed_at)
+       ORDER BY lesson_key`,
       `CREATE TABLE IF NOT EXISTS ${db}.findings (
          composite_id String,
          server_name String,
@@ -206,94 +223,260 @@ export class ClickHouseStore implements FindingStore {
        ) ENGINE = ReplacingMergeTree(version)
        ORDER BY composite_id`,
       `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS registry_owner String`,
+      `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS owners Array(String)`,
       // ZSTD(1) rather than (3): a fifth less ClickHouse CPU at ingest, where
       // merges recompress these columns again and again (docs/performance.md).
       // Only the codec changes: parts are rewritten by their next merge.
       `ALTER TABLE ${db}.events MODIFY COLUMN payload CODEC(ZSTD(1))`,
       `ALTER TABLE ${db}.findings MODIFY COLUMN signals CODEC(ZSTD(1)), MODIFY COLUMN breakdown CODEC(ZSTD(1))`,
-      // Daily counts come from the detections below; an older install's
-      // separate daily view is no longer fed (one materialised view per insert, not two).
+      // Detections are read from the events (a moved event moves its detection too).
       `DROP VIEW IF EXISTS ${db}.events_daily_mv`,
-      // One detection per finding, layer and dedup window (its length is in the name).
-      `CREATE TABLE IF NOT EXISTS ${db}.detections_${w}s (
-         finding_id String,
-         layer LowCardinality(String),
-         window_start DateTime('UTC'),
-         events AggregateFunction(uniqExact, FixedString(64)),
-         first_seen SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
-         last_seen SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
-       ) ENGINE = AggregatingMergeTree
-       ORDER BY (finding_id, layer, window_start)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.detections_${w}s_mv TO ${db}.detections_${w}s AS
-         SELECT finding_id, layer,
-           toStartOfInterval(observed_at, INTERVAL ${w} SECOND) AS window_start,
-           uniqExactState(event_id) AS events,
-           min(observed_at) AS first_seen, max(observed_at) AS last_seen
-         FROM ${db}.events GROUP BY finding_id, layer, window_start`,
+      `DROP VIEW IF EXISTS ${db}.detections_${w}s_mv`,
+      `DROP TABLE IF EXISTS ${db}.detections_${w}s`,
     ]) {
       await this.client.command({ query });
+    }
+    // Addresses learned by an older version become lessons.
+    const [{ exists }] = await this.select<{ exists: number }>(
+      `SELECT count() AS exists FROM system.tables WHERE database = {db:String} AND name = 'host_addresses'`,
+      { db },
+    );
+    if (Number(exists) > 0) {
+      await this.client.command({
+        query: `INSERT INTO ${db}.lessons SELECT concat('address:', address_hash), host_id_hash, toUnixTimestamp64Milli(last_seen) FROM ${db}.host_addresses`,
+      });
+      await this.client.command({
+        query: `DROP TABLE ${db}.host_addresses`,
+      });
     }
   }
 
   /** The event side, for the ingest pipeline: storing a batch correlates it. */
   readonly events: EventStore = {
-    addMany: (stored, options) => this.addMany(stored, options),
+    addMany: stored => this.addMany(stored),
     count: filter => this.count(filter),
     get: eventId => this.event(eventId),
   };
 
   /**
    * Stores a batch and correlates it: every event of the batch (a redelivered
-   * one too) is written and its finding recomputed, which is idempotent.
-   * `afterInsert` hears of the events that were new.
+   * one too) is written and its finding recomputed from its events, which is
+   * idempotent, so a batch that failed halfway heals when redelivered.
    */
-  async addMany(
-    stored: StoredEvent[],
-    options: {
-      afterInsert?: (inserted: McpEvent[]) => Promise<void>;
-    } = {},
-  ): Promise<{ inserted: number; duplicates: number }> {
-    if (stored.length === 0) return { inserted: 0, duplicates: 0 };
+  async addMany(stored: StoredEvent[]): Promise<StoredBatch> {
+    if (stored.length === 0)
+      return { inserted: [], duplicates: 0, correlationMs: 0 };
+    const started = Date.now();
     const unique = [...new Map(stored.map(e => [e.event.eventId, e])).values()];
-    const updates = await this.correlate(unique.map(s => s.event));
+    const events = unique.map(s => s.event);
+
+    // What this batch teaches, against what is known: the later report wins.
+    const book = new LessonBook(keys => this.readLessons(keys));
+    await book.learn(events);
+    const changed = book.changed();
+    const updates = events.map(e => this.update(e, book.lessons));
+
     // Only events that may have come before are looked for (see StoredEvent.firstDelivery).
-    const known = await this.existingEventIds(
+    const seen = await this.existingEventIds(
       unique.flatMap((s, i) =>
         s.firstDelivery
           ? []
           : [{ eventId: s.event.eventId, findingId: updates[i].compositeId }],
       ),
     );
-    await this.write(
-      unique.map((s, i) => ({ ...s, update: updates[i] })),
-      updates,
-    );
+    const touched = new Set(updates.map(u => u.compositeId));
+    await Promise.all([
+      this.insertEvents(
+        unique.map((s, i) => ({
+          event: s.event,
+          receivedAt: s.receivedAt,
+          update: updates[i],
+        })),
+      ),
+      changed.length > 0
+        ? this.client.insert({
+            table: `${this.db}.lessons`,
+            format: 'JSONEachRow',
+            values: changed.map(l => ({
+              lesson_key: l.key,
+              value: l.value,
+              observed_at: l.at,
+            })),
+          })
+        : undefined,
+    ]);
+
+    // Network events stored earlier whose destination was just taught move
+    // (a redelivered one of this batch too: its old row is found and moved).
+    const emptied = await this.moveEvents(book, touched);
+    await this.recompute([...touched], emptied);
     const fresh = unique
-      .filter(s => !known.has(s.event.eventId))
+      .filter(s => !seen.has(s.event.eventId))
       .map(s => s.event);
-    if (fresh.length > 0) await options.afterInsert?.(fresh);
-    return { inserted: fresh.length, duplicates: stored.length - fresh.length };
+    return {
+      inserted: fresh,
+      duplicates: stored.length - fresh.length,
+      correlationMs: Date.now() - started,
+    };
   }
 
-  async applyEvents(
-    events: McpEvent[],
-  ): Promise<Array<{ event: McpEvent; findingId: string }>> {
-    const receivedAt = new Date();
-    const updates = await this.correlate(events);
-    await this.write(
-      events.map((event, i) => ({
-        event,
-        transport: 'nats' as const,
-        redactedValues: 0,
-        receivedAt,
-        update: updates[i],
-      })),
-      updates,
-    );
-    return events.map((event, i) => ({
+  private update(event: McpEvent, lessons: Lessons) {
+    return toFindingUpdate(
       event,
-      findingId: updates[i].compositeId,
-    }));
+      lessons,
+      this.options.rules?.evaluate(event) ?? [],
+    );
+  }
+
+  private async readLessons(keys: string[]): Promise<Map<string, Lesson>> {
+    const out = new Map<string, Lesson>();
+    for (const part of chunks(keys)) {
+      const rows = await this.select<{
+        lesson_key: string;
+        best: [string | number, string];
+      }>(
+        `SELECT lesson_key, max(tuple(observed_at, value)) AS best
+         FROM ${this.db}.lessons
+         WHERE lesson_key IN {keys:Array(String)}
+         GROUP BY lesson_key`,
+        { keys: part },
+      );
+      for (const r of rows)
+        out.set(r.lesson_key, {
+          key: r.lesson_key,
+          value: r.best[1],
+          at: Number(r.best[0]),
+        });
+    }
+    return out;
+  }
+
+  /**
+   * Moves network events to where their destination now leads; adds the
+   * findings they leave and join to `touched`, and returns the ones they left.
+   */
+  private async moveEvents(
+    book: LessonBook,
+    touched: Set<string>,
+  ): Promise<string[]> {
+    const { addressHashes, ports } = moveScope(book.moved());
+    if (addressHashes.length === 0 && ports.length === 0) return [];
+    type Row = {
+      event_id: string;
+      finding_id: string;
+      payload: string;
+      received_at: string;
+    };
+    const found = new Map<string, { row: Row; event: McpEvent }>();
+    const collect = (rows: Row[]) => {
+      for (const row of rows)
+        found.set(`${row.event_id}|${row.finding_id}`, {
+          row,
+          event: JSON.parse(row.payload),
+        });
+    };
+    const select = `SELECT event_id, finding_id, dst_port, payload, toUnixTimestamp64Milli(received_at) AS received_at
+      FROM ${this.db}.events WHERE layer = 'network' AND `;
+    for (const part of chunks(addressHashes))
+      collect(
+        await this.select<Row>(`${select} dst_address_hash IN {a:Array(String)}`, {
+          a: part,
+        }),
+      );
+    for (const part of chunks(ports)) {
+      const pairs = new Set(part.map(([p, f]) => `${p}|${f}`));
+      collect(
+        (
+          await this.select<Row & { dst_port: number }>(
+            `${select} finding_id IN {ids:Array(String)} AND dst_port IN {ports:Array(UInt16)}`,
+            {
+              ids: [...new Set(part.map(([, f]) => f))],
+              ports: [...new Set(part.map(([p]) => p))],
+            },
+          )
+        ).filter(r => pairs.has(`${r.dst_port}|${r.finding_id}`)),
+      );
+    }
+    await book.need([...found.values()].map(f => f.event));
+    const moves = [];
+    for (const { row, event } of found.values()) {
+      const update = this.update(event, book.lessons);
+      if (update.compositeId !== row.finding_id)
+        moves.push({ row, event, update });
+    }
+    if (moves.length === 0) return [];
+    await this.insertEvents(
+      moves.map(m => ({
+        event: m.event,
+        receivedAt: new Date(Number(m.row.received_at)),
+        update: m.update,
+      })),
+    );
+    const byFinding = new Map<string, string[]>();
+    for (const m of moves)
+      byFinding.set(m.row.finding_id, [
+        ...(byFinding.get(m.row.finding_id) ?? []),
+        m.row.event_id,
+      ]);
+    for (const [from, ids] of byFinding)
+      for (const part of chunks(ids))
+        await this.client.command({
+          query: `DELETE FROM ${this.db}.events WHERE finding_id = {from:String} AND event_id IN {ids:Array(String)}`,
+          query_params: { from, ids: part },
+        });
+    for (const m of moves) {
+      touched.add(m.row.finding_id);
+      touched.add(m.update.compositeId);
+    }
+    return [...byFinding.keys()];
+  }
+
+  private async existingEventIds(
+    events: Array<{ eventId: string; findingId: string }>,
+  ): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (const part of chunks(events)) {
+      const rows = await this.select<{ event_id: string }>(
+        `SELECT DISTINCT event_id FROM ${this.db}.events
+         WHERE finding_id IN {findings:Array(String)} AND event_id IN {events:Array(String)}`,
+        {
+          findings: [...new Set(part.map(e => e.findingId))],
+          events: part.map(e => e.eventId),
+        },
+      );
+      for (const r of rows) known.add(r.event_id);
+    }
+    return known;
+  }
+
+  private async insertEvents(
+    rows: Array<{ event: McpEvent; receivedAt: Date; update: FindingUpdate }>,
+  ) {
+    await this.client.insert({
+      table: `${this.db}.events`,
+      format: 'JSONEachRow',
+      values: rows.map(({ event, receivedAt, update }) => ({
+        event_id: event.eventId,
+        finding_id: update.compositeId,
+        layer: event.layer,
+        source: update.source,
+        host_id_hash: update.hostIdHash ?? '',
+        observed_at: update.observedAt,
+        received_at: receivedAt.getTime(),
+        payload: JSON.stringify(event),
+        server_name: update.serverName ?? '',
+        owner: update.owner ?? '',
+        judge: update.judge ? judgeText(update.judge) : '',
+        judge_confidence: update.judge?.confidence ?? 0,
+        judge_missing: update.judgeUnavailable ? 1 : 0,
+        high_severity: update.highSeverity ? 1 : 0,
+        rules: JSON.stringify(update.rules),
+        evidence_key: update.evidenceKey ?? '',
+        dst_address_hash:
+          event.layer === 'network' ? event.flow.dstAddressHash : '',
+        dst_port: event.layer === 'network' ? event.flow.dstPort : 0,
+      })),
+    });
   }
 
   async summarizeServers(limit: number): Promise<ServerSummary[]> {
@@ -347,141 +530,33 @@ export class ClickHouseStore implements FindingStore {
       );
       existing.push(...rows.map(r => r.composite_id));
     }
-    await this.recompute(existing);
+    await this.recompute(existing, []);
     return existing.length;
   }
 
-  private async correlate(events: McpEvent[]): Promise<FindingUpdate[]> {
-    const now = Date.now();
-    // Learn this batch's addresses first: a network event in the same batch can land on its host.
-    for (const e of events) {
-      if (e.layer !== 'endpoint') continue;
-      for (const a of e.host.addressHashes)
-        this.addressCache.set(a, { host: e.host.idHash, until: now + 300_000 });
-    }
-    const missing = [
-      ...new Set(
-        events
-          .filter(e => e.layer === 'network')
-          .map(e => (e.layer === 'network' ? e.flow.dstAddressHash : ''))
-          .filter(a => !((this.addressCache.get(a)?.until ?? 0) > now)),
-      ),
-    ];
-    for (const part of chunks(missing)) {
-      const rows = await this.select<{ address_hash: string; host: string }>(
-        `SELECT address_hash, argMax(host_id_hash, last_seen) AS host
-         FROM ${this.db}.host_addresses
-         WHERE address_hash IN {addresses:Array(String)}
-         GROUP BY address_hash`,
-        { addresses: part },
-      );
-      for (const r of rows)
-        this.addressCache.set(r.address_hash, {
-          host: r.host,
-          until: now + 300_000,
-        });
-      // An address no endpoint reported is not asked again for a minute.
-      for (const a of part)
-        if (!this.addressCache.has(a))
-          this.addressCache.set(a, { host: '', until: now + 60_000 });
-    }
-    if (this.addressCache.size > 500_000) this.addressCache.clear();
-    return events.map(event => ({
-      ...toFindingUpdate(
-        event,
-        a => this.addressCache.get(a)?.host || undefined,
-      ),
-      rules: this.options.rules?.evaluate(event) ?? [],
-    }));
-  }
-
-  private async existingEventIds(
-    events: Array<{ eventId: string; findingId: string }>,
-  ): Promise<Set<string>> {
-    const known = new Set<string>();
-    for (const part of chunks(events)) {
-      const rows = await this.select<{ event_id: string }>(
-        `SELECT DISTINCT event_id FROM ${this.db}.events
-         WHERE finding_id IN {findings:Array(String)} AND event_id IN {events:Array(String)}`,
-        {
-          findings: [...new Set(part.map(e => e.findingId))],
-          events: part.map(e => e.eventId),
-        },
-      );
-      for (const r of rows) known.add(r.event_id);
-    }
-    return known;
-  }
-
-  private async write(
-    rows: Array<StoredEvent & { update: FindingUpdate }>,
-    updates: FindingUpdate[],
-  ) {
-    // An address already written for the same host in the last 10 minutes is not written again.
-    const now = Date.now();
-    const fresh = (address: string, host: string) => {
-      const w = this.addressesWritten.get(address);
-      return !(w && w.host === host && w.at > now - 600_000);
-    };
-    const byAddress = new Map<
-      string,
-      { address_hash: string; host_id_hash: string; last_seen: number }
-    >();
-    for (const { event, receivedAt } of rows) {
-      if (event.layer !== 'endpoint') continue;
-      for (const a of event.host.addressHashes)
-        if (fresh(a, event.host.idHash))
-          byAddress.set(a, {
-            address_hash: a,
-            host_id_hash: event.host.idHash,
-            last_seen: receivedAt.getTime(),
-          });
-    }
-    const addresses = [...byAddress.values()];
-    await Promise.all([
-      this.client.insert({
-        table: `${this.db}.events`,
-        format: 'JSONEachRow',
-        values: rows.map(({ event, receivedAt, update }) => ({
-          event_id: event.eventId,
-          finding_id: update.compositeId,
-          layer: event.layer,
-          source: update.source,
-          host_id_hash: update.hostIdHash ?? '',
-          observed_at: new Date(event.observedAt).getTime(),
-          received_at: receivedAt.getTime(),
-          payload: JSON.stringify(event),
-          server_name: update.serverName?.slice(0, 256) ?? '',
-          owner: update.owner?.slice(0, 256) ?? '',
-          judge: update.judge ? JSON.stringify(update.judge) : '',
-          judge_confidence: update.judge?.confidence ?? 0,
-          judge_missing: update.judgeUnavailable ? 1 : 0,
-          high_severity: update.highSeverity ? 1 : 0,
-          rules: JSON.stringify(update.rules ?? []),
-        })),
-      }),
-      addresses.length > 0
-        ? this.client.insert({
-            table: `${this.db}.host_addresses`,
-            format: 'JSONEachRow',
-            values: addresses,
-          })
-        : undefined,
-    ]);
-    for (const a of addresses)
-      this.addressesWritten.set(a.address_hash, {
-        host: a.host_id_hash,
-        at: now,
-      });
-    if (this.addressesWritten.size > 500_000) this.addressesWritten.clear();
-    await this.recompute([...new Set(updates.map(u => u.compositeId))]);
-  }
-
-  /** Findings as their distinct events make them: one read, one write. */
-  private async recompute(all: string[]) {
+  /**
+   * Findings as their distinct events make them: the events are summed per
+   * finding, layer, source and (endpoint) evidence key by ClickHouse, and the
+   * sums merged, described and scored by the one correlation step. A finding
+   * whose events all moved away is deleted.
+   */
+  private async recompute(all: string[], emptied: string[]) {
     const values = [];
-    for (const ids of chunks(all))
-      values.push(...(await this.recomputeSome(ids)));
+    const present = new Set<string>();
+    for (const ids of chunks(all)) {
+      for (const v of await this.recomputeSome(ids)) {
+        values.push(v);
+        present.add(v.composite_id);
+      }
+    }
+    const gone = emptied.filter(id => !present.has(id));
+    // A finding that lost events gets a lower version: its older rows go first.
+    const replaced = [...new Set([...gone, ...emptied])];
+    for (const part of chunks(replaced))
+      await this.client.command({
+        query: `DELETE FROM ${this.db}.findings WHERE composite_id IN {ids:Array(String)}`,
+        query_params: { ids: part },
+      });
     if (values.length > 0) {
       await this.client.insert({
         table: `${this.db}.findings`,
@@ -492,141 +567,116 @@ export class ClickHouseStore implements FindingStore {
   }
 
   private async recomputeSome(ids: string[]) {
-    // One query: per finding, layer and source, with the rules' distinct
-    // events as a map (each event is in exactly one group, so maps add up).
+    // Each event is in exactly one group, so the groups' sums add up.
     const groups = await this.select<{
       finding_id: string;
       layer: Layer;
       source: string;
+      evidence_key: string;
       n: string;
       high: string;
       first_seen: string;
       last_seen: string;
-      first_name: string;
-      endpoint_name: string;
+      best_name: [string | number, string];
+      best_owner: [string | number, string];
       host: string;
-      first_owner: string;
-      best_judge: string;
-      missing_verdicts: string;
+      owners: string[];
+      best_judge: [number, string];
+      missing: string;
       rule_hits: Record<string, string | number>;
     }>(
-      `SELECT finding_id, layer, source,
+      `SELECT finding_id, layer, source, if(layer = 'endpoint', evidence_key, '') AS evidence_key,
          uniqExact(event_id) AS n,
          uniqExactIf(event_id, high_severity = 1) AS high,
          toUnixTimestamp64Milli(min(observed_at)) AS first_seen,
          toUnixTimestamp64Milli(max(observed_at)) AS last_seen,
-         argMinIf(server_name, observed_at, server_name != '') AS first_name,
-         argMaxIf(server_name, observed_at, server_name != '' AND layer = 'endpoint') AS endpoint_name,
-         anyIf(host_id_hash, host_id_hash != '') AS host,
-         argMinIf(owner, observed_at, owner != '') AS first_owner,
-         argMaxIf(judge, judge_confidence, judge != '') AS best_judge,
-         countIf(judge_missing = 1) AS missing_verdicts,
+         maxIf(tuple(toUnixTimestamp64Milli(observed_at), server_name), server_name != '') AS best_name,
+         maxIf(tuple(toUnixTimestamp64Milli(observed_at), owner), owner != '') AS best_owner,
+         minIf(host_id_hash, host_id_hash != '') AS host,
+         groupUniqArrayIf(owner, owner != '') AS owners,
+         maxIf(tuple(judge_confidence, judge), judge != '') AS best_judge,
+         max(judge_missing) AS missing,
          uniqExactMap(mapFromArrays(
            JSONExtractArrayRaw(rules),
            arrayMap(x -> toString(event_id), JSONExtractArrayRaw(rules))
          )) AS rule_hits
        FROM ${this.db}.events
        WHERE finding_id IN {ids:Array(String)}
-       GROUP BY finding_id, layer, source`,
+       GROUP BY finding_id, layer, source, evidence_key`,
       { ids },
     );
-    type Acc = {
-      signals: Signals;
-      events: number;
-      first: number;
-      last: number;
-      serverName: string;
-      endpointName: string;
-      host: string;
-      owner: string;
-      judgeMissing: boolean;
-    };
-    const byId = new Map<string, Acc>();
+    const byId = new Map<string, { totals: FindingTotals; events: number }>();
     for (const g of groups) {
-      let acc = byId.get(g.finding_id);
-      if (!acc) {
-        acc = {
-          signals: {
-            counts: {},
-            judgeUnavailable: false,
-            highSeveritySignatures: 0,
-            rules: {},
-          },
-          events: 0,
-          first: Number(g.first_seen),
-          last: Number(g.last_seen),
-          serverName: '',
-          endpointName: '',
-          host: '',
-          owner: '',
-          judgeMissing: false,
-        };
-        byId.set(g.finding_id, acc);
-      }
-      const n = Number(g.n);
-      acc.events += n;
-      (acc.signals.counts[g.layer] ??= {})[g.source] = n;
-      acc.signals.highSeveritySignatures += Number(g.high);
-      acc.first = Math.min(acc.first, Number(g.first_seen));
-      acc.last = Math.max(acc.last, Number(g.last_seen));
-      acc.serverName ||= g.first_name;
-      acc.endpointName ||= g.endpoint_name;
-      acc.host ||= g.host;
-      acc.owner ||= g.first_owner;
-      if (g.best_judge) {
-        const judge = JSON.parse(g.best_judge) as NonNullable<Signals['judge']>;
-        if (
-          !acc.signals.judge ||
-          judge.confidence > acc.signals.judge.confidence
-        )
-          acc.signals.judge = judge;
-      }
-      if (Number(g.missing_verdicts) > 0) acc.judgeMissing = true;
-    }
-    for (const g of groups) {
-      const acc = byId.get(g.finding_id)!;
+      const key = g.evidence_key;
+      const rules: Record<string, RuleTotals> = {};
       for (const [raw, n] of Object.entries(g.rule_hits ?? {})) {
         const hit = JSON.parse(raw) as RuleHit;
-        const previous = acc.signals.rules![hit.id]?.count ?? 0;
-        acc.signals.rules![hit.id] = {
+        rules[hit.id] = {
           name: hit.name,
           severity: hit.severity,
-          tags: hit.tags,
-          count: previous + Number(n),
+          tags: [...hit.tags].sort(),
+          events: Number(n),
+          keys: key ? [key] : [],
         };
       }
+      const candidate = (c: [string | number, string]) =>
+        c && c[1] !== '' ? { value: c[1], at: Number(c[0]) } : undefined;
+      const name = candidate(g.best_name);
+      const owner = candidate(g.best_owner);
+      const judge =
+        g.best_judge && g.best_judge[1] !== ''
+          ? (JSON.parse(g.best_judge[1]) as NonNullable<SourceTotals['judge']>)
+          : undefined;
+      const totals: SourceTotals = {
+        layer: g.layer,
+        source: g.source,
+        events: Number(g.n),
+        keys: key ? [key] : [],
+        highSeverity: Number(g.high),
+        firstSeen: Number(g.first_seen),
+        lastSeen: Number(g.last_seen),
+        ...(name ? { name } : {}),
+        ...(owner ? { owner } : {}),
+        owners: [...g.owners].sort(compareText).slice(0, MAX_OWNERS),
+        ...(g.host ? { host: g.host } : {}),
+        ...(judge ? { judge } : {}),
+        judgeMissing: Number(g.missing) > 0,
+        rules,
+      };
+      const acc = byId.get(g.finding_id) ?? { totals: {}, events: 0 };
+      acc.totals = mergeTotals(acc.totals, {
+        [`${g.layer}/${g.source}`]: totals,
+      });
+      acc.events += Number(g.n);
+      byId.set(g.finding_id, acc);
     }
     const now = Date.now();
     const values = [];
-    for (const [id, acc] of byId) {
-      const signals = acc.signals;
-      signals.judgeUnavailable = !signals.judge && acc.judgeMissing;
-      const serverName = acc.endpointName || acc.serverName;
+    for (const [id, { totals, events }] of byId) {
+      const facts = describeFinding(totals);
       const registry = await (this.options.registry ?? NO_REGISTRY).match({
         compositeId: id,
-        serverName: serverName || undefined,
-        hostIdHash: acc.host || undefined,
+        serverName: facts.serverName,
+        hostIdHash: facts.hostIdHash,
       });
-      const breakdown = scoreFinding(signals, {
-        weights: this.options.weights,
-        registry,
-      });
+      const f = finishFinding(id, facts, registry, this.options.weights);
       values.push({
         composite_id: id,
-        server_name: serverName,
-        host_id_hash: acc.host,
-        owner: acc.owner,
-        score: breakdown.score,
-        classification: breakdown.classification,
-        layers: Object.keys(signals.counts).sort(),
-        signals: JSON.stringify(signals),
-        breakdown: JSON.stringify(breakdown),
-        registry_status: registry.approved ? 'approved' : 'unregistered',
-        registry_owner: registry.approved ? registry.owner ?? '' : '',
-        judge_unavailable: signals.judgeUnavailable ? 1 : 0,
-        first_seen: acc.first,
-        last_seen: acc.last,
-        version: acc.events,
+        server_name: f.serverName ?? '',
+        host_id_hash: f.hostIdHash ?? '',
+        owner: f.owner ?? '',
+        owners: f.owners,
+        score: f.score,
+        classification: f.classification,
+        layers: f.layers,
+        signals: JSON.stringify(f.signals),
+        breakdown: JSON.stringify(f.breakdown),
+        registry_status: f.registryStatus,
+        registry_owner: f.registryOwner ?? '',
+        judge_unavailable: f.judgeUnavailable ? 1 : 0,
+        first_seen: facts.firstSeen,
+        last_seen: facts.lastSeen,
+        version: events,
         updated_at: now,
       });
     }
@@ -680,7 +730,7 @@ export class ClickHouseStore implements FindingStore {
     }
     if (query.ownerRefs) {
       where.push(
-        '(owner IN {owners:Array(String)} OR registry_owner IN {owners:Array(String)})',
+        '(hasAny(owners, {owners:Array(String)}) OR registry_owner IN {owners:Array(String)})',
       );
       params.owners = query.ownerRefs;
     }
@@ -730,15 +780,20 @@ export class ClickHouseStore implements FindingStore {
     visibleTo: { ownerRefs?: string[] } = {},
   ): Promise<Record<Layer, McpEvent[]>> {
     const out = emptyEvidence();
-    // `owner` is what correlation read: the endpoint's owner, the gateway request's user.
+    // `owner` is what correlation read: the endpoint's owner, the gateway
+    // request's user. A rescan of the same thing is shown once, at its latest.
     const rows = await this.select<{ layer: Layer; payload: string }>(
-      `SELECT layer, payload FROM ${this.db}.events FINAL
-       WHERE finding_id = {id:String}${
-         visibleTo.ownerRefs
-           ? ` AND (layer = 'network' OR owner IN {owners:Array(String)})`
-           : ''
-       }
-       ORDER BY observed_at DESC, event_id
+      `SELECT layer, payload FROM (
+         SELECT layer, payload, observed_at, event_id FROM ${this.db}.events FINAL
+         WHERE finding_id = {id:String}${
+           visibleTo.ownerRefs
+             ? ` AND (layer = 'network' OR owner IN {owners:Array(String)})`
+             : ''
+         }
+         ORDER BY observed_at DESC, event_id DESC
+         LIMIT 1 BY layer, if(evidence_key = '', toString(event_id), evidence_key)
+       )
+       ORDER BY observed_at DESC, event_id DESC
        LIMIT {perLayer:UInt32} BY layer`,
       {
         id: compositeId,
@@ -758,15 +813,16 @@ export class ClickHouseStore implements FindingStore {
       first_seen: string;
       last_seen: string;
     }>(
-      `SELECT layer, toUnixTimestamp(window_start) * 1000 AS window_start,
-         uniqExactMerge(events) AS events,
-         toUnixTimestamp64Milli(min(first_seen)) AS first_seen,
-         toUnixTimestamp64Milli(max(last_seen)) AS last_seen
-       FROM ${this.db}.detections_${this.windowSeconds}s
+      `SELECT layer,
+         toUnixTimestamp(toStartOfInterval(observed_at, INTERVAL {w:UInt32} SECOND)) * 1000 AS window_start,
+         uniqExact(event_id) AS events,
+         toUnixTimestamp64Milli(min(observed_at)) AS first_seen,
+         toUnixTimestamp64Milli(max(observed_at)) AS last_seen
+       FROM ${this.db}.events
        WHERE finding_id = {id:String}
        GROUP BY layer, window_start
        ORDER BY window_start, layer`,
-      { id: compositeId },
+      { id: compositeId, w: this.windowSeconds },
     );
     return rows.map(r => ({
       layer: r.layer,
@@ -795,28 +851,6 @@ export class ClickHouseStore implements FindingStore {
       { id: eventId },
     );
     return rows[0] ? (JSON.parse(rows[0].payload) as McpEvent) : undefined;
-  }
-
-  /** Distinct events per day and layer since a date, from the materialised view. */
-  async daily(
-    since: Date,
-  ): Promise<Array<{ day: string; layer: string; events: number }>> {
-    const rows = await this.select<{
-      date: string;
-      layer: string;
-      events: string;
-    }>(
-      `SELECT toString(toDate(d.window_start)) AS date, d.layer AS layer, uniqExactMerge(d.events) AS events
-       FROM ${this.db}.detections_${this.windowSeconds}s AS d
-       WHERE d.window_start >= toStartOfDay(fromUnixTimestamp64Milli({since:Int64}))
-       GROUP BY date, d.layer ORDER BY date, d.layer`,
-      { since: since.getTime() },
-    );
-    return rows.map(r => ({
-      day: r.date,
-      layer: r.layer,
-      events: Number(r.events),
-    }));
   }
 
   private async select<T>(

@@ -17,19 +17,23 @@ export interface StoredEvent {
   firstDelivery?: boolean;
 }
 
-/** Accepted events, each stored once however often it is delivered. */
+/** What storing a batch did. */
+export interface StoredBatch {
+  /** The events that were new (a redelivered one is not). */
+  inserted: McpEvent[];
+  duplicates: number;
+  /** Time spent correlating them into findings, ms. */
+  correlationMs: number;
+}
+
+/**
+ * Accepted events, each stored once however often it is delivered. Storing
+ * correlates: every engine puts new events into their findings in the same
+ * write, so stored events and findings never disagree.
+ */
 export interface EventStore {
-  /** Stores new events; an id already stored is a duplicate and changes nothing. */
-  addMany(
-    events: StoredEvent[],
-    options?: {
-      afterInsert?: (
-        inserted: McpEvent[],
-        /** The transaction that stored them, where the store is SQL. */
-        tx?: Knex.Transaction,
-      ) => Promise<void>;
-    },
-  ): Promise<{ inserted: number; duplicates: number }>;
+  /** Stores new events and correlates them; an id already stored is a duplicate and changes nothing. */
+  addMany(events: StoredEvent[]): Promise<StoredBatch>;
   count(filter?: {
     layer?: McpEvent['layer'];
     compositeId?: string;
@@ -37,30 +41,34 @@ export interface EventStore {
   get(eventId: string): Promise<McpEvent | undefined>;
 }
 
+/** SQL engines: what correlates new events in the transaction that stored them (DatabaseFindingStore). */
+export interface SqlCorrelator {
+  correlate(tx: Knex.Transaction, events: McpEvent[]): Promise<void>;
+}
+
 const TABLE = 'mcpeeker_events';
 
 export class DatabaseEventStore implements EventStore {
   static async create(options: {
     database: DatabaseService;
+    /** Correlates what is stored: the finding store of the same database. */
+    correlator: SqlCorrelator;
     skipMigrations?: boolean;
   }): Promise<DatabaseEventStore> {
     return new DatabaseEventStore(
       await applyDatabaseMigrations(options.database, options),
+      options.correlator,
     );
   }
 
-  private constructor(private readonly db: Knex) {}
+  private constructor(
+    private readonly db: Knex,
+    private readonly correlator: SqlCorrelator,
+  ) {}
 
-  async addMany(
-    events: StoredEvent[],
-    options: {
-      afterInsert?: (
-        inserted: McpEvent[],
-        tx: Knex.Transaction,
-      ) => Promise<void>;
-    } = {},
-  ): Promise<{ inserted: number; duplicates: number }> {
-    if (events.length === 0) return { inserted: 0, duplicates: 0 };
+  async addMany(events: StoredEvent[]): Promise<StoredBatch> {
+    if (events.length === 0)
+      return { inserted: [], duplicates: 0, correlationMs: 0 };
     // One batch may carry the same event twice: the first one counts.
     const unique = [...new Map(events.map(e => [e.event.eventId, e])).values()];
     const rows = unique.map(
@@ -76,7 +84,8 @@ export class DatabaseEventStore implements EventStore {
         payload: JSON.stringify(event),
       }),
     );
-    let inserted = 0;
+    let inserted: McpEvent[] = [];
+    let correlationMs = 0;
     await this.db.transaction(async tx => {
       const insertedIds = new Set<string>();
       for (let i = 0; i < rows.length; i += 200) {
@@ -89,18 +98,19 @@ export class DatabaseEventStore implements EventStore {
           insertedIds.add(typeof r === 'string' ? r : r.event_id);
         }
       }
-      inserted = insertedIds.size;
       // Only what is new moves findings: a redelivery changes nothing.
-      if (options.afterInsert && inserted > 0) {
-        await options.afterInsert(
-          unique
-            .filter(e => insertedIds.has(e.event.eventId))
-            .map(e => e.event),
-          tx,
-        );
-      }
+      inserted = unique
+        .filter(e => insertedIds.has(e.event.eventId))
+        .map(e => e.event);
+      const started = Date.now();
+      await this.correlator.correlate(tx, inserted);
+      correlationMs = Date.now() - started;
     });
-    return { inserted, duplicates: events.length - inserted };
+    return {
+      inserted,
+      duplicates: events.length - inserted.length,
+      correlationMs,
+    };
   }
 
   async count(

@@ -27,7 +27,6 @@ export function lazyClickHouseStore(create: () => Promise<ClickHouseStore>): {
   };
   return {
     findings: {
-      applyEvents: async events => (await store()).applyEvents(events),
       list: async query => (await store()).list(query),
       get: async id => (await store()).get(id),
       evidence: async (id, perLayer, visibleTo) =>
@@ -37,8 +36,7 @@ export function lazyClickHouseStore(create: () => Promise<ClickHouseStore>): {
       summarizeServers: async limit => (await store()).summarizeServers(limit),
     },
     events: {
-      addMany: async (events, options) =>
-        (await store()).events.addMany(events, options),
+      addMany: async events => (await store()).events.addMany(events),
       count: async filter => (await store()).events.count(filter),
       get: async id => (await store()).events.get(id),
     },

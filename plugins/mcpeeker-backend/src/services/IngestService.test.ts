@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { createStoreTestDatabases } from '../__testUtils__/storeTestDatabases';
 import { endpointEvent } from '../__testUtils__/events';
 import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
-import { DatabaseEventStore } from '../database/EventStore';
+import { sqlPipeline } from '../__testUtils__/sqlPipeline';
 import { IngestService } from './IngestService';
 import { computeEventId } from '@mcpeeker/plugin-mcpeeker-common';
 
@@ -20,7 +20,7 @@ describe.each(databases.eachSupportedId())(
         knex,
         migrations: { skip: false },
       });
-      const events = await DatabaseEventStore.create({ database });
+      const { events } = await sqlPipeline(database);
       const deadLetters = await DatabaseDeadLetterStore.create({
         database,
         salt: SALT,

@@ -11,7 +11,6 @@ import {
 import { createHash } from 'node:crypto';
 import { DeadLetterStore } from '../database/DeadLetterStore';
 import { EventStore } from '../database/EventStore';
-import { FindingStore } from '../database/FindingStore';
 import { IngestMetrics } from './IngestMetrics';
 import type { HostOwners } from '../agents/HostOwners';
 
@@ -33,9 +32,8 @@ export type { IngestResult };
 export class IngestService {
   constructor(
     private readonly options: {
+      /** Stores and correlates (see EventStore). */
       events: EventStore;
-      /** Correlates what `events` stored, in its transaction; unset where the event store correlates itself (ClickHouse). */
-      findings?: FindingStore;
       deadLetters: DeadLetterStore;
       salt: string;
       logger: LoggerService;
@@ -164,23 +162,14 @@ export class IngestService {
         ...(entry.firstDelivery ? { firstDelivery: true } : {}),
       });
     }
-    const findings = this.options.findings;
     const metrics = this.options.metrics;
     const writeStarted = Date.now();
-    let insertedLayers: string[] = [];
-    const { inserted, duplicates } = await this.options.events.addMany(
-      valid.map(v => ({ ...v, transport, receivedAt })),
-      // Correlated in the same transaction: stored events and findings never disagree.
-      {
-        afterInsert: async (events, tx) => {
-          insertedLayers = events.map(e => e.layer);
-          if (!findings) return;
-          const started = Date.now();
-          await findings.applyEvents(events, tx);
-          metrics?.correlation.record(Date.now() - started);
-        },
-      },
-    );
+    const { inserted, duplicates, correlationMs } =
+      await this.options.events.addMany(
+        valid.map(v => ({ ...v, transport, receivedAt })),
+      );
+    if (inserted.length > 0) metrics?.correlation.record(correlationMs);
+    const insertedLayers = inserted.map(e => e.layer);
     if (metrics) {
       metrics.storeWrite.record(Date.now() - writeStarted, { transport });
       for (const layer of insertedLayers)
@@ -215,7 +204,7 @@ export class IngestService {
         firstReason: formatValidationIssues(rejected[0].issues),
       });
     }
-    return { accepted: inserted, duplicates, rejected, redactedValues };
+    return { accepted: inserted.length, duplicates, rejected, redactedValues };
   }
 }
 

@@ -358,10 +358,13 @@ describe('a consumer that crashes', () => {
       // B saw A's 10 again (redelivered) plus the other 20.
       expect(replicaB.processed).toBe(30);
       expect(await stored.count()).toBe(30);
-      const finding = await findings.get(
-        compositeId({ hostIdHash: HOST, port: 3001 }),
-      );
-      expect(finding!.signals.counts.endpoint).toEqual({ config: 30 });
+      const id = compositeId({ hostIdHash: HOST, port: 3001 });
+      // 30 reports of one config entry: one piece of evidence, 30 events in its detections.
+      expect((await findings.get(id))!.signals.counts.endpoint).toEqual({
+        config: 1,
+      });
+      const detections = await findings.detections(id);
+      expect(detections.reduce((n, d) => n + d.eventCount, 0)).toBe(30);
     } finally {
       await replicaB.stop();
     }
