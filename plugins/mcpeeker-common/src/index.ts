@@ -29,7 +29,10 @@ export {
   COMPOSITE_ID_PREFIX,
 } from './identity/compositeId';
 export type { ServerIdentity } from './identity/compositeId';
-export { commandTarget } from './identity/commandTarget';
+export {
+  commandTarget,
+  serverNameFromCommand,
+} from './identity/commandTarget';
 export { hashIdentifier, canonicalJson, sha256Hex } from './identity/hashing';
 export { DEVELOPMENT_HOST_ID_SALT } from './identity/developmentSalt';
 export {

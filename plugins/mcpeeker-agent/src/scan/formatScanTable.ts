@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { commandTarget } from '@mcpeeker/plugin-mcpeeker-common';
+import { serverNameFromCommand } from '@mcpeeker/plugin-mcpeeker-common';
 import type { ScanReport } from './scanEndpoint';
 
 function shorten(text: string, width: number): string {
@@ -81,7 +81,7 @@ export function formatScanTable(report: ScanReport): string {
         lines.push(
           `${shorten(d.parentClient ?? '(process)', 16)} ${shorten(
             d.configRef?.serverName ??
-              commandTarget(d.command, d.args) ??
+              serverNameFromCommand(d.command, d.args) ??
               `pid ${d.pid}`,
             24,
           )} ${shorten('running', 8)} ${shorten(

@@ -4,6 +4,7 @@ import {
   compositeId,
   Layer,
   McpEvent,
+  serverNameFromCommand,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   Classification,
@@ -231,29 +232,6 @@ export function moveScope(
 const shortHash = (value: unknown) =>
   createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
 
-/** The package a launcher runs, the script a runner runs, or the binary. */
-function commandName(command: string, args: string[]): string | undefined {
-  const operands = args.filter(a => a !== '' && !a.startsWith('-'));
-  const exe = (command.split(/[\\/]/).pop() ?? command).replace(
-    /\.(exe|cmd)$/i,
-    '',
-  );
-  const named =
-    operands.find(a => /mcp/i.test(a)) ??
-    (/^(npx|uvx|bunx|pnpx|node|python3?|deno|bun|docker|npm|pipx|uv)$/i.test(
-      exe,
-    )
-      ? operands.find(a => !['run', 'exec', 'x', 'tool'].includes(a))
-      : exe);
-  return named
-    ?.split(/[\\/]/)
-    .filter(Boolean)
-    .slice(named.startsWith('@') ? -2 : -1)
-    .join('/')
-    .replace(/(.)@[^/@]*$/, '$1')
-    .replace(/\.(js|mjs|cjs|py|ts)$/, '');
-}
-
 /**
  * Which finding an event belongs to, and what it adds. A network event on an
  * address an agent reported (hashed with the same salt) lands on that host's
@@ -282,7 +260,9 @@ export function toFindingUpdate(
           break;
         case 'process':
           serverName =
-            d.configRef?.serverName ?? commandName(d.command, d.args);
+            d.configRef?.serverName ??
+            serverNameFromCommand(d.command, d.args) ??
+            d.command;
           key = { command: d.command, args: d.args };
           break;
         case 'config':

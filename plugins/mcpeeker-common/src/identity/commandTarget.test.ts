@@ -1,4 +1,4 @@
-import { commandTarget } from './commandTarget';
+import { serverNameFromCommand, commandTarget } from './commandTarget';
 
 describe('commandTarget', () => {
   it.each([
@@ -38,5 +38,51 @@ describe('commandTarget', () => {
     expect(commandTarget('npx', ['-y'])).toBeUndefined();
     expect(commandTarget('node')).toBeUndefined();
     expect(commandTarget('npm', ['exec'])).toBe('npm');
+  });
+});
+
+describe('serverNameFromCommand', () => {
+  it.each([
+    [
+      ['npx', ['-y', '@modelcontextprotocol/server-github@1.2.0']],
+      '@modelcontextprotocol/server-github',
+    ],
+    [
+      [
+        'node',
+        [
+          '/work/main/node_modules/.bin/mcp-server-everything',
+          'streamableHttp',
+        ],
+      ],
+      'mcp-server-everything',
+    ],
+    [['node', ['/usr/lib/node_modules/@acme/mcp/dist/index.js']], '@acme/mcp'],
+    [
+      [
+        'npm',
+        ['exec', '@modelcontextprotocol/server-everything', 'streamableHttp'],
+      ],
+      '@modelcontextprotocol/server-everything',
+    ],
+    [
+      [
+        'docker',
+        ['run', '-i', '--rm', 'ghcr.io/github/github-mcp-server:latest'],
+      ],
+      'github-mcp-server',
+    ],
+    [['python3', ['-m', 'acme_mcp.server']], 'acme_mcp.server'],
+    [['/opt/tools/weather-mcp.exe', []], 'weather-mcp'],
+    [['node', ['./server.mjs']], 'server'],
+  ] as Array<[[string, string[]], string]>)(
+    '%j is %p',
+    ([command, args], name) => {
+      expect(serverNameFromCommand(command, args)).toBe(name);
+    },
+  );
+
+  it('names nothing when a launcher runs nothing', () => {
+    expect(serverNameFromCommand('npx', ['-y'])).toBeUndefined();
   });
 });

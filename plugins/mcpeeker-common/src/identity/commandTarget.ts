@@ -70,3 +70,30 @@ export function commandTarget(
   // A launcher or runner with nothing to run (`npx`, `node`) names nothing.
   return target || undefined;
 }
+
+/**
+ * A server's name as people read it, from what its command runs: the
+ * package (`@scope/pkg`), the module, the image without its registry and
+ * tag, or a script's or binary's file name without its directory and
+ * extension (`node /usr/lib/node_modules/.bin/mcp-server-everything` →
+ * `mcp-server-everything`; `node …/@scope/pkg/dist/index.js` → `@scope/pkg`).
+ *
+ * @public
+ */
+export function serverNameFromCommand(
+  command: string,
+  args: string[] = [],
+): string | undefined {
+  const target = commandTarget(command, args);
+  if (!target) return undefined;
+  const parts = target.split(/[\\/]/).filter(Boolean);
+  // A script inside a package's folder is named after the package.
+  const inModules = parts.lastIndexOf('node_modules');
+  if (inModules >= 0 && parts[inModules + 1] && parts[inModules + 1] !== '.bin')
+    return parts[inModules + 1].startsWith('@') && parts[inModules + 2]
+      ? `${parts[inModules + 1]}/${parts[inModules + 2]}`
+      : parts[inModules + 1];
+  if (/^@[^/\\]+[\\/][^/\\]+$/.test(target)) return target;
+  const last = (parts.pop() ?? target).replace(/:[^:]*$/, '');
+  return last.replace(/\.(m?js|cjs|ts|py|exe|cmd)$/i, '') || undefined;
+}
