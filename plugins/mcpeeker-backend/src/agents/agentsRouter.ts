@@ -29,7 +29,6 @@ import { z } from 'zod';
 import { auditedChanges } from '../auditedChanges';
 import { requireInCatalog } from '../catalog/catalogRefs';
 import { parseOr400 } from '../parseOr400';
-import { requestGuards } from '../requestGuards';
 import type { IngestingAgent } from '../services/IngestService';
 import { AgentStore } from './AgentStore';
 import { HostOwners } from './HostOwners';
@@ -74,7 +73,6 @@ export function createAgentsRouter(options: {
 }): express.Router {
   const { agents, hostOwners, httpAuth, permissions, catalog, auth } = options;
   const router = Router();
-  router.use(requestGuards({ bodyLimit: '16kb' }));
 
   async function admin(req: express.Request): Promise<string> {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });

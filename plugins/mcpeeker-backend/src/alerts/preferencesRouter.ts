@@ -2,7 +2,6 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
 import { parseOr400 } from '../parseOr400';
-import { requestGuards } from '../requestGuards';
 import { preferencesPatchSchema, PreferencesStore } from './preferences';
 
 /** `GET/PATCH /users/me/preferences`: the signed-in person's own, nobody else's. */
@@ -11,7 +10,6 @@ export function createPreferencesRouter(options: {
   httpAuth: HttpAuthService;
 }): express.Router {
   const router = Router();
-  router.use(requestGuards({ bodyLimit: '16kb' }));
   const me = async (req: express.Request) =>
     (await options.httpAuth.credentials(req, { allow: ['user'] })).principal
       .userEntityRef;

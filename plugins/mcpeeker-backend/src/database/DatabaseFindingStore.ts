@@ -302,7 +302,10 @@ export class DatabaseFindingStore implements FindingStore {
           `cast(case event_id ${part
             .map(() => 'when ? then ?')
             .join(' ')} end as ${type})`,
-          part.flatMap(r => [r.event.eventId, value(r) ?? null]),
+          part.flatMap(r => [
+            r.event.eventId,
+            (value(r) ?? null) as Knex.Value,
+          ]),
         );
       await tx(EVENTS)
         .whereIn(

@@ -1,4 +1,7 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  LifecycleService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
@@ -33,6 +36,49 @@ export function streamSubjects(prefix: string): string[] {
  * the store ignores.
  */
 export class NatsIngestConsumer {
+  /**
+   * The consumer the config asks for (none when NATS ingest is off), started
+   * with the backend and retried every `retryMs` while NATS is unreachable —
+   * NATS being down must not keep the portal down; /health says so — and
+   * stopped (in-flight batches finished and acked) when the backend stops.
+   */
+  static fromConfig(options: {
+    config: McpeekerConfig['ingest']['nats'];
+    ingest: IngestService;
+    logger: LoggerService;
+    lifecycle: LifecycleService;
+    metrics?: MetricsService;
+    retryMs?: number;
+  }): NatsIngestConsumer | undefined {
+    if (!options.config.enabled) return undefined;
+    const { config, logger, lifecycle, retryMs = 10_000 } = options;
+    const consumer = new NatsIngestConsumer(options);
+    let retry: NodeJS.Timeout | undefined;
+    const start = async () => {
+      try {
+        await consumer.start();
+        logger.info('Consuming MCP events from NATS JetStream', {
+          stream: config.stream,
+          consumer: config.consumer,
+        });
+      } catch (error) {
+        logger.error(
+          `Cannot consume from NATS yet, retrying in ${retryMs / 1000} s: ${
+            (error as Error).message
+          }`,
+        );
+        await consumer.stop();
+        retry = setTimeout(start, retryMs);
+      }
+    };
+    lifecycle.addStartupHook(start);
+    lifecycle.addShutdownHook(async () => {
+      clearTimeout(retry);
+      await consumer.stop();
+    });
+    return consumer;
+  }
+
   private connection?: NatsConnection;
   private running?: Promise<void>;
   private stopping = false;

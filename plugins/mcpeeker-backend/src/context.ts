@@ -1,0 +1,132 @@
+import {
+  DatabaseService,
+  LifecycleService,
+  LoggerService,
+  resolvePackagePath,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { AgentStore } from './agents/AgentStore';
+import { HostOwners } from './agents/HostOwners';
+import { McpeekerConfig, readMcpeekerConfig } from './config';
+import { loadRules, RuleEngine, ruleFilesIn } from './correlation/rules';
+import { DatabaseDeadLetterStore } from './database/DeadLetterStore';
+import type { EventStore } from './database/EventStore';
+import type { FindingStore } from './database/FindingStore';
+import { applyDatabaseMigrations } from './database/migrations';
+import { openStores } from './database/openStores';
+import { PageCursors } from './pageCursors';
+import { AuditLog } from './registry/AuditLog';
+import { RegistryStore } from './registry/RegistryStore';
+import { openRegistry } from './registry/wiring';
+import { IngestMetrics } from './services/IngestMetrics';
+import { IngestService } from './services/IngestService';
+import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
+
+/** Everything the plugin's routes, consumers and jobs share: built once at start. */
+export interface McpeekerContext {
+  config: McpeekerConfig;
+  logger: LoggerService;
+  db: Knex;
+  rules: RuleEngine;
+  registry: RegistryStore;
+  audit: AuditLog;
+  agents: AgentStore;
+  hostOwners: HostOwners;
+  findings: FindingStore;
+  events: EventStore;
+  ingest: IngestService;
+  cursors: PageCursors;
+}
+
+/** The rule files `mcpeeker.rules` names: the community rules shipped with the plugin, and the operator's folders. */
+function loadRuleEngine(
+  config: McpeekerConfig['rules'],
+  logger: LoggerService,
+): RuleEngine {
+  const files = [
+    ...(config.community
+      ? ruleFilesIn(
+          resolvePackagePath(
+            '@mcpeeker/plugin-mcpeeker-backend',
+            'rules/community',
+          ),
+        )
+      : []),
+    ...config.directories.flatMap(ruleFilesIn),
+  ];
+  const rules = new RuleEngine(loadRules(files));
+  logger.info(
+    `Loaded ${rules.rules.length} MCPeeker rules from ${files.length} files`,
+  );
+  return rules;
+}
+
+/**
+ * Reads the config (an unknown or wrong key stops the backend naming it),
+ * migrates the database, and opens the stores and services in dependency
+ * order.
+ */
+export async function buildMcpeekerContext(deps: {
+  config: RootConfigService;
+  logger: LoggerService;
+  database: DatabaseService;
+  lifecycle: LifecycleService;
+  metrics?: MetricsService;
+}): Promise<McpeekerContext> {
+  const { logger, database, lifecycle } = deps;
+  const config = readMcpeekerConfig(deps.config, {
+    production: process.env.NODE_ENV === 'production',
+  });
+  if (config.hostIdSaltIsDevelopmentDefault)
+    logger.warn(
+      'mcpeeker.hostIdSalt is not set: using the development salt. Set it before agents report from real machines.',
+    );
+  const db = await applyDatabaseMigrations(database);
+  const rules = loadRuleEngine(config.rules, logger);
+  const { registry, audit } = await openRegistry({
+    db,
+    auditKey: config.auditKey,
+    lifecycle,
+    logger,
+  });
+  const agents = await AgentStore.create({
+    database,
+    audit,
+    skipMigrations: true,
+  });
+  const hostOwners = new HostOwners(agents);
+  const { findings, events } = await openStores({
+    store: config.store,
+    database,
+    lifecycle,
+    rules,
+    registry,
+  });
+  const ingest = new IngestService({
+    events,
+    metrics: deps.metrics ? new IngestMetrics(deps.metrics) : undefined,
+    deadLetters: await DatabaseDeadLetterStore.create({
+      database,
+      salt: config.hostIdSalt,
+      skipMigrations: true,
+    }),
+    salt: config.hostIdSalt,
+    logger,
+    owners: hostOwners,
+  });
+  return {
+    config,
+    logger,
+    db,
+    rules,
+    registry,
+    audit,
+    agents,
+    hostOwners,
+    findings,
+    events,
+    ingest,
+    cursors: new PageCursors(config.cursorKey),
+  };
+}

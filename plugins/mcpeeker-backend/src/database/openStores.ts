@@ -1,0 +1,47 @@
+import {
+  DatabaseService,
+  LifecycleService,
+} from '@backstage/backend-plugin-api';
+import type { McpeekerConfig } from '../config';
+import type { RuleEngine } from '../correlation/rules';
+import { ClickHouseStore } from './ClickHouseStore';
+import { DatabaseFindingStore } from './DatabaseFindingStore';
+import { DatabaseEventStore, EventStore } from './EventStore';
+import type { FindingStore, RegistryLookup } from './FindingStore';
+import { lazyClickHouseStore } from './lazyClickHouseStore';
+
+/**
+ * The event and finding stores `mcpeeker.store.kind` asks for: the Backstage
+ * database (SQLite embedded, PostgreSQL at scale), or ClickHouse — connected
+ * on first use, so ClickHouse being down at start does not keep the portal
+ * down: ingest fails (and is redelivered) and the lists answer 503 until it
+ * is back.
+ */
+export async function openStores(options: {
+  store: McpeekerConfig['store'];
+  database: DatabaseService;
+  lifecycle: LifecycleService;
+  rules: RuleEngine;
+  registry: RegistryLookup;
+}): Promise<{ findings: FindingStore; events: EventStore }> {
+  const { store, database, rules, registry } = options;
+  if (store.kind === 'clickhouse') {
+    const clickhouse = lazyClickHouseStore(() =>
+      ClickHouseStore.create(store.clickhouse, { rules, registry }),
+    );
+    options.lifecycle.addShutdownHook(() => clickhouse.close());
+    return { findings: clickhouse.findings, events: clickhouse.events };
+  }
+  const findings = await DatabaseFindingStore.create({
+    database,
+    skipMigrations: true,
+    rules,
+    registry,
+  });
+  const events = await DatabaseEventStore.create({
+    database,
+    correlator: findings,
+    skipMigrations: true,
+  });
+  return { findings, events };
+}

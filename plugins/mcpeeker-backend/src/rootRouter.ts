@@ -1,0 +1,112 @@
+import crypto from 'node:crypto';
+import {
+  AuditorService,
+  AuthService,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { agentCredentials, createAgentsRouter } from './agents/agentsRouter';
+import { createPreferencesRouter } from './alerts/preferencesRouter';
+import { PreferencesStore } from './alerts/preferences';
+import { createCatalogRouter } from './catalog/catalogRouter';
+import type { McpeekerContext } from './context';
+import { internalErrorFilter } from './internalErrors';
+import { createMcpRegistryApiRouter } from './registry/mcpRegistryApi';
+import { createRegistryRouter } from './registryRouter';
+import { requestGuards } from './requestGuards';
+import { createRouter } from './router';
+import { HealthService } from './services/HealthService';
+
+/** The largest JSON body each path takes: event batches are large, everything else is a form. */
+export function bodyLimitOf(path: string): string {
+  return path === '/events' ? '5mb' : '64kb';
+}
+
+/**
+ * The plugin's one router: one body parser and the request guards in front,
+ * then every sub-router (ingest and findings, registry, the MCP Registry
+ * API, catalog, preferences, agents), then the error filter that keeps
+ * internals out of error bodies.
+ */
+export async function createRootRouter(
+  context: McpeekerContext,
+  services: {
+    httpAuth: HttpAuthService;
+    auth: AuthService;
+    permissions: PermissionsService;
+    catalog: CatalogService;
+    auditor: AuditorService;
+    health: HealthService;
+    preferences: PreferencesStore;
+    onRegistryChange: Parameters<typeof createRegistryRouter>[0]['onChange'];
+  },
+): Promise<express.Router> {
+  const { config, registry, findings, audit, db, cursors, agents } = context;
+  const { httpAuth, auth, permissions, catalog, auditor } = services;
+  const router = Router();
+  router.use(requestGuards({ bodyLimit: bodyLimitOf }));
+  router.use(
+    await createRouter({
+      health: services.health,
+      ingest: context.ingest,
+      findings,
+      permissions,
+      httpAuth,
+      httpIngestEnabled: config.ingest.http.enabled,
+      agentOf: agentCredentials(agents),
+      cursors,
+      ingestRateLimits: config.rateLimits.ingest,
+      registryRouter: createRegistryRouter({
+        registry,
+        findings,
+        audit,
+        db,
+        httpAuth,
+        auth,
+        permissions,
+        catalog,
+        cursors,
+        auditor,
+        onChange: services.onRegistryChange,
+      }),
+    }),
+  );
+  router.use(
+    createMcpRegistryApiRouter({
+      registry,
+      cursors,
+      httpAuth,
+      rateLimits: config.rateLimits.registryApi,
+    }),
+  );
+  router.use(
+    createCatalogRouter({
+      registry,
+      findings,
+      httpAuth,
+      nameKey: crypto
+        .createHmac('sha256', config.auditKey)
+        .update('mcpeeker-catalog-names')
+        .digest('hex'),
+    }),
+  );
+  router.use(
+    createPreferencesRouter({ preferences: services.preferences, httpAuth }),
+  );
+  router.use(
+    createAgentsRouter({
+      agents,
+      hostOwners: context.hostOwners,
+      httpAuth,
+      auth,
+      permissions,
+      catalog,
+      auditor,
+    }),
+  );
+  router.use(internalErrorFilter({ logger: context.logger }));
+  return router;
+}
