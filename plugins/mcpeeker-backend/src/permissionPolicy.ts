@@ -2,6 +2,7 @@ import { UserInfoService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import {
   AuthorizeResult,
+  isPermission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -9,7 +10,18 @@ import {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import { mcpeekerConditions } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  mcpeekerConditions,
+  mcpeekerFindingReadPermission,
+  mcpeekerRegistryReadPermission,
+  mcpeekerRegistryUpdatePermission,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  createFindingConditionalDecision,
+  createRegistryEntryConditionalDecision,
+  findingConditions,
+  registryEntryConditions,
+} from './permissions';
 
 /** @public */
 export type McpeekerRole = 'admin' | 'analyst' | 'developer';
@@ -24,7 +36,7 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  *
  * | permission                         | developer            | analyst              | admin |
  * | ---------------------------------- | -------------------- | -------------------- | ----- |
- * | mcpeeker.finding.read              | own endpoints only   | all                  | all   |
+ * | mcpeeker.finding.read              | own findings         | all                  | all   |
  * | mcpeeker.feedback.create           | no                   | yes                  | yes   |
  * | mcpeeker.analytics.read            | no                   | yes                  | yes   |
  * | mcpeeker.audit.read                | no                   | yes                  | yes   |
@@ -34,7 +46,8 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  * | mcpeeker.registry.approve / delete | no                   | no                   | yes   |
  * | mcpeeker.agent.manage              | no                   | no                   | yes   |
  *
- * "Own" is the user's entity ref or a group they belong to. Someone in no
+ * "Own" is the user's entity ref or a group they belong to; an own finding
+ * holds evidence of theirs or matches an approved entry of theirs. Someone in no
  * MCPeeker group gets no MCPeeker permission; everything outside MCPeeker is
  * allowed, as before.
  *
@@ -117,33 +130,35 @@ export class McpeekerPermissionPolicy implements PermissionPolicy {
     const role = person?.role;
     if (!person || !role) return DENY;
     const own = { ownerRefs: person.refs };
-    const conditional = (
-      condition: ReturnType<typeof mcpeekerConditions.ownRegistryEntry>,
-    ): PolicyDecision => ({
-      result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'mcpeeker',
-      resourceType: condition.resourceType,
-      conditions: condition,
-    });
-    switch (name) {
-      case 'mcpeeker.finding.read':
-        return role === 'developer'
-          ? conditional(mcpeekerConditions.findingOnOwnEndpoint(own))
-          : ALLOW;
+    const { permission } = request;
+    if (isPermission(permission, mcpeekerFindingReadPermission))
+      return role === 'developer'
+        ? createFindingConditionalDecision(
+            permission,
+            findingConditions.isOnOwnEndpoint(own),
+          )
+        : ALLOW;
+    if (isPermission(permission, mcpeekerRegistryReadPermission))
+      return role === 'developer'
+        ? createRegistryEntryConditionalDecision(
+            permission,
+            registryEntryConditions.isOwnEntry(own),
+          )
+        : ALLOW;
+    if (isPermission(permission, mcpeekerRegistryUpdatePermission))
+      return role === 'admin'
+        ? ALLOW
+        : createRegistryEntryConditionalDecision(
+            permission,
+            registryEntryConditions.isOwnEntry(own),
+          );
+    switch (permission.name) {
       case 'mcpeeker.feedback.create':
       case 'mcpeeker.analytics.read':
       case 'mcpeeker.audit.read':
         return role === 'developer' ? DENY : ALLOW;
       case 'mcpeeker.registry.create':
         return ALLOW;
-      case 'mcpeeker.registry.read':
-        return role === 'developer'
-          ? conditional(mcpeekerConditions.ownRegistryEntry(own))
-          : ALLOW;
-      case 'mcpeeker.registry.update':
-        return role === 'admin'
-          ? ALLOW
-          : conditional(mcpeekerConditions.ownRegistryEntry(own));
       case 'mcpeeker.registry.approve':
       case 'mcpeeker.registry.delete':
       case 'mcpeeker.agent.manage':

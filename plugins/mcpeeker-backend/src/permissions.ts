@@ -1,9 +1,18 @@
+import type {
+  BackstageCredentials,
+  PermissionsRegistryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
-  PolicyDecision,
+  ConditionalPolicyDecision,
   PermissionCriteria,
+  PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  createConditionExports,
   createConditionTransformer,
   createPermissionResourceRef,
   createPermissionRule,
@@ -12,10 +21,12 @@ import {
   MCPEEKER_FINDING_RESOURCE_TYPE,
   MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
   MCPEEKER_RULES,
+  mcpeekerPermissions,
   RegistryEntry,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { z } from 'zod';
-import type { Finding } from './database/FindingStore';
+import type { Finding, FindingStore } from './database/FindingStore';
+import type { RegistryStore } from './registry/RegistryStore';
 
 /** What a permission condition narrows a query to: owners, in SQL. */
 export type OwnerFilter = { ownerRefs: string[] };
@@ -42,15 +53,20 @@ const ownerRefsSchema = z.object({
     .describe('Entity refs of the user and the groups they belong to'),
 });
 
-/** Findings on endpoints the user (or a group of theirs) owns, as the agent's configured owner says, or whose approved registry entry they own. */
+/**
+ * Findings one of the given refs may see: it holds evidence of theirs (an
+ * endpoint they own, as the agent's configured owner says), or it matches an
+ * approved registry entry they own. The same test the stores' list query
+ * makes in SQL (`owners`, `registry_owner`).
+ */
 export const findingOnOwnEndpointRule = createPermissionRule({
   name: MCPEEKER_RULES.findingOnOwnEndpoint,
   description:
-    'Findings on endpoints owned by one of the given entity refs (the agent’s configured owner)',
+    'Findings holding evidence of one of the given entity refs (an endpoint they own), or matching an approved registry entry one of them owns',
   resourceRef: findingResourceRef,
   paramsSchema: ownerRefsSchema,
   apply: (finding, { ownerRefs }) =>
-    [finding.owner, finding.registryOwner].some(
+    [...finding.owners, finding.registryOwner].some(
       o => o !== undefined && ownerRefs.includes(o),
     ),
   toQuery: ({ ownerRefs }) => ({ ownerRefs }),
@@ -66,6 +82,82 @@ export const ownRegistryEntryRule = createPermissionRule({
   toQuery: ({ ownerRefs }) => ({ ownerRefs }),
 });
 
+/** The conditions a policy gives on findings, and its conditional decision. */
+export const {
+  conditions: findingConditions,
+  createConditionalDecision: createFindingConditionalDecision,
+} = createConditionExports({
+  resourceRef: findingResourceRef,
+  rules: { isOnOwnEndpoint: findingOnOwnEndpointRule },
+});
+
+/** The conditions a policy gives on registry entries, and its conditional decision. */
+export const {
+  conditions: registryEntryConditions,
+  createConditionalDecision: createRegistryEntryConditionalDecision,
+} = createConditionExports({
+  resourceRef: registryEntryResourceRef,
+  rules: { isOwnEntry: ownRegistryEntryRule },
+});
+
+/**
+ * Registers MCPeeker's permissions and its two resource types, with the
+ * loaders the permission framework applies conditions to when a route asks
+ * about one finding or one entry (`authorize` with a `resourceRef`). A
+ * missing (or deleted) one loads as undefined, which the framework denies.
+ */
+export function registerMcpeekerPermissions(
+  permissionsRegistry: Pick<
+    PermissionsRegistryService,
+    'addPermissions' | 'addResourceType'
+  >,
+  stores: {
+    findings: Pick<FindingStore, 'get'>;
+    registry: Pick<RegistryStore, 'get'>;
+  },
+): void {
+  permissionsRegistry.addPermissions(mcpeekerPermissions);
+  permissionsRegistry.addResourceType({
+    resourceRef: findingResourceRef,
+    rules: [findingOnOwnEndpointRule],
+    getResources: compositeIds =>
+      Promise.all(compositeIds.map(id => stores.findings.get(id))),
+  });
+  permissionsRegistry.addResourceType({
+    resourceRef: registryEntryResourceRef,
+    rules: [ownRegistryEntryRule],
+    getResources: ids => Promise.all(ids.map(id => stores.registry.get(id))),
+  });
+}
+
+/**
+ * Whether the caller may use a resource permission on one item, decided by
+ * the permission framework on that item (its resource type's `getResources`
+ * and rules), not by the route: a NotAllowedError for someone who may not
+ * use it on any item, and for someone who may on some but not this one the
+ * same NotFoundError a missing item gets. Answers the decision a list would
+ * get (ALLOW, or CONDITIONAL for the owner filter of what the item carries).
+ */
+export async function authorizeItem(
+  permissions: Pick<PermissionsService, 'authorize' | 'authorizeConditional'>,
+  credentials: BackstageCredentials,
+  request: { permission: ResourcePermission; resourceRef: string },
+  errors: { notAllowed: string; notFound: string },
+): Promise<PolicyDecision> {
+  const [any] = await permissions.authorizeConditional(
+    [{ permission: request.permission }],
+    { credentials },
+  );
+  if (any.result === AuthorizeResult.DENY)
+    throw new NotAllowedError(errors.notAllowed);
+  if (any.result === AuthorizeResult.CONDITIONAL) {
+    const [one] = await permissions.authorize([request], { credentials });
+    if (one.result !== AuthorizeResult.ALLOW)
+      throw new NotFoundError(errors.notFound);
+  }
+  return any;
+}
+
 // Both rules share a name space and turn into the same filter.
 const toFilter = createConditionTransformer<
   OwnerFilter,
@@ -78,7 +170,7 @@ const toFilter = createConditionTransformer<
  * than guessed at.
  */
 export function ownerFilterOf(
-  decision: PolicyDecision & { result: AuthorizeResult.CONDITIONAL },
+  decision: ConditionalPolicyDecision,
 ): OwnerFilter {
   const criteria: PermissionCriteria<OwnerFilter> = toFilter(
     decision.conditions,

@@ -437,3 +437,100 @@ describe('RBAC matrix: every route × every kind of caller', () => {
     ).toBe(0);
   });
 });
+
+describe('one item: the permission framework decides on it (resourceRef, getResources)', () => {
+  const finding = (id: string, who: Caller) =>
+    request(server).get(`/api/mcpeeker/findings/${id}`).set(as(who));
+
+  it('lets every owner whose evidence a finding holds read it, and nobody else; hidden answers as missing', async () => {
+    const port = 6000 + ++serial;
+    const shared = compositeId({ hostIdHash: HOST, port });
+    // Dana's server, then erin's config for the same one: erin is the owner shown.
+    await request(server)
+      .post('/api/mcpeeker/events')
+      .set(as('service'))
+      .send({
+        events: [
+          endpointEvent({ port, observedAt: '2026-11-21T10:00:00Z' }),
+          endpointEvent({
+            port,
+            owner: 'user:default/erin',
+            observedAt: '2026-11-21T11:00:00Z',
+          }),
+        ],
+      })
+      .expect(202);
+    const seen = await finding(shared, 'dana');
+    expect(seen.status).toBe(200);
+    expect(seen.body.owner).toBe('user:default/erin');
+    expect(seen.body.owners).toEqual(
+      expect.arrayContaining(['user:default/dana', 'user:default/erin']),
+    );
+    expect((await finding(shared, 'erin')).status).toBe(200);
+
+    const erinsOnly = compositeId({ hostIdHash: HOST, port: 4000 });
+    const missing = compositeId({ hostIdHash: HOST, port: 59999 });
+    const hidden = await finding(erinsOnly, 'dana');
+    const absent = await finding(missing, 'dana');
+    expect([hidden.status, absent.status]).toEqual([404, 404]);
+    expect(JSON.stringify(hidden.body).replace(erinsOnly, 'ID')).toBe(
+      JSON.stringify(absent.body).replace(missing, 'ID'),
+    );
+    expect((await finding(missing, 'sam')).status).toBe(404);
+    expect((await finding(erinsOnly, 'sam')).status).toBe(200);
+    expect((await finding(erinsOnly, 'nobody')).status).toBe(403);
+  });
+
+  it('decides on a group’s entry by membership: members read and edit it, only admins approve, others see nothing', async () => {
+    const created = await request(server)
+      .post('/api/mcpeeker/registry')
+      .set(as('pat'))
+      .send(
+        registration({
+          name: `team-a-server-${++serial}`,
+          owner: 'group:default/team-a',
+          identity: { packageId: `@team-a/server-${serial}` },
+        }),
+      )
+      .expect(201);
+    const id = created.body.id;
+    const entry = (who: Caller) =>
+      request(server).get(`/api/mcpeeker/registry/${id}`).set(as(who));
+    const edit = (who: Caller) =>
+      request(server)
+        .patch(`/api/mcpeeker/registry/${id}`)
+        .set(as(who))
+        .send({ purpose: `Edited by ${who}, long enough` });
+    const approve = (who: Caller) =>
+      request(server)
+        .post(`/api/mcpeeker/registry/${id}/approve`)
+        .set(as(who))
+        .send({});
+
+    expect((await entry('dana')).status).toBe(200);
+    expect((await edit('dana')).status).toBe(200);
+    expect((await entry('erin')).status).toBe(404);
+    expect((await edit('erin')).status).toBe(404);
+    expect((await approve('erin')).status).toBe(404);
+    expect((await edit('sam')).status).toBe(403);
+    expect((await approve('dana')).status).toBe(403);
+    expect((await approve('pat')).status).toBe(200);
+    expect((await entry('dana')).body).toMatchObject({
+      status: 'approved',
+      purpose: 'Edited by dana, long enough',
+    });
+  });
+
+  it('answers 404 for an entry that does not exist, whoever asks', async () => {
+    for (const who of ['dana', 'sam', 'pat'] as const) {
+      const res = await request(server)
+        .get('/api/mcpeeker/registry/no-such-entry')
+        .set(as(who));
+      expect([who, res.status, res.body.error.name]).toEqual([
+        who,
+        404,
+        'NotFoundError',
+      ]);
+    }
+  });
+});

@@ -12,7 +12,6 @@ import {
   BasicPermission,
   isResourcePermission,
   Permission,
-  PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -35,8 +34,8 @@ import { auditedChanges } from './auditedChanges';
 import { requireInCatalog } from './catalog/catalogRefs';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { FindingStore } from './database/FindingStore';
-import { ownerFilterOf } from './permissions';
+import { Finding, FindingStore } from './database/FindingStore';
+import { authorizeItem, ownerFilterOf } from './permissions';
 import { parseOr400 } from './parseOr400';
 import { PageCursors } from './pageCursors';
 import { registrationFromServerJson } from './registry/mcpRegistryApi';
@@ -108,34 +107,40 @@ export function createRegistryRouter(options: {
       throw new NotAllowedError(`You may not ${what}`);
   }
 
-  /** The entry, if the user may act on it; a 404 for an entry they may not even see. */
+  /**
+   * The entry, if the user may act on it: the permission framework decides
+   * on the entry (its owner), and one they may not even read is as absent as
+   * one that does not exist.
+   */
   async function entryFor(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
     id: string,
-    permission: Permission,
-    what: string,
+    act?: { permission: Permission; what: string },
   ): Promise<RegistryEntry> {
+    await authorizeItem(
+      permissions,
+      credentials,
+      { permission: mcpeekerRegistryReadPermission, resourceRef: id },
+      {
+        notAllowed: 'You may not read the registry',
+        notFound: `No registry entry ${id}`,
+      },
+    );
     const entry = await registry.get(id);
-    const passes = (d: PolicyDecision) =>
-      d.result === AuthorizeResult.ALLOW ||
-      (d.result === AuthorizeResult.CONDITIONAL &&
-        entry !== undefined &&
-        ownerFilterOf(d).ownerRefs.includes(entry.owner));
-    const [read] = await permissions.authorizeConditional(
-      [{ permission: mcpeekerRegistryReadPermission }],
+    if (!entry) throw new NotFoundError(`No registry entry ${id}`);
+    if (!act) return entry;
+    // Editing may be conditional (own entries); approving and deleting are yes or no.
+    const { permission } = act;
+    const [decision] = await permissions.authorize(
+      [
+        isResourcePermission(permission)
+          ? { permission, resourceRef: id }
+          : { permission },
+      ],
       { credentials },
     );
-    if (read.result === AuthorizeResult.DENY)
-      throw new NotAllowedError('You may not read the registry');
-    if (!entry || !passes(read))
-      throw new NotFoundError(`No registry entry ${id}`);
-    // Editing may be conditional (own entries); approving and deleting are yes or no.
-    const [act] = isResourcePermission(permission)
-      ? await permissions.authorizeConditional([{ permission }], {
-          credentials,
-        })
-      : await permissions.authorize([{ permission }], { credentials });
-    if (!passes(act)) throw new NotAllowedError(`You may not ${what}`);
+    if (decision.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(`You may not ${act.what}`);
     return entry;
   }
 
@@ -241,25 +246,16 @@ export function createRegistryRouter(options: {
 
   router.get('/registry/:id', async (req, res) => {
     const credentials = await user(req);
-    res.json(
-      await entryFor(
-        credentials,
-        req.params.id,
-        mcpeekerRegistryReadPermission,
-        'read this entry',
-      ),
-    );
+    res.json(await entryFor(credentials, req.params.id));
   });
 
   router.patch('/registry/:id', async (req, res) => {
     const credentials = await user(req);
     const change = parseOr400(registryEntryUpdateSchema, req.body, 'change');
-    await entryFor(
-      credentials,
-      req.params.id,
-      mcpeekerRegistryUpdatePermission,
-      'edit this entry',
-    );
+    await entryFor(credentials, req.params.id, {
+      permission: mcpeekerRegistryUpdatePermission,
+      what: 'edit this entry',
+    });
     const actor = credentials.principal.userEntityRef;
     const entry = await registry.update(req.params.id, change, actor);
     await options.onChange?.({ action: 'update', entry, actor });
@@ -270,12 +266,10 @@ export function createRegistryRouter(options: {
     router.post(`/registry/:id/${decision}`, async (req, res) => {
       const credentials = await user(req);
       const { reason } = parseOr400(decisionSchema, req.body ?? {}, decision);
-      await entryFor(
-        credentials,
-        req.params.id,
-        mcpeekerRegistryApprovePermission,
-        `${decision} registry entries`,
-      );
+      await entryFor(credentials, req.params.id, {
+        permission: mcpeekerRegistryApprovePermission,
+        what: `${decision} registry entries`,
+      });
       const actor = credentials.principal.userEntityRef;
       const entry = await registry.decide(
         req.params.id,
@@ -291,50 +285,48 @@ export function createRegistryRouter(options: {
   // Does detection see what the entry describes? Its findings, as far as the caller may see them.
   router.post('/registry/:id/verify', async (req, res) => {
     const credentials = await user(req);
-    const entry = await entryFor(
-      credentials,
-      req.params.id,
-      mcpeekerRegistryReadPermission,
-      'read this entry',
-    );
+    const entry = await entryFor(credentials, req.params.id);
     const [findingRead] = await permissions.authorizeConditional(
       [{ permission: mcpeekerFindingReadPermission }],
       { credentials },
     );
-    const visible = (owner?: string, registryOwner?: string) =>
-      findingRead.result === AuthorizeResult.ALLOW ||
-      (findingRead.result === AuthorizeResult.CONDITIONAL &&
-        [owner, registryOwner].some(
-          o => o && ownerFilterOf(findingRead).ownerRefs.includes(o),
-        ));
     const targets = entryTargets(entry);
-    const candidates = [
-      ...(await Promise.all(targets.compositeIds.map(id => findings.get(id)))),
-      ...(
-        await Promise.all(
-          // The caller's own findings only, in the query.
-          targets.serverNames.map(
-            async name =>
-              (
-                await findings.list({
-                  serverName: name,
-                  limit: 200,
-                  ...(findingRead.result === AuthorizeResult.CONDITIONAL
-                    ? ownerFilterOf(findingRead)
-                    : {}),
-                })
-              ).items,
-          ),
-        )
-      ).flat(),
-    ];
+    const candidates: Finding[] = [];
+    if (findingRead.result !== AuthorizeResult.DENY) {
+      const visibleTo =
+        findingRead.result === AuthorizeResult.CONDITIONAL
+          ? ownerFilterOf(findingRead)
+          : undefined;
+      // The findings it names by id: each as far as the permission framework lets the caller read it.
+      const readable = visibleTo
+        ? (
+            await permissions.authorize(
+              targets.compositeIds.map(resourceRef => ({
+                permission: mcpeekerFindingReadPermission,
+                resourceRef,
+              })),
+              { credentials },
+            )
+          ).flatMap((d, i) =>
+            d.result === AuthorizeResult.ALLOW ? [targets.compositeIds[i]] : [],
+          )
+        : targets.compositeIds;
+      for (const id of readable) {
+        const finding = await findings.get(id);
+        if (finding) candidates.push(finding);
+      }
+      // By name: the caller's own findings only, in the query.
+      for (const name of targets.serverNames) {
+        const page = await findings.list({
+          serverName: name,
+          limit: 200,
+          ...visibleTo,
+        });
+        candidates.push(...page.items);
+      }
+    }
     const matches = [
-      ...new Map(
-        candidates
-          .filter((f): f is NonNullable<typeof f> => !!f)
-          .filter(f => visible(f.owner, f.registryOwner))
-          .map(f => [f.compositeId, f]),
-      ).values(),
+      ...new Map(candidates.map(f => [f.compositeId, f])).values(),
     ].map(f => ({
       compositeId: f.compositeId,
       serverName: f.serverName,
@@ -349,12 +341,10 @@ export function createRegistryRouter(options: {
 
   router.delete('/registry/:id', async (req, res) => {
     const credentials = await user(req);
-    await entryFor(
-      credentials,
-      req.params.id,
-      mcpeekerRegistryDeletePermission,
-      'delete registry entries',
-    );
+    await entryFor(credentials, req.params.id, {
+      permission: mcpeekerRegistryDeletePermission,
+      what: 'delete registry entries',
+    });
     const actor = credentials.principal.userEntityRef;
     const entry = await registry.remove(req.params.id, actor);
     await changed('delete', entry, actor);

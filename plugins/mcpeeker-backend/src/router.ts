@@ -11,14 +11,13 @@ import {
   mcpeekerFindingReadPermission,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { FindingStore } from './database/FindingStore';
-import { ownerFilterOf } from './permissions';
+import { authorizeItem, ownerFilterOf } from './permissions';
 import { parseOr400 } from './parseOr400';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HealthService } from './services/HealthService';
 import { IngestingAgent, IngestService } from './services/IngestService';
-import { requestGuards } from './requestGuards';
 import { PageCursors } from './pageCursors';
 import { RouteRateLimiter, RouteRateLimits } from './rateLimits';
 
@@ -78,7 +77,7 @@ export async function createRouter(options: {
 
   /**
    * Who may read findings, as an owner filter: none (everything) for
-   * analysts and admins, the user's own endpoints for developers (the policy's
+   * analysts and admins, their own findings for developers (the policy's
    * condition, applied in the query). People only: the agents' service token
    * sends events, it reads nothing.
    */
@@ -116,7 +115,6 @@ export async function createRouter(options: {
     else await ingestLimits.byCredential(req, res, httpAuth);
     next();
   });
-  router.use(requestGuards({ bodyLimit: '5mb' }));
 
   // Unauthenticated (see plugin.ts): load balancers and the status page poll it.
   router.get('/health', async (_req, res) => {
@@ -190,20 +188,29 @@ export async function createRouter(options: {
   });
 
   router.get('/findings/:id', async (req, res) => {
-    const { ownerRefs } = await findingReadFilter(req);
-    const finding = await findings.get(req.params.id);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const notFound = `No finding ${req.params.id}`;
     // Someone else's finding is as absent as one that does not exist.
-    if (
-      !finding ||
-      (ownerRefs &&
-        ![...finding.owners, finding.registryOwner].some(
-          o => o && ownerRefs.includes(o),
-        ))
-    )
-      throw new NotFoundError(`No finding ${req.params.id}`);
+    const decision = await authorizeItem(
+      permissions,
+      credentials,
+      {
+        permission: mcpeekerFindingReadPermission,
+        resourceRef: req.params.id,
+      },
+      { notAllowed: 'You may not read MCP findings', notFound },
+    );
+    const finding = await findings.get(req.params.id);
+    if (!finding) throw new NotFoundError(notFound);
     const [evidence, detections] = await Promise.all([
       // A shared host's endpoint (and gateway) evidence is each owner's own.
-      findings.evidence(finding.compositeId, 20, { ownerRefs }),
+      findings.evidence(
+        finding.compositeId,
+        20,
+        decision.result === AuthorizeResult.CONDITIONAL
+          ? ownerFilterOf(decision)
+          : {},
+      ),
       findings.detections(finding.compositeId),
     ]);
     res.json({ ...finding, evidence, detections });

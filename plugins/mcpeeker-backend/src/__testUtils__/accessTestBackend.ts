@@ -13,8 +13,10 @@ import {
 import { createStoreTestDatabases } from './storeTestDatabases';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { ResponseError } from '@backstage/errors';
 import {
   AuthorizeResult,
+  ConditionalPolicyDecision,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
@@ -67,25 +69,63 @@ const policy = new McpeekerPermissionPolicy(
 );
 const decide = (permission: any, credentials: BackstageCredentials) =>
   policy.handle({ permission } as any, { credentials } as any);
+/**
+ * The permission backend's part, as it does it: the policy decides, and a
+ * conditional decision about one resource (`authorize` with a
+ * `resourceRef`) goes to the owning plugin's apply-conditions endpoint,
+ * which loads the resource and applies the rules.
+ */
 const permissionsFactory = createServiceFactory({
   service: coreServices.permissions,
-  deps: {},
-  factory: () => ({
-    authorizeConditional: async (requests: any[], { credentials }: any) =>
-      Promise.all(requests.map(r => decide(r.permission, credentials))),
-    authorize: async (requests: any[], { credentials }: any) =>
-      Promise.all(
-        requests.map(async r => {
-          const d: PolicyDecision = await decide(r.permission, credentials);
-          return {
-            result:
-              d.result === AuthorizeResult.ALLOW
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-          };
-        }),
-      ),
-  }),
+  deps: { discovery: coreServices.discovery },
+  factory: ({ discovery }) => {
+    async function applyConditions(
+      decision: ConditionalPolicyDecision,
+      resourceRef: string,
+    ): Promise<AuthorizeResult.ALLOW | AuthorizeResult.DENY> {
+      const baseUrl = await discovery.getBaseUrl(decision.pluginId);
+      const response = await fetch(
+        `${baseUrl}/.well-known/backstage/permissions/apply-conditions`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: mockCredentials.service.header(),
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            items: [
+              {
+                id: '1',
+                resourceRef,
+                resourceType: decision.resourceType,
+                conditions: decision.conditions,
+              },
+            ],
+          }),
+        },
+      );
+      if (!response.ok) throw await ResponseError.fromResponse(response);
+      const { items } = await response.json();
+      return items[0].result;
+    }
+    return {
+      authorizeConditional: async (requests: any[], { credentials }: any) =>
+        Promise.all(requests.map(r => decide(r.permission, credentials))),
+      authorize: async (requests: any[], { credentials }: any) =>
+        Promise.all(
+          requests.map(async r => {
+            const d: PolicyDecision = await decide(r.permission, credentials);
+            if (d.result === AuthorizeResult.CONDITIONAL)
+              return {
+                result: r.resourceRef
+                  ? await applyConditions(d, r.resourceRef)
+                  : AuthorizeResult.DENY,
+              };
+            return { result: d.result };
+          }),
+        ),
+    };
+  },
 });
 
 /** Request headers of each kind of caller. */

@@ -1,14 +1,16 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
-/** Resource type of findings, for conditional (own endpoints only) decisions. @public */
+/** Resource type of findings, for conditional (own findings only) decisions. @public */
 export const MCPEEKER_FINDING_RESOURCE_TYPE = 'mcpeeker-finding';
 
 /** Resource type of registry entries. @public */
 export const MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE = 'mcpeeker-registry-entry';
 
 /**
- * Read findings. A resource permission: a policy may answer "only findings of
- * endpoints I own", which the backend turns into a WHERE clause.
+ * Read findings. A resource permission: a policy may answer "only findings
+ * holding my evidence or matching my approved entry", which the backend turns
+ * into a WHERE clause for lists and checks on the finding itself (by its
+ * composite id) for one.
  *
  * @public
  */
@@ -35,7 +37,7 @@ export const mcpeekerRegistryCreatePermission = createPermission({
   attributes: { action: 'create' },
 });
 
-/** Read registry entries. @public */
+/** Read registry entries (one is checked on itself, by its id). @public */
 export const mcpeekerRegistryReadPermission = createPermission({
   name: 'mcpeeker.registry.read',
   attributes: { action: 'read' },
