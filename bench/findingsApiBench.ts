@@ -3,10 +3,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createClient } from '@clickhouse/client';
 import { openStore } from './benchStores';
-import { ClickHouseStore } from '../plugins/mcpeeker-backend/src/database/ClickHouseStore';
+import { ClickHouseStore } from '../plugins/mcpeeker-backend/src/database/clickhouse/ClickHouseStore';
 import { startClickHouseServer } from '../plugins/mcpeeker-backend/src/__testUtils__/clickhouseServer';
 import { FindingQuery } from '../plugins/mcpeeker-backend/src/database/FindingStore';
-import { DatabaseFindingStore } from '../plugins/mcpeeker-backend/src/database/DatabaseFindingStore';
+import { DatabaseFindingStore } from '../plugins/mcpeeker-backend/src/database/sql/DatabaseFindingStore';
 
 const CLASSES = ['authorized', 'suspect', 'unauthorized'] as const;
 const LAYERS = [

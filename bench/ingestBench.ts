@@ -13,12 +13,12 @@ import {
   hashIdentifier,
   McpEvent,
 } from '../plugins/mcpeeker-common/src';
-import { DatabaseEventStore } from '../plugins/mcpeeker-backend/src/database/EventStore';
-import { DatabaseFindingStore } from '../plugins/mcpeeker-backend/src/database/DatabaseFindingStore';
+import { DatabaseEventStore } from '../plugins/mcpeeker-backend/src/database/sql/DatabaseEventStore';
+import { DatabaseFindingStore } from '../plugins/mcpeeker-backend/src/database/sql/DatabaseFindingStore';
 import { DatabaseDeadLetterStore } from '../plugins/mcpeeker-backend/src/database/DeadLetterStore';
 import { IngestService } from '../plugins/mcpeeker-backend/src/services/IngestService';
 import { NatsIngestConsumer } from '../plugins/mcpeeker-backend/src/services/NatsIngestConsumer';
-import { ClickHouseStore } from '../plugins/mcpeeker-backend/src/database/ClickHouseStore';
+import { ClickHouseStore } from '../plugins/mcpeeker-backend/src/database/clickhouse/ClickHouseStore';
 import { EventStore } from '../plugins/mcpeeker-backend/src/database/EventStore';
 import { startClickHouseServer } from '../plugins/mcpeeker-backend/src/__testUtils__/clickhouseServer';
 

@@ -9,7 +9,11 @@ import { Knex } from 'knex';
 import { AgentStore } from './agents/AgentStore';
 import { HostOwners } from './agents/HostOwners';
 import { McpeekerConfig, readMcpeekerConfig } from './config';
-import { loadRules, RuleEngine, ruleFilesIn } from './correlation/rules';
+import {
+  loadRules,
+  RuleEngine,
+  ruleFilesIn,
+} from './services/correlation/rules';
 import { DatabaseDeadLetterStore } from './database/DeadLetterStore';
 import type { EventStore } from './database/EventStore';
 import type { FindingStore } from './database/FindingStore';

@@ -80,7 +80,10 @@ export function randomFleetEvents(seed: number, count: number): McpEvent[] {
     const endpointBase = () => ({
       layer: 'endpoint' as const,
       observedAt: when(),
-      sensor: { id: `agent-${host.id.slice(0, 8)}`, kind: 'mcpeeker-agent' as const },
+      sensor: {
+        id: `agent-${host.id.slice(0, 8)}`,
+        kind: 'mcpeeker-agent' as const,
+      },
       host: {
         idHash: host.id,
         os: 'linux' as const,
@@ -207,7 +210,9 @@ export function randomFleetEvents(seed: number, count: number): McpEvent[] {
         createEvent({
           layer: 'gateway',
           observedAt: when(),
-          compositeId: compositeId({ processSignature: `gateway:${server.name}` }),
+          compositeId: compositeId({
+            processSignature: `gateway:${server.name}`,
+          }),
           sensor: { id: 'gw-1', kind: 'llm-gateway' },
           request: {
             requestId: `r-${i}`,
@@ -242,10 +247,7 @@ export function deliveries(
   seed: number,
 ): Array<{ batch: McpEvent[]; transport: 'http' | 'nats' }> {
   const r = random(seed);
-  const all = r.shuffle([
-    ...events,
-    ...events.filter(() => r.int(10) === 0),
-  ]);
+  const all = r.shuffle([...events, ...events.filter(() => r.int(10) === 0)]);
   const out: Array<{ batch: McpEvent[]; transport: 'http' | 'nats' }> = [];
   for (let i = 0; i < all.length; ) {
     const size = 1 + r.int(60);

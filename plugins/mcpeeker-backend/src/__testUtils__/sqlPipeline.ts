@@ -1,11 +1,11 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
-import { DatabaseEventStore } from '../database/EventStore';
+import { DatabaseEventStore } from '../database/sql/DatabaseEventStore';
 import { RegistryLookup } from '../database/FindingStore';
-import { DatabaseFindingStore } from '../database/DatabaseFindingStore';
+import { DatabaseFindingStore } from '../database/sql/DatabaseFindingStore';
 import { IngestService } from '../services/IngestService';
-import { RuleEngine } from '../correlation/rules';
+import { RuleEngine } from '../services/correlation/rules';
 
 /** The salt the tests' events are hashed with (see events.ts). */
 export const TEST_SALT = 'test-salt-0123456789';

@@ -1,8 +1,8 @@
 import type { Layer, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
-import type { Classification } from '../correlation/scoring';
-import type { Finding, RegistryMatch } from '../correlation/correlate';
+import type { Classification } from '../services/correlation/scoring';
+import type { Finding, RegistryMatch } from '../services/correlation/correlate';
 
-export type { Finding } from '../correlation/correlate';
+export type { Finding } from '../services/correlation/correlate';
 
 /**
  * Findings as the routes read them. Every engine builds them with the one
@@ -102,7 +102,6 @@ export interface FindingStore {
     serverNames?: string[];
   }): Promise<number>;
 }
-
 
 /** Evidence with every layer present, each still empty. */
 export function emptyEvidence(): Record<Layer, McpEvent[]> {

@@ -16,8 +16,12 @@ import {
   mergeTotals,
   toFindingUpdate,
   totalsOf,
-} from '../correlation/correlate';
-import { loadRules, RuleEngine, ruleFilesIn } from '../correlation/rules';
+} from '../services/correlation/correlate';
+import {
+  loadRules,
+  RuleEngine,
+  ruleFilesIn,
+} from '../services/correlation/rules';
 import { RegistryLookup } from './FindingStore';
 
 /**
@@ -32,7 +36,10 @@ const engines = findingStoreEngines();
 const rules = new RuleEngine(
   loadRules(
     ruleFilesIn(
-      resolvePackagePath('@mcpeeker/plugin-mcpeeker-backend', 'rules/community'),
+      resolvePackagePath(
+        '@mcpeeker/plugin-mcpeeker-backend',
+        'rules/community',
+      ),
     ),
   ),
 );
@@ -50,7 +57,11 @@ type Snapshot = Array<{
   detections: unknown[];
 }>;
 
-async function ingestAll(kind: FindingStoreKind, events: McpEvent[], seed: number) {
+async function ingestAll(
+  kind: FindingStoreKind,
+  events: McpEvent[],
+  seed: number,
+) {
   const store = await engines.setup(kind, { registry, rules });
   for (const { batch, transport } of deliveries(events, seed)) {
     const result = await store.ingest.ingest(batch, transport);
@@ -87,11 +98,16 @@ async function snapshot(
 /** The findings of a set of events, straight from the correlation step. */
 async function expectedFindings(events: McpEvent[]): Promise<Finding[]> {
   const unique = [...new Map(events.map(e => [e.eventId, e])).values()];
-  const lessons = lessonsFrom(mergeLessons(new Map(), unique.flatMap(lessonsOf)));
+  const lessons = lessonsFrom(
+    mergeLessons(new Map(), unique.flatMap(lessonsOf)),
+  );
   const totals = new Map<string, FindingTotals>();
   for (const event of unique) {
     const u = toFindingUpdate(event, lessons, rules.evaluate(event));
-    totals.set(u.compositeId, mergeTotals(totals.get(u.compositeId) ?? {}, totalsOf(u)));
+    totals.set(
+      u.compositeId,
+      mergeTotals(totals.get(u.compositeId) ?? {}, totalsOf(u)),
+    );
   }
   const out: Finding[] = [];
   for (const [id, t] of [...totals].sort(([a], [b]) => a.localeCompare(b))) {
@@ -119,13 +135,20 @@ describe('one correlator', () => {
       const snapshots = new Map<FindingStoreKind, Snapshot>();
       // Each engine gets its own order, batches and redeliveries.
       for (const [i, kind] of engines.kinds.entries())
-        snapshots.set(kind, await snapshot(await ingestAll(kind, events, seed * 100 + i)));
+        snapshots.set(
+          kind,
+          await snapshot(await ingestAll(kind, events, seed * 100 + i)),
+        );
       const [first, ...others] = [...snapshots.values()];
       // The fleet is not trivial: every layer, joins, approvals, verdicts.
       const findings = first.map(s => s.finding);
       expect(findings.length).toBeGreaterThan(50);
       expect(findings.some(f => f.layers.length === 3)).toBe(false); // gateway ids are their own
-      expect(findings.some(f => f.layers.includes('network') && f.layers.includes('endpoint'))).toBe(true);
+      expect(
+        findings.some(
+          f => f.layers.includes('network') && f.layers.includes('endpoint'),
+        ),
+      ).toBe(true);
       expect(findings.some(f => f.registryStatus === 'approved')).toBe(true);
       expect(findings.some(f => f.signals.judge)).toBe(true);
       for (const other of others) expect(other).toEqual(first);

@@ -3,12 +3,13 @@ import {
   LifecycleService,
 } from '@backstage/backend-plugin-api';
 import type { McpeekerConfig } from '../config';
-import type { RuleEngine } from '../correlation/rules';
-import { ClickHouseStore } from './ClickHouseStore';
-import { DatabaseFindingStore } from './DatabaseFindingStore';
-import { DatabaseEventStore, EventStore } from './EventStore';
+import type { RuleEngine } from '../services/correlation/rules';
+import { ClickHouseStore } from './clickhouse/ClickHouseStore';
+import { DatabaseFindingStore } from './sql/DatabaseFindingStore';
+import type { EventStore } from './EventStore';
+import { DatabaseEventStore } from './sql/DatabaseEventStore';
 import type { FindingStore, RegistryLookup } from './FindingStore';
-import { lazyClickHouseStore } from './lazyClickHouseStore';
+import { lazyClickHouseStore } from './clickhouse/lazyClickHouseStore';
 
 /**
  * The event and finding stores `mcpeeker.store.kind` asks for: the Backstage

@@ -1,7 +1,4 @@
-import {
-  LifecycleService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { LifecycleService, LoggerService } from '@backstage/backend-plugin-api';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import {

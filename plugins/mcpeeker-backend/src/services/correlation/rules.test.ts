@@ -10,7 +10,7 @@ import {
   gatewayEvent,
   HOST,
   networkEvent,
-} from '../__testUtils__/events';
+} from '../../__testUtils__/events';
 
 const community = () =>
   new RuleEngine(

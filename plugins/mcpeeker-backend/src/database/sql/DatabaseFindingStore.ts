@@ -14,9 +14,12 @@ import {
   moveScope,
   toFindingUpdate,
   totalsOf,
-} from '../correlation/correlate';
-import { Classification, ScoringWeights } from '../correlation/scoring';
-import { RuleEngine } from '../correlation/rules';
+} from '../../services/correlation/correlate';
+import {
+  Classification,
+  ScoringWeights,
+} from '../../services/correlation/scoring';
+import { RuleEngine } from '../../services/correlation/rules';
 import {
   Detection,
   emptyEvidence,
@@ -27,9 +30,9 @@ import {
   NO_REGISTRY,
   RegistryLookup,
   ServerSummary,
-} from './FindingStore';
-import { applyDatabaseMigrations } from './migrations';
-import { chunks, whereContains } from './queryHelpers';
+} from '../FindingStore';
+import { applyDatabaseMigrations } from '../migrations';
+import { chunks, whereContains } from '../queryHelpers';
 
 type Row = {
   composite_id: string;
@@ -214,7 +217,10 @@ export class DatabaseFindingStore implements FindingStore {
     const rebuild = new Set<string>();
     const fresh = new Set(events.map(e => e.eventId));
     const { addressHashes, ports } = moveScope(book.moved());
-    const candidates = new Map<string, { finding_id: string; event: McpEvent }>();
+    const candidates = new Map<
+      string,
+      { finding_id: string; event: McpEvent }
+    >();
     const collect = (rows: any[]) => {
       for (const row of rows)
         if (!fresh.has(row.event_id))
@@ -251,7 +257,10 @@ export class DatabaseFindingStore implements FindingStore {
     // 4. Findings: merged incrementally, or rebuilt from their events.
     const byFinding = new Map<string, FindingUpdate[]>();
     for (const u of updates)
-      byFinding.set(u.compositeId, [...(byFinding.get(u.compositeId) ?? []), u]);
+      byFinding.set(u.compositeId, [
+        ...(byFinding.get(u.compositeId) ?? []),
+        u,
+      ]);
     const ids = [...new Set([...byFinding.keys(), ...rebuild])].sort();
     await this.lock(tx, ids);
     const existing = new Map<string, Row>();

@@ -11,7 +11,7 @@ import {
   gatewayEvent,
   HOST,
   networkEvent,
-} from '../__testUtils__/events';
+} from '../../__testUtils__/events';
 
 const lessons = { hostOfAddress: () => HOST, findingOfPort: () => undefined };
 const totalsOfEvents = (...events: Parameters<typeof toFindingUpdate>[0][]) =>

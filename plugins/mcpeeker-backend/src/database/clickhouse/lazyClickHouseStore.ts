@@ -1,7 +1,7 @@
 import { ServiceUnavailableError } from '@backstage/errors';
 import type { ClickHouseStore } from './ClickHouseStore';
-import type { EventStore } from './EventStore';
-import type { FindingStore } from './FindingStore';
+import type { EventStore } from '../EventStore';
+import type { FindingStore } from '../FindingStore';
 
 /**
  * The ClickHouse store, connected (and its tables created) on first use and

@@ -1,15 +1,15 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
-import { startClickHouseServer } from '../__testUtils__/clickhouseServer';
+import { startClickHouseServer } from '../../__testUtils__/clickhouseServer';
 import {
   endpointEvent,
   gatewayEvent,
   HOST,
   networkEvent,
-} from '../__testUtils__/events';
-import { IngestService } from '../services/IngestService';
+} from '../../__testUtils__/events';
+import { IngestService } from '../../services/IngestService';
 import { ClickHouseStore } from './ClickHouseStore';
-import { DeadLetterStore } from './DeadLetterStore';
+import { DeadLetterStore } from '../DeadLetterStore';
 
 jest.setTimeout(60_000);
 
@@ -126,7 +126,11 @@ describe('ClickHouseStore on a real ClickHouse', () => {
       registryStatus: 'approved',
     });
     expect(
-      (await store.detections(id)).map(d => [d.layer, d.windowStart, d.eventCount]),
+      (await store.detections(id)).map(d => [
+        d.layer,
+        d.windowStart,
+        d.eventCount,
+      ]),
     ).toEqual([
       ['endpoint', '2026-11-20T10:00:00.000Z', 1],
       ['endpoint', '2026-11-21T10:00:00.000Z', 1],

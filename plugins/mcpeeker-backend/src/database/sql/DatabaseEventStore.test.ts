@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { createStoreTestDatabases } from '../__testUtils__/storeTestDatabases';
-import { endpointEvent } from '../__testUtils__/events';
-import { sqlPipeline } from '../__testUtils__/sqlPipeline';
+import { createStoreTestDatabases } from '../../__testUtils__/storeTestDatabases';
+import { endpointEvent } from '../../__testUtils__/events';
+import { sqlPipeline } from '../../__testUtils__/sqlPipeline';
 
 jest.setTimeout(60_000);
 

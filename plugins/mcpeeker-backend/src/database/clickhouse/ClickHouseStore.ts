@@ -20,11 +20,12 @@ import {
   RuleTotals,
   SourceTotals,
   toFindingUpdate,
-} from '../correlation/correlate';
-import { RuleEngine, RuleHit } from '../correlation/rules';
-import { ScoringWeights } from '../correlation/scoring';
-import type { EventStore, StoredBatch, StoredEvent } from './EventStore';
-import { chunks as sqlChunks } from './queryHelpers';
+} from '../../services/correlation/correlate';
+import { RuleEngine, RuleHit } from '../../services/correlation/rules';
+import { ScoringWeights } from '../../services/correlation/scoring';
+import { migrateClickHouse } from './schema';
+import type { EventStore, StoredBatch, StoredEvent } from '../EventStore';
+import { chunks as sqlChunks } from '../queryHelpers';
 
 /**
  * Id lists travel as URL parameters, which ClickHouse caps at 128 KiB each:
@@ -42,7 +43,7 @@ import {
   RegistryLookup,
   ServerSummary,
   emptyEvidence,
-} from './FindingStore';
+} from '../FindingStore';
 
 export interface ClickHouseConnection {
   url: string;
@@ -139,7 +140,7 @@ export class ClickHouseStore implements FindingStore {
     });
     const store = new ClickHouseStore(client, connection.database, options);
     try {
-      await store.migrate();
+      await migrateClickHouse(client, connection.database, store.windowSeconds);
     } catch (error) {
       await client.close();
       throw error;
@@ -147,7 +148,7 @@ export class ClickHouseStore implements FindingStore {
     return store;
   }
 
-  private readonly windowSeconds: number;
+  readonly windowSeconds: number;
 
   private constructor(
     private readonly client: ClickHouseClient,
@@ -163,92 +164,6 @@ export class ClickHouseStore implements FindingStore {
       1,
       Math.round((options.dedupWindowMs ?? 5 * 60_000) / 1000),
     );
-  }
-
-  private async migrate() {
-    const db = this.db;
-    const w = this.windowSeconds;
-    for (const query of [
-      `CREATE DATABASE IF NOT EXISTS ${db}`,
-      `CREATE TABLE IF NOT EXISTS ${db}.events (
-         event_id FixedString(64),
-         finding_id String,
-         layer LowCardinality(String),
-         source LowCardinality(String),
-         host_id_hash String,
-         observed_at DateTime64(3, 'UTC'),
-         received_at DateTime64(3, 'UTC'),
-         payload String CODEC(ZSTD(1))
-       ) ENGINE = ReplacingMergeTree(received_at)
-       PARTITION BY toYYYYMM(observed_at)
-       ORDER BY (finding_id, event_id)`,
-      // What correlation derived from the event: the finding is recomputed from these.
-      `ALTER TABLE ${db}.events
-         ADD COLUMN IF NOT EXISTS server_name String,
-         ADD COLUMN IF NOT EXISTS owner String,
-         ADD COLUMN IF NOT EXISTS judge String,
-         ADD COLUMN IF NOT EXISTS judge_confidence Float64,
-         ADD COLUMN IF NOT EXISTS judge_missing UInt8,
-         ADD COLUMN IF NOT EXISTS high_severity UInt8,
-         ADD COLUMN IF NOT EXISTS rules String,
-         ADD COLUMN IF NOT EXISTS evidence_key String,
-         ADD COLUMN IF NOT EXISTS dst_address_hash String,
-         ADD COLUMN IF NOT EXISTS dst_port UInt16`,
-      // The same double the correlator compares (it was Float32).
-      `ALTER TABLE ${db}.events MODIFY COLUMN judge_confidence Float64`,
-      `ALTER TABLE ${db}.events ADD INDEX IF NOT EXISTS dst_idx dst_address_hash TYPE bloom_filter GRANULARITY 4`,
-      // What correlation learned: the row with the latest report (then the greatest value) holds.
-      `CREATE TABLE IF NOT EXISTS ${db}.lessons (
-         lesson_key String,
-         value String,
-         observed_at Int64
-       ) ENGINE = ReplacingMergeTree(observed_at)
-       ORDER BY lesson_key`,
-      `CREATE TABLE IF NOT EXISTS ${db}.findings (
-         composite_id String,
-         server_name String,
-         host_id_hash String,
-         owner String,
-         score Int16,
-         classification LowCardinality(String),
-         layers Array(LowCardinality(String)),
-         signals String CODEC(ZSTD(1)),
-         breakdown String CODEC(ZSTD(1)),
-         registry_status LowCardinality(String),
-         judge_unavailable UInt8,
-         first_seen DateTime64(3, 'UTC'),
-         last_seen DateTime64(3, 'UTC'),
-         version UInt64,
-         updated_at DateTime64(3, 'UTC')
-       ) ENGINE = ReplacingMergeTree(version)
-       ORDER BY composite_id`,
-      `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS registry_owner String`,
-      `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS owners Array(String)`,
-      // ZSTD(1) rather than (3): a fifth less ClickHouse CPU at ingest, where
-      // merges recompress these columns again and again (docs/performance.md).
-      // Only the codec changes: parts are rewritten by their next merge.
-      `ALTER TABLE ${db}.events MODIFY COLUMN payload CODEC(ZSTD(1))`,
-      `ALTER TABLE ${db}.findings MODIFY COLUMN signals CODEC(ZSTD(1)), MODIFY COLUMN breakdown CODEC(ZSTD(1))`,
-      // Detections are read from the events (a moved event moves its detection too).
-      `DROP VIEW IF EXISTS ${db}.events_daily_mv`,
-      `DROP VIEW IF EXISTS ${db}.detections_${w}s_mv`,
-      `DROP TABLE IF EXISTS ${db}.detections_${w}s`,
-    ]) {
-      await this.client.command({ query });
-    }
-    // Addresses learned by an older version become lessons.
-    const [{ exists }] = await this.select<{ exists: number }>(
-      `SELECT count() AS exists FROM system.tables WHERE database = {db:String} AND name = 'host_addresses'`,
-      { db },
-    );
-    if (Number(exists) > 0) {
-      await this.client.command({
-        query: `INSERT INTO ${db}.lessons SELECT concat('address:', address_hash), host_id_hash, toUnixTimestamp64Milli(last_seen) FROM ${db}.host_addresses`,
-      });
-      await this.client.command({
-        query: `DROP TABLE ${db}.host_addresses`,
-      });
-    }
   }
 
   /** The event side, for the ingest pipeline: storing a batch correlates it. */
@@ -379,9 +294,12 @@ export class ClickHouseStore implements FindingStore {
       FROM ${this.db}.events WHERE layer = 'network' AND `;
     for (const part of chunks(addressHashes))
       collect(
-        await this.select<Row>(`${select} dst_address_hash IN {a:Array(String)}`, {
-          a: part,
-        }),
+        await this.select<Row>(
+          `${select} dst_address_hash IN {a:Array(String)}`,
+          {
+            a: part,
+          },
+        ),
       );
     for (const part of chunks(ports)) {
       const pairs = new Set(part.map(([p, f]) => `${p}|${f}`));
@@ -784,7 +702,9 @@ export class ClickHouseStore implements FindingStore {
     // request's user. A rescan of the same thing is shown once, at its latest.
     const rows = await this.select<{ layer: Layer; payload: string }>(
       `SELECT layer, payload FROM (
-         SELECT layer, payload, observed_at, event_id FROM ${this.db}.events FINAL
+         SELECT layer, payload, observed_at, event_id FROM ${
+           this.db
+         }.events FINAL
          WHERE finding_id = {id:String}${
            visibleTo.ownerRefs
              ? ` AND (layer = 'network' OR owner IN {owners:Array(String)})`

@@ -201,7 +201,9 @@ export class LessonBook {
       .filter(l => this.known.get(l.key)?.value !== l.value)
       .map(l => ({
         key: l.key,
-        ...(this.known.has(l.key) ? { before: this.known.get(l.key)!.value } : {}),
+        ...(this.known.has(l.key)
+          ? { before: this.known.get(l.key)!.value }
+          : {}),
         now: l.value,
       }));
   }
@@ -212,9 +214,10 @@ export class LessonBook {
  * to a destination address whose host changed, and those on a host's port
  * (at its former finding, or the host:port identity) whose finding changed.
  */
-export function moveScope(
-  moved: Array<{ key: string; before?: string }>,
-): { addressHashes: string[]; ports: Array<[port: number, findingId: string]> } {
+export function moveScope(moved: Array<{ key: string; before?: string }>): {
+  addressHashes: string[];
+  ports: Array<[port: number, findingId: string]>;
+} {
   const addressHashes: string[] = [];
   const ports: Array<[number, string]> = [];
   for (const m of moved) {
@@ -538,7 +541,8 @@ export function describeFinding(totals: FindingTotals): FindingFacts {
     const n = t.layer === 'endpoint' ? Math.max(1, t.keys.length) : t.events;
     (counts[t.layer] ??= {})[t.source] = n;
     for (const [id, r] of Object.entries(t.rules)) {
-      const count = t.layer === 'endpoint' ? Math.max(1, r.keys.length) : r.events;
+      const count =
+        t.layer === 'endpoint' ? Math.max(1, r.keys.length) : r.events;
       rules[id] = {
         name: r.name,
         severity: r.severity,

@@ -1,0 +1,104 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+
+/**
+ * The ClickHouse tables of the findings store, created or brought up to date
+ * on every start (each statement is idempotent):
+ *
+ * - `events` (ReplacingMergeTree on finding and event id): every accepted
+ *   event with what correlation derived from it;
+ * - `lessons`: address → host and host:port → finding, the latest report wins;
+ * - `findings` (ReplacingMergeTree, version = distinct events behind it).
+ *
+ * `db` is checked to be a plain identifier by the caller.
+ */
+export async function migrateClickHouse(
+  client: ClickHouseClient,
+  db: string,
+  /** The dedup window, in seconds (names the detections tables of older versions, dropped here). */
+  w: number,
+): Promise<void> {
+  for (const query of [
+    `CREATE DATABASE IF NOT EXISTS ${db}`,
+    `CREATE TABLE IF NOT EXISTS ${db}.events (
+         event_id FixedString(64),
+         finding_id String,
+         layer LowCardinality(String),
+         source LowCardinality(String),
+         host_id_hash String,
+         observed_at DateTime64(3, 'UTC'),
+         received_at DateTime64(3, 'UTC'),
+         payload String CODEC(ZSTD(1))
+       ) ENGINE = ReplacingMergeTree(received_at)
+       PARTITION BY toYYYYMM(observed_at)
+       ORDER BY (finding_id, event_id)`,
+    // What correlation derived from the event: the finding is recomputed from these.
+    `ALTER TABLE ${db}.events
+         ADD COLUMN IF NOT EXISTS server_name String,
+         ADD COLUMN IF NOT EXISTS owner String,
+         ADD COLUMN IF NOT EXISTS judge String,
+         ADD COLUMN IF NOT EXISTS judge_confidence Float64,
+         ADD COLUMN IF NOT EXISTS judge_missing UInt8,
+         ADD COLUMN IF NOT EXISTS high_severity UInt8,
+         ADD COLUMN IF NOT EXISTS rules String,
+         ADD COLUMN IF NOT EXISTS evidence_key String,
+         ADD COLUMN IF NOT EXISTS dst_address_hash String,
+         ADD COLUMN IF NOT EXISTS dst_port UInt16`,
+    // The same double the correlator compares (it was Float32).
+    `ALTER TABLE ${db}.events MODIFY COLUMN judge_confidence Float64`,
+    `ALTER TABLE ${db}.events ADD INDEX IF NOT EXISTS dst_idx dst_address_hash TYPE bloom_filter GRANULARITY 4`,
+    // What correlation learned: the row with the latest report (then the greatest value) holds.
+    `CREATE TABLE IF NOT EXISTS ${db}.lessons (
+         lesson_key String,
+         value String,
+         observed_at Int64
+       ) ENGINE = ReplacingMergeTree(observed_at)
+       ORDER BY lesson_key`,
+    `CREATE TABLE IF NOT EXISTS ${db}.findings (
+         composite_id String,
+         server_name String,
+         host_id_hash String,
+         owner String,
+         score Int16,
+         classification LowCardinality(String),
+         layers Array(LowCardinality(String)),
+         signals String CODEC(ZSTD(1)),
+         breakdown String CODEC(ZSTD(1)),
+         registry_status LowCardinality(String),
+         judge_unavailable UInt8,
+         first_seen DateTime64(3, 'UTC'),
+         last_seen DateTime64(3, 'UTC'),
+         version UInt64,
+         updated_at DateTime64(3, 'UTC')
+       ) ENGINE = ReplacingMergeTree(version)
+       ORDER BY composite_id`,
+    `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS registry_owner String`,
+    `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS owners Array(String)`,
+    // ZSTD(1) rather than (3): a fifth less ClickHouse CPU at ingest, where
+    // merges recompress these columns again and again (docs/performance.md).
+    // Only the codec changes: parts are rewritten by their next merge.
+    `ALTER TABLE ${db}.events MODIFY COLUMN payload CODEC(ZSTD(1))`,
+    `ALTER TABLE ${db}.findings MODIFY COLUMN signals CODEC(ZSTD(1)), MODIFY COLUMN breakdown CODEC(ZSTD(1))`,
+    // Detections are read from the events (a moved event moves its detection too).
+    `DROP VIEW IF EXISTS ${db}.events_daily_mv`,
+    `DROP VIEW IF EXISTS ${db}.detections_${w}s_mv`,
+    `DROP TABLE IF EXISTS ${db}.detections_${w}s`,
+  ]) {
+    await client.command({ query });
+  }
+  // Addresses learned by an older version become lessons.
+  const [{ exists }] = await (
+    await client.query({
+      query: `SELECT count() AS exists FROM system.tables WHERE database = {db:String} AND name = 'host_addresses'`,
+      query_params: { db },
+      format: 'JSONEachRow',
+    })
+  ).json<{ exists: number }>();
+  if (Number(exists) > 0) {
+    await client.command({
+      query: `INSERT INTO ${db}.lessons SELECT concat('address:', address_hash), host_id_hash, toUnixTimestamp64Milli(last_seen) FROM ${db}.host_addresses`,
+    });
+    await client.command({
+      query: `DROP TABLE ${db}.host_addresses`,
+    });
+  }
+}
