@@ -1,3 +1,9 @@
 export { mcpeekerPlugin as default } from './plugin';
 export { McpeekerPermissionPolicy } from './permissionPolicy';
 export type { McpeekerRole } from './permissionPolicy';
+export {
+  findingConditions,
+  createFindingConditionalDecision,
+  registryEntryConditions,
+  createRegistryEntryConditionalDecision,
+} from './permissions';

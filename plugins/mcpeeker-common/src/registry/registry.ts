@@ -3,10 +3,6 @@ import type { PermissionCondition } from '@backstage/plugin-permission-common';
 import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
 import { ServerJson, serverJsonSchema } from './serverJson';
 import { serverUrlSchema } from './serverUrl';
-import {
-  MCPEEKER_FINDING_RESOURCE_TYPE,
-  MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
-} from '../permissions/permissions';
 
 /** Longest time an entry may be approved for, from today. @public */
 export const MAX_REGISTRY_DAYS = 365;
@@ -154,27 +150,13 @@ export const MCPEEKER_RULES = {
 } as const;
 
 /**
- * The conditions a permission policy gives: "findings of endpoints these refs
- * own" and "registry entries these refs own". Plain data, so a policy needs
- * nothing from the backend plugin.
+ * The catalog condition a permission policy gives (the findings' and
+ * registry entries' conditions come from the backend plugin's condition
+ * exports). Plain data, so a policy needs nothing from the catalog module.
  *
  * @public
  */
 export const mcpeekerConditions = {
-  findingOnOwnEndpoint: (params: {
-    ownerRefs: string[];
-  }): PermissionCondition<string, { ownerRefs: string[] }> => ({
-    rule: MCPEEKER_RULES.findingOnOwnEndpoint,
-    resourceType: MCPEEKER_FINDING_RESOURCE_TYPE,
-    params,
-  }),
-  ownRegistryEntry: (params: {
-    ownerRefs: string[];
-  }): PermissionCondition<string, { ownerRefs: string[] }> => ({
-    rule: MCPEEKER_RULES.ownRegistryEntry,
-    resourceType: MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
-    params,
-  }),
   /**
    * For the catalog's `catalog.entity.read`: every entity, except MCPServer
    * entities MCPeeker restricted to someone (annotation
