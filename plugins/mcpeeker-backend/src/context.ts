@@ -14,7 +14,10 @@ import {
   RuleEngine,
   ruleFilesIn,
 } from './services/correlation/rules';
-import { DatabaseDeadLetterStore } from './database/DeadLetterStore';
+import {
+  DatabaseDeadLetterStore,
+  DeadLetterStore,
+} from './database/DeadLetterStore';
 import type { EventStore } from './database/EventStore';
 import type { FindingStore } from './database/FindingStore';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -39,6 +42,7 @@ export interface McpeekerContext {
   hostOwners: HostOwners;
   findings: FindingStore;
   events: EventStore;
+  deadLetters: DeadLetterStore;
   ingest: IngestService;
   cursors: PageCursors;
 }
@@ -107,14 +111,15 @@ export async function buildMcpeekerContext(deps: {
     rules,
     registry,
   });
+  const deadLetters = await DatabaseDeadLetterStore.create({
+    database,
+    salt: config.hostIdSalt,
+    skipMigrations: true,
+  });
   const ingest = new IngestService({
     events,
+    deadLetters,
     metrics: deps.metrics ? new IngestMetrics(deps.metrics) : undefined,
-    deadLetters: await DatabaseDeadLetterStore.create({
-      database,
-      salt: config.hostIdSalt,
-      skipMigrations: true,
-    }),
     salt: config.hostIdSalt,
     logger,
     owners: hostOwners,
@@ -130,6 +135,7 @@ export async function buildMcpeekerContext(deps: {
     hostOwners,
     findings,
     events,
+    deadLetters,
     ingest,
     cursors: new PageCursors(config.cursorKey),
   };

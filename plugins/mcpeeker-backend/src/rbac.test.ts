@@ -246,7 +246,7 @@ const rows: Row[] = [
         .set(as(who)),
     expect: { ...ADMIN_ONLY_ON_DANAS, pat: 204 },
   },
-  ...['/audit', '/audit/verify'].map(path => ({
+  ...['/audit', '/audit/verify', '/dead-letters'].map(path => ({
     route: `GET ${path}`,
     send: (who: Caller) =>
       request(server).get(`/api/mcpeeker${path}`).set(as(who)),

@@ -13,6 +13,7 @@ import { createPreferencesRouter } from './alerts/preferencesRouter';
 import { PreferencesStore } from './alerts/preferences';
 import { createCatalogRouter } from './catalog/catalogRouter';
 import type { McpeekerContext } from './context';
+import { createDeadLettersRouter } from './deadLettersRouter';
 import { internalErrorFilter } from './internalErrors';
 import { createMcpRegistryApiRouter } from './registry/mcpRegistryApi';
 import { createRegistryRouter } from './registryRouter';
@@ -105,6 +106,13 @@ export async function createRootRouter(
       permissions,
       catalog,
       auditor,
+    }),
+  );
+  router.use(
+    createDeadLettersRouter({
+      deadLetters: context.deadLetters,
+      httpAuth,
+      permissions,
     }),
   );
   router.use(internalErrorFilter({ logger: context.logger }));
