@@ -7,6 +7,7 @@
  */
 
 export * from './events/schema';
+export * from './findings/finding';
 export { computeEventId } from './events/eventId';
 export {
   validateEvent,
@@ -29,10 +30,7 @@ export {
   COMPOSITE_ID_PREFIX,
 } from './identity/compositeId';
 export type { ServerIdentity } from './identity/compositeId';
-export {
-  commandTarget,
-  serverNameFromCommand,
-} from './identity/commandTarget';
+export { commandTarget, serverNameFromCommand } from './identity/commandTarget';
 export { hashIdentifier, canonicalJson, sha256Hex } from './identity/hashing';
 export { DEVELOPMENT_HOST_ID_SALT } from './identity/developmentSalt';
 export {

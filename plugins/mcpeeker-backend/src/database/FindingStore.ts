@@ -1,4 +1,10 @@
-import type { Layer, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import type {
+  Detection,
+  Layer,
+  McpEvent,
+} from '@mcpeeker/plugin-mcpeeker-common';
+
+export type { Detection } from '@mcpeeker/plugin-mcpeeker-common';
 import type { Classification } from '../services/correlation/scoring';
 import type { Finding, RegistryMatch } from '../services/correlation/correlate';
 
@@ -57,15 +63,6 @@ export interface RegistryLookup {
 export const NO_REGISTRY: RegistryLookup = {
   match: async () => ({ approved: false }),
 };
-
-/** Events of one finding and layer within one dedup window. */
-export interface Detection {
-  layer: Layer;
-  windowStart: string;
-  eventCount: number;
-  firstSeen: string;
-  lastSeen: string;
-}
 
 /** What detection says of one server name across the fleet. */
 export interface ServerSummary {

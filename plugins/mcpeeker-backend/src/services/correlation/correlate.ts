@@ -2,17 +2,13 @@ import { createHash } from 'node:crypto';
 import {
   canonicalJson,
   compositeId,
+  Finding,
   Layer,
   McpEvent,
   serverNameFromCommand,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import {
-  Classification,
-  ScoreBreakdown,
-  scoreFinding,
-  ScoringWeights,
-  Signals,
-} from './scoring';
+export type { Finding } from '@mcpeeker/plugin-mcpeeker-common';
+import { scoreFinding, ScoringWeights, Signals } from './scoring';
 import type { RuleHit } from './rules';
 
 /**
@@ -578,28 +574,6 @@ export interface RegistryMatch {
   approved: boolean;
   entryName?: string;
   owner?: string;
-}
-
-/** One MCP server as analysts see it. */
-export interface Finding {
-  compositeId: string;
-  serverName?: string;
-  hostIdHash?: string;
-  /** Whose server it is, as shown: the latest endpoint report's owner (else a gateway caller's). */
-  owner?: string;
-  /** Everyone whose evidence it holds: each of them may see it (their own evidence only). */
-  owners: string[];
-  score: number;
-  classification: Classification;
-  layers: Layer[];
-  breakdown: ScoreBreakdown;
-  signals: Signals;
-  registryStatus: 'unregistered' | 'approved';
-  /** Owner of the approved registry entry it matches: they may see it too. */
-  registryOwner?: string;
-  judgeUnavailable: boolean;
-  firstSeen: string;
-  lastSeen: string;
 }
 
 /** The finding: its facts, scored with what the registry says of it. */

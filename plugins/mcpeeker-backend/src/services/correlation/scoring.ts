@@ -1,30 +1,14 @@
-import type { Layer } from '@mcpeeker/plugin-mcpeeker-common';
+import type {
+  Classification,
+  ScoreBreakdown,
+  Signals,
+} from '@mcpeeker/plugin-mcpeeker-common';
 
-/** What a finding has seen so far, merged from its events (order-independent). */
-export interface Signals {
-  /** Per layer, per source (endpoint: config/process/port/manifest; network: signature id or 'traffic'; gateway: 'request'), a count. */
-  counts: Partial<Record<Layer, Record<string, number>>>;
-  /** The Judge's strongest verdict so far. */
-  judge?: {
-    verdict: 'mcp' | 'not-mcp' | 'uncertain';
-    confidence: number;
-    explanation: string;
-  };
-  /** A gateway event arrived without a verdict and none has come since. */
-  judgeUnavailable: boolean;
-  /** Network signatures of high severity seen. */
-  highSeveritySignatures: number;
-  /** Rules of the signature engine that fired, with how often. */
-  rules?: Record<
-    string,
-    {
-      name: string;
-      severity: 'low' | 'medium' | 'high';
-      tags: string[];
-      count: number;
-    }
-  >;
-}
+export type {
+  Classification,
+  ScoreBreakdown,
+  Signals,
+} from '@mcpeeker/plugin-mcpeeker-common';
 
 export interface ScoringWeights {
   endpoint: number;
@@ -48,28 +32,6 @@ export const DEFAULT_WEIGHTS: ScoringWeights = {
   registryApproved: -6,
   unregisteredFloor: 5,
 };
-
-export type Classification = 'authorized' | 'suspect' | 'unauthorized';
-
-export interface ScoreBreakdown {
-  score: number;
-  classification: Classification;
-  contributions: Array<{
-    layer: Layer | 'registry' | 'floor';
-    points: number;
-    reason: string;
-  }>;
-  /** Rules that fired: they tag and explain, they do not move the score. */
-  rules: Array<{
-    id: string;
-    name: string;
-    severity: string;
-    tags: string[];
-    count: number;
-    reason: string;
-  }>;
-  tags: string[];
-}
 
 export function classify(score: number): Classification {
   if (score <= 4) return 'authorized';

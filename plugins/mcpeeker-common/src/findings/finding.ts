@@ -1,0 +1,123 @@
+import type { Layer, McpEvent } from '../events/schema';
+
+/**
+ * A finding's class by its score: authorized ≤ 4, suspect 5–8,
+ * unauthorized ≥ 9.
+ *
+ * @public
+ */
+export type Classification = 'authorized' | 'suspect' | 'unauthorized';
+
+/** @public */
+export const CLASSIFICATIONS: readonly Classification[] = [
+  'authorized',
+  'suspect',
+  'unauthorized',
+];
+
+/**
+ * What a finding has seen, merged from its events (order-independent).
+ *
+ * @public
+ */
+export interface Signals {
+  /** Per layer, per source (endpoint: config/process/port/manifest, counted as distinct pieces of evidence; network: signature id or 'traffic'; gateway: 'request', counted as events). */
+  counts: Partial<Record<Layer, Record<string, number>>>;
+  /** The Judge's strongest verdict so far. */
+  judge?: {
+    verdict: 'mcp' | 'not-mcp' | 'uncertain';
+    confidence: number;
+    explanation: string;
+  };
+  /** A gateway event arrived without a verdict and none has come since. */
+  judgeUnavailable: boolean;
+  /** Network signatures of high severity seen. */
+  highSeveritySignatures: number;
+  /** Rules of the signature engine that fired, with how often. */
+  rules?: Record<
+    string,
+    {
+      name: string;
+      severity: 'low' | 'medium' | 'high';
+      tags: string[];
+      count: number;
+    }
+  >;
+}
+
+/**
+ * Every point of a finding's score with its reason in words.
+ *
+ * @public
+ */
+export interface ScoreBreakdown {
+  score: number;
+  classification: Classification;
+  contributions: Array<{
+    layer: Layer | 'registry' | 'floor';
+    points: number;
+    reason: string;
+  }>;
+  /** Rules that fired: they tag and explain, they do not move the score. */
+  rules: Array<{
+    id: string;
+    name: string;
+    severity: string;
+    tags: string[];
+    count: number;
+    reason: string;
+  }>;
+  tags: string[];
+}
+
+/**
+ * One MCP server as analysts see it: what the backend stores and the API
+ * returns.
+ *
+ * @public
+ */
+export interface Finding {
+  compositeId: string;
+  serverName?: string;
+  hostIdHash?: string;
+  /** Whose server it is, as shown: the latest endpoint report's owner (else a gateway caller's). */
+  owner?: string;
+  /** Everyone whose evidence it holds: each of them may see it (their own evidence only). */
+  owners: string[];
+  score: number;
+  classification: Classification;
+  layers: Layer[];
+  breakdown: ScoreBreakdown;
+  signals: Signals;
+  registryStatus: 'unregistered' | 'approved';
+  /** Owner of the approved registry entry it matches: they may see it too. */
+  registryOwner?: string;
+  judgeUnavailable: boolean;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/**
+ * Events of one finding and layer within one dedup window.
+ *
+ * @public
+ */
+export interface Detection {
+  layer: Layer;
+  windowStart: string;
+  eventCount: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/**
+ * A finding with what stands behind it, as `GET /findings/:id` returns it:
+ * its evidence by layer (each piece once, at its latest report; a developer
+ * gets their own only) and its detections.
+ *
+ * @public
+ */
+export interface FindingDetail extends Finding {
+  evidence: Record<Layer, McpEvent[]>;
+  detections: Detection[];
+}
