@@ -125,12 +125,21 @@ afterEach(async () => {
 describe('mcpeeker-agent run --once', () => {
   it('publishes one valid endpoint event per detection to JetStream, secrets redacted, ids as Nats-Msg-Id', async () => {
     const result = runOnce(agentConfig());
-    expect(result.stderr).toMatch(/scan: \d+ MCP servers/);
+    expect(result.stderr).toMatch(/scan: \d+ MCP servers in \d+ detections/);
     expect(result.status).toBe(0);
     for (const secret of Object.values(PLANTED))
       expect(result.stderr).not.toContain(secret);
     const published = await messages();
     expect(published.length).toBeGreaterThan(30);
+    // The log counts servers (detections of one server share its id) and detections.
+    const [, servers, detections] =
+      /scan: (\d+) MCP servers in (\d+) detections/
+        .exec(result.stderr)!
+        .map(Number);
+    expect(detections).toBe(published.length);
+    expect(servers).toBe(
+      new Set(published.map(m => JSON.parse(m.data).compositeId)).size,
+    );
     expect(spoolFiles()).toEqual([]);
     const hostIdHash = hashIdentifier(readHostId(), SALT);
     for (const m of published) {

@@ -53,8 +53,16 @@ export class Agent {
       addressHashes: interfaceAddressHashes(this.config.salt),
     });
     const { stored, refused } = await this.spool.add(events);
+    // Detections of one server share its id (scan/groupServers.ts).
+    const servers = new Set(report.detections.map(d => d.compositeId)).size;
     this.io.log(
-      `scan: ${report.detections.length} MCP servers, ${report.errors.length} files could not be used, ${stored} events spooled (${report.stats.durationMs} ms)`,
+      `scan: ${servers} MCP server${servers === 1 ? '' : 's'} in ${
+        report.detections.length
+      } detection${report.detections.length === 1 ? '' : 's'}, ${
+        report.errors.length
+      } files could not be used, ${stored} events spooled (${
+        report.stats.durationMs
+      } ms)`,
     );
     if (refused > 0) {
       this.io.log(
