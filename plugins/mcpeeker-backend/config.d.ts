@@ -1,3 +1,17 @@
+/**
+ * One token bucket: a steady rate and a burst, or `false` for none. (Resolved
+ * by `readRateLimitsConfig` into `RateLimit` of src/rateLimits.ts; this file
+ * is the config schema and must stay self-contained, so it cannot import it.)
+ */
+type RateLimitSetting =
+  | false
+  | {
+      /** Steady rate; 0 turns the limit off. */
+      requestsPerSecond: number;
+      /** Requests allowed at once (a whole number). Default twice the rate. */
+      burst?: number;
+    };
+
 export interface Config {
   /** MCPeeker: discovery and governance of MCP servers. */
   mcpeeker?: {
@@ -86,44 +100,16 @@ export interface Config {
          * Per service credential. With one static token for the whole fleet
          * this limits the fleet: size it for fleet / interval. Default 50/s, burst 100.
          */
-        perCredential?:
-          | false
-          | {
-              /** Steady rate; 0 turns the limit off. */
-              requestsPerSecond: number;
-              /** Requests allowed at once (a whole number). Default twice the rate. */
-              burst?: number;
-            };
+        perCredential?: RateLimitSetting;
         /** Per caller address (agents behind one NAT share it). Default 50/s, burst 100. */
-        perAddress?:
-          | false
-          | {
-              /** Steady rate; 0 turns the limit off. */
-              requestsPerSecond: number;
-              /** Requests allowed at once (a whole number). Default twice the rate. */
-              burst?: number;
-            };
+        perAddress?: RateLimitSetting;
       };
       /** The MCP Registry API at `/api/mcpeeker/v0.1`, often open without a token. */
       registryApi?: {
         /** Per user or service credential, when the caller sends one. Default 20/s, burst 40. */
-        perCredential?:
-          | false
-          | {
-              /** Steady rate; 0 turns the limit off. */
-              requestsPerSecond: number;
-              /** Requests allowed at once (a whole number). Default twice the rate. */
-              burst?: number;
-            };
+        perCredential?: RateLimitSetting;
         /** Per caller address. Default 20/s, burst 40. */
-        perAddress?:
-          | false
-          | {
-              /** Steady rate; 0 turns the limit off. */
-              requestsPerSecond: number;
-              /** Requests allowed at once (a whole number). Default twice the rate. */
-              burst?: number;
-            };
+        perAddress?: RateLimitSetting;
       };
     };
 

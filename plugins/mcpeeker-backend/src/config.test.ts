@@ -124,6 +124,14 @@ describe('readMcpeekerConfig', () => {
       { ingest: { nats: { concurrency: 2.5 } } },
       /mcpeeker\.ingest\.nats\.concurrency must be a whole number from 1 to 16/,
     ],
+    [
+      { audit: { hmacKey: 'short' } },
+      /mcpeeker\.audit\.hmacKey must be at least 32 characters/,
+    ],
+    [
+      { cursors: { hmacKey: 'short' } },
+      /mcpeeker\.cursors\.hmacKey must be at least 32 characters/,
+    ],
   ])(
     'names the key of a value of the wrong type or range: %j',
     (mcpeeker, message) => {

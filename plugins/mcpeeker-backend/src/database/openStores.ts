@@ -2,7 +2,7 @@ import {
   DatabaseService,
   LifecycleService,
 } from '@backstage/backend-plugin-api';
-import type { McpeekerConfig } from '../config';
+import type { StoreConfig } from './storeConfig';
 import type { RuleEngine } from '../services/correlation/rules';
 import { ClickHouseStore } from './clickhouse/ClickHouseStore';
 import { DatabaseFindingStore } from './sql/DatabaseFindingStore';
@@ -19,7 +19,7 @@ import { lazyClickHouseStore } from './clickhouse/lazyClickHouseStore';
  * is back.
  */
 export async function openStores(options: {
-  store: McpeekerConfig['store'];
+  store: StoreConfig;
   database: DatabaseService;
   lifecycle: LifecycleService;
   rules: RuleEngine;

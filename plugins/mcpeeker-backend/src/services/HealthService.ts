@@ -8,7 +8,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import Anthropic from '@anthropic-ai/sdk';
 import { Knex } from 'knex';
-import { McpeekerConfig } from '../config';
+import type { McpeekerConfig } from '../config';
 import packageJson from '../../package.json';
 
 const CHECK_TIMEOUT_MS = 3000;

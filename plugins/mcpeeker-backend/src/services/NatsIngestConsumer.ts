@@ -12,7 +12,7 @@ import {
   StorageType,
 } from '@nats-io/jetstream';
 import type { DependencyHealth } from '@mcpeeker/plugin-mcpeeker-common';
-import { McpeekerConfig } from '../config';
+import type { NatsIngestConfig } from './ingestConfig';
 import { Batcher, BATCH_WAIT_MS } from './Batcher';
 import { IngestService, ingestText } from './IngestService';
 
@@ -40,7 +40,7 @@ export class NatsIngestConsumer {
    * stopped (in-flight batches finished and acked) when the backend stops.
    */
   static fromConfig(options: {
-    config: McpeekerConfig['ingest']['nats'];
+    config: NatsIngestConfig;
     ingest: IngestService;
     logger: LoggerService;
     lifecycle: LifecycleService;
@@ -84,7 +84,7 @@ export class NatsIngestConsumer {
 
   constructor(
     private readonly options: {
-      config: McpeekerConfig['ingest']['nats'];
+      config: NatsIngestConfig;
       ingest: IngestService;
       logger: LoggerService;
       metrics?: MetricsService;
