@@ -106,14 +106,14 @@ test(
       await page.waitForURL(/\/mcpeeker\/health$/);
 
       await page.getByText('All systems ok').waitFor({ timeout: 30_000 });
-      const database = page.getByTestId('dependency-database');
+      const database = page.getByRole('row', { name: /^Database/ });
       assert.match(await database.innerText(), /Database\s+ok\s+sqlite/);
       assert.match(
-        await page.getByTestId('dependency-nats').innerText(),
+        await page.getByRole('row', { name: /^NATS JetStream/ }).innerText(),
         /disabled/,
       );
       assert.match(
-        await page.getByTestId('dependency-judge').innerText(),
+        await page.getByRole('row', { name: /^Judge/ }).innerText(),
         /not built yet/,
       );
 
@@ -226,18 +226,18 @@ test(
         .getByRole('button', { name: 'Sign in as Security analyst' })
         .click();
       await page.getByRole('link', { name: 'MCPeeker', exact: true }).click();
-      const row = page.getByTestId('finding-row').filter({ hasText: 'github' });
+      const row = page.getByRole('row').filter({ hasText: 'github' });
       await row.waitFor({ timeout: 30_000 });
       assert.match(await row.innerText(), /suspect/);
       assert.match(await row.innerText(), /user:default\/dana/);
-      await row.getByText('github').click();
+      await row.getByRole('link', { name: 'github' }).click();
       await page.getByText('Why this score').waitFor();
       assert.match(
-        await page.getByTestId('contribution-endpoint').innerText(),
+        await page.getByRole('row', { name: /^endpoint/ }).innerText(),
         /\+6\s+the endpoint agent saw it \(config ×\d+\)/,
       );
       assert.match(
-        await page.getByTestId('score-total').innerText(),
+        await page.getByRole('row', { name: /^Total/ }).innerText(),
         /Total\s+6\s+suspect/,
       );
       await page
@@ -283,8 +283,8 @@ test(
         await page.getByRole('tab', { name: 'Approvals' }).count(),
         0,
       );
-      const row = page.getByTestId('finding-row').filter({ hasText: 'github' });
-      await row.getByText('github').click();
+      const row = page.getByRole('row').filter({ hasText: 'github' });
+      await row.getByRole('link', { name: 'github' }).click();
       await page.getByText('Register this server').click();
       const purpose = page.getByRole('textbox', { name: /Purpose/ });
       await purpose.waitFor();
@@ -301,9 +301,7 @@ test(
       );
       await purpose.fill('Triages GitHub issues from Cursor for the team');
       await page.getByRole('button', { name: 'Register', exact: true }).click();
-      const entry = page
-        .getByTestId('registry-row')
-        .filter({ hasText: 'github' });
+      const entry = page.getByRole('row').filter({ hasText: 'github' });
       await entry.waitFor();
       assert.match(await entry.innerText(), /pending/);
       assert.match(await entry.innerText(), /user:default\/dana \(you\)/);
@@ -323,7 +321,7 @@ test(
       await page.getByRole('link', { name: 'MCPeeker', exact: true }).click();
       await page.getByRole('tab', { name: 'Approvals' }).click();
       const pending = page
-        .getByTestId('approval-row')
+        .getByRole('row')
         .filter({ hasText: 'Triages GitHub issues' });
       await pending.getByRole('textbox', { name: 'Reason' }).fill('needed');
       await pending.getByRole('button', { name: 'Approve' }).click();
@@ -332,16 +330,14 @@ test(
         /github approved; 1 finding\(s\) rescored/,
       );
       await page.getByRole('tab', { name: 'Findings' }).click();
-      const finding = page
-        .getByTestId('finding-row')
-        .filter({ hasText: 'github' });
-      await finding.getByText('github').click();
+      const finding = page.getByRole('row').filter({ hasText: 'github' });
+      await finding.getByRole('link', { name: 'github' }).click();
       assert.match(
-        await page.getByTestId('score-total').innerText(),
+        await page.getByRole('row', { name: /^Total/ }).innerText(),
         /Total\s+0\s+authorized/,
       );
       assert.match(
-        await page.getByTestId('contribution-registry').innerText(),
+        await page.getByRole('row', { name: /^registry/ }).innerText(),
         /-6\s+matches the approved registry entry 'github'/,
       );
       await page.screenshot({
@@ -553,13 +549,9 @@ test(
         .getByRole('button', { name: 'Sign in as Platform admin' })
         .click();
       await page.waitForURL(/\/mcpeeker$/, { timeout: 60_000 });
-      const pages = [
-        ['Registry', 'registry-row'],
-        ['Approvals', 'approval-row'],
-      ];
-      for (const [tab, rowId] of pages) {
+      for (const tab of ['Registry', 'Approvals']) {
         await page.getByRole('tab', { name: tab }).click();
-        const row = page.getByTestId(rowId).filter({ hasText: 'html-probe' });
+        const row = page.getByRole('row').filter({ hasText: 'html-probe' });
         await row.waitFor();
         // The markup is on the page as the characters it was written with.
         assert.match(await row.innerText(), /<img src=x onerror=/);

@@ -9,6 +9,7 @@ import { setupServer } from 'msw/node';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { notificationsApiRef } from '@backstage/plugin-notifications';
 import { renderMcpeekerPage } from '../__testUtils__/renderPage';
+import { bodyRows } from '../__testUtils__/tableRows';
 import {
   demoIdentity as identity,
   endpointEvidence,
@@ -49,25 +50,35 @@ describe('Findings', () => {
     );
     renderMcpeekerPage('/mcpeeker');
 
-    const row = await screen.findByTestId('finding-row');
+    const row = await screen.findByRole('row', { name: /github/ });
     expect(within(row).getByText('9 · unauthorized')).toBeInTheDocument();
     expect(within(row).getByText('github')).toBeInTheDocument();
     expect(within(row).getByText('network')).toBeInTheDocument();
-    expect(screen.getByText('1 findings')).toBeInTheDocument();
+    expect(screen.getByText('1 finding')).toBeInTheDocument();
 
     await userEvent.click(screen.getByLabelText('Classification'));
     await userEvent.click(
       await screen.findByRole('option', { name: 'Unauthorized' }),
     );
-    await screen.findByTestId('finding-row');
+    await screen.findByRole('row', { name: /github/ });
     expect(queries.at(-1)).toContain('classification=unauthorized');
 
     await userEvent.click(
-      within(screen.getByTestId('finding-row')).getByText('github'),
+      within(screen.getByRole('row', { name: /github/ })).getByRole('link', {
+        name: 'github',
+      }),
     );
     expect(await screen.findByText('Why this score')).toBeInTheDocument();
     expect(
-      within(screen.getByTestId('contribution-endpoint')).getByText('+6'),
+      within(screen.getByRole('row', { name: /^endpoint/ })).getByText('+6'),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('row', { name: /^network/ })).getByText('+3'),
+    ).toBeInTheDocument();
+    const total = screen.getByRole('row', { name: /^Total/ });
+    expect(within(total).getByText('9')).toBeInTheDocument();
+    expect(
+      within(total).getByText(/^unauthorized \(authorized ≤ 4/),
     ).toBeInTheDocument();
     expect(
       screen.getByText('the endpoint agent saw it (config ×1)'),
@@ -83,6 +94,53 @@ describe('Findings', () => {
     expect(
       screen.getByText('Nothing from the network layer.'),
     ).toBeInTheDocument();
+  });
+
+  it('pages with the backend’s cursors, forward and back, and counts what it says', async () => {
+    const cursors: Array<string | null> = [];
+    server.use(
+      http.get('*/api/mcpeeker/findings', ({ request }) => {
+        const cursor = new URL(request.url).searchParams.get('cursor');
+        cursors.push(cursor);
+        return HttpResponse.json(
+          cursor === 'page-2'
+            ? {
+                items: [
+                  { ...finding, compositeId: 'mcp_2', serverName: 'linear' },
+                ],
+                totalCount: 1000,
+                totalCountCapped: true,
+              }
+            : {
+                items: [finding],
+                nextCursor: 'page-2',
+                totalCount: 1000,
+                totalCountCapped: true,
+              },
+        );
+      }),
+    );
+    renderMcpeekerPage('/mcpeeker');
+    await screen.findByRole('row', { name: /github/ });
+    expect(screen.getByText('1,000+ findings')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(
+      within(await screen.findByRole('row', { name: /linear/ })).getByRole(
+        'link',
+        { name: 'linear' },
+      ),
+    ).toHaveAttribute('href', '/mcpeeker/findings/mcp_2');
+    expect(screen.queryByRole('row', { name: /github/ })).toBeNull();
+    expect(cursors.at(-1)).toBe('page-2');
+    // The backend gave no cursor past this page.
+    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Previous' }));
+    await screen.findByRole('row', { name: /github/ });
+    expect(cursors.at(-1)).toBeNull();
+    expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
   });
 
   it('says when there is nothing yet, and shows the backend error when it fails', async () => {
@@ -136,8 +194,10 @@ describe('Registry', () => {
       }),
     );
     renderMcpeekerPage('/mcpeeker/registry', { apis: [identity] });
-    const rows = await screen.findAllByTestId('registry-row');
+    await screen.findByRole('row', { name: /^github/ });
+    const rows = bodyRows();
     expect(rows).toHaveLength(2);
+    expect(screen.getByText('2 entries')).toBeInTheDocument();
     expect(within(rows[0]).getByText('pending')).toBeInTheDocument();
     expect(
       within(rows[0]).getByText('user:default/dana (you)'),
@@ -183,7 +243,7 @@ describe('Registry', () => {
     await userEvent.click(
       screen.getByRole('checkbox', { name: 'My MCPs only' }),
     );
-    await screen.findAllByTestId('registry-row');
+    await screen.findByRole('row', { name: /^github/ });
     expect(queries.at(-1)).toContain('owner=user%3Adefault%2Fdana');
   });
 
@@ -238,7 +298,10 @@ describe('Registry', () => {
       ' but now long enough',
     );
     await userEvent.click(screen.getByRole('button', { name: 'Register' }));
-    expect(await screen.findByTestId('registry-row')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('row', { name: /^github/ }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1 entry')).toBeInTheDocument();
     expect(posted.at(-1)).toMatchObject({
       name: 'github',
       team: 'group:default/team-a',
@@ -263,7 +326,7 @@ describe('Registry', () => {
       // RequirePermission answers a refusal with the not-found page.
       await screen.findByText(/PAGE NOT FOUND/, {}, { timeout: 5000 }),
     ).toBeInTheDocument();
-    expect(screen.queryByTestId('approval-row')).toBeNull();
+    expect(screen.queryByRole('row')).toBeNull();
   });
 });
 
@@ -297,9 +360,9 @@ describe('Approvals', () => {
       allow: true,
     });
     // The permission check comes first, then the list.
-    const row = await screen.findByTestId(
-      'approval-row',
-      {},
+    const row = await screen.findByRole(
+      'row',
+      { name: /^github/ },
       { timeout: 5000 },
     );
     expect(
@@ -456,7 +519,7 @@ describe('Agents', () => {
     expect(expires).toBeGreaterThan(0);
     expect(expires).toBeLessThanOrEqual(2 * 86_400_000);
 
-    const row = await screen.findByTestId('enrolment-row');
+    const row = await screen.findByRole('row', { name: /^team laptops/ });
     expect(within(row).getByText('team laptops')).toBeInTheDocument();
     expect(within(row).getByText('0 / 50')).toBeInTheDocument();
     expect(within(row).getByText('active')).toBeInTheDocument();
@@ -499,18 +562,25 @@ describe('Agents', () => {
       apis: [identity, discovery],
       allow: true,
     });
-    const rows = await screen.findAllByTestId(
-      'agent-row',
-      {},
-      { timeout: 5000 },
-    );
-    expect(rows).toHaveLength(2);
+    const rows = [
+      await screen.findByRole(
+        'row',
+        { name: /^0123456789ab…/ },
+        { timeout: 5000 },
+      ),
+      screen.getByRole('row', { name: /^ffffffffffff…/ }),
+    ];
     const host = within(rows[0]).getByText('0123456789ab…');
     expect(host).toHaveAttribute('title', '0123456789abcdef'.repeat(4));
     expect(within(rows[0]).getByText('user:default/dana')).toBeInTheDocument();
     expect(within(rows[0]).getByText('5 minutes ago')).toBeInTheDocument();
     expect(within(rows[1]).getByText('never')).toBeInTheDocument();
-    const enrolmentRows = screen.getAllByTestId('enrolment-row');
+    const enrolmentRows = [
+      screen.getByRole('row', { name: /^team laptops/ }),
+      screen.getByRole('row', { name: /^—/ }),
+    ];
+    // Two agents and two enrolments, nothing else.
+    expect(bodyRows()).toHaveLength(4);
     expect(within(enrolmentRows[0]).getByText('used up')).toBeInTheDocument();
     expect(within(enrolmentRows[0]).getByText('50 / 50')).toBeInTheDocument();
     expect(within(enrolmentRows[1]).getByText('revoked')).toBeInTheDocument();
@@ -546,7 +616,7 @@ describe('Agents', () => {
       'Agent on host 0123456789ab revoked',
     );
     expect(revoked).toEqual(['ag1']);
-    const updated = screen.getAllByTestId('agent-row')[0];
+    const updated = screen.getByRole('row', { name: /^0123456789ab…/ });
     expect(await within(updated).findByText('revoked')).toBeInTheDocument();
     expect(
       within(updated).queryByRole('button', { name: /Revoke/ }),

@@ -1,9 +1,10 @@
-import { FormEvent, useState } from 'react';
+import { FormEvent, useCallback, useMemo, useState } from 'react';
 import {
   CopyTextButton,
   InfoCard,
-  Progress,
   ResponseErrorPanel,
+  Table,
+  TableColumn,
 } from '@backstage/core-components';
 import { discoveryApiRef, useApi } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
@@ -15,11 +16,6 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import Grid from '@material-ui/core/Grid';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -30,10 +26,12 @@ import type {
   AgentEnrolment,
   AgentEnrolmentCreate,
   CreatedAgentEnrolment,
+  EnrolledAgent,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { mcpeekerApiRef } from '../../api';
 import { errorMessage } from '../Registry/RegisterForm';
+import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
 
 /** Where an enrolment or an agent stands. */
 type AgentStatus = 'active' | 'expired' | 'used up' | 'revoked';
@@ -400,15 +398,163 @@ function RevokeButton({
   );
 }
 
-function Empty({ children }: { children: string }) {
-  return (
-    <Typography variant="body2" style={{ padding: 16 }}>
-      {children}
-    </Typography>
-  );
+const when = (iso: string) => new Date(iso).toLocaleString();
+
+/** Who revoked it and when, for a status cell's tooltip. */
+function revokedTitle(item: { revokedBy?: string; revokedAt?: string }) {
+  return item.revokedBy
+    ? `revoked by ${item.revokedBy}${
+        item.revokedAt ? ` ${when(item.revokedAt)}` : ''
+      }`
+    : undefined;
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString();
+/** Revoking, with what it says once done and the list it reloads. */
+type Revoke = (
+  action: () => Promise<unknown>,
+  done: string,
+  reload: () => void,
+) => () => Promise<void>;
+
+const NO_ENROLMENT = (
+  <EmptyRows>
+    No enrolment yet: create one above, then run the command it shows on the
+    endpoint.
+  </EmptyRows>
+);
+
+const NO_AGENT = (
+  <EmptyRows>
+    No agent enrolled yet: create an enrolment above and run the command on the
+    endpoint.
+  </EmptyRows>
+);
+
+function enrolmentColumns(
+  revoke: Revoke,
+  revokeEnrolment: (id: string) => Promise<unknown>,
+  reload: () => void,
+): TableColumn<AgentEnrolment>[] {
+  return [
+    {
+      title: 'Label',
+      field: 'label',
+      cellStyle: wholeWords,
+      render: e => e.label ?? '—',
+    },
+    { title: 'Owner', field: 'owner', cellStyle: wholeWords },
+    {
+      title: 'Created',
+      field: 'createdAt',
+      cellStyle: oneLine,
+      render: e => <span title={`by ${e.createdBy}`}>{when(e.createdAt)}</span>,
+    },
+    {
+      title: 'Expires',
+      field: 'expiresAt',
+      cellStyle: oneLine,
+      render: e => when(e.expiresAt),
+    },
+    {
+      title: 'Uses',
+      field: 'uses',
+      cellStyle: oneLine,
+      render: e => `${e.uses} / ${e.maxUses}`,
+    },
+    {
+      title: 'Status',
+      sorting: false,
+      cellStyle: oneLine,
+      render: e => (
+        <span title={revokedTitle(e)}>
+          <AgentStatusChip status={enrolmentStatus(e)} />
+        </span>
+      ),
+    },
+    {
+      title: 'Action',
+      sorting: false,
+      render: e => {
+        if (enrolmentStatus(e) !== 'active') return null;
+        const name = e.label ? `“${e.label}”` : `for ${e.owner}`;
+        return (
+          <RevokeButton
+            what={`enrolment ${name}`}
+            consequence="No more agents can enrol with this secret. Agents already enrolled with it keep reporting: revoke them one by one below."
+            onConfirm={revoke(
+              () => revokeEnrolment(e.id),
+              `Enrolment ${name} revoked`,
+              reload,
+            )}
+          />
+        );
+      },
+    },
+  ];
+}
+
+function agentColumns(
+  revoke: Revoke,
+  revokeAgent: (id: string) => Promise<unknown>,
+  reload: () => void,
+): TableColumn<EnrolledAgent>[] {
+  return [
+    {
+      title: 'Host',
+      field: 'hostIdHash',
+      cellStyle: oneLine,
+      render: a => (
+        <code title={a.hostIdHash}>{a.hostIdHash.slice(0, 12)}…</code>
+      ),
+    },
+    { title: 'Owner', field: 'owner', cellStyle: wholeWords },
+    {
+      title: 'Enrolled',
+      field: 'enrolledAt',
+      cellStyle: oneLine,
+      render: a => when(a.enrolledAt),
+    },
+    {
+      title: 'Last seen',
+      field: 'lastSeenAt',
+      cellStyle: oneLine,
+      render: a => (
+        <span title={a.lastSeenAt ? when(a.lastSeenAt) : undefined}>
+          {sinceNow(a.lastSeenAt)}
+        </span>
+      ),
+    },
+    {
+      title: 'Status',
+      sorting: false,
+      cellStyle: oneLine,
+      render: a => (
+        <span title={revokedTitle(a)}>
+          <AgentStatusChip status={a.revokedAt ? 'revoked' : 'active'} />
+        </span>
+      ),
+    },
+    {
+      title: 'Action',
+      sorting: false,
+      render: a => {
+        if (a.revokedAt) return null;
+        const host = a.hostIdHash.slice(0, 12);
+        return (
+          <RevokeButton
+            what={`agent on host ${host}`}
+            consequence={`Its credential is refused from now on; the agent keeps its events in its spool until it is enrolled again. It reports for ${a.owner}.`}
+            onConfirm={revoke(
+              () => revokeAgent(a.id),
+              `Agent on host ${host} revoked`,
+              reload,
+            )}
+          />
+        );
+      },
+    },
+  ];
+}
 
 /**
  * Agent identity, for admins: issue enrolment secrets (shown once, with the
@@ -425,9 +571,8 @@ export function AgentsPage() {
   );
   const agents = useAsyncRetry(() => api.listAgents({ limit: 200 }), [api]);
 
-  const revoke =
-    (action: () => Promise<unknown>, done: string, reload: () => void) =>
-    async () => {
+  const revoke = useCallback<Revoke>(
+    (action, done, reload) => async () => {
       setMessage(undefined);
       setProblem(undefined);
       try {
@@ -437,7 +582,20 @@ export function AgentsPage() {
       } catch (error) {
         setProblem(errorMessage(error));
       }
-    };
+    },
+    [],
+  );
+  const { retry: reloadEnrolments } = enrolments;
+  const { retry: reloadAgents } = agents;
+  const enrolmentCols = useMemo(
+    () =>
+      enrolmentColumns(revoke, id => api.revokeEnrolment(id), reloadEnrolments),
+    [revoke, api, reloadEnrolments],
+  );
+  const agentCols = useMemo(
+    () => agentColumns(revoke, id => api.revokeAgent(id), reloadAgents),
+    [revoke, api, reloadAgents],
+  );
 
   return (
     <Grid container spacing={3} direction="column">
@@ -455,153 +613,34 @@ export function AgentsPage() {
         </Grid>
       )}
       <Grid item>
-        <InfoCard
-          title="Enrolments"
-          subheader="Secrets issued, newest first. The secret itself is never shown again."
-          noPadding
-        >
-          {enrolments.loading && !enrolments.value && <Progress />}
-          {enrolments.error && <ResponseErrorPanel error={enrolments.error} />}
-          {enrolments.value?.items.length === 0 && (
-            <Empty>
-              No enrolment yet: create one above, then run the command it shows
-              on the endpoint.
-            </Empty>
-          )}
-          {!!enrolments.value?.items.length && (
-            <Table size="small" aria-label="Enrolments">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Label</TableCell>
-                  <TableCell>Owner</TableCell>
-                  <TableCell>Created</TableCell>
-                  <TableCell>Expires</TableCell>
-                  <TableCell>Uses</TableCell>
-                  <TableCell>Status</TableCell>
-                  <TableCell>Action</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {enrolments.value.items.map(e => {
-                  const status = enrolmentStatus(e);
-                  const name = e.label ? `“${e.label}”` : `for ${e.owner}`;
-                  return (
-                    <TableRow key={e.id} data-testid="enrolment-row">
-                      <TableCell>{e.label ?? '—'}</TableCell>
-                      <TableCell>{e.owner}</TableCell>
-                      <TableCell title={`by ${e.createdBy}`}>
-                        {when(e.createdAt)}
-                      </TableCell>
-                      <TableCell>{when(e.expiresAt)}</TableCell>
-                      <TableCell>
-                        {e.uses} / {e.maxUses}
-                      </TableCell>
-                      <TableCell
-                        title={
-                          e.revokedBy
-                            ? `revoked by ${e.revokedBy}${
-                                e.revokedAt ? ` ${when(e.revokedAt)}` : ''
-                              }`
-                            : undefined
-                        }
-                      >
-                        <AgentStatusChip status={status} />
-                      </TableCell>
-                      <TableCell>
-                        {status === 'active' && (
-                          <RevokeButton
-                            what={`enrolment ${name}`}
-                            consequence="No more agents can enrol with this secret. Agents already enrolled with it keep reporting: revoke them one by one below."
-                            onConfirm={revoke(
-                              () => api.revokeEnrolment(e.id),
-                              `Enrolment ${name} revoked`,
-                              enrolments.retry,
-                            )}
-                          />
-                        )}
-                      </TableCell>
-                    </TableRow>
-                  );
-                })}
-              </TableBody>
-            </Table>
-          )}
-        </InfoCard>
+        {enrolments.error ? (
+          <ResponseErrorPanel error={enrolments.error} />
+        ) : (
+          <Table<AgentEnrolment>
+            title="Enrolments"
+            subtitle="Secrets issued, newest first. The secret itself is never shown again."
+            columns={enrolmentCols}
+            data={enrolments.value?.items ?? []}
+            isLoading={enrolments.loading && !enrolments.value}
+            emptyContent={NO_ENROLMENT}
+            options={listOptions(enrolments.value?.items.length ?? 0)}
+          />
+        )}
       </Grid>
       <Grid item>
-        <InfoCard
-          title="Agents"
-          subheader="Machines enrolled, each reporting with its own credential for its owner."
-          noPadding
-        >
-          {agents.loading && !agents.value && <Progress />}
-          {agents.error && <ResponseErrorPanel error={agents.error} />}
-          {agents.value?.items.length === 0 && (
-            <Empty>
-              No agent enrolled yet: create an enrolment above and run the
-              command on the endpoint.
-            </Empty>
-          )}
-          {!!agents.value?.items.length && (
-            <Table size="small" aria-label="Agents">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Host</TableCell>
-                  <TableCell>Owner</TableCell>
-                  <TableCell>Enrolled</TableCell>
-                  <TableCell>Last seen</TableCell>
-                  <TableCell>Status</TableCell>
-                  <TableCell>Action</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {agents.value.items.map(a => {
-                  const host = a.hostIdHash.slice(0, 12);
-                  return (
-                    <TableRow key={a.id} data-testid="agent-row">
-                      <TableCell>
-                        <code title={a.hostIdHash}>{host}…</code>
-                      </TableCell>
-                      <TableCell>{a.owner}</TableCell>
-                      <TableCell>{when(a.enrolledAt)}</TableCell>
-                      <TableCell
-                        title={a.lastSeenAt ? when(a.lastSeenAt) : undefined}
-                      >
-                        {sinceNow(a.lastSeenAt)}
-                      </TableCell>
-                      <TableCell
-                        title={
-                          a.revokedBy
-                            ? `revoked by ${a.revokedBy}${
-                                a.revokedAt ? ` ${when(a.revokedAt)}` : ''
-                              }`
-                            : undefined
-                        }
-                      >
-                        <AgentStatusChip
-                          status={a.revokedAt ? 'revoked' : 'active'}
-                        />
-                      </TableCell>
-                      <TableCell>
-                        {!a.revokedAt && (
-                          <RevokeButton
-                            what={`agent on host ${host}`}
-                            consequence={`Its credential is refused from now on; the agent keeps its events in its spool until it is enrolled again. It reports for ${a.owner}.`}
-                            onConfirm={revoke(
-                              () => api.revokeAgent(a.id),
-                              `Agent on host ${host} revoked`,
-                              agents.retry,
-                            )}
-                          />
-                        )}
-                      </TableCell>
-                    </TableRow>
-                  );
-                })}
-              </TableBody>
-            </Table>
-          )}
-        </InfoCard>
+        {agents.error ? (
+          <ResponseErrorPanel error={agents.error} />
+        ) : (
+          <Table<EnrolledAgent>
+            title="Agents"
+            subtitle="Machines enrolled, each reporting with its own credential for its owner."
+            columns={agentCols}
+            data={agents.value?.items ?? []}
+            isLoading={agents.loading && !agents.value}
+            emptyContent={NO_AGENT}
+            options={listOptions(agents.value?.items.length ?? 0)}
+          />
+        )}
       </Grid>
     </Grid>
   );

@@ -9,6 +9,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { McpeekerClient, mcpeekerApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import { finding, inDays } from '../../__testUtils__/fixtures';
+import { bodyRows } from '../../__testUtils__/tableRows';
 import {
   McpServerFindingsContent,
   McpServerOverviewCard,
@@ -170,10 +171,10 @@ describe('MCPServer entity page', () => {
         mountedRoutes: { '/mcpeeker': rootRouteRef },
       },
     );
-    const rows = await screen.findAllByTestId('entity-finding-row');
-    expect(rows).toHaveLength(1);
-    expect(within(rows[0]).getByText('user:default/dana')).toBeInTheDocument();
-    expect(within(rows[0]).getByRole('link')).toHaveAttribute(
+    const row = await screen.findByRole('row', { name: /user:default\/dana/ });
+    expect(bodyRows()).toHaveLength(1);
+    expect(within(row).getByText('user:default/dana')).toBeInTheDocument();
+    expect(within(row).getByRole('link')).toHaveAttribute(
       'href',
       `/mcpeeker/findings/${finding.compositeId}`,
     );

@@ -1,27 +1,24 @@
+import { useMemo } from 'react';
 import {
   InfoCard,
   Link,
-  Progress,
   ResponseErrorPanel,
   StructuredMetadataTable,
+  Table,
+  TableColumn,
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
 import type {
   McpServerSpec,
   RegistryEntry,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
-import { mcpeekerApiRef } from '../../api';
+import { FindingSummary, mcpeekerApiRef } from '../../api';
 import { findingRouteRef } from '../../routes';
 import { ClassificationChip } from '../Findings/ClassificationChip';
 import { ExpiryBadge, StatusChip } from '../Registry/EntryParts';
+import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
 
 function useMcpSpec() {
   const { entity } = useEntity();
@@ -130,6 +127,10 @@ export function McpServerOverviewCard() {
   );
 }
 
+type FindingRow = FindingSummary & { id: string };
+
+const NO_FINDINGS = <EmptyRows>No findings you may see.</EmptyRows>;
+
 /** The MCP tab: the findings of this server (as far as the viewer may see them). */
 export function McpServerFindingsContent() {
   const { name, spec } = useMcpSpec();
@@ -140,44 +141,62 @@ export function McpServerFindingsContent() {
     () => api.listFindings({ serverName, limit: 100 }),
     [api, serverName],
   );
-  if (loading) return <Progress />;
+  // Rows carry an id: the table keeps each row's state by it.
+  const rows = useMemo(
+    () => (value?.items ?? []).map(f => ({ ...f, id: f.compositeId })),
+    [value],
+  );
+  const columns = useMemo<TableColumn<FindingRow>[]>(
+    () => [
+      {
+        title: 'Score',
+        field: 'score',
+        cellStyle: oneLine,
+        render: f => (
+          <Link to={findingUrl?.({ id: f.compositeId }) ?? ''}>
+            <ClassificationChip
+              score={f.score}
+              classification={f.classification}
+            />
+          </Link>
+        ),
+      },
+      {
+        title: 'Host',
+        field: 'hostIdHash',
+        cellStyle: oneLine,
+        render: f => f.hostIdHash?.slice(0, 12) ?? '—',
+      },
+      {
+        title: 'Owner',
+        field: 'owner',
+        cellStyle: wholeWords,
+        render: f => f.owner ?? '—',
+      },
+      {
+        title: 'Layers',
+        field: 'layers',
+        cellStyle: oneLine,
+        render: f => f.layers.join(', '),
+      },
+      {
+        title: 'Last seen',
+        field: 'lastSeen',
+        cellStyle: oneLine,
+        render: f => new Date(f.lastSeen).toLocaleString(),
+      },
+    ],
+    [findingUrl],
+  );
   if (error) return <ResponseErrorPanel error={error} />;
-  const items = value?.items ?? [];
   return (
-    <InfoCard title={`Findings of ${serverName}`}>
-      {items.length === 0 ? (
-        <Typography>No findings you may see.</Typography>
-      ) : (
-        <Table size="small" aria-label="Findings of this server">
-          <TableHead>
-            <TableRow>
-              <TableCell>Score</TableCell>
-              <TableCell>Host</TableCell>
-              <TableCell>Owner</TableCell>
-              <TableCell>Layers</TableCell>
-              <TableCell>Last seen</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {items.map(f => (
-              <TableRow key={f.compositeId} data-testid="entity-finding-row">
-                <TableCell>
-                  <Link to={findingUrl?.({ id: f.compositeId }) ?? ''}>
-                    <ClassificationChip
-                      score={f.score}
-                      classification={f.classification}
-                    />
-                  </Link>
-                </TableCell>
-                <TableCell>{f.hostIdHash?.slice(0, 12) ?? '—'}</TableCell>
-                <TableCell>{f.owner ?? '—'}</TableCell>
-                <TableCell>{f.layers.join(', ')}</TableCell>
-                <TableCell>{new Date(f.lastSeen).toLocaleString()}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      )}
-    </InfoCard>
+    <Table<FindingRow>
+      title={`Findings of ${serverName}`}
+      columns={columns}
+      data={rows}
+      isLoading={loading}
+      emptyContent={NO_FINDINGS}
+      options={listOptions(rows.length)}
+    />
   );
 }

@@ -5,6 +5,8 @@ import {
   Progress,
   ResponseErrorPanel,
   StructuredMetadataTable,
+  Table,
+  TableColumn,
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { registerRouteRef, rootRouteRef } from '../../routes';
@@ -13,17 +15,19 @@ import Chip from '@material-ui/core/Chip';
 import { Link as RouterLink } from 'react-router-dom';
 import Grid from '@material-ui/core/Grid';
 import Tab from '@material-ui/core/Tab';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import { useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
-import { mcpeekerApiRef } from '../../api';
+import { FindingSummary, mcpeekerApiRef } from '../../api';
+import {
+  EmptyRows,
+  inCard,
+  listOptions,
+  oneLine,
+  tableOptions,
+} from '../TableParts';
 import { ClassificationChip } from './ClassificationChip';
 
 const LAYERS = ['endpoint', 'network', 'gateway'] as const;
@@ -67,6 +71,57 @@ function describeEvent(event: McpEvent): string {
       : '; Judge unavailable'
   }`;
 }
+
+type Contribution = FindingSummary['breakdown']['contributions'][number] & {
+  id: string;
+};
+
+const contributionColumns: TableColumn<Contribution>[] = [
+  // Narrow layer and points columns: the reason is what there is to read.
+  { title: 'Layer', field: 'layer', width: '15%', cellStyle: oneLine },
+  {
+    title: 'Points',
+    field: 'points',
+    width: '15%',
+    align: 'right',
+    cellStyle: oneLine,
+    render: c => (c.points > 0 ? `+${c.points}` : c.points),
+  },
+  { title: 'Reason', field: 'reason' },
+];
+
+const eventColumns: TableColumn<McpEvent & { id: string }>[] = [
+  {
+    title: 'Observed',
+    field: 'observedAt',
+    cellStyle: oneLine,
+    render: event => new Date(event.observedAt).toLocaleString(),
+  },
+  {
+    title: 'Event',
+    sorting: false,
+    render: event => (
+      <>
+        <Typography variant="body2">{describeEvent(event)}</Typography>
+        {event.evidence.map((e, i) => (
+          <Typography
+            key={i}
+            variant="caption"
+            component="div"
+            color="textSecondary"
+          >
+            {e.kind}: {e.snippet}
+          </Typography>
+        ))}
+      </>
+    ),
+  },
+  {
+    title: 'Sensor',
+    field: 'sensor.kind',
+    cellStyle: oneLine,
+  },
+];
 
 /** One finding: why it scored what it scored, and the evidence per layer. */
 export function FindingDetail() {
@@ -129,38 +184,28 @@ export function FindingDetail() {
       </Grid>
       <Grid item xs={12} md={7}>
         <InfoCard title="Why this score">
-          <Table size="small" aria-label="Score breakdown">
-            <TableHead>
-              <TableRow>
-                <TableCell>Layer</TableCell>
-                <TableCell align="right">Points</TableCell>
-                <TableCell>Reason</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {value.breakdown.contributions.map((c, i) => (
-                <TableRow key={i} data-testid={`contribution-${c.layer}`}>
-                  <TableCell>{c.layer}</TableCell>
-                  <TableCell align="right">
-                    {c.points > 0 ? `+${c.points}` : c.points}
-                  </TableCell>
-                  <TableCell>{c.reason}</TableCell>
-                </TableRow>
-              ))}
-              <TableRow data-testid="score-total">
-                <TableCell>
-                  <strong>Total</strong>
-                </TableCell>
-                <TableCell align="right">
-                  <strong>{value.score}</strong>
-                </TableCell>
-                <TableCell>
-                  {value.classification} (authorized ≤ 4, suspect 5–8,
-                  unauthorized ≥ 9)
-                </TableCell>
-              </TableRow>
-            </TableBody>
-          </Table>
+          <Table<Contribution>
+            columns={contributionColumns}
+            data={value.breakdown.contributions.map((c, i) => ({
+              ...c,
+              id: `${c.layer}-${i}`,
+            }))}
+            options={{
+              ...tableOptions,
+              toolbar: false,
+              paging: false,
+              sorting: false,
+            }}
+            style={inCard}
+            // The sum under the points: the score and what it classifies as.
+            renderSummaryRow={({ index }) =>
+              [
+                <strong key="total">Total</strong>,
+                <strong key="score">{value.score}</strong>,
+                `${value.classification} (authorized ≤ 4, suspect 5–8, unauthorized ≥ 9)`,
+              ][index]
+            }
+          />
           {(value.breakdown.rules ?? []).length > 0 && (
             <>
               <Typography variant="subtitle2" style={{ marginTop: 16 }}>
@@ -200,39 +245,23 @@ export function FindingDetail() {
               <Tab key={l} label={`${l} (${value.evidence[l].length})`} />
             ))}
           </Tabs>
-          {value.evidence[layer].length === 0 ? (
-            <Typography variant="body2" style={{ padding: 16 }}>
-              Nothing from the {layer} layer.
-            </Typography>
-          ) : (
-            <Table size="small" aria-label={`${layer} evidence`}>
-              <TableBody>
-                {value.evidence[layer].map(event => (
-                  <TableRow key={event.eventId}>
-                    <TableCell style={{ whiteSpace: 'nowrap' }}>
-                      {new Date(event.observedAt).toLocaleString()}
-                    </TableCell>
-                    <TableCell>
-                      <Typography variant="body2">
-                        {describeEvent(event)}
-                      </Typography>
-                      {event.evidence.map((e, i) => (
-                        <Typography
-                          key={i}
-                          variant="caption"
-                          component="div"
-                          color="textSecondary"
-                        >
-                          {e.kind}: {e.snippet}
-                        </Typography>
-                      ))}
-                    </TableCell>
-                    <TableCell>{event.sensor.kind}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          )}
+          <Table<McpEvent & { id: string }>
+            // A table per layer: each has its own page and sort order.
+            key={layer}
+            columns={eventColumns}
+            data={value.evidence[layer].map(event => ({
+              ...event,
+              id: event.eventId,
+            }))}
+            emptyContent={
+              <EmptyRows>Nothing from the {layer} layer.</EmptyRows>
+            }
+            options={{
+              ...listOptions(value.evidence[layer].length),
+              toolbar: false,
+            }}
+            style={inCard}
+          />
         </InfoCard>
       </Grid>
     </Grid>

@@ -1,26 +1,102 @@
-import { useState } from 'react';
-import { Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useMemo, useState } from 'react';
+import {
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import { findingRouteRef } from '../../routes';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
-import Paper from '@material-ui/core/Paper';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
-import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
-import { mcpeekerApiRef } from '../../api';
-import { ClassificationChip } from './ClassificationChip';
+import { FindingSummary, mcpeekerApiRef } from '../../api';
+import { findingRouteRef } from '../../routes';
 import { FilterSelect } from '../FilterSelect';
+import {
+  countOf,
+  EmptyRows,
+  oneLine,
+  tableOptions,
+  wholeWords,
+} from '../TableParts';
+import { ClassificationChip } from './ClassificationChip';
 
 const PAGE = 25;
 
-/** One labelled drop-down of the filter bar. */
+type FindingRow = FindingSummary & { id: string };
+
+const NO_FINDINGS = (
+  <EmptyRows>
+    No findings match. Agents report with <code>mcpeeker-agent run</code>.
+  </EmptyRows>
+);
+
+function findingColumns(
+  findingUrl: ((params: { id: string }) => string) | undefined,
+): TableColumn<FindingRow>[] {
+  return [
+    {
+      title: 'Score',
+      field: 'score',
+      cellStyle: oneLine,
+      render: f => (
+        <ClassificationChip score={f.score} classification={f.classification} />
+      ),
+    },
+    {
+      title: 'Server',
+      field: 'serverName',
+      cellStyle: wholeWords,
+      render: f => (
+        <Link to={findingUrl?.({ id: f.compositeId }) ?? ''}>
+          {f.serverName ?? f.compositeId}
+        </Link>
+      ),
+    },
+    {
+      title: 'Owner',
+      field: 'owner',
+      cellStyle: wholeWords,
+      render: f => f.owner ?? '—',
+    },
+    {
+      title: 'Host',
+      field: 'hostIdHash',
+      cellStyle: oneLine,
+      render: f =>
+        f.hostIdHash ? (
+          <span title={f.hostIdHash}>{f.hostIdHash.slice(0, 10)}…</span>
+        ) : (
+          '—'
+        ),
+    },
+    {
+      title: 'Layers',
+      field: 'layers',
+      cellStyle: oneLine,
+      render: f =>
+        f.layers.map(l => (
+          <Chip
+            key={l}
+            size="small"
+            variant="outlined"
+            label={l}
+            style={{ marginRight: 4 }}
+          />
+        )),
+    },
+    {
+      title: 'Last seen',
+      field: 'lastSeen',
+      cellStyle: oneLine,
+      render: f => new Date(f.lastSeen).toLocaleString(),
+    },
+  ];
+}
 
 /** The analysts' list: filter, sort, page through findings. */
 export function FindingsTable() {
@@ -37,6 +113,7 @@ export function FindingsTable() {
   const cursor = cursors[cursors.length - 1];
   const resetPaging = () => setCursors([undefined]);
 
+  const columns = useMemo(() => findingColumns(findingUrl), [findingUrl]);
   const { value, loading, error } = useAsync(
     () =>
       api.listFindings({
@@ -49,10 +126,20 @@ export function FindingsTable() {
       }),
     [api, classification, layer, text, sort, cursor],
   );
+  // Rows carry an id: the table keeps each row's state by it.
+  const rows = useMemo(
+    () => (value?.items ?? []).map(f => ({ ...f, id: f.compositeId })),
+    [value],
+  );
 
   return (
-    <Paper>
-      <Grid container spacing={2} style={{ padding: 16 }} alignItems="center">
+    <>
+      <Grid
+        container
+        spacing={2}
+        alignItems="center"
+        style={{ marginBottom: 16 }}
+      >
         <FilterSelect
           label="Classification"
           value={classification}
@@ -103,97 +190,44 @@ export function FindingsTable() {
             }}
           />
         </Grid>
-        <Grid item style={{ marginLeft: 'auto' }}>
-          {value && (
-            <Typography variant="body2">
-              {value.totalCount}
-              {value.totalCountCapped ? '+' : ''} findings
-            </Typography>
-          )}
-        </Grid>
       </Grid>
-      {loading && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
-      {value && (
-        <Table size="small" aria-label="Findings">
-          <TableHead>
-            <TableRow>
-              <TableCell>Score</TableCell>
-              <TableCell>Server</TableCell>
-              <TableCell>Owner</TableCell>
-              <TableCell>Host</TableCell>
-              <TableCell>Layers</TableCell>
-              <TableCell>Last seen</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {value.items.length === 0 && (
-              <TableRow>
-                <TableCell colSpan={6}>
-                  <Typography variant="body2">
-                    No findings match. Agents report with{' '}
-                    <code>mcpeeker-agent run</code>.
-                  </Typography>
-                </TableCell>
-              </TableRow>
-            )}
-            {value.items.map(f => (
-              <TableRow key={f.compositeId} data-testid="finding-row">
-                <TableCell>
-                  <ClassificationChip
-                    score={f.score}
-                    classification={f.classification}
-                  />
-                </TableCell>
-                <TableCell>
-                  <Link to={findingUrl?.({ id: f.compositeId }) ?? ''}>
-                    {f.serverName ?? f.compositeId}
-                  </Link>
-                </TableCell>
-                <TableCell>{f.owner ?? '—'}</TableCell>
-                <TableCell title={f.hostIdHash}>
-                  {f.hostIdHash ? `${f.hostIdHash.slice(0, 10)}…` : '—'}
-                </TableCell>
-                <TableCell>
-                  {f.layers.map(l => (
-                    <Chip
-                      key={l}
-                      size="small"
-                      variant="outlined"
-                      label={l}
-                      style={{ marginRight: 4 }}
-                    />
-                  ))}
-                </TableCell>
-                <TableCell>{new Date(f.lastSeen).toLocaleString()}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+      {error ? (
+        <ResponseErrorPanel error={error} />
+      ) : (
+        <>
+          {/* Reloading keeps the rows in view; the first load is the table's own. */}
+          {loading && value && <Progress />}
+          <Table<FindingRow>
+            title="Findings"
+            subtitle={
+              value &&
+              (value.totalCountCapped
+                ? `${value.totalCount.toLocaleString('en-US')}+ findings`
+                : countOf(value.totalCount, 'finding', 'findings'))
+            }
+            columns={columns}
+            data={rows}
+            isLoading={loading && !value}
+            emptyContent={NO_FINDINGS}
+            // The backend filters, sorts and pages: a page is shown as it comes.
+            options={{ ...tableOptions, paging: false, sorting: false }}
+          />
+          <Box display="flex" justifyContent="flex-end" padding={1}>
+            <Button
+              disabled={cursors.length <= 1}
+              onClick={() => setCursors(cursors.slice(0, -1))}
+            >
+              Previous
+            </Button>
+            <Button
+              disabled={!value?.nextCursor}
+              onClick={() => setCursors([...cursors, value?.nextCursor])}
+            >
+              Next
+            </Button>
+          </Box>
+        </>
       )}
-      <Grid
-        container
-        justifyContent="flex-end"
-        spacing={1}
-        style={{ padding: 8 }}
-      >
-        <Grid item>
-          <Button
-            disabled={cursors.length <= 1}
-            onClick={() => setCursors(cursors.slice(0, -1))}
-          >
-            Previous
-          </Button>
-        </Grid>
-        <Grid item>
-          <Button
-            disabled={!value?.nextCursor}
-            onClick={() => setCursors([...cursors, value?.nextCursor])}
-          >
-            Next
-          </Button>
-        </Grid>
-      </Grid>
-    </Paper>
+    </>
   );
 }

@@ -59,12 +59,14 @@ describe('HealthPage', () => {
     await renderPage();
 
     expect(await screen.findByText('All systems ok')).toBeInTheDocument();
-    const database = screen.getByTestId('dependency-database');
+    const database = screen.getByRole('row', { name: /^Database/ });
     expect(within(database).getByText('Database')).toBeInTheDocument();
     expect(within(database).getByText('ok')).toBeInTheDocument();
     expect(within(database).getByText('sqlite')).toBeInTheDocument();
     expect(
-      within(screen.getByTestId('dependency-nats')).getByText('disabled'),
+      within(screen.getByRole('row', { name: /^NATS JetStream/ })).getByText(
+        'disabled',
+      ),
     ).toBeInTheDocument();
   });
 

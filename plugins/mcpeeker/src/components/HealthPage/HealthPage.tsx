@@ -1,12 +1,13 @@
 import {
   ContentHeader,
-  InfoCard,
   Progress,
   ResponseErrorPanel,
   StatusError,
   StatusOK,
   StatusPending,
   StatusWarning,
+  Table,
+  TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type {
@@ -14,14 +15,10 @@ import type {
   HealthReport,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import Button from '@material-ui/core/Button';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { mcpeekerApiRef } from '../../api';
+import { oneLine, tableOptions } from '../TableParts';
 
 const DEPENDENCY_LABELS: Record<keyof HealthReport['dependencies'], string> = {
   database: 'Database',
@@ -51,6 +48,40 @@ function OverallStatus({ status }: { status: HealthReport['status'] }) {
   return <StatusError>Down: the database is unreachable</StatusError>;
 }
 
+type DependencyRow = DependencyHealth & { id: string; label: string };
+
+const dependencyColumns: TableColumn<DependencyRow>[] = [
+  { title: 'Dependency', field: 'label', cellStyle: oneLine },
+  {
+    title: 'Status',
+    field: 'status',
+    cellStyle: oneLine,
+    render: health => <DependencyStatus health={health} />,
+  },
+  {
+    title: 'Detail',
+    field: 'detail',
+    render: health => (
+      <>
+        <Typography variant="body2">{health.detail}</Typography>
+        {health.error && (
+          <Typography variant="body2" color="error">
+            {health.error}
+          </Typography>
+        )}
+      </>
+    ),
+  },
+  {
+    title: 'Latency',
+    field: 'latencyMs',
+    align: 'right',
+    cellStyle: oneLine,
+    render: health =>
+      health.latencyMs !== undefined ? `${health.latencyMs} ms` : '',
+  },
+];
+
 /** The MCPeeker backend's health, dependency by dependency. */
 export function HealthPage() {
   const api = useApi(mcpeekerApiRef);
@@ -69,53 +100,23 @@ export function HealthPage() {
       {loading && <Progress />}
       {error && <ResponseErrorPanel error={error} />}
       {value && (
-        <InfoCard
+        <Table<DependencyRow>
           title={<OverallStatus status={value.status} />}
-          subheader={`MCPeeker ${value.version}, checked ${new Date(
+          subtitle={`MCPeeker ${value.version}, checked ${new Date(
             value.checkedAt,
           ).toLocaleString()}`}
-        >
-          <Table size="small" aria-label="Dependencies">
-            <TableHead>
-              <TableRow>
-                <TableCell>Dependency</TableCell>
-                <TableCell>Status</TableCell>
-                <TableCell>Detail</TableCell>
-                <TableCell align="right">Latency</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {(
-                Object.keys(DEPENDENCY_LABELS) as Array<
-                  keyof HealthReport['dependencies']
-                >
-              ).map(name => {
-                const health = value.dependencies[name];
-                return (
-                  <TableRow key={name} data-testid={`dependency-${name}`}>
-                    <TableCell>{DEPENDENCY_LABELS[name]}</TableCell>
-                    <TableCell>
-                      <DependencyStatus health={health} />
-                    </TableCell>
-                    <TableCell>
-                      <Typography variant="body2">{health.detail}</Typography>
-                      {health.error && (
-                        <Typography variant="body2" color="error">
-                          {health.error}
-                        </Typography>
-                      )}
-                    </TableCell>
-                    <TableCell align="right">
-                      {health.latencyMs !== undefined
-                        ? `${health.latencyMs} ms`
-                        : ''}
-                    </TableCell>
-                  </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
-        </InfoCard>
+          columns={dependencyColumns}
+          data={(
+            Object.keys(DEPENDENCY_LABELS) as Array<
+              keyof HealthReport['dependencies']
+            >
+          ).map(name => ({
+            ...value.dependencies[name],
+            id: name,
+            label: DEPENDENCY_LABELS[name],
+          }))}
+          options={{ ...tableOptions, paging: false, sorting: false }}
+        />
       )}
     </>
   );

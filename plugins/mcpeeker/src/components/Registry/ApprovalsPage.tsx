@@ -1,22 +1,19 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
-  EmptyState,
   Progress,
   ResponseErrorPanel,
+  Table,
+  TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Paper from '@material-ui/core/Paper';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import type { RegistryEntry } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { mcpeekerApiRef } from '../../api';
+import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
 import { errorMessage } from './RegisterForm';
 import { describeIdentity, ExpiryBadge } from './EntryParts';
 
@@ -43,14 +40,14 @@ function Decision({
     }
   };
   return (
-    <>
+    <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
       <TextField
         size="small"
         id={`reason-${entry.id}`}
         label="Reason"
         value={reason}
         onChange={e => setReason(e.target.value)}
-      />{' '}
+      />
       <Button
         color="primary"
         variant="contained"
@@ -58,7 +55,7 @@ function Decision({
         onClick={() => decide('approve')}
       >
         Approve
-      </Button>{' '}
+      </Button>
       <Button size="small" variant="outlined" onClick={() => decide('deny')}>
         Deny
       </Button>
@@ -67,8 +64,47 @@ function Decision({
           {problem}
         </Typography>
       )}
-    </>
+    </Box>
   );
+}
+
+const NOTHING_PENDING = <EmptyRows title="Nothing waits for approval" />;
+
+function approvalColumns(
+  onDone: (message: string) => void,
+): TableColumn<RegistryEntry>[] {
+  return [
+    { title: 'Name', field: 'name', cellStyle: wholeWords },
+    {
+      title: 'Owner / team',
+      field: 'owner',
+      cellStyle: wholeWords,
+      render: entry => (
+        <>
+          {entry.owner}
+          <br />
+          {entry.team}
+        </>
+      ),
+    },
+    { title: 'Purpose', field: 'purpose' },
+    {
+      title: 'Identity',
+      sorting: false,
+      render: entry => describeIdentity(entry.identity),
+    },
+    {
+      title: 'Expires',
+      field: 'expiresAt',
+      cellStyle: oneLine,
+      render: entry => <ExpiryBadge entry={entry} />,
+    },
+    {
+      title: 'Decision',
+      sorting: false,
+      render: entry => <Decision entry={entry} onDone={onDone} />,
+    },
+  ];
 }
 
 /** Pending registrations, for admins to approve or deny. The backend enforces who may. */
@@ -79,6 +115,15 @@ export function ApprovalsPage() {
     () => api.listRegistry({ status: ['pending'], limit: 200 }),
     [api],
   );
+  const { retry } = pending;
+  const columns = useMemo(
+    () =>
+      approvalColumns(m => {
+        setMessage(m);
+        retry();
+      }),
+    [retry],
+  );
   return (
     <>
       {message && (
@@ -86,52 +131,21 @@ export function ApprovalsPage() {
           {message}
         </Typography>
       )}
-      {pending.loading && <Progress />}
-      {pending.error && <ResponseErrorPanel error={pending.error} />}
-      {pending.value && pending.value.items.length === 0 && (
-        <EmptyState missing="data" title="Nothing waits for approval" />
-      )}
-      {pending.value && pending.value.items.length > 0 && (
-        <Paper>
-          <Table size="small" aria-label="Pending registrations">
-            <TableHead>
-              <TableRow>
-                <TableCell>Name</TableCell>
-                <TableCell>Owner / team</TableCell>
-                <TableCell>Purpose</TableCell>
-                <TableCell>Identity</TableCell>
-                <TableCell>Expires</TableCell>
-                <TableCell>Decision</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {pending.value.items.map(entry => (
-                <TableRow key={entry.id} data-testid="approval-row">
-                  <TableCell>{entry.name}</TableCell>
-                  <TableCell>
-                    {entry.owner}
-                    <br />
-                    {entry.team}
-                  </TableCell>
-                  <TableCell>{entry.purpose}</TableCell>
-                  <TableCell>{describeIdentity(entry.identity)}</TableCell>
-                  <TableCell>
-                    <ExpiryBadge entry={entry} />
-                  </TableCell>
-                  <TableCell>
-                    <Decision
-                      entry={entry}
-                      onDone={m => {
-                        setMessage(m);
-                        pending.retry();
-                      }}
-                    />
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </Paper>
+      {pending.error ? (
+        <ResponseErrorPanel error={pending.error} />
+      ) : (
+        <>
+          {/* Reloading keeps the rows in view; the first load is the table's own. */}
+          {pending.loading && pending.value && <Progress />}
+          <Table<RegistryEntry>
+            title="Pending registrations"
+            columns={columns}
+            data={pending.value?.items ?? []}
+            isLoading={pending.loading && !pending.value}
+            emptyContent={NOTHING_PENDING}
+            options={listOptions(pending.value?.items.length ?? 0)}
+          />
+        </>
       )}
     </>
   );

@@ -1,26 +1,30 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
-  EmptyState,
   Progress,
   ResponseErrorPanel,
+  Table,
+  TableColumn,
 } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import Button from '@material-ui/core/Button';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
-import Paper from '@material-ui/core/Paper';
+import Grid from '@material-ui/core/Grid';
 import Switch from '@material-ui/core/Switch';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
-import { REGISTRY_STATUSES } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  REGISTRY_STATUSES,
+  RegistryEntry,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { Link as RouterLink } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
 import { FilterSelect } from '../FilterSelect';
-import Grid from '@material-ui/core/Grid';
+import {
+  countOf,
+  EmptyRows,
+  listOptions,
+  oneLine,
+  wholeWords,
+} from '../TableParts';
 import { ExpiryBadge, StatusChip } from './EntryParts';
 import { errorMessage } from './RegisterForm';
 
@@ -51,6 +55,46 @@ function CheckDetection({ entryId }: { entryId: string }) {
   );
 }
 
+const NO_ENTRIES = (
+  <EmptyRows title="No registry entries">
+    Register the MCP servers you use so that they are recognised, and approved,
+    instead of flagged.
+  </EmptyRows>
+);
+
+function registryColumns(me: string | undefined): TableColumn<RegistryEntry>[] {
+  return [
+    { title: 'Name', field: 'name', cellStyle: wholeWords },
+    {
+      title: 'Status',
+      field: 'status',
+      cellStyle: oneLine,
+      render: entry => <StatusChip status={entry.status} />,
+    },
+    {
+      title: 'Owner',
+      field: 'owner',
+      cellStyle: wholeWords,
+      render: entry =>
+        entry.owner === me ? `${entry.owner} (you)` : entry.owner,
+    },
+    { title: 'Team', field: 'team', cellStyle: wholeWords },
+    { title: 'Purpose', field: 'purpose' },
+    {
+      title: 'Expires',
+      field: 'expiresAt',
+      cellStyle: oneLine,
+      render: entry => <ExpiryBadge entry={entry} />,
+    },
+    {
+      title: 'Detection',
+      sorting: false,
+      cellStyle: oneLine,
+      render: entry => <CheckDetection entryId={entry.id} />,
+    },
+  ];
+}
+
 /**
  * The registry: entries with status, owner, team and expiry (orange within
  * 14 days). "My MCPs only" is a developer's My MCPs view; developers only ever get
@@ -72,6 +116,7 @@ export function RegistryPage() {
       }),
     };
   }, [api, identityApi, status, mine]);
+  const columns = useMemo(() => registryColumns(value?.me), [value?.me]);
 
   return (
     <>
@@ -114,57 +159,24 @@ export function RegistryPage() {
           </Button>
         </Grid>
       </Grid>
-      {loading && <Progress />}
-      {error && <ResponseErrorPanel error={error} />}
-      {value && value.page.items.length === 0 && (
-        <EmptyState
-          missing="data"
-          title="No registry entries"
-          description="Register the MCP servers you use so that they are recognised, and approved, instead of flagged."
-        />
-      )}
-      {value && value.page.items.length > 0 && (
-        <Paper>
-          <Typography variant="body2" style={{ padding: 16 }}>
-            {value.page.totalCount} entries
-          </Typography>
-          <Table size="small" aria-label="Registry entries">
-            <TableHead>
-              <TableRow>
-                <TableCell>Name</TableCell>
-                <TableCell>Status</TableCell>
-                <TableCell>Owner</TableCell>
-                <TableCell>Team</TableCell>
-                <TableCell>Purpose</TableCell>
-                <TableCell>Expires</TableCell>
-                <TableCell>Detection</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {value.page.items.map(entry => (
-                <TableRow key={entry.id} data-testid="registry-row">
-                  <TableCell>{entry.name}</TableCell>
-                  <TableCell>
-                    <StatusChip status={entry.status} />
-                  </TableCell>
-                  <TableCell>
-                    {entry.owner === value.me
-                      ? `${entry.owner} (you)`
-                      : entry.owner}
-                  </TableCell>
-                  <TableCell>{entry.team}</TableCell>
-                  <TableCell>{entry.purpose}</TableCell>
-                  <TableCell>
-                    <ExpiryBadge entry={entry} />
-                  </TableCell>
-                  <TableCell>
-                    <CheckDetection entryId={entry.id} />
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </Paper>
+      {error ? (
+        <ResponseErrorPanel error={error} />
+      ) : (
+        <>
+          {/* Reloading keeps the rows in view; the first load is the table's own. */}
+          {loading && value && <Progress />}
+          <Table<RegistryEntry>
+            title="Registry entries"
+            subtitle={
+              value && countOf(value.page.totalCount, 'entry', 'entries')
+            }
+            columns={columns}
+            data={value?.page.items ?? []}
+            isLoading={loading && !value}
+            emptyContent={NO_ENTRIES}
+            options={listOptions(value?.page.items.length ?? 0)}
+          />
+        </>
       )}
     </>
   );

@@ -1,0 +1,75 @@
+import type { CSSProperties, ReactNode } from 'react';
+import type { TableOptions } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+
+/** Rows per page of the lists the browser holds whole. */
+export const PAGE_SIZE = 20;
+
+/**
+ * What every MCPeeker table shares: dense rows, no search box (the filters
+ * are the backend's, above the table), columns that stay where they are.
+ */
+export const tableOptions: TableOptions = {
+  padding: 'dense',
+  search: false,
+  draggable: false,
+};
+
+/**
+ * A list the browser holds whole (the backend's first 200): paged in the
+ * browser once it is longer than a page.
+ */
+export function listOptions(rowCount: number): TableOptions {
+  return {
+    ...tableOptions,
+    paging: rowCount > PAGE_SIZE,
+    pageSize: PAGE_SIZE,
+    pageSizeOptions: [PAGE_SIZE, 50, 100],
+    emptyRowsWhenPaging: false,
+  };
+}
+
+/**
+ * Names, refs and ids break between words only: the theme lets a table cell
+ * break anywhere, and squeezed columns then read "githu/b".
+ */
+export const wholeWords: CSSProperties = {
+  wordBreak: 'normal',
+  overflowWrap: 'normal',
+};
+
+/** Dates, times and chips on one line. */
+export const oneLine: CSSProperties = { whiteSpace: 'nowrap' };
+
+/** A table inside a card: the card is its frame. */
+export const inCard: CSSProperties = { boxShadow: 'none' };
+
+/** What a table with no rows says instead, in its body. */
+export function EmptyRows({
+  title,
+  children,
+}: {
+  title?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <Box padding={2}>
+      {title && (
+        <Typography variant="subtitle1" gutterBottom={!!children}>
+          {title}
+        </Typography>
+      )}
+      {children && (
+        <Typography variant="body2" color={title ? 'textSecondary' : 'initial'}>
+          {children}
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+/** "1 entry", "2 entries": a count with its noun. */
+export function countOf(count: number, one: string, many: string): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+}
