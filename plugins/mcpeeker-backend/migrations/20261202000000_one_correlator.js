@@ -24,7 +24,9 @@ exports.up = async function up(knex) {
     table
       .text('owners')
       .nullable()
-      .comment('everyone whose evidence it holds, as ,ref,ref, (each may see it)');
+      .comment(
+        'everyone whose evidence it holds, as ,ref,ref, (each may see it)',
+      );
   });
   await knex.schema.alterTable('mcpeeker_events', table => {
     table.string('evidence_key', 32).nullable();

@@ -7,9 +7,10 @@ import {
   McpEvent,
   serverNameFromCommand,
 } from '@mcpeeker/plugin-mcpeeker-common';
-export type { Finding } from '@mcpeeker/plugin-mcpeeker-common';
 import { scoreFinding, ScoringWeights, Signals } from './scoring';
 import type { RuleHit } from './rules';
+
+export type { Finding } from '@mcpeeker/plugin-mcpeeker-common';
 
 /**
  * The one correlation step. Every store builds findings with these pure
