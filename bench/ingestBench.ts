@@ -17,7 +17,7 @@ import { DatabaseEventStore } from '../plugins/mcpeeker-backend/src/database/sql
 import { DatabaseFindingStore } from '../plugins/mcpeeker-backend/src/database/sql/DatabaseFindingStore';
 import { DatabaseDeadLetterStore } from '../plugins/mcpeeker-backend/src/database/DeadLetterStore';
 import { IngestService } from '../plugins/mcpeeker-backend/src/services/IngestService';
-import { NatsIngestConsumer } from '../plugins/mcpeeker-backend/src/services/NatsIngestConsumer';
+import { NatsIngestConsumer } from '../plugins/mcpeeker-backend/src/consumers/NatsIngestConsumer';
 import { ClickHouseStore } from '../plugins/mcpeeker-backend/src/database/clickhouse/ClickHouseStore';
 import { EventStore } from '../plugins/mcpeeker-backend/src/database/EventStore';
 import { startClickHouseServer } from '../plugins/mcpeeker-backend/src/__testUtils__/clickhouseServer';

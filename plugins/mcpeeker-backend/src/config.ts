@@ -8,9 +8,12 @@ import {
   required,
 } from './checkedConfig';
 import { readStoreConfig, StoreConfig } from './database/storeConfig';
-import { RateLimitsConfig, readRateLimitsConfig } from './rateLimitsConfig';
-import { readRegistryConfig, RegistryConfig } from './registry/registryConfig';
-import { readRolesConfig, RolesConfig } from './rolesConfig';
+import {
+  RateLimitsConfig,
+  readRateLimitsConfig,
+} from './routes/rateLimitsConfig';
+import { readRegistryConfig, RegistryConfig } from './services/registryConfig';
+import { readRolesConfig, RolesConfig } from './permissions/rolesConfig';
 import {
   readRulesConfig,
   RulesConfig,

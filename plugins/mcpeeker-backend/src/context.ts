@@ -6,8 +6,8 @@ import {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { AgentStore } from './agents/AgentStore';
-import { HostOwners } from './agents/HostOwners';
+import { AgentStore } from './database/AgentStore';
+import { HostOwners } from './services/HostOwners';
 import { McpeekerConfig, readMcpeekerConfig } from './config';
 import {
   loadRules,
@@ -22,10 +22,10 @@ import type { EventStore } from './database/EventStore';
 import type { FindingStore } from './database/FindingStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { openStores } from './database/openStores';
-import { PageCursors } from './pageCursors';
-import { AuditLog } from './registry/AuditLog';
-import { RegistryStore } from './registry/RegistryStore';
-import { openRegistry } from './registry/wiring';
+import { PageCursors } from './routes/pageCursors';
+import { AuditLog } from './database/AuditLog';
+import { RegistryStore } from './database/RegistryStore';
+import { openRegistry } from './jobs/registryJobs';
 import { IngestMetrics } from './services/IngestMetrics';
 import { IngestService } from './services/IngestService';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';

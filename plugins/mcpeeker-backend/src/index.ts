@@ -1,9 +1,9 @@
 export { mcpeekerPlugin as default } from './plugin';
-export { McpeekerPermissionPolicy } from './permissionPolicy';
-export type { McpeekerRole } from './permissionPolicy';
+export { McpeekerPermissionPolicy } from './permissions/permissionPolicy';
+export type { McpeekerRole } from './permissions/permissionPolicy';
 export {
   findingConditions,
   createFindingConditionalDecision,
   registryEntryConditions,
   createRegistryEntryConditionalDecision,
-} from './permissions';
+} from './permissions/conditions';

@@ -6,13 +6,13 @@ import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { startFindingAlerts } from './alerts/wiring';
+import { startFindingAlerts } from './jobs/findingAlertsJob';
 import { buildMcpeekerContext } from './context';
-import { registerMcpeekerPermissions } from './permissions';
-import { startRegistryNotices } from './registry/wiring';
-import { createRootRouter } from './rootRouter';
+import { registerMcpeekerPermissions } from './permissions/conditions';
+import { startRegistryNotices } from './jobs/registryJobs';
+import { createRootRouter } from './routes/rootRouter';
 import { HealthService } from './services/HealthService';
-import { NatsIngestConsumer } from './services/NatsIngestConsumer';
+import { NatsIngestConsumer } from './consumers/NatsIngestConsumer';
 
 /**
  * The MCPeeker backend plugin: ingest, correlation, findings and registry.

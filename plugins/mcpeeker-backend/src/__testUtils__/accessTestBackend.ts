@@ -22,7 +22,7 @@ import {
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { McpeekerPermissionPolicy } from '../permissionPolicy';
+import { McpeekerPermissionPolicy } from '../permissions/permissionPolicy';
 import { mcpeekerPlugin } from '../plugin';
 import { endpointEvent, HOST } from './events';
 

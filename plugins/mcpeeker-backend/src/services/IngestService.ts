@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { DeadLetterStore } from '../database/DeadLetterStore';
 import { EventStore } from '../database/EventStore';
 import { IngestMetrics } from './IngestMetrics';
-import type { HostOwners } from '../agents/HostOwners';
+import type { HostOwners } from './HostOwners';
 
 /** An enrolled agent sending with its own credential: what it may report, and for whom. */
 export interface IngestingAgent {

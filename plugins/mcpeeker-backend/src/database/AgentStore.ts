@@ -11,8 +11,8 @@ import type {
   CreatedAgentEnrolment,
   EnrolledAgent,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { AuditLog } from '../registry/AuditLog';
-import { applyDatabaseMigrations } from '../database/migrations';
+import { AuditLog } from './AuditLog';
+import { applyDatabaseMigrations } from './migrations';
 
 const ENROLMENTS = 'mcpeeker_agent_enrolments';
 const AGENTS = 'mcpeeker_agents';

@@ -31,16 +31,16 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
 import { auditedChanges } from './auditedChanges';
-import { requireInCatalog } from './catalog/catalogRefs';
+import { requireInCatalog } from '../services/catalogRefs';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { Finding, FindingStore } from './database/FindingStore';
-import { authorizeItem, ownerFilterOf } from './permissions';
+import { Finding, FindingStore } from '../database/FindingStore';
+import { authorizeItem, ownerFilterOf } from '../permissions/conditions';
 import { parseOr400 } from './parseOr400';
 import { PageCursors } from './pageCursors';
-import { registrationFromServerJson } from './registry/mcpRegistryApi';
-import { AuditLog } from './registry/AuditLog';
-import { entryTargets, RegistryStore } from './registry/RegistryStore';
+import { registrationFromServerJson } from './mcpRegistryApiRouter';
+import { AuditLog } from '../database/AuditLog';
+import { entryTargets, RegistryStore } from '../database/RegistryStore';
 import { Knex } from 'knex';
 
 const listSchema = z

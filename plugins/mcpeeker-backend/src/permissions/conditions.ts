@@ -25,8 +25,8 @@ import {
   RegistryEntry,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { z } from 'zod';
-import type { Finding, FindingStore } from './database/FindingStore';
-import type { RegistryStore } from './registry/RegistryStore';
+import type { Finding, FindingStore } from '../database/FindingStore';
+import type { RegistryStore } from '../database/RegistryStore';
 
 /** What a permission condition narrows a query to: owners, in SQL. */
 export type OwnerFilter = { ownerRefs: string[] };

@@ -5,9 +5,12 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type { FindingStore } from '../database/FindingStore';
-import { parseOr400 } from '../parseOr400';
-import type { RegistryStore } from '../registry/RegistryStore';
-import { buildCatalogEntities, registryEntityNames } from './catalogEntities';
+import { parseOr400 } from './parseOr400';
+import type { RegistryStore } from '../database/RegistryStore';
+import {
+  buildCatalogEntities,
+  registryEntityNames,
+} from '../services/catalogEntities';
 
 /** Most server names a full reconcile turns into entities. */
 export const MAX_CATALOG_SERVERS = 5000;

@@ -12,9 +12,9 @@ import {
   StorageType,
 } from '@nats-io/jetstream';
 import type { DependencyHealth } from '@mcpeeker/plugin-mcpeeker-common';
-import type { NatsIngestConfig } from './ingestConfig';
+import type { NatsIngestConfig } from '../services/ingestConfig';
 import { Batcher, BATCH_WAIT_MS } from './Batcher';
-import { IngestService, ingestText } from './IngestService';
+import { IngestService, ingestText } from '../services/IngestService';
 
 const SEVEN_DAYS_NS = 7 * 24 * 3600 * 1e9;
 

@@ -2,8 +2,8 @@ import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
 import type { FindingStore } from '../database/FindingStore';
-import { runFindingAlerts } from './findingAlerts';
-import { PreferencesStore } from './preferences';
+import { runFindingAlerts } from '../services/findingAlerts';
+import { PreferencesStore } from '../database/PreferencesStore';
 
 /** Finding alerts to endpoint owners, by their preferences: one replica, every minute. */
 export async function startFindingAlerts(options: {

@@ -6,8 +6,8 @@ import {
   inDays,
   registration,
   accessTestBackend,
-} from './__testUtils__/accessTestBackend';
-import { HOST } from './__testUtils__/events';
+} from '../__testUtils__/accessTestBackend';
+import { HOST } from '../__testUtils__/events';
 
 jest.setTimeout(60_000);
 

@@ -1,8 +1,11 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
-import { parseOr400 } from '../parseOr400';
-import { preferencesPatchSchema, PreferencesStore } from './preferences';
+import { parseOr400 } from './parseOr400';
+import {
+  preferencesPatchSchema,
+  PreferencesStore,
+} from '../database/PreferencesStore';
 
 /** `GET/PATCH /users/me/preferences`: the signed-in person's own, nobody else's. */
 export function createPreferencesRouter(options: {

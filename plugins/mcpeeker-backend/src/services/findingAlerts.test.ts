@@ -1,7 +1,7 @@
 import { endpointEvent, networkEvent } from '../__testUtils__/events';
 import { findingStoreEngines } from '../__testUtils__/findingStores';
 import { runFindingAlerts } from './findingAlerts';
-import { PreferencesStore } from './preferences';
+import { PreferencesStore } from '../database/PreferencesStore';
 
 const engines = findingStoreEngines();
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { accessTestBackend, as } from './__testUtils__/accessTestBackend';
-import { endpointEvent } from './__testUtils__/events';
+import { accessTestBackend, as } from '../__testUtils__/accessTestBackend';
+import { endpointEvent } from '../__testUtils__/events';
 
 jest.setTimeout(120_000);
 

@@ -7,11 +7,11 @@ import type {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { parseOr400 } from '../parseOr400';
-import { PageCursors } from '../pageCursors';
-import { RouteRateLimiter, RouteRateLimits } from '../rateLimits';
+import { parseOr400 } from './parseOr400';
+import { PageCursors } from './pageCursors';
+import { RouteRateLimiter, RouteRateLimits } from './rateLimits';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
-import type { RegistryStore } from './RegistryStore';
+import type { RegistryStore } from '../database/RegistryStore';
 
 const TRANSPORTS: Record<string, RegistryEntryCreate['transport']> = {
   stdio: 'stdio',

@@ -1,9 +1,9 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import request from 'supertest';
-import { accessTestBackend, as } from './__testUtils__/accessTestBackend';
-import { endpointEvent } from './__testUtils__/events';
-import { readMcpeekerConfig } from './config';
+import { accessTestBackend, as } from '../__testUtils__/accessTestBackend';
+import { endpointEvent } from '../__testUtils__/events';
+import { readMcpeekerConfig } from '../config';
 import { TokenBuckets } from './rateLimits';
 
 jest.setTimeout(60_000);

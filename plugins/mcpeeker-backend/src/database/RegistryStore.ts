@@ -12,9 +12,9 @@ import {
   sha256Hex,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { Knex } from 'knex';
-import { RegistryLookup } from '../database/FindingStore';
+import { RegistryLookup } from './FindingStore';
 import { AuditLog } from './AuditLog';
-import { whereContains } from '../database/queryHelpers';
+import { whereContains } from './queryHelpers';
 
 const TABLE = 'mcpeeker_registry_entries';
 

@@ -1,7 +1,7 @@
 import type { RegistryEntry } from '@mcpeeker/plugin-mcpeeker-common';
 import type { FindingStore } from '../database/FindingStore';
 import type { RegistryNotifier } from './RegistryNotifier';
-import { entryTargets, RegistryStore } from './RegistryStore';
+import { entryTargets, RegistryStore } from '../database/RegistryStore';
 
 /**
  * One run of the registry's expiry job: reminders 14 days and 1 day before

@@ -21,7 +21,7 @@ import {
   createRegistryEntryConditionalDecision,
   findingConditions,
   registryEntryConditions,
-} from './permissions';
+} from './conditions';
 
 /** @public */
 export type McpeekerRole = 'admin' | 'analyst' | 'developer';

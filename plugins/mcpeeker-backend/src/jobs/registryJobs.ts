@@ -11,10 +11,10 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { Knex } from 'knex';
 import type { FindingStore } from '../database/FindingStore';
-import { AuditLog } from './AuditLog';
-import { runRegistryExpiry } from './expiry';
-import { RegistryNotifier, WebhookConfig } from './RegistryNotifier';
-import { RegistryStore } from './RegistryStore';
+import { AuditLog } from '../database/AuditLog';
+import { runRegistryExpiry } from '../services/registryExpiry';
+import { RegistryNotifier, WebhookConfig } from '../services/RegistryNotifier';
+import { RegistryStore } from '../database/RegistryStore';
 
 /** The notice each admin decision makes. */
 const DECIDED = {

@@ -20,7 +20,7 @@ import { endpointEvent } from '../__testUtils__/events';
 import { mcpeekerPlugin } from '../plugin';
 import { freePort } from '../__testUtils__/freePort';
 import { AckPolicy } from '@nats-io/jetstream';
-import { IngestService } from './IngestService';
+import { IngestService } from '../services/IngestService';
 import { NatsIngestConsumer } from './NatsIngestConsumer';
 import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
 import { HOST } from '../__testUtils__/events';

@@ -5,10 +5,10 @@ import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
 import { endpointEvent, HOST } from '../__testUtils__/events';
 import { sqlPipeline } from '../__testUtils__/sqlPipeline';
 import { applyDatabaseMigrations } from '../database/migrations';
-import { AuditLog } from './AuditLog';
-import { runRegistryExpiry } from './expiry';
+import { AuditLog } from '../database/AuditLog';
+import { runRegistryExpiry } from './registryExpiry';
 import { RegistryNotifier, signWebhook } from './RegistryNotifier';
-import { RegistryStore } from './RegistryStore';
+import { RegistryStore } from '../database/RegistryStore';
 
 jest.setTimeout(30_000);
 

@@ -8,7 +8,7 @@ import { mcpeekerAuditReadPermission } from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import type { DeadLetterStore } from './database/DeadLetterStore';
+import type { DeadLetterStore } from '../database/DeadLetterStore';
 import { parseOr400 } from './parseOr400';
 
 /**

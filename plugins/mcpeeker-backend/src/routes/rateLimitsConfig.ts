@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { checkKnownKeys, McpeekerConfigError } from './checkedConfig';
+import { checkKnownKeys, McpeekerConfigError } from '../checkedConfig';
 import type { RateLimit, RouteRateLimits } from './rateLimits';
 
 /** Token-bucket limits of ingest and the MCP Registry API: `mcpeeker.rateLimits`. */

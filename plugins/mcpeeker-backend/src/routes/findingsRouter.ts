@@ -10,14 +10,14 @@ import {
   hostIdHashSchema,
   mcpeekerFindingReadPermission,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { FindingStore } from './database/FindingStore';
-import { authorizeItem, ownerFilterOf } from './permissions';
+import { FindingStore } from '../database/FindingStore';
+import { authorizeItem, ownerFilterOf } from '../permissions/conditions';
 import { parseOr400 } from './parseOr400';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { HealthService } from './services/HealthService';
-import { IngestingAgent, IngestService } from './services/IngestService';
+import { HealthService } from '../services/HealthService';
+import { IngestingAgent, IngestService } from '../services/IngestService';
 import { PageCursors } from './pageCursors';
 import { RouteRateLimiter, RouteRateLimits } from './rateLimits';
 

@@ -5,9 +5,9 @@ import {
   McpEvent,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import request from 'supertest';
-import { accessTestBackend, as } from './__testUtils__/accessTestBackend';
-import { HOST, networkEvent } from './__testUtils__/events';
-import { STORE_TEST_DATABASE_IDS } from './__testUtils__/storeTestDatabases';
+import { accessTestBackend, as } from '../__testUtils__/accessTestBackend';
+import { HOST, networkEvent } from '../__testUtils__/events';
+import { STORE_TEST_DATABASE_IDS } from '../__testUtils__/storeTestDatabases';
 
 jest.setTimeout(120_000);
 

@@ -26,12 +26,12 @@ import type {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { auditedChanges } from '../auditedChanges';
-import { requireInCatalog } from '../catalog/catalogRefs';
-import { parseOr400 } from '../parseOr400';
+import { auditedChanges } from './auditedChanges';
+import { requireInCatalog } from '../services/catalogRefs';
+import { parseOr400 } from './parseOr400';
 import type { IngestingAgent } from '../services/IngestService';
-import { AgentStore } from './AgentStore';
-import { HostOwners } from './HostOwners';
+import { AgentStore } from '../database/AgentStore';
+import { HostOwners } from '../services/HostOwners';
 
 const enrolmentCreateSchema = z
   .object({

@@ -1,7 +1,7 @@
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
 import type { FindingStore } from '../database/FindingStore';
-import type { PreferencesStore } from './preferences';
+import type { PreferencesStore } from '../database/PreferencesStore';
 
 const SENT = 'mcpeeker_finding_alerts';
 

@@ -8,18 +8,18 @@ import {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
-import { agentCredentials, createAgentsRouter } from './agents/agentsRouter';
-import { createPreferencesRouter } from './alerts/preferencesRouter';
-import { PreferencesStore } from './alerts/preferences';
-import { createCatalogRouter } from './catalog/catalogRouter';
-import type { McpeekerContext } from './context';
+import { agentCredentials, createAgentsRouter } from './agentsRouter';
+import { createPreferencesRouter } from './preferencesRouter';
+import { PreferencesStore } from '../database/PreferencesStore';
+import { createCatalogRouter } from './catalogRouter';
+import type { McpeekerContext } from '../context';
 import { createDeadLettersRouter } from './deadLettersRouter';
 import { internalErrorFilter } from './internalErrors';
-import { createMcpRegistryApiRouter } from './registry/mcpRegistryApi';
+import { createMcpRegistryApiRouter } from './mcpRegistryApiRouter';
 import { createRegistryRouter } from './registryRouter';
 import { requestGuards } from './requestGuards';
-import { createRouter } from './router';
-import { HealthService } from './services/HealthService';
+import { createRouter } from './findingsRouter';
+import { HealthService } from '../services/HealthService';
 
 /** The largest JSON body each path takes: event batches are large, everything else is a form. */
 export function bodyLimitOf(path: string): string {
