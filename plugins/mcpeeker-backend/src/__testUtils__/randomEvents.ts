@@ -232,6 +232,7 @@ export function randomFleetEvents(seed: number, count: number): McpEvent[] {
                     'an mcp_servers connector is configured',
                     'Ünïcode explanation 🧪 with an emoji',
                   ]),
+                  judgedBy: r.pick(['claude', 'offline'] as const),
                 },
               }),
         }),

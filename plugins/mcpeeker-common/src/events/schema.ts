@@ -203,16 +203,33 @@ export const networkEventSchema = z
   })
   .strict();
 
-/** @public */
+/**
+ * The Judge's verdict on one gateway request: `mcp` (the request uses an MCP
+ * server), `not-mcp`, or `uncertain`; who gave it (`claude`, or the
+ * deterministic `offline` judge of the embedded default).
+ *
+ * @public
+ */
 export const judgeVerdictSchema = z
   .object({
     verdict: z.enum(['mcp', 'not-mcp', 'uncertain']),
     confidence: z.number().min(0).max(1),
-    /** Plain-language reasoning for the analyst. */
+    /** Plain-language reasoning for the analyst: two to four sentences. */
     explanation: z.string().max(2000),
+    /** The MCP servers the Judge names in the request. */
+    servers: z.array(shortText(256)).max(50).optional(),
+    /** Who judged: Claude, or the offline (rule-based) judge. */
+    judgedBy: z.enum(['claude', 'offline']).optional(),
     model: z.string().max(128).optional(),
   })
   .strict();
+
+/** Which API's request a gateway event was read from. @public */
+export const gatewayApiSchema = z.enum([
+  'anthropic-messages',
+  'openai-chat',
+  'litellm',
+]);
 
 /** @public */
 export const gatewayEventSchema = z
@@ -225,9 +242,20 @@ export const gatewayEventSchema = z
         requestId: shortText(256),
         /** Entity ref of the caller, when the gateway knows it. */
         userRef: z.string().max(256).optional(),
+        /** The caller's id as the gateway logged it, hashed as host ids are (`hashIdentifier`). */
+        userIdHash: sha256HexSchema.optional(),
+        /** The API the request was made to. */
+        api: gatewayApiSchema.optional(),
         model: z.string().max(128).optional(),
         /** Tool names in the request, e.g. `mcp__github__create_issue`. */
         toolNames: z.array(shortText(256)).max(1000),
+        /** SHA-256 of each tool's canonical definition (name, description, input schema), by tool name. */
+        toolDefinitions: z
+          .array(
+            z.object({ name: shortText(256), hash: sha256HexSchema }).strict(),
+          )
+          .max(1000)
+          .optional(),
         mcpServers: z
           .array(
             z
@@ -239,6 +267,8 @@ export const gatewayEventSchema = z
           )
           .max(200)
           .default([]),
+        /** What the Judge reads: an excerpt of the request, secrets redacted, at most 1 KB. */
+        excerpt: z.string().max(MAX_SNIPPET_LENGTH).optional(),
       })
       .strict(),
     /** The Judge's verdict, once it has one; absent when it was unavailable. */

@@ -28,6 +28,8 @@ export interface Signals {
     verdict: 'mcp' | 'not-mcp' | 'uncertain';
     confidence: number;
     explanation: string;
+    /** Who judged: Claude, or the offline (rule-based) judge. */
+    judgedBy?: 'claude' | 'offline';
   };
   /** A gateway event arrived without a verdict and none has come since. */
   judgeUnavailable: boolean;

@@ -317,6 +317,9 @@ export function toFindingUpdate(
               verdict: event.judge.verdict,
               confidence: event.judge.confidence,
               explanation: event.judge.explanation,
+              ...(event.judge.judgedBy
+                ? { judgedBy: event.judge.judgedBy }
+                : {}),
             }
           : undefined,
         judgeUnavailable: !event.judge,
@@ -379,6 +382,7 @@ export const judgeText = (j: NonNullable<SourceTotals['judge']>) =>
     verdict: j.verdict,
     confidence: j.confidence,
     explanation: j.explanation,
+    ...(j.judgedBy ? { judgedBy: j.judgedBy } : {}),
   });
 
 /** The stronger verdict: more confident, then by its text, so the choice is the same everywhere. */
