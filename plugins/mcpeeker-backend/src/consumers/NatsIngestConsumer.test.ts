@@ -317,6 +317,88 @@ describe('replicas sharing the consumer', () => {
   });
 });
 
+/**
+ * A loopback proxy to the test NATS whose replies can be held back: while
+ * held, the client hears nothing (no messages, no heartbeats) until released.
+ */
+async function holdingProxy() {
+  const target = new URL(NATS_URL);
+  const sockets = new Set<net.Socket>();
+  const held: Array<() => void> = [];
+  let holding = false;
+  const server = net.createServer(client => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    sockets.add(client).add(upstream);
+    client.pipe(upstream);
+    upstream.on('data', chunk => {
+      if (holding) held.push(() => client.write(chunk));
+      else client.write(chunk);
+    });
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', close).on('error', close);
+    upstream.on('close', close).on('error', close);
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    hold: () => (holding = true),
+    release: () => {
+      holding = false;
+      for (const write of held.splice(0)) write();
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise(r => server.close(r));
+    },
+  };
+}
+
+describe('a fetch whose heartbeats are missed', () => {
+  it('is fetched again at once: no error, health stays ok, nothing is lost', async () => {
+    const { stored, ingest, config } = await sharedConsumerWith(0);
+    const proxy = await holdingProxy();
+    const logger = mockServices.logger.mock();
+    const consumer = new NatsIngestConsumer({
+      config: { ...config, servers: [proxy.url] },
+      ingest,
+      logger,
+    });
+    await consumer.start();
+    try {
+      await new Promise(r => setTimeout(r, 200));
+      // Silence for longer than two heartbeats (500 ms each on a 1 s fetch).
+      proxy.hold();
+      await waitFor(async () =>
+        (logger.debug as jest.Mock).mock.calls.some(
+          ([message]) =>
+            message === 'NATS fetch ended after 0 messages: heartbeats missed',
+        ),
+      );
+      proxy.release();
+      expect(logger.error).not.toHaveBeenCalled();
+      expect(await consumer.health()).toMatchObject({ status: 'ok' });
+
+      const js = jetstream(nc);
+      for (let i = 0; i < 3; i++) {
+        const e = endpointEvent({ port: 100 + i });
+        await js.publish(`${prefix}.endpoint.host`, JSON.stringify(e), {
+          msgID: e.eventId,
+        });
+      }
+      await waitFor(async () => (await stored.count()) === 3);
+      expect(logger.error).not.toHaveBeenCalled();
+    } finally {
+      proxy.release();
+      await consumer.stop();
+      await proxy.close();
+    }
+  });
+});
+
 describe('a consumer that crashes', () => {
   it('between commit and ack: its batch is redelivered to another replica, nothing is lost or counted twice', async () => {
     // A short ack wait, so the test need not wait a minute for redelivery.

@@ -7,6 +7,7 @@ import {
   jetstream,
   jetstreamManager,
   Consumer,
+  ConsumerMessages,
   JsMsg,
   RetentionPolicy,
   StorageType,
@@ -17,6 +18,22 @@ import { Batcher, BATCH_WAIT_MS } from './Batcher';
 import { IngestService, ingestText } from '../services/IngestService';
 
 const SEVEN_DAYS_NS = 7 * 24 * 3600 * 1e9;
+
+/**
+ * Whether a fetch missed its heartbeats, as the library tells it: a
+ * `heartbeats_missed` notification on the fetch's status, sent just before
+ * the fetch ends in an error. Settles when the fetch has ended (its status
+ * notifications end with it).
+ */
+function watchHeartbeats(messages: ConsumerMessages): Promise<boolean> {
+  return (async () => {
+    let missed = false;
+    for await (const s of messages.status()) {
+      if (s.type === 'heartbeats_missed') missed = true;
+    }
+    return missed;
+  })().catch(() => false);
+}
 
 export function streamSubjects(prefix: string): string[] {
   return ['endpoint', 'network', 'gateway'].map(
@@ -231,6 +248,7 @@ export class NatsIngestConsumer {
           continue;
         }
         let received = 0;
+        let heartbeatsMissed: Promise<boolean> | undefined;
         try {
           consumer ??= await jetstream(this.connection!).consumers.get(
             config.stream,
@@ -240,6 +258,7 @@ export class NatsIngestConsumer {
             max_messages: Math.min(config.batchSize, limit - holding.count),
             expires: 1000,
           });
+          heartbeatsMissed = watchHeartbeats(messages);
           for await (const m of messages) {
             received++;
             holding.count++;
@@ -249,10 +268,7 @@ export class NatsIngestConsumer {
           // A fetch can end in an error after delivering messages: what it
           // delivered is processed as usual. One whose heartbeats came late
           // because this process was busy is no outage: fetch again at once.
-          if (
-            received > 0 ||
-            (error as Error).message?.includes('heartbeats missed')
-          ) {
+          if (received > 0 || (await heartbeatsMissed)) {
             this.options.logger.debug(
               `NATS fetch ended after ${received} messages: ${
                 (error as Error).message
