@@ -188,13 +188,23 @@ export interface Config {
        * an API key is configured, otherwise `offline`.
        */
       provider?: 'offline' | 'anthropic';
-      /** How long a verdict may take before the event is scored without it. Default 10000. */
+      /** How long a verdict may take, retries included, before the event is scored without it. Default 10000. */
       timeoutMs?: number;
+      /** The most points the Judge adds to a finding, 0 to 8; it never takes any away. Default 5. */
+      maxPoints?: number;
+      /** How long a verdict is reused for an identical request (same excerpt and tool set). Default 86400. */
+      cacheTtlSeconds?: number;
+      /** Verdicts one replica asks for at once. Default 4. */
+      concurrency?: number;
+      /** The circuit breaker: after `failures` consecutive failures, no call for `cooldownSeconds`. Defaults 5 and 30. */
+      circuit?: { failures?: number; cooldownSeconds?: number };
       anthropic?: {
         /** @visibility secret */
         apiKey?: string;
         /** Model id. Default `claude-sonnet-4-5`. */
         model?: string;
+        /** Most tokens of one answer. Default 600. */
+        maxTokens?: number;
         /** API base URL, for a proxy or a test server. */
         baseUrl?: string;
       };

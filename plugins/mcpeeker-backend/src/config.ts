@@ -19,7 +19,7 @@ import {
   RulesConfig,
 } from './services/correlation/rulesConfig';
 import { IngestConfig, readIngestConfig } from './services/ingestConfig';
-import { JudgeConfig, readJudgeConfig } from './services/judgeConfig';
+import { JudgeConfig, readJudgeConfig } from './services/judge/judgeConfig';
 
 /** The salt and the keys derived from it: shared by ingest, the audit log, cursors and catalog names. */
 export interface McpeekerSecrets {
@@ -78,7 +78,11 @@ const KNOWN_KEYS: KnownKeys = {
   judge: {
     provider: true,
     timeoutMs: true,
-    anthropic: { apiKey: true, model: true, baseUrl: true },
+    maxPoints: true,
+    cacheTtlSeconds: true,
+    concurrency: true,
+    circuit: { failures: true, cooldownSeconds: true },
+    anthropic: { apiKey: true, model: true, maxTokens: true, baseUrl: true },
   },
 };
 

@@ -1,4 +1,5 @@
 import {
+  CacheService,
   DatabaseService,
   LifecycleService,
   LoggerService,
@@ -29,6 +30,7 @@ import { openRegistry } from './jobs/registryJobs';
 import { IngestMetrics } from './services/IngestMetrics';
 import { IngestService } from './services/IngestService';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import { JudgeService } from './services/judge/JudgeService';
 
 /** Everything the plugin's routes, consumers and jobs share: built once at start. */
 export interface McpeekerContext {
@@ -44,6 +46,7 @@ export interface McpeekerContext {
   events: EventStore;
   deadLetters: DeadLetterStore;
   ingest: IngestService;
+  judge: JudgeService;
   cursors: PageCursors;
 }
 
@@ -80,6 +83,7 @@ export async function buildMcpeekerContext(deps: {
   logger: LoggerService;
   database: DatabaseService;
   lifecycle: LifecycleService;
+  cache: CacheService;
   metrics?: MetricsService;
 }): Promise<McpeekerContext> {
   const { logger, database, lifecycle } = deps;
@@ -110,13 +114,19 @@ export async function buildMcpeekerContext(deps: {
     lifecycle,
     rules,
     registry,
+    judgeMaxPoints: config.judge.maxPoints,
   });
   const deadLetters = await DatabaseDeadLetterStore.create({
     database,
     salt: config.hostIdSalt,
     skipMigrations: true,
   });
+  const judge = JudgeService.fromConfig(config.judge, {
+    cache: deps.cache,
+    logger,
+  });
   const ingest = new IngestService({
+    judge,
     events,
     deadLetters,
     metrics: deps.metrics ? new IngestMetrics(deps.metrics) : undefined,
@@ -137,6 +147,7 @@ export async function buildMcpeekerContext(deps: {
     events,
     deadLetters,
     ingest,
+    judge,
     cursors: new PageCursors(config.cursorKey),
   };
 }

@@ -3,16 +3,19 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { endpointEvent, networkEvent } from './__testUtils__/events';
+import {
+  endpointEvent,
+  gatewayEvent,
+  networkEvent,
+} from './__testUtils__/events';
 import { startClickHouseServer } from './__testUtils__/clickhouseServer';
 import { freePort } from './__testUtils__/freePort';
+import { startMessagesApiServer } from './__testUtils__/messagesApiServer';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { mcpeekerPlugin } from './plugin';
 
@@ -33,49 +36,6 @@ async function startBackend(mcpeeker: unknown) {
   return server;
 }
 
-/** Speaks the part of the Anthropic API the health check uses: GET /v1/models/{id}. */
-async function startAnthropicApi(validKey: string) {
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    res.setHeader('content-type', 'application/json');
-    // The SDK sends the key as x-api-key or as a bearer token, by version.
-    const key =
-      req.headers['x-api-key'] ??
-      req.headers.authorization?.replace(/^Bearer /, '');
-    if (key !== validKey) {
-      res.statusCode = 401;
-      res.end(
-        JSON.stringify({
-          type: 'error',
-          error: { type: 'authentication_error', message: 'invalid x-api-key' },
-        }),
-      );
-      return;
-    }
-    const model = /^\/v1\/models\/([^/?]+)/.exec(req.url ?? '')?.[1];
-    res.end(
-      JSON.stringify({
-        type: 'model',
-        id: model,
-        display_name: model,
-        created_at: '2026-01-01T00:00:00Z',
-      }),
-    );
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise(r => {
-        server.closeAllConnections();
-        server.close(r);
-      }),
-  };
-}
-
 describe('GET /api/mcpeeker/health', () => {
   it('answers without credentials, with the embedded defaults', async () => {
     const server = await startBackend({});
@@ -90,10 +50,10 @@ describe('GET /api/mcpeeker/health', () => {
         database: { status: 'ok', detail: 'sqlite' },
         nats: { status: 'disabled' },
         clickhouse: { status: 'disabled' },
-        // Not built yet, and health says so instead of reporting it as running.
+        // No API key: the offline judge runs, and health says so.
         judge: {
-          status: 'disabled',
-          detail: expect.stringContaining('not built yet'),
+          status: 'ok',
+          detail: expect.stringContaining('offline judge'),
         },
       },
     });
@@ -238,7 +198,7 @@ describe('GET /api/mcpeeker/health', () => {
   });
 
   it('checks the Judge against the Anthropic API with the real SDK', async () => {
-    const api = await startAnthropicApi('good-key');
+    const api = await startMessagesApiServer({ validKey: 'good-key' });
     try {
       const ok = await startBackend({
         judge: {
@@ -253,9 +213,9 @@ describe('GET /api/mcpeeker/health', () => {
       expect(okRes.body.dependencies.judge.error).toBeUndefined();
       expect(okRes.body.dependencies.judge).toMatchObject({
         status: 'ok',
-        detail: 'anthropic claude-test (the Judge itself is not built yet)',
+        detail: 'Claude claude-test through the Anthropic API; circuit closed',
       });
-      expect(api.requests).toContain('GET /v1/models/claude-test');
+      expect(api.requests.map(r => r.path)).toContain('/v1/models/claude-test');
 
       const bad = await startBackend({
         judge: { anthropic: { apiKey: 'bad-key', baseUrl: api.url } },
@@ -472,5 +432,97 @@ describe('GET /api/mcpeeker/findings', () => {
       .get('/api/mcpeeker/findings/mcp_00000000000000000000000000000000')
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(404);
+  });
+});
+
+describe('POST /api/mcpeeker/judge/classify', () => {
+  const body = {
+    toolNames: ['mcp__github__create_issue', 'mcp__github__list_issues'],
+    excerpt: 'tools: mcp__github__create_issue (Create an issue)',
+  };
+
+  it('answers a service with the offline verdict in the embedded default, and refuses people', async () => {
+    const server = await startBackend({});
+    const res = await request(server)
+      .post('/api/mcpeeker/judge/classify')
+      .set('Authorization', mockCredentials.service.header())
+      .send(body);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      verdict: 'mcp',
+      servers: ['github'],
+      judgedBy: 'offline',
+      explanation: expect.stringMatching(/^Offline judge/),
+      cached: false,
+    });
+    const user = await request(server)
+      .post('/api/mcpeeker/judge/classify')
+      .set('Authorization', mockCredentials.user.header())
+      .send(body);
+    expect(user.status).toBe(403);
+  });
+
+  it('answers a bad body with 400 naming the field, without echoing it', async () => {
+    const server = await startBackend({});
+    const res = await request(server)
+      .post('/api/mcpeeker/judge/classify')
+      .set('Authorization', mockCredentials.service.header())
+      .send({ toolNames: 'mcp__x__y', secret: 'sk-ant-api03-hunter2' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/toolNames/);
+    expect(JSON.stringify(res.body)).not.toContain('hunter2');
+  });
+
+  it('says 503 with the reason while Claude is unavailable, and health says the circuit is open', async () => {
+    const api = await startMessagesApiServer({
+      fallback: { status: 500 },
+    });
+    try {
+      const server = await startBackend({
+        judge: {
+          timeoutMs: 300,
+          circuit: { failures: 1, cooldownSeconds: 60 },
+          anthropic: { apiKey: 'k', baseUrl: api.url, model: 'claude-test' },
+        },
+      });
+      const res = await request(server)
+        .post('/api/mcpeeker/judge/classify')
+        .set('Authorization', mockCredentials.service.header())
+        .send(body);
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toMatch(/The Judge is unavailable/);
+      const health = await request(server).get('/api/mcpeeker/health');
+      expect(health.body.status).toBe('degraded');
+      expect(health.body.dependencies.judge).toMatchObject({
+        status: 'down',
+        detail: expect.stringContaining('circuit open'),
+      });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('judges a gateway event that arrives without a verdict, and the finding shows who judged', async () => {
+    const server = await startBackend({});
+    await request(server)
+      .post('/api/mcpeeker/events')
+      .set('Authorization', mockCredentials.service.header())
+      .send({ events: [gatewayEvent({ unjudged: true })] })
+      .expect(202);
+    const list = await request(server)
+      .get('/api/mcpeeker/findings?layer=gateway')
+      .set('Authorization', mockCredentials.user.header());
+    const detail = await request(server)
+      .get(`/api/mcpeeker/findings/${list.body.items[0].compositeId}`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(detail.body.signals).toMatchObject({
+      judge: { verdict: 'mcp', judgedBy: 'offline' },
+      judgeUnavailable: false,
+    });
+    expect(
+      detail.body.breakdown.contributions.find(
+        (c: any) => c.layer === 'gateway',
+      ),
+    ).toMatchObject({ points: 5 });
   });
 });

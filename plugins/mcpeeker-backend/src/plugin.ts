@@ -39,6 +39,7 @@ export const mcpeekerPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         notifications: notificationService,
         events: eventsServiceRef,
+        cache: coreServices.cache,
       },
       async init({
         config,
@@ -56,12 +57,14 @@ export const mcpeekerPlugin = createBackendPlugin({
         auditor,
         notifications,
         events,
+        cache,
       }) {
         const context = await buildMcpeekerContext({
           config,
           logger,
           database,
           lifecycle,
+          cache,
           metrics: metricsService,
         });
         registerMcpeekerPermissions(permissionsRegistry, context);
@@ -106,6 +109,7 @@ export const mcpeekerPlugin = createBackendPlugin({
               db,
               logger,
               natsConsumer,
+              judge: context.judge,
             }),
           }),
         );

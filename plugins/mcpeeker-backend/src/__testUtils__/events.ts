@@ -102,32 +102,47 @@ export function networkEvent(
   });
 }
 
+function verdictOf(overrides: {
+  judge?: { verdict: 'mcp' | 'not-mcp' | 'uncertain'; confidence: number };
+  unjudged?: boolean;
+}) {
+  if (overrides.unjudged) return {};
+  if (!overrides.judge) return { judgeUnavailable: true };
+  return {
+    judge: {
+      ...overrides.judge,
+      explanation: 'tool names follow the mcp__<server>__<tool> pattern',
+    },
+  };
+}
+
 /** A gateway request using an MCP server, with or without the Judge's verdict. */
 export function gatewayEvent(
   overrides: {
     judge?: { verdict: 'mcp' | 'not-mcp' | 'uncertain'; confidence: number };
     observedAt?: string;
     requestId?: string;
+    /** The server it is about (default: github seen at the gateway). */
+    compositeId?: string;
+    excerpt?: string;
+    /** Neither a verdict nor the unavailable flag: for ingest's Judge to decide. */
+    unjudged?: boolean;
   } = {},
 ): McpEvent {
   return createEvent({
     layer: 'gateway',
     observedAt: overrides.observedAt ?? '2026-11-21T10:02:00Z',
-    compositeId: compositeId({ processSignature: 'gateway:github' }),
+    compositeId:
+      overrides.compositeId ??
+      compositeId({ processSignature: 'gateway:github' }),
     sensor: { id: 'gw-1', kind: 'llm-gateway' },
     request: {
       requestId: overrides.requestId ?? 'r-1',
       userRef: 'user:default/dana',
       toolNames: ['mcp__github__create_issue'],
       mcpServers: [{ name: 'github' }],
+      ...(overrides.excerpt ? { excerpt: overrides.excerpt } : {}),
     },
-    ...(overrides.judge
-      ? {
-          judge: {
-            ...overrides.judge,
-            explanation: 'tool names follow the mcp__<server>__<tool> pattern',
-          },
-        }
-      : { judgeUnavailable: true }),
+    ...verdictOf(overrides),
   });
 }

@@ -6,6 +6,8 @@ import { RegistryLookup } from '../database/FindingStore';
 import { DatabaseFindingStore } from '../database/sql/DatabaseFindingStore';
 import { IngestService } from '../services/IngestService';
 import { RuleEngine } from '../services/correlation/rules';
+import type { ScoringWeights } from '../services/correlation/scoring';
+import type { JudgeService } from '../services/judge/JudgeService';
 
 /** The salt the tests' events are hashed with (see events.ts). */
 export const TEST_SALT = 'test-salt-0123456789';
@@ -17,9 +19,16 @@ export async function sqlPipeline(
     registry?: RegistryLookup;
     dedupWindowMs?: number;
     rules?: RuleEngine;
+    weights?: ScoringWeights;
+    /** The Judge ingest asks for gateway events without a verdict. */
+    judge?: Pick<JudgeService, 'judgeEvent'>;
   } = {},
 ) {
-  const findings = await DatabaseFindingStore.create({ database, ...options });
+  const { judge, ...storeOptions } = options;
+  const findings = await DatabaseFindingStore.create({
+    database,
+    ...storeOptions,
+  });
   const events = await DatabaseEventStore.create({
     database,
     correlator: findings,
@@ -33,6 +42,7 @@ export async function sqlPipeline(
     deadLetters,
     salt: TEST_SALT,
     logger: mockServices.logger.mock(),
+    judge,
   });
   return { findings, events, deadLetters, ingest };
 }

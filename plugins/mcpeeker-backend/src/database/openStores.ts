@@ -10,6 +10,7 @@ import type { EventStore } from './EventStore';
 import { DatabaseEventStore } from './sql/DatabaseEventStore';
 import type { FindingStore, RegistryLookup } from './FindingStore';
 import { lazyClickHouseStore } from './clickhouse/lazyClickHouseStore';
+import { DEFAULT_WEIGHTS } from '../services/correlation/scoring';
 
 /**
  * The event and finding stores `mcpeeker.store.kind` asks for: the Backstage
@@ -24,11 +25,17 @@ export async function openStores(options: {
   lifecycle: LifecycleService;
   rules: RuleEngine;
   registry: RegistryLookup;
+  /** The most the Judge adds to a score (`mcpeeker.judge.maxPoints`). */
+  judgeMaxPoints?: number;
 }): Promise<{ findings: FindingStore; events: EventStore }> {
   const { store, database, rules, registry } = options;
+  const weights = {
+    ...DEFAULT_WEIGHTS,
+    judge: options.judgeMaxPoints ?? DEFAULT_WEIGHTS.judge,
+  };
   if (store.kind === 'clickhouse') {
     const clickhouse = lazyClickHouseStore(() =>
-      ClickHouseStore.create(store.clickhouse, { rules, registry }),
+      ClickHouseStore.create(store.clickhouse, { rules, registry, weights }),
     );
     options.lifecycle.addShutdownHook(() => clickhouse.close());
     return { findings: clickhouse.findings, events: clickhouse.events };
@@ -38,6 +45,7 @@ export async function openStores(options: {
     skipMigrations: true,
     rules,
     registry,
+    weights,
   });
   const events = await DatabaseEventStore.create({
     database,

@@ -19,6 +19,7 @@ import { createMcpRegistryApiRouter } from './mcpRegistryApiRouter';
 import { createRegistryRouter } from './registryRouter';
 import { requestGuards } from './requestGuards';
 import { createRouter } from './findingsRouter';
+import { createJudgeRouter } from './judgeRouter';
 import { HealthService } from '../services/HealthService';
 
 /** The largest JSON body each path takes: event batches are large, everything else is a form. */
@@ -113,6 +114,13 @@ export async function createRootRouter(
       deadLetters: context.deadLetters,
       httpAuth,
       permissions,
+    }),
+  );
+  router.use(
+    createJudgeRouter({
+      judge: context.judge,
+      httpAuth,
+      rateLimits: context.config.rateLimits.ingest,
     }),
   );
   router.use(internalErrorFilter({ logger: context.logger }));

@@ -6,9 +6,9 @@ import type {
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import Anthropic from '@anthropic-ai/sdk';
 import { Knex } from 'knex';
 import type { McpeekerConfig } from '../config';
+import type { JudgeService } from './judge/JudgeService';
 import packageJson from '../../package.json';
 
 const CHECK_TIMEOUT_MS = 3000;
@@ -73,6 +73,8 @@ export class HealthService {
       logger: LoggerService;
       /** The running consumer, when NATS ingest is on: its state is what counts. */
       natsConsumer?: { health(): Promise<DependencyHealth> };
+      /** The Judge: its mode and circuit, and a probe of the API. */
+      judge: Pick<JudgeService, 'state' | 'probe'>;
     },
   ) {}
 
@@ -189,32 +191,27 @@ export class HealthService {
   }
 
   /**
-   * The Judge (classifying gateway requests with Claude) is not built yet:
-   * gateway events are scored from the verdict they carry. Health says so
-   * rather than reporting a Judge that does not run; with a key set it only
-   * says whether Claude answers.
+   * What judges gateway requests now: the offline judge (no key set), or
+   * Claude — down while its circuit is open, else whether the API answers.
    */
   private async checkJudge(): Promise<DependencyHealth> {
-    const judge = this.options.config.judge;
-    if (judge.provider === 'offline') {
+    const judge = this.options.judge;
+    const state = judge.state;
+    if (state.mode === 'offline') {
       return {
-        status: 'disabled',
+        status: 'ok',
         detail:
-          'not built yet: gateway events are scored from the verdict they carry',
+          'offline judge: rule-based verdicts from tool names, MCP connectors and known MCP packages (no Anthropic API key set)',
       };
     }
-    const { apiKey, model, baseUrl } = judge.anthropic;
-    return timed(
-      `anthropic ${model} (the Judge itself is not built yet)`,
-      async () => {
-        const client = new Anthropic({
-          apiKey,
-          baseURL: baseUrl,
-          maxRetries: 0,
-          timeout: CHECK_TIMEOUT_MS,
-        });
-        await client.models.retrieve(model);
-      },
-    );
+    const detail = `Claude ${state.model} through the Anthropic API`;
+    if (state.circuit === 'open') {
+      return {
+        status: 'down',
+        detail: `${detail}; circuit open until ${state.retryAt?.toISOString()}: gateway findings are scored without the Judge and flagged`,
+        error: state.lastError,
+      };
+    }
+    return timed(`${detail}; circuit ${state.circuit}`, () => judge.probe());
   }
 }

@@ -13,6 +13,7 @@ import { DeadLetterStore } from '../database/DeadLetterStore';
 import { EventStore } from '../database/EventStore';
 import { IngestMetrics } from './IngestMetrics';
 import type { HostOwners } from './HostOwners';
+import type { JudgeService } from './judge/JudgeService';
 
 /** An enrolled agent sending with its own credential: what it may report, and for whom. */
 export interface IngestingAgent {
@@ -40,6 +41,8 @@ export class IngestService {
       metrics?: IngestMetrics;
       /** Owners of enrolled hosts: an endpoint's owner comes from its enrolment, not from its claim. */
       owners?: HostOwners;
+      /** Classifies gateway events that arrive without a verdict. */
+      judge?: Pick<JudgeService, 'judgeEvent'>;
     },
   ) {}
 
@@ -161,6 +164,18 @@ export class IngestService {
         redactedValues: redactions,
         ...(entry.firstDelivery ? { firstDelivery: true } : {}),
       });
+    }
+    const judge = this.options.judge;
+    if (judge) {
+      // A gateway event without a verdict gets the Judge's (or is flagged as
+      // scored without it). Its id stays the one it was sent with, so a
+      // resend is still recognised whatever the Judge says the second time.
+      await Promise.all(
+        valid.map(async (v, i) => {
+          if (v.event.layer === 'gateway' && !v.event.judge)
+            valid[i] = { ...v, event: await judge.judgeEvent(v.event) };
+        }),
+      );
     }
     const metrics = this.options.metrics;
     const writeStarted = Date.now();
