@@ -42,16 +42,28 @@ describe('readMcpeekerConfig', () => {
     expect(read({ judge: { anthropic: { apiKey: 'k' } } }).judge).toEqual({
       provider: 'anthropic',
       timeoutMs: 10000,
+      maxPoints: 5,
+      cacheTtlSeconds: 86400,
+      concurrency: 4,
+      circuit: { failures: 5, cooldownSeconds: 30 },
       anthropic: {
         apiKey: 'k',
         model: 'claude-sonnet-4-5',
+        maxTokens: 600,
         baseUrl: undefined,
       },
     });
+    expect(read({}).judge.provider).toBe('offline');
   });
 
   it.each([
     [{ judge: { timeoutMs: 'soon' } }, /mcpeeker\.judge\.timeoutMs/],
+    [{ judge: { maxPoints: -2 } }, /mcpeeker\.judge\.maxPoints.*0 to 8/],
+    [{ judge: { maxPoints: 20 } }, /mcpeeker\.judge\.maxPoints/],
+    [
+      { judge: { circuit: { failure: 3 } } },
+      /mcpeeker\.judge\.circuit\.failure/,
+    ],
     [
       { ingest: { nats: { enabled: 'yes' } } },
       /mcpeeker\.ingest\.nats\.enabled/,

@@ -10,6 +10,7 @@ import { startFindingAlerts } from './jobs/findingAlertsJob';
 import { buildMcpeekerContext } from './context';
 import { registerMcpeekerPermissions } from './permissions/conditions';
 import { startRegistryNotices } from './jobs/registryJobs';
+import { startJudgeRetry } from './jobs/judgeRetryJob';
 import { createRootRouter } from './routes/rootRouter';
 import { HealthService } from './services/HealthService';
 import { NatsIngestConsumer } from './consumers/NatsIngestConsumer';
@@ -86,6 +87,13 @@ export const mcpeekerPlugin = createBackendPlugin({
           webhooks: mcpeekerConfig.webhooks,
           admins: mcpeekerConfig.roles.admins,
           baseUrl: config.getOptionalString('app.baseUrl') ?? '',
+        });
+        await startJudgeRetry({
+          judge: context.judge,
+          findings,
+          ingest: context.ingest,
+          scheduler,
+          logger,
         });
         const preferences = await startFindingAlerts({
           db,

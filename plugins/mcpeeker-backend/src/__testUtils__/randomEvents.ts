@@ -234,6 +234,8 @@ export function randomFleetEvents(seed: number, count: number): McpEvent[] {
                   ]),
                   judgedBy: r.pick(['claude', 'offline'] as const),
                 },
+                // Some verdicts came later, for a request already stored.
+                ...(r.int(4) === 0 ? { verdictFor: 'e'.repeat(64) } : {}),
               }),
         }),
       );

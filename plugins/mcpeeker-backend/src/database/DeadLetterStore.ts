@@ -2,6 +2,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { redactSecrets } from '@mcpeeker/plugin-mcpeeker-common';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from './migrations';
+import type { IngestTransport } from './EventStore';
 
 /** Longest payload kept with a dead letter. */
 export const MAX_DEAD_LETTER_PAYLOAD = 64 * 1024;
@@ -9,7 +10,7 @@ export const MAX_DEAD_LETTER_PAYLOAD = 64 * 1024;
 /** An event that could not be accepted, and why. */
 export interface DeadLetter {
   id: string;
-  transport: 'http' | 'nats';
+  transport: IngestTransport;
   layer?: string;
   messageId?: string;
   reason: string;
@@ -20,7 +21,7 @@ export interface DeadLetter {
 }
 
 export interface NewDeadLetter {
-  transport: 'http' | 'nats';
+  transport: IngestTransport;
   layer?: string;
   messageId?: string;
   reason: string;
@@ -41,7 +42,7 @@ export interface DeadLetterStore {
 
 type Row = {
   id: number | string;
-  transport: 'http' | 'nats';
+  transport: IngestTransport;
   layer: string | null;
   message_id: string | null;
   reason: string;

@@ -1,8 +1,11 @@
 import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
 
+/** What carried an event in: an HTTP batch, NATS JetStream, or the Judge's later verdict. */
+export type IngestTransport = 'http' | 'nats' | 'judge';
+
 export interface StoredEvent {
   event: McpEvent;
-  transport: 'http' | 'nats';
+  transport: IngestTransport;
   redactedValues: number;
   receivedAt: Date;
   /**

@@ -29,6 +29,8 @@ export interface FindingQuery {
   text?: string;
   /** Exactly this server name (an MCPServer entity's findings). */
   serverName?: string;
+  /** Only findings scored without the Judge (it was unavailable), or only the others. */
+  judgeUnavailable?: boolean;
   /** Only findings whose endpoint owner, or the owner of the approved entry they match, is one of these refs: where permissions narrow a list (in SQL, never after loading). */
   ownerRefs?: string[];
   sort?: 'score' | 'lastSeen';

@@ -51,6 +51,8 @@ const findingQuerySchema = z
     until: z.iso.datetime({ offset: true }).optional(),
     q: z.string().max(200).optional(),
     serverName: z.string().min(1).max(256).optional(),
+    /** `unavailable`: scored without the Judge; `judged`: the others. */
+    judge: z.enum(['unavailable', 'judged']).optional(),
     sort: z.enum(['score', 'lastSeen']).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(200).optional(),
@@ -175,6 +177,7 @@ export async function createRouter(options: {
       until: q.until ? new Date(q.until) : undefined,
       text: q.q,
       serverName: q.serverName,
+      judgeUnavailable: q.judge ? q.judge === 'unavailable' : undefined,
       sort: q.sort,
       limit,
       offset: cursors.decode('findings', q, cursor),

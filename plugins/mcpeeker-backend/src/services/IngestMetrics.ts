@@ -3,8 +3,9 @@ import type {
   MetricsServiceCounter,
   MetricsServiceHistogram,
 } from '@backstage/backend-plugin-api/alpha';
+import type { IngestTransport } from '../database/EventStore';
 
-type Transport = { transport: 'http' | 'nats' };
+type Transport = { transport: IngestTransport };
 
 /**
  * What operators watch: events ingested, duplicates, rejected and

@@ -10,7 +10,7 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { createHash } from 'node:crypto';
 import { DeadLetterStore } from '../database/DeadLetterStore';
-import { EventStore } from '../database/EventStore';
+import { EventStore, IngestTransport } from '../database/EventStore';
 import { IngestMetrics } from './IngestMetrics';
 import type { HostOwners } from './HostOwners';
 import type { JudgeService } from './judge/JudgeService';
@@ -48,7 +48,7 @@ export class IngestService {
 
   async ingest(
     items: unknown[],
-    transport: 'http' | 'nats',
+    transport: IngestTransport,
     context: {
       messageIds?: string[];
       /** Sent with an agent credential: endpoint events of its host only, owned by its enrolment's owner. */
@@ -68,7 +68,7 @@ export class IngestService {
       | { value: unknown; messageId?: string; firstDelivery?: boolean }
       | { unparseable: string; reason: string; messageId?: string }
     >,
-    transport: 'http' | 'nats',
+    transport: IngestTransport,
     agent?: IngestingAgent,
   ): Promise<IngestResult> {
     const receivedAt = new Date();
@@ -227,7 +227,7 @@ export class IngestService {
 export async function ingestText(
   ingest: IngestService,
   payloads: Array<{ text: string; messageId: string; firstDelivery?: boolean }>,
-  transport: 'http' | 'nats',
+  transport: IngestTransport,
 ): Promise<IngestResult> {
   return ingest.ingestParsed(
     payloads.map(p => {

@@ -274,6 +274,12 @@ export const gatewayEventSchema = z
     /** The Judge's verdict, once it has one; absent when it was unavailable. */
     judge: judgeVerdictSchema.optional(),
     judgeUnavailable: z.boolean().optional(),
+    /**
+     * The event (its id) whose request this verdict is for, when the Judge
+     * answered after that event was stored without one: a verdict, not
+     * another request.
+     */
+    verdictFor: sha256HexSchema.optional(),
   })
   .strict();
 

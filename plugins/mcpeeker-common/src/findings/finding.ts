@@ -21,7 +21,7 @@ export const CLASSIFICATIONS: readonly Classification[] = [
  * @public
  */
 export interface Signals {
-  /** Per layer, per source (endpoint: config/process/port/manifest, counted as distinct pieces of evidence; network: signature id or 'traffic'; gateway: 'request', counted as events). */
+  /** Per layer, per source (endpoint: config/process/port/manifest, counted as distinct pieces of evidence; network: signature id or 'traffic'; gateway: 'request' counted as events, and 'verdict' for each verdict the Judge gave after its request was stored). */
   counts: Partial<Record<Layer, Record<string, number>>>;
   /** The Judge's strongest verdict so far. */
   judge?: {

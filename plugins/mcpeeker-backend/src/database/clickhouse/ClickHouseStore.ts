@@ -646,6 +646,10 @@ export class ClickHouseStore implements FindingStore {
       where.push('server_name = {serverName:String}');
       params.serverName = query.serverName;
     }
+    if (query.judgeUnavailable !== undefined) {
+      where.push('judge_unavailable = {judgeUnavailable:UInt8}');
+      params.judgeUnavailable = query.judgeUnavailable ? 1 : 0;
+    }
     if (query.ownerRefs) {
       where.push(
         '(hasAny(owners, {owners:Array(String)}) OR registry_owner IN {owners:Array(String)})',

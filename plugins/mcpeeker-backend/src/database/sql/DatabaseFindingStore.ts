@@ -486,6 +486,8 @@ export class DatabaseFindingStore implements FindingStore {
       if (query.until) q.where('last_seen', '<=', query.until);
       if (query.text) whereContains(q, ['server_name', 'owner'], query.text);
       if (query.serverName) q.where('server_name', query.serverName);
+      if (query.judgeUnavailable !== undefined)
+        q.where('judge_unavailable', query.judgeUnavailable);
       if (query.ownerRefs) {
         const refs = query.ownerRefs;
         q.where(b => {

@@ -29,7 +29,7 @@ export type { Finding } from '@mcpeeker/plugin-mcpeeker-common';
 export interface FindingUpdate {
   compositeId: string;
   layer: Layer;
-  /** endpoint: config/process/port/manifest; network: the signature id or 'traffic'; gateway: 'request'. */
+  /** endpoint: config/process/port/manifest; network: the signature id or 'traffic'; gateway: 'request', or 'verdict' for a verdict the Judge gave later. */
   source: string;
   /** Epoch ms. */
   observedAt: number;
@@ -306,7 +306,8 @@ export function toFindingUpdate(
       return {
         ...base,
         compositeId: event.compositeId,
-        source: 'request',
+        // A verdict that came later is not another request.
+        source: event.verdictFor ? 'verdict' : 'request',
         serverName: (event.request.mcpServers[0]?.name ?? fromTool)?.slice(
           0,
           256,
