@@ -4,7 +4,9 @@
 // through the real SDK against a local Messages API server that answers after
 // a fixed delay (so the figure above the delay is our own overhead: prompt,
 // SDK, HTTP, schema check, cache write). Prints one JSON line:
-// {"bench":"judge","cachedP95Ms":…,"offlineP50Ms":…,"offlineP95Ms":…,"claudeP95Ms":…,"answerDelayMs":…,"claudeOverheadP95Ms":…}
+// {"bench":"judge","cachedP95Ms":…,"offlineP50Ms":…,"offlineP95Ms":…,"claudeP95Ms":…,"answerDelayMs":…,"claudeOverheadP95Ms":…,"plainHttpP95Ms":…}
+// (plainHttpP95Ms: the same POST with plain fetch, no SDK: what loopback and
+// the server's timer cost on this machine, not ours)
 // Usage: node bench/judge.mjs [--requests N] [--delay MS]
 import { createRequire } from 'node:module';
 import { countArg, loadTs, ROOT } from './harness.mjs';
@@ -126,6 +128,18 @@ try {
     claude.classify(request(i)),
   );
 
+  // The floor: the same POST with plain fetch, no SDK and no Judge around it.
+  const body = JSON.stringify(api.messageCalls().at(-1).body);
+  const floorMs = await timeEach(Math.min(REQUESTS, 200), async () => {
+    const res = await fetch(`${api.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'bench' },
+      body,
+    });
+    await res.json();
+    return { ok: res.ok };
+  });
+
   const cached = JudgeService.fromConfig(claudeConfig(3600), {
     cache: cache(),
     logger,
@@ -145,6 +159,7 @@ try {
       claudeP95Ms: round(claudeP95Ms),
       answerDelayMs: DELAY_MS,
       claudeOverheadP95Ms: round(claudeP95Ms - DELAY_MS),
+      plainHttpP95Ms: round(percentile(floorMs, 95)),
     }),
   );
 } finally {
