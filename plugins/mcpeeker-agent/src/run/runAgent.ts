@@ -2,12 +2,9 @@ import { hashIdentifier } from '@mcpeeker/plugin-mcpeeker-common';
 import { currentPlatform, readHostId } from '../host';
 import { scanEndpoint } from '../scan/scanEndpoint';
 import type { AgentConfig } from './agentConfig';
-import { Spool } from './spool';
+import { Publisher, RETRY_MS } from './publisher';
 import { toEndpointEvents, interfaceAddressHashes } from './toEvents';
 import { EventTransport, HttpTransport, NatsTransport } from './transports';
-
-const BATCH = 100;
-const RETRY_MS = 30_000;
 
 export interface RunIo {
   log: (line: string) => void;
@@ -24,17 +21,15 @@ export function transportFor(config: AgentConfig): EventTransport {
 
 /** The agent's work: scan into the spool, then drain the spool to the backend in order. */
 export class Agent {
-  private readonly spool: Spool;
+  private readonly publisher: Publisher;
   private readonly hostIdHash: string;
-  /** No send before this (epoch ms): the backend's Retry-After. */
-  private notBefore = 0;
 
   constructor(
     private readonly config: AgentConfig,
-    private readonly transport: EventTransport,
+    transport: EventTransport,
     private readonly io: RunIo,
   ) {
-    this.spool = new Spool(config.spool.dir, config.spool.maxEvents);
+    this.publisher = new Publisher(config.spool, transport, io.log);
     this.hostIdHash = hashIdentifier(readHostId(), config.salt);
   }
 
@@ -52,7 +47,7 @@ export class Agent {
       owner: this.config.owner,
       addressHashes: interfaceAddressHashes(this.config.salt),
     });
-    const { stored, refused } = await this.spool.add(events);
+    const { stored } = await this.publisher.add(events);
     // Detections of one server share its id (scan/groupServers.ts).
     const servers = new Set(report.detections.map(d => d.compositeId)).size;
     this.io.log(
@@ -64,58 +59,24 @@ export class Agent {
         report.stats.durationMs
       } ms)`,
     );
-    if (refused > 0) {
-      this.io.log(
-        `SPOOL FULL: ${refused} new events were NOT stored: the spool at ${this.config.spool.dir} holds its maximum of ${this.config.spool.maxEvents} events waiting for ${this.transport.name}. Make the backend reachable or raise spool.maxEvents.`,
-      );
-    }
   }
 
   /** Sends everything spooled, oldest first; stops at the first failure. Returns what is left. */
-  async flush(): Promise<number> {
-    if (Date.now() < this.notBefore) return this.spool.size();
-    let sent = 0;
-    for (;;) {
-      const batch = await this.spool.peek(BATCH);
-      if (batch.length === 0) break;
-      const result = await this.transport.send(batch.map(b => b.event));
-      await this.spool.remove(batch.slice(0, result.accepted).map(b => b.file));
-      sent += result.accepted;
-      for (const r of result.rejected)
-        this.io.log(`the backend rejected event ${r.eventId}: ${r.reason}`);
-      if (result.error) {
-        const left = await this.spool.size();
-        if (result.retryAfterMs !== undefined)
-          this.notBefore = Date.now() + result.retryAfterMs;
-        this.io.log(
-          `cannot reach ${this.transport.name}: ${
-            result.error
-          }; ${left} events wait in the spool (${this.config.spool.dir})${
-            result.retryAfterMs !== undefined
-              ? `; the backend asked to wait ${Math.ceil(
-                  result.retryAfterMs / 1000,
-                )} s`
-              : ''
-          }`,
-        );
-        return left;
-      }
-    }
-    if (sent > 0) this.io.log(`sent ${sent} events to ${this.transport.name}`);
-    return 0;
+  flush(): Promise<number> {
+    return this.publisher.flush();
   }
 
   /** How long until the backend wants the next attempt; 0 when it did not say. */
   get retryDelayMs(): number {
-    return Math.max(0, this.notBefore - Date.now());
+    return this.publisher.retryDelayMs;
   }
 
   get destination(): string {
-    return this.transport.name;
+    return this.publisher.destination;
   }
 
   async close() {
-    await this.transport.close();
+    await this.publisher.close();
   }
 }
 

@@ -1,0 +1,84 @@
+import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import { Spool } from './spool';
+import type { EventTransport } from './transports';
+
+const BATCH = 100;
+/** How long to wait before trying again when the backend did not say. */
+export const RETRY_MS = 30_000;
+
+/**
+ * What the agent reports goes through here: into the spool first, then to
+ * the backend in order, oldest first. `run` publishes its scans with it,
+ * `gateway --send` the events it reads from an LLM gateway's log.
+ */
+export class Publisher {
+  private readonly spool: Spool;
+  /** No send before this (epoch ms): the backend's Retry-After. */
+  private notBefore = 0;
+
+  constructor(
+    private readonly spoolConfig: { dir: string; maxEvents: number },
+    private readonly transport: EventTransport,
+    private readonly log: (line: string) => void,
+  ) {
+    this.spool = new Spool(spoolConfig.dir, spoolConfig.maxEvents);
+  }
+
+  /** Keeps events until they are sent; says loudly what did not fit. */
+  async add(events: McpEvent[]): Promise<{ stored: number; refused: number }> {
+    const result = await this.spool.add(events);
+    if (result.refused > 0) {
+      this.log(
+        `SPOOL FULL: ${result.refused} new events were NOT stored: the spool at ${this.spoolConfig.dir} holds its maximum of ${this.spoolConfig.maxEvents} events waiting for ${this.transport.name}. Make the backend reachable or raise spool.maxEvents.`,
+      );
+    }
+    return result;
+  }
+
+  /** Sends everything spooled, oldest first; stops at the first failure. Returns what is left. */
+  async flush(): Promise<number> {
+    if (Date.now() < this.notBefore) return this.spool.size();
+    let sent = 0;
+    for (;;) {
+      const batch = await this.spool.peek(BATCH);
+      if (batch.length === 0) break;
+      const result = await this.transport.send(batch.map(b => b.event));
+      await this.spool.remove(batch.slice(0, result.accepted).map(b => b.file));
+      sent += result.accepted;
+      for (const r of result.rejected)
+        this.log(`the backend rejected event ${r.eventId}: ${r.reason}`);
+      if (result.error) {
+        const left = await this.spool.size();
+        if (result.retryAfterMs !== undefined)
+          this.notBefore = Date.now() + result.retryAfterMs;
+        this.log(
+          `cannot reach ${this.transport.name}: ${
+            result.error
+          }; ${left} events wait in the spool (${this.spoolConfig.dir})${
+            result.retryAfterMs !== undefined
+              ? `; the backend asked to wait ${Math.ceil(
+                  result.retryAfterMs / 1000,
+                )} s`
+              : ''
+          }`,
+        );
+        return left;
+      }
+    }
+    if (sent > 0) this.log(`sent ${sent} events to ${this.transport.name}`);
+    return 0;
+  }
+
+  /** How long until the backend wants the next attempt; 0 when it did not say. */
+  get retryDelayMs(): number {
+    return Math.max(0, this.notBefore - Date.now());
+  }
+
+  get destination(): string {
+    return this.transport.name;
+  }
+
+  async close() {
+    await this.transport.close();
+  }
+}
