@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
 import {
   DEVELOPMENT_HOST_ID_SALT,
   EVENT_SCHEMA_VERSION,
@@ -12,6 +14,9 @@ import { scanEndpoint } from './scan/scanEndpoint';
 import { AgentConfigError, loadAgentConfig } from './run/agentConfig';
 import { Agent, runDaemon, transportFor } from './run/runAgent';
 import { writeAgentCredential } from './run/agentCredential';
+import { Publisher } from './run/publisher';
+import { readGatewayLog } from './gateway/readGatewayLog';
+import { LOG_FORMATS, LogFormat } from './gateway/readLogLine';
 
 /** Where the CLI writes and what it knows of its surroundings, so tests can stand in. */
 export interface CliIo {
@@ -20,6 +25,8 @@ export interface CliIo {
   /** Whether stdout is a terminal (table by default, progress on stderr). */
   isTTY?: boolean;
   env?: Record<string, string | undefined>;
+  /** What `gateway --read -` reads (default: the process's stdin). */
+  stdin?: Readable;
 }
 
 export const USAGE = `Usage: mcpeeker-agent <command> [options]
@@ -34,6 +41,8 @@ Commands:
   enrol      Exchange an enrolment secret for this agent's own credential
              (--url URL, --secret SECRET or MCPEEKER_ENROLMENT_SECRET,
              --config FILE); run then reports with it
+  gateway    Read an LLM gateway's request log into gateway events: print
+             them as JSON lines, or --send them to MCPeeker (docs/gateway.md)
   help       Show this help
   version    Show the agent and event schema versions
 
@@ -44,6 +53,21 @@ Options of enrol:
                                 MCPEEKER_ENROLMENT_SECRET, which ps does not show)
   --config FILE                 The run config: salt and credentialFile (default
                                 <spool dir>/agent-credential, mode 0600)
+
+Options of gateway:
+  --read FILE|-                 The log, one request a line: a file, or - for stdin
+  --format auto|anthropic|openai|litellm
+                                What its lines are: Anthropic Messages requests,
+                                OpenAI chat completions requests, LiteLLM's
+                                StandardLoggingPayload (default auto: line by line)
+  --follow                      Keep reading what is appended, through rotation
+                                and truncation, until SIGINT or SIGTERM
+  --send                        Send the events to MCPeeker the way run reports
+                                (report.* of the config: service token or NATS),
+                                through a spool, instead of printing them
+  --config FILE                 The run config: salt, report, spool
+  --gateway NAME                The gateway's name, the events' sensor id
+                                (default gateway-<first 16 hex of the host id hash>)
 
 Options of scan:
   --home DIR                    Treat DIR as the user's home (default: your home)
@@ -62,7 +86,8 @@ Environment:
                                 match the backend's mcpeeker.hostIdSalt
 
 Exit codes: 0 the scan ran (found or not), 2 bad usage; enrol: 1 refused
-or the backend could not be reached.
+or the backend could not be reached; gateway: 0 the log was read (bad lines
+are skipped and counted on stderr), 1 it could not be read on.
 `;
 
 class UsageError extends Error {
@@ -329,6 +354,174 @@ async function enrol(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+interface GatewayArgs {
+  read?: string;
+  format: LogFormat;
+  follow: boolean;
+  send: boolean;
+  config?: string;
+  gateway?: string;
+}
+
+function parseGatewayArgs(args: string[]): GatewayArgs {
+  const parsed: GatewayArgs = { format: 'auto', follow: false, send: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline =
+      arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const next = args[i + 1];
+      if (next === undefined || next.startsWith('--'))
+        throw new UsageError(`option '${name}' needs a value`);
+      i++;
+      return next;
+    };
+    switch (name) {
+      case '--read':
+        parsed.read = value();
+        break;
+      case '--format': {
+        const format = value();
+        if (!LOG_FORMATS.includes(format as LogFormat))
+          throw new UsageError(
+            `--format must be ${LOG_FORMATS.join(', ')}, got '${format}'`,
+          );
+        parsed.format = format as LogFormat;
+        break;
+      }
+      case '--follow':
+        parsed.follow = true;
+        break;
+      case '--send':
+        parsed.send = true;
+        break;
+      case '--config':
+        parsed.config = value();
+        break;
+      case '--gateway': {
+        const sensorId = value();
+        if (sensorId === '' || sensorId.length > 200)
+          throw new UsageError('--gateway takes a name of 1 to 200 characters');
+        parsed.gateway = sensorId;
+        break;
+      }
+      default:
+        throw new UsageError(
+          arg.startsWith('-')
+            ? `unknown option '${arg}' for gateway`
+            : `unexpected argument '${arg}'`,
+        );
+    }
+  }
+  return parsed;
+}
+
+/**
+ * The NATS subject prefix of gateway events, beside the endpoint events' one
+ * (`mcp.endpoint` → `mcp.gateway`): the backend's stream takes
+ * `<prefix>.<layer>.>`.
+ */
+function gatewaySubjectPrefix(endpointPrefix: string): string {
+  return `${endpointPrefix.replace(/\.endpoint$/, '')}.gateway`;
+}
+
+/** `gateway`: an LLM gateway's request log → gateway events, printed or sent. */
+async function gateway(args: string[], io: CliIo): Promise<number> {
+  const options = parseGatewayArgs(args);
+  const file = options.read;
+  if (!file)
+    throw new UsageError(
+      "option '--read' is required: the gateway's log file, or - for stdin",
+    );
+  if (file !== '-') {
+    let stat;
+    try {
+      stat = fs.statSync(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Following waits for a log that is not there yet, as tail -F does.
+      if (!(options.follow && code === 'ENOENT'))
+        throw new UsageError(`--read ${file}: cannot be read (${code})`, false);
+    }
+    if (stat?.isDirectory())
+      throw new UsageError(`--read ${file}: a folder, not a file`, false);
+  }
+  const env = io.env ?? process.env;
+  let config;
+  try {
+    config = loadAgentConfig(options.config, env, {
+      requireReportCredentials: options.send,
+      useAgentCredential: false,
+    });
+  } catch (error) {
+    if (error instanceof AgentConfigError)
+      throw new UsageError(error.message, false);
+    throw error;
+  }
+  const following = options.follow && file !== '-';
+  const log = (line: string) =>
+    io.stderr(
+      `mcpeeker-agent: ${
+        following ? `${new Date().toISOString()} ` : ''
+      }gateway: ${line}\n`,
+    );
+  if (config.saltIsDevelopmentDefault)
+    log('MCPEEKER_HOST_ID_SALT is not set: using the development salt');
+  let publisher: Publisher | undefined;
+  if (options.send) {
+    const nats = config.report.nats;
+    let transport;
+    try {
+      transport = transportFor(
+        nats
+          ? {
+              ...config,
+              report: {
+                nats: {
+                  ...nats,
+                  subjectPrefix: gatewaySubjectPrefix(nats.subjectPrefix),
+                },
+              },
+            }
+          : config,
+      );
+    } catch (error) {
+      throw new UsageError((error as Error).message, false);
+    }
+    // Its own spool: run drains its folder with the agent's own credential,
+    // which may report endpoint events only.
+    publisher = new Publisher(
+      {
+        dir: path.join(config.spool.dir, 'gateway'),
+        maxEvents: config.spool.maxEvents,
+      },
+      transport,
+      log,
+    );
+  }
+  const hostIdHash = hashIdentifier(readHostId(), config.salt);
+  return readGatewayLog({
+    file,
+    format: options.format,
+    follow: options.follow,
+    context: {
+      salt: config.salt,
+      sensor: {
+        id: options.gateway ?? `gateway-${hostIdHash.slice(0, 16)}`,
+        version: packageJson.version,
+      },
+      now: () => new Date(),
+    },
+    publisher,
+    stdout: io.stdout,
+    log,
+    stdin: io.stdin,
+  });
+}
+
 /** Runs the CLI; returns the process exit code (0 ok, 2 bad usage). */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
@@ -353,6 +546,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
         return await run(rest, io);
       case 'enrol':
         return await enrol(rest, io);
+      case 'gateway':
+        return await gateway(rest, io);
       default: {
         const what = command.startsWith('-')
           ? `option '${command}'`

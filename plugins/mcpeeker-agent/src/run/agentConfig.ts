@@ -80,6 +80,11 @@ export function loadAgentConfig(
   options: {
     /** Off for `enrol`, which needs the salt and the credential file, not a way to report. */
     requireReportCredentials?: boolean;
+    /**
+     * Off for `gateway --send`: an enrolled agent's credential reports its own
+     * host's endpoint events only, so gateway events go with the service token.
+     */
+    useAgentCredential?: boolean;
   } = {},
 ): AgentConfig {
   let doc: Record<string, any> = {};
@@ -226,7 +231,10 @@ export function loadAgentConfig(
       // No .json: the spool reads only those.
       path.join(spoolDir, 'agent-credential'),
   );
-  const saved = readAgentCredential(credentialFile);
+  const saved =
+    options.useAgentCredential === false
+      ? undefined
+      : readAgentCredential(credentialFile);
   if (saved && !report.nats) {
     report.http = {
       url: report.http?.url ?? `${saved.url.replace(/\/+$/, '')}/events`,
@@ -242,7 +250,11 @@ export function loadAgentConfig(
     throw new AgentConfigError(
       `${where(
         'report.http.token',
-      )} (or MCPEEKER_TOKEN): required with report.http.url — the service token the backend issued for agents — unless the agent is enrolled (mcpeeker-agent enrol; no credential in ${credentialFile})`,
+      )} (or MCPEEKER_TOKEN): required with report.http.url — the service token the backend issued for agents — ${
+        options.useAgentCredential === false
+          ? 'which gateway events are sent with (an enrolled agent reports its own endpoint events only)'
+          : `unless the agent is enrolled (mcpeeker-agent enrol; no credential in ${credentialFile})`
+      }`,
     );
 
   return {

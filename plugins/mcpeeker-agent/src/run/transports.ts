@@ -22,7 +22,17 @@ export interface EventTransport {
 }
 
 /**
- * NATS JetStream: each event on `<prefix>.<hostIdHash>`, with `Nats-Msg-Id`
+ * The last token of an event's subject: the host it is about, or the sensor
+ * that saw it (a gateway's name), with what NATS reserves in a token replaced.
+ */
+function subjectToken(event: McpEvent): string {
+  if (event.layer === 'endpoint') return event.host.idHash;
+  return event.sensor.id.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/**
+ * NATS JetStream: each event on `<prefix>.<hostIdHash>` (a gateway event on
+ * `<prefix>.<sensor id>`), with `Nats-Msg-Id`
  * set to the event id so the stream drops a redelivered duplicate, and
  * counted only once the stream acknowledged it.
  */
@@ -59,9 +69,7 @@ export class NatsTransport implements EventTransport {
     try {
       const js = await this.client();
       for (const event of events) {
-        const subject = `${this.options.subjectPrefix}.${
-          event.layer === 'endpoint' ? event.host.idHash : 'unknown'
-        }`;
+        const subject = `${this.options.subjectPrefix}.${subjectToken(event)}`;
         // msgID is sent as the Nats-Msg-Id header: the stream's duplicate window drops a resend.
         await js.publish(subject, JSON.stringify(event), {
           msgID: event.eventId,

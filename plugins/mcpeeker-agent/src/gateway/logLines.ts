@@ -1,0 +1,202 @@
+import fs from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+
+/** Longer lines are skipped, not held: a request with large images can be megabytes, not this. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Cuts bytes into lines, numbered from 1 in each file. A line longer than
+ * the limit is not kept in memory: it is reported as too long (text
+ * undefined) once its end arrives.
+ */
+export class LineSplitter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private overlong = false;
+  private lineNumber = 0;
+
+  constructor(
+    private readonly onLine: (text: string | undefined, line: number) => void,
+    private readonly maxBytes = MAX_LINE_BYTES,
+  ) {}
+
+  push(chunk: Buffer) {
+    let start = 0;
+    for (;;) {
+      const newline = chunk.indexOf(10, start);
+      if (newline < 0) {
+        this.keep(chunk.subarray(start));
+        return;
+      }
+      this.keep(chunk.subarray(start, newline));
+      this.emit();
+      start = newline + 1;
+    }
+  }
+
+  /** The input ended: a last line without its newline is a line too. */
+  end() {
+    if (this.pendingBytes > 0 || this.overlong) this.emit();
+  }
+
+  /** A new file starts (rotation, truncation): what is pending ends, numbers restart. */
+  restart() {
+    this.end();
+    this.lineNumber = 0;
+  }
+
+  private keep(part: Buffer) {
+    if (this.overlong || part.length === 0) return;
+    if (this.pendingBytes + part.length > this.maxBytes) {
+      this.overlong = true;
+      this.pending = [];
+      this.pendingBytes = 0;
+      return;
+    }
+    // A copy: the reader may reuse its buffer.
+    this.pending.push(Buffer.from(part));
+    this.pendingBytes += part.length;
+  }
+
+  private emit() {
+    this.lineNumber++;
+    if (this.overlong) {
+      this.overlong = false;
+      this.onLine(undefined, this.lineNumber);
+      return;
+    }
+    let text = Buffer.concat(this.pending, this.pendingBytes).toString('utf8');
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    this.onLine(text, this.lineNumber);
+  }
+}
+
+export interface ReadControl {
+  /** Set when SIGINT or SIGTERM asked to stop. */
+  stopped: () => boolean;
+  /** After each chunk: room to hand what was read on (spool it). */
+  afterChunk: () => Promise<void>;
+}
+
+/** Reads a stream (a file read once, stdin) to its end, or until asked to stop. */
+export async function readStream(
+  stream: Readable,
+  splitter: LineSplitter,
+  control: ReadControl,
+): Promise<void> {
+  try {
+    for await (const chunk of stream) {
+      splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      await control.afterChunk();
+      if (control.stopped()) break;
+    }
+  } catch (error) {
+    // Destroyed because a signal asked to stop: not a failure.
+    if (!control.stopped()) throw error;
+  }
+  if (control.stopped()) {
+    stream.destroy();
+    // A last line cut short by the stop is not read.
+    return;
+  }
+  splitter.end();
+  await control.afterChunk();
+}
+
+export interface FollowControl extends ReadControl {
+  pollMs: number;
+  /** Waits, but returns at once when asked to stop. */
+  sleep: (ms: number) => Promise<void>;
+  /** Everything there is was read: publish, summarise. */
+  onIdle: () => Promise<void>;
+  /** Something a person following along wants to know: waiting, rotated, truncated. */
+  notice: (message: string) => void;
+}
+
+const CHUNK = 64 * 1024;
+
+function isMissing(error: unknown) {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/**
+ * Follows a file as `tail -F` does: reads what is there, then what is
+ * appended; when the name points at a new file (rotated: renamed or removed
+ * and created again) it reads the old one to its end, then the new one from
+ * its start; when the file got shorter than what was read (truncated), it
+ * reads again from the start; when there is no file of that name yet, it
+ * waits for one. Returns when asked to stop.
+ */
+export async function followFile(
+  file: string,
+  splitter: LineSplitter,
+  control: FollowControl,
+): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  let identity: { dev: number; ino: number } | undefined;
+  let position = 0;
+  let waiting = false;
+  const buffer = Buffer.alloc(CHUNK);
+  try {
+    while (!control.stopped()) {
+      if (!handle) {
+        try {
+          handle = await fs.open(file, 'r');
+        } catch (error) {
+          if (!isMissing(error)) throw error;
+          if (!waiting) control.notice(`${file}: no such file yet, waiting`);
+          waiting = true;
+          await control.onIdle();
+          await control.sleep(control.pollMs);
+          continue;
+        }
+        if (waiting) control.notice(`${file}: appeared, reading`);
+        waiting = false;
+        const stat = await handle.stat();
+        identity = { dev: stat.dev, ino: stat.ino };
+        position = 0;
+        splitter.restart();
+      }
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        splitter.push(buffer.subarray(0, bytesRead));
+        await control.afterChunk();
+        if (control.stopped()) return;
+      }
+      let current;
+      try {
+        current = await fs.stat(file);
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+        // Renamed away and not created again yet: the writer may still be
+        // writing to the old one, so it is still read.
+      }
+      if (
+        current &&
+        (current.dev !== identity!.dev || current.ino !== identity!.ino)
+      ) {
+        splitter.end();
+        await control.afterChunk();
+        await handle.close();
+        handle = undefined;
+        control.notice(`${file}: rotated, reading the new file`);
+        continue;
+      }
+      if ((await handle.stat()).size < position) {
+        splitter.restart();
+        await control.afterChunk();
+        position = 0;
+        control.notice(`${file}: truncated, reading from its start`);
+        continue;
+      }
+      await control.onIdle();
+      await control.sleep(control.pollMs);
+    }
+  } finally {
+    await handle?.close();
+  }
+}

@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import { Publisher, RETRY_MS } from '../run/publisher';
+import { followFile, LineSplitter, readStream } from './logLines';
+import { LineOutcome, LogFormat, readLogLine, SkipReason } from './readLogLine';
+import { GatewayEventContext, toGatewayEvents } from './toGatewayEvents';
+
+export interface GatewayLogOptions {
+  /** A file, or `-` for stdin. */
+  file: string;
+  format: LogFormat;
+  /** Keep reading what is appended (tail -F) until SIGINT or SIGTERM. */
+  follow: boolean;
+  context: GatewayEventContext;
+  /** Sends the events to the backend (through the spool); without it they are printed. */
+  publisher?: Publisher;
+  stdout: (text: string) => void;
+  /** A line for a person, on stderr. */
+  log: (line: string) => void;
+  stdin?: Readable;
+  pollMs?: number;
+  /** While following, a summary at most this often (and one at the end). */
+  summaryEveryMs?: number;
+}
+
+/** Bad lines named one by one; after that, only counted. */
+const NAMED_SKIPS = 5;
+/** Events spooled at once while reading. */
+const SPOOL_BATCH = 500;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What a read came to, for the summary line. */
+class Tally {
+  lines = 0;
+  events = 0;
+  readonly skipped = new Map<SkipReason, number>();
+
+  skip(reason: SkipReason) {
+    this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);
+  }
+
+  get key() {
+    return `${this.lines}/${this.events}`;
+  }
+
+  summary(name: string): string {
+    const skipped = [...this.skipped.values()].reduce((a, b) => a + b, 0);
+    const reasons = [...this.skipped.entries()]
+      .map(([reason, n]) => `${reason} ×${n}`)
+      .join(', ');
+    return `${name}: ${plural(this.lines, 'line')}, ${plural(
+      this.events,
+      'event',
+    )}, ${skipped} skipped${reasons ? ` (${reasons})` : ''}`;
+  }
+}
+
+/**
+ * `mcpeeker-agent gateway`: reads an LLM gateway's request log, line by line,
+ * into gateway events, printed as JSON lines or sent to the backend; says
+ * which lines it skipped and why. Returns the exit code.
+ */
+export async function readGatewayLog(
+  options: GatewayLogOptions,
+): Promise<number> {
+  const { publisher, log } = options;
+  const name = options.file === '-' ? 'stdin' : options.file;
+  const tally = new Tally();
+  let named = 0;
+  let spoolable: McpEvent[] = [];
+
+  const onLine = (text: string | undefined, line: number) => {
+    if (text !== undefined && text.trim() === '') return;
+    tally.lines++;
+    let outcome: LineOutcome =
+      text === undefined
+        ? { skipped: 'line too long' }
+        : readLogLine(text, options.format);
+    let events: McpEvent[] = [];
+    if ('request' in outcome) {
+      try {
+        events = toGatewayEvents(outcome.request, options.context);
+      } catch (error) {
+        outcome = { skipped: 'not an event', detail: (error as Error).message };
+      }
+    }
+    if ('skipped' in outcome) {
+      const { skipped, detail } = outcome;
+      tally.skip(skipped);
+      // Requests without tools are most of a gateway's traffic, not faults.
+      if (skipped !== 'no tools' && named < NAMED_SKIPS) {
+        named++;
+        const why =
+          skipped === 'bad field' && detail
+            ? detail
+            : `${skipped}${detail ? `: ${detail}` : ''}`;
+        log(`${name}:${line}: ${why} (skipped)`);
+        if (named === NAMED_SKIPS)
+          log(`${name}: further skipped lines are only counted`);
+      }
+      return;
+    }
+    tally.events += events.length;
+    if (publisher) spoolable.push(...events);
+    else
+      for (const event of events) options.stdout(`${JSON.stringify(event)}\n`);
+  };
+
+  const spool = async () => {
+    if (!publisher || spoolable.length === 0) return false;
+    const events = spoolable;
+    spoolable = [];
+    await publisher.add(events);
+    return true;
+  };
+
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const sleep = (ms: number) =>
+    new Promise<void>(resolve => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  // What is being read, so that a signal ends a read waiting on a quiet pipe.
+  let reading: Readable | undefined;
+  const onSignal = (signal: string) => () => {
+    log(`${signal}: stopping after the lines read so far`);
+    stopping = true;
+    wake?.();
+    reading?.destroy();
+  };
+  const onTerm = onSignal('SIGTERM');
+  const onInt = onSignal('SIGINT');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+
+  const splitter = new LineSplitter(onLine);
+  const control = {
+    stopped: () => stopping,
+    afterChunk: async () => {
+      if (spoolable.length >= SPOOL_BATCH) await spool();
+    },
+  };
+  let exitCode = 0;
+  try {
+    if (!options.follow || options.file === '-') {
+      reading =
+        options.file === '-'
+          ? options.stdin ?? process.stdin
+          : fs.createReadStream(options.file);
+      await readStream(reading, splitter, control);
+    } else {
+      let left = 0;
+      let retryAt = 0;
+      let summarised = tally.key;
+      let summarisedAt = Date.now();
+      await followFile(options.file, splitter, {
+        ...control,
+        pollMs: options.pollMs ?? 500,
+        sleep,
+        notice: log,
+        onIdle: async () => {
+          const added = await spool();
+          if (publisher && (added || (left > 0 && Date.now() >= retryAt))) {
+            left = await publisher.flush();
+            retryAt =
+              left > 0 ? Date.now() + (publisher.retryDelayMs || RETRY_MS) : 0;
+          }
+          if (
+            tally.key !== summarised &&
+            Date.now() - summarisedAt >= (options.summaryEveryMs ?? 10_000)
+          ) {
+            log(tally.summary(name));
+            summarised = tally.key;
+            summarisedAt = Date.now();
+          }
+        },
+      });
+    }
+    await spool();
+    if (publisher) await publisher.flush();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw error;
+    // What was read is counted; the log could not be read on.
+    log(`${name}: cannot be read (${code})`);
+    exitCode = 1;
+  } finally {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+    await publisher?.close();
+  }
+  log(tally.summary(name));
+  return exitCode;
+}
