@@ -46,6 +46,16 @@ describe('the offline judge', () => {
       [],
     ],
     ['no tools at all', {}, 'not-mcp', []],
+    [
+      "plain function tools in an adapter's excerpt that says no MCP server is named",
+      {
+        toolNames: ['get_weather'],
+        excerpt:
+          'anthropic-messages request to claude-opus-4-1\nno MCP server named\n- get_weather: Get the current weather',
+      },
+      'not-mcp',
+      [],
+    ],
   ])('classifies %s', (_, over, verdict, servers) => {
     const v = offlineVerdict(input(over));
     expect(v).toMatchObject({ verdict, servers, judgedBy: 'offline' });

@@ -4,7 +4,11 @@ import type { JudgeInput } from './judgeInput';
 /** Claude Code's names for MCP tools: `mcp__<server>__<tool>`. */
 const MCP_TOOL_NAME = /^mcp__([^_].*?)__(.+)$/;
 
-/** Words in an excerpt or tool description that name MCP itself or its well-known packages. */
+/**
+ * Words in an excerpt or tool description that name MCP itself or its
+ * well-known packages. Not "MCP server" on its own: adapters write that in
+ * every excerpt's header.
+ */
 const MCP_MARKERS: Array<{ pattern: RegExp; says: string }> = [
   {
     pattern: /model context protocol/i,
@@ -20,7 +24,6 @@ const MCP_MARKERS: Array<{ pattern: RegExp; says: string }> = [
   },
   { pattern: /\b[a-z0-9-]+-mcp(?:-server)?\b/i, says: 'names a …-mcp package' },
   { pattern: /\bfastmcp\b/i, says: 'names FastMCP' },
-  { pattern: /\bmcp[ _-]?servers?\b/i, says: 'mentions an MCP server' },
 ];
 
 /**
@@ -91,9 +94,9 @@ export function offlineVerdict(input: JudgeInput): JudgeVerdict {
     const reasons = [
       ...(connectors.length > 0
         ? [
-            `the request configures the MCP connector${
+            `the request names the MCP server${
               connectors.length > 1 ? 's' : ''
-            } ${quoted(connectors)}`,
+            } ${quoted(connectors)} (an mcp_servers connector or its tools)`,
           ]
         : []),
       ...(byName.size > 0
