@@ -7,54 +7,22 @@ import { ResponseError } from '@backstage/errors';
 import type {
   AgentEnrolment,
   AgentEnrolmentCreate,
+  Classification,
   CreatedAgentEnrolment,
   EnrolledAgent,
+  Finding,
+  FindingDetail,
   HealthReport,
-  McpEvent,
+  Layer,
   RegistryEntry,
   RegistryEntryCreate,
   RegistryStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 
-/** A finding as the API returns it. @public */
-export interface FindingSummary {
-  compositeId: string;
-  serverName?: string;
-  hostIdHash?: string;
-  owner?: string;
-  score: number;
-  classification: 'authorized' | 'suspect' | 'unauthorized';
-  layers: Array<'endpoint' | 'network' | 'gateway'>;
-  registryStatus: 'unregistered' | 'approved';
-  judgeUnavailable: boolean;
-  firstSeen: string;
-  lastSeen: string;
-  breakdown: {
-    score: number;
-    classification: string;
-    contributions: Array<{ layer: string; points: number; reason: string }>;
-    /** Rules of the signature engine that fired (they tag and explain). */
-    rules?: Array<{
-      id: string;
-      name: string;
-      severity: string;
-      tags: string[];
-      count: number;
-      reason: string;
-    }>;
-    tags?: string[];
-  };
-}
-
-/** A finding with the events behind it, by layer. @public */
-export interface FindingDetail extends FindingSummary {
-  evidence: Record<'endpoint' | 'network' | 'gateway', McpEvent[]>;
-}
-
 /** @public */
 export interface FindingListQuery {
-  classification?: string[];
-  layer?: string;
+  classification?: Classification[];
+  layer?: Layer;
   minScore?: number;
   q?: string;
   /** Exactly this server name. */
@@ -64,15 +32,21 @@ export interface FindingListQuery {
   cursor?: string;
 }
 
+/** One page of findings, as `GET /findings` answers. @public */
+export interface FindingList {
+  items: Finding[];
+  /** Where the next page starts, when there is one. */
+  nextCursor?: string;
+  /** How many match, up to the backend's counting limit. */
+  totalCount: number;
+  /** More match than the backend counts. */
+  totalCountCapped?: boolean;
+}
+
 /** What the MCPeeker pages ask the backend. @public */
 export interface McpeekerApi {
   getHealth(): Promise<HealthReport>;
-  listFindings(query: FindingListQuery): Promise<{
-    items: FindingSummary[];
-    nextCursor?: string;
-    totalCount: number;
-    totalCountCapped?: boolean;
-  }>;
+  listFindings(query: FindingListQuery): Promise<FindingList>;
   getFinding(id: string): Promise<FindingDetail>;
   listRegistry(query: RegistryListQuery): Promise<{
     items: RegistryEntry[];
@@ -111,15 +85,22 @@ export interface McpeekerApi {
   revokeEnrolment(id: string): Promise<AgentEnrolment>;
 }
 
-/** Whether detection sees what a registry entry describes. @public */
+/** Whether detection sees what a registry entry describes, as `POST /registry/:id/verify` answers. @public */
 export interface EntryVerification {
+  entryId: string;
   detected: boolean;
-  matches: Array<{
-    compositeId: string;
-    score: number;
-    classification: string;
-    lastSeen: string;
-  }>;
+  matches: Array<
+    Pick<
+      Finding,
+      | 'compositeId'
+      | 'serverName'
+      | 'hostIdHash'
+      | 'score'
+      | 'classification'
+      | 'registryStatus'
+      | 'lastSeen'
+    >
+  >;
 }
 
 /** A person's MCPeeker preferences. @public */
@@ -196,12 +177,7 @@ export class McpeekerClient implements McpeekerApi {
     if (query.sort) params.set('sort', query.sort);
     if (query.limit) params.set('limit', String(query.limit));
     if (query.cursor) params.set('cursor', query.cursor);
-    return this.get<{
-      items: FindingSummary[];
-      nextCursor?: string;
-      totalCount: number;
-      totalCountCapped?: boolean;
-    }>(`/findings?${params}`);
+    return this.get<FindingList>(`/findings?${params}`);
   }
 
   getFinding(id: string) {

@@ -11,7 +11,16 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { McpeekerClient, mcpeekerApiRef } from './api';
-import { rootRouteRef } from './routes';
+import {
+  agentsRouteRef,
+  approvalsRouteRef,
+  findingRouteRef,
+  healthRouteRef,
+  registerRouteRef,
+  registryRouteRef,
+  rootRouteRef,
+  settingsRouteRef,
+} from './routes';
 
 /** @public */
 export const mcpeekerApi = ApiBlueprint.make({
@@ -75,7 +84,15 @@ export const mcpeekerPlugin = createFrontendPlugin({
     mcpServerOverviewCard,
     mcpServerFindingsContent,
   ],
+  // What another plugin or the app may link to, with useRouteRef.
   routes: {
     root: rootRouteRef,
+    finding: findingRouteRef,
+    registry: registryRouteRef,
+    register: registerRouteRef,
+    approvals: approvalsRouteRef,
+    agents: agentsRouteRef,
+    settings: settingsRouteRef,
+    health: healthRouteRef,
   },
 });

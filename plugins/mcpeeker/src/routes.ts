@@ -3,7 +3,7 @@ import {
   createSubRouteRef,
 } from '@backstage/frontend-plugin-api';
 
-/** The MCPeeker page (mounted at /mcpeeker by default). */
+/** The MCPeeker page (mounted at /mcpeeker by default): its Findings tab. */
 export const rootRouteRef = createRouteRef();
 
 /** One finding's detail. */
@@ -12,8 +12,38 @@ export const findingRouteRef = createSubRouteRef({
   path: '/findings/:id',
 });
 
+/** The Registry tab. */
+export const registryRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/registry',
+});
+
 /** The registration form (`?finding=<compositeId>` fills it in). */
 export const registerRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/registry/new',
+});
+
+/** The Approvals tab (admins). */
+export const approvalsRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/approvals',
+});
+
+/** The Agents tab (admins). */
+export const agentsRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/agents',
+});
+
+/** The Settings tab. */
+export const settingsRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/settings',
+});
+
+/** The Health tab. */
+export const healthRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/health',
 });

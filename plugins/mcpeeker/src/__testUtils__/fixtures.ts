@@ -1,11 +1,18 @@
 import { mockApis } from '@backstage/frontend-test-utils';
+import type {
+  Finding,
+  FindingDetail,
+  McpEvent,
+  RegistryEntry,
+} from '@mcpeeker/plugin-mcpeeker-common';
 
 /** A finding as the API returns it. */
-export const finding = {
+export const finding: Finding = {
   compositeId: 'mcp_0123456789abcdef0123456789abcdef',
   serverName: 'github',
   hostIdHash: 'a'.repeat(64),
   owner: 'user:default/dana',
+  owners: ['user:default/dana'],
   score: 9,
   classification: 'unauthorized',
   layers: ['endpoint', 'network'],
@@ -41,10 +48,15 @@ export const finding = {
     ],
     tags: ['reference-server'],
   },
+  signals: {
+    counts: { endpoint: { config: 1 }, network: { traffic: 1 } },
+    judgeUnavailable: false,
+    highSeveritySignatures: 0,
+  },
 };
 
 /** The agent's event behind it. */
-export const endpointEvidence = {
+export const endpointEvidence: McpEvent = {
   schemaVersion: '1.0',
   eventId: 'e'.repeat(64),
   layer: 'endpoint',
@@ -70,11 +82,28 @@ export const endpointEvidence = {
   },
 };
 
+/** The finding with the agent's event behind it, as `GET /findings/:id` returns it. */
+export const findingDetail: FindingDetail = {
+  ...finding,
+  evidence: { endpoint: [endpointEvidence], network: [], gateway: [] },
+  detections: [
+    {
+      layer: 'endpoint',
+      windowStart: '2026-11-21T10:00:00.000Z',
+      eventCount: 1,
+      firstSeen: '2026-11-21T10:00:00.000Z',
+      lastSeen: '2026-11-21T10:00:00.000Z',
+    },
+  ],
+};
+
 /** An ISO date so many days from now. */
 export const inDays = (days: number) =>
   new Date(Date.now() + days * 86_400_000).toISOString();
 /** A registry entry as the API returns it. */
-export const registryEntry = (overrides: Record<string, unknown> = {}) => ({
+export const registryEntry = (
+  overrides: Partial<RegistryEntry> = {},
+): RegistryEntry => ({
   id: 'e1',
   name: 'github',
   owner: 'user:default/dana',

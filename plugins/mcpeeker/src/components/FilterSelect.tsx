@@ -4,12 +4,12 @@ import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 
-/** A labelled drop-down filter, as a grid item. */
-export function FilterSelect(props: {
+/** A labelled drop-down filter, as a grid item; its value is always one of its options'. */
+export function FilterSelect<T extends string>(props: {
   label: string;
-  value: string;
-  options: Array<[value: string, label: string]>;
-  onChange: (value: string) => void;
+  value: T;
+  options: ReadonlyArray<readonly [value: T, label: string]>;
+  onChange: (value: T) => void;
 }) {
   const id = `${props.label.toLowerCase().replace(/\W+/g, '-')}-label`;
   return (
@@ -19,7 +19,7 @@ export function FilterSelect(props: {
         <Select
           labelId={id}
           value={props.value}
-          onChange={e => props.onChange(String(e.target.value))}
+          onChange={e => props.onChange(e.target.value as T)}
         >
           {props.options.map(([value, label]) => (
             <MenuItem key={value} value={value}>

@@ -8,12 +8,13 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { notificationsApiRef } from '@backstage/plugin-notifications';
+import type { FindingDetail } from '@mcpeeker/plugin-mcpeeker-common';
 import { renderMcpeekerPage } from '../__testUtils__/renderPage';
 import { bodyRows } from '../__testUtils__/tableRows';
 import {
   demoIdentity as identity,
-  endpointEvidence,
   finding,
+  findingDetail,
   inDays,
   registryEntry as entry,
 } from '../__testUtils__/fixtures';
@@ -24,123 +25,198 @@ import {
 const server = setupServer();
 registerMswTestHooks(server);
 
+// A whole flow through the page (several loads, a dialog or a form, a dozen
+// role queries over core Tables) took 3–7 s here and up to 19 s with both
+// cores busy, most of it jsdom computing styles for accessible names, not
+// rendering. Each wait still fails after 5 s when its element never comes.
+const FLOW_TIMEOUT = 40_000;
+
 describe('Findings', () => {
-  it('lists findings with score, server and layers, filters by classification, and opens the explanation', async () => {
-    const queries: string[] = [];
+  it(
+    'lists findings with score, server and layers, filters by classification, and opens the explanation',
+    async () => {
+      const queries: string[] = [];
+      server.use(
+        http.get('*/api/mcpeeker/findings', ({ request }) => {
+          queries.push(new URL(request.url).search);
+          return HttpResponse.json({ items: [finding], totalCount: 1 });
+        }),
+        http.get('*/api/mcpeeker/findings/:id', ({ params }) =>
+          params.id === finding.compositeId
+            ? HttpResponse.json(findingDetail)
+            : HttpResponse.json(
+                { error: { name: 'NotFoundError', message: 'No finding' } },
+                { status: 404 },
+              ),
+        ),
+      );
+      renderMcpeekerPage('/mcpeeker');
+
+      const row = await screen.findByRole('row', { name: /github/ });
+      expect(within(row).getByText('9 · unauthorized')).toBeInTheDocument();
+      expect(within(row).getByText('github')).toBeInTheDocument();
+      expect(within(row).getByText('network')).toBeInTheDocument();
+      expect(screen.getByText('1 finding')).toBeInTheDocument();
+
+      await userEvent.click(screen.getByLabelText('Classification'));
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'Unauthorized' }),
+      );
+      await screen.findByRole('row', { name: /github/ });
+      expect(queries.at(-1)).toContain('classification=unauthorized');
+
+      await userEvent.click(
+        within(screen.getByRole('row', { name: /github/ })).getByRole('link', {
+          name: 'github',
+        }),
+      );
+      expect(await screen.findByText('Why this score')).toBeInTheDocument();
+      expect(
+        screen.getByText('no verdict: nothing came through a gateway'),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('link', { name: '← All findings' }),
+      ).toHaveAttribute('href', '/mcpeeker');
+      expect(
+        screen.getByRole('button', { name: 'Register this server' }),
+      ).toHaveAttribute(
+        'href',
+        `/mcpeeker/registry/new?finding=${finding.compositeId}`,
+      );
+      expect(
+        within(screen.getByRole('row', { name: /^endpoint/ })).getByText('+6'),
+      ).toBeInTheDocument();
+      expect(
+        within(screen.getByRole('row', { name: /^network/ })).getByText('+3'),
+      ).toBeInTheDocument();
+      const total = screen.getByRole('row', { name: /^Total/ });
+      expect(within(total).getByText('9')).toBeInTheDocument();
+      expect(
+        within(total).getByText(/^unauthorized \(authorized ≤ 4/),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText('the endpoint agent saw it (config ×1)'),
+      ).toBeInTheDocument();
+      expect(screen.getByTestId('rule-MCP-EP-001')).toHaveTextContent(
+        'rule MCP-EP-001 "Reference MCP server package" (low) matched ×1',
+      );
+      expect(screen.getByText('reference-server')).toBeInTheDocument();
+      expect(
+        screen.getByText(/cursor config \(user\) declares 'github'/),
+      ).toBeInTheDocument();
+      await userEvent.click(screen.getByRole('tab', { name: 'network (0)' }));
+      expect(
+        screen.getByText('Nothing from the network layer.'),
+      ).toBeInTheDocument();
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'pages with the backend’s cursors, forward and back, and counts what it says',
+    async () => {
+      const cursors: Array<string | null> = [];
+      server.use(
+        http.get('*/api/mcpeeker/findings', ({ request }) => {
+          const cursor = new URL(request.url).searchParams.get('cursor');
+          cursors.push(cursor);
+          return HttpResponse.json(
+            cursor === 'page-2'
+              ? {
+                  items: [
+                    { ...finding, compositeId: 'mcp_2', serverName: 'linear' },
+                  ],
+                  totalCount: 1000,
+                  totalCountCapped: true,
+                }
+              : {
+                  items: [finding],
+                  nextCursor: 'page-2',
+                  totalCount: 1000,
+                  totalCountCapped: true,
+                },
+          );
+        }),
+      );
+      renderMcpeekerPage('/mcpeeker');
+      await screen.findByRole('row', { name: /github/ });
+      expect(screen.getByText('1,000+ findings')).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
+
+      await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+      expect(
+        within(await screen.findByRole('row', { name: /linear/ })).getByRole(
+          'link',
+          { name: 'linear' },
+        ),
+      ).toHaveAttribute('href', '/mcpeeker/findings/mcp_2');
+      expect(screen.queryByRole('row', { name: /github/ })).toBeNull();
+      expect(cursors.at(-1)).toBe('page-2');
+      // The backend gave no cursor past this page.
+      expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
+
+      await userEvent.click(screen.getByRole('button', { name: 'Previous' }));
+      await screen.findByRole('row', { name: /github/ });
+      expect(cursors.at(-1)).toBeNull();
+      expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it('says who judged a finding seen through a gateway, and on each request', async () => {
+    const judge = {
+      verdict: 'mcp' as const,
+      confidence: 0.8,
+      explanation: 'The tools name the GitHub MCP server.',
+      judgedBy: 'offline' as const,
+    };
+    const gatewayFinding: FindingDetail = {
+      ...findingDetail,
+      layers: ['gateway'],
+      signals: { ...finding.signals, judge },
+      evidence: {
+        endpoint: [],
+        network: [],
+        gateway: [
+          {
+            schemaVersion: '1.0',
+            eventId: 'f'.repeat(64),
+            layer: 'gateway',
+            observedAt: '2026-11-21T10:02:00Z',
+            compositeId: finding.compositeId,
+            sensor: { id: 'litellm-1', kind: 'llm-gateway' },
+            evidence: [],
+            request: {
+              requestId: 'req-1',
+              toolNames: ['mcp__github__create_issue'],
+              mcpServers: [],
+            },
+            judge,
+          },
+        ],
+      },
+    };
     server.use(
-      http.get('*/api/mcpeeker/findings', ({ request }) => {
-        queries.push(new URL(request.url).search);
-        return HttpResponse.json({ items: [finding], totalCount: 1 });
-      }),
-      http.get('*/api/mcpeeker/findings/:id', ({ params }) =>
-        params.id === finding.compositeId
-          ? HttpResponse.json({
-              ...finding,
-              evidence: {
-                endpoint: [endpointEvidence],
-                network: [],
-                gateway: [],
-              },
-            })
-          : HttpResponse.json(
-              { error: { name: 'NotFoundError', message: 'No finding' } },
-              { status: 404 },
-            ),
+      http.get('*/api/mcpeeker/findings/:id', () =>
+        HttpResponse.json(gatewayFinding),
       ),
     );
-    renderMcpeekerPage('/mcpeeker');
+    renderMcpeekerPage(`/mcpeeker/findings/${finding.compositeId}`);
 
-    const row = await screen.findByRole('row', { name: /github/ });
-    expect(within(row).getByText('9 · unauthorized')).toBeInTheDocument();
-    expect(within(row).getByText('github')).toBeInTheDocument();
-    expect(within(row).getByText('network')).toBeInTheDocument();
-    expect(screen.getByText('1 finding')).toBeInTheDocument();
-
-    await userEvent.click(screen.getByLabelText('Classification'));
-    await userEvent.click(
-      await screen.findByRole('option', { name: 'Unauthorized' }),
+    expect(
+      await screen.findByText('mcp (confidence 0.80), by the offline judge'),
+    ).toBeInTheDocument();
+    // The Findings tab is the one a finding belongs to.
+    expect(screen.getByRole('tab', { name: 'Findings' })).toHaveAttribute(
+      'aria-selected',
+      'true',
     );
-    await screen.findByRole('row', { name: /github/ });
-    expect(queries.at(-1)).toContain('classification=unauthorized');
-
-    await userEvent.click(
-      within(screen.getByRole('row', { name: /github/ })).getByRole('link', {
-        name: 'github',
-      }),
-    );
-    expect(await screen.findByText('Why this score')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('tab', { name: 'gateway (1)' }));
     expect(
-      within(screen.getByRole('row', { name: /^endpoint/ })).getByText('+6'),
-    ).toBeInTheDocument();
-    expect(
-      within(screen.getByRole('row', { name: /^network/ })).getByText('+3'),
-    ).toBeInTheDocument();
-    const total = screen.getByRole('row', { name: /^Total/ });
-    expect(within(total).getByText('9')).toBeInTheDocument();
-    expect(
-      within(total).getByText(/^unauthorized \(authorized ≤ 4/),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText('the endpoint agent saw it (config ×1)'),
-    ).toBeInTheDocument();
-    expect(screen.getByTestId('rule-MCP-EP-001')).toHaveTextContent(
-      'rule MCP-EP-001 "Reference MCP server package" (low) matched ×1',
-    );
-    expect(screen.getByText('reference-server')).toBeInTheDocument();
-    expect(
-      screen.getByText(/cursor config \(user\) declares 'github'/),
-    ).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('tab', { name: 'network (0)' }));
-    expect(
-      screen.getByText('Nothing from the network layer.'),
-    ).toBeInTheDocument();
-  });
-
-  it('pages with the backend’s cursors, forward and back, and counts what it says', async () => {
-    const cursors: Array<string | null> = [];
-    server.use(
-      http.get('*/api/mcpeeker/findings', ({ request }) => {
-        const cursor = new URL(request.url).searchParams.get('cursor');
-        cursors.push(cursor);
-        return HttpResponse.json(
-          cursor === 'page-2'
-            ? {
-                items: [
-                  { ...finding, compositeId: 'mcp_2', serverName: 'linear' },
-                ],
-                totalCount: 1000,
-                totalCountCapped: true,
-              }
-            : {
-                items: [finding],
-                nextCursor: 'page-2',
-                totalCount: 1000,
-                totalCountCapped: true,
-              },
-        );
-      }),
-    );
-    renderMcpeekerPage('/mcpeeker');
-    await screen.findByRole('row', { name: /github/ });
-    expect(screen.getByText('1,000+ findings')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
-
-    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
-    expect(
-      within(await screen.findByRole('row', { name: /linear/ })).getByRole(
-        'link',
-        { name: 'linear' },
+      screen.getByText(
+        /Judge \(the offline judge\): mcp — The tools name the GitHub MCP server\./,
       ),
-    ).toHaveAttribute('href', '/mcpeeker/findings/mcp_2');
-    expect(screen.queryByRole('row', { name: /github/ })).toBeNull();
-    expect(cursors.at(-1)).toBe('page-2');
-    // The backend gave no cursor past this page.
-    expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
-
-    await userEvent.click(screen.getByRole('button', { name: 'Previous' }));
-    await screen.findByRole('row', { name: /github/ });
-    expect(cursors.at(-1)).toBeNull();
-    expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
+    ).toBeInTheDocument();
   });
 
   it('says when there is nothing yet, and shows the backend error when it fails', async () => {
@@ -148,9 +224,15 @@ describe('Findings', () => {
       http.get('*/api/mcpeeker/findings', () =>
         HttpResponse.json({ items: [], totalCount: 0 }),
       ),
+      http.get('*/api/mcpeeker/registry', () =>
+        HttpResponse.json({ items: [], totalCount: 0 }),
+      ),
     );
-    const { unmount } = renderMcpeekerPage('/mcpeeker');
+    const { unmount } = renderMcpeekerPage('/mcpeeker', { apis: [identity] });
     expect(await screen.findByText(/No findings match/)).toBeInTheDocument();
+    // The tabs lead to their pages.
+    await userEvent.click(screen.getByRole('tab', { name: 'Registry' }));
+    expect(await screen.findByText('No registry entries')).toBeInTheDocument();
     unmount();
 
     server.use(
@@ -174,146 +256,158 @@ describe('Findings', () => {
 });
 
 describe('Registry', () => {
-  it('lists entries with status and an orange expiry within 14 days, and filters to mine', async () => {
-    const queries: string[] = [];
-    server.use(
-      http.get('*/api/mcpeeker/registry', ({ request }) => {
-        queries.push(new URL(request.url).search);
-        return HttpResponse.json({
-          items: [
-            entry(),
-            entry({
-              id: 'e2',
-              name: 'linear',
-              status: 'approved',
-              expiresAt: inDays(3),
-            }),
-          ],
-          totalCount: 2,
-        });
-      }),
-    );
-    renderMcpeekerPage('/mcpeeker/registry', { apis: [identity] });
-    await screen.findByRole('row', { name: /^github/ });
-    const rows = bodyRows();
-    expect(rows).toHaveLength(2);
-    expect(screen.getByText('2 entries')).toBeInTheDocument();
-    expect(within(rows[0]).getByText('pending')).toBeInTheDocument();
-    expect(
-      within(rows[0]).getByText('user:default/dana (you)'),
-    ).toBeInTheDocument();
-    expect(within(rows[0]).queryByTestId('expiry-soon')).toBeNull();
-    expect(within(rows[1]).getByTestId('expiry-soon')).toHaveTextContent(
-      'in 3 d',
-    );
-    // No approve permission: no Approvals tab.
-    expect(screen.queryByRole('tab', { name: 'Approvals' })).toBeNull();
-
-    server.use(
-      http.post('*/api/mcpeeker/registry/:id/verify', ({ params }) =>
-        HttpResponse.json({
-          detected: params.id === 'e1',
-          matches:
-            params.id === 'e1'
-              ? [
-                  {
-                    compositeId: 'mcp_x',
-                    score: 6,
-                    classification: 'suspect',
-                    lastSeen: inDays(0),
-                  },
-                ]
-              : [],
+  it(
+    'lists entries with status and an orange expiry within 14 days, and filters to mine',
+    async () => {
+      const queries: string[] = [];
+      server.use(
+        http.get('*/api/mcpeeker/registry', ({ request }) => {
+          queries.push(new URL(request.url).search);
+          return HttpResponse.json({
+            items: [
+              entry(),
+              entry({
+                id: 'e2',
+                name: 'linear',
+                status: 'approved',
+                expiresAt: inDays(3),
+              }),
+            ],
+            totalCount: 2,
+          });
         }),
-      ),
-    );
-    await userEvent.click(
-      within(rows[0]).getByRole('button', { name: 'Check' }),
-    );
-    expect(
-      await within(rows[0]).findByTestId('detection-result'),
-    ).toHaveTextContent('detected: 1 finding(s), highest score 6');
-    await userEvent.click(
-      within(rows[1]).getByRole('button', { name: 'Check' }),
-    );
-    expect(
-      await within(rows[1]).findByTestId('detection-result'),
-    ).toHaveTextContent('not detected');
+      );
+      renderMcpeekerPage('/mcpeeker/registry', { apis: [identity] });
+      await screen.findByRole('row', { name: /^github/ });
+      const rows = bodyRows();
+      expect(rows).toHaveLength(2);
+      expect(screen.getByText('2 entries')).toBeInTheDocument();
+      expect(within(rows[0]).getByText('pending')).toBeInTheDocument();
+      expect(
+        within(rows[0]).getByText('user:default/dana (you)'),
+      ).toBeInTheDocument();
+      expect(within(rows[0]).queryByTestId('expiry-soon')).toBeNull();
+      expect(within(rows[1]).getByTestId('expiry-soon')).toHaveTextContent(
+        'in 3 d',
+      );
+      // No approve permission: no Approvals tab.
+      expect(screen.queryByRole('tab', { name: 'Approvals' })).toBeNull();
+      expect(screen.getByRole('tab', { name: 'Registry' })).toHaveAttribute(
+        'aria-selected',
+        'true',
+      );
+      expect(
+        screen.getByRole('button', { name: 'Register a server' }),
+      ).toHaveAttribute('href', '/mcpeeker/registry/new');
 
-    await userEvent.click(
-      screen.getByRole('checkbox', { name: 'My MCPs only' }),
-    );
-    await screen.findByRole('row', { name: /^github/ });
-    expect(queries.at(-1)).toContain('owner=user%3Adefault%2Fdana');
-  });
+      server.use(
+        http.post('*/api/mcpeeker/registry/:id/verify', ({ params }) =>
+          HttpResponse.json({
+            detected: params.id === 'e1',
+            matches:
+              params.id === 'e1'
+                ? [
+                    {
+                      compositeId: 'mcp_x',
+                      score: 6,
+                      classification: 'suspect',
+                      lastSeen: inDays(0),
+                    },
+                  ]
+                : [],
+          }),
+        ),
+      );
+      await userEvent.click(
+        within(rows[0]).getByRole('button', { name: 'Check' }),
+      );
+      expect(
+        await within(rows[0]).findByTestId('detection-result'),
+      ).toHaveTextContent('detected: 1 finding(s), highest score 6');
+      await userEvent.click(
+        within(rows[1]).getByRole('button', { name: 'Check' }),
+      );
+      expect(
+        await within(rows[1]).findByTestId('detection-result'),
+      ).toHaveTextContent('not detected');
 
-  it('registers from a finding with its name and identity filled in, and shows the backend’s reason when it refuses', async () => {
-    const posted: any[] = [];
-    server.use(
-      http.get('*/api/mcpeeker/findings/:id', () =>
-        HttpResponse.json({
-          ...finding,
-          evidence: { endpoint: [endpointEvidence], network: [], gateway: [] },
-        }),
-      ),
-      http.post('*/api/mcpeeker/registry', async ({ request }) => {
-        const body = (await request.json()) as any;
-        posted.push(body);
-        if (body.purpose.length < 10)
-          return HttpResponse.json(
-            {
-              error: {
-                name: 'InputError',
-                message:
-                  'Invalid registration: purpose must be at least 10 characters',
+      await userEvent.click(
+        screen.getByRole('checkbox', { name: 'My MCPs only' }),
+      );
+      await screen.findByRole('row', { name: /^github/ });
+      expect(queries.at(-1)).toContain('owner=user%3Adefault%2Fdana');
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'registers from a finding with its name and identity filled in, and shows the backend’s reason when it refuses',
+    async () => {
+      const posted: any[] = [];
+      server.use(
+        http.get('*/api/mcpeeker/findings/:id', () =>
+          HttpResponse.json(findingDetail),
+        ),
+        http.post('*/api/mcpeeker/registry', async ({ request }) => {
+          const body = (await request.json()) as any;
+          posted.push(body);
+          if (body.purpose.length < 10)
+            return HttpResponse.json(
+              {
+                error: {
+                  name: 'InputError',
+                  message:
+                    'Invalid registration: purpose must be at least 10 characters',
+                },
               },
-            },
-            { status: 400 },
-          );
-        return HttpResponse.json(entry(), { status: 201 });
-      }),
-      http.get('*/api/mcpeeker/registry', () =>
-        HttpResponse.json({ items: [entry()], totalCount: 1 }),
-      ),
-    );
-    renderMcpeekerPage(
-      `/mcpeeker/registry/new?finding=${finding.compositeId}`,
-      { apis: [identity] },
-    );
-    const name = await screen.findByRole('textbox', { name: /Name/ });
-    expect(name).toHaveValue('github');
-    expect(screen.getByRole('textbox', { name: /Team/ })).toHaveValue(
-      'group:default/team-a',
-    );
-    await userEvent.type(
-      screen.getByRole('textbox', { name: /Purpose/ }),
-      'short',
-    );
-    await userEvent.click(screen.getByRole('button', { name: 'Register' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent(
-      'purpose must be at least 10 characters',
-    );
-    await userEvent.type(
-      screen.getByRole('textbox', { name: /Purpose/ }),
-      ' but now long enough',
-    );
-    await userEvent.click(screen.getByRole('button', { name: 'Register' }));
-    expect(
-      await screen.findByRole('row', { name: /^github/ }),
-    ).toBeInTheDocument();
-    expect(screen.getByText('1 entry')).toBeInTheDocument();
-    expect(posted.at(-1)).toMatchObject({
-      name: 'github',
-      team: 'group:default/team-a',
-      purpose: 'short but now long enough',
-      transport: 'stdio',
-      identity: {
-        compositeId: finding.compositeId,
-        hostIdHash: finding.hostIdHash,
-      },
-      fromFinding: finding.compositeId,
-    });
-  });
+              { status: 400 },
+            );
+          return HttpResponse.json(entry(), { status: 201 });
+        }),
+        http.get('*/api/mcpeeker/registry', () =>
+          HttpResponse.json({ items: [entry()], totalCount: 1 }),
+        ),
+      );
+      renderMcpeekerPage(
+        `/mcpeeker/registry/new?finding=${finding.compositeId}`,
+        { apis: [identity] },
+      );
+      const name = await screen.findByRole('textbox', { name: /Name/ });
+      expect(name).toHaveValue('github');
+      expect(screen.getByRole('textbox', { name: /Team/ })).toHaveValue(
+        'group:default/team-a',
+      );
+      await userEvent.type(
+        screen.getByRole('textbox', { name: /Purpose/ }),
+        'short',
+      );
+      await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'purpose must be at least 10 characters',
+      );
+      await userEvent.type(
+        screen.getByRole('textbox', { name: /Purpose/ }),
+        ' but now long enough',
+      );
+      await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+      expect(
+        await screen.findByRole('row', { name: /^github/ }),
+      ).toBeInTheDocument();
+      expect(screen.getByText('1 entry')).toBeInTheDocument();
+      expect(posted.at(-1)).toMatchObject({
+        name: 'github',
+        team: 'group:default/team-a',
+        purpose: 'short but now long enough',
+        transport: 'stdio',
+        identity: {
+          compositeId: finding.compositeId,
+          hostIdHash: finding.hostIdHash,
+        },
+        fromFinding: finding.compositeId,
+      });
+    },
+    FLOW_TIMEOUT,
+  );
 
   it('keeps the Approvals page closed to those without the approve permission', async () => {
     server.use(
@@ -421,207 +515,219 @@ describe('Agents', () => {
     ).toBeNull();
   });
 
-  it('lets an admin issue an enrolment: the backend’s reason at the field, then the secret once with the enrol command', async () => {
-    const posted: any[] = [];
-    let enrolments: unknown[] = [];
-    server.use(
-      http.get('*/api/mcpeeker/agents/enrolments', () =>
-        HttpResponse.json({ items: enrolments }),
-      ),
-      http.get('*/api/mcpeeker/agents', () => HttpResponse.json({ items: [] })),
-      http.post('*/api/mcpeeker/agents/enrolments', async ({ request }) => {
-        const body = (await request.json()) as any;
-        posted.push(body);
-        if (!body.owner.startsWith('group:'))
-          return HttpResponse.json(
-            {
-              error: {
-                name: 'InputError',
-                message:
-                  'Invalid enrolment: owner must be a user or a group, not a component',
+  it(
+    'lets an admin issue an enrolment: the backend’s reason at the field, then the secret once with the enrol command',
+    async () => {
+      const posted: any[] = [];
+      let enrolments: unknown[] = [];
+      server.use(
+        http.get('*/api/mcpeeker/agents/enrolments', () =>
+          HttpResponse.json({ items: enrolments }),
+        ),
+        http.get('*/api/mcpeeker/agents', () =>
+          HttpResponse.json({ items: [] }),
+        ),
+        http.post('*/api/mcpeeker/agents/enrolments', async ({ request }) => {
+          const body = (await request.json()) as any;
+          posted.push(body);
+          if (!body.owner.startsWith('group:'))
+            return HttpResponse.json(
+              {
+                error: {
+                  name: 'InputError',
+                  message:
+                    'Invalid enrolment: owner must be a user or a group, not a component',
+                },
+                response: { statusCode: 400 },
               },
-              response: { statusCode: 400 },
-            },
-            { status: 400 },
+              { status: 400 },
+            );
+          const created = enrolment({
+            owner: body.owner,
+            label: body.label,
+            maxUses: body.maxUses,
+            expiresAt: body.expiresAt,
+          });
+          enrolments = [created];
+          return HttpResponse.json(
+            { ...created, secret: 'mcpe_s3cret' },
+            { status: 201 },
           );
-        const created = enrolment({
-          owner: body.owner,
-          label: body.label,
-          maxUses: body.maxUses,
-          expiresAt: body.expiresAt,
-        });
-        enrolments = [created];
-        return HttpResponse.json(
-          { ...created, secret: 'mcpe_s3cret' },
-          { status: 201 },
-        );
-      }),
-    );
-    renderMcpeekerPage('/mcpeeker/agents', {
-      apis: [identity, discovery],
-      allow: true,
-    });
-    const owner = await screen.findByRole(
-      'textbox',
-      { name: /Owner/ },
-      { timeout: 5000 },
-    );
-    expect(screen.getByRole('tab', { name: 'Agents' })).toBeInTheDocument();
-    expect(
-      await screen.findByText(
-        /No agent enrolled yet: create an enrolment above/,
-      ),
-    ).toBeInTheDocument();
-    expect(screen.getByText(/No enrolment yet/)).toBeInTheDocument();
-
-    await userEvent.type(owner, 'component:default/x');
-    await userEvent.click(
-      screen.getByRole('button', { name: 'Create enrolment secret' }),
-    );
-    expect(await screen.findByRole('alert')).toHaveTextContent(
-      'Invalid enrolment: owner must be a user or a group, not a component',
-    );
-    expect(owner).toHaveAttribute('aria-invalid', 'true');
-    expect(owner).toHaveAccessibleDescription(
-      /owner must be a user or a group/,
-    );
-
-    await userEvent.clear(owner);
-    await userEvent.type(owner, 'group:default/mcp-developers');
-    await userEvent.type(
-      screen.getByRole('textbox', { name: 'Label' }),
-      'team laptops',
-    );
-    const uses = screen.getByRole('spinbutton', { name: 'Number of uses' });
-    await userEvent.clear(uses);
-    await userEvent.type(uses, '50');
-    await userEvent.click(
-      screen.getByRole('button', { name: 'Create enrolment secret' }),
-    );
-
-    const box = await screen.findByTestId('enrolment-secret');
-    expect(box).toHaveTextContent('it is not shown again');
-    expect(within(box).getByTestId('enrolment-secret-value')).toHaveTextContent(
-      'mcpe_s3cret',
-    );
-    expect(within(box).getByTestId('enrol-command')).toHaveTextContent(
-      'MCPEEKER_ENROLMENT_SECRET=mcpe_s3cret node plugins/mcpeeker-agent/bin/mcpeeker-agent enrol --url http://backend/api/mcpeeker',
-    );
-    expect(screen.queryByRole('alert')).toBeNull();
-    expect(posted.at(-1)).toEqual({
-      owner: 'group:default/mcp-developers',
-      label: 'team laptops',
-      maxUses: 50,
-      expiresAt: expect.any(String),
-    });
-    // Tomorrow by default, end of the day where the admin is.
-    const expires = Date.parse(posted.at(-1).expiresAt) - Date.now();
-    expect(expires).toBeGreaterThan(0);
-    expect(expires).toBeLessThanOrEqual(2 * 86_400_000);
-
-    const row = await screen.findByRole('row', { name: /^team laptops/ });
-    expect(within(row).getByText('team laptops')).toBeInTheDocument();
-    expect(within(row).getByText('0 / 50')).toBeInTheDocument();
-    expect(within(row).getByText('active')).toBeInTheDocument();
-
-    await userEvent.click(
-      screen.getByRole('button', { name: 'I have copied it' }),
-    );
-    expect(screen.queryByText(/mcpe_s3cret/)).toBeNull();
-  });
-
-  it('revokes an agent after asking, and shows it revoked', async () => {
-    const revoked: string[] = [];
-    let agents = [
-      agent(),
-      agent({ id: 'ag2', hostIdHash: 'f'.repeat(64), lastSeenAt: undefined }),
-    ];
-    server.use(
-      http.get('*/api/mcpeeker/agents/enrolments', () =>
-        HttpResponse.json({
-          items: [
-            enrolment({ uses: 50 }),
-            enrolment({ id: 'en2', label: undefined, revokedAt: inDays(0) }),
-          ],
         }),
-      ),
-      http.get('*/api/mcpeeker/agents', () =>
-        HttpResponse.json({ items: agents }),
-      ),
-      http.post('*/api/mcpeeker/agents/:id/revoke', ({ params }) => {
-        revoked.push(String(params.id));
-        agents = agents.map(a =>
-          a.id === params.id
-            ? { ...a, revokedAt: inDays(0), revokedBy: 'user:default/admin' }
-            : a,
-        );
-        return HttpResponse.json(agents.find(a => a.id === params.id));
-      }),
-    );
-    renderMcpeekerPage('/mcpeeker/agents', {
-      apis: [identity, discovery],
-      allow: true,
-    });
-    const rows = [
-      await screen.findByRole(
-        'row',
-        { name: /^0123456789ab…/ },
+      );
+      renderMcpeekerPage('/mcpeeker/agents', {
+        apis: [identity, discovery],
+        allow: true,
+      });
+      const owner = await screen.findByRole(
+        'textbox',
+        { name: /Owner/ },
         { timeout: 5000 },
-      ),
-      screen.getByRole('row', { name: /^ffffffffffff…/ }),
-    ];
-    const host = within(rows[0]).getByText('0123456789ab…');
-    expect(host).toHaveAttribute('title', '0123456789abcdef'.repeat(4));
-    expect(within(rows[0]).getByText('user:default/dana')).toBeInTheDocument();
-    expect(within(rows[0]).getByText('5 minutes ago')).toBeInTheDocument();
-    expect(within(rows[1]).getByText('never')).toBeInTheDocument();
-    const enrolmentRows = [
-      screen.getByRole('row', { name: /^team laptops/ }),
-      screen.getByRole('row', { name: /^—/ }),
-    ];
-    // Two agents and two enrolments, nothing else.
-    expect(bodyRows()).toHaveLength(4);
-    expect(within(enrolmentRows[0]).getByText('used up')).toBeInTheDocument();
-    expect(within(enrolmentRows[0]).getByText('50 / 50')).toBeInTheDocument();
-    expect(within(enrolmentRows[1]).getByText('revoked')).toBeInTheDocument();
-    // Neither can enrol any more agent: nothing to revoke.
-    expect(
-      within(enrolmentRows[0]).queryByRole('button', { name: /Revoke/ }),
-    ).toBeNull();
+      );
+      expect(screen.getByRole('tab', { name: 'Agents' })).toBeInTheDocument();
+      expect(
+        await screen.findByText(
+          /No agent enrolled yet: create an enrolment above/,
+        ),
+      ).toBeInTheDocument();
+      expect(screen.getByText(/No enrolment yet/)).toBeInTheDocument();
 
-    await userEvent.click(
-      within(rows[0]).getByRole('button', {
-        name: 'Revoke agent on host 0123456789ab',
-      }),
-    );
-    const dialog = await screen.findByRole('dialog');
-    expect(dialog).toHaveTextContent('Its credential is refused from now on');
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Cancel' }),
-    );
-    await waitForElementToBeRemoved(dialog);
-    expect(revoked).toEqual([]);
+      await userEvent.type(owner, 'component:default/x');
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Create enrolment secret' }),
+      );
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'Invalid enrolment: owner must be a user or a group, not a component',
+      );
+      expect(owner).toHaveAttribute('aria-invalid', 'true');
+      expect(owner).toHaveAccessibleDescription(
+        /owner must be a user or a group/,
+      );
 
-    await userEvent.click(
-      within(rows[0]).getByRole('button', {
-        name: 'Revoke agent on host 0123456789ab',
-      }),
-    );
-    await userEvent.click(
-      within(await screen.findByRole('dialog')).getByRole('button', {
-        name: 'Revoke',
-      }),
-    );
-    expect(await screen.findByRole('status')).toHaveTextContent(
-      'Agent on host 0123456789ab revoked',
-    );
-    expect(revoked).toEqual(['ag1']);
-    const updated = screen.getByRole('row', { name: /^0123456789ab…/ });
-    expect(await within(updated).findByText('revoked')).toBeInTheDocument();
-    expect(
-      within(updated).queryByRole('button', { name: /Revoke/ }),
-    ).toBeNull();
-  });
+      await userEvent.clear(owner);
+      await userEvent.type(owner, 'group:default/mcp-developers');
+      await userEvent.type(
+        screen.getByRole('textbox', { name: 'Label' }),
+        'team laptops',
+      );
+      const uses = screen.getByRole('spinbutton', { name: 'Number of uses' });
+      await userEvent.clear(uses);
+      await userEvent.type(uses, '50');
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Create enrolment secret' }),
+      );
+
+      const box = await screen.findByTestId('enrolment-secret');
+      expect(box).toHaveTextContent('it is not shown again');
+      expect(
+        within(box).getByTestId('enrolment-secret-value'),
+      ).toHaveTextContent('mcpe_s3cret');
+      expect(within(box).getByTestId('enrol-command')).toHaveTextContent(
+        'MCPEEKER_ENROLMENT_SECRET=mcpe_s3cret node plugins/mcpeeker-agent/bin/mcpeeker-agent enrol --url http://backend/api/mcpeeker',
+      );
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(posted.at(-1)).toEqual({
+        owner: 'group:default/mcp-developers',
+        label: 'team laptops',
+        maxUses: 50,
+        expiresAt: expect.any(String),
+      });
+      // Tomorrow by default, end of the day where the admin is.
+      const expires = Date.parse(posted.at(-1).expiresAt) - Date.now();
+      expect(expires).toBeGreaterThan(0);
+      expect(expires).toBeLessThanOrEqual(2 * 86_400_000);
+
+      const row = await screen.findByRole('row', { name: /^team laptops/ });
+      expect(within(row).getByText('team laptops')).toBeInTheDocument();
+      expect(within(row).getByText('0 / 50')).toBeInTheDocument();
+      expect(within(row).getByText('active')).toBeInTheDocument();
+
+      await userEvent.click(
+        screen.getByRole('button', { name: 'I have copied it' }),
+      );
+      expect(screen.queryByText(/mcpe_s3cret/)).toBeNull();
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'revokes an agent after asking, and shows it revoked',
+    async () => {
+      const revoked: string[] = [];
+      let agents = [
+        agent(),
+        agent({ id: 'ag2', hostIdHash: 'f'.repeat(64), lastSeenAt: undefined }),
+      ];
+      server.use(
+        http.get('*/api/mcpeeker/agents/enrolments', () =>
+          HttpResponse.json({
+            items: [
+              enrolment({ uses: 50 }),
+              enrolment({ id: 'en2', label: undefined, revokedAt: inDays(0) }),
+            ],
+          }),
+        ),
+        http.get('*/api/mcpeeker/agents', () =>
+          HttpResponse.json({ items: agents }),
+        ),
+        http.post('*/api/mcpeeker/agents/:id/revoke', ({ params }) => {
+          revoked.push(String(params.id));
+          agents = agents.map(a =>
+            a.id === params.id
+              ? { ...a, revokedAt: inDays(0), revokedBy: 'user:default/admin' }
+              : a,
+          );
+          return HttpResponse.json(agents.find(a => a.id === params.id));
+        }),
+      );
+      renderMcpeekerPage('/mcpeeker/agents', {
+        apis: [identity, discovery],
+        allow: true,
+      });
+      const rows = [
+        await screen.findByRole(
+          'row',
+          { name: /^0123456789ab…/ },
+          { timeout: 5000 },
+        ),
+        screen.getByRole('row', { name: /^ffffffffffff…/ }),
+      ];
+      const host = within(rows[0]).getByText('0123456789ab…');
+      expect(host).toHaveAttribute('title', '0123456789abcdef'.repeat(4));
+      expect(
+        within(rows[0]).getByText('user:default/dana'),
+      ).toBeInTheDocument();
+      expect(within(rows[0]).getByText('5 minutes ago')).toBeInTheDocument();
+      expect(within(rows[1]).getByText('never')).toBeInTheDocument();
+      const enrolmentRows = [
+        screen.getByRole('row', { name: /^team laptops/ }),
+        screen.getByRole('row', { name: /^—/ }),
+      ];
+      // Two agents and two enrolments, nothing else.
+      expect(bodyRows()).toHaveLength(4);
+      expect(within(enrolmentRows[0]).getByText('used up')).toBeInTheDocument();
+      expect(within(enrolmentRows[0]).getByText('50 / 50')).toBeInTheDocument();
+      expect(within(enrolmentRows[1]).getByText('revoked')).toBeInTheDocument();
+      // Neither can enrol any more agent: nothing to revoke.
+      expect(
+        within(enrolmentRows[0]).queryByRole('button', { name: /Revoke/ }),
+      ).toBeNull();
+
+      await userEvent.click(
+        within(rows[0]).getByRole('button', {
+          name: 'Revoke agent on host 0123456789ab',
+        }),
+      );
+      const dialog = await screen.findByRole('dialog');
+      expect(dialog).toHaveTextContent('Its credential is refused from now on');
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Cancel' }),
+      );
+      await waitForElementToBeRemoved(dialog);
+      expect(revoked).toEqual([]);
+
+      await userEvent.click(
+        within(rows[0]).getByRole('button', {
+          name: 'Revoke agent on host 0123456789ab',
+        }),
+      );
+      await userEvent.click(
+        within(await screen.findByRole('dialog')).getByRole('button', {
+          name: 'Revoke',
+        }),
+      );
+      expect(await screen.findByRole('status')).toHaveTextContent(
+        'Agent on host 0123456789ab revoked',
+      );
+      expect(revoked).toEqual(['ag1']);
+      const updated = screen.getByRole('row', { name: /^0123456789ab…/ });
+      expect(await within(updated).findByText('revoked')).toBeInTheDocument();
+      expect(
+        within(updated).queryByRole('button', { name: /Revoke/ }),
+      ).toBeNull();
+    },
+    FLOW_TIMEOUT,
+  );
 });
 
 describe('Settings', () => {

@@ -1,4 +1,5 @@
 import { Content, Header, HeaderTabs, Page } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/frontend-plugin-api';
 import {
   RequirePermission,
   usePermission,
@@ -7,8 +8,23 @@ import {
   mcpeekerAgentManagePermission,
   mcpeekerRegistryApprovePermission,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { Route, Routes, useNavigate, useParams } from 'react-router-dom';
-import { findingRouteRef, registerRouteRef } from '../routes';
+import {
+  matchPath,
+  Route,
+  Routes,
+  useNavigate,
+  useParams,
+} from 'react-router-dom';
+import {
+  agentsRouteRef,
+  approvalsRouteRef,
+  findingRouteRef,
+  healthRouteRef,
+  registerRouteRef,
+  registryRouteRef,
+  rootRouteRef,
+  settingsRouteRef,
+} from '../routes';
 import { AgentsPage } from './Agents/AgentsPage';
 import { HealthPage } from './HealthPage';
 import { FindingDetail } from './Findings/FindingDetail';
@@ -27,19 +43,50 @@ export function McpeekerPage() {
   const { allowed: mayManageAgents } = usePermission({
     permission: mcpeekerAgentManagePermission,
   });
+  // Every tab's link is resolved, in the same order each time; tabs the
+  // viewer may not use are then left out.
   const tabs = [
-    { id: '.', label: 'Findings' },
-    { id: 'registry', label: 'Registry' },
-    ...(mayApprove ? [{ id: 'approvals', label: 'Approvals' }] : []),
-    ...(mayManageAgents ? [{ id: 'agents', label: 'Agents' }] : []),
-    { id: 'settings', label: 'Settings' },
-    { id: 'health', label: 'Health' },
-  ];
-  // The first segment below the page's own mount path, wherever it is mounted.
-  const section = (useParams()['*'] ?? '').split('/')[0];
+    { label: 'Findings', link: useRouteRef(rootRouteRef) },
+    {
+      label: 'Registry',
+      routeRef: registryRouteRef,
+      link: useRouteRef(registryRouteRef),
+    },
+    {
+      label: 'Approvals',
+      routeRef: approvalsRouteRef,
+      link: useRouteRef(approvalsRouteRef),
+      shown: mayApprove,
+    },
+    {
+      label: 'Agents',
+      routeRef: agentsRouteRef,
+      link: useRouteRef(agentsRouteRef),
+      shown: mayManageAgents,
+    },
+    {
+      label: 'Settings',
+      routeRef: settingsRouteRef,
+      link: useRouteRef(settingsRouteRef),
+    },
+    {
+      label: 'Health',
+      routeRef: healthRouteRef,
+      link: useRouteRef(healthRouteRef),
+    },
+  ]
+    .filter(tab => tab.shown !== false)
+    .map(tab => ({ ...tab, id: tab.label }));
+  // Where we are below the page's own mount path, wherever it is mounted:
+  // the tab whose pages those are, else Findings (a finding's detail too).
+  const here = `/${useParams()['*'] ?? ''}`;
   const selected = Math.max(
     0,
-    tabs.findIndex(t => t.id === section),
+    tabs.findIndex(
+      tab =>
+        tab.routeRef &&
+        matchPath({ path: tab.routeRef.path, end: false }, here),
+    ),
   );
   return (
     <Page themeId="tool">
@@ -52,16 +99,19 @@ export function McpeekerPage() {
       <HeaderTabs
         tabs={tabs}
         selectedIndex={selected}
-        onChange={index => navigate(tabs[index].id)}
+        onChange={index => {
+          const link = tabs[index].link;
+          if (link) navigate(link());
+        }}
       />
       <Content>
         <Routes>
           <Route path="/" element={<FindingsTable />} />
           <Route path={findingRouteRef.path} element={<FindingDetail />} />
-          <Route path="/registry" element={<RegistryPage />} />
+          <Route path={registryRouteRef.path} element={<RegistryPage />} />
           <Route path={registerRouteRef.path} element={<RegisterForm />} />
           <Route
-            path="/approvals"
+            path={approvalsRouteRef.path}
             element={
               <RequirePermission permission={mcpeekerRegistryApprovePermission}>
                 <ApprovalsPage />
@@ -69,15 +119,15 @@ export function McpeekerPage() {
             }
           />
           <Route
-            path="/agents"
+            path={agentsRouteRef.path}
             element={
               <RequirePermission permission={mcpeekerAgentManagePermission}>
                 <AgentsPage />
               </RequirePermission>
             }
           />
-          <Route path="/settings" element={<SettingsPage />} />
-          <Route path="/health" element={<HealthPage />} />
+          <Route path={settingsRouteRef.path} element={<SettingsPage />} />
+          <Route path={healthRouteRef.path} element={<HealthPage />} />
         </Routes>
       </Content>
     </Page>

@@ -3,7 +3,9 @@ import {
   sidebarConfig,
   useSidebarOpenState,
 } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/frontend-plugin-api';
 import { makeStyles } from '@material-ui/core';
+import mcpeekerPlugin from '@mcpeeker/plugin-mcpeeker';
 import { LogoFull } from './LogoFull';
 import { LogoIcon } from './LogoIcon';
 
@@ -25,11 +27,13 @@ const useSidebarLogoStyles = makeStyles({
 export const SidebarLogo = () => {
   const classes = useSidebarLogoStyles();
   const { isOpen } = useSidebarOpenState();
+  // The app's home is MCPeeker; `/` leads there too.
+  const home = useRouteRef(mcpeekerPlugin.routes.root);
 
   return (
     <div className={classes.root}>
       <Link
-        to="/mcpeeker"
+        to={home?.() ?? '/'}
         underline="none"
         className={classes.link}
         aria-label="MCPeeker home"

@@ -15,8 +15,6 @@ import {
   McpServerOverviewCard,
 } from './McpServerEntity';
 
-jest.setTimeout(30_000);
-
 const entity = {
   apiVersion: 'mcpeeker.io/v1alpha1',
   kind: 'MCPServer',

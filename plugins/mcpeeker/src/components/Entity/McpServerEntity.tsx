@@ -10,11 +10,12 @@ import {
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import type {
+  Finding,
   McpServerSpec,
   RegistryEntry,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
-import { FindingSummary, mcpeekerApiRef } from '../../api';
+import { mcpeekerApiRef } from '../../api';
 import { findingRouteRef } from '../../routes';
 import { ClassificationChip } from '../Findings/ClassificationChip';
 import { ExpiryBadge, StatusChip } from '../Registry/EntryParts';
@@ -127,7 +128,7 @@ export function McpServerOverviewCard() {
   );
 }
 
-type FindingRow = FindingSummary & { id: string };
+type FindingRow = Finding & { id: string };
 
 const NO_FINDINGS = <EmptyRows>No findings you may see.</EmptyRows>;
 
@@ -152,14 +153,20 @@ export function McpServerFindingsContent() {
         title: 'Score',
         field: 'score',
         cellStyle: oneLine,
-        render: f => (
-          <Link to={findingUrl?.({ id: f.compositeId }) ?? ''}>
+        render: f => {
+          const chip = (
             <ClassificationChip
               score={f.score}
               classification={f.classification}
             />
-          </Link>
-        ),
+          );
+          // Without the MCPeeker page in the app there is no detail to open.
+          return findingUrl ? (
+            <Link to={findingUrl({ id: f.compositeId })}>{chip}</Link>
+          ) : (
+            chip
+          );
+        },
       },
       {
         title: 'Host',

@@ -1,5 +1,6 @@
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
+import type { Classification } from '@mcpeeker/plugin-mcpeeker-common';
 
 const useStyles = makeStyles(theme => ({
   authorized: {
@@ -19,7 +20,7 @@ export function ClassificationChip({
   classification,
 }: {
   score: number;
-  classification: 'authorized' | 'suspect' | 'unauthorized';
+  classification: Classification;
 }) {
   const classes = useStyles();
   return (

@@ -19,8 +19,13 @@ import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import { useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
-import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
-import { FindingSummary, mcpeekerApiRef } from '../../api';
+import type {
+  JudgeVerdict,
+  McpEvent,
+  ScoreBreakdown,
+  Signals,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { mcpeekerApiRef } from '../../api';
 import {
   EmptyRows,
   inCard,
@@ -31,6 +36,26 @@ import {
 import { ClassificationChip } from './ClassificationChip';
 
 const LAYERS = ['endpoint', 'network', 'gateway'] as const;
+
+/** Who gave a verdict, when the verdict says. */
+function judgeName(judgedBy: JudgeVerdict['judgedBy']): string | undefined {
+  if (judgedBy === 'claude') return 'Claude';
+  if (judgedBy === 'offline') return 'the offline judge';
+  return undefined;
+}
+
+/** The Judge's strongest verdict on a finding, or why there is none. */
+function describeJudge(
+  judge: Signals['judge'],
+  judgeUnavailable: boolean,
+): string {
+  if (judgeUnavailable) return 'unavailable: scored without it';
+  if (!judge) return 'no verdict: nothing came through a gateway';
+  const by = judgeName(judge.judgedBy);
+  return `${judge.verdict} (confidence ${judge.confidence.toFixed(2)})${
+    by ? `, by ${by}` : ''
+  }`;
+}
 
 function describeEvent(event: McpEvent): string {
   if (event.layer === 'endpoint') {
@@ -67,12 +92,14 @@ function describeEvent(event: McpEvent): string {
     event.request.requestId
   } with tools ${event.request.toolNames.join(', ')}${
     event.judge
-      ? `; Judge: ${event.judge.verdict} — ${event.judge.explanation}`
+      ? `; Judge${
+          event.judge.judgedBy ? ` (${judgeName(event.judge.judgedBy)})` : ''
+        }: ${event.judge.verdict} — ${event.judge.explanation}`
       : '; Judge unavailable'
   }`;
 }
 
-type Contribution = FindingSummary['breakdown']['contributions'][number] & {
+type Contribution = ScoreBreakdown['contributions'][number] & {
   id: string;
 };
 
@@ -141,9 +168,11 @@ export function FindingDetail() {
   const layer = LAYERS[tab];
   return (
     <Grid container spacing={3}>
-      <Grid item xs={12}>
-        <Link to={findingsUrl?.() ?? '/mcpeeker'}>← All findings</Link>
-      </Grid>
+      {findingsUrl && (
+        <Grid item xs={12}>
+          <Link to={findingsUrl()}>← All findings</Link>
+        </Grid>
+      )}
       <Grid item xs={12} md={5}>
         <InfoCard
           title={value.serverName ?? value.compositeId}
@@ -160,21 +189,22 @@ export function FindingDetail() {
               Owner: value.owner ?? 'unknown',
               Host: value.hostIdHash ?? 'unknown',
               Registry: value.registryStatus,
-              Judge: value.judgeUnavailable
-                ? 'unavailable: scored without it'
-                : 'ok',
+              Judge: describeJudge(value.signals.judge, value.judgeUnavailable),
               'First seen': new Date(value.firstSeen).toLocaleString(),
               'Last seen': new Date(value.lastSeen).toLocaleString(),
             }}
           />
-          {value.registryStatus === 'unregistered' && (
+          {value.registryStatus === 'unregistered' && registerUrl && (
             <Button
               variant="outlined"
               color="primary"
               component={RouterLink}
-              to={`${registerUrl?.() ?? ''}?finding=${encodeURIComponent(
-                value.compositeId,
-              )}`}
+              to={{
+                pathname: registerUrl(),
+                search: `?${new URLSearchParams({
+                  finding: value.compositeId,
+                })}`,
+              }}
               style={{ marginTop: 16 }}
             >
               Register this server
@@ -206,12 +236,12 @@ export function FindingDetail() {
               ][index]
             }
           />
-          {(value.breakdown.rules ?? []).length > 0 && (
+          {value.breakdown.rules.length > 0 && (
             <>
               <Typography variant="subtitle2" style={{ marginTop: 16 }}>
                 Rules that fired
               </Typography>
-              {value.breakdown.rules!.map(r => (
+              {value.breakdown.rules.map(r => (
                 <Typography
                   key={r.id}
                   variant="body2"
@@ -221,7 +251,7 @@ export function FindingDetail() {
                 </Typography>
               ))}
               <div style={{ marginTop: 8 }}>
-                {(value.breakdown.tags ?? []).map(t => (
+                {value.breakdown.tags.map(t => (
                   <Chip
                     key={t}
                     size="small"

@@ -12,8 +12,13 @@ import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
+import type {
+  Classification,
+  Finding,
+  Layer,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
-import { FindingSummary, mcpeekerApiRef } from '../../api';
+import { mcpeekerApiRef } from '../../api';
 import { findingRouteRef } from '../../routes';
 import { FilterSelect } from '../FilterSelect';
 import {
@@ -27,7 +32,7 @@ import { ClassificationChip } from './ClassificationChip';
 
 const PAGE = 25;
 
-type FindingRow = FindingSummary & { id: string };
+type FindingRow = Finding & { id: string };
 
 const NO_FINDINGS = (
   <EmptyRows>
@@ -51,11 +56,14 @@ function findingColumns(
       title: 'Server',
       field: 'serverName',
       cellStyle: wholeWords,
-      render: f => (
-        <Link to={findingUrl?.({ id: f.compositeId }) ?? ''}>
-          {f.serverName ?? f.compositeId}
-        </Link>
-      ),
+      render: f =>
+        findingUrl ? (
+          <Link to={findingUrl({ id: f.compositeId })}>
+            {f.serverName ?? f.compositeId}
+          </Link>
+        ) : (
+          f.serverName ?? f.compositeId
+        ),
     },
     {
       title: 'Owner',
@@ -102,8 +110,8 @@ function findingColumns(
 export function FindingsTable() {
   const api = useApi(mcpeekerApiRef);
   const findingUrl = useRouteRef(findingRouteRef);
-  const [classification, setClassification] = useState('');
-  const [layer, setLayer] = useState('');
+  const [classification, setClassification] = useState<Classification | ''>('');
+  const [layer, setLayer] = useState<Layer | ''>('');
   const [text, setText] = useState('');
   const [sort, setSort] = useState<'score' | 'lastSeen'>('score');
   // Cursors of the pages before the current one, for "Previous".
@@ -176,7 +184,7 @@ export function FindingsTable() {
             ['lastSeen', 'Last seen'],
           ]}
           onChange={v => {
-            setSort(v as 'score' | 'lastSeen');
+            setSort(v);
             resetPaging();
           }}
         />

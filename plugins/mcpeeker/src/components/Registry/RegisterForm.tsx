@@ -1,6 +1,10 @@
 import { useState } from 'react';
 import { InfoCard, Progress } from '@backstage/core-components';
-import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import {
+  identityApiRef,
+  useApi,
+  useRouteRef,
+} from '@backstage/frontend-plugin-api';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -13,6 +17,7 @@ import {
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
+import { registryRouteRef } from '../../routes';
 
 const day = (offsetDays: number) =>
   new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -35,6 +40,10 @@ export function RegisterForm() {
   const api = useApi(mcpeekerApiRef);
   const identityApi = useApi(identityApiRef);
   const navigate = useNavigate();
+  const registryUrl = useRouteRef(registryRouteRef);
+  // Back to the registry, where the new entry is listed (the form is only
+  // ever shown inside the MCPeeker page, so the registry is mounted).
+  const backToRegistry = () => navigate(registryUrl!());
   const [params] = useSearchParams();
   const findingId = params.get('finding') ?? undefined;
   const [form, setForm] = useState({
@@ -95,7 +104,7 @@ export function RegisterForm() {
     };
     try {
       await api.register(entry);
-      navigate('..?registered=1', { relative: 'path' });
+      backToRegistry();
     } catch (error) {
       setProblem(errorMessage(error));
     } finally {
@@ -224,9 +233,7 @@ export function RegisterForm() {
           >
             Register
           </Button>{' '}
-          <Button onClick={() => navigate('..', { relative: 'path' })}>
-            Cancel
-          </Button>
+          <Button onClick={backToRegistry}>Cancel</Button>
         </Grid>
       </Grid>
     </InfoCard>

@@ -5,7 +5,11 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import {
+  identityApiRef,
+  useApi,
+  useRouteRef,
+} from '@backstage/frontend-plugin-api';
 import Button from '@material-ui/core/Button';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
@@ -13,10 +17,12 @@ import Switch from '@material-ui/core/Switch';
 import {
   REGISTRY_STATUSES,
   RegistryEntry,
+  RegistryStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { Link as RouterLink } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
+import { registerRouteRef } from '../../routes';
 import { FilterSelect } from '../FilterSelect';
 import {
   countOf,
@@ -103,14 +109,15 @@ function registryColumns(me: string | undefined): TableColumn<RegistryEntry>[] {
 export function RegistryPage() {
   const api = useApi(mcpeekerApiRef);
   const identityApi = useApi(identityApiRef);
-  const [status, setStatus] = useState('');
+  const registerUrl = useRouteRef(registerRouteRef);
+  const [status, setStatus] = useState<RegistryStatus | ''>('');
   const [mine, setMine] = useState(false);
   const { value, loading, error } = useAsync(async () => {
     const { userEntityRef } = await identityApi.getBackstageIdentity();
     return {
       me: userEntityRef,
       page: await api.listRegistry({
-        status: status ? [status as any] : undefined,
+        status: status ? [status] : undefined,
         owner: mine ? userEntityRef : undefined,
         limit: 200,
       }),
@@ -132,7 +139,7 @@ export function RegistryPage() {
           onChange={setStatus}
           options={[
             ['', 'Any'],
-            ...REGISTRY_STATUSES.map(s => [s, s] as [string, string]),
+            ...REGISTRY_STATUSES.map(s => [s, s] as const),
           ]}
         />
         <Grid item>
@@ -148,16 +155,18 @@ export function RegistryPage() {
           />
         </Grid>
         <Grid item style={{ flex: 1 }} />
-        <Grid item>
-          <Button
-            variant="contained"
-            color="primary"
-            component={RouterLink}
-            to="new"
-          >
-            Register a server
-          </Button>
-        </Grid>
+        {registerUrl && (
+          <Grid item>
+            <Button
+              variant="contained"
+              color="primary"
+              component={RouterLink}
+              to={registerUrl()}
+            >
+              Register a server
+            </Button>
+          </Grid>
+        )}
       </Grid>
       {error ? (
         <ResponseErrorPanel error={error} />
