@@ -107,22 +107,34 @@ interface ScanArgs {
   format?: 'table' | 'json';
 }
 
-function parseScanArgs(args: string[]): ScanArgs {
-  const parsed: ScanArgs = { roots: [], processes: true, ports: true };
+/**
+ * Walks a command's options: `--name value` and `--name=value`. `value()`
+ * takes the option's value, or stops with a usage error naming the option.
+ */
+function forEachOption(
+  args: string[],
+  on: (arg: string, name: string, value: () => string) => void,
+): void {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
     const inline =
       arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = () => {
+    on(arg, name, () => {
       if (inline !== undefined) return inline;
       const next = args[i + 1];
       if (next === undefined || next.startsWith('--'))
         throw new UsageError(`option '${name}' needs a value`);
       i++;
       return next;
-    };
+    });
+  }
+}
+
+function parseScanArgs(args: string[]): ScanArgs {
+  const parsed: ScanArgs = { roots: [], processes: true, ports: true };
+  forEachOption(args, (arg, name, value) => {
     const directory = (option: string) => {
       const dir = value();
       let stat;
@@ -189,7 +201,7 @@ function parseScanArgs(args: string[]): ScanArgs {
             : `unexpected argument '${arg}'`,
         );
     }
-  }
+  });
   return parsed;
 }
 
@@ -365,20 +377,7 @@ interface GatewayArgs {
 
 function parseGatewayArgs(args: string[]): GatewayArgs {
   const parsed: GatewayArgs = { format: 'auto', follow: false, send: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline =
-      arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const next = args[i + 1];
-      if (next === undefined || next.startsWith('--'))
-        throw new UsageError(`option '${name}' needs a value`);
-      i++;
-      return next;
-    };
+  forEachOption(args, (arg, name, value) => {
     switch (name) {
       case '--read':
         parsed.read = value();
@@ -415,7 +414,7 @@ function parseGatewayArgs(args: string[]): GatewayArgs {
             : `unexpected argument '${arg}'`,
         );
     }
-  }
+  });
   return parsed;
 }
 
