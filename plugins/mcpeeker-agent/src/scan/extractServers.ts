@@ -18,6 +18,8 @@ export interface DeclaredServer {
 export interface EntryProblem {
   serverName: string;
   message: string;
+  /** Not a problem at all: an entry that is no MCP server (a client's built-in extension), left out quietly. */
+  notAServer?: true;
 }
 
 type Obj = Record<string, unknown>;
@@ -141,6 +143,7 @@ function normalizeEntry(
       message: `'${String(
         entry.type,
       )}' extension runs inside the client, not as an MCP server`,
+      notAServer: true,
     };
   }
   return { serverName, message: 'has neither a command nor a url' };
@@ -255,10 +258,7 @@ export function extractServers(
       return fromNamedObject(doc.mcp, urlTransport, 'mcp');
     case 'goose':
       return fromNamedObject(doc.extensions, urlTransport, 'extensions').filter(
-        item =>
-          !(
-            'message' in item && item.message.includes('runs inside the client')
-          ),
+        item => !('notAServer' in item),
       );
     case 'continue': {
       const list = doc.mcpServers;
