@@ -199,3 +199,42 @@ export async function demoAuthHeaders(backendUrl, name) {
     await new Promise(r => setTimeout(r, 1000));
   }
 }
+
+/**
+ * Runs the real agent's `gateway --read FILE --send` once over an LLM
+ * gateway's request log of these lines (objects, one JSON line each), with a
+ * spool of its own. Returns spawnSync's result and the spool directory.
+ */
+export function sendGatewayLog(lines, { backendUrl, token }) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-e2e-gateway-'));
+  const log = path.join(work, 'requests.jsonl');
+  fs.writeFileSync(
+    log,
+    lines.map(line => `${JSON.stringify(line)}\n`).join(''),
+  );
+  const spool = path.join(work, 'spool');
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'plugins/mcpeeker-agent/bin/mcpeeker-agent'),
+      'gateway',
+      '--read',
+      log,
+      '--send',
+      '--gateway',
+      'e2e-proxy',
+    ],
+    {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        HOME: work,
+        MCPEEKER_SPOOL_DIR: spool,
+        MCPEEKER_HOST_ID_SALT: 'mcpeeker-development-salt',
+        MCPEEKER_HTTP_URL: `${backendUrl}/api/mcpeeker/events`,
+        MCPEEKER_TOKEN: token,
+      },
+    },
+  );
+  return { ...result, spool };
+}

@@ -12,6 +12,7 @@ import {
   agentHome,
   demoAuthHeaders,
   launchChromium,
+  sendGatewayLog,
   startPortal,
 } from './portal.mjs';
 import { startSmtpServer } from './smtp.mjs';
@@ -114,7 +115,7 @@ test(
       );
       assert.match(
         await page.getByRole('row', { name: /^Judge/ }).innerText(),
-        /not built yet/,
+        /ok\s+offline judge: rule-based verdicts/,
       );
 
       // The session is the demo developer's, with her group from the catalog.
@@ -582,6 +583,144 @@ test(
       assert.equal(await page.locator('img[src="x"]').count(), 0);
       assert.equal(await page.evaluate(() => window.__mcpeekerXss), undefined);
       assert.deepEqual(dialogs, []);
+    } finally {
+      await context.close();
+    }
+  },
+);
+
+test(
+  "an LLM gateway's request log reaches the portal, and the analyst reads what the offline Judge said of it",
+  { timeout: 180_000 },
+  async () => {
+    // One Anthropic Messages request, as a gateway logs it, offering the
+    // model a tool of an MCP server nobody registered.
+    const sent = sendGatewayLog(
+      [
+        {
+          request_id: 'req_e2e_judge_0001',
+          timestamp: new Date().toISOString(),
+          user: 'dana@acme.example',
+          body: {
+            model: 'claude-sonnet-4-5',
+            max_tokens: 1024,
+            tools: [
+              {
+                name: 'mcp__ticketdesk__create_ticket',
+                description: 'Open a ticket in the help desk',
+                input_schema: {
+                  type: 'object',
+                  properties: { title: { type: 'string' } },
+                  required: ['title'],
+                },
+              },
+            ],
+            messages: [
+              {
+                role: 'user',
+                content: 'File a ticket: the VPN drops every hour.',
+              },
+            ],
+          },
+        },
+      ],
+      { backendUrl: BACKEND_URL, token: 'mcpeeker-dev-agent-token' },
+    );
+    assert.equal(sent.status, 0, sent.stderr);
+    assert.match(sent.stderr, /sent 1 events to http http:\/\/localhost:7300/);
+    assert.deepEqual(
+      fs
+        .readdirSync(path.join(sent.spool, 'gateway'))
+        .filter(f => f.endsWith('.json')),
+      [],
+    );
+
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 1200 },
+    });
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', e => pageErrors.push(e.message));
+    try {
+      await page.goto(APP_URL);
+      await page
+        .getByRole('button', { name: 'Sign in as Security analyst' })
+        .click({ timeout: 90_000 });
+      await page.waitForURL(/\/mcpeeker$/, { timeout: 60_000 });
+      const row = page.getByRole('row').filter({ hasText: 'ticketdesk' });
+      await row.waitFor({ timeout: 60_000 });
+      assert.match(await row.innerText(), /5 · suspect/);
+      // The Judge answered: the row has no "scored without it" badge.
+      assert.doesNotMatch(await row.innerText(), /Judge unavailable/);
+      await row.getByRole('link', { name: 'ticketdesk' }).click();
+
+      // The Judge panel: who judged, the verdict in words, and why.
+      await page
+        .getByText('Offline judge (rule-based)', { exact: true })
+        .waitFor({ timeout: 60_000 });
+      const explanation = page.getByTestId('judge-explanation');
+      assert.match(
+        await explanation.innerText(),
+        /^Offline judge \(rule-based, no model was asked\): .*'ticketdesk'/,
+      );
+      assert.match(
+        await page.getByRole('row', { name: /^Verdict/ }).innerText(),
+        /Verdict\s+uses an MCP server/,
+      );
+      assert.match(
+        await page.getByRole('row', { name: /^Confidence/ }).innerText(),
+        /Confidence\s+95%/,
+      );
+      assert.match(
+        await page.getByRole('row', { name: /^gateway/ }).innerText(),
+        /\+5\s+the Judge says mcp \(confidence 0\.95\): Offline judge/,
+      );
+
+      // The request it judged, collapsed until opened: the excerpt it read,
+      // in a monospace block.
+      const request = page.getByRole('button', {
+        name: /^Request req_e2e_judge_0001 to claude-sonnet-4-5: uses an MCP server \(95%\)$/,
+      });
+      assert.equal(await request.getAttribute('aria-expanded'), 'false');
+      await request.click();
+      const excerpt = page.getByTestId('judge-excerpt');
+      await excerpt.waitFor();
+      assert.match(
+        await excerpt.innerText(),
+        /MCP server ticketdesk\n- mcp__ticketdesk__create_ticket: Open a ticket in the help desk\nuser: File a ticket: the VPN drops every hour\./,
+      );
+      assert.match(
+        await excerpt.evaluate(e => getComputedStyle(e).fontFamily),
+        /monospace/,
+      );
+
+      await page.screenshot({
+        path: path.join(ROOT, 'test-results', 'e2e-judge-panel.png'),
+        fullPage: true,
+      });
+
+      // What the score means, from the keyboard.
+      await page
+        .getByRole('button', { name: 'How the score is worked out' })
+        .focus();
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Shift+Tab');
+      const tooltip = page.getByRole('tooltip');
+      await tooltip.waitFor();
+      assert.match(
+        await tooltip.innerText(),
+        /The Judge never takes points away\.[\s\S]*An approved registration takes 6 off\./,
+      );
+
+      assert.deepEqual(pageErrors, []);
+    } catch (e) {
+      await page
+        .screenshot({
+          path: path.join(ROOT, 'test-results', 'e2e-failure-judge.png'),
+          fullPage: true,
+        })
+        .catch(() => {});
+      throw e;
     } finally {
       await context.close();
     }

@@ -23,6 +23,8 @@ import type {
 export interface FindingListQuery {
   classification?: Classification[];
   layer?: Layer;
+  /** `unavailable`: scored without the Judge (it did not answer yet); `judged`: the others. */
+  judge?: 'unavailable' | 'judged';
   minScore?: number;
   q?: string;
   /** Exactly this server name. */
@@ -170,6 +172,7 @@ export class McpeekerClient implements McpeekerApi {
     if (query.classification?.length)
       params.set('classification', query.classification.join(','));
     if (query.layer) params.set('layer', query.layer);
+    if (query.judge) params.set('judge', query.judge);
     if (query.minScore !== undefined)
       params.set('minScore', String(query.minScore));
     if (query.q) params.set('q', query.q);

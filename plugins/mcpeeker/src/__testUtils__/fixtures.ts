@@ -2,6 +2,7 @@ import { mockApis } from '@backstage/frontend-test-utils';
 import type {
   Finding,
   FindingDetail,
+  GatewayEvent,
   McpEvent,
   RegistryEntry,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -96,6 +97,37 @@ export const findingDetail: FindingDetail = {
     },
   ],
 };
+
+/** A gateway's request for the finding's server, as the offline judge judged it. */
+export const gatewayEvidence = (
+  overrides: Partial<GatewayEvent> = {},
+): GatewayEvent => ({
+  schemaVersion: '1.0',
+  eventId: 'f'.repeat(64),
+  layer: 'gateway',
+  observedAt: '2026-11-21T10:02:00Z',
+  compositeId: finding.compositeId,
+  sensor: { id: 'llm-proxy', kind: 'llm-gateway' },
+  evidence: [],
+  request: {
+    requestId: 'req-1',
+    api: 'anthropic-messages',
+    model: 'claude-sonnet-4-5',
+    toolNames: ['mcp__github__create_issue'],
+    mcpServers: [{ name: 'github' }],
+    excerpt:
+      'anthropic-messages request to claude-sonnet-4-5\nMCP server github\n- mcp__github__create_issue: Create a new issue\nuser: Open an issue for the flaky login test.',
+  },
+  judge: {
+    verdict: 'mcp',
+    confidence: 0.95,
+    servers: ['github'],
+    explanation:
+      "Offline judge (rule-based, no model was asked): The request offers 1 tool of the MCP server 'github'.",
+    judgedBy: 'offline',
+  },
+  ...overrides,
+});
 
 /** An ISO date so many days from now. */
 export const inDays = (days: number) =>

@@ -204,7 +204,9 @@ describe('Findings', () => {
     renderMcpeekerPage(`/mcpeeker/findings/${finding.compositeId}`);
 
     expect(
-      await screen.findByText('mcp (confidence 0.80), by the offline judge'),
+      await screen.findByText(
+        'uses an MCP server (80% sure) — Offline judge (rule-based)',
+      ),
     ).toBeInTheDocument();
     // The Findings tab is the one a finding belongs to.
     expect(screen.getByRole('tab', { name: 'Findings' })).toHaveAttribute(
@@ -214,7 +216,7 @@ describe('Findings', () => {
     await userEvent.click(screen.getByRole('tab', { name: 'gateway (1)' }));
     expect(
       screen.getByText(
-        /Judge \(the offline judge\): mcp — The tools name the GitHub MCP server\./,
+        /Offline judge \(rule-based\): uses an MCP server — The tools name the GitHub MCP server\./,
       ),
     ).toBeInTheDocument();
   });

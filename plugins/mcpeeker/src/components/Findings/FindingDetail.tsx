@@ -10,6 +10,7 @@ import {
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { registerRouteRef, rootRouteRef } from '../../routes';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import { Link as RouterLink } from 'react-router-dom';
@@ -20,7 +21,6 @@ import Typography from '@material-ui/core/Typography';
 import { useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import type {
-  JudgeVerdict,
   McpEvent,
   ScoreBreakdown,
   Signals,
@@ -34,15 +34,10 @@ import {
   tableOptions,
 } from '../TableParts';
 import { ClassificationChip } from './ClassificationChip';
+import { judgeName, JudgePanel, percent, verdictInWords } from './JudgePanel';
+import { ScoreHelp } from './ScoreHelp';
 
 const LAYERS = ['endpoint', 'network', 'gateway'] as const;
-
-/** Who gave a verdict, when the verdict says. */
-function judgeName(judgedBy: JudgeVerdict['judgedBy']): string | undefined {
-  if (judgedBy === 'claude') return 'Claude';
-  if (judgedBy === 'offline') return 'the offline judge';
-  return undefined;
-}
 
 /** The Judge's strongest verdict on a finding, or why there is none. */
 function describeJudge(
@@ -51,9 +46,9 @@ function describeJudge(
 ): string {
   if (judgeUnavailable) return 'unavailable: scored without it';
   if (!judge) return 'no verdict: nothing came through a gateway';
-  const by = judgeName(judge.judgedBy);
-  return `${judge.verdict} (confidence ${judge.confidence.toFixed(2)})${
-    by ? `, by ${by}` : ''
+  const by = judgeName(judge);
+  return `${verdictInWords(judge.verdict)} (${percent(judge.confidence)} sure)${
+    by ? ` — ${by}` : ''
   }`;
 }
 
@@ -92,9 +87,9 @@ function describeEvent(event: McpEvent): string {
     event.request.requestId
   } with tools ${event.request.toolNames.join(', ')}${
     event.judge
-      ? `; Judge${
-          event.judge.judgedBy ? ` (${judgeName(event.judge.judgedBy)})` : ''
-        }: ${event.judge.verdict} — ${event.judge.explanation}`
+      ? `; ${judgeName(event.judge) ?? 'Judge'}: ${verdictInWords(
+          event.judge.verdict,
+        )} — ${event.judge.explanation}`
       : '; Judge unavailable'
   }`;
 }
@@ -177,10 +172,13 @@ export function FindingDetail() {
         <InfoCard
           title={value.serverName ?? value.compositeId}
           subheader={
-            <ClassificationChip
-              score={value.score}
-              classification={value.classification}
-            />
+            <Box display="flex" alignItems="center" gridGap={4}>
+              <ClassificationChip
+                score={value.score}
+                classification={value.classification}
+              />
+              <ScoreHelp />
+            </Box>
           }
         >
           <StructuredMetadataTable
@@ -263,6 +261,11 @@ export function FindingDetail() {
             </>
           )}
         </InfoCard>
+        {(value.evidence.gateway.length > 0 || value.judgeUnavailable) && (
+          <Box marginTop={3}>
+            <JudgePanel finding={value} />
+          </Box>
+        )}
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Evidence">

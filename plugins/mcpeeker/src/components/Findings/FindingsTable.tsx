@@ -29,6 +29,8 @@ import {
   wholeWords,
 } from '../TableParts';
 import { ClassificationChip } from './ClassificationChip';
+import { JudgeUnavailableChip } from './JudgePanel';
+import { ScoreHelp } from './ScoreHelp';
 
 const PAGE = 25;
 
@@ -45,11 +47,21 @@ function findingColumns(
 ): TableColumn<FindingRow>[] {
   return [
     {
-      title: 'Score',
+      title: (
+        <Box display="flex" alignItems="center" gridGap={4}>
+          Score <ScoreHelp />
+        </Box>
+      ),
       field: 'score',
       cellStyle: oneLine,
       render: f => (
-        <ClassificationChip score={f.score} classification={f.classification} />
+        <Box display="flex" alignItems="center" gridGap={4}>
+          <ClassificationChip
+            score={f.score}
+            classification={f.classification}
+          />
+          {f.judgeUnavailable && <JudgeUnavailableChip compact />}
+        </Box>
       ),
     },
     {
@@ -112,6 +124,7 @@ export function FindingsTable() {
   const findingUrl = useRouteRef(findingRouteRef);
   const [classification, setClassification] = useState<Classification | ''>('');
   const [layer, setLayer] = useState<Layer | ''>('');
+  const [judge, setJudge] = useState<'unavailable' | 'judged' | ''>('');
   const [text, setText] = useState('');
   const [sort, setSort] = useState<'score' | 'lastSeen'>('score');
   // Cursors of the pages before the current one, for "Previous".
@@ -127,12 +140,13 @@ export function FindingsTable() {
       api.listFindings({
         classification: classification ? [classification] : undefined,
         layer: layer || undefined,
+        judge: judge || undefined,
         q: text || undefined,
         sort,
         limit: PAGE,
         cursor,
       }),
-    [api, classification, layer, text, sort, cursor],
+    [api, classification, layer, judge, text, sort, cursor],
   );
   // Rows carry an id: the table keeps each row's state by it.
   const rows = useMemo(
@@ -173,6 +187,19 @@ export function FindingsTable() {
           ]}
           onChange={v => {
             setLayer(v);
+            resetPaging();
+          }}
+        />
+        <FilterSelect
+          label="Judge"
+          value={judge}
+          options={[
+            ['', 'Any'],
+            ['unavailable', 'Unavailable: scored without it'],
+            ['judged', 'Judged, or not needed'],
+          ]}
+          onChange={v => {
+            setJudge(v);
             resetPaging();
           }}
         />
