@@ -31,6 +31,7 @@ export {
 } from './identity/compositeId';
 export type { ServerIdentity } from './identity/compositeId';
 export { commandTarget, serverNameFromCommand } from './identity/commandTarget';
+export { toolDefinitionHash, bareToolName } from './identity/toolDefinition';
 export { hashIdentifier, canonicalJson, sha256Hex } from './identity/hashing';
 export { DEVELOPMENT_HOST_ID_SALT } from './identity/developmentSalt';
 export {

@@ -1,6 +1,7 @@
 import {
   canonicalJson,
   sha256Hex,
+  toolDefinitionHash,
   type GatewayEvent,
 } from '@mcpeeker/plugin-mcpeeker-common';
 
@@ -111,8 +112,13 @@ export function optionalObject(
 /** `mcp__<server>__<tool>`: how Claude Code (and clients copying it) name MCP tools. */
 const MCP_TOOL_NAME = /^mcp__(.+?)__(.+)$/;
 
-function definitionHash(definition: JsonObject): string {
-  return sha256Hex(canonicalJson(definition));
+/** One hash per tool wherever it is seen (see `toolDefinitionHash` in common). */
+function definitionHash(definition: {
+  name: string;
+  description?: string;
+  inputSchema?: unknown;
+}): string {
+  return toolDefinitionHash(definition);
 }
 
 /**
@@ -229,7 +235,7 @@ export class RequestBuilder {
           hash: definitionHash({
             name,
             description,
-            parameters: fn.parameters,
+            inputSchema: fn.parameters,
           }),
         });
         return;
@@ -245,7 +251,11 @@ export class RequestBuilder {
         this.addTool({
           name,
           description,
-          hash: definitionHash({ name, description, format: custom.format }),
+          hash: definitionHash({
+            name,
+            description,
+            inputSchema: { format: custom.format },
+          }),
         });
         return;
       }
@@ -267,7 +277,7 @@ export class RequestBuilder {
       this.addTool({
         name,
         description,
-        hash: definitionHash({ name, description, parameters: fn.parameters }),
+        hash: definitionHash({ name, description, inputSchema: fn.parameters }),
       });
     });
   }
@@ -294,7 +304,7 @@ export class RequestBuilder {
       hash: definitionHash({
         name,
         description,
-        input_schema: tool.input_schema,
+        inputSchema: tool.input_schema,
       }),
     };
   }

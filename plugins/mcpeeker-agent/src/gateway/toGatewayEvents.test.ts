@@ -50,11 +50,13 @@ const anthropicDefinitionHash = (tool: {
   description?: string;
   input_schema?: unknown;
 }) =>
+  // The one formula every layer hashes a tool with (toolDefinitionHash in
+  // common): bare name, description, input schema.
   sha256Hex(
     canonicalJson({
-      name: tool.name,
-      description: tool.description,
-      input_schema: tool.input_schema,
+      name: tool.name.replace(/^mcp__.+?__/, ''),
+      description: tool.description ?? '',
+      inputSchema: tool.input_schema ?? {},
     }),
   );
 
@@ -197,7 +199,9 @@ describe('OpenAI chat completions requests', () => {
       toolDefinitions: [
         {
           name: 'get_weather',
-          hash: sha256Hex(canonicalJson({ name, description, parameters })),
+          hash: sha256Hex(
+            canonicalJson({ name, description, inputSchema: parameters }),
+          ),
         },
       ],
       userIdHash: hashIdentifier('user_123456', SALT),

@@ -1,4 +1,8 @@
-import { canonicalJson, sha256Hex } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  canonicalJson,
+  sha256Hex,
+  toolDefinitionHash,
+} from '@mcpeeker/plugin-mcpeeker-common';
 
 /** What an MCP server says about itself in the handshake. */
 export interface HandshakeResult {
@@ -12,6 +16,8 @@ export interface HandshakeResult {
   tools: string[];
   /** SHA-256 of the canonical tool definitions (name, description, input schema). */
   toolsHash?: string;
+  /** Each tool's definition hash (`toolDefinitionHash`), comparable with a gateway's. */
+  toolDefinitions?: Array<{ name: string; hash: string }>;
 }
 
 const PROTOCOL_VERSION = '2025-06-18';
@@ -144,7 +150,13 @@ function withTools(result: HandshakeResult, toolsResult: any): HandshakeResult {
     ...result,
     tools: definitions.map(t => String(t.name).slice(0, 256)).slice(0, 1000),
     ...(definitions.length > 0
-      ? { toolsHash: sha256Hex(canonicalJson(definitions)) }
+      ? {
+          toolsHash: sha256Hex(canonicalJson(definitions)),
+          toolDefinitions: definitions.slice(0, 1000).map(t => ({
+            name: String(t.name).slice(0, 256),
+            hash: toolDefinitionHash(t),
+          })),
+        }
       : {}),
   };
 }

@@ -2,7 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { AddressInfo } from 'node:net';
-import { COMPOSITE_ID_PATTERN } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  COMPOSITE_ID_PATTERN,
+  toolDefinitionHash,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import {
   parseLsofListen,
   parseNetstatListening,
@@ -197,9 +200,9 @@ describe('scanPorts against real servers', () => {
     expect(sse.tools).toEqual(streamable.tools);
   });
 
-  it('asks only for the handshake and the tool list, never calls a tool', async () => {
+  it('asks only for the handshake and the tool list, never calls a tool, and hashes each tool as a gateway would', async () => {
     recordedMethods.length = 0;
-    await scanPorts({
+    const result = await scanPorts({
       platform: 'linux',
       hostIdHash: HOST,
       salt: SALT,
@@ -209,6 +212,18 @@ describe('scanPorts against real servers', () => {
       'initialize',
       'notifications/initialized',
       'tools/list',
+    ]);
+    if (!('detections' in result)) throw new Error(result.skipped);
+    // The gateway offers it as mcp__recorder__delete_everything: the same hash.
+    expect(result.detections[0].toolDefinitions).toEqual([
+      {
+        name: 'delete_everything',
+        hash: toolDefinitionHash({
+          name: 'mcp__recorder__delete_everything',
+          description: 'dangerous',
+          inputSchema: { type: 'object' },
+        }),
+      },
     ]);
   });
 

@@ -125,6 +125,11 @@ const portDetectionSchema = z
     tools: z.array(shortText(256)).max(1000),
     /** SHA-256 of the canonical tool definitions: a changed tool set is visible. */
     toolsHash: sha256HexSchema.optional(),
+    /** Each tool's definition hash (`toolDefinitionHash`), comparable with a gateway's. */
+    toolDefinitions: z
+      .array(z.object({ name: shortText(256), hash: sha256HexSchema }).strict())
+      .max(1000)
+      .optional(),
   })
   .strict();
 
@@ -249,7 +254,7 @@ export const gatewayEventSchema = z
         model: z.string().max(128).optional(),
         /** Tool names in the request, e.g. `mcp__github__create_issue`. */
         toolNames: z.array(shortText(256)).max(1000),
-        /** SHA-256 of each tool's canonical definition (name, description, input schema), by tool name. */
+        /** Each tool's definition hash (`toolDefinitionHash`: bare name, description, input schema), by tool name as offered. */
         toolDefinitions: z
           .array(
             z.object({ name: shortText(256), hash: sha256HexSchema }).strict(),
