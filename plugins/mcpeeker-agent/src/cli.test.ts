@@ -90,6 +90,10 @@ describe('the single-file bundle', () => {
         home,
         '--platform',
         'linux',
+        // This machine's own processes and ports are not the test's: an MCP
+        // server someone runs here must not change what it expects.
+        '--no-processes',
+        '--no-ports',
       ],
       {
         encoding: 'utf8',
