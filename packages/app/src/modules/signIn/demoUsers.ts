@@ -10,7 +10,7 @@ export const DEMO_USERS = [
     ref: 'user:default/sam',
     name: 'Sam Analyst',
     role: 'Security analyst',
-    sees: 'Every finding, evidence and score; records feedback.',
+    sees: 'Every finding, its evidence, score and the Judge’s reasoning.',
   },
   {
     ref: 'user:default/pat',
