@@ -112,15 +112,6 @@ export function optionalObject(
 /** `mcp__<server>__<tool>`: how Claude Code (and clients copying it) name MCP tools. */
 const MCP_TOOL_NAME = /^mcp__(.+?)__(.+)$/;
 
-/** One hash per tool wherever it is seen (see `toolDefinitionHash` in common). */
-function definitionHash(definition: {
-  name: string;
-  description?: string;
-  inputSchema?: unknown;
-}): string {
-  return toolDefinitionHash(definition);
-}
-
 /**
  * Collects what a request says about tools and MCP servers, whichever of the
  * documented shapes it says it in, then yields the request.
@@ -232,7 +223,7 @@ export class RequestBuilder {
         this.addTool({
           name,
           description,
-          hash: definitionHash({
+          hash: toolDefinitionHash({
             name,
             description,
             inputSchema: fn.parameters,
@@ -251,7 +242,7 @@ export class RequestBuilder {
         this.addTool({
           name,
           description,
-          hash: definitionHash({
+          hash: toolDefinitionHash({
             name,
             description,
             inputSchema: { format: custom.format },
@@ -277,7 +268,11 @@ export class RequestBuilder {
       this.addTool({
         name,
         description,
-        hash: definitionHash({ name, description, inputSchema: fn.parameters }),
+        hash: toolDefinitionHash({
+          name,
+          description,
+          inputSchema: fn.parameters,
+        }),
       });
     });
   }
@@ -301,7 +296,7 @@ export class RequestBuilder {
     return {
       name,
       description,
-      hash: definitionHash({
+      hash: toolDefinitionHash({
         name,
         description,
         inputSchema: tool.input_schema,

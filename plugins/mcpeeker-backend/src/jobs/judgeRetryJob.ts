@@ -44,12 +44,12 @@ export async function rejudgePending(options: {
     const pending = new Map<string, GatewayEvent>();
     for (const event of evidence.gateway) {
       if (event.layer !== 'gateway' || event.judge) continue;
-      const key = judgeFingerprint(judgeInputOf(event));
+      const key = judgeFingerprint(judgeInputOf(event.request));
       if (!pending.has(key)) pending.set(key, event);
     }
     const answered: GatewayEvent[] = [];
     for (const event of pending.values()) {
-      const outcome = await judge.classify(judgeInputOf(event));
+      const outcome = await judge.classify(judgeInputOf(event.request));
       if (!outcome.ok) {
         if (answered.length > 0) await ingest.ingest(answered, 'judge');
         return {

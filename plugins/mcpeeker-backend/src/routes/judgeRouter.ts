@@ -3,7 +3,7 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { JudgeService } from '../services/judge/JudgeService';
-import { judgeInputSchema } from '../services/judge/judgeInput';
+import { judgeInputOf, judgeInputSchema } from '../services/judge/judgeInput';
 import { parseOr400 } from './parseOr400';
 import { RouteRateLimiter, RouteRateLimits } from './rateLimits';
 
@@ -28,10 +28,7 @@ export function createJudgeRouter(options: {
     const input = parseOr400(judgeInputSchema, req.body, 'classify request', {
       hint: 'expected { "toolNames": [...], "excerpt": "...", "mcpServers": [...] }',
     });
-    const outcome = await options.judge.classify({
-      ...input,
-      excerpt: input.excerpt,
-    });
+    const outcome = await options.judge.classify(judgeInputOf(input));
     if (!outcome.ok)
       throw new ServiceUnavailableError(
         `The Judge is unavailable: ${outcome.reason}`,

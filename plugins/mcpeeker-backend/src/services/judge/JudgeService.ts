@@ -174,7 +174,7 @@ export class JudgeService {
   /** The event with the Judge's verdict, or flagged as scored without it. */
   async judgeEvent(event: GatewayEvent): Promise<GatewayEvent> {
     if (event.judge) return event;
-    const outcome = await this.classify(judgeInputOf(event));
+    const outcome = await this.classify(judgeInputOf(event.request));
     if (!outcome.ok) return { ...event, judgeUnavailable: true };
     const { judgeUnavailable: _, ...rest } = event;
     return { ...rest, judge: outcome.verdict };

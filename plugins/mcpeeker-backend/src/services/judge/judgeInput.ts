@@ -1,10 +1,9 @@
 import {
   canonicalJson,
   GatewayEvent,
-  MAX_SNIPPET_LENGTH,
+  gatewayEventSchema,
   sha256Hex,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { z } from 'zod';
 
 /** What the Judge reads of one gateway request: no more than the event carries. */
 export interface JudgeInput {
@@ -16,47 +15,33 @@ export interface JudgeInput {
   model?: string;
 }
 
-/** The body of `POST /judge/classify`: the request part of a gateway event. */
-export const judgeInputSchema = z
-  .object({
-    excerpt: z.string().max(MAX_SNIPPET_LENGTH).default(''),
-    toolNames: z.array(z.string().min(1).max(256)).max(1000).default([]),
-    toolDefinitions: z
-      .array(
-        z
-          .object({
-            name: z.string().min(1).max(256),
-            hash: z
-              .string()
-              .regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256'),
-          })
-          .strict(),
-      )
-      .max(1000)
-      .default([]),
-    mcpServers: z
-      .array(
-        z
-          .object({
-            name: z.string().min(1).max(256),
-            url: z.string().max(4096).optional(),
-          })
-          .strict(),
-      )
-      .max(200)
-      .default([]),
-    model: z.string().max(128).optional(),
+const requestSchema = gatewayEventSchema.shape.request;
+
+/** The body of `POST /judge/classify`: the request part of a gateway event (the event schema's own fields). */
+export const judgeInputSchema = requestSchema
+  .pick({
+    excerpt: true,
+    toolNames: true,
+    toolDefinitions: true,
+    mcpServers: true,
+    model: true,
   })
+  .extend({ toolNames: requestSchema.shape.toolNames.default([]) })
   .strict();
 
-export function judgeInputOf(event: GatewayEvent): JudgeInput {
-  const r = event.request;
+/** What the Judge reads of a gateway request, as an event or the classify route carries it. */
+export function judgeInputOf(
+  request: Pick<
+    GatewayEvent['request'],
+    'excerpt' | 'toolNames' | 'toolDefinitions' | 'mcpServers' | 'model'
+  >,
+): JudgeInput {
   return {
-    excerpt: r.excerpt ?? '',
-    toolNames: r.toolNames,
-    toolDefinitions: r.toolDefinitions ?? [],
-    mcpServers: r.mcpServers,
-    ...(r.model ? { model: r.model } : {}),
+    excerpt: request.excerpt ?? '',
+    toolNames: request.toolNames,
+    toolDefinitions: request.toolDefinitions ?? [],
+    mcpServers: request.mcpServers,
+    ...(request.model ? { model: request.model } : {}),
   };
 }
 

@@ -16,9 +16,8 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 /** Seconds or milliseconds the API asked us to wait, if it did. */
 function retryAfterMs(error: APIError): number | undefined {
   const headers = error.headers;
-  const ms = Number(headers?.get('retry-after-ms'));
-  if (Number.isFinite(ms) && ms >= 0 && headers?.get('retry-after-ms'))
-    return ms;
+  const ms = Number(headers?.get('retry-after-ms') ?? NaN);
+  if (ms >= 0) return ms;
   const value = headers?.get('retry-after');
   if (!value) return undefined;
   const seconds = Number(value);
