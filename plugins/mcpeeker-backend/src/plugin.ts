@@ -87,6 +87,8 @@ export const mcpeekerPlugin = createBackendPlugin({
           webhooks: mcpeekerConfig.webhooks,
           admins: mcpeekerConfig.roles.admins,
           baseUrl: config.getOptionalString('app.baseUrl') ?? '',
+          db,
+          judge: context.judge,
         });
         await startJudgeRetry({
           judge: context.judge,

@@ -32,6 +32,13 @@ export {
 export type { ServerIdentity } from './identity/compositeId';
 export { commandTarget, serverNameFromCommand } from './identity/commandTarget';
 export { toolDefinitionHash, bareToolName } from './identity/toolDefinition';
+export {
+  toolSet,
+  toolSetChange,
+  toolSetFingerprint,
+  summarizeToolSetChange,
+} from './identity/toolSet';
+export type { ToolRef, ToolSetChange } from './identity/toolSet';
 export { hashIdentifier, canonicalJson, sha256Hex } from './identity/hashing';
 export { DEVELOPMENT_HOST_ID_SALT } from './identity/developmentSalt';
 export {

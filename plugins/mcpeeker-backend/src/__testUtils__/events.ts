@@ -17,6 +17,8 @@ export function endpointEvent(
     args?: string[];
     source?: 'config' | 'port';
     owner?: string;
+    /** A port probe's tools with their definition hashes (`tools/list`). */
+    toolDefinitions?: Array<{ name: string; hash: string }>;
   } = {},
 ): McpEvent {
   const port = overrides.port ?? 3001;
@@ -45,7 +47,10 @@ export function endpointEvent(
         url: `http://127.0.0.1:${port}/mcp`,
         transport: 'http',
         serverInfo: { name: 'mcp-servers/everything', version: '2.0.0' },
-        tools: ['echo'],
+        tools: overrides.toolDefinitions?.map(t => t.name) ?? ['echo'],
+        ...(overrides.toolDefinitions
+          ? { toolDefinitions: overrides.toolDefinitions }
+          : {}),
       },
     });
   }

@@ -1,7 +1,9 @@
 import type {
   Detection,
+  FindingRegistryStatus,
   Layer,
   McpEvent,
+  ToolRef,
 } from '@mcpeeker/plugin-mcpeeker-common';
 
 export type { Detection } from '@mcpeeker/plugin-mcpeeker-common';
@@ -22,7 +24,7 @@ export interface FindingQuery {
   maxScore?: number;
   layer?: Layer;
   hostIdHash?: string;
-  registryStatus?: 'unregistered' | 'approved';
+  registryStatus?: FindingRegistryStatus;
   since?: Date;
   until?: Date;
   /** Words to find in the server name or owner. */
@@ -59,6 +61,8 @@ export interface RegistryLookup {
     compositeId: string;
     serverName?: string;
     hostIdHash?: string;
+    /** Its tools as last reported, compared with the set pinned on the entry. */
+    tools?: ToolRef[];
   }): Promise<RegistryMatch>;
 }
 

@@ -5,14 +5,19 @@ import {
   compositeId,
   expiryProblem,
   normalizeServerUrl,
+  PinnedTools,
   RegistryEntry,
   RegistryEntryCreate,
   RegistryIdentity,
   RegistryStatus,
   sha256Hex,
+  ToolRef,
+  toolSet,
+  toolSetChange,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { Knex } from 'knex';
 import { RegistryLookup } from './FindingStore';
+import type { RegistryMatch } from '../services/correlation/correlate';
 import { AuditLog } from './AuditLog';
 import { whereContains } from './queryHelpers';
 
@@ -39,6 +44,7 @@ type Row = {
   reminded: string;
   deleted_at: Date | string | null;
   server_json: string | null;
+  pinned_tools?: string | null;
 };
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -61,6 +67,7 @@ function toEntry(row: Row): RegistryEntry {
     ...(row.decided_at ? { decidedAt: iso(row.decided_at) } : {}),
     ...(row.decision_reason ? { decisionReason: row.decision_reason } : {}),
     ...(row.server_json ? { serverJson: JSON.parse(row.server_json) } : {}),
+    ...(row.pinned_tools ? { pinnedTools: JSON.parse(row.pinned_tools) } : {}),
   };
 }
 
@@ -156,7 +163,8 @@ export class RegistryStore implements RegistryLookup {
     compositeId: string;
     serverName?: string;
     hostIdHash?: string;
-  }): Promise<{ approved: boolean; entryName?: string; owner?: string }> {
+    tools?: ToolRef[];
+  }): Promise<RegistryMatch> {
     const now = this.now().getTime();
     for (const entry of this.approvedSnapshot) {
       if (Date.parse(entry.expiresAt) <= now) continue;
@@ -164,8 +172,22 @@ export class RegistryStore implements RegistryLookup {
       if (
         targets.compositeIds.includes(finding.compositeId) ||
         (finding.serverName && targets.serverNames.includes(finding.serverName))
-      )
-        return { approved: true, entryName: entry.name, owner: entry.owner };
+      ) {
+        const pinned = entry.pinnedTools;
+        const change =
+          pinned && finding.tools
+            ? toolSetChange(pinned.definitions, finding.tools)
+            : undefined;
+        return {
+          approved: true,
+          entryId: entry.id,
+          entryName: entry.name,
+          owner: entry.owner,
+          ...(change
+            ? { toolChange: { ...change, pinnedAt: pinned!.pinnedAt } }
+            : {}),
+        };
+      }
     }
     return { approved: false };
   }
@@ -308,34 +330,114 @@ export class RegistryStore implements RegistryLookup {
     });
   }
 
+  /**
+   * An admin's decision. Approving pins `tools` (the set the entry's findings
+   * report now), when there is one; approving an approved entry again
+   * re-pins it, and is how a changed tool set is accepted.
+   */
   async decide(
     id: string,
     decision: 'approve' | 'deny' | 'revoke',
     actor: string,
     reason?: string,
+    tools?: Omit<PinnedTools, 'pinnedAt' | 'pinnedBy'>,
   ): Promise<RegistryEntry> {
     const { from, to } = TRANSITIONS[decision];
-    return this.change(id, actor, decision, { reason }, row => {
-      if (!from.includes(row.status))
-        throw new ConflictError(
-          `status: cannot ${decision} an entry that is ${
-            row.status
-          } (only ${from.join(' or ')})`,
-        );
-      if (
-        decision === 'approve' &&
-        Date.parse(iso(row.expires_at)) <= this.now().getTime()
-      )
-        throw new ConflictError(
-          'expiresAt: the entry has expired; extend it first',
-        );
-      return {
-        status: to,
-        decided_by: actor,
-        decided_at: this.now(),
-        decision_reason: reason ?? null,
-      };
-    });
+    const pin =
+      decision === 'approve' && tools ? this.pinOf(tools, actor) : undefined;
+    return this.change(
+      id,
+      actor,
+      decision,
+      {
+        reason,
+        ...(pin
+          ? {
+              pinnedTools: pin.definitions.map(t => t.name),
+              pinnedFrom: pin.from,
+            }
+          : {}),
+      },
+      row => {
+        // Approving an approved entry again accepts the tools it offers now, when they differ from the pin.
+        const repin =
+          decision === 'approve' &&
+          row.status === 'approved' &&
+          pin !== undefined &&
+          (!row.pinned_tools ||
+            toolSetChange(
+              (JSON.parse(row.pinned_tools) as PinnedTools).definitions,
+              pin.definitions,
+            ) !== undefined);
+        if (row.status === 'approved' && decision === 'approve' && !repin)
+          throw new ConflictError(
+            `status: cannot approve an entry that is approved: its tools have not changed since ${
+              row.pinned_tools ? 'they were pinned' : 'approval'
+            }`,
+          );
+        if (!from.includes(row.status) && !repin)
+          throw new ConflictError(
+            `status: cannot ${decision} an entry that is ${
+              row.status
+            } (only ${from.join(' or ')})`,
+          );
+        if (
+          decision === 'approve' &&
+          Date.parse(iso(row.expires_at)) <= this.now().getTime()
+        )
+          throw new ConflictError(
+            'expiresAt: the entry has expired; extend it first',
+          );
+        return {
+          status: to,
+          decided_by: actor,
+          decided_at: this.now(),
+          decision_reason: reason ?? null,
+          ...(pin ? { pinned_tools: JSON.stringify(pin) } : {}),
+        };
+      },
+    );
+  }
+
+  /**
+   * Pins the first tool set seen on an approved entry that had none when it
+   * was approved (trust on first use), audited; an entry with a pin keeps it.
+   */
+  async pinFirstSeen(
+    id: string,
+    tools: Omit<PinnedTools, 'pinnedAt' | 'pinnedBy'>,
+    actor = 'system:mcpeeker-tool-pins',
+  ): Promise<RegistryEntry | undefined> {
+    const pin = this.pinOf(tools, actor);
+    try {
+      return await this.change(
+        id,
+        actor,
+        'pin-tools',
+        { pinnedTools: pin.definitions.map(t => t.name), pinnedFrom: pin.from },
+        row => {
+          if (row.status !== 'approved' || row.pinned_tools)
+            throw new ConflictError('already pinned');
+          return { pinned_tools: JSON.stringify(pin) };
+        },
+      );
+    } catch (e) {
+      if (e instanceof ConflictError) return undefined;
+      throw e;
+    }
+  }
+
+  private pinOf(
+    tools: Omit<PinnedTools, 'pinnedAt' | 'pinnedBy'>,
+    actor: string,
+  ): PinnedTools {
+    return {
+      definitions: toolSet(tools.definitions),
+      pinnedAt: this.now().toISOString(),
+      pinnedBy: actor,
+      fromFinding: tools.fromFinding,
+      from: tools.from,
+    };
   }
 
   async remove(id: string, actor: string): Promise<RegistryEntry> {

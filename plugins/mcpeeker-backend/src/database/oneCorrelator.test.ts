@@ -4,7 +4,12 @@ import {
   FindingStoreKind,
   findingStoreEngines,
 } from '../__testUtils__/findingStores';
-import { deliveries, randomFleetEvents } from '../__testUtils__/randomEvents';
+import {
+  deliveries,
+  randomFleetEvents,
+  TOOL_SETS,
+} from '../__testUtils__/randomEvents';
+import { toolSetChange } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   describeFinding,
   Finding,
@@ -44,11 +49,21 @@ const rules = new RuleEngine(
   ),
 );
 const registry: RegistryLookup = {
-  // The github server is approved fleet-wide, registered by Lee.
-  match: async f =>
-    f.serverName === 'github'
-      ? { approved: true, entryName: 'github', owner: 'user:default/lee' }
-      : { approved: false },
+  // The github server is approved fleet-wide, registered by Lee, with its
+  // usual tools pinned: a finding that offers another set loses the discount.
+  match: async f => {
+    if (f.serverName !== 'github') return { approved: false };
+    const change = f.tools && toolSetChange(TOOL_SETS[0], f.tools);
+    return {
+      approved: true,
+      entryId: 'entry-github',
+      entryName: 'github',
+      owner: 'user:default/lee',
+      ...(change
+        ? { toolChange: { ...change, pinnedAt: '2026-12-01T00:00:00.000Z' } }
+        : {}),
+    };
+  },
 };
 
 type Snapshot = Array<{
@@ -120,6 +135,7 @@ async function expectedFindings(events: McpEvent[]): Promise<Finding[]> {
           compositeId: id,
           serverName: facts.serverName,
           hostIdHash: facts.hostIdHash,
+          tools: facts.signals.tools?.definitions,
         }),
       ),
     );
@@ -150,6 +166,16 @@ describe('one correlator', () => {
         ),
       ).toBe(true);
       expect(findings.some(f => f.registryStatus === 'approved')).toBe(true);
+      // Tool sets from port probes and gateways; a pinned one that changed.
+      expect(findings.some(f => f.registryStatus === 'tools-changed')).toBe(
+        true,
+      );
+      expect(
+        findings.some(f => f.signals.tools?.from === 'endpoint/port'),
+      ).toBe(true);
+      expect(
+        findings.some(f => f.signals.tools?.from === 'gateway/request'),
+      ).toBe(true);
       expect(findings.some(f => f.signals.judge)).toBe(true);
       for (const other of others) expect(other).toEqual(first);
       expect(findings).toEqual(await expectedFindings(events));

@@ -15,6 +15,8 @@ import { AuditLog } from '../database/AuditLog';
 import { runRegistryExpiry } from '../services/registryExpiry';
 import { RegistryNotifier, WebhookConfig } from '../services/RegistryNotifier';
 import { RegistryStore } from '../database/RegistryStore';
+import type { JudgeService } from '../services/judge/JudgeService';
+import { runToolPins, ToolChangeLog } from '../services/toolPins';
 
 /** The notice each admin decision makes. */
 const DECIDED = {
@@ -63,6 +65,8 @@ export async function startRegistryNotices(options: {
   webhooks: WebhookConfig[];
   admins: string[];
   baseUrl: string;
+  db: Knex;
+  judge?: Pick<JudgeService, 'explainToolChange'>;
 }): Promise<{
   onRegistryChange: (change: {
     action: string;
@@ -106,6 +110,29 @@ export async function startRegistryNotices(options: {
       if (result.reminded + result.expired > 0)
         logger.info(
           `Registry expiry: ${result.reminded} reminders sent, ${result.expired} entries expired`,
+        );
+    },
+  });
+  // Tool pins: the first set seen on an entry approved without one, and
+  // each changed set told to the owner and the admins once, explained.
+  const toolChanges = new ToolChangeLog(options.db);
+  await scheduler.scheduleTask({
+    id: 'mcpeeker-tool-pins',
+    scope: 'global',
+    frequency: { minutes: 1 },
+    timeout: { minutes: 5 },
+    initialDelay: { seconds: 15 },
+    fn: async () => {
+      const { pinned, told } = await runToolPins({
+        registry,
+        findings,
+        log: toolChanges,
+        judge: options.judge,
+        notifier,
+      });
+      if (pinned + told > 0)
+        logger.info(
+          `Tool pins: ${pinned} entries pinned their first tool set, ${told} changed tool sets told`,
         );
     },
   });

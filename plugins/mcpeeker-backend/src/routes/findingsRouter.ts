@@ -7,6 +7,7 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AGENT_CREDENTIAL_HEADER,
+  FINDING_REGISTRY_STATUSES,
   hostIdHashSchema,
   mcpeekerFindingReadPermission,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -20,6 +21,7 @@ import { HealthService } from '../services/HealthService';
 import { IngestingAgent, IngestService } from '../services/IngestService';
 import { PageCursors } from './pageCursors';
 import { RouteRateLimiter, RouteRateLimits } from './rateLimits';
+import type { ToolChangeLog } from '../services/toolPins';
 
 /** Most events one HTTP batch may carry. */
 export const MAX_BATCH = 1000;
@@ -46,7 +48,7 @@ const findingQuerySchema = z
     maxScore: z.coerce.number().int().optional(),
     layer: z.enum(['endpoint', 'network', 'gateway']).optional(),
     host: hostIdHashSchema.optional(),
-    registry: z.enum(['unregistered', 'approved']).optional(),
+    registry: z.enum(FINDING_REGISTRY_STATUSES).optional(),
     since: z.iso.datetime({ offset: true }).optional(),
     until: z.iso.datetime({ offset: true }).optional(),
     q: z.string().max(200).optional(),
@@ -74,6 +76,8 @@ export async function createRouter(options: {
   registryRouter?: express.Router;
   /** The enrolled agent whose credential the request carries, if it carries one (401 when it is not valid). */
   agentOf?: (req: express.Request) => Promise<IngestingAgent | undefined>;
+  /** Explanations of changed tool sets, shown on a finding whose tools changed since approval. */
+  toolChanges?: Pick<ToolChangeLog, 'explanationFor'>;
 }): Promise<express.Router> {
   const { health, ingest, httpAuth, findings, permissions, cursors } = options;
 
@@ -205,7 +209,7 @@ export async function createRouter(options: {
     );
     const finding = await findings.get(req.params.id);
     if (!finding) throw new NotFoundError(notFound);
-    const [evidence, detections] = await Promise.all([
+    const [evidence, detections, toolChangeExplanation] = await Promise.all([
       // A shared host's endpoint (and gateway) evidence is each owner's own.
       findings.evidence(
         finding.compositeId,
@@ -215,8 +219,14 @@ export async function createRouter(options: {
           : {},
       ),
       findings.detections(finding.compositeId),
+      options.toolChanges?.explanationFor(finding),
     ]);
-    res.json({ ...finding, evidence, detections });
+    res.json({
+      ...finding,
+      evidence,
+      detections,
+      ...(toolChangeExplanation ? { toolChangeExplanation } : {}),
+    });
   });
 
   if (options.registryRouter) router.use(options.registryRouter);

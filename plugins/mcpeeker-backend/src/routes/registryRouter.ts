@@ -41,6 +41,7 @@ import { PageCursors } from './pageCursors';
 import { registrationFromServerJson } from './mcpRegistryApiRouter';
 import { AuditLog } from '../database/AuditLog';
 import { entryTargets, RegistryStore } from '../database/RegistryStore';
+import { findingsOfEntry, latestToolSet } from '../services/toolPins';
 import { Knex } from 'knex';
 
 const listSchema = z
@@ -266,16 +267,22 @@ export function createRegistryRouter(options: {
     router.post(`/registry/:id/${decision}`, async (req, res) => {
       const credentials = await user(req);
       const { reason } = parseOr400(decisionSchema, req.body ?? {}, decision);
-      await entryFor(credentials, req.params.id, {
+      const current = await entryFor(credentials, req.params.id, {
         permission: mcpeekerRegistryApprovePermission,
         what: `${decision} registry entries`,
       });
       const actor = credentials.principal.userEntityRef;
+      // Approval pins the tools the server offers now, as its findings report them.
+      const tools =
+        decision === 'approve'
+          ? latestToolSet(await findingsOfEntry(findings, current))
+          : undefined;
       const entry = await registry.decide(
         req.params.id,
         decision,
         actor,
         reason,
+        tools,
       );
       const rescored = await changed(decision, entry, actor);
       res.json({ ...entry, rescoredFindings: rescored });
@@ -290,41 +297,31 @@ export function createRegistryRouter(options: {
       [{ permission: mcpeekerFindingReadPermission }],
       { credentials },
     );
-    const targets = entryTargets(entry);
-    const candidates: Finding[] = [];
-    if (findingRead.result !== AuthorizeResult.DENY) {
-      const visibleTo =
-        findingRead.result === AuthorizeResult.CONDITIONAL
-          ? ownerFilterOf(findingRead)
-          : undefined;
-      // The findings it names by id: each as far as the permission framework lets the caller read it.
-      const readable = visibleTo
-        ? (
-            await permissions.authorize(
-              targets.compositeIds.map(resourceRef => ({
-                permission: mcpeekerFindingReadPermission,
-                resourceRef,
-              })),
-              { credentials },
-            )
-          ).flatMap((d, i) =>
-            d.result === AuthorizeResult.ALLOW ? [targets.compositeIds[i]] : [],
-          )
-        : targets.compositeIds;
-      for (const id of readable) {
-        const finding = await findings.get(id);
-        if (finding) candidates.push(finding);
-      }
-      // By name: the caller's own findings only, in the query.
-      for (const name of targets.serverNames) {
-        const page = await findings.list({
-          serverName: name,
-          limit: 200,
-          ...visibleTo,
-        });
-        candidates.push(...page.items);
-      }
-    }
+    const candidates: Finding[] =
+      findingRead.result === AuthorizeResult.DENY
+        ? []
+        : await findingsOfEntry(findings, entry, {
+            // The findings it names by id: each as far as the permission framework lets the caller read it.
+            readable: async ids =>
+              findingRead.result === AuthorizeResult.CONDITIONAL
+                ? (
+                    await permissions.authorize(
+                      ids.map(resourceRef => ({
+                        permission: mcpeekerFindingReadPermission,
+                        resourceRef,
+                      })),
+                      { credentials },
+                    )
+                  ).flatMap((d, i) =>
+                    d.result === AuthorizeResult.ALLOW ? [ids[i]] : [],
+                  )
+                : ids,
+            // By name: the caller's own findings only, in the query.
+            visibleTo:
+              findingRead.result === AuthorizeResult.CONDITIONAL
+                ? ownerFilterOf(findingRead)
+                : undefined,
+          });
     const matches = [
       ...new Map(candidates.map(f => [f.compositeId, f])).values(),
     ].map(f => ({

@@ -21,6 +21,7 @@ import { requestGuards } from './requestGuards';
 import { createRouter } from './findingsRouter';
 import { createJudgeRouter } from './judgeRouter';
 import { HealthService } from '../services/HealthService';
+import { ToolChangeLog } from '../services/toolPins';
 
 /** The largest JSON body each path takes: event batches are large, everything else is a form. */
 export function bodyLimitOf(path: string): string {
@@ -61,6 +62,7 @@ export async function createRootRouter(
       agentOf: agentCredentials(agents),
       cursors,
       ingestRateLimits: config.rateLimits.ingest,
+      toolChanges: new ToolChangeLog(db),
       registryRouter: createRegistryRouter({
         registry,
         findings,

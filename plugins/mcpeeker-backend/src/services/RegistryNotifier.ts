@@ -1,7 +1,11 @@
 import crypto from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import type { RegistryEntry } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  RegistryEntry,
+  summarizeToolSetChange,
+  ToolSetChange,
+} from '@mcpeeker/plugin-mcpeeker-common';
 
 /** Something about a registry entry that people should hear of. */
 export type RegistryNotice =
@@ -12,7 +16,14 @@ export type RegistryNotice =
       actor: string;
     }
   | { kind: 'expiring'; entry: RegistryEntry; days: number }
-  | { kind: 'expired'; entry: RegistryEntry };
+  | { kind: 'expired'; entry: RegistryEntry }
+  | {
+      kind: 'tools-changed';
+      entry: RegistryEntry;
+      finding: { compositeId: string; serverName: string; owner?: string };
+      summary: ToolSetChange;
+      explanation: { text: string; judgedBy: 'claude' | 'offline' };
+    };
 
 export interface WebhookConfig {
   name: string;
@@ -50,6 +61,24 @@ export function describeNotice(
         )}; extend it on the Registry page, or its detections will be flagged again.`,
         recipients: owners,
       };
+    case 'tools-changed':
+      return {
+        title: `MCP server '${notice.finding.serverName}' changed its tools since '${entry.name}' was approved`,
+        description: `${summarizeToolSetChange(notice.summary)}. ${
+          notice.explanation.text
+        } (explained by ${
+          notice.explanation.judgedBy === 'claude'
+            ? 'the Judge'
+            : 'the offline judge'
+        })`,
+        recipients: [
+          ...new Set([
+            ...owners,
+            ...(notice.finding.owner ? [notice.finding.owner] : []),
+            ...admins,
+          ]),
+        ],
+      };
     case 'expired':
       return {
         title: `MCP registration '${entry.name}' has expired`,
@@ -66,6 +95,14 @@ export function describeNotice(
         recipients: owners,
       };
   }
+}
+
+/** Where a notice's link goes in the portal. */
+function noticePath(notice: RegistryNotice): string {
+  if (notice.kind === 'submitted') return '/mcpeeker/approvals';
+  if (notice.kind === 'tools-changed')
+    return `/mcpeeker/findings/${notice.finding.compositeId}`;
+  return '/mcpeeker/registry';
 }
 
 /** Signs a webhook body: HMAC-SHA256 over `<timestamp>.<body>`, hex. */
@@ -110,7 +147,9 @@ function webhookBody(
           summary: text.title,
           source: 'mcpeeker',
           severity:
-            notice.kind === 'expired' || notice.kind === 'revoked'
+            notice.kind === 'expired' ||
+            notice.kind === 'revoked' ||
+            notice.kind === 'tools-changed'
               ? 'warning'
               : 'info',
           custom_details: {
@@ -153,10 +192,7 @@ export class RegistryNotifier {
   async notify(notice: RegistryNotice): Promise<void> {
     const { notifications, webhooks, admins, logger, baseUrl } = this.options;
     const text = describeNotice(notice, admins);
-    const path =
-      notice.kind === 'submitted'
-        ? '/mcpeeker/approvals'
-        : '/mcpeeker/registry';
+    const path = noticePath(notice);
     const jobs: Array<{ channel: string; job: Promise<unknown> }> = [];
     if (notifications) {
       jobs.push({
@@ -169,11 +205,17 @@ export class RegistryNotifier {
             link: path,
             topic: 'mcpeeker-registry',
             severity:
-              notice.kind === 'expired' || notice.kind === 'revoked'
+              notice.kind === 'expired' ||
+              notice.kind === 'revoked' ||
+              notice.kind === 'tools-changed'
                 ? 'high'
                 : 'normal',
-            // One notification per entry and kind: a reminder updates, not repeats.
-            scope: `mcpeeker-registry:${notice.entry.id}:${notice.kind}`,
+            // One notification per entry and kind (and finding): a reminder updates, not repeats.
+            scope: `mcpeeker-registry:${notice.entry.id}:${notice.kind}${
+              notice.kind === 'tools-changed'
+                ? `:${notice.finding.compositeId}`
+                : ''
+            }`,
           },
         }),
       });

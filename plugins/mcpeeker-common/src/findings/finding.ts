@@ -1,4 +1,5 @@
 import type { Layer, McpEvent } from '../events/schema';
+import type { ToolRef, ToolSetChange } from '../identity/toolSet';
 
 /**
  * A finding's class by its score: authorized ≤ 4, suspect 5–8,
@@ -35,6 +36,17 @@ export interface Signals {
   judgeUnavailable: boolean;
   /** Network signatures of high severity seen. */
   highSeveritySignatures: number;
+  /**
+   * The server's tools as last reported (a port probe's `tools/list` before a
+   * gateway's request): bare names with definition hashes, sorted by name.
+   */
+  tools?: {
+    definitions: ToolRef[];
+    /** When that set was reported (ISO 8601). */
+    seenAt: string;
+    /** Which layer and source reported it: `endpoint/port`, `gateway/request`. */
+    from: string;
+  };
   /** Rules of the signature engine that fired, with how often. */
   rules?: Record<
     string,
@@ -70,7 +82,37 @@ export interface ScoreBreakdown {
     reason: string;
   }>;
   tags: string[];
+  /**
+   * The server matches an approved entry, but its tools differ from the set
+   * pinned at approval: the registry discount is withheld until an admin
+   * approves it again.
+   */
+  toolChange?: ToolSetChange & {
+    entryId: string;
+    entryName: string;
+    /** When the compared set was pinned (ISO 8601). */
+    pinnedAt: string;
+  };
 }
+
+/**
+ * Where a finding stands with the registry: no approved entry matches it; one
+ * does; one does, but the server's tools changed since it was approved (the
+ * discount is withheld until an admin approves again).
+ *
+ * @public
+ */
+export type FindingRegistryStatus =
+  | 'unregistered'
+  | 'approved'
+  | 'tools-changed';
+
+/** @public */
+export const FINDING_REGISTRY_STATUSES: readonly FindingRegistryStatus[] = [
+  'unregistered',
+  'approved',
+  'tools-changed',
+];
 
 /**
  * One MCP server as analysts see it: what the backend stores and the API
@@ -91,7 +133,7 @@ export interface Finding {
   layers: Layer[];
   breakdown: ScoreBreakdown;
   signals: Signals;
-  registryStatus: 'unregistered' | 'approved';
+  registryStatus: FindingRegistryStatus;
   /** Owner of the approved registry entry it matches: they may see it too. */
   registryOwner?: string;
   judgeUnavailable: boolean;
@@ -122,4 +164,6 @@ export interface Detection {
 export interface FindingDetail extends Finding {
   evidence: Record<Layer, McpEvent[]>;
   detections: Detection[];
+  /** When its tools changed since approval: the change in plain words, by the Judge or the offline judge. */
+  toolChangeExplanation?: { text: string; judgedBy: 'claude' | 'offline' };
 }

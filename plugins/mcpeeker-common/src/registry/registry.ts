@@ -3,6 +3,7 @@ import type { PermissionCondition } from '@backstage/plugin-permission-common';
 import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
 import { ServerJson, serverJsonSchema } from './serverJson';
 import { serverUrlSchema } from './serverUrl';
+import type { ToolRef } from '../identity/toolSet';
 
 /** Longest time an entry may be approved for, from today. @public */
 export const MAX_REGISTRY_DAYS = 365;
@@ -127,6 +128,23 @@ export interface RegistryEntry {
   decidedAt?: string;
   decisionReason?: string;
   serverJson?: ServerJson;
+  /**
+   * The server's tools when it was approved (names and definition hashes),
+   * when a port probe or a gateway had reported them; a later detection with
+   * another set loses the registry discount until an admin approves again.
+   */
+  pinnedTools?: PinnedTools;
+}
+
+/** A tool set pinned on an approved entry. @public */
+export interface PinnedTools {
+  definitions: ToolRef[];
+  pinnedAt: string;
+  /** Who pinned it: the approving admin, or `system:mcpeeker-tool-pins` for the first set seen after an approval without one. */
+  pinnedBy: string;
+  /** The finding whose reported set was pinned, and which layer reported it. */
+  fromFinding: string;
+  from: string;
 }
 
 /** Why an expiry is refused, or undefined when it is fine. @public */

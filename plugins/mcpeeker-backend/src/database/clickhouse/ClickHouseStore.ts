@@ -11,6 +11,7 @@ import {
   finishFinding,
   compareText,
   judgeText,
+  toolsText,
   MAX_OWNERS,
   Lesson,
   LessonBook,
@@ -385,6 +386,7 @@ export class ClickHouseStore implements FindingStore {
         server_name: update.serverName ?? '',
         owner: update.owner ?? '',
         judge: update.judge ? judgeText(update.judge) : '',
+        tools: update.tools ? toolsText(update.tools) : '',
         judge_confidence: update.judge?.confidence ?? 0,
         judge_missing: update.judgeUnavailable ? 1 : 0,
         high_severity: update.highSeverity ? 1 : 0,
@@ -500,6 +502,7 @@ export class ClickHouseStore implements FindingStore {
       host: string;
       owners: string[];
       best_judge: [number, string];
+      best_tools: [string | number, string];
       missing: string;
       rule_hits: Record<string, string | number>;
     }>(
@@ -513,6 +516,7 @@ export class ClickHouseStore implements FindingStore {
          minIf(host_id_hash, host_id_hash != '') AS host,
          groupUniqArrayIf(owner, owner != '') AS owners,
          maxIf(tuple(judge_confidence, judge), judge != '') AS best_judge,
+         maxIf(tuple(toUnixTimestamp64Milli(observed_at), tools), tools != '') AS best_tools,
          max(judge_missing) AS missing,
          uniqExactMap(mapFromArrays(
            JSONExtractArrayRaw(rules),
@@ -541,6 +545,7 @@ export class ClickHouseStore implements FindingStore {
         c && c[1] !== '' ? { value: c[1], at: Number(c[0]) } : undefined;
       const name = candidate(g.best_name);
       const owner = candidate(g.best_owner);
+      const tools = candidate(g.best_tools);
       const judge =
         g.best_judge && g.best_judge[1] !== ''
           ? (JSON.parse(g.best_judge[1]) as NonNullable<SourceTotals['judge']>)
@@ -557,6 +562,7 @@ export class ClickHouseStore implements FindingStore {
         ...(owner ? { owner } : {}),
         owners: [...g.owners].sort(compareText).slice(0, MAX_OWNERS),
         ...(g.host ? { host: g.host } : {}),
+        ...(tools ? { tools } : {}),
         ...(judge ? { judge } : {}),
         judgeMissing: Number(g.missing) > 0,
         rules,
@@ -576,6 +582,7 @@ export class ClickHouseStore implements FindingStore {
         compositeId: id,
         serverName: facts.serverName,
         hostIdHash: facts.hostIdHash,
+        tools: facts.signals.tools?.definitions,
       });
       const f = finishFinding(id, facts, registry, this.options.weights);
       values.push({

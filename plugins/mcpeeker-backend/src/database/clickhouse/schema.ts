@@ -45,6 +45,8 @@ export async function migrateClickHouse(
          ADD COLUMN IF NOT EXISTS dst_port UInt16`,
     // The same double the correlator compares (it was Float32).
     `ALTER TABLE ${db}.events MODIFY COLUMN judge_confidence Float64`,
+    // The server's tools as the event reports them (canonical JSON), compared with a pinned set.
+    `ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS tools String CODEC(ZSTD(1))`,
     `ALTER TABLE ${db}.events ADD INDEX IF NOT EXISTS dst_idx dst_address_hash TYPE bloom_filter GRANULARITY 4`,
     // What correlation learned: the row with the latest report (then the greatest value) holds.
     `CREATE TABLE IF NOT EXISTS ${db}.lessons (

@@ -44,7 +44,7 @@ type Row = {
   layers: string;
   signals: string;
   breakdown: string;
-  registry_status: 'unregistered' | 'approved';
+  registry_status: Finding['registryStatus'];
   registry_owner?: string | null;
   judge_unavailable: boolean | number;
   first_seen: Date | string;
@@ -390,6 +390,7 @@ export class DatabaseFindingStore implements FindingStore {
         compositeId: id,
         serverName: facts.serverName,
         hostIdHash: facts.hostIdHash,
+        tools: facts.signals.tools?.definitions,
       });
       rows.push(
         toRow(finishFinding(id, facts, registry, this.options.weights), totals),

@@ -6,8 +6,16 @@ import {
   Layer,
   McpEvent,
   serverNameFromCommand,
+  ToolRef,
+  ToolSetChange,
+  toolSet,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { scoreFinding, ScoringWeights, Signals } from './scoring';
+import {
+  ScoreBreakdown,
+  scoreFinding,
+  ScoringWeights,
+  Signals,
+} from './scoring';
 import type { RuleHit } from './rules';
 
 export type { Finding } from '@mcpeeker/plugin-mcpeeker-common';
@@ -45,6 +53,8 @@ export interface FindingUpdate {
   judge?: Signals['judge'];
   judgeUnavailable?: boolean;
   highSeverity?: boolean;
+  /** The server's tools as this event reports them (a port probe's `tools/list`, a gateway request's definitions), as `toolSet` orders them. */
+  tools?: ToolRef[];
   rules: RuleHit[];
 }
 
@@ -253,10 +263,12 @@ export function toFindingUpdate(
       const d = event.detection;
       let serverName: string | undefined;
       let key: unknown;
+      let tools: ToolRef[] | undefined;
       switch (d.source) {
         case 'port':
           serverName = d.serverInfo.name;
           key = { port: d.port };
+          tools = d.toolDefinitions && toolSet(d.toolDefinitions);
           break;
         case 'process':
           serverName =
@@ -281,6 +293,7 @@ export function toFindingUpdate(
         serverName: serverName?.slice(0, 256),
         hostIdHash: event.host.idHash,
         owner: event.host.owner?.slice(0, 256),
+        ...(tools ? { tools } : {}),
       };
     }
     case 'network': {
@@ -313,6 +326,10 @@ export function toFindingUpdate(
           256,
         ),
         owner: event.request.userRef?.slice(0, 256),
+        // A request that offers the server's tools with their definitions; one that only calls them says nothing of the set.
+        ...(event.request.toolDefinitions?.length
+          ? { tools: toolSet(event.request.toolDefinitions) }
+          : {}),
         judge: event.judge
           ? {
               verdict: event.judge.verdict,
@@ -363,6 +380,8 @@ export interface SourceTotals {
   owners: string[];
   /** The least host id hash seen (a finding has one host; the least is a rule, not a guess). */
   host?: string;
+  /** The latest tool set reported, as `toolsText` writes it. */
+  tools?: Candidate;
   judge?: NonNullable<Signals['judge']>;
   judgeMissing: boolean;
   rules: Record<string, RuleTotals>;
@@ -403,6 +422,9 @@ function minDefined(a?: string, b?: string): string | undefined {
   return compareText(a, b) <= 0 ? a : b;
 }
 
+/** A tool set as totals keep and compare it (canonical JSON of `toolSet`). */
+export const toolsText = (tools: ToolRef[]) => canonicalJson(tools);
+
 /** The totals of one update. */
 export function totalsOf(u: FindingUpdate): FindingTotals {
   const keys = u.layer === 'endpoint' && u.evidenceKey ? [u.evidenceKey] : [];
@@ -430,6 +452,9 @@ export function totalsOf(u: FindingUpdate): FindingTotals {
       ...(u.owner ? { owner: { value: u.owner, at: u.observedAt } } : {}),
       owners: u.owner ? [u.owner] : [],
       ...(u.hostIdHash ? { host: u.hostIdHash } : {}),
+      ...(u.tools
+        ? { tools: { value: toolsText(u.tools), at: u.observedAt } }
+        : {}),
       ...(u.judge ? { judge: u.judge } : {}),
       judgeMissing: u.judgeUnavailable === true,
       rules,
@@ -451,6 +476,7 @@ function mergeSource(a: SourceTotals, b: SourceTotals): SourceTotals {
   const name = laterLesson(a.name, b.name);
   const owner = laterLesson(a.owner, b.owner);
   const host = minDefined(a.host, b.host);
+  const tools = laterLesson(a.tools, b.tools);
   const judge = strongerJudge(a.judge, b.judge);
   return {
     layer: a.layer,
@@ -464,6 +490,7 @@ function mergeSource(a: SourceTotals, b: SourceTotals): SourceTotals {
     ...(owner ? { owner } : {}),
     owners: unionOwners(a.owners, b.owners),
     ...(host ? { host } : {}),
+    ...(tools ? { tools } : {}),
     ...(judge ? { judge } : {}),
     judgeMissing: a.judgeMissing || b.judgeMissing,
     rules,
@@ -492,13 +519,16 @@ const nameRank = (t: SourceTotals) =>
 /** Whose server it is: the endpoint's owner before a gateway's caller. */
 const OWNER_RANK: Partial<Record<Layer, number>> = { endpoint: 2, gateway: 1 };
 const ownerRank = (t: SourceTotals) => OWNER_RANK[t.layer] ?? 0;
+/** Whose tool list holds: the server's own answer to a port probe before what a client offered a model (a client may offer only some). */
+const TOOLS_RANK: Partial<Record<Layer, number>> = { endpoint: 2, gateway: 1 };
+const toolsRank = (t: SourceTotals) => TOOLS_RANK[t.layer] ?? 0;
 
 function best(
   totals: SourceTotals[],
   pick: (t: SourceTotals) => Candidate | undefined,
   rank: (t: SourceTotals) => number,
-): string | undefined {
-  let winner: { rank: number; c: Candidate } | undefined;
+): { c: Candidate; t: SourceTotals } | undefined {
+  let winner: { rank: number; c: Candidate; t: SourceTotals } | undefined;
   for (const t of totals) {
     const c = pick(t);
     if (!c) continue;
@@ -508,9 +538,9 @@ function best(
       r > winner.rank ||
       (r === winner.rank && laterLesson(winner.c, c) === c && c !== winner.c)
     )
-      winner = { rank: r, c };
+      winner = { rank: r, c, t };
   }
-  return winner?.c.value;
+  return winner && { c: winner.c, t: winner.t };
 }
 
 /** What a finding is, before the registry and the score. */
@@ -557,13 +587,23 @@ export function describeFinding(totals: FindingTotals): FindingFacts {
     high += t.highSeverity;
     host = minDefined(host, t.host);
   }
+  const tools = best(sources, t => t.tools, toolsRank);
   return {
-    serverName: best(sources, t => t.name, nameRank),
+    serverName: best(sources, t => t.name, nameRank)?.c.value,
     hostIdHash: host,
-    owner: best(sources, t => t.owner, ownerRank),
+    owner: best(sources, t => t.owner, ownerRank)?.c.value,
     owners,
     signals: {
       counts,
+      ...(tools
+        ? {
+            tools: {
+              definitions: JSON.parse(tools.c.value) as ToolRef[],
+              seenAt: new Date(tools.c.at).toISOString(),
+              from: `${tools.t.layer}/${tools.t.source}`,
+            },
+          }
+        : {}),
       ...(judge ? { judge } : {}),
       judgeUnavailable: !judge && judgeMissing,
       highSeveritySignatures: high,
@@ -578,8 +618,19 @@ export function describeFinding(totals: FindingTotals): FindingFacts {
 /** What the registry says of a finding (see RegistryLookup). */
 export interface RegistryMatch {
   approved: boolean;
+  entryId?: string;
   entryName?: string;
   owner?: string;
+  /** The server's tools differ from the set pinned on the entry: the discount is withheld. */
+  toolChange?: ToolSetChange & { pinnedAt: string };
+}
+
+function registryStatusOf(
+  approved: boolean,
+  breakdown: ScoreBreakdown,
+): Finding['registryStatus'] {
+  if (!approved) return 'unregistered';
+  return breakdown.toolChange ? 'tools-changed' : 'approved';
 }
 
 /** The finding: its facts, scored with what the registry says of it. */
@@ -589,7 +640,22 @@ export function finishFinding(
   registry: RegistryMatch,
   weights?: ScoringWeights,
 ): Finding {
-  const breakdown = scoreFinding(facts.signals, { weights, registry });
+  const breakdown = scoreFinding(facts.signals, {
+    weights,
+    registry: {
+      approved: registry.approved,
+      entryName: registry.entryName,
+      ...(registry.approved && registry.toolChange
+        ? {
+            toolChange: {
+              ...registry.toolChange,
+              entryId: registry.entryId ?? '',
+              entryName: registry.entryName ?? '',
+            },
+          }
+        : {}),
+    },
+  });
   return {
     compositeId: compositeIdOfFinding,
     ...(facts.serverName ? { serverName: facts.serverName } : {}),
@@ -601,7 +667,7 @@ export function finishFinding(
     layers: facts.layers,
     breakdown,
     signals: facts.signals,
-    registryStatus: registry.approved ? 'approved' : 'unregistered',
+    registryStatus: registryStatusOf(registry.approved, breakdown),
     ...(registry.approved && registry.owner
       ? { registryOwner: registry.owner }
       : {}),

@@ -1,7 +1,8 @@
-import type {
+import {
   Classification,
   ScoreBreakdown,
   Signals,
+  summarizeToolSetChange,
 } from '@mcpeeker/plugin-mcpeeker-common';
 
 export type {
@@ -52,7 +53,12 @@ export function scoreFinding(
   signals: Signals,
   options: {
     weights?: ScoringWeights;
-    registry?: { approved: boolean; entryName?: string };
+    registry?: {
+      approved: boolean;
+      entryName?: string;
+      /** Its tools differ from those pinned at approval: no discount until an admin approves again. */
+      toolChange?: ScoreBreakdown['toolChange'];
+    };
   } = {},
 ): ScoreBreakdown {
   const w = options.weights ?? DEFAULT_WEIGHTS;
@@ -116,7 +122,19 @@ export function scoreFinding(
   }
 
   let score = contributions.reduce((sum, c) => sum + c.points, 0);
-  const approved = options.registry?.approved === true;
+  const toolChange = options.registry?.toolChange;
+  const approved = options.registry?.approved === true && !toolChange;
+  if (toolChange) {
+    contributions.push({
+      layer: 'registry',
+      points: 0,
+      reason: `matches the approved registry entry '${
+        toolChange.entryName
+      }', but its tools changed since approval (${summarizeToolSetChange(
+        toolChange,
+      )}): no discount until an admin approves it again`,
+    });
+  }
   if (approved) {
     contributions.push({
       layer: 'registry',
@@ -135,8 +153,9 @@ export function scoreFinding(
     contributions.push({
       layer: 'floor',
       points,
-      reason:
-        'not in the registry: an unknown MCP server is suspect until someone registers it',
+      reason: toolChange
+        ? 'its tools changed since approval: suspect until an admin approves it again'
+        : 'not in the registry: an unknown MCP server is suspect until someone registers it',
     });
     score += points;
   }
@@ -148,6 +167,18 @@ export function scoreFinding(
       ...r,
       reason: `rule ${id} "${r.name}" (${r.severity}) matched ×${r.count}`,
     }));
-  const tags = [...new Set(rules.flatMap(r => r.tags))].sort();
-  return { score, classification: classify(score), contributions, rules, tags };
+  const tags = [
+    ...new Set([
+      ...rules.flatMap(r => r.tags),
+      ...(toolChange ? ['tools-changed'] : []),
+    ]),
+  ].sort();
+  return {
+    score,
+    classification: classify(score),
+    contributions,
+    rules,
+    tags,
+    ...(toolChange ? { toolChange } : {}),
+  };
 }

@@ -9,6 +9,12 @@ import { JudgeInput, judgeFingerprint, judgeInputOf } from './judgeInput';
 import type { JudgeConfig } from './judgeConfig';
 import { offlineVerdict } from './offlineJudge';
 import {
+  askClaudeToolChange,
+  offlineToolChangeExplanation,
+  ToolChangeExplanation,
+  ToolChangeInput,
+} from './toolChange';
+import {
   CircuitBreaker,
   JudgeUnavailableError,
   withinDeadline,
@@ -169,6 +175,49 @@ export class JudgeService {
       this.deps.logger.warn(`The Judge is unavailable: ${reason}`);
       return { ok: false, reason };
     }
+  }
+
+  /**
+   * Explains how an approved server's tools changed, in plain words: Claude
+   * when it is configured and answers, otherwise (and whenever Claude fails)
+   * the offline judge. Never throws.
+   */
+  async explainToolChange(
+    input: ToolChangeInput,
+  ): Promise<ToolChangeExplanation> {
+    const config = this.config;
+    const offline = (): ToolChangeExplanation => ({
+      text: offlineToolChangeExplanation(input),
+      judgedBy: 'offline',
+    });
+    if (config.provider === 'offline') return offline();
+    const client = this.client!;
+    try {
+      const answer = await this.limit(() =>
+        this.breaker.call(() =>
+          withinDeadline(
+            timeoutMs =>
+              askClaudeToolChange(client, input, {
+                model: config.anthropic.model,
+                maxTokens: config.anthropic.maxTokens,
+                timeoutMs,
+              }),
+            config.timeoutMs,
+          ),
+        ),
+      );
+      if (answer.ok) return { text: answer.text, judgedBy: 'claude' };
+      this.deps.logger.warn(
+        `The Judge's explanation of a tool change was unusable, the offline one is used: ${answer.problem}`,
+      );
+    } catch (error) {
+      this.deps.logger.warn(
+        `The Judge could not explain a tool change, the offline explanation is used: ${
+          (error as Error).message
+        }`,
+      );
+    }
+    return offline();
   }
 
   /** The event with the Judge's verdict, or flagged as scored without it. */
