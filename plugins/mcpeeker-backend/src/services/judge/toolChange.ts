@@ -28,6 +28,12 @@ const list = (names: string[]) =>
     ? names.join(', ')
     : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
 
+/** "a, b and c". */
+const inWords = (items: string[]) =>
+  items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+
 const count = (n: number, one: string, many: string) =>
   `${n} ${n === 1 ? one : many}`;
 
@@ -67,7 +73,7 @@ export function offlineToolChangeExplanation(input: ToolChangeInput): string {
     }' with the tools pinned on ${input.pinnedAt.slice(
       0,
       10,
-    )}; it now ${parts.join(', ')}.`,
+    )}; it now ${inWords(parts)}.`,
   ];
   const acting = [...change.appeared, ...change.changed].filter(n =>
     ACTING.test(n),
