@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   DEVELOPMENT_HOST_ID_SALT,
@@ -15,8 +14,11 @@ import { AgentConfigError, loadAgentConfig } from './run/agentConfig';
 import { Agent, runDaemon, transportFor } from './run/runAgent';
 import { writeAgentCredential } from './run/agentCredential';
 import { Publisher } from './run/publisher';
+import { layerPublisher } from './run/layerPublisher';
 import { readGatewayLog } from './gateway/readGatewayLog';
 import { LOG_FORMATS, LogFormat } from './gateway/readLogLine';
+import { forEachOption, UsageError } from './cliOptions';
+import { network, NETWORK_USAGE } from './network/networkCommand';
 
 /** Where the CLI writes and what it knows of its surroundings, so tests can stand in. */
 export interface CliIo {
@@ -43,6 +45,8 @@ Commands:
              --config FILE); run then reports with it
   gateway    Read an LLM gateway's request log into gateway events: print
              them as JSON lines, or --send them to MCPeeker (docs/gateway.md)
+  network    Read Zeek logs and Suricata EVE JSON into network events: print
+             them, or --send them to MCPeeker (docs/network.md)
   help       Show this help
   version    Show the agent and event schema versions
 
@@ -69,6 +73,7 @@ Options of gateway:
   --gateway NAME                The gateway's name, the events' sensor id
                                 (default gateway-<first 16 hex of the host id hash>)
 
+${NETWORK_USAGE}
 Options of scan:
   --home DIR                    Treat DIR as the user's home (default: your home)
   --platform linux|darwin|win32 Which OS's locations to read (default: this OS)
@@ -86,15 +91,9 @@ Environment:
                                 match the backend's mcpeeker.hostIdSalt
 
 Exit codes: 0 the scan ran (found or not), 2 bad usage; enrol: 1 refused
-or the backend could not be reached; gateway: 0 the log was read (bad lines
-are skipped and counted on stderr), 1 it could not be read on.
+or the backend could not be reached; gateway and network: 0 the logs were
+read (bad lines are skipped and counted on stderr), 1 one could not be read on.
 `;
-
-class UsageError extends Error {
-  constructor(message: string, readonly showUsage = true) {
-    super(message);
-  }
-}
 
 interface ScanArgs {
   home?: string;
@@ -105,31 +104,6 @@ interface ScanArgs {
   ports: boolean;
   onlyPorts?: number[];
   format?: 'table' | 'json';
-}
-
-/**
- * Walks a command's options: `--name value` and `--name=value`. `value()`
- * takes the option's value, or stops with a usage error naming the option.
- */
-function forEachOption(
-  args: string[],
-  on: (arg: string, name: string, value: () => string) => void,
-): void {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline =
-      arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    on(arg, name, () => {
-      if (inline !== undefined) return inline;
-      const next = args[i + 1];
-      if (next === undefined || next.startsWith('--'))
-        throw new UsageError(`option '${name}' needs a value`);
-      i++;
-      return next;
-    });
-  }
 }
 
 function parseScanArgs(args: string[]): ScanArgs {
@@ -418,15 +392,6 @@ function parseGatewayArgs(args: string[]): GatewayArgs {
   return parsed;
 }
 
-/**
- * The NATS subject prefix of gateway events, beside the endpoint events' one
- * (`mcp.endpoint` → `mcp.gateway`): the backend's stream takes
- * `<prefix>.<layer>.>`.
- */
-function gatewaySubjectPrefix(endpointPrefix: string): string {
-  return `${endpointPrefix.replace(/\.endpoint$/, '')}.gateway`;
-}
-
 /** `gateway`: an LLM gateway's request log → gateway events, printed or sent. */
 async function gateway(args: string[], io: CliIo): Promise<number> {
   const options = parseGatewayArgs(args);
@@ -471,35 +436,11 @@ async function gateway(args: string[], io: CliIo): Promise<number> {
     log('MCPEEKER_HOST_ID_SALT is not set: using the development salt');
   let publisher: Publisher | undefined;
   if (options.send) {
-    const nats = config.report.nats;
-    let transport;
     try {
-      transport = transportFor(
-        nats
-          ? {
-              ...config,
-              report: {
-                nats: {
-                  ...nats,
-                  subjectPrefix: gatewaySubjectPrefix(nats.subjectPrefix),
-                },
-              },
-            }
-          : config,
-      );
+      publisher = layerPublisher(config, 'gateway', log);
     } catch (error) {
       throw new UsageError((error as Error).message, false);
     }
-    // Its own spool: run drains its folder with the agent's own credential,
-    // which may report endpoint events only.
-    publisher = new Publisher(
-      {
-        dir: path.join(config.spool.dir, 'gateway'),
-        maxEvents: config.spool.maxEvents,
-      },
-      transport,
-      log,
-    );
   }
   const hostIdHash = hashIdentifier(readHostId(), config.salt);
   return readGatewayLog({
@@ -547,6 +488,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
         return await enrol(rest, io);
       case 'gateway':
         return await gateway(rest, io);
+      case 'network':
+        return await network(rest, io);
       default: {
         const what = command.startsWith('-')
           ? `option '${command}'`

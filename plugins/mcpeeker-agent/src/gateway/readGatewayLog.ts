@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import { Publisher, RETRY_MS } from '../run/publisher';
-import { followFile, LineSplitter, readStream } from './logLines';
+import { followFile, LineSplitter, readStream } from '../run/logLines';
 import { LineOutcome, LogFormat, readLogLine, SkipReason } from './readLogLine';
 import { GatewayEventContext, toGatewayEvents } from './toGatewayEvents';
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 
 /** Longer lines are skipped, not held: a request with large images can be megabytes, not this. */
@@ -14,6 +15,7 @@ export class LineSplitter {
   private pendingBytes = 0;
   private overlong = false;
   private lineNumber = 0;
+  private tail = 0;
 
   constructor(
     private readonly onLine: (text: string | undefined, line: number) => void,
@@ -26,10 +28,12 @@ export class LineSplitter {
       const newline = chunk.indexOf(10, start);
       if (newline < 0) {
         this.keep(chunk.subarray(start));
+        this.tail += chunk.length - start;
         return;
       }
       this.keep(chunk.subarray(start, newline));
       this.emit();
+      this.tail = 0;
       start = newline + 1;
     }
   }
@@ -37,6 +41,12 @@ export class LineSplitter {
   /** The input ended: a last line without its newline is a line too. */
   end() {
     if (this.pendingBytes > 0 || this.overlong) this.emit();
+    this.tail = 0;
+  }
+
+  /** Bytes pushed since the last newline: a line begun and not yet handed on. */
+  get pendingByteCount(): number {
+    return this.tail;
   }
 
   /** A new file starts (rotation, truncation): what is pending ends, numbers restart. */
@@ -113,12 +123,52 @@ export interface FollowControl extends ReadControl {
   onIdle: () => Promise<void>;
   /** Something a person following along wants to know: waiting, rotated, truncated. */
   notice: (message: string) => void;
+  /** A new file begins (rotated, truncated): what was known of the old one's header goes. */
+  onNewFile?: () => void;
+  /**
+   * Where reading is, kept up to date: the file (device and inode) and the
+   * bytes of it handed to the splitter. Given with a file's identity, reading
+   * resumes there — in a rotated-away file of the same folder too, when
+   * that is where it stopped.
+   */
+  cursor?: FileCursor;
+}
+
+/** Which file, and how far into it. */
+export interface FileCursor {
+  dev?: number;
+  ino?: number;
+  position: number;
 }
 
 const CHUNK = 64 * 1024;
 
 function isMissing(error: unknown) {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/** The file of this identity among the ones beside `file` (rotated away: `conn.log` → `conn.log.1`). */
+async function findRotated(
+  file: string,
+  identity: { dev: number; ino: number },
+): Promise<string | undefined> {
+  const dir = path.dirname(file);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    try {
+      const stat = await fs.stat(path.join(dir, name));
+      if (stat.dev === identity.dev && stat.ino === identity.ino)
+        return path.join(dir, name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -139,8 +189,60 @@ export async function followFile(
   let position = 0;
   let waiting = false;
   const buffer = Buffer.alloc(CHUNK);
+  const cursor = control.cursor;
+  let resume =
+    cursor?.dev !== undefined && cursor.ino !== undefined
+      ? { dev: cursor.dev, ino: cursor.ino, position: cursor.position }
+      : undefined;
+  const newFile = () => {
+    splitter.restart();
+    control.onNewFile?.();
+  };
   try {
     while (!control.stopped()) {
+      if (!handle && resume) {
+        const from = resume;
+        resume = undefined;
+        let current;
+        try {
+          current = await fs.stat(file);
+        } catch (error) {
+          if (!isMissing(error)) throw error;
+        }
+        const same =
+          current && current.dev === from.dev && current.ino === from.ino;
+        const where = same ? file : await findRotated(file, from);
+        if (where) {
+          handle = await fs.open(where, 'r');
+          const stat = await handle.stat();
+          identity = { dev: stat.dev, ino: stat.ino };
+          if (stat.dev !== from.dev || stat.ino !== from.ino) {
+            // Replaced between the look and the open: read it from its start.
+            position = 0;
+            newFile();
+          } else if (stat.size < from.position) {
+            position = 0;
+            newFile();
+            control.notice(
+              `${file}: truncated while stopped, reading from its start`,
+            );
+          } else {
+            position = from.position;
+            if (where !== file)
+              control.notice(
+                `${file}: rotated while stopped, reading the rest of ${path.basename(
+                  where,
+                )} first`,
+              );
+          }
+          if (cursor) Object.assign(cursor, identity, { position });
+        } else {
+          control.notice(
+            `${file}: the file read before is gone; reading the one there now from its start`,
+          );
+        }
+        continue;
+      }
       if (!handle) {
         try {
           handle = await fs.open(file, 'r');
@@ -157,13 +259,15 @@ export async function followFile(
         const stat = await handle.stat();
         identity = { dev: stat.dev, ino: stat.ino };
         position = 0;
-        splitter.restart();
+        newFile();
+        if (cursor) Object.assign(cursor, identity, { position });
       }
       for (;;) {
         const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
         if (bytesRead === 0) break;
         position += bytesRead;
         splitter.push(buffer.subarray(0, bytesRead));
+        if (cursor) cursor.position = position;
         await control.afterChunk();
         if (control.stopped()) return;
       }
@@ -187,9 +291,10 @@ export async function followFile(
         continue;
       }
       if ((await handle.stat()).size < position) {
-        splitter.restart();
+        newFile();
         await control.afterChunk();
         position = 0;
+        if (cursor) cursor.position = 0;
         control.notice(`${file}: truncated, reading from its start`);
         continue;
       }

@@ -1,0 +1,31 @@
+/** A mistake in how the command was called: said with the usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string, readonly showUsage = true) {
+    super(message);
+  }
+}
+
+/**
+ * Walks a command's options: `--name value` and `--name=value`. `value()`
+ * takes the option's value, or stops with a usage error naming the option.
+ */
+export function forEachOption(
+  args: string[],
+  on: (arg: string, name: string, value: () => string) => void,
+): void {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline =
+      arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    on(arg, name, () => {
+      if (inline !== undefined) return inline;
+      const next = args[i + 1];
+      if (next === undefined || next.startsWith('--'))
+        throw new UsageError(`option '${name}' needs a value`);
+      i++;
+      return next;
+    });
+  }
+}

@@ -1,0 +1,405 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import type { NetworkEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import { Publisher, RETRY_MS } from '../../run/publisher';
+import {
+  FileCursor,
+  followFile,
+  LineSplitter,
+  readStream,
+} from '../../run/logLines';
+import { NetworkEventContext, toNetworkEvent } from '../networkEvent';
+import type { RemoteHostList } from '../remoteHosts';
+import { EveLogReader } from './eveLog';
+import { LineOutcome, SkipReason } from './logRecord';
+import { isZeekLog, ZEEK_LOGS } from './zeekRecords';
+import { ZeekLogReader, zeekLogOfFileName } from './zeekLog';
+
+/** One log to read: a Zeek log or Suricata's EVE, from a file or stdin (`-`). */
+export interface NetworkLogSource {
+  kind: 'zeek' | 'eve';
+  file: string;
+}
+
+export interface NetworkLogOptions {
+  sources: NetworkLogSource[];
+  /** Keep reading what is appended, through rotation and truncation, until SIGINT or SIGTERM. */
+  follow: boolean;
+  hosts: RemoteHostList;
+  /** The events' sensor and salt, per kind of log. */
+  contexts: Record<'zeek' | 'eve', NetworkEventContext>;
+  /** Where following keeps a checkpoint per file, so a restart neither loses nor repeats lines. */
+  checkpointDir?: string;
+  /** Sends the events (through the spool); without it they are printed. */
+  publisher?: Publisher;
+  /** `jsonl`: one event a line as read; `json`: one document `{"events":[…]}` at the end. */
+  format: 'jsonl' | 'json';
+  stdout: (text: string) => void;
+  log: (line: string) => void;
+  stdin?: Readable;
+  pollMs?: number;
+  summaryEveryMs?: number;
+  /** Stops as SIGINT and SIGTERM do (for a caller that runs it in process). */
+  stop?: AbortSignal;
+}
+
+/** Bad lines named one by one, per file; after that, only counted. */
+const NAMED_SKIPS = 5;
+const SPOOL_BATCH = 500;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What reading one file came to, for its summary line. */
+class Tally {
+  records = 0;
+  events = 0;
+  named = 0;
+  readonly said = new Set<string>();
+  readonly skipped = new Map<SkipReason, number>();
+
+  skip(reason: SkipReason) {
+    this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);
+  }
+
+  get key() {
+    return `${this.records}/${this.events}/${this.skippedCount}`;
+  }
+
+  get skippedCount() {
+    return [...this.skipped.values()].reduce((a, b) => a + b, 0);
+  }
+
+  summary(name: string): string {
+    const reasons = [...this.skipped.entries()]
+      .map(([reason, n]) => `${reason} ×${n}`)
+      .join(', ');
+    return `${name}: ${plural(this.records, 'record')} read, ${plural(
+      this.events,
+      'event',
+    )}, ${this.skippedCount} lines skipped${reasons ? ` (${reasons})` : ''}`;
+  }
+}
+
+/** A checkpoint: where in which file following stopped, and the TSV header that file began with. */
+interface Checkpoint {
+  file: string;
+  dev?: number;
+  ino?: number;
+  position: number;
+  header?: string[];
+}
+
+/**
+ * The files a `--zeek` folder holds of the logs we read. Read once: every
+ * such file, rotated ones (`conn.16:00:00-17:00:00.log.gz`) included;
+ * followed: the live ones (`conn.log` …), waiting for those not there yet.
+ */
+export function zeekFilesIn(dir: string, follow: boolean): string[] {
+  if (follow) {
+    return ZEEK_LOGS.map(log => {
+      const json = path.join(dir, `${log}.json`);
+      return fs.existsSync(json) ? json : path.join(dir, `${log}.log`);
+    });
+  }
+  return fs
+    .readdirSync(dir)
+    .filter(
+      name =>
+        isZeekLog(zeekLogOfFileName(name)) &&
+        /\.(log|json)(\.gz)?$/.test(name) &&
+        fs.statSync(path.join(dir, name)).isFile(),
+    )
+    .sort()
+    .map(name => path.join(dir, name));
+}
+
+/**
+ * `mcpeeker-agent network`: reads Zeek logs and Suricata EVE JSON into
+ * network events, printed or sent; says per file which lines it skipped and
+ * why, without stopping. Returns the exit code: 0 read, 1 a log could not be
+ * read on.
+ */
+export async function readNetworkLogs(
+  options: NetworkLogOptions,
+): Promise<number> {
+  const { publisher, log } = options;
+  let spoolable: NetworkEvent[] = [];
+  const collected: NetworkEvent[] = [];
+  const tallies = new Map<string, Tally>();
+
+  const emit = (events: NetworkEvent[]) => {
+    if (publisher) spoolable.push(...events);
+    else if (options.format === 'json') collected.push(...events);
+    else
+      for (const event of events) options.stdout(`${JSON.stringify(event)}\n`);
+  };
+  const spool = async () => {
+    if (!publisher || spoolable.length === 0) return false;
+    const events = spoolable;
+    spoolable = [];
+    await publisher.add(events);
+    return true;
+  };
+
+  let stopping = false;
+  const wakers = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>(resolve => {
+      let timer: NodeJS.Timeout | undefined = undefined;
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      timer = setTimeout(wake, ms);
+      wakers.add(wake);
+    });
+  const reading = new Set<Readable>();
+  const onSignal = (signal: string) => () => {
+    log(`${signal}: stopping after the lines read so far`);
+    stopping = true;
+    for (const wake of [...wakers]) wake();
+    for (const stream of reading) stream.destroy();
+  };
+  const onTerm = onSignal('SIGTERM');
+  const onInt = onSignal('SIGINT');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  const onAbort = onSignal('stopped');
+  options.stop?.addEventListener('abort', onAbort);
+
+  // One flush at a time, however many files are followed.
+  let flushing: Promise<void> | undefined;
+  let left = 0;
+  let retryAt = 0;
+  const idle = async () => {
+    const added = await spool();
+    if (!publisher || flushing) return;
+    if (added || (left > 0 && Date.now() >= retryAt)) {
+      flushing = publisher.flush().then(n => {
+        left = n;
+        retryAt = n > 0 ? Date.now() + (publisher.retryDelayMs || RETRY_MS) : 0;
+      });
+      try {
+        await flushing;
+      } finally {
+        flushing = undefined;
+      }
+    }
+  };
+
+  const readOne = async (source: NetworkLogSource) => {
+    const name = source.file === '-' ? `stdin (${source.kind})` : source.file;
+    const tally = new Tally();
+    tallies.set(name, tally);
+    const location =
+      source.file === '-'
+        ? `${source.kind} on stdin`
+        : path.basename(source.file);
+    const zeek =
+      source.kind === 'zeek'
+        ? new ZeekLogReader(
+            options.hosts,
+            source.file === '-'
+              ? undefined
+              : zeekLogOfFileName(path.basename(source.file)),
+            location,
+          )
+        : undefined;
+    const eve =
+      source.kind === 'eve'
+        ? new EveLogReader(options.hosts, location)
+        : undefined;
+    const context = options.contexts[source.kind];
+
+    const onLine = (text: string | undefined, line: number) => {
+      if (text !== undefined && text.trim() === '') return;
+      let outcome: LineOutcome;
+      if (text === undefined) outcome = { skipped: 'line too long' };
+      else outcome = zeek ? zeek.read(text) : eve!.read(text);
+      if ('header' in outcome) return;
+      if ('sightings' in outcome) {
+        let events: NetworkEvent[];
+        try {
+          events = outcome.sightings.map(s => toNetworkEvent(s, context));
+        } catch (error) {
+          outcome = {
+            skipped: 'bad field',
+            detail: (error as Error).message.slice(0, 300),
+          };
+          events = [];
+        }
+        if (!('skipped' in outcome)) {
+          tally.records++;
+          tally.events += events.length;
+          emit(events);
+          return;
+        }
+      }
+      if ('record' in outcome) {
+        tally.records++;
+        return;
+      }
+      const { skipped, detail } = outcome as {
+        skipped: SkipReason;
+        detail?: string;
+      };
+      tally.skip(skipped);
+      // A log of another type, an event type we don't read: said once each, not line by line.
+      if (
+        skipped === 'log of another type' ||
+        skipped === 'unknown event type'
+      ) {
+        const said = `${skipped}: ${detail ?? ''}`;
+        if (!tally.said.has(said)) {
+          tally.said.add(said);
+          log(
+            `${name}:${line}: ${said} (skipped, and every such line after it)`,
+          );
+        }
+        return;
+      }
+      if (tally.named < NAMED_SKIPS) {
+        tally.named++;
+        log(
+          `${name}:${line}: ${skipped}${detail ? `: ${detail}` : ''} (skipped)`,
+        );
+        if (tally.named === NAMED_SKIPS)
+          log(`${name}: further skipped lines are only counted`);
+      }
+    };
+
+    const splitter = new LineSplitter(onLine);
+    const control = {
+      stopped: () => stopping,
+      afterChunk: async () => {
+        if (spoolable.length >= SPOOL_BATCH) await spool();
+      },
+    };
+    if (!options.follow || source.file === '-') {
+      let stream: Readable;
+      if (source.file === '-') stream = options.stdin ?? process.stdin;
+      else if (source.file.endsWith('.gz'))
+        stream = fs.createReadStream(source.file).pipe(zlib.createGunzip());
+      else stream = fs.createReadStream(source.file);
+      reading.add(stream);
+      try {
+        await readStream(stream, splitter, control);
+      } finally {
+        reading.delete(stream);
+      }
+      return;
+    }
+
+    const checkpointFile = options.checkpointDir
+      ? path.join(
+          options.checkpointDir,
+          `${createHash('sha256')
+            .update(path.resolve(source.file))
+            .digest('hex')
+            .slice(0, 32)}.checkpoint`,
+        )
+      : undefined;
+    const cursor: FileCursor = { position: 0 };
+    if (checkpointFile) {
+      try {
+        const saved = JSON.parse(
+          fs.readFileSync(checkpointFile, 'utf8'),
+        ) as Checkpoint;
+        if (
+          saved.file === path.resolve(source.file) &&
+          Number.isInteger(saved.position) &&
+          saved.position >= 0
+        ) {
+          Object.assign(cursor, {
+            dev: saved.dev,
+            ino: saved.ino,
+            position: saved.position,
+          });
+          zeek?.restore(saved.header ?? []);
+        }
+      } catch {
+        // none yet, or unreadable: from the start
+      }
+    }
+    let saved = '';
+    const checkpoint = async () => {
+      if (!checkpointFile || cursor.dev === undefined) return;
+      const state: Checkpoint = {
+        file: path.resolve(source.file),
+        dev: cursor.dev,
+        ino: cursor.ino,
+        // Up to the last whole line handed on; a half-written line is read again.
+        position: cursor.position - splitter.pendingByteCount,
+        ...(zeek ? { header: zeek.state } : {}),
+      };
+      const text = JSON.stringify(state);
+      if (text === saved) return;
+      // Only once what was read is spooled or printed: a restart repeats nothing.
+      await spool();
+      await fs.promises.mkdir(path.dirname(checkpointFile), {
+        recursive: true,
+      });
+      await fs.promises.writeFile(`${checkpointFile}.tmp`, text);
+      await fs.promises.rename(`${checkpointFile}.tmp`, checkpointFile);
+      saved = text;
+    };
+    let summarised = tally.key;
+    let summarisedAt = Date.now();
+    try {
+      await followFile(source.file, splitter, {
+        ...control,
+        cursor,
+        pollMs: options.pollMs ?? 500,
+        sleep,
+        notice: log,
+        onNewFile: () => zeek?.reset(),
+        onIdle: async () => {
+          await idle();
+          await checkpoint();
+          if (
+            tally.key !== summarised &&
+            Date.now() - summarisedAt >= (options.summaryEveryMs ?? 10_000)
+          ) {
+            log(tally.summary(name));
+            summarised = tally.key;
+            summarisedAt = Date.now();
+          }
+        },
+      });
+    } finally {
+      await checkpoint();
+    }
+  };
+
+  let exitCode = 0;
+  try {
+    const results = await Promise.allSettled(options.sources.map(readOne));
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'fulfilled') continue;
+      const error = result.reason as NodeJS.ErrnoException;
+      // File system errors, and a .gz file that is not gzip (zlib's Z_*).
+      if (
+        typeof error.code !== 'string' ||
+        !/^(E[A-Z]+|Z_[A-Z_]+)$/.test(error.code)
+      )
+        throw error;
+      log(`${options.sources[i].file}: cannot be read (${error.code})`);
+      exitCode = 1;
+    }
+    await spool();
+    if (publisher) await publisher.flush();
+  } finally {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+    options.stop?.removeEventListener('abort', onAbort);
+    await publisher?.close();
+  }
+  if (!publisher && options.format === 'json')
+    options.stdout(`${JSON.stringify({ events: collected }, null, 2)}\n`);
+  for (const [name, tally] of tallies) log(tally.summary(name));
+  return exitCode;
+}

@@ -1,0 +1,230 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { hashIdentifier } from '@mcpeeker/plugin-mcpeeker-common';
+import packageJson from '../../package.json';
+import type { CliIo } from '../cli';
+import { forEachOption, UsageError } from '../cliOptions';
+import { readHostId } from '../host';
+import { AgentConfigError, loadAgentConfig } from '../run/agentConfig';
+import { layerPublisher } from '../run/layerPublisher';
+import type { Publisher } from '../run/publisher';
+import {
+  NetworkLogSource,
+  readNetworkLogs,
+  zeekFilesIn,
+} from './logs/readNetworkLogs';
+import {
+  readRemoteHostsFile,
+  RemoteHostList,
+  RemoteHostsFileError,
+} from './remoteHosts';
+
+export const NETWORK_USAGE = `Options of network:
+  --zeek DIR|FILE|-             Zeek logs (TSV or JSON): a folder's conn, http,
+                                ssl, dns and mcp logs, one log file, or - for
+                                stdin (repeatable)
+  --eve FILE|-                  Suricata EVE JSON: a file, or - for stdin
+                                (repeatable)
+  --hosts FILE                  The organisation's remote MCP servers, beside the
+                                list shipped with the agent: URLs or hosts, one a
+                                line, or JSON (see docs/network.md)
+  --follow                      Keep reading what is appended, through rotation
+                                and truncation, until SIGINT or SIGTERM; a
+                                checkpoint per file (in the spool folder) lets a
+                                restart go on where it stopped
+  --send                        Send the events to MCPeeker the way run reports
+                                (service token or NATS, on <prefix>.network.<sensor>),
+                                through a spool, instead of printing them
+  --format jsonl|json           Print one event a line (default), or one JSON
+                                document {"events":[…]} at the end
+  --config FILE                 The run config: salt, report, spool
+  --sensor NAME                 The events' sensor id (default zeek-<host> or
+                                suricata-<host>: first 16 hex of the host id hash)
+`;
+
+/**
+ * Where the network command's options go. The live sources (a capture
+ * interface, a pcap file) are further sources of the same command: each
+ * adds its option to `parseNetworkArgs` and its reader beside the logs'.
+ */
+export interface NetworkArgs {
+  sources: NetworkLogSource[];
+  hostsFiles: string[];
+  follow: boolean;
+  send: boolean;
+  format: 'jsonl' | 'json';
+  config?: string;
+  sensor?: string;
+}
+
+export function parseNetworkArgs(args: string[]): NetworkArgs {
+  const parsed: NetworkArgs = {
+    sources: [],
+    hostsFiles: [],
+    follow: false,
+    send: false,
+    format: 'jsonl',
+  };
+  forEachOption(args, (arg, name, value) => {
+    switch (name) {
+      case '--zeek':
+        parsed.sources.push({ kind: 'zeek', file: value() });
+        break;
+      case '--eve':
+        parsed.sources.push({ kind: 'eve', file: value() });
+        break;
+      case '--hosts':
+        parsed.hostsFiles.push(value());
+        break;
+      case '--follow':
+        parsed.follow = true;
+        break;
+      case '--send':
+        parsed.send = true;
+        break;
+      case '--format': {
+        const format = value();
+        if (format !== 'jsonl' && format !== 'json')
+          throw new UsageError(
+            `--format must be jsonl or json, got '${format}'`,
+          );
+        parsed.format = format;
+        break;
+      }
+      case '--config':
+        parsed.config = value();
+        break;
+      case '--sensor': {
+        const sensor = value();
+        if (sensor === '' || sensor.length > 200)
+          throw new UsageError('--sensor takes a name of 1 to 200 characters');
+        parsed.sensor = sensor;
+        break;
+      }
+      default:
+        throw new UsageError(
+          arg.startsWith('-')
+            ? `unknown option '${arg}' for network`
+            : `unexpected argument '${arg}'`,
+        );
+    }
+  });
+  if (parsed.sources.length === 0)
+    throw new UsageError(
+      'network needs something to read: --zeek DIR|FILE|- or --eve FILE|-',
+    );
+  if (parsed.sources.filter(s => s.file === '-').length > 1)
+    throw new UsageError('only one of --zeek and --eve can read stdin (-)');
+  if (parsed.follow && parsed.format === 'json' && !parsed.send)
+    throw new UsageError(
+      '--format json prints one document when the logs end: use jsonl (the default) with --follow',
+    );
+  return parsed;
+}
+
+/** A `--zeek` folder becomes its log files; a file that is not there is a usage error (unless followed). */
+function expandSources(options: NetworkArgs): NetworkLogSource[] {
+  const sources: NetworkLogSource[] = [];
+  for (const source of options.sources) {
+    if (source.file === '-') {
+      sources.push(source);
+      continue;
+    }
+    const option = `--${source.kind}`;
+    let stat;
+    try {
+      stat = fs.statSync(source.file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Following waits for a log that is not there yet, as tail -F does.
+      if (options.follow && code === 'ENOENT') {
+        sources.push(source);
+        continue;
+      }
+      throw new UsageError(
+        `${option} ${source.file}: cannot be read (${code})`,
+        false,
+      );
+    }
+    if (stat.isDirectory()) {
+      if (source.kind === 'eve')
+        throw new UsageError(
+          `--eve ${source.file}: a folder, not a file`,
+          false,
+        );
+      const files = zeekFilesIn(source.file, options.follow);
+      if (files.length === 0)
+        throw new UsageError(
+          `--zeek ${source.file}: no conn, http, ssl, dns or mcp log in it`,
+          false,
+        );
+      sources.push(...files.map(file => ({ kind: 'zeek' as const, file })));
+    } else sources.push(source);
+  }
+  return sources;
+}
+
+/** `network`: Zeek and Suricata logs → network events, printed or sent. */
+export async function network(args: string[], io: CliIo): Promise<number> {
+  const options = parseNetworkArgs(args);
+  const sources = expandSources(options);
+  const env = io.env ?? process.env;
+  let config;
+  try {
+    config = loadAgentConfig(options.config, env, {
+      requireReportCredentials: options.send,
+      useAgentCredential: false,
+    });
+  } catch (error) {
+    if (error instanceof AgentConfigError)
+      throw new UsageError(error.message, false);
+    throw error;
+  }
+  let hosts = RemoteHostList.shipped();
+  try {
+    for (const file of options.hostsFiles)
+      hosts = hosts.with(readRemoteHostsFile(file));
+  } catch (error) {
+    if (error instanceof RemoteHostsFileError)
+      throw new UsageError(error.message, false);
+    throw error;
+  }
+  const following = options.follow && sources.some(s => s.file !== '-');
+  const log = (line: string) =>
+    io.stderr(
+      `mcpeeker-agent: ${
+        following ? `${new Date().toISOString()} ` : ''
+      }network: ${line}\n`,
+    );
+  if (config.saltIsDevelopmentDefault)
+    log('MCPEEKER_HOST_ID_SALT is not set: using the development salt');
+  let publisher: Publisher | undefined;
+  if (options.send) {
+    try {
+      publisher = layerPublisher(config, 'network', log);
+    } catch (error) {
+      throw new UsageError((error as Error).message, false);
+    }
+  }
+  const host = hashIdentifier(readHostId(), config.salt).slice(0, 16);
+  const sensor = (kind: 'zeek' | 'suricata') => ({
+    salt: config.salt,
+    sensor: {
+      id: options.sensor ?? `${kind}-${host}`,
+      kind,
+      version: packageJson.version,
+    },
+  });
+  return readNetworkLogs({
+    sources,
+    follow: options.follow,
+    hosts,
+    contexts: { zeek: sensor('zeek'), eve: sensor('suricata') },
+    checkpointDir: path.join(config.spool.dir, 'network-checkpoints'),
+    publisher,
+    format: options.format,
+    stdout: io.stdout,
+    log,
+    stdin: io.stdin,
+  });
+}
