@@ -132,6 +132,8 @@ export function gatewayEvent(
     excerpt?: string;
     /** Neither a verdict nor the unavailable flag: for ingest's Judge to decide. */
     unjudged?: boolean;
+    /** The github tools the request offers the model, with their definition hashes (bare names). */
+    toolDefinitions?: Array<{ name: string; hash: string }>;
   } = {},
 ): McpEvent {
   return createEvent({
@@ -144,7 +146,17 @@ export function gatewayEvent(
     request: {
       requestId: overrides.requestId ?? 'r-1',
       userRef: 'user:default/dana',
-      toolNames: ['mcp__github__create_issue'],
+      toolNames: overrides.toolDefinitions?.map(
+        t => `mcp__github__${t.name}`,
+      ) ?? ['mcp__github__create_issue'],
+      ...(overrides.toolDefinitions
+        ? {
+            toolDefinitions: overrides.toolDefinitions.map(t => ({
+              name: `mcp__github__${t.name}`,
+              hash: t.hash,
+            })),
+          }
+        : {}),
       mcpServers: [{ name: 'github' }],
       ...(overrides.excerpt ? { excerpt: overrides.excerpt } : {}),
     },

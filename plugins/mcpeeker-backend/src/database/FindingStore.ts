@@ -3,7 +3,7 @@ import type {
   FindingRegistryStatus,
   Layer,
   McpEvent,
-  ToolRef,
+  Signals,
 } from '@mcpeeker/plugin-mcpeeker-common';
 
 export type { Detection } from '@mcpeeker/plugin-mcpeeker-common';
@@ -61,8 +61,8 @@ export interface RegistryLookup {
     compositeId: string;
     serverName?: string;
     hostIdHash?: string;
-    /** Its tools as last reported, compared with the set pinned on the entry. */
-    tools?: ToolRef[];
+    /** Its tools as last reported (and by which layer), compared with the set pinned on the entry. */
+    tools?: Signals['tools'];
   }): Promise<RegistryMatch>;
 }
 

@@ -11,7 +11,7 @@ import {
   RegistryIdentity,
   RegistryStatus,
   sha256Hex,
-  ToolRef,
+  Signals,
   toolSet,
   toolSetChange,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -163,7 +163,7 @@ export class RegistryStore implements RegistryLookup {
     compositeId: string;
     serverName?: string;
     hostIdHash?: string;
-    tools?: ToolRef[];
+    tools?: Signals['tools'];
   }): Promise<RegistryMatch> {
     const now = this.now().getTime();
     for (const entry of this.approvedSnapshot) {
@@ -176,7 +176,10 @@ export class RegistryStore implements RegistryLookup {
         const pinned = entry.pinnedTools;
         const change =
           pinned && finding.tools
-            ? toolSetChange(pinned.definitions, finding.tools)
+            ? toolSetChange(pinned.definitions, finding.tools.definitions, {
+                // A gateway saw what a client offered a model: perhaps only some of the tools.
+                partial: finding.tools.from.startsWith('gateway/'),
+              })
             : undefined;
         return {
           approved: true,

@@ -53,7 +53,11 @@ const registry: RegistryLookup = {
   // usual tools pinned: a finding that offers another set loses the discount.
   match: async f => {
     if (f.serverName !== 'github') return { approved: false };
-    const change = f.tools && toolSetChange(TOOL_SETS[0], f.tools);
+    const change =
+      f.tools &&
+      toolSetChange(TOOL_SETS[0], f.tools.definitions, {
+        partial: f.tools.from.startsWith('gateway/'),
+      });
     return {
       approved: true,
       entryId: 'entry-github',
@@ -135,7 +139,7 @@ async function expectedFindings(events: McpEvent[]): Promise<Finding[]> {
           compositeId: id,
           serverName: facts.serverName,
           hostIdHash: facts.hostIdHash,
-          tools: facts.signals.tools?.definitions,
+          tools: facts.signals.tools,
         }),
       ),
     );

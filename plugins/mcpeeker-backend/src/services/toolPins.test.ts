@@ -8,7 +8,7 @@ import {
   as,
   registration,
 } from '../__testUtils__/accessTestBackend';
-import { endpointEvent, HOST } from '../__testUtils__/events';
+import { endpointEvent, gatewayEvent, HOST } from '../__testUtils__/events';
 import {
   MessagesApiServer,
   startMessagesApiServer,
@@ -316,5 +316,62 @@ describe.each(databases.eachSupportedId())('the tool-pin job on %p', id => {
       summary: { vanished: ['read_file'] },
       explanation: { judgedBy: 'offline' },
     });
+  });
+
+  it('takes a gateway’s tool set as partial: tools a client did not offer have not vanished, a new one has appeared', async () => {
+    const { registry, ingest, run, findings } = await setup();
+    // github, approved fleet-wide by name, pinned from a request offering all its tools.
+    const entry = await registry.create(
+      {
+        name: 'github',
+        team: 'group:default/team-a',
+        purpose: 'Issues and pull requests of our repositories',
+        identity: { packageId: '@modelcontextprotocol/server-github' },
+        transport: 'stdio',
+        expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      },
+      'user:default/dana',
+    );
+    const all = [tool('create_issue'), tool('list_issues'), tool('merge_pr')];
+    await ingest.ingest(
+      [gatewayEvent({ toolDefinitions: all, requestId: 'all' })],
+      'http',
+    );
+    await registry.decide(entry.id, 'approve', 'user:default/pat', undefined, {
+      definitions: all,
+      fromFinding: 'x',
+      from: 'gateway/request',
+    });
+    const status = async () => {
+      await findings.rescore({ serverNames: ['github'] });
+      return (await findings.list({ serverName: 'github', limit: 1 })).items[0]
+        .registryStatus;
+    };
+    expect(await status()).toBe('approved');
+    // A client that offers the model only two of them: nothing vanished.
+    await ingest.ingest(
+      [
+        gatewayEvent({
+          toolDefinitions: all.slice(0, 2),
+          requestId: 'some',
+          observedAt: '2026-11-21T11:00:00Z',
+        }),
+      ],
+      'http',
+    );
+    expect(await status()).toBe('approved');
+    // One that offers a tool the pin does not have: it appeared.
+    await ingest.ingest(
+      [
+        gatewayEvent({
+          toolDefinitions: [...all.slice(0, 2), tool('delete_repo')],
+          requestId: 'more',
+          observedAt: '2026-11-21T12:00:00Z',
+        }),
+      ],
+      'http',
+    );
+    expect(await status()).toBe('tools-changed');
+    expect(await run()).toEqual({ pinned: 0, told: 1 });
   });
 });

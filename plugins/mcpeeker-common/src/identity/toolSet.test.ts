@@ -42,6 +42,16 @@ describe('tool sets', () => {
     expect(toolSetFingerprint(seen)).not.toBe(toolSetFingerprint(pinned));
   });
 
+  it('counts no tool as vanished from a partial set (a client offering a model some of the tools)', () => {
+    const pinned = [tool('echo'), tool('add'), tool('read_file')];
+    expect(toolSetChange(pinned, [tool('echo')], { partial: true })).toBe(
+      undefined,
+    );
+    expect(
+      toolSetChange(pinned, [tool('echo'), tool('rm_rf')], { partial: true }),
+    ).toEqual({ appeared: ['rm_rf'], vanished: [], changed: [] });
+  });
+
   it('is the same set whatever order or duplicates it came with', () => {
     const a = [tool('b'), tool('a'), tool('b')];
     const b = [tool('a'), tool('b')];

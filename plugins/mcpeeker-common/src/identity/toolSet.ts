@@ -53,13 +53,16 @@ export function toolSet(tools: readonly ToolRef[]): ToolRef[] {
 
 /**
  * What changed from the pinned set to the one seen now, or undefined when
- * they are the same set of names and definitions.
+ * they are the same set of names and definitions. A `partial` set (what an
+ * MCP client offered a model: it may offer only some of a server's tools)
+ * says nothing of tools it lacks, so none count as vanished.
  *
  * @public
  */
 export function toolSetChange(
   pinned: readonly ToolRef[],
   seen: readonly ToolRef[],
+  options: { partial?: boolean } = {},
 ): ToolSetChange | undefined {
   const before = new Map(toolSet(pinned).map(t => [t.name, t.hash]));
   const now = new Map(toolSet(seen).map(t => [t.name, t.hash]));
@@ -68,8 +71,9 @@ export function toolSetChange(
     if (!before.has(name)) change.appeared.push(name);
     else if (before.get(name) !== hash) change.changed.push(name);
   }
-  for (const name of before.keys())
-    if (!now.has(name)) change.vanished.push(name);
+  if (!options.partial)
+    for (const name of before.keys())
+      if (!now.has(name)) change.vanished.push(name);
   const none =
     change.appeared.length + change.vanished.length + change.changed.length ===
     0;

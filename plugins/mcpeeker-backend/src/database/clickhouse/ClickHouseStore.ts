@@ -582,7 +582,7 @@ export class ClickHouseStore implements FindingStore {
         compositeId: id,
         serverName: facts.serverName,
         hostIdHash: facts.hostIdHash,
-        tools: facts.signals.tools?.definitions,
+        tools: facts.signals.tools,
       });
       const f = finishFinding(id, facts, registry, this.options.weights);
       values.push({

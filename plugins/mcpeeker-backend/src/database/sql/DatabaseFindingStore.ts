@@ -390,7 +390,7 @@ export class DatabaseFindingStore implements FindingStore {
         compositeId: id,
         serverName: facts.serverName,
         hostIdHash: facts.hostIdHash,
-        tools: facts.signals.tools?.definitions,
+        tools: facts.signals.tools,
       });
       rows.push(
         toRow(finishFinding(id, facts, registry, this.options.weights), totals),
