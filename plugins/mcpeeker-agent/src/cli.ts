@@ -45,7 +45,8 @@ Commands:
              --config FILE); run then reports with it
   gateway    Read an LLM gateway's request log into gateway events: print
              them as JSON lines, or --send them to MCPeeker (docs/gateway.md)
-  network    Read Zeek logs and Suricata EVE JSON into network events: print
+  network    Read Zeek logs and Suricata EVE JSON, or watch HTTP with tshark
+             (an interface, a capture file), into network events: print
              them, or --send them to MCPeeker (docs/network.md)
   help       Show this help
   version    Show the agent and event schema versions
@@ -89,6 +90,8 @@ Options of scan:
 Environment:
   MCPEEKER_HOST_ID_SALT         Salt of host-id hashes and redaction markers; must
                                 match the backend's mcpeeker.hostIdSalt
+  MCPEEKER_TSHARK               The tshark network --interface/--read runs
+                                (default: tshark on the PATH)
 
 Exit codes: 0 the scan ran (found or not), 2 bad usage; enrol: 1 refused
 or the backend could not be reached; gateway and network: 0 the logs were

@@ -13,6 +13,8 @@ import {
   readNetworkLogs,
   zeekFilesIn,
 } from './logs/readNetworkLogs';
+import { captureTraffic } from './capture/captureTraffic';
+import type { CaptureSource } from './capture/tsharkFrames';
 import {
   readRemoteHostsFile,
   RemoteHostList,
@@ -25,6 +27,12 @@ export const NETWORK_USAGE = `Options of network:
                                 stdin (repeatable)
   --eve FILE|-                  Suricata EVE JSON: a file, or - for stdin
                                 (repeatable)
+  --interface IFACE             Watch HTTP on a network interface live with tshark
+                                (root, or a member of the wireshark group), until
+                                SIGINT or SIGTERM
+  --read FILE                   Read a capture file (pcap, pcapng) with tshark
+  --capture-filter EXPR         What --interface captures, as a BPF filter
+                                (default tcp)
   --hosts FILE                  The organisation's remote MCP servers, beside the
                                 list shipped with the agent: URLs or hosts, one a
                                 line, or JSON (see docs/network.md)
@@ -38,8 +46,9 @@ export const NETWORK_USAGE = `Options of network:
   --format jsonl|json           Print one event a line (default), or one JSON
                                 document {"events":[…]} at the end
   --config FILE                 The run config: salt, report, spool
-  --sensor NAME                 The events' sensor id (default zeek-<host> or
-                                suricata-<host>: first 16 hex of the host id hash)
+  --sensor NAME                 The events' sensor id (default zeek-<host>,
+                                suricata-<host> or tshark-<host>: first 16 hex of
+                                the host id hash)
 `;
 
 /**
@@ -55,6 +64,9 @@ export interface NetworkArgs {
   format: 'jsonl' | 'json';
   config?: string;
   sensor?: string;
+  /** `--interface` or `--read`: tshark reads the traffic itself. */
+  capture?: CaptureSource;
+  captureFilter?: string;
 }
 
 export function parseNetworkArgs(args: string[]): NetworkArgs {
@@ -72,6 +84,18 @@ export function parseNetworkArgs(args: string[]): NetworkArgs {
         break;
       case '--eve':
         parsed.sources.push({ kind: 'eve', file: value() });
+        break;
+      case '--interface':
+      case '--read': {
+        if (parsed.capture)
+          throw new UsageError('give one of --interface and --read, once');
+        const given = value();
+        parsed.capture =
+          name === '--read' ? { read: given } : { interface: given };
+        break;
+      }
+      case '--capture-filter':
+        parsed.captureFilter = value();
         break;
       case '--hosts':
         parsed.hostsFiles.push(value());
@@ -109,9 +133,22 @@ export function parseNetworkArgs(args: string[]): NetworkArgs {
         );
     }
   });
+  if (parsed.capture) {
+    if (parsed.sources.length > 0)
+      throw new UsageError(
+        '--interface and --read capture on their own: not with --zeek or --eve',
+      );
+    if (parsed.follow)
+      throw new UsageError(
+        '--follow is for logs: --interface watches until SIGINT or SIGTERM',
+      );
+    if (parsed.captureFilter !== undefined && 'read' in parsed.capture)
+      throw new UsageError('--capture-filter goes with --interface');
+    return parsed;
+  }
   if (parsed.sources.length === 0)
     throw new UsageError(
-      'network needs something to read: --zeek DIR|FILE|- or --eve FILE|-',
+      'network needs something to read: --zeek DIR|FILE|-, --eve FILE|-, --interface IFACE or --read FILE',
     );
   if (parsed.sources.filter(s => s.file === '-').length > 1)
     throw new UsageError('only one of --zeek and --eve can read stdin (-)');
@@ -164,10 +201,25 @@ function expandSources(options: NetworkArgs): NetworkLogSource[] {
   return sources;
 }
 
-/** `network`: Zeek and Suricata logs → network events, printed or sent. */
+/** A `--read` file must be there: tshark's own error would say less. */
+function readableCapture(file: string): void {
+  let stat;
+  try {
+    stat = fs.statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--read ${file}: cannot be read (${code})`, false);
+  }
+  if (stat.isDirectory())
+    throw new UsageError(`--read ${file}: a folder, not a capture file`, false);
+}
+
+/** `network`: Zeek and Suricata logs, or HTTP tshark reads off an interface or a capture file → network events, printed or sent. */
 export async function network(args: string[], io: CliIo): Promise<number> {
   const options = parseNetworkArgs(args);
-  const sources = expandSources(options);
+  const capture = options.capture;
+  if (capture && 'read' in capture) readableCapture(capture.read);
+  const sources = capture ? [] : expandSources(options);
   const env = io.env ?? process.env;
   let config;
   try {
@@ -207,7 +259,7 @@ export async function network(args: string[], io: CliIo): Promise<number> {
     }
   }
   const host = hashIdentifier(readHostId(), config.salt).slice(0, 16);
-  const sensor = (kind: 'zeek' | 'suricata') => ({
+  const sensor = (kind: 'zeek' | 'suricata' | 'tshark') => ({
     salt: config.salt,
     sensor: {
       id: options.sensor ?? `${kind}-${host}`,
@@ -215,6 +267,17 @@ export async function network(args: string[], io: CliIo): Promise<number> {
       version: packageJson.version,
     },
   });
+  if (capture)
+    return captureTraffic({
+      source: capture,
+      captureFilter: options.captureFilter,
+      tshark: env.MCPEEKER_TSHARK || undefined,
+      context: sensor('tshark'),
+      publisher,
+      format: options.format,
+      stdout: io.stdout,
+      log,
+    });
   return readNetworkLogs({
     sources,
     follow: options.follow,

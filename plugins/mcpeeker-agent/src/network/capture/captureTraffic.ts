@@ -1,0 +1,279 @@
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+import type { NetworkEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import type { Publisher } from '../../run/publisher';
+import {
+  NetworkEventContext,
+  NetworkSighting,
+  toNetworkEvent,
+} from '../networkEvent';
+import {
+  ExchangeMatch,
+  matchExchange,
+  strongestSignature,
+} from '../signatures/matchExchange';
+import {
+  ANSWER_WAIT_MS,
+  ExchangeAssembler,
+  ExchangeObservation,
+} from './exchangeAssembler';
+import { CaptureSource, parseTsharkLine, tsharkArgs } from './tsharkFrames';
+
+export interface CaptureOptions {
+  source: CaptureSource;
+  /** BPF filter of a live capture (default `tcp`). */
+  captureFilter?: string;
+  /** The tshark to run (default `tshark` on the PATH). */
+  tshark?: string;
+  context: NetworkEventContext;
+  /** Send through it instead of printing. */
+  publisher?: Publisher;
+  /** `jsonl`: one event a line as it comes; `json`: one `{"events":[…]}` at the end. */
+  format: 'jsonl' | 'json';
+  stdout: (text: string) => void;
+  log: (line: string) => void;
+  /** Stops a live capture (SIGINT and SIGTERM stop it too). */
+  signal?: AbortSignal;
+}
+
+/** Remembered at once: exchanges reported, endpoints legacy streams announced. */
+const MAX_REMEMBERED = 10_000;
+
+const remember = (set: Set<string>, value: string) => {
+  set.add(value);
+  if (set.size > MAX_REMEMBERED) set.delete(set.values().next().value!);
+};
+
+/** A request target without its query's values (a legacy session id is one). */
+const withoutQueryValues = (uri: string) =>
+  uri.replace(/([?&][^=&#]*)=[^&#]*/g, '$1=…');
+
+/** Where an announced endpoint (`/message?sessionId=…` or a URL) points, on its server. */
+function endpointKey(server: string, port: number, target: string) {
+  try {
+    const url = new URL(target, 'http://server/');
+    return `${server} ${port} ${url.pathname}${url.search}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function sightingOf(
+  observation: ExchangeObservation,
+  match: ExchangeMatch,
+  fresh: ExchangeMatch['signatures'],
+): NetworkSighting {
+  const { exchange } = observation;
+  const response = exchange.response;
+  const contentType = response?.headers.find(
+    h => h.name.toLowerCase() === 'content-type',
+  )?.value;
+  const answer = response
+    ? `${response.status ?? 'answer'}${contentType ? ` ${contentType}` : ''}`
+    : 'no answer seen';
+  const signature = strongestSignature(fresh);
+  return {
+    observedAt: new Date(observation.time).toISOString(),
+    src: observation.client,
+    dst: observation.server,
+    dstPort: observation.serverPort,
+    transport: match.transport,
+    method: match.method,
+    sessionId: match.sessionId,
+    serverName: match.serverInfo?.name,
+    userAgent: match.userAgent,
+    signature: {
+      id: signature.id,
+      name: signature.name,
+      severity: signature.severity,
+    },
+    evidence: [
+      {
+        kind: 'http-request',
+        snippet: [
+          `${exchange.method} ${withoutQueryValues(exchange.uri)} → ${answer}`,
+          match.method && `JSON-RPC ${match.method}`,
+          match.clientInfo &&
+            `client ${match.clientInfo.name} ${
+              match.clientInfo.version ?? ''
+            }`.trim(),
+          match.serverInfo &&
+            `server ${match.serverInfo.name} ${
+              match.serverInfo.version ?? ''
+            }`.trim(),
+        ]
+          .filter(Boolean)
+          .join('; '),
+        location: withoutQueryValues(exchange.uri),
+      },
+      ...fresh.map(s => ({
+        kind: 'rule',
+        snippet: `${s.id} (sid ${s.sid}, ${s.severity}): ${s.name}`,
+      })),
+    ],
+  };
+}
+
+/**
+ * Turns HTTP exchanges into network events with MCPeeker's signatures: an
+ * event when an exchange shows a signature it had not shown yet (so the
+ * request, then the initialize result naming the server, then nothing more
+ * for the same exchange), naming the strongest of the new ones.
+ */
+export class TrafficSensor {
+  private readonly reported = new Map<string, Set<string>>();
+  private readonly announced = new Set<string>();
+  exchanges = 0;
+
+  constructor(private readonly context: NetworkEventContext) {}
+
+  observe(observation: ExchangeObservation): NetworkEvent | undefined {
+    const { server, serverPort, exchange } = observation;
+    const target = endpointKey(server, serverPort, exchange.uri);
+    const match = matchExchange(exchange, {
+      toAnnouncedEndpoint: target !== undefined && this.announced.has(target),
+    });
+    if (!match) return undefined;
+    if (match.announcedEndpoint) {
+      const key = endpointKey(server, serverPort, match.announcedEndpoint);
+      if (key) remember(this.announced, key);
+    }
+    let seen = this.reported.get(observation.key);
+    if (!seen) {
+      this.exchanges++;
+      seen = new Set();
+      this.reported.set(observation.key, seen);
+      if (this.reported.size > MAX_REMEMBERED)
+        this.reported.delete(this.reported.keys().next().value!);
+    }
+    const fresh = match.signatures.filter(s => !seen!.has(s.id));
+    if (fresh.length === 0) return undefined;
+    for (const s of fresh) seen.add(s.id);
+    return toNetworkEvent(sightingOf(observation, match, fresh), this.context);
+  }
+}
+
+/** Exit code 1 and why, when tshark cannot be run or stops with an error. */
+function tsharkProblem(error: NodeJS.ErrnoException, tshark: string): string {
+  return error.code === 'ENOENT'
+    ? `${tshark} is not installed: install Wireshark's tshark (Debian and Ubuntu: apt-get install tshark) or name it with MCPEEKER_TSHARK`
+    : `${tshark} could not be started: ${error.message}`;
+}
+
+/** tshark's own chatter on stderr that says nothing to the user. */
+const TSHARK_NOISE =
+  /^(Running as user|Capturing on|\d+ packets? captured|\s*$)/;
+
+/**
+ * `network --interface IFACE` and `network --read FILE`: tshark reads HTTP
+ * off the wire or from a capture file, MCPeeker's signatures decide which
+ * exchanges are MCP, and each becomes a network event (sensor kind
+ * `tshark`), printed or sent. Returns the exit code: 0 when the capture was
+ * read (or a live one stopped), 1 when tshark could not be run or failed.
+ */
+export async function captureTraffic(options: CaptureOptions): Promise<number> {
+  const { source, publisher, log } = options;
+  const tshark = options.tshark ?? 'tshark';
+  const live = 'interface' in source;
+  const sensor = new TrafficSensor(options.context);
+  const collected: NetworkEvent[] = [];
+  let events = 0;
+  let toSend: NetworkEvent[] = [];
+  const assembler = new ExchangeAssembler(observation => {
+    const event = sensor.observe(observation);
+    if (!event) return;
+    events++;
+    if (publisher) toSend.push(event);
+    else if (options.format === 'json') collected.push(event);
+    else options.stdout(`${JSON.stringify(event)}\n`);
+  });
+
+  const child = spawn(tshark, tsharkArgs(source, options.captureFilter), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let problem: string | undefined;
+  const started = new Promise<void>(resolve => {
+    child.once('spawn', resolve);
+    child.once('error', error => {
+      problem = tsharkProblem(error, tshark);
+      resolve();
+    });
+  });
+  const stderr: string[] = [];
+  readline.createInterface({ input: child.stderr }).on('line', line => {
+    if (/^Capturing on/.test(line))
+      log(
+        `capturing on ${
+          'interface' in source ? source.interface : ''
+        } with tshark`,
+      );
+    if (!TSHARK_NOISE.test(line)) stderr.push(line);
+  });
+  const exited = new Promise<number | null>(resolve =>
+    child.once('close', code => resolve(code)),
+  );
+  await started;
+  if (problem) {
+    log(problem);
+    return 1;
+  }
+
+  const stop = () => child.kill('SIGINT');
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  options.signal?.addEventListener('abort', stop);
+  const timer = live
+    ? setInterval(() => assembler.flush(Date.now() - ANSWER_WAIT_MS), 1000)
+    : undefined;
+  let sending = Promise.resolve();
+  const send = () => {
+    if (!publisher || toSend.length === 0) return;
+    const batch = toSend;
+    toSend = [];
+    sending = sending.then(async () => {
+      await publisher.add(batch);
+      await publisher.flush();
+    });
+  };
+  let packets = 0;
+  try {
+    const lines = readline.createInterface({ input: child.stdout });
+    for await (const line of lines) {
+      const frame = parseTsharkLine(line);
+      if (!frame) continue;
+      packets++;
+      assembler.push(frame);
+      send();
+    }
+    assembler.flush();
+    send();
+    await sending;
+  } finally {
+    if (timer) clearInterval(timer);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    options.signal?.removeEventListener('abort', stop);
+  }
+  const code = await exited;
+  if (options.format === 'json' && !publisher)
+    options.stdout(`${JSON.stringify({ events: collected }, null, 2)}\n`);
+  let left = 0;
+  if (publisher) {
+    left = await publisher.flush();
+    await publisher.close();
+  }
+  log(
+    `${packets} packets of HTTP read, ${
+      sensor.exchanges
+    } MCP exchanges, ${events} events${
+      publisher ? ` sent${left ? ` (${left} still spooled)` : ''}` : ''
+    }`,
+  );
+  // tshark ends a live capture stopped by SIGINT with 0; anything else is its error.
+  if (code !== 0 && !(live && code === null)) {
+    for (const line of stderr.slice(0, 5)) log(`tshark: ${line}`);
+    log(`tshark stopped with exit code ${code}`);
+    return 1;
+  }
+  return 0;
+}
