@@ -71,11 +71,27 @@ function toEntry(row: Row): RegistryEntry {
   };
 }
 
-/** The composite ids of the findings an entry stands for, as the agent computes them. */
+/** A URL as identity: normalised (no credentials, query, fragment), or as given when it does not parse. */
+function identityUrl(url: string): string {
+  try {
+    return normalizeServerUrl(url);
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The composite ids of the findings an entry stands for, as the agent
+ * computes them; for a remote server on no particular host, as a gateway
+ * (its `mcp_servers` URL) and a network sensor (a known remote endpoint)
+ * compute them.
+ */
 export function matchedCompositeIds(identity: RegistryIdentity): string[] {
   const ids = new Set<string>();
   if (identity.compositeId) ids.add(identity.compositeId);
   const host = identity.hostIdHash;
+  if (!host && identity.remoteUrl)
+    ids.add(compositeId({ processSignature: identityUrl(identity.remoteUrl) }));
   if (host) {
     if (identity.port !== undefined)
       ids.add(compositeId({ hostIdHash: host, port: identity.port }));
@@ -86,32 +102,46 @@ export function matchedCompositeIds(identity: RegistryIdentity): string[] {
           processSignature: identity.commandSignature,
         }),
       );
-    if (identity.remoteUrl) {
-      let url = identity.remoteUrl;
-      try {
-        url = normalizeServerUrl(url);
-      } catch {
-        // keep as given
-      }
-      ids.add(compositeId({ hostIdHash: host, processSignature: url }));
-    }
+    if (identity.remoteUrl)
+      ids.add(
+        compositeId({
+          hostIdHash: host,
+          processSignature: identityUrl(identity.remoteUrl),
+        }),
+      );
   }
   return [...ids].sort();
 }
 
 /**
  * The findings an entry stands for: by composite id, and for a fleet-wide
- * entry (no host, no composite id) by the server's name or package.
+ * entry (no host, no composite id) by the server's name, its package, or
+ * the host name of its remote URL (what a sensor that sees only a TLS server
+ * name or a DNS query calls it).
  */
 export function entryTargets(entry: Pick<RegistryEntry, 'name' | 'identity'>): {
   compositeIds: string[];
   serverNames: string[];
 } {
   const fleetWide = !entry.identity.hostIdHash && !entry.identity.compositeId;
+  let remoteHost: string | undefined;
+  if (entry.identity.remoteUrl) {
+    try {
+      remoteHost = new URL(entry.identity.remoteUrl).hostname.toLowerCase();
+    } catch {
+      remoteHost = undefined;
+    }
+  }
   return {
     compositeIds: matchedCompositeIds(entry.identity),
     serverNames: fleetWide
-      ? [entry.name, entry.identity.packageId].filter((n): n is string => !!n)
+      ? [
+          ...new Set(
+            [entry.name, entry.identity.packageId, remoteHost].filter(
+              (n): n is string => !!n,
+            ),
+          ),
+        ]
       : [],
   };
 }
