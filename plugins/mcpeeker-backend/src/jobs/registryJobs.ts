@@ -129,6 +129,7 @@ export async function startRegistryNotices(options: {
         log: toolChanges,
         judge: options.judge,
         notifier,
+        onPinned: entry => announce(entry.id, 'pin-tools'),
       });
       if (pinned + told > 0)
         logger.info(

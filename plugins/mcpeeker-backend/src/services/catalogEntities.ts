@@ -99,6 +99,12 @@ function registryEntity(
         entryId: entry.id,
         purpose: entry.purpose,
         ...(open ? {} : { expiresAt: entry.expiresAt }),
+        ...(entry.pinnedTools
+          ? {
+              pinnedTools: entry.pinnedTools.definitions.map(t => t.name),
+              pinnedAt: entry.pinnedTools.pinnedAt,
+            }
+          : {}),
       },
     },
   };

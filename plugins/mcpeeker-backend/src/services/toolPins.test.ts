@@ -156,6 +156,19 @@ describe('tool pinning through the API', () => {
       .set(as('dana'))
       .send({})
       .expect(403);
+    // The catalog entity names the pinned tools (an approved entry is open to the organisation).
+    const catalog = await request(server)
+      .get('/api/mcpeeker/catalog/entities')
+      .set(as('catalog'))
+      .expect(200);
+    const entity = catalog.body.entities.find(
+      (e: any) => e.metadata.title === 'github-mcp',
+    );
+    expect(entity.spec.registry).toMatchObject({
+      status: 'approved',
+      pinnedTools: ['delete_everything', 'echo', 'read_file'],
+      pinnedAt: again.body.pinnedTools.pinnedAt,
+    });
     // The audit log holds both approvals with what they pinned.
     const audit = await request(server)
       .get(`/api/mcpeeker/audit?entry=${id}`)

@@ -163,6 +163,8 @@ export async function runToolPins(options: {
   log: ToolChangeLog;
   judge?: Pick<JudgeService, 'explainToolChange'>;
   notifier?: Pick<RegistryNotifier, 'notify'>;
+  /** An entry pinned its first set (its catalog entity changes). */
+  onPinned?: (entry: RegistryEntry) => Promise<unknown>;
 }): Promise<{ pinned: number; told: number }> {
   const { registry, findings, log } = options;
   let pinned = 0;
@@ -170,8 +172,10 @@ export async function runToolPins(options: {
     if (entry.pinnedTools) continue;
     const tools = latestToolSet(await findingsOfEntry(findings, entry));
     if (!tools) continue;
-    if (await registry.pinFirstSeen(entry.id, tools)) {
+    const updated = await registry.pinFirstSeen(entry.id, tools);
+    if (updated) {
       pinned++;
+      await options.onPinned?.(updated);
       // Its other findings may offer another set.
       await findings.rescore(entryTargets(entry));
     }

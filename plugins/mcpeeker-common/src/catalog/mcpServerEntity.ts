@@ -64,6 +64,9 @@ export const mcpServerSpecSchema = z
         entryId: z.string().optional(),
         expiresAt: z.iso.datetime({ offset: true }).optional(),
         purpose: z.string().optional(),
+        /** The tools pinned when it was approved, by name (docs/tool-pinning.md). */
+        pinnedTools: z.array(z.string().min(1).max(256)).max(1000).optional(),
+        pinnedAt: z.iso.datetime({ offset: true }).optional(),
       })
       .strict()
       .optional(),
