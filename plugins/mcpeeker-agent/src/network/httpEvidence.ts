@@ -42,9 +42,38 @@ const MCP_CLIENT_AGENTS: Array<[RegExp, string]> = [
   [/\bmodelcontextprotocol\b/i, 'an MCP SDK client'],
 ];
 
+/** Any of them, in one pass: most user agents are none. */
+const ANY_MCP_CLIENT_AGENT = new RegExp(
+  MCP_CLIENT_AGENTS.map(([pattern]) => `(?:${pattern.source})`).join('|'),
+  'i',
+);
+
 /** The known MCP client a user agent names, if any. */
 export function mcpClientOfUserAgent(userAgent: string): string | undefined {
+  if (!ANY_MCP_CLIENT_AGENT.test(userAgent)) return undefined;
   return MCP_CLIENT_AGENTS.find(([pattern]) => pattern.test(userAgent))?.[1];
+}
+
+/**
+ * Whether a request could be MCP evidence at all, from its cheapest parts:
+ * most of a log is GETs of pages and files with none of MCP's marks, and
+ * those are let go before anything else is looked at. False only when
+ * `httpMcpEvidence` would say no.
+ */
+export function mayBeMcpRequest(
+  method: string | undefined,
+  uri: string | undefined,
+  headerNames: string | undefined,
+  userAgent: string | undefined,
+  host: string | undefined,
+  hosts?: RemoteHostList,
+): boolean {
+  if (method !== 'GET' && method !== 'get') return true;
+  if (headerNames && /mcp-/i.test(headerNames)) return true;
+  if (uri && /sse|mcp|message/i.test(uri)) return true;
+  if (userAgent && ANY_MCP_CLIENT_AGENT.test(userAgent)) return true;
+  if (/^https?:/i.test(uri ?? '')) return true; // through a proxy: the host is in the URI
+  return host !== undefined && hosts !== undefined && hosts.knows(host);
 }
 
 function pathOf(uri: string | undefined): string | undefined {

@@ -33,12 +33,12 @@ interface KnownHost {
 
 /** A DNS name as it is compared: lower case, no trailing dot, no port. */
 export function normalizeHostName(name: string): string {
-  let host = name.trim().toLowerCase();
+  let host = name.toLowerCase();
   if (host.startsWith('[')) return host; // an IPv6 literal: never a listed name
   const colon = host.lastIndexOf(':');
   if (colon > 0 && /^\d+$/.test(host.slice(colon + 1)))
     host = host.slice(0, colon);
-  return host.endsWith('.') ? host.slice(0, -1) : host;
+  return host.endsWith('.') ? host.slice(0, -1) : host.trim();
 }
 
 /** Whether a request's path is a listed MCP path, or below it. */
@@ -91,6 +91,14 @@ export class RemoteHostList {
 
   get size(): number {
     return this.hosts.size;
+  }
+
+  /** Whether a name is listed at all (shared or not). */
+  knows(name: string): boolean {
+    if (this.hosts.has(name)) return true;
+    // Most names seen are already as listed ones are: lower case, no port, no final dot.
+    const plain = !/[A-Z:\s]/.test(name) && !name.endsWith('.');
+    return !plain && this.hosts.has(normalizeHostName(name));
   }
 
   isShared(name: string): boolean {

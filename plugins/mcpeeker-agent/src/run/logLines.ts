@@ -24,18 +24,40 @@ export class LineSplitter {
 
   push(chunk: Buffer) {
     let start = 0;
-    for (;;) {
-      const newline = chunk.indexOf(10, start);
+    if (this.pendingBytes > 0 || this.overlong) {
+      const newline = chunk.indexOf(10);
       if (newline < 0) {
-        this.keep(chunk.subarray(start));
-        this.tail += chunk.length - start;
+        this.keep(chunk);
+        this.tail += chunk.length;
         return;
       }
-      this.keep(chunk.subarray(start, newline));
+      this.keep(chunk.subarray(0, newline));
       this.emit();
       this.tail = 0;
       start = newline + 1;
     }
+    // The whole lines of this chunk, decoded at once (a newline byte is
+    // never inside a UTF-8 character) and cut without copying bytes.
+    const last = chunk.lastIndexOf(10);
+    if (last >= start) {
+      for (const line of chunk.toString('utf8', start, last).split('\n'))
+        this.emitText(this.fits(line) ? line : undefined);
+      this.tail = 0;
+      start = last + 1;
+    }
+    if (start < chunk.length) {
+      this.keep(chunk.subarray(start));
+      this.tail += chunk.length - start;
+    }
+  }
+
+  private fits(line: string): boolean {
+    // Characters are 1 to 3 bytes (4 for two UTF-16 units): count only when it could matter.
+    if (line.length > this.maxBytes) return false;
+    return (
+      line.length * 3 <= this.maxBytes ||
+      Buffer.byteLength(line) <= this.maxBytes
+    );
   }
 
   /** The input ended: a last line without its newline is a line too. */
@@ -69,17 +91,25 @@ export class LineSplitter {
   }
 
   private emit() {
-    this.lineNumber++;
     if (this.overlong) {
       this.overlong = false;
-      this.onLine(undefined, this.lineNumber);
+      this.emitText(undefined);
       return;
     }
-    let text = Buffer.concat(this.pending, this.pendingBytes).toString('utf8');
+    const text = Buffer.concat(this.pending, this.pendingBytes).toString(
+      'utf8',
+    );
     this.pending = [];
     this.pendingBytes = 0;
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    this.onLine(text, this.lineNumber);
+    this.emitText(text);
+  }
+
+  private emitText(text: string | undefined) {
+    this.lineNumber++;
+    this.onLine(
+      text?.endsWith('\r') ? text.slice(0, -1) : text,
+      this.lineNumber,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { httpMcpEvidence } from '../httpEvidence';
+import { httpMcpEvidence, mayBeMcpRequest } from '../httpEvidence';
 import { canonicalAddress } from '../networkEvent';
 import type { RemoteHostList } from '../remoteHosts';
 import {
@@ -6,7 +6,7 @@ import {
   FieldError,
   jsonFailure,
   LineOutcome,
-  looksBinary,
+  surelyBinary,
   NO_EVIDENCE,
   portOf,
   timeOf,
@@ -169,6 +169,19 @@ function eveSightings(
 
   if (type === 'http') {
     if (!isObject(record.http)) throw new FieldError('http', 'missing');
+    const h = record.http;
+    if (
+      !Array.isArray(h.request_headers) &&
+      !mayBeMcpRequest(
+        str(h.http_method),
+        str(h.url),
+        undefined,
+        str(h.http_user_agent),
+        str(h.hostname),
+        hosts,
+      )
+    )
+      return NO_EVIDENCE;
     const request = httpRequestOf(record.http);
     const evidence = httpMcpEvidence(request, hosts);
     if (!evidence) return NO_EVIDENCE;
@@ -264,7 +277,7 @@ export class EveLogReader {
   ) {}
 
   read(line: string): LineOutcome {
-    if (looksBinary(line)) return { skipped: 'binary garbage' };
+    // A control character in a line JSON.parse takes is an escape: binary garbage fails to parse.
     if (line.startsWith('#'))
       return {
         skipped: 'log of another type',
@@ -283,6 +296,7 @@ export class EveLogReader {
     }
     if (!isObject(record))
       return { skipped: 'not JSON', detail: 'not a JSON object' };
+    if (surelyBinary(line)) return { skipped: 'binary garbage' };
     if (!('event_type' in record) && ('uid' in record || '_path' in record))
       return { skipped: 'log of another type', detail: 'Zeek JSON, not EVE' };
     try {

@@ -38,11 +38,17 @@ export function looksBinary(line: string): boolean {
   return BINARY.test(line);
 }
 
+/** The cheap half of `looksBinary`, for every line: NUL, or bytes that were not UTF-8. */
+export function surelyBinary(line: string): boolean {
+  return line.includes('\u0000') || line.includes('\ufffd');
+}
+
 /**
  * A JSON line that does not parse: cut short (the writer died, the line
  * was rotated away mid-write) when it opens an object it never closes.
  */
 export function jsonFailure(line: string): LineOutcome {
+  if (looksBinary(line)) return { skipped: 'binary garbage' };
   const text = line.trimEnd();
   return text.startsWith('{') && !text.endsWith('}')
     ? { skipped: 'truncated line', detail: 'a JSON object that never closes' }

@@ -216,7 +216,9 @@ export async function readNetworkLogs(
     const context = options.contexts[source.kind];
 
     const onLine = (text: string | undefined, line: number) => {
-      if (text !== undefined && text.trim() === '') return;
+      if (text === '') return;
+      if (text !== undefined && text.charCodeAt(0) <= 32 && text.trim() === '')
+        return;
       let outcome: LineOutcome;
       if (text === undefined) outcome = { skipped: 'line too long' };
       else outcome = zeek ? zeek.read(text) : eve!.read(text);
@@ -377,7 +379,14 @@ export async function readNetworkLogs(
 
   let exitCode = 0;
   try {
-    const results = await Promise.allSettled(options.sources.map(readOne));
+    // Read once, the files go one after the other (the output in their
+    // order); followed, all at once.
+    const results: PromiseSettledResult<void>[] = [];
+    if (options.follow)
+      results.push(...(await Promise.allSettled(options.sources.map(readOne))));
+    else
+      for (const source of options.sources)
+        results.push(...(await Promise.allSettled([readOne(source)])));
     for (const [i, result] of results.entries()) {
       if (result.status === 'fulfilled') continue;
       const error = result.reason as NodeJS.ErrnoException;

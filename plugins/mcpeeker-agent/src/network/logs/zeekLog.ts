@@ -1,5 +1,11 @@
 import type { RemoteHostList } from '../remoteHosts';
-import { FieldError, jsonFailure, LineOutcome, looksBinary } from './logRecord';
+import {
+  FieldError,
+  jsonFailure,
+  LineOutcome,
+  looksBinary,
+  surelyBinary,
+} from './logRecord';
 import {
   isZeekLog,
   ZeekLog,
@@ -129,7 +135,6 @@ export class ZeekLogReader {
 
   read(line: string): LineOutcome {
     if (line.startsWith('#')) return this.readHeader(line);
-    if (looksBinary(line)) return { skipped: 'binary garbage' };
     if (line.startsWith('{')) return this.readJson(line);
     if (!this.header.columns) return { skipped: 'no #fields header' };
     const log = this.header.path ?? this.logOfName;
@@ -139,6 +144,11 @@ export class ZeekLogReader {
         detail: `${log ?? 'unnamed'}.log`,
       };
     const cells = line.split(this.header.separator);
+    // Zeek escapes what is not printable: garbage is a row that does not
+    // split into the header's fields and holds control characters or bytes
+    // that were not UTF-8 (looked for only then: it is a scan of the line).
+    if (cells.length !== this.header.fieldCount && looksBinary(line))
+      return { skipped: 'binary garbage' };
     if (cells.length < this.header.fieldCount)
       return {
         skipped: 'truncated line',
@@ -202,6 +212,7 @@ export class ZeekLogReader {
     }
     if (object === null || typeof object !== 'object' || Array.isArray(object))
       return { skipped: 'not JSON', detail: 'not a JSON object' };
+    if (surelyBinary(line)) return { skipped: 'binary garbage' };
     const record = object as Record<string, unknown>;
     if ('event_type' in record && 'timestamp' in record)
       return {

@@ -1,4 +1,4 @@
-import { httpMcpEvidence } from '../httpEvidence';
+import { httpMcpEvidence, mayBeMcpRequest } from '../httpEvidence';
 import { canonicalAddress, NetworkSighting } from '../networkEvent';
 import type { RemoteHostList } from '../remoteHosts';
 import {
@@ -83,6 +83,17 @@ export function zeekSightings(
       const host = record.text('host');
       const uri = record.text('uri');
       const userAgent = record.text('user_agent');
+      if (
+        !mayBeMcpRequest(
+          method,
+          uri,
+          record.text('client_header_names'),
+          userAgent,
+          host,
+          hosts,
+        )
+      )
+        return NO_EVIDENCE;
       const evidence = httpMcpEvidence(
         {
           method,
