@@ -40,7 +40,7 @@ export const MCP_SIGNATURES: readonly McpSignature[] = [
     matches:
       'An HTTP POST whose JSON-RPC body calls "method":"initialize" with both "protocolVersion" and "clientInfo" in its params, and no "processId" (the first message of every MCP session).',
     falsePositiveRisk:
-      'Low. A language server\'s initialize carries clientInfo too, but never protocolVersion, and always processId/rootUri; other JSON-RPC APIs with an initialize method lack MCP\'s field pair. A document that quotes an MCP handshake inside a POST body (a pastebin, a bug report) would match.',
+      "Low. A language server's initialize carries clientInfo too, but never protocolVersion, and always processId/rootUri; other JSON-RPC APIs with an initialize method lack MCP's field pair. A document that quotes an MCP handshake inside a POST body (a pastebin, a bug report) would match.",
     falsePositiveLevel: 'low',
   },
   {
@@ -52,7 +52,7 @@ export const MCP_SIGNATURES: readonly McpSignature[] = [
     matches:
       'An HTTP response (JSON, or an SSE "message" event) whose JSON-RPC result has both "protocolVersion" and "serverInfo": the server answering initialize, naming itself.',
     falsePositiveRisk:
-      'Low. A language server\'s initialize result may have serverInfo but never protocolVersion; a page documenting MCP served as JSON could match.',
+      "Low. A language server's initialize result may have serverInfo but never protocolVersion; a page documenting MCP served as JSON could match.",
     falsePositiveLevel: 'low',
   },
   {
@@ -64,7 +64,7 @@ export const MCP_SIGNATURES: readonly McpSignature[] = [
     matches:
       'An HTTP POST whose JSON-RPC 2.0 body calls "method":"tools/list".',
     falsePositiveRisk:
-      'Low. tools/list is MCP\'s method name; another JSON-RPC API would have to name a method the same way.',
+      "Low. tools/list is MCP's method name; another JSON-RPC API would have to name a method the same way.",
     falsePositiveLevel: 'low',
   },
   {
@@ -76,7 +76,7 @@ export const MCP_SIGNATURES: readonly McpSignature[] = [
     matches:
       'An HTTP POST whose JSON-RPC 2.0 body calls "method":"tools/call" with params: a tool being run through MCP.',
     falsePositiveRisk:
-      'Low. tools/call is MCP\'s method name; another JSON-RPC API would have to name a method the same way.',
+      "Low. tools/call is MCP's method name; another JSON-RPC API would have to name a method the same way.",
     falsePositiveLevel: 'low',
   },
   {

@@ -1,4 +1,9 @@
-import { HttpExchange, HttpHeader, matchExchange, strongestSignature } from './matchExchange';
+import {
+  HttpExchange,
+  HttpHeader,
+  matchExchange,
+  strongestSignature,
+} from './matchExchange';
 import { signatureById } from './catalogue';
 
 /** Headers as `Name: value` lines, the way the wire has them. */
@@ -156,7 +161,10 @@ describe('matchExchange on real MCP traffic', () => {
       {
         method: 'POST',
         uri: '/message?sessionId=12dc7af6-3fb8',
-        requestHeaders: headers('content-type: application/json', 'accept: */*'),
+        requestHeaders: headers(
+          'content-type: application/json',
+          'accept: */*',
+        ),
         requestBody:
           '{"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"exp","version":"1.0.0"}},"jsonrpc":"2.0","id":0}',
         response: { status: 202, headers: [], body: 'Accepted' },
@@ -268,7 +276,10 @@ describe('matchExchange stays silent on look-alikes', () => {
       {
         method: 'GET',
         uri: '/status',
-        requestHeaders: headers('Mcp-Session-Id: abc', 'Accept: application/json'),
+        requestHeaders: headers(
+          'Mcp-Session-Id: abc',
+          'Accept: application/json',
+        ),
         requestBody: '',
       },
     ],
@@ -292,9 +303,8 @@ describe('matchExchange stays silent on look-alikes', () => {
 describe('strongestSignature', () => {
   it('takes the most severe, then the first in the catalogue', () => {
     expect(
-      strongestSignature(
-        ['MCP-005', 'MCP-006', 'MCP-007'].map(signatureById),
-      ).id,
+      strongestSignature(['MCP-005', 'MCP-006', 'MCP-007'].map(signatureById))
+        .id,
     ).toBe('MCP-006');
   });
 });

@@ -63,17 +63,18 @@ const DATED_REVISION = /^\s*\d{4}-\d{2}-\d{2}\s*$/;
 const SSE_ENDPOINT = /(?:^|\n)event:[ \t]?endpoint\r?\ndata:[ \t]?(\S[^\r\n]*)/;
 
 /** The JSON values an answer carries: the body itself, or each SSE event's `data:`. */
-function jsonMessages(body: string, contentType: string | undefined): unknown[] {
+function jsonMessages(
+  body: string,
+  contentType: string | undefined,
+): unknown[] {
   const texts = /text\/event-stream/i.test(contentType ?? '')
-    ? body
-        .split(/\r?\n\r?\n/)
-        .map(event =>
-          event
-            .split(/\r?\n/)
-            .filter(line => line.startsWith('data:'))
-            .map(line => line.slice(5).replace(/^ /, ''))
-            .join('\n'),
-        )
+    ? body.split(/\r?\n\r?\n/).map(event =>
+        event
+          .split(/\r?\n/)
+          .filter(line => line.startsWith('data:'))
+          .map(line => line.slice(5).replace(/^ /, ''))
+          .join('\n'),
+      )
     : [body];
   const messages: unknown[] = [];
   for (const text of texts) {
@@ -88,7 +89,9 @@ function jsonMessages(body: string, contentType: string | undefined): unknown[] 
   return messages;
 }
 
-function namedInfo(value: unknown): { name: string; version?: string } | undefined {
+function namedInfo(
+  value: unknown,
+): { name: string; version?: string } | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const { name, version } = value as Record<string, unknown>;
   if (typeof name !== 'string' || !name) return undefined;
@@ -142,7 +145,9 @@ export function matchExchange(
 ): ExchangeMatch | undefined {
   const method = exchange.method.toUpperCase();
   const body = exchange.requestBody;
-  const accept = (header(exchange.requestHeaders, 'accept') ?? '').toLowerCase();
+  const accept = (
+    header(exchange.requestHeaders, 'accept') ?? ''
+  ).toLowerCase();
   const requestSessionId = header(exchange.requestHeaders, 'mcp-session-id');
   const protocolVersion = header(
     exchange.requestHeaders,
@@ -200,7 +205,8 @@ export function matchExchange(
   const clientInfo = fired.has('MCP-001') ? clientInfoOf(body) : undefined;
   const userAgent = header(exchange.requestHeaders, 'user-agent');
   const sessionId =
-    requestSessionId ?? (response && header(response.headers, 'mcp-session-id'));
+    requestSessionId ??
+    (response && header(response.headers, 'mcp-session-id'));
   return {
     signatures,
     transport: endpoint || context.toAnnouncedEndpoint ? 'sse' : 'http',
