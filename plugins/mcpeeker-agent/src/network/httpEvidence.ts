@@ -48,6 +48,19 @@ const ANY_MCP_CLIENT_AGENT = new RegExp(
   'i',
 );
 
+/** A log holds few distinct user agents, each many times: each is tested once. */
+const agentVerdicts = new Map<string, boolean>();
+
+function isMcpClientAgent(userAgent: string): boolean {
+  let verdict = agentVerdicts.get(userAgent);
+  if (verdict === undefined) {
+    verdict = ANY_MCP_CLIENT_AGENT.test(userAgent);
+    if (agentVerdicts.size >= 4096) agentVerdicts.clear();
+    agentVerdicts.set(userAgent, verdict);
+  }
+  return verdict;
+}
+
 /** The known MCP client a user agent names, if any. */
 export function mcpClientOfUserAgent(userAgent: string): string | undefined {
   if (!ANY_MCP_CLIENT_AGENT.test(userAgent)) return undefined;
@@ -71,7 +84,7 @@ export function mayBeMcpRequest(
   if (method !== 'GET' && method !== 'get') return true;
   if (headerNames && /mcp-/i.test(headerNames)) return true;
   if (uri && /sse|mcp|message/i.test(uri)) return true;
-  if (userAgent && ANY_MCP_CLIENT_AGENT.test(userAgent)) return true;
+  if (userAgent && isMcpClientAgent(userAgent)) return true;
   if (/^https?:/i.test(uri ?? '')) return true; // through a proxy: the host is in the URI
   return host !== undefined && hosts !== undefined && hosts.knows(host);
 }

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -587,6 +589,71 @@ describe('mcpeeker-agent network', () => {
       Readable.from([`${tls}\n`]),
     );
     expect(JSON.parse(withTls.stdout).mcp.serverInfo.name).toBe('l2.io');
+  });
+
+  it('--send posts the events through its own spool with the service token', async () => {
+    const received: Array<{ authorization?: string; events: NetworkEvent[] }> =
+      [];
+    const backend = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', d => (body += d));
+      req.on('end', () => {
+        const { events } = JSON.parse(body);
+        received.push({ authorization: req.headers.authorization, events });
+        res.writeHead(202, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            accepted: events.length,
+            duplicates: 0,
+            rejected: [],
+          }),
+        );
+      });
+    });
+    await new Promise<void>(r => backend.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = backend.address() as AddressInfo;
+      const spool = makeTempDir('mcpeeker-network-spool-');
+      let stderr = '';
+      const code = await runCli(
+        [
+          'network',
+          '--eve',
+          fixture('mcp/eve.json'),
+          '--send',
+          '--sensor',
+          'dmz-suricata',
+        ],
+        {
+          stdout: () => {},
+          stderr: t => (stderr += t),
+          env: {
+            MCPEEKER_HOST_ID_SALT: SALT,
+            HOME: makeTempDir('mcpeeker-home-'),
+            MCPEEKER_HTTP_URL: `http://127.0.0.1:${port}/api/mcpeeker/events`,
+            MCPEEKER_TOKEN: 'network-service-token',
+            MCPEEKER_SPOOL_DIR: spool,
+          },
+        },
+      );
+      expect({ code, stderr }).toMatchObject({ code: 0 });
+      const events = received.flatMap(b => b.events);
+      expect(events).toHaveLength(7);
+      expect(
+        received.every(b => b.authorization === 'Bearer network-service-token'),
+      ).toBe(true);
+      expect(events.every(e => e.sensor.id === 'dmz-suricata')).toBe(true);
+      expect(stderr).toContain('sent 7 events');
+      // Sent: nothing waits in the network spool.
+      const waiting = path.join(spool, 'network');
+      expect(
+        fs.existsSync(waiting)
+          ? fs.readdirSync(waiting).filter(f => f.endsWith('.json'))
+          : [],
+      ).toEqual([]);
+    } finally {
+      await new Promise(r => backend.close(r));
+    }
   });
 
   it('says what is wrong with how it was called', async () => {
