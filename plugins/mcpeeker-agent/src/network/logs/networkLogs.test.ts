@@ -274,7 +274,8 @@ describe('MCP evidence', () => {
       { kind: 'eve', file: fixture('mcp/eve.json') },
     ]);
     expect(summary).toContain('8 records read, 7 events, 0 lines skipped');
-    const [initialize, result, http, tls, query, answerV1, answerV2] = events;
+    const [initialize, result, httpEvent, tls, query, answerV1, answerV2] =
+      events;
     expect(initialize.signature).toEqual({
       id: 'MCP-001',
       name: 'MCP initialize request over HTTP',
@@ -284,7 +285,7 @@ describe('MCP evidence', () => {
     expect(result.signature?.id).toBe('MCP-002');
     expect(result.flow.dstAddressHash).toBe(hashIdentifier('10.1.2.3', SALT));
     expect(result.flow.dstPort).toBe(3001);
-    expect(http.mcp.sessionIdHash).toBe(
+    expect(httpEvent.mcp.sessionIdHash).toBe(
       hashIdentifier('7f3c9a52-52c4-4f37-9a0e-1d2b3c4d5e6f', SALT),
     );
     expect(tls.mcp.serverInfo?.name).toBe('mcp.linear.app');
