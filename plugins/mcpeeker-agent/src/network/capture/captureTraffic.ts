@@ -255,13 +255,21 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
     options.signal?.removeEventListener('abort', stop);
   }
   const code = await exited;
-  if (options.format === 'json' && !publisher)
+  // tshark ends a live capture stopped by SIGINT with 0, and a file cut
+  // short (a capture killed mid-write) with 2 after reading all it could.
+  const cutShort = stderr.some(line => /cut short in the middle/.test(line));
+  const failed = code !== 0 && !(live && code === null) && !cutShort;
+  for (const line of stderr.slice(0, 5))
+    log(`tshark: ${line.replace(/^tshark: /, '')}`);
+  if (failed) log(`tshark stopped with exit code ${code}`);
+  if (options.format === 'json' && !publisher && (!failed || events > 0))
     options.stdout(`${JSON.stringify({ events: collected }, null, 2)}\n`);
   let left = 0;
   if (publisher) {
     left = await publisher.flush();
     await publisher.close();
   }
+  if (failed && events === 0) return 1;
   log(
     `${packets} packets of HTTP read, ${
       sensor.exchanges
@@ -269,11 +277,5 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
       publisher ? ` sent${left ? ` (${left} still spooled)` : ''}` : ''
     }`,
   );
-  // tshark ends a live capture stopped by SIGINT with 0; anything else is its error.
-  if (code !== 0 && !(live && code === null)) {
-    for (const line of stderr.slice(0, 5)) log(`tshark: ${line}`);
-    log(`tshark stopped with exit code ${code}`);
-    return 1;
-  }
-  return 0;
+  return failed ? 1 : 0;
 }
