@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
-import { Publisher, RETRY_MS } from '../run/publisher';
+import type { Publisher } from '../run/publisher';
+import { EventOutlet, isReadError, StopSignals } from '../run/logReading';
 import { followFile, LineSplitter, readStream } from '../run/logLines';
 import { LineOutcome, LogFormat, readLogLine, SkipReason } from './readLogLine';
 import { GatewayEventContext, toGatewayEvents } from './toGatewayEvents';
@@ -26,8 +27,6 @@ export interface GatewayLogOptions {
 
 /** Bad lines named one by one; after that, only counted. */
 const NAMED_SKIPS = 5;
-/** Events spooled at once while reading. */
-const SPOOL_BATCH = 500;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -69,7 +68,9 @@ export async function readGatewayLog(
   const name = options.file === '-' ? 'stdin' : options.file;
   const tally = new Tally();
   let named = 0;
-  let spoolable: McpEvent[] = [];
+  const outlet = new EventOutlet(publisher, event =>
+    options.stdout(`${JSON.stringify(event)}\n`),
+  );
 
   const onLine = (text: string | undefined, line: number) => {
     if (text !== undefined && text.trim() === '') return;
@@ -103,74 +104,33 @@ export async function readGatewayLog(
       return;
     }
     tally.events += events.length;
-    if (publisher) spoolable.push(...events);
-    else
-      for (const event of events) options.stdout(`${JSON.stringify(event)}\n`);
+    outlet.add(events);
   };
 
-  const spool = async () => {
-    if (!publisher || spoolable.length === 0) return false;
-    const events = spoolable;
-    spoolable = [];
-    await publisher.add(events);
-    return true;
-  };
-
-  let stopping = false;
-  let wake: (() => void) | undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>(resolve => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  // What is being read, so that a signal ends a read waiting on a quiet pipe.
-  let reading: Readable | undefined;
-  const onSignal = (signal: string) => () => {
-    log(`${signal}: stopping after the lines read so far`);
-    stopping = true;
-    wake?.();
-    reading?.destroy();
-  };
-  const onTerm = onSignal('SIGTERM');
-  const onInt = onSignal('SIGINT');
-  process.on('SIGTERM', onTerm);
-  process.on('SIGINT', onInt);
-
+  const stop = new StopSignals(log);
   const splitter = new LineSplitter(onLine);
   const control = {
-    stopped: () => stopping,
-    afterChunk: async () => {
-      if (spoolable.length >= SPOOL_BATCH) await spool();
-    },
+    stopped: stop.stopped,
+    afterChunk: () => outlet.afterChunk(),
   };
   let exitCode = 0;
   try {
     if (!options.follow || options.file === '-') {
-      reading =
+      const stream =
         options.file === '-'
           ? options.stdin ?? process.stdin
           : fs.createReadStream(options.file);
-      await readStream(reading, splitter, control);
+      await stop.reading(stream, () => readStream(stream, splitter, control));
     } else {
-      let left = 0;
-      let retryAt = 0;
       let summarised = tally.key;
       let summarisedAt = Date.now();
       await followFile(options.file, splitter, {
         ...control,
         pollMs: options.pollMs ?? 500,
-        sleep,
+        sleep: stop.sleep,
         notice: log,
         onIdle: async () => {
-          const added = await spool();
-          if (publisher && (added || (left > 0 && Date.now() >= retryAt))) {
-            left = await publisher.flush();
-            retryAt =
-              left > 0 ? Date.now() + (publisher.retryDelayMs || RETRY_MS) : 0;
-          }
+          await outlet.idle();
           if (
             tally.key !== summarised &&
             Date.now() - summarisedAt >= (options.summaryEveryMs ?? 10_000)
@@ -182,18 +142,15 @@ export async function readGatewayLog(
         },
       });
     }
-    await spool();
-    if (publisher) await publisher.flush();
+    await outlet.finish();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw error;
+    if (!isReadError(error)) throw error;
     // What was read is counted; the log could not be read on.
-    log(`${name}: cannot be read (${code})`);
+    log(`${name}: cannot be read (${error.code})`);
     exitCode = 1;
   } finally {
-    process.off('SIGTERM', onTerm);
-    process.off('SIGINT', onInt);
-    await publisher?.close();
+    stop.dispose();
+    await outlet.close();
   }
   log(tally.summary(name));
   return exitCode;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { NetworkEvent } from '@mcpeeker/plugin-mcpeeker-common';
-import { Publisher, RETRY_MS } from '../../run/publisher';
+import type { Publisher } from '../../run/publisher';
+import { EventOutlet, isReadError, StopSignals } from '../../run/logReading';
 import {
   FileCursor,
   followFile,
@@ -48,7 +49,6 @@ export interface NetworkLogOptions {
 
 /** Bad lines named one by one, per file; after that, only counted. */
 const NAMED_SKIPS = 5;
-const SPOOL_BATCH = 500;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -126,70 +126,14 @@ export async function readNetworkLogs(
   options: NetworkLogOptions,
 ): Promise<number> {
   const { publisher, log } = options;
-  let spoolable: NetworkEvent[] = [];
   const collected: NetworkEvent[] = [];
   const tallies = new Map<string, Tally>();
 
-  const emit = (events: NetworkEvent[]) => {
-    if (publisher) spoolable.push(...events);
-    else if (options.format === 'json') collected.push(...events);
-    else
-      for (const event of events) options.stdout(`${JSON.stringify(event)}\n`);
-  };
-  const spool = async () => {
-    if (!publisher || spoolable.length === 0) return false;
-    const events = spoolable;
-    spoolable = [];
-    await publisher.add(events);
-    return true;
-  };
-
-  let stopping = false;
-  const wakers = new Set<() => void>();
-  const sleep = (ms: number) =>
-    new Promise<void>(resolve => {
-      let timer: NodeJS.Timeout | undefined = undefined;
-      const wake = () => {
-        clearTimeout(timer);
-        wakers.delete(wake);
-        resolve();
-      };
-      timer = setTimeout(wake, ms);
-      wakers.add(wake);
-    });
-  const reading = new Set<Readable>();
-  const onSignal = (signal: string) => () => {
-    log(`${signal}: stopping after the lines read so far`);
-    stopping = true;
-    for (const wake of [...wakers]) wake();
-    for (const stream of reading) stream.destroy();
-  };
-  const onTerm = onSignal('SIGTERM');
-  const onInt = onSignal('SIGINT');
-  process.on('SIGTERM', onTerm);
-  process.on('SIGINT', onInt);
-  const onAbort = onSignal('stopped');
-  options.stop?.addEventListener('abort', onAbort);
-
-  // One flush at a time, however many files are followed.
-  let flushing: Promise<void> | undefined;
-  let left = 0;
-  let retryAt = 0;
-  const idle = async () => {
-    const added = await spool();
-    if (!publisher || flushing) return;
-    if (added || (left > 0 && Date.now() >= retryAt)) {
-      flushing = publisher.flush().then(n => {
-        left = n;
-        retryAt = n > 0 ? Date.now() + (publisher.retryDelayMs || RETRY_MS) : 0;
-      });
-      try {
-        await flushing;
-      } finally {
-        flushing = undefined;
-      }
-    }
-  };
+  const outlet = new EventOutlet(publisher, event => {
+    if (options.format === 'json') collected.push(event as NetworkEvent);
+    else options.stdout(`${JSON.stringify(event)}\n`);
+  });
+  const stop = new StopSignals(log, options.stop);
 
   const readOne = async (source: NetworkLogSource) => {
     const name = source.file === '-' ? `stdin (${source.kind})` : source.file;
@@ -237,7 +181,7 @@ export async function readNetworkLogs(
         if (!('skipped' in outcome)) {
           tally.records++;
           tally.events += events.length;
-          emit(events);
+          outlet.add(events);
           return;
         }
       }
@@ -276,10 +220,8 @@ export async function readNetworkLogs(
 
     const splitter = new LineSplitter(onLine);
     const control = {
-      stopped: () => stopping,
-      afterChunk: async () => {
-        if (spoolable.length >= SPOOL_BATCH) await spool();
-      },
+      stopped: stop.stopped,
+      afterChunk: () => outlet.afterChunk(),
     };
     if (!options.follow || source.file === '-') {
       let stream: Readable;
@@ -287,12 +229,7 @@ export async function readNetworkLogs(
       else if (source.file.endsWith('.gz'))
         stream = fs.createReadStream(source.file).pipe(zlib.createGunzip());
       else stream = fs.createReadStream(source.file);
-      reading.add(stream);
-      try {
-        await readStream(stream, splitter, control);
-      } finally {
-        reading.delete(stream);
-      }
+      await stop.reading(stream, () => readStream(stream, splitter, control));
       return;
     }
 
@@ -341,7 +278,7 @@ export async function readNetworkLogs(
       const text = JSON.stringify(state);
       if (text === saved) return;
       // Only once what was read is spooled or printed: a restart repeats nothing.
-      await spool();
+      await outlet.spool();
       await fs.promises.mkdir(path.dirname(checkpointFile), {
         recursive: true,
       });
@@ -356,11 +293,11 @@ export async function readNetworkLogs(
         ...control,
         cursor,
         pollMs: options.pollMs ?? 500,
-        sleep,
+        sleep: stop.sleep,
         notice: log,
         onNewFile: () => zeek?.reset(),
         onIdle: async () => {
-          await idle();
+          await outlet.idle();
           await checkpoint();
           if (
             tally.key !== summarised &&
@@ -389,23 +326,15 @@ export async function readNetworkLogs(
         results.push(...(await Promise.allSettled([readOne(source)])));
     for (const [i, result] of results.entries()) {
       if (result.status === 'fulfilled') continue;
-      const error = result.reason as NodeJS.ErrnoException;
-      // File system errors, and a .gz file that is not gzip (zlib's Z_*).
-      if (
-        typeof error.code !== 'string' ||
-        !/^(E[A-Z]+|Z_[A-Z_]+)$/.test(error.code)
-      )
-        throw error;
+      const error: unknown = result.reason;
+      if (!isReadError(error)) throw error;
       log(`${options.sources[i].file}: cannot be read (${error.code})`);
       exitCode = 1;
     }
-    await spool();
-    if (publisher) await publisher.flush();
+    await outlet.finish();
   } finally {
-    process.off('SIGTERM', onTerm);
-    process.off('SIGINT', onInt);
-    options.stop?.removeEventListener('abort', onAbort);
-    await publisher?.close();
+    stop.dispose();
+    await outlet.close();
   }
   if (!publisher && options.format === 'json')
     options.stdout(`${JSON.stringify({ events: collected }, null, 2)}\n`);

@@ -1,0 +1,139 @@
+import type { Readable } from 'node:stream';
+import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import { Publisher, RETRY_MS } from './publisher';
+
+/** Events spooled at once while reading. */
+const SPOOL_BATCH = 500;
+
+/**
+ * Where the events read from another sensor's log go (`gateway`,
+ * `network`): printed as they come, or spooled and sent through the
+ * publisher — in batches while reading, all of it when the read is idle or
+ * done, one send at a time however many files are followed, and again after
+ * the backend's Retry-After (or 30 s) while anything waits.
+ */
+export class EventOutlet {
+  private spoolable: McpEvent[] = [];
+  private flushing = false;
+  private left = 0;
+  private retryAt = 0;
+
+  constructor(
+    private readonly publisher: Publisher | undefined,
+    private readonly print: (event: McpEvent) => void,
+  ) {}
+
+  add(events: McpEvent[]) {
+    if (this.publisher) this.spoolable.push(...events);
+    else for (const event of events) this.print(event);
+  }
+
+  /** After each chunk read: a full batch goes to the spool. */
+  async afterChunk() {
+    if (this.spoolable.length >= SPOOL_BATCH) await this.spool();
+  }
+
+  /** What was read is in the spool (or printed): safe to say it was read. */
+  async spool(): Promise<boolean> {
+    if (!this.publisher || this.spoolable.length === 0) return false;
+    const events = this.spoolable;
+    this.spoolable = [];
+    await this.publisher.add(events);
+    return true;
+  }
+
+  /** Everything there is was read: spool, and send when there is something new or it is time to retry. */
+  async idle() {
+    const added = await this.spool();
+    const publisher = this.publisher;
+    if (!publisher || this.flushing) return;
+    if (!added && !(this.left > 0 && Date.now() >= this.retryAt)) return;
+    this.flushing = true;
+    try {
+      this.left = await publisher.flush();
+      this.retryAt =
+        this.left > 0 ? Date.now() + (publisher.retryDelayMs || RETRY_MS) : 0;
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** The read is over: spool and send what is left. */
+  async finish() {
+    await this.spool();
+    if (this.publisher) await this.publisher.flush();
+  }
+
+  async close() {
+    await this.publisher?.close();
+  }
+}
+
+/**
+ * SIGINT and SIGTERM (and an abort signal, for a caller in the same
+ * process) end a read cleanly: waits return at once, streams being read are
+ * destroyed (a quiet pipe would never end), and `stopped` says so.
+ */
+export class StopSignals {
+  private stopping = false;
+  private readonly wakers = new Set<() => void>();
+  private readonly streams = new Set<Readable>();
+  private readonly onTerm = this.on('SIGTERM');
+  private readonly onInt = this.on('SIGINT');
+  private readonly onAbort = this.on('stopped');
+
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly abort?: AbortSignal,
+  ) {
+    process.on('SIGTERM', this.onTerm);
+    process.on('SIGINT', this.onInt);
+    abort?.addEventListener('abort', this.onAbort);
+  }
+
+  private on(signal: string) {
+    return () => {
+      this.log(`${signal}: stopping after the lines read so far`);
+      this.stopping = true;
+      for (const wake of [...this.wakers]) wake();
+      for (const stream of this.streams) stream.destroy();
+    };
+  }
+
+  readonly stopped = () => this.stopping;
+
+  /** Waits, but returns at once when asked to stop. */
+  readonly sleep = (ms: number) =>
+    new Promise<void>(resolve => {
+      let timer: NodeJS.Timeout | undefined = undefined;
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
+
+  /** Reads the stream, destroyed when asked to stop. */
+  async reading<T>(stream: Readable, read: () => Promise<T>): Promise<T> {
+    this.streams.add(stream);
+    try {
+      return await read();
+    } finally {
+      this.streams.delete(stream);
+    }
+  }
+
+  dispose() {
+    process.off('SIGTERM', this.onTerm);
+    process.off('SIGINT', this.onInt);
+    this.abort?.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/** An error that says a log could not be read on (file system, or a .gz that is not gzip), not a fault of ours. */
+export function isReadError(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return typeof code === 'string' && /^(E[A-Z]+|Z_[A-Z_]+)$/.test(code);
+}
