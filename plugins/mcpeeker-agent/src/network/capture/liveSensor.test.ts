@@ -84,19 +84,19 @@ async function talkMcp(
   await client.close();
 }
 
+const DECOY_ANSWERS: Record<string, string> = {
+  '/lsp':
+    '{"jsonrpc":"2.0","id":1,"result":{"capabilities":{"hoverProvider":true},"serverInfo":{"name":"typescript-language-server","version":"4.3.3"}}}',
+  '/eth': '{"jsonrpc":"2.0","id":1,"result":"0x13a5f2b"}',
+};
+
 /** JSON-RPC and REST that are not MCP, answered as their services would. */
 function startDecoys(): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
-      res.end(
-        req.url === '/lsp'
-          ? '{"jsonrpc":"2.0","id":1,"result":{"capabilities":{"hoverProvider":true},"serverInfo":{"name":"typescript-language-server","version":"4.3.3"}}}'
-          : req.url === '/eth'
-          ? '{"jsonrpc":"2.0","id":1,"result":"0x13a5f2b"}'
-          : '{"status":"ok"}',
-      );
+      res.end(DECOY_ANSWERS[req.url ?? ''] ?? '{"status":"ok"}');
     });
   });
   return new Promise(resolve =>
@@ -163,13 +163,12 @@ const post = (
       let dumpcapSaid = '';
       dumpcap.stderr!.on('data', chunk => (dumpcapSaid += chunk));
       const dumpcapExit = new Promise(resolve => dumpcap.once('exit', resolve));
-      await waitFor('dumpcap to capture on lo', () =>
-        /Capturing on/.test(dumpcapSaid)
-          ? true
-          : dumpcap.exitCode !== null
-          ? Promise.reject(new Error(`dumpcap stopped: ${dumpcapSaid}`))
-          : undefined,
-      );
+      await waitFor('dumpcap to capture on lo', () => {
+        if (/Capturing on/.test(dumpcapSaid)) return true;
+        if (dumpcap.exitCode !== null)
+          throw new Error(`dumpcap stopped: ${dumpcapSaid}`);
+        return undefined;
+      });
 
       const decoyBase = `http://127.0.0.1:${decoyPort}`;
       await post(`${decoyBase}/lsp`, {

@@ -93,11 +93,13 @@ describe('mcp.rules', () => {
       expect(option(rule, 'sid')).toMatch(/^\d+$/);
       expect(option(rule, 'rev')).toMatch(/^\d+$/);
       expect(option(rule, 'flow')).toMatch(/^established,to_(server|client)$/);
-      for (const { keyword, value } of rule.options) {
+      for (const { keyword } of rule.options)
         expect(keyword).toMatch(/^[a-z_.]+$/);
-        if (keyword === 'content' || keyword === 'pcre')
-          expect(value).toMatch(/^!?".*"$/);
-      }
+      const patterns = rule.options.filter(o =>
+        ['content', 'pcre'].includes(o.keyword),
+      );
+      expect(patterns.length).toBeGreaterThan(0);
+      for (const { value } of patterns) expect(value).toMatch(/^!?".*"$/);
     }
   });
 
@@ -187,10 +189,14 @@ describe('mcp.zeek', () => {
       .replace(/\/(?:[^/\\\n]|\\.)+\//g, '//');
     const pairs: Record<string, string> = { '}': '{', ']': '[', ')': '(' };
     const stack: string[] = [];
+    const mismatched: string[] = [];
     for (const ch of code) {
       if ('{[('.includes(ch)) stack.push(ch);
-      else if (ch in pairs) expect(stack.pop()).toBe(pairs[ch]);
+      else if (ch in pairs && stack.pop() !== pairs[ch]) mismatched.push(ch);
     }
-    expect(stack).toEqual([]);
+    expect({ mismatched, unclosed: stack }).toEqual({
+      mismatched: [],
+      unclosed: [],
+    });
   });
 });
