@@ -79,7 +79,9 @@ class Tally {
     return `${name}: ${plural(this.records, 'record')} read, ${plural(
       this.events,
       'event',
-    )}, ${this.skippedCount} lines skipped${reasons ? ` (${reasons})` : ''}`;
+    )}, ${plural(this.skippedCount, 'line')} skipped${
+      reasons ? ` (${reasons})` : ''
+    }`;
   }
 }
 
