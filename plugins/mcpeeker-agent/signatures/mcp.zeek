@@ -15,6 +15,7 @@
 ##! Bodies are read in clear only: over TLS, only names (SNI, DNS) are visible.
 
 @load base/protocols/http
+@load base/utils/patterns
 
 module MCP;
 
@@ -91,7 +92,9 @@ const method_tools_list = /"method"[ \t\r\n]*:[ \t\r\n]*"tools\/list"/;
 const method_tools_call = /"method"[ \t\r\n]*:[ \t\r\n]*"tools\/call"/;
 const server_info_name = /"serverInfo"[ \t\r\n]*:[ \t\r\n]*\{[^}]*"name"[ \t\r\n]*:[ \t\r\n]*"[^"]*"/;
 const dated_revision = /^[ \t]*[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][ \t]*$/;
-const sse_endpoint = /(^|\n)event:[ \t]?endpoint\r?\ndata:[ \t]?[^ \t\r\n]/;
+## `event: endpoint` then `data: <url>`, first in the stream or after a line.
+const sse_endpoint_first = /^event:[ \t]?endpoint\r?\ndata:[ \t]?[^ \t\r\n]/;
+const sse_endpoint_later = /\nevent:[ \t]?endpoint\r?\ndata:[ \t]?[^ \t\r\n]/;
 
 event zeek_init() &priority=5
 	{
@@ -110,7 +113,7 @@ function fire(c: connection, x: Exchange, sig_id: string)
 	{
 	if ( ("," + sig_id + ",") in x$fired )
 		return;
-	x$fired += sig_id + ",";
+	x$fired = x$fired + sig_id + ",";
 	local s = signatures[sig_id];
 	local rec = Info($ts=network_time(), $uid=c$uid, $id=c$id,
 	                 $sig_id=sig_id, $sig_name=s$name, $severity=s$severity);
@@ -128,9 +131,9 @@ function fire(c: connection, x: Exchange, sig_id: string)
 function match_request(c: connection, x: Exchange)
 	{
 	local body = x$request_body;
-	local methods = find_all_ordered(body, method_field);
-	if ( |methods| > 0 )
-		x$rpc_method = quoted_value(methods[0]);
+	local method = match_pattern(body, method_field);
+	if ( method$matched )
+		x$rpc_method = quoted_value(method$str);
 	local post = x$http_method == "POST";
 	local rpc = "\"jsonrpc\"" in body;
 
@@ -157,16 +160,16 @@ function match_response(c: connection, x: Exchange)
 	if ( "\"jsonrpc\"" in body && "\"result\"" in body && "\"protocolVersion\"" in body &&
 	     "\"serverInfo\"" in body )
 		{
-		local names = find_all_ordered(body, server_info_name);
-		if ( |names| > 0 )
+		local name = match_pattern(body, server_info_name);
+		if ( name$matched )
 			{
-			local parts = split_string(names[0], /"/);
+			local parts = split_string(name$str, /"/);
 			x$server_name = parts[|parts| - 2];
 			}
 		fire(c, x, "MCP-002");
 		}
 	if ( x$http_method == "GET" && "text/event-stream" in x$response_content_type &&
-	     sse_endpoint in body )
+	     ( sse_endpoint_first in body || sse_endpoint_later in body ) )
 		fire(c, x, "MCP-008");
 	}
 
@@ -210,12 +213,14 @@ event http_entity_data(c: connection, is_orig: bool, length: count, data: string
 	if ( is_orig )
 		{
 		if ( |x$request_body| < body_limit )
-			x$request_body += sub_bytes(data, 1, body_limit - |x$request_body|);
+			x$request_body = x$request_body +
+			                 sub_bytes(data, 1, body_limit - |x$request_body|);
 		}
 	else
 		{
 		if ( |x$response_body| < body_limit )
-			x$response_body += sub_bytes(data, 1, body_limit - |x$response_body|);
+			x$response_body = x$response_body +
+			                  sub_bytes(data, 1, body_limit - |x$response_body|);
 		# A legacy SSE stream stays open for the session: match as it arrives.
 		match_response(c, x);
 		}
