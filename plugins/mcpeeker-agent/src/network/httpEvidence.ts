@@ -83,9 +83,9 @@ export function mayBeMcpRequest(
 ): boolean {
   if (method !== 'GET' && method !== 'get') return true;
   if (headerNames && /mcp-/i.test(headerNames)) return true;
-  if (uri && /sse|mcp|message/i.test(uri)) return true;
+  // An MCP-looking path; or through a proxy, an absolute URI whose host is in it.
+  if (uri && /sse|mcp|message|^https?:/i.test(uri)) return true;
   if (userAgent && isMcpClientAgent(userAgent)) return true;
-  if (/^https?:/i.test(uri ?? '')) return true; // through a proxy: the host is in the URI
   return host !== undefined && hosts !== undefined && hosts.knows(host);
 }
 

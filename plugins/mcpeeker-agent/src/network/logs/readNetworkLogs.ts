@@ -15,7 +15,7 @@ import {
 import { NetworkEventContext, toNetworkEvent } from '../networkEvent';
 import type { RemoteHostList } from '../remoteHosts';
 import { EveLogReader } from './eveLog';
-import { LineOutcome, SkipReason } from './logRecord';
+import { LineOutcome, NO_EVIDENCE, SkipReason } from './logRecord';
 import { isZeekLog, ZEEK_LOGS } from './zeekRecords';
 import { ZeekLogReader, zeekLogOfFileName } from './zeekLog';
 
@@ -168,6 +168,11 @@ export async function readNetworkLogs(
       let outcome: LineOutcome;
       if (text === undefined) outcome = { skipped: 'line too long' };
       else outcome = zeek ? zeek.read(text) : eve!.read(text);
+      // Most of a log: read, and no MCP in it.
+      if (outcome === NO_EVIDENCE) {
+        tally.records++;
+        return;
+      }
       if ('header' in outcome) return;
       if ('sightings' in outcome) {
         let events: NetworkEvent[];
