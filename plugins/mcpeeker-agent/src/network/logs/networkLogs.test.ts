@@ -8,7 +8,7 @@ import {
   NetworkEvent,
   validateEvent,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { makeTempDir } from '../../__testUtils__/fixtures';
+import { makeTempDir, PLANTED } from '../../__testUtils__/fixtures';
 import { runCli } from '../../cli';
 import { canonicalAddress, NetworkEventContext } from '../networkEvent';
 import { RemoteHostList } from '../remoteHosts';
@@ -338,6 +338,31 @@ describe('MCP evidence', () => {
       ),
     ).toEqual([]);
     expect(found.length).toBe(text.split('\nalert ').length - 1);
+  });
+});
+
+describe('secrets', () => {
+  it('never leave in an event: a token in the request target or user agent is redacted, a session id hashed', async () => {
+    const dir = makeTempDir('mcpeeker-network-');
+    const lines = fs.readFileSync(fixture('mcp/http.log'), 'utf8').split('\n');
+    const positive = lines.find(l => l.includes('\tCmcp1\t'))!;
+    const file = path.join(dir, 'http.log');
+    fs.writeFileSync(
+      file,
+      [
+        ...lines.filter(l => l.startsWith('#') && !l.startsWith('#close')),
+        positive
+          .replace('\t/mcp\t', `\t/mcp?access_token=${PLANTED.githubPat}\t`)
+          .replace('\tnode\t', `\tnode Bearer ${PLANTED.bearer}\t`),
+      ].join('\n'),
+    );
+    const { events } = await read([{ kind: 'zeek', file }]);
+    expect(events).toHaveLength(1);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain(PLANTED.githubPat);
+    expect(text).not.toContain(PLANTED.bearer);
+    expect(text).toContain('[redacted:');
+    expectValid(events);
   });
 });
 
