@@ -13,7 +13,10 @@ import {
   readNetworkLogs,
   zeekFilesIn,
 } from './logs/readNetworkLogs';
-import { captureTraffic } from './capture/captureTraffic';
+import {
+  captureTraffic,
+  hostAddressForLoopback,
+} from './capture/captureTraffic';
 import type { CaptureSource } from './capture/tsharkFrames';
 import {
   readRemoteHostsFile,
@@ -272,6 +275,9 @@ export async function network(args: string[], io: CliIo): Promise<number> {
       source: capture,
       captureFilter: options.captureFilter,
       tshark: env.MCPEEKER_TSHARK || undefined,
+      // What is captured here is this host's: its loopback is this host.
+      hostAddress:
+        'interface' in capture ? hostAddressForLoopback() : undefined,
       context: sensor('tshark'),
       publisher,
       format: options.format,

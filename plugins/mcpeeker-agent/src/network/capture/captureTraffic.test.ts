@@ -120,6 +120,36 @@ describe('TrafficSensor', () => {
   });
 });
 
+describe('TrafficSensor on its own host', () => {
+  it("takes loopback for this host's address, so the event meets the agent's port detection", () => {
+    const exchange = {
+      method: 'POST',
+      uri: '/mcp',
+      requestHeaders: [],
+      requestBody: INITIALIZE_BODY,
+    };
+    const here = new TrafficSensor(context, '192.0.2.2');
+    for (const [client, server] of [
+      ['127.0.0.1', '127.0.0.1'],
+      ['::1', '0:0:0:0:0:0:0:1'],
+    ]) {
+      const event = here.observe(
+        observation({ key: server, client, server, exchange }),
+      )!;
+      expect(event.flow.dstAddressHash).toBe(hashIdentifier('192.0.2.2', SALT));
+      expect(event.flow.srcAddressHash).toBe(hashIdentifier('192.0.2.2', SALT));
+    }
+    const remote = here.observe(observation({ key: 'r', exchange }))!;
+    expect(remote.flow.dstAddressHash).toBe(hashIdentifier('10.1.2.3', SALT));
+    const fromFile = new TrafficSensor(context).observe(
+      observation({ client: '127.0.0.1', server: '127.0.0.1', exchange }),
+    )!;
+    expect(fromFile.flow.dstAddressHash).toBe(
+      hashIdentifier('127.0.0.1', SALT),
+    );
+  });
+});
+
 describe('network --interface / --read', () => {
   const run = async (args: string[], env: Record<string, string> = {}) => {
     let stdout = '';

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import readline from 'node:readline';
 import type { NetworkEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import type { Publisher } from '../../run/publisher';
 import {
+  canonicalAddress,
   NetworkEventContext,
   NetworkSighting,
   toNetworkEvent,
@@ -23,6 +25,11 @@ export interface CaptureOptions {
   source: CaptureSource;
   /** BPF filter of a live capture (default `tcp`). */
   captureFilter?: string;
+  /**
+   * This host's address, standing for loopback addresses in what is
+   * captured here (see {@link TrafficSensor}); absent for a capture file.
+   */
+  hostAddress?: string;
   /** The tshark to run (default `tshark` on the PATH). */
   tshark?: string;
   context: NetworkEventContext;
@@ -47,6 +54,24 @@ const remember = (set: Set<string>, value: string) => {
 /** A request target without its query's values (a legacy session id is one). */
 const withoutQueryValues = (uri: string) =>
   uri.replace(/([?&][^=&#]*)=[^&#]*/g, '$1=…');
+
+const isLoopback = (address: string) => {
+  const canonical = canonicalAddress(address);
+  return canonical === '::1' || Boolean(canonical?.startsWith('127.'));
+};
+
+/**
+ * The address of this host that stands for its loopback: the first external
+ * IPv4 address the agent reports (`interfaceAddressHashes`), else IPv6.
+ */
+export function hostAddressForLoopback(): string | undefined {
+  const external = Object.values(os.networkInterfaces())
+    .flat()
+    .filter(a => a && !a.internal);
+  return (
+    external.find(a => a!.family === 'IPv4')?.address ?? external[0]?.address
+  );
+}
 
 /** Where an announced endpoint (`/message?sessionId=…` or a URL) points, on its server. */
 function endpointKey(server: string, port: number, target: string) {
@@ -125,7 +150,21 @@ export class TrafficSensor {
   private readonly announced = new Set<string>();
   exchanges = 0;
 
-  constructor(private readonly context: NetworkEventContext) {}
+  /**
+   * @param hostAddress - when the capture is this host's own: loopback
+   * traffic is this host's, so its address stands for 127.0.0.1 and ::1 —
+   * hashed, it is one of the agent's `addressHashes`, and the backend puts
+   * the event on the agent's finding for that port (127.0.0.1 itself is
+   * every machine's, and would merge every laptop's port 3001 into one).
+   */
+  constructor(
+    private readonly context: NetworkEventContext,
+    private readonly hostAddress?: string,
+  ) {}
+
+  private address(address: string): string {
+    return this.hostAddress && isLoopback(address) ? this.hostAddress : address;
+  }
 
   observe(observation: ExchangeObservation): NetworkEvent | undefined {
     const { server, serverPort, exchange } = observation;
@@ -149,7 +188,15 @@ export class TrafficSensor {
     const fresh = match.signatures.filter(s => !seen!.has(s.id));
     if (fresh.length === 0) return undefined;
     for (const s of fresh) seen.add(s.id);
-    return toNetworkEvent(sightingOf(observation, match, fresh), this.context);
+    const sighting = sightingOf(observation, match, fresh);
+    return toNetworkEvent(
+      {
+        ...sighting,
+        src: this.address(sighting.src),
+        dst: this.address(sighting.dst!),
+      },
+      this.context,
+    );
   }
 }
 
@@ -175,7 +222,7 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
   const { source, publisher, log } = options;
   const tshark = options.tshark ?? 'tshark';
   const live = 'interface' in source;
-  const sensor = new TrafficSensor(options.context);
+  const sensor = new TrafficSensor(options.context, options.hostAddress);
   const collected: NetworkEvent[] = [];
   let events = 0;
   let toSend: NetworkEvent[] = [];

@@ -14,6 +14,7 @@ import {
   networkEventSchema,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { runCli } from '../../cli';
+import { interfaceAddressHashes } from '../../run/toEvents';
 
 const onPath = (command: string) =>
   (process.env.PATH ?? '')
@@ -264,6 +265,68 @@ const post = (
         on(streamable).find(e => e.mcp.method === 'tools/list')?.mcp
           .sessionIdHash,
       ).toMatch(/^[0-9a-f]{64}$/);
+    }, 120_000);
+
+    it("runs live on lo and puts loopback on this host's address, as the agent reports it", async () => {
+      const port = await startEverything('streamableHttp');
+      const sensor = spawn(
+        process.execPath,
+        [
+          path.resolve(__dirname, '../../../bin/mcpeeker-agent'),
+          'network',
+          '--interface',
+          'lo',
+          '--capture-filter',
+          `tcp port ${port}`,
+        ],
+        {
+          env: { ...process.env, MCPEEKER_HOST_ID_SALT: SALT },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      children.push(sensor);
+      let out = '';
+      let err = '';
+      sensor.stdout!.on('data', chunk => (out += chunk));
+      sensor.stderr!.on('data', chunk => (err += chunk));
+      const exit = new Promise(resolve => sensor.once('exit', resolve));
+      await waitFor('the sensor to capture on lo', () => {
+        if (/capturing on lo/.test(err)) return true;
+        if (sensor.exitCode !== null)
+          throw new Error(`the sensor stopped: ${err}`);
+        return undefined;
+      });
+
+      await talkMcp(
+        new StreamableHTTPClientTransport(
+          new URL(`http://127.0.0.1:${port}/mcp`),
+        ),
+      );
+      const events = await waitFor('the tools/call event', () => {
+        const seen = out
+          .split('\n')
+          .filter(Boolean)
+          .map(line => networkEventSchema.parse(JSON.parse(line)));
+        return seen.some(e => e.mcp.method === 'tools/call') ? seen : undefined;
+      });
+      sensor.kill('SIGINT');
+      expect(await exit).toBe(0);
+      expect(err).toMatch(/MCP exchanges, \d+ events/);
+
+      expect(events.map(e => e.mcp.method)).toEqual(
+        expect.arrayContaining(['initialize', 'tools/list', 'tools/call']),
+      );
+      // The agent's own addresses, or loopback where the machine has none.
+      const agentAddresses = interfaceAddressHashes(SALT);
+      const thisHost =
+        agentAddresses.length > 0
+          ? agentAddresses
+          : [hashIdentifier('127.0.0.1', SALT)];
+      for (const event of events) {
+        expect(event.flow.dstPort).toBe(port);
+        expect(event.sensor.kind).toBe('tshark');
+        expect(thisHost).toContain(event.flow.dstAddressHash);
+      }
     }, 120_000);
   },
 );
