@@ -4,7 +4,8 @@ import {
   TestApiPair,
 } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { Suspense } from 'react';
+import { ReactElement, Suspense } from 'react';
+import { StylesProvider } from '@material-ui/core/styles';
 import { SWRConfig } from 'swr';
 import { McpeekerClient, mcpeekerApiRef } from '../api';
 import { McpeekerPage } from '../components/McpeekerPage';
@@ -15,6 +16,25 @@ export const testClient = new McpeekerClient({
   discoveryApi: { getBaseUrl: async () => 'http://backend/api/mcpeeker' },
   fetchApi: { fetch: (...args) => fetch(...args) },
 });
+
+/**
+ * Renders an element in Backstage's test app without generating Material
+ * UI's style sheets (`StylesProvider disableGeneration`, MUI's own option for
+ * rendering without styles). jsdom resolves every element's style against
+ * every rule on the page — the accessible-name lookups of Testing Library do
+ * it again and again — and about 670 generated rules made that the bulk of
+ * the frontend tests' time. Component tests assert what is on the page and
+ * what it does; how it looks is checked in real Chromium (`e2e/`).
+ */
+export function renderUnstyled(
+  element: ReactElement,
+  options?: Parameters<typeof renderInTestApp>[1],
+) {
+  return renderInTestApp(
+    <StylesProvider disableGeneration>{element}</StylesProvider>,
+    options,
+  );
+}
 
 /**
  * Renders the MCPeeker page (its tabs and routes) at `path` in a minimal test
@@ -31,7 +51,7 @@ export function renderMcpeekerPage(
     allow?: boolean;
   } = {},
 ) {
-  return renderInTestApp(
+  return renderUnstyled(
     <SWRConfig value={{ provider: () => new Map() }}>
       {/* As in the app, where the page's extension boundary catches a
           suspension (RequirePermission's not-found page loads lazily). */}

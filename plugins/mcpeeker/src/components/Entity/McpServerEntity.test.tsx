@@ -3,8 +3,8 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   registerMswTestHooks,
-  renderInTestApp,
 } from '@backstage/frontend-test-utils';
+import { renderUnstyled } from '../../__testUtils__/renderPage';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { McpeekerClient, mcpeekerApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
@@ -70,7 +70,7 @@ describe('MCPServer entity page', () => {
         }),
       ),
     );
-    await renderInTestApp(
+    await renderUnstyled(
       <EntityProvider entity={entity}>
         <McpServerOverviewCard />
       </EntityProvider>,
@@ -100,7 +100,7 @@ describe('MCPServer entity page', () => {
         );
       }),
     );
-    await renderInTestApp(
+    await renderUnstyled(
       <EntityProvider entity={entity}>
         <McpServerOverviewCard />
       </EntityProvider>,
@@ -137,7 +137,7 @@ describe('MCPServer entity page', () => {
         serverName: 'github',
       },
     };
-    await renderInTestApp(
+    await renderUnstyled(
       <EntityProvider entity={declared}>
         <McpServerOverviewCard />
       </EntityProvider>,
@@ -160,7 +160,7 @@ describe('MCPServer entity page', () => {
         queries,
       ),
     );
-    await renderInTestApp(
+    await renderUnstyled(
       <EntityProvider entity={entity}>
         <McpServerFindingsContent />
       </EntityProvider>,

@@ -4,9 +4,9 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   registerMswTestHooks,
-  renderInTestApp,
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
+import { renderUnstyled } from '../../__testUtils__/renderPage';
 import type { HealthReport } from '@mcpeeker/plugin-mcpeeker-common';
 import { McpeekerClient, mcpeekerApiRef } from '../../api';
 import { HealthPage } from './HealthPage';
@@ -43,7 +43,7 @@ async function renderPage() {
     discoveryApi: { getBaseUrl: async () => BASE },
     fetchApi: { fetch: (input, init) => fetch(input, init) },
   });
-  await renderInTestApp(
+  await renderUnstyled(
     <TestApiProvider apis={[[mcpeekerApiRef, client]]}>
       <HealthPage />
     </TestApiProvider>,
