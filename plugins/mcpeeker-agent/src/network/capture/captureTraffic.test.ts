@@ -110,6 +110,8 @@ describe('TrafficSensor', () => {
     const post = postTo(3001, '5:42');
     expect(post.flow.transport).toBe('sse');
     expect(post.mcp.method).toBe('tools/list');
+    expect(post.mcp.sessionIdHash).toBe(hashIdentifier('abc-123', SALT));
+    expect(stream.mcp.sessionIdHash).toBe(post.mcp.sessionIdHash);
     expect(post.evidence[0]).toEqual({
       kind: 'http-request',
       snippet:

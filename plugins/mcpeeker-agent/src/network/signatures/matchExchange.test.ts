@@ -156,6 +156,7 @@ describe('matchExchange on real MCP traffic', () => {
       transport: 'sse',
       announcedEndpoint: '/message?sessionId=12dc7af6-3fb8',
       serverInfo: { name: 'mcp-servers/everything' },
+      sessionId: '12dc7af6-3fb8',
     });
     const post = matchExchange(
       {
@@ -173,6 +174,7 @@ describe('matchExchange on real MCP traffic', () => {
     )!;
     expect(post.signatures.map(s => s.id)).toEqual(['MCP-001']);
     expect(post.transport).toBe('sse');
+    expect(post.sessionId).toBe('12dc7af6-3fb8');
   });
 });
 

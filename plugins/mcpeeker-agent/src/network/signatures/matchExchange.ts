@@ -36,7 +36,10 @@ export interface ExchangeMatch {
   /** The client's own name from initialize's `clientInfo`. */
   clientInfo?: { name: string; version?: string };
   userAgent?: string;
-  /** The Mcp-Session-Id (request, else response): hash it before it leaves. */
+  /**
+   * The Mcp-Session-Id (request, else response), or the legacy transport's
+   * `sessionId` query value: hash it before it leaves.
+   */
   sessionId?: string;
   /** Where a legacy SSE stream told the client to POST (`data:` of `event: endpoint`). */
   announcedEndpoint?: string;
@@ -118,6 +121,16 @@ function clientInfoOf(body: string) {
     }
   }
   return undefined;
+}
+
+/** The legacy transport's session: the `sessionId` of the URL its stream announced. */
+function legacySessionId(target: string): string | undefined {
+  try {
+    const query = new URL(target.trim(), 'http://server/').searchParams;
+    return query.get('sessionId') ?? query.get('session_id') ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const SEVERITY_RANK: Record<SignatureSeverity, number> = {
@@ -206,7 +219,9 @@ export function matchExchange(
   const userAgent = header(exchange.requestHeaders, 'user-agent');
   const sessionId =
     requestSessionId ??
-    (response && header(response.headers, 'mcp-session-id'));
+    (response && header(response.headers, 'mcp-session-id')) ??
+    (endpoint && legacySessionId(endpoint[1])) ??
+    (context.toAnnouncedEndpoint ? legacySessionId(exchange.uri) : undefined);
   return {
     signatures,
     transport: endpoint || context.toAnnouncedEndpoint ? 'sse' : 'http',
