@@ -115,6 +115,35 @@ export class JudgeService {
     });
   }
 
+  /**
+   * One question to Claude as every question goes: at most `concurrency` at
+   * once, behind the circuit breaker, retried within the deadline.
+   */
+  private askClaude<T>(
+    ask: (
+      client: Anthropic,
+      options: { model: string; maxTokens: number; timeoutMs: number },
+    ) => Promise<T>,
+  ): Promise<T> {
+    const config = this.config;
+    if (config.provider !== 'anthropic' || !this.client)
+      throw new JudgeUnavailableError('Claude is not configured', 'failed');
+    const client = this.client;
+    return this.limit(() =>
+      this.breaker.call(() =>
+        withinDeadline(
+          timeoutMs =>
+            ask(client, {
+              model: config.anthropic.model,
+              maxTokens: config.anthropic.maxTokens,
+              timeoutMs,
+            }),
+          config.timeoutMs,
+        ),
+      ),
+    );
+  }
+
   /** The verdict on one request. Never throws: no verdict comes with the reason. */
   async classify(input: JudgeInput): Promise<JudgeOutcome> {
     const config = this.config;
@@ -125,20 +154,9 @@ export class JudgeService {
       .get<JudgeVerdict>(key)
       .catch(() => undefined);
     if (cached) return { ok: true, verdict: cached, cached: true };
-    const client = this.client!;
     try {
-      const answer = await this.limit(() =>
-        this.breaker.call(() =>
-          withinDeadline(
-            timeoutMs =>
-              askClaude(client, input, {
-                model: config.anthropic.model,
-                maxTokens: config.anthropic.maxTokens,
-                timeoutMs,
-              }),
-            config.timeoutMs,
-          ),
-        ),
+      const answer = await this.askClaude((client, options) =>
+        askClaude(client, input, options),
       );
       if (!answer.ok) {
         this.deps.logger.warn(
@@ -191,20 +209,9 @@ export class JudgeService {
       judgedBy: 'offline',
     });
     if (config.provider === 'offline') return offline();
-    const client = this.client!;
     try {
-      const answer = await this.limit(() =>
-        this.breaker.call(() =>
-          withinDeadline(
-            timeoutMs =>
-              askClaudeToolChange(client, input, {
-                model: config.anthropic.model,
-                maxTokens: config.anthropic.maxTokens,
-                timeoutMs,
-              }),
-            config.timeoutMs,
-          ),
-        ),
+      const answer = await this.askClaude((client, options) =>
+        askClaudeToolChange(client, input, options),
       );
       if (answer.ok) return { text: answer.text, judgedBy: 'claude' };
       this.deps.logger.warn(

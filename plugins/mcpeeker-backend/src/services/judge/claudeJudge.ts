@@ -76,43 +76,75 @@ export type ClaudeAnswer =
   | { ok: true; verdict: JudgeVerdict }
   | { ok: false; problem: string };
 
+/**
+ * One call to the Messages API with one tool forced, its input checked
+ * against `schema`: the answer, or what was wrong with it. Whatever Claude
+ * wrote outside the tool call is ignored.
+ */
+export async function forcedToolCall<T>(
+  client: Anthropic,
+  request: {
+    system: string;
+    tool: { name: string; description: string; input_schema: any };
+    content: string;
+    schema: z.ZodType<T>;
+  },
+  options: { model: string; maxTokens: number; timeoutMs: number },
+): Promise<
+  { ok: true; input: T; model?: string } | { ok: false; problem: string }
+> {
+  const { tool } = request;
+  const message = await client.messages.create(
+    {
+      model: options.model,
+      max_tokens: options.maxTokens,
+      system: request.system,
+      tools: [tool],
+      tool_choice: { type: 'tool', name: tool.name },
+      messages: [{ role: 'user', content: request.content }],
+    },
+    { timeout: Math.max(1, Math.floor(options.timeoutMs)), maxRetries: 0 },
+  );
+  const call = (message.content ?? []).find(
+    block => block.type === 'tool_use' && block.name === tool.name,
+  );
+  if (!call || call.type !== 'tool_use')
+    return {
+      ok: false,
+      problem: `no ${tool.name} call in the answer (stop reason ${message.stop_reason})`,
+    };
+  const parsed = request.schema.safeParse(call.input);
+  if (!parsed.success)
+    return {
+      ok: false,
+      problem: `the ${
+        tool.name
+      } call does not fit its schema: ${parsed.error.issues
+        .slice(0, 3)
+        .map(i => `${i.path.join('.') || 'input'}: ${i.message}`)
+        .join('; ')}`,
+    };
+  return { ok: true, input: parsed.data, model: message.model };
+}
+
 /** One call to the Messages API: the verdict tool forced, the answer checked against its schema. */
 export async function askClaude(
   client: Anthropic,
   input: JudgeInput,
   options: { model: string; maxTokens: number; timeoutMs: number },
 ): Promise<ClaudeAnswer> {
-  const message = await client.messages.create(
+  const answer = await forcedToolCall(
+    client,
     {
-      model: options.model,
-      max_tokens: options.maxTokens,
       system: SYSTEM_PROMPT,
-      tools: [VERDICT_TOOL],
-      tool_choice: { type: 'tool', name: VERDICT_TOOL.name },
-      messages: [{ role: 'user', content: requestMessage(input) }],
+      tool: VERDICT_TOOL,
+      content: requestMessage(input),
+      schema: answerSchema,
     },
-    { timeout: Math.max(1, Math.floor(options.timeoutMs)), maxRetries: 0 },
+    options,
   );
-  const call = (message.content ?? []).find(
-    block => block.type === 'tool_use' && block.name === VERDICT_TOOL.name,
-  );
-  if (!call || call.type !== 'tool_use')
-    return {
-      ok: false,
-      problem: `no ${VERDICT_TOOL.name} call in the answer (stop reason ${message.stop_reason})`,
-    };
-  const parsed = answerSchema.safeParse(call.input);
-  if (!parsed.success)
-    return {
-      ok: false,
-      problem: `the ${
-        VERDICT_TOOL.name
-      } call does not fit its schema: ${parsed.error.issues
-        .slice(0, 3)
-        .map(i => `${i.path.join('.') || 'input'}: ${i.message}`)
-        .join('; ')}`,
-    };
-  const a = parsed.data;
+  if (!answer.ok) return answer;
+  const a = answer.input;
   return {
     ok: true,
     verdict: {
@@ -121,7 +153,7 @@ export async function askClaude(
       servers: a.servers,
       explanation: a.explanation,
       judgedBy: 'claude',
-      model: message.model?.slice(0, 128) || options.model,
+      model: answer.model?.slice(0, 128) || options.model,
     },
   };
 }

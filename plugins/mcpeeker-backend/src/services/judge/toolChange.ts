@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
+import { forcedToolCall } from './claudeJudge';
 import type { ToolSetChange } from '@mcpeeker/plugin-mcpeeker-common';
 
 /** What the Judge explains: how an approved server's tools differ from the set pinned on its entry. */
@@ -140,34 +141,21 @@ export function toolChangeMessage(input: ToolChangeInput): string {
   return `<tool_change>\n${data}\n</tool_change>`;
 }
 
-/** One call to the Messages API for an explanation; undefined when the answer does not fit its schema. */
+/** One call to the Messages API for an explanation, the explanation tool forced. */
 export async function askClaudeToolChange(
   client: Anthropic,
   input: ToolChangeInput,
   options: { model: string; maxTokens: number; timeoutMs: number },
 ): Promise<{ ok: true; text: string } | { ok: false; problem: string }> {
-  const message = await client.messages.create(
+  const answer = await forcedToolCall(
+    client,
     {
-      model: options.model,
-      max_tokens: options.maxTokens,
       system: TOOL_CHANGE_PROMPT,
-      tools: [EXPLANATION_TOOL],
-      tool_choice: { type: 'tool', name: EXPLANATION_TOOL.name },
-      messages: [{ role: 'user', content: toolChangeMessage(input) }],
+      tool: EXPLANATION_TOOL,
+      content: toolChangeMessage(input),
+      schema: answerSchema,
     },
-    { timeout: Math.max(1, Math.floor(options.timeoutMs)), maxRetries: 0 },
+    options,
   );
-  const call = (message.content ?? []).find(
-    block => block.type === 'tool_use' && block.name === EXPLANATION_TOOL.name,
-  );
-  const parsed =
-    call && call.type === 'tool_use'
-      ? answerSchema.safeParse(call.input)
-      : undefined;
-  if (!parsed?.success)
-    return {
-      ok: false,
-      problem: `no ${EXPLANATION_TOOL.name} call that fits its schema (stop reason ${message.stop_reason})`,
-    };
-  return { ok: true, text: parsed.data.explanation };
+  return answer.ok ? { ok: true, text: answer.input.explanation } : answer;
 }
