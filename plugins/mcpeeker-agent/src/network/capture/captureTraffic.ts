@@ -43,6 +43,9 @@ export interface CaptureOptions {
   signal?: AbortSignal;
 }
 
+/** Most events sent in one batch. */
+const SEND_BATCH = 500;
+
 /** Remembered at once: exchanges reported, endpoints legacy streams announced. */
 const MAX_REMEMBERED = 10_000;
 
@@ -269,19 +272,24 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   options.signal?.addEventListener('abort', stop);
-  const timer = live
-    ? setInterval(() => assembler.flush(Date.now() - ANSWER_WAIT_MS), 1000)
-    : undefined;
   let sending = Promise.resolve();
   const send = () => {
     if (!publisher || toSend.length === 0) return;
     const batch = toSend;
     toSend = [];
-    sending = sending.then(async () => {
-      await publisher.add(batch);
-      await publisher.flush();
-    });
+    sending = sending
+      .then(async () => {
+        await publisher.add(batch);
+        await publisher.flush();
+      })
+      .catch(error => log(`sending failed: ${(error as Error).message}`));
   };
+  // Once a second: a live request with no answer is looked at alone, and
+  // what was found is sent as one batch.
+  const timer = setInterval(() => {
+    if (live) assembler.flush(Date.now() - ANSWER_WAIT_MS);
+    send();
+  }, 1000);
   let packets = 0;
   try {
     const lines = readline.createInterface({ input: child.stdout });
@@ -290,13 +298,13 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
       if (!frame) continue;
       packets++;
       assembler.push(frame);
-      send();
+      if (toSend.length >= SEND_BATCH) send();
     }
     assembler.flush();
     send();
     await sending;
   } finally {
-    if (timer) clearInterval(timer);
+    clearInterval(timer);
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     options.signal?.removeEventListener('abort', stop);
@@ -321,7 +329,7 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
     `${packets} packets of HTTP read, ${
       sensor.exchanges
     } MCP exchanges, ${events} events${
-      publisher ? ` sent${left ? ` (${left} still spooled)` : ''}` : ''
+      !publisher ? '' : left ? ` (${left} wait in the spool)` : ' sent'
     }`,
   );
   return failed ? 1 : 0;
