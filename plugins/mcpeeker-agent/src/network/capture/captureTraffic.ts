@@ -325,12 +325,10 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
     await publisher.close();
   }
   if (failed && events === 0) return 1;
+  let sent = '';
+  if (publisher) sent = left ? ` (${left} wait in the spool)` : ' sent';
   log(
-    `${packets} packets of HTTP read, ${
-      sensor.exchanges
-    } MCP exchanges, ${events} events${
-      !publisher ? '' : left ? ` (${left} wait in the spool)` : ' sent'
-    }`,
+    `${packets} packets of HTTP read, ${sensor.exchanges} MCP exchanges, ${events} events${sent}`,
   );
   return failed ? 1 : 0;
 }
