@@ -164,8 +164,9 @@ const post = (
       let dumpcapSaid = '';
       dumpcap.stderr!.on('data', chunk => (dumpcapSaid += chunk));
       const dumpcapExit = new Promise(resolve => dumpcap.once('exit', resolve));
+      // "File: …" comes once the interface is open ("Capturing on" before).
       await waitFor('dumpcap to capture on lo', () => {
-        if (/Capturing on/.test(dumpcapSaid)) return true;
+        if (/^File: /m.test(dumpcapSaid)) return true;
         if (dumpcap.exitCode !== null)
           throw new Error(`dumpcap stopped: ${dumpcapSaid}`);
         return undefined;
@@ -297,16 +298,31 @@ const post = (
         return undefined;
       });
 
+      const printed = () =>
+        out
+          .split('\n')
+          .filter(Boolean)
+          .map(line => networkEventSchema.parse(JSON.parse(line)));
+      // tshark says it captures before its dumpcap has the interface open:
+      // probe (a tools/list the server refuses) until the sensor reports one.
+      const PROBE = 'capture-probe';
+      await waitFor('the sensor to report a probe', async () => {
+        await post(
+          `http://127.0.0.1:${port}/mcp`,
+          { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+          { 'user-agent': PROBE },
+        );
+        const seen = printed().some(e => e.mcp.userAgent === PROBE);
+        return seen ? true : undefined;
+      });
+
       await talkMcp(
         new StreamableHTTPClientTransport(
           new URL(`http://127.0.0.1:${port}/mcp`),
         ),
       );
       const events = await waitFor('the tools/call event', () => {
-        const seen = out
-          .split('\n')
-          .filter(Boolean)
-          .map(line => networkEventSchema.parse(JSON.parse(line)));
+        const seen = printed().filter(e => e.mcp.userAgent !== PROBE);
         return seen.some(e => e.mcp.method === 'tools/call') ? seen : undefined;
       });
       sensor.kill('SIGINT');
