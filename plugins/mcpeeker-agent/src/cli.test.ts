@@ -22,6 +22,14 @@ describe('mcpeeker-agent', () => {
     expect(stdout).toContain('Usage: mcpeeker-agent <command>');
   });
 
+  it("prints its usage for a command's --help", async () => {
+    for (const command of ['scan', 'run', 'gateway', 'network']) {
+      const { code, stdout, stderr } = await run([command, '--help']);
+      expect([code, stderr]).toEqual([0, '']);
+      expect(stdout).toContain('Options of network');
+    }
+  });
+
   it('names an unknown command, exits 2 and shows the usage', async () => {
     const { code, stderr } = await run(['scna', '--home', '/tmp']);
     expect(code).toBe(2);

@@ -468,6 +468,11 @@ async function gateway(args: string[], io: CliIo): Promise<number> {
 /** Runs the CLI; returns the process exit code (0 ok, 2 bad usage). */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
+  // `<command> --help` is a question, not a mistake.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
   try {
     switch (command) {
       case undefined:
