@@ -35,7 +35,7 @@ export const NETWORK_USAGE = `Options of network:
                                 SIGINT or SIGTERM
   --read FILE                   Read a capture file (pcap, pcapng) with tshark
   --capture-filter EXPR         What --interface captures, as a BPF filter
-                                (default tcp)
+                                (default: tcp or udp port 53)
   --hosts FILE                  The organisation's remote MCP servers, beside the
                                 list shipped with the agent: URLs or hosts, one a
                                 line, or JSON (see docs/network.md)
@@ -279,6 +279,7 @@ export async function network(args: string[], io: CliIo): Promise<number> {
       hostAddress:
         'interface' in capture ? hostAddressForLoopback() : undefined,
       context: sensor('tshark'),
+      hosts,
       publisher,
       format: options.format,
       stdout: io.stdout,

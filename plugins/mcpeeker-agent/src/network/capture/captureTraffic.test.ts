@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { hashIdentifier } from '@mcpeeker/plugin-mcpeeker-common';
 import { runCli } from '../../cli';
-import { TrafficSensor } from './captureTraffic';
+import { RemoteHostList } from '../remoteHosts';
+import { NAME_REPEAT_MS, TrafficSensor } from './captureTraffic';
 import type { ExchangeObservation } from './exchangeAssembler';
 
 const SALT = 'capture-test-salt';
@@ -130,7 +131,7 @@ describe('TrafficSensor on its own host', () => {
       requestHeaders: [],
       requestBody: INITIALIZE_BODY,
     };
-    const here = new TrafficSensor(context, '192.0.2.2');
+    const here = new TrafficSensor(context, { hostAddress: '192.0.2.2' });
     for (const [client, server] of [
       ['127.0.0.1', '127.0.0.1'],
       ['::1', '0:0:0:0:0:0:0:1'],
@@ -149,6 +150,91 @@ describe('TrafficSensor on its own host', () => {
     expect(fromFile.flow.dstAddressHash).toBe(
       hashIdentifier('127.0.0.1', SALT),
     );
+  });
+});
+
+describe('TrafficSensor over TLS and DNS: names only', () => {
+  const hosts = new RemoteHostList(
+    [
+      {
+        host: 'mcp.acme.example',
+        path: '/mcp',
+        url: 'https://mcp.acme.example/mcp',
+        name: 'Acme CRM',
+      },
+      {
+        host: 'api.shared.example',
+        path: '/mcp',
+        url: 'https://api.shared.example/mcp',
+        name: 'Shared',
+      },
+    ],
+    ['api.shared.example'],
+  );
+  const base = {
+    frame: 1,
+    time: Date.parse('2026-12-03T05:00:00Z'),
+    src: '10.1.2.9',
+    dst: '203.0.113.7',
+    srcPort: 51000,
+    dstPort: 443,
+    stream: 7,
+  };
+
+  it('reports a ClientHello naming a known remote MCP server, once per client and server in 5 minutes', () => {
+    const sensor = new TrafficSensor(context, { hosts });
+    const hello = {
+      ...base,
+      kind: 'tls' as const,
+      serverName: 'MCP.acme.example',
+    };
+    const event = sensor.observeName(hello, 'interface eth0')!;
+    expect(event.flow).toMatchObject({
+      dstAddressHash: hashIdentifier('203.0.113.7', SALT),
+      dstPort: 443,
+      tls: true,
+    });
+    expect(event.mcp.serverInfo?.name).toBe('mcp.acme.example');
+    expect(event.evidence[0]).toEqual({
+      kind: 'tls-sni',
+      snippet:
+        'TLS to mcp.acme.example: Acme CRM, a known remote MCP server (https://mcp.acme.example/mcp)',
+      location: 'interface eth0',
+    });
+    expect(
+      sensor.observeName({ ...hello, time: hello.time + 60_000 }, 'x'),
+    ).toBeUndefined();
+    expect(
+      sensor.observeName({ ...hello, time: hello.time + NAME_REPEAT_MS }, 'x'),
+    ).toBeDefined();
+    // A host that serves other traffic too is no evidence by its name.
+    expect(
+      sensor.observeName({ ...hello, serverName: 'api.shared.example' }, 'x'),
+    ).toBeUndefined();
+    expect(new TrafficSensor(context).observeName(hello, 'x')).toBeUndefined();
+  });
+
+  it("reports a DNS answer for one: the client that asked, the server's address", () => {
+    const sensor = new TrafficSensor(context, { hosts });
+    const answer = {
+      ...base,
+      src: '10.1.0.53',
+      srcPort: 53,
+      dst: '10.1.2.9',
+      dstPort: 40000,
+      stream: -1,
+      kind: 'dns' as const,
+      name: 'mcp.acme.example',
+      answer: '203.0.113.7',
+    };
+    const event = sensor.observeName(answer, 'f.pcap')!;
+    expect(event.flow).toMatchObject({
+      srcAddressHash: hashIdentifier('10.1.2.9', SALT),
+      dstAddressHash: hashIdentifier('203.0.113.7', SALT),
+      dstPort: 443,
+      tls: true,
+    });
+    expect(event.evidence[0].kind).toBe('dns-query');
   });
 });
 

@@ -3,6 +3,8 @@ import os from 'node:os';
 import readline from 'node:readline';
 import type { NetworkEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import type { Publisher } from '../../run/publisher';
+import { dnsSighting } from '../logs/zeekRecords';
+import type { RemoteHostList } from '../remoteHosts';
 import {
   canonicalAddress,
   NetworkEventContext,
@@ -19,17 +21,24 @@ import {
   ExchangeAssembler,
   ExchangeObservation,
 } from './exchangeAssembler';
-import { CaptureSource, parseTsharkLine, tsharkArgs } from './tsharkFrames';
+import {
+  CaptureSource,
+  parseTsharkLine,
+  TsharkFrame,
+  tsharkArgs,
+} from './tsharkFrames';
 
 export interface CaptureOptions {
   source: CaptureSource;
-  /** BPF filter of a live capture (default `tcp`). */
+  /** BPF filter of a live capture (default `tcp or udp port 53`). */
   captureFilter?: string;
   /**
    * This host's address, standing for loopback addresses in what is
    * captured here (see {@link TrafficSensor}); absent for a capture file.
    */
   hostAddress?: string;
+  /** Known remote MCP servers, whose names a TLS ClientHello or a DNS answer may carry. */
+  hosts?: RemoteHostList;
   /** The tshark to run (default `tshark` on the PATH). */
   tshark?: string;
   context: NetworkEventContext;
@@ -45,6 +54,9 @@ export interface CaptureOptions {
 
 /** Most events sent in one batch. */
 const SEND_BATCH = 500;
+
+/** How long a name sighting (TLS SNI, DNS) is not reported again for the same client, server and port. */
+export const NAME_REPEAT_MS = 5 * 60_000;
 
 /** Remembered at once: exchanges reported, endpoints legacy streams announced. */
 const MAX_REMEMBERED = 10_000;
@@ -75,6 +87,14 @@ export function hostAddressForLoopback(): string | undefined {
     external.find(a => a!.family === 'IPv4')?.address ?? external[0]?.address
   );
 }
+
+const pathOf = (uri: string) => {
+  try {
+    return new URL(uri, 'http://server/').pathname;
+  } catch {
+    return undefined;
+  }
+};
 
 /** Where an announced endpoint (`/message?sessionId=…` or a URL) points, on its server. */
 function endpointKey(server: string, port: number, target: string) {
@@ -160,13 +180,78 @@ export class TrafficSensor {
    * the event on the agent's finding for that port (127.0.0.1 itself is
    * every machine's, and would merge every laptop's port 3001 into one).
    */
+  private readonly hostAddress?: string;
+  private readonly hosts?: RemoteHostList;
+  /** When each name sighting (client, server, port) was last reported, capture time. */
+  private readonly named = new Map<string, number>();
+
   constructor(
     private readonly context: NetworkEventContext,
-    private readonly hostAddress?: string,
-  ) {}
+    options: { hostAddress?: string; hosts?: RemoteHostList } = {},
+  ) {
+    this.hostAddress = options.hostAddress;
+    this.hosts = options.hosts;
+  }
 
   private address(address: string): string {
     return this.hostAddress && isLoopback(address) ? this.hostAddress : address;
+  }
+
+  private event(sighting: NetworkSighting): NetworkEvent {
+    return toNetworkEvent(
+      {
+        ...sighting,
+        src: this.address(sighting.src),
+        ...(sighting.dst !== undefined
+          ? { dst: this.address(sighting.dst) }
+          : {}),
+      },
+      this.context,
+    );
+  }
+
+  /**
+   * A TLS ClientHello or a DNS answer naming a known remote MCP server (over
+   * TLS, names are all there is): an event, once per client, server and
+   * port every {@link NAME_REPEAT_MS} of capture time.
+   */
+  observeName(
+    frame: Extract<TsharkFrame, { kind: 'tls' | 'dns' }>,
+    location: string,
+  ): NetworkEvent | undefined {
+    const name = frame.kind === 'tls' ? frame.serverName : frame.name;
+    const remote = this.hosts?.match(name);
+    if (!remote) return undefined;
+    const observedAt = new Date(frame.time).toISOString();
+    const sighting: NetworkSighting =
+      frame.kind === 'tls'
+        ? {
+            observedAt,
+            src: frame.src,
+            dst: frame.dst,
+            dstPort: frame.dstPort,
+            transport: 'http',
+            tls: true,
+            remote,
+            evidence: [
+              {
+                kind: 'tls-sni',
+                snippet: `TLS to ${remote.host}: ${remote.name}, a known remote MCP server (${remote.url})`,
+                location,
+              },
+            ],
+          }
+        : // The resolver answers the client: its dst asked.
+          dnsSighting(observedAt, frame.dst, frame.answer, remote, location);
+    const key = `${sighting.src} ${remote.url} ${sighting.dstPort}`;
+    const last = this.named.get(key);
+    if (last !== undefined && frame.time - last < NAME_REPEAT_MS)
+      return undefined;
+    this.named.delete(key);
+    this.named.set(key, frame.time);
+    if (this.named.size > MAX_REMEMBERED)
+      this.named.delete(this.named.keys().next().value!);
+    return this.event(sighting);
   }
 
   observe(observation: ExchangeObservation): NetworkEvent | undefined {
@@ -192,14 +277,14 @@ export class TrafficSensor {
     if (fresh.length === 0) return undefined;
     for (const s of fresh) seen.add(s.id);
     const sighting = sightingOf(observation, match, fresh);
-    return toNetworkEvent(
-      {
-        ...sighting,
-        src: this.address(sighting.src),
-        dst: this.address(sighting.dst!),
-      },
-      this.context,
-    );
+    // Through a proxy or in clear, the Host names a known remote server: its URL is the identity.
+    const host = exchange.requestHeaders.find(
+      h => h.name.toLowerCase() === 'host',
+    )?.value;
+    const remote = host
+      ? this.hosts?.match(host.replace(/:\d+$/, ''), pathOf(exchange.uri))
+      : undefined;
+    return this.event(remote ? { ...sighting, remote } : sighting);
   }
 }
 
@@ -225,18 +310,25 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
   const { source, publisher, log } = options;
   const tshark = options.tshark ?? 'tshark';
   const live = 'interface' in source;
-  const sensor = new TrafficSensor(options.context, options.hostAddress);
+  const sensor = new TrafficSensor(options.context, {
+    hostAddress: options.hostAddress,
+    hosts: options.hosts,
+  });
+  const location =
+    'interface' in source ? `interface ${source.interface}` : source.read;
   const collected: NetworkEvent[] = [];
   let events = 0;
   let toSend: NetworkEvent[] = [];
-  const assembler = new ExchangeAssembler(observation => {
-    const event = sensor.observe(observation);
+  const found = (event: NetworkEvent | undefined) => {
     if (!event) return;
     events++;
     if (publisher) toSend.push(event);
     else if (options.format === 'json') collected.push(event);
     else options.stdout(`${JSON.stringify(event)}\n`);
-  });
+  };
+  const assembler = new ExchangeAssembler(observation =>
+    found(sensor.observe(observation)),
+  );
 
   const child = spawn(tshark, tsharkArgs(source, options.captureFilter), {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -297,7 +389,9 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
       const frame = parseTsharkLine(line);
       if (!frame) continue;
       packets++;
-      assembler.push(frame);
+      if (frame.kind === 'tls' || frame.kind === 'dns')
+        found(sensor.observeName(frame, location));
+      else assembler.push(frame);
       if (toSend.length >= SEND_BATCH) send();
     }
     assembler.flush();
@@ -328,7 +422,7 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
   let sent = '';
   if (publisher) sent = left ? ` (${left} wait in the spool)` : ' sent';
   log(
-    `${packets} packets of HTTP read, ${sensor.exchanges} MCP exchanges, ${events} events${sent}`,
+    `${packets} packets of HTTP, TLS and DNS read, ${sensor.exchanges} MCP exchanges, ${events} events${sent}`,
   );
   return failed ? 1 : 0;
 }

@@ -102,6 +102,39 @@ describe('parseTsharkLine', () => {
   });
 });
 
+describe('parseTsharkLine for names', () => {
+  it('reads a ClientHello with SNI and a DNS answer', () => {
+    expect(
+      parseTsharkLine(
+        request(4, 1, {
+          tls_handshake_extensions_server_name: ['mcp.acme.example'],
+        }),
+      ),
+    ).toMatchObject({
+      kind: 'tls',
+      serverName: 'mcp.acme.example',
+      dstPort: 37143,
+    });
+    expect(
+      parseTsharkLine(
+        ek(9, 2, {
+          udp_srcport: ['53'],
+          udp_dstport: ['40000'],
+          dns_flags_response: ['1'],
+          dns_qry_name: ['mcp.acme.example'],
+          dns_a: ['203.0.113.7', '203.0.113.8'],
+        }),
+      ),
+    ).toMatchObject({
+      kind: 'dns',
+      name: 'mcp.acme.example',
+      answer: '203.0.113.7',
+      srcPort: 53,
+      stream: -1,
+    });
+  });
+});
+
 describe('parseRawResponse', () => {
   it('reads the head and de-chunks what has arrived, a cut last chunk included', () => {
     expect(parseRawResponse(SSE_START)).toEqual({

@@ -127,6 +127,7 @@ export class ExchangeAssembler {
       this.emit(open);
       return;
     }
+    if (frame.kind !== 'segment') return;
     const open = this.latest.get(frame.stream);
     if (!open || open.answered || open.serverPort !== frame.srcPort) return;
     const raw = open.raw

@@ -4,11 +4,13 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
+  compositeId,
   hashIdentifier,
   NetworkEvent,
   networkEventSchema,
@@ -125,11 +127,13 @@ const post = (
   () => {
     let dir: string;
     let decoys: http.Server;
+    let tlsPeer: net.Server | undefined;
     beforeAll(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-live-sensor-'));
     });
     afterAll(async () => {
       for (const child of children) if (child.exitCode === null) child.kill();
+      tlsPeer?.close();
       decoys?.closeAllConnections();
       await new Promise(resolve =>
         decoys ? decoys.close(resolve) : resolve(undefined),
@@ -137,13 +141,23 @@ const post = (
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it('reports Streamable HTTP and legacy SSE with their ports and methods, and not the decoys', async () => {
+    it('reports Streamable HTTP and legacy SSE with their ports and methods, a TLS hello to a known remote server, and not the decoys', async () => {
       const [streamable, legacy] = await Promise.all([
         startEverything('streamableHttp'),
         startEverything('sse'),
       ]);
       decoys = await startDecoys();
       const decoyPort = (decoys.address() as net.AddressInfo).port;
+      // A TLS server in name only: the ClientHello is what the sensor reads.
+      tlsPeer = net.createServer(socket =>
+        socket.on('data', () => socket.destroy()),
+      );
+      await new Promise<void>(resolve =>
+        tlsPeer!.listen(0, '127.0.0.1', resolve),
+      );
+      const tlsPort = (tlsPeer.address() as net.AddressInfo).port;
+      const hostsFile = path.join(dir, 'remote-mcp-hosts.txt');
+      fs.writeFileSync(hostsFile, 'https://mcp.acme.example/mcp\n');
       const pcap = path.join(dir, 'loopback.pcapng');
       const dumpcap = spawn(
         'dumpcap',
@@ -154,7 +168,7 @@ const post = (
           '-w',
           pcap,
           '-f',
-          [streamable, legacy, decoyPort]
+          [streamable, legacy, decoyPort, tlsPort]
             .map(p => `tcp port ${p}`)
             .join(' or '),
         ],
@@ -201,6 +215,16 @@ const post = (
       await talkMcp(
         new SSEClientTransport(new URL(`http://127.0.0.1:${legacy}/sse`)),
       );
+      await new Promise(resolve => {
+        const hello = tls.connect({
+          host: '127.0.0.1',
+          port: tlsPort,
+          servername: 'mcp.acme.example',
+          rejectUnauthorized: false,
+        });
+        hello.on('error', () => undefined);
+        hello.on('close', resolve);
+      });
       // Everything before this request is in the file once tshark finds it there.
       const marker = `/capture-complete-${Date.now()}`;
       await fetch(`${decoyBase}${marker}`).then(r => r.text());
@@ -223,7 +247,7 @@ const post = (
       let out = '';
       let err = '';
       const code = await runCli(
-        ['network', '--read', pcap, '--format', 'json'],
+        ['network', '--read', pcap, '--format', 'json', '--hosts', hostsFile],
         {
           stdout: text => (out += text),
           stderr: text => (err += text),
@@ -262,6 +286,15 @@ const post = (
         );
       }
       expect(on(legacy).map(e => e.signature?.id)).toContain('MCP-008');
+      expect(on(tlsPort)).toEqual([
+        expect.objectContaining({
+          compositeId: compositeId({
+            processSignature: 'https://mcp.acme.example/mcp',
+          }),
+          flow: expect.objectContaining({ tls: true, dstPort: tlsPort }),
+          evidence: [expect.objectContaining({ kind: 'tls-sni' })],
+        }),
+      ]);
       expect(
         on(streamable).find(e => e.mcp.method === 'tools/list')?.mcp
           .sessionIdHash,

@@ -27,19 +27,35 @@ export const TSHARK_FIELDS = [
   'http.request_in',
   'http.file_data',
   'tcp.payload',
+  'tls.handshake.extensions_server_name',
+  'udp.srcport',
+  'udp.dstport',
+  'dns.flags.response',
+  'dns.qry.name',
+  'dns.a',
+  'dns.aaaa',
 ] as const;
 
 /**
- * Which packets tshark prints: HTTP requests and answers, and the segments
- * of an answer still open that carry an SSE `event:` line.
+ * Which packets tshark prints: HTTP requests and answers, the segments of
+ * an answer still open that carry server-sent events, TLS ClientHellos that
+ * name a server (SNI), and DNS answers: over TLS, names are all there is.
  */
-export const TSHARK_DISPLAY_FILTER =
-  'http.request || http.response || ((tcp.payload contains "event:" || tcp.payload contains "text/event-stream") && !http)';
+export const TSHARK_DISPLAY_FILTER = [
+  'http.request',
+  'http.response',
+  '((tcp.payload contains "event:" || tcp.payload contains "text/event-stream") && !http)',
+  'tls.handshake.extensions_server_name',
+  '(dns.flags.response == 1 && dns.qry.name)',
+].join(' || ');
+
+/** What a live capture takes by default: TCP, and DNS for the names. */
+export const DEFAULT_CAPTURE_FILTER = 'tcp or udp port 53';
 
 /** The tshark command line of a source: EK JSON, one document a packet, HTTP reassembly on. */
 export function tsharkArgs(
   source: CaptureSource,
-  captureFilter = 'tcp',
+  captureFilter = DEFAULT_CAPTURE_FILTER,
 ): string[] {
   const input =
     'interface' in source
@@ -95,7 +111,11 @@ export type TsharkFrame =
       /** The frame number of the request it answers. */
       requestIn?: number;
     })
-  | (FrameBase & { kind: 'segment'; payload: Buffer });
+  | (FrameBase & { kind: 'segment'; payload: Buffer })
+  /** A TLS ClientHello naming its server. */
+  | (FrameBase & { kind: 'tls'; serverName: string })
+  /** A DNS answer (from the resolver: `dst` is the client that asked). */
+  | (FrameBase & { kind: 'dns'; name: string; answer?: string });
 
 /** Longest body kept of a request or an answer: enough for any handshake. */
 export const MAX_BODY = 64 * 1024;
@@ -137,9 +157,14 @@ export function parseTsharkLine(line: string): TsharkFrame | undefined {
   }
   const src = first(layers, 'ip.src') ?? first(layers, 'ipv6.src');
   const dst = first(layers, 'ip.dst') ?? first(layers, 'ipv6.dst');
-  const srcPort = Number(first(layers, 'tcp.srcport'));
-  const dstPort = Number(first(layers, 'tcp.dstport'));
-  const stream = Number(first(layers, 'tcp.stream'));
+  const srcPort = Number(
+    first(layers, 'tcp.srcport') ?? first(layers, 'udp.srcport'),
+  );
+  const dstPort = Number(
+    first(layers, 'tcp.dstport') ?? first(layers, 'udp.dstport'),
+  );
+  // UDP (DNS) has no TCP stream: -1.
+  const stream = Number(first(layers, 'tcp.stream') ?? -1);
   if (!src || !dst || !srcPort || !dstPort || Number.isNaN(stream))
     return undefined;
   const base: FrameBase = {
@@ -173,6 +198,13 @@ export function parseTsharkLine(line: string): TsharkFrame | undefined {
       body,
       ...(requestIn ? { requestIn } : {}),
     };
+  }
+  const serverName = first(layers, 'tls.handshake.extensions_server_name');
+  if (serverName) return { ...base, kind: 'tls', serverName };
+  const name = first(layers, 'dns.qry.name');
+  if (name && first(layers, 'dns.flags.response') !== undefined) {
+    const answer = first(layers, 'dns.a') ?? first(layers, 'dns.aaaa');
+    return { ...base, kind: 'dns', name, ...(answer ? { answer } : {}) };
   }
   const payload = first(layers, 'tcp.payload');
   if (payload)
