@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import readline from 'node:readline';
 import type { NetworkEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import { EventOutlet } from '../../run/logReading';
 import type { Publisher } from '../../run/publisher';
 import { dnsSighting } from '../logs/zeekRecords';
 import type { RemoteHostList } from '../remoteHosts';
@@ -51,9 +52,6 @@ export interface CaptureOptions {
   /** Stops a live capture (SIGINT and SIGTERM stop it too). */
   signal?: AbortSignal;
 }
-
-/** Most events sent in one batch. */
-const SEND_BATCH = 500;
 
 /** How long a name sighting (TLS SNI, DNS) is not reported again for the same client, server and port. */
 export const NAME_REPEAT_MS = 5 * 60_000;
@@ -318,13 +316,23 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
     'interface' in source ? `interface ${source.interface}` : source.read;
   const collected: NetworkEvent[] = [];
   let events = 0;
-  let toSend: NetworkEvent[] = [];
+  const outlet = new EventOutlet(publisher, event => {
+    if (options.format === 'json') collected.push(event as NetworkEvent);
+    else options.stdout(`${JSON.stringify(event)}\n`);
+  });
   const found = (event: NetworkEvent | undefined) => {
     if (!event) return;
     events++;
-    if (publisher) toSend.push(event);
-    else if (options.format === 'json') collected.push(event);
-    else options.stdout(`${JSON.stringify(event)}\n`);
+    outlet.add([event]);
+  };
+  // The outlet's spooling and sending, one step at a time.
+  let outletWork = Promise.resolve();
+  const toOutlet = (step: () => Promise<unknown>) => {
+    outletWork = outletWork
+      .then(step)
+      .then(() => undefined)
+      .catch(error => log(`sending failed: ${(error as Error).message}`));
+    return outletWork;
   };
   const assembler = new ExchangeAssembler(observation =>
     found(sensor.observe(observation)),
@@ -364,23 +372,11 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   options.signal?.addEventListener('abort', stop);
-  let sending = Promise.resolve();
-  const send = () => {
-    if (!publisher || toSend.length === 0) return;
-    const batch = toSend;
-    toSend = [];
-    sending = sending
-      .then(async () => {
-        await publisher.add(batch);
-        await publisher.flush();
-      })
-      .catch(error => log(`sending failed: ${(error as Error).message}`));
-  };
   // Once a second: a live request with no answer is looked at alone, and
-  // what was found is sent as one batch.
+  // what was found is spooled and sent (again after a refusal's Retry-After).
   const timer = setInterval(() => {
     if (live) assembler.flush(Date.now() - ANSWER_WAIT_MS);
-    send();
+    toOutlet(() => outlet.idle());
   }, 1000);
   let packets = 0;
   try {
@@ -392,11 +388,10 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
       if (frame.kind === 'tls' || frame.kind === 'dns')
         found(sensor.observeName(frame, location));
       else assembler.push(frame);
-      if (toSend.length >= SEND_BATCH) send();
+      await toOutlet(() => outlet.afterChunk());
     }
     assembler.flush();
-    send();
-    await sending;
+    await toOutlet(() => outlet.finish());
   } finally {
     clearInterval(timer);
     process.off('SIGINT', stop);
@@ -413,16 +408,10 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
   if (failed) log(`tshark stopped with exit code ${code}`);
   if (options.format === 'json' && !publisher && (!failed || events > 0))
     options.stdout(`${JSON.stringify({ events: collected }, null, 2)}\n`);
-  let left = 0;
-  if (publisher) {
-    left = await publisher.flush();
-    await publisher.close();
-  }
+  await outlet.close();
   if (failed && events === 0) return 1;
-  let sent = '';
-  if (publisher) sent = left ? ` (${left} wait in the spool)` : ' sent';
   log(
-    `${packets} packets of HTTP, TLS and DNS read, ${sensor.exchanges} MCP exchanges, ${events} events${sent}`,
+    `${packets} packets of HTTP, TLS and DNS read, ${sensor.exchanges} MCP exchanges, ${events} events`,
   );
   return failed ? 1 : 0;
 }
