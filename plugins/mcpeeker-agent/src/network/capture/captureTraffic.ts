@@ -295,7 +295,7 @@ function tsharkProblem(error: NodeJS.ErrnoException, tshark: string): string {
 
 /** tshark's own chatter on stderr that says nothing to the user. */
 const TSHARK_NOISE =
-  /^(Running as user|Capturing on|\d+ packets? captured|\s*$)/;
+  /^(Running as user|Capturing on|\d+ packets? captured|\s*$|\s*\*\* \(tshark:\d+\) [\d:.]+ \[Main MESSAGE\])/;
 
 /**
  * `network --interface IFACE` and `network --read FILE`: tshark reads HTTP
