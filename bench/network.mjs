@@ -7,10 +7,23 @@
 // About 1 % of the lines are MCP; the rest is ordinary traffic. Prints one
 // JSON line per adapter:
 // {"bench":"network","adapter":"zeek"|"eve","lines":…,"linesPerSec":…,"rawParsePerSec":…,"ratio":…}
-// Usage: node bench/network.mjs [--lines N] [--runs N]
+// And the live sensor's adapter (adapter "pcap"): real MCP sessions (the SDK
+// client and server-everything) and plain HTTP recorded on loopback with
+// dumpcap, turned into tshark's -T ek lines once; then the sensor's reading of
+// those lines (parse → exchanges → signatures → events) against a bare
+// JSON.parse of the same lines. tshark's own time is printed beside it
+// (tsharkSec): it runs in its own process. Skipped, with a line saying so,
+// without tshark and dumpcap (Debian's tshark; capturing needs root or the
+// wireshark group).
+// Usage: node bench/network.mjs [--lines N] [--runs N] [--sessions N]
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { countArg, loadTs } from './harness.mjs';
 
 const { readNetworkLogs } = loadTs(
@@ -19,7 +32,17 @@ const { readNetworkLogs } = loadTs(
 const { RemoteHostList } = loadTs(
   'plugins/mcpeeker-agent/src/network/remoteHosts.ts',
 );
+const { TrafficSensor } = loadTs(
+  'plugins/mcpeeker-agent/src/network/capture/captureTraffic.ts',
+);
+const { ExchangeAssembler } = loadTs(
+  'plugins/mcpeeker-agent/src/network/capture/exchangeAssembler.ts',
+);
+const { parseTsharkLine, tsharkArgs } = loadTs(
+  'plugins/mcpeeker-agent/src/network/capture/tsharkFrames.ts',
+);
 const LINES = countArg('--lines', '200000');
+const SESSIONS = countArg('--sessions', '300');
 const RUNS = countArg('--runs', '5');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpeeker-bench-network-'));
@@ -214,7 +237,7 @@ async function adapter(kind, file) {
   return events;
 }
 
-async function bestRate(run) {
+async function bestRate(run, lines = LINES) {
   let best = 0;
   // The first run warms the JIT and the page cache; it is not counted.
   await run();
@@ -222,12 +245,173 @@ async function bestRate(run) {
     const started = process.hrtime.bigint();
     await run();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    best = Math.max(best, LINES / seconds);
+    best = Math.max(best, lines / seconds);
   }
   return best;
 }
 
+const onPath = command =>
+  spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' })
+    .status === 0;
+const freePort = () =>
+  new Promise(resolve => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Records SESSIONS MCP sessions and ten times as many plain HTTP requests on loopback; returns tshark's ek lines of them. */
+async function recordEkLines() {
+  const mcpPort = await freePort();
+  const everything = spawn(
+    process.execPath,
+    [
+      path.resolve(
+        'node_modules/@modelcontextprotocol/server-everything/dist/index.js',
+      ),
+      'streamableHttp',
+    ],
+    { env: { ...process.env, PORT: String(mcpPort) }, stdio: 'pipe' },
+  );
+  const plain = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('{"ok":true}'));
+  });
+  await new Promise(r => plain.listen(0, '127.0.0.1', r));
+  const plainPort = plain.address().port;
+  const pcap = path.join(dir, 'capture.pcapng');
+  const dumpcap = spawn(
+    'dumpcap',
+    [
+      '-i',
+      'lo',
+      '-q',
+      '-w',
+      pcap,
+      '-f',
+      `tcp port ${mcpPort} or tcp port ${plainPort}`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  try {
+    let said = '';
+    dumpcap.stderr.on('data', c => (said += c));
+    let out = '';
+    everything.stdout.on('data', c => (out += c));
+    everything.stderr.on('data', c => (out += c));
+    for (
+      let i = 0;
+      !/^File: /m.test(said) || !/listening on port/i.test(out);
+      i++
+    ) {
+      if (i > 600)
+        throw new Error(`capture or server not ready: ${said} ${out}`);
+      await new Promise(r => setTimeout(r, 100));
+    }
+    const require = createRequire(path.resolve('package.json'));
+    const sdk = p =>
+      import(
+        pathToFileURL(require.resolve(`@modelcontextprotocol/sdk/${p}`)).href
+      );
+    const { Client } = await sdk('client/index.js');
+    const { StreamableHTTPClientTransport } = await sdk(
+      'client/streamableHttp.js',
+    );
+    for (let i = 0; i < SESSIONS; i++) {
+      const client = new Client({ name: 'bench', version: '1.0.0' });
+      await client.connect(
+        new StreamableHTTPClientTransport(
+          new URL(`http://127.0.0.1:${mcpPort}/mcp`),
+        ),
+      );
+      await client.listTools();
+      await client.callTool({
+        name: 'echo',
+        arguments: { message: `hi ${i}` },
+      });
+      await client.close();
+      for (let j = 0; j < 10; j++)
+        await fetch(`http://127.0.0.1:${plainPort}/api/items/${i * 10 + j}`, {
+          method: j % 2 ? 'POST' : 'GET',
+          ...(j % 2
+            ? {
+                body: JSON.stringify({
+                  jsonrpc: '2.0',
+                  id: j,
+                  method: 'eth_blockNumber',
+                }),
+              }
+            : {}),
+        });
+    }
+    // What dumpcap has written so far is flushed when it stops.
+    await new Promise(r => setTimeout(r, 500));
+  } finally {
+    dumpcap.kill('SIGINT');
+    await new Promise(r => dumpcap.once('exit', r));
+    everything.kill();
+    plain.close();
+  }
+  const started = process.hrtime.bigint();
+  const tshark = spawnSync('tshark', tsharkArgs({ read: pcap }), {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const tsharkSec = Number(process.hrtime.bigint() - started) / 1e9;
+  if (tshark.status !== 0) throw new Error(`tshark: ${tshark.stderr}`);
+  return { lines: tshark.stdout.split('\n').filter(Boolean), tsharkSec };
+}
+
+/** The sensor's work on tshark's lines, as `network --read` does it, events counted. */
+function sensorOver(lines) {
+  const sensor = new TrafficSensor(context('tshark'), { hosts });
+  let events = 0;
+  const found = event => {
+    if (event) events++;
+  };
+  const assembler = new ExchangeAssembler(o => found(sensor.observe(o)));
+  for (const line of lines) {
+    const frame = parseTsharkLine(line);
+    if (!frame) continue;
+    if (frame.kind === 'tls' || frame.kind === 'dns')
+      found(sensor.observeName(frame, 'bench.pcapng'));
+    else assembler.push(frame);
+  }
+  assembler.flush();
+  return events;
+}
+
 try {
+  if (!onPath('tshark') || !onPath('dumpcap'))
+    console.error(
+      'bench/network: pcap skipped: tshark and dumpcap are not installed',
+    );
+  else {
+    const { lines, tsharkSec } = await recordEkLines();
+    const events = sensorOver(lines);
+    const linesPerSec = await bestRate(
+      async () => sensorOver(lines),
+      lines.length,
+    );
+    const rawParsePerSec = await bestRate(async () => {
+      for (const line of lines) JSON.parse(line);
+    }, lines.length);
+    console.log(
+      JSON.stringify({
+        bench: 'network',
+        adapter: 'pcap',
+        lines: lines.length,
+        sessions: SESSIONS,
+        events,
+        linesPerSec: Math.round(linesPerSec),
+        rawParsePerSec: Math.round(rawParsePerSec),
+        ratio: Math.round((linesPerSec / rawParsePerSec) * 100) / 100,
+        tsharkSec: Math.round(tsharkSec * 100) / 100,
+      }),
+    );
+  }
   for (const [kind, file, parse] of [
     ['zeek', zeekFile(), line => line.split('\t')],
     ['eve', eveFile(), line => JSON.parse(line)],
