@@ -148,12 +148,39 @@ function canonicalUrl(url: string): string {
 
 export class RemoteHostsFileError extends Error {}
 
+/** The remote URLs of server.json documents, alone or as an MCP Registry API page lists them (`{ servers: [{ server }] }`). */
+function remotesOf(doc: unknown): unknown[] | undefined {
+  const d = doc as {
+    servers?: unknown;
+    remotes?: unknown;
+  } | null;
+  const servers = Array.isArray(d?.servers)
+    ? d!.servers.map(s => (s as { server?: unknown })?.server ?? s)
+    : d && Array.isArray(d.remotes)
+    ? [d]
+    : undefined;
+  return servers?.flatMap(server => {
+    const { name, remotes } = (server ?? {}) as {
+      name?: unknown;
+      remotes?: unknown;
+    };
+    return Array.isArray(remotes)
+      ? remotes.map(r => ({
+          url: (r as { url?: unknown })?.url,
+          ...(typeof name === 'string' ? { name } : {}),
+        }))
+      : [];
+  });
+}
+
 /**
  * The organisation's own remote MCP servers (`--hosts FILE`): the remote URLs
  * of its registry entries and imported server.json files. Either JSON — an
  * array of URLs, or of `{ url, name?, shared? }` (or `{ host, path?, … }`),
- * or `{ "entries": [ … ] }` as the shipped list is — or text, one URL or host
- * a line, `#` starting a comment.
+ * `{ "entries": [ … ] }` as the shipped list is, a server.json, or a page of
+ * an MCP Registry API (the portal's own, `GET /api/mcpeeker/v0.1/servers`,
+ * lists the approved entries) — or text, one URL or host a line, `#`
+ * starting a comment.
  */
 export function readRemoteHostsFile(file: string): RemoteHostEntry[] {
   let text: string;
@@ -177,10 +204,10 @@ export function readRemoteHostsFile(file: string): RemoteHostEntry[] {
     }
     const list = Array.isArray(doc)
       ? doc
-      : (doc as { entries?: unknown })?.entries;
+      : (doc as { entries?: unknown })?.entries ?? remotesOf(doc);
     if (!Array.isArray(list))
       throw new RemoteHostsFileError(
-        `--hosts ${file}: expected a list of URLs or { "entries": [ … ] }`,
+        `--hosts ${file}: expected a list of URLs, { "entries": [ … ] }, a server.json or an MCP Registry API page`,
       );
     items = list;
   } else {

@@ -617,6 +617,79 @@ describe('mcpeeker-agent network', () => {
     expect(JSON.parse(withTls.stdout).mcp.serverInfo.name).toBe('l2.io');
   });
 
+  it("takes the portal's approved remote servers as --hosts: an MCP Registry API page, or a server.json", async () => {
+    const dir = makeTempDir('mcpeeker-network-');
+    const page = path.join(dir, 'approved.json');
+    // As GET /api/mcpeeker/v0.1/servers answers.
+    fs.writeFileSync(
+      page,
+      JSON.stringify({
+        servers: [
+          {
+            server: {
+              name: 'io.example/wiki',
+              version: '1.0.0',
+              remotes: [
+                {
+                  type: 'streamable-http',
+                  url: 'https://wiki-mcp.example.com/mcp',
+                },
+              ],
+            },
+            _meta: {},
+          },
+        ],
+        metadata: { count: 1 },
+      }),
+    );
+    const serverJson = path.join(dir, 'server.json');
+    fs.writeFileSync(
+      serverJson,
+      JSON.stringify({
+        name: 'io.example/tickets',
+        remotes: [{ type: 'sse', url: 'https://tickets.example.org/sse' }],
+      }),
+    );
+    const sni = (name: string) =>
+      `${JSON.stringify({
+        timestamp: '2026-12-03T10:00:00.000000+0000',
+        event_type: 'tls',
+        src_ip: '192.0.2.10',
+        src_port: 55641,
+        dest_ip: '198.51.100.7',
+        dest_port: 443,
+        proto: 'TCP',
+        tls: { sni: name, version: 'TLS 1.3' },
+      })}\n`;
+    const { code, stdout } = await cli(
+      ['--eve', '-', '--hosts', page, '--hosts', serverJson],
+      Readable.from([
+        sni('wiki-mcp.example.com') +
+          sni('tickets.example.org') +
+          sni('www.example.com'),
+      ]),
+    );
+    expect(code).toBe(0);
+    const events = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map(l => JSON.parse(l));
+    expect(events.map(e => e.mcp.serverInfo.name)).toEqual([
+      'wiki-mcp.example.com',
+      'tickets.example.org',
+    ]);
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ servers: 'none' }));
+    const refused = await cli(
+      ['--eve', '-', '--hosts', bad],
+      Readable.from(['']),
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `--hosts ${bad}: expected a list of URLs, { "entries": [ … ] }, a server.json or an MCP Registry API page`,
+    );
+  });
+
   it('--send posts the events through its own spool with the service token', async () => {
     const received: Array<{ authorization?: string; events: NetworkEvent[] }> =
       [];
