@@ -150,15 +150,11 @@ export class RemoteHostsFileError extends Error {}
 
 /** The remote URLs of server.json documents, alone or as an MCP Registry API page lists them (`{ servers: [{ server }] }`). */
 function remotesOf(doc: unknown): unknown[] | undefined {
-  const d = doc as {
-    servers?: unknown;
-    remotes?: unknown;
-  } | null;
-  const servers = Array.isArray(d?.servers)
-    ? d!.servers.map(s => (s as { server?: unknown })?.server ?? s)
-    : d && Array.isArray(d.remotes)
-    ? [d]
-    : undefined;
+  const d = doc as { servers?: unknown; remotes?: unknown } | null;
+  let servers: unknown[] | undefined;
+  if (Array.isArray(d?.servers))
+    servers = d!.servers.map(s => (s as { server?: unknown })?.server ?? s);
+  else if (d && Array.isArray(d.remotes)) servers = [d];
   return servers?.flatMap(server => {
     const { name, remotes } = (server ?? {}) as {
       name?: unknown;
