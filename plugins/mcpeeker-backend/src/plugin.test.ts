@@ -3,11 +3,17 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { toolDefinitionHash } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   endpointEvent,
   gatewayEvent,
   networkEvent,
 } from './__testUtils__/events';
+import {
+  accessTestBackend,
+  as,
+  registration,
+} from './__testUtils__/accessTestBackend';
 import { startClickHouseServer } from './__testUtils__/clickhouseServer';
 import { freePort } from './__testUtils__/freePort';
 import { startMessagesApiServer } from './__testUtils__/messagesApiServer';
@@ -25,6 +31,9 @@ jest.setTimeout(30_000);
 const RULES_FOR_THESE_EVENTS: Array<[string, number]> = [['MCP-EP-001', 1]];
 
 const NATS_URL = process.env.MCPEEKER_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** The real policy and catalog, for what needs people: registering, approving. */
+const access = accessTestBackend();
 
 async function startBackend(mcpeeker: unknown) {
   const { server } = await startTestBackend({
@@ -414,6 +423,10 @@ describe('GET /api/mcpeeker/findings', () => {
     ['cursor=nonsense', /cursor: not a cursor this API returned/],
     ['sortt=score', /unknown parameter sortt \(known: .*\bsort\b.*\)/],
     ['text=github', /unknown parameter text \(known: .*\bq\b.*\)/],
+    [
+      'registry=pinned',
+      /registry.*"unregistered"\|"approved"\|"tools-changed"/,
+    ],
   ])(
     'answers a bad query %s with 400 naming the parameter',
     async (query, message) => {
@@ -425,6 +438,61 @@ describe('GET /api/mcpeeker/findings', () => {
       expect(res.body.error.message).toMatch(message);
     },
   );
+
+  it('lists by where a finding stands with the registry, tools changed since approval included', async () => {
+    const { server } = await access.start();
+    const tool = (name: string, description: string) => ({
+      name,
+      hash: toolDefinitionHash({ name, description, inputSchema: {} }),
+    });
+    const probe = (tools: Array<{ name: string; hash: string }>, at: string) =>
+      request(server)
+        .post('/api/mcpeeker/events')
+        .set(as('service'))
+        .send({
+          events: [
+            endpointEvent({
+              source: 'port',
+              toolDefinitions: tools,
+              observedAt: at,
+            }),
+          ],
+        })
+        .expect(202);
+    const statusesListed = async (registry: string) =>
+      (
+        await request(server)
+          .get(`/api/mcpeeker/findings?registry=${registry}`)
+          .set(as('sam'))
+          .expect(200)
+      ).body.items.map((f: any) => [f.serverName, f.registryStatus]);
+
+    await probe([tool('echo', 'Echoes.')], '2026-11-21T10:05:00Z');
+    const entry = await request(server)
+      .post('/api/mcpeeker/registry')
+      .set(as('dana'))
+      .send(registration())
+      .expect(201);
+    await request(server)
+      .post(`/api/mcpeeker/registry/${entry.body.id}/approve`)
+      .set(as('pat'))
+      .send({})
+      .expect(200);
+    expect(await statusesListed('approved')).toEqual([['github', 'approved']]);
+    expect(await statusesListed('tools-changed')).toEqual([]);
+
+    // The server now offers another tool: no longer plainly approved.
+    await probe(
+      [tool('echo', 'Echoes.'), tool('delete_everything', 'Deletes.')],
+      '2026-11-22T09:00:00Z',
+    );
+    expect(await statusesListed('tools-changed')).toEqual([
+      ['github', 'tools-changed'],
+    ]);
+    expect(await statusesListed('approved')).toEqual([]);
+    // Erin's server on port 4000 was never registered.
+    expect(await statusesListed('unregistered')).toHaveLength(1);
+  });
 
   it('says 404 for an unknown finding', async () => {
     const server = await startBackend({});

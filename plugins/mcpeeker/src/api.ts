@@ -12,6 +12,7 @@ import type {
   EnrolledAgent,
   Finding,
   FindingDetail,
+  FindingRegistryStatus,
   HealthReport,
   Layer,
   RegistryEntry,
@@ -25,6 +26,8 @@ export interface FindingListQuery {
   layer?: Layer;
   /** `unavailable`: scored without the Judge (it did not answer yet); `judged`: the others. */
   judge?: 'unavailable' | 'judged';
+  /** Where it stands with the registry; `tools-changed`: approved, but its tools changed since. */
+  registry?: FindingRegistryStatus;
   minScore?: number;
   q?: string;
   /** Exactly this server name. */
@@ -173,6 +176,7 @@ export class McpeekerClient implements McpeekerApi {
       params.set('classification', query.classification.join(','));
     if (query.layer) params.set('layer', query.layer);
     if (query.judge) params.set('judge', query.judge);
+    if (query.registry) params.set('registry', query.registry);
     if (query.minScore !== undefined)
       params.set('minScore', String(query.minScore));
     if (query.q) params.set('q', query.q);

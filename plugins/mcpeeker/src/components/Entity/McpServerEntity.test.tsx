@@ -1,9 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  registerMswTestHooks,
-} from '@backstage/frontend-test-utils';
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { renderUnstyled } from '../../__testUtils__/renderPage';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { McpeekerClient, mcpeekerApiRef } from '../../api';
@@ -67,6 +65,16 @@ describe('MCPServer entity page', () => {
           owner: 'user:default/dana',
           status: 'approved',
           expiresAt: inDays(5),
+          pinnedTools: {
+            definitions: [
+              { name: 'create_issue', hash: 'a'.repeat(64) },
+              { name: 'list_issues', hash: 'b'.repeat(64) },
+            ],
+            pinnedAt: '2026-11-21T10:10:00.000Z',
+            pinnedBy: 'user:default/pat',
+            fromFinding: finding.compositeId,
+            from: 'gateway/request',
+          },
         }),
       ),
     );
@@ -83,6 +91,9 @@ describe('MCPServer entity page', () => {
       'in 5 d',
     );
     expect(screen.getByText('user:default/dana')).toBeInTheDocument();
+    expect(screen.getByTestId('pinned-tools')).toHaveTextContent(
+      /^2 tools: create_issue, list_issues\s*pinned .* by user:default\/pat$/,
+    );
     expect(await screen.findByTestId('entity-detection')).toHaveTextContent(
       '9 · unauthorized 3 finding(s) on 2 host(s)',
     );
@@ -112,7 +123,8 @@ describe('MCPServer entity page', () => {
     expect(await screen.findByText('not detected')).toBeInTheDocument();
     await waitFor(() => expect(refused).toBe(true));
     await act(async () => {});
-    expect(screen.queryByText('Registered by')).toBeNull();
+    expect(screen.queryByText(/^Registered by$/i)).toBeNull();
+    expect(screen.queryByText(/^Pinned tools$/i)).toBeNull();
     expect(screen.queryByTestId('expiry-soon')).toBeNull();
   });
 

@@ -18,7 +18,11 @@ import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
 import { findingRouteRef } from '../../routes';
 import { ClassificationChip } from '../Findings/ClassificationChip';
-import { ExpiryBadge, StatusChip } from '../Registry/EntryParts';
+import {
+  ExpiryBadge,
+  PinnedToolsSummary,
+  StatusChip,
+} from '../Registry/EntryParts';
 import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
 
 function useMcpSpec() {
@@ -106,7 +110,12 @@ export function McpServerOverviewCard() {
                 ),
               }
             : {}),
-          ...(entry ? { 'Registered by': entry.owner } : {}),
+          ...(entry
+            ? {
+                'Registered by': entry.owner,
+                'Pinned tools': <PinnedToolsSummary entry={entry} />,
+              }
+            : {}),
           Detection: detection ? (
             <span data-testid="entity-detection">
               <ClassificationChip

@@ -19,8 +19,9 @@ import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import { useParams } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import type {
+  Finding,
   McpEvent,
   ScoreBreakdown,
   Signals,
@@ -36,6 +37,7 @@ import {
 import { ClassificationChip } from './ClassificationChip';
 import { judgeName, JudgePanel, percent, verdictInWords } from './JudgePanel';
 import { ScoreHelp } from './ScoreHelp';
+import { hasToolsToShow, ToolsChangedChip, ToolsPanel } from './ToolsPanel';
 
 const LAYERS = ['endpoint', 'network', 'gateway'] as const;
 
@@ -50,6 +52,18 @@ function describeJudge(
   return `${verdictInWords(judge.verdict)} (${percent(judge.confidence)} sure)${
     by ? ` — ${by}` : ''
   }`;
+}
+
+/** Where a finding stands with the registry, in words. */
+function describeRegistry(status: Finding['registryStatus']): string {
+  switch (status) {
+    case 'approved':
+      return 'approved';
+    case 'tools-changed':
+      return 'approved — tools changed since approval';
+    default:
+      return 'unregistered';
+  }
 }
 
 function describeEvent(event: McpEvent): string {
@@ -152,12 +166,13 @@ export function FindingDetail() {
   const registerUrl = useRouteRef(registerRouteRef);
   const api = useApi(mcpeekerApiRef);
   const [tab, setTab] = useState(0);
-  const { value, loading, error } = useAsync(
+  const { value, loading, error, retry } = useAsyncRetry(
     () => api.getFinding(id),
     [api, id],
   );
 
-  if (loading) return <Progress />;
+  // Reloading (after an approval) keeps the page in view.
+  if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
   const layer = LAYERS[tab];
@@ -178,6 +193,7 @@ export function FindingDetail() {
                 classification={value.classification}
               />
               <ScoreHelp />
+              {value.registryStatus === 'tools-changed' && <ToolsChangedChip />}
             </Box>
           }
         >
@@ -186,7 +202,7 @@ export function FindingDetail() {
               'Composite id': value.compositeId,
               Owner: value.owner ?? 'unknown',
               Host: value.hostIdHash ?? 'unknown',
-              Registry: value.registryStatus,
+              Registry: describeRegistry(value.registryStatus),
               Judge: describeJudge(value.signals.judge, value.judgeUnavailable),
               'First seen': new Date(value.firstSeen).toLocaleString(),
               'Last seen': new Date(value.lastSeen).toLocaleString(),
@@ -209,6 +225,11 @@ export function FindingDetail() {
             </Button>
           )}
         </InfoCard>
+        {hasToolsToShow(value) && (
+          <Box marginTop={3}>
+            <ToolsPanel finding={value} onApproved={retry} />
+          </Box>
+        )}
       </Grid>
       <Grid item xs={12} md={7}>
         <InfoCard title="Why this score">

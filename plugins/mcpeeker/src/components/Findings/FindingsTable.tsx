@@ -15,6 +15,7 @@ import TextField from '@material-ui/core/TextField';
 import type {
   Classification,
   Finding,
+  FindingRegistryStatus,
   Layer,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
@@ -31,6 +32,7 @@ import {
 import { ClassificationChip } from './ClassificationChip';
 import { JudgeUnavailableChip } from './JudgePanel';
 import { ScoreHelp } from './ScoreHelp';
+import { ToolsChangedChip } from './ToolsPanel';
 
 const PAGE = 25;
 
@@ -61,6 +63,7 @@ function findingColumns(
             classification={f.classification}
           />
           {f.judgeUnavailable && <JudgeUnavailableChip compact />}
+          {f.registryStatus === 'tools-changed' && <ToolsChangedChip compact />}
         </Box>
       ),
     },
@@ -125,6 +128,7 @@ export function FindingsTable() {
   const [classification, setClassification] = useState<Classification | ''>('');
   const [layer, setLayer] = useState<Layer | ''>('');
   const [judge, setJudge] = useState<'unavailable' | 'judged' | ''>('');
+  const [registry, setRegistry] = useState<FindingRegistryStatus | ''>('');
   const [text, setText] = useState('');
   const [sort, setSort] = useState<'score' | 'lastSeen'>('score');
   // Cursors of the pages before the current one, for "Previous".
@@ -141,12 +145,13 @@ export function FindingsTable() {
         classification: classification ? [classification] : undefined,
         layer: layer || undefined,
         judge: judge || undefined,
+        registry: registry || undefined,
         q: text || undefined,
         sort,
         limit: PAGE,
         cursor,
       }),
-    [api, classification, layer, judge, text, sort, cursor],
+    [api, classification, layer, judge, registry, text, sort, cursor],
   );
   // Rows carry an id: the table keeps each row's state by it.
   const rows = useMemo(
@@ -200,6 +205,20 @@ export function FindingsTable() {
           ]}
           onChange={v => {
             setJudge(v);
+            resetPaging();
+          }}
+        />
+        <FilterSelect
+          label="Registry"
+          value={registry}
+          options={[
+            ['', 'Any'],
+            ['unregistered', 'Unregistered'],
+            ['approved', 'Approved'],
+            ['tools-changed', 'Approved, tools changed since'],
+          ]}
+          onChange={v => {
+            setRegistry(v);
             resetPaging();
           }}
         />

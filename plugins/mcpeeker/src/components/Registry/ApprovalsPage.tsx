@@ -15,7 +15,11 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { mcpeekerApiRef } from '../../api';
 import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
 import { errorMessage } from './RegisterForm';
-import { describeIdentity, ExpiryBadge } from './EntryParts';
+import {
+  describeIdentity,
+  ExpiryBadge,
+  PinnedToolsSummary,
+} from './EntryParts';
 
 function Decision({
   entry,
@@ -92,6 +96,11 @@ function approvalColumns(
       title: 'Identity',
       sorting: false,
       render: entry => describeIdentity(entry.identity),
+    },
+    {
+      title: 'Tools',
+      sorting: false,
+      render: entry => <PinnedToolsSummary entry={entry} />,
     },
     {
       title: 'Expires',

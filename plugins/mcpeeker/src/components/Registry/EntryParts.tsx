@@ -1,8 +1,10 @@
 import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
 import type {
   RegistryEntry,
   RegistryStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
+import { toolSourceInWords } from '../Findings/ToolsPanel';
 
 const COLORS: Record<RegistryStatus, string> = {
   pending: '#1565c0',
@@ -69,4 +71,49 @@ export function describeIdentity(identity: RegistryEntry['identity']): string {
   if (identity.commandSignature)
     parts.push(`command ${identity.commandSignature}`);
   return parts.join(', ');
+}
+
+/** Who pinned a set, in words: the approving admin, or MCPeeker itself for the first set seen after an approval. */
+function pinnedByInWords(pinnedBy: string): string {
+  return pinnedBy.startsWith('system:')
+    ? 'MCPeeker (first set seen)'
+    : pinnedBy;
+}
+
+/**
+ * The tools pinned on an entry (count, names, when and by whom), or why
+ * there are none yet.
+ */
+export function PinnedToolsSummary({
+  entry,
+}: {
+  entry: Pick<RegistryEntry, 'pinnedTools'>;
+}) {
+  const pinned = entry.pinnedTools;
+  if (!pinned)
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No tools pinned yet: pinned on approval, or the first set seen after.
+      </Typography>
+    );
+  const count = pinned.definitions.length;
+  return (
+    <span data-testid="pinned-tools">
+      <Typography variant="body2" component="span">
+        {count === 1 ? '1 tool' : `${count} tools`}:{' '}
+        {pinned.definitions.map(t => t.name).join(', ') || 'none'}
+      </Typography>
+      <Typography
+        variant="caption"
+        component="div"
+        color="textSecondary"
+        title={`as ${toolSourceInWords(
+          pinned.from,
+        )} reported them for finding ${pinned.fromFinding}`}
+      >
+        pinned {new Date(pinned.pinnedAt).toLocaleString()} by{' '}
+        {pinnedByInWords(pinned.pinnedBy)}
+      </Typography>
+    </span>
+  );
 }

@@ -14,12 +14,13 @@ import Button from '@material-ui/core/Button';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
 import Switch from '@material-ui/core/Switch';
+import TextField from '@material-ui/core/TextField';
 import {
   REGISTRY_STATUSES,
   RegistryEntry,
   RegistryStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { Link as RouterLink } from 'react-router-dom';
+import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
 import { registerRouteRef } from '../../routes';
@@ -31,7 +32,7 @@ import {
   oneLine,
   wholeWords,
 } from '../TableParts';
-import { ExpiryBadge, StatusChip } from './EntryParts';
+import { ExpiryBadge, PinnedToolsSummary, StatusChip } from './EntryParts';
 import { errorMessage } from './RegisterForm';
 
 /** Asks the backend whether detection sees what an entry describes. */
@@ -93,6 +94,11 @@ function registryColumns(me: string | undefined): TableColumn<RegistryEntry>[] {
       render: entry => <ExpiryBadge entry={entry} />,
     },
     {
+      title: 'Pinned tools',
+      sorting: false,
+      render: entry => <PinnedToolsSummary entry={entry} />,
+    },
+    {
       title: 'Detection',
       sorting: false,
       cellStyle: oneLine,
@@ -112,6 +118,9 @@ export function RegistryPage() {
   const registerUrl = useRouteRef(registerRouteRef);
   const [status, setStatus] = useState<RegistryStatus | ''>('');
   const [mine, setMine] = useState(false);
+  // A finding links to its entry by name (`?q=`).
+  const [params] = useSearchParams();
+  const [text, setText] = useState(params.get('q') ?? '');
   const { value, loading, error } = useAsync(async () => {
     const { userEntityRef } = await identityApi.getBackstageIdentity();
     return {
@@ -119,10 +128,11 @@ export function RegistryPage() {
       page: await api.listRegistry({
         status: status ? [status] : undefined,
         owner: mine ? userEntityRef : undefined,
+        q: text || undefined,
         limit: 200,
       }),
     };
-  }, [api, identityApi, status, mine]);
+  }, [api, identityApi, status, mine, text]);
   const columns = useMemo(() => registryColumns(value?.me), [value?.me]);
 
   return (
@@ -152,6 +162,14 @@ export function RegistryPage() {
               />
             }
             label="My MCPs only"
+          />
+        </Grid>
+        <Grid item>
+          <TextField
+            id="registry-search"
+            label="Search name or purpose"
+            value={text}
+            onChange={e => setText(e.target.value)}
           />
         </Grid>
         <Grid item style={{ flex: 1 }} />
