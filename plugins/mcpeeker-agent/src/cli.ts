@@ -17,7 +17,12 @@ import { Publisher } from './run/publisher';
 import { layerPublisher } from './run/layerPublisher';
 import { readGatewayLog } from './gateway/readGatewayLog';
 import { LOG_FORMATS, LogFormat } from './gateway/readLogLine';
-import { forEachOption, UsageError } from './cliOptions';
+import {
+  forEachOption,
+  sensorName,
+  unknownArgument,
+  UsageError,
+} from './cliOptions';
 import { network, NETWORK_USAGE } from './network/networkCommand';
 
 /** Where the CLI writes and what it knows of its surroundings, so tests can stand in. */
@@ -172,11 +177,7 @@ function parseScanArgs(args: string[]): ScanArgs {
         break;
       }
       default:
-        throw new UsageError(
-          arg.startsWith('-')
-            ? `unknown option '${arg}' for scan`
-            : `unexpected argument '${arg}'`,
-        );
+        throw unknownArgument(arg, 'scan');
     }
   });
   return parsed;
@@ -377,19 +378,11 @@ function parseGatewayArgs(args: string[]): GatewayArgs {
       case '--config':
         parsed.config = value();
         break;
-      case '--gateway': {
-        const sensorId = value();
-        if (sensorId === '' || sensorId.length > 200)
-          throw new UsageError('--gateway takes a name of 1 to 200 characters');
-        parsed.gateway = sensorId;
+      case '--gateway':
+        parsed.gateway = sensorName(value(), '--gateway');
         break;
-      }
       default:
-        throw new UsageError(
-          arg.startsWith('-')
-            ? `unknown option '${arg}' for gateway`
-            : `unexpected argument '${arg}'`,
-        );
+        throw unknownArgument(arg, 'gateway');
     }
   });
   return parsed;

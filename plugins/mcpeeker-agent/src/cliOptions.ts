@@ -29,3 +29,19 @@ export function forEachOption(
     });
   }
 }
+
+/** The usage error of an argument a command does not take. */
+export function unknownArgument(arg: string, command: string): UsageError {
+  return new UsageError(
+    arg.startsWith('-')
+      ? `unknown option '${arg}' for ${command}`
+      : `unexpected argument '${arg}'`,
+  );
+}
+
+/** A sensor's name from an option (`--gateway`, `--sensor`): 1 to 200 characters. */
+export function sensorName(value: string, option: string): string {
+  if (value === '' || value.length > 200)
+    throw new UsageError(`${option} takes a name of 1 to 200 characters`);
+  return value;
+}

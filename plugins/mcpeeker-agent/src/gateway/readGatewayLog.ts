@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import type { Publisher } from '../run/publisher';
-import { EventOutlet, isReadError, StopSignals } from '../run/logReading';
+import {
+  EventOutlet,
+  isReadError,
+  NAMED_SKIPS,
+  plural,
+  StopSignals,
+} from '../run/logReading';
 import { followFile, LineSplitter, readStream } from '../run/logLines';
 import { LineOutcome, LogFormat, readLogLine, SkipReason } from './readLogLine';
 import { GatewayEventContext, toGatewayEvents } from './toGatewayEvents';
@@ -24,11 +30,6 @@ export interface GatewayLogOptions {
   /** While following, a summary at most this often (and one at the end). */
   summaryEveryMs?: number;
 }
-
-/** Bad lines named one by one; after that, only counted. */
-const NAMED_SKIPS = 5;
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** What a read came to, for the summary line. */
 class Tally {

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { hashIdentifier } from '@mcpeeker/plugin-mcpeeker-common';
 import packageJson from '../../package.json';
 import type { CliIo } from '../cli';
-import { forEachOption, UsageError } from '../cliOptions';
+import {
+  forEachOption,
+  sensorName,
+  unknownArgument,
+  UsageError,
+} from '../cliOptions';
 import { readHostId } from '../host';
 import { AgentConfigError, loadAgentConfig } from '../run/agentConfig';
 import { layerPublisher } from '../run/layerPublisher';
@@ -121,19 +126,11 @@ export function parseNetworkArgs(args: string[]): NetworkArgs {
       case '--config':
         parsed.config = value();
         break;
-      case '--sensor': {
-        const sensor = value();
-        if (sensor === '' || sensor.length > 200)
-          throw new UsageError('--sensor takes a name of 1 to 200 characters');
-        parsed.sensor = sensor;
+      case '--sensor':
+        parsed.sensor = sensorName(value(), '--sensor');
         break;
-      }
       default:
-        throw new UsageError(
-          arg.startsWith('-')
-            ? `unknown option '${arg}' for network`
-            : `unexpected argument '${arg}'`,
-        );
+        throw unknownArgument(arg, 'network');
     }
   });
   if (parsed.capture) {

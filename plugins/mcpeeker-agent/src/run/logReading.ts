@@ -137,3 +137,10 @@ export function isReadError(error: unknown): error is NodeJS.ErrnoException {
   const code = (error as NodeJS.ErrnoException)?.code;
   return typeof code === 'string' && /^(E[A-Z]+|Z_[A-Z_]+)$/.test(code);
 }
+
+/** Bad lines a log reader names one by one (per file); after that, only counted. */
+export const NAMED_SKIPS = 5;
+
+/** "1 line", "2 lines". */
+export const plural = (n: number, word: string) =>
+  `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -5,7 +5,13 @@ import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { NetworkEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import type { Publisher } from '../../run/publisher';
-import { EventOutlet, isReadError, StopSignals } from '../../run/logReading';
+import {
+  EventOutlet,
+  isReadError,
+  NAMED_SKIPS,
+  plural,
+  StopSignals,
+} from '../../run/logReading';
 import {
   FileCursor,
   followFile,
@@ -46,11 +52,6 @@ export interface NetworkLogOptions {
   /** Stops as SIGINT and SIGTERM do (for a caller that runs it in process). */
   stop?: AbortSignal;
 }
-
-/** Bad lines named one by one, per file; after that, only counted. */
-const NAMED_SKIPS = 5;
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** What reading one file came to, for its summary line. */
 class Tally {
