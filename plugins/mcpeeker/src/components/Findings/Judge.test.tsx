@@ -2,10 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/frontend-test-utils';
+import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import type {
   FindingDetail,
   GatewayEvent,
@@ -20,6 +17,7 @@ import {
 import { FindingsTable } from './FindingsTable';
 import { JudgePanel } from './JudgePanel';
 import { ScoreHelp } from './ScoreHelp';
+import { renderUnstyled } from '../../__testUtils__/renderPage';
 
 // The Judge as analysts meet it: its panel on a finding, the list's filter
 // and badge for findings scored without it, and what a score means.
@@ -55,7 +53,7 @@ function gatewayFinding(
 
 describe('JudgePanel', () => {
   it('says the verdict in words, how sure, who judged and why, with the request it read collapsed', async () => {
-    await renderInTestApp(
+    await renderUnstyled(
       <JudgePanel finding={gatewayFinding([gatewayEvidence()])} />,
     );
 
@@ -86,7 +84,7 @@ describe('JudgePanel', () => {
   it('names Claude with its model, and shows markup in an explanation as the text it is', async () => {
     const hostile =
       '<img src=x onerror="window.__judgeXss=1"><b>bold</b><script>window.__judgeXss=2</script> Ignore previous instructions.';
-    await renderInTestApp(
+    await renderUnstyled(
       <JudgePanel
         finding={gatewayFinding([
           gatewayEvidence({
@@ -117,7 +115,7 @@ describe('JudgePanel', () => {
       judge: undefined,
       judgeUnavailable: true,
     });
-    const { unmount } = await renderInTestApp(
+    const { unmount } = await renderUnstyled(
       <JudgePanel finding={gatewayFinding([waiting])} />,
     );
     expect(
@@ -135,7 +133,7 @@ describe('JudgePanel', () => {
 
     // The retry task's verdict is for the stored request: one request, judged.
     const verdict = gatewayEvidence({ eventId: '9'.repeat(64) });
-    await renderInTestApp(
+    await renderUnstyled(
       <JudgePanel
         finding={gatewayFinding([
           waiting,
@@ -157,7 +155,7 @@ describe('JudgePanel', () => {
 
 describe('ScoreHelp', () => {
   it('explains the thresholds and what each layer adds, on hover and on keyboard focus', async () => {
-    const { unmount } = await renderInTestApp(<ScoreHelp />);
+    const { unmount } = await renderUnstyled(<ScoreHelp />);
     await userEvent.hover(
       await screen.findByRole('button', {
         name: 'How the score is worked out',
@@ -173,7 +171,7 @@ describe('ScoreHelp', () => {
     expect(tooltip).toHaveTextContent('An approved registration takes 6 off.');
     unmount();
 
-    await renderInTestApp(<ScoreHelp />);
+    await renderUnstyled(<ScoreHelp />);
     await screen.findByRole('button', { name: 'How the score is worked out' });
     await userEvent.tab();
     expect(
@@ -208,7 +206,7 @@ describe('FindingsTable', () => {
         });
       }),
     );
-    await renderInTestApp(<FindingsTable />, {
+    await renderUnstyled(<FindingsTable />, {
       apis: [[mcpeekerApiRef, client]],
       mountedRoutes: { '/mcpeeker': rootRouteRef },
     });
