@@ -8,6 +8,7 @@
 
 export * from './events/schema';
 export * from './findings/finding';
+export * from './findings/triage';
 export * from './findings/analytics';
 export { computeEventId } from './events/eventId';
 export {
@@ -63,3 +64,4 @@ export * from './registry/registry';
 export * from './registry/serverJson';
 export { isAllowedServerUrl, serverUrlSchema } from './registry/serverUrl';
 export * from './catalog/mcpServerEntity';
+export * from './sarif/sarif';

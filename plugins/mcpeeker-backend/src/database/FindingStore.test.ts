@@ -154,6 +154,56 @@ describe.each(engines.kinds)('findings on %p', kind => {
     );
   });
 
+  it('scans every match in pages of the size asked, highest score first, with the list’s filters', async () => {
+    const { findings, ingest } = await setup();
+    await ingest.ingest(
+      [
+        ...[1, 2, 3, 4, 5, 6].map(port =>
+          endpointEvent({
+            port,
+            owner: port % 2 ? 'user:default/dana' : 'user:default/erin',
+          }),
+        ),
+        networkEvent({ port: 2 }),
+        networkEvent({ port: 5 }),
+      ],
+      'http',
+    );
+    const pagesOf = async (
+      filter: Parameters<typeof findings.scan>[0],
+      size: number,
+    ) => {
+      const pages = [];
+      for await (const page of findings.scan(filter, size)) pages.push(page);
+      return pages;
+    };
+    const pages = await pagesOf({}, 4);
+    expect(pages.map(p => p.length)).toEqual([4, 2]);
+    const scanned = pages.flat();
+    const listed = (await findings.list({ limit: 10 })).items;
+    expect(new Set(scanned.map(f => f.compositeId))).toEqual(
+      new Set(listed.map(f => f.compositeId)),
+    );
+    expect(scanned.map(f => f.score)).toEqual([9, 9, 6, 6, 6, 6]);
+    // Within a score, by id (descending): a keyset the next page continues from.
+    const ids = scanned.map(f => f.compositeId);
+    expect(ids.slice(0, 2)).toEqual([...ids.slice(0, 2)].sort().reverse());
+    expect(ids.slice(2)).toEqual([...ids.slice(2)].sort().reverse());
+    expect(
+      (await pagesOf({ ownerRefs: ['user:default/erin'] }, 1)).map(p =>
+        p.map(f => f.owner),
+      ),
+    ).toEqual([
+      ['user:default/erin'],
+      ['user:default/erin'],
+      ['user:default/erin'],
+    ]);
+    expect(
+      (await pagesOf({ classification: ['unauthorized'] }, 500)).flat(),
+    ).toHaveLength(2);
+    expect(await pagesOf({ serverName: 'nothing-like-it' }, 500)).toEqual([]);
+  });
+
   it('lets the owner of the approved entry a finding matches find it too', async () => {
     const port1 = compositeId({ hostIdHash: HOST, port: 1 });
     const { findings, ingest } = await engines.setup(kind, {

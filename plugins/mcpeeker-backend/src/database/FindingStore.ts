@@ -1,14 +1,27 @@
-import type {
+import {
   Detection,
+  FeedbackVerdict,
   FindingRegistryStatus,
+  FindingTriage,
   Layer,
   McpEvent,
   Signals,
+  TriageStatus,
+  UNTRIAGED,
 } from '@mcpeeker/plugin-mcpeeker-common';
+import type { Knex } from 'knex';
 
 export type { Detection } from '@mcpeeker/plugin-mcpeeker-common';
-import type { Classification } from '../services/correlation/scoring';
-import type { Finding, RegistryMatch } from '../services/correlation/correlate';
+import type {
+  Classification,
+  ScoringWeights,
+} from '../services/correlation/scoring';
+import {
+  Finding,
+  FindingFacts,
+  finishFinding,
+  RegistryMatch,
+} from '../services/correlation/correlate';
 
 export type { Finding } from '../services/correlation/correlate';
 
@@ -35,11 +48,22 @@ export interface FindingQuery {
   judgeUnavailable?: boolean;
   /** Only findings whose endpoint owner, or the owner of the approved entry they match, is one of these refs: where permissions narrow a list (in SQL, never after loading). */
   ownerRefs?: string[];
+  /** Only findings in one of these triage statuses. */
+  triageStatus?: TriageStatus[];
+  /** Only findings assigned to this user entity ref; `null`: only unassigned ones. */
+  assignee?: string | null;
+  /** Findings an active suppression hides: left out, taken too, or the only ones. Undefined takes them too (the routes default to `exclude`). */
+  suppressed?: 'exclude' | 'include' | 'only';
+  /** Only findings whose latest feedback verdict is one of these; `none`: no feedback yet. */
+  verdict?: Array<FeedbackVerdict | 'none'>;
   sort?: 'score' | 'lastSeen';
   limit: number;
   /** Rows to skip: where the page starts. */
   offset?: number;
 }
+
+/** What selects findings, without paging: an export takes every match. */
+export type FindingFilter = Omit<FindingQuery, 'limit' | 'offset' | 'sort'>;
 
 /** Counting stops here: beyond it the list says "10000+" instead of scanning millions of rows. */
 export const MAX_COUNTED_FINDINGS = 10_000;
@@ -70,6 +94,70 @@ export const NO_REGISTRY: RegistryLookup = {
   match: async () => ({ approved: false }),
 };
 
+/**
+ * Tells a finding's triage: status, assignee, latest verdict, and the active
+ * suppression that hides it. The one place that is decided; triage fills it
+ * in from a snapshot (it runs inside ingest transactions and must not query).
+ */
+export interface TriageLookup {
+  match(finding: {
+    compositeId: string;
+    serverName?: string;
+    /** Everyone whose evidence it holds. */
+    owners: string[];
+    commandSignatureHash?: string;
+  }): Promise<FindingTriage>;
+}
+
+export const NO_TRIAGE: TriageLookup = {
+  match: async () => UNTRIAGED,
+};
+
+/**
+ * Keeps each finding's score history: both stores hand it every finding they
+ * write, and it appends a row for each whose score, classification, registry
+ * status or suppression differs from its last row.
+ */
+export interface ScoreHistoryRecorder {
+  /** In the caller's transaction when it has one (the SQL stores), else on its own. */
+  record(findings: Finding[], tx?: Knex.Transaction): Promise<void>;
+}
+
+/**
+ * A finding from its facts, with what the registry and triage say of it:
+ * how both stores finish every finding they write.
+ */
+export async function finishWithLookups(
+  compositeId: string,
+  facts: FindingFacts,
+  lookups: {
+    registry?: RegistryLookup;
+    triage?: TriageLookup;
+    weights?: ScoringWeights;
+  },
+): Promise<Finding> {
+  const registry = await (lookups.registry ?? NO_REGISTRY).match({
+    compositeId,
+    serverName: facts.serverName,
+    hostIdHash: facts.hostIdHash,
+    tools: facts.signals.tools,
+  });
+  const triage = await (lookups.triage ?? NO_TRIAGE).match({
+    compositeId,
+    serverName: facts.serverName,
+    owners: facts.owners,
+    commandSignatureHash: facts.commandSignatureHash,
+  });
+  return finishFinding(compositeId, facts, registry, lookups.weights, triage);
+}
+
+/** What `rescore` takes: findings by id, by server name (fleet-wide entries, server-on-team suppressions) and by stdio command. */
+export interface RescoreTarget {
+  compositeIds?: string[];
+  serverNames?: string[];
+  commandSignatureHashes?: string[];
+}
+
 /** What detection says of one server name across the fleet. */
 export interface ServerSummary {
   serverName: string;
@@ -95,15 +183,17 @@ export interface FindingStore {
     perLayer: number,
     visibleTo?: { ownerRefs?: string[] },
   ): Promise<Record<Layer, McpEvent[]>>;
+  /**
+   * Every finding the filter selects, highest score first, in pages read as
+   * they are consumed (never all at once): for exports of any size.
+   */
+  scan(filter: FindingFilter, pageSize?: number): AsyncIterable<Finding[]>;
   /** Its detections (events merged per layer and dedup window), oldest first. */
   detections(compositeId: string): Promise<Detection[]>;
   /** Server names seen, with their findings, hosts and highest score; highest score first. */
   summarizeServers(limit: number): Promise<ServerSummary[]>;
-  /** Scores findings again (the registry changed): by id, and by server name for fleet-wide entries. Returns how many. */
-  rescore(target: {
-    compositeIds?: string[];
-    serverNames?: string[];
-  }): Promise<number>;
+  /** Scores findings again (the registry or triage changed): by id, by server name, by stdio command. Returns how many. */
+  rescore(target: RescoreTarget): Promise<number>;
 }
 
 /** Evidence with every layer present, each still empty. */

@@ -21,6 +21,7 @@ import {
   MCPEEKER_FINDING_RESOURCE_TYPE,
   MCPEEKER_REGISTRY_ENTRY_RESOURCE_TYPE,
   MCPEEKER_RULES,
+  mcpeekerFindingReadPermission,
   mcpeekerPermissions,
   RegistryEntry,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -156,6 +157,27 @@ export async function authorizeItem(
       throw new NotFoundError(errors.notFound);
   }
   return any;
+}
+
+/**
+ * Who may read findings, as an owner filter: none (everything) for analysts
+ * and admins, their own findings for developers (the policy's condition,
+ * applied in the query); a NotAllowedError for someone who may read none.
+ * What `GET /findings` and the MCP tools ask, with the caller's credentials.
+ */
+export async function findingReadScope(
+  permissions: Pick<PermissionsService, 'authorizeConditional'>,
+  credentials: BackstageCredentials,
+): Promise<{ ownerRefs?: string[] }> {
+  const [decision] = await permissions.authorizeConditional(
+    [{ permission: mcpeekerFindingReadPermission }],
+    { credentials },
+  );
+  if (decision.result === AuthorizeResult.DENY)
+    throw new NotAllowedError('You may not read MCP findings');
+  if (decision.result === AuthorizeResult.CONDITIONAL)
+    return ownerFilterOf(decision);
+  return {};
 }
 
 // Both rules share a name space and turn into the same filter.

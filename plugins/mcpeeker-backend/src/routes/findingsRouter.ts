@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import {
+  AuditorService,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AGENT_CREDENTIAL_HEADER,
@@ -11,8 +12,17 @@ import {
   hostIdHashSchema,
   mcpeekerFindingReadPermission,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { FindingStore } from '../database/FindingStore';
-import { authorizeItem, ownerFilterOf } from '../permissions/conditions';
+import { FindingFilter, FindingStore } from '../database/FindingStore';
+import {
+  EXPORT_FORMATS,
+  EXPORT_WRITERS,
+  ExportMeta,
+} from '../services/findingExport';
+import {
+  authorizeItem,
+  findingReadScope,
+  ownerFilterOf,
+} from '../permissions/conditions';
 import { parseOr400 } from './parseOr400';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -41,7 +51,8 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
     .transform(v => v.split(',').filter(Boolean))
     .pipe(z.array(z.enum(values)));
 
-const findingQuerySchema = z
+/** What selects findings: the list and the export share it. */
+const findingFilterSchema = z
   .object({
     classification: csv(['authorized', 'suspect', 'unauthorized']).optional(),
     minScore: z.coerce.number().int().optional(),
@@ -55,10 +66,39 @@ const findingQuerySchema = z
     serverName: z.string().min(1).max(256).optional(),
     /** `unavailable`: scored without the Judge; `judged`: the others. */
     judge: z.enum(['unavailable', 'judged']).optional(),
+  })
+  .strict();
+
+const findingQuerySchema = findingFilterSchema
+  .extend({
     sort: z.enum(['score', 'lastSeen']).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(200).optional(),
   })
+  .strict();
+
+/** A parsed finding query's filters, as the store takes them (list and export alike). */
+function findingFilterOf(
+  q: z.infer<typeof findingFilterSchema>,
+): FindingFilter {
+  return {
+    classification: q.classification,
+    minScore: q.minScore,
+    maxScore: q.maxScore,
+    layer: q.layer,
+    hostIdHash: q.host,
+    registryStatus: q.registry,
+    since: q.since ? new Date(q.since) : undefined,
+    until: q.until ? new Date(q.until) : undefined,
+    text: q.q,
+    serverName: q.serverName,
+    judgeUnavailable: q.judge ? q.judge === 'unavailable' : undefined,
+  };
+}
+
+/** An export takes the list's filters (not its paging or sort) and a format. */
+const exportQuerySchema = findingFilterSchema
+  .extend({ format: z.enum(EXPORT_FORMATS).default('json') })
   .strict();
 
 export async function createRouter(options: {
@@ -78,30 +118,17 @@ export async function createRouter(options: {
   agentOf?: (req: express.Request) => Promise<IngestingAgent | undefined>;
   /** Explanations of changed tool sets, shown on a finding whose tools changed since approval. */
   toolChanges?: Pick<ToolChangeLog, 'explanationFor'>;
+  /** Backstage's auditor: every export is recorded (who, format, filters, how many). */
+  auditor?: AuditorService;
 }): Promise<express.Router> {
   const { health, ingest, httpAuth, findings, permissions, cursors } = options;
 
-  /**
-   * Who may read findings, as an owner filter: none (everything) for
-   * analysts and admins, their own findings for developers (the policy's
-   * condition, applied in the query). People only: the agents' service token
-   * sends events, it reads nothing.
-   */
+  /** Who may read findings: people only (the agents' service token sends events, it reads nothing). */
   async function findingReadFilter(
     req: express.Request,
   ): Promise<{ ownerRefs?: string[] }> {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission: mcpeekerFindingReadPermission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.DENY) {
-      throw new NotAllowedError('You may not read MCP findings');
-    }
-    if (decision.result === AuthorizeResult.CONDITIONAL) {
-      return ownerFilterOf(decision);
-    }
-    return {};
+    return findingReadScope(permissions, credentials);
   }
   const router = Router();
   const ingestLimits = new RouteRateLimiter('ingest', options.ingestRateLimits);
@@ -171,17 +198,7 @@ export async function createRouter(options: {
     // The filters and sort a cursor is tied to: everything but page size and the cursor.
     const { limit, cursor, ...q } = parsed;
     const { nextOffset, ...page } = await findings.list({
-      classification: q.classification,
-      minScore: q.minScore,
-      maxScore: q.maxScore,
-      layer: q.layer,
-      hostIdHash: q.host,
-      registryStatus: q.registry,
-      since: q.since ? new Date(q.since) : undefined,
-      until: q.until ? new Date(q.until) : undefined,
-      text: q.q,
-      serverName: q.serverName,
-      judgeUnavailable: q.judge ? q.judge === 'unavailable' : undefined,
+      ...findingFilterOf(q),
       sort: q.sort,
       limit,
       offset: cursors.decode('findings', q, cursor),
@@ -192,6 +209,68 @@ export async function createRouter(options: {
         ? cursors.encode('findings', q, nextOffset)
         : undefined;
     res.json({ ...page, ...(nextCursor ? { nextCursor } : {}) });
+  });
+
+  // Every finding the filters select, streamed page by page as it is read:
+  // JSON, CSV or SARIF, for a SIEM or a spreadsheet (docs/export.md).
+  router.get('/findings/export', async (req, res) => {
+    const { ownerRefs } = await findingReadFilter(req);
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { format, ...q } = parseOr400(exportQuerySchema, req.query, 'query');
+    const writer = EXPORT_WRITERS[format];
+    const meta: ExportMeta = {
+      exportedAt: new Date().toISOString(),
+      exportedBy: credentials.principal.userEntityRef,
+      filters: q,
+    };
+    const audit = await options.auditor?.createEvent({
+      eventId: 'findings-export',
+      severityLevel: 'medium',
+      request: req,
+      meta: { format, filters: q },
+    });
+    const pages = findings
+      .scan({ ...findingFilterOf(q), ownerRefs })
+      [Symbol.asyncIterator]();
+    // The first page before any byte is sent: a store that is down is still a 503.
+    let next = await pages.next();
+    res.status(200);
+    res.setHeader('Content-Type', writer.contentType);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="mcpeeker-findings-${meta.exportedAt.slice(
+        0,
+        10,
+      )}.${writer.extension}"`,
+    );
+    res.setHeader('Cache-Control', 'no-store');
+    let count = 0;
+    const write = async (chunk: string) => {
+      if (chunk && !res.write(chunk))
+        await new Promise<void>((resolve, reject) => {
+          res.once('drain', resolve);
+          res.once('close', () =>
+            reject(new Error('export: client went away')),
+          );
+        });
+    };
+    try {
+      await write(writer.head(meta));
+      while (!next.done) {
+        await write(writer.page(next.value, count === 0));
+        count += next.value.length;
+        next = await pages.next();
+      }
+      await write(writer.tail(meta, count));
+      res.end();
+      await audit?.success({ meta: { count } });
+    } catch (error) {
+      // Headers are gone: the only honest signal left is a broken transfer
+      // (the JSON and SARIF tails, which say "complete", are never written).
+      await pages.return?.(undefined);
+      res.destroy();
+      await audit?.fail({ error: error as Error, meta: { count } });
+    }
   });
 
   router.get('/findings/:id', async (req, res) => {

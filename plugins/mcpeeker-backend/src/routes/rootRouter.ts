@@ -63,6 +63,7 @@ export async function createRootRouter(
       cursors,
       ingestRateLimits: config.rateLimits.ingest,
       toolChanges: new ToolChangeLog(db),
+      auditor,
       registryRouter: createRegistryRouter({
         registry,
         findings,

@@ -34,6 +34,9 @@ export function lazyClickHouseStore(create: () => Promise<ClickHouseStore>): {
       detections: async id => (await store()).detections(id),
       rescore: async target => (await store()).rescore(target),
       summarizeServers: async limit => (await store()).summarizeServers(limit),
+      scan: async function* scan(filter, pageSize) {
+        yield* (await store()).scan(filter, pageSize);
+      },
     },
     events: {
       addMany: async events => (await store()).events.addMany(events),

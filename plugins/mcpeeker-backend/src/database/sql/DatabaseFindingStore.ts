@@ -24,6 +24,7 @@ import {
   Detection,
   emptyEvidence,
   FindingPage,
+  FindingFilter,
   FindingQuery,
   FindingStore,
   MAX_COUNTED_FINDINGS,
@@ -472,35 +473,37 @@ export class DatabaseFindingStore implements FindingStore {
         .merge();
   }
 
+  /** The findings a query's filters select, as a query to add to (list, scan). */
+  private filtered(query: FindingFilter) {
+    const q = this.db<Row>(FINDINGS);
+    if (query.classification?.length)
+      q.whereIn('classification', query.classification);
+    if (query.minScore !== undefined) q.where('score', '>=', query.minScore);
+    if (query.maxScore !== undefined) q.where('score', '<=', query.maxScore);
+    if (query.layer) q.where('layers', 'like', `%${query.layer}%`);
+    if (query.hostIdHash) q.where('host_id_hash', query.hostIdHash);
+    if (query.registryStatus) q.where('registry_status', query.registryStatus);
+    if (query.since) q.where('last_seen', '>=', query.since);
+    if (query.until) q.where('last_seen', '<=', query.until);
+    if (query.text) whereContains(q, ['server_name', 'owner'], query.text);
+    if (query.serverName) q.where('server_name', query.serverName);
+    if (query.judgeUnavailable !== undefined)
+      q.where('judge_unavailable', query.judgeUnavailable);
+    if (query.ownerRefs) {
+      const refs = query.ownerRefs;
+      q.where(b => {
+        b.whereIn('registry_owner', refs);
+        for (const ref of refs)
+          b.orWhereRaw(`owners like ? escape '\\'`, [
+            `%,${ref.replace(/[%_\\]/g, c => `\\${c}`)},%`,
+          ]);
+      });
+    }
+    return q;
+  }
+
   async list(query: FindingQuery): Promise<FindingPage> {
-    const filtered = () => {
-      const q = this.db<Row>(FINDINGS);
-      if (query.classification?.length)
-        q.whereIn('classification', query.classification);
-      if (query.minScore !== undefined) q.where('score', '>=', query.minScore);
-      if (query.maxScore !== undefined) q.where('score', '<=', query.maxScore);
-      if (query.layer) q.where('layers', 'like', `%${query.layer}%`);
-      if (query.hostIdHash) q.where('host_id_hash', query.hostIdHash);
-      if (query.registryStatus)
-        q.where('registry_status', query.registryStatus);
-      if (query.since) q.where('last_seen', '>=', query.since);
-      if (query.until) q.where('last_seen', '<=', query.until);
-      if (query.text) whereContains(q, ['server_name', 'owner'], query.text);
-      if (query.serverName) q.where('server_name', query.serverName);
-      if (query.judgeUnavailable !== undefined)
-        q.where('judge_unavailable', query.judgeUnavailable);
-      if (query.ownerRefs) {
-        const refs = query.ownerRefs;
-        q.where(b => {
-          b.whereIn('registry_owner', refs);
-          for (const ref of refs)
-            b.orWhereRaw(`owners like ? escape '\\'`, [
-              `%,${ref.replace(/[%_\\]/g, c => `\\${c}`)},%`,
-            ]);
-        });
-      }
-      return q;
-    };
+    const filtered = () => this.filtered(query);
     const offset = query.offset ?? 0;
     // A bounded count: exact up to the cap, so a fleet-sized table is never scanned just to count it.
     const [{ count }] = await this.db
@@ -537,6 +540,39 @@ export class DatabaseFindingStore implements FindingStore {
         ? { nextOffset: offset + query.limit }
         : {}),
     };
+  }
+
+  /**
+   * Pages by keyset (score, then id, both descending), each read when the
+   * previous one is consumed: an export of any size holds one page.
+   */
+  async *scan(query: FindingFilter, pageSize = 500): AsyncGenerator<Finding[]> {
+    let after: { score: number; id: string } | undefined;
+    for (;;) {
+      const q = this.filtered(query);
+      if (after) {
+        const { score, id } = after;
+        q.where(b =>
+          b
+            .where('score', '<', score)
+            .orWhere(c =>
+              c.where('score', score).where('composite_id', '<', id),
+            ),
+        );
+      }
+      const rows: Row[] = await q
+        .select('*')
+        .orderBy([
+          { column: 'score', order: 'desc' },
+          { column: 'composite_id', order: 'desc' },
+        ])
+        .limit(pageSize);
+      if (rows.length === 0) return;
+      yield rows.map(toFinding);
+      if (rows.length < pageSize) return;
+      const last = rows[rows.length - 1];
+      after = { score: Number(last.score), id: last.composite_id };
+    }
   }
 
   async get(compositeId: string): Promise<Finding | undefined> {

@@ -1,0 +1,202 @@
+import Ajv from 'ajv-draft-04';
+import { createEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import request from 'supertest';
+import { accessTestBackend, as } from '../__testUtils__/accessTestBackend';
+import { HOST, HOST_ADDRESS, networkEvent } from '../__testUtils__/events';
+import sarifSchema from '../../../mcpeeker-common/src/sarif/sarif-schema-2.1.0.json';
+
+jest.setTimeout(60_000);
+
+// Exports as a SIEM or a spreadsheet reads them: what the list shows, every
+// match, no one else's findings, nothing a spreadsheet would run.
+const access = accessTestBackend();
+
+/** A server in dana's Cursor config, named as given (anyone writes these names). */
+const configEvent = (serverName: string, port: number) =>
+  createEvent({
+    layer: 'endpoint',
+    observedAt: '2026-11-21T10:00:00Z',
+    compositeId: `mcp_${port.toString(16).padStart(32, '0')}`,
+    sensor: { id: 'agent-1', kind: 'mcpeeker-agent', version: '0.1.0' },
+    host: {
+      idHash: HOST,
+      os: 'linux',
+      owner: 'user:default/dana',
+      addressHashes: [HOST_ADDRESS],
+    },
+    detection: {
+      source: 'config',
+      client: 'cursor',
+      serverName,
+      configPath: '/home/dana/.cursor/mcp.json',
+      scope: 'user',
+      transport: 'stdio',
+      command: 'npx',
+      args: ['-y', serverName],
+    },
+  });
+
+async function started() {
+  const { server } = await access.start();
+  await request(server)
+    .post('/api/mcpeeker/events')
+    .set(as('service'))
+    .send({
+      events: [
+        configEvent('=HYPERLINK("http://evil.example","x")', 11),
+        configEvent('reads, "quotes"', 12),
+        networkEvent({ port: 3001 }),
+      ],
+    })
+    .expect(202);
+  return server;
+}
+
+const exported = (server: any, who: string, query: string) =>
+  request(server)
+    .get(`/api/mcpeeker/findings/export?${query}`)
+    .set(as(who))
+    .buffer(true)
+    .parse((res, done) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', chunk => {
+        text += chunk;
+      });
+      res.on('end', () => done(null, text));
+    });
+
+describe('GET /api/mcpeeker/findings/export', () => {
+  it('exports as JSON exactly what the list holds, with its filters, who asked and a count', async () => {
+    const server = await started();
+    const res = await exported(server, 'sam', 'format=json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['content-disposition']).toMatch(
+      /attachment; filename="mcpeeker-findings-\d{4}-\d\d-\d\d\.json"/,
+    );
+    const doc = JSON.parse(res.body);
+    const listed = (
+      await request(server)
+        .get('/api/mcpeeker/findings?limit=200')
+        .set(as('sam'))
+    ).body;
+    expect(doc).toMatchObject({
+      format: 'mcpeeker.findings.export/v1',
+      exportedBy: 'user:default/sam',
+      filters: {},
+      count: listed.totalCount,
+      complete: true,
+    });
+    expect(
+      [...doc.findings].sort((a: any, b: any) =>
+        a.compositeId.localeCompare(b.compositeId),
+      ),
+    ).toEqual(
+      [...listed.items].sort((a: any, b: any) =>
+        a.compositeId.localeCompare(b.compositeId),
+      ),
+    );
+
+    const unauthorized = JSON.parse(
+      (await exported(server, 'sam', 'classification=unauthorized')).body,
+    );
+    expect(unauthorized.filters).toEqual({ classification: ['unauthorized'] });
+    expect(unauthorized.findings.map((f: any) => f.serverName)).toEqual([
+      'github',
+    ]);
+  });
+
+  it('gives a developer only their own findings', async () => {
+    const server = await started();
+    const erins = JSON.parse(
+      (await exported(server, 'erin', 'format=json')).body,
+    );
+    expect(erins.count).toBe(1);
+    expect(erins.findings.map((f: any) => f.owner)).toEqual([
+      'user:default/erin',
+    ]);
+    expect(
+      (await exported(server, 'unauthenticated', 'format=csv')).status,
+    ).toBe(401);
+  });
+
+  it('writes CSV a spreadsheet opens safely: a header, one row per finding, formulas defused', async () => {
+    const server = await started();
+    const res = await exported(server, 'sam', 'format=csv');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = res.body.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'compositeId,serverName,owner,hostIdHash,score,classification,registryStatus,layers,judgeVerdict,judgeUnavailable,tags,firstSeen,lastSeen,reasons',
+    );
+    expect(lines).toHaveLength(1 + 4);
+    const hyperlink = lines.find((l: string) => l.includes('HYPERLINK'))!;
+    // The name as text (a leading quote), quoted because it holds quotes and a comma.
+    expect(hyperlink.split(',')[1]).toBe(
+      '"\'=HYPERLINK(""http://evil.example""',
+    );
+    expect(lines.some((l: string) => l.includes('"reads, ""quotes"""'))).toBe(
+      true,
+    );
+    const github = lines.find((l: string) => l.includes(',github,'))!;
+    expect(github).toContain(',9,unauthorized,unregistered,endpoint network,');
+    expect(github).toMatch(/\+6 endpoint: .*; \+3 network: /);
+  });
+
+  it('writes SARIF 2.1.0 that validates against the schema, a result per finding with its rule and breakdown', async () => {
+    const server = await started();
+    const res = await exported(server, 'sam', 'format=sarif&minScore=5');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/sarif\+json/);
+    const doc = JSON.parse(res.body);
+    const ajv = new Ajv({ strict: false, validateFormats: false });
+    const valid = ajv.validate(sarifSchema, doc);
+    expect(ajv.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    // The schema bites: a wrong version is not SARIF 2.1.0.
+    expect(ajv.validate(sarifSchema, { ...doc, version: '2.0.0' })).toBe(false);
+    const [run] = doc.runs;
+    expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual([
+      'MCPEEKER001',
+      'MCPEEKER002',
+      'MCPEEKER003',
+    ]);
+    expect(run.results).toHaveLength(run.properties.count);
+    const github = run.results.find(
+      (r: any) => r.locations[0].logicalLocations[0].name === 'github',
+    );
+    expect(github).toMatchObject({
+      ruleId: 'MCPEEKER001',
+      level: 'error',
+      properties: {
+        score: 9,
+        classification: 'unauthorized',
+        breakdown: {
+          contributions: [
+            expect.objectContaining({ layer: 'endpoint', points: 6 }),
+            expect.objectContaining({ layer: 'network', points: 3 }),
+          ],
+        },
+      },
+    });
+    expect(github.message.text).toMatch(/^MCP server 'github' scored 9/);
+    expect(run.results.every((r: any) => r.properties.score >= 5)).toBe(true);
+  });
+
+  it.each([
+    ['format=xml', /format/],
+    ['limit=10', /unknown parameter limit/],
+    ['cursor=abc', /unknown parameter cursor/],
+    ['classification=worst', /classification/],
+    ['since=%3Cscript%3E', /since/],
+  ])('answers %s with 400 naming the parameter', async (query, message) => {
+    const server = await started();
+    const res = await request(server)
+      .get(`/api/mcpeeker/findings/export?${query}`)
+      .set(as('sam'));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+    expect(JSON.stringify(res.body)).not.toMatch(/<script>|stack|select /i);
+  });
+});
