@@ -8,19 +8,35 @@ import {
   createProxyAuthProviderFactory,
 } from '@backstage/plugin-auth-node';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  parseEntityRef,
+  stringifyEntityRef,
+  UserEntity,
+} from '@backstage/catalog-model';
 
 /** Header the demo sign-in page sends with the chosen user's entity ref. */
 export const DEMO_USER_HEADER = 'x-mcpeeker-demo-user';
 
 type DemoContext = { users: Set<string>; disabled: boolean };
 
-const demoAuthenticator = createProxyAuthenticator<
+export const demoAuthenticator = createProxyAuthenticator<
   DemoContext,
   { userEntityRef: string },
   undefined
 >({
-  defaultProfileTransform: async () => ({ profile: {} }),
+  // The person as the catalog describes them (name, email, picture), so the
+  // profile and user settings show Dana Developer, not user:default/dana.
+  defaultProfileTransform: async ({ userEntityRef }, ctx) => {
+    const { entity } = await ctx.findCatalogUser({ entityRef: userEntityRef });
+    const profile = (entity.spec as UserEntity['spec'] | undefined)?.profile;
+    return {
+      profile: {
+        ...(profile?.displayName ? { displayName: profile.displayName } : {}),
+        ...(profile?.email ? { email: profile.email } : {}),
+        ...(profile?.picture ? { picture: profile.picture } : {}),
+      },
+    };
+  },
   initialize({ config }) {
     const users = new Set(
       config
