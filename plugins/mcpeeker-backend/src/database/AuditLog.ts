@@ -111,7 +111,7 @@ export class AuditLog {
 
   async list(
     db: Knex,
-    filter: { entryId?: string; limit: number },
+    filter: { entryId?: string; actor?: string; limit: number },
   ): Promise<
     Array<{
       seq: number;
@@ -124,6 +124,7 @@ export class AuditLog {
   > {
     const q = db<AuditRow>(TABLE).orderBy('seq', 'desc').limit(filter.limit);
     if (filter.entryId) q.where('entry_id', filter.entryId);
+    if (filter.actor) q.where('actor', filter.actor);
     return (await q).map(r => ({
       seq: Number(r.seq),
       at: new Date(r.at).toISOString(),

@@ -8,6 +8,7 @@ import {
   PinnedTools,
   RegistryEntry,
   RegistryEntryCreate,
+  RegistryEntryUpdate,
   RegistryIdentity,
   RegistryStatus,
   sha256Hex,
@@ -164,6 +165,8 @@ export interface RegistryListQuery {
   /** Only entries owned by one of these refs (a permission condition, in SQL). */
   ownerRefs?: string[];
   expiringWithinDays?: number;
+  /** Entries that stand for this finding: its composite id among theirs, or its server name as theirs. */
+  finding?: { compositeId: string; serverName?: string };
   limit: number;
   offset: number;
 }
@@ -327,6 +330,13 @@ export class RegistryStore implements RegistryLookup {
           ),
         );
       if (query.text) whereContains(q, ['name', 'purpose'], query.text);
+      const finding = query.finding;
+      if (finding)
+        q.where(w => {
+          // composite_ids is a comma-joined list of fixed-format ids (mcp_ + 32 hex).
+          w.where('composite_ids', 'like', `%${finding.compositeId}%`);
+          if (finding.serverName) w.orWhere('name', finding.serverName);
+        });
       return q;
     };
     const [{ count }] = await filtered().count({ count: '*' });
@@ -342,7 +352,7 @@ export class RegistryStore implements RegistryLookup {
 
   async update(
     id: string,
-    change: { purpose?: string; expiresAt?: string },
+    change: RegistryEntryUpdate,
     actor: string,
   ): Promise<RegistryEntry> {
     if (change.expiresAt) {
@@ -356,6 +366,7 @@ export class RegistryStore implements RegistryLookup {
         );
       return {
         ...(change.purpose !== undefined ? { purpose: change.purpose } : {}),
+        ...(change.team !== undefined ? { team: change.team } : {}),
         ...(change.expiresAt
           ? { expires_at: new Date(change.expiresAt), reminded: '' }
           : {}),
@@ -477,6 +488,17 @@ export class RegistryStore implements RegistryLookup {
     return this.change(id, actor, 'delete', {}, () => ({
       deleted_at: this.now(),
     }));
+  }
+
+  /** Its owner takes back a registration no admin has decided on yet: removed like a delete, audited as `withdraw`. */
+  async withdraw(id: string, actor: string): Promise<RegistryEntry> {
+    return this.change(id, actor, 'withdraw', {}, row => {
+      if (row.status !== 'pending')
+        throw new ConflictError(
+          `status: only a pending entry can be withdrawn; this one is ${row.status}`,
+        );
+      return { deleted_at: this.now() };
+    });
   }
 
   /** Approved entries that have not expired, oldest first: what the MCP Registry API view serves. */

@@ -18,11 +18,12 @@ import { RegistryStore } from '../database/RegistryStore';
 import type { JudgeService } from '../services/judge/JudgeService';
 import { runToolPins, ToolChangeLog } from '../services/toolPins';
 
-/** The notice each admin decision makes. */
+/** The notice each admin decision (and an owner's withdrawal) makes. */
 const DECIDED = {
   approve: 'approved',
   deny: 'denied',
   revoke: 'revoked',
+  withdraw: 'withdrawn',
 } as const;
 
 /** The registry, its approved entries read, and kept fresh for this replica's correlation. */

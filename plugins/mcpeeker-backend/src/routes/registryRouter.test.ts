@@ -145,8 +145,19 @@ describe('registry', () => {
           "MCP registration 'github-mcp' was approved",
           ['user:default/dana', 'group:default/team-a'],
         ],
+        // The admins' "awaits approval" is replaced in place: nothing to do any more.
+        [
+          "MCP server 'github-mcp' no longer awaits approval: approved",
+          ['group:default/platform-admins'],
+        ],
       ],
     );
+    expect(notices[2].payload).toMatchObject({
+      scope: notices[0].payload.scope,
+      description:
+        'Nothing to do: user:default/pat approved it (needed for triage).',
+      link: `/mcpeeker/registry/${id}`,
+    });
     const after = await request(server)
       .get(`/api/mcpeeker/findings/${findingId}`)
       .set(as('sam'));
@@ -227,6 +238,23 @@ describe('registry', () => {
     expect(
       (await request(server).get('/api/mcpeeker/findings').set(as('service')))
         .status,
+    ).toBe(403);
+  });
+
+  it('lists the audit by entry or by who acted', async () => {
+    const byPat = await request(server)
+      .get('/api/mcpeeker/audit?actor=user:default/pat')
+      .set(as('sam'));
+    expect(byPat.body.items.map((r: any) => [r.action, r.actor])).toEqual([
+      ['revoke', 'user:default/pat'],
+      ['approve', 'user:default/pat'],
+    ]);
+    expect(
+      (
+        await request(server)
+          .get('/api/mcpeeker/audit?actor=user:default/pat')
+          .set(as('dana'))
+      ).status,
     ).toBe(403);
   });
 
@@ -569,5 +597,150 @@ describe('ownership through registration', () => {
           .set(as('erin'))
       ).status,
     ).toBe(200);
+  });
+});
+
+describe('an owner changes, and withdraws, their registration', () => {
+  const findingId = compositeId({ hostIdHash: HOST, port: 3001 });
+  let id: string;
+
+  it('lists the entries that stand for a finding, pending ones too', async () => {
+    id = (
+      await request(server)
+        .post('/api/mcpeeker/registry')
+        .set(as('dana'))
+        .send(
+          registration({
+            name: 'github-again',
+            identity: { compositeId: findingId },
+          }),
+        )
+        .expect(201)
+    ).body.id;
+    const forFinding = (who: string, query: string) =>
+      request(server)
+        .get(`/api/mcpeeker/registry?${query}`)
+        .set(as(who))
+        .then(r => r.body.items?.map((e: any) => [e.name, e.status]));
+    expect(await forFinding('dana', `finding=${findingId}`)).toEqual([
+      ['github-again', 'pending'],
+    ]);
+    // By name, for an entry registered without the finding's id.
+    expect(
+      await forFinding(
+        'sam',
+        `finding=${compositeId({
+          hostIdHash: HOST,
+          port: 9999,
+        })}&serverName=github-again`,
+      ),
+    ).toEqual([['github-again', 'pending']]);
+    // Erin may not read Dana's pending entry: only her team's approved one stands for it, as far as she knows.
+    expect(await forFinding('erin', `finding=${findingId}`)).toEqual([
+      ['github-mcp', 'approved'],
+    ]);
+    const bad = await request(server)
+      .get('/api/mcpeeker/registry?finding=github')
+      .set(as('sam'));
+    expect([bad.status, bad.body.error.message]).toEqual([
+      400,
+      expect.stringMatching(/finding must be a composite id/),
+    ]);
+  });
+
+  it('lets the owner move it to another team of the catalog, and renew it', async () => {
+    const ghost = await request(server)
+      .patch(`/api/mcpeeker/registry/${id}`)
+      .set(as('dana'))
+      .send({ team: 'group:default/ghosts' });
+    expect([ghost.status, ghost.body.error.message]).toEqual([
+      400,
+      expect.stringMatching(/team group:default\/ghosts is not in the catalog/),
+    ]);
+    const moved = await request(server)
+      .patch(`/api/mcpeeker/registry/${id}`)
+      .set(as('dana'))
+      .send({ team: 'group:default/team-b', expiresAt: inDays(365) });
+    expect(moved.status).toBe(200);
+    expect(moved.body.team).toBe('group:default/team-b');
+    expect(Date.parse(moved.body.expiresAt)).toBeGreaterThan(
+      Date.now() + 364 * 86_400_000,
+    );
+    const tooLong = await request(server)
+      .patch(`/api/mcpeeker/registry/${id}`)
+      .set(as('dana'))
+      .send({ expiresAt: inDays(400) });
+    expect([tooLong.status, tooLong.body.error.message]).toEqual([
+      400,
+      expect.stringMatching(/expiresAt must be at most 365 days/),
+    ]);
+  });
+
+  it('lets the owner withdraw it while pending; the admins hear nothing waits any more', async () => {
+    for (const [who, status] of [
+      ['erin', 404],
+      ['sam', 403],
+      ['unauthenticated', 401],
+    ] as const)
+      expect(
+        (
+          await request(server)
+            .post(`/api/mcpeeker/registry/${id}/withdraw`)
+            .set(as(who))
+            .send({})
+        ).status,
+      ).toBe(status);
+    const before = notices.length;
+    await request(server)
+      .post(`/api/mcpeeker/registry/${id}/withdraw`)
+      .set(as('dana'))
+      .send({})
+      .expect(204);
+    expect(
+      (await request(server).get(`/api/mcpeeker/registry/${id}`).set(as('pat')))
+        .status,
+    ).toBe(404);
+    expect(
+      notices
+        .slice(before)
+        .map(n => [n.payload.title, n.payload.scope, n.recipients.entityRef]),
+    ).toEqual([
+      [
+        "MCP server 'github-again' no longer awaits approval: withdrawn",
+        `mcpeeker-registry:${id}:submitted`,
+        ['group:default/platform-admins'],
+      ],
+    ]);
+    const trail = await request(server)
+      .get(`/api/mcpeeker/audit?entry=${id}`)
+      .set(as('pat'));
+    expect(trail.body.items.map((r: any) => [r.action, r.actor])).toEqual([
+      ['withdraw', 'user:default/dana'],
+      ['update', 'user:default/dana'],
+      ['create', 'user:default/dana'],
+    ]);
+  });
+
+  it('refuses to withdraw what an admin decided on', async () => {
+    const approvedId = (
+      await request(server)
+        .post('/api/mcpeeker/registry')
+        .set(as('dana'))
+        .send(registration({ name: 'decided', identity: { packageId: 'x' } }))
+        .expect(201)
+    ).body.id;
+    await request(server)
+      .post(`/api/mcpeeker/registry/${approvedId}/approve`)
+      .set(as('pat'))
+      .send({})
+      .expect(200);
+    const r = await request(server)
+      .post(`/api/mcpeeker/registry/${approvedId}/withdraw`)
+      .set(as('dana'))
+      .send({});
+    expect([r.status, r.body.error.message]).toEqual([
+      409,
+      'status: only a pending entry can be withdrawn; this one is approved',
+    ]);
   });
 });

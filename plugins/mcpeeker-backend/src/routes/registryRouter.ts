@@ -22,6 +22,7 @@ import {
   mcpeekerFindingReadPermission,
   mcpeekerRegistryReadPermission,
   mcpeekerRegistryUpdatePermission,
+  COMPOSITE_ID_PATTERN,
   REGISTRY_STATUSES,
   RegistryEntryCreate,
   registryEntryCreateSchema,
@@ -55,6 +56,12 @@ const listSchema = z
     team: z.string().max(256).optional(),
     q: z.string().max(200).optional(),
     expiringWithinDays: z.coerce.number().int().min(0).max(366).optional(),
+    /** Entries that stand for this finding (its composite id, with `serverName` its name). */
+    finding: z
+      .string()
+      .regex(COMPOSITE_ID_PATTERN, 'must be a composite id (mcp_ + 32 hex)')
+      .optional(),
+    serverName: z.string().max(256).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(200).optional(),
   })
@@ -234,6 +241,14 @@ export function createRegistryRouter(options: {
       team: q.team,
       text: q.q,
       expiringWithinDays: q.expiringWithinDays,
+      ...(q.finding
+        ? {
+            finding: {
+              compositeId: q.finding,
+              ...(q.serverName ? { serverName: q.serverName } : {}),
+            },
+          }
+        : {}),
       ownerRefs,
       limit,
       offset,
@@ -257,10 +272,26 @@ export function createRegistryRouter(options: {
       permission: mcpeekerRegistryUpdatePermission,
       what: 'edit this entry',
     });
+    if (change.team)
+      await requireInCatalog({ catalog, auth }, change.team, 'change: team');
     const actor = credentials.principal.userEntityRef;
     const entry = await registry.update(req.params.id, change, actor);
     await options.onChange?.({ action: 'update', entry, actor });
     res.json(entry);
+  });
+
+  // Whoever may edit an entry (its owner) may take it back while no admin has decided on it.
+  router.post('/registry/:id/withdraw', async (req, res) => {
+    const credentials = await user(req);
+    parseOr400(z.object({}).strict(), req.body ?? {}, 'withdraw');
+    await entryFor(credentials, req.params.id, {
+      permission: mcpeekerRegistryUpdatePermission,
+      what: 'withdraw this entry',
+    });
+    const actor = credentials.principal.userEntityRef;
+    const entry = await registry.withdraw(req.params.id, actor);
+    await options.onChange?.({ action: 'withdraw', entry, actor });
+    res.status(204).end();
   });
 
   for (const decision of ['approve', 'deny', 'revoke'] as const) {
@@ -369,6 +400,8 @@ export function createRegistryRouter(options: {
       z
         .object({
           entry: z.string().max(64).optional(),
+          /** Who acted: an entity ref, or a system actor such as system:mcpeeker-expiry. */
+          actor: z.string().max(256).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         })
         .strict(),
@@ -378,6 +411,7 @@ export function createRegistryRouter(options: {
     res.json({
       items: await options.audit.list(options.db, {
         entryId: q.entry,
+        actor: q.actor,
         limit: q.limit,
       }),
     });

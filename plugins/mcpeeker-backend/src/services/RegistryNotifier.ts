@@ -11,7 +11,7 @@ import {
 export type RegistryNotice =
   | { kind: 'submitted'; entry: RegistryEntry }
   | {
-      kind: 'approved' | 'denied' | 'revoked';
+      kind: 'approved' | 'denied' | 'revoked' | 'withdrawn';
       entry: RegistryEntry;
       actor: string;
     }
@@ -79,6 +79,13 @@ export function describeNotice(
           ]),
         ],
       };
+    case 'withdrawn':
+      return {
+        title: `MCP registration '${entry.name}' was withdrawn`,
+        description: `${notice.actor} withdrew it before anyone decided on it.`,
+        // Its owner did it; the admins hear of it in place of "awaits approval".
+        recipients: [],
+      };
     case 'expired':
       return {
         title: `MCP registration '${entry.name}' has expired`,
@@ -97,12 +104,53 @@ export function describeNotice(
   }
 }
 
-/** Where a notice's link goes in the portal. */
+/** Where a notice's link goes in the portal: the entry's page, or what to act on. */
 function noticePath(notice: RegistryNotice): string {
   if (notice.kind === 'submitted') return '/mcpeeker/approvals';
   if (notice.kind === 'tools-changed')
     return `/mcpeeker/findings/${notice.finding.compositeId}`;
-  return '/mcpeeker/registry';
+  if (notice.kind === 'withdrawn') return '/mcpeeker/registry';
+  return `/mcpeeker/registry/${notice.entry.id}`;
+}
+
+/** The scope of a notice's portal notification: one per entry and kind (and finding). */
+function noticeScope(notice: RegistryNotice): string {
+  return `mcpeeker-registry:${notice.entry.id}:${notice.kind}${
+    notice.kind === 'tools-changed' ? `:${notice.finding.compositeId}` : ''
+  }`;
+}
+
+/**
+ * What replaces the admins' "awaits approval" once the entry was decided on or
+ * withdrawn, so that nobody goes to approve what is done. A backend cannot
+ * mark someone's notification read or done; sending with the same scope
+ * replaces its title, text and link in place (Backstage shows it as unread
+ * again, now saying that nothing is to be done).
+ */
+export function resolvedSubmission(
+  notice: RegistryNotice,
+): { title: string; description: string; link: string } | undefined {
+  if (
+    notice.kind !== 'approved' &&
+    notice.kind !== 'denied' &&
+    notice.kind !== 'withdrawn'
+  )
+    return undefined;
+  const { entry } = notice;
+  return {
+    title: `MCP server '${entry.name}' no longer awaits approval: ${notice.kind}`,
+    description: `Nothing to do: ${notice.actor} ${
+      notice.kind === 'withdrawn' ? 'withdrew it' : `${notice.kind} it`
+    }${
+      notice.kind !== 'withdrawn' && entry.decisionReason
+        ? ` (${entry.decisionReason})`
+        : ''
+    }.`,
+    link:
+      notice.kind === 'withdrawn'
+        ? '/mcpeeker/registry'
+        : `/mcpeeker/registry/${entry.id}`,
+  };
 }
 
 /** Signs a webhook body: HMAC-SHA256 over `<timestamp>.<body>`, hex. */
@@ -194,7 +242,7 @@ export class RegistryNotifier {
     const text = describeNotice(notice, admins);
     const path = noticePath(notice);
     const jobs: Array<{ channel: string; job: Promise<unknown> }> = [];
-    if (notifications) {
+    if (notifications && text.recipients.length > 0) {
       jobs.push({
         channel: 'notifications',
         job: notifications.send({
@@ -211,11 +259,23 @@ export class RegistryNotifier {
                 ? 'high'
                 : 'normal',
             // One notification per entry and kind (and finding): a reminder updates, not repeats.
-            scope: `mcpeeker-registry:${notice.entry.id}:${notice.kind}${
-              notice.kind === 'tools-changed'
-                ? `:${notice.finding.compositeId}`
-                : ''
-            }`,
+            scope: noticeScope(notice),
+          },
+        }),
+      });
+    }
+    const resolved = resolvedSubmission(notice);
+    if (notifications && resolved && admins.length > 0) {
+      jobs.push({
+        channel: 'notifications',
+        job: notifications.send({
+          recipients: { type: 'entity', entityRef: admins },
+          payload: {
+            ...resolved,
+            topic: 'mcpeeker-registry',
+            severity: 'low',
+            // The scope of the "awaits approval" it replaces.
+            scope: noticeScope({ kind: 'submitted', entry: notice.entry }),
           },
         }),
       });

@@ -56,6 +56,22 @@ export function registryEntityNames(entry: RegistryEntry) {
   return { open: entityName(entry.name, id), restricted: `mcp-${id}` };
 }
 
+/**
+ * The catalog's lifecycle of a registered server, by its registry status:
+ * approved is `production`; waiting for approval, `experimental`; denied,
+ * revoked or expired, `deprecated` (in use it is flagged again).
+ */
+export function lifecycleOf(status: RegistryEntry['status']): string {
+  switch (status) {
+    case 'approved':
+      return 'production';
+    case 'pending':
+      return 'experimental';
+    default:
+      return 'deprecated';
+  }
+}
+
 function registryEntity(
   entry: RegistryEntry,
   summary: ServerSummary | undefined,
@@ -77,14 +93,14 @@ function registryEntity(
           ? {}
           : {
               [MCPEEKER_ANNOTATIONS.restrictedTo]: entry.owner,
-              'mcpeeker.io/registered-by': entry.owner,
+              [MCPEEKER_ANNOTATIONS.registeredBy]: entry.createdBy,
             }),
       },
       tags: ['mcp', `registry-${entry.status}`],
     },
     spec: {
       type: entry.identity.remoteUrl ? 'remote' : 'local',
-      lifecycle: open ? 'production' : 'experimental',
+      lifecycle: lifecycleOf(entry.status),
       owner: entry.team,
       transport: entry.transport,
       ...(entry.identity.packageId

@@ -13,6 +13,11 @@ export const REGISTRY_EVENTS_TOPIC = 'mcpeeker.registry';
 export const MCPEEKER_ANNOTATIONS = {
   /** The registry entry this entity stands for. */
   registryEntryId: 'mcpeeker.io/registry-entry-id',
+  /**
+   * Who submitted the registration (on restricted entities only: who
+   * registered an approved server is MCPeeker's to show, to whom may read the entry).
+   */
+  registeredBy: 'mcpeeker.io/registered-by',
   /** The server name findings carry (what the agent, network or gateway saw). */
   serverName: 'mcpeeker.io/server-name',
   /**

@@ -102,13 +102,23 @@ export const registryImportSchema = z
 /** @public */
 export type RegistryEntryCreate = z.infer<typeof registryEntryCreateSchema>;
 
-/** What an owner may change. @public */
+/** What an owner may change: purpose, expiry (renewing it, at most 365 days ahead) and team. @public */
 export const registryEntryUpdateSchema = z
-  .object({ purpose: purpose.optional(), expiresAt: expiresAt.optional() })
+  .object({
+    purpose: purpose.optional(),
+    expiresAt: expiresAt.optional(),
+    team: entityRef.optional(),
+  })
   .strict()
-  .refine(u => u.purpose !== undefined || u.expiresAt !== undefined, {
-    message: 'nothing to change: give purpose or expiresAt',
-  });
+  .refine(
+    u =>
+      u.purpose !== undefined ||
+      u.expiresAt !== undefined ||
+      u.team !== undefined,
+    { message: 'nothing to change: give purpose, expiresAt or team' },
+  );
+/** @public */
+export type RegistryEntryUpdate = z.infer<typeof registryEntryUpdateSchema>;
 
 /** A registry entry as the API returns it. @public */
 export interface RegistryEntry {
