@@ -7,6 +7,7 @@ import { ResponseError } from '@backstage/errors';
 import type {
   AgentEnrolment,
   AgentEnrolmentCreate,
+  AnalyticsSummary,
   Classification,
   CreatedAgentEnrolment,
   EnrolledAgent,
@@ -18,6 +19,9 @@ import type {
   RegistryEntry,
   RegistryEntryCreate,
   RegistryStatus,
+  ScoreDistribution,
+  TrendBucket,
+  Trendlines,
 } from '@mcpeeker/plugin-mcpeeker-common';
 
 /** @public */
@@ -29,6 +33,11 @@ export interface FindingListQuery {
   /** Where it stands with the registry; `tools-changed`: approved, but its tools changed since. */
   registry?: FindingRegistryStatus;
   minScore?: number;
+  maxScore?: number;
+  /** Last seen at or after this time (ISO 8601). */
+  since?: string;
+  /** Last seen at or before this time (ISO 8601). */
+  until?: string;
   q?: string;
   /** Exactly this server name. */
   serverName?: string;
@@ -88,6 +97,15 @@ export interface McpeekerApi {
   /** Issues an enrolment secret; the answer is the only place it is seen. */
   createEnrolment(input: AgentEnrolmentCreate): Promise<CreatedAgentEnrolment>;
   revokeEnrolment(id: string): Promise<AgentEnrolment>;
+  /** The Dashboard's numbers (a developer's: of their own findings). */
+  getAnalyticsSummary(): Promise<AnalyticsSummary>;
+  getScoreDistribution(): Promise<ScoreDistribution>;
+  /** Findings per classification per bucket between `since` and `until` (ISO 8601). */
+  getTrendlines(query: {
+    bucket: TrendBucket;
+    since?: string;
+    until?: string;
+  }): Promise<Trendlines>;
 }
 
 /** Whether detection sees what a registry entry describes, as `POST /registry/:id/verify` answers. @public */
@@ -179,6 +197,10 @@ export class McpeekerClient implements McpeekerApi {
     if (query.registry) params.set('registry', query.registry);
     if (query.minScore !== undefined)
       params.set('minScore', String(query.minScore));
+    if (query.maxScore !== undefined)
+      params.set('maxScore', String(query.maxScore));
+    if (query.since) params.set('since', query.since);
+    if (query.until) params.set('until', query.until);
     if (query.q) params.set('q', query.q);
     if (query.serverName) params.set('serverName', query.serverName);
     if (query.sort) params.set('sort', query.sort);
@@ -293,5 +315,24 @@ export class McpeekerClient implements McpeekerApi {
       'POST',
       `/agents/enrolments/${encodeURIComponent(id)}/revoke`,
     );
+  }
+
+  getAnalyticsSummary() {
+    return this.get<AnalyticsSummary>('/analytics/summary');
+  }
+
+  getScoreDistribution() {
+    return this.get<ScoreDistribution>('/analytics/score-distribution');
+  }
+
+  getTrendlines(query: {
+    bucket: TrendBucket;
+    since?: string;
+    until?: string;
+  }) {
+    const params = new URLSearchParams({ bucket: query.bucket });
+    if (query.since) params.set('since', query.since);
+    if (query.until) params.set('until', query.until);
+    return this.get<Trendlines>(`/analytics/trendlines?${params}`);
   }
 }

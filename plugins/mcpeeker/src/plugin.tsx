@@ -15,6 +15,7 @@ import {
   agentsRouteRef,
   approvalsRouteRef,
   findingRouteRef,
+  findingsRouteRef,
   healthRouteRef,
   registerRouteRef,
   registryRouteRef,
@@ -87,6 +88,7 @@ export const mcpeekerPlugin = createFrontendPlugin({
   // What another plugin or the app may link to, with useRouteRef.
   routes: {
     root: rootRouteRef,
+    findings: findingsRouteRef,
     finding: findingRouteRef,
     registry: registryRouteRef,
     register: registerRouteRef,

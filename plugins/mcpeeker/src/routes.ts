@@ -3,8 +3,18 @@ import {
   createSubRouteRef,
 } from '@backstage/frontend-plugin-api';
 
-/** The MCPeeker page (mounted at /mcpeeker by default): its Findings tab. */
+/** The MCPeeker page (mounted at /mcpeeker by default): its Dashboard tab. */
 export const rootRouteRef = createRouteRef();
+
+/**
+ * The Findings tab: the list, its filters and sort in the query
+ * (`?classification=unauthorized&registry=unregistered`, see
+ * `components/Findings/findingFilters.ts`).
+ */
+export const findingsRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/findings',
+});
 
 /** One finding's detail. */
 export const findingRouteRef = createSubRouteRef({

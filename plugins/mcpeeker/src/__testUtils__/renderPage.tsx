@@ -4,7 +4,7 @@ import {
   TestApiPair,
 } from '@backstage/frontend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ReactElement, Suspense } from 'react';
+import { ReactElement, ReactNode, Suspense } from 'react';
 import { StylesProvider } from '@material-ui/core/styles';
 import { SWRConfig } from 'swr';
 import { McpeekerClient, mcpeekerApiRef } from '../api';
@@ -49,6 +49,8 @@ export function renderMcpeekerPage(
   options: {
     apis?: ReadonlyArray<TestApiPair<any> | any>;
     allow?: boolean;
+    /** Rendered beside the page, inside its router (a test's view of the location). */
+    alongside?: ReactNode;
   } = {},
 ) {
   return renderUnstyled(
@@ -57,6 +59,7 @@ export function renderMcpeekerPage(
           suspension (RequirePermission's not-found page loads lazily). */}
       <Suspense fallback={null}>
         <McpeekerPage />
+        {options.alongside}
       </Suspense>
     </SWRConfig>,
     {

@@ -9,6 +9,7 @@ import { setupServer } from 'msw/node';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { notificationsApiRef } from '@backstage/plugin-notifications';
 import type { FindingDetail } from '@mcpeeker/plugin-mcpeeker-common';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { renderMcpeekerPage } from '../__testUtils__/renderPage';
 import { bodyRows } from '../__testUtils__/tableRows';
 import {
@@ -50,7 +51,7 @@ describe('Findings', () => {
               ),
         ),
       );
-      renderMcpeekerPage('/mcpeeker');
+      renderMcpeekerPage('/mcpeeker/findings');
 
       const row = await screen.findByRole('row', { name: /github/ });
       expect(within(row).getByText('9 · unauthorized')).toBeInTheDocument();
@@ -74,9 +75,11 @@ describe('Findings', () => {
       expect(
         screen.getByText('no verdict: nothing came through a gateway'),
       ).toBeInTheDocument();
-      expect(
-        screen.getByRole('link', { name: '← All findings' }),
-      ).toHaveAttribute('href', '/mcpeeker');
+      // Back to the list as it was filtered.
+      expect(screen.getByRole('link', { name: '← Findings' })).toHaveAttribute(
+        'href',
+        '/mcpeeker/findings?classification=unauthorized',
+      );
       expect(
         screen.getByRole('button', { name: 'Register this server' }),
       ).toHaveAttribute(
@@ -138,7 +141,7 @@ describe('Findings', () => {
           );
         }),
       );
-      renderMcpeekerPage('/mcpeeker');
+      renderMcpeekerPage('/mcpeeker/findings');
       await screen.findByRole('row', { name: /github/ });
       expect(screen.getByText('1,000+ findings')).toBeInTheDocument();
       expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
@@ -230,8 +233,11 @@ describe('Findings', () => {
         HttpResponse.json({ items: [], totalCount: 0 }),
       ),
     );
-    const { unmount } = renderMcpeekerPage('/mcpeeker', { apis: [identity] });
-    expect(await screen.findByText(/No findings match/)).toBeInTheDocument();
+    const { unmount } = renderMcpeekerPage('/mcpeeker/findings', {
+      apis: [identity],
+    });
+    expect(await screen.findByText('No findings yet')).toBeInTheDocument();
+    expect(screen.getByText('mcpeeker-agent run')).toBeInTheDocument();
     // The tabs lead to their pages.
     await userEvent.click(screen.getByRole('tab', { name: 'Registry' }));
     expect(await screen.findByText('No registry entries')).toBeInTheDocument();
@@ -250,10 +256,167 @@ describe('Findings', () => {
         ),
       ),
     );
-    renderMcpeekerPage('/mcpeeker');
+    renderMcpeekerPage('/mcpeeker/findings');
     expect(
       await screen.findByText(/You may not read MCP findings/),
     ).toBeInTheDocument();
+  });
+});
+
+/** Where the page is, and the browser's back and forward buttons. */
+function BrowserBar() {
+  const { pathname, search } = useLocation();
+  const navigate = useNavigate();
+  return (
+    <>
+      <output aria-label="Location">{`${pathname}${search}`}</output>
+      <button onClick={() => navigate(-1)}>Back</button>
+      <button onClick={() => navigate(1)}>Forward</button>
+    </>
+  );
+}
+
+describe('Findings filters in the URL', () => {
+  const since = '2026-11-20T00:00:00.000Z';
+  const until = '2026-11-21T00:00:00.000Z';
+  /** The list's requests, as their query parameters. */
+  function listRequests(items = [finding]) {
+    const queries: Array<Record<string, string>> = [];
+    server.use(
+      http.get('*/api/mcpeeker/findings', ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        params.delete('limit');
+        queries.push(Object.fromEntries(params));
+        return HttpResponse.json({ items, totalCount: items.length });
+      }),
+    );
+    return queries;
+  }
+  const location = () =>
+    new URL(screen.getByLabelText('Location').textContent!, 'http://app');
+
+  it(
+    'reads its filters from the URL, writes each change back, keeps other parameters, and back and forward step through them',
+    async () => {
+      const queries = listRequests();
+      renderMcpeekerPage(
+        `/mcpeeker/findings?${new URLSearchParams({
+          classification: 'suspect,unauthorized',
+          minScore: '7',
+          maxScore: '7',
+          since,
+          until,
+          q: 'git',
+          sort: 'lastSeen',
+          status: 'open',
+        })}`,
+        { alongside: <BrowserBar /> },
+      );
+      await screen.findByRole('row', { name: /github/ });
+      // The backend is asked for what the URL says, and only for what it knows.
+      expect(queries.at(-1)).toEqual({
+        classification: 'suspect,unauthorized',
+        minScore: '7',
+        maxScore: '7',
+        since,
+        until,
+        q: 'git',
+        sort: 'lastSeen',
+      });
+      // Each filter shows: the controls' values, and chips for the others.
+      expect(screen.getByLabelText('Classification')).toHaveTextContent(
+        'suspect or unauthorized',
+      );
+      expect(screen.getByLabelText('Sort by')).toHaveTextContent('Last seen');
+      expect(
+        screen.getByRole('textbox', { name: 'Search server or owner' }),
+      ).toHaveValue('git');
+      expect(
+        screen.getByRole('button', { name: 'Score 7: remove this filter' }),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('button', {
+          name: `Last seen between ${new Date(
+            since,
+          ).toLocaleString()} and ${new Date(
+            until,
+          ).toLocaleString()}: remove this filter`,
+        }),
+      ).toBeInTheDocument();
+
+      // A choice goes into the URL; parameters of others stay.
+      await userEvent.click(screen.getByLabelText('Layer'));
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'Network' }),
+      );
+      await screen.findByRole('row', { name: /github/ });
+      expect(location().searchParams.get('layer')).toBe('network');
+      expect(location().searchParams.get('status')).toBe('open');
+      expect(queries.at(-1)).toMatchObject({ layer: 'network', minScore: '7' });
+      // Typing replaces the step it is in.
+      await userEvent.type(
+        screen.getByRole('textbox', { name: 'Search server or owner' }),
+        'h',
+      );
+      await screen.findByRole('row', { name: /github/ });
+      expect(location().searchParams.get('q')).toBe('gith');
+      // A chip removes its filter.
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Score 7: remove this filter' }),
+      );
+      await screen.findByRole('row', { name: /github/ });
+      expect(location().searchParams.has('minScore')).toBe(false);
+      expect(queries.at(-1)).not.toHaveProperty('minScore');
+      expect(queries.at(-1)).not.toHaveProperty('maxScore');
+
+      // Back: the score filter again; back once more: before the layer.
+      await userEvent.click(screen.getByRole('button', { name: 'Back' }));
+      expect(
+        await screen.findByRole('button', {
+          name: 'Score 7: remove this filter',
+        }),
+      ).toBeInTheDocument();
+      expect(queries.at(-1)).toMatchObject({ minScore: '7', q: 'gith' });
+      await userEvent.click(screen.getByRole('button', { name: 'Back' }));
+      await screen.findByRole('row', { name: /github/ });
+      expect(location().searchParams.has('layer')).toBe(false);
+      expect(queries.at(-1)).not.toHaveProperty('layer');
+      expect(queries.at(-1)).toMatchObject({ q: 'git' });
+      await userEvent.click(screen.getByRole('button', { name: 'Forward' }));
+      await screen.findByRole('row', { name: /github/ });
+      expect(location().searchParams.get('layer')).toBe('network');
+
+      // Clear filters: every filter off; the sort and the others' parameters stay.
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Clear filters' }),
+      );
+      await screen.findByRole('row', { name: /github/ });
+      expect(Object.fromEntries(location().searchParams)).toEqual({
+        sort: 'lastSeen',
+        status: 'open',
+      });
+      expect(queries.at(-1)).toEqual({ sort: 'lastSeen' });
+      expect(
+        screen.queryByRole('button', { name: 'Clear filters' }),
+      ).toBeNull();
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it('offers to clear the filters when nothing matches them, without sending anyone to run the agent', async () => {
+    const queries = listRequests([]);
+    renderMcpeekerPage('/mcpeeker/findings?registry=unregistered&layer=bogus');
+    const empty = await screen.findByText('No findings match these filters');
+    // A value the list does not know is not sent.
+    expect(queries.at(-1)).toEqual({ registry: 'unregistered', sort: 'score' });
+    expect(screen.queryByText('mcpeeker-agent run')).toBeNull();
+    await userEvent.click(
+      within(empty.parentElement!).getByRole('button', {
+        name: 'Clear filters',
+      }),
+    );
+    expect(await screen.findByText('No findings yet')).toBeInTheDocument();
+    expect(queries.at(-1)).toEqual({ sort: 'score' });
   });
 });
 

@@ -19,6 +19,7 @@ import {
   agentsRouteRef,
   approvalsRouteRef,
   findingRouteRef,
+  findingsRouteRef,
   healthRouteRef,
   registerRouteRef,
   registryRouteRef,
@@ -26,6 +27,7 @@ import {
   settingsRouteRef,
 } from '../routes';
 import { AgentsPage } from './Agents/AgentsPage';
+import { DashboardPage } from './Dashboard/DashboardPage';
 import { HealthPage } from './HealthPage';
 import { FindingDetail } from './Findings/FindingDetail';
 import { FindingsTable } from './Findings/FindingsTable';
@@ -34,7 +36,7 @@ import { RegisterForm } from './Registry/RegisterForm';
 import { RegistryPage } from './Registry/RegistryPage';
 import { SettingsPage } from './Settings/SettingsPage';
 
-/** The MCPeeker page: findings, the registry, approvals and agents (admins), settings, health. */
+/** The MCPeeker page: the dashboard, findings, the registry, approvals and agents (admins), settings, health. */
 export function McpeekerPage() {
   const navigate = useNavigate();
   const { allowed: mayApprove } = usePermission({
@@ -46,7 +48,12 @@ export function McpeekerPage() {
   // Every tab's link is resolved, in the same order each time; tabs the
   // viewer may not use are then left out.
   const tabs = [
-    { label: 'Findings', link: useRouteRef(rootRouteRef) },
+    { label: 'Dashboard', link: useRouteRef(rootRouteRef) },
+    {
+      label: 'Findings',
+      routeRef: findingsRouteRef,
+      link: useRouteRef(findingsRouteRef),
+    },
     {
       label: 'Registry',
       routeRef: registryRouteRef,
@@ -78,7 +85,8 @@ export function McpeekerPage() {
     .filter(tab => tab.shown !== false)
     .map(tab => ({ ...tab, id: tab.label }));
   // Where we are below the page's own mount path, wherever it is mounted:
-  // the tab whose pages those are, else Findings (a finding's detail too).
+  // the tab whose pages those are (a finding's detail is Findings'), else
+  // the Dashboard.
   const here = `/${useParams()['*'] ?? ''}`;
   const selected = Math.max(
     0,
@@ -106,7 +114,8 @@ export function McpeekerPage() {
       />
       <Content>
         <Routes>
-          <Route path="/" element={<FindingsTable />} />
+          <Route path="/" element={<DashboardPage />} />
+          <Route path={findingsRouteRef.path} element={<FindingsTable />} />
           <Route path={findingRouteRef.path} element={<FindingDetail />} />
           <Route path={registryRouteRef.path} element={<RegistryPage />} />
           <Route path={registerRouteRef.path} element={<RegisterForm />} />

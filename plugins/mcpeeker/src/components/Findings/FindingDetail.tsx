@@ -9,7 +9,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
-import { registerRouteRef, rootRouteRef } from '../../routes';
+import { findingsRouteRef, registerRouteRef } from '../../routes';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
@@ -18,7 +18,7 @@ import Grid from '@material-ui/core/Grid';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
-import { useParams } from 'react-router-dom';
+import { useLocation, useParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import type {
   Finding,
@@ -35,6 +35,7 @@ import {
   tableOptions,
 } from '../TableParts';
 import { ClassificationChip } from './ClassificationChip';
+import type { FindingLinkState } from './findingFilters';
 import { judgeName, JudgePanel, percent, verdictInWords } from './JudgePanel';
 import { ScoreHelp } from './ScoreHelp';
 import { hasToolsToShow, ToolsChangedChip, ToolsPanel } from './ToolsPanel';
@@ -162,7 +163,10 @@ const eventColumns: TableColumn<McpEvent & { id: string }>[] = [
 /** One finding: why it scored what it scored, and the evidence per layer. */
 export function FindingDetail() {
   const { id = '' } = useParams();
-  const findingsUrl = useRouteRef(rootRouteRef);
+  const findingsUrl = useRouteRef(findingsRouteRef);
+  // Back to the list as it was filtered, when the list led here.
+  const backSearch = (useLocation().state as FindingLinkState | null)
+    ?.findingsSearch;
   const registerUrl = useRouteRef(registerRouteRef);
   const api = useApi(mcpeekerApiRef);
   const [tab, setTab] = useState(0);
@@ -180,7 +184,11 @@ export function FindingDetail() {
     <Grid container spacing={3}>
       {findingsUrl && (
         <Grid item xs={12}>
-          <Link to={findingsUrl()}>← All findings</Link>
+          {backSearch ? (
+            <Link to={`${findingsUrl()}${backSearch}`}>← Findings</Link>
+          ) : (
+            <Link to={findingsUrl()}>← All findings</Link>
+          )}
         </Grid>
       )}
       <Grid item xs={12} md={5}>

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useLocation, useSearchParams } from 'react-router-dom';
 import {
   Link,
   Progress,
@@ -12,12 +13,7 @@ import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
-import type {
-  Classification,
-  Finding,
-  FindingRegistryStatus,
-  Layer,
-} from '@mcpeeker/plugin-mcpeeker-common';
+import type { Finding } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
 import { findingRouteRef } from '../../routes';
@@ -30,6 +26,17 @@ import {
   wholeWords,
 } from '../TableParts';
 import { ClassificationChip } from './ClassificationChip';
+import {
+  describeScoreRange,
+  describeSeenRange,
+  FindingFilters,
+  FindingLinkState,
+  filtersFromParams,
+  findingsQuery,
+  isFiltered,
+  withFilters,
+  withoutFilters,
+} from './findingFilters';
 import { JudgeUnavailableChip } from './JudgePanel';
 import { ScoreHelp } from './ScoreHelp';
 import { ToolsChangedChip } from './ToolsPanel';
@@ -39,13 +46,14 @@ const PAGE = 25;
 type FindingRow = Finding & { id: string };
 
 const NO_FINDINGS = (
-  <EmptyRows>
-    No findings match. Agents report with <code>mcpeeker-agent run</code>.
+  <EmptyRows title="No findings yet">
+    Agents report what they find with <code>mcpeeker-agent run</code>.
   </EmptyRows>
 );
 
 function findingColumns(
   findingUrl: ((params: { id: string }) => string) | undefined,
+  linkState: FindingLinkState,
 ): TableColumn<FindingRow>[] {
   return [
     {
@@ -73,7 +81,7 @@ function findingColumns(
       cellStyle: wholeWords,
       render: f =>
         findingUrl ? (
-          <Link to={findingUrl({ id: f.compositeId })}>
+          <Link to={findingUrl({ id: f.compositeId })} state={linkState}>
             {f.serverName ?? f.compositeId}
           </Link>
         ) : (
@@ -121,42 +129,92 @@ function findingColumns(
   ];
 }
 
-/** The analysts' list: filter, sort, page through findings. */
+/** Select options of the classification filter; a list of several that came by URL is one more. */
+function classificationOptions(
+  selected: string,
+): Array<readonly [string, string]> {
+  const options: Array<readonly [string, string]> = [
+    ['', 'Any'],
+    ['unauthorized', 'Unauthorized'],
+    ['suspect', 'Suspect'],
+    ['authorized', 'Authorized'],
+  ];
+  return options.some(([value]) => value === selected)
+    ? options
+    : [...options, [selected, selected.split(',').join(' or ')]];
+}
+
+/**
+ * The analysts' list: filter, sort, page through findings. Filters and sort
+ * are the page's query (see findingFilters.ts), so a filtered list is a link.
+ */
 export function FindingsTable() {
   const api = useApi(mcpeekerApiRef);
   const findingUrl = useRouteRef(findingRouteRef);
-  const [classification, setClassification] = useState<Classification | ''>('');
-  const [layer, setLayer] = useState<Layer | ''>('');
-  const [judge, setJudge] = useState<'unavailable' | 'judged' | ''>('');
-  const [registry, setRegistry] = useState<FindingRegistryStatus | ''>('');
-  const [text, setText] = useState('');
-  const [sort, setSort] = useState<'score' | 'lastSeen'>('score');
-  // Cursors of the pages before the current one, for "Previous".
-  const [cursors, setCursors] = useState<Array<string | undefined>>([
-    undefined,
-  ]);
-  const cursor = cursors[cursors.length - 1];
-  const resetPaging = () => setCursors([undefined]);
+  const { search } = useLocation();
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => filtersFromParams(params), [params]);
+  const filterKey = findingsQuery(filters);
+  const sort = filters.sort ?? 'score';
+  const filtered = isFiltered(filters);
+  // A choice is a step back can undo; typing replaces the step it is in.
+  const change = (patch: Partial<FindingFilters>, replace = false) =>
+    setParams(withFilters(params, patch), { replace });
+  const clearFilters = () => setParams(withoutFilters(params));
 
-  const columns = useMemo(() => findingColumns(findingUrl), [findingUrl]);
+  // Cursors of the pages before the current one, for "Previous"; other
+  // filters start again at the first page.
+  const [paging, setPaging] = useState({
+    key: filterKey,
+    cursors: [undefined] as Array<string | undefined>,
+  });
+  const cursors =
+    paging.key === filterKey
+      ? paging.cursors
+      : [undefined as string | undefined];
+  const cursor = cursors[cursors.length - 1];
+  const setCursors = (next: Array<string | undefined>) =>
+    setPaging({ key: filterKey, cursors: next });
+
+  const linkState = useMemo(() => ({ findingsSearch: search }), [search]);
+  const columns = useMemo(
+    () => findingColumns(findingUrl, linkState),
+    [findingUrl, linkState],
+  );
   const { value, loading, error } = useAsync(
-    () =>
-      api.listFindings({
-        classification: classification ? [classification] : undefined,
-        layer: layer || undefined,
-        judge: judge || undefined,
-        registry: registry || undefined,
-        q: text || undefined,
-        sort,
-        limit: PAGE,
-        cursor,
-      }),
-    [api, classification, layer, judge, registry, text, sort, cursor],
+    () => api.listFindings({ ...filters, sort, limit: PAGE, cursor }),
+    // filterKey stands for the filters: the same filters, the same key.
+    [api, filterKey, cursor],
   );
   // Rows carry an id: the table keeps each row's state by it.
   const rows = useMemo(
     () => (value?.items ?? []).map(f => ({ ...f, id: f.compositeId })),
     [value],
+  );
+
+  // Filters that have no control of their own: shown so, each can be removed.
+  const urlOnly: Array<{
+    label?: string;
+    clear: Partial<FindingFilters>;
+  }> = [
+    {
+      label: describeScoreRange(filters.minScore, filters.maxScore),
+      clear: { minScore: undefined, maxScore: undefined },
+    },
+    {
+      label: describeSeenRange(filters.since, filters.until),
+      clear: { since: undefined, until: undefined },
+    },
+  ].filter(chip => chip.label);
+
+  const noMatch = filtered ? (
+    <EmptyRows title="No findings match these filters">
+      <Button size="small" color="primary" onClick={clearFilters}>
+        Clear filters
+      </Button>
+    </EmptyRows>
+  ) : (
+    NO_FINDINGS
   );
 
   return (
@@ -169,58 +227,49 @@ export function FindingsTable() {
       >
         <FilterSelect
           label="Classification"
-          value={classification}
-          options={[
-            ['', 'Any'],
-            ['unauthorized', 'Unauthorized'],
-            ['suspect', 'Suspect'],
-            ['authorized', 'Authorized'],
-          ]}
-          onChange={v => {
-            setClassification(v);
-            resetPaging();
-          }}
+          value={filters.classification?.join(',') ?? ''}
+          options={classificationOptions(
+            filters.classification?.join(',') ?? '',
+          )}
+          onChange={v =>
+            change({
+              classification: v
+                ? (v.split(',') as FindingFilters['classification'])
+                : undefined,
+            })
+          }
         />
         <FilterSelect
           label="Layer"
-          value={layer}
+          value={filters.layer ?? ''}
           options={[
             ['', 'Any'],
             ['endpoint', 'Endpoint'],
             ['network', 'Network'],
             ['gateway', 'Gateway'],
           ]}
-          onChange={v => {
-            setLayer(v);
-            resetPaging();
-          }}
+          onChange={v => change({ layer: v || undefined })}
         />
         <FilterSelect
           label="Judge"
-          value={judge}
+          value={filters.judge ?? ''}
           options={[
             ['', 'Any'],
             ['unavailable', 'Unavailable: scored without it'],
             ['judged', 'Judged, or not needed'],
           ]}
-          onChange={v => {
-            setJudge(v);
-            resetPaging();
-          }}
+          onChange={v => change({ judge: v || undefined })}
         />
         <FilterSelect
           label="Registry"
-          value={registry}
+          value={filters.registry ?? ''}
           options={[
             ['', 'Any'],
             ['unregistered', 'Unregistered'],
             ['approved', 'Approved'],
             ['tools-changed', 'Approved, tools changed since'],
           ]}
-          onChange={v => {
-            setRegistry(v);
-            resetPaging();
-          }}
+          onChange={v => change({ registry: v || undefined })}
         />
         <FilterSelect
           label="Sort by"
@@ -229,21 +278,32 @@ export function FindingsTable() {
             ['score', 'Score'],
             ['lastSeen', 'Last seen'],
           ]}
-          onChange={v => {
-            setSort(v);
-            resetPaging();
-          }}
+          // Score is the default: it needs no parameter.
+          onChange={v => change({ sort: v === 'score' ? undefined : v })}
         />
         <Grid item>
           <TextField
+            id="findings-search"
             label="Search server or owner"
-            value={text}
-            onChange={e => {
-              setText(e.target.value);
-              resetPaging();
-            }}
+            value={filters.q ?? ''}
+            onChange={e => change({ q: e.target.value || undefined }, true)}
           />
         </Grid>
+        {urlOnly.map(chip => (
+          <Grid item key={chip.label}>
+            <Chip
+              label={chip.label}
+              aria-label={`${chip.label}: remove this filter`}
+              onClick={() => change(chip.clear)}
+              onDelete={() => change(chip.clear)}
+            />
+          </Grid>
+        ))}
+        {filtered && (
+          <Grid item>
+            <Button onClick={clearFilters}>Clear filters</Button>
+          </Grid>
+        )}
       </Grid>
       {error ? (
         <ResponseErrorPanel error={error} />
@@ -262,7 +322,7 @@ export function FindingsTable() {
             columns={columns}
             data={rows}
             isLoading={loading && !value}
-            emptyContent={NO_FINDINGS}
+            emptyContent={noMatch}
             // The backend filters, sorts and pages: a page is shown as it comes.
             options={{ ...tableOptions, paging: false, sorting: false }}
           />

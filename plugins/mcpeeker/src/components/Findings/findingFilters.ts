@@ -1,0 +1,170 @@
+import {
+  CLASSIFICATIONS,
+  FINDING_REGISTRY_STATUSES,
+  type Classification,
+  type FindingRegistryStatus,
+  type Layer,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import type { FindingListQuery } from '../../api';
+
+/**
+ * What the Findings list is filtered and sorted by. It lives in the page's
+ * query (`/mcpeeker/findings?classification=unauthorized&minScore=9`), so a
+ * filtered list can be shared, bookmarked and linked to (the Dashboard does),
+ * and back and forward step through the filters.
+ */
+export type FindingFilters = Pick<
+  FindingListQuery,
+  | 'classification'
+  | 'minScore'
+  | 'maxScore'
+  | 'layer'
+  | 'registry'
+  | 'judge'
+  | 'q'
+  | 'since'
+  | 'until'
+  | 'sort'
+>;
+
+/** What a link from the list to a finding carries: the list's query, to lead back to it. */
+export interface FindingLinkState {
+  findingsSearch?: string;
+}
+
+/** The query parameters the list reads; any other (another page's) it leaves alone. */
+export const FINDING_FILTER_PARAMS = [
+  'classification',
+  'minScore',
+  'maxScore',
+  'layer',
+  'registry',
+  'judge',
+  'q',
+  'since',
+  'until',
+  'sort',
+] as const satisfies ReadonlyArray<keyof FindingFilters>;
+
+const LAYERS: readonly Layer[] = ['endpoint', 'network', 'gateway'];
+const JUDGE = ['unavailable', 'judged'] as const;
+const SORTS = ['score', 'lastSeen'] as const;
+
+function oneOf<T extends string>(
+  values: readonly T[],
+  value: string | null,
+): T | undefined {
+  return values.find(v => v === value);
+}
+
+function integer(value: string | null): number | undefined {
+  return value !== null && /^-?\d{1,3}$/.test(value)
+    ? Number(value)
+    : undefined;
+}
+
+function instant(value: string | null): string | undefined {
+  if (!value) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/**
+ * The filters a URL's query asks for. A value the list does not know (a
+ * mistyped layer, a date that is none) is left out rather than sent on: the
+ * list shows what it filters by, and nothing else.
+ */
+export function filtersFromParams(params: URLSearchParams): FindingFilters {
+  const classification = (params.get('classification') ?? '')
+    .split(',')
+    .map(c => oneOf(CLASSIFICATIONS, c))
+    .filter((c): c is Classification => c !== undefined);
+  const filters: FindingFilters = {
+    classification: classification.length
+      ? [...new Set(classification)]
+      : undefined,
+    minScore: integer(params.get('minScore')),
+    maxScore: integer(params.get('maxScore')),
+    layer: oneOf(LAYERS, params.get('layer')),
+    registry: oneOf<FindingRegistryStatus>(
+      FINDING_REGISTRY_STATUSES,
+      params.get('registry'),
+    ),
+    judge: oneOf(JUDGE, params.get('judge')),
+    q: params.get('q') || undefined,
+    since: instant(params.get('since')),
+    until: instant(params.get('until')),
+    sort: oneOf(SORTS, params.get('sort')),
+  };
+  return Object.fromEntries(
+    Object.entries(filters).filter(([, v]) => v !== undefined),
+  ) as FindingFilters;
+}
+
+/**
+ * `params` with these filters changed (`undefined` removes one), every other
+ * parameter kept: filters another part of the page reads stay as they were.
+ */
+export function withFilters(
+  params: URLSearchParams,
+  change: Partial<FindingFilters>,
+): URLSearchParams {
+  const next = new URLSearchParams(params);
+  for (const [key, value] of Object.entries(change)) {
+    const text = Array.isArray(value) ? value.join(',') : value;
+    if (text === undefined || text === '') next.delete(key);
+    else next.set(key, String(text));
+  }
+  return next;
+}
+
+/** The query of a link to the list filtered so (`classification=unauthorized&registry=unregistered`). */
+export function findingsQuery(filters: FindingFilters): string {
+  return withFilters(new URLSearchParams(), filters).toString();
+}
+
+/** A link to the list at `listUrl` filtered so (`others`: parameters of filters this file does not know). */
+export function findingsHref(
+  listUrl: string,
+  filters: FindingFilters,
+  others?: Record<string, string>,
+): string {
+  const query = withFilters(new URLSearchParams(others), filters).toString();
+  return query ? `${listUrl}?${query}` : listUrl;
+}
+
+/** Whether anything narrows the list (the sort does not). */
+export function isFiltered(filters: FindingFilters): boolean {
+  return Object.keys(filters).some(key => key !== 'sort');
+}
+
+/** Every filter off, the sort and other parameters kept. */
+export function withoutFilters(params: URLSearchParams): URLSearchParams {
+  const next = new URLSearchParams(params);
+  for (const key of FINDING_FILTER_PARAMS) if (key !== 'sort') next.delete(key);
+  return next;
+}
+
+/** "Score 7", "Score 5–8", "Score 9 or more", "Score up to 4". */
+export function describeScoreRange(
+  min: number | undefined,
+  max: number | undefined,
+): string | undefined {
+  if (min !== undefined && max !== undefined)
+    return min === max ? `Score ${min}` : `Score ${min}–${max}`;
+  if (min !== undefined) return `Score ${min} or more`;
+  if (max !== undefined) return `Score up to ${max}`;
+  return undefined;
+}
+
+/** "Last seen between … and …", "… since …", "… until …", in the reader's time (the list filters on when a finding was last seen). */
+export function describeSeenRange(
+  since: string | undefined,
+  until: string | undefined,
+): string | undefined {
+  const at = (iso: string) => new Date(iso).toLocaleString();
+  if (since && until) return `Last seen between ${at(since)} and ${at(until)}`;
+  if (since) return `Last seen since ${at(since)}`;
+  if (until) return `Last seen until ${at(until)}`;
+  return undefined;
+}
