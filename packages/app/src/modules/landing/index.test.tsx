@@ -21,8 +21,16 @@ describe('landing page', () => {
     'opens MCPeeker at `/`, wherever its page is mounted',
     async () => {
       server.use(
-        http.get('*/api/mcpeeker/findings', () =>
-          HttpResponse.json({ items: [], totalCount: 0 }),
+        http.get('*/api/mcpeeker/analytics/summary', () =>
+          HttpResponse.json({
+            totalFindings: 0,
+            byClassification: { authorized: 0, suspect: 0, unauthorized: 0 },
+            activeHosts: 0,
+            unregisteredHighRisk: 0,
+            newThisWeek: 0,
+            feedbackBacklog: 0,
+            generatedAt: '2026-11-21T12:00:00.000Z',
+          }),
         ),
       );
       renderTestApp({
@@ -35,11 +43,15 @@ describe('landing page', () => {
         },
         initialRouteEntries: ['/'],
       });
-      // The page loads lazily, then asks for its first findings.
+      // The page loads lazily, then opens on its Dashboard.
       expect(
-        await screen.findByText(/No findings match/, {}, { timeout: 5000 }),
+        await screen.findByText(
+          'No MCP servers found yet',
+          {},
+          { timeout: 5000 },
+        ),
       ).toBeInTheDocument();
-      expect(screen.getByRole('tab', { name: 'Findings' })).toHaveAttribute(
+      expect(screen.getByRole('tab', { name: 'Dashboard' })).toHaveAttribute(
         'aria-selected',
         'true',
       );
