@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -14,6 +17,9 @@ import { startJudgeRetry } from './jobs/judgeRetryJob';
 import { createRootRouter } from './routes/rootRouter';
 import { HealthService } from './services/HealthService';
 import { NatsIngestConsumer } from './consumers/NatsIngestConsumer';
+import { registerMcpeekerActions } from './actions/mcpeekerActions';
+import { ServerRegistration } from './services/ServerRegistration';
+import { ToolChangeLog } from './services/toolPins';
 
 /**
  * The MCPeeker backend plugin: ingest, correlation, findings and registry.
@@ -41,6 +47,8 @@ export const mcpeekerPlugin = createBackendPlugin({
         notifications: notificationService,
         events: eventsServiceRef,
         cache: coreServices.cache,
+        userInfo: coreServices.userInfo,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -59,6 +67,8 @@ export const mcpeekerPlugin = createBackendPlugin({
         notifications,
         events,
         cache,
+        userInfo,
+        actionsRegistry,
       }) {
         const context = await buildMcpeekerContext({
           config,
@@ -123,6 +133,25 @@ export const mcpeekerPlugin = createBackendPlugin({
             }),
           }),
         );
+        // The same answers as MCP tools, served by the mcp-actions plugin
+        // (docs/mcp-server.md), each with the caller's own credentials.
+        registerMcpeekerActions(actionsRegistry, {
+          findings,
+          registry,
+          registration: new ServerRegistration({
+            registry,
+            permissions,
+            catalog,
+            auth,
+            onChange: onRegistryChange,
+          }),
+          toolChanges: new ToolChangeLog(db),
+          permissions,
+          auth,
+          userInfo,
+          auditor,
+          portalUrl: config.getOptionalString('app.baseUrl') ?? '',
+        });
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         // An agent authenticates with its enrolment secret here, and with its
         // own credential (a header Backstage does not know) on /events; the

@@ -1,4 +1,5 @@
 import {
+  BackendFeature,
   BackstageCredentials,
   coreServices,
   createServiceFactory,
@@ -49,6 +50,18 @@ const entities = [
   })),
 ];
 
+/** Who a person is and which groups they belong to, as the catalog above says. */
+const userInfo = {
+  getUserInfo: async (credentials: BackstageCredentials) => {
+    const ref = (credentials.principal as { userEntityRef: string })
+      .userEntityRef;
+    return {
+      userEntityRef: ref,
+      ownershipEntityRefs: [ref, ...(MEMBERS[ref] ?? [])],
+    };
+  },
+};
+
 /** The real MCPeeker policy behind the plugin's permission checks. */
 const policy = new McpeekerPermissionPolicy(
   {
@@ -56,16 +69,7 @@ const policy = new McpeekerPermissionPolicy(
     analysts: ['group:default/security-analysts'],
     admins: ['group:default/platform-admins'],
   },
-  {
-    getUserInfo: async (credentials: BackstageCredentials) => {
-      const ref = (credentials.principal as { userEntityRef: string })
-        .userEntityRef;
-      return {
-        userEntityRef: ref,
-        ownershipEntityRefs: [ref, ...(MEMBERS[ref] ?? [])],
-      };
-    },
-  },
+  userInfo,
 );
 const decide = (permission: any, credentials: BackstageCredentials) =>
   policy.handle({ permission } as any, { credentials } as any);
@@ -165,7 +169,11 @@ export const registration = (overrides: Record<string, unknown> = {}) => ({
  */
 export function accessTestBackend(ids: TestDatabaseId[] = ['SQLITE_3']): {
   ids: TestDatabaseId[];
-  start: (config?: JsonObject, id?: TestDatabaseId) => ReturnType<typeof start>;
+  start: (
+    config?: JsonObject,
+    id?: TestDatabaseId,
+    more?: MoreOfTheBackend,
+  ) => ReturnType<typeof start>;
 } {
   const databases =
     ids.length === 1 && ids[0] === 'SQLITE_3'
@@ -173,15 +181,25 @@ export function accessTestBackend(ids: TestDatabaseId[] = ['SQLITE_3']): {
       : createStoreTestDatabases();
   return {
     ids,
-    start: (config: JsonObject = {}, id: TestDatabaseId = ids[0]) =>
-      start(databases, config, id),
+    start: (
+      config: JsonObject = {},
+      id: TestDatabaseId = ids[0],
+      more: MoreOfTheBackend = {},
+    ) => start(databases, config, id, more),
   };
+}
+
+/** Other plugins and services beside MCPeeker (the mcp-actions plugin), and config outside `mcpeeker`. */
+export interface MoreOfTheBackend {
+  features?: Array<BackendFeature | Promise<{ default: BackendFeature }>>;
+  rootConfig?: JsonObject;
 }
 
 async function start(
   databases: TestDatabases,
   config: JsonObject,
   id: TestDatabaseId,
+  more: MoreOfTheBackend,
 ): Promise<{
   server: any;
   knex: Knex;
@@ -197,7 +215,15 @@ async function start(
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),
-      mockServices.rootConfig.factory({ data: { mcpeeker: config } }),
+      mockServices.rootConfig.factory({
+        data: { ...more.rootConfig, mcpeeker: config },
+      }),
+      createServiceFactory({
+        service: coreServices.userInfo,
+        deps: {},
+        factory: () => userInfo,
+      }),
+      ...(more.features ?? []),
       catalogServiceMock.factory({ entities }),
       permissionsFactory,
       createServiceFactory({

@@ -288,11 +288,17 @@ export class RegistryStore implements RegistryLookup {
     return toEntry(row);
   }
 
-  /** Every entry not deleted, oldest first (the catalog provider's full reconcile). */
-  async allEntries(): Promise<RegistryEntry[]> {
-    const rows = await this.db<Row>(TABLE)
-      .whereNull('deleted_at')
-      .orderBy([{ column: 'created_at' }, { column: 'id' }]);
+  /**
+   * Every entry not deleted, oldest first (the catalog provider's full
+   * reconcile); with `ownerRefs`, only those owned by one of them (a
+   * permission condition, in SQL).
+   */
+  async allEntries(
+    filter: { ownerRefs?: string[] } = {},
+  ): Promise<RegistryEntry[]> {
+    const q = this.db<Row>(TABLE).whereNull('deleted_at');
+    if (filter.ownerRefs) q.whereIn('owner', filter.ownerRefs);
+    const rows = await q.orderBy([{ column: 'created_at' }, { column: 'id' }]);
     return rows.map(toEntry);
   }
 

@@ -6,7 +6,7 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -16,7 +16,6 @@ import {
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   mcpeekerRegistryApprovePermission,
-  mcpeekerRegistryCreatePermission,
   mcpeekerAuditReadPermission,
   mcpeekerRegistryDeletePermission,
   mcpeekerFindingReadPermission,
@@ -33,6 +32,10 @@ import {
 import express from 'express';
 import { auditedChanges } from './auditedChanges';
 import { requireInCatalog } from '../services/catalogRefs';
+import {
+  RegistryChangeListener,
+  ServerRegistration,
+} from '../services/ServerRegistration';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { Finding, FindingStore } from '../database/FindingStore';
@@ -89,11 +92,7 @@ export function createRegistryRouter(options: {
   /** The codec of every paged route's cursor. */
   cursors: PageCursors;
   auditor?: AuditorService;
-  onChange?: (change: {
-    action: string;
-    entry: RegistryEntry;
-    actor: string;
-  }) => Promise<void>;
+  onChange?: RegistryChangeListener;
 }): express.Router {
   const { registry, findings, httpAuth, permissions, catalog, auth, cursors } =
     options;
@@ -169,37 +168,21 @@ export function createRegistryRouter(options: {
     }),
   );
 
-  /** Registration, however it came: checked against the catalog and the caller's rights. */
+  const registration = new ServerRegistration({
+    registry,
+    permissions,
+    catalog,
+    auth,
+    onChange: options.onChange,
+  });
+
+  /** Registration, however it came: the one path every way in shares. */
   async function register(
     req: express.Request,
     res: express.Response,
     parse: () => RegistryEntryCreate,
   ) {
-    const credentials = await user(req);
-    await allowed(
-      credentials,
-      mcpeekerRegistryCreatePermission,
-      'register MCP servers',
-    );
-    const input = parse();
-    const actor = credentials.principal.userEntityRef;
-    const owner = input.owner ?? actor;
-    await requireInCatalog({ catalog, auth }, owner, 'registration: owner');
-    await requireInCatalog({ catalog, auth }, input.team, 'registration: team');
-    if (owner !== actor) {
-      // Registering for someone else is an admin's act.
-      const [approve] = await permissions.authorize(
-        [{ permission: mcpeekerRegistryApprovePermission }],
-        { credentials },
-      );
-      if (approve.result !== AuthorizeResult.ALLOW)
-        throw new InputError(
-          `Invalid registration: owner must be you (${actor}); only admins register for others`,
-        );
-    }
-    const entry = await registry.create({ ...input, owner }, actor);
-    await options.onChange?.({ action: 'create', entry, actor });
-    res.status(201).json(entry);
+    res.status(201).json(await registration.register(await user(req), parse));
   }
 
   router.post('/registry', async (req, res) => {
