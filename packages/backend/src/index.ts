@@ -42,5 +42,7 @@ backend.add(import('@backstage/plugin-events-backend'));
 // MCPeeker
 backend.add(import('@mcpeeker/plugin-mcpeeker-backend'));
 backend.add(import('@mcpeeker/plugin-catalog-backend-module-mcpeeker'));
+// MCPeeker's answers as MCP tools at /api/mcp-actions/v1 (docs/mcp-server.md).
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.start();
