@@ -41,7 +41,23 @@ export async function runFindingsApiBench(options: {
   store: string;
   findings: number;
 }) {
-  if (options.store === 'clickhouse') return runOnClickHouse(options);
+  const t0 = Date.parse('2026-11-01T00:00:00Z');
+  const filled = await openFilledStore(options);
+  const result = await measure(filled.store, t0);
+  await filled.close();
+  return benchLine(options, result, filled.fillSeconds);
+}
+
+/** A store of the kind asked, holding N generated findings (also bench/export.mjs's). */
+export async function openFilledStore(options: {
+  store: string;
+  findings: number;
+}): Promise<{
+  store: DatabaseFindingStore | ClickHouseStore;
+  fillSeconds: number;
+  close: () => Promise<void>;
+}> {
+  if (options.store === 'clickhouse') return fillClickHouse(options);
   const { knex, close } = await openStore(options.store);
   const store = await DatabaseFindingStore.create({
     database: mockServices.database({ knex, migrations: { skip: false } }),
@@ -76,10 +92,7 @@ export async function runFindingsApiBench(options: {
   }
   if (options.store === 'postgres') await knex.raw('analyze mcpeeker_findings');
   const fillSeconds = (performance.now() - fillStarted) / 1000;
-
-  const result = await measure(store, t0);
-  await close();
-  return benchLine(options, result, fillSeconds);
+  return { store, fillSeconds, close };
 }
 
 /** The JSON line the bench prints for one store. */
@@ -98,7 +111,7 @@ function benchLine(
 }
 
 /** The same findings, written by ClickHouse itself from numbers(N). */
-async function runOnClickHouse(options: { store: string; findings: number }) {
+async function fillClickHouse(options: { store: string; findings: number }) {
   const server = await startClickHouseServer();
   const store = await ClickHouseStore.create({
     url: server.url,
@@ -137,11 +150,15 @@ async function runOnClickHouse(options: { store: string; findings: number }) {
     query: 'OPTIMIZE TABLE mcpeeker_bench.findings FINAL',
   });
   const fillSeconds = (performance.now() - fillStarted) / 1000;
-  const result = await measure(store, t0);
   await client.close();
-  await store.close();
-  await server.stop();
-  return benchLine(options, result, fillSeconds);
+  return {
+    store,
+    fillSeconds,
+    close: async () => {
+      await store.close();
+      await server.stop();
+    },
+  };
 }
 
 /** What analysts do, five rounds, each query with its second page. */
