@@ -18,6 +18,7 @@ import type {
   Layer,
   RegistryEntry,
   RegistryEntryCreate,
+  RegistryEntryUpdate,
   RegistryStatus,
   ScoreDistribution,
   TrendBucket,
@@ -70,10 +71,21 @@ export interface McpeekerApi {
   /** One entry, if the viewer may read it (undefined when refused or absent). */
   getEntry(id: string): Promise<RegistryEntry | undefined>;
   register(entry: RegistryEntryCreate): Promise<RegistryEntry>;
-  updateEntry(
-    id: string,
-    change: { purpose?: string; expiresAt?: string },
-  ): Promise<RegistryEntry>;
+  /** Registers a server from its official server.json (`POST /registry/import`). */
+  importServerJson(input: RegistryImport): Promise<RegistryEntry>;
+  updateEntry(id: string, change: RegistryEntryUpdate): Promise<RegistryEntry>;
+  /** The owner takes back a pending registration. */
+  withdrawEntry(id: string): Promise<void>;
+  /** An admin removes an entry (its audit stays). */
+  deleteEntry(id: string): Promise<void>;
+  /** Registry and agent changes, newest first (analysts and admins). */
+  listAudit(query?: {
+    entry?: string;
+    actor?: string;
+    limit?: number;
+  }): Promise<{ items: AuditRecord[] }>;
+  /** Whether the audit chain is whole, as `GET /audit/verify` answers. */
+  verifyAudit(): Promise<AuditVerification>;
   decide(
     id: string,
     decision: 'approve' | 'deny' | 'revoke',
@@ -126,6 +138,35 @@ export interface EntryVerification {
   >;
 }
 
+/** One row of the audit log. @public */
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  entryId?: string;
+  details: Record<string, unknown>;
+}
+
+/** What checking the audit chain found. @public */
+export type AuditVerification =
+  | { ok: true; rows: number }
+  | {
+      ok: false;
+      rows: number;
+      firstBadSeq: number;
+      problem: 'edited' | 'removed';
+      message: string;
+    };
+
+/** Importing an official server.json, with what the registry needs besides. @public */
+export interface RegistryImport {
+  serverJson: unknown;
+  team: string;
+  purpose?: string;
+  expiresAt: string;
+}
+
 /** A person's MCPeeker preferences. @public */
 export interface UserPreferences {
   findingAlerts: { enabled: boolean; minScore: number };
@@ -136,6 +177,9 @@ export interface RegistryListQuery {
   status?: RegistryStatus[];
   owner?: string;
   q?: string;
+  /** Entries that stand for this finding (its composite id; by name too with `serverName`). */
+  finding?: string;
+  serverName?: string;
   limit?: number;
   /** The `nextCursor` of the page before. */
   cursor?: string;
@@ -188,6 +232,21 @@ export class McpeekerClient implements McpeekerApi {
     return (await response.json()) as T;
   }
 
+  /** A change the backend answers with 204 No Content. */
+  private async sendNoContent(method: string, path: string, body?: unknown) {
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('mcpeeker');
+    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      ...(body !== undefined
+        ? {
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          }
+        : {}),
+    });
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+  }
+
   listFindings(query: FindingListQuery) {
     const params = new URLSearchParams();
     if (query.classification?.length)
@@ -218,6 +277,8 @@ export class McpeekerClient implements McpeekerApi {
     if (query.status?.length) params.set('status', query.status.join(','));
     if (query.owner) params.set('owner', query.owner);
     if (query.q) params.set('q', query.q);
+    if (query.finding) params.set('finding', query.finding);
+    if (query.serverName) params.set('serverName', query.serverName);
     if (query.limit) params.set('limit', String(query.limit));
     if (query.cursor) params.set('cursor', query.cursor);
     return this.get<{
@@ -247,12 +308,40 @@ export class McpeekerClient implements McpeekerApi {
     return this.send<RegistryEntry>('POST', '/registry', entry);
   }
 
-  updateEntry(id: string, change: { purpose?: string; expiresAt?: string }) {
+  importServerJson(input: RegistryImport) {
+    return this.send<RegistryEntry>('POST', '/registry/import', input);
+  }
+
+  updateEntry(id: string, change: RegistryEntryUpdate) {
     return this.send<RegistryEntry>(
       'PATCH',
       `/registry/${encodeURIComponent(id)}`,
       change,
     );
+  }
+
+  async withdrawEntry(id: string) {
+    await this.sendNoContent(
+      'POST',
+      `/registry/${encodeURIComponent(id)}/withdraw`,
+      {},
+    );
+  }
+
+  async deleteEntry(id: string) {
+    await this.sendNoContent('DELETE', `/registry/${encodeURIComponent(id)}`);
+  }
+
+  listAudit(query: { entry?: string; actor?: string; limit?: number } = {}) {
+    const params = new URLSearchParams();
+    if (query.entry) params.set('entry', query.entry);
+    if (query.actor) params.set('actor', query.actor);
+    if (query.limit) params.set('limit', String(query.limit));
+    return this.get<{ items: AuditRecord[] }>(`/audit?${params}`);
+  }
+
+  verifyAudit() {
+    return this.get<AuditVerification>('/audit/verify');
   }
 
   getPreferences() {

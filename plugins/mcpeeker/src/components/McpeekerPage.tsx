@@ -34,6 +34,8 @@ import { FindingsTable } from './Findings/FindingsTable';
 import { ApprovalsPage } from './Registry/ApprovalsPage';
 import { RegisterForm } from './Registry/RegisterForm';
 import { RegistryPage } from './Registry/RegistryPage';
+import { EntryPage } from './Registry/EntryPage';
+import { registryEntryRouteRef } from './Registry/entryRoute';
 import { SettingsPage } from './Settings/SettingsPage';
 
 /** The MCPeeker page: the dashboard, findings, the registry, approvals and agents (admins), settings, health. */
@@ -119,6 +121,7 @@ export function McpeekerPage() {
           <Route path={findingRouteRef.path} element={<FindingDetail />} />
           <Route path={registryRouteRef.path} element={<RegistryPage />} />
           <Route path={registerRouteRef.path} element={<RegisterForm />} />
+          <Route path={registryEntryRouteRef.path} element={<EntryPage />} />
           <Route
             path={approvalsRouteRef.path}
             element={

@@ -6,83 +6,42 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import type { RegistryEntry } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { mcpeekerApiRef } from '../../api';
-import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
-import { errorMessage } from './RegisterForm';
+import {
+  countOf,
+  EmptyRows,
+  listOptions,
+  oneLine,
+  wholeWords,
+} from '../TableParts';
+import { ActionDone, EntryActions } from './EntryActions';
 import {
   describeIdentity,
+  EntryLink,
   ExpiryBadge,
   PinnedToolsSummary,
+  PurposeText,
 } from './EntryParts';
 
-function Decision({
-  entry,
-  onDone,
-}: {
-  entry: RegistryEntry;
-  onDone: (message: string) => void;
-}) {
-  const api = useApi(mcpeekerApiRef);
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string>();
-  const decide = async (decision: 'approve' | 'deny') => {
-    try {
-      const result = await api.decide(entry.id, decision, reason || undefined);
-      onDone(
-        `${entry.name} ${decision === 'approve' ? 'approved' : 'denied'}; ${
-          result.rescoredFindings
-        } finding(s) rescored`,
-      );
-    } catch (error) {
-      setProblem(errorMessage(error));
-    }
-  };
-  return (
-    <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
-      <TextField
-        size="small"
-        id={`reason-${entry.id}`}
-        label="Reason"
-        value={reason}
-        onChange={e => setReason(e.target.value)}
-      />
-      <Button
-        color="primary"
-        variant="contained"
-        size="small"
-        onClick={() => decide('approve')}
-      >
-        Approve
-      </Button>
-      <Button size="small" variant="outlined" onClick={() => decide('deny')}>
-        Deny
-      </Button>
-      {problem && (
-        <Typography color="error" role="alert" variant="body2">
-          {problem}
-        </Typography>
-      )}
-    </Box>
-  );
-}
-
-const NOTHING_PENDING = <EmptyRows title="Nothing waits for approval" />;
-
 function approvalColumns(
-  onDone: (message: string) => void,
+  onDone: (done: ActionDone) => void,
 ): TableColumn<RegistryEntry>[] {
   return [
-    { title: 'Name', field: 'name', cellStyle: wholeWords },
+    {
+      title: 'Name',
+      field: 'name',
+      cellStyle: { ...wholeWords, minWidth: 120 },
+      render: entry => <EntryLink entry={entry} />,
+    },
     {
       title: 'Owner / team',
       field: 'owner',
-      cellStyle: wholeWords,
+      cellStyle: { ...wholeWords, minWidth: 180 },
       render: entry => (
         <>
           {entry.owner}
@@ -91,15 +50,22 @@ function approvalColumns(
         </>
       ),
     },
-    { title: 'Purpose', field: 'purpose' },
+    {
+      title: 'Purpose',
+      field: 'purpose',
+      cellStyle: { ...wholeWords, minWidth: 200 },
+      render: entry => <PurposeText purpose={entry.purpose} />,
+    },
     {
       title: 'Identity',
       sorting: false,
+      cellStyle: { ...wholeWords, minWidth: 160 },
       render: entry => describeIdentity(entry.identity),
     },
     {
       title: 'Tools',
       sorting: false,
+      cellStyle: { minWidth: 160 },
       render: entry => <PinnedToolsSummary entry={entry} />,
     },
     {
@@ -111,35 +77,62 @@ function approvalColumns(
     {
       title: 'Decision',
       sorting: false,
-      render: entry => <Decision entry={entry} onDone={onDone} />,
+      cellStyle: oneLine,
+      render: entry => (
+        <EntryActions
+          entry={entry}
+          only={['approve', 'deny']}
+          onDone={onDone}
+        />
+      ),
     },
   ];
 }
 
-/** Pending registrations, for admins to approve or deny. The backend enforces who may. */
+/** Pending registrations, for admins to approve or deny (with a reason). The backend enforces who may. */
 export function ApprovalsPage() {
   const api = useApi(mcpeekerApiRef);
   const [message, setMessage] = useState<string>();
+  const [text, setText] = useState('');
   const pending = useAsyncRetry(
-    () => api.listRegistry({ status: ['pending'], limit: 200 }),
-    [api],
+    () =>
+      api.listRegistry({
+        status: ['pending'],
+        q: text.trim() || undefined,
+        limit: 200,
+      }),
+    [api, text],
   );
   const { retry } = pending;
   const columns = useMemo(
     () =>
-      approvalColumns(m => {
-        setMessage(m);
+      approvalColumns(done => {
+        setMessage(done.message);
         retry();
       }),
     [retry],
   );
+  const items = pending.value?.items ?? [];
   return (
     <>
-      {message && (
-        <Typography role="status" style={{ marginBottom: 16 }}>
-          {message}
-        </Typography>
-      )}
+      <Grid
+        container
+        spacing={2}
+        alignItems="center"
+        style={{ marginBottom: 16 }}
+      >
+        <Grid item>
+          <TextField
+            id="approvals-search"
+            label="Search name or purpose"
+            value={text}
+            onChange={e => setText(e.target.value)}
+          />
+        </Grid>
+        <Grid item>
+          {message && <Typography role="status">{message}</Typography>}
+        </Grid>
+      </Grid>
       {pending.error ? (
         <ResponseErrorPanel error={pending.error} />
       ) : (
@@ -148,11 +141,23 @@ export function ApprovalsPage() {
           {pending.loading && pending.value && <Progress />}
           <Table<RegistryEntry>
             title="Pending registrations"
+            subtitle={
+              pending.value &&
+              countOf(pending.value.totalCount, 'entry', 'entries')
+            }
             columns={columns}
-            data={pending.value?.items ?? []}
+            data={items}
             isLoading={pending.loading && !pending.value}
-            emptyContent={NOTHING_PENDING}
-            options={listOptions(pending.value?.items.length ?? 0)}
+            emptyContent={
+              <EmptyRows
+                title={
+                  text.trim()
+                    ? 'No pending registration matches'
+                    : 'Nothing waits for approval'
+                }
+              />
+            }
+            options={listOptions(items.length)}
           />
         </>
       )}

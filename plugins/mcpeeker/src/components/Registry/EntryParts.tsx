@@ -1,3 +1,7 @@
+import { useState } from 'react';
+import { Link } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/frontend-plugin-api';
+import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import type {
@@ -5,6 +9,7 @@ import type {
   RegistryStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { toolSourceInWords } from '../Findings/ToolsPanel';
+import { registryEntryRouteRef } from './entryRoute';
 
 const COLORS: Record<RegistryStatus, string> = {
   pending: '#1565c0',
@@ -14,14 +19,80 @@ const COLORS: Record<RegistryStatus, string> = {
   expired: '#616161',
 };
 
+/** A status in words: a pending registration waits for an admin. */
+export const STATUS_WORDS: Record<RegistryStatus, string> = {
+  pending: 'pending approval',
+  approved: 'approved',
+  denied: 'denied',
+  revoked: 'revoked',
+  expired: 'expired',
+};
+
 /** An entry's status. */
 export function StatusChip({ status }: { status: RegistryStatus }) {
   return (
     <Chip
       size="small"
-      label={status}
+      label={STATUS_WORDS[status]}
       style={{ backgroundColor: COLORS[status], color: '#fff' }}
     />
+  );
+}
+
+/** The link to an entry's page, when the MCPeeker page is in the app. */
+export function useEntryUrl(): ((id: string) => string) | undefined {
+  const entryUrl = useRouteRef(registryEntryRouteRef);
+  return entryUrl && ((id: string) => entryUrl({ id }));
+}
+
+/** An entry's name, linked to its page. */
+export function EntryLink({
+  entry,
+  children,
+}: {
+  entry: Pick<RegistryEntry, 'id' | 'name'>;
+  children?: React.ReactNode;
+}) {
+  const entryUrl = useEntryUrl();
+  const text = children ?? entry.name;
+  return entryUrl ? <Link to={entryUrl(entry.id)}>{text}</Link> : <>{text}</>;
+}
+
+/** A purpose, three lines at most until the reader asks for all of it. */
+export function PurposeText({ purpose }: { purpose: string }) {
+  const [whole, setWhole] = useState(false);
+  // Roughly what three lines of a table column hold.
+  const long = purpose.length > 160;
+  return (
+    <>
+      <Typography
+        variant="body2"
+        component="span"
+        style={{
+          display: '-webkit-box',
+          overflowWrap: 'normal',
+          wordBreak: 'normal',
+          ...(whole || !long
+            ? {}
+            : {
+                WebkitLineClamp: 3,
+                WebkitBoxOrient: 'vertical',
+                overflow: 'hidden',
+              }),
+        }}
+      >
+        {purpose}
+      </Typography>
+      {long && (
+        <Button
+          size="small"
+          onClick={() => setWhole(w => !w)}
+          style={{ padding: 0, minWidth: 0, textTransform: 'none' }}
+        >
+          {whole ? 'Show less' : 'Read all'}
+        </Button>
+      )}
+    </>
   );
 }
 

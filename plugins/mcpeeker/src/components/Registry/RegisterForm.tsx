@@ -11,16 +11,45 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
+  commandTarget,
+  expiryProblem,
+  FindingDetail,
   MAX_REGISTRY_DAYS,
   RegistryEntryCreate,
+  registryEntryCreateSchema,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
 import { registryRouteRef } from '../../routes';
+import { day, endOfDay, REGISTRY_CHANGED_EVENT } from './EntryActions';
+import { fieldProblems, problemsFromServer } from './registrationProblems';
 
-const day = (offsetDays: number) =>
-  new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+/** What the Registry page says after a registration: the new entry, to link to. */
+export interface RegisteredState {
+  registered?: { id: string; name: string };
+}
+
+/** A package name as npm, PyPI or OCI spell it (not a path or a URL). */
+const PACKAGE_NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.:/-]*$/i;
+
+/**
+ * The package a finding's server is started from, by the command of its
+ * config entry or process: `npx -y @modelcontextprotocol/server-filesystem
+ * /tmp` → `@modelcontextprotocol/server-filesystem`.
+ */
+export function packageOfFinding(finding: FindingDetail): string | undefined {
+  for (const event of finding.evidence.endpoint) {
+    if (event.layer !== 'endpoint') continue;
+    const d = event.detection;
+    if ((d.source === 'config' || d.source === 'process') && d.command) {
+      const target = commandTarget(d.command, d.args ?? []);
+      if (target && PACKAGE_NAME.test(target) && !target.startsWith('.'))
+        return target;
+    }
+  }
+  return undefined;
+}
 
 /** What the backend said was wrong, in its words. */
 export function errorMessage(error: unknown): string {
@@ -43,7 +72,8 @@ export function RegisterForm() {
   const registryUrl = useRouteRef(registryRouteRef);
   // Back to the registry, where the new entry is listed (the form is only
   // ever shown inside the MCPeeker page, so the registry is mounted).
-  const backToRegistry = () => navigate(registryUrl!());
+  const backToRegistry = (state?: RegisteredState) =>
+    navigate(registryUrl!(), { state });
   const [params] = useSearchParams();
   const findingId = params.get('finding') ?? undefined;
   const [form, setForm] = useState({
@@ -55,7 +85,7 @@ export function RegisterForm() {
     packageId: '',
     remoteUrl: '',
   });
-  const [problem, setProblem] = useState<string>();
+  const [problems, setProblems] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
 
   const prefill = useAsync(async () => {
@@ -72,6 +102,7 @@ export function RegisterForm() {
       )
         ? 'http'
         : f.transport,
+      packageId: f.packageId || ((finding && packageOfFinding(finding)) ?? ''),
     }));
     return finding;
   }, [api, identityApi, findingId]);
@@ -80,16 +111,13 @@ export function RegisterForm() {
     setForm(f => ({ ...f, [key]: e.target.value }));
 
   async function submit() {
-    setSaving(true);
-    setProblem(undefined);
     const finding = prefill.value;
     const entry: RegistryEntryCreate = {
       name: form.name,
       team: form.team,
       purpose: form.purpose,
       transport: form.transport as RegistryEntryCreate['transport'],
-      // End of the chosen day, in UTC.
-      expiresAt: `${form.expiresAt}T23:59:59Z`,
+      expiresAt: endOfDay(form.expiresAt),
       identity: {
         ...(finding
           ? {
@@ -102,15 +130,30 @@ export function RegisterForm() {
       },
       ...(finding ? { fromFinding: finding.compositeId } : {}),
     };
+    // Checked here first, as the backend will: each problem beside its field.
+    const found = fieldProblems(registryEntryCreateSchema, entry);
+    const late = form.expiresAt
+      ? expiryProblem(entry.expiresAt)
+      : 'must be a date';
+    if (late) found.expiresAt = `Expiry ${late}`;
+    setProblems(found);
+    if (Object.keys(found).length > 0) return;
+    setSaving(true);
     try {
-      await api.register(entry);
-      backToRegistry();
+      const saved = await api.register(entry);
+      window.dispatchEvent(new Event(REGISTRY_CHANGED_EVENT));
+      backToRegistry({ registered: { id: saved.id, name: saved.name } });
     } catch (error) {
-      setProblem(errorMessage(error));
-    } finally {
+      setProblems(problemsFromServer(errorMessage(error)));
       setSaving(false);
     }
   }
+
+  /** A field's problem as its helper text, else its help. */
+  const help = (field: string, text?: string) => ({
+    error: !!problems[field],
+    helperText: problems[field] ?? text,
+  });
 
   if (prefill.loading) return <Progress />;
   return (
@@ -137,6 +180,7 @@ export function RegisterForm() {
             required
             id="register-name"
             label="Name"
+            {...help('name')}
             value={form.name}
             onChange={set('name')}
           />
@@ -147,7 +191,10 @@ export function RegisterForm() {
             required
             id="register-team"
             label="Team"
-            helperText="The group that answers for it, e.g. group:default/team-a"
+            {...help(
+              'team',
+              'The group that answers for it, e.g. group:default/team-a',
+            )}
             value={form.team}
             onChange={set('team')}
           />
@@ -160,9 +207,12 @@ export function RegisterForm() {
             minRows={3}
             id="register-purpose"
             label="Purpose"
-            helperText={`What it is for (10–1024 characters; ${
-              form.purpose.trim().length
-            } now)`}
+            {...help(
+              'purpose',
+              `What it is for (10–1024 characters; ${
+                form.purpose.trim().length
+              } now)`,
+            )}
             value={form.purpose}
             onChange={set('purpose')}
           />
@@ -192,7 +242,7 @@ export function RegisterForm() {
               max: day(MAX_REGISTRY_DAYS),
               'aria-label': 'Expires',
             }}
-            helperText={`At most ${MAX_REGISTRY_DAYS} days ahead`}
+            {...help('expiresAt', `At most ${MAX_REGISTRY_DAYS} days ahead`)}
             value={form.expiresAt}
             onChange={set('expiresAt')}
           />
@@ -202,7 +252,10 @@ export function RegisterForm() {
             fullWidth
             id="register-package"
             label="Package"
-            helperText="npm / PyPI / OCI identifier, e.g. @modelcontextprotocol/server-github"
+            {...help(
+              'packageId',
+              'npm / PyPI / OCI identifier, e.g. @modelcontextprotocol/server-github',
+            )}
             value={form.packageId}
             onChange={set('packageId')}
           />
@@ -212,17 +265,27 @@ export function RegisterForm() {
             fullWidth
             id="register-remote-url"
             label="Remote URL"
-            helperText="For a remote server, its https URL"
+            {...help('remoteUrl', 'For a remote server, its https URL')}
             value={form.remoteUrl}
             onChange={set('remoteUrl')}
           />
         </Grid>
-        {problem && (
+        {(problems.form || problems.identity || problems.transport) && (
           <Grid item>
             <Typography color="error" role="alert">
-              {problem}
+              {[problems.form, problems.identity, problems.transport]
+                .filter(Boolean)
+                .join(' ')}
             </Typography>
           </Grid>
+        )}
+        {Object.keys(problems).length > 0 && (
+          // Said once, for screen readers, beside the fields that say what.
+          <Typography variant="srOnly" role="status">
+            {Object.keys(problems).length === 1
+              ? 'One field needs a change.'
+              : `${Object.keys(problems).length} fields need a change.`}
+          </Typography>
         )}
         <Grid item>
           <Button
@@ -233,7 +296,7 @@ export function RegisterForm() {
           >
             Register
           </Button>{' '}
-          <Button onClick={backToRegistry}>Cancel</Button>
+          <Button onClick={() => backToRegistry()}>Cancel</Button>
         </Grid>
       </Grid>
     </InfoCard>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Progress,
   ResponseErrorPanel,
@@ -10,18 +10,31 @@ import {
   useApi,
   useRouteRef,
 } from '@backstage/frontend-plugin-api';
+import { Link } from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
+import Paper from '@material-ui/core/Paper';
 import Switch from '@material-ui/core/Switch';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
 import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
 import {
+  mcpeekerAuditReadPermission,
   REGISTRY_STATUSES,
   RegistryEntry,
   RegistryStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { Link as RouterLink, useSearchParams } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
+import {
+  Link as RouterLink,
+  useLocation,
+  useNavigate,
+  useSearchParams,
+} from 'react-router-dom';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { mcpeekerApiRef } from '../../api';
 import { registerRouteRef } from '../../routes';
 import { FilterSelect } from '../FilterSelect';
@@ -32,8 +45,19 @@ import {
   oneLine,
   wholeWords,
 } from '../TableParts';
-import { ExpiryBadge, PinnedToolsSummary, StatusChip } from './EntryParts';
-import { errorMessage } from './RegisterForm';
+import { AuditLogView } from './AuditLogView';
+import { REGISTRY_CHANGED_EVENT } from './EntryActions';
+import {
+  EntryLink,
+  ExpiryBadge,
+  PinnedToolsSummary,
+  PurposeText,
+  STATUS_WORDS,
+  StatusChip,
+  useEntryUrl,
+} from './EntryParts';
+import { ImportServerJson } from './ImportServerJson';
+import { errorMessage, RegisteredState } from './RegisterForm';
 
 /** Asks the backend whether detection sees what an entry describes. */
 function CheckDetection({ entryId }: { entryId: string }) {
@@ -45,9 +69,11 @@ function CheckDetection({ entryId }: { entryId: string }) {
       setResult(
         matches.length === 0
           ? 'not detected'
-          : `detected: ${matches.length} finding(s), highest score ${Math.max(
-              ...matches.map(m => m.score),
-            )}`,
+          : `detected: ${countOf(
+              matches.length,
+              'finding',
+              'findings',
+            )}, highest score ${Math.max(...matches.map(m => m.score))}`,
       );
     } catch (error) {
       setResult(errorMessage(error));
@@ -56,7 +82,7 @@ function CheckDetection({ entryId }: { entryId: string }) {
   return result ? (
     <span data-testid="detection-result">{result}</span>
   ) : (
-    <Button size="small" onClick={check}>
+    <Button size="small" onClick={check} aria-label="Check detection">
       Check
     </Button>
   );
@@ -71,7 +97,12 @@ const NO_ENTRIES = (
 
 function registryColumns(me: string | undefined): TableColumn<RegistryEntry>[] {
   return [
-    { title: 'Name', field: 'name', cellStyle: wholeWords },
+    {
+      title: 'Name',
+      field: 'name',
+      cellStyle: { ...wholeWords, minWidth: 120 },
+      render: entry => <EntryLink entry={entry} />,
+    },
     {
       title: 'Status',
       field: 'status',
@@ -81,12 +112,21 @@ function registryColumns(me: string | undefined): TableColumn<RegistryEntry>[] {
     {
       title: 'Owner',
       field: 'owner',
-      cellStyle: wholeWords,
+      cellStyle: { ...wholeWords, minWidth: 140 },
       render: entry =>
         entry.owner === me ? `${entry.owner} (you)` : entry.owner,
     },
-    { title: 'Team', field: 'team', cellStyle: wholeWords },
-    { title: 'Purpose', field: 'purpose' },
+    {
+      title: 'Team',
+      field: 'team',
+      cellStyle: { ...wholeWords, minWidth: 140 },
+    },
+    {
+      title: 'Purpose',
+      field: 'purpose',
+      cellStyle: { ...wholeWords, minWidth: 200 },
+      render: entry => <PurposeText purpose={entry.purpose} />,
+    },
     {
       title: 'Expires',
       field: 'expiresAt',
@@ -96,6 +136,7 @@ function registryColumns(me: string | undefined): TableColumn<RegistryEntry>[] {
     {
       title: 'Pinned tools',
       sorting: false,
+      cellStyle: { minWidth: 160 },
       render: entry => <PinnedToolsSummary entry={entry} />,
     },
     {
@@ -107,21 +148,64 @@ function registryColumns(me: string | undefined): TableColumn<RegistryEntry>[] {
   ];
 }
 
+/** Said after a registration or an import: it waits for approval, with a link to it. */
+function Registered({
+  entry,
+  onClose,
+}: {
+  entry: { id: string; name: string };
+  onClose: () => void;
+}) {
+  const entryUrl = useEntryUrl();
+  return (
+    <Paper
+      role="status"
+      variant="outlined"
+      style={{ padding: 12, marginBottom: 16, borderColor: '#2e7d32' }}
+    >
+      <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+        <Typography variant="body2" style={{ flex: 1 }}>
+          Registered {entry.name}: it is {STATUS_WORDS.pending} by an admin.{' '}
+          {entryUrl && <Link to={entryUrl(entry.id)}>Open the entry</Link>}
+        </Typography>
+        <Button size="small" onClick={onClose} aria-label="Dismiss">
+          Dismiss
+        </Button>
+      </Box>
+    </Paper>
+  );
+}
+
 /**
  * The registry: entries with status, owner, team and expiry (orange within
  * 14 days). "My MCPs only" is a developer's My MCPs view; developers only ever get
- * their own entries from the backend anyway.
+ * their own entries from the backend anyway. Analysts and admins also read
+ * the audit log here (`?view=audit`).
  */
 export function RegistryPage() {
   const api = useApi(mcpeekerApiRef);
   const identityApi = useApi(identityApiRef);
   const registerUrl = useRouteRef(registerRouteRef);
+  const navigate = useNavigate();
+  const location = useLocation();
   const [status, setStatus] = useState<RegistryStatus | ''>('');
   const [mine, setMine] = useState(false);
-  // A finding links to its entry by name (`?q=`).
-  const [params] = useSearchParams();
+  // A link may search by name (`?q=`) or open the audit log (`?view=audit`).
+  const [params, setParams] = useSearchParams();
   const [text, setText] = useState(params.get('q') ?? '');
-  const { value, loading, error } = useAsync(async () => {
+  const { allowed: mayReadAudit } = usePermission({
+    permission: mcpeekerAuditReadPermission,
+  });
+  const view = mayReadAudit && params.get('view') === 'audit' ? 1 : 0;
+  // What the registration form left for this page to say, said once.
+  const [registered, setRegistered] = useState(
+    (location.state as RegisteredState | null)?.registered,
+  );
+  useEffect(() => {
+    if ((location.state as RegisteredState | null)?.registered)
+      navigate(`${location.pathname}${location.search}`, { replace: true });
+  }, [location, navigate]);
+  const { value, loading, error, retry } = useAsyncRetry(async () => {
     const { userEntityRef } = await identityApi.getBackstageIdentity();
     return {
       me: userEntityRef,
@@ -133,76 +217,115 @@ export function RegistryPage() {
       }),
     };
   }, [api, identityApi, status, mine, text]);
+  useEffect(() => {
+    window.addEventListener(REGISTRY_CHANGED_EVENT, retry);
+    return () => window.removeEventListener(REGISTRY_CHANGED_EVENT, retry);
+  }, [retry]);
   const columns = useMemo(() => registryColumns(value?.me), [value?.me]);
 
   return (
     <>
-      <Grid
-        container
-        spacing={2}
-        alignItems="center"
-        style={{ marginBottom: 16 }}
-      >
-        <FilterSelect
-          label="Status"
-          value={status}
-          onChange={setStatus}
-          options={[
-            ['', 'Any'],
-            ...REGISTRY_STATUSES.map(s => [s, s] as const),
-          ]}
-        />
-        <Grid item>
-          <FormControlLabel
-            control={
-              <Switch
-                checked={mine}
-                onChange={e => setMine(e.target.checked)}
-                inputProps={{ 'aria-label': 'My MCPs only' }}
-              />
-            }
-            label="My MCPs only"
-          />
-        </Grid>
-        <Grid item>
-          <TextField
-            id="registry-search"
-            label="Search name or purpose"
-            value={text}
-            onChange={e => setText(e.target.value)}
-          />
-        </Grid>
-        <Grid item style={{ flex: 1 }} />
-        {registerUrl && (
-          <Grid item>
-            <Button
-              variant="contained"
-              color="primary"
-              component={RouterLink}
-              to={registerUrl()}
-            >
-              Register a server
-            </Button>
-          </Grid>
-        )}
-      </Grid>
-      {error ? (
-        <ResponseErrorPanel error={error} />
+      {mayReadAudit && (
+        <Tabs
+          value={view}
+          onChange={(_e, v) => {
+            const next = new URLSearchParams(params);
+            if (v === 1) next.set('view', 'audit');
+            else next.delete('view');
+            setParams(next);
+          }}
+          indicatorColor="primary"
+          style={{ marginBottom: 16 }}
+        >
+          <Tab label="Entries" />
+          <Tab label="Audit log" />
+        </Tabs>
+      )}
+      {view === 1 ? (
+        <AuditLogView />
       ) : (
         <>
-          {/* Reloading keeps the rows in view; the first load is the table's own. */}
-          {loading && value && <Progress />}
-          <Table<RegistryEntry>
-            title="Registry entries"
-            subtitle={
-              value && countOf(value.page.totalCount, 'entry', 'entries')
-            }
-            columns={columns}
-            data={value?.page.items ?? []}
-            isLoading={loading && !value}
-            emptyContent={NO_ENTRIES}
-            options={listOptions(value?.page.items.length ?? 0)}
-          />
+          {registered && (
+            <Registered
+              entry={registered}
+              onClose={() => setRegistered(undefined)}
+            />
+          )}
+          <Grid
+            container
+            spacing={2}
+            alignItems="center"
+            style={{ marginBottom: 16 }}
+          >
+            <FilterSelect
+              label="Status"
+              value={status}
+              onChange={setStatus}
+              options={[
+                ['', 'Any'],
+                ...REGISTRY_STATUSES.map(s => [s, STATUS_WORDS[s]] as const),
+              ]}
+            />
+            <Grid item>
+              <FormControlLabel
+                control={
+                  <Switch
+                    checked={mine}
+                    onChange={e => setMine(e.target.checked)}
+                    inputProps={{ 'aria-label': 'My MCPs only' }}
+                  />
+                }
+                label="My MCPs only"
+              />
+            </Grid>
+            <Grid item>
+              <TextField
+                id="registry-search"
+                label="Search name or purpose"
+                value={text}
+                onChange={e => setText(e.target.value)}
+              />
+            </Grid>
+            <Grid item style={{ flex: 1 }} />
+            <Grid item>
+              <ImportServerJson
+                onImported={entry =>
+                  setRegistered({ id: entry.id, name: entry.name })
+                }
+              />
+            </Grid>
+            {registerUrl && (
+              <Grid item>
+                <Button
+                  variant="contained"
+                  color="primary"
+                  component={RouterLink}
+                  to={registerUrl()}
+                >
+                  Register a server
+                </Button>
+              </Grid>
+            )}
+          </Grid>
+          {error ? (
+            <ResponseErrorPanel error={error} />
+          ) : (
+            <>
+              {/* Reloading keeps the rows in view; the first load is the table's own. */}
+              {loading && value && <Progress />}
+              <Table<RegistryEntry>
+                title="Registry entries"
+                subtitle={
+                  value && countOf(value.page.totalCount, 'entry', 'entries')
+                }
+                columns={columns}
+                data={value?.page.items ?? []}
+                isLoading={loading && !value}
+                emptyContent={NO_ENTRIES}
+                options={listOptions(value?.page.items.length ?? 0)}
+              />
+            </>
+          )}
         </>
       )}
     </>

@@ -1,0 +1,386 @@
+import { useState } from 'react';
+import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import {
+  expiryProblem,
+  MAX_REGISTRY_DAYS,
+  mcpeekerRegistryApprovePermission,
+  mcpeekerRegistryDeletePermission,
+  RegistryEntry,
+  RegistryEntryUpdate,
+  registryEntryUpdateSchema,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import useAsync from 'react-use/esm/useAsync';
+import { mcpeekerApiRef } from '../../api';
+import { errorMessage } from './RegisterForm';
+import { fieldProblems } from './registrationProblems';
+
+/** A date `offsetDays` from today, as a date input holds it. */
+export const day = (offsetDays: number, from = Date.now()) =>
+  new Date(from + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+/** The end of a chosen day, in UTC: what an expiry is sent as. */
+export const endOfDay = (date: string) => `${date}T23:59:59Z`;
+
+/** Registry changes announce themselves, so counts elsewhere on the page (the Approvals tab) follow. */
+export const REGISTRY_CHANGED_EVENT = 'mcpeeker-registry-changed';
+
+function announceChange() {
+  window.dispatchEvent(new Event(REGISTRY_CHANGED_EVENT));
+}
+
+type ActionKind =
+  | 'approve'
+  | 'deny'
+  | 'revoke'
+  | 'edit'
+  | 'renew'
+  | 'withdraw'
+  | 'delete';
+
+/** What each action says before it is done. */
+const ACTIONS: Record<
+  ActionKind,
+  {
+    label: string;
+    title: (name: string) => string;
+    text: string;
+    reason?: 'optional' | 'required';
+    danger?: boolean;
+  }
+> = {
+  approve: {
+    label: 'Approve',
+    title: n => `Approve ${n}?`,
+    text: 'Its detections are recognised from now on (the registry discount), and the tools it reports now are pinned.',
+    reason: 'optional',
+  },
+  deny: {
+    label: 'Deny',
+    title: n => `Deny ${n}?`,
+    text: 'The owner hears of it, with your reason; its detections stay flagged.',
+    reason: 'required',
+    danger: true,
+  },
+  revoke: {
+    label: 'Revoke',
+    title: n => `Revoke ${n}?`,
+    text: 'Its detections are flagged again, and MCP clients no longer see it as approved. The owner hears of it.',
+    reason: 'optional',
+    danger: true,
+  },
+  edit: {
+    label: 'Edit',
+    title: n => `Edit ${n}`,
+    text: 'Purpose, team and expiry; what identifies the server stays as registered.',
+  },
+  renew: {
+    label: 'Renew',
+    title: n => `Renew ${n}`,
+    text: `Extend its expiry, at most ${MAX_REGISTRY_DAYS} days from today.`,
+  },
+  withdraw: {
+    label: 'Withdraw',
+    title: n => `Withdraw ${n}?`,
+    text: 'Your registration is taken back before an admin decides on it; you may register the server again later.',
+    danger: true,
+  },
+  delete: {
+    label: 'Delete',
+    title: n => `Delete ${n}?`,
+    text: 'The entry is gone from the registry and the catalog; its audit history stays.',
+    danger: true,
+  },
+};
+
+/** Which actions the viewer may take on an entry in its status. */
+export function actionsFor(
+  entry: Pick<RegistryEntry, 'status'>,
+  viewer: { admin: boolean; mayDelete: boolean; owns: boolean },
+): ActionKind[] {
+  const { status } = entry;
+  const live = status === 'pending' || status === 'approved';
+  const out: ActionKind[] = [];
+  if (viewer.admin && (status === 'pending' || status === 'denied'))
+    out.push('approve');
+  if (viewer.admin && status === 'pending') out.push('deny');
+  if (viewer.admin && status === 'approved') out.push('revoke');
+  if (live && (viewer.admin || viewer.owns)) out.push('edit', 'renew');
+  if (status === 'pending' && viewer.owns) out.push('withdraw');
+  if (viewer.mayDelete) out.push('delete');
+  return out;
+}
+
+/** Whether the signed-in person owns an entry (it is theirs or their group's). */
+export function useOwns(entry: Pick<RegistryEntry, 'owner'> | undefined) {
+  const identityApi = useApi(identityApiRef);
+  const { value } = useAsync(
+    async () => (await identityApi.getBackstageIdentity()).ownershipEntityRefs,
+    [identityApi],
+  );
+  return !!entry && !!value?.includes(entry.owner);
+}
+
+/** What happened, in words, for the page to say. */
+export type ActionDone = {
+  message: string;
+  /** The entry is gone (withdrawn, deleted). */
+  removed?: boolean;
+};
+
+function ActionDialog({
+  kind,
+  entry,
+  onClose,
+  onDone,
+}: {
+  kind: ActionKind;
+  entry: RegistryEntry;
+  onClose: () => void;
+  onDone: (done: ActionDone) => void;
+}) {
+  const api = useApi(mcpeekerApiRef);
+  const action = ACTIONS[kind];
+  const [reason, setReason] = useState('');
+  const [purpose, setPurpose] = useState(entry.purpose);
+  const [team, setTeam] = useState(entry.team);
+  const [expires, setExpires] = useState(
+    kind === 'renew' ? day(90) : entry.expiresAt.slice(0, 10),
+  );
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  /** The change an edit or renewal sends: only what differs. */
+  function change(): RegistryEntryUpdate | undefined {
+    const update: Record<string, string> = {};
+    if (kind === 'edit' && purpose.trim() !== entry.purpose)
+      update.purpose = purpose;
+    if (kind === 'edit' && team.trim() !== entry.team)
+      update.team = team.trim();
+    if (expires !== entry.expiresAt.slice(0, 10))
+      update.expiresAt = endOfDay(expires);
+    const found = fieldProblems(registryEntryUpdateSchema, update);
+    const late = update.expiresAt && expiryProblem(update.expiresAt);
+    if (late) found.expiresAt = `Expiry ${late}`;
+    if (Object.keys(update).length === 0) found.form = 'Nothing changed yet.';
+    setProblems(found);
+    return Object.keys(found).length === 0 ? update : undefined;
+  }
+
+  async function confirm() {
+    setProblem(undefined);
+    if (action.reason === 'required' && !reason.trim()) {
+      setProblems({ reason: 'Give a reason: the owner reads it.' });
+      return;
+    }
+    const update =
+      kind === 'edit' || kind === 'renew' ? change() : ({} as const);
+    if (!update) return;
+    setBusy(true);
+    try {
+      let done: ActionDone;
+      switch (kind) {
+        case 'approve':
+        case 'deny':
+        case 'revoke': {
+          const result = await api.decide(
+            entry.id,
+            kind,
+            reason.trim() || undefined,
+          );
+          const verb = {
+            approve: 'approved',
+            deny: 'denied',
+            revoke: 'revoked',
+          }[kind];
+          const n = result.rescoredFindings;
+          done = {
+            message: `${entry.name} ${verb}; ${n} ${
+              n === 1 ? 'finding' : 'findings'
+            } rescored`,
+          };
+          break;
+        }
+        case 'withdraw':
+          await api.withdrawEntry(entry.id);
+          done = { message: `${entry.name} withdrawn`, removed: true };
+          break;
+        case 'delete':
+          await api.deleteEntry(entry.id);
+          done = { message: `${entry.name} deleted`, removed: true };
+          break;
+        default: {
+          const saved = await api.updateEntry(entry.id, update);
+          done = {
+            message:
+              kind === 'renew'
+                ? `${entry.name} renewed until ${new Date(
+                    saved.expiresAt,
+                  ).toLocaleDateString()}`
+                : `${entry.name} saved`,
+          };
+        }
+      }
+      announceChange();
+      onDone(done);
+    } catch (error) {
+      setProblem(errorMessage(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const titleId = `entry-action-${kind}-${entry.id}`;
+  return (
+    <Dialog open onClose={onClose} aria-labelledby={titleId} fullWidth>
+      <DialogTitle id={titleId}>{action.title(entry.name)}</DialogTitle>
+      <DialogContent>
+        <DialogContentText>{action.text}</DialogContentText>
+        {action.reason && (
+          <TextField
+            fullWidth
+            multiline
+            id={`${titleId}-reason`}
+            label={
+              action.reason === 'required' ? 'Reason' : 'Reason (optional)'
+            }
+            required={action.reason === 'required'}
+            value={reason}
+            onChange={e => setReason(e.target.value)}
+            error={!!problems.reason}
+            helperText={problems.reason}
+          />
+        )}
+        {kind === 'edit' && (
+          <>
+            <TextField
+              fullWidth
+              multiline
+              minRows={3}
+              margin="normal"
+              id={`${titleId}-purpose`}
+              label="Purpose"
+              value={purpose}
+              onChange={e => setPurpose(e.target.value)}
+              error={!!problems.purpose}
+              helperText={
+                problems.purpose ?? 'What it is for (10–1024 characters)'
+              }
+            />
+            <TextField
+              fullWidth
+              margin="normal"
+              id={`${titleId}-team`}
+              label="Team"
+              value={team}
+              onChange={e => setTeam(e.target.value)}
+              error={!!problems.team}
+              helperText={
+                problems.team ??
+                'The group that answers for it, e.g. group:default/team-a'
+              }
+            />
+          </>
+        )}
+        {(kind === 'edit' || kind === 'renew') && (
+          <TextField
+            type="date"
+            margin="normal"
+            id={`${titleId}-expires`}
+            label="Expires"
+            InputLabelProps={{ shrink: true }}
+            inputProps={{ min: day(1), max: day(MAX_REGISTRY_DAYS) }}
+            value={expires}
+            onChange={e => setExpires(e.target.value)}
+            error={!!problems.expiresAt}
+            helperText={
+              problems.expiresAt ?? `At most ${MAX_REGISTRY_DAYS} days ahead`
+            }
+          />
+        )}
+        {(problems.form || problem) && (
+          <Typography color="error" role="alert" variant="body2">
+            {problems.form ?? problem}
+          </Typography>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Cancel</Button>
+        <Button
+          color={action.danger ? 'secondary' : 'primary'}
+          variant="contained"
+          disabled={busy}
+          onClick={confirm}
+        >
+          {kind === 'edit' ? 'Save' : action.label}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+/**
+ * What the viewer may do with an entry, each behind a confirmation: admins
+ * approve, deny (with a reason), revoke and delete; owners edit, renew and
+ * withdraw a pending registration. The backend decides again.
+ */
+export function EntryActions({
+  entry,
+  only,
+  onDone,
+}: {
+  entry: RegistryEntry;
+  /** Offer only these (the Approvals page: approve and deny). */
+  only?: ActionKind[];
+  onDone: (done: ActionDone) => void;
+}) {
+  const { allowed: admin } = usePermission({
+    permission: mcpeekerRegistryApprovePermission,
+  });
+  const { allowed: mayDelete } = usePermission({
+    permission: mcpeekerRegistryDeletePermission,
+  });
+  const owns = useOwns(entry);
+  const [open, setOpen] = useState<ActionKind>();
+  const kinds = actionsFor(entry, { admin, mayDelete, owns }).filter(
+    k => !only || only.includes(k),
+  );
+  if (kinds.length === 0) return null;
+  return (
+    <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
+      {kinds.map(kind => (
+        <Button
+          key={kind}
+          size="small"
+          variant={kind === 'approve' ? 'contained' : 'outlined'}
+          color={kind === 'approve' ? 'primary' : 'default'}
+          aria-label={`${ACTIONS[kind].label} ${entry.name}`}
+          onClick={() => setOpen(kind)}
+        >
+          {ACTIONS[kind].label}
+        </Button>
+      ))}
+      {open && (
+        <ActionDialog
+          kind={open}
+          entry={entry}
+          onClose={() => setOpen(undefined)}
+          onDone={done => {
+            setOpen(undefined);
+            onDone(done);
+          }}
+        />
+      )}
+    </Box>
+  );
+}

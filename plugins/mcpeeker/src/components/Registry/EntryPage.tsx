@@ -1,0 +1,235 @@
+import { useState } from 'react';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
+import {
+  useApi,
+  useApiHolder,
+  useRouteRef,
+} from '@backstage/frontend-plugin-api';
+import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import {
+  MCPEEKER_ANNOTATIONS,
+  mcpeekerAuditReadPermission,
+  RegistryEntry,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { useNavigate, useParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { mcpeekerApiRef } from '../../api';
+import {
+  findingRouteRef,
+  findingsRouteRef,
+  registryRouteRef,
+} from '../../routes';
+import { ClassificationChip } from '../Findings/ClassificationChip';
+import { countOf } from '../TableParts';
+import { AuditLogView } from './AuditLogView';
+import { EntryActions } from './EntryActions';
+import {
+  describeIdentity,
+  ExpiryBadge,
+  PinnedToolsSummary,
+  StatusChip,
+} from './EntryParts';
+
+/**
+ * The catalog's MCPServer entity of a registry entry, when the catalog is in
+ * the app and the viewer may read it.
+ */
+export function useEntityOfEntry(entryId: string | undefined) {
+  const catalogApi = useApiHolder().get(catalogApiRef);
+  const { value } = useAsync(async () => {
+    if (!catalogApi || !entryId) return undefined;
+    const { items } = await catalogApi.getEntities({
+      filter: {
+        kind: 'MCPServer',
+        [`metadata.annotations.${MCPEEKER_ANNOTATIONS.registryEntryId}`]:
+          entryId,
+      },
+      fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'],
+    });
+    return items[0];
+  }, [catalogApi, entryId]);
+  return value;
+}
+
+/** A link to the Findings list searched for a server's name. */
+export function useFindingsOfServerUrl():
+  | ((name: string) => string)
+  | undefined {
+  const findingsUrl = useRouteRef(findingsRouteRef);
+  return (
+    findingsUrl &&
+    ((name: string) => `${findingsUrl()}?${new URLSearchParams({ q: name })}`)
+  );
+}
+
+/** Its findings, as far as the viewer may see them (what `verify` answers). */
+function EntryFindings({ entry }: { entry: RegistryEntry }) {
+  const api = useApi(mcpeekerApiRef);
+  const findingUrl = useRouteRef(findingRouteRef);
+  const findingsOf = useFindingsOfServerUrl();
+  const { value, error } = useAsync(
+    () => api.verifyEntry(entry.id),
+    [api, entry.id],
+  );
+  if (error) return <Typography color="error">{error.message}</Typography>;
+  if (!value) return <Progress />;
+  return (
+    <>
+      <Typography variant="body2" paragraph>
+        {value.matches.length === 0
+          ? 'Detection has not seen it (or none of its findings is yours to see).'
+          : `Detection sees it: ${countOf(
+              value.matches.length,
+              'finding',
+              'findings',
+            )}.`}
+      </Typography>
+      {value.matches.map(m => (
+        <Typography
+          variant="body2"
+          component="div"
+          key={m.compositeId}
+          style={{ marginBottom: 4 }}
+        >
+          <ClassificationChip
+            score={m.score}
+            classification={m.classification}
+          />{' '}
+          {findingUrl ? (
+            <Link to={findingUrl({ id: m.compositeId })}>
+              {m.serverName ?? m.compositeId}
+            </Link>
+          ) : (
+            m.serverName ?? m.compositeId
+          )}{' '}
+          on host {m.hostIdHash?.slice(0, 12) ?? 'unknown'}, last seen{' '}
+          {new Date(m.lastSeen).toLocaleString()}
+        </Typography>
+      ))}
+      {findingsOf && (
+        <Link to={findingsOf(entry.name)}>
+          Findings named {entry.name} in the Findings list
+        </Link>
+      )}
+    </>
+  );
+}
+
+/**
+ * One registry entry: its details, status, pinned tools, findings, catalog
+ * entity, history (analysts and admins) and what the viewer may do with it.
+ */
+export function EntryPage() {
+  const { id = '' } = useParams();
+  const api = useApi(mcpeekerApiRef);
+  const navigate = useNavigate();
+  const registryUrl = useRouteRef(registryRouteRef);
+  const [message, setMessage] = useState<string>();
+  const { allowed: mayReadAudit } = usePermission({
+    permission: mcpeekerAuditReadPermission,
+  });
+  const {
+    value: entry,
+    loading,
+    error,
+    retry,
+  } = useAsyncRetry(() => api.getEntry(id), [api, id]);
+  const entity = useEntityOfEntry(entry?.id);
+
+  if (loading && !entry) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!entry)
+    return (
+      <InfoCard title="No such registry entry">
+        <Typography paragraph>
+          It was withdrawn or deleted, or it is not yours to see.
+        </Typography>
+        {registryUrl && <Link to={registryUrl()}>← Registry</Link>}
+      </InfoCard>
+    );
+  return (
+    <Grid container spacing={3}>
+      {registryUrl && (
+        <Grid item xs={12}>
+          <Link to={registryUrl()}>← Registry</Link>
+        </Grid>
+      )}
+      <Grid item xs={12} md={7}>
+        <InfoCard
+          title={entry.name}
+          subheader={<StatusChip status={entry.status} />}
+        >
+          <StructuredMetadataTable
+            metadata={{
+              Purpose: entry.purpose,
+              Owner: entry.owner,
+              Team: entry.team,
+              'Registered by': `${entry.createdBy} on ${new Date(
+                entry.createdAt,
+              ).toLocaleString()}`,
+              ...(entry.decidedBy
+                ? {
+                    Decision: `${entry.status} by ${
+                      entry.decidedBy
+                    } on ${new Date(entry.decidedAt!).toLocaleString()}${
+                      entry.decisionReason ? `: ${entry.decisionReason}` : ''
+                    }`,
+                  }
+                : {}),
+              Expires: <ExpiryBadge entry={entry} />,
+              Identity: describeIdentity(entry.identity),
+              Transport: entry.transport,
+              'Catalog entity': entity ? (
+                <EntityRefLink entityRef={entity} />
+              ) : (
+                'not in the catalog yet'
+              ),
+            }}
+          />
+          <div style={{ marginTop: 16 }}>
+            <EntryActions
+              entry={entry}
+              onDone={done => {
+                if (done.removed && registryUrl) navigate(registryUrl());
+                else {
+                  setMessage(done.message);
+                  retry();
+                }
+              }}
+            />
+          </div>
+          {message && (
+            <Typography role="status" style={{ marginTop: 16 }}>
+              {message}
+            </Typography>
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={5}>
+        <InfoCard title="Pinned tools">
+          <PinnedToolsSummary entry={entry} />
+        </InfoCard>
+        <div style={{ marginTop: 24 }}>
+          <InfoCard title="Findings">
+            <EntryFindings entry={entry} />
+          </InfoCard>
+        </div>
+      </Grid>
+      {mayReadAudit && (
+        <Grid item xs={12}>
+          <AuditLogView entryId={entry.id} />
+        </Grid>
+      )}
+    </Grid>
+  );
+}
