@@ -14,6 +14,7 @@ import {
   registration,
 } from '../__testUtils__/accessTestBackend';
 import { HOST } from '../__testUtils__/events';
+import { STORE_TEST_DATABASE_IDS } from '../__testUtils__/storeTestDatabases';
 
 jest.setTimeout(60_000);
 
@@ -21,8 +22,8 @@ const PORTAL = 'http://portal.example.test';
 const DANAS = compositeId({ hostIdHash: HOST, port: 3001 });
 const ERINS = compositeId({ hostIdHash: HOST, port: 4000 });
 
-const access = accessTestBackend();
-const actions: MockActionsRegistry = actionsRegistryServiceMock();
+const access = accessTestBackend(STORE_TEST_DATABASE_IDS);
+let actions: MockActionsRegistry;
 let server: any;
 
 /** A tool call as a person (or a service) makes it, with their own credentials. */
@@ -48,20 +49,23 @@ async function refusal(who: string, tool: string, input: object = {}) {
   return error && `${error.name}: ${error.message}`;
 }
 
-beforeAll(async () => {
-  ({ server } = await access.start({}, undefined, {
-    rootConfig: { app: { baseUrl: PORTAL } },
-    features: [
-      createServiceFactory({
-        service: actionsRegistryServiceRef,
-        deps: {},
-        factory: () => actions,
-      }),
-    ],
-  }));
-});
+describe.each(access.ids)('MCPeeker actions on %s', databaseId => {
+  beforeAll(async () => {
+    // Each backend registers its actions anew.
+    const registry = actionsRegistryServiceMock();
+    actions = registry;
+    ({ server } = await access.start({}, databaseId, {
+      rootConfig: { app: { baseUrl: PORTAL } },
+      features: [
+        createServiceFactory({
+          service: actionsRegistryServiceRef,
+          deps: {},
+          factory: () => registry,
+        }),
+      ],
+    }));
+  });
 
-describe('MCPeeker actions', () => {
   it('are registered with truthful attributes and their schemas', async () => {
     const { actions: listed } = await actions.list();
     expect(Object.fromEntries(listed.map(a => [a.name, a.attributes]))).toEqual(
