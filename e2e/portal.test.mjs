@@ -95,10 +95,13 @@ test(
       assert.equal(await page.title(), 'Sign in | MCPeeker');
       await page.getByRole('button', { name: 'Sign in as Developer' }).click();
 
-      // Signed in, the portal opens on MCPeeker, and the browser tab says which tab.
+      // Signed in, the portal opens on MCPeeker's Dashboard, and the browser
+      // tab says which tab. Nothing has reported yet: it says what to run.
       await page.waitForURL(/\/mcpeeker$/, { timeout: 60_000 });
-      await page.getByRole('tab', { name: 'Findings' }).waitFor();
-      assert.equal(await page.title(), 'Findings | MCPeeker');
+      await page.getByRole('tab', { name: 'Dashboard' }).waitFor();
+      assert.equal(await page.title(), 'Dashboard | MCPeeker');
+      await page.getByText('No MCP servers found yet').waitFor();
+      await page.getByText('mcpeeker-agent run').first().waitFor();
       // Signed in: the sidebar has MCPeeker.
       const navLink = page.getByRole('link', { name: 'MCPeeker', exact: true });
       await navLink.waitFor({ timeout: 60_000 });
@@ -228,6 +231,7 @@ test(
         .getByRole('button', { name: 'Sign in as Security analyst' })
         .click();
       await page.getByRole('link', { name: 'MCPeeker', exact: true }).click();
+      await page.getByRole('tab', { name: 'Findings' }).click();
       const row = page.getByRole('row').filter({ hasText: 'github' });
       await row.waitFor({ timeout: 30_000 });
       assert.match(await row.innerText(), /suspect/);
@@ -285,6 +289,7 @@ test(
         await page.getByRole('tab', { name: 'Approvals' }).count(),
         0,
       );
+      await page.getByRole('tab', { name: 'Findings' }).click();
       const row = page.getByRole('row').filter({ hasText: 'github' });
       await row.getByRole('link', { name: 'github' }).click();
       await page.getByText('Register this server').click();
@@ -294,18 +299,22 @@ test(
         await page.getByRole('textbox', { name: /Name/ }).inputValue(),
         'github',
       );
-      // The backend's reason is shown as it comes.
+      // The package comes from the finding's command; a problem is said beside its field.
+      assert.equal(
+        await page.getByRole('textbox', { name: /Package/ }).inputValue(),
+        '@modelcontextprotocol/server-github',
+      );
       await purpose.fill('too short');
       await page.getByRole('button', { name: 'Register', exact: true }).click();
-      assert.match(
-        await page.getByRole('alert').innerText(),
-        /purpose must be at least 10 characters/,
-      );
+      await page.getByText('Purpose must be at least 10 characters').waitFor();
+      assert.equal(await purpose.getAttribute('aria-invalid'), 'true');
       await purpose.fill('Triages GitHub issues from Cursor for the team');
       await page.getByRole('button', { name: 'Register', exact: true }).click();
+      // Registered: said so, with a link to the entry.
+      await page.getByRole('link', { name: 'Open the entry' }).waitFor();
       const entry = page.getByRole('row').filter({ hasText: 'github' });
       await entry.waitFor();
-      assert.match(await entry.innerText(), /pending/);
+      assert.match(await entry.innerText(), /pending approval/);
       assert.match(await entry.innerText(), /user:default\/dana \(you\)/);
 
       // The admins hear of it by email, through Backstage's notifications.
@@ -325,11 +334,13 @@ test(
       const pending = page
         .getByRole('row')
         .filter({ hasText: 'Triages GitHub issues' });
-      await pending.getByRole('textbox', { name: 'Reason' }).fill('needed');
-      await pending.getByRole('button', { name: 'Approve' }).click();
+      await pending.getByRole('button', { name: 'Approve github' }).click();
+      const approve = page.getByRole('dialog', { name: 'Approve github?' });
+      await approve.getByRole('textbox', { name: /Reason/ }).fill('needed');
+      await approve.getByRole('button', { name: 'Approve' }).click();
       assert.match(
         await page.getByRole('status').innerText(),
-        /github approved; 1 finding\(s\) rescored/,
+        /github approved; 1 finding rescored/,
       );
       await page.getByRole('tab', { name: 'Findings' }).click();
       const finding = page.getByRole('row').filter({ hasText: 'github' });
@@ -357,7 +368,7 @@ test(
       );
       assert.match(
         await page.getByTestId('entity-detection').innerText(),
-        /0 · authorized\s+\d+ finding\(s\) on 1 host\(s\)/,
+        /0 · authorized\s+\d+ findings? on 1 host/,
       );
       // Dana hears of the decision in the portal's notifications.
       await danaPage.goto(`${APP_URL}/notifications`);
@@ -648,6 +659,7 @@ test(
         .getByRole('button', { name: 'Sign in as Security analyst' })
         .click({ timeout: 90_000 });
       await page.waitForURL(/\/mcpeeker$/, { timeout: 60_000 });
+      await page.getByRole('tab', { name: 'Findings' }).click();
       const row = page.getByRole('row').filter({ hasText: 'ticketdesk' });
       await row.waitFor({ timeout: 60_000 });
       assert.match(await row.innerText(), /5 · suspect/);
@@ -840,6 +852,7 @@ test(
         .getByRole('button', { name: 'Sign in as Security analyst' })
         .click({ timeout: 90_000 });
       await page.waitForURL(/\/mcpeeker$/, { timeout: 60_000 });
+      await page.getByRole('tab', { name: 'Findings' }).click();
       const row = page.getByRole('row').filter({ hasText: 'e2e-toolbox' });
       await row.waitFor({ timeout: 60_000 });
       assert.match(await row.innerText(), /Tools changed/);
@@ -939,6 +952,269 @@ test(
     } finally {
       await sam.close();
       await pat.close();
+    }
+  },
+);
+
+test(
+  'the analyst lands on the Dashboard, reads the numbers of the findings so far, and follows a score bar to its findings',
+  { timeout: 240_000 },
+  async () => {
+    // Two servers of one more machine, as the agent's port probe reports
+    // them, beside what the earlier tests left.
+    const { compositeId, createEvent, hashIdentifier } = loadTs(
+      'plugins/mcpeeker-common/src/index.ts',
+    );
+    const hostIdHash = hashIdentifier(
+      'e2e-dashboard-host',
+      'mcpeeker-development-salt',
+    );
+    const probed = await fetch(`${BACKEND_URL}/api/mcpeeker/events`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer mcpeeker-dev-agent-token',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        events: [3921, 3922].map(port =>
+          createEvent({
+            layer: 'endpoint',
+            observedAt: new Date().toISOString(),
+            compositeId: compositeId({ hostIdHash, port }),
+            sensor: { id: 'e2e-agent', kind: 'mcpeeker-agent' },
+            host: {
+              idHash: hostIdHash,
+              os: 'linux',
+              owner: 'user:default/dana',
+              addressHashes: [],
+            },
+            detection: {
+              source: 'port',
+              port,
+              url: `http://127.0.0.1:${port}/mcp`,
+              transport: 'http',
+              serverInfo: { name: `e2e-dash-${port}`, version: '1.0.0' },
+              tools: ['echo'],
+            },
+          }),
+        ),
+      }),
+    });
+    assert.equal(probed.status, 202, await probed.text());
+    // Every finding, as the list's API gives them to the analyst.
+    const sam = await demoAuthHeaders(BACKEND_URL, 'sam');
+    const list = await fetch(`${BACKEND_URL}/api/mcpeeker/findings?limit=200`, {
+      headers: sam,
+    });
+    const { items } = await list.json();
+    assert.equal(list.status, 200);
+    assert.ok(
+      items.some(f => f.serverName === 'e2e-dash-3921'),
+      'the probed servers are findings',
+    );
+    const count = predicate => items.filter(predicate).length;
+    const now = Date.now();
+    const byScore = new Map();
+    for (const f of items)
+      byScore.set(f.score, (byScore.get(f.score) ?? 0) + 1);
+    const findings = n => `${n} ${n === 1 ? 'finding' : 'findings'}`;
+
+    const light = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+      colorScheme: 'light',
+    });
+    const dark = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+      colorScheme: 'dark',
+    });
+    const pageErrors = [];
+    let page;
+    const signIn = async context => {
+      const p = await context.newPage();
+      p.on('pageerror', e => pageErrors.push(e.message));
+      await p.goto(APP_URL);
+      await p
+        .getByRole('button', { name: 'Sign in as Security analyst' })
+        .click({ timeout: 90_000 });
+      await p.waitForURL(/\/mcpeeker$/, { timeout: 60_000 });
+      await p
+        .getByRole('heading', { name: 'All MCP servers' })
+        .waitFor({ timeout: 60_000 });
+      await p.getByRole('figure', { name: /^Findings by score/ }).waitFor();
+      await p.getByRole('figure', { name: /^Findings seen per day/ }).waitFor();
+      return p;
+    };
+    try {
+      page = await signIn(light);
+      assert.equal(await page.title(), 'Dashboard | MCPeeker');
+
+      // Each card's number is what the list holds.
+      const number = async title => {
+        const card = page.getByRole('link', {
+          name: new RegExp(`^${title} [\\d,]+ `),
+        });
+        return Number(
+          (await card.locator('p').first().innerText()).replace(/,/g, ''),
+        );
+      };
+      assert.equal(await number('Findings'), items.length);
+      for (const [title, classification] of [
+        ['Unauthorized', 'unauthorized'],
+        ['Suspect', 'suspect'],
+        ['Authorized', 'authorized'],
+      ])
+        assert.equal(
+          await number(title),
+          count(f => f.classification === classification),
+          title,
+        );
+      assert.equal(
+        await number('Unregistered high-risk'),
+        count(
+          f =>
+            f.classification === 'unauthorized' &&
+            f.registryStatus !== 'approved',
+        ),
+      );
+      assert.equal(
+        await number('New this week'),
+        count(f => Date.parse(f.firstSeen) >= now - 7 * 86_400_000),
+      );
+
+      // The bar chart's numbers, as a screen reader gets them.
+      const table = page.getByRole('table', { name: 'Findings by score' });
+      for (const [score, n] of byScore) {
+        assert.match(
+          await table
+            .getByRole('row', { name: new RegExp(`^${score} `) })
+            .innerText(),
+          new RegExp(`^${score}\\s+${n}\\s`),
+        );
+      }
+      await page.screenshot({
+        path: path.join(ROOT, 'docs', 'screenshots', 'dashboard.png'),
+        fullPage: true,
+      });
+
+      // The same page in the dark theme (looked at, not asserted).
+      const darkPage = await signIn(dark);
+      await darkPage.screenshot({
+        path: path.join(ROOT, 'test-results', 'e2e-dashboard-dark.png'),
+        fullPage: true,
+      });
+
+      // The tallest bar leads to the findings of its score.
+      const [score, n] = [...byScore].sort((a, b) => b[1] - a[1])[0];
+      await page
+        .getByRole('link', { name: `Score ${score}: ${findings(n)}` })
+        .click();
+      await page.waitForURL(
+        new RegExp(`/mcpeeker/findings\\?minScore=${score}&maxScore=${score}$`),
+      );
+      assert.equal(
+        await page
+          .getByRole('tab', { name: 'Findings' })
+          .getAttribute('aria-selected'),
+        'true',
+      );
+      await page.getByText(findings(n), { exact: true }).waitFor();
+      await page
+        .getByRole('button', { name: `Score ${score}: remove this filter` })
+        .waitFor();
+      const rows = page.getByRole('row').filter({ hasText: ' · ' });
+      assert.equal(await rows.count(), n);
+      for (const text of await rows.allInnerTexts())
+        assert.match(text, new RegExp(`^${score} · `));
+
+      // Back: the Dashboard again.
+      await page.goBack();
+      await page.getByRole('heading', { name: 'All MCP servers' }).waitFor();
+      assert.deepEqual(pageErrors, []);
+    } catch (e) {
+      await page
+        ?.screenshot({
+          path: path.join(ROOT, 'test-results', 'e2e-failure-dashboard.png'),
+          fullPage: true,
+        })
+        .catch(() => {});
+      throw e;
+    } finally {
+      await light.close();
+      await dark.close();
+    }
+  },
+);
+
+test(
+  'an admin revokes an approved entry from its page, with a reason, and its history says so',
+  { timeout: 180_000 },
+  async () => {
+    const headers = {
+      ...(await demoAuthHeaders(BACKEND_URL, 'pat')),
+      'content-type': 'application/json',
+    };
+    const created = await fetch(`${BACKEND_URL}/api/mcpeeker/registry`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        name: 'e2e-revokable',
+        team: 'group:default/platform-admins',
+        purpose: 'A server the admins try out, then retire',
+        identity: { packageId: '@e2e/revokable' },
+        transport: 'stdio',
+        expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      }),
+    });
+    assert.equal(created.status, 201, await created.clone().text());
+    const { id } = await created.json();
+    const approved = await fetch(
+      `${BACKEND_URL}/api/mcpeeker/registry/${id}/approve`,
+      { method: 'POST', headers, body: '{}' },
+    );
+    assert.equal(approved.status, 200);
+
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+    });
+    const pageErrors = [];
+    try {
+      const page = await context.newPage();
+      page.on('pageerror', e => pageErrors.push(e.message));
+      await page.goto(APP_URL);
+      await page
+        .getByRole('button', { name: 'Sign in as Platform admin' })
+        .click({ timeout: 90_000 });
+      await page.waitForURL(/\/mcpeeker$/, { timeout: 60_000 });
+      await page.goto(`${APP_URL}/mcpeeker/registry`);
+      await page
+        .getByRole('row')
+        .filter({ hasText: 'e2e-revokable' })
+        .getByRole('link', { name: 'e2e-revokable' })
+        .click();
+      await page.waitForURL(new RegExp(`/mcpeeker/registry/${id}$`));
+      await page.getByRole('button', { name: 'Revoke e2e-revokable' }).click();
+      const dialog = page.getByRole('dialog', {
+        name: 'Revoke e2e-revokable?',
+      });
+      await dialog
+        .getByRole('textbox', { name: /Reason/ })
+        .fill('retired after the trial');
+      await dialog.getByRole('button', { name: 'Revoke' }).click();
+      assert.match(
+        await page.getByRole('status').innerText(),
+        /e2e-revokable revoked; 0 findings rescored/,
+      );
+      await page
+        .getByText('revoke (approved → revoked): retired after the trial')
+        .waitFor();
+      const entry = await (
+        await fetch(`${BACKEND_URL}/api/mcpeeker/registry/${id}`, { headers })
+      ).json();
+      assert.equal(entry.status, 'revoked');
+      assert.equal(entry.decisionReason, 'retired after the trial');
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
     }
   },
 );

@@ -63,6 +63,7 @@ describe('MCPServer entity page', () => {
         HttpResponse.json({
           id: 'e1',
           owner: 'user:default/dana',
+          createdBy: 'user:default/pat',
           status: 'approved',
           expiresAt: inDays(5),
           pinnedTools: {
@@ -82,7 +83,10 @@ describe('MCPServer entity page', () => {
       <EntityProvider entity={entity}>
         <McpServerOverviewCard />
       </EntityProvider>,
-      { apis: [[mcpeekerApiRef, client]] },
+      {
+        apis: [[mcpeekerApiRef, client]],
+        mountedRoutes: { '/mcpeeker': rootRouteRef },
+      },
     );
     expect(
       await screen.findByTestId('entity-registry-status'),
@@ -90,12 +94,20 @@ describe('MCPServer entity page', () => {
     expect(await screen.findByTestId('expiry-soon')).toHaveTextContent(
       'in 5 d',
     );
+    // The entry and the findings, one click away.
+    expect(
+      screen.getByRole('link', { name: 'Open the entry' }),
+    ).toHaveAttribute('href', '/mcpeeker/registry/e1');
+    expect(
+      await screen.findByRole('link', { name: 'Show the findings' }),
+    ).toHaveAttribute('href', '/mcpeeker/findings?q=github');
     expect(screen.getByText('user:default/dana')).toBeInTheDocument();
+    expect(screen.getByText('user:default/pat')).toBeInTheDocument();
     expect(screen.getByTestId('pinned-tools')).toHaveTextContent(
       /^2 tools: create_issue, list_issues\s*pinned .* by user:default\/pat$/,
     );
     expect(await screen.findByTestId('entity-detection')).toHaveTextContent(
-      '9 · unauthorized 3 finding(s) on 2 host(s)',
+      /^9 · unauthorized 3 findings on 2 hosts, last seen/,
     );
   });
 
@@ -156,7 +168,7 @@ describe('MCPServer entity page', () => {
       { apis: [[mcpeekerApiRef, client]] },
     );
     expect(await screen.findByTestId('entity-detection')).toHaveTextContent(
-      '9 · unauthorized 2 finding(s) on 1 host(s)',
+      /^9 · unauthorized 2 findings on 1 host, last seen/,
     );
     expect(screen.getByText('not registered')).toBeInTheDocument();
   });

@@ -9,8 +9,9 @@ import {
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type {
+import {
   Finding,
+  MCPEEKER_ANNOTATIONS,
   McpServerSpec,
   RegistryEntry,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -22,14 +23,24 @@ import {
   ExpiryBadge,
   PinnedToolsSummary,
   StatusChip,
+  useEntryUrl,
 } from '../Registry/EntryParts';
-import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
+import { useFindingsOfServerUrl } from '../Registry/EntryPage';
+import {
+  countOf,
+  EmptyRows,
+  listOptions,
+  oneLine,
+  wholeWords,
+} from '../TableParts';
 
 function useMcpSpec() {
   const { entity } = useEntity();
   return {
     name: entity.metadata.title ?? entity.metadata.name,
     spec: entity.spec as unknown as McpServerSpec,
+    registeredBy:
+      entity.metadata.annotations?.[MCPEEKER_ANNOTATIONS.registeredBy],
   };
 }
 
@@ -75,9 +86,12 @@ function useEntry(entryId: string | undefined) {
 
 /** The MCPServer overview card: registry status and expiry, and what detection says. */
 export function McpServerOverviewCard() {
-  const { name, spec } = useMcpSpec();
+  const { name, spec, registeredBy } = useMcpSpec();
   const registry = spec.registry;
   const detection = useDetection(name, spec);
+  const entryUrl = useEntryUrl();
+  const findingsOf = useFindingsOfServerUrl();
+  const serverName = spec.serverName ?? name;
   // Expiry and registrant are the registry's to show, to whom may read it.
   const entry = useEntry(registry?.entryId);
   const expiresAt = entry?.expiresAt ?? registry?.expiresAt;
@@ -87,10 +101,15 @@ export function McpServerOverviewCard() {
         metadata={{
           Registry: registry ? (
             <span data-testid="entity-registry-status">
-              {registry.status === 'unregistered' ? (
-                'not registered'
-              ) : (
+              {registry.status === 'unregistered' && 'not registered'}
+              {registry.status !== 'unregistered' && (
                 <StatusChip status={registry.status} />
+              )}
+              {registry.entryId && entryUrl && (
+                <>
+                  {' '}
+                  <Link to={entryUrl(registry.entryId)}>Open the entry</Link>
+                </>
               )}
             </span>
           ) : (
@@ -110,11 +129,12 @@ export function McpServerOverviewCard() {
                 ),
               }
             : {}),
+          ...(entry ? { Owner: entry.owner } : {}),
+          ...(entry || registeredBy
+            ? { 'Registered by': entry?.createdBy ?? registeredBy }
+            : {}),
           ...(entry
-            ? {
-                'Registered by': entry.owner,
-                'Pinned tools': <PinnedToolsSummary entry={entry} />,
-              }
+            ? { 'Pinned tools': <PinnedToolsSummary entry={entry} /> }
             : {}),
           Detection: detection ? (
             <span data-testid="entity-detection">
@@ -122,8 +142,15 @@ export function McpServerOverviewCard() {
                 score={detection.maxScore}
                 classification={detection.classification}
               />{' '}
-              {detection.findings} finding(s) on {detection.hosts} host(s), last
-              seen {new Date(detection.lastSeen).toLocaleString()}
+              {countOf(detection.findings, 'finding', 'findings')} on{' '}
+              {countOf(detection.hosts, 'host', 'hosts')}, last seen{' '}
+              {new Date(detection.lastSeen).toLocaleString()}
+              {findingsOf && (
+                <>
+                  {' '}
+                  <Link to={findingsOf(serverName)}>Show the findings</Link>
+                </>
+              )}
             </span>
           ) : (
             'not detected'

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import {
   Progress,
   ResponseErrorPanel,
@@ -103,14 +103,17 @@ export function ApprovalsPage() {
       }),
     [api, text],
   );
-  const { retry } = pending;
+  // Columns made once (the table would reset its state on new ones); the
+  // reload they call is the latest.
+  const reload = useRef(pending.retry);
+  reload.current = pending.retry;
   const columns = useMemo(
     () =>
       approvalColumns(done => {
         setMessage(done.message);
-        retry();
+        reload.current();
       }),
-    [retry],
+    [],
   );
   const items = pending.value?.items ?? [];
   return (

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
 import Button from '@material-ui/core/Button';
@@ -42,7 +42,11 @@ export function StatusChip({ status }: { status: RegistryStatus }) {
 /** The link to an entry's page, when the MCPeeker page is in the app. */
 export function useEntryUrl(): ((id: string) => string) | undefined {
   const entryUrl = useRouteRef(registryEntryRouteRef);
-  return entryUrl && ((id: string) => entryUrl({ id }));
+  // One function for as long as the route is the same: tables keep their columns.
+  return useMemo(
+    () => entryUrl && ((id: string) => entryUrl({ id })),
+    [entryUrl],
+  );
 }
 
 /** An entry's name, linked to its page. */

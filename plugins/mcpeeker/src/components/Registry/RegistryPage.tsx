@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   Progress,
   ResponseErrorPanel,
@@ -95,7 +95,9 @@ const NO_ENTRIES = (
   </EmptyRows>
 );
 
-function registryColumns(me: string | undefined): TableColumn<RegistryEntry>[] {
+function registryColumns(
+  me: () => string | undefined,
+): TableColumn<RegistryEntry>[] {
   return [
     {
       title: 'Name',
@@ -114,7 +116,7 @@ function registryColumns(me: string | undefined): TableColumn<RegistryEntry>[] {
       field: 'owner',
       cellStyle: { ...wholeWords, minWidth: 140 },
       render: entry =>
-        entry.owner === me ? `${entry.owner} (you)` : entry.owner,
+        entry.owner === me() ? `${entry.owner} (you)` : entry.owner,
     },
     {
       title: 'Team',
@@ -221,7 +223,11 @@ export function RegistryPage() {
     window.addEventListener(REGISTRY_CHANGED_EVENT, retry);
     return () => window.removeEventListener(REGISTRY_CHANGED_EVENT, retry);
   }, [retry]);
-  const columns = useMemo(() => registryColumns(value?.me), [value?.me]);
+  // Columns made once (the table would reset its state on new ones); who
+  // "you" is, is read as each row renders.
+  const me = useRef<string>();
+  me.current = value?.me;
+  const columns = useMemo(() => registryColumns(() => me.current), []);
 
   return (
     <>
