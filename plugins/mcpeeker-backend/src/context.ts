@@ -27,6 +27,9 @@ import { PageCursors } from './routes/pageCursors';
 import { AuditLog } from './database/AuditLog';
 import { RegistryStore } from './database/RegistryStore';
 import { openRegistry } from './jobs/registryJobs';
+import { ScoreHistory } from './database/ScoreHistory';
+import { TriageStore } from './database/TriageStore';
+import { openTriage } from './jobs/triageJobs';
 import { IngestMetrics } from './services/IngestMetrics';
 import { IngestService } from './services/IngestService';
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
@@ -39,6 +42,8 @@ export interface McpeekerContext {
   db: Knex;
   rules: RuleEngine;
   registry: RegistryStore;
+  triage: TriageStore;
+  history: ScoreHistory;
   audit: AuditLog;
   agents: AgentStore;
   hostOwners: HostOwners;
@@ -102,6 +107,8 @@ export async function buildMcpeekerContext(deps: {
     lifecycle,
     logger,
   });
+  const triage = await openTriage({ db, audit, lifecycle, logger });
+  const history = new ScoreHistory(db);
   const agents = await AgentStore.create({
     database,
     audit,
@@ -114,8 +121,12 @@ export async function buildMcpeekerContext(deps: {
     lifecycle,
     rules,
     registry,
+    triage,
+    history,
     judgeMaxPoints: config.judge.maxPoints,
   });
+  // Whenever triage changes (here, on another replica, or by expiry), its findings are scored again.
+  triage.rescoreWith(target => findings.rescore(target));
   const deadLetters = await DatabaseDeadLetterStore.create({
     database,
     salt: config.hostIdSalt,
@@ -140,6 +151,8 @@ export async function buildMcpeekerContext(deps: {
     db,
     rules,
     registry,
+    triage,
+    history,
     audit,
     agents,
     hostOwners,

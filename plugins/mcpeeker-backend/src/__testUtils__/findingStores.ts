@@ -3,7 +3,13 @@ import { createClient } from '@clickhouse/client';
 import { Knex } from 'knex';
 import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
 import { EventStore } from '../database/EventStore';
-import { FindingStore, RegistryLookup } from '../database/FindingStore';
+import {
+  FindingStore,
+  RegistryLookup,
+  TriageLookup,
+} from '../database/FindingStore';
+import { applyDatabaseMigrations } from '../database/migrations';
+import { ScoreHistory } from '../database/ScoreHistory';
 import { ClickHouseStore } from '../database/clickhouse/ClickHouseStore';
 import { IngestService } from '../services/IngestService';
 import { RuleEngine } from '../services/correlation/rules';
@@ -44,6 +50,7 @@ export function findingStoreEngines() {
     kind: FindingStoreKind,
     options: {
       registry?: RegistryLookup;
+      triage?: TriageLookup;
       dedupWindowMs?: number;
       rules?: RuleEngine;
     } = {},
@@ -59,9 +66,11 @@ export function findingStoreEngines() {
       clickhouse ??= startClickHouseServer();
       const { url } = await clickhouse;
       const name = `mcpeeker_test_${process.pid}_${next++}`;
+      // The score history is in the Backstage database, as in the plugin.
+      await applyDatabaseMigrations(database);
       const store = await ClickHouseStore.create(
         { url, database: name },
-        options,
+        { ...options, history: new ScoreHistory(knex) },
       );
       open.push(store);
       return {

@@ -2,7 +2,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
 import { DatabaseEventStore } from '../database/sql/DatabaseEventStore';
-import { RegistryLookup } from '../database/FindingStore';
+import { RegistryLookup, TriageLookup } from '../database/FindingStore';
 import { DatabaseFindingStore } from '../database/sql/DatabaseFindingStore';
 import { IngestService } from '../services/IngestService';
 import { RuleEngine } from '../services/correlation/rules';
@@ -17,6 +17,7 @@ export async function sqlPipeline(
   database: DatabaseService,
   options: {
     registry?: RegistryLookup;
+    triage?: TriageLookup;
     dedupWindowMs?: number;
     rules?: RuleEngine;
     weights?: ScoringWeights;

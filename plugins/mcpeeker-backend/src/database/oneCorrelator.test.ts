@@ -11,6 +11,7 @@ import {
 } from '../__testUtils__/randomEvents';
 import { toolSetChange } from '@mcpeeker/plugin-mcpeeker-common';
 import {
+  commandSignatureHashOf,
   describeFinding,
   Finding,
   FindingTotals,
@@ -27,7 +28,7 @@ import {
   RuleEngine,
   ruleFilesIn,
 } from '../services/correlation/rules';
-import { RegistryLookup } from './FindingStore';
+import { RegistryLookup, TriageLookup } from './FindingStore';
 
 /**
  * One correlator: whatever engine stores them, and whatever order, batches
@@ -70,6 +71,43 @@ const registry: RegistryLookup = {
   },
 };
 
+/**
+ * Triage as a pure function of what the store hands it (the real lookup reads
+ * a snapshot): the filesystem server started by npx is suppressed wherever
+ * it runs, anything else when none of its evidence is Lee's (a team without
+ * Lee), and every finding with an id ending in 0 is being investigated.
+ */
+const FILESYSTEM_BY_NPX = commandSignatureHashOf('npx', [
+  '-y',
+  '@modelcontextprotocol/server-filesystem',
+]);
+const triage: TriageLookup = {
+  match: async f => {
+    let suppression;
+    if (f.commandSignatureHash === FILESYSTEM_BY_NPX)
+      suppression = {
+        id: 'suppression-command',
+        scope: 'command' as const,
+        label: 'the stdio command of filesystem',
+        reason: 'sanctioned everywhere',
+      };
+    else if (
+      f.owners.length > 0 &&
+      f.owners.every(o => o !== 'user:default/lee')
+    )
+      suppression = {
+        id: 'suppression-team',
+        scope: 'server-on-team' as const,
+        label: `${f.serverName} on a team without Lee`,
+        reason: 'their own servers',
+      };
+    return {
+      status: f.compositeId.endsWith('0') ? 'investigating' : 'open',
+      ...(suppression ? { suppression } : {}),
+    };
+  },
+};
+
 type Snapshot = Array<{
   finding: Finding;
   evidence: Record<string, string[]>;
@@ -81,12 +119,25 @@ async function ingestAll(
   events: McpEvent[],
   seed: number,
 ) {
-  const store = await engines.setup(kind, { registry, rules });
+  const store = await engines.setup(kind, { registry, rules, triage });
   for (const { batch, transport } of deliveries(events, seed)) {
     const result = await store.ingest.ingest(batch, transport);
     expect(result.rejected).toEqual([]);
   }
   return store;
+}
+
+/** The ids each triage filter lists: plain column compares in every engine. */
+async function triageLists(store: Awaited<ReturnType<typeof ingestAll>>) {
+  const ids = async (q: Parameters<typeof store.findings.list>[0]) =>
+    (await store.findings.list(q)).items.map(f => f.compositeId).sort();
+  return {
+    excluded: await ids({ limit: 5000, suppressed: 'exclude' }),
+    only: await ids({ limit: 5000, suppressed: 'only' }),
+    investigating: await ids({ limit: 5000, triageStatus: ['investigating'] }),
+    unassigned: await ids({ limit: 5000, assignee: null }),
+    noVerdict: await ids({ limit: 5000, verdict: ['none'] }),
+  };
 }
 
 async function snapshot(
@@ -141,6 +192,13 @@ async function expectedFindings(events: McpEvent[]): Promise<Finding[]> {
           hostIdHash: facts.hostIdHash,
           tools: facts.signals.tools,
         }),
+        undefined,
+        await triage.match({
+          compositeId: id,
+          serverName: facts.serverName,
+          owners: facts.owners,
+          commandSignatureHash: facts.commandSignatureHash,
+        }),
       ),
     );
   }
@@ -153,12 +211,13 @@ describe('one correlator', () => {
     async seed => {
       const events = randomFleetEvents(seed, 2500);
       const snapshots = new Map<FindingStoreKind, Snapshot>();
+      const lists = [];
       // Each engine gets its own order, batches and redeliveries.
-      for (const [i, kind] of engines.kinds.entries())
-        snapshots.set(
-          kind,
-          await snapshot(await ingestAll(kind, events, seed * 100 + i)),
-        );
+      for (const [i, kind] of engines.kinds.entries()) {
+        const store = await ingestAll(kind, events, seed * 100 + i);
+        snapshots.set(kind, await snapshot(store));
+        lists.push(await triageLists(store));
+      }
       const [first, ...others] = [...snapshots.values()];
       // The fleet is not trivial: every layer, joins, approvals, verdicts.
       const findings = first.map(s => s.finding);
@@ -181,7 +240,23 @@ describe('one correlator', () => {
         findings.some(f => f.signals.tools?.from === 'gateway/request'),
       ).toBe(true);
       expect(findings.some(f => f.signals.judge)).toBe(true);
+      // Triage: both kinds of suppression and a status; the stdio command's hash.
+      const suppressions = new Set(findings.map(f => f.triage.suppression?.id));
+      expect(suppressions).toEqual(
+        new Set([undefined, 'suppression-command', 'suppression-team']),
+      );
+      expect(findings.some(f => f.triage.status === 'investigating')).toBe(
+        true,
+      );
+      expect(findings.some(f => f.commandSignatureHash)).toBe(true);
       for (const other of others) expect(other).toEqual(first);
+      for (const other of lists.slice(1)) expect(other).toEqual(lists[0]);
+      expect(lists[0].only.length).toBe(
+        findings.filter(f => f.triage.suppression).length,
+      );
+      expect(lists[0].excluded.length + lists[0].only.length).toBe(
+        findings.length,
+      );
       expect(findings).toEqual(await expectedFindings(events));
     },
   );

@@ -8,7 +8,12 @@ import { ClickHouseStore } from './clickhouse/ClickHouseStore';
 import { DatabaseFindingStore } from './sql/DatabaseFindingStore';
 import type { EventStore } from './EventStore';
 import { DatabaseEventStore } from './sql/DatabaseEventStore';
-import type { FindingStore, RegistryLookup } from './FindingStore';
+import type {
+  FindingStore,
+  RegistryLookup,
+  ScoreHistoryRecorder,
+  TriageLookup,
+} from './FindingStore';
 import { lazyClickHouseStore } from './clickhouse/lazyClickHouseStore';
 import { DEFAULT_WEIGHTS } from '../services/correlation/scoring';
 
@@ -25,17 +30,26 @@ export async function openStores(options: {
   lifecycle: LifecycleService;
   rules: RuleEngine;
   registry: RegistryLookup;
+  triage: TriageLookup;
+  /** Each finding's score history (in the Backstage database, whichever store holds the findings). */
+  history: ScoreHistoryRecorder;
   /** The most the Judge adds to a score (`mcpeeker.judge.maxPoints`). */
   judgeMaxPoints?: number;
 }): Promise<{ findings: FindingStore; events: EventStore }> {
-  const { store, database, rules, registry } = options;
+  const { store, database, rules, registry, triage, history } = options;
   const weights = {
     ...DEFAULT_WEIGHTS,
     judge: options.judgeMaxPoints ?? DEFAULT_WEIGHTS.judge,
   };
   if (store.kind === 'clickhouse') {
     const clickhouse = lazyClickHouseStore(() =>
-      ClickHouseStore.create(store.clickhouse, { rules, registry, weights }),
+      ClickHouseStore.create(store.clickhouse, {
+        rules,
+        registry,
+        triage,
+        history,
+        weights,
+      }),
     );
     options.lifecycle.addShutdownHook(() => clickhouse.close());
     return { findings: clickhouse.findings, events: clickhouse.events };
@@ -45,6 +59,8 @@ export async function openStores(options: {
     skipMigrations: true,
     rules,
     registry,
+    triage,
+    history,
     weights,
   });
   const events = await DatabaseEventStore.create({

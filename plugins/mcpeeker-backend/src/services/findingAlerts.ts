@@ -25,6 +25,8 @@ export async function runFindingAlerts(options: {
     const page = await findings.list({
       since,
       minScore: 5,
+      // A suppressed finding was judged not worth anyone's attention.
+      suppressed: 'exclude',
       limit: 1000,
       offset,
     });

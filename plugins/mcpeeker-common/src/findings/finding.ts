@@ -1,5 +1,6 @@
 import type { Layer, McpEvent } from '../events/schema';
 import type { ToolRef, ToolSetChange } from '../identity/toolSet';
+import type { FindingTriage } from './triage';
 
 /**
  * A finding's class by its score: authorized ≤ 4, suspect 5–8,
@@ -139,6 +140,14 @@ export interface Finding {
   judgeUnavailable: boolean;
   firstSeen: string;
   lastSeen: string;
+  /**
+   * How a stdio server is started, as SHA-256 (hex) of the `commandSignature`
+   * of its latest config entry or process: what a `command` suppression
+   * matches.
+   */
+  commandSignatureHash?: string;
+  /** Its status, assignee, latest verdict and suppression (`{ status: 'open' }` when nobody triaged it). */
+  triage: FindingTriage;
 }
 
 /**

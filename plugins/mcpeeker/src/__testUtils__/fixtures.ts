@@ -19,6 +19,7 @@ export const finding: Finding = {
   layers: ['endpoint', 'network'],
   registryStatus: 'unregistered',
   judgeUnavailable: false,
+  triage: { status: 'open' },
   firstSeen: '2026-11-21T10:00:00.000Z',
   lastSeen: '2026-11-21T10:01:00.000Z',
   breakdown: {

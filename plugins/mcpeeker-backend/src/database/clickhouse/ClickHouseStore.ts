@@ -8,7 +8,6 @@ import {
   describeFinding,
   FindingTotals,
   FindingUpdate,
-  finishFinding,
   compareText,
   judgeText,
   toolsText,
@@ -40,10 +39,13 @@ import {
   FindingFilter,
   FindingQuery,
   FindingStore,
+  finishWithLookups,
   MAX_COUNTED_FINDINGS,
-  NO_REGISTRY,
   RegistryLookup,
+  RescoreTarget,
+  ScoreHistoryRecorder,
   ServerSummary,
+  TriageLookup,
   emptyEvidence,
 } from '../FindingStore';
 
@@ -70,11 +72,15 @@ type FindingRow = {
   judge_unavailable: number;
   first_seen: string | number;
   last_seen: string | number;
+  triage_status: Finding['triage']['status'];
+  triage: string;
+  command_signature_hash: string;
 };
 
 const FINDING_COLUMNS = `composite_id, server_name, host_id_hash, owner, owners, score,
   classification, layers, signals, breakdown, registry_status, registry_owner, judge_unavailable,
-  toUnixTimestamp64Milli(first_seen) AS first_seen, toUnixTimestamp64Milli(last_seen) AS last_seen`;
+  toUnixTimestamp64Milli(first_seen) AS first_seen, toUnixTimestamp64Milli(last_seen) AS last_seen,
+  triage_status, triage, command_signature_hash`;
 
 function toFinding(row: FindingRow): Finding {
   return {
@@ -93,6 +99,12 @@ function toFinding(row: FindingRow): Finding {
     judgeUnavailable: Boolean(Number(row.judge_unavailable)),
     firstSeen: new Date(Number(row.first_seen)).toISOString(),
     lastSeen: new Date(Number(row.last_seen)).toISOString(),
+    ...(row.command_signature_hash
+      ? { commandSignatureHash: row.command_signature_hash }
+      : {}),
+    triage: row.triage
+      ? JSON.parse(row.triage)
+      : { status: row.triage_status || 'open' },
   };
 }
 
@@ -123,6 +135,9 @@ export class ClickHouseStore implements FindingStore {
       weights?: ScoringWeights;
       dedupWindowMs?: number;
       registry?: RegistryLookup;
+      triage?: TriageLookup;
+      /** Where score changes are kept (the Backstage database's score history). */
+      history?: ScoreHistoryRecorder;
       rules?: RuleEngine;
     } = {},
   ): Promise<ClickHouseStore> {
@@ -159,6 +174,8 @@ export class ClickHouseStore implements FindingStore {
       weights?: ScoringWeights;
       dedupWindowMs?: number;
       registry?: RegistryLookup;
+      triage?: TriageLookup;
+      history?: ScoreHistoryRecorder;
       rules?: RuleEngine;
     },
   ) {
@@ -388,6 +405,7 @@ export class ClickHouseStore implements FindingStore {
         owner: update.owner ?? '',
         judge: update.judge ? judgeText(update.judge) : '',
         tools: update.tools ? toolsText(update.tools) : '',
+        command_signature_hash: update.commandSignatureHash ?? '',
         judge_confidence: update.judge?.confidence ?? 0,
         judge_missing: update.judgeUnavailable ? 1 : 0,
         high_severity: update.highSeverity ? 1 : 0,
@@ -430,18 +448,19 @@ export class ClickHouseStore implements FindingStore {
   }
 
   /** Recomputes findings from their events, e.g. when the registry changed. */
-  async rescore(target: {
-    compositeIds?: string[];
-    serverNames?: string[];
-  }): Promise<number> {
+  async rescore(target: RescoreTarget): Promise<number> {
     const ids = new Set(target.compositeIds ?? []);
-    for (const names of chunks(target.serverNames ?? [])) {
-      const rows = await this.select<{ composite_id: string }>(
-        `SELECT composite_id FROM ${this.db}.findings FINAL WHERE server_name IN {names:Array(String)}`,
-        { names },
-      );
-      for (const r of rows) ids.add(r.composite_id);
-    }
+    for (const [column, values] of [
+      ['server_name', target.serverNames ?? []],
+      ['command_signature_hash', target.commandSignatureHashes ?? []],
+    ] as const)
+      for (const part of chunks(values)) {
+        const rows = await this.select<{ composite_id: string }>(
+          `SELECT composite_id FROM ${this.db}.findings FINAL WHERE ${column} IN {values:Array(String)}`,
+          { values: part },
+        );
+        for (const r of rows) ids.add(r.composite_id);
+      }
     // Only findings that exist: an entry may name servers never seen.
     const existing: string[] = [];
     for (const part of chunks([...ids])) {
@@ -463,11 +482,13 @@ export class ClickHouseStore implements FindingStore {
    */
   private async recompute(all: string[], emptied: string[]) {
     const values = [];
+    const findings: Finding[] = [];
     const present = new Set<string>();
     for (const ids of chunks(all)) {
-      for (const v of await this.recomputeSome(ids)) {
-        values.push(v);
-        present.add(v.composite_id);
+      for (const { row, finding } of await this.recomputeSome(ids)) {
+        values.push(row);
+        findings.push(finding);
+        present.add(row.composite_id);
       }
     }
     const gone = emptied.filter(id => !present.has(id));
@@ -485,6 +506,7 @@ export class ClickHouseStore implements FindingStore {
         values,
       });
     }
+    await this.options.history?.record(findings);
   }
 
   private async recomputeSome(ids: string[]) {
@@ -504,6 +526,7 @@ export class ClickHouseStore implements FindingStore {
       owners: string[];
       best_judge: [number, string];
       best_tools: [string | number, string];
+      best_command: [string | number, string];
       missing: string;
       rule_hits: Record<string, string | number>;
     }>(
@@ -518,6 +541,7 @@ export class ClickHouseStore implements FindingStore {
          groupUniqArrayIf(owner, owner != '') AS owners,
          maxIf(tuple(judge_confidence, judge), judge != '') AS best_judge,
          maxIf(tuple(toUnixTimestamp64Milli(observed_at), tools), tools != '') AS best_tools,
+         maxIf(tuple(toUnixTimestamp64Milli(observed_at), command_signature_hash), command_signature_hash != '') AS best_command,
          max(judge_missing) AS missing,
          uniqExactMap(mapFromArrays(
            JSONExtractArrayRaw(rules),
@@ -547,6 +571,7 @@ export class ClickHouseStore implements FindingStore {
       const name = candidate(g.best_name);
       const owner = candidate(g.best_owner);
       const tools = candidate(g.best_tools);
+      const command = candidate(g.best_command);
       const judge =
         g.best_judge && g.best_judge[1] !== ''
           ? (JSON.parse(g.best_judge[1]) as NonNullable<SourceTotals['judge']>)
@@ -564,6 +589,7 @@ export class ClickHouseStore implements FindingStore {
         owners: [...g.owners].sort(compareText).slice(0, MAX_OWNERS),
         ...(g.host ? { host: g.host } : {}),
         ...(tools ? { tools } : {}),
+        ...(command ? { command } : {}),
         ...(judge ? { judge } : {}),
         judgeMissing: Number(g.missing) > 0,
         rules,
@@ -579,14 +605,8 @@ export class ClickHouseStore implements FindingStore {
     const values = [];
     for (const [id, { totals, events }] of byId) {
       const facts = describeFinding(totals);
-      const registry = await (this.options.registry ?? NO_REGISTRY).match({
-        compositeId: id,
-        serverName: facts.serverName,
-        hostIdHash: facts.hostIdHash,
-        tools: facts.signals.tools,
-      });
-      const f = finishFinding(id, facts, registry, this.options.weights);
-      values.push({
+      const f = await finishWithLookups(id, facts, this.options);
+      const row = {
         composite_id: id,
         server_name: f.serverName ?? '',
         host_id_hash: f.hostIdHash ?? '',
@@ -604,7 +624,15 @@ export class ClickHouseStore implements FindingStore {
         last_seen: facts.lastSeen,
         version: events,
         updated_at: now,
-      });
+        command_signature_hash: f.commandSignatureHash ?? '',
+        // What triage said when it was written: plain columns the lists filter on.
+        triage_status: f.triage.status,
+        assignee: f.triage.assignee ?? '',
+        verdict: f.triage.verdict ?? '',
+        suppression_id: f.triage.suppression?.id ?? '',
+        triage: JSON.stringify(f.triage),
+      };
+      values.push({ row, finding: f });
     }
     return values;
   }
@@ -664,6 +692,21 @@ export class ClickHouseStore implements FindingStore {
         '(hasAny(owners, {owners:Array(String)}) OR registry_owner IN {owners:Array(String)})',
       );
       params.owners = query.ownerRefs;
+    }
+    if (query.triageStatus?.length) {
+      where.push('triage_status IN {triageStatus:Array(String)}');
+      params.triageStatus = query.triageStatus;
+    }
+    if (query.assignee !== undefined) {
+      where.push('assignee = {assignee:String}');
+      params.assignee = query.assignee ?? '';
+    }
+    if (query.suppressed === 'exclude') where.push(`suppression_id = ''`);
+    if (query.suppressed === 'only') where.push(`suppression_id != ''`);
+    if (query.verdict?.length) {
+      // No verdict is stored as ''.
+      where.push('verdict IN {verdict:Array(String)}');
+      params.verdict = query.verdict.map(v => (v === 'none' ? '' : v));
     }
     return { where, params };
   }

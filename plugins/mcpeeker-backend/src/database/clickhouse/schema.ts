@@ -80,6 +80,16 @@ export async function migrateClickHouse(
     // Only the codec changes: parts are rewritten by their next merge.
     `ALTER TABLE ${db}.events MODIFY COLUMN payload CODEC(ZSTD(1))`,
     `ALTER TABLE ${db}.findings MODIFY COLUMN signals CODEC(ZSTD(1)), MODIFY COLUMN breakdown CODEC(ZSTD(1))`,
+    // A stdio server's command signature hash, for `command` suppressions (docs/triage.md).
+    `ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS command_signature_hash String`,
+    // What triage said when the finding was written: plain columns the lists filter on ('' = none).
+    `ALTER TABLE ${db}.findings
+         ADD COLUMN IF NOT EXISTS command_signature_hash String,
+         ADD COLUMN IF NOT EXISTS triage_status LowCardinality(String) DEFAULT 'open',
+         ADD COLUMN IF NOT EXISTS assignee String,
+         ADD COLUMN IF NOT EXISTS verdict LowCardinality(String),
+         ADD COLUMN IF NOT EXISTS suppression_id String,
+         ADD COLUMN IF NOT EXISTS triage String CODEC(ZSTD(1))`,
     // Detections are read from the events (a moved event moves its detection too).
     `DROP VIEW IF EXISTS ${db}.events_daily_mv`,
     `DROP VIEW IF EXISTS ${db}.detections_${w}s_mv`,

@@ -1,12 +1,15 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import type { Layer, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import type {
+  FindingTriage,
+  Layer,
+  McpEvent,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { Knex } from 'knex';
 import {
   describeFinding,
   Finding,
   FindingTotals,
   FindingUpdate,
-  finishFinding,
   Lesson,
   LessonBook,
   Lessons,
@@ -27,11 +30,15 @@ import {
   FindingFilter,
   FindingQuery,
   FindingStore,
+  finishWithLookups,
   MAX_COUNTED_FINDINGS,
-  NO_REGISTRY,
   RegistryLookup,
+  RescoreTarget,
+  ScoreHistoryRecorder,
   ServerSummary,
+  TriageLookup,
 } from '../FindingStore';
+import { ScoreHistory } from '../ScoreHistory';
 import { applyDatabaseMigrations } from '../migrations';
 import { chunks, whereContains } from '../queryHelpers';
 
@@ -52,6 +59,9 @@ type Row = {
   last_seen: Date | string;
   totals?: string | null;
   owners?: string | null;
+  triage_status?: FindingTriage['status'];
+  triage?: string | null;
+  command_signature_hash?: string | null;
 };
 
 const FINDINGS = 'mcpeeker_findings';
@@ -77,6 +87,12 @@ function toFinding(row: Row): Finding {
     judgeUnavailable: Boolean(row.judge_unavailable),
     firstSeen: iso(row.first_seen),
     lastSeen: iso(row.last_seen),
+    ...(row.command_signature_hash
+      ? { commandSignatureHash: row.command_signature_hash }
+      : {}),
+    triage: row.triage
+      ? JSON.parse(row.triage)
+      : { status: row.triage_status ?? 'open' },
   };
 }
 
@@ -100,6 +116,13 @@ function toRow(finding: Finding, totals: FindingTotals) {
     last_seen: new Date(finding.lastSeen),
     totals: JSON.stringify(totals),
     updated_at: new Date(),
+    command_signature_hash: finding.commandSignatureHash ?? null,
+    // What triage said when it was written: plain columns the lists filter on.
+    triage_status: finding.triage.status,
+    assignee: finding.triage.assignee ?? null,
+    verdict: finding.triage.verdict ?? null,
+    suppression_id: finding.triage.suppression?.id ?? null,
+    triage: JSON.stringify(finding.triage),
   };
 }
 
@@ -127,12 +150,16 @@ export class DatabaseFindingStore implements FindingStore {
     weights?: ScoringWeights;
     dedupWindowMs?: number;
     registry?: RegistryLookup;
+    triage?: TriageLookup;
+    /** Where score changes are kept; by default the score history in this database. */
+    history?: ScoreHistoryRecorder;
     rules?: RuleEngine;
   }): Promise<DatabaseFindingStore> {
-    const store = new DatabaseFindingStore(
-      await applyDatabaseMigrations(options.database, options),
-      options,
-    );
+    const db = await applyDatabaseMigrations(options.database, options);
+    const store = new DatabaseFindingStore(db, {
+      ...options,
+      history: options.history ?? new ScoreHistory(db),
+    });
     await store.repair();
     return store;
   }
@@ -143,6 +170,8 @@ export class DatabaseFindingStore implements FindingStore {
       weights?: ScoringWeights;
       dedupWindowMs?: number;
       registry?: RegistryLookup;
+      triage?: TriageLookup;
+      history: ScoreHistoryRecorder;
       rules?: RuleEngine;
     },
   ) {}
@@ -385,20 +414,19 @@ export class DatabaseFindingStore implements FindingStore {
     all: Array<[string, FindingTotals]>,
   ) {
     const rows = [];
+    const findings: Finding[] = [];
     for (const [id, totals] of all) {
-      const facts = describeFinding(totals);
-      const registry = await (this.options.registry ?? NO_REGISTRY).match({
-        compositeId: id,
-        serverName: facts.serverName,
-        hostIdHash: facts.hostIdHash,
-        tools: facts.signals.tools,
-      });
-      rows.push(
-        toRow(finishFinding(id, facts, registry, this.options.weights), totals),
+      const finding = await finishWithLookups(
+        id,
+        describeFinding(totals),
+        this.options,
       );
+      findings.push(finding);
+      rows.push(toRow(finding, totals));
     }
     for (const part of chunks(rows, 100))
       await tx(FINDINGS).insert(part).onConflict('composite_id').merge();
+    await this.options.history.record(findings, tx);
   }
 
   private async recordDetections(
@@ -489,6 +517,20 @@ export class DatabaseFindingStore implements FindingStore {
     if (query.serverName) q.where('server_name', query.serverName);
     if (query.judgeUnavailable !== undefined)
       q.where('judge_unavailable', query.judgeUnavailable);
+    if (query.triageStatus?.length)
+      q.whereIn('triage_status', query.triageStatus);
+    if (query.assignee === null) q.whereNull('assignee');
+    else if (query.assignee) q.where('assignee', query.assignee);
+    if (query.suppressed === 'exclude') q.whereNull('suppression_id');
+    if (query.suppressed === 'only') q.whereNotNull('suppression_id');
+    if (query.verdict?.length) {
+      const verdicts = query.verdict.filter(v => v !== 'none');
+      const none = query.verdict.includes('none');
+      q.where(b => {
+        if (verdicts.length) b.whereIn('verdict', verdicts);
+        if (none) b.orWhereNull('verdict');
+      });
+    }
     if (query.ownerRefs) {
       const refs = query.ownerRefs;
       q.where(b => {
@@ -609,14 +651,12 @@ export class DatabaseFindingStore implements FindingStore {
     }));
   }
 
-  async rescore(target: {
-    compositeIds?: string[];
-    serverNames?: string[];
-  }): Promise<number> {
+  async rescore(target: RescoreTarget): Promise<number> {
     const rows: Row[] = [];
     for (const [column, values] of [
       ['composite_id', target.compositeIds ?? []],
       ['server_name', target.serverNames ?? []],
+      ['command_signature_hash', target.commandSignatureHashes ?? []],
     ] as const) {
       for (const part of chunks(values))
         rows.push(...(await this.db<Row>(FINDINGS).whereIn(column, part)));

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import {
   canonicalJson,
+  commandSignature,
   compositeId,
   Finding,
+  FindingTriage,
   Layer,
   McpEvent,
   serverNameFromCommand,
   ToolRef,
   ToolSetChange,
   toolSet,
+  UNTRIAGED,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   ScoreBreakdown,
@@ -55,6 +58,8 @@ export interface FindingUpdate {
   highSeverity?: boolean;
   /** The server's tools as this event reports them (a port probe's `tools/list`, a gateway request's definitions), as `toolSet` orders them. */
   tools?: ToolRef[];
+  /** A stdio server's config entry or process: SHA-256 of its `commandSignature`. */
+  commandSignatureHash?: string;
   rules: RuleHit[];
 }
 
@@ -242,6 +247,10 @@ export function moveScope(moved: Array<{ key: string; before?: string }>): {
 const shortHash = (value: unknown) =>
   createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
 
+/** What a `command` suppression matches: the SHA-256 (hex) of how a stdio server is started, as `commandSignature` writes it. */
+export const commandSignatureHashOf = (command: string, args: string[] = []) =>
+  createHash('sha256').update(commandSignature(command, args)).digest('hex');
+
 /**
  * Which finding an event belongs to, and what it adds. A network event on an
  * address an agent reported (hashed with the same salt) lands on that host's
@@ -264,6 +273,7 @@ export function toFindingUpdate(
       let serverName: string | undefined;
       let key: unknown;
       let tools: ToolRef[] | undefined;
+      let command: string | undefined;
       switch (d.source) {
         case 'port':
           serverName = d.serverInfo.name;
@@ -276,9 +286,12 @@ export function toFindingUpdate(
             serverNameFromCommand(d.command, d.args) ??
             d.command;
           key = { command: d.command, args: d.args };
+          command = commandSignatureHashOf(d.command, d.args);
           break;
         case 'config':
           serverName = d.serverName;
+          if (d.command !== undefined)
+            command = commandSignatureHashOf(d.command, d.args);
           key = [d.client, d.configPath, d.serverName, d.projectPath ?? ''];
           break;
         default:
@@ -294,6 +307,7 @@ export function toFindingUpdate(
         hostIdHash: event.host.idHash,
         owner: event.host.owner?.slice(0, 256),
         ...(tools ? { tools } : {}),
+        ...(command ? { commandSignatureHash: command } : {}),
       };
     }
     case 'network': {
@@ -382,6 +396,8 @@ export interface SourceTotals {
   host?: string;
   /** The latest tool set reported, as `toolsText` writes it. */
   tools?: Candidate;
+  /** The latest stdio command signature hash reported. */
+  command?: Candidate;
   judge?: NonNullable<Signals['judge']>;
   judgeMissing: boolean;
   rules: Record<string, RuleTotals>;
@@ -455,6 +471,9 @@ export function totalsOf(u: FindingUpdate): FindingTotals {
       ...(u.tools
         ? { tools: { value: toolsText(u.tools), at: u.observedAt } }
         : {}),
+      ...(u.commandSignatureHash
+        ? { command: { value: u.commandSignatureHash, at: u.observedAt } }
+        : {}),
       ...(u.judge ? { judge: u.judge } : {}),
       judgeMissing: u.judgeUnavailable === true,
       rules,
@@ -477,6 +496,7 @@ function mergeSource(a: SourceTotals, b: SourceTotals): SourceTotals {
   const owner = laterLesson(a.owner, b.owner);
   const host = minDefined(a.host, b.host);
   const tools = laterLesson(a.tools, b.tools);
+  const command = laterLesson(a.command, b.command);
   const judge = strongerJudge(a.judge, b.judge);
   return {
     layer: a.layer,
@@ -491,6 +511,7 @@ function mergeSource(a: SourceTotals, b: SourceTotals): SourceTotals {
     owners: unionOwners(a.owners, b.owners),
     ...(host ? { host } : {}),
     ...(tools ? { tools } : {}),
+    ...(command ? { command } : {}),
     ...(judge ? { judge } : {}),
     judgeMissing: a.judgeMissing || b.judgeMissing,
     rules,
@@ -553,6 +574,8 @@ export interface FindingFacts {
   layers: Layer[];
   firstSeen: number;
   lastSeen: number;
+  /** The latest stdio command signature hash of its config entries and processes. */
+  commandSignatureHash?: string;
 }
 
 /** The facts of a finding from its totals (at least one source). */
@@ -588,6 +611,11 @@ export function describeFinding(totals: FindingTotals): FindingFacts {
     host = minDefined(host, t.host);
   }
   const tools = best(sources, t => t.tools, toolsRank);
+  const command = best(
+    sources,
+    t => t.command,
+    () => 0,
+  )?.c.value;
   return {
     serverName: best(sources, t => t.name, nameRank)?.c.value,
     hostIdHash: host,
@@ -612,6 +640,7 @@ export function describeFinding(totals: FindingTotals): FindingFacts {
     layers: (Object.keys(counts) as Layer[]).sort(),
     firstSeen: Math.min(...sources.map(t => t.firstSeen)),
     lastSeen: Math.max(...sources.map(t => t.lastSeen)),
+    ...(command ? { commandSignatureHash: command } : {}),
   };
 }
 
@@ -633,12 +662,17 @@ function registryStatusOf(
   return breakdown.toolChange ? 'tools-changed' : 'approved';
 }
 
-/** The finding: its facts, scored with what the registry says of it. */
+/**
+ * The finding: its facts, scored with what the registry says of it, with
+ * what triage says of it (a suppression hides a finding from the default
+ * views; it never changes the score).
+ */
 export function finishFinding(
   compositeIdOfFinding: string,
   facts: FindingFacts,
   registry: RegistryMatch,
   weights?: ScoringWeights,
+  triage: FindingTriage = UNTRIAGED,
 ): Finding {
   const breakdown = scoreFinding(facts.signals, {
     weights,
@@ -674,5 +708,9 @@ export function finishFinding(
     judgeUnavailable: facts.signals.judgeUnavailable,
     firstSeen: new Date(facts.firstSeen).toISOString(),
     lastSeen: new Date(facts.lastSeen).toISOString(),
+    ...(facts.commandSignatureHash
+      ? { commandSignatureHash: facts.commandSignatureHash }
+      : {}),
+    triage,
   };
 }

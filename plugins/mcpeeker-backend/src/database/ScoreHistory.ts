@@ -1,0 +1,130 @@
+import type {
+  Classification,
+  FindingRegistryStatus,
+  ScoreBreakdown,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { Knex } from 'knex';
+import type { Finding, ScoreHistoryRecorder } from './FindingStore';
+import { chunks } from './queryHelpers';
+
+const TABLE = 'mcpeeker_score_history';
+
+/** One row of a finding's score history. */
+export interface ScoreChange {
+  at: string;
+  score: number;
+  classification: Classification;
+  registryStatus: FindingRegistryStatus;
+  suppressionId?: string;
+  /** Every contribution in words. */
+  reason: string;
+  contributions: ScoreBreakdown['contributions'];
+}
+
+type Row = {
+  seq: number | string;
+  composite_id: string;
+  at: Date | string | number;
+  score: number;
+  classification: Classification;
+  registry_status: FindingRegistryStatus;
+  suppression_id: string | null;
+  reason: string;
+  contributions: string;
+};
+
+/** A signed number of points: +6, -6, 0. */
+export const signedPoints = (points: number) =>
+  points > 0 ? `+${points}` : String(points);
+
+/** A breakdown's contributions in words: "endpoint +6: the endpoint agent saw it (config ×1); …". */
+export function contributionsInWords(
+  contributions: ScoreBreakdown['contributions'],
+): string {
+  if (contributions.length === 0) return 'no signal adds points';
+  return contributions
+    .map(c => `${c.layer} ${signedPoints(c.points)}: ${c.reason}`)
+    .join('; ');
+}
+
+/** What a row remembers of a finding: a new row is written when it differs. */
+const stateOf = (r: {
+  score: number;
+  classification: string;
+  registryStatus: string;
+  suppressionId?: string | null;
+}) =>
+  `${r.score}|${r.classification}|${r.registryStatus}|${r.suppressionId ?? ''}`;
+
+/**
+ * Each finding's score history in the Backstage database, whichever store
+ * holds the findings: a row whenever a stored finding's score,
+ * classification, registry status or suppression changes, by ingest or
+ * rescore. One read (each finding's last row) and one insert per batch.
+ */
+export class ScoreHistory implements ScoreHistoryRecorder {
+  constructor(
+    private readonly db: Knex,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async record(findings: Finding[], tx?: Knex.Transaction): Promise<void> {
+    if (findings.length === 0) return;
+    const q = tx ?? this.db;
+    const latest = new Map(findings.map(f => [f.compositeId, f]));
+    const ids = [...latest.keys()];
+    const last = new Map<string, string>();
+    for (const part of chunks(ids, 500))
+      for (const row of await q<Row>(TABLE).whereIn(
+        'seq',
+        q(TABLE)
+          .whereIn('composite_id', part)
+          .groupBy('composite_id')
+          .max('seq'),
+      ))
+        last.set(
+          row.composite_id,
+          stateOf({
+            score: Number(row.score),
+            classification: row.classification,
+            registryStatus: row.registry_status,
+            suppressionId: row.suppression_id,
+          }),
+        );
+    const at = this.now();
+    const rows = [...latest.values()]
+      .filter(
+        f =>
+          last.get(f.compositeId) !==
+          stateOf({ ...f, suppressionId: f.triage.suppression?.id }),
+      )
+      .map(f => ({
+        composite_id: f.compositeId,
+        at,
+        score: f.score,
+        classification: f.classification,
+        registry_status: f.registryStatus,
+        suppression_id: f.triage.suppression?.id ?? null,
+        reason: contributionsInWords(f.breakdown.contributions),
+        contributions: JSON.stringify(f.breakdown.contributions),
+      }));
+    for (const part of chunks(rows, 200)) await q(TABLE).insert(part);
+  }
+
+  /** A finding's history, oldest first: its most recent `limit` rows. */
+  async forFinding(compositeId: string, limit = 200): Promise<ScoreChange[]> {
+    const rows = await this.db<Row>(TABLE)
+      .where('composite_id', compositeId)
+      .orderBy('seq', 'desc')
+      .limit(limit);
+    return rows.reverse().map(r => ({
+      at: new Date(r.at).toISOString(),
+      score: Number(r.score),
+      classification: r.classification,
+      registryStatus: r.registry_status,
+      ...(r.suppression_id ? { suppressionId: r.suppression_id } : {}),
+      reason: r.reason,
+      contributions: JSON.parse(r.contributions),
+    }));
+  }
+}
