@@ -65,3 +65,4 @@ export * from './registry/serverJson';
 export { isAllowedServerUrl, serverUrlSchema } from './registry/serverUrl';
 export * from './catalog/mcpServerEntity';
 export * from './sarif/sarif';
+export * from './risk';

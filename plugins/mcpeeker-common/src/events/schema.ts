@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
+import { MAX_RISK_FACTS, riskFactSchema } from '../risk/risk';
 
 /**
  * Version of the event schema. Producers stamp it on every event; the backend
@@ -17,6 +18,8 @@ const sha256HexSchema = z
   .regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256 digest');
 const shortText = (max: number) => z.string().min(1).max(max);
 const portSchema = z.number().int().min(1).max(65535);
+/** What the agent found the server can do or how it is set up, each with redacted evidence and a fix (`RISK_KINDS`). */
+const risksSchema = z.array(riskFactSchema).max(MAX_RISK_FACTS).optional();
 
 /** @public */
 export const layerSchema = z.enum(['endpoint', 'network', 'gateway']);
@@ -84,6 +87,7 @@ const configDetectionSchema = z
     disabled: z.boolean().optional(),
     /** For entries scoped to one project inside a user file (Claude Code's `projects.<path>`). */
     projectPath: z.string().max(4096).optional(),
+    risks: risksSchema,
   })
   .strict();
 
@@ -130,6 +134,7 @@ const portDetectionSchema = z
       .array(z.object({ name: shortText(256), hash: sha256HexSchema }).strict())
       .max(1000)
       .optional(),
+    risks: risksSchema,
   })
   .strict();
 
