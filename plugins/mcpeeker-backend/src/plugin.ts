@@ -13,6 +13,8 @@ import { startFindingAlerts } from './jobs/findingAlertsJob';
 import { buildMcpeekerContext } from './context';
 import { registerMcpeekerPermissions } from './permissions/conditions';
 import { startRegistryNotices } from './jobs/registryJobs';
+import { startTriageJobs } from './jobs/triageJobs';
+import { catalogTeamMembers } from './services/teamMembers';
 import { startJudgeRetry } from './jobs/judgeRetryJob';
 import { createRootRouter } from './routes/rootRouter';
 import { HealthService } from './services/HealthService';
@@ -99,6 +101,12 @@ export const mcpeekerPlugin = createBackendPlugin({
           baseUrl: config.getOptionalString('app.baseUrl') ?? '',
           db,
           judge: context.judge,
+        });
+        await startTriageJobs({
+          triage: context.triage,
+          scheduler,
+          logger,
+          teamMembers: catalogTeamMembers({ catalog, auth }),
         });
         await startJudgeRetry({
           judge: context.judge,

@@ -96,6 +96,21 @@ const ADMIN_ONLY_ON_DANAS = {
   ...NO_ROLE_SERVICE_ANON,
 };
 
+const ANALYSTS_AND_ADMINS = {
+  dana: 403,
+  erin: 403,
+  sam: 200,
+  pat: 200,
+  ...NO_ROLE_SERVICE_ANON,
+};
+
+/** A suppression of a stdio command no one runs, new each time. */
+const aCommandSuppression = () => ({
+  scope: 'command',
+  commandSignatureHash: (++serial).toString(16).padStart(64, '0'),
+  reason: 'the matrix',
+});
+
 const rows: Row[] = [
   {
     route: 'GET /health',
@@ -332,6 +347,64 @@ const rows: Row[] = [
       service: 401,
       unauthenticated: 401,
     },
+  },
+  {
+    route: 'POST /findings/:id/feedback (dana’s)',
+    send: who =>
+      request(server)
+        .post(`/api/mcpeeker/findings/${danasFinding}/feedback`)
+        .set(as(who))
+        .send({ verdict: 'inconclusive' }),
+    expect: { ...ANALYSTS_AND_ADMINS, sam: 201, pat: 201 },
+  },
+  {
+    route: 'GET /findings/:id/feedback (dana’s)',
+    send: who =>
+      request(server)
+        .get(`/api/mcpeeker/findings/${danasFinding}/feedback`)
+        .set(as(who)),
+    expect: ANALYSTS_AND_ADMINS,
+  },
+  {
+    route: 'PATCH /findings/:id/triage (dana’s)',
+    send: who =>
+      request(server)
+        .patch(`/api/mcpeeker/findings/${danasFinding}/triage`)
+        .set(as(who))
+        .send({ status: 'investigating' }),
+    expect: ANALYSTS_AND_ADMINS,
+  },
+  {
+    route: 'GET /suppressions',
+    send: who => request(server).get('/api/mcpeeker/suppressions').set(as(who)),
+    expect: ANALYSTS_AND_ADMINS,
+  },
+  {
+    route: 'POST /suppressions',
+    send: who =>
+      request(server)
+        .post('/api/mcpeeker/suppressions')
+        .set(as(who))
+        .send(aCommandSuppression()),
+    expect: { ...ANALYSTS_AND_ADMINS, sam: 201, pat: 201 },
+  },
+  {
+    route: 'DELETE /suppressions/:id',
+    send: async who =>
+      request(server)
+        .delete(
+          `/api/mcpeeker/suppressions/${
+            (
+              await request(server)
+                .post('/api/mcpeeker/suppressions')
+                .set(as('sam'))
+                .send(aCommandSuppression())
+                .expect(201)
+            ).body.id
+          }`,
+        )
+        .set(as(who)),
+    expect: ADMIN_ONLY,
   },
   {
     route: 'GET /users/me/preferences',

@@ -41,6 +41,11 @@ const entities = [
     kind: 'User',
     metadata: { name: ref.split('/')[1], namespace: 'default' },
     spec: {},
+    // As the catalog's processing would relate them (team members for server-on-team suppressions).
+    relations: MEMBERS[ref].map(group => ({
+      type: 'memberOf',
+      targetRef: group,
+    })),
   })),
   ...['team-a', 'team-b'].map(name => ({
     apiVersion: 'backstage.io/v1alpha1',

@@ -37,7 +37,10 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  * | permission                         | developer            | analyst              | admin |
  * | ---------------------------------- | -------------------- | -------------------- | ----- |
  * | mcpeeker.finding.read              | own findings         | all                  | all   |
- * | mcpeeker.feedback.create           | no                   | yes                  | yes   |
+ * | mcpeeker.feedback.create / read    | no                   | yes                  | yes   |
+ * | mcpeeker.triage.update             | no                   | yes                  | yes   |
+ * | mcpeeker.suppression.read / create | no                   | yes                  | yes   |
+ * | mcpeeker.suppression.delete        | no                   | no                   | yes   |
  * | mcpeeker.analytics.read            | no                   | yes                  | yes   |
  * | mcpeeker.audit.read                | no                   | yes                  | yes   |
  * | mcpeeker.registry.create           | yes                  | yes                  | yes   |
@@ -154,6 +157,10 @@ export class McpeekerPermissionPolicy implements PermissionPolicy {
           );
     switch (permission.name) {
       case 'mcpeeker.feedback.create':
+      case 'mcpeeker.feedback.read':
+      case 'mcpeeker.triage.update':
+      case 'mcpeeker.suppression.read':
+      case 'mcpeeker.suppression.create':
       case 'mcpeeker.analytics.read':
       case 'mcpeeker.audit.read':
         return role === 'developer' ? DENY : ALLOW;
@@ -161,6 +168,7 @@ export class McpeekerPermissionPolicy implements PermissionPolicy {
         return ALLOW;
       case 'mcpeeker.registry.approve':
       case 'mcpeeker.registry.delete':
+      case 'mcpeeker.suppression.delete':
       case 'mcpeeker.agent.manage':
         return role === 'admin' ? ALLOW : DENY;
       default:

@@ -8,9 +8,11 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AGENT_CREDENTIAL_HEADER,
+  FEEDBACK_VERDICTS,
   FINDING_REGISTRY_STATUSES,
   hostIdHashSchema,
   mcpeekerFindingReadPermission,
+  TRIAGE_STATUSES,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { FindingFilter, FindingStore } from '../database/FindingStore';
 import {
@@ -66,6 +68,18 @@ const findingFilterSchema = z
     serverName: z.string().min(1).max(256).optional(),
     /** `unavailable`: scored without the Judge; `judged`: the others. */
     judge: z.enum(['unavailable', 'judged']).optional(),
+    status: csv(TRIAGE_STATUSES).optional(),
+    /** A user entity ref, or `none`: unassigned. */
+    assignee: z
+      .string()
+      .regex(
+        /^(none|user:[a-z0-9._-]+\/[A-Za-z0-9._-]+)$/i,
+        'must be a user entity ref such as user:default/sam, or none',
+      )
+      .optional(),
+    /** Findings an active suppression hides: left out unless asked for. */
+    suppressed: z.enum(['exclude', 'include', 'only']).default('exclude'),
+    verdict: csv([...FEEDBACK_VERDICTS, 'none']).optional(),
   })
   .strict();
 
@@ -93,6 +107,12 @@ function findingFilterOf(
     text: q.q,
     serverName: q.serverName,
     judgeUnavailable: q.judge ? q.judge === 'unavailable' : undefined,
+    triageStatus: q.status,
+    ...(q.assignee
+      ? { assignee: q.assignee === 'none' ? null : q.assignee }
+      : {}),
+    suppressed: q.suppressed,
+    verdict: q.verdict,
   };
 }
 

@@ -20,6 +20,8 @@ import { createRegistryRouter } from './registryRouter';
 import { requestGuards } from './requestGuards';
 import { createRouter } from './findingsRouter';
 import { createJudgeRouter } from './judgeRouter';
+import { createTriageRouter } from './triageRouter';
+import { catalogTeamMembers } from '../services/teamMembers';
 import { HealthService } from '../services/HealthService';
 import { ToolChangeLog } from '../services/toolPins';
 
@@ -124,6 +126,18 @@ export async function createRootRouter(
       judge: context.judge,
       httpAuth,
       rateLimits: context.config.rateLimits.ingest,
+    }),
+  );
+  router.use(
+    createTriageRouter({
+      triage: context.triage,
+      findings,
+      httpAuth,
+      auth,
+      permissions,
+      catalog,
+      teamMembers: catalogTeamMembers({ catalog, auth }),
+      auditor,
     }),
   );
   router.use(internalErrorFilter({ logger: context.logger }));

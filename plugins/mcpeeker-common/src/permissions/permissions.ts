@@ -31,6 +31,42 @@ export const mcpeekerFeedbackCreatePermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * Read analysts' feedback on findings, notes and tags included: analysts and
+ * admins (basic). Without it a finding's timeline says who gave which
+ * verdict, not what they wrote.
+ *
+ * @public
+ */
+export const mcpeekerFeedbackReadPermission = createPermission({
+  name: 'mcpeeker.feedback.read',
+  attributes: { action: 'read' },
+});
+
+/** Set a finding's triage status and assignee: analysts and admins (basic). @public */
+export const mcpeekerTriageUpdatePermission = createPermission({
+  name: 'mcpeeker.triage.update',
+  attributes: { action: 'update' },
+});
+
+/** List suppressions (what they hide, who made them, why): analysts and admins (basic). @public */
+export const mcpeekerSuppressionReadPermission = createPermission({
+  name: 'mcpeeker.suppression.read',
+  attributes: { action: 'read' },
+});
+
+/** Suppress a pattern of findings from the default views: analysts and admins (basic). @public */
+export const mcpeekerSuppressionCreatePermission = createPermission({
+  name: 'mcpeeker.suppression.create',
+  attributes: { action: 'create' },
+});
+
+/** Revoke a suppression, bringing its findings back: admins only (basic). @public */
+export const mcpeekerSuppressionDeletePermission = createPermission({
+  name: 'mcpeeker.suppression.delete',
+  attributes: { action: 'delete' },
+});
+
 /** Register an MCP server (creates a pending registry entry). @public */
 export const mcpeekerRegistryCreatePermission = createPermission({
   name: 'mcpeeker.registry.create',
@@ -99,6 +135,11 @@ export const mcpeekerAgentManagePermission = createPermission({
 export const mcpeekerPermissions = [
   mcpeekerFindingReadPermission,
   mcpeekerFeedbackCreatePermission,
+  mcpeekerFeedbackReadPermission,
+  mcpeekerTriageUpdatePermission,
+  mcpeekerSuppressionReadPermission,
+  mcpeekerSuppressionCreatePermission,
+  mcpeekerSuppressionDeletePermission,
   mcpeekerRegistryCreatePermission,
   mcpeekerRegistryReadPermission,
   mcpeekerRegistryUpdatePermission,

@@ -1,0 +1,332 @@
+import {
+  AuditorService,
+  AuthService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  feedbackCreateSchema,
+  Finding,
+  mcpeekerFeedbackCreatePermission,
+  mcpeekerFeedbackReadPermission,
+  mcpeekerFindingReadPermission,
+  mcpeekerSuppressionCreatePermission,
+  mcpeekerSuppressionDeletePermission,
+  mcpeekerSuppressionReadPermission,
+  mcpeekerTriageUpdatePermission,
+  suppressionCreateSchema,
+  suppressionExpiryProblem,
+  suppressionRevokeSchema,
+  triageUpdateSchema,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { FindingStore } from '../database/FindingStore';
+import { SuppressionInput, TriageStore } from '../database/TriageStore';
+import { authorizeItem } from '../permissions/conditions';
+import { requireInCatalog } from '../services/catalogRefs';
+import type { TeamMembers } from '../services/teamMembers';
+import { auditedChanges } from './auditedChanges';
+import { parseOr400 } from './parseOr400';
+
+const suppressionListSchema = z
+  .object({ active: z.enum(['true', 'false']).optional() })
+  .strict();
+
+/**
+ * Analyst triage: feedback on findings, their status and assignee, and
+ * suppressions. Every decision is
+ * permission-checked here; the stores audit every change, and triage
+ * rescores the findings a change touches before the answer goes out.
+ */
+export function createTriageRouter(options: {
+  triage: TriageStore;
+  findings: FindingStore;
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  teamMembers: TeamMembers;
+  auditor?: AuditorService;
+}): express.Router {
+  const { triage, findings, httpAuth, permissions, catalog, auth } = options;
+  const router = Router();
+
+  const user = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user'] });
+
+  async function may(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    permission: BasicPermission,
+  ): Promise<boolean> {
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    return decision.result === AuthorizeResult.ALLOW;
+  }
+
+  async function allowed(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    permission: BasicPermission,
+    what: string,
+  ) {
+    if (!(await may(credentials, permission)))
+      throw new NotAllowedError(`You may not ${what}`);
+  }
+
+  /** The finding, if the caller may read it: one they may not is as absent as one that does not exist. */
+  async function readable(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    id: string,
+  ) {
+    const notFound = `No finding ${id}`;
+    const decision = await authorizeItem(
+      permissions,
+      credentials,
+      { permission: mcpeekerFindingReadPermission, resourceRef: id },
+      { notAllowed: 'You may not read MCP findings', notFound },
+    );
+    const finding = await findings.get(id);
+    if (!finding) throw new NotFoundError(notFound);
+    return { finding, decision };
+  }
+
+  /** A team's members as the catalog says now, the team checked to exist. */
+  async function membersOf(team: string, field: string) {
+    await requireInCatalog({ catalog, auth }, team, field);
+    return (await options.teamMembers([team])).get(team) ?? [];
+  }
+
+  function checkExpiry(expiresAt: string | undefined, field: string) {
+    const problem = expiresAt && suppressionExpiryProblem(expiresAt);
+    if (problem) throw new InputError(`Invalid ${field} ${problem}`);
+  }
+
+  // Every attempt to change triage also goes to Backstage's auditor.
+  for (const mountPath of ['/findings', '/suppressions'])
+    router.use(
+      mountPath,
+      auditedChanges({
+        auditor: options.auditor,
+        eventId: 'triage-change',
+        mountPath,
+        severity: req => (req.method === 'DELETE' ? 'high' : 'medium'),
+      }),
+    );
+
+  /** The suppression feedback asks for, made of the finding it is given on. */
+  async function suppressionFrom(
+    finding: Finding,
+    body: z.infer<typeof feedbackCreateSchema>,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<SuppressionInput | undefined> {
+    const suppress = body.suppress;
+    if (!suppress) return undefined;
+    if (body.verdict !== 'false-positive')
+      throw new InputError(
+        'Invalid feedback: suppress is only for a false-positive verdict',
+      );
+    await allowed(
+      credentials,
+      mcpeekerSuppressionCreatePermission,
+      'suppress findings',
+    );
+    checkExpiry(suppress.expiresAt, 'feedback: suppress.expiresAt');
+    if (suppress.team && suppress.scope !== 'server-on-team')
+      throw new InputError(
+        `Invalid feedback: suppress.team is not used by scope ${suppress.scope}`,
+      );
+    const common = {
+      scope: suppress.scope,
+      reason: suppress.reason,
+      expiresAt: suppress.expiresAt,
+      fromFinding: finding.compositeId,
+      serverNameOfFinding: finding.serverName,
+    };
+    if (suppress.scope === 'finding')
+      return { ...common, compositeId: finding.compositeId };
+    if (suppress.scope === 'command') {
+      if (!finding.commandSignatureHash)
+        throw new InputError(
+          'Invalid feedback: suppress.scope command needs a stdio command, and no config entry or process of this finding names one',
+        );
+      return {
+        ...common,
+        commandSignatureHash: finding.commandSignatureHash,
+      };
+    }
+    if (!suppress.team)
+      throw new InputError(
+        'Invalid feedback: suppress.team is required for scope server-on-team',
+      );
+    if (!finding.serverName)
+      throw new InputError(
+        'Invalid feedback: suppress.scope server-on-team needs a server name, and this finding has none',
+      );
+    return {
+      ...common,
+      serverName: finding.serverName,
+      team: suppress.team,
+      teamMembers: await membersOf(suppress.team, 'feedback: suppress.team'),
+    };
+  }
+
+  router.post('/findings/:id/feedback', async (req, res) => {
+    const credentials = await user(req);
+    await allowed(
+      credentials,
+      mcpeekerFeedbackCreatePermission,
+      'give feedback on findings',
+    );
+    const { finding } = await readable(credentials, req.params.id);
+    const body = parseOr400(feedbackCreateSchema, req.body, 'feedback');
+    const suppress = await suppressionFrom(finding, body, credentials);
+    const { feedback, suppression } = await triage.addFeedback(
+      finding.compositeId,
+      { verdict: body.verdict, note: body.note, tags: body.tags },
+      credentials.principal.userEntityRef,
+      suppress,
+    );
+    res
+      .status(201)
+      .json({ ...feedback, ...(suppression ? { suppression } : {}) });
+  });
+
+  router.get('/findings/:id/feedback', async (req, res) => {
+    const credentials = await user(req);
+    await allowed(
+      credentials,
+      mcpeekerFeedbackReadPermission,
+      'read feedback on findings',
+    );
+    const { finding } = await readable(credentials, req.params.id);
+    res.json({ items: await triage.feedbackFor(finding.compositeId) });
+  });
+
+  router.patch('/findings/:id/triage', async (req, res) => {
+    const credentials = await user(req);
+    await allowed(
+      credentials,
+      mcpeekerTriageUpdatePermission,
+      'triage findings',
+    );
+    const { finding } = await readable(credentials, req.params.id);
+    const change = parseOr400(triageUpdateSchema, req.body, 'triage');
+    if (change.assignee)
+      await requireInCatalog(
+        { catalog, auth },
+        change.assignee,
+        'triage: assignee',
+      );
+    await triage.updateTriage(
+      finding.compositeId,
+      change,
+      credentials.principal.userEntityRef,
+    );
+    // Rescored by now: the finding says what the lists filter on.
+    const updated = await findings.get(finding.compositeId);
+    res.json((updated ?? finding).triage);
+  });
+
+  router.get('/suppressions', async (req, res) => {
+    const credentials = await user(req);
+    await allowed(
+      credentials,
+      mcpeekerSuppressionReadPermission,
+      'read suppressions',
+    );
+    const q = parseOr400(suppressionListSchema, req.query, 'query');
+    res.json({
+      items: await triage.listSuppressions({
+        active: q.active === undefined ? undefined : q.active === 'true',
+      }),
+    });
+  });
+
+  router.post('/suppressions', async (req, res) => {
+    const credentials = await user(req);
+    await allowed(
+      credentials,
+      mcpeekerSuppressionCreatePermission,
+      'suppress findings',
+    );
+    const input = parseOr400(suppressionCreateSchema, req.body, 'suppression');
+    checkExpiry(input.expiresAt, 'suppression: expiresAt');
+    let serverNameOfFinding: string | undefined;
+    if (input.scope === 'finding') {
+      // Analysts read every finding; anyone else may suppress only what they may read.
+      await authorizeItem(
+        permissions,
+        credentials,
+        {
+          permission: mcpeekerFindingReadPermission,
+          resourceRef: input.compositeId!,
+        },
+        {
+          notAllowed: 'You may not read MCP findings',
+          notFound: `Invalid suppression: compositeId ${input.compositeId} is no finding`,
+        },
+      ).catch(error => {
+        if (error instanceof NotFoundError) throw new InputError(error.message);
+        throw error;
+      });
+      const finding = await findings.get(input.compositeId!);
+      if (!finding)
+        throw new InputError(
+          `Invalid suppression: compositeId ${input.compositeId} is no finding`,
+        );
+      serverNameOfFinding = finding.serverName;
+    }
+    const teamMembers =
+      input.scope === 'server-on-team'
+        ? await membersOf(input.team!, 'suppression: team')
+        : undefined;
+    const suppression = await triage.createSuppression(
+      {
+        scope: input.scope,
+        compositeId: input.compositeId,
+        serverName: input.serverName,
+        team: input.team,
+        teamMembers,
+        commandSignatureHash: input.commandSignatureHash,
+        reason: input.reason,
+        expiresAt: input.expiresAt,
+        serverNameOfFinding,
+      },
+      credentials.principal.userEntityRef,
+    );
+    res.status(201).json(suppression);
+  });
+
+  router.delete('/suppressions/:id', async (req, res) => {
+    const credentials = await user(req);
+    await allowed(
+      credentials,
+      mcpeekerSuppressionDeletePermission,
+      'revoke suppressions',
+    );
+    const { reason } = parseOr400(
+      suppressionRevokeSchema,
+      req.body ?? {},
+      'revocation',
+    );
+    res.json(
+      await triage.revokeSuppression(
+        req.params.id,
+        credentials.principal.userEntityRef,
+        reason,
+      ),
+    );
+  });
+
+  return router;
+}
