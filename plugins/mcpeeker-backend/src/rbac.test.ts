@@ -375,6 +375,14 @@ const rows: Row[] = [
     expect: ANALYSTS_AND_ADMINS,
   },
   {
+    route: 'GET /findings/:id/timeline (dana’s)',
+    send: who =>
+      request(server)
+        .get(`/api/mcpeeker/findings/${danasFinding}/timeline`)
+        .set(as(who)),
+    expect: { ...USERS_OK, erin: 404, ...NO_ROLE_SERVICE_ANON },
+  },
+  {
     route: 'GET /suppressions',
     send: who => request(server).get('/api/mcpeeker/suppressions').set(as(who)),
     expect: ANALYSTS_AND_ADMINS,

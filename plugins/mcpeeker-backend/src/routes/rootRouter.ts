@@ -132,6 +132,11 @@ export async function createRootRouter(
     createTriageRouter({
       triage: context.triage,
       findings,
+      history: context.history,
+      registry,
+      audit,
+      db,
+      toolChanges: new ToolChangeLog(db),
       httpAuth,
       auth,
       permissions,

@@ -6,8 +6,9 @@ import {
   accessTestBackend,
   as,
   inDays,
+  registration,
 } from '../__testUtils__/accessTestBackend';
-import { endpointEvent, HOST } from '../__testUtils__/events';
+import { endpointEvent, HOST, networkEvent } from '../__testUtils__/events';
 import { STORE_TEST_DATABASE_IDS } from '../__testUtils__/storeTestDatabases';
 
 jest.setTimeout(60_000);
@@ -485,6 +486,103 @@ describe.each(access.ids)('triage on %s', databaseId => {
         .set(as('sam'))
         .send({ status: 'resolved' })
         .expect(404);
+    });
+  });
+
+  describe('timeline', () => {
+    it('tells a finding’s story from what is stored, in order, notes only to those who may read them', async () => {
+      const port = 3900;
+      const finding = id(port);
+      const minutesAgo = (m: number) =>
+        new Date(Date.now() - m * 60_000).toISOString();
+      await ingest(endpointEvent({ port, observedAt: minutesAgo(1) }));
+      await ingest(
+        networkEvent({ port, observedAt: new Date().toISOString() }),
+      );
+      const entry = await request(server)
+        .post(`${api}/registry`)
+        .set(as('dana'))
+        .send(
+          registration({
+            name: 'dana-github',
+            identity: { hostIdHash: HOST, port },
+          }),
+        )
+        .expect(201);
+      await request(server)
+        .post(`${api}/registry/${entry.body.id}/approve`)
+        .set(as('pat'))
+        .send({ reason: 'needed for the release' })
+        .expect(200);
+      await request(server)
+        .post(`${api}/findings/${finding}/feedback`)
+        .set(as('sam'))
+        .send({
+          verdict: 'false-positive',
+          note: 'approved and harmless',
+          suppress: { scope: 'finding', reason: 'approved, no need to see it' },
+        })
+        .expect(201);
+
+      const timeline = async (who: string) => {
+        const res = await request(server)
+          .get(`${api}/findings/${finding}/timeline`)
+          .set(as(who));
+        expect(res.status).toBe(200);
+        return res.body.items as Array<{
+          kind: string;
+          summary: string;
+          at: string;
+          score?: number;
+        }>;
+      };
+      const items = await timeline('sam');
+      expect(items.map(i => i.kind)).toEqual([
+        'first-seen',
+        'score',
+        'evidence',
+        'score',
+        'registry',
+        'registry',
+        'score',
+        'feedback',
+        'suppression',
+      ]);
+      const at = items.map(i => Date.parse(i.at));
+      expect(at).toEqual([...at].sort((a, b) => a - b));
+      expect(items.map(i => i.summary)).toEqual([
+        'First seen on the endpoint (1 event)',
+        expect.stringMatching(/^Scored 6 \(suspect\): endpoint \+6: /),
+        'Seen for the first time on the network (1 event)',
+        expect.stringMatching(
+          /^Score 6 → 9 \(suspect → unauthorized\): network \+3: MCP traffic on the network/,
+        ),
+        "Registry entry 'dana-github' registered by user:default/dana",
+        "Registry entry 'dana-github' approved by user:default/pat: needed for the release",
+        expect.stringMatching(
+          /^Score 9 → 3 \(unauthorized → authorized, registry unregistered → approved\): registry -6: matches the approved registry entry 'dana-github'/,
+        ),
+        'user:default/sam marked it a false positive: "approved and harmless"',
+        `Suppressed by user:default/sam: github (${finding}) (approved, no need to see it)`,
+      ]);
+      expect(items[6].score).toBe(3);
+
+      // Dana reads her own finding's story, without the analyst's note.
+      const danasView = await timeline('dana');
+      expect(danasView.map(i => i.kind)).toEqual(items.map(i => i.kind));
+      expect(danasView[7].summary).toBe(
+        'user:default/sam marked it a false positive',
+      );
+      expect(JSON.stringify(danasView)).not.toContain('approved and harmless');
+      // Someone else's finding is as absent as one that does not exist.
+      await request(server)
+        .get(`${api}/findings/${finding}/timeline`)
+        .set(as('erin'))
+        .expect(404);
+      await request(server)
+        .get(`${api}/findings/${finding}/timeline`)
+        .set(as('nobody'))
+        .expect(403);
     });
   });
 });

@@ -29,12 +29,18 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { Knex } from 'knex';
 import { z } from 'zod';
+import { AuditLog } from '../database/AuditLog';
 import type { FindingStore } from '../database/FindingStore';
+import { entryTargets, RegistryStore } from '../database/RegistryStore';
+import { ScoreHistory } from '../database/ScoreHistory';
 import { SuppressionInput, TriageStore } from '../database/TriageStore';
-import { authorizeItem } from '../permissions/conditions';
+import { authorizeItem, ownerFilterOf } from '../permissions/conditions';
 import { requireInCatalog } from '../services/catalogRefs';
+import { buildTimeline } from '../services/findingTimeline';
 import type { TeamMembers } from '../services/teamMembers';
+import type { ToolChangeLog } from '../services/toolPins';
 import { auditedChanges } from './auditedChanges';
 import { parseOr400 } from './parseOr400';
 
@@ -43,14 +49,19 @@ const suppressionListSchema = z
   .strict();
 
 /**
- * Analyst triage: feedback on findings, their status and assignee, and
- * suppressions. Every decision is
+ * Analyst triage: feedback on findings, their status and assignee,
+ * suppressions, and each finding's timeline. Every decision is
  * permission-checked here; the stores audit every change, and triage
  * rescores the findings a change touches before the answer goes out.
  */
 export function createTriageRouter(options: {
   triage: TriageStore;
   findings: FindingStore;
+  history: ScoreHistory;
+  registry: RegistryStore;
+  audit: AuditLog;
+  db: Knex;
+  toolChanges: Pick<ToolChangeLog, 'changesOf'>;
   httpAuth: HttpAuthService;
   auth: AuthService;
   permissions: PermissionsService;
@@ -235,6 +246,80 @@ export function createTriageRouter(options: {
     // Rescored by now: the finding says what the lists filter on.
     const updated = await findings.get(finding.compositeId);
     res.json((updated ?? finding).triage);
+  });
+
+  router.get('/findings/:id/timeline', async (req, res) => {
+    const credentials = await user(req);
+    const { finding, decision } = await readable(credentials, req.params.id);
+    const id = finding.compositeId;
+    const ownerRefs =
+      decision.result === AuthorizeResult.CONDITIONAL
+        ? ownerFilterOf(decision).ownerRefs
+        : undefined;
+    const [notes, detections, history, feedback, auditRows, toolChanges] =
+      await Promise.all([
+        may(credentials, mcpeekerFeedbackReadPermission),
+        findings.detections(id),
+        options.history.forFinding(id),
+        triage.feedbackFor(id),
+        options.audit.list(options.db, { entryId: id, limit: 500 }),
+        options.toolChanges.changesOf(id),
+      ]);
+    const entries = (await options.registry.allEntries()).filter(entry => {
+      const targets = entryTargets(entry);
+      return (
+        targets.compositeIds.includes(id) ||
+        (!!finding.serverName &&
+          targets.serverNames.includes(finding.serverName))
+      );
+    });
+    const registry = await Promise.all(
+      entries.map(async entry => ({
+        entry,
+        events: (
+          await options.audit.list(options.db, {
+            entryId: entry.id,
+            limit: 200,
+          })
+        ).map(e => ({
+          ...e,
+          details: (e.details ?? {}) as Record<string, unknown>,
+        })),
+      })),
+    );
+    const suppressionIds = [
+      ...new Set(
+        history.flatMap(h => (h.suppressionId ? [h.suppressionId] : [])),
+      ),
+    ];
+    res.json(
+      buildTimeline(
+        {
+          finding,
+          detections,
+          history,
+          feedback,
+          triageChanges: auditRows
+            .filter(r => r.action === 'triage-update')
+            .map(r => ({
+              at: r.at,
+              actor: r.actor,
+              ...(r.details as {
+                from: { status: string; assignee: string | null };
+                to: { status: string; assignee: string | null };
+              }),
+            })),
+          suppressions: await triage.suppressionsOf(id, suppressionIds),
+          registry,
+          toolChanges,
+        },
+        {
+          notes,
+          decisionReasons: entry =>
+            !ownerRefs || ownerRefs.includes(entry.owner),
+        },
+      ),
+    );
   });
 
   router.get('/suppressions', async (req, res) => {

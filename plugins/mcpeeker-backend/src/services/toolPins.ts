@@ -121,6 +121,20 @@ export class ToolChangeLog {
       : { text: offlineToolChangeExplanation(input), judgedBy: 'offline' };
   }
 
+  /** Every changed set told for a finding, oldest first (its timeline). */
+  async changesOf(
+    compositeId: string,
+  ): Promise<Array<{ at: string; entryId: string; explanation: string }>> {
+    const rows = await this.db(TOOL_CHANGES)
+      .where('composite_id', compositeId)
+      .orderBy('noticed_at');
+    return rows.map(r => ({
+      at: new Date(r.noticed_at).toISOString(),
+      entryId: r.entry_id,
+      explanation: r.explanation,
+    }));
+  }
+
   async told(compositeId: string, fingerprint: string): Promise<boolean> {
     return !!(await this.db(TOOL_CHANGES)
       .where({ composite_id: compositeId, fingerprint })

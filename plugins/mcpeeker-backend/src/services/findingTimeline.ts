@@ -1,0 +1,346 @@
+import type {
+  Detection,
+  FeedbackVerdict,
+  Finding,
+  FindingFeedback,
+  FindingTimeline,
+  Layer,
+  RegistryEntry,
+  ScoreBreakdown,
+  Suppression,
+  TimelineEntry,
+  TimelineKind,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { contributionsInWords, ScoreChange } from '../database/ScoreHistory';
+
+/** Detection windows listed beside each layer's first: the most recent ones. */
+export const TIMELINE_DETECTIONS = 50;
+
+/** Everything stored about a finding that its timeline tells. */
+export interface TimelineSources {
+  finding: Finding;
+  /** Oldest first. */
+  detections: Detection[];
+  /** Oldest first. */
+  history: ScoreChange[];
+  feedback: FindingFeedback[];
+  triageChanges: Array<{
+    at: string;
+    actor: string;
+    from: { status: string; assignee: string | null };
+    to: { status: string; assignee: string | null };
+  }>;
+  suppressions: Suppression[];
+  /** The registry entries that stand for it, each with its audited events. */
+  registry: Array<{
+    entry: Pick<RegistryEntry, 'id' | 'name' | 'owner'>;
+    events: Array<{
+      at: string;
+      actor: string;
+      action: string;
+      details: Record<string, unknown>;
+    }>;
+  }>;
+  toolChanges: Array<{ at: string; entryId: string; explanation: string }>;
+}
+
+/** What the caller may read beyond who did what. */
+export interface TimelineAudience {
+  /** Feedback notes and tags (mcpeeker.feedback.read). */
+  notes: boolean;
+  /** An admin's reason for a registry decision: everyone's, or only for entries they own. */
+  decisionReasons: (entry: Pick<RegistryEntry, 'owner'>) => boolean;
+}
+
+const LAYER_WORDS: Record<Layer, string> = {
+  endpoint: 'the endpoint',
+  network: 'the network',
+  gateway: 'the LLM gateway',
+};
+
+const VERDICT_WORDS: Record<FeedbackVerdict, string> = {
+  'true-positive': 'a true positive',
+  'false-positive': 'a false positive',
+  inconclusive: 'inconclusive',
+};
+
+/** On equal times: what was seen, then what people did, then the score it led to. */
+const KIND_ORDER: TimelineKind[] = [
+  'first-seen',
+  'evidence',
+  'registry',
+  'tools',
+  'feedback',
+  'triage',
+  'suppression',
+  'score',
+];
+
+const events = (n: number) => `${n} ${n === 1 ? 'event' : 'events'}`;
+/** Who did it, unless it was MCPeeker itself (expiry, first tool pins). */
+const person = (actor: string) =>
+  actor.startsWith('system:') ? undefined : actor;
+const withActor = (actor: string) =>
+  person(actor) ? { actor: person(actor)! } : {};
+
+function detectionEntries(
+  detections: Detection[],
+  firstSeen: string,
+): { items: TimelineEntry[]; leftOut: number } {
+  const sorted = [...detections].sort(
+    (a, b) =>
+      a.firstSeen.localeCompare(b.firstSeen) || a.layer.localeCompare(b.layer),
+  );
+  const firsts = new Set<Detection>();
+  const seenLayers = new Set<Layer>();
+  for (const d of sorted)
+    if (!seenLayers.has(d.layer)) {
+      seenLayers.add(d.layer);
+      firsts.add(d);
+    }
+  const later = sorted.filter(d => !firsts.has(d));
+  const kept = new Set(later.slice(-TIMELINE_DETECTIONS));
+  const omitted = later.filter(d => !kept.has(d));
+  const items: TimelineEntry[] = [];
+  let first = true;
+  for (const d of sorted) {
+    if (firsts.has(d)) {
+      items.push({
+        at: first ? firstSeen : d.firstSeen,
+        kind: first ? 'first-seen' : 'evidence',
+        summary: `${first ? 'First seen' : 'Seen for the first time'} on ${
+          LAYER_WORDS[d.layer]
+        } (${events(d.eventCount)})`,
+        layer: d.layer,
+      });
+      first = false;
+    } else if (kept.has(d))
+      items.push({
+        at: d.firstSeen,
+        kind: 'evidence',
+        summary: `Seen again on ${LAYER_WORDS[d.layer]} (${events(
+          d.eventCount,
+        )} until ${d.lastSeen})`,
+        layer: d.layer,
+      });
+  }
+  if (omitted.length > 0)
+    items.push({
+      at: omitted[0].firstSeen,
+      kind: 'evidence',
+      summary: `${omitted.length} more detection ${
+        omitted.length === 1 ? 'window' : 'windows'
+      } between ${omitted[0].firstSeen} and ${
+        omitted[omitted.length - 1].lastSeen
+      } not listed (the most recent ${TIMELINE_DETECTIONS} are)`,
+    });
+  return { items, leftOut: omitted.length };
+}
+
+const contributionKey = (c: ScoreBreakdown['contributions'][number]) =>
+  `${c.layer}|${c.points}|${c.reason}`;
+
+/** Each change of score, classification or registry status, with what changed in its reasons. */
+function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
+  const items: TimelineEntry[] = [];
+  let previous: ScoreChange | undefined;
+  for (const row of history) {
+    const p = previous;
+    previous = row;
+    const common = {
+      at: row.at,
+      kind: 'score' as const,
+      score: row.score,
+      classification: row.classification,
+    };
+    if (!p) {
+      items.push({
+        ...common,
+        summary: `Scored ${row.score} (${row.classification}): ${row.reason}`,
+      });
+      continue;
+    }
+    // A row for a suppression alone: the suppression's own entries tell it.
+    if (
+      p.score === row.score &&
+      p.classification === row.classification &&
+      p.registryStatus === row.registryStatus
+    )
+      continue;
+    const before = new Set(p.contributions.map(contributionKey));
+    const after = new Set(row.contributions.map(contributionKey));
+    const added = row.contributions.filter(
+      c => !before.has(contributionKey(c)),
+    );
+    const removed = p.contributions.filter(c => !after.has(contributionKey(c)));
+    const why = [
+      ...(added.length ? [contributionsInWords(added)] : []),
+      ...removed.map(c => `no longer ${contributionsInWords([c])}`),
+    ].join('; ');
+    const classification =
+      p.classification === row.classification
+        ? row.classification
+        : `${p.classification} → ${row.classification}`;
+    const registry =
+      p.registryStatus === row.registryStatus
+        ? ''
+        : `, registry ${p.registryStatus} → ${row.registryStatus}`;
+    items.push({
+      ...common,
+      summary: `${
+        p.score === row.score
+          ? `Score stays ${row.score}`
+          : `Score ${p.score} → ${row.score}`
+      } (${classification}${registry}): ${why || row.reason}`,
+    });
+  }
+  return items;
+}
+
+const REGISTRY_ACTIONS: Record<string, string> = {
+  create: 'registered',
+  approve: 'approved',
+  deny: 'denied',
+  revoke: 'revoked',
+  expire: 'expired',
+};
+
+function registryEntries(
+  sources: TimelineSources['registry'],
+  audience: TimelineAudience,
+): TimelineEntry[] {
+  const items: TimelineEntry[] = [];
+  for (const { entry, events: log } of sources) {
+    const reasons = audience.decisionReasons(entry);
+    for (const e of log) {
+      const pinned = Array.isArray(e.details.pinnedTools)
+        ? (e.details.pinnedTools as string[])
+        : undefined;
+      const done = REGISTRY_ACTIONS[e.action];
+      if (done) {
+        const by = person(e.actor) ? ` by ${e.actor}` : '';
+        const reason =
+          reasons && typeof e.details.reason === 'string' && e.details.reason
+            ? `: ${e.details.reason}`
+            : '';
+        items.push({
+          at: e.at,
+          kind: 'registry',
+          summary: `Registry entry '${entry.name}' ${done}${by}${reason}`,
+          ...withActor(e.actor),
+        });
+      }
+      if (pinned && (e.action === 'approve' || e.action === 'pin-tools'))
+        items.push({
+          at: e.at,
+          kind: 'tools',
+          summary: `${pinned.length} ${
+            pinned.length === 1 ? 'tool' : 'tools'
+          } pinned on '${entry.name}' ${
+            e.action === 'approve'
+              ? 'at approval'
+              : '(the first set seen after approval)'
+          }: ${pinned.join(', ')}`,
+          ...withActor(e.actor),
+        });
+    }
+  }
+  return items;
+}
+
+/**
+ * A finding's timeline, oldest first, from what is stored: its first
+ * sighting, each layer's first evidence and the most recent detection
+ * windows, each score change with its reasons, the registry's decisions on
+ * the entries that stand for it, tool pins and changes, feedback (notes only
+ * for who may read them), triage changes, and suppressions.
+ */
+export function buildTimeline(
+  sources: TimelineSources,
+  audience: TimelineAudience,
+): FindingTimeline {
+  const { finding } = sources;
+  const detections = detectionEntries(sources.detections, finding.firstSeen);
+  const items: TimelineEntry[] = [...detections.items];
+  if (sources.detections.length === 0)
+    items.push({
+      at: finding.firstSeen,
+      kind: 'first-seen',
+      summary: `First seen on ${finding.layers
+        .map(l => LAYER_WORDS[l])
+        .join(' and ')}`,
+    });
+  items.push(...scoreEntries(sources.history));
+  items.push(...registryEntries(sources.registry, audience));
+  const entryNames = new Map(
+    sources.registry.map(r => [r.entry.id, r.entry.name]),
+  );
+  for (const t of sources.toolChanges)
+    items.push({
+      at: t.at,
+      kind: 'tools',
+      summary: `Tools changed since '${
+        entryNames.get(t.entryId) ?? 'its entry'
+      }' was approved: ${t.explanation}`,
+    });
+  for (const f of sources.feedback) {
+    const note = audience.notes && f.note ? `: "${f.note}"` : '';
+    const tags =
+      audience.notes && f.tags.length ? ` (tags: ${f.tags.join(', ')})` : '';
+    items.push({
+      at: f.createdAt,
+      kind: 'feedback',
+      summary: `${f.author} marked it ${
+        VERDICT_WORDS[f.verdict]
+      }${note}${tags}`,
+      actor: f.author,
+    });
+  }
+  for (const t of sources.triageChanges) {
+    const parts: string[] = [];
+    if (t.from.status !== t.to.status)
+      parts.push(`set the status to ${t.to.status}`);
+    if (t.from.assignee !== t.to.assignee)
+      parts.push(
+        t.to.assignee ? `assigned it to ${t.to.assignee}` : 'unassigned it',
+      );
+    if (parts.length)
+      items.push({
+        at: t.at,
+        kind: 'triage',
+        summary: `${t.actor} ${parts.join(' and ')}`,
+        actor: t.actor,
+      });
+  }
+  for (const s of sources.suppressions) {
+    items.push({
+      at: s.createdAt,
+      kind: 'suppression',
+      summary: `Suppressed by ${s.createdBy}: ${s.label} (${s.reason})${
+        s.expiresAt ? `, until ${s.expiresAt}` : ''
+      }`,
+      actor: s.createdBy,
+    });
+    if (s.revokedAt)
+      items.push({
+        at: s.revokedAt,
+        kind: 'suppression',
+        summary: `Suppression of ${s.label} revoked by ${s.revokedBy}${
+          s.revokeReason ? ` (${s.revokeReason})` : ''
+        }`,
+        ...withActor(s.revokedBy ?? ''),
+      });
+    else if (!s.active && s.expiresAt)
+      items.push({
+        at: s.expiresAt,
+        kind: 'suppression',
+        summary: `Suppression of ${s.label} expired`,
+      });
+  }
+  const rank = (k: TimelineKind) => KIND_ORDER.indexOf(k);
+  items.sort(
+    (a, b) =>
+      Date.parse(a.at) - Date.parse(b.at) || rank(a.kind) - rank(b.kind),
+  );
+  return { items, detectionsLeftOut: detections.leftOut };
+}
