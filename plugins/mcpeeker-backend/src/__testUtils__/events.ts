@@ -19,23 +19,32 @@ export function endpointEvent(
     owner?: string;
     /** A port probe's tools with their definition hashes (`tools/list`). */
     toolDefinitions?: Array<{ name: string; hash: string }>;
+    /** Another host than host-1 (its name, hashed as agents do), with an address of its own. */
+    hostName?: string;
   } = {},
 ): McpEvent {
   const port = overrides.port ?? 3001;
+  const host = overrides.hostName
+    ? hashIdentifier(overrides.hostName, SALT)
+    : HOST;
   const base = {
     layer: 'endpoint' as const,
     observedAt: overrides.observedAt ?? '2026-11-21T10:00:00Z',
-    compositeId: compositeId({ hostIdHash: HOST, port }),
+    compositeId: compositeId({ hostIdHash: host, port }),
     sensor: {
       id: 'agent-1',
       kind: 'mcpeeker-agent' as const,
       version: '0.1.0',
     },
     host: {
-      idHash: HOST,
+      idHash: host,
       os: 'linux' as const,
       owner: overrides.owner ?? 'user:default/dana',
-      addressHashes: [HOST_ADDRESS],
+      addressHashes: [
+        overrides.hostName
+          ? hashIdentifier(`${overrides.hostName}-address`, SALT)
+          : HOST_ADDRESS,
+      ],
     },
   };
   if (overrides.source === 'port') {

@@ -13,6 +13,7 @@ import { ScoreHistory } from '../database/ScoreHistory';
 import { ClickHouseStore } from '../database/clickhouse/ClickHouseStore';
 import { IngestService } from '../services/IngestService';
 import { RuleEngine } from '../services/correlation/rules';
+import { classify } from '../services/correlation/scoring';
 import { startClickHouseServer } from './clickhouseServer';
 import { sqlPipeline, TEST_SALT } from './sqlPipeline';
 import { createStoreTestDatabases } from './storeTestDatabases';
@@ -27,8 +28,8 @@ export interface FindingStoreUnderTest {
   ingest: IngestService;
   /** The Backstage database (for ClickHouse: the one holding dead letters and the registry). */
   knex: Knex;
-  /** Writes `count` plain suspect findings straight into the store's table. */
-  fill(count: number): Promise<void>;
+  /** Writes `count` plain findings straight into the store's table: suspect, unless another score is given. */
+  fill(count: number, score?: number): Promise<void>;
 }
 
 /**
@@ -88,17 +89,17 @@ export function findingStoreEngines() {
           salt: TEST_SALT,
           logger: mockServices.logger.mock(),
         }),
-        fill: async count => {
+        fill: async (count, score = 6) => {
           const client = createClient({ url });
           await client.command({
             query: `INSERT INTO ${name}.findings
               (composite_id, server_name, host_id_hash, owner, score, classification, layers, signals, breakdown, registry_status, judge_unavailable, first_seen, last_seen, version, updated_at)
-              SELECT concat('mcp_', leftPad(hex(number), 32, '0')), '', '', '', 6, 'suspect',
+              SELECT concat('mcp_', leftPad(hex(number), 32, '0')), '', '', '', {score:Int16}, {classification:String},
                 ['endpoint'], '{"counts":{},"judgeUnavailable":false,"highSeveritySignatures":0}',
                 '{"score":6,"classification":"suspect","contributions":[],"rules":[],"tags":[]}',
                 'unregistered', 0, now64(3), now64(3), 1, now64(3)
               FROM numbers({count:UInt32})`,
-            query_params: { count },
+            query_params: { count, score, classification: classify(score) },
           });
           await client.close();
         },
@@ -111,7 +112,7 @@ export function findingStoreEngines() {
       findings,
       events,
       ingest,
-      fill: async count => {
+      fill: async (count, score = 6) => {
         const breakdown = JSON.stringify({
           score: 6,
           classification: 'suspect',
@@ -126,8 +127,8 @@ export function findingStoreEngines() {
         });
         const rows = Array.from({ length: count }, (_, i) => ({
           composite_id: `mcp_${i.toString(16).padStart(32, '0')}`,
-          score: 6,
-          classification: 'suspect',
+          score,
+          classification: classify(score),
           layers: 'endpoint',
           signals,
           breakdown,

@@ -13,6 +13,12 @@ import type { Knex } from 'knex';
 
 export type { Detection } from '@mcpeeker/plugin-mcpeeker-common';
 import type {
+  AnalyticsSummary,
+  ScoreDistribution,
+  Trendlines,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import type { AnalyticsScope, TrendQuery } from './findingAnalytics';
+import type {
   Classification,
   ScoringWeights,
 } from '../services/correlation/scoring';
@@ -184,14 +190,21 @@ export interface FindingStore {
     visibleTo?: { ownerRefs?: string[] },
   ): Promise<Record<Layer, McpEvent[]>>;
   /**
-   * Every finding the filter selects, highest score first, in pages read as
-   * they are consumed (never all at once): for exports of any size.
+   * Every finding the filter selects, in the list's order (highest score,
+   * then most recently seen), in pages read as they are consumed (never all
+   * at once): for exports of any size.
    */
   scan(filter: FindingFilter, pageSize?: number): AsyncIterable<Finding[]>;
   /** Its detections (events merged per layer and dedup window), oldest first. */
   detections(compositeId: string): Promise<Detection[]>;
   /** Server names seen, with their findings, hosts and highest score; highest score first. */
   summarizeServers(limit: number): Promise<ServerSummary[]>;
+  /** The dashboard's figures over the findings in scope, as of `now` (see `findingAnalytics.ts`). */
+  analyticsSummary(scope: AnalyticsScope, now: Date): Promise<AnalyticsSummary>;
+  /** Findings per score, ascending; scores from 20 up counted as 20. */
+  scoreDistribution(scope: AnalyticsScope): Promise<ScoreDistribution>;
+  /** Distinct findings with a detection in each bucket, by their current classification. */
+  trendlines(query: TrendQuery): Promise<Trendlines>;
   /** Scores findings again (the registry or triage changed): by id, by server name, by stdio command. Returns how many. */
   rescore(target: RescoreTarget): Promise<number>;
 }

@@ -5,6 +5,13 @@ import {
 } from '@clickhouse/client';
 import type { Layer, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import {
+  AnalyticsSummary,
+  CLASSIFICATIONS,
+  SCORE_DISTRIBUTION_CAP,
+  ScoreDistribution,
+  Trendlines,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import {
   describeFinding,
   FindingTotals,
   FindingUpdate,
@@ -23,7 +30,19 @@ import {
 } from '../../services/correlation/correlate';
 import { RuleEngine, RuleHit } from '../../services/correlation/rules';
 import { ScoringWeights } from '../../services/correlation/scoring';
-import { migrateClickHouse } from './schema';
+import { findingActivitySelect, migrateClickHouse } from './schema';
+import {
+  AnalyticsScope,
+  NOT_APPROVED,
+  SUMMARY_FINDINGS,
+  summaryCutoffs,
+  toScoreDistribution,
+  toSummary,
+  toTrendlines,
+  trendRange,
+  TrendQuery,
+  UNTRIAGED_FINDINGS,
+} from '../findingAnalytics';
 import type { EventStore, StoredBatch, StoredEvent } from '../EventStore';
 import { chunks as sqlChunks } from '../queryHelpers';
 
@@ -361,11 +380,32 @@ export class ClickHouseStore implements FindingStore {
           query: `DELETE FROM ${this.db}.events WHERE finding_id = {from:String} AND event_id IN {ids:Array(String)}`,
           query_params: { from, ids: part },
         });
+    await this.reckonActivity([...byFinding.keys()]);
     for (const m of moves) {
       touched.add(m.row.finding_id);
       touched.add(m.update.compositeId);
     }
     return [...byFinding.keys()];
+  }
+
+  /**
+   * The view feeding `finding_activity` sees inserts only: the findings
+   * events moved away from get their rows again from the events they keep.
+   */
+  private async reckonActivity(findingIds: string[]) {
+    for (const ids of chunks(findingIds)) {
+      await this.client.command({
+        query: `DELETE FROM ${this.db}.finding_activity WHERE finding_id IN {ids:Array(String)}`,
+        query_params: { ids },
+      });
+      await this.client.command({
+        query: `INSERT INTO ${this.db}.finding_activity ${findingActivitySelect(
+          this.db,
+          'finding_id IN {ids:Array(String)}',
+        )}`,
+        query_params: { ids },
+      });
+    }
   }
 
   private async existingEventIds(
@@ -445,6 +485,128 @@ export class ClickHouseStore implements FindingStore {
       lastSeen: new Date(Number(r.last_seen)).toISOString(),
       ...(r.an_owner ? { anOwner: r.an_owner } : {}),
     }));
+  }
+
+  async analyticsSummary(
+    scope: AnalyticsScope,
+    now: Date,
+  ): Promise<AnalyticsSummary> {
+    const { activeSince, newSince } = summaryCutoffs(now);
+    const base = this.conditions({ ...scope, ...SUMMARY_FINDINGS });
+    const backlog = this.conditions({ ...scope, ...UNTRIAGED_FINDINGS });
+    const from = (where: string[]) =>
+      `${this.db}.findings FINAL${
+        where.length ? ` WHERE ${where.join(' AND ')}` : ''
+      }`;
+    const [[counts], [untriaged]] = await Promise.all([
+      this.select<Record<string, string>>(
+        `SELECT count() AS total,
+           ${CLASSIFICATIONS.map(
+             c => `countIf(classification = '${c}') AS ${c}`,
+           ).join(', ')},
+           uniqExactIf(host_id_hash, host_id_hash != ''
+             AND last_seen >= fromUnixTimestamp64Milli({activeSince:Int64})) AS active_hosts,
+           countIf(classification = 'unauthorized'
+             AND registry_status IN {notApproved:Array(String)}) AS high_risk,
+           countIf(first_seen >= fromUnixTimestamp64Milli({newSince:Int64})) AS new_this_week
+         FROM ${from(base.where)}`,
+        {
+          ...base.params,
+          activeSince: activeSince.getTime(),
+          newSince: newSince.getTime(),
+          notApproved: NOT_APPROVED,
+        },
+      ),
+      this.select<{ n: string }>(
+        `SELECT count() AS n FROM ${from(backlog.where)}`,
+        backlog.params,
+      ),
+    ]);
+    return toSummary(
+      {
+        total: counts.total,
+        authorized: counts.authorized,
+        suspect: counts.suspect,
+        unauthorized: counts.unauthorized,
+        activeHosts: counts.active_hosts,
+        unregisteredHighRisk: counts.high_risk,
+        newThisWeek: counts.new_this_week,
+        feedbackBacklog: untriaged.n,
+      },
+      now,
+    );
+  }
+
+  async scoreDistribution(scope: AnalyticsScope): Promise<ScoreDistribution> {
+    const { where, params } = this.conditions(scope);
+    const rows = await this.select<{ bucket: number; n: string }>(
+      `SELECT least(score, {cap:Int16}) AS bucket, count() AS n
+       FROM ${this.db}.findings FINAL${
+        where.length ? ` WHERE ${where.join(' AND ')}` : ''
+      }
+       GROUP BY bucket`,
+      { ...params, cap: SCORE_DISTRIBUTION_CAP },
+    );
+    return toScoreDistribution(
+      rows.map(r => ({ score: Number(r.bucket), count: Number(r.n) })),
+    );
+  }
+
+  /**
+   * From `finding_activity` (see schema.ts): the distinct findings of each
+   * hour, day and week, kept by a materialised view as events arrive, so a
+   * trendline reads one row per finding and bucket instead of every event.
+   * FINAL makes the rows distinct; each is classified by looking its finding
+   * up in the set of each classification — measured faster than a join
+   * (docs/performance.md, Analytics).
+   */
+  async trendlines(query: TrendQuery): Promise<Trendlines> {
+    const { origin, size, end } = trendRange(query);
+    const { where, params } = this.conditions({ ownerRefs: query.ownerRefs });
+    const findings = (condition?: string) => {
+      const all = [...where, ...(condition ? [condition] : [])];
+      return `SELECT composite_id FROM ${this.db}.findings FINAL${
+        all.length ? ` WHERE ${all.join(' AND ')}` : ''
+      }`;
+    };
+    // DateTime holds 1970–2106: a range beyond it holds no events anyway.
+    const seconds = (ms: number) =>
+      Math.min(Math.max(Math.floor(ms / 1000), 0), 2 ** 32 - 1);
+    const rows = await this.select<Record<string, string>>(
+      `SELECT intDiv(toInt64(toUnixTimestamp(bucket)) * 1000 - {origin:Int64}, {size:Int64}) AS bucket_index,
+         ${CLASSIFICATIONS.map(
+           c =>
+             `countIf(finding_id IN (${findings(
+               `classification = '${c}'`,
+             )})) AS ${c}`,
+         ).join(',\n         ')}
+       FROM ${this.db}.finding_activity FINAL
+       WHERE bucket_size = {bucketSize:String}
+         AND bucket >= toDateTime({fromSecond:UInt32}, 'UTC')
+         AND bucket < toDateTime({toSecond:UInt32}, 'UTC')${
+           // A developer's few findings: the rows of others are skipped early.
+           where.length ? ` AND finding_id IN (${findings()})` : ''
+         }
+       GROUP BY bucket_index`,
+      {
+        ...params,
+        origin,
+        size,
+        bucketSize: query.bucket,
+        fromSecond: seconds(origin),
+        toSecond: seconds(end),
+      },
+    );
+    return toTrendlines(
+      query,
+      rows.flatMap(r =>
+        CLASSIFICATIONS.map(classification => ({
+          index: Number(r.bucket_index),
+          classification,
+          findings: Number(r[classification]),
+        })),
+      ),
+    );
   }
 
   /** Recomputes findings from their events, e.g. when the registry changed. */
@@ -755,7 +917,7 @@ export class ClickHouseStore implements FindingStore {
     const result = await this.client.query({
       query: `SELECT ${FINDING_COLUMNS} FROM ${this.db}.findings FINAL${
         where.length ? ` WHERE ${where.join(' AND ')}` : ''
-      } ORDER BY score DESC, composite_id DESC`,
+      } ORDER BY score DESC, last_seen DESC, composite_id DESC`,
       query_params: params,
       format: 'JSONEachRow',
     });

@@ -34,6 +34,11 @@ export function lazyClickHouseStore(create: () => Promise<ClickHouseStore>): {
       detections: async id => (await store()).detections(id),
       rescore: async target => (await store()).rescore(target),
       summarizeServers: async limit => (await store()).summarizeServers(limit),
+      analyticsSummary: async (scope, now) =>
+        (await store()).analyticsSummary(scope, now),
+      scoreDistribution: async scope =>
+        (await store()).scoreDistribution(scope),
+      trendlines: async query => (await store()).trendlines(query),
       scan: async function* scan(filter, pageSize) {
         yield* (await store()).scan(filter, pageSize);
       },

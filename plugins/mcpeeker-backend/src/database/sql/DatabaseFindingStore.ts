@@ -4,6 +4,13 @@ import type {
   Layer,
   McpEvent,
 } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  AnalyticsSummary,
+  CLASSIFICATIONS,
+  SCORE_DISTRIBUTION_CAP,
+  ScoreDistribution,
+  Trendlines,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { Knex } from 'knex';
 import {
   describeFinding,
@@ -39,6 +46,18 @@ import {
   TriageLookup,
 } from '../FindingStore';
 import { ScoreHistory } from '../ScoreHistory';
+import {
+  AnalyticsScope,
+  NOT_APPROVED,
+  SUMMARY_FINDINGS,
+  summaryCutoffs,
+  toScoreDistribution,
+  toSummary,
+  toTrendlines,
+  trendRange,
+  TrendQuery,
+  UNTRIAGED_FINDINGS,
+} from '../findingAnalytics';
 import { applyDatabaseMigrations } from '../migrations';
 import { chunks, whereContains } from '../queryHelpers';
 
@@ -585,35 +604,33 @@ export class DatabaseFindingStore implements FindingStore {
   }
 
   /**
-   * Pages by keyset (score, then id, both descending), each read when the
-   * previous one is consumed: an export of any size holds one page.
+   * Pages by keyset on the list's own order (score, last seen, id, all
+   * descending: the sort index serves it), each read when the previous one
+   * is consumed: an export of any size holds one page.
    */
   async *scan(query: FindingFilter, pageSize = 500): AsyncGenerator<Finding[]> {
-    let after: { score: number; id: string } | undefined;
+    let after: Row | undefined;
     for (;;) {
       const q = this.filtered(query);
-      if (after) {
-        const { score, id } = after;
-        q.where(b =>
-          b
-            .where('score', '<', score)
-            .orWhere(c =>
-              c.where('score', score).where('composite_id', '<', id),
-            ),
-        );
-      }
+      // The row as the driver gave it: its values compare as stored.
+      if (after)
+        q.whereRaw('(score, last_seen, composite_id) < (?, ?, ?)', [
+          after.score,
+          after.last_seen as any,
+          after.composite_id,
+        ]);
       const rows: Row[] = await q
         .select('*')
         .orderBy([
           { column: 'score', order: 'desc' },
+          { column: 'last_seen', order: 'desc' },
           { column: 'composite_id', order: 'desc' },
         ])
         .limit(pageSize);
       if (rows.length === 0) return;
       yield rows.map(toFinding);
       if (rows.length < pageSize) return;
-      const last = rows[rows.length - 1];
-      after = { score: Number(last.score), id: last.composite_id };
+      after = rows[rows.length - 1];
     }
   }
 
@@ -649,6 +666,98 @@ export class DatabaseFindingStore implements FindingStore {
       ),
       ...(r.an_owner ? { anOwner: r.an_owner } : {}),
     }));
+  }
+
+  async analyticsSummary(
+    scope: AnalyticsScope,
+    now: Date,
+  ): Promise<AnalyticsSummary> {
+    const { activeSince, newSince } = summaryCutoffs(now);
+    const when = (condition: string) =>
+      `sum(case when ${condition} then 1 else 0 end)`;
+    const [[counts], [backlog]] = await Promise.all([
+      this.filtered({ ...scope, ...SUMMARY_FINDINGS }).select(
+        this.db.raw('count(*) as total'),
+        ...CLASSIFICATIONS.map(c =>
+          this.db.raw(`${when('classification = ?')} as ??`, [c, c]),
+        ),
+        this.db.raw(
+          `count(distinct case when last_seen >= ? then host_id_hash end) as active_hosts`,
+          [activeSince],
+        ),
+        this.db.raw(
+          `${when(
+            `classification = 'unauthorized' and registry_status in (${NOT_APPROVED.map(
+              () => '?',
+            ).join(', ')})`,
+          )} as high_risk`,
+          NOT_APPROVED,
+        ),
+        this.db.raw(`${when('first_seen >= ?')} as new_this_week`, [newSince]),
+      ),
+      this.filtered({ ...scope, ...UNTRIAGED_FINDINGS }).count({ n: '*' }),
+    ]);
+    const c = counts as Record<string, unknown>;
+    return toSummary(
+      {
+        total: c.total,
+        authorized: c.authorized,
+        suspect: c.suspect,
+        unauthorized: c.unauthorized,
+        activeHosts: c.active_hosts,
+        unregisteredHighRisk: c.high_risk,
+        newThisWeek: c.new_this_week,
+        feedbackBacklog: backlog.n,
+      },
+      now,
+    );
+  }
+
+  async scoreDistribution(scope: AnalyticsScope): Promise<ScoreDistribution> {
+    const rows = await this.filtered(scope)
+      .select(
+        this.db.raw(
+          `case when score > ${SCORE_DISTRIBUTION_CAP} then ${SCORE_DISTRIBUTION_CAP} else score end as bucket`,
+        ),
+      )
+      .count({ n: '*' })
+      .groupBy('bucket');
+    return toScoreDistribution(
+      rows.map((r: any) => ({ score: Number(r.bucket), count: Number(r.n) })),
+    );
+  }
+
+  async trendlines(query: TrendQuery): Promise<Trendlines> {
+    const { origin, size, end } = trendRange(query);
+    // Bucket arithmetic on the epoch-millisecond window start, the same on
+    // every engine: whole buckets from the origin, never negative.
+    const rows = await this.db({ d: DETECTIONS })
+      .join(
+        this.filtered({ ownerRefs: query.ownerRefs })
+          .select('composite_id', 'classification')
+          .as('f'),
+        'f.composite_id',
+        'd.composite_id',
+      )
+      .where('d.window_start', '>=', origin)
+      .where('d.window_start', '<', end)
+      .select(
+        this.db.raw('cast((d.window_start - ?) / ? as bigint) as bucket', [
+          origin,
+          size,
+        ]),
+        'f.classification',
+      )
+      .countDistinct({ n: 'd.composite_id' })
+      .groupBy('bucket', 'f.classification');
+    return toTrendlines(
+      query,
+      rows.map((r: any) => ({
+        index: Number(r.bucket),
+        classification: r.classification,
+        findings: Number(r.n),
+      })),
+    );
   }
 
   async rescore(target: RescoreTarget): Promise<number> {
