@@ -1,9 +1,13 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   DEVELOPMENT_HOST_ID_SALT,
   EVENT_SCHEMA_VERSION,
   hashIdentifier,
+  RISK_SEVERITIES,
+  RiskSeverity,
+  severityAtLeast,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import packageJson from '../package.json';
 import { currentPlatform, readHostId } from './host';
@@ -24,6 +28,13 @@ import {
   UsageError,
 } from './cliOptions';
 import { network, NETWORK_USAGE } from './network/networkCommand';
+import { scanToSarif } from './risk/riskSarif';
+import {
+  buildRegistrySnapshot,
+  loadRegistrySnapshot,
+  RegistryExportError,
+  RegistryIndex,
+} from './risk/mcpRegistry';
 
 /** Where the CLI writes and what it knows of its surroundings, so tests can stand in. */
 export interface CliIo {
@@ -53,6 +64,9 @@ Commands:
   network    Read Zeek logs and Suricata EVE JSON, or watch HTTP with tshark
              (an interface, a capture file), into network events: print
              them, or --send them to MCPeeker (docs/network.md)
+  registry-snapshot
+             Build the offline MCP registry snapshot (unknown-publisher)
+             from a server.json export: --from FILE [--out FILE]
   help       Show this help
   version    Show the agent and event schema versions
 
@@ -90,7 +104,26 @@ Options of scan:
   --no-processes                Don't look at running processes
   --no-ports                    Don't probe listening ports
   --ports P1,P2                 Probe only these listening ports
-  --format table|json           Output format (default: table on a terminal, else json)
+  --config FILE|DIR             Check only this MCP client config (.mcp.json,
+                                .vscode/mcp.json, .cursor/mcp.json, ...) or the
+                                project configs under DIR, e.g. a repository in
+                                CI: nothing of the home or the machine is read
+                                (repeatable)
+  --format table|json|sarif     Output format (default: table on a terminal, else
+                                json); sarif: SARIF 2.1.0, one result per risk
+  --fail-on low|medium|high     Exit 1 when a risk of this severity or worse is
+                                found (or, with --config, a file cannot be read)
+  --registry-snapshot FILE      The MCP registry snapshot for unknown-publisher
+                                (default: the one shipped, or
+                                MCPEEKER_REGISTRY_SNAPSHOT)
+
+Options of registry-snapshot:
+  --from FILE                   A server.json export: one document, a list, or
+                                the registry API's { servers: [...] }
+  --out FILE                    Write the snapshot there (default: stdout)
+  --source TEXT                 Where the export came from (default: its path)
+  --date YYYY-MM-DD             The day the data is from (default: the newest
+                                date in the export, else today)
 
 Environment:
   MCPEEKER_HOST_ID_SALT         Salt of host-id hashes and redaction markers; must
@@ -98,7 +131,8 @@ Environment:
   MCPEEKER_TSHARK               The tshark network --interface/--read runs
                                 (default: tshark on the PATH)
 
-Exit codes: 0 the scan ran (found or not), 2 bad usage; enrol: 1 refused
+Exit codes: 0 the scan ran (found or not), 2 bad usage; scan --fail-on: 1
+when a risk at or above the severity was found; enrol: 1 refused
 or the backend could not be reached; gateway and network: 0 the logs were
 read (bad lines are skipped and counted on stderr), 1 one could not be read on.
 `;
@@ -111,11 +145,19 @@ interface ScanArgs {
   processes: boolean;
   ports: boolean;
   onlyPorts?: number[];
-  format?: 'table' | 'json';
+  format?: 'table' | 'json' | 'sarif';
+  failOn?: RiskSeverity;
+  only: string[];
+  registrySnapshot?: string;
 }
 
 function parseScanArgs(args: string[]): ScanArgs {
-  const parsed: ScanArgs = { roots: [], processes: true, ports: true };
+  const parsed: ScanArgs = {
+    roots: [],
+    processes: true,
+    ports: true,
+    only: [],
+  };
   forEachOption(args, (arg, name, value) => {
     const directory = (option: string) => {
       const dir = value();
@@ -151,14 +193,33 @@ function parseScanArgs(args: string[]): ScanArgs {
       }
       case '--format': {
         const format = value();
-        if (format !== 'table' && format !== 'json') {
+        if (format !== 'table' && format !== 'json' && format !== 'sarif') {
           throw new UsageError(
-            `--format must be table or json, got '${format}'`,
+            `--format must be table, json or sarif, got '${format}'`,
           );
         }
         parsed.format = format;
         break;
       }
+      case '--fail-on': {
+        const severity = value();
+        if (!RISK_SEVERITIES.includes(severity as RiskSeverity))
+          throw new UsageError(
+            `--fail-on must be low, medium or high, got '${severity}'`,
+          );
+        parsed.failOn = severity as RiskSeverity;
+        break;
+      }
+      case '--config': {
+        const target = value();
+        if (!fs.existsSync(target))
+          throw new UsageError(`--config ${target}: no such file or folder`);
+        parsed.only.push(target);
+        break;
+      }
+      case '--registry-snapshot':
+        parsed.registrySnapshot = value();
+        break;
       case '--no-processes':
         parsed.processes = false;
         break;
@@ -193,8 +254,21 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     );
   }
   const format = options.format ?? (io.isTTY ? 'table' : 'json');
+  const snapshotFile =
+    options.registrySnapshot ?? (env.MCPEEKER_REGISTRY_SNAPSHOT || undefined);
+  let registry: RegistryIndex;
+  try {
+    registry = new RegistryIndex(loadRegistrySnapshot(snapshotFile));
+  } catch (error) {
+    throw new UsageError(
+      `registry snapshot ${snapshotFile}: ${(error as Error).message}`,
+      false,
+    );
+  }
   const report = await scanEndpoint({
     ...options,
+    only: options.only.length > 0 ? options.only : undefined,
+    registry,
     platform: options.platform ?? currentPlatform(),
     hostIdHash: hashIdentifier(readHostId(), salt),
     salt,
@@ -207,11 +281,100 @@ async function scan(args: string[], io: CliIo): Promise<number> {
       : undefined,
   });
   if (io.isTTY && report.stats.directoriesWalked >= 500) io.stderr('\n');
-  io.stdout(
-    format === 'json'
-      ? `${JSON.stringify(report, null, 2)}\n`
-      : formatScanTable(report),
+  if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else if (format === 'sarif')
+    io.stdout(
+      `${JSON.stringify(
+        scanToSarif(report, {
+          cwd: process.cwd(),
+          agentVersion: packageJson.version,
+        }),
+        null,
+        2,
+      )}\n`,
+    );
+  else io.stdout(formatScanTable(report));
+  if (!options.failOn) return 0;
+  const threshold = options.failOn;
+  const failing = report.detections.flatMap(d =>
+    (d.source === 'config' || d.source === 'port' ? d.risks ?? [] : []).filter(
+      f => severityAtLeast(f.severity, threshold),
+    ),
   );
+  // A file given to check that cannot be read is not a passed check.
+  const unread = options.only.length > 0 ? report.errors.length : 0;
+  if (failing.length === 0 && unread === 0) return 0;
+  io.stderr(
+    `mcpeeker-agent: ${[
+      failing.length > 0
+        ? `${failing.length} risk${
+            failing.length === 1 ? '' : 's'
+          } at or above ${threshold}`
+        : '',
+      unread > 0
+        ? `${unread} config file${unread === 1 ? '' : 's'} could not be used`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(', ')} (--fail-on ${threshold})\n`,
+  );
+  return 1;
+}
+
+/** `registry-snapshot`: a `server.json` export → the offline registry snapshot unknown-publisher uses. */
+function registrySnapshotCommand(args: string[], io: CliIo): number {
+  let from: string | undefined;
+  let out: string | undefined;
+  let source: string | undefined;
+  let date: string | undefined;
+  forEachOption(args, (arg, name, value) => {
+    if (name === '--from') from = value();
+    else if (name === '--out') out = value();
+    else if (name === '--source') source = value();
+    else if (name === '--date') {
+      date = value();
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+        throw new UsageError(`--date must be YYYY-MM-DD, got '${date}'`);
+    } else throw unknownArgument(arg, 'registry-snapshot');
+  });
+  if (!from)
+    throw new UsageError(
+      "option '--from' is required: a server.json export of the MCP registry",
+    );
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(from, 'utf8'));
+  } catch (error) {
+    throw new UsageError(
+      `--from ${from}: cannot be read as JSON (${(error as Error).message})`,
+      false,
+    );
+  }
+  let snapshot;
+  try {
+    snapshot = buildRegistrySnapshot(doc, {
+      source: source ?? path.basename(from),
+      date,
+    });
+  } catch (error) {
+    if (error instanceof RegistryExportError)
+      throw new UsageError(`--from ${from}: ${error.message}`, false);
+    throw error;
+  }
+  const text = `${JSON.stringify(snapshot, null, 2)}\n`;
+  if (out) {
+    fs.writeFileSync(out, text);
+    io.stderr(
+      `mcpeeker-agent: registry snapshot of ${snapshot.date}: ${
+        snapshot.servers
+      } servers, ${
+        snapshot.packages.npm.length +
+        snapshot.packages.pypi.length +
+        snapshot.packages.oci.length +
+        snapshot.packages.other.length
+      } packages, ${snapshot.remoteHosts.length} remote hosts → ${out}\n`,
+    );
+  } else io.stdout(text);
   return 0;
 }
 
@@ -491,6 +654,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
         return await gateway(rest, io);
       case 'network':
         return await network(rest, io);
+      case 'registry-snapshot':
+        return registrySnapshotCommand(rest, io);
       default: {
         const what = command.startsWith('-')
           ? `option '${command}'`

@@ -1,6 +1,7 @@
 import { hashIdentifier } from '@mcpeeker/plugin-mcpeeker-common';
 import { currentPlatform, readHostId } from '../host';
 import { scanEndpoint } from '../scan/scanEndpoint';
+import { loadRegistrySnapshot, RegistryIndex } from '../risk/mcpRegistry';
 import type { AgentConfig } from './agentConfig';
 import { Publisher, RETRY_MS } from './publisher';
 import { toEndpointEvents, interfaceAddressHashes } from './toEvents';
@@ -23,6 +24,7 @@ export function transportFor(config: AgentConfig): EventTransport {
 export class Agent {
   private readonly publisher: Publisher;
   private readonly hostIdHash: string;
+  private readonly registry: RegistryIndex;
 
   constructor(
     private readonly config: AgentConfig,
@@ -31,6 +33,17 @@ export class Agent {
   ) {
     this.publisher = new Publisher(config.spool, transport, io.log);
     this.hostIdHash = hashIdentifier(readHostId(), config.salt);
+    const snapshot = io.env.MCPEEKER_REGISTRY_SNAPSHOT || undefined;
+    try {
+      this.registry = new RegistryIndex(loadRegistrySnapshot(snapshot));
+    } catch (error) {
+      io.log(
+        `MCPEEKER_REGISTRY_SNAPSHOT ${snapshot}: ${
+          (error as Error).message
+        }; using the shipped registry snapshot`,
+      );
+      this.registry = new RegistryIndex(loadRegistrySnapshot());
+    }
   }
 
   async scan(): Promise<void> {
@@ -42,6 +55,7 @@ export class Agent {
       roots: this.config.roots,
       processes: this.config.processes,
       ports: this.config.ports,
+      registry: this.registry,
     });
     const events = toEndpointEvents(report, {
       owner: this.config.owner,

@@ -25,6 +25,7 @@ describe('toEndpointEvents', () => {
       errors: [],
       skipped: [],
       stats: { filesRead: 0, directoriesWalked: 0, durationMs: 1 },
+      registrySnapshot: { date: '2025-05-16', servers: 1, source: 'test' },
     };
     const [event] = toEndpointEvents(report, { addressHashes: [] });
     expect(validateEvent(event)).toMatchObject({ success: true });

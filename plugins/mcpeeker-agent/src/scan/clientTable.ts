@@ -408,6 +408,24 @@ export const CLIENTS: ClientDefinition[] = [
     id: 'opencode',
     name: 'opencode',
     locations: [
+      // On Windows opencode reads %USERPROFILE%\.config\opencode when it
+      // exists, as on Linux and macOS, before %APPDATA%\opencode: both are read.
+      {
+        platforms: ['win32'],
+        scope: 'user',
+        base: 'home',
+        path: ['.config', 'opencode', 'opencode.json'],
+        format: 'json',
+        extract: 'opencode',
+      },
+      {
+        platforms: ['win32'],
+        scope: 'user',
+        base: 'home',
+        path: ['.config', 'opencode', 'opencode.jsonc'],
+        format: 'json',
+        extract: 'opencode',
+      },
       {
         scope: 'user',
         base: 'xdgConfig',

@@ -1,4 +1,5 @@
 import type { Extractor } from './clientTable';
+import type { ConfigPath } from '../risk/configPositions';
 
 /** One server entry as a client config declares it, before redaction. */
 export interface DeclaredServer {
@@ -12,6 +13,18 @@ export interface DeclaredServer {
   disabled?: boolean;
   /** Claude Code's `projects.<path>`: the project the entry belongs to. */
   projectPath?: string;
+  /** Where the entry is in the file, and where its parts are inside the entry (risk locations). */
+  paths: {
+    entry: ConfigPath;
+    command?: ConfigPath;
+    /** One per argument, in `args` order. */
+    args: ConfigPath[];
+    env?: ConfigPath;
+    headers?: ConfigPath;
+    url?: ConfigPath;
+  };
+  /** The entry as the file has it: client keys the agent doesn't normalise (auto-approve, trust). */
+  raw: Record<string, unknown>;
 }
 
 /** A shape problem in one entry: reported, and the rest of the file still counts. */
@@ -26,9 +39,6 @@ type Obj = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Obj =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const firstObject = (...values: unknown[]): Obj | undefined =>
-  values.find(isObject);
 
 function stringArray(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
@@ -63,6 +73,7 @@ function normalizeEntry(
   serverName: string,
   raw: unknown,
   urlTransport: 'http' | 'sse' | undefined,
+  entryPath: ConfigPath,
 ): DeclaredServer | EntryProblem {
   if (!isObject(raw)) {
     return {
@@ -75,35 +86,61 @@ function normalizeEntry(
   const entry = raw;
   let command: string | undefined;
   let args = stringArray(entry.args);
-  let env = firstObject(entry.env, entry.environment, entry.envs);
+  const envKey = ['env', 'environment', 'envs'].find(k => isObject(entry[k]));
+  let env = envKey ? (entry[envKey] as Obj) : undefined;
+  const paths: DeclaredServer['paths'] = {
+    entry: entryPath,
+    args: (args ?? []).map((_, i) => ['args', i]),
+    ...(envKey ? { env: [envKey] } : {}),
+  };
   if (typeof entry.command === 'string') {
     command = entry.command;
+    paths.command = ['command'];
   } else if (Array.isArray(entry.command)) {
     const [first, ...rest] = stringArray(entry.command) ?? [];
     command = first;
+    paths.command = ['command', 0];
+    paths.args = [...rest.map((_, i) => ['command', i + 1]), ...paths.args];
     args = [...rest, ...(args ?? [])];
   } else if (isObject(entry.command)) {
     // Zed: "command": { "path": "...", "args": [...], "env": {...} }
     if (typeof entry.command.path === 'string') command = entry.command.path;
-    args = stringArray(entry.command.args) ?? args;
-    if (isObject(entry.command.env)) env = entry.command.env;
+    paths.command = ['command', 'path'];
+    const zedArgs = stringArray(entry.command.args);
+    if (zedArgs) paths.args = zedArgs.map((_, i) => ['command', 'args', i]);
+    args = zedArgs ?? args;
+    if (isObject(entry.command.env)) {
+      env = entry.command.env;
+      paths.env = ['command', 'env'];
+    }
   } else if (typeof entry.cmd === 'string') {
     command = entry.cmd;
+    paths.command = ['cmd'];
   }
-  const headers = firstObject(
-    entry.headers,
-    entry.http_headers,
-    isObject(entry.requestInit) ? entry.requestInit.headers : undefined,
-  );
+  let headers: Obj | undefined;
+  if (isObject(entry.headers)) {
+    headers = entry.headers;
+    paths.headers = ['headers'];
+  } else if (isObject(entry.http_headers)) {
+    headers = entry.http_headers;
+    paths.headers = ['http_headers'];
+  } else if (
+    isObject(entry.requestInit) &&
+    isObject(entry.requestInit.headers)
+  ) {
+    headers = entry.requestInit.headers;
+    paths.headers = ['requestInit', 'headers'];
+  }
 
   const disabled =
     entry.disabled === true || entry.enabled === false ? true : undefined;
   const httpUrl = typeof entry.httpUrl === 'string' ? entry.httpUrl : undefined;
-  const url =
-    httpUrl ??
-    [entry.url, entry.serverUrl, entry.uri].find(
-      (u): u is string => typeof u === 'string',
-    );
+  const urlKey =
+    httpUrl !== undefined
+      ? 'httpUrl'
+      : ['url', 'serverUrl', 'uri'].find(k => typeof entry[k] === 'string');
+  const url = urlKey ? (entry[urlKey] as string) : undefined;
+  if (urlKey) paths.url = [urlKey];
 
   if (command !== undefined) {
     return {
@@ -117,6 +154,8 @@ function normalizeEntry(
       env,
       headers,
       disabled,
+      paths,
+      raw: entry,
     };
   }
   if (url !== undefined) {
@@ -130,6 +169,8 @@ function normalizeEntry(
       env,
       headers,
       disabled,
+      paths,
+      raw: entry,
     };
   }
   if (
@@ -152,8 +193,9 @@ function normalizeEntry(
 function fromNamedObject(
   value: unknown,
   urlTransport: 'http' | 'sse' | undefined,
-  where: string,
+  path: ConfigPath,
 ): Array<DeclaredServer | EntryProblem> {
+  const where = path.join('.');
   if (value === undefined) return [];
   if (!isObject(value)) {
     return [
@@ -166,18 +208,32 @@ function fromNamedObject(
     ];
   }
   return Object.entries(value).map(([name, entry]) =>
-    normalizeEntry(name, entry, urlTransport),
+    normalizeEntry(name, entry, urlTransport, [...path, name]),
   );
 }
 
-function dotted(doc: Obj, dottedKey: string): unknown {
-  if (dottedKey in doc) return doc[dottedKey];
+/** A settings key written dotted (`"mcp.servers"`) or nested, with the path it was found at. */
+function dotted(
+  doc: Obj,
+  dottedKey: string,
+): { value: unknown; path: ConfigPath } {
+  if (dottedKey in doc) return { value: doc[dottedKey], path: [dottedKey] };
+  const path = dottedKey.split('.');
   let cur: unknown = doc;
-  for (const part of dottedKey.split('.')) {
-    if (!isObject(cur)) return undefined;
+  for (const part of path) {
+    if (!isObject(cur)) return { value: undefined, path };
     cur = cur[part];
   }
-  return cur;
+  return { value: cur, path };
+}
+
+function fromDotted(
+  doc: Obj,
+  dottedKey: string,
+  urlTransport: 'http' | 'sse' | undefined,
+) {
+  const { value, path } = dotted(doc, dottedKey);
+  return fromNamedObject(value, urlTransport, path);
 }
 
 /**
@@ -196,56 +252,44 @@ export function extractServers(
   }
   switch (extractor) {
     case 'mcpServers':
-      return fromNamedObject(doc.mcpServers, urlTransport, 'mcpServers');
+      return fromNamedObject(doc.mcpServers, urlTransport, ['mcpServers']);
     case 'servers':
-      return fromNamedObject(doc.servers, urlTransport, 'servers');
+      return fromNamedObject(doc.servers, urlTransport, ['servers']);
     case 'serversOrMcpServers':
       return [
-        ...fromNamedObject(doc.mcpServers, urlTransport, 'mcpServers'),
-        ...fromNamedObject(doc.servers, urlTransport, 'servers'),
+        ...fromNamedObject(doc.mcpServers, urlTransport, ['mcpServers']),
+        ...fromNamedObject(doc.servers, urlTransport, ['servers']),
       ];
     case 'context_servers':
-      return fromNamedObject(
-        doc.context_servers,
-        urlTransport,
+      return fromNamedObject(doc.context_servers, urlTransport, [
         'context_servers',
-      );
+      ]);
     case 'mcp_servers':
-      return fromNamedObject(doc.mcp_servers, urlTransport, 'mcp_servers');
+      return fromNamedObject(doc.mcp_servers, urlTransport, ['mcp_servers']);
     case 'vscodeSettings':
       return [
-        ...fromNamedObject(
-          dotted(doc, 'mcp.servers'),
-          urlTransport,
-          'mcp.servers',
-        ),
-        ...fromNamedObject(
-          doc['amp.mcpServers'],
-          urlTransport,
+        ...fromDotted(doc, 'mcp.servers', urlTransport),
+        ...fromNamedObject(doc['amp.mcpServers'], urlTransport, [
           'amp.mcpServers',
-        ),
+        ]),
       ];
     case 'ampSettings':
-      return fromNamedObject(
-        doc['amp.mcpServers'],
-        urlTransport,
+      return fromNamedObject(doc['amp.mcpServers'], urlTransport, [
         'amp.mcpServers',
-      );
+      ]);
     case 'devcontainer':
-      return fromNamedObject(
-        dotted(doc, 'customizations.vscode.mcp.servers'),
-        urlTransport,
-        'customizations.vscode.mcp.servers',
-      );
+      return fromDotted(doc, 'customizations.vscode.mcp.servers', urlTransport);
     case 'claudeCodeUser': {
-      const found = fromNamedObject(doc.mcpServers, urlTransport, 'mcpServers');
+      const found = fromNamedObject(doc.mcpServers, urlTransport, [
+        'mcpServers',
+      ]);
       if (isObject(doc.projects)) {
         for (const [projectPath, project] of Object.entries(doc.projects)) {
           if (isObject(project)) {
             for (const item of fromNamedObject(
               project.mcpServers,
               urlTransport,
-              `projects.${projectPath}.mcpServers`,
+              ['projects', projectPath, 'mcpServers'],
             )) {
               found.push('transport' in item ? { ...item, projectPath } : item);
             }
@@ -255,11 +299,11 @@ export function extractServers(
       return found;
     }
     case 'opencode':
-      return fromNamedObject(doc.mcp, urlTransport, 'mcp');
+      return fromNamedObject(doc.mcp, urlTransport, ['mcp']);
     case 'goose':
-      return fromNamedObject(doc.extensions, urlTransport, 'extensions').filter(
-        item => !('notAServer' in item),
-      );
+      return fromNamedObject(doc.extensions, urlTransport, [
+        'extensions',
+      ]).filter(item => !('notAServer' in item));
     case 'continue': {
       const list = doc.mcpServers;
       if (list === undefined) return [];
@@ -271,7 +315,7 @@ export function extractServers(
           isObject(entry) && typeof entry.name === 'string'
             ? entry.name
             : `#${i + 1}`;
-        return normalizeEntry(name, entry, urlTransport);
+        return normalizeEntry(name, entry, urlTransport, ['mcpServers', i]);
       });
     }
     default:

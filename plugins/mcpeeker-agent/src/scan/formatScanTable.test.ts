@@ -65,6 +65,7 @@ describe('formatScanTable', () => {
       errors: [],
       skipped: [],
       stats: { filesRead: 0, directoriesWalked: 0, durationMs: 1 },
+      registrySnapshot: { date: '2025-05-16', servers: 1, source: 'test' },
     };
     const lines = formatScanTable(report).split('\n');
     expect(lines[0]).toMatch(/^2 MCP servers found in 4 detections /);

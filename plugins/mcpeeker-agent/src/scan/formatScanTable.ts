@@ -1,5 +1,9 @@
 import os from 'node:os';
-import { serverNameFromCommand } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  RISK_SEVERITIES,
+  RiskFact,
+  serverNameFromCommand,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import type { ScanReport } from './scanEndpoint';
 
 function shorten(text: string, width: number): string {
@@ -11,6 +15,24 @@ function shorten(text: string, width: number): string {
 function tildify(p: string): string {
   const home = os.homedir();
   return home && p.startsWith(home) ? `~${p.slice(home.length)}` : p;
+}
+
+/** A fact under its detection: severity, title and evidence, where, then the fix. */
+function riskLines(facts: RiskFact[]): string[] {
+  const indent = ' '.repeat(8);
+  return facts.flatMap(fact => {
+    const at = fact.location?.line
+      ? ` (${tildify(fact.location.file)}:${fact.location.line}${
+          fact.location.column ? `:${fact.location.column}` : ''
+        })`
+      : '';
+    return [
+      `${indent}${fact.severity.toUpperCase().padEnd(6)} ${fact.title}: ${
+        fact.evidence
+      }${at}`,
+      `${indent}       fix: ${fact.fix}`,
+    ];
+  });
 }
 
 /**
@@ -107,8 +129,24 @@ export function formatScanTable(report: ScanReport): string {
         );
       }
       lines[lines.length - 1] = prefix + lines[lines.length - 1];
+      if ((d.source === 'config' || d.source === 'port') && d.risks)
+        lines.push(...riskLines(d.risks));
     }
   }
+  const facts = report.detections.flatMap(d =>
+    d.source === 'config' || d.source === 'port' ? d.risks ?? [] : [],
+  );
+  if (facts.length > 0) {
+    const counts = [...RISK_SEVERITIES]
+      .reverse()
+      .map(s => `${facts.filter(f => f.severity === s).length} ${s}`);
+    lines.push('', `Risks: ${counts.join(', ')}.`);
+  }
+  if (report.registrySnapshot)
+    lines.push(
+      '',
+      `Publishers checked against the MCP registry snapshot of ${report.registrySnapshot.date} (${report.registrySnapshot.servers} servers).`,
+    );
   if (errors.length > 0) {
     lines.push(
       '',

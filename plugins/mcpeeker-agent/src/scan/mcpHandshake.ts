@@ -3,6 +3,8 @@ import {
   sha256Hex,
   toolDefinitionHash,
 } from '@mcpeeker/plugin-mcpeeker-common';
+import type { FoundFact } from '../risk/riskFact';
+import { shellToolRisks, toolPoisoningRisks } from '../risk/toolRisks';
 
 /** What an MCP server says about itself in the handshake. */
 export interface HandshakeResult {
@@ -18,6 +20,8 @@ export interface HandshakeResult {
   toolsHash?: string;
   /** Each tool's definition hash (`toolDefinitionHash`), comparable with a gateway's. */
   toolDefinitions?: Array<{ name: string; hash: string }>;
+  /** Tool poisoning and shell tools, read from the tool list (the descriptions themselves are not kept). */
+  risks?: FoundFact[];
 }
 
 const PROTOCOL_VERSION = '2025-06-18';
@@ -146,8 +150,13 @@ function withTools(result: HandshakeResult, toolsResult: any): HandshakeResult {
       inputSchema: t.inputSchema,
     }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const risks = [
+    ...toolPoisoningRisks(definitions),
+    ...shellToolRisks(definitions),
+  ];
   return {
     ...result,
+    ...(risks.length > 0 ? { risks } : {}),
     tools: definitions.map(t => String(t.name).slice(0, 256)).slice(0, 1000),
     ...(definitions.length > 0
       ? {

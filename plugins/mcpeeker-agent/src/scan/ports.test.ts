@@ -195,6 +195,10 @@ describe('scanPorts against real servers', () => {
       serverInfo: { name: 'mcp-servers/everything' },
       pid: children[1].pid,
     });
+    // The reference server's descriptions speak to no model: no tool-poisoning fact.
+    expect(
+      (streamable.risks ?? []).filter(f => f.kind === 'tool-poisoning'),
+    ).toEqual([]);
     // The same server code offers the same tools, whatever the transport.
     expect(sse.toolsHash).toBe(streamable.toolsHash);
     expect(sse.tools).toEqual(streamable.tools);

@@ -422,6 +422,13 @@ describe('mcpeeker-agent scan: macOS and Windows locations', () => {
     write(home, '.cursor/mcp.json', {
       mcpServers: { 'win-cursor': { command: 'npx', args: ['c'] } },
     });
+    // opencode reads %USERPROFILE%\.config\opencode when it exists, and %APPDATA%\opencode.
+    write(home, '.config/opencode/opencode.json', {
+      mcp: { 'oc-profile': { type: 'local', command: ['npx', 'o'] } },
+    });
+    write(home, 'AppData/Roaming/opencode/opencode.jsonc', {
+      mcp: { 'oc-appdata': { type: 'remote', url: 'https://o.example/mcp' } },
+    });
     const { report } = await scan(['--home', home, '--platform', 'win32']);
     expect(
       report.detections
@@ -431,6 +438,8 @@ describe('mcpeeker-agent scan: macOS and Windows locations', () => {
       'claude-desktop:win',
       'cursor:win-cursor',
       'goose:g',
+      'opencode:oc-appdata',
+      'opencode:oc-profile',
       'vscode:win-code',
       'zed:win-zed',
     ]);
@@ -573,7 +582,7 @@ describe('mcpeeker-agent scan: usage errors', () => {
       ['--platform', 'beos'],
       "--platform must be linux, darwin or win32, got 'beos'",
     ],
-    [['--format', 'xml'], "--format must be table or json, got 'xml'"],
+    [['--format', 'xml'], "--format must be table, json or sarif, got 'xml'"],
     [
       ['--home', '/definitely/not/here'],
       '--home /definitely/not/here: no such directory',

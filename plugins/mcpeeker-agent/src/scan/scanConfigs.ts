@@ -6,10 +6,15 @@ import {
   compositeId,
   normalizeServerUrl,
   redactSecrets,
+  RiskFact,
   sha256Hex,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { ClientDefinition, ClientLocation, Scope } from './clientTable';
 import { CLIENTS } from './clientTable';
+import { SettingsFiles } from '../risk/approvalRisks';
+import { ConfigPositions } from '../risk/configPositions';
+import { configEntryRisks } from '../risk/configRisks';
+import { loadRegistrySnapshot, RegistryIndex } from '../risk/mcpRegistry';
 import { DeclaredServer, extractServers, isProblem } from './extractServers';
 import {
   planHostLocations,
@@ -39,6 +44,8 @@ export interface ConfigDetection {
   headerNames?: string[];
   disabled?: boolean;
   projectPath?: string;
+  /** What the entry lets the server do or how it is set up, each with its fix; absent when nothing was found. */
+  risks?: RiskFact[];
   compositeId: string;
 }
 
@@ -61,6 +68,15 @@ export interface ScanOptions extends ScanTarget {
   salt: string;
   /** Called now and then with how far the walk got, for progress on stderr. */
   onProgress?: (progress: { directories: number; files: number }) => void;
+  /**
+   * Check only these (`scan --config`): a file is read as the client config
+   * its path names (`.mcp.json`, `.vscode/mcp.json`, `.cursor/mcp.json`, …),
+   * a folder is walked for project configs. Nothing of the home or the
+   * machine is read.
+   */
+  only?: string[];
+  /** Which packages and hosts the MCP registry knows (unknown-publisher); the shipped snapshot by default. */
+  registry?: RegistryIndex;
 }
 
 export interface ScanResult {
@@ -120,6 +136,7 @@ function toDetection(
   server: DeclaredServer,
   meta: { client: ClientDefinition; scope: Scope; configPath: string },
   options: ScanOptions,
+  risks: RiskFact[],
 ): ConfigDetection {
   const redacted = redactSecrets(
     { command: server.command, args: server.args, url: server.url },
@@ -145,6 +162,7 @@ function toDetection(
     ...(headerNames?.length ? { headerNames } : {}),
     ...(server.disabled ? { disabled: true } : {}),
     ...(server.projectPath ? { projectPath: server.projectPath } : {}),
+    ...(risks.length > 0 ? { risks } : {}),
     compositeId: compositeId({
       hostIdHash: options.hostIdHash,
       processSignature,
@@ -158,6 +176,57 @@ function safeNormalizeUrl(url: string): string {
   } catch {
     return url;
   }
+}
+
+const GENERIC_CLIENT = CLIENTS.find(c => c.id === 'generic')!;
+
+/**
+ * The client and location a config file's path names, by its last path
+ * segments (`.cursor/mcp.json` is Cursor's, `.mcp.json` Claude Code's); the
+ * longest match wins. Any other file is read as a generic MCP file in the
+ * format its extension says.
+ */
+export function locationOfFile(file: string): {
+  client: ClientDefinition;
+  location: ClientLocation;
+} {
+  const segments = path.resolve(file).split(/[\\/]/);
+  let best: { client: ClientDefinition; location: ClientLocation } | undefined;
+  for (const client of CLIENTS) {
+    for (const location of client.locations) {
+      const tail = segments.slice(-location.path.length);
+      const matches =
+        tail.length === location.path.length &&
+        location.path.every(
+          (part, i) =>
+            part === tail[i] ||
+            (part === '*' && FORMAT_EXTENSIONS[location.format].test(tail[i])),
+        );
+      if (
+        matches &&
+        (!best ||
+          location.path.length > best.location.path.length ||
+          (location.path.length === best.location.path.length &&
+            location.scope === 'project' &&
+            best.location.scope !== 'project'))
+      )
+        best = { client, location };
+    }
+  }
+  if (best) return best;
+  let format: ClientLocation['format'] = 'json';
+  if (FORMAT_EXTENSIONS.yaml.test(file)) format = 'yaml';
+  else if (FORMAT_EXTENSIONS.toml.test(file)) format = 'toml';
+  return {
+    client: GENERIC_CLIENT,
+    location: {
+      scope: 'project',
+      base: 'project',
+      path: [path.basename(file)],
+      format,
+      extract: 'serversOrMcpServers',
+    },
+  };
 }
 
 /** Expands `*` segments (one directory level) into existing paths. */
@@ -187,8 +256,32 @@ class Scan {
   readonly seenFiles = new Set<string>();
   filesRead = 0;
   directoriesWalked = 0;
+  readonly settings = new SettingsFiles();
+  readonly registry: RegistryIndex;
 
-  constructor(readonly options: ScanOptions) {}
+  constructor(readonly options: ScanOptions) {
+    this.registry =
+      options.registry ?? new RegistryIndex(loadRegistrySnapshot());
+  }
+
+  /** An entry's detection with its risk facts, located in the file it came from. */
+  async detection(
+    server: DeclaredServer,
+    meta: { client: ClientDefinition; scope: Scope; configPath: string },
+    positions: ConfigPositions,
+  ): Promise<ConfigDetection> {
+    const risks = await configEntryRisks(server, {
+      client: meta.client.id,
+      scope: meta.scope,
+      configPath: meta.configPath,
+      positions,
+      home: this.options.only ? undefined : this.options.home,
+      salt: this.options.salt,
+      registry: this.registry,
+      settings: this.settings,
+    });
+    return toDetection(server, meta, this.options, risks);
+  }
 
   async readLocation(
     client: ClientDefinition,
@@ -212,6 +305,7 @@ class Scan {
       return;
     }
     this.filesRead++;
+    const positions = new ConfigPositions(result.text, location.format);
     for (const item of extractServers(
       result.doc,
       location.extract,
@@ -227,10 +321,10 @@ class Scan {
         });
       } else {
         this.detections.push(
-          toDetection(
+          await this.detection(
             item,
             { client, scope: location.scope, configPath: resolved },
-            this.options,
+            positions,
           ),
         );
       }
@@ -288,6 +382,7 @@ class Scan {
         continue;
       }
       const serverName = String(manifest.name ?? manifest.display_name ?? id);
+      const positions = new ConfigPositions(result.text, 'json');
       for (const item of extractServers(
         { mcpServers: { [serverName]: config } },
         'mcpServers',
@@ -299,10 +394,14 @@ class Scan {
           });
         else
           this.detections.push(
-            toDetection(
-              item,
+            await this.detection(
+              // The entry is the manifest's server.mcp_config.
+              {
+                ...item,
+                paths: { ...item.paths, entry: ['server', 'mcp_config'] },
+              },
               { client, scope: 'user', configPath: file },
-              this.options,
+              positions,
             ),
           );
       }
@@ -418,6 +517,30 @@ class Scan {
  */
 export async function scanConfigs(options: ScanOptions): Promise<ScanResult> {
   const scan = new Scan(options);
+  if (options.only) {
+    for (const target of options.only) {
+      const stat = await fs.stat(target).catch(() => undefined);
+      if (stat?.isDirectory()) {
+        await scan.walkProjects(target);
+      } else {
+        const { client, location } = locationOfFile(target);
+        await scan.readLocation(client, location, target);
+        if (!stat)
+          scan.errors.push({
+            path: path.resolve(target),
+            message: 'does not exist',
+          });
+      }
+    }
+    return {
+      detections: scan.detections,
+      errors: scan.errors,
+      stats: {
+        filesRead: scan.filesRead,
+        directoriesWalked: scan.directoriesWalked,
+      },
+    };
+  }
   for (const planned of planHostLocations(options)) {
     for (const file of await expand(planned.pattern)) {
       await scan.readLocation(planned.client, planned.location, file);

@@ -11,6 +11,7 @@ import { PortDetection, scanPorts } from './scanPorts';
 import { ProcessDetection, scanProcesses } from './scanProcesses';
 import { linkProcessesToConfigs } from './linkProcesses';
 import { groupServers } from './groupServers';
+import { loadRegistrySnapshot, RegistryIndex } from '../risk/mcpRegistry';
 
 export type Detection =
   | ConfigOrManifestDetection
@@ -27,6 +28,8 @@ export interface ScanReport {
   errors: ScanError[];
   skipped: Array<{ layer: string; reason: string }>;
   stats: { filesRead: number; directoriesWalked: number; durationMs: number };
+  /** The MCP registry snapshot the unknown-publisher facts were decided with. */
+  registrySnapshot: { date: string; servers: number; source: string };
 }
 
 export interface ScanEndpointOptions {
@@ -42,6 +45,10 @@ export interface ScanEndpointOptions {
   ports: boolean;
   onlyPorts?: number[];
   onProgress?: (progress: { directories: number; files: number }) => void;
+  /** Check only these config files and folders (`scan --config`): no home, no processes, no ports. */
+  only?: string[];
+  /** The registry snapshot for unknown-publisher; the shipped one by default. */
+  registry?: RegistryIndex;
 }
 
 /** One scan of every layer the agent reads: configs and manifests, processes, ports. */
@@ -50,6 +57,8 @@ export async function scanEndpoint(
 ): Promise<ScanReport> {
   const started = Date.now();
   const { platform, hostIdHash, salt } = options;
+  const registry =
+    options.registry ?? new RegistryIndex(loadRegistrySnapshot());
   const result = await scanConfigs({
     home: options.home ?? os.homedir(),
     platform,
@@ -60,11 +69,13 @@ export async function scanEndpoint(
     hostIdHash,
     salt,
     onProgress: options.onProgress,
+    only: options.only,
+    registry,
   });
   const skipped: ScanReport['skipped'] = [];
   const detections: Detection[] = [...result.detections];
   let parents = new Map<number, number>();
-  if (options.processes) {
+  if (options.processes && !options.only) {
     const processes = await scanProcesses({ platform, hostIdHash, salt });
     if ('skipped' in processes)
       skipped.push({ layer: 'processes', reason: processes.skipped });
@@ -83,7 +94,7 @@ export async function scanEndpoint(
         d.source === 'config',
     ),
   );
-  if (options.ports) {
+  if (options.ports && !options.only) {
     const ports = await scanPorts({
       platform,
       hostIdHash,
@@ -107,5 +118,10 @@ export async function scanEndpoint(
     errors: result.errors,
     skipped,
     stats: { ...result.stats, durationMs: Date.now() - started },
+    registrySnapshot: {
+      date: registry.snapshot.date,
+      servers: registry.snapshot.servers,
+      source: registry.snapshot.source,
+    },
   };
 }

@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { compositeId, redactSecrets } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  compositeId,
+  redactSecrets,
+  RiskFact,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import type { Platform } from './clientTable';
 import { currentPlatform } from '../host';
 import {
@@ -12,13 +16,16 @@ import {
   parseNetstatListening,
 } from './listeningPorts';
 import { HandshakeResult, probeOrigin } from './mcpHandshake';
+import { settleFacts } from '../risk/configRisks';
 
 const run = promisify(execFile);
 const PROBE_TIMEOUT_MS = 1500;
 const CONCURRENCY = 8;
 
-export interface PortDetection extends HandshakeResult {
+export interface PortDetection extends Omit<HandshakeResult, 'risks'> {
   source: 'port';
+  /** What the tool list shows the server can do: tool poisoning, shell tools. */
+  risks?: RiskFact[];
   port: number;
   pid?: number;
   compositeId: string;
@@ -95,9 +102,11 @@ export async function scanPorts(options: {
       if (!result || foundPorts.has(socket.port)) continue;
       foundPorts.add(socket.port);
       const url = redactSecrets(result.url, { salt: options.salt }).value;
+      const { risks, ...described } = result;
       detections.push({
         source: 'port',
-        ...result,
+        ...described,
+        ...(risks ? { risks: settleFacts(risks, options.salt) } : {}),
         url,
         port: socket.port,
         ...(socket.pid ? { pid: socket.pid } : {}),

@@ -1,0 +1,110 @@
+import {
+  orderRiskFacts,
+  redactSecrets,
+  RiskFact,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { approvalRisks, SettingsFiles } from './approvalRisks';
+import { ConfigPositions, formatJsonPath } from './configPositions';
+import { inlineSecretRisks } from './inlineSecretRisks';
+import { publisherRisks } from './publisherRisks';
+import { reachRisks } from './reachRisks';
+import type { RegistryIndex } from './mcpRegistry';
+import { remoteRisks } from './remoteRisks';
+import type { EntryContext, FoundFact } from './riskFact';
+import { unpinnedRisks } from './unpinnedRisks';
+import type { Scope } from '../scan/clientTable';
+import type { DeclaredServer } from '../scan/extractServers';
+
+const clip = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+
+/**
+ * Facts as they leave the agent: title, evidence and fix through the one
+ * redaction function (defence in depth: finders already name secrets
+ * without their values), strings within the event schema's bounds, most
+ * severe first, at most MAX_RISK_FACTS.
+ */
+export function settleFacts(facts: FoundFact[], salt: string): RiskFact[] {
+  return orderRiskFacts(
+    facts.map(({ at: _at, ...fact }) => {
+      const redacted = redactSecrets(
+        { title: fact.title, evidence: fact.evidence, fix: fact.fix },
+        { salt },
+      ).value;
+      return {
+        ...fact,
+        title: clip(redacted.title, 200),
+        evidence: clip(redacted.evidence, 1024),
+        fix: clip(redacted.fix, 1024),
+        ...(fact.location
+          ? {
+              location: {
+                ...fact.location,
+                file: clip(fact.location.file, 4096),
+                ...(fact.location.jsonPath
+                  ? { jsonPath: clip(fact.location.jsonPath, 1024) }
+                  : {}),
+              },
+            }
+          : {}),
+      };
+    }),
+  );
+}
+
+/** What the risk finders need besides the entry: where it was read and what the scan knows. */
+export interface ConfigRiskContext {
+  client: string;
+  scope: Scope;
+  configPath: string;
+  positions: ConfigPositions;
+  /** The scanned home; absent for files checked on their own (`scan --config`). */
+  home?: string;
+  salt: string;
+  registry: RegistryIndex;
+  settings: SettingsFiles;
+}
+
+/** Every risk fact of one config entry, each located in its file (key, line, column). */
+export async function configEntryRisks(
+  server: DeclaredServer,
+  context: ConfigRiskContext,
+): Promise<RiskFact[]> {
+  const entry: EntryContext = {
+    server,
+    client: context.client,
+    home: context.home,
+  };
+  const found = [
+    ...inlineSecretRisks(entry),
+    ...remoteRisks(entry, context.salt),
+    ...reachRisks(entry),
+    ...unpinnedRisks(entry),
+    ...publisherRisks(entry, context.registry),
+    ...(await approvalRisks(
+      entry,
+      {
+        client: context.client,
+        configPath: context.configPath,
+        scope: context.scope,
+        projectPath: server.projectPath,
+      },
+      context.settings,
+    )),
+  ];
+  return settleFacts(
+    found.map(fact => {
+      if (fact.location) return fact;
+      const path = [...server.paths.entry, ...(fact.at ?? [])];
+      return {
+        ...fact,
+        location: {
+          file: context.configPath,
+          jsonPath: formatJsonPath(path),
+          ...context.positions.positionOf(path),
+        },
+      };
+    }),
+    context.salt,
+  );
+}
