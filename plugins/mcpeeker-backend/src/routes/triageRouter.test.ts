@@ -404,7 +404,7 @@ describe.each(access.ids)('triage on %s', databaseId => {
 
   describe('triage status and assignee', () => {
     it('sets them, lists by them, and keeps developers out', async () => {
-      const patch = (who: string, body: unknown) =>
+      const patch = (who: string, body: object) =>
         request(server)
           .patch(`${api}/findings/${erins}/triage`)
           .set(as(who))
