@@ -166,6 +166,12 @@ describe.each(engines.kinds)('findings on %p', kind => {
         ),
         networkEvent({ port: 2 }),
         networkEvent({ port: 5 }),
+        // Seen later: first among its score.
+        endpointEvent({
+          port: 4,
+          owner: 'user:default/erin',
+          observedAt: '2026-11-21T11:00:00Z',
+        }),
       ],
       'http',
     );
@@ -179,16 +185,15 @@ describe.each(engines.kinds)('findings on %p', kind => {
     };
     const pages = await pagesOf({}, 4);
     expect(pages.map(p => p.length)).toEqual([4, 2]);
-    const scanned = pages.flat();
     const listed = (await findings.list({ limit: 10 })).items;
-    expect(new Set(scanned.map(f => f.compositeId))).toEqual(
-      new Set(listed.map(f => f.compositeId)),
-    );
-    expect(scanned.map(f => f.score)).toEqual([9, 9, 6, 6, 6, 6]);
-    // Within a score, by id (descending): a keyset the next page continues from.
-    const ids = scanned.map(f => f.compositeId);
-    expect(ids.slice(0, 2)).toEqual([...ids.slice(0, 2)].sort().reverse());
-    expect(ids.slice(2)).toEqual([...ids.slice(2)].sort().reverse());
+    // The list's order (score, last seen, id), whatever the page size: each
+    // page continues where the last one ended.
+    for (const scanned of [pages.flat(), (await pagesOf({}, 1)).flat()])
+      expect(scanned.map(f => f.compositeId)).toEqual(
+        listed.map(f => f.compositeId),
+      );
+    expect(listed.map(f => f.score)).toEqual([9, 9, 6, 6, 6, 6]);
+    expect(listed[2].lastSeen).toBe('2026-11-21T11:00:00.000Z');
     expect(
       (await pagesOf({ ownerRefs: ['user:default/erin'] }, 1)).map(p =>
         p.map(f => f.owner),

@@ -3,7 +3,7 @@ import { createEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import request from 'supertest';
 import { accessTestBackend, as } from '../__testUtils__/accessTestBackend';
 import { HOST, HOST_ADDRESS, networkEvent } from '../__testUtils__/events';
-import sarifSchema from '../../../mcpeeker-common/src/sarif/sarif-schema-2.1.0.json';
+import sarifSchema from '@mcpeeker/plugin-mcpeeker-common/src/sarif/sarif-schema-2.1.0.json';
 
 jest.setTimeout(60_000);
 
@@ -84,7 +84,7 @@ describe('GET /api/mcpeeker/findings/export', () => {
     expect(doc).toMatchObject({
       format: 'mcpeeker.findings.export/v1',
       exportedBy: 'user:default/sam',
-      filters: {},
+      filters: { suppressed: 'exclude' },
       count: listed.totalCount,
       complete: true,
     });
@@ -101,7 +101,11 @@ describe('GET /api/mcpeeker/findings/export', () => {
     const unauthorized = JSON.parse(
       (await exported(server, 'sam', 'classification=unauthorized')).body,
     );
-    expect(unauthorized.filters).toEqual({ classification: ['unauthorized'] });
+    // Suppressed findings stay out unless asked for, as in the list.
+    expect(unauthorized.filters).toEqual({
+      classification: ['unauthorized'],
+      suppressed: 'exclude',
+    });
     expect(unauthorized.findings.map((f: any) => f.serverName)).toEqual([
       'github',
     ]);
