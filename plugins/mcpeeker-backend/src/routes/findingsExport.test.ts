@@ -132,7 +132,7 @@ describe('GET /api/mcpeeker/findings/export', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = res.body.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'compositeId,serverName,owner,hostIdHash,score,classification,registryStatus,layers,judgeVerdict,judgeUnavailable,tags,firstSeen,lastSeen,reasons',
+      'compositeId,serverName,owner,hostIdHash,score,classification,registryStatus,layers,judgeVerdict,judgeUnavailable,tags,triageStatus,assignee,verdict,suppressedBy,firstSeen,lastSeen,reasons',
     );
     expect(lines).toHaveLength(1 + 4);
     const hyperlink = lines.find((l: string) => l.includes('HYPERLINK'))!;
@@ -150,7 +150,21 @@ describe('GET /api/mcpeeker/findings/export', () => {
 
   it('writes SARIF 2.1.0 that validates against the schema, a result per finding with its rule and breakdown', async () => {
     const server = await started();
-    const res = await exported(server, 'sam', 'format=sarif&minScore=5');
+    // An analyst suppressed one: exported when asked for, marked as suppressed.
+    await request(server)
+      .post('/api/mcpeeker/suppressions')
+      .set(as('sam'))
+      .send({
+        scope: 'finding',
+        compositeId: `mcp_${(12).toString(16).padStart(32, '0')}`,
+        reason: 'Our own test fixture',
+      })
+      .expect(201);
+    const res = await exported(
+      server,
+      'sam',
+      'format=sarif&minScore=5&suppressed=include',
+    );
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/sarif\+json/);
     const doc = JSON.parse(res.body);
@@ -185,6 +199,19 @@ describe('GET /api/mcpeeker/findings/export', () => {
       },
     });
     expect(github.message.text).toMatch(/^MCP server 'github' scored 9/);
+    expect(github.suppressions).toBeUndefined();
+    const suppressed = run.results.filter((r: any) => r.suppressions);
+    expect(suppressed).toHaveLength(1);
+    expect(suppressed[0]).toMatchObject({
+      locations: [{ logicalLocations: [{ name: 'reads, "quotes"' }] }],
+      suppressions: [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: expect.stringContaining('Our own test fixture'),
+        },
+      ],
+    });
     expect(run.results.every((r: any) => r.properties.score >= 5)).toBe(true);
   });
 

@@ -79,6 +79,10 @@ export const CSV_COLUMNS: Array<{
   { name: 'judgeVerdict', value: f => f.signals.judge?.verdict },
   { name: 'judgeUnavailable', value: f => String(f.judgeUnavailable) },
   { name: 'tags', value: f => f.breakdown.tags.join(' ') },
+  { name: 'triageStatus', value: f => f.triage.status },
+  { name: 'assignee', value: f => f.triage.assignee },
+  { name: 'verdict', value: f => f.triage.verdict },
+  { name: 'suppressedBy', value: f => f.triage.suppression?.label },
   { name: 'firstSeen', value: f => f.firstSeen },
   { name: 'lastSeen', value: f => f.lastSeen },
   { name: 'reasons', value: reasonsOf },
@@ -183,6 +187,18 @@ export function sarifResult(finding: Finding): SarifResult {
       },
     ],
     partialFingerprints: { 'mcpeekerCompositeId/v1': finding.compositeId },
+    // A suppressed finding (exported with suppressed=include) says so the SARIF way.
+    ...(finding.triage.suppression
+      ? {
+          suppressions: [
+            {
+              kind: 'external' as const,
+              status: 'accepted' as const,
+              justification: `${finding.triage.suppression.label}: ${finding.triage.suppression.reason}`,
+            },
+          ],
+        }
+      : {}),
     properties: {
       compositeId: finding.compositeId,
       score: finding.score,
@@ -194,6 +210,7 @@ export function sarifResult(finding: Finding): SarifResult {
       firstSeen: finding.firstSeen,
       lastSeen: finding.lastSeen,
       breakdown: finding.breakdown,
+      triage: finding.triage,
     },
   };
 }

@@ -41,6 +41,12 @@ export interface SarifResult {
       kind?: string;
     }>;
   }>;
+  /** Why the result is not acted on (a suppression outside the scanned files: `external`). */
+  suppressions?: Array<{
+    kind: 'inSource' | 'external';
+    status?: 'accepted' | 'underReview' | 'rejected';
+    justification?: string;
+  }>;
   /** Stable identities of the result, so a consumer tracks it across runs. */
   partialFingerprints?: Record<string, string>;
   properties?: Record<string, unknown>;
