@@ -112,7 +112,7 @@ Options of scan:
   --format table|json|sarif     Output format (default: table on a terminal, else
                                 json); sarif: SARIF 2.1.0, one result per risk
   --fail-on low|medium|high     Exit 1 when a risk of this severity or worse is
-                                found (or, with --config, a file cannot be read)
+                                found (or, with --config, a file could not be used)
   --registry-snapshot FILE      The MCP registry snapshot for unknown-publisher
                                 (default: the one shipped, or
                                 MCPEEKER_REGISTRY_SNAPSHOT)

@@ -11,6 +11,8 @@ import { makeTempDir, write } from '../__testUtils__/fixtures';
 import { toEndpointEvents } from '../run/toEvents';
 import type { ScanReport } from '../scan/scanEndpoint';
 import sarifSchema from '@mcpeeker/plugin-mcpeeker-common/src/sarif/sarif-schema-2.1.0.json';
+// The corpus is test-only and no export of the package: read from its source.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
   SECRET_FORMATS,
   secretSamples,

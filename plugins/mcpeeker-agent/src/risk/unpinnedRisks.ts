@@ -3,11 +3,11 @@ import { PackageRef, packageRef } from './packageRef';
 import { EntryContext, FoundFact, riskFact } from './riskFact';
 
 function pinnedExample(ref: PackageRef): string {
-  if (ref.ecosystem === 'npm')
-    return `${ref.name}@1.2.3 (the exact version you reviewed)`;
-  if (ref.ecosystem === 'pypi')
-    return `${ref.name}==1.2.3 (the exact version you reviewed)`;
-  return `${ref.name}@sha256:<digest> (or at least an exact version tag)`;
+  // A range names the release it starts from: the one to pin, if it was reviewed.
+  const version = /\d+\.\d+\.\d+/.exec(ref.version ?? '')?.[0] ?? 'X.Y.Z';
+  if (ref.ecosystem === 'npm') return `${ref.name}@${version}`;
+  if (ref.ecosystem === 'pypi') return `${ref.name}==${version}`;
+  return `${ref.name}@sha256:<digest> (or an exact version tag)`;
 }
 
 /**
@@ -32,7 +32,7 @@ export function unpinnedRisks({ server }: EntryContext): FoundFact[] {
       'unpinned-package',
       `${server.command} runs the ${what} ${ref.name} ${how}: whatever is newest when the client starts`,
       {
-        fix: `Pin it: ${pinnedExample(ref)}, and update it deliberately.`,
+        fix: `Pin the exact release you reviewed: ${pinnedExample(ref)}; update it deliberately.`,
         at: server.paths.args[ref.argIndex],
       },
     ),
