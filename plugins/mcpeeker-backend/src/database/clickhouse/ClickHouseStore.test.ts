@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { createClient } from '@clickhouse/client';
 import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
 import { startClickHouseServer } from '../../__testUtils__/clickhouseServer';
 import {
@@ -179,6 +180,39 @@ describe('ClickHouseStore on a real ClickHouse', () => {
       (await store.list({ limit: 5, text: "' OR 1=1 --" })).totalCount,
     ).toBe(0);
     expect((await store.list({ limit: 5, text: 'GitHub' })).totalCount).toBe(1);
+  });
+
+  it('fills the trendlines from the events stored before it kept them', async () => {
+    const { store, database } = await open();
+    await ingestInto(store).ingest(
+      [
+        endpointEvent({ observedAt: '2026-11-20T10:00:00Z' }),
+        endpointEvent({ port: 3002, observedAt: '2026-11-21T10:00:00Z' }),
+      ],
+      'http',
+    );
+    // As a database of an older version: events, and no activity kept.
+    const client = createClient({ url: server.url });
+    for (const query of [
+      `DROP VIEW ${database}.finding_activity_mv`,
+      `DROP TABLE ${database}.finding_activity`,
+      `DROP TABLE ${database}.schema_steps`,
+    ])
+      await client.command({ query });
+    await client.close();
+    const { store: upgraded } = await open(database);
+    // And a later start leaves them as they are.
+    const { store: restarted } = await open(database);
+    for (const s of [upgraded, restarted])
+      expect(
+        (
+          await s.trendlines({
+            bucket: 'day',
+            since: new Date('2026-11-20T00:00:00Z'),
+            until: new Date('2026-11-22T00:00:00Z'),
+          })
+        ).points.map(p => p.suspect),
+      ).toEqual([1, 1]);
   });
 
   it('refuses a database name that is not a plain identifier', async () => {
