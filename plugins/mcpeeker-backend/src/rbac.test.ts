@@ -147,6 +147,12 @@ const rows: Row[] = [
         .set(as(who)),
     expect: { ...USERS_OK, erin: 404, ...NO_ROLE_SERVICE_ANON },
   },
+  ...['summary', 'score-distribution', 'trendlines'].map(path => ({
+    route: `GET /analytics/${path}`,
+    send: (who: Caller) =>
+      request(server).get(`/api/mcpeeker/analytics/${path}`).set(as(who)),
+    expect: { ...USERS_OK, ...NO_ROLE_SERVICE_ANON },
+  })),
   {
     route: 'POST /registry',
     send: who =>

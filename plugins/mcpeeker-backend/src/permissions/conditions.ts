@@ -163,7 +163,8 @@ export async function authorizeItem(
  * Who may read findings, as an owner filter: none (everything) for analysts
  * and admins, their own findings for developers (the policy's condition,
  * applied in the query); a NotAllowedError for someone who may read none.
- * What `GET /findings` and the MCP tools ask, with the caller's credentials.
+ * What `GET /findings`, the analytics and the MCP tools ask, with the
+ * caller's credentials.
  */
 export async function findingReadScope(
   permissions: Pick<PermissionsService, 'authorizeConditional'>,

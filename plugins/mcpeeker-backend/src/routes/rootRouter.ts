@@ -13,6 +13,7 @@ import { createPreferencesRouter } from './preferencesRouter';
 import { PreferencesStore } from '../database/PreferencesStore';
 import { createCatalogRouter } from './catalogRouter';
 import type { McpeekerContext } from '../context';
+import { createAnalyticsRouter } from './analyticsRouter';
 import { createDeadLettersRouter } from './deadLettersRouter';
 import { internalErrorFilter } from './internalErrors';
 import { createMcpRegistryApiRouter } from './mcpRegistryApiRouter';
@@ -33,7 +34,7 @@ export function bodyLimitOf(path: string): string {
 /**
  * The plugin's one router: one body parser and the request guards in front,
  * then every sub-router (ingest and findings, registry, the MCP Registry
- * API, catalog, preferences, agents), then the error filter that keeps
+ * API, catalog, preferences, agents, analytics), then the error filter that keeps
  * internals out of error bodies.
  */
 export async function createRootRouter(
@@ -128,6 +129,7 @@ export async function createRootRouter(
       rateLimits: context.config.rateLimits.ingest,
     }),
   );
+  router.use(createAnalyticsRouter({ findings, httpAuth, permissions }));
   router.use(
     createTriageRouter({
       triage: context.triage,

@@ -1,0 +1,145 @@
+import { TestDatabaseId } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { accessTestBackend, as } from '../__testUtils__/accessTestBackend';
+import { STORE_TEST_DATABASE_IDS } from '../__testUtils__/storeTestDatabases';
+
+jest.setTimeout(120_000);
+
+const access = accessTestBackend(STORE_TEST_DATABASE_IDS);
+
+// Agents have reported dana's server (port 3001) and erin's (port 4000) on
+// 2026-11-21 at 10:00: both suspect.
+const DAY_OF_REPORTS = 'since=2026-11-21T00:00:00Z&until=2026-11-22T00:00:00Z';
+
+describe.each(access.ids)('analytics routes on %s', databaseId => {
+  let server: any;
+  beforeAll(async () => {
+    ({ server } = await access.start({}, databaseId as TestDatabaseId));
+  });
+  const get = (who: string, path: string) =>
+    request(server).get(`/api/mcpeeker/analytics/${path}`).set(as(who));
+
+  it('gives a developer the figures of their own findings, an analyst and an admin the fleet’s', async () => {
+    const totals: Record<string, unknown> = {};
+    for (const who of ['dana', 'erin', 'sam', 'pat']) {
+      const [summary, distribution, trend] = await Promise.all([
+        get(who, 'summary').expect(200),
+        get(who, 'score-distribution').expect(200),
+        get(who, `trendlines?${DAY_OF_REPORTS}`).expect(200),
+      ]);
+      totals[who] = {
+        findings: summary.body.totalFindings,
+        suspect: summary.body.byClassification.suspect,
+        distribution: distribution.body.buckets,
+        trend: trend.body.points.map((p: any) => [p.start, p.suspect]),
+      };
+    }
+    const own = {
+      findings: 1,
+      suspect: 1,
+      distribution: [{ score: 6, count: 1, classification: 'suspect' }],
+      trend: [['2026-11-21T00:00:00.000Z', 1]],
+    };
+    const fleet = {
+      findings: 2,
+      suspect: 2,
+      distribution: [{ score: 6, count: 2, classification: 'suspect' }],
+      trend: [['2026-11-21T00:00:00.000Z', 2]],
+    };
+    expect(totals).toEqual({ dana: own, erin: own, sam: fleet, pat: fleet });
+  });
+
+  it('answers trendlines by day over the last 30 days unless asked otherwise', async () => {
+    const before = Date.now();
+    const { body } = await get('sam', 'trendlines').expect(200);
+    expect(body.bucket).toBe('day');
+    expect(body.points.length).toBeGreaterThanOrEqual(30);
+    expect(body.points.length).toBeLessThanOrEqual(31);
+    expect(Date.parse(body.until)).toBeGreaterThanOrEqual(before);
+    expect(
+      (await get('sam', 'trendlines?bucket=hour').expect(200)).body.points
+        .length,
+    ).toBeGreaterThanOrEqual(14 * 24);
+    const weeks = await get(
+      'sam',
+      'trendlines?bucket=week&since=2026-11-01T00:00:00Z&until=2026-11-30T00:00:00Z',
+    ).expect(200);
+    expect([weeks.body.since, weeks.body.points.length]).toEqual([
+      '2026-10-26T00:00:00.000Z',
+      5,
+    ]);
+  });
+
+  it.each([
+    ['trendlines?bucket=month', /bucket/],
+    [
+      'trendlines?bucket=hour&since=2026-11-01T00:00:00Z&until=2026-11-16T00:00:00Z',
+      /since must be at most 14 days before until with bucket=hour/,
+    ],
+    [
+      'trendlines?since=2025-01-01T00:00:00Z&until=2026-11-16T00:00:00Z',
+      /since must be at most 366 days/,
+    ],
+    [
+      'trendlines?bucket=week&since=2016-01-01T00:00:00Z&until=2026-11-16T00:00:00Z',
+      /since must be at most 1827 days/,
+    ],
+    [
+      'trendlines?since=2026-11-16T00:00:00Z&until=2026-11-15T00:00:00Z',
+      /since must be before until/,
+    ],
+    ['trendlines?since=yesterday', /since/],
+    ['trendlines?until=2026-02-30T00:00:00Z', /until/],
+    ['trendlines?limit=5', /unknown parameter limit/],
+    ['summary?ownerRefs=user:default/erin', /unknown parameter ownerRefs/],
+    ['score-distribution?q=x', /unknown parameter q/],
+  ])('answers %s with a 400 naming the parameter', async (path, message) => {
+    const res = await get('sam', path);
+    expect([res.status, res.body.error?.message]).toEqual([
+      400,
+      expect.stringMatching(message),
+    ]);
+  });
+
+  it.each([
+    ['a repeated bucket', 'trendlines?bucket=day&bucket=week'],
+    ['an object for bucket', 'trendlines?bucket[$ne]=day'],
+    ['SQL in since', "trendlines?since=2026-11-01T00:00:00Z' OR 1=1 --"],
+    ['5,000 digits for since', `trendlines?since=${'9'.repeat(5000)}`],
+    ['a NUL in until', 'trendlines?until=2026-11-01T00:00:00Z%00'],
+    ['an array for since', 'trendlines?since[]=2026-11-01T00:00:00Z'],
+    ['a 3,000-character parameter', `summary?${'a'.repeat(3000)}=1`],
+  ])(
+    'refuses %s with a 400 that tells nothing of the query',
+    async (_what, path) => {
+      const res = await get('dana', path);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).not.toMatch(
+        /\bselect\b|mcpeeker_|\n\s+at /i,
+      );
+    },
+  );
+
+  it.each([
+    'since=0001-01-01T00:00:00Z&until=0001-01-08T00:00:00Z',
+    'since=9999-12-01T00:00:00Z&until=9999-12-31T00:00:00Z',
+    'since=2106-02-07T00:00:00Z&until=2106-02-08T00:00:00Z&bucket=hour',
+  ])('answers ranges no event can be in (%s) with zeros', async range => {
+    const { body } = await get('dana', `trendlines?${range}`).expect(200);
+    expect(body.points.length).toBeGreaterThan(0);
+    expect(
+      body.points.every(
+        (p: any) => p.authorized + p.suspect + p.unauthorized === 0,
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses people without a role and the agents’ token', async () => {
+    for (const path of ['summary', 'score-distribution', 'trendlines'])
+      expect([
+        (await get('nobody', path)).status,
+        (await get('service', path)).status,
+        (await get('unauthenticated', path)).status,
+      ]).toEqual([403, 403, 401]);
+  });
+});
