@@ -8,6 +8,7 @@
 
 export * from './events/schema';
 export * from './findings/finding';
+export * from './findings/breakdownWords';
 export * from './findings/triage';
 export * from './findings/analytics';
 export { computeEventId } from './events/eventId';

@@ -11,6 +11,7 @@ import type { z as zodV3 } from 'zod/v3';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   COMPOSITE_ID_PATTERN,
+  contributionInWords,
   Finding,
   mcpeekerFindingReadPermission,
   mcpeekerRegistryReadPermission,
@@ -64,9 +65,7 @@ const STATUS_ORDER = ['pending', 'denied', 'revoked', 'expired'] as const;
 /** Each point of a score with its reason, and the rules that fired, as sentences. */
 function reasonsOf(breakdown: ScoreBreakdown): string[] {
   return [
-    ...breakdown.contributions.map(
-      c => `${c.points > 0 ? '+' : ''}${c.points} ${c.layer}: ${c.reason}`,
-    ),
+    ...breakdown.contributions.map(contributionInWords),
     ...breakdown.rules.map(r => r.reason),
   ];
 }
@@ -399,6 +398,8 @@ export function registerMcpeekerActions(
         : mine;
       const page = await findings.list({
         registryStatus: 'unregistered',
+        // A suppressed one was judged a false positive or accepted: not "unapproved" to its owner.
+        suppressed: 'exclude',
         ownerRefs,
         sort: 'score',
         limit: MAX_LISTED_SERVERS,

@@ -1,7 +1,8 @@
-import type {
-  Classification,
-  FindingRegistryStatus,
-  ScoreBreakdown,
+import {
+  contributionsInWords,
+  type Classification,
+  type FindingRegistryStatus,
+  type ScoreBreakdown,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { Knex } from 'knex';
 import type { Finding, ScoreHistoryRecorder } from './FindingStore';
@@ -32,20 +33,6 @@ type Row = {
   reason: string;
   contributions: string;
 };
-
-/** A signed number of points: +6, -6, 0. */
-export const signedPoints = (points: number) =>
-  points > 0 ? `+${points}` : String(points);
-
-/** A breakdown's contributions in words: "endpoint +6: the endpoint agent saw it (config ×1); …". */
-export function contributionsInWords(
-  contributions: ScoreBreakdown['contributions'],
-): string {
-  if (contributions.length === 0) return 'no signal adds points';
-  return contributions
-    .map(c => `${c.layer} ${signedPoints(c.points)}: ${c.reason}`)
-    .join('; ');
-}
 
 /** What a row remembers of a finding: a new row is written when it differs. */
 const stateOf = (r: {

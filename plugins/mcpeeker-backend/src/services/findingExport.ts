@@ -1,5 +1,6 @@
 import {
   Classification,
+  contributionsInWords,
   Finding,
   SARIF_SCHEMA_URI,
   SARIF_VERSION,
@@ -39,12 +40,9 @@ export interface ExportWriter {
   tail(meta: ExportMeta, count: number): string;
 }
 
-/** A user's and a machine's reading of a finding's score: each contribution with its points. */
-export function reasonsOf(finding: Finding): string {
-  return finding.breakdown.contributions
-    .map(c => `${c.points >= 0 ? '+' : ''}${c.points} ${c.layer}: ${c.reason}`)
-    .join('; ');
-}
+/** A finding's score in words, each contribution with its points. */
+export const reasonsOf = (finding: Finding) =>
+  contributionsInWords(finding.breakdown.contributions);
 
 const jsonWriter: ExportWriter = {
   contentType: 'application/json; charset=utf-8',
@@ -171,7 +169,7 @@ export function sarifResult(finding: Finding): SarifResult {
     message: {
       text: `MCP server '${name}' scored ${finding.score} (${
         finding.classification
-      }): ${reasonsOf(finding) || 'no evidence counted'}.`,
+      }): ${reasonsOf(finding)}.`,
     },
     locations: [
       {

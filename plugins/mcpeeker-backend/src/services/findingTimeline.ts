@@ -11,7 +11,8 @@ import type {
   TimelineEntry,
   TimelineKind,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { contributionsInWords, ScoreChange } from '../database/ScoreHistory';
+import { contributionsInWords } from '@mcpeeker/plugin-mcpeeker-common';
+import { ScoreChange } from '../database/ScoreHistory';
 
 /** Detection windows listed beside each layer's first: the most recent ones. */
 export const TIMELINE_DETECTIONS = 50;
