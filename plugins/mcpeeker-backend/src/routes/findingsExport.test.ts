@@ -176,16 +176,16 @@ describe('GET /api/mcpeeker/findings/export', () => {
     expect(ajv.validate(sarifSchema, { ...doc, version: '2.0.0' })).toBe(false);
     const [run] = doc.runs;
     expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual([
-      'MCPEEKER001',
-      'MCPEEKER002',
-      'MCPEEKER003',
+      'MCPEEKER100',
+      'MCPEEKER101',
+      'MCPEEKER102',
     ]);
     expect(run.results).toHaveLength(run.properties.count);
     const github = run.results.find(
       (r: any) => r.locations[0].logicalLocations[0].name === 'github',
     );
     expect(github).toMatchObject({
-      ruleId: 'MCPEEKER001',
+      ruleId: 'MCPEEKER100',
       level: 'error',
       properties: {
         score: 9,

@@ -116,13 +116,17 @@ const LEVELS: Record<Classification, SarifLevel> = {
   authorized: 'note',
 };
 
-/** One SARIF rule per classification: what the finding's score says of it. */
+/**
+ * One SARIF rule per classification: what the finding's score says of it.
+ * Ids from 100 up: 001–099 are the agent's risk kinds (common RISK_KINDS), so
+ * one code-scanning tool never reads one id two ways.
+ */
 export const SARIF_RULES: Array<
   SarifRule & { classification: Classification }
 > = [
   {
     classification: 'unauthorized',
-    id: 'MCPEEKER001',
+    id: 'MCPEEKER100',
     name: 'UnauthorizedMcpServer',
     shortDescription: {
       text: 'An MCP server runs that no approved registry entry covers, with strong evidence (score 9 or more).',
@@ -134,7 +138,7 @@ export const SARIF_RULES: Array<
   },
   {
     classification: 'suspect',
-    id: 'MCPEEKER002',
+    id: 'MCPEEKER101',
     name: 'SuspectMcpServer',
     shortDescription: {
       text: 'An MCP server is likely running without approval (score 5 to 8).',
@@ -146,7 +150,7 @@ export const SARIF_RULES: Array<
   },
   {
     classification: 'authorized',
-    id: 'MCPEEKER003',
+    id: 'MCPEEKER102',
     name: 'AuthorizedMcpServer',
     shortDescription: {
       text: 'An MCP server that is approved, or whose evidence is weak (score 4 or less).',
