@@ -1019,12 +1019,16 @@ test(
       byScore.set(f.score, (byScore.get(f.score) ?? 0) + 1);
     const findings = n => `${n} ${n === 1 ? 'finding' : 'findings'}`;
 
+    // Tall enough for the whole Dashboard: the page scrolls inside its
+    // content area, which a full-page screenshot does not unroll.
     const light = await browser.newContext({
-      viewport: { width: 1400, height: 1000 },
+      viewport: { width: 1400, height: 1500 },
       colorScheme: 'light',
     });
+    // Tall enough for the whole Dashboard: the page scrolls inside its
+    // content area, which a full-page screenshot does not unroll.
     const dark = await browser.newContext({
-      viewport: { width: 1400, height: 1000 },
+      viewport: { width: 1400, height: 1500 },
       colorScheme: 'dark',
     });
     const pageErrors = [];
@@ -1091,6 +1095,8 @@ test(
           new RegExp(`^${score}\\s+${n}\\s`),
         );
       }
+      await page.mouse.move(0, 0);
+      await page.evaluate(() => document.activeElement?.blur());
       await page.screenshot({
         path: path.join(ROOT, 'docs', 'screenshots', 'dashboard.png'),
         fullPage: true,
@@ -1098,6 +1104,7 @@ test(
 
       // The same page in the dark theme (looked at, not asserted).
       const darkPage = await signIn(dark);
+      await darkPage.mouse.move(0, 0);
       await darkPage.screenshot({
         path: path.join(ROOT, 'test-results', 'e2e-dashboard-dark.png'),
         fullPage: true,
@@ -1125,6 +1132,10 @@ test(
       assert.equal(await rows.count(), n);
       for (const text of await rows.allInnerTexts())
         assert.match(text, new RegExp(`^${score} · `));
+      await page.screenshot({
+        path: path.join(ROOT, 'test-results', 'e2e-findings-by-score.png'),
+        fullPage: true,
+      });
 
       // Back: the Dashboard again.
       await page.goBack();

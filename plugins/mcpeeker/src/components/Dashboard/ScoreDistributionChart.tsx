@@ -29,6 +29,24 @@ type Bucket = ScoreDistribution['buckets'][number];
 /** "7", or "10+" for the bucket of every score from 10 up. */
 const scoreLabel = (b: Bucket) => (b.orMore ? `${b.score}+` : String(b.score));
 
+/**
+ * Every score from 0 to the highest, those the API left out (nothing has
+ * them) as empty: bars of 0, 6 and 9 side by side would read as neighbours.
+ */
+function everyScore(buckets: Bucket[]): Array<Bucket & { label: string }> {
+  const byScore = new Map(buckets.map(b => [b.score, b]));
+  const highest = Math.max(0, ...buckets.map(b => b.score));
+  return Array.from({ length: highest + 1 }, (_, score) => {
+    // An empty score draws no bar: its classification is never shown.
+    const bucket = byScore.get(score) ?? {
+      score,
+      count: 0,
+      classification: 'authorized' as const,
+    };
+    return { ...bucket, label: scoreLabel(bucket) };
+  });
+}
+
 /** "Score 7: 3 findings", "Score 10 or more: 1 finding". */
 export function describeBucket(b: Bucket): string {
   return `Score ${b.score}${b.orMore ? ' or more' : ''}: ${findingsCount(
@@ -65,7 +83,7 @@ export function ScoreDistributionChart() {
     .filter(b => b.count > 0)
     .map(b => `${b.count} at ${scoreLabel(b)}`)
     .join(', ')}`;
-  const data = buckets.map(b => ({ ...b, label: scoreLabel(b) }));
+  const data = everyScore(buckets);
 
   const shape = (props: BarShapeProps) => {
     const bucket = props.payload as Bucket;
@@ -137,6 +155,7 @@ export function ScoreDistributionChart() {
           dataKey="count"
           name="Findings"
           isAnimationActive={false}
+          maxBarSize={56}
           background={{ fill: 'transparent' }}
           shape={shape}
         />
