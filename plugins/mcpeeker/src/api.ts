@@ -11,9 +11,14 @@ import type {
   Classification,
   CreatedAgentEnrolment,
   EnrolledAgent,
+  FeedbackCreate,
+  FeedbackVerdict,
   Finding,
   FindingDetail,
+  FindingFeedback,
   FindingRegistryStatus,
+  FindingTimeline,
+  FindingTriage,
   HealthReport,
   Layer,
   RegistryEntry,
@@ -21,8 +26,12 @@ import type {
   RegistryEntryUpdate,
   RegistryStatus,
   ScoreDistribution,
+  Suppression,
+  SuppressionCreate,
   TrendBucket,
   Trendlines,
+  TriageStatus,
+  TriageUpdate,
 } from '@mcpeeker/plugin-mcpeeker-common';
 
 /** @public */
@@ -42,6 +51,14 @@ export interface FindingListQuery {
   q?: string;
   /** Exactly this server name. */
   serverName?: string;
+  /** Triage status, any of these. */
+  status?: TriageStatus[];
+  /** Assigned to this user entity ref; `none`: to nobody. */
+  assignee?: string;
+  /** Latest feedback verdict, any of these; `none`: no feedback yet. */
+  verdict?: Array<FeedbackVerdict | 'none'>;
+  /** Suppressed findings: left out (`exclude`, the default), listed too (`include`), or alone (`only`). */
+  suppressed?: 'exclude' | 'include' | 'only';
   sort?: 'score' | 'lastSeen';
   limit?: number;
   cursor?: string;
@@ -118,6 +135,68 @@ export interface McpeekerApi {
     since?: string;
     until?: string;
   }): Promise<Trendlines>;
+  /** Every finding the filters select, as a file: its contents and the name the backend gives it. */
+  exportFindings(
+    query: FindingExportQuery,
+    format: FindingExportFormat,
+  ): Promise<{ blob: Blob; filename: string }>;
+  /** Gives feedback on a finding; a false positive may suppress its pattern in the same request. */
+  createFeedback(
+    id: string,
+    feedback: FeedbackCreate,
+  ): Promise<FindingFeedback & { suppression?: Suppression }>;
+  /** A finding's feedback, newest first (analysts and admins). */
+  listFeedback(id: string): Promise<{ items: FindingFeedback[] }>;
+  /** Changes a finding's triage status or assignee (`null` unassigns); answers its triage after. */
+  updateTriage(id: string, change: TriageUpdate): Promise<FindingTriage>;
+  /** A finding's story, oldest first. */
+  getTimeline(id: string): Promise<FindingTimeline>;
+  /** Suppressions, newest first; `active`: only those in force, or only lifted and expired ones. */
+  listSuppressions(query?: {
+    active?: boolean;
+  }): Promise<{ items: Suppression[] }>;
+  createSuppression(input: SuppressionCreate): Promise<Suppression>;
+  /** An admin lifts a suppression: what it hid is listed again. */
+  revokeSuppression(id: string, reason?: string): Promise<Suppression>;
+}
+
+/** What an export selects: the list's filters, not its paging or sort. @public */
+export type FindingExportQuery = Omit<
+  FindingListQuery,
+  'sort' | 'limit' | 'cursor'
+>;
+
+/** @public */
+export type FindingExportFormat = 'json' | 'csv' | 'sarif';
+
+/** The query parameters of the list's filters, as `GET /findings` and its export read them. */
+function findingFilterParams(query: FindingExportQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  if (query.classification?.length)
+    params.set('classification', query.classification.join(','));
+  if (query.layer) params.set('layer', query.layer);
+  if (query.judge) params.set('judge', query.judge);
+  if (query.registry) params.set('registry', query.registry);
+  if (query.minScore !== undefined)
+    params.set('minScore', String(query.minScore));
+  if (query.maxScore !== undefined)
+    params.set('maxScore', String(query.maxScore));
+  if (query.since) params.set('since', query.since);
+  if (query.until) params.set('until', query.until);
+  if (query.q) params.set('q', query.q);
+  if (query.serverName) params.set('serverName', query.serverName);
+  if (query.status?.length) params.set('status', query.status.join(','));
+  if (query.assignee) params.set('assignee', query.assignee);
+  if (query.verdict?.length) params.set('verdict', query.verdict.join(','));
+  if (query.suppressed && query.suppressed !== 'exclude')
+    params.set('suppressed', query.suppressed);
+  return params;
+}
+
+/** The file name a `Content-Disposition` header gives, if it gives one. */
+export function filenameOf(disposition: string | null): string | undefined {
+  const match = disposition?.match(/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i);
+  return match ? decodeURIComponent(match[1]) : undefined;
 }
 
 /** Whether detection sees what a registry entry describes, as `POST /registry/:id/verify` answers. @public */
@@ -248,20 +327,7 @@ export class McpeekerClient implements McpeekerApi {
   }
 
   listFindings(query: FindingListQuery) {
-    const params = new URLSearchParams();
-    if (query.classification?.length)
-      params.set('classification', query.classification.join(','));
-    if (query.layer) params.set('layer', query.layer);
-    if (query.judge) params.set('judge', query.judge);
-    if (query.registry) params.set('registry', query.registry);
-    if (query.minScore !== undefined)
-      params.set('minScore', String(query.minScore));
-    if (query.maxScore !== undefined)
-      params.set('maxScore', String(query.maxScore));
-    if (query.since) params.set('since', query.since);
-    if (query.until) params.set('until', query.until);
-    if (query.q) params.set('q', query.q);
-    if (query.serverName) params.set('serverName', query.serverName);
+    const params = findingFilterParams(query);
     if (query.sort) params.set('sort', query.sort);
     if (query.limit) params.set('limit', String(query.limit));
     if (query.cursor) params.set('cursor', query.cursor);
@@ -423,5 +489,68 @@ export class McpeekerClient implements McpeekerApi {
     if (query.since) params.set('since', query.since);
     if (query.until) params.set('until', query.until);
     return this.get<Trendlines>(`/analytics/trendlines?${params}`);
+  }
+
+  async exportFindings(query: FindingExportQuery, format: FindingExportFormat) {
+    const params = findingFilterParams(query);
+    params.set('format', format);
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('mcpeeker');
+    // Through fetchApi, which carries the person's token: a plain link would not.
+    const response = await this.options.fetchApi.fetch(
+      `${baseUrl}/findings/export?${params}`,
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return {
+      blob: await response.blob(),
+      filename:
+        filenameOf(response.headers.get('content-disposition')) ??
+        `mcpeeker-findings.${format}`,
+    };
+  }
+
+  createFeedback(id: string, feedback: FeedbackCreate) {
+    return this.send<FindingFeedback & { suppression?: Suppression }>(
+      'POST',
+      `/findings/${encodeURIComponent(id)}/feedback`,
+      feedback,
+    );
+  }
+
+  listFeedback(id: string) {
+    return this.get<{ items: FindingFeedback[] }>(
+      `/findings/${encodeURIComponent(id)}/feedback`,
+    );
+  }
+
+  updateTriage(id: string, change: TriageUpdate) {
+    return this.send<FindingTriage>(
+      'PATCH',
+      `/findings/${encodeURIComponent(id)}/triage`,
+      change,
+    );
+  }
+
+  getTimeline(id: string) {
+    return this.get<FindingTimeline>(
+      `/findings/${encodeURIComponent(id)}/timeline`,
+    );
+  }
+
+  listSuppressions(query: { active?: boolean } = {}) {
+    const params = new URLSearchParams();
+    if (query.active !== undefined) params.set('active', String(query.active));
+    return this.get<{ items: Suppression[] }>(`/suppressions?${params}`);
+  }
+
+  createSuppression(input: SuppressionCreate) {
+    return this.send<Suppression>('POST', '/suppressions', input);
+  }
+
+  revokeSuppression(id: string, reason?: string) {
+    return this.send<Suppression>(
+      'DELETE',
+      `/suppressions/${encodeURIComponent(id)}`,
+      reason ? { reason } : {},
+    );
   }
 }

@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { backendDefaults } from '../../__testUtils__/backendDefaults';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import type {
   FindingDetail,
@@ -188,7 +189,7 @@ describe('FindingsTable', () => {
     discoveryApi: { getBaseUrl: async () => 'http://backend/api/mcpeeker' },
     fetchApi: { fetch: (...args) => fetch(...args) },
   });
-  const server = setupServer();
+  const server = setupServer(...backendDefaults);
   registerMswTestHooks(server);
 
   it('filters to findings scored without the Judge, and badges them', async () => {

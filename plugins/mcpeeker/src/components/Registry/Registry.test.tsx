@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { backendDefaults } from '../../__testUtils__/backendDefaults';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import {
   renderMcpeekerPage,
@@ -28,7 +29,7 @@ import { packageOfFinding } from './RegisterForm';
 
 // The registry's pages through the MCPeeker page itself (its routes) in a
 // minimal test app; waits end on an element, generous on a busy machine.
-const server = setupServer();
+const server = setupServer(...backendDefaults);
 registerMswTestHooks(server);
 const FLOW_TIMEOUT = 40_000;
 
