@@ -9,6 +9,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { findingsRouteRef, registerRouteRef } from '../../routes';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -23,6 +24,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import type {
   Finding,
   McpEvent,
+  RegistryEntry,
   ScoreBreakdown,
   Signals,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -34,11 +36,17 @@ import {
   oneLine,
   tableOptions,
 } from '../TableParts';
+import { EntryLink, STATUS_WORDS } from '../Registry/EntryParts';
 import { ClassificationChip } from './ClassificationChip';
+import { FeedbackCard } from './FeedbackCard';
+import { useEntityOfFinding, useEntryOfFinding } from './findingLinks';
 import type { FindingLinkState } from './findingFilters';
 import { judgeName, JudgePanel, percent, verdictInWords } from './JudgePanel';
 import { ScoreHelp } from './ScoreHelp';
+import { SuppressionBanner } from './SuppressionBanner';
+import { TimelineCard } from './TimelineCard';
 import { hasToolsToShow, ToolsChangedChip, ToolsPanel } from './ToolsPanel';
+import { TriageCard } from './TriageCard';
 
 const LAYERS = ['endpoint', 'network', 'gateway'] as const;
 
@@ -55,16 +63,42 @@ function describeJudge(
   }`;
 }
 
-/** Where a finding stands with the registry, in words. */
-function describeRegistry(status: Finding['registryStatus']): string {
+/**
+ * Where a finding stands with the registry, in words: its status for
+ * scoring, or the status of the entry that waits or was refused (a pending
+ * registration is not "unregistered" to whoever made it).
+ */
+function describeRegistry(
+  status: Finding['registryStatus'],
+  entry: RegistryEntry | undefined,
+): string {
   switch (status) {
     case 'approved':
       return 'approved';
     case 'tools-changed':
       return 'approved — tools changed since approval';
     default:
-      return 'unregistered';
+      return entry && entry.status !== 'approved'
+        ? STATUS_WORDS[entry.status]
+        : 'unregistered';
   }
+}
+
+/** The registry row: the status in words, and the entry's page when there is one. */
+function RegistryOfFinding({
+  finding,
+  entry,
+}: {
+  finding: Finding;
+  entry: RegistryEntry | undefined;
+}) {
+  const words = describeRegistry(finding.registryStatus, entry);
+  if (!entry) return <>{words}</>;
+  return (
+    <span data-testid="finding-registry">
+      {words} — <EntryLink entry={entry}>registry entry {entry.name}</EntryLink>
+    </span>
+  );
 }
 
 function describeEvent(event: McpEvent): string {
@@ -174,12 +208,25 @@ export function FindingDetail() {
     () => api.getFinding(id),
     [api, id],
   );
+  // Each change made here (triage, feedback, a lifted suppression, approved
+  // tools) reloads the finding and what is told of it.
+  const [version, setVersion] = useState(0);
+  const reload = () => {
+    setVersion(v => v + 1);
+    retry();
+  };
+  const timeline = useAsyncRetry(() => api.getTimeline(id), [api, id, version]);
+  const entry = useEntryOfFinding(value);
+  const entity = useEntityOfFinding(value, entry);
 
   // Reloading (after an approval) keeps the page in view.
   if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
   const layer = LAYERS[tab];
+  // Registered and not refused: registering it again is not what is needed.
+  const registered =
+    entry?.status === 'pending' || entry?.status === 'approved';
   return (
     <Grid container spacing={3}>
       {findingsUrl && (
@@ -189,6 +236,15 @@ export function FindingDetail() {
           ) : (
             <Link to={findingsUrl()}>← All findings</Link>
           )}
+        </Grid>
+      )}
+      {value.triage.suppression && (
+        <Grid item xs={12}>
+          <SuppressionBanner
+            finding={value}
+            timeline={timeline.value?.items}
+            onLifted={reload}
+          />
         </Grid>
       )}
       <Grid item xs={12} md={5}>
@@ -210,32 +266,48 @@ export function FindingDetail() {
               'Composite id': value.compositeId,
               Owner: value.owner ?? 'unknown',
               Host: value.hostIdHash ?? 'unknown',
-              Registry: describeRegistry(value.registryStatus),
+              Registry: <RegistryOfFinding finding={value} entry={entry} />,
+              'Catalog entity': entity ? (
+                <EntityRefLink entityRef={entity} />
+              ) : (
+                'not in the catalog'
+              ),
               Judge: describeJudge(value.signals.judge, value.judgeUnavailable),
               'First seen': new Date(value.firstSeen).toLocaleString(),
               'Last seen': new Date(value.lastSeen).toLocaleString(),
             }}
           />
-          {value.registryStatus === 'unregistered' && registerUrl && (
-            <Button
-              variant="outlined"
-              color="primary"
-              component={RouterLink}
-              to={{
-                pathname: registerUrl(),
-                search: `?${new URLSearchParams({
-                  finding: value.compositeId,
-                })}`,
-              }}
-              style={{ marginTop: 16 }}
-            >
-              Register this server
-            </Button>
-          )}
+          {value.registryStatus === 'unregistered' &&
+            !registered &&
+            registerUrl && (
+              <Button
+                variant="outlined"
+                color="primary"
+                component={RouterLink}
+                to={{
+                  pathname: registerUrl(),
+                  search: `?${new URLSearchParams({
+                    finding: value.compositeId,
+                  })}`,
+                }}
+                style={{ marginTop: 16 }}
+              >
+                Register this server
+              </Button>
+            )}
         </InfoCard>
+        <Box marginTop={3}>
+          <TriageCard
+            finding={value}
+            lastChange={timeline.value?.items
+              .filter(e => e.kind === 'triage')
+              .at(-1)}
+            onChanged={reload}
+          />
+        </Box>
         {hasToolsToShow(value) && (
           <Box marginTop={3}>
-            <ToolsPanel finding={value} onApproved={retry} />
+            <ToolsPanel finding={value} onApproved={reload} />
           </Box>
         )}
       </Grid>
@@ -295,6 +367,16 @@ export function FindingDetail() {
             <JudgePanel finding={value} />
           </Box>
         )}
+        <Box marginTop={3}>
+          <FeedbackCard
+            finding={value}
+            reloadKey={version}
+            onChanged={reload}
+          />
+        </Box>
+      </Grid>
+      <Grid item xs={12}>
+        <TimelineCard timeline={timeline.value} error={timeline.error} />
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Evidence">

@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { backendDefaults } from '../../__testUtils__/backendDefaults';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -29,7 +30,7 @@ import { ToolsPanel } from './ToolsPanel';
 // entry was approved and an admin's re-approval, the list's badge and
 // filter, and the tools pinned on an entry.
 
-const server = setupServer();
+const server = setupServer(...backendDefaults);
 registerMswTestHooks(server);
 
 const TOOLS = {
@@ -172,7 +173,7 @@ describe('ToolsPanel', () => {
       within(warning).getByRole('link', {
         name: "registry entry 'github-mcp'",
       }),
-    ).toHaveAttribute('href', '/mcpeeker/registry?q=github-mcp');
+    ).toHaveAttribute('href', '/mcpeeker/registry/e1');
     // Each current tool says, in words, how it stands against the pin.
     expect(
       bodyRows().map(r => within(r).getAllByRole('cell').at(-1)?.textContent),
@@ -240,7 +241,7 @@ describe('ToolsPanel', () => {
     );
     await userEvent.click(approve);
     expect(await screen.findByRole('status')).toHaveTextContent(
-      "Tools of 'github-mcp' approved and pinned; 1 finding(s) rescored",
+      "Tools of 'github-mcp' approved and pinned; 1 finding rescored",
     );
     // The finding, reloaded: approved, no warning, the tools still listed.
     await waitFor(() =>

@@ -15,9 +15,15 @@ import type {
   ScoreBreakdown,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { mcpeekerApiRef } from '../../api';
-import { registryRouteRef } from '../../routes';
+import { registryEntryRouteRef } from '../Registry/entryRoute';
 import { errorMessage } from '../Registry/RegisterForm';
-import { inCard, listOptions, oneLine, wholeWords } from '../TableParts';
+import {
+  countOf,
+  inCard,
+  listOptions,
+  oneLine,
+  wholeWords,
+} from '../TableParts';
 import { judgeName } from './JudgePanel';
 
 const useStyles = makeStyles(theme => ({
@@ -190,7 +196,11 @@ function ApproveTools({
         reason || undefined,
       );
       onApproved(
-        `Tools of '${change.entryName}' approved and pinned; ${result.rescoredFindings} finding(s) rescored`,
+        `Tools of '${change.entryName}' approved and pinned; ${countOf(
+          result.rescoredFindings,
+          'finding',
+          'findings',
+        )} rescored`,
       );
     } catch (error) {
       setProblem(errorMessage(error));
@@ -241,7 +251,7 @@ function ToolChangeWarning({
   onApproved: (message: string) => void;
 }) {
   const classes = useStyles();
-  const registryUrl = useRouteRef(registryRouteRef);
+  const entryUrl = useRouteRef(registryEntryRouteRef);
   const { allowed: mayApprove } = usePermission({
     permission: mcpeekerRegistryApprovePermission,
   });
@@ -260,14 +270,8 @@ function ToolChangeWarning({
       </Box>
       <Typography variant="body2" paragraph>
         The server offers other tools than the set pinned on{' '}
-        {registryUrl ? (
-          <Link
-            to={`${registryUrl()}?${new URLSearchParams({
-              q: change.entryName,
-            })}`}
-          >
-            {entry}
-          </Link>
+        {entryUrl ? (
+          <Link to={entryUrl({ id: change.entryId })}>{entry}</Link>
         ) : (
           entry
         )}{' '}
@@ -359,10 +363,8 @@ export function ToolsPanel({
       {current ? (
         <>
           <Typography variant="body2" color="textSecondary">
-            {current.tools.length === 1
-              ? '1 tool'
-              : `${current.tools.length} tools`}{' '}
-            as {toolSourceInWords(current.from)} reported them,{' '}
+            {countOf(current.tools.length, 'tool', 'tools')} as{' '}
+            {toolSourceInWords(current.from)} reported them,{' '}
             {new Date(current.seenAt).toLocaleString()}
           </Typography>
           <Table<ToolRow>

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import {
+  MAX_SUPPRESSION_REASON_LENGTH,
+  Suppression,
+  suppressionRevokeSchema,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { mcpeekerApiRef } from '../../api';
+import { suppressionMatchesInWords } from '../Findings/triageWords';
+import { errorMessage } from '../Registry/RegisterForm';
+
+/**
+ * An admin lifts a suppression, after saying what that brings back into view
+ * and, optionally, why. The backend decides again (`mcpeeker.suppression.delete`).
+ */
+export function LiftSuppressionDialog({
+  suppression,
+  onClose,
+  onLifted,
+}: {
+  suppression: Pick<Suppression, 'id' | 'scope' | 'label'>;
+  onClose: () => void;
+  onLifted: (lifted: Suppression) => void;
+}) {
+  const api = useApi(mcpeekerApiRef);
+  const [reason, setReason] = useState('');
+  const [reasonProblem, setReasonProblem] = useState<string>();
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function lift() {
+    const parsed = suppressionRevokeSchema.safeParse({
+      reason: reason.trim() || undefined,
+    });
+    if (!parsed.success) {
+      setReasonProblem(`Reason ${parsed.error.issues[0].message}`);
+      return;
+    }
+    setReasonProblem(undefined);
+    setProblem(undefined);
+    setBusy(true);
+    try {
+      onLifted(await api.revokeSuppression(suppression.id, parsed.data.reason));
+    } catch (error) {
+      setProblem(errorMessage(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const titleId = `lift-suppression-${suppression.id}`;
+  return (
+    <Dialog open onClose={onClose} aria-labelledby={titleId} fullWidth>
+      <DialogTitle id={titleId}>Lift the suppression?</DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          {suppressionMatchesInWords(suppression)}.{' '}
+          {suppression.scope === 'finding'
+            ? 'The finding'
+            : 'Every finding it matches'}{' '}
+          comes back into the Findings list, its export and the owners&apos;
+          alerts. The suppression stays listed, lifted, with your name.
+        </DialogContentText>
+        <TextField
+          fullWidth
+          multiline
+          id={`${titleId}-reason`}
+          label="Reason (optional)"
+          value={reason}
+          onChange={e => setReason(e.target.value)}
+          error={!!reasonProblem}
+          helperText={
+            reasonProblem ??
+            `At most ${MAX_SUPPRESSION_REASON_LENGTH} characters`
+          }
+          FormHelperTextProps={reasonProblem ? { role: 'alert' } : {}}
+        />
+        {problem && (
+          <Typography color="error" role="alert" variant="body2">
+            {problem}
+          </Typography>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Cancel</Button>
+        <Button
+          color="secondary"
+          variant="contained"
+          disabled={busy}
+          onClick={lift}
+        >
+          Lift suppression
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
