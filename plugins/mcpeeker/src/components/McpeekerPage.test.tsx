@@ -6,6 +6,7 @@ import {
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { backendDefaults } from '../__testUtils__/backendDefaults';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { notificationsApiRef } from '@backstage/plugin-notifications';
 import type { FindingDetail } from '@mcpeeker/plugin-mcpeeker-common';
@@ -22,7 +23,7 @@ import {
 // The MCPeeker page's tabs, each rendered through the page itself (its routes
 // and tab bar) in a minimal test app. One file: loading Backstage's
 // components costs seconds per test file on a busy machine.
-const server = setupServer();
+const server = setupServer(...backendDefaults);
 registerMswTestHooks(server);
 
 // A whole flow through the page (several loads, a dialog or a form, a dozen
@@ -307,7 +308,7 @@ describe('Findings filters in the URL', () => {
           until,
           q: 'git',
           sort: 'lastSeen',
-          status: 'open',
+          view: 'compact',
         })}`,
         { alongside: <BrowserBar /> },
       );
@@ -350,7 +351,7 @@ describe('Findings filters in the URL', () => {
       );
       await screen.findByRole('row', { name: /github/ });
       expect(location().searchParams.get('layer')).toBe('network');
-      expect(location().searchParams.get('status')).toBe('open');
+      expect(location().searchParams.get('view')).toBe('compact');
       expect(queries.at(-1)).toMatchObject({ layer: 'network', minScore: '7' });
       // Typing replaces the step it is in.
       await userEvent.type(
@@ -392,7 +393,7 @@ describe('Findings filters in the URL', () => {
       await screen.findByRole('row', { name: /github/ });
       expect(Object.fromEntries(location().searchParams)).toEqual({
         sort: 'lastSeen',
-        status: 'open',
+        view: 'compact',
       });
       expect(queries.at(-1)).toEqual({ sort: 'lastSeen' });
       expect(

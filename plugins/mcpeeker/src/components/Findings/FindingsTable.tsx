@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import {
   Link,
@@ -10,10 +10,17 @@ import {
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
 import Chip from '@material-ui/core/Chip';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
-import type { Finding } from '@mcpeeker/plugin-mcpeeker-common';
+import Typography from '@material-ui/core/Typography';
+import VisibilityOffIcon from '@material-ui/icons/VisibilityOff';
+import {
+  triageUpdateSchema,
+  type Finding,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
 import { findingRouteRef } from '../../routes';
@@ -26,6 +33,7 @@ import {
   wholeWords,
 } from '../TableParts';
 import { ClassificationChip } from './ClassificationChip';
+import { ExportMenu } from './ExportMenu';
 import {
   describeScoreRange,
   describeSeenRange,
@@ -36,10 +44,17 @@ import {
   isFiltered,
   withFilters,
   withoutFilters,
+  withViewer,
 } from './findingFilters';
 import { JudgeUnavailableChip } from './JudgePanel';
 import { ScoreHelp } from './ScoreHelp';
 import { ToolsChangedChip } from './ToolsPanel';
+import { userRefOf, useUserRef } from './TriageCard';
+import {
+  suppressionMatchesInWords,
+  TRIAGE_STATUS_WORDS,
+  VERDICT_WORDS,
+} from './triageWords';
 
 const PAGE = 25;
 
@@ -72,6 +87,17 @@ function findingColumns(
           />
           {f.judgeUnavailable && <JudgeUnavailableChip compact />}
           {f.registryStatus === 'tools-changed' && <ToolsChangedChip compact />}
+          {f.triage.suppression && (
+            <Chip
+              size="small"
+              variant="outlined"
+              icon={<VisibilityOffIcon />}
+              label="Suppressed"
+              title={`${suppressionMatchesInWords(f.triage.suppression)}: ${
+                f.triage.suppression.reason
+              }`}
+            />
+          )}
         </Box>
       ),
     },
@@ -121,6 +147,21 @@ function findingColumns(
         )),
     },
     {
+      title: 'Triage',
+      cellStyle: oneLine,
+      render: f => (
+        <>
+          <Typography variant="body2">
+            {TRIAGE_STATUS_WORDS[f.triage.status]}
+            {f.triage.verdict && ` · ${VERDICT_WORDS[f.triage.verdict]}`}
+          </Typography>
+          <Typography variant="caption" color="textSecondary">
+            {f.triage.assignee ?? 'unassigned'}
+          </Typography>
+        </>
+      ),
+    },
+    {
       title: 'Last seen',
       field: 'lastSeen',
       cellStyle: oneLine,
@@ -129,19 +170,107 @@ function findingColumns(
   ];
 }
 
-/** Select options of the classification filter; a list of several that came by URL is one more. */
+/** A filter's select options; a value that came by URL and is none of them (a list of several) is one more. */
+function optionsWith(
+  options: Array<readonly [string, string]>,
+  selected: string,
+  words: (value: string) => string = v => v,
+): Array<readonly [string, string]> {
+  return options.some(([value]) => value === selected)
+    ? options
+    : [...options, [selected, selected.split(',').map(words).join(' or ')]];
+}
+
+/** Select options of the classification filter. */
 function classificationOptions(
   selected: string,
 ): Array<readonly [string, string]> {
-  const options: Array<readonly [string, string]> = [
-    ['', 'Any'],
-    ['unauthorized', 'Unauthorized'],
-    ['suspect', 'Suspect'],
-    ['authorized', 'Authorized'],
-  ];
-  return options.some(([value]) => value === selected)
-    ? options
-    : [...options, [selected, selected.split(',').join(' or ')]];
+  return optionsWith(
+    [
+      ['', 'Any'],
+      ['unauthorized', 'Unauthorized'],
+      ['suspect', 'Suspect'],
+      ['authorized', 'Authorized'],
+    ],
+    selected,
+  );
+}
+
+const VERDICT_FILTER_WORDS: Record<string, string> = {
+  ...VERDICT_WORDS,
+  none: 'No feedback',
+};
+
+/**
+ * The assignee filter: anyone, me, nobody, or someone named by ref (typed
+ * here, checked by the schema the backend checks a triage change with).
+ */
+function AssigneeFilter({
+  assignee,
+  onChange,
+}: {
+  assignee: string | undefined;
+  onChange: (assignee: string | undefined) => void;
+}) {
+  const [typing, setTyping] = useState(false);
+  const [someone, setSomeone] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const named = assignee && assignee !== 'me' && assignee !== 'none';
+  const focusOnce = useCallback(
+    (input: HTMLInputElement | null) => input?.focus(),
+    [],
+  );
+  const choose = () => {
+    const ref = userRefOf(someone);
+    const parsed = triageUpdateSchema.safeParse({ assignee: ref });
+    if (!parsed.success) {
+      setProblem(`Assignee ${parsed.error.issues[0].message}`);
+      return;
+    }
+    setProblem(undefined);
+    setTyping(false);
+    setSomeone('');
+    onChange(ref);
+  };
+  return (
+    <>
+      <FilterSelect
+        label="Assignee"
+        value={typing ? 'someone' : assignee ?? ''}
+        options={[
+          ['', 'Anyone'],
+          ['me', 'Me'],
+          ['none', 'Unassigned'],
+          ...(named && !typing ? [[assignee, assignee] as const] : []),
+          ['someone', 'Someone else…'],
+        ]}
+        onChange={v => {
+          setTyping(v === 'someone');
+          if (v !== 'someone') onChange(v || undefined);
+        }}
+      />
+      {typing && (
+        <Grid item>
+          <TextField
+            // Chosen just now: typing goes there.
+            inputRef={focusOnce}
+            id="findings-assignee-ref"
+            label="Assigned to"
+            placeholder="user:default/sam"
+            value={someone}
+            onChange={e => setSomeone(e.target.value)}
+            onKeyDown={e => {
+              if (e.key === 'Enter') choose();
+            }}
+            onBlur={() => someone.trim() && choose()}
+            error={!!problem}
+            helperText={problem ?? 'A user ref or name; Enter to filter'}
+            FormHelperTextProps={problem ? { role: 'alert' } : {}}
+          />
+        </Grid>
+      )}
+    </>
+  );
 }
 
 /**
@@ -154,7 +283,10 @@ export function FindingsTable() {
   const { search } = useLocation();
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => filtersFromParams(params), [params]);
-  const filterKey = findingsQuery(filters);
+  const me = useUserRef();
+  // What the backend is asked: "me" is the viewer (undefined until known).
+  const query = useMemo(() => withViewer(filters, me), [filters, me]);
+  const filterKey = query ? findingsQuery(query) : undefined;
   const sort = filters.sort ?? 'score';
   const filtered = isFiltered(filters);
   // A choice is a step back can undo; typing replaces the step it is in.
@@ -182,7 +314,10 @@ export function FindingsTable() {
     [findingUrl, linkState],
   );
   const { value, loading, error } = useAsync(
-    () => api.listFindings({ ...filters, sort, limit: PAGE, cursor }),
+    async () =>
+      query
+        ? api.listFindings({ ...query, sort, limit: PAGE, cursor })
+        : undefined,
     // filterKey stands for the filters: the same filters, the same key.
     [api, filterKey, cursor],
   );
@@ -204,6 +339,14 @@ export function FindingsTable() {
     {
       label: describeSeenRange(filters.since, filters.until),
       clear: { since: undefined, until: undefined },
+    },
+    {
+      label: filters.serverName && `Server named ${filters.serverName}`,
+      clear: { serverName: undefined },
+    },
+    {
+      label: filters.suppressed === 'only' ? 'Suppressed only' : undefined,
+      clear: { suppressed: undefined },
     },
   ].filter(chip => chip.label);
 
@@ -272,6 +415,54 @@ export function FindingsTable() {
           onChange={v => change({ registry: v || undefined })}
         />
         <FilterSelect
+          label="Status"
+          value={filters.status?.join(',') ?? ''}
+          options={optionsWith(
+            [
+              ['', 'Any'],
+              ['open', 'Open'],
+              ['investigating', 'Investigating'],
+              ['resolved', 'Resolved'],
+              ['open,investigating', 'Not resolved'],
+            ],
+            filters.status?.join(',') ?? '',
+            v => TRIAGE_STATUS_WORDS[v as keyof typeof TRIAGE_STATUS_WORDS],
+          )}
+          onChange={v =>
+            change({
+              status: v
+                ? (v.split(',') as FindingFilters['status'])
+                : undefined,
+            })
+          }
+        />
+        <AssigneeFilter
+          assignee={filters.assignee}
+          onChange={assignee => change({ assignee })}
+        />
+        <FilterSelect
+          label="Verdict"
+          value={filters.verdict?.join(',') ?? ''}
+          options={optionsWith(
+            [
+              ['', 'Any'],
+              ['none', 'No feedback'],
+              ['true-positive', 'True positive'],
+              ['false-positive', 'False positive'],
+              ['inconclusive', 'Inconclusive'],
+            ],
+            filters.verdict?.join(',') ?? '',
+            v => VERDICT_FILTER_WORDS[v],
+          )}
+          onChange={v =>
+            change({
+              verdict: v
+                ? (v.split(',') as FindingFilters['verdict'])
+                : undefined,
+            })
+          }
+        />
+        <FilterSelect
           label="Sort by"
           value={sort}
           options={[
@@ -299,11 +490,29 @@ export function FindingsTable() {
             />
           </Grid>
         ))}
+        <Grid item>
+          <FormControlLabel
+            control={
+              <Checkbox
+                checked={!!filters.suppressed}
+                onChange={e =>
+                  change({
+                    suppressed: e.target.checked ? 'include' : undefined,
+                  })
+                }
+              />
+            }
+            label="Show suppressed"
+          />
+        </Grid>
         {filtered && (
           <Grid item>
             <Button onClick={clearFilters}>Clear filters</Button>
           </Grid>
         )}
+        <Grid item style={{ marginLeft: 'auto' }}>
+          <ExportMenu query={query} />
+        </Grid>
       </Grid>
       {error ? (
         <ResponseErrorPanel error={error} />

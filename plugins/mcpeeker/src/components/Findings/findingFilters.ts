@@ -1,9 +1,13 @@
 import {
   CLASSIFICATIONS,
+  FEEDBACK_VERDICTS,
   FINDING_REGISTRY_STATUSES,
+  TRIAGE_STATUSES,
   type Classification,
+  type FeedbackVerdict,
   type FindingRegistryStatus,
   type Layer,
+  type TriageStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { FindingListQuery } from '../../api';
 
@@ -24,8 +28,18 @@ export type FindingFilters = Pick<
   | 'q'
   | 'since'
   | 'until'
+  | 'serverName'
+  | 'status'
+  | 'verdict'
+  | 'suppressed'
   | 'sort'
->;
+> & {
+  /**
+   * A user entity ref, `none` (unassigned) or `me`: whoever opens the link,
+   * so "assigned to me" is one bookmark for every analyst.
+   */
+  assignee?: string;
+};
 
 /** What a link from the list to a finding carries: the list's query, to lead back to it. */
 export interface FindingLinkState {
@@ -43,18 +57,42 @@ export const FINDING_FILTER_PARAMS = [
   'q',
   'since',
   'until',
+  'serverName',
+  'status',
+  'assignee',
+  'verdict',
+  'suppressed',
   'sort',
 ] as const satisfies ReadonlyArray<keyof FindingFilters>;
 
 const LAYERS: readonly Layer[] = ['endpoint', 'network', 'gateway'];
 const JUDGE = ['unavailable', 'judged'] as const;
 const SORTS = ['score', 'lastSeen'] as const;
+const SUPPRESSED = ['exclude', 'include', 'only'] as const;
+const VERDICTS: ReadonlyArray<FeedbackVerdict | 'none'> = [
+  ...FEEDBACK_VERDICTS,
+  'none',
+];
+/** What the list takes for an assignee (the backend checks the ref again). */
+const ASSIGNEE = /^(me|none|user:[a-z0-9._-]+\/[A-Za-z0-9._-]+)$/i;
 
 function oneOf<T extends string>(
   values: readonly T[],
   value: string | null,
 ): T | undefined {
   return values.find(v => v === value);
+}
+
+/** The known values of a comma list, each once; undefined when none is known. */
+function listOf<T extends string>(
+  values: readonly T[],
+  value: string | null,
+): T[] | undefined {
+  const known = (value ?? '')
+    .split(',')
+    .map(v => oneOf(values, v))
+    .filter((v): v is T => v !== undefined);
+  return known.length ? [...new Set(known)] : undefined;
 }
 
 function integer(value: string | null): number | undefined {
@@ -75,14 +113,13 @@ function instant(value: string | null): string | undefined {
  * list shows what it filters by, and nothing else.
  */
 export function filtersFromParams(params: URLSearchParams): FindingFilters {
-  const classification = (params.get('classification') ?? '')
-    .split(',')
-    .map(c => oneOf(CLASSIFICATIONS, c))
-    .filter((c): c is Classification => c !== undefined);
+  const assignee = params.get('assignee');
+  const suppressed = oneOf(SUPPRESSED, params.get('suppressed'));
   const filters: FindingFilters = {
-    classification: classification.length
-      ? [...new Set(classification)]
-      : undefined,
+    classification: listOf<Classification>(
+      CLASSIFICATIONS,
+      params.get('classification'),
+    ),
     minScore: integer(params.get('minScore')),
     maxScore: integer(params.get('maxScore')),
     layer: oneOf(LAYERS, params.get('layer')),
@@ -94,6 +131,12 @@ export function filtersFromParams(params: URLSearchParams): FindingFilters {
     q: params.get('q') || undefined,
     since: instant(params.get('since')),
     until: instant(params.get('until')),
+    serverName: params.get('serverName') || undefined,
+    status: listOf<TriageStatus>(TRIAGE_STATUSES, params.get('status')),
+    assignee: assignee && ASSIGNEE.test(assignee) ? assignee : undefined,
+    verdict: listOf(VERDICTS, params.get('verdict')),
+    // Left out is the default: it needs no parameter.
+    suppressed: suppressed === 'exclude' ? undefined : suppressed,
     sort: oneOf(SORTS, params.get('sort')),
   };
   return Object.fromEntries(
@@ -143,6 +186,18 @@ export function withoutFilters(params: URLSearchParams): URLSearchParams {
   const next = new URLSearchParams(params);
   for (const key of FINDING_FILTER_PARAMS) if (key !== 'sort') next.delete(key);
   return next;
+}
+
+/**
+ * The backend's query for these filters: `assignee=me` becomes the viewer's
+ * own ref; undefined until the viewer is known, when it is needed.
+ */
+export function withViewer(
+  filters: FindingFilters,
+  userRef: string | undefined,
+): FindingFilters | undefined {
+  if (filters.assignee !== 'me') return filters;
+  return userRef ? { ...filters, assignee: userRef } : undefined;
 }
 
 /** "Score 7", "Score 5–8", "Score 9 or more", "Score up to 4". */
