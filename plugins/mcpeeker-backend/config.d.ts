@@ -180,6 +180,21 @@ export interface Config {
       directories?: string[];
     };
 
+    /** The score's configurable parts (docs/scoring.md). */
+    scoring?: {
+      /**
+       * What the agent's risk facts add: each kind once, by its most severe
+       * fact, up to `maxPoints` in all. Risk alone never makes a finding
+       * unauthorized, and low and medium risks never change its class.
+       */
+      risk?: {
+        /** Points per kind by severity, 0 to 8. Defaults: high 3, medium 2, low 1. */
+        points?: { high?: number; medium?: number; low?: number };
+        /** The most all risks of a finding add together, 0 to 20. Default 6. */
+        maxPoints?: number;
+      };
+    };
+
     /** The Judge that classifies LLM gateway requests. */
     judge?: {
       /**

@@ -56,7 +56,26 @@ describe('readMcpeekerConfig', () => {
     expect(read({}).judge.provider).toBe('offline');
   });
 
+  it('reads what risk facts add to a score, with defaults for what is not set', () => {
+    expect(read({}).scoring.risk).toEqual({
+      points: { high: 3, medium: 2, low: 1 },
+      maxPoints: 6,
+    });
+    expect(
+      read({ scoring: { risk: { points: { low: 0 }, maxPoints: 4 } } }).scoring
+        .risk,
+    ).toEqual({ points: { high: 3, medium: 2, low: 0 }, maxPoints: 4 });
+  });
+
   it.each([
+    [
+      { scoring: { risk: { points: { high: 9 } } } },
+      /mcpeeker\.scoring\.risk\.points\.high must be a whole number from 0 to 8/,
+    ],
+    [
+      { scoring: { risk: { severity: 1 } } },
+      /mcpeeker\.scoring\.risk\.severity is not a known key/,
+    ],
     [{ judge: { timeoutMs: 'soon' } }, /mcpeeker\.judge\.timeoutMs/],
     [{ judge: { maxPoints: -2 } }, /mcpeeker\.judge\.maxPoints.*0 to 8/],
     [{ judge: { maxPoints: 20 } }, /mcpeeker\.judge\.maxPoints/],

@@ -20,6 +20,10 @@ import {
 } from './services/correlation/rulesConfig';
 import { IngestConfig, readIngestConfig } from './services/ingestConfig';
 import { JudgeConfig, readJudgeConfig } from './services/judge/judgeConfig';
+import {
+  readScoringConfig,
+  ScoringConfig,
+} from './services/correlation/scoringConfig';
 
 /** The salt and the keys derived from it: shared by ingest, the audit log, cursors and catalog names. */
 export interface McpeekerSecrets {
@@ -39,6 +43,7 @@ export interface McpeekerConfig extends McpeekerSecrets, RegistryConfig {
   store: StoreConfig;
   rules: RulesConfig;
   judge: JudgeConfig;
+  scoring: ScoringConfig;
 }
 
 // The shape of `mcpeeker.*`: a key not listed here is a typo or a leftover,
@@ -75,6 +80,9 @@ const KNOWN_KEYS: KnownKeys = {
     clickhouse: { url: true, database: true, username: true, password: true },
   },
   rules: { community: true, directories: true },
+  scoring: {
+    risk: { points: { high: true, medium: true, low: true }, maxPoints: true },
+  },
   judge: {
     provider: true,
     timeoutMs: true,
@@ -159,6 +167,7 @@ export function readMcpeekerConfig(
     ingest: readIngestConfig(config, store),
     store,
     judge: readJudgeConfig(config),
+    scoring: readScoringConfig(config),
     ...readRegistryConfig(config),
     rateLimits: readRateLimitsConfig(config),
     roles: readRolesConfig(config),

@@ -124,6 +124,7 @@ export async function buildMcpeekerContext(deps: {
     triage,
     history,
     judgeMaxPoints: config.judge.maxPoints,
+    riskWeights: config.scoring.risk,
   });
   // Whenever triage changes (here, on another replica, or by expiry), its findings are scored again.
   triage.rescoreWith(target => findings.rescore(target));

@@ -3,6 +3,9 @@ import {
   createEvent,
   hashIdentifier,
   McpEvent,
+  RISK_KINDS,
+  RiskFact,
+  RiskKind,
 } from '@mcpeeker/plugin-mcpeeker-common';
 
 const SALT = 'test-salt-0123456789';
@@ -21,6 +24,10 @@ export function endpointEvent(
     toolDefinitions?: Array<{ name: string; hash: string }>;
     /** Another host than host-1 (its name, hashed as agents do), with an address of its own. */
     hostName?: string;
+    /** The risk facts the report carries. */
+    risks?: RiskFact[];
+    /** A config entry's file (another file is another piece of evidence). */
+    configPath?: string;
   } = {},
 ): McpEvent {
   const port = overrides.port ?? 3001;
@@ -60,6 +67,7 @@ export function endpointEvent(
         ...(overrides.toolDefinitions
           ? { toolDefinitions: overrides.toolDefinitions }
           : {}),
+        ...(overrides.risks ? { risks: overrides.risks } : {}),
       },
     });
   }
@@ -69,14 +77,51 @@ export function endpointEvent(
       source: 'config',
       client: 'cursor',
       serverName: 'github',
-      configPath: '/home/dana/.cursor/mcp.json',
+      configPath: overrides.configPath ?? '/home/dana/.cursor/mcp.json',
       scope: 'user',
       transport: 'stdio',
       command: 'npx',
       args: overrides.args ?? ['-y', '@modelcontextprotocol/server-github'],
+      ...(overrides.risks ? { risks: overrides.risks } : {}),
     },
   });
 }
+
+/** A risk fact of `kind` as the agent reports it, at `jsonPath` in Dana's Cursor config. */
+export function riskFact(
+  kind: RiskKind,
+  evidence: string,
+  jsonPath = `$.mcpServers.github.${kind}`,
+): RiskFact {
+  const { severity, title, fix } = RISK_KINDS[kind];
+  return {
+    kind,
+    severity,
+    title,
+    evidence,
+    fix,
+    location: { file: '/home/dana/.cursor/mcp.json', jsonPath },
+  };
+}
+
+/** The e2e's github server: a token in its env, run by `npx -y`, not in the MCP registry. */
+export const GITHUB_RISKS = [
+  riskFact(
+    'inline-secret',
+    'env GITHUB_TOKEN holds a GitHub token',
+    '$.mcpServers.github.env.GITHUB_TOKEN',
+  ),
+  riskFact(
+    'unpinned-package',
+    'npx runs @modelcontextprotocol/server-github without a version',
+    '$.mcpServers.github.args',
+  ),
+  riskFact(
+    'unknown-publisher',
+    'the npm package @modelcontextprotocol/server-github is not in the MCP registry snapshot',
+    '$.mcpServers.github.command',
+  ),
+];
 
 /** What a network sensor reports for MCP traffic to host-1:port. */
 export function networkEvent(

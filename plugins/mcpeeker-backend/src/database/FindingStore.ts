@@ -5,6 +5,8 @@ import {
   FindingTriage,
   Layer,
   McpEvent,
+  RISK_SEVERITY_RANK,
+  RiskSeverity,
   Signals,
   TriageStatus,
   UNTRIAGED,
@@ -41,6 +43,8 @@ export interface FindingQuery {
   classification?: Classification[];
   minScore?: number;
   maxScore?: number;
+  /** Only findings with a risk of this severity or worse that counts (not accepted): `breakdown.riskLevel`. */
+  minRisk?: RiskSeverity;
   layer?: Layer;
   hostIdHash?: string;
   registryStatus?: FindingRegistryStatus;
@@ -208,6 +212,12 @@ export interface FindingStore {
   /** Scores findings again (the registry or triage changed): by id, by server name, by stdio command. Returns how many. */
   rescore(target: RescoreTarget): Promise<number>;
 }
+
+/** A finding's `risk_level` column: its `breakdown.riskLevel` as a rank (0 none, 1 low, 2 medium, 3 high). */
+export const riskLevelRank = (finding: Finding): number =>
+  finding.breakdown.riskLevel
+    ? RISK_SEVERITY_RANK[finding.breakdown.riskLevel]
+    : 0;
 
 /** Evidence with every layer present, each still empty. */
 export function emptyEvidence(): Record<Layer, McpEvent[]> {

@@ -64,6 +64,14 @@ const registry: RegistryLookup = {
       entryId: 'entry-github',
       entryName: 'github',
       owner: 'user:default/lee',
+      acceptedRisks: [
+        {
+          kind: 'unpinned-package',
+          reason: 'our npm proxy pins it',
+          by: 'user:default/pat',
+          at: '2026-12-01T00:00:00.000Z',
+        },
+      ],
       ...(change
         ? { toolChange: { ...change, pinnedAt: '2026-12-01T00:00:00.000Z' } }
         : {}),
@@ -137,6 +145,8 @@ async function triageLists(store: Awaited<ReturnType<typeof ingestAll>>) {
     investigating: await ids({ limit: 5000, triageStatus: ['investigating'] }),
     unassigned: await ids({ limit: 5000, assignee: null }),
     noVerdict: await ids({ limit: 5000, verdict: ['none'] }),
+    highRisk: await ids({ limit: 5000, minRisk: 'high' }),
+    mediumRisk: await ids({ limit: 5000, minRisk: 'medium' }),
   };
 }
 
@@ -249,6 +259,15 @@ describe('one correlator', () => {
         true,
       );
       expect(findings.some(f => f.commandSignatureHash)).toBe(true);
+      // Risk facts from config entries and ports, some accepted on the approved entry.
+      expect(findings.some(f => f.signals.risks?.length)).toBe(true);
+      expect(
+        findings.some(f =>
+          f.breakdown.contributions.some(
+            c => c.layer === 'risk' && c.reason.includes('accepted by'),
+          ),
+        ),
+      ).toBe(true);
       for (const other of others) expect(other).toEqual(first);
       for (const other of lists.slice(1)) expect(other).toEqual(lists[0]);
       expect(lists[0].only.length).toBe(
@@ -256,6 +275,19 @@ describe('one correlator', () => {
       );
       expect(lists[0].excluded.length + lists[0].only.length).toBe(
         findings.length,
+      );
+      expect(lists[0].highRisk).toEqual(
+        findings
+          .filter(f => f.breakdown.riskLevel === 'high')
+          .map(f => f.compositeId)
+          .sort(),
+      );
+      expect(lists[0].highRisk.length).toBeGreaterThan(0);
+      expect(lists[0].mediumRisk).toEqual(
+        findings
+          .filter(f => ['high', 'medium'].includes(f.breakdown.riskLevel ?? ''))
+          .map(f => f.compositeId)
+          .sort(),
       );
       expect(findings).toEqual(await expectedFindings(events));
     },

@@ -15,7 +15,7 @@ import type {
   TriageLookup,
 } from './FindingStore';
 import { lazyClickHouseStore } from './clickhouse/lazyClickHouseStore';
-import { DEFAULT_WEIGHTS } from '../services/correlation/scoring';
+import { DEFAULT_WEIGHTS, RiskWeights } from '../services/correlation/scoring';
 
 /**
  * The event and finding stores `mcpeeker.store.kind` asks for: the Backstage
@@ -35,11 +35,14 @@ export async function openStores(options: {
   history: ScoreHistoryRecorder;
   /** The most the Judge adds to a score (`mcpeeker.judge.maxPoints`). */
   judgeMaxPoints?: number;
+  /** What risk facts add (`mcpeeker.scoring.risk`). */
+  riskWeights?: RiskWeights;
 }): Promise<{ findings: FindingStore; events: EventStore }> {
   const { store, database, rules, registry, triage, history } = options;
   const weights = {
     ...DEFAULT_WEIGHTS,
     judge: options.judgeMaxPoints ?? DEFAULT_WEIGHTS.judge,
+    risk: options.riskWeights ?? DEFAULT_WEIGHTS.risk,
   };
   if (store.kind === 'clickhouse') {
     const clickhouse = lazyClickHouseStore(() =>

@@ -12,6 +12,7 @@ import {
   FINDING_REGISTRY_STATUSES,
   hostIdHashSchema,
   mcpeekerFindingReadPermission,
+  RISK_SEVERITIES,
   TRIAGE_STATUSES,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { FindingFilter, FindingStore } from '../database/FindingStore';
@@ -59,6 +60,8 @@ const findingFilterSchema = z
     classification: csv(['authorized', 'suspect', 'unauthorized']).optional(),
     minScore: z.coerce.number().int().optional(),
     maxScore: z.coerce.number().int().optional(),
+    /** Findings with a risk of this severity or worse that counts (not accepted on their entry). */
+    minRisk: z.enum(RISK_SEVERITIES).optional(),
     layer: z.enum(['endpoint', 'network', 'gateway']).optional(),
     host: hostIdHashSchema.optional(),
     registry: z.enum(FINDING_REGISTRY_STATUSES).optional(),
@@ -99,6 +102,7 @@ function findingFilterOf(
     classification: q.classification,
     minScore: q.minScore,
     maxScore: q.maxScore,
+    minRisk: q.minRisk,
     layer: q.layer,
     hostIdHash: q.host,
     registryStatus: q.registry,

@@ -1,6 +1,8 @@
 import type { Layer, McpEvent } from '../events/schema';
 import type { ToolRef, ToolSetChange } from '../identity/toolSet';
 import type { FindingTriage } from './triage';
+import type { RiskFact, RiskKind, RiskSeverity } from '../risk/risk';
+import type { AcceptedRisk } from '../registry/registry';
 
 /**
  * A finding's class by its score: authorized ≤ 4, suspect 5–8,
@@ -48,6 +50,13 @@ export interface Signals {
     /** Which layer and source reported it: `endpoint/port`, `gateway/request`. */
     from: string;
   };
+  /**
+   * What the server can do or how it is set up, as its endpoint reports say
+   * (each config entry's and port probe's latest report), with the fix for
+   * each: most severe first, one per kind and place, at most 32. Absent when
+   * no report names a risk.
+   */
+  risks?: RiskFact[];
   /** Rules of the signature engine that fired, with how often. */
   rules?: Record<
     string,
@@ -69,9 +78,13 @@ export interface ScoreBreakdown {
   score: number;
   classification: Classification;
   contributions: Array<{
-    layer: Layer | 'registry' | 'floor';
+    layer: Layer | 'registry' | 'floor' | 'risk';
     points: number;
     reason: string;
+    /** A `risk` contribution: the kind of risk fact it counts (one line per kind). */
+    riskKind?: RiskKind;
+    /** A `risk` contribution an admin accepted on the approved entry: 0 points, and who and why. */
+    acceptedRisk?: AcceptedRisk;
   }>;
   /** Rules that fired: they tag and explain, they do not move the score. */
   rules: Array<{
@@ -83,6 +96,11 @@ export interface ScoreBreakdown {
     reason: string;
   }>;
   tags: string[];
+  /**
+   * The most severe risk that counts (not accepted on its registry entry):
+   * what the findings list's `minRisk` filter compares. Absent when none does.
+   */
+  riskLevel?: RiskSeverity;
   /**
    * The server matches an approved entry, but its tools differ from the set
    * pinned at approval: the registry discount is withheld until an admin

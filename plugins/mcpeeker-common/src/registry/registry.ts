@@ -4,6 +4,7 @@ import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
 import { ServerJson, serverJsonSchema } from './serverJson';
 import { serverUrlSchema } from './serverUrl';
 import type { ToolRef } from '../identity/toolSet';
+import { RISK_KIND_IDS, RiskKind } from '../risk/risk';
 
 /** Longest time an entry may be approved for, from today. @public */
 export const MAX_REGISTRY_DAYS = 365;
@@ -144,7 +145,36 @@ export interface RegistryEntry {
    * another set loses the registry discount until an admin approves again.
    */
   pinnedTools?: PinnedTools;
+  /**
+   * Kinds of risk an admin accepted on this approved entry, each with why:
+   * its findings' scores stop counting them while the approval holds.
+   */
+  acceptedRisks?: AcceptedRisk[];
 }
+
+/** A kind of risk accepted on an approved entry. @public */
+export interface AcceptedRisk {
+  kind: RiskKind;
+  reason: string;
+  /** The admin who accepted it (a user entity ref). */
+  by: string;
+  /** When (ISO 8601). */
+  at: string;
+}
+
+/** `POST /registry/:id/accept-risk`: the kind, and why it is acceptable here. @public */
+export const acceptRiskSchema = z
+  .object({
+    kind: z.enum(RISK_KIND_IDS),
+    reason: z
+      .string()
+      .trim()
+      .min(10, 'must be at least 10 characters: say why the risk is acceptable')
+      .max(1024, 'must be at most 1024 characters'),
+  })
+  .strict();
+/** @public */
+export type AcceptRisk = z.infer<typeof acceptRiskSchema>;
 
 /** A tool set pinned on an approved entry. @public */
 export interface PinnedTools {

@@ -7,6 +7,7 @@ import type { Layer, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   AnalyticsSummary,
   CLASSIFICATIONS,
+  RISK_SEVERITY_RANK,
   SCORE_DISTRIBUTION_CAP,
   ScoreDistribution,
   Trendlines,
@@ -18,6 +19,7 @@ import {
   compareText,
   judgeText,
   toolsText,
+  risksText,
   MAX_OWNERS,
   Lesson,
   LessonBook,
@@ -62,6 +64,7 @@ import {
   MAX_COUNTED_FINDINGS,
   RegistryLookup,
   RescoreTarget,
+  riskLevelRank,
   ScoreHistoryRecorder,
   ServerSummary,
   TriageLookup,
@@ -446,6 +449,7 @@ export class ClickHouseStore implements FindingStore {
         judge: update.judge ? judgeText(update.judge) : '',
         tools: update.tools ? toolsText(update.tools) : '',
         command_signature_hash: update.commandSignatureHash ?? '',
+        risks: update.risks ? risksText(update.risks) : '',
         judge_confidence: update.judge?.confidence ?? 0,
         judge_missing: update.judgeUnavailable ? 1 : 0,
         high_severity: update.highSeverity ? 1 : 0,
@@ -689,6 +693,7 @@ export class ClickHouseStore implements FindingStore {
       best_judge: [number, string];
       best_tools: [string | number, string];
       best_command: [string | number, string];
+      best_risks: [string | number, string];
       missing: string;
       rule_hits: Record<string, string | number>;
     }>(
@@ -704,6 +709,7 @@ export class ClickHouseStore implements FindingStore {
          maxIf(tuple(judge_confidence, judge), judge != '') AS best_judge,
          maxIf(tuple(toUnixTimestamp64Milli(observed_at), tools), tools != '') AS best_tools,
          maxIf(tuple(toUnixTimestamp64Milli(observed_at), command_signature_hash), command_signature_hash != '') AS best_command,
+         maxIf(tuple(toUnixTimestamp64Milli(observed_at), risks), risks != '') AS best_risks,
          max(judge_missing) AS missing,
          uniqExactMap(mapFromArrays(
            JSONExtractArrayRaw(rules),
@@ -734,6 +740,8 @@ export class ClickHouseStore implements FindingStore {
       const owner = candidate(g.best_owner);
       const tools = candidate(g.best_tools);
       const command = candidate(g.best_command);
+      // Grouped by evidence key: the latest report of this piece of evidence.
+      const risks = key ? candidate(g.best_risks) : undefined;
       const judge =
         g.best_judge && g.best_judge[1] !== ''
           ? (JSON.parse(g.best_judge[1]) as NonNullable<SourceTotals['judge']>)
@@ -752,6 +760,7 @@ export class ClickHouseStore implements FindingStore {
         ...(g.host ? { host: g.host } : {}),
         ...(tools ? { tools } : {}),
         ...(command ? { command } : {}),
+        ...(risks ? { risks: { [key]: risks } } : {}),
         ...(judge ? { judge } : {}),
         judgeMissing: Number(g.missing) > 0,
         rules,
@@ -793,6 +802,7 @@ export class ClickHouseStore implements FindingStore {
         verdict: f.triage.verdict ?? '',
         suppression_id: f.triage.suppression?.id ?? '',
         triage: JSON.stringify(f.triage),
+        risk_level: riskLevelRank(f),
       };
       values.push({ row, finding: f });
     }
@@ -814,6 +824,10 @@ export class ClickHouseStore implements FindingStore {
     if (query.maxScore !== undefined) {
       where.push('score <= {maxScore:Int32}');
       params.maxScore = query.maxScore;
+    }
+    if (query.minRisk) {
+      where.push('risk_level >= {minRisk:UInt8}');
+      params.minRisk = RISK_SEVERITY_RANK[query.minRisk];
     }
     if (query.layer) {
       where.push('has(layers, {layer:String})');

@@ -90,6 +90,10 @@ export async function migrateClickHouse(
          ADD COLUMN IF NOT EXISTS verdict LowCardinality(String),
          ADD COLUMN IF NOT EXISTS suppression_id String,
          ADD COLUMN IF NOT EXISTS triage String CODEC(ZSTD(1))`,
+    // A config entry's or port probe's risk facts as reported (risksText, '[]' for none; '' from
+    // events that do not report risks), and the most severe that counts on a finding (0 none … 3 high).
+    `ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS risks String CODEC(ZSTD(1))`,
+    `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS risk_level UInt8`,
     // Detections are read from the events (a moved event moves its detection too).
     `DROP VIEW IF EXISTS ${db}.events_daily_mv`,
     `DROP VIEW IF EXISTS ${db}.detections_${w}s_mv`,

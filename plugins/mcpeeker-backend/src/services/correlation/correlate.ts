@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import {
+  AcceptedRisk,
   canonicalJson,
   commandSignature,
   compositeId,
   Finding,
   FindingTriage,
   Layer,
+  MAX_RISK_FACTS,
   McpEvent,
+  RISK_KIND_IDS,
+  RISK_SEVERITY_RANK,
+  RiskFact,
   serverNameFromCommand,
   ToolRef,
   ToolSetChange,
@@ -60,6 +65,11 @@ export interface FindingUpdate {
   tools?: ToolRef[];
   /** A stdio server's config entry or process: SHA-256 of its `commandSignature`. */
   commandSignatureHash?: string;
+  /**
+   * A config entry's or port probe's risk facts: all of them as of this
+   * report (none is a report too: what it said before no longer holds).
+   */
+  risks?: RiskFact[];
   rules: RuleHit[];
 }
 
@@ -274,11 +284,13 @@ export function toFindingUpdate(
       let key: unknown;
       let tools: ToolRef[] | undefined;
       let command: string | undefined;
+      let risks: RiskFact[] | undefined;
       switch (d.source) {
         case 'port':
           serverName = d.serverInfo.name;
           key = { port: d.port };
           tools = d.toolDefinitions && toolSet(d.toolDefinitions);
+          risks = d.risks ?? [];
           break;
         case 'process':
           serverName =
@@ -293,6 +305,7 @@ export function toFindingUpdate(
           if (d.command !== undefined)
             command = commandSignatureHashOf(d.command, d.args);
           key = [d.client, d.configPath, d.serverName, d.projectPath ?? ''];
+          risks = d.risks ?? [];
           break;
         default:
           serverName = d.serverName;
@@ -308,6 +321,7 @@ export function toFindingUpdate(
         owner: event.host.owner?.slice(0, 256),
         ...(tools ? { tools } : {}),
         ...(command ? { commandSignatureHash: command } : {}),
+        ...(risks ? { risks } : {}),
       };
     }
     case 'network': {
@@ -398,6 +412,11 @@ export interface SourceTotals {
   tools?: Candidate;
   /** The latest stdio command signature hash reported. */
   command?: Candidate;
+  /**
+   * Endpoint only: each piece of evidence's latest risk report (`risksText`),
+   * by evidence key; the MAX_EVIDENCE_KEYS least keys.
+   */
+  risks?: Record<string, Candidate>;
   judge?: NonNullable<Signals['judge']>;
   judgeMissing: boolean;
   rules: Record<string, RuleTotals>;
@@ -441,6 +460,58 @@ function minDefined(a?: string, b?: string): string | undefined {
 /** A tool set as totals keep and compare it (canonical JSON of `toolSet`). */
 export const toolsText = (tools: ToolRef[]) => canonicalJson(tools);
 
+const riskKindIndex = (f: RiskFact) => RISK_KIND_IDS.indexOf(f.kind);
+/** What tells two facts apart: kind and place (file and key); a fact with no place (a port probe's, one per tool) by its evidence. */
+const riskPlace = (f: RiskFact) =>
+  canonicalJson([
+    f.kind,
+    f.location ? [f.location.file, f.location.jsonPath ?? ''] : f.evidence,
+  ]);
+
+/**
+ * Risk facts as a finding shows them, whatever order they came in: most
+ * severe first, then by kind, then by their text (a total order); one per
+ * kind and place (the first in that order); at most MAX_RISK_FACTS.
+ */
+export function mergeRiskFacts(facts: RiskFact[]): RiskFact[] {
+  const ordered = facts
+    .map(fact => ({ fact, text: canonicalJson(fact) }))
+    .sort(
+      (a, b) =>
+        RISK_SEVERITY_RANK[b.fact.severity] -
+          RISK_SEVERITY_RANK[a.fact.severity] ||
+        riskKindIndex(a.fact) - riskKindIndex(b.fact) ||
+        compareText(a.text, b.text),
+    );
+  const seen = new Set<string>();
+  const out: RiskFact[] = [];
+  for (const { fact } of ordered) {
+    const place = riskPlace(fact);
+    if (seen.has(place)) continue;
+    seen.add(place);
+    out.push(fact);
+    if (out.length === MAX_RISK_FACTS) break;
+  }
+  return out;
+}
+
+/** One report's risk facts as totals keep and compare them (canonical JSON, merged). */
+export const risksText = (facts: RiskFact[]) =>
+  canonicalJson(mergeRiskFacts(facts));
+
+/** Each piece of evidence's later risk report, for the least MAX_EVIDENCE_KEYS keys. */
+function mergeRiskReports(
+  a?: Record<string, Candidate>,
+  b?: Record<string, Candidate>,
+): Record<string, Candidate> | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .sort(compareText)
+    .slice(0, MAX_EVIDENCE_KEYS);
+  return Object.fromEntries(keys.map(k => [k, laterLesson(a[k], b[k])!]));
+}
+
 /** The totals of one update. */
 export function totalsOf(u: FindingUpdate): FindingTotals {
   const keys = u.layer === 'endpoint' && u.evidenceKey ? [u.evidenceKey] : [];
@@ -474,6 +545,13 @@ export function totalsOf(u: FindingUpdate): FindingTotals {
       ...(u.commandSignatureHash
         ? { command: { value: u.commandSignatureHash, at: u.observedAt } }
         : {}),
+      ...(u.risks && u.evidenceKey
+        ? {
+            risks: {
+              [u.evidenceKey]: { value: risksText(u.risks), at: u.observedAt },
+            },
+          }
+        : {}),
       ...(u.judge ? { judge: u.judge } : {}),
       judgeMissing: u.judgeUnavailable === true,
       rules,
@@ -497,6 +575,7 @@ function mergeSource(a: SourceTotals, b: SourceTotals): SourceTotals {
   const host = minDefined(a.host, b.host);
   const tools = laterLesson(a.tools, b.tools);
   const command = laterLesson(a.command, b.command);
+  const risks = mergeRiskReports(a.risks, b.risks);
   const judge = strongerJudge(a.judge, b.judge);
   return {
     layer: a.layer,
@@ -512,6 +591,7 @@ function mergeSource(a: SourceTotals, b: SourceTotals): SourceTotals {
     ...(host ? { host } : {}),
     ...(tools ? { tools } : {}),
     ...(command ? { command } : {}),
+    ...(risks ? { risks } : {}),
     ...(judge ? { judge } : {}),
     judgeMissing: a.judgeMissing || b.judgeMissing,
     rules,
@@ -616,6 +696,14 @@ export function describeFinding(totals: FindingTotals): FindingFacts {
     t => t.command,
     () => 0,
   )?.c.value;
+  // Every piece of evidence's latest report counts: a config entry's and the port's.
+  const risks = mergeRiskFacts(
+    sources.flatMap(t =>
+      Object.values(t.risks ?? {}).flatMap(
+        c => JSON.parse(c.value) as RiskFact[],
+      ),
+    ),
+  );
   return {
     serverName: best(sources, t => t.name, nameRank)?.c.value,
     hostIdHash: host,
@@ -635,6 +723,7 @@ export function describeFinding(totals: FindingTotals): FindingFacts {
       ...(judge ? { judge } : {}),
       judgeUnavailable: !judge && judgeMissing,
       highSeveritySignatures: high,
+      ...(risks.length > 0 ? { risks } : {}),
       rules,
     },
     layers: (Object.keys(counts) as Layer[]).sort(),
@@ -652,6 +741,8 @@ export interface RegistryMatch {
   owner?: string;
   /** The server's tools differ from the set pinned on the entry: the discount is withheld. */
   toolChange?: ToolSetChange & { pinnedAt: string };
+  /** Kinds of risk an admin accepted on the entry: not counted while the approval holds. */
+  acceptedRisks?: AcceptedRisk[];
 }
 
 function registryStatusOf(
@@ -679,6 +770,9 @@ export function finishFinding(
     registry: {
       approved: registry.approved,
       entryName: registry.entryName,
+      ...(registry.approved && registry.acceptedRisks?.length
+        ? { acceptedRisks: registry.acceptedRisks }
+        : {}),
       ...(registry.approved && registry.toolChange
         ? {
             toolChange: {

@@ -1,5 +1,11 @@
 import {
+  AcceptedRisk,
   Classification,
+  RISK_KIND_IDS,
+  RISK_SEVERITY_RANK,
+  RiskFact,
+  RiskKind,
+  RiskSeverity,
   ScoreBreakdown,
   Signals,
   summarizeToolSetChange,
@@ -22,6 +28,15 @@ export interface ScoringWeights {
   registryApproved: number;
   /** An unregistered server with any signal starts at suspect. */
   unregisteredFloor: number;
+  /** What risk facts add (`mcpeeker.scoring.risk`). */
+  risk: RiskWeights;
+}
+
+/** Points for risk facts: per kind, by the severity of its most severe fact, up to a total. */
+export interface RiskWeights {
+  points: Record<RiskSeverity, number>;
+  /** The most all risks of a finding add together. */
+  maxPoints: number;
 }
 
 export const DEFAULT_WEIGHTS: ScoringWeights = {
@@ -32,12 +47,114 @@ export const DEFAULT_WEIGHTS: ScoringWeights = {
   layerCap: 8,
   registryApproved: -6,
   unregisteredFloor: 5,
+  risk: { points: { high: 3, medium: 2, low: 1 }, maxPoints: 6 },
 };
 
 export function classify(score: number): Classification {
   if (score <= 4) return 'authorized';
   if (score <= 8) return 'suspect';
   return 'unauthorized';
+}
+
+/** The highest score of a class (unauthorized has none). */
+const TOP_OF_CLASS: Record<Classification, number> = {
+  authorized: 4,
+  suspect: 8,
+  unauthorized: Infinity,
+};
+
+/** A kind in words, as the breakdown names it: "inline secret". */
+const kindWords = (kind: RiskKind) => kind.replace(/-/g, ' ');
+
+/** What a kind's facts say, the first two of them: "env GITHUB_TOKEN holds a GitHub token". */
+function evidenceWords(facts: RiskFact[]): string {
+  const shown = facts.slice(0, 2).map(f => f.evidence);
+  return `${shown.join('; ')}${
+    facts.length > 2 ? ` and ${facts.length - 2} more` : ''
+  }`;
+}
+
+/**
+ * Risk's part of the score, after the layers, the registry and the floor:
+ * each kind once, by its most severe fact, most severe first, up to
+ * `maxPoints` in all — within two limits that keep the classes meaning what
+ * they meant: risk never makes a finding unauthorized on its own (below 9
+ * it stops at 8: unauthorized still takes a second layer), and low and
+ * medium risks stay within the class the finding has with its high risks
+ * (they never make an approved server suspect). Kinds accepted on the
+ * approved entry count 0, and say who accepted them and why.
+ */
+function scoreRisks(
+  facts: RiskFact[],
+  base: number,
+  weights: RiskWeights,
+  accepted: AcceptedRisk[],
+): {
+  contributions: ScoreBreakdown['contributions'];
+  points: number;
+  level?: RiskSeverity;
+} {
+  const byKind = new Map<RiskKind, RiskFact[]>();
+  for (const f of facts) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
+  const severityOf = (list: RiskFact[]) =>
+    list.reduce<RiskSeverity>(
+      (worst, f) =>
+        RISK_SEVERITY_RANK[f.severity] > RISK_SEVERITY_RANK[worst]
+          ? f.severity
+          : worst,
+      'low',
+    );
+  const kinds = [...byKind]
+    .map(([kind, list]) => ({ kind, list, severity: severityOf(list) }))
+    .sort(
+      (a, b) =>
+        RISK_SEVERITY_RANK[b.severity] - RISK_SEVERITY_RANK[a.severity] ||
+        RISK_KIND_IDS.indexOf(a.kind) - RISK_KIND_IDS.indexOf(b.kind),
+    );
+  const highCeiling = base >= 9 ? Infinity : 8;
+  let lowCeiling: number | undefined;
+  let score = base;
+  let budget = weights.maxPoints;
+  let level: RiskSeverity | undefined;
+  const contributions: ScoreBreakdown['contributions'] = [];
+  for (const { kind, list, severity } of kinds) {
+    const said = `${kindWords(kind)}: ${evidenceWords(list)}`;
+    const acceptance = accepted.find(a => a.kind === kind);
+    if (acceptance) {
+      contributions.push({
+        layer: 'risk',
+        points: 0,
+        reason: `${said}; accepted by ${acceptance.by}: ${acceptance.reason}`,
+        riskKind: kind,
+        acceptedRisk: acceptance,
+      });
+      continue;
+    }
+    level ??= severity;
+    const nominal = weights.points[severity];
+    if (severity !== 'high')
+      lowCeiling ??= Math.min(highCeiling, TOP_OF_CLASS[classify(score)]);
+    const ceiling = severity === 'high' ? highCeiling : lowCeiling!;
+    const points = Math.max(0, Math.min(nominal, budget, ceiling - score));
+    let why = '';
+    if (points < nominal) {
+      let limit = 'low and medium risks do not change a finding’s class';
+      if (budget <= ceiling - score)
+        limit = `risks add at most ${weights.maxPoints} in all`;
+      else if (severity === 'high')
+        limit = 'risk alone never makes a finding unauthorized';
+      why = `, ${points > 0 ? `${points} counted` : 'not counted'}: ${limit}`;
+    }
+    contributions.push({
+      layer: 'risk',
+      points,
+      reason: `${said} (+${nominal}${why})`,
+      riskKind: kind,
+    });
+    score += points;
+    budget -= points;
+  }
+  return { contributions, points: score - base, ...(level ? { level } : {}) };
 }
 
 const total = (counts?: Record<string, number>) =>
@@ -47,7 +164,8 @@ const total = (counts?: Record<string, number>) =>
  * The one scoring function: per-layer contributions (endpoint high, Judge
  * medium, network supporting), each capped so one layer alone stays
  * suspect; unregistered servers start at suspect; an approved, unexpired
- * registry entry takes 6 off. Every point comes with its reason in words.
+ * registry entry takes 6 off; risk facts add points per kind (see
+ * `scoreRisks`). Every point comes with its reason in words.
  */
 export function scoreFinding(
   signals: Signals,
@@ -58,6 +176,8 @@ export function scoreFinding(
       entryName?: string;
       /** Its tools differ from those pinned at approval: no discount until an admin approves again. */
       toolChange?: ScoreBreakdown['toolChange'];
+      /** Kinds of risk accepted on the approved entry: they count while its approval does. */
+      acceptedRisks?: AcceptedRisk[];
     };
   } = {},
 ): ScoreBreakdown {
@@ -160,6 +280,14 @@ export function scoreFinding(
     score += points;
   }
   score = Math.max(0, score);
+  const risk = scoreRisks(
+    signals.risks ?? [],
+    score,
+    w.risk,
+    approved ? options.registry?.acceptedRisks ?? [] : [],
+  );
+  contributions.push(...risk.contributions);
+  score += risk.points;
   const rules = Object.entries(signals.rules ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, r]) => ({
@@ -179,6 +307,7 @@ export function scoreFinding(
     contributions,
     rules,
     tags,
+    ...(risk.level ? { riskLevel: risk.level } : {}),
     ...(toolChange ? { toolChange } : {}),
   };
 }

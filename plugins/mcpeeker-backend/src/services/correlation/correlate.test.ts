@@ -1,0 +1,96 @@
+import type { McpEvent, RiskFact } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  describeFinding,
+  FindingTotals,
+  mergeTotals,
+  NOTHING_LEARNED,
+  toFindingUpdate,
+  totalsOf,
+} from './correlate';
+import {
+  endpointEvent,
+  GITHUB_RISKS,
+  riskFact,
+} from '../../__testUtils__/events';
+
+const totalsOfEvents = (events: McpEvent[]) =>
+  events.reduce<FindingTotals>(
+    (t, e) => mergeTotals(t, totalsOf(toFindingUpdate(e, NOTHING_LEARNED))),
+    {},
+  );
+const risksOf = (events: McpEvent[]) =>
+  describeFinding(totalsOfEvents(events)).signals.risks;
+
+const [secret, unpinned, unknown] = GITHUB_RISKS;
+const rootFs = riskFact('broad-filesystem', "the folder it may use is '/'");
+const at = (minute: number) =>
+  `2026-11-21T10:${String(minute).padStart(2, '0')}:00Z`;
+const config = (minute: number, risks: RiskFact[], configPath?: string) =>
+  endpointEvent({ observedAt: at(minute), risks, configPath });
+
+describe('risk facts through the one correlator', () => {
+  it("keeps each config entry's and port's latest report, in any order, however often merged", () => {
+    const events = [
+      config(1, [secret, unpinned]),
+      // The same entry rescanned after the token moved to the environment.
+      config(2, [unpinned]),
+      // The same server in another client's config.
+      config(
+        1,
+        [rootFs],
+        '/home/dana/.config/Claude/claude_desktop_config.json',
+      ),
+      endpointEvent({
+        source: 'port',
+        observedAt: at(3),
+        risks: [riskFact('tool-poisoning', "tool 'echo' hides a directive")],
+      }),
+    ];
+    const forward = totalsOfEvents(events);
+    const shuffled = totalsOfEvents([
+      events[3],
+      events[1],
+      events[2],
+      events[0],
+    ]);
+    expect(shuffled).toEqual(forward);
+    // Idempotent: the same reports again (a redelivery, a rescan) change nothing.
+    const finding = describeFinding(forward);
+    expect(describeFinding(mergeTotals(forward, forward))).toEqual(finding);
+    expect(
+      describeFinding(mergeTotals(forward, totalsOfEvents(events.slice(0, 2)))),
+    ).toEqual(finding);
+    // The secret was fixed (the later report replaced the earlier); the rest hold, most severe first.
+    expect(describeFinding(forward).signals.risks?.map(r => r.kind)).toEqual([
+      'broad-filesystem',
+      'tool-poisoning',
+      'unpinned-package',
+    ]);
+  });
+
+  it('lets a report with no risks clear what its entry said before, and breaks equal times by a total order', () => {
+    expect(risksOf([config(1, [secret]), config(2, [])])).toBeUndefined();
+    expect(risksOf([config(2, []), config(1, [secret])])).toBeUndefined();
+    // Two reports of one entry at the same minute: the same one wins either way.
+    const a = config(5, [secret]);
+    const b = config(5, [unknown]);
+    expect(risksOf([a, b])).toEqual(risksOf([b, a]));
+    expect(risksOf([a, b])).toHaveLength(1);
+  });
+
+  it('shows one fact per kind and place, the most severe first, at most 32', () => {
+    const low = { ...secret, severity: 'low' as const, evidence: 'weaker' };
+    expect(risksOf([config(1, [low, secret, unknown])])).toEqual([
+      secret,
+      unknown,
+    ]);
+    const many = Array.from({ length: 40 }, (_, i) =>
+      riskFact('inline-secret', `header X-${i} holds a key`, `$.h.X-${i}`),
+    );
+    const shown = risksOf([
+      config(1, many.slice(0, 20)),
+      config(1, many.slice(20), '/other/mcp.json'),
+    ]);
+    expect(shown).toHaveLength(32);
+  });
+});
