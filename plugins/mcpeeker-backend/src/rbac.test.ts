@@ -252,6 +252,34 @@ const rows: Row[] = [
     expect: ADMIN_ONLY_ON_DANAS,
   },
   {
+    route: 'POST /registry/:id/accept-risk (dana’s approved)',
+    send: async who =>
+      request(server)
+        .post(
+          `/api/mcpeeker/registry/${
+            (await danasEntry('approved')).id
+          }/accept-risk`,
+        )
+        .set(as(who))
+        .send({ kind: 'unpinned-package', reason: 'our npm proxy pins it' }),
+    expect: ADMIN_ONLY_ON_DANAS,
+  },
+  {
+    route: 'DELETE /registry/:id/accept-risk/:kind (dana’s approved)',
+    send: async who => {
+      const { id } = await danasEntry('approved');
+      await request(server)
+        .post(`/api/mcpeeker/registry/${id}/accept-risk`)
+        .set(as('pat'))
+        .send({ kind: 'unpinned-package', reason: 'our npm proxy pins it' })
+        .expect(200);
+      return request(server)
+        .delete(`/api/mcpeeker/registry/${id}/accept-risk/unpinned-package`)
+        .set(as(who));
+    },
+    expect: ADMIN_ONLY_ON_DANAS,
+  },
+  {
     route: 'POST /registry/:id/verify (dana’s)',
     send: async who =>
       request(server)

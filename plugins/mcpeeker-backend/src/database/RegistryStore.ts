@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  AcceptedRisk,
+  AcceptRisk,
   canonicalJson,
   compositeId,
   expiryProblem,
@@ -11,6 +13,8 @@ import {
   RegistryEntryUpdate,
   RegistryIdentity,
   RegistryStatus,
+  RISK_KIND_IDS,
+  RiskKind,
   sha256Hex,
   Signals,
   toolSet,
@@ -46,9 +50,13 @@ type Row = {
   deleted_at: Date | string | null;
   server_json: string | null;
   pinned_tools?: string | null;
+  accepted_risks?: string | null;
 };
 
 const iso = (d: Date | string) => new Date(d).toISOString();
+
+const acceptedRisksOf = (row: Row): AcceptedRisk[] =>
+  row.accepted_risks ? JSON.parse(row.accepted_risks) : [];
 
 function toEntry(row: Row): RegistryEntry {
   return {
@@ -69,6 +77,9 @@ function toEntry(row: Row): RegistryEntry {
     ...(row.decision_reason ? { decisionReason: row.decision_reason } : {}),
     ...(row.server_json ? { serverJson: JSON.parse(row.server_json) } : {}),
     ...(row.pinned_tools ? { pinnedTools: JSON.parse(row.pinned_tools) } : {}),
+    ...(acceptedRisksOf(row).length > 0
+      ? { acceptedRisks: acceptedRisksOf(row) }
+      : {}),
   };
 }
 
@@ -219,6 +230,9 @@ export class RegistryStore implements RegistryLookup {
           entryId: entry.id,
           entryName: entry.name,
           owner: entry.owner,
+          ...(entry.acceptedRisks
+            ? { acceptedRisks: entry.acceptedRisks }
+            : {}),
           ...(change
             ? { toolChange: { ...change, pinnedAt: pinned!.pinnedAt } }
             : {}),
@@ -488,6 +502,58 @@ export class RegistryStore implements RegistryLookup {
       fromFinding: tools.fromFinding,
       from: tools.from,
     };
+  }
+
+  /**
+   * An admin accepts a kind of risk on an approved entry, with why (again:
+   * a new reason replaces the old); audited as `accept-risk`. Its findings
+   * stop counting that kind while the approval holds.
+   */
+  async acceptRisk(
+    id: string,
+    risk: AcceptRisk,
+    actor: string,
+  ): Promise<RegistryEntry> {
+    return this.change(id, actor, 'accept-risk', { ...risk }, row => {
+      if (row.status !== 'approved')
+        throw new ConflictError(
+          `status: only an approved entry can accept a risk; this one is ${row.status}`,
+        );
+      const accepted: AcceptedRisk = {
+        kind: risk.kind,
+        reason: risk.reason,
+        by: actor,
+        at: this.now().toISOString(),
+      };
+      return {
+        accepted_risks: JSON.stringify(
+          [
+            ...acceptedRisksOf(row).filter(a => a.kind !== risk.kind),
+            accepted,
+          ].sort(
+            (a, b) =>
+              RISK_KIND_IDS.indexOf(a.kind) - RISK_KIND_IDS.indexOf(b.kind),
+          ),
+        ),
+      };
+    });
+  }
+
+  /** An admin withdraws an accepted kind of risk: its findings count it again. Audited as `withdraw-risk`. */
+  async withdrawRisk(
+    id: string,
+    kind: RiskKind,
+    actor: string,
+  ): Promise<RegistryEntry> {
+    return this.change(id, actor, 'withdraw-risk', { kind }, row => {
+      const accepted = acceptedRisksOf(row);
+      if (!accepted.some(a => a.kind === kind))
+        throw new NotFoundError(
+          `kind: ${kind} is not accepted on registry entry ${id}`,
+        );
+      const rest = accepted.filter(a => a.kind !== kind);
+      return { accepted_risks: rest.length ? JSON.stringify(rest) : null };
+    });
   }
 
   async remove(id: string, actor: string): Promise<RegistryEntry> {

@@ -21,7 +21,9 @@ import {
   mcpeekerFindingReadPermission,
   mcpeekerRegistryReadPermission,
   mcpeekerRegistryUpdatePermission,
+  acceptRiskSchema,
   COMPOSITE_ID_PATTERN,
+  RISK_KIND_IDS,
   REGISTRY_STATUSES,
   RegistryEntryCreate,
   registryEntryCreateSchema,
@@ -302,6 +304,38 @@ export function createRegistryRouter(options: {
       res.json({ ...entry, rescoredFindings: rescored });
     });
   }
+
+  // An admin accepts a kind of risk on an approved entry, with why: its
+  // findings stop counting it (docs/scoring.md); withdrawn the same way.
+  router.post('/registry/:id/accept-risk', async (req, res) => {
+    const credentials = await user(req);
+    const risk = parseOr400(acceptRiskSchema, req.body ?? {}, 'accept-risk');
+    await entryFor(credentials, req.params.id, {
+      permission: mcpeekerRegistryApprovePermission,
+      what: 'accept risks on registry entries',
+    });
+    const actor = credentials.principal.userEntityRef;
+    const entry = await registry.acceptRisk(req.params.id, risk, actor);
+    const rescored = await changed('accept-risk', entry, actor);
+    res.json({ ...entry, rescoredFindings: rescored });
+  });
+
+  router.delete('/registry/:id/accept-risk/:kind', async (req, res) => {
+    const credentials = await user(req);
+    const { kind } = parseOr400(
+      z.object({ kind: z.enum(RISK_KIND_IDS) }),
+      { kind: req.params.kind },
+      'withdraw-risk',
+    );
+    await entryFor(credentials, req.params.id, {
+      permission: mcpeekerRegistryApprovePermission,
+      what: 'withdraw accepted risks on registry entries',
+    });
+    const actor = credentials.principal.userEntityRef;
+    const entry = await registry.withdrawRisk(req.params.id, kind, actor);
+    const rescored = await changed('withdraw-risk', entry, actor);
+    res.json({ ...entry, rescoredFindings: rescored });
+  });
 
   // Does detection see what the entry describes? Its findings, as far as the caller may see them.
   router.post('/registry/:id/verify', async (req, res) => {

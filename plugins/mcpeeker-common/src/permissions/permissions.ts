@@ -88,7 +88,8 @@ export const mcpeekerRegistryUpdatePermission = createPermission({
 });
 
 /**
- * Approve, deny or revoke a registry entry: admins only. A basic permission
+ * Approve, deny or revoke a registry entry, and accept a kind of risk on
+ * an approved one (or withdraw that): admins only. A basic permission
  * (never conditional): the Approvals page asks it without a resource, which
  * Backstage refuses for resource permissions.
  *

@@ -1,0 +1,213 @@
+import { TestDatabaseId } from '@backstage/backend-test-utils';
+import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
+import request from 'supertest';
+import {
+  accessTestBackend,
+  as,
+  registration,
+} from '../__testUtils__/accessTestBackend';
+import {
+  endpointEvent,
+  GITHUB_RISKS,
+  HOST,
+  riskFact,
+} from '../__testUtils__/events';
+import { STORE_TEST_DATABASE_IDS } from '../__testUtils__/storeTestDatabases';
+
+jest.setTimeout(60_000);
+
+const access = accessTestBackend(STORE_TEST_DATABASE_IDS);
+const api = '/api/mcpeeker';
+const danas = compositeId({ hostIdHash: HOST, port: 3001 });
+const erins = compositeId({ hostIdHash: HOST, port: 4000 });
+const [secret, unpinned] = GITHUB_RISKS;
+const rootFs = riskFact('broad-filesystem', "the folder it may use is '/'");
+
+describe.each(access.ids)('risks on %s', databaseId => {
+  let server: any;
+
+  beforeAll(async () => {
+    ({ server } = await access.start({}, databaseId as TestDatabaseId));
+    // The agents scan again: dana's entry now holds a token and reaches '/', erin's is unpinned.
+    await request(server)
+      .post(`${api}/events`)
+      .set(as('service'))
+      .send({
+        events: [
+          endpointEvent({
+            observedAt: '2026-11-21T11:00:00Z',
+            risks: [secret, rootFs],
+          }),
+          endpointEvent({
+            port: 4000,
+            owner: 'user:default/erin',
+            observedAt: '2026-11-21T11:00:00Z',
+            risks: [unpinned],
+          }),
+        ],
+      })
+      .expect(202);
+  });
+
+  const finding = async (id = danas) =>
+    (await request(server).get(`${api}/findings/${id}`).set(as('sam'))).body;
+  const listed = async (who: string, query: string) => {
+    const res = await request(server)
+      .get(`${api}/findings?${query}`)
+      .set(as(who));
+    return res.status === 200
+      ? res.body.items.map((f: { compositeId: string }) => f.compositeId).sort()
+      : [res.status, res.body.error.message];
+  };
+  const riskPoints = (f: any) =>
+    f.breakdown.contributions
+      .filter((c: any) => c.layer === 'risk')
+      .map((c: any) => [c.riskKind, c.points]);
+
+  it('shows a finding’s risks with their fix and place, and lists findings by their worst risk', async () => {
+    const f = await finding();
+    expect(f.signals.risks).toEqual([
+      expect.objectContaining({
+        kind: 'inline-secret',
+        fix: secret.fix,
+        location: secret.location,
+      }),
+      expect.objectContaining({ kind: 'broad-filesystem', fix: rootFs.fix }),
+    ]);
+    expect(f).toMatchObject({ score: 8, classification: 'suspect' });
+    expect(riskPoints(f)).toEqual([
+      ['inline-secret', 2],
+      ['broad-filesystem', 0],
+    ]);
+
+    expect(await listed('sam', 'minRisk=high')).toEqual([danas]);
+    expect(await listed('sam', 'minRisk=medium')).toEqual(
+      [danas, erins].sort(),
+    );
+    // A developer's list is their own, whatever the filter.
+    expect(await listed('erin', 'minRisk=low')).toEqual([erins]);
+    expect(await listed('sam', 'minRisk=severe')).toEqual([
+      400,
+      expect.stringMatching(/^Invalid query: minRisk /),
+    ]);
+    // The export takes the same filter.
+    const exported = await request(server)
+      .get(`${api}/findings/export?format=json&minRisk=high`)
+      .set(as('sam'))
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', chunk => (text += chunk));
+        res.on('end', () => done(null, text));
+      });
+    expect(
+      JSON.parse(exported.body).findings.map((x: any) => x.compositeId),
+    ).toEqual([danas]);
+  });
+
+  it('lets an admin accept a kind of risk on an approved entry, audited: the finding stops counting it; withdrawn, it counts again', async () => {
+    const entry = (
+      await request(server)
+        .post(`${api}/registry`)
+        .set(as('dana'))
+        .send(registration())
+        .expect(201)
+    ).body;
+    const accept = (who: string, body: unknown) =>
+      request(server)
+        .post(`${api}/registry/${entry.id}/accept-risk`)
+        .set(as(who))
+        .send(body as object);
+    const because = {
+      kind: 'broad-filesystem',
+      reason: 'it runs in a throwaway VM',
+    };
+    // Only an approved entry accepts a risk.
+    expect((await accept('pat', because)).status).toBe(409);
+    await request(server)
+      .post(`${api}/registry/${entry.id}/approve`)
+      .set(as('pat'))
+      .send({})
+      .expect(200);
+    // Approved, its two high risks keep it suspect: 0 + 3 + 3.
+    expect(await finding()).toMatchObject({
+      score: 6,
+      classification: 'suspect',
+    });
+
+    // Admins only; a bad body is a 400 naming the field.
+    expect((await accept('dana', because)).status).toBe(403);
+    expect((await accept('sam', because)).status).toBe(403);
+    for (const [body, message] of [
+      [{ ...because, kind: 'scary' }, /^Invalid accept-risk: kind /],
+      [{ ...because, reason: 'ok' }, /reason must be at least 10/],
+      [{ ...because, by: 'user:default/mallory' }, /unknown field by/],
+    ] as const) {
+      const res = await accept('pat', body);
+      expect([res.status, res.body.error.message]).toEqual([
+        400,
+        expect.stringMatching(message),
+      ]);
+    }
+
+    const accepted = await accept('pat', because);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({
+      acceptedRisks: [
+        {
+          kind: 'broad-filesystem',
+          reason: 'it runs in a throwaway VM',
+          by: 'user:default/pat',
+          at: expect.any(String),
+        },
+      ],
+      rescoredFindings: 1,
+    });
+    let f = await finding();
+    expect(f).toMatchObject({ score: 3, classification: 'authorized' });
+    expect(
+      f.breakdown.contributions.find(
+        (c: any) => c.riskKind === 'broad-filesystem',
+      ),
+    ).toMatchObject({
+      points: 0,
+      reason: expect.stringMatching(
+        /accepted by user:default\/pat: it runs in a throwaway VM$/,
+      ),
+    });
+    // Still listed as high: the token is not accepted.
+    expect(await listed('sam', 'minRisk=high')).toEqual([danas]);
+    await accept('pat', { ...because, kind: 'inline-secret' }).expect(200);
+    f = await finding();
+    expect(f.score).toBe(0);
+    expect(await listed('sam', 'minRisk=low')).toEqual([erins]);
+
+    // Withdrawn by an admin (not the owner), it counts again.
+    const withdraw = (who: string, kind: string) =>
+      request(server)
+        .delete(`${api}/registry/${entry.id}/accept-risk/${kind}`)
+        .set(as(who));
+    expect((await withdraw('dana', 'broad-filesystem')).status).toBe(403);
+    expect((await withdraw('pat', 'nonsense')).status).toBe(400);
+    const withdrawn = await withdraw('pat', 'broad-filesystem');
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.acceptedRisks.map((a: any) => a.kind)).toEqual([
+      'inline-secret',
+    ]);
+    expect((await finding()).score).toBe(3);
+    expect((await withdraw('pat', 'broad-filesystem')).status).toBe(404);
+
+    const trail = await request(server)
+      .get(`${api}/audit?entry=${entry.id}`)
+      .set(as('sam'));
+    expect(
+      trail.body.items.map((r: any) => [r.action, r.actor, r.details.kind]),
+    ).toEqual([
+      ['withdraw-risk', 'user:default/pat', 'broad-filesystem'],
+      ['accept-risk', 'user:default/pat', 'inline-secret'],
+      ['accept-risk', 'user:default/pat', 'broad-filesystem'],
+      ['approve', 'user:default/pat', undefined],
+      ['create', 'user:default/dana', undefined],
+    ]);
+  });
+});
