@@ -89,7 +89,7 @@ export const mcpeekerPlugin = createBackendPlugin({
           lifecycle,
           metrics: metricsService,
         });
-        const { onRegistryChange } = await startRegistryNotices({
+        const { onRegistryChange, notifier } = await startRegistryNotices({
           registry,
           findings,
           notifications,
@@ -119,6 +119,7 @@ export const mcpeekerPlugin = createBackendPlugin({
           db,
           findings,
           notifications,
+          notifier,
           scheduler,
           logger,
         });

@@ -74,6 +74,8 @@ export async function startRegistryNotices(options: {
     entry: RegistryEntry;
     actor: string;
   }) => Promise<void>;
+  /** Tells people in the portal and through the webhooks. */
+  notifier: RegistryNotifier;
 }> {
   const { registry, findings, events, scheduler, logger } = options;
   // The catalog module updates the entry's MCPServer entity when it hears this.
@@ -139,6 +141,7 @@ export async function startRegistryNotices(options: {
     },
   });
   return {
+    notifier,
     onRegistryChange: async ({ action, entry, actor }) => {
       await announce(entry.id, action);
       if (action === 'create')

@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   RegistryEntry,
+  RiskKind,
   summarizeToolSetChange,
   ToolSetChange,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -23,6 +24,19 @@ export type RegistryNotice =
       finding: { compositeId: string; serverName: string; owner?: string };
       summary: ToolSetChange;
       explanation: { text: string; judgedBy: 'claude' | 'offline' };
+    }
+  | {
+      /** A high-severity kind of risk is new on a finding (registered or not). */
+      kind: 'high-risk';
+      entry?: undefined;
+      finding: { compositeId: string; serverName: string; owner?: string };
+      risk: {
+        kind: RiskKind;
+        title: string;
+        /** Each fact's evidence (redacted: never a secret's value). */
+        evidence: string[];
+        fix: string;
+      };
     };
 
 export interface WebhookConfig {
@@ -41,6 +55,17 @@ export function describeNotice(
   notice: RegistryNotice,
   admins: string[],
 ): { title: string; description: string; recipients: string[] } {
+  if (notice.kind === 'high-risk') {
+    const { risk, finding } = notice;
+    const more = risk.evidence.length - 1;
+    return {
+      title: `MCP server '${finding.serverName}' on your endpoint: ${risk.title}`,
+      description: `${risk.evidence[0]}${
+        more > 0 ? ` (and ${more} more)` : ''
+      }. Fix: ${risk.fix}`,
+      recipients: finding.owner ? [finding.owner] : [],
+    };
+  }
   const { entry } = notice;
   const owners = [entry.owner, entry.team];
   switch (notice.kind) {
@@ -107,7 +132,7 @@ export function describeNotice(
 /** Where a notice's link goes in the portal: the entry's page, or what to act on. */
 function noticePath(notice: RegistryNotice): string {
   if (notice.kind === 'submitted') return '/mcpeeker/approvals';
-  if (notice.kind === 'tools-changed')
+  if (notice.kind === 'tools-changed' || notice.kind === 'high-risk')
     return `/mcpeeker/findings/${notice.finding.compositeId}`;
   if (notice.kind === 'withdrawn') return '/mcpeeker/registry';
   return `/mcpeeker/registry/${notice.entry.id}`;
@@ -115,6 +140,8 @@ function noticePath(notice: RegistryNotice): string {
 
 /** The scope of a notice's portal notification: one per entry and kind (and finding). */
 function noticeScope(notice: RegistryNotice): string {
+  if (notice.kind === 'high-risk')
+    return `mcpeeker-risk:${notice.finding.compositeId}:${notice.risk.kind}`;
   return `mcpeeker-registry:${notice.entry.id}:${notice.kind}${
     notice.kind === 'tools-changed' ? `:${notice.finding.compositeId}` : ''
   }`;
@@ -153,6 +180,13 @@ export function resolvedSubmission(
   };
 }
 
+/** Notices that call for action: high severity in the portal, a warning for PagerDuty. */
+const isWarning = (notice: RegistryNotice) =>
+  notice.kind === 'expired' ||
+  notice.kind === 'revoked' ||
+  notice.kind === 'tools-changed' ||
+  notice.kind === 'high-risk';
+
 /** Signs a webhook body: HMAC-SHA256 over `<timestamp>.<body>`, hex. */
 export function signWebhook(secret: string, timestamp: string, body: string) {
   return crypto
@@ -190,19 +224,20 @@ function webhookBody(
     case 'pagerduty':
       return {
         event_action: 'trigger',
-        dedup_key: `mcpeeker-${notice.entry.id}-${notice.kind}`,
+        dedup_key:
+          notice.kind === 'high-risk'
+            ? `mcpeeker-${notice.finding.compositeId}-${notice.risk.kind}`
+            : `mcpeeker-${notice.entry.id}-${notice.kind}`,
         payload: {
           summary: text.title,
           source: 'mcpeeker',
-          severity:
-            notice.kind === 'expired' ||
-            notice.kind === 'revoked' ||
-            notice.kind === 'tools-changed'
-              ? 'warning'
-              : 'info',
+          severity: isWarning(notice) ? 'warning' : 'info',
           custom_details: {
             description: text.description,
-            entry: notice.entry,
+            ...(notice.entry ? { entry: notice.entry } : {}),
+            ...(notice.kind === 'high-risk'
+              ? { finding: notice.finding, risk: notice.risk }
+              : {}),
           },
         },
         links: [{ href: link, text: 'Open in the portal' }],
@@ -213,7 +248,10 @@ function webhookBody(
         title: text.title,
         description: text.description,
         link,
-        entry: notice.entry,
+        ...(notice.entry ? { entry: notice.entry } : {}),
+        ...(notice.kind === 'high-risk'
+          ? { finding: notice.finding, risk: notice.risk }
+          : {}),
       };
   }
 }
@@ -251,13 +289,11 @@ export class RegistryNotifier {
             title: text.title,
             description: text.description,
             link: path,
-            topic: 'mcpeeker-registry',
-            severity:
-              notice.kind === 'expired' ||
-              notice.kind === 'revoked' ||
-              notice.kind === 'tools-changed'
-                ? 'high'
-                : 'normal',
+            topic:
+              notice.kind === 'high-risk'
+                ? 'mcpeeker-risk'
+                : 'mcpeeker-registry',
+            severity: isWarning(notice) ? 'high' : 'normal',
             // One notification per entry and kind (and finding): a reminder updates, not repeats.
             scope: noticeScope(notice),
           },
@@ -265,7 +301,7 @@ export class RegistryNotifier {
       });
     }
     const resolved = resolvedSubmission(notice);
-    if (notifications && resolved && admins.length > 0) {
+    if (notifications && resolved && notice.entry && admins.length > 0) {
       jobs.push({
         channel: 'notifications',
         job: notifications.send({

@@ -17,6 +17,7 @@ const WEBHOOK_EVENTS = [
   'revoked',
   'expiring',
   'expired',
+  'high-risk',
 ] as const;
 
 function readWebhook(hook: Config, at: string): WebhookConfig {
