@@ -104,6 +104,36 @@ function buildRepository() {
         range: { command: 'npx', args: ['-y', 'airtable-mcp-server@^1.7.0'] },
         'uv-latest': { command: 'uvx', args: ['mcp-server-git'] },
         'uv-pinned': { command: 'uvx', args: ['mcp-server-git==2025.1.14'] },
+        // Look-alikes: one exact release written as a range pins; ~, ^ and ~= do not.
+        'range-equals': {
+          command: 'npx',
+          args: ['-y', 'airtable-mcp-server@=1.7.0'],
+        },
+        'range-coinciding': {
+          command: 'npx',
+          args: ['-y', 'airtable-mcp-server@>=1.7.0 <=1.7.0'],
+        },
+        'range-hyphen': {
+          command: 'npx',
+          args: ['-y', 'airtable-mcp-server@1.7.0 - 1.7.0'],
+        },
+        'range-tilde': {
+          command: 'npx',
+          args: ['-y', 'airtable-mcp-server@~1.7.0'],
+        },
+        'range-apart': {
+          command: 'npx',
+          args: ['-y', 'airtable-mcp-server@>=1.7.0 <=1.8.0'],
+        },
+        'uv-triple': { command: 'uvx', args: ['mcp-server-git===2025.1.14'] },
+        'uv-coinciding': {
+          command: 'uvx',
+          args: ['mcp-server-git>=2025.1.14,<=2025.1.14'],
+        },
+        'uv-compatible': {
+          command: 'uvx',
+          args: ['mcp-server-git~=2025.1.14'],
+        },
       },
     }),
     // A second project whose VS Code approves every tool.
@@ -287,6 +317,14 @@ const EXPECTED: Record<string, string[]> = {
   range: ['unpinned-package'],
   'uv-latest': ['unpinned-package'],
   'uv-pinned': [],
+  'range-equals': [],
+  'range-coinciding': [],
+  'range-hyphen': [],
+  'range-tilde': ['unpinned-package'],
+  'range-apart': ['unpinned-package'],
+  'uv-triple': [],
+  'uv-coinciding': [],
+  'uv-compatible': ['unpinned-package'],
   yolo: ['auto-approved-tools'],
   commander: ['auto-approved-tools', 'shell-or-code-execution'],
   api: ['inline-secret'],
@@ -335,12 +373,15 @@ describe('risk facts in a repository checked with scan --config', () => {
       '--registry-snapshot',
       snapshot,
     ]);
-    detections = scanned.code === 0 ? JSON.parse(scanned.stdout).detections : [];
+    detections =
+      scanned.code === 0 ? JSON.parse(scanned.stdout).detections : [];
   });
 
   it('checks the files against a registry snapshot built from a server.json export, dated by it', () => {
     expect(built.code).toBe(0);
-    expect(built.stderr).toContain('registry snapshot of 2026-01-15: 8 servers');
+    expect(built.stderr).toContain(
+      'registry snapshot of 2026-01-15: 8 servers',
+    );
     expect([scanned.code, scanned.stderr]).toEqual([0, '']);
     const report = JSON.parse(scanned.stdout);
     expect(report.errors).toEqual([]);

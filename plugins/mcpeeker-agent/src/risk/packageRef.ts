@@ -29,6 +29,36 @@ const EXACT_SEMVER =
 /** An exact PEP 440 release: 1.0, 2025.1.17, 1.2.3rc1, 1.0.post1; not a wildcard. */
 const EXACT_PEP440 = /^\d+(?:\.\d+)*(?:(?:a|b|rc|\.post|\.dev)\d+)*$/i;
 
+/**
+ * Whether a version spec names one release, plain or written as a range:
+ * `1.2.3`, `=1.2.3`, `==1.2.3`, `===1.2.3`, or two bounds that coincide
+ * (`>=1.2.3 <=1.2.3`, `>=1.2.3,<=1.2.3`, `1.2.3 - 1.2.3`). Carets, tildes,
+ * `~=`, wildcards and bounds apart name more than one.
+ */
+function namesOneRelease(spec: string, exact: RegExp): boolean {
+  const plain = (v: string) => v.replace(/^v/, '');
+  const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(spec.trim());
+  if (hyphen)
+    return exact.test(hyphen[1]) && plain(hyphen[1]) === plain(hyphen[2]);
+  const comparators = spec
+    .trim()
+    .replace(/(>=|<=|={1,3})\s+/g, '$1')
+    .split(/[\s,]+/)
+    .map(c => /^(>=|<=|={1,3})?(.+)$/.exec(c))
+    .map(m => m && { operator: m[1] ?? '=', version: m[2] });
+  if (comparators.some(c => !c || !exact.test(c.version))) return false;
+  const [a, b, ...rest] = comparators as Array<{
+    operator: string;
+    version: string;
+  }>;
+  if (!b) return a.operator.startsWith('=');
+  return (
+    rest.length === 0 &&
+    [a.operator, b.operator].sort().join(' ') === '<= >=' &&
+    plain(a.version) === plain(b.version)
+  );
+}
+
 /** Launchers whose first operand is an npm package, and the options of theirs that take a value. */
 const NPM_LAUNCHERS = new Set(['npx', 'bunx', 'pnpx']);
 const NPM_RUNS: Record<string, string> = {
@@ -89,7 +119,7 @@ export function npmSpec(
   const [, name, version] = match;
   return {
     name: name.toLowerCase(),
-    pinned: version !== undefined && EXACT_SEMVER.test(version),
+    pinned: version !== undefined && namesOneRelease(version, EXACT_SEMVER),
     ...(version ? { version } : {}),
   };
 }
@@ -106,7 +136,12 @@ export function pypiSpec(
   if (!match) return undefined;
   const [, rawName, operator, exact, range] = match;
   const name = rawName.toLowerCase().replace(/[._]+/g, '-');
-  if (range) return { name, pinned: false, version: range.trim() };
+  if (range)
+    return {
+      name,
+      pinned: namesOneRelease(range, EXACT_PEP440),
+      version: range.trim(),
+    };
   if (!exact) return { name, pinned: false };
   return {
     name,

@@ -12,9 +12,10 @@ function pinnedExample(ref: PackageRef): string {
 
 /**
  * `unpinned-package`: the entry fetches a package or image without naming
- * one exact release. A range (`@^1.2.0`, `>=1.0`), `latest`, or no version
- * at all is unpinned; an exact version, a tag other than `latest` or a
- * digest is pinned.
+ * one exact release. A range (`@^1.2.0`, `>=1.0`, `~=1.2`), `latest`, or no
+ * version at all is unpinned; an exact version (also written as a range
+ * that names only it: `=1.2.3`, `>=1.2.3 <=1.2.3`), a tag other than
+ * `latest` or a digest is pinned.
  */
 export function unpinnedRisks({ server }: EntryContext): FoundFact[] {
   const run = parseDockerRun(server.command, server.args);
@@ -32,7 +33,9 @@ export function unpinnedRisks({ server }: EntryContext): FoundFact[] {
       'unpinned-package',
       `${server.command} runs the ${what} ${ref.name} ${how}: whatever is newest when the client starts`,
       {
-        fix: `Pin the exact release you reviewed: ${pinnedExample(ref)}; update it deliberately.`,
+        fix: `Pin the exact release you reviewed: ${pinnedExample(
+          ref,
+        )}; update it deliberately.`,
         at: server.paths.args[ref.argIndex],
       },
     ),
