@@ -242,9 +242,17 @@ test(
         await page.getByRole('row', { name: /^endpoint/ }).innerText(),
         /\+6\s+the endpoint agent saw it \(config ×\d+\)/,
       );
+      // The token in its env, npx -y, a publisher the MCP registry does not
+      // list: risk ranks it within suspect (docs/scoring.md, Risk).
+      assert.match(
+        await page
+          .getByRole('row', { name: /^risk\s+\+2\s+inline secret/ })
+          .innerText(),
+        /env GITHUB_TOKEN holds a GitHub token.*\(\+3, 2 counted: risk alone never makes a finding unauthorized\)/,
+      );
       assert.match(
         await page.getByRole('row', { name: /^Total/ }).innerText(),
-        /Total\s+6\s+suspect/,
+        /Total\s+8\s+suspect/,
       );
       await page
         .getByText(/cursor config \(user\) declares 'github'/)
@@ -345,9 +353,10 @@ test(
       await page.getByRole('tab', { name: 'Findings' }).click();
       const finding = page.getByRole('row').filter({ hasText: 'github' });
       await finding.getByRole('link', { name: 'github' }).click();
+      // Approved, the token in the file still counts: 0 + 3 + 1, authorized.
       assert.match(
         await page.getByRole('row', { name: /^Total/ }).innerText(),
-        /Total\s+0\s+authorized/,
+        /Total\s+4\s+authorized/,
       );
       assert.match(
         await page.getByRole('row', { name: /^registry/ }).innerText(),
@@ -368,7 +377,7 @@ test(
       );
       assert.match(
         await page.getByTestId('entity-detection').innerText(),
-        /0 · authorized\s+\d+ findings? on 1 host/,
+        /4 · authorized\s+\d+ findings? on 1 host/,
       );
       // Dana hears of the decision in the portal's notifications.
       await danaPage.goto(`${APP_URL}/notifications`);
@@ -1095,7 +1104,8 @@ test(
           new RegExp(`^${score}\\s+${n}\\s`),
         );
       }
-      await page.mouse.move(0, 0);
+      // The pointer rests on the heading, not on a card it signed in over.
+      await page.getByRole('heading', { name: 'All MCP servers' }).hover();
       await page.evaluate(() => document.activeElement?.blur());
       await page.screenshot({
         path: path.join(ROOT, 'docs', 'screenshots', 'dashboard.png'),
@@ -1104,7 +1114,7 @@ test(
 
       // The same page in the dark theme (looked at, not asserted).
       const darkPage = await signIn(dark);
-      await darkPage.mouse.move(0, 0);
+      await darkPage.getByRole('heading', { name: 'All MCP servers' }).hover();
       await darkPage.screenshot({
         path: path.join(ROOT, 'test-results', 'e2e-dashboard-dark.png'),
         fullPage: true,
