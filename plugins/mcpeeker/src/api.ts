@@ -502,9 +502,11 @@ export class McpeekerClient implements McpeekerApi {
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return {
       blob: await response.blob(),
+      // The backend's name, as the browser may read it (a cross-origin
+      // backend exposes the header: app-config's backend.cors.exposedHeaders).
       filename:
         filenameOf(response.headers.get('content-disposition')) ??
-        `mcpeeker-findings.${format}`,
+        `mcpeeker-findings-${new Date().toISOString().slice(0, 10)}.${format}`,
     };
   }
 

@@ -21,6 +21,7 @@ import {
   registryRouteRef,
   rootRouteRef,
   settingsRouteRef,
+  suppressionsRouteRef,
 } from './routes';
 
 /** @public */
@@ -93,6 +94,7 @@ export const mcpeekerPlugin = createFrontendPlugin({
     registry: registryRouteRef,
     register: registerRouteRef,
     approvals: approvalsRouteRef,
+    suppressions: suppressionsRouteRef,
     agents: agentsRouteRef,
     settings: settingsRouteRef,
     health: healthRouteRef,

@@ -40,6 +40,12 @@ export const approvalsRouteRef = createSubRouteRef({
   path: '/approvals',
 });
 
+/** The Suppressions tab (analysts and admins): every suppression, active, lifted or expired. */
+export const suppressionsRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/suppressions',
+});
+
 /** The Agents tab (admins). */
 export const agentsRouteRef = createSubRouteRef({
   parent: rootRouteRef,

@@ -7,6 +7,7 @@ import {
 import {
   mcpeekerAgentManagePermission,
   mcpeekerRegistryApprovePermission,
+  mcpeekerSuppressionReadPermission,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   matchPath,
@@ -25,6 +26,7 @@ import {
   registryRouteRef,
   rootRouteRef,
   settingsRouteRef,
+  suppressionsRouteRef,
 } from '../routes';
 import { AgentsPage } from './Agents/AgentsPage';
 import { DashboardPage } from './Dashboard/DashboardPage';
@@ -36,9 +38,14 @@ import { RegisterForm } from './Registry/RegisterForm';
 import { RegistryPage } from './Registry/RegistryPage';
 import { EntryPage } from './Registry/EntryPage';
 import { registryEntryRouteRef } from './Registry/entryRoute';
+import {
+  approvalsLabel,
+  usePendingApprovalCount,
+} from './Registry/usePendingApprovalCount';
 import { SettingsPage } from './Settings/SettingsPage';
+import { SuppressionsPage } from './Suppressions/SuppressionsPage';
 
-/** The MCPeeker page: the dashboard, findings, the registry, approvals and agents (admins), settings, health. */
+/** The MCPeeker page: the dashboard, findings, the registry, approvals and agents (admins), suppressions (analysts and admins), settings, health. */
 export function McpeekerPage() {
   const navigate = useNavigate();
   const { allowed: mayApprove } = usePermission({
@@ -47,6 +54,10 @@ export function McpeekerPage() {
   const { allowed: mayManageAgents } = usePermission({
     permission: mcpeekerAgentManagePermission,
   });
+  const { allowed: mayReadSuppressions } = usePermission({
+    permission: mcpeekerSuppressionReadPermission,
+  });
+  const pendingCount = usePendingApprovalCount();
   // Every tab's link is resolved, in the same order each time; tabs the
   // viewer may not use are then left out.
   const tabs = [
@@ -62,10 +73,17 @@ export function McpeekerPage() {
       link: useRouteRef(registryRouteRef),
     },
     {
-      label: 'Approvals',
+      id: 'Approvals',
+      label: approvalsLabel(pendingCount),
       routeRef: approvalsRouteRef,
       link: useRouteRef(approvalsRouteRef),
       shown: mayApprove,
+    },
+    {
+      label: 'Suppressions',
+      routeRef: suppressionsRouteRef,
+      link: useRouteRef(suppressionsRouteRef),
+      shown: mayReadSuppressions,
     },
     {
       label: 'Agents',
@@ -85,7 +103,8 @@ export function McpeekerPage() {
     },
   ]
     .filter(tab => tab.shown !== false)
-    .map(tab => ({ ...tab, id: tab.label }));
+    // The id stays as the count in a label changes.
+    .map(tab => ({ ...tab, id: tab.id ?? tab.label }));
   // Where we are below the page's own mount path, wherever it is mounted:
   // the tab whose pages those are (a finding's detail is Findings'), else
   // the Dashboard.
@@ -103,7 +122,7 @@ export function McpeekerPage() {
       <Header
         title="MCPeeker"
         // The browser tab names the tab: "Registry | MCPeeker".
-        pageTitleOverride={tabs[selected].label}
+        pageTitleOverride={tabs[selected].id}
         subtitle="Every MCP server your people run, found, scored and governed"
       />
       <HeaderTabs
@@ -127,6 +146,14 @@ export function McpeekerPage() {
             element={
               <RequirePermission permission={mcpeekerRegistryApprovePermission}>
                 <ApprovalsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path={suppressionsRouteRef.path}
+            element={
+              <RequirePermission permission={mcpeekerSuppressionReadPermission}>
+                <SuppressionsPage />
               </RequirePermission>
             }
           />

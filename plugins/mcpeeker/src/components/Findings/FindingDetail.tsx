@@ -20,7 +20,7 @@ import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import { useLocation, useParams } from 'react-router-dom';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useAsync from 'react-use/esm/useAsync';
 import type {
   Finding,
   McpEvent,
@@ -204,18 +204,17 @@ export function FindingDetail() {
   const registerUrl = useRouteRef(registerRouteRef);
   const api = useApi(mcpeekerApiRef);
   const [tab, setTab] = useState(0);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.getFinding(id),
-    [api, id],
-  );
   // Each change made here (triage, feedback, a lifted suppression, approved
-  // tools) reloads the finding and what is told of it.
+  // tools) reloads the finding and what is told of it. A new version, not a
+  // retry: a retry while the last reload is under way would be dropped, and
+  // of several quick changes only the latest answer is shown.
   const [version, setVersion] = useState(0);
-  const reload = () => {
-    setVersion(v => v + 1);
-    retry();
-  };
-  const timeline = useAsyncRetry(() => api.getTimeline(id), [api, id, version]);
+  const reload = () => setVersion(v => v + 1);
+  const { value, loading, error } = useAsync(
+    () => api.getFinding(id),
+    [api, id, version],
+  );
+  const timeline = useAsync(() => api.getTimeline(id), [api, id, version]);
   const entry = useEntryOfFinding(value);
   const entity = useEntityOfFinding(value, entry);
 

@@ -1,0 +1,285 @@
+import { useMemo, useState } from 'react';
+import {
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import {
+  mcpeekerSuppressionDeletePermission,
+  Suppression,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { useSearchParams } from 'react-router-dom';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { McpeekerApi, mcpeekerApiRef } from '../../api';
+import { findingRouteRef, findingsRouteRef } from '../../routes';
+import { FilterSelect } from '../FilterSelect';
+import { findingsHref } from '../Findings/findingFilters';
+import {
+  SCOPE_WORDS,
+  suppressionMatchesInWords,
+} from '../Findings/triageWords';
+import {
+  countOf,
+  EmptyRows,
+  listOptions,
+  oneLine,
+  wholeWords,
+} from '../TableParts';
+import { LiftSuppressionDialog } from './LiftSuppressionDialog';
+
+/** Which suppressions the page lists, as its `?show=` says. */
+type Show = 'active' | 'lifted' | 'expired' | 'all';
+const SHOWS: Array<readonly [Show, string]> = [
+  ['active', 'Active'],
+  ['lifted', 'Lifted'],
+  ['expired', 'Expired'],
+  ['all', 'All'],
+];
+
+/** How many suppressed findings one listing counts; more are said as "N+". */
+const COUNTED = 200;
+
+const at = (iso: string) => new Date(iso).toLocaleString();
+
+/** Where a suppression stands, in words: active, lifted (by whom, when, why) or expired. */
+function standing(s: Suppression): string {
+  if (s.active) return 'Active';
+  if (s.revokedAt)
+    return `Lifted by ${s.revokedBy ?? 'someone'} on ${at(s.revokedAt)}${
+      s.revokeReason ? `: ${s.revokeReason}` : ''
+    }`;
+  return `Expired on ${s.expiresAt ? at(s.expiresAt) : 'an unknown date'}`;
+}
+
+/** A suppression as the table lists it: with how many findings it hides now, when that was counted. */
+type SuppressionRow = Suppression & { hides?: string };
+
+/**
+ * Each active suppression's count of the findings it hides, from one
+ * listing of the suppressed findings (a finding counts for the suppression
+ * it shows: the most specific one); "or more" when the listing did not hold
+ * them all.
+ */
+async function withHiddenCounts(
+  api: McpeekerApi,
+  items: Suppression[],
+): Promise<SuppressionRow[]> {
+  if (!items.some(s => s.active)) return items;
+  const page = await api.listFindings({ suppressed: 'only', limit: COUNTED });
+  const counts = new Map<string, number>();
+  for (const f of page.items) {
+    const id = f.triage.suppression?.id;
+    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return items.map(s =>
+    s.active
+      ? {
+          ...s,
+          hides: `${countOf(counts.get(s.id) ?? 0, 'finding', 'findings')}${
+            page.nextCursor ? ' or more' : ''
+          }`,
+        }
+      : s,
+  );
+}
+
+/** Where the findings a suppression hides are listed. */
+function useHiddenFindingsHref() {
+  const findingsUrl = useRouteRef(findingsRouteRef);
+  const findingUrl = useRouteRef(findingRouteRef);
+  return useMemo(
+    () =>
+      (s: Suppression): string | undefined => {
+        if (s.scope === 'finding' && s.compositeId)
+          return findingUrl?.({ id: s.compositeId });
+        if (!findingsUrl) return undefined;
+        return findingsHref(findingsUrl(), {
+          suppressed: 'only',
+          ...(s.scope === 'server-on-team' ? { serverName: s.serverName } : {}),
+        });
+      },
+    [findingsUrl, findingUrl],
+  );
+}
+
+function suppressionColumns(options: {
+  hiddenHref: (s: Suppression) => string | undefined;
+  mayLift: boolean;
+  onLift: (s: Suppression) => void;
+}): TableColumn<SuppressionRow>[] {
+  const { hiddenHref, mayLift, onLift } = options;
+  return [
+    {
+      title: 'What it matches',
+      field: 'label',
+      cellStyle: { ...wholeWords, minWidth: 220 },
+      render: s => (
+        <>
+          <Chip size="small" variant="outlined" label={SCOPE_WORDS[s.scope]} />
+          <Typography variant="body2">
+            {suppressionMatchesInWords(s)}
+          </Typography>
+        </>
+      ),
+    },
+    {
+      title: 'Reason',
+      field: 'reason',
+      cellStyle: { ...wholeWords, minWidth: 160 },
+    },
+    {
+      title: 'Made',
+      field: 'createdAt',
+      cellStyle: wholeWords,
+      render: s => (
+        <>
+          {s.createdBy}
+          <br />
+          <span style={oneLine}>{at(s.createdAt)}</span>
+        </>
+      ),
+    },
+    {
+      title: 'Expires',
+      field: 'expiresAt',
+      cellStyle: oneLine,
+      render: s => (s.expiresAt ? at(s.expiresAt) : 'never: until lifted'),
+    },
+    {
+      title: 'Status',
+      sorting: false,
+      cellStyle: wholeWords,
+      render: standing,
+    },
+    {
+      title: 'Hides',
+      sorting: false,
+      cellStyle: oneLine,
+      render: s => {
+        if (!s.active) return 'nothing now';
+        const href = hiddenHref(s);
+        const text = s.hides ?? 'its findings';
+        return href ? <Link to={href}>{text}</Link> : text;
+      },
+    },
+    ...(mayLift
+      ? [
+          {
+            title: '',
+            sorting: false,
+            cellStyle: oneLine,
+            render: (s: SuppressionRow) =>
+              s.active && (
+                <Button
+                  size="small"
+                  variant="outlined"
+                  aria-label={`Lift the suppression of ${s.label}`}
+                  onClick={() => onLift(s)}
+                >
+                  Lift
+                </Button>
+              ),
+          },
+        ]
+      : []),
+  ];
+}
+
+/**
+ * Every suppression (analysts and admins): what it matches in words, why,
+ * who made it and when, its expiry, and how many findings it hides now.
+ * Admins lift one, with a reason, after a confirmation.
+ */
+export function SuppressionsPage() {
+  const api = useApi(mcpeekerApiRef);
+  const [params, setParams] = useSearchParams();
+  const show: Show =
+    SHOWS.find(([value]) => value === params.get('show'))?.[0] ?? 'active';
+  const { allowed: mayLift } = usePermission({
+    permission: mcpeekerSuppressionDeletePermission,
+  });
+  const [lifting, setLifting] = useState<Suppression>();
+  const [message, setMessage] = useState<string>();
+  const list = useAsyncRetry(async () => {
+    const { items } = await api.listSuppressions(
+      show === 'all' ? {} : { active: show === 'active' },
+    );
+    if (show === 'lifted') return items.filter(s => s.revokedAt);
+    if (show === 'expired') return items.filter(s => !s.revokedAt);
+    // Counted with the list: the rows come once, whole.
+    return withHiddenCounts(api, items);
+  }, [api, show]);
+  const hiddenHref = useHiddenFindingsHref();
+  // Columns made anew only when who may lift is known (the table would
+  // reset its state on new ones).
+  const columns = useMemo(
+    () => suppressionColumns({ hiddenHref, mayLift, onLift: setLifting }),
+    [hiddenHref, mayLift],
+  );
+  const items = list.value ?? [];
+  return (
+    <>
+      <Grid
+        container
+        spacing={2}
+        alignItems="center"
+        style={{ marginBottom: 16 }}
+      >
+        <FilterSelect
+          label="Show"
+          value={show}
+          options={SHOWS}
+          onChange={v => {
+            setMessage(undefined);
+            setParams(v === 'active' ? {} : { show: v });
+          }}
+        />
+      </Grid>
+      {message && (
+        <Typography role="status" paragraph>
+          {message}
+        </Typography>
+      )}
+      {list.error && <ResponseErrorPanel error={list.error} />}
+      {/* The table once its rows are there: rows that come later make
+          material-table warn, in development, of columns it thinks unstable. */}
+      {!list.error && !list.value && <Progress />}
+      {!list.error && list.value && (
+        <Table<SuppressionRow>
+          title="Suppressions"
+          subtitle={countOf(items.length, 'suppression', 'suppressions')}
+          columns={columns}
+          data={items}
+          emptyContent={
+            <EmptyRows
+              title={`No ${show === 'all' ? '' : `${show} `}suppressions`}
+            >
+              A false positive&apos;s feedback on a finding page may suppress
+              its pattern.
+            </EmptyRows>
+          }
+          options={listOptions(items.length)}
+        />
+      )}
+      {lifting && (
+        <LiftSuppressionDialog
+          suppression={lifting}
+          onClose={() => setLifting(undefined)}
+          onLifted={lifted => {
+            setLifting(undefined);
+            setMessage(`Lifted: ${lifted.label}`);
+            list.retry();
+          }}
+        />
+      )}
+    </>
+  );
+}
