@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { backendDefaults } from './__testUtils__/backendDefaults';
 import {
   createExtensionTester,
   registerMswTestHooks,
@@ -10,7 +11,7 @@ import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { mcpeekerPage, mcpeekerPlugin } from './plugin';
 
 describe('mcpeekerPage', () => {
-  const server = setupServer();
+  const server = setupServer(...backendDefaults);
   registerMswTestHooks(server);
 
   it('is mounted at /mcpeeker with a title for the sidebar', () => {

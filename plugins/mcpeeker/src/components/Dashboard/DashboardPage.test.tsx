@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { backendDefaults } from '../../__testUtils__/backendDefaults';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import type {
   AnalyticsSummary,
@@ -13,7 +14,7 @@ import { finding } from '../../__testUtils__/fixtures';
 
 // The Dashboard through the MCPeeker page itself (its tabs and routes), so a
 // click on a card or a bar lands on the Findings list as a person's would.
-const server = setupServer();
+const server = setupServer(...backendDefaults);
 registerMswTestHooks(server);
 
 const FLOW_TIMEOUT = 40_000;
