@@ -898,7 +898,7 @@ test(
         await warning
           .getByRole('link', { name: "registry entry 'e2e-toolbox'" })
           .getAttribute('href'),
-        '/mcpeeker/registry?q=e2e-toolbox',
+        `/mcpeeker/registry/${entry.id}`,
       );
       // The tools as the probe reported them, each against the pin.
       assert.match(
@@ -929,14 +929,14 @@ test(
       await page.getByRole('button', { name: 'Approve these tools' }).click();
       assert.match(
         await page.getByRole('status').innerText(),
-        /Tools of 'e2e-toolbox' approved and pinned; 1 finding\(s\) rescored/,
+        /Tools of 'e2e-toolbox' approved and pinned; 1 finding rescored/,
       );
       await page
         .getByRole('region', { name: 'Tools changed since approval' })
         .waitFor({ state: 'detached' });
       assert.match(
         await page.getByRole('row', { name: /^Registry/ }).innerText(),
-        /^Registry\s+approved$/,
+        /^Registry\s+approved — registry entry e2e-toolbox$/,
       );
       // The entry now pins the three tools, by Pat.
       await page.goto(`${APP_URL}/mcpeeker/registry?q=e2e-toolbox`);
@@ -1110,6 +1110,8 @@ test(
       await page.screenshot({
         path: path.join(ROOT, 'docs', 'screenshots', 'dashboard.png'),
         fullPage: true,
+        // The hover highlight's fade-out finished, not caught halfway.
+        animations: 'disabled',
       });
 
       // The same page in the dark theme (looked at, not asserted).
@@ -1118,6 +1120,7 @@ test(
       await darkPage.screenshot({
         path: path.join(ROOT, 'test-results', 'e2e-dashboard-dark.png'),
         fullPage: true,
+        animations: 'disabled',
       });
 
       // The tallest bar leads to the findings of its score.
