@@ -7,7 +7,8 @@ import {
   inDays,
   registration,
 } from './__testUtils__/accessTestBackend';
-import { endpointEvent } from './__testUtils__/events';
+import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
+import { endpointEvent, HOST } from './__testUtils__/events';
 import { STORE_TEST_DATABASE_IDS } from './__testUtils__/storeTestDatabases';
 
 jest.setTimeout(120_000);
@@ -410,6 +411,116 @@ describe.each(access.ids)('hostile input on %s', databaseId => {
         .expect(200);
       expect(read.body.purpose).toBe(purpose);
     });
+  });
+
+  describe("the analyst's routes", () => {
+    const finding = compositeId({ hostIdHash: HOST, port: 3001 });
+    const NUL = 'a\u0000b';
+    const hostile: Array<
+      [
+        method: 'get' | 'post' | 'patch' | 'delete',
+        path: string,
+        body?: unknown,
+      ]
+    > = [
+      ['get', '/analytics/summary?since=%00'],
+      ['get', '/analytics/trendlines?bucket=%00'],
+      ['get', '/analytics/trendlines?bucket=hour&since=2020-01-01T00:00:00Z'],
+      ['get', '/analytics/trendlines?since[$gt]=1'],
+      ['get', '/analytics/trendlines?until=99999-01-01T00:00:00Z'],
+      ['get', '/analytics/score-distribution?classification=%27%20or%201=1--'],
+      ['get', '/findings/export?format=%00'],
+      ['get', '/findings/export?status=open,%00'],
+      ['get', '/findings/export?suppressed=maybe'],
+      ['get', `/findings/export?q=${'x'.repeat(5000)}`],
+      ['get', '/findings?assignee=%00'],
+      ['get', '/findings?verdict=true-positive,yes'],
+      ['get', '/findings/%27%20or%201%3D1--/timeline'],
+      ['get', `/findings/mcp_${'0'.repeat(32)}/timeline`],
+      ['get', '/suppressions?active=yes'],
+      ['post', `/findings/${finding}/feedback`, { verdict: 'x' }],
+      ['post', `/findings/${finding}/feedback`, { verdict: { $ne: 1 } }],
+      ['post', `/findings/${finding}/feedback`, []],
+      [
+        'post',
+        `/findings/${finding}/feedback`,
+        { verdict: 'inconclusive', note: NUL },
+      ],
+      [
+        'post',
+        `/findings/${finding}/feedback`,
+        { verdict: 'true-positive', tags: ['A B', '<script>'] },
+      ],
+      [
+        'post',
+        `/findings/${finding}/feedback`,
+        { verdict: 'false-positive', suppress: { scope: 'everything' } },
+      ],
+      ['patch', `/findings/${finding}/triage`, { status: 'done' }],
+      ['patch', `/findings/${finding}/triage`, { assignee: 'not a ref' }],
+      ['patch', `/findings/${finding}/triage`, {}],
+      ['patch', `/findings/${finding}/triage`, 'status=open'],
+      [
+        'post',
+        '/suppressions',
+        { scope: 'finding', compositeId: "'; drop table x--", reason: 'r' },
+      ],
+      [
+        'post',
+        '/suppressions',
+        {
+          scope: 'server-on-team',
+          serverName: 'github',
+          team: 'group:default/nobody-here',
+          reason: 'r',
+        },
+      ],
+      [
+        'post',
+        '/suppressions',
+        {
+          scope: 'finding',
+          compositeId: finding,
+          reason: 'r',
+          expiresAt: '9999-01-01T00:00:00Z',
+        },
+      ],
+      ['post', '/suppressions', { scope: 'finding', compositeId: finding }],
+      ['delete', '/suppressions/%00'],
+      ['delete', '/suppressions/not-a-suppression'],
+    ];
+
+    // Every row three long: a shorter one would make jest pass its `done` callback as the body.
+    it.each(hostile.map(([method, path, body]) => [method, path, body]))(
+      'answers %s %s with a 4xx naming what is wrong, leaking nothing',
+      async (method, path, body) => {
+        const req = request(server)
+          [method](`/api/mcpeeker${path}`)
+          .set(as('pat'));
+        const res = await (body === undefined ? req : req.send(body as any));
+        expect([400, 404, 409]).toContain(res.status);
+        expect(res.body.error.message).toEqual(expect.any(String));
+        expectNothingLeaks(
+          res,
+          typeof body === 'object' && body ? JSON.stringify(body) : undefined,
+        );
+      },
+    );
+  });
+
+  it('takes a __proto__ key in feedback as nothing: no prototype is touched', async () => {
+    const res = await request(server)
+      .post(
+        `/api/mcpeeker/findings/${compositeId({
+          hostIdHash: HOST,
+          port: 3001,
+        })}/feedback`,
+      )
+      .set(as('sam'))
+      .set('Content-Type', 'application/json')
+      .send('{"verdict":"inconclusive","__proto__":{"polluted":true}}');
+    expect([201, 400]).toContain(res.status);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   describe('unexpected errors', () => {
