@@ -142,7 +142,7 @@ describe('registry expiry', () => {
       "*MCP registration 'github' has expired*",
     );
     expect(receiver.received[2].body.text).toContain(
-      '<http://portal.example/mcpeeker/registry|',
+      `<http://portal.example/mcpeeker/registry/${entry.id}|`,
     );
     expect(
       (
