@@ -227,7 +227,8 @@ export function EntryPage() {
       </Grid>
       {mayReadAudit && (
         <Grid item xs={12}>
-          <AuditLogView entryId={entry.id} />
+          {/* Read again after every change to the entry: its history just grew. */}
+          <AuditLogView key={entry.updatedAt} entryId={entry.id} />
         </Grid>
       )}
     </Grid>

@@ -462,6 +462,7 @@ describe('An entry’s page', () => {
     'shows an admin its details, findings and history, and revokes it after a confirmation',
     async () => {
       const decisions: Array<{ path: string; body: unknown }> = [];
+      let audit = history;
       let current = entry({
         status: 'approved',
         decidedBy: 'user:default/pat',
@@ -493,7 +494,7 @@ describe('An entry’s page', () => {
           HttpResponse.json({
             items:
               new URL(request.url).searchParams.get('entry') === 'e1'
-                ? history
+                ? audit
                 : [],
           }),
         ),
@@ -504,7 +505,26 @@ describe('An entry’s page', () => {
               path: `${params.id}/${params.decision}`,
               body: await request.json(),
             });
-            current = { ...current, status: 'revoked' };
+            current = {
+              ...current,
+              status: 'revoked',
+              updatedAt: new Date().toISOString(),
+            };
+            audit = [
+              {
+                seq: 3,
+                at: current.updatedAt,
+                actor: 'user:default/pat',
+                action: 'revoke',
+                entryId: 'e1',
+                details: {
+                  from: 'approved',
+                  to: 'revoked',
+                  reason: 'no longer used',
+                },
+              },
+              ...history,
+            ];
             return HttpResponse.json({ ...current, rescoredFindings: 2 });
           },
         ),
@@ -573,6 +593,10 @@ describe('An entry’s page', () => {
         { path: 'e1/revoke', body: { reason: 'no longer used' } },
       ]);
       expect(await screen.findByText('revoked')).toBeInTheDocument();
+      // Its history is read again: the revocation is there.
+      expect(
+        await screen.findByText('revoke (approved → revoked): no longer used'),
+      ).toBeInTheDocument();
     },
     FLOW_TIMEOUT,
   );
