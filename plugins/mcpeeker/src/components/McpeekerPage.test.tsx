@@ -30,7 +30,7 @@ registerMswTestHooks(server);
 // role queries over core Tables) took 3–7 s here and up to 19 s with both
 // cores busy, most of it jsdom computing styles for accessible names, not
 // rendering. Each wait still fails after 5 s when its element never comes.
-const FLOW_TIMEOUT = 40_000;
+const FLOW_TIMEOUT = 60_000;
 
 describe('Findings', () => {
   it(
@@ -449,7 +449,7 @@ describe('Agents', () => {
   it('is neither a tab nor a page without the manage permission', async () => {
     renderMcpeekerPage('/mcpeeker/agents', { apis: [identity] });
     expect(
-      await screen.findByText(/PAGE NOT FOUND/, {}, { timeout: 5000 }),
+      await screen.findByText(/PAGE NOT FOUND/, {}, { timeout: 30_000 }),
     ).toBeInTheDocument();
     expect(screen.queryByRole('tab', { name: 'Agents' })).toBeNull();
     expect(
@@ -504,7 +504,7 @@ describe('Agents', () => {
       const owner = await screen.findByRole(
         'textbox',
         { name: /Owner/ },
-        { timeout: 5000 },
+        { timeout: 30_000 },
       );
       expect(screen.getByRole('tab', { name: 'Agents' })).toBeInTheDocument();
       expect(
@@ -610,7 +610,7 @@ describe('Agents', () => {
         await screen.findByRole(
           'row',
           { name: /^0123456789ab…/ },
-          { timeout: 5000 },
+          { timeout: 30_000 },
         ),
         screen.getByRole('row', { name: /^ffffffffffff…/ }),
       ];
@@ -712,7 +712,7 @@ describe('Settings', () => {
     const threshold = await screen.findByLabelText(
       'Alert from',
       {},
-      { timeout: 5000 },
+      { timeout: 30_000 },
     );
     expect(threshold).toHaveTextContent('unauthorized only (9+)');
     await userEvent.click(threshold);

@@ -31,7 +31,7 @@ import { packageOfFinding } from './RegisterForm';
 // minimal test app; waits end on an element, generous on a busy machine.
 const server = setupServer(...backendDefaults);
 registerMswTestHooks(server);
-const FLOW_TIMEOUT = 40_000;
+const FLOW_TIMEOUT = 60_000;
 
 /** Pat, an admin. */
 const pat = mockApis.identity({
@@ -298,7 +298,7 @@ describe('Registry', () => {
     renderMcpeekerPage('/mcpeeker/approvals', { apis: [identity] });
     expect(
       // RequirePermission answers a refusal with the not-found page.
-      await screen.findByText(/PAGE NOT FOUND/, {}, { timeout: 5000 }),
+      await screen.findByText(/PAGE NOT FOUND/, {}, { timeout: 30_000 }),
     ).toBeInTheDocument();
     expect(screen.queryByRole('row')).toBeNull();
   });
@@ -344,7 +344,7 @@ describe('Approvals', () => {
       const row = await screen.findByRole(
         'row',
         { name: /^github/ },
-        { timeout: 5000 },
+        { timeout: 30_000 },
       );
       expect(screen.getByText('2 entries')).toBeInTheDocument();
       expect(
