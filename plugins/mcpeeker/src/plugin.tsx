@@ -51,7 +51,7 @@ export const mcpeekerPage = PageBlueprint.make({
 export const mcpServerOverviewCard = EntityCardBlueprint.make({
   name: 'mcp-server-overview',
   params: {
-    filter: 'kind:mcpserver',
+    filter: { kind: 'MCPServer' },
     loader: () =>
       import('./components/Entity/McpServerEntity').then(m => (
         <m.McpServerOverviewCard />
@@ -65,7 +65,7 @@ export const mcpServerFindingsContent = EntityContentBlueprint.make({
   params: {
     path: 'mcp',
     title: 'MCP',
-    filter: 'kind:mcpserver',
+    filter: { kind: 'MCPServer' },
     loader: () =>
       import('./components/Entity/McpServerEntity').then(m => (
         <m.McpServerFindingsContent />

@@ -221,7 +221,8 @@ export function EntryPage() {
         </InfoCard>
         <div style={{ marginTop: 24 }}>
           <InfoCard title="Findings">
-            <EntryFindings entry={entry} />
+            {/* Read again after a change: a revoked entry's findings were just rescored. */}
+            <EntryFindings key={entry.updatedAt} entry={entry} />
           </InfoCard>
         </div>
       </Grid>
