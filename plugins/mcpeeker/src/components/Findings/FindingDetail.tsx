@@ -42,6 +42,7 @@ import { FeedbackCard } from './FeedbackCard';
 import { useEntityOfFinding, useEntryOfFinding } from './findingLinks';
 import type { FindingLinkState } from './findingFilters';
 import { judgeName, JudgePanel, percent, verdictInWords } from './JudgePanel';
+import { RisksCard } from './RisksCard';
 import { ScoreHelp } from './ScoreHelp';
 import { SuppressionBanner } from './SuppressionBanner';
 import { TimelineCard } from './TimelineCard';
@@ -361,6 +362,11 @@ export function FindingDetail() {
             </>
           )}
         </InfoCard>
+        {(value.signals.risks?.length ?? 0) > 0 && (
+          <Box marginTop={3}>
+            <RisksCard finding={value} />
+          </Box>
+        )}
         {(value.evidence.gateway.length > 0 || value.judgeUnavailable) && (
           <Box marginTop={3}>
             <JudgePanel finding={value} />
