@@ -5,6 +5,8 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  AuditLogRow,
+  AuditVerification,
   AgentEnrolment,
   AgentEnrolmentCreate,
   AnalyticsSummary,
@@ -218,25 +220,7 @@ export interface EntryVerification {
 }
 
 /** One row of the audit log. @public */
-export interface AuditRecord {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  entryId?: string;
-  details: Record<string, unknown>;
-}
-
-/** What checking the audit chain found. @public */
-export type AuditVerification =
-  | { ok: true; rows: number }
-  | {
-      ok: false;
-      rows: number;
-      firstBadSeq: number;
-      problem: 'edited' | 'removed';
-      message: string;
-    };
+export type AuditRecord = AuditLogRow;
 
 /** Importing an official server.json, with what the registry needs besides. @public */
 export interface RegistryImport {

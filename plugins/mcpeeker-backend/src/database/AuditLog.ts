@@ -1,5 +1,8 @@
 import crypto from 'node:crypto';
-import { canonicalJson } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  AuditVerification,
+  canonicalJson,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { Knex } from 'knex';
 
 const TABLE = 'mcpeeker_audit';
@@ -12,17 +15,7 @@ export interface AuditRecord {
   details: Record<string, unknown>;
 }
 
-/** What `verify` found. */
-export type AuditVerification =
-  | { ok: true; rows: number }
-  | {
-      ok: false;
-      rows: number;
-      /** The first row that was edited, or the position where rows were removed. */
-      firstBadSeq: number;
-      problem: 'edited' | 'removed';
-      message: string;
-    };
+export type { AuditVerification } from '@mcpeeker/plugin-mcpeeker-common';
 
 /**
  * The registry's append-only audit log. Each row's HMAC (a key only the

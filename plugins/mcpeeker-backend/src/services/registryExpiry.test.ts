@@ -1,5 +1,3 @@
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
 import { endpointEvent, HOST } from '../__testUtils__/events';
@@ -7,39 +5,14 @@ import { sqlPipeline } from '../__testUtils__/sqlPipeline';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { AuditLog } from '../database/AuditLog';
 import { runRegistryExpiry } from './registryExpiry';
-import { RegistryNotifier, signWebhook } from './RegistryNotifier';
+import { RegistryNotifier } from './RegistryNotifier';
+import { startWebhookReceiver } from '../__testUtils__/webhookReceiver';
 import { RegistryStore } from '../database/RegistryStore';
 
 jest.setTimeout(30_000);
 
 const DAY = 86_400_000;
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-/** A webhook receiver that checks the signature the way a receiver should. */
-async function startReceiver(secret: string) {
-  const received: Array<{ event: string; valid: boolean; body: any }> = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', c => (body += c));
-    req.on('end', () => {
-      const timestamp = String(req.headers['x-mcpeeker-timestamp']);
-      received.push({
-        event: String(req.headers['x-mcpeeker-event']),
-        valid:
-          req.headers['x-mcpeeker-signature'] ===
-          `sha256=${signWebhook(secret, timestamp, body)}`,
-        body: JSON.parse(body),
-      });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    close: () => new Promise(r => server.close(r)),
-  };
-}
 
 describe('registry expiry', () => {
   it('reminds 14 days and 1 day ahead (each once), then expires the entry and takes the −6 off its finding', async () => {
@@ -60,7 +33,7 @@ describe('registry expiry', () => {
     const id = compositeId({ hostIdHash: HOST, port: 3001 });
 
     const sent: any[] = [];
-    const receiver = await startReceiver('webhook-secret-0123456789');
+    const receiver = await startWebhookReceiver('webhook-secret-0123456789');
     const notifier = new RegistryNotifier({
       notifications: { send: async n => void sent.push(n) },
       webhooks: [
