@@ -5,6 +5,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  AcceptRisk,
   AuditLogRow,
   AuditVerification,
   AgentEnrolment,
@@ -27,6 +28,8 @@ import type {
   RegistryEntryCreate,
   RegistryEntryUpdate,
   RegistryStatus,
+  RiskKind,
+  RiskSeverity,
   ScoreDistribution,
   Suppression,
   SuppressionCreate,
@@ -46,6 +49,8 @@ export interface FindingListQuery {
   registry?: FindingRegistryStatus;
   minScore?: number;
   maxScore?: number;
+  /** A risk of this severity or worse that counts (not accepted on its entry). */
+  minRisk?: RiskSeverity;
   /** Last seen at or after this time (ISO 8601). */
   since?: string;
   /** Last seen at or before this time (ISO 8601). */
@@ -111,6 +116,16 @@ export interface McpeekerApi {
     reason?: string,
   ): Promise<RegistryEntry & { rescoredFindings: number }>;
   verifyEntry(id: string): Promise<EntryVerification>;
+  /** An admin accepts a kind of risk on an approved entry, with why: its findings stop counting it. */
+  acceptRisk(
+    id: string,
+    risk: AcceptRisk,
+  ): Promise<RegistryEntry & { rescoredFindings: number }>;
+  /** An admin withdraws an accepted kind of risk: the entry's findings count it again. */
+  withdrawRisk(
+    id: string,
+    kind: RiskKind,
+  ): Promise<RegistryEntry & { rescoredFindings: number }>;
   getPreferences(): Promise<UserPreferences>;
   updatePreferences(patch: {
     findingAlerts: Partial<UserPreferences['findingAlerts']>;
@@ -183,6 +198,7 @@ function findingFilterParams(query: FindingExportQuery): URLSearchParams {
     params.set('minScore', String(query.minScore));
   if (query.maxScore !== undefined)
     params.set('maxScore', String(query.maxScore));
+  if (query.minRisk) params.set('minRisk', query.minRisk);
   if (query.since) params.set('since', query.since);
   if (query.until) params.set('until', query.until);
   if (query.q) params.set('q', query.q);
@@ -416,6 +432,23 @@ export class McpeekerClient implements McpeekerApi {
       'POST',
       `/registry/${encodeURIComponent(id)}/${decision}`,
       reason ? { reason } : {},
+    );
+  }
+
+  acceptRisk(id: string, risk: AcceptRisk) {
+    return this.send<RegistryEntry & { rescoredFindings: number }>(
+      'POST',
+      `/registry/${encodeURIComponent(id)}/accept-risk`,
+      risk,
+    );
+  }
+
+  withdrawRisk(id: string, kind: RiskKind) {
+    return this.send<RegistryEntry & { rescoredFindings: number }>(
+      'DELETE',
+      `/registry/${encodeURIComponent(id)}/accept-risk/${encodeURIComponent(
+        kind,
+      )}`,
     );
   }
 

@@ -364,7 +364,7 @@ export function FindingDetail() {
         </InfoCard>
         {(value.signals.risks?.length ?? 0) > 0 && (
           <Box marginTop={3}>
-            <RisksCard finding={value} />
+            <RisksCard finding={value} entry={entry} onChanged={reload} />
           </Box>
         )}
         {(value.evidence.gateway.length > 0 || value.judgeUnavailable) && (

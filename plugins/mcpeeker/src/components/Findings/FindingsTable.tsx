@@ -47,6 +47,7 @@ import {
   withViewer,
 } from './findingFilters';
 import { JudgeUnavailableChip } from './JudgePanel';
+import { RiskSeverityChip } from './RiskSeverityChip';
 import { ScoreHelp } from './ScoreHelp';
 import { ToolsChangedChip } from './ToolsPanel';
 import { userRefOf, useUserRef } from './TriageCard';
@@ -65,6 +66,34 @@ const NO_FINDINGS = (
     Agents report what they find with <code>mcpeeker-agent run</code>.
   </EmptyRows>
 );
+
+/** A finding's most severe risk that counts, or that all it has are accepted. */
+function RiskOfFinding({ finding }: { finding: Finding }) {
+  const level = finding.breakdown.riskLevel;
+  const found = finding.signals.risks?.length ?? 0;
+  if (level)
+    return (
+      <RiskSeverityChip
+        severity={level}
+        title={`Most severe risk that counts: ${level} (${countOf(
+          found,
+          'risk',
+          'risks',
+        )} found)`}
+      />
+    );
+  if (found > 0)
+    return (
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        title="Every risk found is accepted on its registry entry"
+      >
+        accepted
+      </Typography>
+    );
+  return <>—</>;
+}
 
 function findingColumns(
   findingUrl: ((params: { id: string }) => string) | undefined,
@@ -100,6 +129,11 @@ function findingColumns(
           )}
         </Box>
       ),
+    },
+    {
+      title: 'Risk',
+      cellStyle: oneLine,
+      render: f => <RiskOfFinding finding={f} />,
     },
     {
       title: 'Server',
@@ -381,6 +415,17 @@ export function FindingsTable() {
                 : undefined,
             })
           }
+        />
+        <FilterSelect
+          label="Risk"
+          value={filters.minRisk ?? ''}
+          options={[
+            ['', 'Any'],
+            ['low', 'Low or worse'],
+            ['medium', 'Medium or worse'],
+            ['high', 'High'],
+          ]}
+          onChange={v => change({ minRisk: v || undefined })}
         />
         <FilterSelect
           label="Layer"

@@ -1,8 +1,25 @@
-import { InfoCard } from '@backstage/core-components';
+import { useState } from 'react';
+import { InfoCard, Link } from '@backstage/core-components';
+import { useRouteRef } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
+import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import type { Finding, RiskFact } from '@mcpeeker/plugin-mcpeeker-common';
+import type {
+  AcceptedRisk,
+  Finding,
+  RegistryEntry,
+  RiskFact,
+  RiskKind,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { registerRouteRef } from '../../routes';
+import { EntryLink, STATUS_WORDS } from '../Registry/EntryParts';
+import {
+  AcceptedRiskWords,
+  AcceptRiskDialog,
+  useMayAcceptRisks,
+  WithdrawRiskDialog,
+} from '../Registry/RiskAcceptance';
+import { RiskSeverityChip } from './RiskSeverityChip';
 
 /** Where a fact was found, as a person reads it: the file, then line and column. */
 export function riskPlace(fact: RiskFact): string | undefined {
@@ -12,14 +29,117 @@ export function riskPlace(fact: RiskFact): string | undefined {
   return `${l.file}${at}${l.jsonPath ? ` (${l.jsonPath})` : ''}`;
 }
 
+/** The kinds of risk the finding's score does not count, as its breakdown says: accepted on its approved entry. */
+function acceptedKinds(finding: Finding): Map<RiskKind, AcceptedRisk> {
+  const out = new Map<RiskKind, AcceptedRisk>();
+  for (const c of finding.breakdown.contributions)
+    if (c.riskKind && c.acceptedRisk) out.set(c.riskKind, c.acceptedRisk);
+  return out;
+}
+
+/**
+ * Why no risk of this finding can be accepted, when that is so: only an
+ * approved entry whose tools are as approved can accept one.
+ */
+function NotAcceptable({
+  finding,
+  entry,
+}: {
+  finding: Finding;
+  entry: RegistryEntry | undefined;
+}) {
+  const registerUrl = useRouteRef(registerRouteRef);
+  if (finding.registryStatus === 'approved') return null;
+  let words: React.ReactNode;
+  if (finding.registryStatus === 'tools-changed')
+    words = (
+      <>
+        Its tools changed since approval: risks accepted on
+        {entry ? (
+          <>
+            {' '}
+            <EntryLink entry={entry}>registry entry {entry.name}</EntryLink>
+          </>
+        ) : (
+          ' its registry entry'
+        )}{' '}
+        count again until an admin approves its tools again.
+      </>
+    );
+  else if (entry)
+    words = (
+      <>
+        A risk can be accepted only on an approved registry entry;{' '}
+        <EntryLink entry={entry}>registry entry {entry.name}</EntryLink> is{' '}
+        {STATUS_WORDS[entry.status]}.
+      </>
+    );
+  else
+    words = (
+      <>
+        A risk can be accepted only on an approved registry entry, and this
+        server is not in the registry
+        {registerUrl ? (
+          <>
+            :{' '}
+            <Link
+              to={`${registerUrl()}?${new URLSearchParams({
+                finding: finding.compositeId,
+              })}`}
+            >
+              register it
+            </Link>
+          </>
+        ) : null}
+        .
+      </>
+    );
+  return (
+    <Typography variant="body2" color="textSecondary" style={{ marginTop: 16 }}>
+      {words}
+    </Typography>
+  );
+}
+
 /**
  * What the server can do that it should not, each with how to fix it: the
  * risk facts the endpoint agent found (most severe first, as stored). Their
- * points are in "Why this score"; here is what to change.
+ * points are in "Why this score"; here is what to change. A risk accepted
+ * on the approved entry says by whom, when and why; admins accept one (with
+ * a reason) or withdraw an acceptance here, everyone else reads them.
  */
-export function RisksCard({ finding }: { finding: Finding }) {
+export function RisksCard({
+  finding,
+  entry,
+  onChanged,
+}: {
+  finding: Finding;
+  /** The registry entry that stands for the finding, when the viewer may read it. */
+  entry?: RegistryEntry;
+  /** Called after a risk was accepted or withdrawn: the finding was rescored. */
+  onChanged?: () => void;
+}) {
+  const mayAccept = useMayAcceptRisks();
+  const [accepting, setAccepting] = useState<RiskKind>();
+  const [withdrawing, setWithdrawing] = useState<AcceptedRisk>();
+  const [message, setMessage] = useState<string>();
   const risks = finding.signals.risks ?? [];
   if (risks.length === 0) return null;
+  const accepted = acceptedKinds(finding);
+  // Admins act on the entry the finding is approved by, and only on it.
+  const actOn =
+    mayAccept &&
+    onChanged &&
+    finding.registryStatus === 'approved' &&
+    entry?.status === 'approved'
+      ? entry
+      : undefined;
+  const done = (text: string) => {
+    setAccepting(undefined);
+    setWithdrawing(undefined);
+    setMessage(text);
+    onChanged?.();
+  };
   return (
     <InfoCard
       title="Risks and how to fix them"
@@ -29,6 +149,7 @@ export function RisksCard({ finding }: { finding: Finding }) {
     >
       {risks.map((fact, i) => {
         const place = riskPlace(fact);
+        const acceptance = accepted.get(fact.kind);
         return (
           <Box
             key={`${fact.kind}-${place ?? i}`}
@@ -37,12 +158,7 @@ export function RisksCard({ finding }: { finding: Finding }) {
             marginBottom={i < risks.length - 1 ? 2 : 0}
           >
             <Typography variant="subtitle2" component="h3">
-              <Chip
-                size="small"
-                label={fact.severity}
-                color={fact.severity === 'high' ? 'secondary' : 'default'}
-                style={{ marginRight: 8 }}
-              />
+              <RiskSeverityChip severity={fact.severity} />
               {fact.title}
             </Typography>
             <Typography variant="body2" style={{ overflowWrap: 'anywhere' }}>
@@ -62,9 +178,55 @@ export function RisksCard({ finding }: { finding: Finding }) {
               <strong>Fix: </strong>
               {fact.fix}
             </Typography>
+            {acceptance && (
+              <Typography
+                variant="body2"
+                data-testid="risk-accepted"
+                style={{ overflowWrap: 'anywhere' }}
+              >
+                <strong>Accepted, counts 0 in the score. </strong>
+                <AcceptedRiskWords accepted={acceptance} />
+              </Typography>
+            )}
+            {actOn && (
+              <Button
+                size="small"
+                variant="outlined"
+                style={{ marginTop: 4 }}
+                onClick={() =>
+                  acceptance
+                    ? setWithdrawing(acceptance)
+                    : setAccepting(fact.kind)
+                }
+              >
+                {acceptance ? 'Withdraw acceptance' : 'Accept this risk'}
+              </Button>
+            )}
           </Box>
         );
       })}
+      <NotAcceptable finding={finding} entry={entry} />
+      {message && (
+        <Typography role="status" variant="body2" style={{ marginTop: 16 }}>
+          {message}
+        </Typography>
+      )}
+      {actOn && accepting && (
+        <AcceptRiskDialog
+          entry={actOn}
+          kind={accepting}
+          onClose={() => setAccepting(undefined)}
+          onAccepted={done}
+        />
+      )}
+      {actOn && withdrawing && (
+        <WithdrawRiskDialog
+          entry={actOn}
+          accepted={withdrawing}
+          onClose={() => setWithdrawing(undefined)}
+          onWithdrawn={done}
+        />
+      )}
     </InfoCard>
   );
 }

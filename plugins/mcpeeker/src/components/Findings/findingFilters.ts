@@ -2,6 +2,7 @@ import {
   CLASSIFICATIONS,
   FEEDBACK_VERDICTS,
   FINDING_REGISTRY_STATUSES,
+  RISK_SEVERITIES,
   TRIAGE_STATUSES,
   type Classification,
   type FeedbackVerdict,
@@ -22,6 +23,7 @@ export type FindingFilters = Pick<
   | 'classification'
   | 'minScore'
   | 'maxScore'
+  | 'minRisk'
   | 'layer'
   | 'registry'
   | 'judge'
@@ -51,6 +53,7 @@ export const FINDING_FILTER_PARAMS = [
   'classification',
   'minScore',
   'maxScore',
+  'minRisk',
   'layer',
   'registry',
   'judge',
@@ -122,6 +125,7 @@ export function filtersFromParams(params: URLSearchParams): FindingFilters {
     ),
     minScore: integer(params.get('minScore')),
     maxScore: integer(params.get('maxScore')),
+    minRisk: oneOf(RISK_SEVERITIES, params.get('minRisk')),
     layer: oneOf(LAYERS, params.get('layer')),
     registry: oneOf<FindingRegistryStatus>(
       FINDING_REGISTRY_STATUSES,

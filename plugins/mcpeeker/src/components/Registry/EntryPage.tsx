@@ -33,6 +33,7 @@ import { ClassificationChip } from '../Findings/ClassificationChip';
 import { countOf } from '../TableParts';
 import { AuditLogView } from './AuditLogView';
 import { EntryActions } from './EntryActions';
+import { AcceptedRisksCard } from './RiskAcceptance';
 import {
   describeIdentity,
   ExpiryBadge,
@@ -219,6 +220,17 @@ export function EntryPage() {
         <InfoCard title="Pinned tools">
           <PinnedToolsSummary entry={entry} />
         </InfoCard>
+        {(entry.acceptedRisks?.length ?? 0) > 0 && (
+          <div style={{ marginTop: 24 }}>
+            <AcceptedRisksCard
+              entry={entry}
+              onChanged={text => {
+                setMessage(text);
+                retry();
+              }}
+            />
+          </div>
+        )}
         <div style={{ marginTop: 24 }}>
           <InfoCard title="Findings">
             {/* Read again after a change: a revoked entry's findings were just rescored. */}
