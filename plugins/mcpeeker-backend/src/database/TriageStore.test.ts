@@ -268,7 +268,7 @@ describe.each(engines.kinds)('triage on %p', kind => {
       [9, 'unauthorized', s.id],
     ]);
     expect(rows[1].reason).toMatch(
-      /^\+6 endpoint: the endpoint agent saw it \(config ×1\); \+3 network: MCP traffic on the network/,
+      /^endpoint \+6: the endpoint agent saw it \(config ×1\); network \+3: MCP traffic on the network/,
     );
   });
 });

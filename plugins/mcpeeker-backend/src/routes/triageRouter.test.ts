@@ -552,15 +552,15 @@ describe.each(access.ids)('triage on %s', databaseId => {
       expect(at).toEqual([...at].sort((a, b) => a - b));
       expect(items.map(i => i.summary)).toEqual([
         'First seen on the endpoint (1 event)',
-        expect.stringMatching(/^Scored 6 \(suspect\): \+6 endpoint: /),
+        expect.stringMatching(/^Scored 6 \(suspect\): endpoint \+6: /),
         'Seen for the first time on the network (1 event)',
         expect.stringMatching(
-          /^Score 6 → 9 \(suspect → unauthorized\): \+3 network: MCP traffic on the network/,
+          /^Score 6 → 9 \(suspect → unauthorized\): network \+3: MCP traffic on the network/,
         ),
         "Registry entry 'dana-github' registered by user:default/dana",
         "Registry entry 'dana-github' approved by user:default/pat: needed for the release",
         expect.stringMatching(
-          /^Score 9 → 3 \(unauthorized → authorized, registry unregistered → approved\): -6 registry: matches the approved registry entry 'dana-github'/,
+          /^Score 9 → 3 \(unauthorized → authorized, registry unregistered → approved\): registry -6: matches the approved registry entry 'dana-github'/,
         ),
         'user:default/sam marked it a false positive: "approved and harmless"',
         `Suppressed by user:default/sam: github (${finding}) (approved, no need to see it)`,

@@ -9,14 +9,21 @@ import type { ScoreBreakdown } from './finding';
 export const signedPoints = (points: number) =>
   points > 0 ? `+${points}` : String(points);
 
-/** One contribution: "+6 endpoint: the endpoint agent saw it (config ×1)". @public */
+/**
+ * One contribution: "endpoint +6: the endpoint agent saw it (config ×1)".
+ * The layer comes first so the words never start with a sign: a spreadsheet
+ * would take "+6 …" or "-6 …" for a formula (the CSV export guards such text
+ * with a leading quote, which a reader then sees).
+ *
+ * @public
+ */
 export function contributionInWords(
   c: ScoreBreakdown['contributions'][number],
 ): string {
-  return `${signedPoints(c.points)} ${c.layer}: ${c.reason}`;
+  return `${c.layer} ${signedPoints(c.points)}: ${c.reason}`;
 }
 
-/** Every contribution, joined: "+6 endpoint: …; +3 network: …". @public */
+/** Every contribution, joined: "endpoint +6: …; network +3: …". @public */
 export function contributionsInWords(
   contributions: ScoreBreakdown['contributions'],
 ): string {

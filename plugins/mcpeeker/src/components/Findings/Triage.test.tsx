@@ -562,7 +562,7 @@ describe('TimelineCard', () => {
       {
         at: '2026-11-21T10:00:00.000Z',
         kind: 'score',
-        summary: 'Scored 9 (unauthorized): +6 endpoint: …; +3 network: …',
+        summary: 'Scored 9 (unauthorized): endpoint +6: …; network +3: …',
         score: 9,
         classification: 'unauthorized',
       },
@@ -594,7 +594,7 @@ describe('TimelineCard', () => {
       )} · user:default/samuser:default/sam set the status to investigating`,
       `${at(
         timeline.items[1].at,
-      )}Scored 9 (unauthorized): +6 endpoint: …; +3 network: …`,
+      )}Scored 9 (unauthorized): endpoint +6: …; network +3: …`,
       `${at(
         timeline.items[0].at,
       )}First seen on the endpoint (the agent's report, 1 event)`,
