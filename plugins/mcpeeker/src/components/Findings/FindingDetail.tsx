@@ -37,6 +37,8 @@ import {
   tableOptions,
 } from '../TableParts';
 import { EntryLink, STATUS_WORDS } from '../Registry/EntryParts';
+import { IdText } from '../IdText';
+import { isMissingOrHidden, MissingOrHidden } from '../MissingOrHidden';
 import { ClassificationChip } from './ClassificationChip';
 import { FeedbackCard } from './FeedbackCard';
 import { useEntityOfFinding, useEntryOfFinding } from './findingLinks';
@@ -47,7 +49,7 @@ import { ScoreHelp } from './ScoreHelp';
 import { SuppressionBanner } from './SuppressionBanner';
 import { TimelineCard } from './TimelineCard';
 import { hasToolsToShow, ToolsChangedChip, ToolsPanel } from './ToolsPanel';
-import { TriageCard } from './TriageCard';
+import { lastTriageChange, TriageCard } from './TriageCard';
 
 const LAYERS = ['endpoint', 'network', 'gateway'] as const;
 
@@ -67,9 +69,10 @@ function describeJudge(
 /**
  * Where a finding stands with the registry, in words: its status for
  * scoring, or the status of the entry that waits or was refused (a pending
- * registration is not "unregistered" to whoever made it).
+ * registration is not "unregistered" to whoever made it, nor is a revoked
+ * approval: it says when, by whom and why).
  */
-function describeRegistry(
+export function describeRegistry(
   status: Finding['registryStatus'],
   entry: RegistryEntry | undefined,
 ): string {
@@ -79,9 +82,16 @@ function describeRegistry(
     case 'tools-changed':
       return 'approved — tools changed since approval';
     default:
-      return entry && entry.status !== 'approved'
-        ? STATUS_WORDS[entry.status]
-        : 'unregistered';
+      if (!entry || entry.status === 'approved') return 'unregistered';
+      if (entry.status === 'revoked')
+        return `approval revoked${
+          entry.decidedAt
+            ? ` on ${new Date(entry.decidedAt).toLocaleString()}`
+            : ''
+        }${entry.decidedBy ? ` by ${entry.decidedBy}` : ''}${
+          entry.decisionReason ? `: ${entry.decisionReason}` : ''
+        }`;
+      return STATUS_WORDS[entry.status];
   }
 }
 
@@ -221,6 +231,18 @@ export function FindingDetail() {
 
   // Reloading (after an approval) keeps the page in view.
   if (loading && !value) return <Progress />;
+  if (isMissingOrHidden(error))
+    return (
+      <MissingOrHidden
+        what="finding"
+        back={
+          findingsUrl && {
+            to: `${findingsUrl()}${backSearch ?? ''}`,
+            label: backSearch ? '← Findings' : '← All findings',
+          }
+        }
+      />
+    );
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
   const layer = LAYERS[tab];
@@ -263,9 +285,15 @@ export function FindingDetail() {
         >
           <StructuredMetadataTable
             metadata={{
-              'Composite id': value.compositeId,
+              'Composite id': (
+                <IdText id={value.compositeId} label="composite id" />
+              ),
               Owner: value.owner ?? 'unknown',
-              Host: value.hostIdHash ?? 'unknown',
+              Host: value.hostIdHash ? (
+                <IdText id={value.hostIdHash} label="host id" />
+              ) : (
+                'unknown'
+              ),
               Registry: <RegistryOfFinding finding={value} entry={entry} />,
               'Catalog entity': entity ? (
                 <EntityRefLink entityRef={entity} />
@@ -299,9 +327,7 @@ export function FindingDetail() {
         <Box marginTop={3}>
           <TriageCard
             finding={value}
-            lastChange={timeline.value?.items
-              .filter(e => e.kind === 'triage')
-              .at(-1)}
+            lastChange={lastTriageChange(timeline.value?.items)}
             onChanged={reload}
           />
         </Box>

@@ -47,10 +47,25 @@ function refusalInWords(error: unknown): string {
 }
 
 /**
+ * The latest change to what the Triage card shows, from a finding's timeline
+ * (oldest first): a status or assignee change, or feedback, which sets the
+ * latest verdict. The backend counts both alike: feedback writes the
+ * finding's triage state as its author's change.
+ */
+export function lastTriageChange(
+  timeline: TimelineEntry[] | undefined,
+): TimelineEntry | undefined {
+  return timeline
+    ?.filter(e => e.kind === 'triage' || e.kind === 'feedback')
+    .at(-1);
+}
+
+/**
  * Where the analysts' work on a finding stands: its status and assignee,
  * the latest verdict, and who changed it last. Analysts and admins change
  * status and assignee (`mcpeeker.triage.update`); everyone else reads them.
- * `lastChange` is the timeline's latest triage entry.
+ * `lastChange` is the timeline's latest triage or feedback entry
+ * (`lastTriageChange`).
  */
 export function TriageCard({
   finding,
@@ -104,7 +119,7 @@ export function TriageCard({
   const lastChanged = lastChange
     ? `${lastChange.actor ?? 'someone'} on ${new Date(
         lastChange.at,
-      ).toLocaleString()}`
+      ).toLocaleString()}${lastChange.kind === 'feedback' ? ' (feedback)' : ''}`
     : 'nobody yet';
 
   if (!mayTriage)

@@ -30,13 +30,15 @@ import {
   registryRouteRef,
 } from '../../routes';
 import { ClassificationChip } from '../Findings/ClassificationChip';
+import { IdText } from '../IdText';
+import { MissingOrHidden } from '../MissingOrHidden';
 import { countOf } from '../TableParts';
 import { AuditLogView } from './AuditLogView';
 import { EntryActions } from './EntryActions';
 import { AcceptedRisksCard } from './RiskAcceptance';
 import {
-  describeIdentity,
   ExpiryBadge,
+  IdentityDetails,
   PinnedToolsSummary,
   StatusChip,
 } from './EntryParts';
@@ -113,8 +115,13 @@ function EntryFindings({ entry }: { entry: RegistryEntry }) {
           ) : (
             m.serverName ?? m.compositeId
           )}{' '}
-          on host {m.hostIdHash?.slice(0, 12) ?? 'unknown'}, last seen{' '}
-          {new Date(m.lastSeen).toLocaleString()}
+          on host{' '}
+          {m.hostIdHash ? (
+            <IdText id={m.hostIdHash} label="host id" shown={12} />
+          ) : (
+            'unknown'
+          )}
+          , last seen {new Date(m.lastSeen).toLocaleString()}
         </Typography>
       ))}
       {findingsOf && (
@@ -151,12 +158,10 @@ export function EntryPage() {
   if (error) return <ResponseErrorPanel error={error} />;
   if (!entry)
     return (
-      <InfoCard title="No such registry entry">
-        <Typography paragraph>
-          It was withdrawn or deleted, or it is not yours to see.
-        </Typography>
-        {registryUrl && <Link to={registryUrl()}>← Registry</Link>}
-      </InfoCard>
+      <MissingOrHidden
+        what="registry entry"
+        back={registryUrl && { to: registryUrl(), label: '← Registry' }}
+      />
     );
   return (
     <Grid container spacing={3}>
@@ -188,7 +193,7 @@ export function EntryPage() {
                   }
                 : {}),
               Expires: <ExpiryBadge entry={entry} />,
-              Identity: describeIdentity(entry.identity),
+              Identity: <IdentityDetails identity={entry.identity} />,
               Transport: entry.transport,
               'Catalog entity': entity ? (
                 <EntityRefLink entityRef={entity} />

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Link } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
@@ -9,6 +10,7 @@ import type {
   RegistryStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { toolSourceInWords } from '../Findings/ToolsPanel';
+import { IdText } from '../IdText';
 import { registryEntryRouteRef } from './entryRoute';
 
 const COLORS: Record<RegistryStatus, string> = {
@@ -72,9 +74,11 @@ export function PurposeText({ purpose }: { purpose: string }) {
       <Typography
         variant="body2"
         component="span"
+        title={long && !whole ? purpose : undefined}
         style={{
           display: '-webkit-box',
-          overflowWrap: 'normal',
+          // Prose breaks between words; only a word longer than the line (a URL) inside it.
+          overflowWrap: 'break-word',
           wordBreak: 'normal',
           ...(whole || !long
             ? {}
@@ -146,6 +150,100 @@ export function describeIdentity(identity: RegistryEntry['identity']): string {
   if (identity.commandSignature)
     parts.push(`command ${identity.commandSignature}`);
   return parts.join(', ');
+}
+
+/**
+ * The tools pinned on an entry in a word or two ("3 tools", "none yet"), their
+ * names and when they were pinned in the title: for a narrow column.
+ */
+export function PinnedToolsCount({
+  entry,
+}: {
+  entry: Pick<RegistryEntry, 'pinnedTools'>;
+}) {
+  const pinned = entry.pinnedTools;
+  if (!pinned)
+    return (
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        component="span"
+        title="No tools pinned yet: pinned on approval, or the first set seen after."
+        style={{ whiteSpace: 'nowrap' }}
+      >
+        none yet
+      </Typography>
+    );
+  const count = pinned.definitions.length;
+  return (
+    <Typography
+      variant="body2"
+      component="span"
+      title={`${
+        pinned.definitions.map(t => t.name).join(', ') || 'none'
+      } — pinned ${new Date(
+        pinned.pinnedAt,
+      ).toLocaleString()} by ${pinnedByInWords(pinned.pinnedBy)}`}
+      style={{ whiteSpace: 'nowrap' }}
+    >
+      {count === 1 ? '1 tool' : `${count} tools`}
+    </Typography>
+  );
+}
+
+/**
+ * What identifies the server, one part a line, each id and hash in
+ * monospace with a copy button (an entry's page has room for them).
+ */
+export function IdentityDetails({
+  identity,
+}: {
+  identity: RegistryEntry['identity'];
+}) {
+  const line = (key: string, words: string, rest?: React.ReactNode) => (
+    <Box key={key} display="flex" alignItems="center" style={{ gap: 4 }}>
+      <span style={{ whiteSpace: 'nowrap' }}>{words}</span>
+      {/* Read and copied as words apart; the flex gap sets them apart on screen. */}
+      {rest && ' '}
+      {rest}
+    </Box>
+  );
+  return (
+    <div data-testid="entry-identity">
+      {identity.compositeId &&
+        line(
+          'finding',
+          'finding',
+          <IdText id={identity.compositeId} label="composite id" />,
+        )}
+      {identity.hostIdHash &&
+        line(
+          'host',
+          'host',
+          <>
+            <IdText id={identity.hostIdHash} label="host id" />
+            {identity.port !== undefined && ' '}
+            {identity.port !== undefined && (
+              <span style={{ whiteSpace: 'nowrap' }}>port {identity.port}</span>
+            )}
+          </>,
+        )}
+      {identity.packageId &&
+        line(
+          'package',
+          `package ${identity.packageId}${
+            identity.packageVersion ? `@${identity.packageVersion}` : ''
+          }`,
+        )}
+      {identity.remoteUrl && line('remote', `remote ${identity.remoteUrl}`)}
+      {identity.commandSignature &&
+        line(
+          'command',
+          'command',
+          <IdText id={identity.commandSignature} label="command" />,
+        )}
+    </div>
+  );
 }
 
 /** Who pinned a set, in words: the approving admin, or MCPeeker itself for the first set seen after an approval. */

@@ -1,0 +1,318 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import type {
+  FindingTimeline,
+  TimelineEntry,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import { ReactElement } from 'react';
+import { Route, Routes } from 'react-router-dom';
+import { SWRConfig } from 'swr';
+import { mcpeekerApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { backendDefaults } from '../../__testUtils__/backendDefaults';
+import {
+  finding,
+  findingDetail,
+  inDays,
+  registryEntry,
+} from '../../__testUtils__/fixtures';
+import { renderUnstyled, testClient } from '../../__testUtils__/renderPage';
+import { EntryPage } from '../Registry/EntryPage';
+import { FindingDetail } from './FindingDetail';
+
+// The finding page and an entry's page as a reader meets them: nothing
+// there (or nothing theirs), ids that stay whole, a revoked approval, and
+// who last changed the triage.
+
+const server = setupServer(...backendDefaults);
+registerMswTestHooks(server);
+
+const ANALYST = [
+  'mcpeeker.finding.read',
+  'mcpeeker.feedback.create',
+  'mcpeeker.feedback.read',
+  'mcpeeker.triage.update',
+];
+
+const sam = mockApis.identity({
+  userEntityRef: 'user:default/sam',
+  ownershipEntityRefs: ['user:default/sam', 'group:default/security'],
+});
+
+/** A page element at `path`, for someone allowed `allowed`, with its own permission cache. */
+function renderAt(
+  path: string,
+  route: string,
+  element: ReactElement,
+  allowed: string[] = ANALYST,
+) {
+  const authorize = async (request: { permission: { name: string } }) => ({
+    result: allowed.includes(request.permission.name)
+      ? AuthorizeResult.ALLOW
+      : AuthorizeResult.DENY,
+  });
+  return renderUnstyled(
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <Routes>
+        <Route path={route} element={element} />
+      </Routes>
+    </SWRConfig>,
+    {
+      apis: [
+        [mcpeekerApiRef, testClient],
+        [permissionApiRef, { authorize, authorizeConditional: authorize }],
+        sam,
+      ],
+      mountedRoutes: { '/mcpeeker': rootRouteRef },
+      initialRouteEntries: [path],
+    },
+  );
+}
+
+const renderFinding = (id: string) =>
+  renderAt(
+    `/mcpeeker/findings/${id}`,
+    '/mcpeeker/findings/:id',
+    <FindingDetail />,
+  );
+
+/** A refusal as Backstage's error middleware sends it. */
+const refusal = (status: number, name: string, message: string) =>
+  HttpResponse.json(
+    { error: { name, message }, response: { statusCode: status } },
+    { status },
+  );
+
+describe('A finding nobody may see by that id', () => {
+  it.each([
+    [404, 'NotFoundError', 'No finding mcp_ffffffffffffffffffffffffffffffff'],
+    [403, 'NotAllowedError', 'You may not read MCP findings'],
+  ])(
+    'reads the same whether it is absent or hidden (%s), with the way back to the list',
+    async (status, name, message) => {
+      server.use(
+        http.get('*/api/mcpeeker/findings/:id', () =>
+          refusal(status, name, message),
+        ),
+      );
+      renderFinding('mcp_ffffffffffffffffffffffffffffffff');
+      expect(
+        await screen.findByText(
+          'No finding with this id, or you may not see it',
+          {},
+          { timeout: 30_000 },
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('link', { name: '← All findings' }),
+      ).toHaveAttribute('href', '/mcpeeker/findings');
+      // Nothing of the backend's answer: not its status, not its words.
+      expect(screen.queryByText(/Request failed|404|403/)).toBeNull();
+      expect(screen.queryByText(message)).toBeNull();
+    },
+  );
+
+  it.each([404, 403])('and a registry entry likewise (%s)', async status => {
+    server.use(
+      http.get('*/api/mcpeeker/registry/:id', () =>
+        refusal(status, 'NotFoundError', 'No registry entry e9'),
+      ),
+    );
+    renderAt('/mcpeeker/registry/e9', '/mcpeeker/registry/:id', <EntryPage />);
+    expect(
+      await screen.findByText(
+        'No registry entry with this id, or you may not see it',
+        {},
+        { timeout: 30_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: '← Registry' })).toHaveAttribute(
+      'href',
+      '/mcpeeker/registry',
+    );
+    expect(screen.queryByText(/No registry entry e9/)).toBeNull();
+  });
+});
+
+describe('The finding page', () => {
+  it('shows its ids whole, in monospace on one line, with a copy button each', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/findings/:id', () =>
+        HttpResponse.json(findingDetail),
+      ),
+    );
+    renderFinding(finding.compositeId);
+    const composite = await screen.findByTitle(
+      finding.compositeId,
+      {},
+      { timeout: 30_000 },
+    );
+    const host = screen.getByTitle(finding.hostIdHash!);
+    for (const [id, element] of [
+      [finding.compositeId, composite],
+      [finding.hostIdHash!, host],
+    ] as const) {
+      expect(element.tagName).toBe('CODE');
+      expect(element).toHaveTextContent(id);
+      // Cut with an ellipsis where its place is too narrow, never wrapped mid-string.
+      expect(element).toHaveStyle({
+        whiteSpace: 'nowrap',
+        textOverflow: 'ellipsis',
+      });
+    }
+    expect(
+      screen.getByRole('button', { name: 'Copy the composite id' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Copy the host id' }),
+    ).toBeInTheDocument();
+  });
+
+  it('says an approval was revoked, when, by whom and why, not "unregistered"', async () => {
+    const revokedAt = inDays(-1);
+    server.use(
+      http.get('*/api/mcpeeker/findings/:id', () =>
+        HttpResponse.json(findingDetail),
+      ),
+      http.get('*/api/mcpeeker/registry', () =>
+        HttpResponse.json({
+          items: [
+            registryEntry({
+              status: 'revoked',
+              decidedBy: 'user:default/pat',
+              decidedAt: revokedAt,
+              decisionReason: 'no longer used',
+            }),
+          ],
+          totalCount: 1,
+        }),
+      ),
+    );
+    renderFinding(finding.compositeId);
+    const registry = await screen.findByTestId(
+      'finding-registry',
+      {},
+      { timeout: 30_000 },
+    );
+    expect(registry).toHaveTextContent(
+      `approval revoked on ${new Date(
+        revokedAt,
+      ).toLocaleString()} by user:default/pat: no longer used — registry entry github`,
+    );
+    expect(registry).not.toHaveTextContent('unregistered');
+    expect(
+      within(registry).getByRole('link', { name: 'registry entry github' }),
+    ).toHaveAttribute('href', '/mcpeeker/registry/e1');
+  });
+
+  it('after feedback, the Triage card says who changed it last and when', async () => {
+    const items: TimelineEntry[] = [];
+    server.use(
+      http.get('*/api/mcpeeker/findings/:id', () =>
+        HttpResponse.json(findingDetail),
+      ),
+      http.get('*/api/mcpeeker/findings/:id/timeline', () =>
+        HttpResponse.json({
+          items,
+          detectionsLeftOut: 0,
+        } satisfies FindingTimeline),
+      ),
+      http.post('*/api/mcpeeker/findings/:id/feedback', async ({ request }) => {
+        const body = (await request.json()) as { verdict: string };
+        const createdAt = new Date().toISOString();
+        items.push({
+          at: createdAt,
+          kind: 'feedback',
+          summary: `user:default/sam marked it ${body.verdict}`,
+          actor: 'user:default/sam',
+        });
+        return HttpResponse.json(
+          {
+            ...body,
+            id: 'f1',
+            compositeId: finding.compositeId,
+            tags: [],
+            author: 'user:default/sam',
+            createdAt,
+          },
+          { status: 201 },
+        );
+      }),
+    );
+    renderFinding(finding.compositeId);
+    await screen.findByRole(
+      'radio',
+      { name: 'True positive' },
+      { timeout: 30_000 },
+    );
+    // The Triage card's "Last changed by", before.
+    expect(screen.getByText('nobody yet')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('radio', { name: 'True positive' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Send feedback' }),
+    );
+    const changed = await screen.findByText(
+      /^user:default\/sam on .* \(feedback\)$/,
+    );
+    expect(changed).toHaveTextContent(
+      `user:default/sam on ${new Date(
+        items[0].at,
+      ).toLocaleString()} (feedback)`,
+    );
+    await waitFor(() => expect(screen.queryByText('nobody yet')).toBeNull());
+  });
+});
+
+describe('An entry’s page', () => {
+  it('shows the ids it is identified by whole, in monospace on one line, with a copy button each', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/registry/:id', () =>
+        HttpResponse.json(
+          registryEntry({
+            identity: {
+              compositeId: finding.compositeId,
+              hostIdHash: finding.hostIdHash,
+              port: 3001,
+            },
+          }),
+        ),
+      ),
+      http.post('*/api/mcpeeker/registry/:id/verify', () =>
+        HttpResponse.json({ entryId: 'e1', detected: false, matches: [] }),
+      ),
+    );
+    renderAt('/mcpeeker/registry/e1', '/mcpeeker/registry/:id', <EntryPage />);
+    const identity = await screen.findByTestId(
+      'entry-identity',
+      {},
+      { timeout: 30_000 },
+    );
+    // One part a line, read as words.
+    expect(Array.from(identity.children).map(line => line.textContent)).toEqual(
+      [
+        `finding ${finding.compositeId}`,
+        `host ${finding.hostIdHash} port 3001`,
+      ],
+    );
+    for (const id of [finding.compositeId, finding.hostIdHash!]) {
+      const code = within(identity).getByTitle(id);
+      expect(code.tagName).toBe('CODE');
+      expect(code).toHaveStyle({
+        whiteSpace: 'nowrap',
+        textOverflow: 'ellipsis',
+      });
+    }
+    expect(
+      within(identity).getByRole('button', { name: 'Copy the composite id' }),
+    ).toBeInTheDocument();
+    expect(
+      within(identity).getByRole('button', { name: 'Copy the host id' }),
+    ).toBeInTheDocument();
+  });
+});
