@@ -5,6 +5,7 @@ import {
   gatewayEvent,
   HOST,
   networkEvent,
+  riskFact,
 } from '../__testUtils__/events';
 import { MAX_COUNTED_FINDINGS } from './FindingStore';
 
@@ -275,5 +276,74 @@ describe.each(engines.kinds)('findings on %p', kind => {
     expect(
       await findings.list({ limit: 5, text: 'nothing-matches' }),
     ).toMatchObject({ totalCount: 0, totalCountCapped: false });
+  });
+
+  it('gives each owner of a shared host the risk facts their endpoints reported, and analysts all of them', async () => {
+    const { findings, ingest } = await setup();
+    const dana = 'user:default/dana';
+    const erin = 'user:default/erin';
+    // A port probe's fact is about the server: it has no place in a file.
+    const { location: _none, ...poisoned } = riskFact(
+      'tool-poisoning',
+      "tool 'echo' hides a directive",
+    );
+    const erinsRoot = {
+      ...riskFact('broad-filesystem', "the folder it may use is '/home/erin'"),
+      location: { file: '/home/erin/.cursor/mcp.json', jsonPath: '$.args' },
+    };
+    await ingest.ingest(
+      [
+        endpointEvent({
+          risks: [riskFact('inline-secret', 'env TOKEN holds a token')],
+        }),
+        endpointEvent({
+          owner: erin,
+          configPath: '/home/erin/.cursor/mcp.json',
+          risks: [erinsRoot],
+        }),
+        // Each agent probes the one server on the host's port.
+        endpointEvent({ source: 'port', risks: [poisoned] }),
+        endpointEvent({
+          source: 'port',
+          owner: erin,
+          observedAt: '2026-11-21T10:05:00Z',
+          risks: [poisoned],
+        }),
+      ],
+      'http',
+    );
+    const id = compositeId({ hostIdHash: HOST, port: 3001 });
+    const kinds = (f?: { signals: { risks?: Array<{ kind: string }> } }) =>
+      f?.signals.risks?.map(r => r.kind);
+    const all = await findings.get(id);
+    expect(all!.signals.risks!.map(r => [r.kind, r.owners])).toEqual([
+      ['inline-secret', [dana]],
+      ['broad-filesystem', [erin]],
+      ['tool-poisoning', [dana, erin]],
+    ]);
+    expect(kinds(await findings.get(id, { ownerRefs: [dana] }))).toEqual([
+      'inline-secret',
+      'tool-poisoning',
+    ]);
+    const erins = await findings.get(id, { ownerRefs: [erin, 'group:x/y'] });
+    expect(kinds(erins)).toEqual(['broad-filesystem', 'tool-poisoning']);
+    // The score is the finding's, whoever reads it.
+    expect(erins!.score).toBe(all!.score);
+    // Lists and exports narrow the same way.
+    expect(
+      (await findings.list({ limit: 5, ownerRefs: [dana] })).items.map(kinds),
+    ).toEqual([['inline-secret', 'tool-poisoning']]);
+    const scanned = [];
+    for await (const page of findings.scan({ ownerRefs: [erin] }))
+      scanned.push(...page);
+    expect(scanned.map(kinds)).toEqual([
+      ['broad-filesystem', 'tool-poisoning'],
+    ]);
+    expect(JSON.stringify(scanned)).not.toContain('/home/dana');
+    expect(
+      (await findings.list({ limit: 5 })).items.map(
+        f => f.signals.risks?.length,
+      ),
+    ).toEqual([3]);
   });
 });

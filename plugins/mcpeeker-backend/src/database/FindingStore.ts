@@ -56,7 +56,12 @@ export interface FindingQuery {
   serverName?: string;
   /** Only findings scored without the Judge (it was unavailable), or only the others. */
   judgeUnavailable?: boolean;
-  /** Only findings whose endpoint owner, or the owner of the approved entry they match, is one of these refs: where permissions narrow a list (in SQL, never after loading). */
+  /**
+   * Only findings whose endpoint owner, or the owner of the approved entry
+   * they match, is one of these refs: where permissions narrow a list (in
+   * SQL, never after loading). Each finding then holds only these owners'
+   * risk facts (`findingVisibleTo`).
+   */
   ownerRefs?: string[];
   /** Only findings in one of these triage statuses. */
   triageStatus?: TriageStatus[];
@@ -181,8 +186,13 @@ export interface ServerSummary {
 
 /** Findings and detections; the pipeline and the routes never know which engine is behind it. */
 export interface FindingStore {
+  /** A page of findings; with `ownerRefs`, each as those owners see it (`findingVisibleTo`). */
   list(query: FindingQuery): Promise<FindingPage>;
-  get(compositeId: string): Promise<Finding | undefined>;
+  /** One finding; with `ownerRefs`, as those owners see it (`findingVisibleTo`). */
+  get(
+    compositeId: string,
+    visibleTo?: { ownerRefs?: string[] },
+  ): Promise<Finding | undefined>;
   /**
    * The events behind a finding, newest first, by layer. With `ownerRefs`,
    * only what those owners may see: endpoint events reported for one of them,
@@ -196,7 +206,8 @@ export interface FindingStore {
   /**
    * Every finding the filter selects, in the list's order (highest score,
    * then most recently seen), in pages read as they are consumed (never all
-   * at once): for exports of any size.
+   * at once): for exports of any size. With `ownerRefs`, each as those
+   * owners see it (`findingVisibleTo`).
    */
   scan(filter: FindingFilter, pageSize?: number): AsyncIterable<Finding[]>;
   /** Its detections (events merged per layer and dedup window), oldest first. */
@@ -211,6 +222,31 @@ export interface FindingStore {
   trendlines(query: TrendQuery): Promise<Trendlines>;
   /** Scores findings again (the registry or triage changed): by id, by server name, by stdio command. Returns how many. */
   rescore(target: RescoreTarget): Promise<number>;
+}
+
+/**
+ * A finding as someone who may see only some owners' evidence sees it (a
+ * developer: their own and their groups'): with the risk facts their
+ * endpoints reported, not those of a shared host's other owners (their
+ * config files and what is in them). Its score and breakdown stay the
+ * finding's: the breakdown names kinds of risk, never a fact. Without
+ * `ownerRefs`, the whole finding (analysts, admins, the jobs). The one place
+ * that is decided, as `evidence` decides it for events.
+ */
+export function findingVisibleTo(
+  finding: Finding,
+  visibleTo?: { ownerRefs?: string[] },
+): Finding {
+  const refs = visibleTo?.ownerRefs;
+  const risks = finding.signals.risks;
+  if (!refs || !risks) return finding;
+  const own = risks.filter(f => f.owners?.some(o => refs.includes(o)));
+  if (own.length === risks.length) return finding;
+  const { risks: _all, ...signals } = finding.signals;
+  return {
+    ...finding,
+    signals: own.length > 0 ? { ...signals, risks: own } : signals,
+  };
 }
 
 /** A finding's `risk_level` column: its `breakdown.riskLevel` as a rank (0 none, 1 low, 2 medium, 3 high). */

@@ -310,17 +310,15 @@ export async function createRouter(options: {
       },
       { notAllowed: 'You may not read MCP findings', notFound },
     );
-    const finding = await findings.get(req.params.id);
+    // A shared host's endpoint (and gateway) evidence, and its risk facts, are each owner's own.
+    const visibleTo =
+      decision.result === AuthorizeResult.CONDITIONAL
+        ? ownerFilterOf(decision)
+        : {};
+    const finding = await findings.get(req.params.id, visibleTo);
     if (!finding) throw new NotFoundError(notFound);
     const [evidence, detections, toolChangeExplanation] = await Promise.all([
-      // A shared host's endpoint (and gateway) evidence is each owner's own.
-      findings.evidence(
-        finding.compositeId,
-        20,
-        decision.result === AuthorizeResult.CONDITIONAL
-          ? ownerFilterOf(decision)
-          : {},
-      ),
+      findings.evidence(finding.compositeId, 20, visibleTo),
       findings.detections(finding.compositeId),
       options.toolChanges?.explanationFor(finding),
     ]);

@@ -210,4 +210,104 @@ describe.each(access.ids)('risks on %s', databaseId => {
       ['create', 'user:default/dana', undefined],
     ]);
   });
+
+  it('gives each owner of a shared host only the risk facts their endpoints reported (finding, list, exports, timeline); analysts all', async () => {
+    const port = 3101;
+    const shared = compositeId({ hostIdHash: HOST, port });
+    const danasFile = '/home/dana/work/.mcp.json';
+    const danasKey = {
+      ...riskFact('inline-secret', 'env DANAS_KEY holds an API key'),
+      location: { file: danasFile, jsonPath: '$.mcpServers.github.env' },
+    };
+    const erinsFile = '/home/erin/.cursor/mcp.json';
+    const erinsRoot = {
+      ...riskFact(
+        'broad-filesystem',
+        "the folder it may use is '/home/erin/private'",
+      ),
+      location: { file: erinsFile, jsonPath: '$.mcpServers.github.args[2]' },
+    };
+    // One server on one host, in dana's config and in erin's.
+    await request(server)
+      .post(`${api}/events`)
+      .set(as('service'))
+      .send({
+        events: [
+          endpointEvent({
+            port,
+            configPath: danasFile,
+            observedAt: '2026-11-21T12:00:00Z',
+            risks: [danasKey],
+          }),
+          endpointEvent({
+            port,
+            owner: 'user:default/erin',
+            configPath: erinsFile,
+            observedAt: '2026-11-21T12:00:00Z',
+            risks: [erinsRoot],
+          }),
+        ],
+      })
+      .expect(202);
+    const read = async (who: string, path: string) => {
+      const res = await request(server)
+        .get(`${api}${path}`)
+        .set(as(who))
+        .buffer(true)
+        .parse((r, done) => {
+          let text = '';
+          r.on('data', chunk => (text += chunk));
+          r.on('end', () => done(null, text));
+        });
+      expect(res.status).toBe(200);
+      return res.body as string;
+    };
+    const detail = async (who: string) =>
+      JSON.parse(await read(who, `/findings/${shared}`));
+    const risksSeen = (f: any) =>
+      f.signals.risks.map((r: any) => [r.kind, r.location.file, r.owners]);
+
+    const [dana, erin, sam] = await Promise.all(
+      ['dana', 'erin', 'sam'].map(detail),
+    );
+    expect(risksSeen(dana)).toEqual([
+      ['inline-secret', danasFile, ['user:default/dana']],
+    ]);
+    expect(risksSeen(erin)).toEqual([
+      ['broad-filesystem', erinsFile, ['user:default/erin']],
+    ]);
+    expect(risksSeen(sam)).toEqual([...risksSeen(dana), ...risksSeen(erin)]);
+    // One finding, one score: both kinds count, whoever reads it; the breakdown names kinds, not facts.
+    expect([dana.score, erin.score]).toEqual([sam.score, sam.score]);
+    expect(riskPoints(dana)).toEqual(riskPoints(sam));
+    expect(riskPoints(sam).map(([kind]: string[]) => kind)).toEqual([
+      'inline-secret',
+      'broad-filesystem',
+    ]);
+
+    // Nowhere does dana read erin's file or what is in it, nor erin dana's.
+    const erinsWords = /home\/erin|private/;
+    const danasWords = /home\/dana\/work|DANAS_KEY/;
+    for (const path of [
+      `/findings/${shared}`,
+      `/findings?serverName=github&limit=200`,
+      '/findings/export?format=json',
+      '/findings/export?format=csv',
+      '/findings/export?format=sarif',
+      `/findings/${shared}/timeline`,
+    ]) {
+      expect([path, await read('dana', path)]).toEqual([
+        path,
+        expect.not.stringMatching(erinsWords),
+      ]);
+      expect([path, await read('erin', path)]).toEqual([
+        path,
+        expect.not.stringMatching(danasWords),
+      ]);
+    }
+    // The analyst's export holds both.
+    const all = await read('sam', '/findings/export?format=json');
+    expect(all).toMatch(erinsWords);
+    expect(all).toMatch(danasWords);
+  });
 });

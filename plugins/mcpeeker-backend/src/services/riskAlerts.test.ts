@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import type { RiskFact } from '@mcpeeker/plugin-mcpeeker-common';
 import { endpointEvent, GITHUB_RISKS, riskFact } from '../__testUtils__/events';
 import { findingStoreEngines } from '../__testUtils__/findingStores';
 import { startWebhookReceiver } from '../__testUtils__/webhookReceiver';
@@ -94,6 +95,98 @@ describe('risk alerts', () => {
         finding: { compositeId: finding.compositeId, serverName: 'github' },
         risk: { kind: 'broad-filesystem' },
       });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('tells each owner of a shared host about their own facts only, once per kind each', async () => {
+    const { knex: db, findings, ingest } = await engines.setup('SQLITE_3');
+    const sent: any[] = [];
+    const receiver = await startWebhookReceiver('webhook-secret-0123456789');
+    const notifier = new RegistryNotifier({
+      notifications: { send: async n => void sent.push(n) },
+      webhooks: [
+        {
+          name: 'security-channel',
+          url: receiver.url,
+          secret: 'webhook-secret-0123456789',
+          format: 'json',
+          events: ['high-risk'],
+        },
+      ],
+      admins: ['group:default/platform-admins'],
+      logger: mockServices.logger.mock(),
+      baseUrl: 'http://portal.example',
+    });
+    const run = () =>
+      runRiskAlerts({
+        db,
+        findings,
+        notifier,
+        since: new Date('2026-11-01T00:00:00Z'),
+      });
+    const erins = (minute: number, ...risks: RiskFact[]) =>
+      endpointEvent({
+        owner: 'user:default/erin',
+        observedAt: `2026-11-21T10:0${minute}:00Z`,
+        configPath: '/home/erin/.cursor/mcp.json',
+        risks: risks.map(r => ({
+          ...r,
+          location: { file: '/home/erin/.cursor/mcp.json' },
+        })),
+      });
+    const erinsRoot = riskFact(
+      'broad-filesystem',
+      "the folder it may use is '/home/erin'",
+    );
+    try {
+      // One server, one host, two owners: dana's entry holds a token, erin's reaches her home.
+      await ingest.ingest(
+        [endpointEvent({ risks: GITHUB_RISKS }), erins(1, erinsRoot)],
+        'http',
+      );
+      expect(await run()).toEqual({ alerted: 2 });
+      const told = (who: string) =>
+        sent
+          .filter(n => n.recipients.entityRef.includes(who))
+          .map(n => n.payload);
+      expect(told('user:default/dana').map(p => p.title)).toEqual([
+        "MCP server 'github' on your endpoint: Secret written in the config",
+      ]);
+      expect(told('user:default/erin')).toEqual([
+        expect.objectContaining({
+          title:
+            "MCP server 'github' on your endpoint: Filesystem access to a root or the home folder",
+          description: expect.stringContaining("'/home/erin'"),
+        }),
+      ]);
+      expect(sent.every(n => n.recipients.entityRef.length === 1)).toBe(true);
+      expect(JSON.stringify(told('user:default/dana'))).not.toContain('erin');
+      // The webhook hears each owner's notice, with that owner's evidence.
+      expect(
+        receiver.received.map(r => [
+          r.valid,
+          r.body.finding.owner,
+          r.body.risk.kind,
+        ]),
+      ).toEqual([
+        [true, 'user:default/dana', 'inline-secret'],
+        [true, 'user:default/erin', 'broad-filesystem'],
+      ]);
+
+      // Erin pastes a token too: a kind dana was told of is news to erin, once.
+      await ingest.ingest(
+        [erins(2, erinsRoot, riskFact('inline-secret', 'env KEY holds a key'))],
+        'http',
+      );
+      expect(await run()).toEqual({ alerted: 1 });
+      expect(await run()).toEqual({ alerted: 0 });
+      expect(told('user:default/erin').map(p => p.description)).toEqual([
+        expect.stringContaining("'/home/erin'"),
+        expect.stringMatching(/^env KEY holds a key\. Fix: /),
+      ]);
+      expect(told('user:default/dana')).toHaveLength(1);
     } finally {
       await receiver.close();
     }

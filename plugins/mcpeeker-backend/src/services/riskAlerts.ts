@@ -1,6 +1,10 @@
 import { Knex } from 'knex';
 import { RISK_KINDS, RiskKind } from '@mcpeeker/plugin-mcpeeker-common';
-import type { Finding, FindingStore } from '../database/FindingStore';
+import {
+  Finding,
+  FindingStore,
+  findingVisibleTo,
+} from '../database/FindingStore';
 import type { RegistryNotifier } from './RegistryNotifier';
 
 const SENT = 'mcpeeker_risk_alerts';
@@ -21,38 +25,77 @@ export function highRisksOf(
   return out;
 }
 
-const told = async (db: Knex, compositeId: string, kind: RiskKind) =>
-  !!(await db(SENT).where({ composite_id: compositeId, kind }).first());
+/** Whom a kind was told of, as recorded: an owner, or '' for facts no report named an owner for. */
+const recipientKey = (owner?: string) => owner ?? '';
 
-/** Remembers a kind told on a finding; false when it was told already (here, or by another replica just now). */
+const told = async (
+  db: Knex,
+  compositeId: string,
+  kind: RiskKind,
+  owner?: string,
+) =>
+  !!(await db(SENT)
+    .where({ composite_id: compositeId, kind, owner: recipientKey(owner) })
+    .first());
+
+/** Remembers a kind told to an owner on a finding; false when it was told already (here, or by another replica just now). */
 async function record(
   db: Knex,
   compositeId: string,
   kind: RiskKind,
   owner?: string,
 ): Promise<boolean> {
-  if (await told(db, compositeId, kind)) return false;
+  if (await told(db, compositeId, kind, owner)) return false;
   try {
     await db(SENT).insert({
       composite_id: compositeId,
       kind,
-      owner: owner ?? null,
+      owner: recipientKey(owner),
       alerted_at: new Date(),
     });
     return true;
   } catch (error) {
     // The primary key: another replica recorded it first. Anything else is a failure.
-    if (await told(db, compositeId, kind)) return false;
+    if (await told(db, compositeId, kind, owner)) return false;
     throw error;
   }
 }
 
 /**
+ * Each owner's high risks on a finding: the kinds the facts their endpoints
+ * reported carry, as they see the finding (`findingVisibleTo`), and under
+ * no owner the facts no report named an owner for.
+ */
+function highRisksByOwner(
+  finding: Finding,
+): Array<[string | undefined, ReturnType<typeof highRisksOf>]> {
+  const out: Array<[string | undefined, ReturnType<typeof highRisksOf>]> = [];
+  for (const owner of finding.owners) {
+    const risks = highRisksOf(
+      findingVisibleTo(finding, { ownerRefs: [owner] }),
+    );
+    if (risks.size > 0) out.push([owner, risks]);
+  }
+  const unowned = (finding.signals.risks ?? []).filter(f => !f.owners?.length);
+  if (unowned.length > 0) {
+    const risks = highRisksOf({
+      ...finding,
+      signals: { ...finding.signals, risks: unowned },
+    });
+    if (risks.size > 0) out.push([undefined, risks]);
+  }
+  return out;
+}
+
+/**
  * Tells of each new high-severity kind of risk on a finding once — not once
- * per scan: the owner in the portal (with the fix, linking to the finding)
- * and the webhooks that want `high-risk`. What was told is remembered per
- * finding and kind; a kind accepted on the approved entry, or a suppressed
- * finding, is not told. Runs over the findings seen since its last run.
+ * per scan — to each owner whose endpoints reported it, about their own
+ * facts only (a shared host's owners do not hear of each other's config
+ * files): in the portal (with the fix, linking to the finding) and to the
+ * webhooks that want `high-risk`. Facts no report named an owner for go to
+ * the webhooks only. What was told is remembered per finding, kind and
+ * owner; a kind accepted on the approved entry, or a suppressed finding, is
+ * not told. Runs over the findings seen since its last run.
  */
 export async function runRiskAlerts(options: {
   db: Knex;
@@ -72,25 +115,25 @@ export async function runRiskAlerts(options: {
       offset,
     });
     for (const finding of page.items) {
-      const owner = finding.owner ?? finding.registryOwner;
-      for (const [kind, facts] of highRisksOf(finding)) {
-        if (!(await record(db, finding.compositeId, kind, owner))) continue;
-        await notifier?.notify({
-          kind: 'high-risk',
-          finding: {
-            compositeId: finding.compositeId,
-            serverName: finding.serverName ?? finding.compositeId,
-            ...(owner ? { owner } : {}),
-          },
-          risk: {
-            kind,
-            title: RISK_KINDS[kind].title,
-            evidence: facts.map(f => f.evidence),
-            fix: facts[0].fix,
-          },
-        });
-        alerted++;
-      }
+      for (const [owner, risks] of highRisksByOwner(finding))
+        for (const [kind, facts] of risks) {
+          if (!(await record(db, finding.compositeId, kind, owner))) continue;
+          await notifier?.notify({
+            kind: 'high-risk',
+            finding: {
+              compositeId: finding.compositeId,
+              serverName: finding.serverName ?? finding.compositeId,
+              ...(owner ? { owner } : {}),
+            },
+            risk: {
+              kind,
+              title: RISK_KINDS[kind].title,
+              evidence: facts.map(f => f.evidence),
+              fix: facts[0].fix,
+            },
+          });
+          alerted++;
+        }
     }
     offset = page.nextOffset;
     if (offset === undefined) break;

@@ -1,7 +1,7 @@
 import type { Layer, McpEvent } from '../events/schema';
 import type { ToolRef, ToolSetChange } from '../identity/toolSet';
 import type { FindingTriage } from './triage';
-import type { RiskFact, RiskKind, RiskSeverity } from '../risk/risk';
+import type { FindingRiskFact, RiskKind, RiskSeverity } from '../risk/risk';
 import type { AcceptedRisk } from '../registry/registry';
 
 /**
@@ -54,9 +54,10 @@ export interface Signals {
    * What the server can do or how it is set up, as its endpoint reports say
    * (each config entry's and port probe's latest report), with the fix for
    * each: most severe first, one per kind and place, at most 32. Absent when
-   * no report names a risk.
+   * no report names a risk. A developer gets only the facts their own
+   * endpoints reported.
    */
-  risks?: RiskFact[];
+  risks?: FindingRiskFact[];
   /** Rules of the signature engine that fired, with how often. */
   rules?: Record<
     string,

@@ -197,6 +197,19 @@ export type RiskFact = z.infer<typeof riskFactSchema>;
 /** @public */
 export type RiskLocation = z.infer<typeof riskLocationSchema>;
 
+/**
+ * A risk fact as a finding holds it: with the owners of the endpoints whose
+ * latest reports carry it. Someone who may see only their own evidence sees
+ * only the facts their endpoints reported (a shared host's other owners keep
+ * their config files and what is in them to themselves).
+ *
+ * @public
+ */
+export type FindingRiskFact = RiskFact & {
+  /** Whose endpoints reported it (entity refs, sorted); absent when no report named an owner. */
+  owners?: string[];
+};
+
 /** low 1, medium 2, high 3: compare severities with it. @public */
 export const RISK_SEVERITY_RANK: Record<RiskSeverity, number> = {
   low: 1,

@@ -19,6 +19,7 @@ import {
   compareText,
   judgeText,
   toolsText,
+  riskReportKey,
   risksText,
   MAX_OWNERS,
   Lesson,
@@ -60,6 +61,7 @@ import {
   FindingFilter,
   FindingQuery,
   FindingStore,
+  findingVisibleTo,
   finishWithLookups,
   MAX_COUNTED_FINDINGS,
   RegistryLookup,
@@ -682,6 +684,7 @@ export class ClickHouseStore implements FindingStore {
       layer: Layer;
       source: string;
       evidence_key: string;
+      report_owner: string;
       n: string;
       high: string;
       first_seen: string;
@@ -698,6 +701,7 @@ export class ClickHouseStore implements FindingStore {
       rule_hits: Record<string, string | number>;
     }>(
       `SELECT finding_id, layer, source, if(layer = 'endpoint', evidence_key, '') AS evidence_key,
+         if(layer = 'endpoint', owner, '') AS report_owner,
          uniqExact(event_id) AS n,
          uniqExactIf(event_id, high_severity = 1) AS high,
          toUnixTimestamp64Milli(min(observed_at)) AS first_seen,
@@ -717,7 +721,7 @@ export class ClickHouseStore implements FindingStore {
          )) AS rule_hits
        FROM ${this.db}.events
        WHERE finding_id IN {ids:Array(String)}
-       GROUP BY finding_id, layer, source, evidence_key`,
+       GROUP BY finding_id, layer, source, evidence_key, report_owner`,
       { ids },
     );
     const byId = new Map<string, { totals: FindingTotals; events: number }>();
@@ -740,7 +744,7 @@ export class ClickHouseStore implements FindingStore {
       const owner = candidate(g.best_owner);
       const tools = candidate(g.best_tools);
       const command = candidate(g.best_command);
-      // Grouped by evidence key: the latest report of this piece of evidence.
+      // Grouped by evidence key and owner: this owner's latest report of this piece of evidence.
       const risks = key ? candidate(g.best_risks) : undefined;
       const judge =
         g.best_judge && g.best_judge[1] !== ''
@@ -760,7 +764,13 @@ export class ClickHouseStore implements FindingStore {
         ...(g.host ? { host: g.host } : {}),
         ...(tools ? { tools } : {}),
         ...(command ? { command } : {}),
-        ...(risks ? { risks: { [key]: risks } } : {}),
+        ...(risks
+          ? {
+              risks: {
+                [riskReportKey(key, g.report_owner || undefined)]: risks,
+              },
+            }
+          : {}),
         ...(judge ? { judge } : {}),
         judgeMissing: Number(g.missing) > 0,
         rules,
@@ -912,7 +922,9 @@ export class ClickHouseStore implements FindingStore {
     ]);
     const count = Number(countRows[0]?.n ?? 0);
     return {
-      items: rows.slice(0, query.limit).map(toFinding),
+      items: rows
+        .slice(0, query.limit)
+        .map(row => findingVisibleTo(toFinding(row), query)),
       totalCount: Math.min(count, MAX_COUNTED_FINDINGS),
       totalCountCapped: count > MAX_COUNTED_FINDINGS,
       ...(rows.length > query.limit
@@ -938,7 +950,7 @@ export class ClickHouseStore implements FindingStore {
     let page: Finding[] = [];
     for await (const rows of result.stream<FindingRow>()) {
       for (const row of rows) {
-        page.push(toFinding(row.json()));
+        page.push(findingVisibleTo(toFinding(row.json()), query));
         if (page.length >= pageSize) {
           yield page;
           page = [];
@@ -948,12 +960,17 @@ export class ClickHouseStore implements FindingStore {
     if (page.length > 0) yield page;
   }
 
-  async get(compositeId: string): Promise<Finding | undefined> {
+  async get(
+    compositeId: string,
+    visibleTo?: { ownerRefs?: string[] },
+  ): Promise<Finding | undefined> {
     const rows = await this.select<FindingRow>(
       `SELECT ${FINDING_COLUMNS} FROM ${this.db}.findings FINAL WHERE composite_id = {id:String}`,
       { id: compositeId },
     );
-    return rows[0] ? toFinding(rows[0]) : undefined;
+    return rows[0]
+      ? findingVisibleTo(toFinding(rows[0]), visibleTo)
+      : undefined;
   }
 
   async evidence(

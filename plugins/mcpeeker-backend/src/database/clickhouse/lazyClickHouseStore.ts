@@ -28,7 +28,7 @@ export function lazyClickHouseStore(create: () => Promise<ClickHouseStore>): {
   return {
     findings: {
       list: async query => (await store()).list(query),
-      get: async id => (await store()).get(id),
+      get: async (id, visibleTo) => (await store()).get(id, visibleTo),
       evidence: async (id, perLayer, visibleTo) =>
         (await store()).evidence(id, perLayer, visibleTo),
       detections: async id => (await store()).detections(id),

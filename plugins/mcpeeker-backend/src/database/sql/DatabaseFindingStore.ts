@@ -38,6 +38,7 @@ import {
   FindingFilter,
   FindingQuery,
   FindingStore,
+  findingVisibleTo,
   finishWithLookups,
   MAX_COUNTED_FINDINGS,
   RegistryLookup,
@@ -597,7 +598,9 @@ export class DatabaseFindingStore implements FindingStore {
       )
       .offset(offset)
       .limit(query.limit + 1);
-    const items = rows.slice(0, query.limit).map(toFinding);
+    const items = rows
+      .slice(0, query.limit)
+      .map(row => findingVisibleTo(toFinding(row), query));
     return {
       items,
       totalCount: Math.min(Number(count), MAX_COUNTED_FINDINGS),
@@ -633,17 +636,20 @@ export class DatabaseFindingStore implements FindingStore {
         ])
         .limit(pageSize);
       if (rows.length === 0) return;
-      yield rows.map(toFinding);
+      yield rows.map(row => findingVisibleTo(toFinding(row), query));
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1];
     }
   }
 
-  async get(compositeId: string): Promise<Finding | undefined> {
+  async get(
+    compositeId: string,
+    visibleTo?: { ownerRefs?: string[] },
+  ): Promise<Finding | undefined> {
     const row = await this.db<Row>(FINDINGS)
       .where('composite_id', compositeId)
       .first();
-    return row ? toFinding(row) : undefined;
+    return row ? findingVisibleTo(toFinding(row), visibleTo) : undefined;
   }
 
   async summarizeServers(limit: number): Promise<ServerSummary[]> {

@@ -80,9 +80,10 @@ describe('risk facts through the one correlator', () => {
 
   it('shows one fact per kind and place, the most severe first, at most 32', () => {
     const low = { ...secret, severity: 'low' as const, evidence: 'weaker' };
+    const dana = { owners: ['user:default/dana'] };
     expect(risksOf([config(1, [low, secret, unknown])])).toEqual([
-      secret,
-      unknown,
+      { ...secret, ...dana },
+      { ...unknown, ...dana },
     ]);
     const many = Array.from({ length: 40 }, (_, i) =>
       riskFact('inline-secret', `header X-${i} holds a key`, `$.h.X-${i}`),
@@ -92,5 +93,42 @@ describe('risk facts through the one correlator', () => {
       config(1, many.slice(20), '/other/mcp.json'),
     ]);
     expect(shown).toHaveLength(32);
+  });
+
+  it("keeps each owner's reports apart on a shared host: every fact says whose endpoints reported it", () => {
+    const erin = 'user:default/erin';
+    const probe = (owner: string, minute: number) =>
+      endpointEvent({
+        source: 'port',
+        owner,
+        observedAt: at(minute),
+        risks: [riskFact('tool-poisoning', "tool 'echo' hides a directive")],
+      });
+    const events = [
+      config(1, [secret]),
+      endpointEvent({
+        owner: erin,
+        observedAt: at(2),
+        configPath: '/home/erin/.cursor/mcp.json',
+        risks: [rootFs],
+      }),
+      // Both agents probe the one server on the host's port: erin's later report does not replace dana's.
+      probe('user:default/dana', 3),
+      probe(erin, 4),
+    ];
+    const risks = risksOf(events);
+    expect(risksOf([...events].reverse())).toEqual(risks);
+    expect(risks?.map(r => [r.kind, r.owners])).toEqual([
+      ['inline-secret', ['user:default/dana']],
+      ['broad-filesystem', [erin]],
+      ['tool-poisoning', [erin, 'user:default/dana'].sort()],
+    ]);
+    // Dana's entry rescanned clean: her secret goes, erin's facts stay.
+    expect(
+      risksOf([...events, config(5, [])])?.map(r => [r.kind, r.owners]),
+    ).toEqual([
+      ['broad-filesystem', [erin]],
+      ['tool-poisoning', [erin, 'user:default/dana'].sort()],
+    ]);
   });
 });

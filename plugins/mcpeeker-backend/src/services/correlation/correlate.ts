@@ -5,6 +5,7 @@ import {
   commandSignature,
   compositeId,
   Finding,
+  FindingRiskFact,
   FindingTriage,
   Layer,
   MAX_RISK_FACTS,
@@ -413,8 +414,8 @@ export interface SourceTotals {
   /** The latest stdio command signature hash reported. */
   command?: Candidate;
   /**
-   * Endpoint only: each piece of evidence's latest risk report (`risksText`),
-   * by evidence key; the MAX_EVIDENCE_KEYS least keys.
+   * Endpoint only: each owner's latest risk report (`risksText`) of each
+   * piece of evidence, by `riskReportKey`; the MAX_EVIDENCE_KEYS least keys.
    */
   risks?: Record<string, Candidate>;
   judge?: NonNullable<Signals['judge']>;
@@ -460,6 +461,9 @@ function minDefined(a?: string, b?: string): string | undefined {
 /** A tool set as totals keep and compare it (canonical JSON of `toolSet`). */
 export const toolsText = (tools: ToolRef[]) => canonicalJson(tools);
 
+const unionOwners = (a: string[], b: string[]) =>
+  [...new Set([...a, ...b])].sort(compareText).slice(0, MAX_OWNERS);
+
 const riskKindIndex = (f: RiskFact) => RISK_KIND_IDS.indexOf(f.kind);
 /** What tells two facts apart: kind and place (file and key); a fact with no place (a port probe's, one per tool) by its evidence. */
 const riskPlace = (f: RiskFact) =>
@@ -471,11 +475,16 @@ const riskPlace = (f: RiskFact) =>
 /**
  * Risk facts as a finding shows them, whatever order they came in: most
  * severe first, then by kind, then by their text (a total order); one per
- * kind and place (the first in that order); at most MAX_RISK_FACTS.
+ * kind and place (the first in that order, with the owners of all of them:
+ * two owners' agents probing one port report the same fact); at most
+ * MAX_RISK_FACTS.
  */
-export function mergeRiskFacts(facts: RiskFact[]): RiskFact[] {
+export function mergeRiskFacts(facts: FindingRiskFact[]): FindingRiskFact[] {
   const ordered = facts
-    .map(fact => ({ fact, text: canonicalJson(fact) }))
+    .map(fact => {
+      const { owners: _owners, ...said } = fact;
+      return { fact, text: canonicalJson(said) };
+    })
     .sort(
       (a, b) =>
         RISK_SEVERITY_RANK[b.fact.severity] -
@@ -483,16 +492,33 @@ export function mergeRiskFacts(facts: RiskFact[]): RiskFact[] {
         riskKindIndex(a.fact) - riskKindIndex(b.fact) ||
         compareText(a.text, b.text),
     );
-  const seen = new Set<string>();
-  const out: RiskFact[] = [];
+  const byPlace = new Map<string, FindingRiskFact>();
   for (const { fact } of ordered) {
     const place = riskPlace(fact);
-    if (seen.has(place)) continue;
-    seen.add(place);
-    out.push(fact);
-    if (out.length === MAX_RISK_FACTS) break;
+    const kept = byPlace.get(place);
+    if (!kept) {
+      if (byPlace.size < MAX_RISK_FACTS) byPlace.set(place, fact);
+      continue;
+    }
+    const owners = unionOwners(kept.owners ?? [], fact.owners ?? []);
+    if (owners.length > 0) byPlace.set(place, { ...kept, owners });
   }
-  return out;
+  return [...byPlace.values()];
+}
+
+/**
+ * Where totals keep a risk report: by piece of evidence and by whose
+ * endpoint reported it, so that each owner's latest report counts (the
+ * agents of a shared host's owners each probe its ports) and each fact keeps
+ * its owner: a developer sees only the facts their own endpoints reported.
+ */
+export const riskReportKey = (evidenceKey: string, owner?: string) =>
+  owner ? `${evidenceKey} ${owner}` : evidenceKey;
+
+/** Whose report a `riskReportKey` keeps, if it names one. */
+function reporterOf(key: string): string | undefined {
+  const space = key.indexOf(' ');
+  return space < 0 ? undefined : key.slice(space + 1);
 }
 
 /** One report's risk facts as totals keep and compare them (canonical JSON, merged). */
@@ -548,7 +574,10 @@ export function totalsOf(u: FindingUpdate): FindingTotals {
       ...(u.risks && u.evidenceKey
         ? {
             risks: {
-              [u.evidenceKey]: { value: risksText(u.risks), at: u.observedAt },
+              [riskReportKey(u.evidenceKey, u.owner)]: {
+                value: risksText(u.risks),
+                at: u.observedAt,
+              },
             },
           }
         : {}),
@@ -558,9 +587,6 @@ export function totalsOf(u: FindingUpdate): FindingTotals {
     },
   };
 }
-
-const unionOwners = (a: string[], b: string[]) =>
-  [...new Set([...a, ...b])].sort(compareText).slice(0, MAX_OWNERS);
 
 function mergeSource(a: SourceTotals, b: SourceTotals): SourceTotals {
   const rules = { ...a.rules };
@@ -696,12 +722,16 @@ export function describeFinding(totals: FindingTotals): FindingFacts {
     t => t.command,
     () => 0,
   )?.c.value;
-  // Every piece of evidence's latest report counts: a config entry's and the port's.
+  // Every piece of evidence's latest report counts (a config entry's and the
+  // port's), each owner's own, and each fact says whose endpoints reported it.
   const risks = mergeRiskFacts(
     sources.flatMap(t =>
-      Object.values(t.risks ?? {}).flatMap(
-        c => JSON.parse(c.value) as RiskFact[],
-      ),
+      Object.entries(t.risks ?? {}).flatMap(([key, c]) => {
+        const owner = reporterOf(key);
+        return (JSON.parse(c.value) as RiskFact[]).map(
+          (f): FindingRiskFact => (owner ? { ...f, owners: [owner] } : f),
+        );
+      }),
     ),
   );
   return {

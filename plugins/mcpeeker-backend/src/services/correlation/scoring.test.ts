@@ -171,16 +171,17 @@ describe('scoring: risk facts', () => {
       classification: 'suspect',
       riskLevel: 'high',
     });
+    // Each kind with its points, never a fact's evidence: the breakdown is everyone's who reads the finding.
     expect(riskLines(dangerous)).toEqual([
       [
         'inline-secret',
         2,
-        'inline secret: env GITHUB_TOKEN holds a GitHub token (+3, 2 counted: risk alone never makes a finding unauthorized)',
+        'inline secret (+3, 2 counted: risk alone never makes a finding unauthorized)',
       ],
       [
         'broad-filesystem',
         0,
-        "broad filesystem: the folder it may use is '/' (+3, not counted: risk alone never makes a finding unauthorized)",
+        'broad filesystem (+3, not counted: risk alone never makes a finding unauthorized)',
       ],
     ]);
   });
@@ -191,25 +192,17 @@ describe('scoring: risk facts', () => {
     );
     expect(two).toMatchObject({ score: 15, classification: 'unauthorized' });
     expect(riskLines(two)).toEqual([
-      [
-        'inline-secret',
-        3,
-        'inline secret: env GITHUB_TOKEN holds a GitHub token (+3)',
-      ],
-      [
-        'broad-filesystem',
-        3,
-        "broad filesystem: the folder it may use is '/' (+3)",
-      ],
+      ['inline-secret', 3, 'inline secret (+3)'],
+      ['broad-filesystem', 3, 'broad filesystem (+3)'],
       [
         'docker-privileged',
         0,
-        'docker privileged: docker run --privileged (+3, not counted: risks add at most 6 in all)',
+        'docker privileged (+3, not counted: risks add at most 6 in all)',
       ],
       [
         'unpinned-package',
         0,
-        'unpinned package: npx runs it unpinned (+2, not counted: risks add at most 6 in all)',
+        'unpinned package (+2, not counted: risks add at most 6 in all)',
       ],
     ]);
     // The cap and the points are the configuration's.
@@ -267,7 +260,7 @@ describe('scoring: risk facts', () => {
     expect(riskLines(breakdown)[0]).toEqual([
       'broad-filesystem',
       0,
-      "broad filesystem: the folder it may use is '/'; accepted by user:default/pat: a throwaway VM with nothing else on it",
+      'broad filesystem, accepted by user:default/pat: a throwaway VM with nothing else on it',
     ]);
     // Only while the approval holds: tools changed since approval, it counts again.
     const changed = scoreFinding(signalsOf(risky(rootFs)), {

@@ -63,16 +63,14 @@ const TOP_OF_CLASS: Record<Classification, number> = {
   unauthorized: Infinity,
 };
 
-/** A kind in words, as the breakdown names it: "inline secret". */
+/**
+ * A kind in words, as the breakdown names it: "inline secret". Only the
+ * kind: the facts themselves (what was seen, in which file) are each
+ * owner's, and the breakdown is everyone's who may read the finding (its
+ * timeline, exports and notifications repeat it); `signals.risks` holds the
+ * facts, narrowed to the reader's own.
+ */
 const kindWords = (kind: RiskKind) => kind.replace(/-/g, ' ');
-
-/** What a kind's facts say, the first two of them: "env GITHUB_TOKEN holds a GitHub token". */
-function evidenceWords(facts: RiskFact[]): string {
-  const shown = facts.slice(0, 2).map(f => f.evidence);
-  return `${shown.join('; ')}${
-    facts.length > 2 ? ` and ${facts.length - 2} more` : ''
-  }`;
-}
 
 /**
  * Risk's part of the score, after the layers, the registry and the floor:
@@ -117,14 +115,14 @@ function scoreRisks(
   let budget = weights.maxPoints;
   let level: RiskSeverity | undefined;
   const contributions: ScoreBreakdown['contributions'] = [];
-  for (const { kind, list, severity } of kinds) {
-    const said = `${kindWords(kind)}: ${evidenceWords(list)}`;
+  for (const { kind, severity } of kinds) {
+    const said = kindWords(kind);
     const acceptance = accepted.find(a => a.kind === kind);
     if (acceptance) {
       contributions.push({
         layer: 'risk',
         points: 0,
-        reason: `${said}; accepted by ${acceptance.by}: ${acceptance.reason}`,
+        reason: `${said}, accepted by ${acceptance.by}: ${acceptance.reason}`,
         riskKind: kind,
         acceptedRisk: acceptance,
       });
