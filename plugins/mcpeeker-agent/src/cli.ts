@@ -101,6 +101,9 @@ Options of scan:
                                 being built (repeatable)
   --managed-dir DIR             Machine-wide managed folder (default: /etc,
                                 /Library/Application Support, C:\\ProgramData)
+  --system-root DIR             Read the machine's own folders under DIR (a
+                                mounted disk): etc, Library/Application Support,
+                                ProgramData, Program Files, app
   --no-processes                Don't look at running processes
   --no-ports                    Don't probe listening ports
   --ports P1,P2                 Probe only these listening ports
@@ -142,6 +145,7 @@ interface ScanArgs {
   platform?: Platform;
   roots: string[];
   managedDir?: string;
+  systemRoot?: string;
   processes: boolean;
   ports: boolean;
   onlyPorts?: number[];
@@ -180,6 +184,9 @@ function parseScanArgs(args: string[]): ScanArgs {
         break;
       case '--managed-dir':
         parsed.managedDir = value();
+        break;
+      case '--system-root':
+        parsed.systemRoot = directory('--system-root');
         break;
       case '--platform': {
         const platform = value();

@@ -1,4 +1,4 @@
-import { findNodeAtLocation, Node, parseTree } from 'jsonc-parser';
+import { findNodeAtLocation, Node, ParseError, parseTree } from 'jsonc-parser';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { ConfigFormat } from '../scan/clientTable';
 
@@ -41,15 +41,24 @@ function positionAt(starts: number[], offset: number): Position {
   return { line: low + 1, column: offset - starts[low] + 1 };
 }
 
+/** Formats whose documents are not what a JSON path addresses: an entry is located by its offset. */
+const TEXT_FORMATS: ReadonlySet<ConfigFormat> = new Set([
+  'xml',
+  'properties',
+  'crushrc',
+]);
+
 /**
  * Where a path's key (or array item) starts in a config file's text, 1-based:
  * the exact key when it is there, else the nearest enclosing one. JSON and
- * YAML from their syntax trees; TOML (no tree with offsets) by finding the
- * table header and then the key's line below it.
+ * YAML from their syntax trees (JSON5 from the JSON tree when the file is
+ * also JSONC); TOML (no tree with offsets) by finding the table header and
+ * then the key's line below it. XML, properties and crushrc entries carry
+ * their offset (`positionAt`).
  */
 export class ConfigPositions {
   private starts?: number[];
-  private json?: Node;
+  private json?: Node | null;
   private yaml?: ReturnType<typeof parseDocument>;
   private yamlLines?: LineCounter;
 
@@ -58,11 +67,23 @@ export class ConfigPositions {
     private readonly format: ConfigFormat,
   ) {}
 
+  /** The JSON path of a place, for formats a JSON path addresses. */
+  jsonPathOf(path: ConfigPath): string | undefined {
+    return TEXT_FORMATS.has(this.format) ? undefined : formatJsonPath(path);
+  }
+
+  /** The line and column of an offset in the text. */
+  positionAt(offset: number): Position {
+    return positionAt(this.lines(), offset);
+  }
+
   positionOf(path: ConfigPath): Position | undefined {
     try {
-      if (this.format === 'json') return this.inJson(path);
+      if (this.format === 'json' || this.format === 'json5')
+        return this.inJson(path);
       if (this.format === 'yaml') return this.inYaml(path);
-      return this.inToml(path);
+      if (this.format === 'toml') return this.inToml(path);
+      return undefined;
     } catch {
       // A position is a courtesy: a file the parser reads but we can't map loses only the line.
       return undefined;
@@ -75,10 +96,15 @@ export class ConfigPositions {
   }
 
   private inJson(path: ConfigPath): Position | undefined {
-    this.json ??= parseTree(this.text, [], {
-      allowTrailingComma: true,
-      disallowComments: false,
-    });
+    if (this.json === undefined) {
+      const errors: ParseError[] = [];
+      const tree = parseTree(this.text, errors, {
+        allowTrailingComma: true,
+        disallowComments: false,
+      });
+      // A JSON5 file with unquoted keys or single quotes has no reliable tree.
+      this.json = this.format === 'json5' && errors.length > 0 ? null : tree;
+    }
     if (!this.json) return undefined;
     for (let length = path.length; length >= 0; length--) {
       const node = findNodeAtLocation(this.json, path.slice(0, length));

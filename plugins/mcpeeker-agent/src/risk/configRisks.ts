@@ -4,7 +4,7 @@ import {
   RiskFact,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { approvalRisks, SettingsFiles } from './approvalRisks';
-import { ConfigPositions, formatJsonPath } from './configPositions';
+import { ConfigPositions } from './configPositions';
 import { inlineSecretRisks } from './inlineSecretRisks';
 import { publisherRisks } from './publisherRisks';
 import { reachRisks } from './reachRisks';
@@ -95,12 +95,22 @@ export async function configEntryRisks(
   return settleFacts(
     found.map(fact => {
       if (fact.location) return fact;
+      if (server.textOffset !== undefined) {
+        return {
+          ...fact,
+          location: {
+            file: context.configPath,
+            ...context.positions.positionAt(server.textOffset),
+          },
+        };
+      }
       const path = [...server.paths.entry, ...(fact.at ?? [])];
+      const jsonPath = context.positions.jsonPathOf(path);
       return {
         ...fact,
         location: {
           file: context.configPath,
-          jsonPath: formatJsonPath(path),
+          ...(jsonPath ? { jsonPath } : {}),
           ...context.positions.positionOf(path),
         },
       };

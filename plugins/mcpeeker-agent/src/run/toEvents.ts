@@ -27,7 +27,7 @@ function split(detection: Detection): {
 } {
   switch (detection.source) {
     case 'config': {
-      const { compositeId: _id, ...rest } = detection;
+      const { compositeId: _id, via, ...rest } = detection;
       const target =
         rest.command !== undefined
           ? [rest.command, ...(rest.args ?? [])].join(' ')
@@ -40,6 +40,14 @@ function split(detection: Detection): {
             snippet: snippet(`${rest.client} ${rest.serverName}: ${target}`),
             location: rest.configPath,
           },
+          // A Docker MCP Toolkit server: the gateway entries clients reach it through.
+          ...(via ?? []).slice(0, 16).map(gateway => ({
+            kind: 'gateway-entry',
+            snippet: snippet(
+              `reached through ${gateway.client} ${gateway.serverName} (the Docker MCP Toolkit's gateway)`,
+            ),
+            location: gateway.configPath.slice(0, 1024),
+          })),
         ],
       };
     }

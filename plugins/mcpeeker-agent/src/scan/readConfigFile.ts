@@ -4,12 +4,26 @@ import {
   ParseError,
   printParseErrorCode,
 } from 'jsonc-parser';
+import JSON5 from 'json5';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import type { ConfigFormat } from './clientTable';
+import { parseCrushrc } from './formats/crushrc';
+import { parseProperties } from './formats/properties';
+import { parseXml } from './formats/xml';
 
 /** Config files larger than this are reported, not read: no client writes one. */
 export const MAX_CONFIG_BYTES = 10 * 1024 * 1024;
+
+const FORMAT_NAMES: Record<ConfigFormat, string> = {
+  json: 'JSON',
+  json5: 'JSON5',
+  toml: 'TOML',
+  yaml: 'YAML',
+  xml: 'XML',
+  properties: 'a properties file',
+  crushrc: 'a crushrc',
+};
 
 export type ReadResult =
   | { ok: true; doc: unknown; text: string }
@@ -20,7 +34,11 @@ function lineOf(text: string, offset: number) {
   return text.slice(0, offset).split('\n').length;
 }
 
-/** Parses text in a client's format. JSON is read as JSONC (comments, trailing commas). */
+/**
+ * Parses text in a client's format. JSON is read as JSONC (comments, trailing
+ * commas); XML, properties and crushrc files become the documents their
+ * extractors read (`formats/`).
+ */
 export function parseConfigText(text: string, format: ConfigFormat): unknown {
   if (format === 'json') {
     const errors: ParseError[] = [];
@@ -39,10 +57,20 @@ export function parseConfigText(text: string, format: ConfigFormat): unknown {
     }
     return doc;
   }
-  if (format === 'toml') {
-    return parseToml(text);
+  switch (format) {
+    case 'json5':
+      return JSON5.parse(text);
+    case 'toml':
+      return parseToml(text);
+    case 'xml':
+      return parseXml(text);
+    case 'properties':
+      return parseProperties(text);
+    case 'crushrc':
+      return parseCrushrc(text);
+    default:
+      return parseYaml(text, { maxAliasCount: 100 });
   }
-  return parseYaml(text, { maxAliasCount: 100 });
 }
 
 /**
@@ -100,7 +128,7 @@ export async function readConfigFile(
     return {
       ok: false,
       missing: false,
-      message: `cannot be parsed as ${format.toUpperCase()}: ${message}`,
+      message: `cannot be parsed as ${FORMAT_NAMES[format]}: ${message}`,
     };
   }
 }

@@ -15,12 +15,27 @@ import { SettingsFiles } from '../risk/approvalRisks';
 import { ConfigPositions } from '../risk/configPositions';
 import { configEntryRisks } from '../risk/configRisks';
 import { loadRegistrySnapshot, RegistryIndex } from '../risk/mcpRegistry';
-import { DeclaredServer, extractServers, isProblem } from './extractServers';
 import {
+  DeclaredServer,
+  ExtractContext,
+  extractServers,
+  isProblem,
+} from './extractServers';
+import {
+  DockerCatalog,
+  DOCKER_CATALOG_FILE,
+  gatewayServes,
+} from './dialects/dockerToolkit';
+import {
+  FORMAT_EXTENSIONS,
+  isGlob,
   planHostLocations,
+  PlannedLocation,
   projectLocations,
   resolveBases,
   ScanTarget,
+  segmentMatches,
+  segmentPattern,
 } from './locations';
 import { readConfigFile } from './readConfigFile';
 import {
@@ -46,6 +61,12 @@ export interface ConfigDetection {
   projectPath?: string;
   /** What the entry lets the server do or how it is set up, each with its fix; absent when nothing was found. */
   risks?: RiskFact[];
+  /**
+   * Docker MCP Toolkit servers: the client entries that start the toolkit's
+   * gateway (`docker mcp gateway run`, the `MCP_DOCKER` entry) and so reach
+   * this server through it. Not part of the event: sent as evidence.
+   */
+  via?: Array<{ client: string; serverName: string; configPath: string }>;
   compositeId: string;
 }
 
@@ -126,11 +147,6 @@ export const SKIPPED_DIRECTORIES = new Set([
   '.Trash',
 ]);
 const MAX_WALK_DEPTH = 12;
-const FORMAT_EXTENSIONS = {
-  json: /\.jsonc?$/i,
-  yaml: /\.ya?ml$/i,
-  toml: /\.toml$/i,
-};
 
 function toDetection(
   server: DeclaredServer,
@@ -196,11 +212,15 @@ export function locationOfFile(file: string): {
     for (const location of client.locations) {
       const tail = segments.slice(-location.path.length);
       const matches =
+        !location.sharedWith &&
+        !location.folderFrom &&
         tail.length === location.path.length &&
-        location.path.every(
-          (part, i) =>
-            part === tail[i] ||
-            (part === '*' && FORMAT_EXTENSIONS[location.format].test(tail[i])),
+        location.path.every((part, i) =>
+          segmentMatches(
+            part,
+            tail[i],
+            i === location.path.length - 1 ? location : undefined,
+          ),
         );
       if (
         matches &&
@@ -229,18 +249,20 @@ export function locationOfFile(file: string): {
   };
 }
 
-/** Expands `*` segments (one directory level) into existing paths. */
+/** Expands glob segments (`*`, `{a,b}`: one directory level each) into existing paths, sorted. */
 async function expand(pattern: string[]): Promise<string[]> {
   let paths = [pattern[0]];
   for (const segment of pattern.slice(1)) {
-    if (segment !== '*') {
+    if (!isGlob(segment)) {
       paths = paths.map(p => path.join(p, segment));
       continue;
     }
     const next: string[] = [];
     for (const p of paths) {
       try {
-        for (const name of await fs.readdir(p)) next.push(path.join(p, name));
+        for (const name of (await fs.readdir(p)).sort())
+          if (segment === '*' || segmentPattern(segment).test(name))
+            next.push(path.join(p, name));
       } catch {
         // a folder that isn't there has nothing to expand
       }
@@ -248,6 +270,30 @@ async function expand(pattern: string[]): Promise<string[]> {
     paths = next;
   }
   return paths;
+}
+
+/**
+ * The patterns of a planned location: itself, or, for a client whose data
+ * folder can be moved (`folderFrom`), the folder each pointer file names.
+ */
+async function locationPatterns(planned: PlannedLocation): Promise<string[][]> {
+  const { folderFrom } = planned.location;
+  if (!folderFrom) return [planned.pattern];
+  const base = planned.pattern.slice(0, -planned.location.path.length);
+  const patterns: string[][] = [];
+  for (const pointer of await expand([...base, ...folderFrom.path])) {
+    const result = await readConfigFile(pointer, 'json');
+    const folder =
+      result.ok && result.doc && typeof result.doc === 'object'
+        ? (result.doc as Record<string, unknown>)[folderFrom.key]
+        : undefined;
+    if (typeof folder === 'string' && folder !== '')
+      patterns.push([
+        path.resolve(path.dirname(pointer), folder),
+        ...planned.location.path,
+      ]);
+  }
+  return patterns;
 }
 
 class Scan {
@@ -295,6 +341,7 @@ class Scan {
     ) {
       return;
     }
+    const context: ExtractContext = { fileName: path.basename(resolved) };
     const key = `${client.id}\0${location.extract}\0${resolved}`;
     if (this.seenFiles.has(key)) return;
     this.seenFiles.add(key);
@@ -305,11 +352,16 @@ class Scan {
       return;
     }
     this.filesRead++;
+    if (location.extract === 'dockerToolkit')
+      context.dockerCatalog = await this.readDockerCatalog(
+        path.join(path.dirname(resolved), 'catalogs'),
+      );
     const positions = new ConfigPositions(result.text, location.format);
     for (const item of extractServers(
       result.doc,
       location.extract,
       location.urlTransport,
+      context,
     )) {
       if (isProblem(item)) {
         this.errors.push({
@@ -328,6 +380,66 @@ class Scan {
           ),
         );
       }
+    }
+  }
+
+  /** The Docker MCP Toolkit's catalogs, `docker-mcp.yaml` first, a later definition of a name replacing an earlier one. */
+  async readDockerCatalog(dir: string): Promise<DockerCatalog> {
+    const catalog: DockerCatalog = new Map();
+    let names: string[];
+    try {
+      names = (await fs.readdir(dir)).filter(n => /\.ya?ml$/i.test(n)).sort();
+    } catch {
+      return catalog;
+    }
+    names.sort(
+      (a, b) =>
+        Number(b === DOCKER_CATALOG_FILE) - Number(a === DOCKER_CATALOG_FILE),
+    );
+    for (const name of names) {
+      const file = path.join(dir, name);
+      const result = await readConfigFile(file, 'yaml');
+      if (!result.ok) {
+        if (!result.missing)
+          this.errors.push({ path: file, message: result.message });
+        continue;
+      }
+      this.filesRead++;
+      const registry = (result.doc as Record<string, unknown> | null)?.registry;
+      if (!registry || typeof registry !== 'object') continue;
+      for (const [server, definition] of Object.entries(registry))
+        if (definition && typeof definition === 'object')
+          catalog.set(server, definition as Record<string, unknown>);
+    }
+    return catalog;
+  }
+
+  /**
+   * Links each Docker MCP Toolkit server to the client entries that start
+   * the toolkit's gateway: `docker mcp gateway run` serves the servers
+   * enabled in `registry.yaml`, `--servers a,b` those named; `--profile`
+   * serves a profile of the toolkit's database, which is not read.
+   */
+  linkDockerGateway() {
+    const gateways = this.detections.flatMap(d => {
+      if (d.source !== 'config' || d.client === 'docker-mcp') return [];
+      const serves = gatewayServes(d.command, d.args);
+      return serves ? [{ detection: d, serves }] : [];
+    });
+    for (const d of this.detections) {
+      if (d.source !== 'config' || d.client !== 'docker-mcp') continue;
+      const via = gateways
+        .filter(
+          ({ serves }) =>
+            'all' in serves ||
+            ('only' in serves && serves.only.includes(d.serverName)),
+        )
+        .map(({ detection }) => ({
+          client: detection.client,
+          serverName: detection.serverName,
+          configPath: detection.configPath,
+        }));
+      if (via.length > 0) d.via = via;
     }
   }
 
@@ -493,7 +605,19 @@ class Scan {
       MAX_WALK_DEPTH,
       async (directory, entries) => {
         for (const { client, location } of locations) {
-          if (!entries.has(location.path[0])) continue;
+          const [first] = location.path;
+          if (
+            isGlob(first)
+              ? ![...entries.keys()].some(name =>
+                  segmentMatches(
+                    first,
+                    name,
+                    location.path.length === 1 ? location : undefined,
+                  ),
+                )
+              : !entries.has(first)
+          )
+            continue;
           for (const file of await expand([directory, ...location.path])) {
             await this.readLocation(client, location, file);
           }
@@ -532,6 +656,7 @@ export async function scanConfigs(options: ScanOptions): Promise<ScanResult> {
           });
       }
     }
+    scan.linkDockerGateway();
     return {
       detections: scan.detections,
       errors: scan.errors,
@@ -542,8 +667,10 @@ export async function scanConfigs(options: ScanOptions): Promise<ScanResult> {
     };
   }
   for (const planned of planHostLocations(options)) {
-    for (const file of await expand(planned.pattern)) {
-      await scan.readLocation(planned.client, planned.location, file);
+    for (const pattern of await locationPatterns(planned)) {
+      for (const file of await expand(pattern)) {
+        await scan.readLocation(planned.client, planned.location, file);
+      }
     }
   }
   await scan.readDesktopExtensions();
@@ -551,6 +678,7 @@ export async function scanConfigs(options: ScanOptions): Promise<ScanResult> {
   for (const root of options.roots) {
     await scan.walkProjects(root);
   }
+  scan.linkDockerGateway();
   return {
     detections: scan.detections,
     errors: scan.errors,

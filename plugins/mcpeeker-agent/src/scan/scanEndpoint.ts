@@ -40,6 +40,8 @@ export interface ScanEndpointOptions {
   home?: string;
   env: Record<string, string | undefined>;
   managedDir?: string;
+  /** The machine's own folders are read under it (`--system-root`). */
+  systemRoot?: string;
   roots: string[];
   processes: boolean;
   ports: boolean;
@@ -65,6 +67,7 @@ export async function scanEndpoint(
     // Another home's locations derive from that home, not from this user's environment.
     env: options.home ? {} : options.env,
     managedDir: options.managedDir,
+    systemRoot: options.systemRoot,
     roots: options.roots,
     hostIdHash,
     salt,
