@@ -1,4 +1,4 @@
-import { FormEvent, useCallback, useMemo, useState } from 'react';
+import { FormEvent, useCallback, useMemo, useRef, useState } from 'react';
 import {
   CopyTextButton,
   InfoCard,
@@ -585,16 +585,31 @@ export function AgentsPage() {
     },
     [],
   );
-  const { retry: reloadEnrolments } = enrolments;
-  const { retry: reloadAgents } = agents;
+  // Columns made once (new ones reset a table's sort and page, and make
+  // material-table warn); the reloads they call are the latest, for a
+  // retry is a new function after each load.
+  const reloads = useRef({
+    enrolments: enrolments.retry,
+    agents: agents.retry,
+  });
+  reloads.current = { enrolments: enrolments.retry, agents: agents.retry };
   const enrolmentCols = useMemo(
     () =>
-      enrolmentColumns(revoke, id => api.revokeEnrolment(id), reloadEnrolments),
-    [revoke, api, reloadEnrolments],
+      enrolmentColumns(
+        revoke,
+        id => api.revokeEnrolment(id),
+        () => reloads.current.enrolments(),
+      ),
+    [revoke, api],
   );
   const agentCols = useMemo(
-    () => agentColumns(revoke, id => api.revokeAgent(id), reloadAgents),
-    [revoke, api, reloadAgents],
+    () =>
+      agentColumns(
+        revoke,
+        id => api.revokeAgent(id),
+        () => reloads.current.agents(),
+      ),
+    [revoke, api],
   );
 
   return (

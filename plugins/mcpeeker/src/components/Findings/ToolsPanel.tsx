@@ -85,6 +85,8 @@ interface ToolRow {
   id: string;
   name: string;
   hash?: string;
+  /** How it stands against the approved set, when the set changed since. */
+  since?: string;
 }
 
 /**
@@ -131,33 +133,32 @@ function sinceApproval(change: ToolChange, name: string): string {
   return 'as approved';
 }
 
-function toolColumns(change: ToolChange | undefined): TableColumn<ToolRow>[] {
-  return [
-    { title: 'Tool', field: 'name', cellStyle: wholeWords },
-    {
-      title: 'Definition',
-      field: 'hash',
-      cellStyle: oneLine,
-      render: t =>
-        t.hash ? (
-          <span title={t.hash} style={{ fontFamily: 'monospace' }}>
-            {t.hash.slice(0, 12)}…
-          </span>
-        ) : (
-          'not reported'
-        ),
-    },
-    ...(change
-      ? [
-          {
-            title: 'Since approval',
-            cellStyle: oneLine,
-            render: (t: ToolRow) => sinceApproval(change, t.name),
-          },
-        ]
-      : []),
-  ];
-}
+const TOOL_COLUMNS: TableColumn<ToolRow>[] = [
+  { title: 'Tool', field: 'name', cellStyle: wholeWords },
+  {
+    title: 'Definition',
+    field: 'hash',
+    cellStyle: oneLine,
+    render: t =>
+      t.hash ? (
+        <span title={t.hash} style={{ fontFamily: 'monospace' }}>
+          {t.hash.slice(0, 12)}…
+        </span>
+      ) : (
+        'not reported'
+      ),
+  },
+];
+
+/**
+ * The columns, made once: the table keeps its sort and page only while they
+ * stay the same (a new set each render also made material-table warn). How
+ * each tool stands since approval comes with its row.
+ */
+const CHANGED_TOOL_COLUMNS: TableColumn<ToolRow>[] = [
+  ...TOOL_COLUMNS,
+  { title: 'Since approval', field: 'since', cellStyle: oneLine },
+];
 
 /** One list of the diff, named in words, with "none" when empty. */
 function ChangeList(props: {
@@ -368,8 +369,15 @@ export function ToolsPanel({
             {new Date(current.seenAt).toLocaleString()}
           </Typography>
           <Table<ToolRow>
-            columns={toolColumns(change)}
-            data={current.tools}
+            columns={change ? CHANGED_TOOL_COLUMNS : TOOL_COLUMNS}
+            data={
+              change
+                ? current.tools.map(t => ({
+                    ...t,
+                    since: sinceApproval(change, t.name),
+                  }))
+                : current.tools
+            }
             options={{
               ...listOptions(current.tools.length),
               toolbar: false,
