@@ -3,6 +3,7 @@ import {
   FeedbackVerdict,
   FindingRegistryStatus,
   FindingTriage,
+  HighRiskFilter,
   Layer,
   McpEvent,
   RISK_SEVERITY_RANK,
@@ -19,7 +20,11 @@ import type {
   ScoreDistribution,
   Trendlines,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import type { AnalyticsScope, TrendQuery } from './findingAnalytics';
+import type {
+  AnalyticsScope,
+  SummaryOptions,
+  TrendQuery,
+} from './findingAnalytics';
 import type {
   Classification,
   ScoringWeights,
@@ -48,8 +53,20 @@ export interface FindingQuery {
   layer?: Layer;
   hostIdHash?: string;
   registryStatus?: FindingRegistryStatus;
+  /** Last seen at or after this. */
   since?: Date;
+  /** Last seen at or before this. */
   until?: Date;
+  /** First seen at or after this. */
+  firstSeenFrom?: Date;
+  /** First seen at or before this. */
+  firstSeenTo?: Date;
+  /** With a detection (a dedup window of events) starting at or after this… */
+  detectedFrom?: Date;
+  /** …and at or before this (with `detectedFrom`: the same detection). */
+  detectedTo?: Date;
+  /** `unregistered`: the unregistered high-risk findings (`isUnregisteredHighRisk`). */
+  highRisk?: HighRiskFilter;
   /** Words to find in the server name or owner. */
   text?: string;
   /** Exactly this server name (an MCPServer entity's findings). */
@@ -69,6 +86,8 @@ export interface FindingQuery {
   assignee?: string | null;
   /** Findings an active suppression hides: left out, taken too, or the only ones. Undefined takes them too (the routes default to `exclude`). */
   suppressed?: 'exclude' | 'include' | 'only';
+  /** Only findings this suppression hides: the one each shows (of several that match, the most specific). */
+  suppressionId?: string;
   /** Only findings whose latest feedback verdict is one of these; `none`: no feedback yet. */
   verdict?: Array<FeedbackVerdict | 'none'>;
   sort?: 'score' | 'lastSeen';
@@ -214,8 +233,12 @@ export interface FindingStore {
   detections(compositeId: string): Promise<Detection[]>;
   /** Server names seen, with their findings, hosts and highest score; highest score first. */
   summarizeServers(limit: number): Promise<ServerSummary[]>;
-  /** The dashboard's figures over the findings in scope, as of `now` (see `findingAnalytics.ts`). */
-  analyticsSummary(scope: AnalyticsScope, now: Date): Promise<AnalyticsSummary>;
+  /** The dashboard's figures over the findings in scope, as of `now` (see `findingAnalytics.ts`); the feedback backlog unless `options` say not to. */
+  analyticsSummary(
+    scope: AnalyticsScope,
+    now: Date,
+    options?: SummaryOptions,
+  ): Promise<AnalyticsSummary>;
   /** Findings per score, ascending; scores from 20 up counted as 20. */
   scoreDistribution(scope: AnalyticsScope): Promise<ScoreDistribution>;
   /** Distinct findings with a detection in each bucket, by their current classification. */

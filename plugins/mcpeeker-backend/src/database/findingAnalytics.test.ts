@@ -1,4 +1,17 @@
-import { compositeId, hashIdentifier } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  AnalyticsSummary,
+  CLASSIFICATIONS,
+  compositeId,
+  FindingListParams,
+  hashIdentifier,
+  isUnregisteredHighRisk,
+  scoreFindingsQuery,
+  SummaryNumber,
+  summaryFindingsQuery,
+  summaryValue,
+  trendFindingsQuery,
+  Trendlines,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import {
   findingStoreEngines,
   FindingStoreUnderTest,
@@ -6,9 +19,17 @@ import {
 import {
   endpointEvent,
   gatewayEvent,
+  GITHUB_RISKS,
   HOST,
   networkEvent,
+  riskFact,
 } from '../__testUtils__/events';
+import type { FindingStore } from './FindingStore';
+import type { AnalyticsScope } from './findingAnalytics';
+import {
+  findingFilterOf,
+  findingFilterSchema,
+} from '../routes/findingFilterQuery';
 import { deliveries, randomFleetEvents } from '../__testUtils__/randomEvents';
 import { TEST_SALT } from '../__testUtils__/sqlPipeline';
 
@@ -27,8 +48,11 @@ const F3 = compositeId({
   hostIdHash: hashIdentifier('host-2', TEST_SALT),
   port: 4000,
 }); // erin on host-2, endpoint: suspect (6), an analyst said true positive
-const F5 = compositeId({ hostIdHash: HOST, port: 3005 }); // dana, endpoint, approved: authorized (0)
+const F5 = compositeId({ hostIdHash: HOST, port: 3005 }); // dana, endpoint, approved: authorized (0 + 3: it reaches '/', a high risk)
+const F6 = compositeId({ hostIdHash: HOST, port: 3006 }); // dana, endpoint: a pasted token, reaches '/': suspect (8), unregistered
 // F4: the gateway's sighting, the Judge says not MCP: authorized (0), dana's request.
+
+const ROOT_FS = riskFact('broad-filesystem', "the folder it may use is '/'");
 
 const EVENTS = [
   endpointEvent({ port: 3001, observedAt: '2026-11-21T10:00:00Z' }),
@@ -46,7 +70,16 @@ const EVENTS = [
     judge: { verdict: 'not-mcp', confidence: 0.9 },
     observedAt: '2026-11-21T10:02:00Z',
   }),
-  endpointEvent({ port: 3005, observedAt: '2026-11-23T11:00:00Z' }),
+  endpointEvent({
+    port: 3005,
+    observedAt: '2026-11-23T11:00:00Z',
+    risks: [ROOT_FS],
+  }),
+  endpointEvent({
+    port: 3006,
+    observedAt: '2026-11-22T15:00:00Z',
+    risks: [GITHUB_RISKS[0], ROOT_FS],
+  }),
 ];
 
 describe.each(engines.kinds)('analytics on %p', kind => {
@@ -83,29 +116,56 @@ describe.each(engines.kinds)('analytics on %p', kind => {
 
   it('summarizes the fleet, leaving suppressed findings out', async () => {
     expect(await store.findings.analyticsSummary({}, NOW)).toEqual({
-      // F2 is suppressed: F1, F3, F4, F5.
-      totalFindings: 4,
-      byClassification: { authorized: 2, suspect: 1, unauthorized: 1 },
-      // Seen since 11-22 12:00 on a host: F1 and F5 on host-1, F3 on host-2.
+      scope: 'all',
+      // F2 is suppressed: F1, F3, F4, F5, F6.
+      totalFindings: 5,
+      byClassification: { authorized: 2, suspect: 2, unauthorized: 1 },
+      // Seen since 11-22 12:00 on a host: F1, F5 and F6 on host-1, F3 on host-2.
       activeHosts: 2,
-      unregisteredHighRisk: 1,
+      activeSince: '2026-11-22T12:00:00.000Z',
+      // F1, unauthorized; F6, suspect with a high risk. Not F5: approved.
+      unregisteredHighRisk: 2,
       // First seen since 11-16 12:00.
-      newThisWeek: 4,
-      // F1 only: F3 has a verdict.
-      feedbackBacklog: 1,
+      newThisWeek: 5,
+      newSince: '2026-11-16T12:00:00.000Z',
+      // F1 and F6: F3 has a verdict.
+      feedbackBacklog: 2,
       generatedAt: NOW.toISOString(),
     });
+    const all = await store.findings.list({ limit: 10 });
+    expect(
+      all.items
+        .filter(isUnregisteredHighRisk)
+        .map(f => [f.compositeId, f.classification, f.breakdown.riskLevel]),
+    ).toEqual([
+      [F1, 'unauthorized', undefined],
+      [F6, 'suspect', 'high'],
+    ]);
+    expect(
+      await listed(store.findings, {}, { highRisk: 'unregistered' }),
+    ).toEqual([F1, F6].sort());
+  });
+
+  it('leaves the feedback backlog out for those who may not give feedback', async () => {
+    const summary = await store.findings.analyticsSummary({}, NOW, {
+      feedbackBacklog: false,
+    });
+    expect(summary).not.toHaveProperty('feedbackBacklog');
+    expect(summary.unregisteredHighRisk).toBe(2);
   });
 
   it('summarizes a developer’s own findings only', async () => {
     expect(
       await store.findings.analyticsSummary({ ownerRefs: [ERIN] }, NOW),
     ).toEqual({
+      scope: 'own',
       totalFindings: 1,
       byClassification: { authorized: 0, suspect: 1, unauthorized: 0 },
       activeHosts: 1,
+      activeSince: '2026-11-22T12:00:00.000Z',
       unregisteredHighRisk: 0,
       newThisWeek: 1,
+      newSince: '2026-11-16T12:00:00.000Z',
       feedbackBacklog: 0,
       generatedAt: NOW.toISOString(),
     });
@@ -115,17 +175,89 @@ describe.each(engines.kinds)('analytics on %p', kind => {
         NOW,
       ),
     ).toMatchObject({
+      scope: 'own',
       totalFindings: 0,
       activeHosts: 0,
       byClassification: { authorized: 0, suspect: 0, unauthorized: 0 },
     });
   });
 
+  it('counts what the findings list filtered by each number’s link lists', async () => {
+    for (const scope of [{}, { ownerRefs: [DANA] }, { ownerRefs: [ERIN] }]) {
+      const summary = await store.findings.analyticsSummary(scope, NOW);
+      expect(await listTotals(store.findings, scope, summary)).toEqual(
+        summaryTotals(summary),
+      );
+    }
+    // A range of first seen, both ends: F3 and F6 were first seen on 11-22.
+    expect(
+      await listed(
+        store.findings,
+        {},
+        {
+          firstSeenFrom: '2026-11-22T00:00:00Z',
+          firstSeenTo: '2026-11-22T23:59:59.999Z',
+        },
+      ),
+    ).toEqual([F3, F6].sort());
+    // And of last seen: F6 was seen last on 11-22, F3 too; F1 again on 11-23.
+    expect(
+      await listed(
+        store.findings,
+        {},
+        {
+          since: '2026-11-22T00:00:00Z',
+          until: '2026-11-22T23:59:59.999Z',
+        },
+      ),
+    ).toEqual([F3, F6].sort());
+  });
+
+  it('lists nothing for ranges no finding can be in', async () => {
+    const ranges: FindingListParams[] = [
+      {
+        firstSeenFrom: '0001-01-01T00:00:00Z',
+        firstSeenTo: '0001-01-08T00:00:00Z',
+      },
+      {
+        detectedFrom: '0001-01-01T00:00:00Z',
+        detectedTo: '1900-01-08T00:00:00Z',
+      },
+      {
+        detectedFrom: '9999-12-01T00:00:00Z',
+        detectedTo: '9999-12-31T00:00:00Z',
+      },
+      { firstSeenFrom: '2299-12-31T00:00:00Z', since: '9999-01-01T00:00:00Z' },
+    ];
+    for (const params of ranges)
+      expect([params, await listed(store.findings, {}, params)]).toEqual([
+        params,
+        [],
+      ]);
+    // Wide open: every finding the list shows (all but suppressed F2).
+    const everything = await listed(store.findings, {}, {});
+    expect(everything).toHaveLength(5);
+    expect(
+      await listed(
+        store.findings,
+        {},
+        {
+          detectedFrom: '0001-01-01T00:00:00Z',
+          detectedTo: '9999-12-31T00:00:00Z',
+          firstSeenFrom: '0001-01-01T00:00:00Z',
+          firstSeenTo: '9999-12-31T00:00:00Z',
+        },
+      ),
+    ).toEqual(everything);
+  });
+
   it('counts findings per score, suppressed ones too', async () => {
     expect(await store.findings.scoreDistribution({})).toEqual({
       buckets: [
-        { score: 0, count: 2, classification: 'authorized' },
+        { score: 0, count: 1, classification: 'authorized' },
+        { score: 3, count: 1, classification: 'authorized' },
         { score: 6, count: 2, classification: 'suspect' },
+        { score: 8, count: 1, classification: 'suspect' },
         { score: 9, count: 1, classification: 'unauthorized' },
       ],
     });
@@ -148,7 +280,7 @@ describe.each(engines.kinds)('analytics on %p', kind => {
       points: [
         point('2026-11-20', 0, 0, 0),
         point('2026-11-21', 1, 0, 1), // F4, F1
-        point('2026-11-22', 0, 1, 0), // F3
+        point('2026-11-22', 0, 2, 0), // F3, F6
         point('2026-11-23', 1, 0, 1), // F5, F1
       ],
     });
@@ -183,10 +315,45 @@ describe.each(engines.kinds)('analytics on %p', kind => {
         point('2026-10-26', 0, 0, 0),
         point('2026-11-02', 0, 0, 0),
         point('2026-11-09', 0, 1, 0), // F2, suppressed but counted
-        point('2026-11-16', 1, 1, 1), // F4, F3, F1
+        point('2026-11-16', 1, 2, 1), // F4, F3 and F6, F1
         point('2026-11-23', 1, 0, 1), // F5, F1
       ],
     });
+  });
+
+  it('leads from each trend point and score bar to a list of exactly its findings', async () => {
+    for (const scope of [{}, { ownerRefs: [DANA] }, { ownerRefs: [ERIN] }]) {
+      for (const [bucket, since, until] of [
+        ['day', '2026-11-20T00:00:00Z', '2026-11-24T00:00:00Z'],
+        ['hour', '2026-11-21T09:00:00Z', '2026-11-21T12:00:00Z'],
+        ['week', '2026-11-01T00:00:00Z', '2026-11-30T00:00:00Z'],
+      ] as const) {
+        const trend = await store.findings.trendlines({
+          ...scope,
+          bucket,
+          since: new Date(since),
+          until: new Date(until),
+        });
+        expect(await trendTotals(store.findings, scope, trend)).toEqual(
+          trend.points,
+        );
+      }
+      const { buckets } = await store.findings.scoreDistribution(scope);
+      for (const b of buckets)
+        expect([
+          b.score,
+          await total(store.findings, scope, scoreFindingsQuery(b)),
+        ]).toEqual([b.score, b.count]);
+    }
+    // The point's link: F1's detections of 11-21 and 11-23, not of 11-22.
+    const day = (d: string) =>
+      trendFindingsQuery(
+        { bucket: 'day', since: '', until: '' },
+        'unauthorized',
+        `2026-11-${d}T00:00:00.000Z`,
+      );
+    expect(await listed(store.findings, {}, day('22'))).toEqual([]);
+    expect(await listed(store.findings, {}, day('23'))).toEqual([F1]);
   });
 
   it('draws a developer’s trendline of their own findings', async () => {
@@ -308,7 +475,11 @@ describe.each(engines.kinds)('analytics of a random fleet on %p', kind => {
       const counted = mine.filter(f => !f.triage.suppression);
       const count = (test: (f: (typeof items)[number]) => boolean) =>
         counted.filter(test).length;
-      expect(await store.findings.analyticsSummary(scope, now)).toEqual({
+      const summary = await store.findings.analyticsSummary(scope, now);
+      expect(summary).toEqual({
+        scope: ownerRefs ? 'own' : 'all',
+        activeSince: '2026-11-21T09:00:00.000Z',
+        newSince: '2026-11-15T09:00:00.000Z',
         totalFindings: counted.length,
         byClassification: {
           authorized: count(f => f.classification === 'authorized'),
@@ -320,11 +491,7 @@ describe.each(engines.kinds)('analytics of a random fleet on %p', kind => {
             .filter(f => f.hostIdHash && f.lastSeen >= '2026-11-21T09:00:00Z')
             .map(f => f.hostIdHash),
         ).size,
-        unregisteredHighRisk: count(
-          f =>
-            f.classification === 'unauthorized' &&
-            f.registryStatus !== 'approved',
-        ),
+        unregisteredHighRisk: count(isUnregisteredHighRisk),
         newThisWeek: count(f => f.firstSeen >= '2026-11-15T09:00:00Z'),
         feedbackBacklog: count(
           f =>
@@ -362,9 +529,18 @@ describe.each(engines.kinds)('analytics of a random fleet on %p', kind => {
             .length,
         };
       });
-      expect(
-        (await store.findings.trendlines({ ...scope, ...trend })).points,
-      ).toEqual(points);
+      const trendlines = await store.findings.trendlines({
+        ...scope,
+        ...trend,
+      });
+      expect(trendlines.points).toEqual(points);
+      // Each number, point and bar leads to a list of exactly as many.
+      expect(await listTotals(store.findings, scope, summary)).toEqual(
+        summaryTotals(summary),
+      );
+      expect(await trendTotals(store.findings, scope, trendlines)).toEqual(
+        points,
+      );
     }
   });
 });
@@ -383,4 +559,82 @@ function point(
     suspect,
     unauthorized,
   };
+}
+
+/** The numbers of a summary that count findings (activeHosts counts hosts). */
+const FINDING_NUMBERS: SummaryNumber[] = [
+  'totalFindings',
+  ...CLASSIFICATIONS,
+  'unregisteredHighRisk',
+  'newThisWeek',
+  'feedbackBacklog',
+];
+
+function summaryTotals(summary: AnalyticsSummary) {
+  return Object.fromEntries(
+    FINDING_NUMBERS.map(n => [n, summaryValue(summary, n)]),
+  );
+}
+
+/** The findings the list selects with a link's query, parsed as `GET /findings` parses it. */
+function listQuery(
+  scope: AnalyticsScope,
+  params: FindingListParams,
+  limit: number,
+) {
+  return {
+    ...findingFilterOf(findingFilterSchema.parse(params)),
+    ...scope,
+    limit,
+  };
+}
+
+async function total(
+  findings: FindingStore,
+  scope: AnalyticsScope,
+  params: FindingListParams,
+): Promise<number> {
+  return (await findings.list(listQuery(scope, params, 1))).totalCount;
+}
+
+async function listed(
+  findings: FindingStore,
+  scope: AnalyticsScope,
+  params: FindingListParams,
+): Promise<string[]> {
+  return (await findings.list(listQuery(scope, params, 100))).items
+    .map(f => f.compositeId)
+    .sort();
+}
+
+/** The list's total behind each of the summary's numbers, from its link. */
+async function listTotals(
+  findings: FindingStore,
+  scope: AnalyticsScope,
+  summary: AnalyticsSummary,
+) {
+  const totals: Record<string, number> = {};
+  for (const n of FINDING_NUMBERS)
+    totals[n] = await total(findings, scope, summaryFindingsQuery(summary, n));
+  return totals;
+}
+
+/** The trendline's points as the list counts each point's link. */
+async function trendTotals(
+  findings: FindingStore,
+  scope: AnalyticsScope,
+  trend: Trendlines,
+) {
+  const points = [];
+  for (const p of trend.points) {
+    const listedPoint: Record<string, unknown> = { start: p.start };
+    for (const c of CLASSIFICATIONS)
+      listedPoint[c] = await total(
+        findings,
+        scope,
+        trendFindingsQuery(trend, c, p.start),
+      );
+    points.push(listedPoint);
+  }
+  return points;
 }

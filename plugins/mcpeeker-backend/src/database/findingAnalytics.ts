@@ -2,9 +2,9 @@ import {
   AnalyticsSummary,
   Classification,
   CLASSIFICATIONS,
-  FindingRegistryStatus,
   SCORE_DISTRIBUTION_CAP,
   ScoreDistribution,
+  TREND_BUCKET_MS,
   TrendBucket,
   Trendlines,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -28,33 +28,47 @@ export interface TrendQuery extends AnalyticsScope {
 
 /**
  * The findings the summary counts: suppressed ones are left out of it (and
- * only of it: the distribution and the trendlines count every finding).
+ * only of it: the distribution and the trendlines count every finding), as
+ * the findings list leaves them out by default.
  */
 export const SUMMARY_FINDINGS: FindingFilter = { suppressed: 'exclude' };
 
-/** Of those, the feedback backlog: suspect or unauthorized, no verdict, status open. */
-export const UNTRIAGED_FINDINGS: FindingFilter = {
-  ...SUMMARY_FINDINGS,
-  classification: ['suspect', 'unauthorized'],
-  triageStatus: ['open'],
-  verdict: ['none'],
-};
+/** What the summary counts besides the totals. */
+export interface SummaryOptions {
+  /** The feedback backlog: only for those who may give feedback. */
+  feedbackBacklog: boolean;
+}
 
-/** Registry statuses of a finding no approved entry stands for. */
-export const NOT_APPROVED: FindingRegistryStatus[] = [
-  'unregistered',
-  'tools-changed',
-];
+/**
+ * The findings each of the summary's filtered numbers counts (within
+ * SUMMARY_FINDINGS and the scope), as the findings list's filters: the
+ * store's side of `summaryFindingsQuery` (common), which the Dashboard links
+ * to. findingAnalytics.test.ts holds each number to the list's total on every
+ * engine.
+ */
+export function summaryFilters(now: Date): {
+  activeSince: Date;
+  newSince: Date;
+  unregisteredHighRisk: FindingFilter;
+  newThisWeek: FindingFilter;
+  feedbackBacklog: FindingFilter;
+} {
+  const { activeSince, newSince } = summaryCutoffs(now);
+  return {
+    activeSince,
+    newSince,
+    unregisteredHighRisk: { ...SUMMARY_FINDINGS, highRisk: 'unregistered' },
+    newThisWeek: { ...SUMMARY_FINDINGS, firstSeenFrom: newSince },
+    feedbackBacklog: {
+      ...SUMMARY_FINDINGS,
+      classification: ['suspect', 'unauthorized'],
+      triageStatus: ['open'],
+      verdict: ['none'],
+    },
+  };
+}
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-/** Each bucket's length in milliseconds. */
-export const BUCKET_MS: Record<TrendBucket, number> = {
-  hour: HOUR,
-  day: DAY,
-  week: 7 * DAY,
-};
+const DAY = 86_400_000;
 
 /** 1970-01-05, the first Monday after the epoch: weeks start on Mondays (as ClickHouse's toStartOfWeek mode 1). */
 const FIRST_MONDAY = 4 * DAY;
@@ -72,7 +86,7 @@ export function trendRange(query: TrendQuery): {
   count: number;
   end: number;
 } {
-  const size = BUCKET_MS[query.bucket];
+  const size = TREND_BUCKET_MS[query.bucket];
   const offset = query.bucket === 'week' ? FIRST_MONDAY : 0;
   const origin =
     Math.floor((query.since.getTime() - offset) / size) * size + offset;
@@ -135,6 +149,7 @@ export function summaryCutoffs(now: Date): {
 
 /** The summary from what a store counted (numbers may come as strings from the driver). */
 export function toSummary(
+  scope: AnalyticsScope,
   counts: {
     total: unknown;
     authorized: unknown;
@@ -143,12 +158,15 @@ export function toSummary(
     activeHosts: unknown;
     unregisteredHighRisk: unknown;
     newThisWeek: unknown;
-    feedbackBacklog: unknown;
+    /** Undefined when not counted. */
+    feedbackBacklog?: unknown;
   },
   now: Date,
 ): AnalyticsSummary {
   const n = (v: unknown) => Number(v ?? 0);
+  const { activeSince, newSince } = summaryCutoffs(now);
   return {
+    scope: scope.ownerRefs ? 'own' : 'all',
     totalFindings: n(counts.total),
     byClassification: {
       authorized: n(counts.authorized),
@@ -156,9 +174,13 @@ export function toSummary(
       unauthorized: n(counts.unauthorized),
     },
     activeHosts: n(counts.activeHosts),
+    activeSince: activeSince.toISOString(),
     unregisteredHighRisk: n(counts.unregisteredHighRisk),
     newThisWeek: n(counts.newThisWeek),
-    feedbackBacklog: n(counts.feedbackBacklog),
+    newSince: newSince.toISOString(),
+    ...(counts.feedbackBacklog !== undefined
+      ? { feedbackBacklog: n(counts.feedbackBacklog) }
+      : {}),
     generatedAt: now.toISOString(),
   };
 }

@@ -41,7 +41,6 @@ const DENY: PolicyDecision = { result: AuthorizeResult.DENY };
  * | mcpeeker.triage.update             | no                   | yes                  | yes   |
  * | mcpeeker.suppression.read / create | no                   | yes                  | yes   |
  * | mcpeeker.suppression.delete        | no                   | no                   | yes   |
- * | mcpeeker.analytics.read            | no                   | yes                  | yes   |
  * | mcpeeker.audit.read                | no                   | yes                  | yes   |
  * | mcpeeker.registry.create           | yes                  | yes                  | yes   |
  * | mcpeeker.registry.read             | own entries          | all                  | all   |
@@ -161,7 +160,6 @@ export class McpeekerPermissionPolicy implements PermissionPolicy {
       case 'mcpeeker.triage.update':
       case 'mcpeeker.suppression.read':
       case 'mcpeeker.suppression.create':
-      case 'mcpeeker.analytics.read':
       case 'mcpeeker.audit.read':
         return role === 'developer' ? DENY : ALLOW;
       case 'mcpeeker.registry.create':

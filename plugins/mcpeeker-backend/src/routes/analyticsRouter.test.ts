@@ -1,6 +1,18 @@
 import { TestDatabaseId } from '@backstage/backend-test-utils';
+import {
+  AnalyticsSummary,
+  CLASSIFICATIONS,
+  FindingListParams,
+  scoreFindingsQuery,
+  SummaryNumber,
+  summaryFindingsQuery,
+  summaryValue,
+  trendFindingsQuery,
+  Trendlines,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import request from 'supertest';
 import { accessTestBackend, as } from '../__testUtils__/accessTestBackend';
+import { endpointEvent, GITHUB_RISKS, riskFact } from '../__testUtils__/events';
 import { STORE_TEST_DATABASE_IDS } from '../__testUtils__/storeTestDatabases';
 
 jest.setTimeout(120_000);
@@ -18,6 +30,14 @@ describe.each(access.ids)('analytics routes on %s', databaseId => {
   });
   const get = (who: string, path: string) =>
     request(server).get(`/api/mcpeeker/analytics/${path}`).set(as(who));
+  /** How many findings the list counts with a link's query, as `who` sees it. */
+  const listTotal = async (who: string, params: FindingListParams) =>
+    (
+      await request(server)
+        .get(`/api/mcpeeker/findings?${new URLSearchParams(params)}`)
+        .set(as(who))
+        .expect(200)
+    ).body.totalCount;
 
   it('gives a developer the figures of their own findings, an analyst and an admin the fleet’s', async () => {
     const totals: Record<string, unknown> = {};
@@ -28,25 +48,134 @@ describe.each(access.ids)('analytics routes on %s', databaseId => {
         get(who, `trendlines?${DAY_OF_REPORTS}`).expect(200),
       ]);
       totals[who] = {
+        scope: summary.body.scope,
+        backlog: summary.body.feedbackBacklog,
         findings: summary.body.totalFindings,
         suspect: summary.body.byClassification.suspect,
         distribution: distribution.body.buckets,
         trend: trend.body.points.map((p: any) => [p.start, p.suspect]),
       };
     }
+    // Developers give no feedback: no backlog for them.
     const own = {
+      scope: 'own',
+      backlog: undefined,
       findings: 1,
       suspect: 1,
       distribution: [{ score: 6, count: 1, classification: 'suspect' }],
       trend: [['2026-11-21T00:00:00.000Z', 1]],
     };
     const fleet = {
+      scope: 'all',
+      backlog: 2,
       findings: 2,
       suspect: 2,
       distribution: [{ score: 6, count: 2, classification: 'suspect' }],
       trend: [['2026-11-21T00:00:00.000Z', 2]],
     };
     expect(totals).toEqual({ dana: own, erin: own, sam: fleet, pat: fleet });
+  });
+
+  it('counts what each number’s, point’s and bar’s link lists, for whoever asks', async () => {
+    // Dana's second server holds a pasted token and reaches '/': suspect, high risk.
+    await request(server)
+      .post('/api/mcpeeker/events')
+      .set(as('service'))
+      .send({
+        events: [
+          endpointEvent({
+            port: 3007,
+            observedAt: '2026-11-21T11:00:00Z',
+            risks: [
+              GITHUB_RISKS[0],
+              riskFact('broad-filesystem', "the folder it may use is '/'"),
+            ],
+          }),
+        ],
+      })
+      .expect(202);
+    const numbers: SummaryNumber[] = [
+      'totalFindings',
+      ...CLASSIFICATIONS,
+      'unregisteredHighRisk',
+      'newThisWeek',
+      'feedbackBacklog',
+    ];
+    for (const who of ['dana', 'erin', 'sam']) {
+      const summary: AnalyticsSummary = (await get(who, 'summary').expect(200))
+        .body;
+      const counted: Record<string, unknown> = {};
+      const listed: Record<string, unknown> = {};
+      for (const n of numbers) {
+        counted[n] = summaryValue(summary, n);
+        if (counted[n] !== undefined)
+          listed[n] = await listTotal(who, summaryFindingsQuery(summary, n));
+      }
+      expect([who, listed]).toEqual([who, counted]);
+      expect(summary.unregisteredHighRisk).toBe(who === 'erin' ? 0 : 1);
+
+      const trend: Trendlines = (
+        await get(who, `trendlines?bucket=hour&${DAY_OF_REPORTS}`).expect(200)
+      ).body;
+      for (const point of trend.points)
+        for (const c of CLASSIFICATIONS)
+          expect([point.start, c, point[c]]).toEqual([
+            point.start,
+            c,
+            await listTotal(who, trendFindingsQuery(trend, c, point.start)),
+          ]);
+      const { buckets } = (await get(who, 'score-distribution').expect(200))
+        .body;
+      for (const b of buckets)
+        expect([b.score, b.count]).toEqual([
+          b.score,
+          await listTotal(who, scoreFindingsQuery(b)),
+        ]);
+    }
+  });
+
+  it.each([
+    ['findings?firstSeenFrom=yesterday', /^Invalid query: firstSeenFrom /],
+    ['findings?firstSeenTo=2026-11-21', /^Invalid query: firstSeenTo /],
+    ['findings?detectedFrom=1', /^Invalid query: detectedFrom /],
+    ['findings?detectedTo[]=2026-11-21T00:00:00Z', /detectedTo/],
+    ['findings?highRisk=yes', /^Invalid query: highRisk /],
+    [
+      'findings?detectedFrom=2026-11-22T00:00:00Z&detectedTo=2026-11-21T00:00:00Z',
+      /^Invalid query: detectedFrom must be at or before detectedTo$/,
+    ],
+    [
+      'findings?firstSeenFrom=2026-11-22T00:00:00Z&firstSeenTo=2026-11-21T00:00:00Z',
+      /^Invalid query: firstSeenFrom must be at or before firstSeenTo$/,
+    ],
+    [
+      'findings/export?firstSeenFrom=2026-11-22T00:00:00Z%27%20OR%201=1',
+      /^Invalid query: firstSeenFrom /,
+    ],
+    ['findings/export?format=csv&highRisk=all', /^Invalid query: highRisk /],
+  ])('answers the list’s %s with a 400 naming it', async (path, message) => {
+    const res = await request(server)
+      .get(`/api/mcpeeker/${path}`)
+      .set(as('sam'));
+    expect([res.status, res.body.error?.message]).toEqual([
+      400,
+      expect.stringMatching(message),
+    ]);
+    expect(JSON.stringify(res.body)).not.toMatch(
+      /\bselect\b|mcpeeker_|\n\s+at /i,
+    );
+  });
+
+  it('answers the list’s ranges no finding can be in with nothing', async () => {
+    for (const range of [
+      'firstSeenFrom=0001-01-01T00:00:00Z&firstSeenTo=0001-01-08T00:00:00Z',
+      'detectedFrom=9999-12-01T00:00:00Z&detectedTo=9999-12-31T00:00:00Z',
+      'firstSeenFrom=9999-12-01T00:00:00Z&highRisk=unregistered',
+    ])
+      expect([
+        range,
+        await listTotal('sam', Object.fromEntries(new URLSearchParams(range))),
+      ]).toEqual([range, 0]);
   });
 
   it('answers trendlines by day over the last 30 days unless asked otherwise', async () => {

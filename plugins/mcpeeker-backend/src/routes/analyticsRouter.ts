@@ -3,7 +3,9 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  mcpeekerFeedbackCreatePermission,
   TREND_BUCKETS,
   TRENDLINE_MAX_DAYS,
   TrendBucket,
@@ -61,7 +63,8 @@ function trendRangeOf(
  * `/analytics/score-distribution` and `/analytics/trendlines`. Each counts
  * the findings the caller may read, decided as for `GET /findings`
  * (`findingReadScope`): a developer's own, in the query; analysts' and
- * admins' the fleet.
+ * admins' the fleet. The summary says which (`scope`), and holds the
+ * feedback backlog only for those who may give feedback.
  */
 export function createAnalyticsRouter(options: {
   findings: FindingStore;
@@ -72,17 +75,25 @@ export function createAnalyticsRouter(options: {
   const router = Router();
 
   // People only: the agents' service token sends events, it reads nothing.
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user'] });
   const scopeOf = async (req: express.Request) =>
-    findingReadScope(
-      permissions,
-      await httpAuth.credentials(req, { allow: ['user'] }),
-    );
+    findingReadScope(permissions, await credentialsOf(req));
   const noParameters = z.object({}).strict();
 
   router.get('/analytics/summary', async (req, res) => {
-    const scope = await scopeOf(req);
+    const credentials = await credentialsOf(req);
+    const scope = await findingReadScope(permissions, credentials);
     parseOr400(noParameters, req.query, 'query');
-    res.json(await findings.analyticsSummary(scope, new Date()));
+    const [feedback] = await permissions.authorize(
+      [{ permission: mcpeekerFeedbackCreatePermission }],
+      { credentials },
+    );
+    res.json(
+      await findings.analyticsSummary(scope, new Date(), {
+        feedbackBacklog: feedback.result === AuthorizeResult.ALLOW,
+      }),
+    );
   });
 
   router.get('/analytics/score-distribution', async (req, res) => {

@@ -8,14 +8,10 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AGENT_CREDENTIAL_HEADER,
-  FEEDBACK_VERDICTS,
-  FINDING_REGISTRY_STATUSES,
-  hostIdHashSchema,
   mcpeekerFindingReadPermission,
-  RISK_SEVERITIES,
-  TRIAGE_STATUSES,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { FindingFilter, FindingStore } from '../database/FindingStore';
+import { FindingStore } from '../database/FindingStore';
+import { findingFilterOf, findingFilterSchema } from './findingFilterQuery';
 import {
   EXPORT_FORMATS,
   EXPORT_WRITERS,
@@ -48,44 +44,6 @@ const batchSchema = z
   })
   .strict();
 
-const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .string()
-    .transform(v => v.split(',').filter(Boolean))
-    .pipe(z.array(z.enum(values)));
-
-/** What selects findings: the list and the export share it. */
-const findingFilterSchema = z
-  .object({
-    classification: csv(['authorized', 'suspect', 'unauthorized']).optional(),
-    minScore: z.coerce.number().int().optional(),
-    maxScore: z.coerce.number().int().optional(),
-    /** Findings with a risk of this severity or worse that counts (not accepted on their entry). */
-    minRisk: z.enum(RISK_SEVERITIES).optional(),
-    layer: z.enum(['endpoint', 'network', 'gateway']).optional(),
-    host: hostIdHashSchema.optional(),
-    registry: z.enum(FINDING_REGISTRY_STATUSES).optional(),
-    since: z.iso.datetime({ offset: true }).optional(),
-    until: z.iso.datetime({ offset: true }).optional(),
-    q: z.string().max(200).optional(),
-    serverName: z.string().min(1).max(256).optional(),
-    /** `unavailable`: scored without the Judge; `judged`: the others. */
-    judge: z.enum(['unavailable', 'judged']).optional(),
-    status: csv(TRIAGE_STATUSES).optional(),
-    /** A user entity ref, or `none`: unassigned. */
-    assignee: z
-      .string()
-      .regex(
-        /^(none|user:[a-z0-9._-]+\/[A-Za-z0-9._-]+)$/i,
-        'must be a user entity ref such as user:default/sam, or none',
-      )
-      .optional(),
-    /** Findings an active suppression hides: left out unless asked for. */
-    suppressed: z.enum(['exclude', 'include', 'only']).default('exclude'),
-    verdict: csv([...FEEDBACK_VERDICTS, 'none']).optional(),
-  })
-  .strict();
-
 const findingQuerySchema = findingFilterSchema
   .extend({
     sort: z.enum(['score', 'lastSeen']).optional(),
@@ -93,32 +51,6 @@ const findingQuerySchema = findingFilterSchema
     cursor: z.string().max(200).optional(),
   })
   .strict();
-
-/** A parsed finding query's filters, as the store takes them (list and export alike). */
-function findingFilterOf(
-  q: z.infer<typeof findingFilterSchema>,
-): FindingFilter {
-  return {
-    classification: q.classification,
-    minScore: q.minScore,
-    maxScore: q.maxScore,
-    minRisk: q.minRisk,
-    layer: q.layer,
-    hostIdHash: q.host,
-    registryStatus: q.registry,
-    since: q.since ? new Date(q.since) : undefined,
-    until: q.until ? new Date(q.until) : undefined,
-    text: q.q,
-    serverName: q.serverName,
-    judgeUnavailable: q.judge ? q.judge === 'unavailable' : undefined,
-    triageStatus: q.status,
-    ...(q.assignee
-      ? { assignee: q.assignee === 'none' ? null : q.assignee }
-      : {}),
-    suppressed: q.suppressed,
-    verdict: q.verdict,
-  };
-}
 
 /** An export takes the list's filters (not its paging or sort) and a format. */
 const exportQuerySchema = findingFilterSchema

@@ -2,22 +2,103 @@ import type { Classification } from './finding';
 
 /**
  * The Dashboard's numbers, as `GET /analytics/summary` answers; a developer's
- * are of their own findings only.
+ * are of their own findings only. Suppressed findings are left out. Each
+ * number but `activeHosts` is the total of the findings list filtered by
+ * `summaryFindingsQuery`.
  *
  * @public
  */
 export interface AnalyticsSummary {
+  /** Whose findings are counted: the fleet's (analysts, admins) or the caller's own (developers: their endpoints and their approved entries). */
+  scope: 'all' | 'own';
   totalFindings: number;
   byClassification: Record<Classification, number>;
-  /** Distinct hosts seen in the last 24 hours. */
+  /** Distinct hosts with a finding seen since `activeSince`. */
   activeHosts: number;
-  /** Unauthorized and not approved in the registry. */
+  /** 24 hours before `generatedAt`. */
+  activeSince: string;
+  /** Not approved, and unauthorized or holding a high risk: `isUnregisteredHighRisk`. */
   unregisteredHighRisk: number;
-  /** First seen in the last 7 days. */
+  /** First seen since `newSince`. */
   newThisWeek: number;
-  /** Suspect or unauthorized, and nobody has triaged it yet: no feedback verdict, status open. */
-  feedbackBacklog: number;
+  /** 7 days before `generatedAt`. */
+  newSince: string;
+  /**
+   * Suspect or unauthorized, and nobody has triaged it yet: no feedback
+   * verdict, status open. Only for those who may give feedback
+   * (`mcpeeker.feedback.create`): absent for the others.
+   */
+  feedbackBacklog?: number;
   generatedAt: string;
+}
+
+/**
+ * A query of the findings list, as `GET /findings` and the Findings page's
+ * URL take it: `{ classification: 'suspect,unauthorized', status: 'open' }`.
+ *
+ * @public
+ */
+export type FindingListParams = Record<string, string>;
+
+/** The summary's numbers that lead to findings. @public */
+export type SummaryNumber =
+  | 'totalFindings'
+  | Classification
+  | 'activeHosts'
+  | 'unregisteredHighRisk'
+  | 'newThisWeek'
+  | 'feedbackBacklog';
+
+/** A summary number's value; undefined for a number the summary leaves out (`feedbackBacklog`). @public */
+export function summaryValue(
+  summary: AnalyticsSummary,
+  number: SummaryNumber,
+): number | undefined {
+  switch (number) {
+    case 'authorized':
+    case 'suspect':
+    case 'unauthorized':
+      return summary.byClassification[number];
+    default:
+      return summary[number];
+  }
+}
+
+/**
+ * The findings list's query selecting exactly the findings a summary number
+ * counts, in the same scope (the list narrows a developer's the same way and
+ * leaves suppressed findings out by default): its total is the number. For
+ * `activeHosts`, which counts hosts, the findings seen on them since
+ * `activeSince`.
+ *
+ * @public
+ */
+export function summaryFindingsQuery(
+  summary: Pick<AnalyticsSummary, 'activeSince' | 'newSince'>,
+  number: SummaryNumber,
+): FindingListParams {
+  switch (number) {
+    case 'totalFindings':
+      return {};
+    case 'authorized':
+    case 'suspect':
+    case 'unauthorized':
+      return { classification: number };
+    case 'activeHosts':
+      return { since: summary.activeSince };
+    case 'unregisteredHighRisk':
+      return { highRisk: 'unregistered' };
+    case 'newThisWeek':
+      return { firstSeenFrom: summary.newSince };
+    case 'feedbackBacklog':
+      return {
+        classification: 'suspect,unauthorized',
+        status: 'open',
+        verdict: 'none',
+      };
+    default:
+      return {};
+  }
 }
 
 /**
@@ -54,6 +135,13 @@ export const TREND_BUCKETS: readonly [TrendBucket, ...TrendBucket[]] = [
   'week',
 ];
 
+/** Each trend bucket's length in milliseconds. @public */
+export const TREND_BUCKET_MS: Record<TrendBucket, number> = {
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+};
+
 /**
  * The longest range, in days, a trendline covers per bucket: 14 days of
  * hours, 366 of days, 5 years of weeks.
@@ -83,4 +171,48 @@ export interface Trendlines {
     suspect: number;
     unauthorized: number;
   }>;
+}
+
+/**
+ * The findings list's query selecting exactly the findings a score bucket
+ * counts: its score (and up, for `orMore`), suppressed ones too (the
+ * distribution counts them).
+ *
+ * @public
+ */
+export function scoreFindingsQuery(
+  bucket: Pick<ScoreDistribution['buckets'][number], 'score' | 'orMore'>,
+): FindingListParams {
+  return {
+    minScore: String(bucket.score),
+    ...(bucket.orMore ? {} : { maxScore: String(bucket.score) }),
+    suppressed: 'include',
+  };
+}
+
+/**
+ * The findings list's query selecting exactly the findings a trendline counts
+ * for a classification: those of that (current) classification with a
+ * detection starting in the bucket from `start` — or, without `start`,
+ * anywhere in the trendline's range — suppressed ones too (the trendlines
+ * count them). `detectedTo` is inclusive: the last millisecond before the
+ * next bucket.
+ *
+ * @public
+ */
+export function trendFindingsQuery(
+  trend: Pick<Trendlines, 'bucket' | 'since' | 'until'>,
+  classification: Classification,
+  start?: string,
+): FindingListParams {
+  const from = start ?? trend.since;
+  const to = start
+    ? Date.parse(start) + TREND_BUCKET_MS[trend.bucket]
+    : Date.parse(trend.until);
+  return {
+    classification,
+    detectedFrom: new Date(Date.parse(from)).toISOString(),
+    detectedTo: new Date(to - 1).toISOString(),
+    suppressed: 'include',
+  };
 }

@@ -135,6 +135,48 @@ export const FINDING_REGISTRY_STATUSES: readonly FindingRegistryStatus[] = [
 ];
 
 /**
+ * Registry statuses of a finding no approved entry stands for: nothing
+ * approved matches it, or one does but the server's tools changed since (its
+ * approval is withheld).
+ *
+ * @public
+ */
+export const NOT_APPROVED_STATUSES: readonly FindingRegistryStatus[] = [
+  'unregistered',
+  'tools-changed',
+];
+
+/**
+ * Unregistered high-risk: no approved entry stands for the finding
+ * (`NOT_APPROVED_STATUSES`), and it is unauthorized (score 9 or more) or its
+ * most severe risk that counts is high (`breakdown.riskLevel`, as the
+ * findings list's `minRisk=high`). A suspect server holding a pasted token is
+ * one. What the Dashboard's card counts and the findings list's
+ * `highRisk=unregistered` selects; the stores filter on the same columns.
+ *
+ * @public
+ */
+export function isUnregisteredHighRisk(
+  finding: Pick<Finding, 'registryStatus' | 'classification' | 'breakdown'>,
+): boolean {
+  return (
+    NOT_APPROVED_STATUSES.includes(finding.registryStatus) &&
+    (finding.classification === 'unauthorized' ||
+      finding.breakdown.riskLevel === 'high')
+  );
+}
+
+/**
+ * The findings list's `highRisk` filter: `unregistered` selects the
+ * unregistered high-risk findings (`isUnregisteredHighRisk`).
+ *
+ * @public
+ */
+export const HIGH_RISK_FILTERS = ['unregistered'] as const;
+/** @public */
+export type HighRiskFilter = (typeof HIGH_RISK_FILTERS)[number];
+
+/**
  * One MCP server as analysts see it: what the backend stores and the API
  * returns.
  *

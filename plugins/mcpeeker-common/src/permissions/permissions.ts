@@ -115,12 +115,6 @@ export const mcpeekerAuditReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
-/** Read fleet-wide analytics (score distribution, trends). @public */
-export const mcpeekerAnalyticsReadPermission = createPermission({
-  name: 'mcpeeker.analytics.read',
-  attributes: { action: 'read' },
-});
-
 /**
  * Manage agent identity: issue and revoke enrolment secrets, list and revoke
  * enrolled agents. Admins only (basic, like approve).
@@ -147,7 +141,6 @@ export const mcpeekerPermissions = [
   mcpeekerRegistryApprovePermission,
   mcpeekerRegistryDeletePermission,
   mcpeekerAuditReadPermission,
-  mcpeekerAnalyticsReadPermission,
   mcpeekerAgentManagePermission,
 ];
 

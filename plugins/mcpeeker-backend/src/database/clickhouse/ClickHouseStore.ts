@@ -7,6 +7,7 @@ import type { Layer, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   AnalyticsSummary,
   CLASSIFICATIONS,
+  NOT_APPROVED_STATUSES,
   RISK_SEVERITY_RANK,
   SCORE_DISTRIBUTION_CAP,
   ScoreDistribution,
@@ -36,15 +37,14 @@ import { ScoringWeights } from '../../services/correlation/scoring';
 import { findingActivitySelect, migrateClickHouse } from './schema';
 import {
   AnalyticsScope,
-  NOT_APPROVED,
   SUMMARY_FINDINGS,
-  summaryCutoffs,
+  summaryFilters,
+  SummaryOptions,
   toScoreDistribution,
   toSummary,
   toTrendlines,
   trendRange,
   TrendQuery,
-  UNTRIAGED_FINDINGS,
 } from '../findingAnalytics';
 import type { EventStore, StoredBatch, StoredEvent } from '../EventStore';
 import { chunks as sqlChunks } from '../queryHelpers';
@@ -94,16 +94,18 @@ type FindingRow = {
   registry_status: Finding['registryStatus'];
   registry_owner: string;
   judge_unavailable: number;
-  first_seen: string | number;
-  last_seen: string | number;
+  first_seen_ms: string | number;
+  last_seen_ms: string | number;
   triage_status: Finding['triage']['status'];
   triage: string;
   command_signature_hash: string;
 };
 
+// Named apart from the columns: an alias shadows its column in WHERE and
+// ORDER BY (a `last_seen >= …` filter compared milliseconds with a date).
 const FINDING_COLUMNS = `composite_id, server_name, host_id_hash, owner, owners, score,
   classification, layers, signals, breakdown, registry_status, registry_owner, judge_unavailable,
-  toUnixTimestamp64Milli(first_seen) AS first_seen, toUnixTimestamp64Milli(last_seen) AS last_seen,
+  toUnixTimestamp64Milli(first_seen) AS first_seen_ms, toUnixTimestamp64Milli(last_seen) AS last_seen_ms,
   triage_status, triage, command_signature_hash`;
 
 function toFinding(row: FindingRow): Finding {
@@ -121,8 +123,8 @@ function toFinding(row: FindingRow): Finding {
     registryStatus: row.registry_status,
     ...(row.registry_owner ? { registryOwner: row.registry_owner } : {}),
     judgeUnavailable: Boolean(Number(row.judge_unavailable)),
-    firstSeen: new Date(Number(row.first_seen)).toISOString(),
-    lastSeen: new Date(Number(row.last_seen)).toISOString(),
+    firstSeen: new Date(Number(row.first_seen_ms)).toISOString(),
+    lastSeen: new Date(Number(row.last_seen_ms)).toISOString(),
     ...(row.command_signature_hash
       ? { commandSignatureHash: row.command_signature_hash }
       : {}),
@@ -496,39 +498,49 @@ export class ClickHouseStore implements FindingStore {
   async analyticsSummary(
     scope: AnalyticsScope,
     now: Date,
+    options: SummaryOptions = { feedbackBacklog: true },
   ): Promise<AnalyticsSummary> {
-    const { activeSince, newSince } = summaryCutoffs(now);
+    const filters = summaryFilters(now);
     const base = this.conditions({ ...scope, ...SUMMARY_FINDINGS });
-    const backlog = this.conditions({ ...scope, ...UNTRIAGED_FINDINGS });
-    const from = (where: string[]) =>
-      `${this.db}.findings FINAL${
-        where.length ? ` WHERE ${where.join(' AND ')}` : ''
-      }`;
-    const [[counts], [untriaged]] = await Promise.all([
-      this.select<Record<string, string>>(
-        `SELECT count() AS total,
-           ${CLASSIFICATIONS.map(
-             c => `countIf(classification = '${c}') AS ${c}`,
-           ).join(', ')},
-           uniqExactIf(host_id_hash, host_id_hash != ''
-             AND last_seen >= fromUnixTimestamp64Milli({activeSince:Int64})) AS active_hosts,
-           countIf(classification = 'unauthorized'
-             AND registry_status IN {notApproved:Array(String)}) AS high_risk,
-           countIf(first_seen >= fromUnixTimestamp64Milli({newSince:Int64})) AS new_this_week
-         FROM ${from(base.where)}`,
-        {
-          ...base.params,
-          activeSince: activeSince.getTime(),
-          newSince: newSince.getTime(),
-          notApproved: NOT_APPROVED,
-        },
-      ),
-      this.select<{ n: string }>(
-        `SELECT count() AS n FROM ${from(backlog.where)}`,
-        backlog.params,
-      ),
-    ]);
+    const params: Record<string, unknown> = {
+      ...base.params,
+      activeSince: filters.activeSince.getTime(),
+    };
+    // Each filtered number with the list's own conditions (within the
+    // scope's): the list's total, in one pass over the findings.
+    const countIf = (filter: FindingFilter) => {
+      const { where, params: own } = this.conditions(filter);
+      for (const [name, value] of Object.entries(own)) {
+        if (
+          name in params &&
+          JSON.stringify(params[name]) !== JSON.stringify(value)
+        )
+          throw new Error(`analytics summary: parameter ${name} clashes`);
+        params[name] = value;
+      }
+      return `countIf(${where.length ? where.join(' AND ') : '1'})`;
+    };
+    const [counts] = await this.select<Record<string, string>>(
+      `SELECT count() AS total,
+         ${CLASSIFICATIONS.map(
+           c => `countIf(classification = '${c}') AS ${c}`,
+         ).join(', ')},
+         uniqExactIf(host_id_hash, host_id_hash != ''
+           AND last_seen >= fromUnixTimestamp64Milli({activeSince:Int64})) AS active_hosts,
+         ${countIf(filters.unregisteredHighRisk)} AS high_risk,
+         ${countIf(filters.newThisWeek)} AS new_this_week${
+        options.feedbackBacklog
+          ? `,
+         ${countIf(filters.feedbackBacklog)} AS backlog`
+          : ''
+      }
+       FROM ${this.db}.findings FINAL${
+        base.where.length ? ` WHERE ${base.where.join(' AND ')}` : ''
+      }`,
+      params,
+    );
     return toSummary(
+      scope,
       {
         total: counts.total,
         authorized: counts.authorized,
@@ -537,7 +549,7 @@ export class ClickHouseStore implements FindingStore {
         activeHosts: counts.active_hosts,
         unregisteredHighRisk: counts.high_risk,
         newThisWeek: counts.new_this_week,
-        feedbackBacklog: untriaged.n,
+        feedbackBacklog: options.feedbackBacklog ? counts.backlog : undefined,
       },
       now,
     );
@@ -859,6 +871,48 @@ export class ClickHouseStore implements FindingStore {
       where.push('last_seen <= fromUnixTimestamp64Milli({until:Int64})');
       params.until = query.until.getTime();
     }
+    if (query.firstSeenFrom) {
+      where.push(
+        'first_seen >= fromUnixTimestamp64Milli({firstSeenFrom:Int64})',
+      );
+      params.firstSeenFrom = query.firstSeenFrom.getTime();
+    }
+    if (query.firstSeenTo) {
+      where.push('first_seen <= fromUnixTimestamp64Milli({firstSeenTo:Int64})');
+      params.firstSeenTo = query.firstSeenTo.getTime();
+    }
+    if (query.detectedFrom || query.detectedTo) {
+      // A detection starts where its dedup window does (windows from the
+      // epoch, as detections() groups them): the events of the windows
+      // starting in the range, a plain range of observed_at.
+      const w = this.windowSeconds * 1000;
+      const observed: string[] = [];
+      if (query.detectedFrom) {
+        observed.push(
+          'observed_at >= fromUnixTimestamp64Milli({detectedFrom:Int64})',
+        );
+        params.detectedFrom = Math.ceil(query.detectedFrom.getTime() / w) * w;
+      }
+      if (query.detectedTo) {
+        observed.push(
+          'observed_at < fromUnixTimestamp64Milli({detectedTo:Int64})',
+        );
+        params.detectedTo =
+          (Math.floor(query.detectedTo.getTime() / w) + 1) * w;
+      }
+      where.push(
+        `composite_id IN (SELECT finding_id FROM ${
+          this.db
+        }.events WHERE ${observed.join(' AND ')})`,
+      );
+    }
+    if (query.highRisk === 'unregistered') {
+      where.push(
+        "(registry_status IN {notApproved:Array(String)} AND (classification = 'unauthorized' OR risk_level >= {highRisk:UInt8}))",
+      );
+      params.notApproved = NOT_APPROVED_STATUSES;
+      params.highRisk = RISK_SEVERITY_RANK.high;
+    }
     if (query.text) {
       where.push(
         '(positionCaseInsensitiveUTF8(server_name, {text:String}) > 0 OR positionCaseInsensitiveUTF8(owner, {text:String}) > 0)',
@@ -889,6 +943,10 @@ export class ClickHouseStore implements FindingStore {
     }
     if (query.suppressed === 'exclude') where.push(`suppression_id = ''`);
     if (query.suppressed === 'only') where.push(`suppression_id != ''`);
+    if (query.suppressionId) {
+      where.push('suppression_id = {suppressionId:String}');
+      params.suppressionId = query.suppressionId;
+    }
     if (query.verdict?.length) {
       // No verdict is stored as ''.
       where.push('verdict IN {verdict:Array(String)}');

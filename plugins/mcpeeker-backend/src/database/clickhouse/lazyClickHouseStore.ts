@@ -34,8 +34,8 @@ export function lazyClickHouseStore(create: () => Promise<ClickHouseStore>): {
       detections: async id => (await store()).detections(id),
       rescore: async target => (await store()).rescore(target),
       summarizeServers: async limit => (await store()).summarizeServers(limit),
-      analyticsSummary: async (scope, now) =>
-        (await store()).analyticsSummary(scope, now),
+      analyticsSummary: async (scope, now, options) =>
+        (await store()).analyticsSummary(scope, now, options),
       scoreDistribution: async scope =>
         (await store()).scoreDistribution(scope),
       trendlines: async query => (await store()).trendlines(query),

@@ -7,6 +7,7 @@ import type {
 import {
   AnalyticsSummary,
   CLASSIFICATIONS,
+  NOT_APPROVED_STATUSES,
   RISK_SEVERITY_RANK,
   SCORE_DISTRIBUTION_CAP,
   ScoreDistribution,
@@ -51,15 +52,14 @@ import {
 import { ScoreHistory } from '../ScoreHistory';
 import {
   AnalyticsScope,
-  NOT_APPROVED,
   SUMMARY_FINDINGS,
-  summaryCutoffs,
+  summaryFilters,
+  SummaryOptions,
   toScoreDistribution,
   toSummary,
   toTrendlines,
   trendRange,
   TrendQuery,
-  UNTRIAGED_FINDINGS,
 } from '../findingAnalytics';
 import { applyDatabaseMigrations } from '../migrations';
 import { chunks, whereContains } from '../queryHelpers';
@@ -538,6 +538,23 @@ export class DatabaseFindingStore implements FindingStore {
     if (query.registryStatus) q.where('registry_status', query.registryStatus);
     if (query.since) q.where('last_seen', '>=', query.since);
     if (query.until) q.where('last_seen', '<=', query.until);
+    if (query.firstSeenFrom) q.where('first_seen', '>=', query.firstSeenFrom);
+    if (query.firstSeenTo) q.where('first_seen', '<=', query.firstSeenTo);
+    if (query.detectedFrom || query.detectedTo) {
+      // Window starts are epoch milliseconds; the window index serves the range.
+      const detected = this.db(DETECTIONS).select('composite_id');
+      if (query.detectedFrom)
+        detected.where('window_start', '>=', query.detectedFrom.getTime());
+      if (query.detectedTo)
+        detected.where('window_start', '<=', query.detectedTo.getTime());
+      q.whereIn('composite_id', detected);
+    }
+    if (query.highRisk === 'unregistered')
+      q.whereIn('registry_status', NOT_APPROVED_STATUSES).where(b =>
+        b
+          .where('classification', 'unauthorized')
+          .orWhere('risk_level', '>=', RISK_SEVERITY_RANK.high),
+      );
     if (query.text) whereContains(q, ['server_name', 'owner'], query.text);
     if (query.serverName) q.where('server_name', query.serverName);
     if (query.judgeUnavailable !== undefined)
@@ -548,6 +565,7 @@ export class DatabaseFindingStore implements FindingStore {
     else if (query.assignee) q.where('assignee', query.assignee);
     if (query.suppressed === 'exclude') q.whereNull('suppression_id');
     if (query.suppressed === 'only') q.whereNotNull('suppression_id');
+    if (query.suppressionId) q.where('suppression_id', query.suppressionId);
     if (query.verdict?.length) {
       const verdicts = query.verdict.filter(v => v !== 'none');
       const none = query.verdict.includes('none');
@@ -682,43 +700,48 @@ export class DatabaseFindingStore implements FindingStore {
   async analyticsSummary(
     scope: AnalyticsScope,
     now: Date,
+    options: SummaryOptions = { feedbackBacklog: true },
   ): Promise<AnalyticsSummary> {
-    const { activeSince, newSince } = summaryCutoffs(now);
+    const filters = summaryFilters(now);
     const when = (condition: string) =>
       `sum(case when ${condition} then 1 else 0 end)`;
-    const [[counts], [backlog]] = await Promise.all([
-      this.filtered({ ...scope, ...SUMMARY_FINDINGS }).select(
-        this.db.raw('count(*) as total'),
-        ...CLASSIFICATIONS.map(c =>
-          this.db.raw(`${when('classification = ?')} as ??`, [c, c]),
+    // Each filtered number with the list's own filters: the list's total.
+    const count = async (filter: FindingFilter) => {
+      const [{ n }] = await this.filtered({ ...scope, ...filter }).count({
+        n: '*',
+      });
+      return n;
+    };
+    const [[counts], unregisteredHighRisk, newThisWeek, feedbackBacklog] =
+      await Promise.all([
+        this.filtered({ ...scope, ...SUMMARY_FINDINGS }).select(
+          this.db.raw('count(*) as total'),
+          ...CLASSIFICATIONS.map(c =>
+            this.db.raw(`${when('classification = ?')} as ??`, [c, c]),
+          ),
+          this.db.raw(
+            `count(distinct case when last_seen >= ? then host_id_hash end) as active_hosts`,
+            [filters.activeSince],
+          ),
         ),
-        this.db.raw(
-          `count(distinct case when last_seen >= ? then host_id_hash end) as active_hosts`,
-          [activeSince],
-        ),
-        this.db.raw(
-          `${when(
-            `classification = 'unauthorized' and registry_status in (${NOT_APPROVED.map(
-              () => '?',
-            ).join(', ')})`,
-          )} as high_risk`,
-          NOT_APPROVED,
-        ),
-        this.db.raw(`${when('first_seen >= ?')} as new_this_week`, [newSince]),
-      ),
-      this.filtered({ ...scope, ...UNTRIAGED_FINDINGS }).count({ n: '*' }),
-    ]);
+        count(filters.unregisteredHighRisk),
+        count(filters.newThisWeek),
+        options.feedbackBacklog
+          ? count(filters.feedbackBacklog)
+          : Promise.resolve(undefined),
+      ]);
     const c = counts as Record<string, unknown>;
     return toSummary(
+      scope,
       {
         total: c.total,
         authorized: c.authorized,
         suspect: c.suspect,
         unauthorized: c.unauthorized,
         activeHosts: c.active_hosts,
-        unregisteredHighRisk: c.high_risk,
-        newThisWeek: c.new_this_week,
-        feedbackBacklog: backlog.n,
+        unregisteredHighRisk,
+        newThisWeek,
+        feedbackBacklog,
       },
       now,
     );
