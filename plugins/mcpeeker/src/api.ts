@@ -20,6 +20,7 @@ import type {
   FindingDetail,
   FindingFeedback,
   FindingRegistryStatus,
+  HighRiskFilter,
   FindingTimeline,
   FindingTriage,
   HealthReport,
@@ -27,6 +28,7 @@ import type {
   RegistryEntry,
   RegistryEntryCreate,
   RegistryEntryUpdate,
+  RegistryRenewal,
   RegistryStatus,
   RiskKind,
   RiskSeverity,
@@ -55,6 +57,16 @@ export interface FindingListQuery {
   since?: string;
   /** Last seen at or before this time (ISO 8601). */
   until?: string;
+  /** First seen at or after this time (ISO 8601). */
+  firstSeenFrom?: string;
+  /** First seen at or before this time (ISO 8601). */
+  firstSeenTo?: string;
+  /** With a detection starting at or after this time (ISO 8601)… */
+  detectedFrom?: string;
+  /** …and at or before this one. */
+  detectedTo?: string;
+  /** `unregistered`: not approved, and unauthorized or holding a high risk. */
+  highRisk?: HighRiskFilter;
   q?: string;
   /** Exactly this server name. */
   serverName?: string;
@@ -66,6 +78,8 @@ export interface FindingListQuery {
   verdict?: Array<FeedbackVerdict | 'none'>;
   /** Suppressed findings: left out (`exclude`, the default), listed too (`include`), or alone (`only`). */
   suppressed?: 'exclude' | 'include' | 'only';
+  /** Only the findings this suppression hides (its id; with `suppressed: 'only'`). */
+  suppression?: string;
   sort?: 'score' | 'lastSeen';
   limit?: number;
   cursor?: string;
@@ -98,6 +112,11 @@ export interface McpeekerApi {
   /** Registers a server from its official server.json (`POST /registry/import`). */
   importServerJson(input: RegistryImport): Promise<RegistryEntry>;
   updateEntry(id: string, change: RegistryEntryUpdate): Promise<RegistryEntry>;
+  /** Renews an expired entry: an admin's renewal approves it, its owner's awaits an admin. */
+  renewEntry(
+    id: string,
+    renewal: RegistryRenewal,
+  ): Promise<RegistryEntry & { rescoredFindings: number }>;
   /** The owner takes back a pending registration. */
   withdrawEntry(id: string): Promise<void>;
   /** An admin removes an entry (its audit stays). */
@@ -201,6 +220,16 @@ function findingFilterParams(query: FindingExportQuery): URLSearchParams {
   if (query.minRisk) params.set('minRisk', query.minRisk);
   if (query.since) params.set('since', query.since);
   if (query.until) params.set('until', query.until);
+  for (const key of [
+    'firstSeenFrom',
+    'firstSeenTo',
+    'detectedFrom',
+    'detectedTo',
+    'highRisk',
+  ] as const) {
+    const value = query[key];
+    if (value) params.set(key, value);
+  }
   if (query.q) params.set('q', query.q);
   if (query.serverName) params.set('serverName', query.serverName);
   if (query.status?.length) params.set('status', query.status.join(','));
@@ -208,6 +237,7 @@ function findingFilterParams(query: FindingExportQuery): URLSearchParams {
   if (query.verdict?.length) params.set('verdict', query.verdict.join(','));
   if (query.suppressed && query.suppressed !== 'exclude')
     params.set('suppressed', query.suppressed);
+  if (query.suppression) params.set('suppression', query.suppression);
   return params;
 }
 
@@ -383,6 +413,14 @@ export class McpeekerClient implements McpeekerApi {
       'PATCH',
       `/registry/${encodeURIComponent(id)}`,
       change,
+    );
+  }
+
+  renewEntry(id: string, renewal: RegistryRenewal) {
+    return this.send<RegistryEntry & { rescoredFindings: number }>(
+      'POST',
+      `/registry/${encodeURIComponent(id)}/renew`,
+      renewal,
     );
   }
 

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -20,11 +20,14 @@ registerMswTestHooks(server);
 const FLOW_TIMEOUT = 40_000;
 
 const summary: AnalyticsSummary = {
+  scope: 'all',
   totalFindings: 17,
   byClassification: { authorized: 6, suspect: 7, unauthorized: 4 },
   activeHosts: 5,
+  activeSince: '2026-11-20T12:00:00.000Z',
   unregisteredHighRisk: 3,
   newThisWeek: 8,
+  newSince: '2026-11-14T12:00:00.000Z',
   feedbackBacklog: 2,
   generatedAt: '2026-11-21T12:00:00.000Z',
 };
@@ -134,13 +137,13 @@ describe('Dashboard', () => {
       expect(card('Unregistered high-risk')).toHaveTextContent('3');
       expect(card('Unregistered high-risk')).toHaveAttribute(
         'href',
-        '/mcpeeker/findings?classification=unauthorized&registry=unregistered',
+        '/mcpeeker/findings?highRisk=unregistered',
       );
-      // The windows end when the summary was made.
+      // The windows the summary counted: new by first seen.
       expect(card('New this week')).toHaveTextContent('8');
       expect(card('New this week')).toHaveAttribute(
         'href',
-        `/mcpeeker/findings?since=${encodeURIComponent(
+        `/mcpeeker/findings?firstSeenFrom=${encodeURIComponent(
           '2026-11-14T12:00:00.000Z',
         )}`,
       );
@@ -151,13 +154,13 @@ describe('Dashboard', () => {
           '2026-11-20T12:00:00.000Z',
         )}`,
       );
-      // Triage's status filter goes along as it is.
+      // Open, and no verdict yet: what the backlog counts.
       expect(card('Feedback backlog')).toHaveTextContent('2');
       expect(card('Feedback backlog')).toHaveAttribute(
         'href',
-        `/mcpeeker/findings?status=open&classification=${encodeURIComponent(
+        `/mcpeeker/findings?classification=${encodeURIComponent(
           'suspect,unauthorized',
-        )}`,
+        )}&status=open&verdict=none`,
       );
 
       // The card leads to the list, filtered.
@@ -174,11 +177,49 @@ describe('Dashboard', () => {
         'aria-selected',
         'true',
       );
-      expect(listQueries.at(-1)?.get('classification')).toBe('unauthorized');
-      expect(listQueries.at(-1)?.get('registry')).toBe('unregistered');
-      expect(screen.getByLabelText('Registry')).toHaveTextContent(
-        'Unregistered',
+      expect(listQueries.at(-1)?.get('highRisk')).toBe('unregistered');
+      expect(listQueries.at(-1)?.get('classification')).toBeNull();
+      // The list says what it shows, and the filter can be removed.
+      await userEvent.click(
+        screen.getByRole('button', {
+          name: 'Unregistered high-risk: not approved, and unauthorized or with a high risk: remove this filter',
+        }),
       );
+      await waitFor(() =>
+        expect(listQueries.at(-1)?.get('highRisk')).toBeNull(),
+      );
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'leads from “New this week” to the findings first seen since the summary’s week began',
+    async () => {
+      analytics();
+      const listQueries: URLSearchParams[] = [];
+      server.use(
+        http.get('*/api/mcpeeker/findings', ({ request }) => {
+          listQueries.push(new URL(request.url).searchParams);
+          return HttpResponse.json({ items: [finding], totalCount: 1 });
+        }),
+      );
+      renderMcpeekerPage('/mcpeeker', { allow: true });
+      const card = await screen.findByText('New this week', {
+        selector: 'h3',
+      });
+      await userEvent.click(card.closest('a')!);
+      await screen.findByRole('row', { name: /github/ });
+      expect(Object.fromEntries(listQueries.at(-1)!)).toMatchObject({
+        firstSeenFrom: '2026-11-14T12:00:00.000Z',
+      });
+      expect(listQueries.at(-1)?.get('since')).toBeNull();
+      expect(
+        screen.getByRole('button', {
+          name: `First seen since ${new Date(
+            '2026-11-14T12:00:00.000Z',
+          ).toLocaleString()}: remove this filter`,
+        }),
+      ).toBeInTheDocument();
     },
     FLOW_TIMEOUT,
   );
@@ -220,7 +261,10 @@ describe('Dashboard', () => {
         within(chart).getByRole('link', {
           name: 'Score 10 or more: 3 findings',
         }),
-      ).toHaveAttribute('href', '/mcpeeker/findings?minScore=10');
+      ).toHaveAttribute(
+        'href',
+        '/mcpeeker/findings?minScore=10&suppressed=include',
+      );
 
       await userEvent.click(
         within(chart).getByRole('link', { name: 'Score 7: 7 findings' }),
@@ -228,6 +272,8 @@ describe('Dashboard', () => {
       await screen.findByRole('row', { name: /github/ });
       expect(listQueries.at(-1)?.get('minScore')).toBe('7');
       expect(listQueries.at(-1)?.get('maxScore')).toBe('7');
+      // The distribution counts suppressed findings: the list shows them too.
+      expect(listQueries.at(-1)?.get('suppressed')).toBe('include');
       // The score came by URL: the list says so, and it can be removed.
       expect(
         screen.getByRole('button', { name: 'Score 7: remove this filter' }),
@@ -271,7 +317,7 @@ describe('Dashboard', () => {
         ['3', '4', '0'],
         ['0', '1', '5'],
       ]);
-      // The second day's suspects: the list of suspects last seen that day.
+      // The second day's suspects: those with a detection that day.
       const secondDay = new Date(Date.parse(since) + 86_400_000);
       const point = within(chart).getByRole('link', {
         name: /^Suspect, the day from .*: 4 findings$/,
@@ -280,8 +326,11 @@ describe('Dashboard', () => {
       expect(href.pathname).toBe('/mcpeeker/findings');
       expect(Object.fromEntries(href.searchParams)).toEqual({
         classification: 'suspect',
-        since: secondDay.toISOString(),
-        until: new Date(secondDay.getTime() + 86_400_000 - 1).toISOString(),
+        detectedFrom: secondDay.toISOString(),
+        detectedTo: new Date(
+          secondDay.getTime() + 86_400_000 - 1,
+        ).toISOString(),
+        suppressed: 'include',
       });
       // Each classification's legend entry: its findings over the whole window.
       expect(
@@ -290,8 +339,11 @@ describe('Dashboard', () => {
         'href',
         `/mcpeeker/findings?${new URLSearchParams({
           classification: 'unauthorized',
-          since,
-          until: new Date(Date.parse(since) + 3 * 86_400_000).toISOString(),
+          detectedFrom: since,
+          detectedTo: new Date(
+            Date.parse(since) + 3 * 86_400_000 - 1,
+          ).toISOString(),
+          suppressed: 'include',
         })}`,
       );
 
@@ -309,14 +361,31 @@ describe('Dashboard', () => {
     FLOW_TIMEOUT,
   );
 
-  it('tells a developer the numbers are of their own servers', async () => {
-    analytics();
+  it('tells a developer the numbers are of their own servers, with no backlog they cannot work on', async () => {
+    const { feedbackBacklog: _none, ...own } = summary;
+    analytics({ summary: { ...own, scope: 'own' } });
     renderMcpeekerPage('/mcpeeker');
     expect(
       await screen.findByRole('heading', { name: 'Your MCP servers' }),
     ).toBeInTheDocument();
     expect(
       screen.getByText(/found on your machines, and those matching/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('New this week', { selector: 'h3' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Feedback backlog')).toBeNull();
+  });
+
+  it('says whose numbers they are as the backend counted them', async () => {
+    // The fleet's figures, whatever the browser's permission answers say.
+    analytics();
+    renderMcpeekerPage('/mcpeeker');
+    expect(
+      await screen.findByRole('heading', { name: 'All MCP servers' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Feedback backlog', { selector: 'h3' }),
     ).toBeInTheDocument();
   });
 

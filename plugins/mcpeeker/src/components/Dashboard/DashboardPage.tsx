@@ -9,10 +9,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import {
-  mcpeekerAgentManagePermission,
-  mcpeekerAnalyticsReadPermission,
-} from '@mcpeeker/plugin-mcpeeker-common';
+import { mcpeekerAgentManagePermission } from '@mcpeeker/plugin-mcpeeker-common';
 import { Link as RouterLink } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
@@ -58,11 +55,10 @@ function NothingFound({ mayEnrol }: { mayEnrol: boolean }) {
  * The MCPeeker landing tab: the summary's numbers, how scores are spread and
  * how findings come and go, each leading into the Findings list filtered so.
  * A developer's are of their own servers (the backend narrows them), and the
- * heading says so.
+ * heading says so, as the summary's `scope` does.
  */
 export function DashboardPage() {
   const api = useApi(mcpeekerApiRef);
-  const fleet = usePermission({ permission: mcpeekerAnalyticsReadPermission });
   const { allowed: mayEnrol } = usePermission({
     permission: mcpeekerAgentManagePermission,
   });
@@ -71,18 +67,19 @@ export function DashboardPage() {
     [api],
   );
 
-  if (loading || fleet.loading) return <Progress />;
+  if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
   if (value.totalFindings === 0) return <NothingFound mayEnrol={mayEnrol} />;
+  const fleet = value.scope === 'all';
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <Typography variant="h4" component="h2">
-          {fleet.allowed ? 'All MCP servers' : 'Your MCP servers'}
+          {fleet ? 'All MCP servers' : 'Your MCP servers'}
         </Typography>
         <Typography variant="body2" color="textSecondary">
-          {fleet.allowed
+          {fleet
             ? 'Every host that reports to MCPeeker.'
             : 'The servers found on your machines, and those matching your approved registrations.'}{' '}
           Click a number, a bar or a point to open the findings behind it.

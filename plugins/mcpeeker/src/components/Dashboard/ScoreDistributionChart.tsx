@@ -1,7 +1,10 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import Typography from '@material-ui/core/Typography';
-import type { ScoreDistribution } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  scoreFindingsQuery,
+  type ScoreDistribution,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import {
   Bar,
   BarChart,
@@ -56,7 +59,8 @@ export function describeBucket(b: Bucket): string {
 
 /**
  * How many findings have each score, a bar per score in its classification's
- * colour; each bar leads to the findings with that score. Screen readers get
+ * colour; each bar leads to the findings with that score (suppressed ones
+ * too: the distribution counts them). Screen readers get
  * the numbers as a table and each bar as a link.
  */
 export function ScoreDistributionChart() {
@@ -74,11 +78,9 @@ export function ScoreDistributionChart() {
   if (!buckets.some(b => b.count > 0))
     return <Typography>No findings to count yet.</Typography>;
 
+  // Exactly the bar's findings: suppressed ones too, as the distribution counts them.
   const hrefOf = (b: Bucket) =>
-    findingsHref(findingsUrl?.() ?? '', {
-      minScore: b.score,
-      maxScore: b.orMore ? undefined : b.score,
-    });
+    findingsHref(findingsUrl?.() ?? '', {}, scoreFindingsQuery(b));
   const summary = `Findings by score: ${buckets
     .filter(b => b.count > 0)
     .map(b => `${b.count} at ${scoreLabel(b)}`)

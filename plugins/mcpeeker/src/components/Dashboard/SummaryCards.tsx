@@ -4,23 +4,23 @@ import CardActionArea from '@material-ui/core/CardActionArea';
 import CardContent from '@material-ui/core/CardContent';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import type { AnalyticsSummary } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  summaryFindingsQuery,
+  summaryValue,
+  type AnalyticsSummary,
+  type SummaryNumber,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { Link as RouterLink } from 'react-router-dom';
 import { findingsRouteRef } from '../../routes';
-import { FindingFilters, findingsHref } from '../Findings/findingFilters';
+import { findingsHref } from '../Findings/findingFilters';
 import { useChartColours } from './chartParts';
 
-const HOUR = 3_600_000;
-
 interface SummaryCard {
+  number: SummaryNumber;
   title: string;
   value: number;
   /** What the number counts, in words. */
   caption: string;
-  /** The list filtered to what the number counts (or as near as its filters come). */
-  filters?: FindingFilters;
-  /** Parameters of the list's other filters (triage's `status`). */
-  params?: Record<string, string>;
   /** A coloured edge: the classification's colour. */
   accent?: string;
 }
@@ -66,86 +66,81 @@ function NumberCard({ card, href }: { card: SummaryCard; href?: string }) {
 
 /**
  * The summary's numbers, each a card that leads to the Findings list filtered
- * to what it counts, or as near as the list's filters come: "New this week"
- * and "Active hosts" lead to the findings last seen in that time (the list
- * filters on when a finding was last seen, not first), "Feedback backlog" to
- * the open suspect and unauthorized ones.
+ * to exactly what it counts (`summaryFindingsQuery`: the list's total is the
+ * number), "Active hosts" to the findings seen on them. The feedback backlog
+ * shows when the summary holds it: for those who may give feedback.
  */
 export function SummaryCards({ summary }: { summary: AnalyticsSummary }) {
   const findingsUrl = useRouteRef(findingsRouteRef);
   const colours = useChartColours();
-  // From the summary's own clock, so the list counts the same window.
-  const before = (ms: number) =>
-    new Date(Date.parse(summary.generatedAt) - ms).toISOString();
-  const cards: SummaryCard[] = [
+  const cards: Array<Omit<SummaryCard, 'value'>> = [
     {
+      number: 'totalFindings',
       title: 'Findings',
-      value: summary.totalFindings,
       caption: 'MCP servers found, one per server and host',
-      filters: {},
     },
     {
+      number: 'unauthorized',
       title: 'Unauthorized',
-      value: summary.byClassification.unauthorized,
       caption: 'score 9 or more',
-      filters: { classification: ['unauthorized'] },
       accent: colours.classification.unauthorized,
     },
     {
+      number: 'suspect',
       title: 'Suspect',
-      value: summary.byClassification.suspect,
       caption: 'score 5 to 8',
-      filters: { classification: ['suspect'] },
       accent: colours.classification.suspect,
     },
     {
+      number: 'authorized',
       title: 'Authorized',
-      value: summary.byClassification.authorized,
       caption: 'score 4 or less',
-      filters: { classification: ['authorized'] },
       accent: colours.classification.authorized,
     },
     {
+      number: 'unregisteredHighRisk',
       title: 'Unregistered high-risk',
-      value: summary.unregisteredHighRisk,
-      caption: 'unauthorized, and no approved registration',
-      filters: { classification: ['unauthorized'], registry: 'unregistered' },
+      caption: 'no approved registration, and unauthorized or with a high risk',
       accent: colours.classification.unauthorized,
     },
     {
+      number: 'newThisWeek',
       title: 'New this week',
-      value: summary.newThisWeek,
       caption: 'first seen in the last 7 days',
-      filters: { since: before(7 * 24 * HOUR) },
     },
     {
+      number: 'activeHosts',
       title: 'Active hosts',
-      value: summary.activeHosts,
-      caption: 'hosts seen in the last 24 hours',
-      filters: { since: before(24 * HOUR) },
+      caption: 'hosts seen in the last 24 hours (leads to their findings)',
     },
     {
+      number: 'feedbackBacklog',
       title: 'Feedback backlog',
-      value: summary.feedbackBacklog,
-      caption: 'suspect or unauthorized, not triaged yet',
-      filters: { classification: ['suspect', 'unauthorized'] },
-      params: { status: 'open' },
+      caption: 'suspect or unauthorized, open, no verdict yet',
     },
   ];
   return (
     <>
-      {cards.map(card => (
-        <Grid item xs={12} sm={6} md={3} key={card.title}>
-          <NumberCard
-            card={card}
-            href={
-              card.filters && findingsUrl
-                ? findingsHref(findingsUrl(), card.filters, card.params)
-                : undefined
-            }
-          />
-        </Grid>
-      ))}
+      {cards.flatMap(card => {
+        const value = summaryValue(summary, card.number);
+        if (value === undefined) return [];
+        return [
+          <Grid item xs={12} sm={6} md={3} key={card.title}>
+            <NumberCard
+              card={{ ...card, value }}
+              href={
+                findingsUrl
+                  ? findingsHref(
+                      findingsUrl(),
+                      {},
+                      summaryFindingsQuery(summary, card.number),
+                    )
+                  : undefined
+              }
+            />
+          </Grid>,
+        ];
+      })}
     </>
   );
 }

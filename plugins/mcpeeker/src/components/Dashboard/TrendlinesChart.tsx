@@ -6,6 +6,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import {
   CLASSIFICATIONS,
+  trendFindingsQuery,
   type Classification,
   type TrendBucket,
   type Trendlines,
@@ -78,8 +79,9 @@ function bucketName(start: string, bucket: TrendBucket): string {
 
 /**
  * Findings seen per hour, day or week, a line per classification; each point
- * leads to the findings of its classification last seen in its bucket, each
- * line's legend entry to those of the whole window. Screen readers get the
+ * leads to the findings it counts (of its classification, with a detection
+ * in its bucket, suppressed ones too), each line's legend entry to those of
+ * the whole window. Screen readers get the
  * numbers as a table and each point as a link.
  */
 export function TrendlinesChart() {
@@ -95,19 +97,16 @@ export function TrendlinesChart() {
   );
 
   const bucket = value?.bucket ?? query.bucket;
-  const hrefOf = (
-    classification: Classification,
-    since: string,
-    until: string,
-  ) =>
-    findingsHref(findingsUrl?.() ?? '', {
-      classification: [classification],
-      since,
-      until,
-    });
-  // A bucket ends where the next begins (the list's `until` is inclusive).
-  const endOf = (p: Point) =>
-    new Date(Date.parse(p.start) + BUCKETS[bucket].ms - 1).toISOString();
+  // Exactly the point's findings: those of its classification with a
+  // detection in its bucket (or, without a start, in the whole window).
+  const hrefOf = (classification: Classification, start?: string) =>
+    value
+      ? findingsHref(
+          findingsUrl?.() ?? '',
+          {},
+          trendFindingsQuery(value, classification, start),
+        )
+      : '';
 
   const dot =
     (classification: Classification) =>
@@ -124,7 +123,7 @@ export function TrendlinesChart() {
       return (
         <SvgLink
           key={key}
-          href={hrefOf(classification, point.start, endOf(point))}
+          href={hrefOf(classification, point.start)}
           label={`${capitalised(classification)}, ${bucketName(
             point.start,
             bucket,
@@ -235,9 +234,7 @@ export function TrendlinesChart() {
                       backgroundColor: colours.classification[c],
                     }}
                   />
-                  <Link to={hrefOf(c, value.since, value.until)}>
-                    {capitalised(c)}
-                  </Link>
+                  <Link to={hrefOf(c)}>{capitalised(c)}</Link>
                 </Box>
               </li>
             ))}

@@ -375,12 +375,46 @@ export function FindingsTable() {
       clear: { since: undefined, until: undefined },
     },
     {
+      label: describeSeenRange(
+        filters.firstSeenFrom,
+        filters.firstSeenTo,
+        'First seen',
+      ),
+      clear: { firstSeenFrom: undefined, firstSeenTo: undefined },
+    },
+    {
+      label: describeSeenRange(
+        filters.detectedFrom,
+        filters.detectedTo,
+        'Detected',
+      ),
+      clear: { detectedFrom: undefined, detectedTo: undefined },
+    },
+    {
+      label:
+        filters.highRisk &&
+        'Unregistered high-risk: not approved, and unauthorized or with a high risk',
+      clear: { highRisk: undefined },
+    },
+    {
       label: filters.serverName && `Server named ${filters.serverName}`,
       clear: { serverName: undefined },
     },
     {
       label: filters.suppressed === 'only' ? 'Suppressed only' : undefined,
-      clear: { suppressed: undefined },
+      clear: { suppressed: undefined, suppression: undefined },
+    },
+    {
+      // Its words as the findings it hides show them (it has no page of its own).
+      label:
+        filters.suppression &&
+        `Hidden by ${
+          value?.items
+            .map(f => f.triage.suppression)
+            .find(s => s?.id === filters.suppression)?.label ??
+          'one suppression'
+        }`,
+      clear: { suppression: undefined },
     },
   ].filter(chip => chip.label);
 
@@ -541,9 +575,11 @@ export function FindingsTable() {
               <Checkbox
                 checked={!!filters.suppressed}
                 onChange={e =>
-                  change({
-                    suppressed: e.target.checked ? 'include' : undefined,
-                  })
+                  change(
+                    e.target.checked
+                      ? { suppressed: 'include' }
+                      : { suppressed: undefined, suppression: undefined },
+                  )
                 }
               />
             }

@@ -2,6 +2,7 @@ import {
   CLASSIFICATIONS,
   FEEDBACK_VERDICTS,
   FINDING_REGISTRY_STATUSES,
+  HIGH_RISK_FILTERS,
   RISK_SEVERITIES,
   TRIAGE_STATUSES,
   type Classification,
@@ -30,10 +31,16 @@ export type FindingFilters = Pick<
   | 'q'
   | 'since'
   | 'until'
+  | 'firstSeenFrom'
+  | 'firstSeenTo'
+  | 'detectedFrom'
+  | 'detectedTo'
+  | 'highRisk'
   | 'serverName'
   | 'status'
   | 'verdict'
   | 'suppressed'
+  | 'suppression'
   | 'sort'
 > & {
   /**
@@ -60,11 +67,17 @@ export const FINDING_FILTER_PARAMS = [
   'q',
   'since',
   'until',
+  'firstSeenFrom',
+  'firstSeenTo',
+  'detectedFrom',
+  'detectedTo',
+  'highRisk',
   'serverName',
   'status',
   'assignee',
   'verdict',
   'suppressed',
+  'suppression',
   'sort',
 ] as const satisfies ReadonlyArray<keyof FindingFilters>;
 
@@ -76,6 +89,9 @@ const VERDICTS: ReadonlyArray<FeedbackVerdict | 'none'> = [
   ...FEEDBACK_VERDICTS,
   'none',
 ];
+/** A suppression's id (a UUID), as the backend takes it. */
+const SUPPRESSION_ID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What the list takes for an assignee (the backend checks the ref again). */
 const ASSIGNEE = /^(me|none|user:[a-z0-9._-]+\/[A-Za-z0-9._-]+)$/i;
 
@@ -118,6 +134,7 @@ function instant(value: string | null): string | undefined {
 export function filtersFromParams(params: URLSearchParams): FindingFilters {
   const assignee = params.get('assignee');
   const suppressed = oneOf(SUPPRESSED, params.get('suppressed'));
+  const suppression = params.get('suppression');
   const filters: FindingFilters = {
     classification: listOf<Classification>(
       CLASSIFICATIONS,
@@ -135,12 +152,25 @@ export function filtersFromParams(params: URLSearchParams): FindingFilters {
     q: params.get('q') || undefined,
     since: instant(params.get('since')),
     until: instant(params.get('until')),
+    firstSeenFrom: instant(params.get('firstSeenFrom')),
+    firstSeenTo: instant(params.get('firstSeenTo')),
+    detectedFrom: instant(params.get('detectedFrom')),
+    detectedTo: instant(params.get('detectedTo')),
+    highRisk: oneOf(HIGH_RISK_FILTERS, params.get('highRisk')),
     serverName: params.get('serverName') || undefined,
     status: listOf<TriageStatus>(TRIAGE_STATUSES, params.get('status')),
     assignee: assignee && ASSIGNEE.test(assignee) ? assignee : undefined,
     verdict: listOf(VERDICTS, params.get('verdict')),
     // Left out is the default: it needs no parameter.
     suppressed: suppressed === 'exclude' ? undefined : suppressed,
+    // The findings one suppression hides: hidden ones, so only with suppressed findings shown.
+    suppression:
+      suppressed &&
+      suppressed !== 'exclude' &&
+      suppression &&
+      SUPPRESSION_ID.test(suppression)
+        ? suppression
+        : undefined,
     sort: oneOf(SORTS, params.get('sort')),
   };
   return Object.fromEntries(
@@ -216,14 +246,19 @@ export function describeScoreRange(
   return undefined;
 }
 
-/** "Last seen between … and …", "… since …", "… until …", in the reader's time (the list filters on when a finding was last seen). */
+/**
+ * "Last seen between … and …", "… since …", "… until …", in the reader's
+ * time; `what` names the moment ("First seen", "Detected": a detection
+ * starting then).
+ */
 export function describeSeenRange(
   since: string | undefined,
   until: string | undefined,
+  what = 'Last seen',
 ): string | undefined {
   const at = (iso: string) => new Date(iso).toLocaleString();
-  if (since && until) return `Last seen between ${at(since)} and ${at(until)}`;
-  if (since) return `Last seen since ${at(since)}`;
-  if (until) return `Last seen until ${at(until)}`;
+  if (since && until) return `${what} between ${at(since)} and ${at(until)}`;
+  if (since) return `${what} since ${at(since)}`;
+  if (until) return `${what} until ${at(until)}`;
   return undefined;
 }
