@@ -20,6 +20,12 @@ function unescape(text: string): string {
   });
 }
 
+function trailingBackslashes(line: string): number {
+  let count = 0;
+  while (count < line.length && line[line.length - 1 - count] === '\\') count++;
+  return count;
+}
+
 /**
  * Reads the properties: `#` and `!` comment lines, a line ending in an odd
  * number of backslashes continued on the next (its leading blanks dropped),
@@ -27,19 +33,29 @@ function unescape(text: string): string {
  * (`\n`, `\uXXXX`, `\:` …) decoded. A later key replaces an earlier one.
  */
 export function parseProperties(text: string): PropertiesDocument {
-  const lines = text.split(/\r\n|\r|\n/);
+  // Lines and where each starts (Windows writes \r\n).
+  const pieces = text.split(/(\r\n|\r|\n)/);
+  const lines: string[] = [];
+  const starts: number[] = [];
+  for (let k = 0, at = 0; k < pieces.length; k += 2) {
+    lines.push(pieces[k]);
+    starts.push(at);
+    at += pieces[k].length + (pieces[k + 1]?.length ?? 0);
+  }
   const properties = new Map<string, PropertyEntry>();
-  let offset = 0;
   for (let i = 0; i < lines.length; i++) {
-    const start = offset;
-    offset += lines[i].length + 1;
-    let line = lines[i].replace(/^[ \t\f]+/, '');
-    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) {
+    const start = starts[i];
+    let last = lines[i].replace(/^[ \t\f]+/, '');
+    if (last === '' || last.startsWith('#') || last.startsWith('!')) continue;
+    // Joined once at the end, so a file of continued lines costs its length, not its square.
+    const parts = [last];
+    while (trailingBackslashes(last) % 2 === 1 && i + 1 < lines.length) {
+      parts[parts.length - 1] = last.slice(0, -1);
       i++;
-      offset += lines[i].length + 1;
-      line = line.slice(0, -1) + lines[i].replace(/^[ \t\f]+/, '');
+      last = lines[i].replace(/^[ \t\f]+/, '');
+      parts.push(last);
     }
+    const line = parts.join('');
     const match =
       /^((?:\\.|[^\\=: \t\f])*)[ \t\f]*[=:]?[ \t\f]*([\s\S]*)$/.exec(line)!;
     const key = unescape(match[1]);
