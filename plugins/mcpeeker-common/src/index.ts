@@ -33,7 +33,12 @@ export {
   COMPOSITE_ID_PREFIX,
 } from './identity/compositeId';
 export type { ServerIdentity } from './identity/compositeId';
-export { commandTarget, serverNameFromCommand } from './identity/commandTarget';
+export {
+  commandPackage,
+  commandTarget,
+  serverNameFromCommand,
+  splitPackageSpec,
+} from './identity/commandTarget';
 export { toolDefinitionHash, bareToolName } from './identity/toolDefinition';
 export {
   toolSet,

@@ -1,7 +1,10 @@
 import crypto from 'node:crypto';
 import {
+  AUDIT_ACTIONS,
+  AuditLogRow,
   AuditVerification,
   canonicalJson,
+  isAuditAction,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { Knex } from 'knex';
 
@@ -102,28 +105,49 @@ export class AuditLog {
     }
   }
 
+  /**
+   * Rows, newest first, each registry row with its entry's name (from the
+   * entry's registration row: the log names what it is about by itself, a
+   * deleted entry too).
+   */
   async list(
     db: Knex,
     filter: { entryId?: string; actor?: string; limit: number },
-  ): Promise<
-    Array<{
-      seq: number;
-      at: string;
-      actor: string;
-      action: string;
-      entryId?: string;
-      details: unknown;
-    }>
-  > {
+  ): Promise<AuditLogRow[]> {
     const q = db<AuditRow>(TABLE).orderBy('seq', 'desc').limit(filter.limit);
     if (filter.entryId) q.where('entry_id', filter.entryId);
     if (filter.actor) q.where('actor', filter.actor);
-    return (await q).map(r => ({
+    const rows = await q;
+    const entryIds = [
+      ...new Set(
+        rows
+          .filter(
+            r =>
+              r.entry_id &&
+              isAuditAction(r.action) &&
+              AUDIT_ACTIONS[r.action].subject === 'registry-entry',
+          )
+          .map(r => r.entry_id!),
+      ),
+    ];
+    const names = new Map<string, string>();
+    if (entryIds.length > 0)
+      for (const r of await db<AuditRow>(TABLE)
+        .where('action', 'create')
+        .whereIn('entry_id', entryIds)
+        .select('entry_id', 'details')) {
+        const name = (JSON.parse(r.details) as { name?: unknown }).name;
+        if (r.entry_id && typeof name === 'string') names.set(r.entry_id, name);
+      }
+    return rows.map(r => ({
       seq: Number(r.seq),
       at: new Date(r.at).toISOString(),
       actor: r.actor,
       action: r.action,
       ...(r.entry_id ? { entryId: r.entry_id } : {}),
+      ...(r.entry_id && names.has(r.entry_id)
+        ? { entryName: names.get(r.entry_id) }
+        : {}),
       details: JSON.parse(r.details),
     }));
   }

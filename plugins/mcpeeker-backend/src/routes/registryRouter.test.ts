@@ -249,6 +249,11 @@ describe('registry', () => {
       ['revoke', 'user:default/pat'],
       ['approve', 'user:default/pat'],
     ]);
+    // Each row names its entry, not only the registration's row.
+    expect(byPat.body.items.map((r: any) => r.entryName)).toEqual([
+      'github-mcp',
+      'github-mcp',
+    ]);
     expect(
       (
         await request(server)
@@ -741,6 +746,85 @@ describe('an owner changes, and withdraws, their registration', () => {
     expect([r.status, r.body.error.message]).toEqual([
       409,
       'status: only a pending entry can be withdrawn; this one is approved',
+    ]);
+  });
+});
+
+describe('a package registered with the version it pins', () => {
+  it('keeps the version, as the entry schema has it: the package in packageId, the version in packageVersion', async () => {
+    const res = await request(server)
+      .post('/api/mcpeeker/registry')
+      .set(as('dana'))
+      .send(
+        registration({
+          name: 'server-x',
+          identity: { packageId: '@modelcontextprotocol/server-x@1.2.3' },
+          transport: 'stdio',
+        }),
+      );
+    expect(res.status).toBe(201);
+    expect(res.body.identity).toEqual({
+      packageId: '@modelcontextprotocol/server-x',
+      packageVersion: '1.2.3',
+    });
+    // As stored: read back, and in the MCP Registry API view once approved.
+    const stored = await request(server)
+      .get(`/api/mcpeeker/registry/${res.body.id}`)
+      .set(as('dana'));
+    expect(stored.body.identity).toEqual(res.body.identity);
+    await request(server)
+      .post(`/api/mcpeeker/registry/${res.body.id}/approve`)
+      .set(as('pat'))
+      .send({})
+      .expect(200);
+    const view = await request(server)
+      .get('/api/mcpeeker/v0.1/servers')
+      .set(as('sam'));
+    expect(
+      view.body.servers
+        .map((s: any) => s.server)
+        .find((s: any) => s.title === 'server-x'),
+    ).toMatchObject({
+      version: '1.2.3',
+      packages: [
+        { identifier: '@modelcontextprotocol/server-x', version: '1.2.3' },
+      ],
+    });
+  });
+
+  it('takes the version beside the package too, and refuses two that differ, naming the field', async () => {
+    const beside = await request(server)
+      .post('/api/mcpeeker/registry')
+      .set(as('dana'))
+      .send(
+        registration({
+          name: 'server-y',
+          identity: {
+            packageId: '@modelcontextprotocol/server-y',
+            packageVersion: '2.0.0',
+          },
+        }),
+      );
+    expect(beside.status).toBe(201);
+    expect(beside.body.identity).toEqual({
+      packageId: '@modelcontextprotocol/server-y',
+      packageVersion: '2.0.0',
+    });
+    const differ = await request(server)
+      .post('/api/mcpeeker/registry')
+      .set(as('dana'))
+      .send(
+        registration({
+          name: 'server-z',
+          identity: {
+            packageId: '@modelcontextprotocol/server-z@1.2.3',
+            packageVersion: '1.2.4',
+          },
+        }),
+      );
+    expect([differ.status, differ.body.error.message]).toEqual([
+      400,
+      'Invalid registration: identity.packageVersion: 1.2.4 is not the version the package pins (1.2.3)',
     ]);
   });
 });

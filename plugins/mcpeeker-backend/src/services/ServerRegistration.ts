@@ -12,6 +12,7 @@ import {
   mcpeekerRegistryCreatePermission,
   RegistryEntry,
   RegistryEntryCreate,
+  splitPackageSpec,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { RegistryStore } from '../database/RegistryStore';
 import { requireInCatalog } from './catalogRefs';
@@ -21,7 +22,33 @@ export type RegistryChangeListener = (change: {
   action: string;
   entry: RegistryEntry;
   actor: string;
+  /** Why, when the person gave a reason the entry does not keep (a renewal request's). */
+  reason?: string;
 }) => Promise<void>;
+
+/**
+ * A package given with the version it pins (`@scope/pkg@1.2.3`, `pkg==1.0`)
+ * is kept as the entry schema has it: the package in `packageId` (what
+ * findings are matched by) and the version in `packageVersion`. A version
+ * given in both places must agree. An OCI reference, a tag or a range stays
+ * as given.
+ */
+export function withPinnedVersion(
+  input: RegistryEntryCreate,
+): RegistryEntryCreate {
+  const { packageId, packageVersion } = input.identity;
+  if (!packageId || packageId.startsWith('oci:')) return input;
+  const { name, version } = splitPackageSpec(packageId);
+  if (!version) return input;
+  if (packageVersion !== undefined && packageVersion !== version)
+    throw new InputError(
+      `Invalid registration: identity.packageVersion: ${packageVersion} is not the version the package pins (${version})`,
+    );
+  return {
+    ...input,
+    identity: { ...input.identity, packageId: name, packageVersion: version },
+  };
+}
 
 /**
  * Registering an MCP server, however it comes: the registry's form
@@ -57,7 +84,7 @@ export class ServerRegistration {
     );
     if (create.result !== AuthorizeResult.ALLOW)
       throw new NotAllowedError('You may not register MCP servers');
-    const input = parse();
+    const input = withPinnedVersion(parse());
     const actor = credentials.principal.userEntityRef;
     const owner = input.owner ?? actor;
     await requireInCatalog({ catalog, auth }, owner, 'registration: owner');

@@ -11,7 +11,11 @@ import type {
   TimelineEntry,
   TimelineKind,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { contributionsInWords } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  AuditAction,
+  auditActionInWords,
+  contributionsInWords,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { ScoreChange } from '../database/ScoreHistory';
 
 /** Detection windows listed beside each layer's first: the most recent ones. */
@@ -198,13 +202,16 @@ function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
   return items;
 }
 
-const REGISTRY_ACTIONS: Record<string, string> = {
-  create: 'registered',
-  approve: 'approved',
-  deny: 'denied',
-  revoke: 'revoked',
-  expire: 'expired',
-};
+/** The registry's actions a finding's timeline tells (in the audit log's words). */
+const TOLD_REGISTRY_ACTIONS = new Set<string>([
+  'create',
+  'approve',
+  'deny',
+  'revoke',
+  'expire',
+  'renew',
+  'request-renewal',
+] satisfies AuditAction[]);
 
 function registryEntries(
   sources: TimelineSources['registry'],
@@ -217,7 +224,9 @@ function registryEntries(
       const pinned = Array.isArray(e.details.pinnedTools)
         ? (e.details.pinnedTools as string[])
         : undefined;
-      const done = REGISTRY_ACTIONS[e.action];
+      const done = TOLD_REGISTRY_ACTIONS.has(e.action)
+        ? auditActionInWords(e.action)
+        : undefined;
       if (done) {
         const by = person(e.actor) ? ` by ${e.actor}` : '';
         const reason =

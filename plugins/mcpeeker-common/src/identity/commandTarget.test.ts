@@ -1,4 +1,9 @@
-import { serverNameFromCommand, commandTarget } from './commandTarget';
+import {
+  commandPackage,
+  commandTarget,
+  serverNameFromCommand,
+  splitPackageSpec,
+} from './commandTarget';
 
 describe('commandTarget', () => {
   it.each([
@@ -84,5 +89,51 @@ describe('serverNameFromCommand', () => {
 
   it('names nothing when a launcher runs nothing', () => {
     expect(serverNameFromCommand('npx', ['-y'])).toBeUndefined();
+  });
+});
+
+describe('commandPackage', () => {
+  it.each([
+    [
+      'npx',
+      ['-y', '@modelcontextprotocol/server-x@1.2.3'],
+      { name: '@modelcontextprotocol/server-x', version: '1.2.3' },
+    ],
+    ['npx', ['-y', '@acme/mcp'], { name: '@acme/mcp' }],
+    ['npx', ['-y', 'mcp-remote@latest', 'https://x'], { name: 'mcp-remote' }],
+    ['npx', ['acme-mcp@^1.2'], { name: 'acme-mcp' }],
+    ['npm', ['x', '--yes', 'acme-mcp@2'], { name: 'acme-mcp', version: '2' }],
+    [
+      'pipx',
+      ['run', 'mcp-server-git==1.0'],
+      { name: 'mcp-server-git', version: '1.0' },
+    ],
+    [
+      'uvx',
+      ['mcp-server-fetch@0.6.2'],
+      { name: 'mcp-server-fetch', version: '0.6.2' },
+    ],
+    ['uvx', ['mcp-server-time>=1'], { name: 'mcp-server-time' }],
+  ])('%s %j → %j', (command, args, pkg) => {
+    expect(commandPackage(command, args as string[])).toEqual(pkg);
+  });
+
+  it('names no package for a binary, a script or an image', () => {
+    expect(
+      commandPackage('/usr/local/bin/github-mcp-server', ['stdio']),
+    ).toBeUndefined();
+    expect(commandPackage('node', ['/opt/tools/server.js'])).toBeUndefined();
+    expect(
+      commandPackage('docker', ['run', '-i', 'mcp/github']),
+    ).toBeUndefined();
+    expect(commandPackage('npx', ['-y'])).toBeUndefined();
+  });
+
+  it('splits a spec as typed', () => {
+    expect(splitPackageSpec('@scope/pkg@2025.1.0-rc.1')).toEqual({
+      name: '@scope/pkg',
+      version: '2025.1.0-rc.1',
+    });
+    expect(splitPackageSpec('@scope/pkg')).toEqual({ name: '@scope/pkg' });
   });
 });

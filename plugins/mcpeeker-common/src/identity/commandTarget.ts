@@ -31,6 +31,62 @@ const base = (p: string) =>
 const withoutVersion = (spec: string) =>
   spec.replace(/(.)@[^/@]*$/, '$1').replace(/(.)(==|>=|<=|~=)[^/]*$/, '$1');
 
+/** A version a spec pins: digits first (`1.2.3`, `v2`, `2025.1.0-rc.1`), not a tag (`latest`) or a range (`^1`). */
+const PINNED_VERSION = /^v?\d[\w.+-]*$/;
+
+/**
+ * A package spec as a command writes it, split into the package and the
+ * version it pins: `@scope/pkg@1.2.3` → `{ name: '@scope/pkg', version:
+ * '1.2.3' }`, `pkg==1.0` → `{ name: 'pkg', version: '1.0' }`. A tag or a
+ * range (`pkg@latest`, `pkg>=1`) pins nothing: the name alone.
+ *
+ * @public
+ */
+export function splitPackageSpec(spec: string): {
+  name: string;
+  version?: string;
+} {
+  const name = withoutVersion(spec);
+  const rest = spec.slice(name.length);
+  let version: string | undefined;
+  if (rest.startsWith('@')) version = rest.slice(1);
+  else if (rest.startsWith('==')) version = rest.slice(2);
+  return version && PINNED_VERSION.test(version) ? { name, version } : { name };
+}
+
+/** The package spec a launcher or a package manager's run subcommand runs, as written. */
+function launchedPackage(
+  launcher: string,
+  operands: string[],
+): string | undefined {
+  if (PACKAGE_LAUNCHERS.has(launcher)) return operands.find(a => a !== 'run');
+  if (
+    PACKAGE_MANAGER_RUNS[launcher]?.has(operands[0] ?? '') &&
+    operands.length > 1
+  )
+    return operands[1];
+  return undefined;
+}
+
+const operandsOf = (args: string[]) =>
+  args.filter(a => a !== '' && !a.startsWith('-'));
+
+/**
+ * The package a command fetches and runs, and the version it pins:
+ * `npx -y @scope/pkg@1.2.3` → `{ name: '@scope/pkg', version: '1.2.3' }`,
+ * `pipx run pkg==1.0` → `{ name: 'pkg', version: '1.0' }`. Undefined when
+ * no launcher runs a package (a binary, a script, an image).
+ *
+ * @public
+ */
+export function commandPackage(
+  command: string,
+  args: string[] = [],
+): { name: string; version?: string } | undefined {
+  const spec = launchedPackage(base(command), operandsOf(args));
+  return spec ? splitPackageSpec(spec) : undefined;
+}
+
 /**
  * What a command runs, as a person would name it and as it shows up in the
  * command line of the process it starts: the package a launcher runs without
@@ -47,16 +103,11 @@ export function commandTarget(
   args: string[] = [],
 ): string | undefined {
   const launcher = base(command);
-  const operands = args.filter(a => a !== '' && !a.startsWith('-'));
+  const operands = operandsOf(args);
   let target: string | undefined;
-  if (PACKAGE_LAUNCHERS.has(launcher)) {
-    const pkg = operands.find(a => a !== 'run');
+  const pkg = launchedPackage(launcher, operands);
+  if (pkg !== undefined || PACKAGE_LAUNCHERS.has(launcher)) {
     target = pkg && withoutVersion(pkg);
-  } else if (
-    PACKAGE_MANAGER_RUNS[launcher]?.has(operands[0] ?? '') &&
-    operands.length > 1
-  ) {
-    target = withoutVersion(operands[1]);
   } else if (launcher === 'docker') {
     target = operands.filter(a => a !== 'run' && !a.includes('=')).pop();
   } else if (SCRIPT_RUNNERS.has(launcher)) {

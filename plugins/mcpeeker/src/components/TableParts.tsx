@@ -42,6 +42,36 @@ export const wholeWords: CSSProperties = {
 /** Dates, times and chips on one line. */
 export const oneLine: CSSProperties = { whiteSpace: 'nowrap' };
 
+/**
+ * A value on one line of its column, cut with an ellipsis where the column
+ * is too narrow, the whole of it in its title (shown on hover). For tables
+ * laid out with fixed column widths, where nothing may push a column wider.
+ */
+export function CutText({
+  title,
+  children,
+  secondary,
+}: {
+  /** The whole value, as its title. */
+  title: string;
+  /** What is shown, when not the title itself (a link). */
+  children?: ReactNode;
+  /** A caption under the main value. */
+  secondary?: boolean;
+}) {
+  return (
+    <Typography
+      variant={secondary ? 'caption' : 'body2'}
+      color={secondary ? 'textSecondary' : 'initial'}
+      component="div"
+      noWrap
+      title={title}
+    >
+      {children ?? title}
+    </Typography>
+  );
+}
+
 /** A table inside a card: the card is its frame. */
 export const inCard: CSSProperties = { boxShadow: 'none' };
 

@@ -14,70 +14,76 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { mcpeekerApiRef } from '../../api';
 import {
   countOf,
+  CutText,
   EmptyRows,
   listOptions,
   oneLine,
-  wholeWords,
 } from '../TableParts';
 import { ActionDone, EntryActions } from './EntryActions';
 import {
   describeIdentity,
   EntryLink,
   ExpiryBadge,
-  PinnedToolsSummary,
+  PinnedToolsCount,
   PurposeText,
 } from './EntryParts';
 
+/**
+ * The columns, fixed in width so that the table fits the page from 1280 px
+ * up and the decision stays in view: what there is to read is cut with an
+ * ellipsis (the whole in its title) instead of pushing the table wider.
+ */
 function approvalColumns(
   onDone: (done: ActionDone) => void,
 ): TableColumn<RegistryEntry>[] {
   return [
     {
-      title: 'Name',
+      title: 'Server',
       field: 'name',
-      cellStyle: { ...wholeWords, minWidth: 120 },
-      render: entry => <EntryLink entry={entry} />,
+      width: '20%',
+      render: entry => (
+        <>
+          <CutText title={entry.name}>
+            <EntryLink entry={entry} />
+          </CutText>
+          <CutText secondary title={describeIdentity(entry.identity)} />
+        </>
+      ),
     },
     {
       title: 'Owner / team',
       field: 'owner',
-      cellStyle: { ...wholeWords, minWidth: 180 },
+      width: '16%',
       render: entry => (
         <>
-          {entry.owner}
-          <br />
-          {entry.team}
+          <CutText title={entry.owner} />
+          <CutText secondary title={entry.team} />
         </>
       ),
     },
     {
       title: 'Purpose',
       field: 'purpose',
-      cellStyle: { ...wholeWords, minWidth: 200 },
       render: entry => <PurposeText purpose={entry.purpose} />,
-    },
-    {
-      title: 'Identity',
-      sorting: false,
-      cellStyle: { ...wholeWords, minWidth: 160 },
-      render: entry => describeIdentity(entry.identity),
     },
     {
       title: 'Tools',
       sorting: false,
-      cellStyle: { minWidth: 160 },
-      render: entry => <PinnedToolsSummary entry={entry} />,
+      width: '80px',
+      cellStyle: oneLine,
+      render: entry => <PinnedToolsCount entry={entry} />,
     },
     {
       title: 'Expires',
       field: 'expiresAt',
+      width: '150px',
       cellStyle: oneLine,
       render: entry => <ExpiryBadge entry={entry} />,
     },
     {
       title: 'Decision',
       sorting: false,
-      cellStyle: oneLine,
+      width: '200px',
       render: entry => (
         <EntryActions
           entry={entry}
@@ -160,7 +166,7 @@ export function ApprovalsPage() {
                 }
               />
             }
-            options={listOptions(items.length)}
+            options={{ ...listOptions(items.length), tableLayout: 'fixed' }}
           />
         </>
       )}

@@ -1,75 +1,179 @@
-import { useMemo, useState } from 'react';
+import { ReactNode, useMemo, useState } from 'react';
 import {
+  Link,
   Progress,
   ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
+import {
+  AUDIT_ACTIONS,
+  auditActionInWords,
+  FeedbackVerdict,
+  isAuditAction,
+  RegistryStatus,
+  TriageStatus,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { AuditRecord, mcpeekerApiRef } from '../../api';
+import {
+  agentsRouteRef,
+  findingRouteRef,
+  suppressionsRouteRef,
+} from '../../routes';
+import { TRIAGE_STATUS_WORDS, VERDICT_WORDS } from '../Findings/triageWords';
 import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
-import { useEntryUrl } from './EntryParts';
-import { Link } from '@backstage/core-components';
+import { STATUS_WORDS, useEntryUrl } from './EntryParts';
 
 type AuditRow = AuditRecord & { id: string };
 
-/** What an audit row did, in words: the action, the status change, the reason. */
-export function describeAuditRow(row: AuditRecord): string {
-  const d = row.details as {
-    from?: string;
-    to?: string;
-    reason?: string;
-    name?: string;
-  };
-  const change =
-    d.from && d.to && d.from !== d.to ? ` (${d.from} → ${d.to})` : '';
-  return `${row.action}${change}${d.reason ? `: ${d.reason}` : ''}`;
+const isStatus = (v: unknown): v is RegistryStatus =>
+  typeof v === 'string' && v in STATUS_WORDS;
+
+/** A triage change's from and to, in words: "status Open → Investigating". */
+function triageChangeInWords(from: unknown, to: unknown): string[] {
+  const f = (from ?? {}) as { status?: string; assignee?: string | null };
+  const t = (to ?? {}) as { status?: string; assignee?: string | null };
+  const said: string[] = [];
+  const status = (v?: string) =>
+    TRIAGE_STATUS_WORDS[v as TriageStatus] ?? v ?? 'Open';
+  if (f.status !== t.status)
+    said.push(`status ${status(f.status)} → ${status(t.status)}`);
+  if ((f.assignee ?? null) !== (t.assignee ?? null))
+    said.push(`assignee ${f.assignee ?? 'nobody'} → ${t.assignee ?? 'nobody'}`);
+  return said;
 }
 
-function auditColumns(
-  entryUrl: ((id: string) => string) | undefined,
-  withEntry: boolean,
-): TableColumn<AuditRow>[] {
-  return [
-    {
-      title: 'When',
-      field: 'at',
-      cellStyle: oneLine,
-      width: '180px',
-      render: r => new Date(r.at).toLocaleString(),
-    },
-    { title: 'Who', field: 'actor', cellStyle: wholeWords, width: '220px' },
-    {
-      title: 'What',
-      field: 'action',
-      sorting: false,
-      render: r => describeAuditRow(r),
-    },
-    ...(withEntry
-      ? [
-          {
-            title: 'Entry',
-            field: 'entryId',
-            cellStyle: wholeWords,
-            render: (r: AuditRow) => {
-              if (!r.entryId) return '—';
-              const name =
-                (r.details as { name?: string }).name ?? r.entryId.slice(0, 8);
-              return entryUrl ? (
-                <Link to={entryUrl(r.entryId)}>{name}</Link>
-              ) : (
-                name
-              );
-            },
-          } as TableColumn<AuditRow>,
-        ]
-      : []),
-  ];
+/**
+ * What an audit row did, in words: the action (as the portal's buttons say
+ * it), the change it made, the reason.
+ */
+export function describeAuditRow(row: AuditRecord): string {
+  const d = row.details as Record<string, unknown>;
+  const changes: string[] = [];
+  if (isStatus(d.from) && isStatus(d.to) && d.from !== d.to)
+    changes.push(`${STATUS_WORDS[d.from]} → ${STATUS_WORDS[d.to]}`);
+  if (row.action === 'triage-update')
+    changes.push(...triageChangeInWords(d.from, d.to));
+  if (row.action === 'feedback' && typeof d.verdict === 'string')
+    changes.push(VERDICT_WORDS[d.verdict as FeedbackVerdict] ?? d.verdict);
+  const reason =
+    typeof d.reason === 'string' && d.reason ? `: ${d.reason}` : '';
+  return `${auditActionInWords(row.action)}${
+    changes.length ? ` (${changes.join('; ')})` : ''
+  }${reason}`;
 }
+
+/** An id cut short for a table cell, the whole in its title. */
+function ShortId({ id }: { id: string }) {
+  return (
+    <code title={id} style={{ whiteSpace: 'nowrap' }}>
+      {id.length > 16 ? `${id.slice(0, 16)}…` : id}
+    </code>
+  );
+}
+
+/**
+ * What an audit row is about, by its kind (registry entry, suppression,
+ * finding, agent, agent enrolment) and by name where it has one, linked to
+ * where it is shown.
+ */
+export function AuditSubject({ row }: { row: AuditRecord }) {
+  const entryUrl = useEntryUrl();
+  const findingUrl = useRouteRef(findingRouteRef);
+  const suppressionsUrl = useRouteRef(suppressionsRouteRef);
+  const agentsUrl = useRouteRef(agentsRouteRef);
+  const id = row.entryId;
+  if (!id) return <>—</>;
+  const d = row.details as { name?: unknown; label?: unknown; owner?: unknown };
+  const kind = isAuditAction(row.action)
+    ? AUDIT_ACTIONS[row.action].subject
+    : undefined;
+  const linked = (to: string | undefined, text: ReactNode) =>
+    to ? <Link to={to}>{text}</Link> : text;
+  const said = (words: string, what: ReactNode) => (
+    <span>
+      <Typography variant="caption" color="textSecondary" component="span">
+        {words}
+      </Typography>{' '}
+      {what}
+    </span>
+  );
+  switch (kind) {
+    case 'registry-entry': {
+      const name =
+        row.entryName ?? (typeof d.name === 'string' ? d.name : undefined);
+      return said(
+        'registry entry',
+        linked(entryUrl?.(id), name ?? <ShortId id={id} />),
+      );
+    }
+    case 'suppression':
+      return said(
+        'suppression',
+        linked(
+          suppressionsUrl && `${suppressionsUrl()}?show=all`,
+          typeof d.label === 'string' ? d.label : <ShortId id={id} />,
+        ),
+      );
+    case 'finding':
+      return said('finding', linked(findingUrl?.({ id }), <ShortId id={id} />));
+    case 'agent':
+    case 'agent-enrolment':
+      return said(
+        kind === 'agent' ? 'agent' : 'agent enrolment',
+        linked(
+          agentsUrl?.(),
+          typeof d.owner === 'string' ? (
+            <>
+              <ShortId id={id} /> of {d.owner}
+            </>
+          ) : (
+            <ShortId id={id} />
+          ),
+        ),
+      );
+    default:
+      return <ShortId id={id} />;
+  }
+}
+
+const WHEN: TableColumn<AuditRow> = {
+  title: 'When',
+  field: 'at',
+  cellStyle: oneLine,
+  width: '180px',
+  render: r => new Date(r.at).toLocaleString(),
+};
+const WHO: TableColumn<AuditRow> = {
+  title: 'Who',
+  field: 'actor',
+  cellStyle: wholeWords,
+  width: '220px',
+};
+const WHAT: TableColumn<AuditRow> = {
+  title: 'What',
+  field: 'action',
+  sorting: false,
+  render: r => describeAuditRow(r),
+};
+const SUBJECT: TableColumn<AuditRow> = {
+  title: 'Subject',
+  field: 'entryId',
+  cellStyle: wholeWords,
+  render: r => <AuditSubject row={r} />,
+};
+
+/**
+ * The columns: made once, for the table keeps its sort and page only while
+ * they stay the same. One entry's history needs no subject.
+ */
+const LOG_COLUMNS = [WHEN, WHO, WHAT, SUBJECT];
+const HISTORY_COLUMNS = [WHEN, WHO, WHAT];
 
 /** Whether the audit chain is whole, in words. */
 function Verification() {
@@ -100,13 +204,13 @@ function Verification() {
 }
 
 /**
- * The audit log of registry and agent changes (analysts and admins): who did
- * what to which entry, and when; filtered by entry or by who acted, with the
- * chain's verification. With `entryId` it is one entry's history.
+ * The audit log (analysts and admins): who did what, to which registry
+ * entry, suppression, finding or agent, and when; filtered by that subject's
+ * id or by who acted, with the chain's verification. With `entryId` it is
+ * one entry's history.
  */
 export function AuditLogView({ entryId }: { entryId?: string }) {
   const api = useApi(mcpeekerApiRef);
-  const entryUrl = useEntryUrl();
   const [actor, setActor] = useState('');
   const [entry, setEntry] = useState('');
   const filterEntry = entryId ?? entry.trim();
@@ -123,10 +227,7 @@ export function AuditLogView({ entryId }: { entryId?: string }) {
     () => (value?.items ?? []).map(r => ({ ...r, id: String(r.seq) })),
     [value],
   );
-  const columns = useMemo(
-    () => auditColumns(entryUrl, !entryId),
-    [entryUrl, entryId],
-  );
+  const columns = entryId ? HISTORY_COLUMNS : LOG_COLUMNS;
   return (
     <>
       {!entryId && (
@@ -148,7 +249,7 @@ export function AuditLogView({ entryId }: { entryId?: string }) {
           <Grid item>
             <TextField
               id="audit-entry"
-              label="Entry id"
+              label="Subject id"
               value={entry}
               onChange={e => setEntry(e.target.value)}
             />

@@ -5,12 +5,14 @@ import {
   useApi,
   useRouteRef,
 } from '@backstage/frontend-plugin-api';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
+  commandPackage,
   commandTarget,
   expiryProblem,
   FindingDetail,
@@ -35,17 +37,25 @@ const PACKAGE_NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.:/-]*$/i;
 
 /**
  * The package a finding's server is started from, by the command of its
- * config entry or process: `npx -y @modelcontextprotocol/server-filesystem
- * /tmp` → `@modelcontextprotocol/server-filesystem`.
+ * config entry or process, and the version the command pins: `npx -y
+ * @modelcontextprotocol/server-filesystem@1.2.3 /tmp` →
+ * `{ packageId: '@modelcontextprotocol/server-filesystem', packageVersion:
+ * '1.2.3' }`.
  */
-export function packageOfFinding(finding: FindingDetail): string | undefined {
+export function packageOfFinding(
+  finding: FindingDetail,
+): { packageId: string; packageVersion?: string } | undefined {
   for (const event of finding.evidence.endpoint) {
     if (event.layer !== 'endpoint') continue;
     const d = event.detection;
     if ((d.source === 'config' || d.source === 'process') && d.command) {
-      const target = commandTarget(d.command, d.args ?? []);
+      const pkg = commandPackage(d.command, d.args ?? []);
+      const target = pkg?.name ?? commandTarget(d.command, d.args ?? []);
       if (target && PACKAGE_NAME.test(target) && !target.startsWith('.'))
-        return target;
+        return {
+          packageId: target,
+          ...(pkg?.version ? { packageVersion: pkg.version } : {}),
+        };
     }
   }
   return undefined;
@@ -83,6 +93,7 @@ export function RegisterForm() {
     transport: 'stdio',
     expiresAt: day(90),
     packageId: '',
+    packageVersion: '',
     remoteUrl: '',
   });
   const [problems, setProblems] = useState<Record<string, string>>({});
@@ -93,6 +104,7 @@ export function RegisterForm() {
     const team =
       identity.ownershipEntityRefs.find(r => r.startsWith('group:')) ?? '';
     const finding = findingId ? await api.getFinding(findingId) : undefined;
+    const pkg = finding && packageOfFinding(finding);
     setForm(f => ({
       ...f,
       team: f.team || team,
@@ -102,7 +114,12 @@ export function RegisterForm() {
       )
         ? 'http'
         : f.transport,
-      packageId: f.packageId || ((finding && packageOfFinding(finding)) ?? ''),
+      ...(f.packageId || !pkg
+        ? {}
+        : {
+            packageId: pkg.packageId,
+            packageVersion: pkg.packageVersion ?? '',
+          }),
     }));
     return finding;
   }, [api, identityApi, findingId]);
@@ -125,7 +142,10 @@ export function RegisterForm() {
               ...(finding.hostIdHash ? { hostIdHash: finding.hostIdHash } : {}),
             }
           : {}),
-        ...(form.packageId ? { packageId: form.packageId } : {}),
+        ...(form.packageId.trim() ? { packageId: form.packageId.trim() } : {}),
+        ...(form.packageId.trim() && form.packageVersion.trim()
+          ? { packageVersion: form.packageVersion.trim() }
+          : {}),
         ...(form.remoteUrl ? { remoteUrl: form.remoteUrl } : {}),
       },
       ...(finding ? { fromFinding: finding.compositeId } : {}),
@@ -248,17 +268,27 @@ export function RegisterForm() {
           />
         </Grid>
         <Grid item>
-          <TextField
-            fullWidth
-            id="register-package"
-            label="Package"
-            {...help(
-              'packageId',
-              'npm / PyPI / OCI identifier, e.g. @modelcontextprotocol/server-github',
-            )}
-            value={form.packageId}
-            onChange={set('packageId')}
-          />
+          <Box display="flex" flexWrap="wrap" style={{ gap: 16 }}>
+            <TextField
+              id="register-package"
+              label="Package"
+              {...help(
+                'packageId',
+                'npm / PyPI / OCI identifier, e.g. @modelcontextprotocol/server-github',
+              )}
+              value={form.packageId}
+              onChange={set('packageId')}
+              style={{ flex: '3 1 320px' }}
+            />
+            <TextField
+              id="register-package-version"
+              label="Version"
+              {...help('packageVersion', 'The version it runs, e.g. 1.2.3')}
+              value={form.packageVersion}
+              onChange={set('packageVersion')}
+              style={{ flex: '1 1 160px' }}
+            />
+          </Box>
         </Grid>
         <Grid item>
           <TextField

@@ -551,7 +551,9 @@ describe('An entry’s page', () => {
       ).toHaveAttribute('href', '/mcpeeker/findings?q=github');
       // Its history, from the audit log.
       expect(
-        await screen.findByText('approve (pending → approved): needed'),
+        await screen.findByText(
+          'approved (pending approval → approved): needed',
+        ),
       ).toBeInTheDocument();
       expect(screen.getByText('2 changes, newest first')).toBeInTheDocument();
       // An approved entry: revoke, not approve or withdraw.
@@ -595,7 +597,7 @@ describe('An entry’s page', () => {
       expect(await screen.findByText('revoked')).toBeInTheDocument();
       // Its history is read again: the revocation is there.
       expect(
-        await screen.findByText('revoke (approved → revoked): no longer used'),
+        await screen.findByText('revoked (approved → revoked): no longer used'),
       ).toBeInTheDocument();
     },
     FLOW_TIMEOUT,
@@ -703,6 +705,169 @@ describe('An entry’s page', () => {
   );
 });
 
+describe('Renewing an expired entry', () => {
+  /** The entry's page, serving `expired` until the renewal answers with `after`. */
+  function serveExpired(after: Partial<ReturnType<typeof entry>>) {
+    const renewals: unknown[] = [];
+    let current = entry({
+      status: 'expired',
+      expiresAt: inDays(-10),
+      decidedBy: 'user:default/pat',
+      decidedAt: inDays(-100),
+    });
+    let refuseOnce = true;
+    server.use(
+      http.get('*/api/mcpeeker/registry/:id', () => HttpResponse.json(current)),
+      http.post('*/api/mcpeeker/registry/:id/verify', () =>
+        HttpResponse.json({ entryId: 'e1', detected: false, matches: [] }),
+      ),
+      http.get('*/api/mcpeeker/audit', () => HttpResponse.json({ items: [] })),
+      http.post('*/api/mcpeeker/registry/:id/renew', async ({ request }) => {
+        const body = (await request.json()) as any;
+        renewals.push(body);
+        if (refuseOnce) {
+          refuseOnce = false;
+          return HttpResponse.json(
+            {
+              error: {
+                name: 'ConflictError',
+                message:
+                  'identity: this server is registered again (entry e9, pending)',
+              },
+            },
+            { status: 409 },
+          );
+        }
+        current = {
+          ...current,
+          ...after,
+          expiresAt: body.expiresAt,
+          updatedAt: new Date().toISOString(),
+        };
+        return HttpResponse.json({ ...current, rescoredFindings: 1 });
+      }),
+    );
+    return renewals;
+  }
+
+  /** A date input's value `days` from today. */
+  const dateIn = (days: number) =>
+    new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+  it(
+    'lets its owner send it back to the admins with a new date, and says what the server answered when it refuses',
+    async () => {
+      const renewals = serveExpired({
+        status: 'pending',
+        decidedBy: undefined,
+        decidedAt: undefined,
+      });
+      renderMcpeekerPage('/mcpeeker/registry/e1', { apis: [identity] });
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Renew github' }),
+        undefined,
+      );
+      // Expired: renewed, not edited back to life.
+      expect(screen.queryByRole('button', { name: 'Edit github' })).toBeNull();
+      const dialog = await screen.findByRole('dialog', {
+        name: 'Renew github',
+      });
+      expect(
+        within(dialog).getByText(/sends it back to the admins for approval/),
+      ).toBeInTheDocument();
+      const date = within(dialog).getByLabelText('Expires');
+      await userEvent.clear(date);
+      await userEvent.type(date, dateIn(400));
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Renew' }),
+      );
+      expect(
+        within(dialog).getByText('Expiry must be at most 365 days ahead'),
+      ).toBeInTheDocument();
+      expect(renewals).toEqual([]);
+
+      await userEvent.clear(date);
+      await userEvent.type(date, dateIn(120));
+      await userEvent.type(
+        within(dialog).getByRole('textbox', {
+          name: 'Why it is still needed (optional)',
+        }),
+        'Still triaging issues',
+      );
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Renew' }),
+      );
+      expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+        'identity: this server is registered again (entry e9, pending)',
+      );
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Renew' }),
+      );
+      expect(await screen.findByRole('status')).toHaveTextContent(
+        /^github sent to the admins for approval, until /,
+      );
+      expect(await screen.findByText('pending approval')).toBeInTheDocument();
+      expect(renewals.at(-1)).toEqual({
+        expiresAt: `${dateIn(120)}T23:59:59Z`,
+        reason: 'Still triaging issues',
+      });
+      // Pending again: its owner may change the date or withdraw it, no more renewal.
+      expect(
+        screen.getByRole('button', { name: 'Withdraw github' }),
+      ).toBeInTheDocument();
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'lets an admin renew it directly: approved again, its findings rescored',
+    async () => {
+      const renewals = serveExpired({
+        status: 'approved',
+        decidedBy: 'user:default/pat',
+        decidedAt: new Date().toISOString(),
+      });
+      renderMcpeekerPage('/mcpeeker/registry/e1', {
+        apis: [pat],
+        allow: true,
+      });
+      await screen.findByRole('button', { name: 'Renew github' });
+      // An expired entry is not approved as it stands: its date is gone.
+      expect(
+        screen.queryByRole('button', { name: 'Approve github' }),
+      ).toBeNull();
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Renew github' }),
+      );
+      const dialog = await screen.findByRole('dialog', {
+        name: 'Renew github',
+      });
+      expect(
+        within(dialog).getByText(/Renewing approves it again/),
+      ).toBeInTheDocument();
+      // The first answer is a refusal; the second goes through.
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Renew' }),
+      );
+      await within(dialog).findByRole('alert');
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Renew' }),
+      );
+      expect(await screen.findByRole('status')).toHaveTextContent(
+        /^github renewed and approved until .*; 1 finding rescored$/,
+      );
+      expect(await screen.findByText('approved')).toBeInTheDocument();
+      expect(renewals.at(-1)).toEqual({
+        expiresAt: `${dateIn(90)}T23:59:59Z`,
+      });
+      expect(
+        screen.getByRole('button', { name: 'Revoke github' }),
+      ).toBeInTheDocument();
+    },
+    FLOW_TIMEOUT,
+  );
+});
+
 describe('The audit log', () => {
   it(
     'shows analysts who did what to which entry, filtered by who acted, and whether the chain is whole',
@@ -757,7 +922,7 @@ describe('The audit log', () => {
       );
       const row = await screen.findByRole('row', { name: /duplicate/ });
       expect(
-        within(row).getByText('deny (pending → denied): duplicate'),
+        within(row).getByText('denied (pending approval → denied): duplicate'),
       ).toBeInTheDocument();
       expect(within(row).getByText('user:default/pat')).toBeInTheDocument();
       expect(screen.getByRole('link', { name: 'github' })).toHaveAttribute(
@@ -829,10 +994,10 @@ describe('Registration problems in words', () => {
           '/tmp',
         ]),
       ),
-    ).toBe('@modelcontextprotocol/server-filesystem');
-    expect(packageOfFinding(withCommand('uvx', ['mcp-server-git']))).toBe(
-      'mcp-server-git',
-    );
+    ).toEqual({ packageId: '@modelcontextprotocol/server-filesystem' });
+    expect(
+      packageOfFinding(withCommand('uvx', ['mcp-server-git==1.0'])),
+    ).toEqual({ packageId: 'mcp-server-git', packageVersion: '1.0' });
     expect(
       packageOfFinding(withCommand('node', ['/home/dana/server.js'])),
     ).toBeUndefined();

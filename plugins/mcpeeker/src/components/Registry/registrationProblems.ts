@@ -19,6 +19,8 @@ const FIELD_WORDS: Record<string, string> = {
   identity: 'What identifies the server',
   packageId: 'Package',
   'identity.packageId': 'Package',
+  packageVersion: 'Version',
+  'identity.packageVersion': 'Version',
   'identity.remoteUrl': 'Remote URL',
   remoteUrl: 'Remote URL',
   serverJson: 'server.json',
@@ -27,6 +29,7 @@ const FIELD_WORDS: Record<string, string> = {
 /** Where a problem is shown: the form field of an API field (`identity.packageId` → `packageId`). */
 function fieldOf(path: string): string {
   if (path === 'identity.packageId') return 'packageId';
+  if (path === 'identity.packageVersion') return 'packageVersion';
   if (path === 'identity.remoteUrl') return 'remoteUrl';
   if (path.startsWith('identity')) return 'identity';
   if (path.startsWith('serverJson')) return 'serverJson';

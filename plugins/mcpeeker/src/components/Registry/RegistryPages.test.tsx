@@ -1,0 +1,305 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
+import type { AuditLogRow } from '@mcpeeker/plugin-mcpeeker-common';
+import { ReactElement } from 'react';
+import { SWRConfig } from 'swr';
+import { mcpeekerApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { backendDefaults } from '../../__testUtils__/backendDefaults';
+import {
+  demoIdentity,
+  finding,
+  findingDetail,
+  inDays,
+  registryEntry as entry,
+} from '../../__testUtils__/fixtures';
+import { renderUnstyled, testClient } from '../../__testUtils__/renderPage';
+import { bodyRows } from '../../__testUtils__/tableRows';
+import { ApprovalsPage } from './ApprovalsPage';
+import { AuditLogView } from './AuditLogView';
+import { RegisterForm } from './RegisterForm';
+
+// The Approvals table as it fits a laptop's width, the audit log's subjects
+// and words, and a registration that keeps the version its command pins.
+// Each component renders on its own, in a minimal test app.
+
+const server = setupServer(...backendDefaults);
+registerMswTestHooks(server);
+
+/** `element` at `path`, for someone every permission check allows. */
+function render(element: ReactElement, path = '/') {
+  return renderUnstyled(
+    <SWRConfig value={{ provider: () => new Map() }}>{element}</SWRConfig>,
+    {
+      apis: [
+        [mcpeekerApiRef, testClient],
+        mockApis.permission({ authorize: 'ALLOW' as any }),
+        demoIdentity,
+      ],
+      mountedRoutes: { '/mcpeeker': rootRouteRef },
+      initialRouteEntries: [path],
+    },
+  );
+}
+
+const headers = () =>
+  screen.getAllByRole('columnheader').map(h => h.textContent?.trim());
+
+describe('The Approvals table', () => {
+  it('fits a 1280–1400 px page: six fixed columns, long values cut with the whole in a title, the decision in every row', async () => {
+    const longName =
+      'acme-internal-knowledge-base-search-connector-for-support';
+    const longOwner = 'user:default/a-person-with-a-very-long-entity-name';
+    server.use(
+      http.get('*/api/mcpeeker/registry', () =>
+        HttpResponse.json({
+          items: [
+            entry({
+              id: 'e1',
+              name: longName,
+              owner: longOwner,
+              purpose: 'Searches the support knowledge base. '.repeat(12),
+              identity: {
+                compositeId: finding.compositeId,
+                hostIdHash: finding.hostIdHash,
+                port: 3001,
+              },
+            }),
+            entry({ id: 'e2', name: 'linear' }),
+          ],
+          totalCount: 2,
+        }),
+      ),
+    );
+    render(<ApprovalsPage />);
+    const row = await screen.findByRole(
+      'row',
+      { name: new RegExp(`^${longName}`) },
+      { timeout: 30_000 },
+    );
+    // Fewer columns than it had (Identity and Tools no longer side by side).
+    expect(headers()).toEqual([
+      'Server',
+      'Owner / team',
+      'Purpose',
+      'Tools',
+      'Expires',
+      'Decision',
+    ]);
+    // Column widths are the table's, not its longest value's.
+    expect(screen.getByRole('table')).toHaveStyle({ tableLayout: 'fixed' });
+
+    // Each long value on one line, the whole of it in its title.
+    const name = within(row).getByTitle(longName);
+    expect(within(name).getByRole('link', { name: longName })).toHaveAttribute(
+      'href',
+      '/mcpeeker/registry/e1',
+    );
+    const identity = `finding ${
+      finding.compositeId
+    }, host ${finding.hostIdHash!.slice(0, 12)}… port 3001`;
+    expect(within(row).getByTitle(identity)).toHaveTextContent(identity);
+    expect(within(row).getByTitle(longOwner)).toBeInTheDocument();
+    expect(within(row).getByTitle('group:default/team-a')).toBeInTheDocument();
+    // A long purpose: three lines, all of it in the title and at a click.
+    expect(
+      within(row).getByRole('button', { name: 'Read all' }),
+    ).toBeInTheDocument();
+    expect(
+      within(row).getByTitle(/^Searches the support knowledge base/),
+    ).toBeInTheDocument();
+    // Tools in a word, their names in the title.
+    expect(within(row).getByText('none yet')).toHaveAttribute(
+      'title',
+      'No tools pinned yet: pinned on approval, or the first set seen after.',
+    );
+
+    // The decision is there in every row.
+    for (const r of bodyRows()) {
+      const named = r.querySelector('a')?.textContent;
+      expect(
+        within(r).getByRole('button', { name: `Approve ${named}` }),
+      ).toBeInTheDocument();
+      expect(
+        within(r).getByRole('button', { name: `Deny ${named}` }),
+      ).toBeInTheDocument();
+    }
+  });
+});
+
+describe('The audit log', () => {
+  const rows: AuditLogRow[] = [
+    {
+      seq: 7,
+      at: inDays(0),
+      actor: 'user:default/pat',
+      action: 'suppression-revoke',
+      entryId: 's1',
+      details: {
+        scope: 'server-on-team',
+        label: 'github on group:default/team-a',
+        reason: 'the trial is over',
+      },
+    },
+    {
+      seq: 6,
+      at: inDays(0),
+      actor: 'user:default/sam',
+      action: 'triage-update',
+      entryId: finding.compositeId,
+      details: {
+        from: { status: 'open', assignee: null },
+        to: { status: 'investigating', assignee: 'user:default/sam' },
+      },
+    },
+    {
+      seq: 5,
+      at: inDays(0),
+      actor: 'user:default/sam',
+      action: 'feedback',
+      entryId: finding.compositeId,
+      details: { feedbackId: 'f1', verdict: 'true-positive', tags: [] },
+    },
+    {
+      seq: 4,
+      at: inDays(0),
+      actor: 'user:default/pat',
+      action: 'revoke',
+      entryId: 'e1',
+      entryName: 'github',
+      details: { from: 'approved', to: 'revoked', reason: 'retired' },
+    },
+    {
+      seq: 3,
+      at: inDays(-1),
+      actor: 'agent:a1',
+      action: 'agent-enrol',
+      entryId: 'a1',
+      details: { owner: 'user:default/dana', hostIdHash: 'a'.repeat(64) },
+    },
+    {
+      seq: 1,
+      at: inDays(-2),
+      actor: 'user:default/dana',
+      action: 'create',
+      entryId: 'e1',
+      entryName: 'github',
+      details: { name: 'github' },
+    },
+  ];
+
+  it('names what each row is about by its kind, linked to it, and says each action in the portal’s words', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/audit/verify', () =>
+        HttpResponse.json({ ok: true, rows: 6 }),
+      ),
+      http.get('*/api/mcpeeker/audit', () =>
+        HttpResponse.json({ items: rows }),
+      ),
+    );
+    render(<AuditLogView />);
+    const lifted = await screen.findByRole(
+      'row',
+      { name: /the trial is over/ },
+      { timeout: 30_000 },
+    );
+    expect(headers()).toEqual(['When', 'Who', 'What', 'Subject']);
+    // "Lift" on the button, "lifted" in the log; never the API's name for it.
+    expect(
+      within(lifted).getByText('lifted: the trial is over'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/suppression-revoke/)).toBeNull();
+    expect(within(lifted).getByText('suppression')).toBeInTheDocument();
+    expect(
+      within(lifted).getByRole('link', {
+        name: 'github on group:default/team-a',
+      }),
+    ).toHaveAttribute('href', '/mcpeeker/suppressions?show=all');
+
+    const [, triage, feedback, revoke, agent, create] = bodyRows();
+    expect(
+      within(triage).getByText(
+        'triage changed (status Open → Investigating; assignee nobody → user:default/sam)',
+      ),
+    ).toBeInTheDocument();
+    expect(within(triage).getByText('finding')).toBeInTheDocument();
+    expect(within(triage).getByRole('link')).toHaveAttribute(
+      'href',
+      `/mcpeeker/findings/${finding.compositeId}`,
+    );
+    expect(
+      within(feedback).getByText('feedback given (True positive)'),
+    ).toBeInTheDocument();
+    // A registry row names its entry, the revocation as well as the registration.
+    expect(
+      within(revoke).getByText('revoked (approved → revoked): retired'),
+    ).toBeInTheDocument();
+    expect(within(revoke).getByText('registry entry')).toBeInTheDocument();
+    expect(
+      within(revoke).getByRole('link', { name: 'github' }),
+    ).toHaveAttribute('href', '/mcpeeker/registry/e1');
+    expect(within(create).getByText('registered')).toBeInTheDocument();
+    expect(within(agent).getByText('enrolled')).toBeInTheDocument();
+    expect(within(agent).getByText('agent')).toBeInTheDocument();
+    expect(within(agent).getByRole('link')).toHaveAttribute(
+      'href',
+      '/mcpeeker/agents',
+    );
+    expect(
+      screen.getByRole('textbox', { name: 'Subject id' }),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('Registering from a finding', () => {
+  it('keeps the version its command pins, beside the package, and sends both', async () => {
+    const pinned = {
+      ...findingDetail,
+      evidence: {
+        ...findingDetail.evidence,
+        endpoint: findingDetail.evidence.endpoint.map(e => ({
+          ...e,
+          detection: {
+            ...(e as any).detection,
+            command: 'npx',
+            args: ['-y', '@modelcontextprotocol/server-x@1.2.3'],
+          },
+        })) as any,
+      },
+    };
+    const posted: any[] = [];
+    server.use(
+      http.get('*/api/mcpeeker/findings/:id', () => HttpResponse.json(pinned)),
+      http.post('*/api/mcpeeker/registry', async ({ request }) => {
+        posted.push(await request.json());
+        return HttpResponse.json(entry(), { status: 201 });
+      }),
+    );
+    render(
+      <RegisterForm />,
+      `/mcpeeker/registry/new?finding=${finding.compositeId}`,
+    );
+    const pkg = await screen.findByRole(
+      'textbox',
+      { name: /Package/ },
+      { timeout: 30_000 },
+    );
+    expect(pkg).toHaveValue('@modelcontextprotocol/server-x');
+    const version = screen.getByRole('textbox', { name: /Version/ });
+    expect(version).toHaveValue('1.2.3');
+
+    await userEvent.click(screen.getByRole('textbox', { name: /Purpose/ }));
+    await userEvent.paste('Files for the docs team');
+    await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+    await waitFor(() => expect(posted).toHaveLength(1));
+    expect(posted[0].identity).toEqual({
+      compositeId: finding.compositeId,
+      hostIdHash: finding.hostIdHash,
+      packageId: '@modelcontextprotocol/server-x',
+      packageVersion: '1.2.3',
+    });
+  });
+});
