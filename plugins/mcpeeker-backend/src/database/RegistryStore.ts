@@ -6,12 +6,14 @@ import {
   canonicalJson,
   compositeId,
   expiryProblem,
+  hasLapsed,
   normalizeServerUrl,
   PinnedTools,
   RegistryEntry,
   RegistryEntryCreate,
   RegistryEntryUpdate,
   RegistryIdentity,
+  RegistryRenewal,
   RegistryStatus,
   RISK_KIND_IDS,
   RiskKind,
@@ -380,9 +382,14 @@ export class RegistryStore implements RegistryLookup {
       if (problem) throw new InputError(`expiresAt ${problem}`);
     }
     return this.change(id, actor, 'update', change, row => {
-      if (['denied', 'revoked', 'expired'].includes(row.status))
+      if (['denied', 'revoked'].includes(row.status))
         throw new ConflictError(
           `status: a ${row.status} entry cannot be edited; register it again`,
+        );
+      // A new date must not bring an entry that ran out back to life unseen by an admin.
+      if (hasLapsed(toEntry(row), this.now()))
+        throw new ConflictError(
+          'status: the entry has expired and cannot be edited; renew it (POST /registry/:id/renew)',
         );
       return {
         ...(change.purpose !== undefined ? { purpose: change.purpose } : {}),
@@ -450,7 +457,7 @@ export class RegistryStore implements RegistryLookup {
           Date.parse(iso(row.expires_at)) <= this.now().getTime()
         )
           throw new ConflictError(
-            'expiresAt: the entry has expired; extend it first',
+            'expiresAt: the entry has expired; renew it with a new expiry',
           );
         return {
           status: to,
@@ -458,6 +465,63 @@ export class RegistryStore implements RegistryLookup {
           decided_at: this.now(),
           decision_reason: reason ?? null,
           ...(pin ? { pinned_tools: JSON.stringify(pin) } : {}),
+        };
+      },
+    );
+  }
+
+  /**
+   * Renews an entry that ran out (see `hasLapsed`) until a new date: an
+   * admin's renewal approves it again (audited `renew`; its pinned tools and
+   * accepted risks stay), its owner's goes back to the admins as pending
+   * (audited `request-renewal`), so that no date alone re-authorizes a
+   * server. Refused while another live entry registers the same server.
+   */
+  async renew(
+    id: string,
+    renewal: RegistryRenewal,
+    actor: string,
+    to: 'approved' | 'pending',
+  ): Promise<RegistryEntry> {
+    const problem = expiryProblem(renewal.expiresAt, this.now());
+    if (problem) throw new InputError(`expiresAt ${problem}`);
+    return this.change(
+      id,
+      actor,
+      to === 'approved' ? 'renew' : 'request-renewal',
+      { expiresAt: renewal.expiresAt, reason: renewal.reason },
+      async (row, tx) => {
+        if (!hasLapsed(toEntry(row), this.now()))
+          throw new ConflictError(
+            `status: only an expired entry can be renewed; this one is ${
+              row.status
+            }${
+              row.status === 'pending' || row.status === 'approved'
+                ? ' (change its expiry instead)'
+                : ''
+            }`,
+          );
+        const again = await tx<Row>(TABLE)
+          .where('identity_key', row.identity_key)
+          .whereNot('id', id)
+          .whereIn('status', ['pending', 'approved'])
+          .whereNull('deleted_at')
+          .first('id', 'status');
+        if (again)
+          throw new ConflictError(
+            `identity: this server is registered again (entry ${again.id}, ${again.status})`,
+          );
+        return {
+          status: to,
+          expires_at: new Date(renewal.expiresAt),
+          reminded: '',
+          ...(to === 'approved'
+            ? {
+                decided_by: actor,
+                decided_at: this.now(),
+                decision_reason: renewal.reason ?? null,
+              }
+            : { decided_by: null, decided_at: null, decision_reason: null }),
         };
       },
     );
@@ -616,12 +680,24 @@ export class RegistryStore implements RegistryLookup {
       .whereNull('deleted_at')
       .where('expires_at', '<=', this.now());
     const out: RegistryEntry[] = [];
-    for (const row of due)
-      out.push(
-        await this.change(row.id, actor, 'expire', {}, () => ({
-          status: 'expired',
-        })),
-      );
+    for (const row of due) {
+      try {
+        out.push(
+          await this.change(row.id, actor, 'expire', {}, current => {
+            // Renewed, decided on or expired by another replica since it was read.
+            if (
+              !['pending', 'approved'].includes(current.status) ||
+              Date.parse(iso(current.expires_at)) > this.now().getTime()
+            )
+              throw new ConflictError('no longer due');
+            return { status: 'expired' };
+          }),
+        );
+      } catch (e) {
+        if (!(e instanceof ConflictError || e instanceof NotFoundError))
+          throw e;
+      }
+    }
     return out;
   }
 
@@ -630,7 +706,10 @@ export class RegistryStore implements RegistryLookup {
     actor: string,
     action: string,
     details: Record<string, unknown>,
-    patch: (row: Row) => Partial<Row>,
+    patch: (
+      row: Row,
+      tx: Knex.Transaction,
+    ) => Partial<Row> | Promise<Partial<Row>>,
   ): Promise<RegistryEntry> {
     let updated: Row | undefined;
     await this.db.transaction(async tx => {
@@ -638,7 +717,7 @@ export class RegistryStore implements RegistryLookup {
       if (tx.client.config.client === 'pg') q = q.forUpdate();
       const row = await q.first();
       if (!row) throw new NotFoundError(`No registry entry ${id}`);
-      const changes = { ...patch(row), updated_at: this.now() };
+      const changes = { ...(await patch(row, tx)), updated_at: this.now() };
       await tx(TABLE).where('id', id).update(changes);
       updated = { ...row, ...changes } as Row;
       await this.audit.append(tx, {

@@ -5,10 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { EventsService } from '@backstage/plugin-events-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import {
-  REGISTRY_EVENTS_TOPIC,
-  RegistryEntry,
-} from '@mcpeeker/plugin-mcpeeker-common';
+import { REGISTRY_EVENTS_TOPIC } from '@mcpeeker/plugin-mcpeeker-common';
 import { Knex } from 'knex';
 import type { FindingStore } from '../database/FindingStore';
 import { AuditLog } from '../database/AuditLog';
@@ -16,6 +13,7 @@ import { runRegistryExpiry } from '../services/registryExpiry';
 import { RegistryNotifier, WebhookConfig } from '../services/RegistryNotifier';
 import { RegistryStore } from '../database/RegistryStore';
 import type { JudgeService } from '../services/judge/JudgeService';
+import type { RegistryChangeListener } from '../services/ServerRegistration';
 import { runToolPins, ToolChangeLog } from '../services/toolPins';
 
 /** The notice each admin decision (and an owner's withdrawal) makes. */
@@ -23,6 +21,7 @@ const DECIDED = {
   approve: 'approved',
   deny: 'denied',
   revoke: 'revoked',
+  renew: 'renewed',
   withdraw: 'withdrawn',
 } as const;
 
@@ -69,11 +68,7 @@ export async function startRegistryNotices(options: {
   db: Knex;
   judge?: Pick<JudgeService, 'explainToolChange'>;
 }): Promise<{
-  onRegistryChange: (change: {
-    action: string;
-    entry: RegistryEntry;
-    actor: string;
-  }) => Promise<void>;
+  onRegistryChange: RegistryChangeListener;
   /** Tells people in the portal and through the webhooks. */
   notifier: RegistryNotifier;
 }> {
@@ -142,10 +137,17 @@ export async function startRegistryNotices(options: {
   });
   return {
     notifier,
-    onRegistryChange: async ({ action, entry, actor }) => {
+    onRegistryChange: async ({ action, entry, actor, reason }) => {
       await announce(entry.id, action);
       if (action === 'create')
         await notifier.notify({ kind: 'submitted', entry });
+      else if (action === 'request-renewal')
+        // The admins decide on it again, as on a new registration.
+        await notifier.notify({
+          kind: 'submitted',
+          entry,
+          renewal: { actor, ...(reason ? { reason } : {}) },
+        });
       else if (action in DECIDED)
         await notifier.notify({
           kind: DECIDED[action as keyof typeof DECIDED],

@@ -30,6 +30,7 @@ import {
   registryEntryUpdateSchema,
   RegistryEntry,
   registryImportSchema,
+  registryRenewalSchema,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
 import { auditedChanges } from './auditedChanges';
@@ -153,9 +154,19 @@ export function createRegistryRouter(options: {
     return entry;
   }
 
-  async function changed(action: string, entry: RegistryEntry, actor: string) {
+  async function changed(
+    action: string,
+    entry: RegistryEntry,
+    actor: string,
+    reason?: string,
+  ) {
     const rescored = await findings.rescore(entryTargets(entry));
-    await options.onChange?.({ action, entry, actor });
+    await options.onChange?.({
+      action,
+      entry,
+      actor,
+      ...(reason ? { reason } : {}),
+    });
     return rescored;
   }
 
@@ -304,6 +315,42 @@ export function createRegistryRouter(options: {
       res.json({ ...entry, rescoredFindings: rescored });
     });
   }
+
+  // An entry that ran out comes back only through an admin: an admin's
+  // renewal approves it again, its owner's goes back to them as pending.
+  router.post('/registry/:id/renew', async (req, res) => {
+    const credentials = await user(req);
+    const renewal = parseOr400(
+      registryRenewalSchema,
+      req.body ?? {},
+      'renewal',
+    );
+    await entryFor(credentials, req.params.id);
+    const [asAdmin] = await permissions.authorize(
+      [{ permission: mcpeekerRegistryApprovePermission }],
+      { credentials },
+    );
+    if (asAdmin.result !== AuthorizeResult.ALLOW)
+      await entryFor(credentials, req.params.id, {
+        permission: mcpeekerRegistryUpdatePermission,
+        what: 'renew this entry',
+      });
+    const actor = credentials.principal.userEntityRef;
+    const approved = asAdmin.result === AuthorizeResult.ALLOW;
+    const entry = await registry.renew(
+      req.params.id,
+      renewal,
+      actor,
+      approved ? 'approved' : 'pending',
+    );
+    const rescored = await changed(
+      approved ? 'renew' : 'request-renewal',
+      entry,
+      actor,
+      renewal.reason,
+    );
+    res.json({ ...entry, rescoredFindings: rescored });
+  });
 
   // An admin accepts a kind of risk on an approved entry, with why: its
   // findings stop counting it (docs/scoring.md); withdrawn the same way.

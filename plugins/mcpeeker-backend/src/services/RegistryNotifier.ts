@@ -10,9 +10,14 @@ import {
 
 /** Something about a registry entry that people should hear of. */
 export type RegistryNotice =
-  | { kind: 'submitted'; entry: RegistryEntry }
   | {
-      kind: 'approved' | 'denied' | 'revoked' | 'withdrawn';
+      kind: 'submitted';
+      entry: RegistryEntry;
+      /** Its owner asks to renew it after it expired: the admins decide again. */
+      renewal?: { actor: string; reason?: string };
+    }
+  | {
+      kind: 'approved' | 'denied' | 'revoked' | 'renewed' | 'withdrawn';
       entry: RegistryEntry;
       actor: string;
     }
@@ -70,10 +75,31 @@ export function describeNotice(
   const owners = [entry.owner, entry.team];
   switch (notice.kind) {
     case 'submitted':
+      return notice.renewal
+        ? {
+            title: `MCP server '${entry.name}' awaits approval again`,
+            description: `It expired; ${
+              notice.renewal.actor
+            } asks to renew it until ${entry.expiresAt.slice(0, 10)} for ${
+              entry.team
+            }${notice.renewal.reason ? `: ${notice.renewal.reason}` : ''}.`,
+            recipients: admins,
+          }
+        : {
+            title: `MCP server '${entry.name}' awaits approval`,
+            description: `${entry.owner} registered it for ${entry.team}: ${entry.purpose}`,
+            recipients: admins,
+          };
+    case 'renewed':
       return {
-        title: `MCP server '${entry.name}' awaits approval`,
-        description: `${entry.owner} registered it for ${entry.team}: ${entry.purpose}`,
-        recipients: admins,
+        title: `MCP registration '${entry.name}' was renewed`,
+        description: `${notice.actor} renewed it until ${entry.expiresAt.slice(
+          0,
+          10,
+        )}${
+          entry.decisionReason ? ` (${entry.decisionReason})` : ''
+        }; its detections are recognised again.`,
+        recipients: owners,
       };
     case 'expiring':
       return {
@@ -115,7 +141,7 @@ export function describeNotice(
       return {
         title: `MCP registration '${entry.name}' has expired`,
         description:
-          'Its detections are scored as unregistered again; register it anew if it is still needed.',
+          'Its detections are scored as unregistered again; if it is still needed, renew it on its page and an admin approves it again.',
         recipients: owners,
       };
     default:

@@ -15,6 +15,7 @@ const WEBHOOK_EVENTS = [
   'approved',
   'denied',
   'revoked',
+  'renewed',
   'expiring',
   'expired',
   'high-risk',

@@ -121,6 +121,44 @@ export const registryEntryUpdateSchema = z
 /** @public */
 export type RegistryEntryUpdate = z.infer<typeof registryEntryUpdateSchema>;
 
+/**
+ * `POST /registry/:id/renew`: a new expiry for an entry that ran out (at
+ * most 365 days ahead) and, optionally, why it is still needed. Its owner's
+ * renewal goes back to the admins for approval; an admin's approves it.
+ *
+ * @public
+ */
+export const registryRenewalSchema = z
+  .object({
+    expiresAt,
+    reason: z
+      .string()
+      .trim()
+      .max(1024, 'must be at most 1024 characters')
+      .optional(),
+  })
+  .strict();
+/** @public */
+export type RegistryRenewal = z.infer<typeof registryRenewalSchema>;
+
+/**
+ * Whether an entry ran out: expired, or pending or approved past its date
+ * before the expiry job marked it. Such an entry is renewed (`POST
+ * /registry/:id/renew`), never edited back to life.
+ *
+ * @public
+ */
+export function hasLapsed(
+  entry: Pick<RegistryEntry, 'status' | 'expiresAt'>,
+  now = new Date(),
+): boolean {
+  if (entry.status === 'expired') return true;
+  return (
+    (entry.status === 'pending' || entry.status === 'approved') &&
+    Date.parse(entry.expiresAt) <= now.getTime()
+  );
+}
+
 /** A registry entry as the API returns it. @public */
 export interface RegistryEntry {
   id: string;

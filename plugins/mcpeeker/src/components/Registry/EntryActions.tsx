@@ -12,12 +12,15 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
   expiryProblem,
+  hasLapsed,
   MAX_REGISTRY_DAYS,
   mcpeekerRegistryApprovePermission,
   mcpeekerRegistryDeletePermission,
   RegistryEntry,
   RegistryEntryUpdate,
   registryEntryUpdateSchema,
+  RegistryRenewal,
+  registryRenewalSchema,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
@@ -102,19 +105,33 @@ const ACTIONS: Record<
   },
 };
 
+/**
+ * What renewing an entry that ran out does, as the dialog says it: an
+ * admin's renewal approves it again, its owner's goes back to the admins.
+ */
+const RENEW_LAPSED = {
+  admin:
+    'It expired. Renewing approves it again until the date you choose: its detections are recognised again, with the tools pinned at its approval.',
+  owner:
+    'It expired. Renewing sends it back to the admins for approval with the date you choose; until one approves it, its detections stay flagged.',
+};
+
 /** Which actions the viewer may take on an entry in its status. */
 export function actionsFor(
-  entry: Pick<RegistryEntry, 'status'>,
+  entry: Pick<RegistryEntry, 'status' | 'expiresAt'>,
   viewer: { admin: boolean; mayDelete: boolean; owns: boolean },
 ): ActionKind[] {
   const { status } = entry;
-  const live = status === 'pending' || status === 'approved';
+  // Past its date it is renewed, not edited back to life (the backend says the same).
+  const lapsed = hasLapsed(entry);
+  const live = (status === 'pending' || status === 'approved') && !lapsed;
   const out: ActionKind[] = [];
-  if (viewer.admin && (status === 'pending' || status === 'denied'))
+  if (viewer.admin && (status === 'pending' || status === 'denied') && !lapsed)
     out.push('approve');
   if (viewer.admin && status === 'pending') out.push('deny');
   if (viewer.admin && status === 'approved') out.push('revoke');
   if (live && (viewer.admin || viewer.owns)) out.push('edit', 'renew');
+  if (lapsed && (viewer.admin || viewer.owns)) out.push('renew');
   if (status === 'pending' && viewer.owns) out.push('withdraw');
   if (viewer.mayDelete) out.push('delete');
   return out;
@@ -140,16 +157,27 @@ export type ActionDone = {
 function ActionDialog({
   kind,
   entry,
+  admin,
   onClose,
   onDone,
 }: {
   kind: ActionKind;
   entry: RegistryEntry;
+  /** The viewer may decide on entries: their renewal of an expired one approves it. */
+  admin: boolean;
   onClose: () => void;
   onDone: (done: ActionDone) => void;
 }) {
   const api = useApi(mcpeekerApiRef);
-  const action = ACTIONS[kind];
+  // Renewing an entry that ran out is a request to the admins, or an admin's approval.
+  const renewLapsed = kind === 'renew' && hasLapsed(entry);
+  const action = renewLapsed
+    ? {
+        ...ACTIONS.renew,
+        text: admin ? RENEW_LAPSED.admin : RENEW_LAPSED.owner,
+        reason: 'optional' as const,
+      }
+    : ACTIONS[kind];
   const [reason, setReason] = useState('');
   const [purpose, setPurpose] = useState(entry.purpose);
   const [team, setTeam] = useState(entry.team);
@@ -162,6 +190,7 @@ function ActionDialog({
 
   /** The change an edit or renewal sends: only what differs. */
   function change(): RegistryEntryUpdate | undefined {
+    if (renewLapsed) return renewal();
     const update: Record<string, string> = {};
     if (kind === 'edit' && purpose.trim() !== entry.purpose)
       update.purpose = purpose;
@@ -175,6 +204,34 @@ function ActionDialog({
     if (Object.keys(update).length === 0) found.form = 'Nothing changed yet.';
     setProblems(found);
     return Object.keys(found).length === 0 ? update : undefined;
+  }
+
+  /** The renewal of an entry that ran out: any valid date, its old one is gone. */
+  function renewal(): RegistryRenewal | undefined {
+    const asked: RegistryRenewal = {
+      expiresAt: endOfDay(expires),
+      ...(reason.trim() ? { reason: reason.trim() } : {}),
+    };
+    const found = fieldProblems(registryRenewalSchema, asked);
+    const late = expiryProblem(asked.expiresAt);
+    if (late) found.expiresAt = `Expiry ${late}`;
+    setProblems(found);
+    return Object.keys(found).length === 0 ? asked : undefined;
+  }
+
+  /** Renews an entry that ran out; what became of it, in words. */
+  async function renewLapsedEntry(asked: RegistryRenewal): Promise<ActionDone> {
+    const renewed = await api.renewEntry(entry.id, asked);
+    const until = new Date(renewed.expiresAt).toLocaleDateString();
+    const n = renewed.rescoredFindings;
+    return {
+      message:
+        renewed.status === 'approved'
+          ? `${entry.name} renewed and approved until ${until}; ${n} ${
+              n === 1 ? 'finding' : 'findings'
+            } rescored`
+          : `${entry.name} sent to the admins for approval, until ${until}`,
+    };
   }
 
   async function confirm() {
@@ -220,6 +277,10 @@ function ActionDialog({
           done = { message: `${entry.name} deleted`, removed: true };
           break;
         default: {
+          if (renewLapsed) {
+            done = await renewLapsedEntry(update as RegistryRenewal);
+            break;
+          }
           const saved = await api.updateEntry(entry.id, update);
           done = {
             message:
@@ -241,6 +302,10 @@ function ActionDialog({
   }
 
   const titleId = `entry-action-${kind}-${entry.id}`;
+  let reasonLabel = 'Reason (optional)';
+  if (action.reason === 'required') reasonLabel = 'Reason';
+  else if (renewLapsed && !admin)
+    reasonLabel = 'Why it is still needed (optional)';
   return (
     <Dialog open onClose={onClose} aria-labelledby={titleId} fullWidth>
       <DialogTitle id={titleId}>{action.title(entry.name)}</DialogTitle>
@@ -251,9 +316,7 @@ function ActionDialog({
             fullWidth
             multiline
             id={`${titleId}-reason`}
-            label={
-              action.reason === 'required' ? 'Reason' : 'Reason (optional)'
-            }
+            label={reasonLabel}
             required={action.reason === 'required'}
             value={reason}
             onChange={e => setReason(e.target.value)}
@@ -374,6 +437,7 @@ export function EntryActions({
         <ActionDialog
           kind={open}
           entry={entry}
+          admin={admin}
           onClose={() => setOpen(undefined)}
           onDone={done => {
             setOpen(undefined);
