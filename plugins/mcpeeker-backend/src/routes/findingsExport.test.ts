@@ -1,8 +1,13 @@
 import Ajv from 'ajv-draft-04';
-import { createEvent } from '@mcpeeker/plugin-mcpeeker-common';
+import { createEvent, RiskFact } from '@mcpeeker/plugin-mcpeeker-common';
 import request from 'supertest';
 import { accessTestBackend, as } from '../__testUtils__/accessTestBackend';
-import { HOST, HOST_ADDRESS, networkEvent } from '../__testUtils__/events';
+import {
+  HOST,
+  HOST_ADDRESS,
+  networkEvent,
+  riskFact,
+} from '../__testUtils__/events';
 import sarifSchema from '@mcpeeker/plugin-mcpeeker-common/src/sarif/sarif-schema-2.1.0.json';
 
 jest.setTimeout(60_000);
@@ -12,7 +17,7 @@ jest.setTimeout(60_000);
 const access = accessTestBackend();
 
 /** A server in dana's Cursor config, named as given (anyone writes these names). */
-const configEvent = (serverName: string, port: number) =>
+const configEvent = (serverName: string, port: number, risks?: RiskFact[]) =>
   createEvent({
     layer: 'endpoint',
     observedAt: '2026-11-21T10:00:00Z',
@@ -33,6 +38,7 @@ const configEvent = (serverName: string, port: number) =>
       transport: 'stdio',
       command: 'npx',
       args: ['-y', serverName],
+      ...(risks ? { risks } : {}),
     },
   });
 
@@ -151,8 +157,24 @@ describe('GET /api/mcpeeker/findings/export', () => {
     );
   });
 
-  it('writes SARIF 2.1.0 that validates against the schema, a result per finding with its rule and breakdown', async () => {
+  it('writes SARIF 2.1.0 that validates against the schema, a result per finding with its rule and breakdown, and one per risk fact located in its config file', async () => {
     const server = await started();
+    // A filesystem server in dana's config: '/' as its root (line 7, column 9 of the file), and unpinned (no line known).
+    const rootFs = {
+      ...riskFact('broad-filesystem', "the folder it may use is '/'"),
+      location: {
+        file: '/home/dana/.cursor/mcp.json',
+        jsonPath: '$.mcpServers.fs.args[2]',
+        line: 7,
+        column: 9,
+      },
+    };
+    const unpinned = riskFact('unpinned-package', 'npx runs fs unpinned');
+    await request(server)
+      .post('/api/mcpeeker/events')
+      .set(as('service'))
+      .send({ events: [configEvent('fs', 13, [rootFs, unpinned])] })
+      .expect(202);
     // An analyst suppressed one: exported when asked for, marked as suppressed.
     await request(server)
       .post('/api/mcpeeker/suppressions')
@@ -178,12 +200,69 @@ describe('GET /api/mcpeeker/findings/export', () => {
     // The schema bites: a wrong version is not SARIF 2.1.0.
     expect(ajv.validate(sarifSchema, { ...doc, version: '2.0.0' })).toBe(false);
     const [run] = doc.runs;
+    // The classifications, then the risk kinds with the agent's rule ids.
     expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual([
       'MCPEEKER100',
       'MCPEEKER101',
       'MCPEEKER102',
+      ...Array.from(
+        { length: 13 },
+        (_, i) => `MCPEEKER${String(i + 1).padStart(3, '0')}`,
+      ),
     ]);
-    expect(run.results).toHaveLength(run.properties.count);
+    for (const result of run.results)
+      expect(run.tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
+    const perFinding = run.results.filter((r: any) =>
+      /^MCPEEKER10\d$/.test(r.ruleId),
+    );
+    expect(perFinding).toHaveLength(run.properties.count);
+    // Each risk fact a result of its own, where a code-scanning tool shows it: the file, line and column.
+    const fs = `mcp_${(13).toString(16).padStart(32, '0')}`;
+    const facts = run.results.filter(
+      (r: any) => r.properties.compositeId === fs && !perFinding.includes(r),
+    );
+    expect(facts).toEqual([
+      expect.objectContaining({
+        ruleId: 'MCPEEKER004',
+        level: 'error',
+        message: {
+          text: expect.stringMatching(
+            /^Filesystem access to a root or the home folder: MCP server 'fs': the folder it may use is '\/'\. Fix: /,
+          ),
+        },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'file:///home/dana/.cursor/mcp.json' },
+              region: { startLine: 7, startColumn: 9 },
+            },
+            logicalLocations: [
+              {
+                name: 'fs',
+                fullyQualifiedName: '$.mcpServers.fs.args[2]',
+                kind: 'object',
+              },
+            ],
+          },
+        ],
+        partialFingerprints: {
+          'mcpeekerRisk/v1': expect.stringMatching(/^[0-9a-f]{64}$/),
+          'mcpeekerCompositeId/v1': fs,
+        },
+      }),
+      expect.objectContaining({
+        ruleId: 'MCPEEKER012',
+        level: 'warning',
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'file:///home/dana/.cursor/mcp.json' },
+            },
+            logicalLocations: [expect.objectContaining({ name: 'fs' })],
+          },
+        ],
+      }),
+    ]);
     const github = run.results.find(
       (r: any) => r.locations[0].logicalLocations[0].name === 'github',
     );
@@ -215,7 +294,7 @@ describe('GET /api/mcpeeker/findings/export', () => {
         },
       ],
     });
-    expect(run.results.every((r: any) => r.properties.score >= 5)).toBe(true);
+    expect(perFinding.every((r: any) => r.properties.score >= 5)).toBe(true);
   });
 
   it.each([

@@ -175,6 +175,36 @@ describe.each(access.ids)('risks on %s', databaseId => {
         /accepted by user:default\/pat: it runs in a throwaway VM$/,
       ),
     });
+    // The SARIF export says so of that fact, the way code scanning reads it; the token still counts.
+    const sarif = await request(server)
+      .get(`${api}/findings/export?format=sarif`)
+      .set(as('sam'))
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', chunk => (text += chunk));
+        res.on('end', () => done(null, text));
+      });
+    const factResults = JSON.parse(sarif.body).runs[0].results.filter(
+      (r: any) =>
+        r.properties.compositeId === danas && !/^MCPEEKER10/.test(r.ruleId),
+    );
+    expect(
+      factResults.map((r: any) => [r.ruleId, r.suppressions ?? []]),
+    ).toEqual([
+      ['MCPEEKER001', []],
+      [
+        'MCPEEKER004',
+        [
+          {
+            kind: 'external',
+            status: 'accepted',
+            justification:
+              'accepted on its approved registry entry by user:default/pat: it runs in a throwaway VM',
+          },
+        ],
+      ],
+    ]);
     // Still listed as high: the token is not accepted.
     expect(await listed('sam', 'minRisk=high')).toEqual([danas]);
     await accept('pat', { ...because, kind: 'inline-secret' }).expect(200);

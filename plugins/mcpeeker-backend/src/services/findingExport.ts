@@ -2,6 +2,10 @@ import {
   Classification,
   contributionsInWords,
   Finding,
+  FindingRiskFact,
+  RISK_KIND_IDS,
+  riskSarifResult,
+  riskSarifRules,
   SARIF_SCHEMA_URI,
   SARIF_VERSION,
   SarifLevel,
@@ -118,8 +122,9 @@ const LEVELS: Record<Classification, SarifLevel> = {
 
 /**
  * One SARIF rule per classification: what the finding's score says of it.
- * Ids from 100 up: 001–099 are the agent's risk kinds (common RISK_KINDS), so
- * one code-scanning tool never reads one id two ways.
+ * Ids from 100 up: 001–099 are the risk kinds (common RISK_KINDS, the
+ * agent's `scan --format sarif` rules, listed after these), so one
+ * code-scanning tool never reads one id two ways.
  */
 export const SARIF_RULES: Array<
   SarifRule & { classification: Classification }
@@ -160,6 +165,26 @@ export const SARIF_RULES: Array<
   },
 ];
 
+/** A suppressed finding (exported with suppressed=include) says so the SARIF way. */
+const suppressionsOf = (finding: Finding): SarifResult['suppressions'] =>
+  finding.triage.suppression
+    ? [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: `${finding.triage.suppression.label}: ${finding.triage.suppression.reason}`,
+        },
+      ]
+    : [];
+
+/** Where a finding is: a running server on a host, not a line in a file. */
+const findingLocation = (finding: Finding) => ({
+  fullyQualifiedName: finding.hostIdHash
+    ? `${finding.hostIdHash}/${finding.compositeId}`
+    : finding.compositeId,
+  kind: 'module',
+});
+
 /** A finding as a SARIF result: its rule by classification, its score and breakdown in properties. */
 export function sarifResult(finding: Finding): SarifResult {
   const ruleIndex = SARIF_RULES.findIndex(
@@ -175,31 +200,10 @@ export function sarifResult(finding: Finding): SarifResult {
         finding.classification
       }): ${reasonsOf(finding)}.`,
     },
-    locations: [
-      {
-        logicalLocations: [
-          {
-            name,
-            fullyQualifiedName: finding.hostIdHash
-              ? `${finding.hostIdHash}/${finding.compositeId}`
-              : finding.compositeId,
-            kind: 'module',
-          },
-        ],
-      },
-    ],
+    locations: [{ logicalLocations: [{ name, ...findingLocation(finding) }] }],
     partialFingerprints: { 'mcpeekerCompositeId/v1': finding.compositeId },
-    // A suppressed finding (exported with suppressed=include) says so the SARIF way.
     ...(finding.triage.suppression
-      ? {
-          suppressions: [
-            {
-              kind: 'external' as const,
-              status: 'accepted' as const,
-              justification: `${finding.triage.suppression.label}: ${finding.triage.suppression.reason}`,
-            },
-          ],
-        }
+      ? { suppressions: suppressionsOf(finding) }
       : {}),
     properties: {
       compositeId: finding.compositeId,
@@ -217,6 +221,52 @@ export function sarifResult(finding: Finding): SarifResult {
   };
 }
 
+/**
+ * A finding's risk facts (as far as the reader may see them) as SARIF
+ * results: each located in its config file on the endpoint (a file URI, the
+ * line and column of its key) under its kind's rule — the rules and results
+ * the agent's `scan --format sarif` writes — with the finding's id. A kind
+ * accepted on the approved entry, and a suppressed finding's facts, carry
+ * the suppression that says why nobody acts on them.
+ */
+export function riskSarifResults(finding: Finding): SarifResult[] {
+  const name = finding.serverName ?? finding.compositeId;
+  return (finding.signals.risks ?? []).map((fact: FindingRiskFact) => {
+    const accepted = finding.breakdown.contributions.find(
+      c => c.riskKind === fact.kind && c.acceptedRisk,
+    )?.acceptedRisk;
+    return riskSarifResult(fact, {
+      ruleIndex: SARIF_RULES.length + RISK_KIND_IDS.indexOf(fact.kind),
+      server: `MCP server '${name}'`,
+      serverName: name,
+      serverLocation: findingLocation(finding),
+      partialFingerprints: { 'mcpeekerCompositeId/v1': finding.compositeId },
+      suppressions: [
+        ...(accepted
+          ? [
+              {
+                kind: 'external' as const,
+                status: 'accepted' as const,
+                justification: `accepted on its approved registry entry by ${accepted.by}: ${accepted.reason}`,
+              },
+            ]
+          : []),
+        ...(suppressionsOf(finding) ?? []),
+      ],
+      properties: {
+        severity: fact.severity,
+        compositeId: finding.compositeId,
+        serverName: name,
+        hostIdHash: finding.hostIdHash,
+        ...(fact.owners ? { owners: fact.owners } : {}),
+        ...(fact.location?.jsonPath
+          ? { jsonPath: fact.location.jsonPath }
+          : {}),
+      },
+    });
+  });
+}
+
 const sarifWriter: ExportWriter = {
   contentType: 'application/sarif+json; charset=utf-8',
   extension: 'sarif',
@@ -226,12 +276,16 @@ const sarifWriter: ExportWriter = {
     )},"runs":[{"tool":${JSON.stringify({
       driver: {
         name: 'MCPeeker',
-        rules: SARIF_RULES.map(({ classification: _c, ...rule }) => rule),
+        rules: [
+          ...SARIF_RULES.map(({ classification: _c, ...rule }) => rule),
+          ...riskSarifRules(),
+        ],
       },
     })},"results":[\n`,
   page: (findings, first) =>
     `${first ? '' : ',\n'}${findings
-      .map(f => JSON.stringify(sarifResult(f)))
+      .flatMap(f => [sarifResult(f), ...riskSarifResults(f)])
+      .map(r => JSON.stringify(r))
       .join(',\n')}`,
   tail: (meta, count) =>
     `\n],"properties":${JSON.stringify({

@@ -5,3 +5,9 @@ export {
   isCredentialName,
 } from './inlineSecrets';
 export type { InlineSecret } from './inlineSecrets';
+export {
+  fileUri,
+  RISK_SARIF_LEVELS,
+  riskSarifResult,
+  riskSarifRules,
+} from './riskSarif';
