@@ -113,6 +113,26 @@ describe.each(engines.kinds)('triage on %p', kind => {
     expect((await findings.get(id(5000)))!.triage.suppression?.id).toBe(
       command.id,
     );
+    // What one suppression hides, counted exactly: the Suppressions page's count and link.
+    const hiddenBy = async (suppressionId: string) => {
+      const page = await findings.list({
+        limit: 2,
+        suppressed: 'only',
+        suppressionId,
+      });
+      return { count: page.totalCount, first: page.items[0]?.compositeId };
+    };
+    expect(await hiddenBy(command.id)).toMatchObject({ count: 4 });
+    expect(await hiddenBy(one.id)).toEqual({ count: 0, first: undefined });
+    // A finding two suppressions match counts for the one it shows, the most specific.
+    const alsoOne = await triage.createSuppression(
+      { scope: 'finding', compositeId: id(4000), reason: 'erin’s lab' },
+      'user:default/sam',
+    );
+    expect(await hiddenBy(alsoOne.id)).toEqual({ count: 1, first: id(4000) });
+    expect(await hiddenBy(command.id)).toMatchObject({ count: 3 });
+    await triage.revokeSuppression(alsoOne.id, 'user:default/pat');
+    expect(await hiddenBy(command.id)).toMatchObject({ count: 4 });
     expect(await listed('exclude')).toEqual([id(4200)]);
     await triage.revokeSuppression(command.id, 'user:default/pat');
     expect(await listed('only')).toEqual([]);

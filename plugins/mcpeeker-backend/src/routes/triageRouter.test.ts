@@ -250,6 +250,32 @@ describe.each(access.ids)('triage on %s', databaseId => {
         await ingest(endpointEvent({ port: newPort }));
         expect((await listed()).includes(id(newPort))).toBe(!suppressedPattern);
 
+        // Exactly the findings it hides (the ones showing it), as its count on the Suppressions page links to them.
+        const shown = await request(server)
+          .get(`${api}/findings`)
+          .query({ suppressed: 'only', limit: '200' })
+          .set(as('sam'))
+          .expect(200);
+        const its = shown.body.items
+          .filter((f: any) => f.triage.suppression.id === suppression.id)
+          .map((f: any) => f.compositeId)
+          .sort();
+        expect(its).toEqual(
+          expect.arrayContaining([
+            ...hidden,
+            ...(suppressedPattern ? [id(newPort)] : []),
+          ]),
+        );
+        const byIt = await request(server)
+          .get(`${api}/findings`)
+          .query({ suppressed: 'only', suppression: suppression.id })
+          .set(as('sam'))
+          .expect(200);
+        expect([
+          byIt.body.totalCount,
+          byIt.body.items.map((f: any) => f.compositeId).sort(),
+        ]).toEqual([its.length, its]);
+
         // The same pattern again is a conflict.
         const again = await request(server)
           .post(`${api}/findings/${danas}/feedback`)
@@ -469,6 +495,13 @@ describe.each(access.ids)('triage on %s', databaseId => {
         [{ suppressed: 'hide' }, /suppressed/],
         [{ assignee: 'sam' }, /assignee must be a user entity ref/],
         [{ verdict: 'maybe' }, /verdict/],
+        [{ suppression: 'github' }, /suppression must be a suppression id/],
+        [
+          {
+            suppression: '6f1c1a52-3b1e-4c53-9d59-1b0f2a7c9e10',
+          },
+          /suppression selects hidden findings; give suppressed=only/,
+        ],
       ] as const) {
         const r = await request(server)
           .get(`${api}/findings`)

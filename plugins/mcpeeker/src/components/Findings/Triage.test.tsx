@@ -763,9 +763,66 @@ describe('FindingsTable triage', () => {
   });
 });
 
+describe('FindingsTable by suppression', () => {
+  it('lists the findings one suppression hides, names it, and lets the filter go', async () => {
+    const id = '0b6f3a56-1c1e-4f7a-9a51-6a1f2c3d4e5f';
+    const queries: Array<Record<string, string>> = [];
+    server.use(
+      http.get('*/api/mcpeeker/findings', ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        params.delete('limit');
+        queries.push(Object.fromEntries(params));
+        return HttpResponse.json({
+          items: [
+            {
+              ...finding,
+              triage: {
+                status: 'open',
+                suppression: {
+                  id,
+                  scope: 'command',
+                  label: 'the stdio command of github (sha256 cccccccccccc)',
+                  reason: 'the CI probe',
+                },
+              },
+            },
+          ],
+          totalCount: 1,
+        });
+      }),
+    );
+    renderAs(
+      ANALYST,
+      <>
+        <FindingsTable />
+        <Where />
+      </>,
+      { path: `/?suppressed=only&suppression=${id}` },
+    );
+    await screen.findByRole('row', { name: /github/ });
+    expect(queries.at(-1)).toEqual({
+      suppressed: 'only',
+      suppression: id,
+      sort: 'score',
+    });
+    const chip = await screen.findByRole('button', {
+      name: 'Hidden by the stdio command of github (sha256 cccccccccccc): remove this filter',
+    });
+    await userEvent.click(chip);
+    await waitFor(() =>
+      expect(queries.at(-1)).toEqual({ suppressed: 'only', sort: 'score' }),
+    );
+    expect(screen.getByLabelText('Location')).toHaveTextContent(
+      '?suppressed=only',
+    );
+  });
+});
+
 describe('SuppressionsPage', () => {
+  const TEAM_ID = '0b6f3a56-1c1e-4f7a-9a51-6a1f2c3d4e5f';
+  const COMMAND_ID = '7d2e9b14-5a3c-4b8e-8f60-2c4d6e8fa0b1';
   const teamSuppression: Suppression = {
-    id: 's1',
+    id: TEAM_ID,
     scope: 'server-on-team',
     serverName: 'github',
     team: 'group:default/platform',
@@ -776,7 +833,7 @@ describe('SuppressionsPage', () => {
     active: true,
   };
   const commandSuppression: Suppression = {
-    id: 's2',
+    id: COMMAND_ID,
     scope: 'command',
     commandSignatureHash: 'c'.repeat(64),
     label: 'the stdio command of linear (sha256 cccccccccccc)',
@@ -797,6 +854,7 @@ describe('SuppressionsPage', () => {
   it('lists every suppression in words with how many findings it hides; an admin lifts one after a confirmation', async () => {
     let liftedYet = false;
     const lists: string[] = [];
+    const counted: Array<Record<string, string>> = [];
     server.use(
       http.get('*/api/mcpeeker/suppressions', ({ request }) => {
         const active = new URL(request.url).searchParams.get('active');
@@ -809,21 +867,16 @@ describe('SuppressionsPage', () => {
             : [commandSuppression, teamSuppression],
         });
       }),
+      // Each count is the backend's for exactly that suppression's findings.
       http.get('*/api/mcpeeker/findings', ({ request }) => {
-        expect(new URL(request.url).searchParams.get('suppressed')).toBe(
-          'only',
-        );
-        const hiddenBy = (id: string, n: number) => ({
-          ...finding,
-          compositeId: `mcp_${n}`,
-          triage: {
-            status: 'open',
-            suppression: { id, scope: 'finding', label: id, reason: '' },
-          },
-        });
+        const params = new URL(request.url).searchParams;
+        counted.push(Object.fromEntries(params));
+        const total = { [TEAM_ID]: 250, [COMMAND_ID]: 1 }[
+          params.get('suppression') ?? ''
+        ];
         return HttpResponse.json({
-          items: [hiddenBy('s1', 1), hiddenBy('s1', 2), hiddenBy('s2', 3)],
-          totalCount: 3,
+          items: [{ ...finding, triage: { status: 'open' } }],
+          totalCount: total ?? 0,
         });
       }),
     );
@@ -849,11 +902,12 @@ describe('SuppressionsPage', () => {
       `user:default/sam${at(teamSuppression.createdAt)}`,
     );
     expect(team).toHaveTextContent('never: until lifted');
+    // Exact beyond one page of findings, and a link to exactly those.
     expect(
-      await within(team).findByRole('link', { name: '2 findings' }),
+      await within(team).findByRole('link', { name: '250 findings' }),
     ).toHaveAttribute(
       'href',
-      '/mcpeeker/findings?suppressed=only&serverName=github',
+      `/mcpeeker/findings?suppressed=only&suppression=${TEAM_ID}`,
     );
     expect(command).toHaveTextContent(
       'The stdio command of linear (sha256 cccccccccccc), on any host',
@@ -861,7 +915,19 @@ describe('SuppressionsPage', () => {
     expect(command).toHaveTextContent(at(commandSuppression.expiresAt!));
     expect(
       within(command).getByRole('link', { name: '1 finding' }),
-    ).toHaveAttribute('href', '/mcpeeker/findings?suppressed=only');
+    ).toHaveAttribute(
+      'href',
+      `/mcpeeker/findings?suppressed=only&suppression=${COMMAND_ID}`,
+    );
+    expect(counted).toEqual(
+      expect.arrayContaining(
+        [COMMAND_ID, TEAM_ID].map(suppression => ({
+          suppressed: 'only',
+          suppression,
+          limit: '1',
+        })),
+      ),
+    );
 
     await userEvent.click(
       within(team).getByRole('button', {

@@ -19,7 +19,7 @@ import {
 import { useSearchParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { McpeekerApi, mcpeekerApiRef } from '../../api';
-import { findingRouteRef, findingsRouteRef } from '../../routes';
+import { findingsRouteRef } from '../../routes';
 import { FilterSelect } from '../FilterSelect';
 import { findingsHref } from '../Findings/findingFilters';
 import {
@@ -44,8 +44,8 @@ const SHOWS: Array<readonly [Show, string]> = [
   ['all', 'All'],
 ];
 
-/** How many suppressed findings one listing counts; more are said as "N+". */
-const COUNTED = 200;
+/** How many suppressions are counted at once (one request each). */
+const COUNTING_AT_ONCE = 6;
 
 const at = (iso: string) => new Date(iso).toLocaleString();
 
@@ -62,51 +62,45 @@ function standing(s: Suppression): string {
 /** A suppression as the table lists it: with how many findings it hides now, when that was counted. */
 type SuppressionRow = Suppression & { hides?: string };
 
+/** The findings one suppression hides, as the list selects them: its count and its link ask the same. */
+const hiddenBy = (s: Suppression) =>
+  ({ suppressed: 'only', suppression: s.id } as const);
+
 /**
- * Each active suppression's count of the findings it hides, from one
- * listing of the suppressed findings (a finding counts for the suppression
- * it shows: the most specific one); "or more" when the listing did not hold
- * them all.
+ * Each active suppression's exact count of the findings it hides: those
+ * showing it (a finding two suppressions match shows the most specific),
+ * as far as the viewer may see them; the backend's count, so none are
+ * missed however many there are.
  */
 async function withHiddenCounts(
   api: McpeekerApi,
   items: Suppression[],
 ): Promise<SuppressionRow[]> {
-  if (!items.some(s => s.active)) return items;
-  const page = await api.listFindings({ suppressed: 'only', limit: COUNTED });
-  const counts = new Map<string, number>();
-  for (const f of page.items) {
-    const id = f.triage.suppression?.id;
-    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
-  }
-  return items.map(s =>
-    s.active
-      ? {
-          ...s,
-          hides: `${countOf(counts.get(s.id) ?? 0, 'finding', 'findings')}${
-            page.nextCursor ? ' or more' : ''
+  const counts = new Map<string, string>();
+  const active = items.filter(s => s.active);
+  for (let i = 0; i < active.length; i += COUNTING_AT_ONCE)
+    await Promise.all(
+      active.slice(i, i + COUNTING_AT_ONCE).map(async s => {
+        const page = await api.listFindings({ ...hiddenBy(s), limit: 1 });
+        counts.set(
+          s.id,
+          `${countOf(page.totalCount, 'finding', 'findings')}${
+            page.totalCountCapped ? ' or more' : ''
           }`,
-        }
-      : s,
-  );
+        );
+      }),
+    );
+  return items.map(s => (s.active ? { ...s, hides: counts.get(s.id) } : s));
 }
 
-/** Where the findings a suppression hides are listed. */
+/** Where the findings a suppression hides are listed: exactly those. */
 function useHiddenFindingsHref() {
   const findingsUrl = useRouteRef(findingsRouteRef);
-  const findingUrl = useRouteRef(findingRouteRef);
   return useMemo(
     () =>
-      (s: Suppression): string | undefined => {
-        if (s.scope === 'finding' && s.compositeId)
-          return findingUrl?.({ id: s.compositeId });
-        if (!findingsUrl) return undefined;
-        return findingsHref(findingsUrl(), {
-          suppressed: 'only',
-          ...(s.scope === 'server-on-team' ? { serverName: s.serverName } : {}),
-        });
-      },
-    [findingsUrl, findingUrl],
+      (s: Suppression): string | undefined =>
+        findingsUrl && findingsHref(findingsUrl(), hiddenBy(s)),
+    [findingsUrl],
   );
 }
 
