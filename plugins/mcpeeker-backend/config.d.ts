@@ -127,7 +127,7 @@ export interface Config {
         secret: string;
         /** slack | teams | pagerduty | json (default). */
         format?: string;
-        /** submitted (a renewal request too), approved, denied, revoked, renewed, expiring, expired, high-risk; all when empty. */
+        /** submitted (a renewal request too), approved, denied, revoked, renewed, withdrawn, expiring, expired, tools-changed, high-risk; all when empty. */
         events?: string[];
       }>;
     };

@@ -44,6 +44,23 @@ export type RegistryNotice =
       };
     };
 
+/** Every kind of notice, each once: what a webhook's `events` may name. */
+const EVERY_NOTICE_KIND: Record<RegistryNotice['kind'], true> = {
+  submitted: true,
+  approved: true,
+  denied: true,
+  revoked: true,
+  renewed: true,
+  withdrawn: true,
+  expiring: true,
+  expired: true,
+  'tools-changed': true,
+  'high-risk': true,
+};
+export const NOTICE_KINDS = Object.keys(
+  EVERY_NOTICE_KIND,
+) as RegistryNotice['kind'][];
+
 export interface WebhookConfig {
   name: string;
   url: string;
@@ -221,6 +238,32 @@ export function signWebhook(secret: string, timestamp: string, body: string) {
     .digest('hex');
 }
 
+/** What a JSON or PagerDuty body carries beside the words: the entry, and the finding with what happened to it. */
+function noticeDetails(notice: RegistryNotice) {
+  return {
+    ...(notice.entry ? { entry: notice.entry } : {}),
+    ...(notice.kind === 'high-risk'
+      ? { finding: notice.finding, risk: notice.risk }
+      : {}),
+    ...(notice.kind === 'tools-changed'
+      ? {
+          finding: notice.finding,
+          change: notice.summary,
+          explanation: notice.explanation,
+        }
+      : {}),
+  };
+}
+
+/** One incident per entry and kind, per finding where a notice is about one (a high risk, a changed tool set). */
+function dedupKey(notice: RegistryNotice): string {
+  if (notice.kind === 'high-risk')
+    return `mcpeeker-${notice.finding.compositeId}-${notice.risk.kind}`;
+  return `mcpeeker-${notice.entry.id}-${notice.kind}${
+    notice.kind === 'tools-changed' ? `-${notice.finding.compositeId}` : ''
+  }`;
+}
+
 function webhookBody(
   format: WebhookConfig['format'],
   notice: RegistryNotice,
@@ -250,20 +293,14 @@ function webhookBody(
     case 'pagerduty':
       return {
         event_action: 'trigger',
-        dedup_key:
-          notice.kind === 'high-risk'
-            ? `mcpeeker-${notice.finding.compositeId}-${notice.risk.kind}`
-            : `mcpeeker-${notice.entry.id}-${notice.kind}`,
+        dedup_key: dedupKey(notice),
         payload: {
           summary: text.title,
           source: 'mcpeeker',
           severity: isWarning(notice) ? 'warning' : 'info',
           custom_details: {
             description: text.description,
-            ...(notice.entry ? { entry: notice.entry } : {}),
-            ...(notice.kind === 'high-risk'
-              ? { finding: notice.finding, risk: notice.risk }
-              : {}),
+            ...noticeDetails(notice),
           },
         },
         links: [{ href: link, text: 'Open in the portal' }],
@@ -274,10 +311,7 @@ function webhookBody(
         title: text.title,
         description: text.description,
         link,
-        ...(notice.entry ? { entry: notice.entry } : {}),
-        ...(notice.kind === 'high-risk'
-          ? { finding: notice.finding, risk: notice.risk }
-          : {}),
+        ...noticeDetails(notice),
       };
   }
 }

@@ -1,6 +1,6 @@
 import { Config } from '@backstage/config';
 import { checkKnownKeys, McpeekerConfigError } from '../checkedConfig';
-import type { WebhookConfig } from './RegistryNotifier';
+import { NOTICE_KINDS, WebhookConfig } from './RegistryNotifier';
 
 /** The registry's outward faces: `mcpeeker.registryApi` and `mcpeeker.notifications`. */
 export interface RegistryConfig {
@@ -10,16 +10,8 @@ export interface RegistryConfig {
   webhooks: WebhookConfig[];
 }
 
-const WEBHOOK_EVENTS = [
-  'submitted',
-  'approved',
-  'denied',
-  'revoked',
-  'renewed',
-  'expiring',
-  'expired',
-  'high-risk',
-] as const;
+/** What a webhook may subscribe to: every kind of notice. */
+const WEBHOOK_EVENTS: readonly string[] = NOTICE_KINDS;
 
 function readWebhook(hook: Config, at: string): WebhookConfig {
   checkKnownKeys(
@@ -43,9 +35,7 @@ function readWebhook(hook: Config, at: string): WebhookConfig {
       `must be one of slack, teams, pagerduty, json, got '${format}'`,
     );
   const events = hook.getOptionalStringArray('events') ?? [];
-  const unknown = events.filter(
-    e => !(WEBHOOK_EVENTS as readonly string[]).includes(e),
-  );
+  const unknown = events.filter(e => !WEBHOOK_EVENTS.includes(e));
   if (unknown.length > 0)
     throw new McpeekerConfigError(
       `${at}.events`,

@@ -1,7 +1,10 @@
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
-import { toolDefinitionHash } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  compositeId,
+  toolDefinitionHash,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import request from 'supertest';
 import {
   accessTestBackend,
@@ -19,7 +22,13 @@ import { AuditLog } from '../database/AuditLog';
 import { RegistryStore } from '../database/RegistryStore';
 import { JudgeService } from './judge/JudgeService';
 import { readJudgeConfig } from './judge/judgeConfig';
-import { describeNotice, RegistryNotice } from './RegistryNotifier';
+import { startWebhookReceiver } from '../__testUtils__/webhookReceiver';
+import { readRegistryConfig } from './registryConfig';
+import {
+  describeNotice,
+  RegistryNotice,
+  RegistryNotifier,
+} from './RegistryNotifier';
 import { runToolPins, ToolChangeLog } from './toolPins';
 
 jest.setTimeout(120_000);
@@ -196,7 +205,7 @@ describe.each(databases.eachSupportedId())('the tool-pin job on %p', id => {
   });
   afterAll(() => api.close());
 
-  async function setup() {
+  async function setup(notifier?: Pick<RegistryNotifier, 'notify'>) {
     const knex = await databases.init(id);
     const database = mockServices.database({
       knex,
@@ -228,7 +237,7 @@ describe.each(databases.eachSupportedId())('the tool-pin job on %p', id => {
         findings: pipeline.findings,
         log: new ToolChangeLog(knex),
         judge,
-        notifier: { notify: async n => void notices.push(n) },
+        notifier: notifier ?? { notify: async n => void notices.push(n) },
       });
     return { knex, registry, run, notices, ...pipeline };
   }
@@ -386,5 +395,151 @@ describe.each(databases.eachSupportedId())('the tool-pin job on %p', id => {
     );
     expect(await status()).toBe('tools-changed');
     expect(await run()).toEqual({ pinned: 0, told: 1 });
+  });
+
+  it('sends a signed tools-changed webhook, once per changed set, to the webhooks that subscribe to it', async () => {
+    const secret = 'tools-webhook-secret-0123456789';
+    const [security, pager, risksOnly] = await Promise.all([
+      startWebhookReceiver(secret),
+      startWebhookReceiver(secret),
+      startWebhookReceiver(secret),
+    ]);
+    try {
+      // As an operator configures them: the config reader takes `tools-changed`.
+      const { webhooks } = readRegistryConfig(
+        new ConfigReader({
+          notifications: {
+            webhooks: [
+              {
+                name: 'security',
+                url: security.url,
+                secret,
+                events: ['tools-changed'],
+              },
+              {
+                name: 'pager',
+                url: pager.url,
+                secret,
+                format: 'pagerduty',
+                events: ['tools-changed', 'high-risk'],
+              },
+              {
+                name: 'risks',
+                url: risksOnly.url,
+                secret,
+                events: ['high-risk'],
+              },
+            ],
+          },
+        }),
+      );
+      const notifier = new RegistryNotifier({
+        webhooks,
+        admins: ['group:default/platform-admins'],
+        logger: mockServices.logger.mock(),
+        baseUrl: 'http://portal.example',
+      });
+      const { registry, ingest, run } = await setup(notifier);
+      api.setFallback({ status: 500 });
+      await ingest.ingest(
+        [probe(APPROVED_TOOLS, '2026-11-21T10:05:00Z')],
+        'http',
+      );
+      const entry = await registry.create(
+        {
+          name: 'everything',
+          team: 'group:default/team-a',
+          purpose: 'The reference server, for tests of our clients',
+          identity: { hostIdHash: HOST, port: 3001 },
+          transport: 'http',
+          expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        },
+        'user:default/dana',
+      );
+      await registry.decide(entry.id, 'approve', 'user:default/pat');
+      expect(await run()).toEqual({ pinned: 1, told: 0 });
+      expect(security.received).toEqual([]);
+
+      // The approved server's tools change: the subscribers hear it once, signed.
+      await ingest.ingest(
+        [probe(PULLED_TOOLS, '2026-11-22T09:00:00Z')],
+        'http',
+      );
+      expect(await run()).toEqual({ pinned: 0, told: 1 });
+      expect(await run()).toEqual({ pinned: 0, told: 0 });
+      const findingId = compositeId({ hostIdHash: HOST, port: 3001 });
+      expect(security.received).toEqual([
+        {
+          event: 'tools-changed',
+          valid: true,
+          body: {
+            kind: 'tools-changed',
+            title:
+              "MCP server 'mcp-servers/everything' changed its tools since 'everything' was approved",
+            description: expect.stringMatching(
+              /^1 appeared \(delete_everything\); 1 changed \(read_file\)\. .*\(explained by the offline judge\)$/,
+            ),
+            link: `http://portal.example/mcpeeker/findings/${findingId}`,
+            entry: expect.objectContaining({
+              id: entry.id,
+              name: 'everything',
+            }),
+            finding: {
+              compositeId: findingId,
+              serverName: 'mcp-servers/everything',
+              owner: 'user:default/dana',
+            },
+            change: {
+              appeared: ['delete_everything'],
+              vanished: [],
+              changed: ['read_file'],
+            },
+            explanation: {
+              text: expect.stringContaining('delete_everything'),
+              judgedBy: 'offline',
+            },
+          },
+        },
+      ]);
+      // PagerDuty: one incident per entry and finding whose tools changed.
+      expect(pager.received).toEqual([
+        expect.objectContaining({ event: 'tools-changed', valid: true }),
+      ]);
+      expect(pager.received[0].body).toMatchObject({
+        event_action: 'trigger',
+        dedup_key: `mcpeeker-${entry.id}-tools-changed-${findingId}`,
+        payload: {
+          severity: 'warning',
+          custom_details: {
+            finding: { compositeId: findingId },
+            change: { appeared: ['delete_everything'] },
+          },
+        },
+      });
+      expect(risksOnly.received).toEqual([]);
+
+      // Another set is another event.
+      await ingest.ingest(
+        [probe([tool('echo')], '2026-11-23T09:00:00Z')],
+        'http',
+      );
+      expect(await run()).toEqual({ pinned: 0, told: 1 });
+      expect(
+        security.received.map(r => [r.event, r.valid, r.body.change]),
+      ).toEqual([
+        [
+          'tools-changed',
+          true,
+          expect.objectContaining({ appeared: ['delete_everything'] }),
+        ],
+        [
+          'tools-changed',
+          true,
+          { appeared: [], vanished: ['read_file'], changed: [] },
+        ],
+      ]);
+    } finally {
+      await Promise.all([security, pager, risksOnly].map(r => r.close()));
+    }
   });
 });
