@@ -174,15 +174,14 @@ function approvedRisky(acceptance?: AcceptedRisk): FindingDetailType {
           ? {
               layer: 'risk',
               points: 0,
-              reason: `inline secret: env GITHUB_TOKEN holds a GitHub token; accepted by ${acceptance.by}: ${acceptance.reason}`,
+              reason: `inline secret, accepted by ${acceptance.by}: ${acceptance.reason}`,
               riskKind: 'inline-secret',
               acceptedRisk: acceptance,
             }
           : {
               layer: 'risk',
               points: 3,
-              reason:
-                'inline secret: env GITHUB_TOKEN holds a GitHub token (+3)',
+              reason: 'inline secret (+3)',
               riskKind: 'inline-secret',
             },
         {
@@ -459,7 +458,7 @@ describe('Accepting a risk on the finding page', () => {
       expect(screen.getAllByText('2 · authorized').length).toBeGreaterThan(0);
       expect(
         screen.getByText(
-          `inline secret: env GITHUB_TOKEN holds a GitHub token; accepted by user:default/pat: ${accepted.reason}`,
+          `inline secret, accepted by user:default/pat: ${accepted.reason}`,
         ),
       ).toBeInTheDocument();
 
