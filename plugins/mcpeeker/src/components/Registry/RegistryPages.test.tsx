@@ -49,7 +49,7 @@ const headers = () =>
   screen.getAllByRole('columnheader').map(h => h.textContent?.trim());
 
 describe('The Approvals table', () => {
-  it('fits a 1280–1400 px page: six fixed columns, long values cut with the whole in a title, the decision in every row', async () => {
+  it('fits a 1280–1400 px page: five fixed columns, long values cut with the whole in a title, the decision in every row', async () => {
     const longName =
       'acme-internal-knowledge-base-search-connector-for-support';
     const longOwner = 'user:default/a-person-with-a-very-long-entity-name';
@@ -68,7 +68,20 @@ describe('The Approvals table', () => {
                 port: 3001,
               },
             }),
-            entry({ id: 'e2', name: 'linear' }),
+            entry({
+              id: 'e2',
+              name: 'linear',
+              pinnedTools: {
+                definitions: [
+                  { name: 'create_issue', hash: 'c'.repeat(64) },
+                  { name: 'search_issues', hash: 's'.repeat(64) },
+                ],
+                pinnedAt: '2026-11-21T10:10:00.000Z',
+                pinnedBy: 'user:default/pat',
+                fromFinding: finding.compositeId,
+                from: 'endpoint/port',
+              },
+            }),
           ],
           totalCount: 2,
         }),
@@ -80,12 +93,11 @@ describe('The Approvals table', () => {
       { name: new RegExp(`^${longName}`) },
       { timeout: 30_000 },
     );
-    // Fewer columns than it had (Identity and Tools no longer side by side).
+    // Fewer columns than it had: identity and pinned tools under the name.
     expect(headers()).toEqual([
       'Server',
       'Owner / team',
       'Purpose',
-      'Tools',
       'Expires',
       'Decision',
     ]);
@@ -111,10 +123,14 @@ describe('The Approvals table', () => {
     expect(
       within(row).getByTitle(/^Searches the support knowledge base/),
     ).toBeInTheDocument();
-    // Tools in a word, their names in the title.
-    expect(within(row).getByText('none yet')).toHaveAttribute(
+    // Pinned tools in a few words, their names in the title; none said of none.
+    expect(within(row).queryByText(/tools? pinned/)).toBeNull();
+    const linear = screen.getByRole('row', { name: /^linear/ });
+    expect(within(linear).getByText('2 tools pinned')).toHaveAttribute(
       'title',
-      'No tools pinned yet: pinned on approval, or the first set seen after.',
+      expect.stringMatching(
+        /^create_issue, search_issues — pinned .* by user:default\/pat$/,
+      ),
     );
 
     // The decision is there in every row.
