@@ -17,6 +17,7 @@ import {
 } from '../__testUtils__/fixtures';
 import { renderUnstyled, testClient } from '../__testUtils__/renderPage';
 import { bodyRows } from '../__testUtils__/tableRows';
+import { FindingsTable } from './Findings/FindingsTable';
 import { ToolsPanel } from './Findings/ToolsPanel';
 import { AgentsPage } from './Agents/AgentsPage';
 import { ApprovalsPage } from './Registry/ApprovalsPage';
@@ -48,7 +49,7 @@ const tableWarnings = () =>
     .map(call => String(call[0]))
     .filter(message => /material table/i.test(message));
 
-function render(element: ReactElement) {
+function render(element: ReactElement, path = '/') {
   return renderUnstyled(
     <SWRConfig value={{ provider: () => new Map() }}>{element}</SWRConfig>,
     {
@@ -57,6 +58,7 @@ function render(element: ReactElement) {
         mockApis.permission({ authorize: 'ALLOW' as any }),
       ],
       mountedRoutes: { '/mcpeeker': rootRouteRef },
+      initialRouteEntries: [path],
     },
   );
 }
@@ -188,6 +190,24 @@ describe('Our tables, in development', () => {
         }),
       ).toBeNull(),
     );
+    expect(tableWarnings()).toEqual([]);
+  });
+
+  it('keep their columns when the filters change (the Findings list)', async () => {
+    const queries: string[] = [];
+    server.use(
+      http.get('*/api/mcpeeker/findings', ({ request }) => {
+        queries.push(new URL(request.url).search);
+        return HttpResponse.json({ items: [finding], totalCount: 1 });
+      }),
+    );
+    render(<FindingsTable />, '/mcpeeker/findings');
+    await screen.findByRole('row', { name: /github/ }, { timeout: 30_000 });
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Show suppressed' }),
+    );
+    await waitFor(() => expect(queries.at(-1)).toContain('suppressed=include'));
+    await screen.findByRole('row', { name: /github/ });
     expect(tableWarnings()).toEqual([]);
   });
 });

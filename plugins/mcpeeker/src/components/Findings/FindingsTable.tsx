@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import {
   Link,
@@ -97,7 +97,7 @@ function RiskOfFinding({ finding }: { finding: Finding }) {
 
 function findingColumns(
   findingUrl: ((params: { id: string }) => string) | undefined,
-  linkState: FindingLinkState,
+  linkState: () => FindingLinkState,
 ): TableColumn<FindingRow>[] {
   return [
     {
@@ -141,7 +141,7 @@ function findingColumns(
       cellStyle: wholeWords,
       render: f =>
         findingUrl ? (
-          <Link to={findingUrl({ id: f.compositeId })} state={linkState}>
+          <Link to={findingUrl({ id: f.compositeId })} state={linkState()}>
             {f.serverName ?? f.compositeId}
           </Link>
         ) : (
@@ -342,10 +342,13 @@ export function FindingsTable() {
   const setCursors = (next: Array<string | undefined>) =>
     setPaging({ key: filterKey, cursors: next });
 
-  const linkState = useMemo(() => ({ findingsSearch: search }), [search]);
+  // Columns made once, for new ones make material-table warn; the links
+  // read the list's query as it is now.
+  const linkState = useRef<FindingLinkState>({ findingsSearch: search });
+  linkState.current = { findingsSearch: search };
   const columns = useMemo(
-    () => findingColumns(findingUrl, linkState),
-    [findingUrl, linkState],
+    () => findingColumns(findingUrl, () => linkState.current),
+    [findingUrl],
   );
   const { value, loading, error } = useAsync(
     async () =>
