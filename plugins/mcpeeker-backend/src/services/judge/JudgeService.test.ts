@@ -189,8 +189,10 @@ describe('JudgeService with Claude (the real SDK against a local Messages API)',
 
   it('opens the circuit after failures in a row: later calls fail without reaching the API, then one trial closes it', async () => {
     api.setFallback({ status: 500 });
+    // The deadline bounds each failing call's retries; it is long enough that
+    // the trial call, answered at once, meets it on a busy machine too.
     const j = judge({
-      timeoutMs: 400,
+      timeoutMs: 2500,
       circuit: { failures: 2, cooldownSeconds: 1 },
     });
     expect((await j.classify(input({ excerpt: 'a' }))).ok).toBe(false);
