@@ -1,8 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import App from './App';
 
-jest.setTimeout(30_000);
-
 describe('App', () => {
   it('opens on the demo sign-in page, one user per MCPeeker role', async () => {
     process.env = {
