@@ -41,13 +41,14 @@ async function waitFor(url, { timeoutMs, processes }) {
 
 /**
  * Starts the portal (or only its backend, `apps: ['backend']`), with more
- * config files on top of the e2e one; `backendUrl` and `metricsPort` must
- * match what those files set.
+ * config files on top of the e2e one; `backendUrl`, `appUrl` and
+ * `metricsPort` must match what those files set.
  */
 export async function startPortal({
   apps = ['backend', 'app'],
   extraConfigs = [],
   backendUrl = BACKEND_URL,
+  appUrl = APP_URL,
   metricsPort = METRICS_PORT,
   logName = 'e2e',
 } = {}) {
@@ -98,12 +99,23 @@ export async function startPortal({
       processes,
     });
     if (apps.includes('app'))
-      await waitFor(APP_URL, { timeoutMs: 240_000, processes });
+      await waitFor(appUrl, { timeoutMs: 240_000, processes });
   } catch (e) {
     await stop();
     throw e;
   }
   return { stop };
+}
+
+/**
+ * Where a screenshot goes: docs/screenshots/<name>.png, the README's, when
+ * MCPEEKER_UPDATE_SCREENSHOTS=1 asks to renew them; else
+ * test-results/e2e-<name>.png, so a test run leaves tracked files alone.
+ */
+export function screenshotPath(name) {
+  return process.env.MCPEEKER_UPDATE_SCREENSHOTS === '1'
+    ? path.join(ROOT, 'docs', 'screenshots', `${name}.png`)
+    : path.join(ROOT, 'test-results', `e2e-${name}.png`);
 }
 
 export async function launchChromium() {

@@ -12,6 +12,7 @@ import {
   agentHome,
   demoAuthHeaders,
   launchChromium,
+  screenshotPath,
   sendGatewayLog,
   startPortal,
 } from './portal.mjs';
@@ -971,9 +972,8 @@ test(
   async () => {
     // Two servers of one more machine, as the agent's port probe reports
     // them, beside what the earlier tests left.
-    const { compositeId, createEvent, hashIdentifier } = loadTs(
-      'plugins/mcpeeker-common/src/index.ts',
-    );
+    const { compositeId, createEvent, hashIdentifier, isUnregisteredHighRisk } =
+      loadTs('plugins/mcpeeker-common/src/index.ts');
     const hostIdHash = hashIdentifier(
       'e2e-dashboard-host',
       'mcpeeker-development-salt',
@@ -1083,11 +1083,7 @@ test(
         );
       assert.equal(
         await number('Unregistered high-risk'),
-        count(
-          f =>
-            f.classification === 'unauthorized' &&
-            f.registryStatus !== 'approved',
-        ),
+        count(isUnregisteredHighRisk),
       );
       assert.equal(
         await number('New this week'),
@@ -1108,7 +1104,7 @@ test(
       await page.getByRole('heading', { name: 'All MCP servers' }).hover();
       await page.evaluate(() => document.activeElement?.blur());
       await page.screenshot({
-        path: path.join(ROOT, 'docs', 'screenshots', 'dashboard.png'),
+        path: screenshotPath('dashboard'),
         fullPage: true,
         // The hover highlight's fade-out finished, not caught halfway.
         animations: 'disabled',
@@ -1129,7 +1125,9 @@ test(
         .getByRole('link', { name: `Score ${score}: ${findings(n)}` })
         .click();
       await page.waitForURL(
-        new RegExp(`/mcpeeker/findings\\?minScore=${score}&maxScore=${score}$`),
+        new RegExp(
+          `/mcpeeker/findings\\?minScore=${score}&maxScore=${score}&suppressed=include$`,
+        ),
       );
       assert.equal(
         await page
@@ -1229,7 +1227,7 @@ test(
         /e2e-revokable revoked; 0 findings rescored/,
       );
       await page
-        .getByText('revoke (approved → revoked): retired after the trial')
+        .getByText('revoked (approved → revoked): retired after the trial')
         .waitFor();
       const entry = await (
         await fetch(`${BACKEND_URL}/api/mcpeeker/registry/${id}`, { headers })

@@ -4,7 +4,8 @@ import { SMTPServer } from 'smtp-server';
 
 export const SMTP_PORT = 2526;
 
-export async function startSmtpServer() {
+/** Starts it on `port` (the e2e config's by default); `stop` ends it. */
+export async function startSmtpServer(port = SMTP_PORT) {
   const messages = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -23,7 +24,7 @@ export async function startSmtpServer() {
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(SMTP_PORT, '127.0.0.1', resolve);
+    server.listen(port, '127.0.0.1', resolve);
   });
   return {
     messages,
