@@ -46,6 +46,10 @@ export function IdText({
           fontFamily: 'monospace',
           whiteSpace: 'nowrap',
           overflow: 'hidden',
+          // Room below the baseline: the clipping box otherwise cuts off an
+          // underscore (`mcp_f79f…` read as `mcp f79f…`).
+          lineHeight: 1.6,
+          paddingBottom: '0.15em',
           textOverflow: 'ellipsis',
           ...(inline
             ? {}
