@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RiskFact } from '@mcpeeker/plugin-mcpeeker-common';
 import { runCli } from '../cli';
+import { settleFacts } from './configRisks';
+import { riskFact } from './riskFact';
 import { makeTempDir, write } from '../__testUtils__/fixtures';
 // The redaction corpus makes real-looking secrets at run time; it is
 // test-only, no export of the package: read from its source.
@@ -464,5 +466,33 @@ describe('risk facts in a repository checked with scan --config', () => {
     expect(
       detections.find(d => d.serverName === 'api')!.risks![0].fix,
     ).toContain('${env:API_X_API_KEY}');
+  });
+});
+
+describe('the file of a fact as it leaves the agent', () => {
+  const fileOf = (file: string) =>
+    settleFacts(
+      [
+        riskFact('auto-approved-tools', 'every tool runs without asking', {
+          location: { file },
+        }),
+      ],
+      SALT,
+    )[0].location!.file;
+
+  it('keeps every folder of a temporary or home path, random-named ones too', () => {
+    for (const file of [
+      '/tmp/mcpeeker-e2e-analyst-3SUWhJ/dana/.cursor/mcp.json',
+      '/var/folders/7x/k2j3lq9x1bz5g0000gn/T/mcpeeker-e2e-XyZ12a/home/.cursor/mcp.json',
+    ]) {
+      expect(fileOf(file)).toBe(file);
+    }
+  });
+
+  it('still redacts a folder named after a key, and only that folder', () => {
+    const key = secret('aws-secret-access-key').replace(/\//g, 'x');
+    expect(fileOf(`/home/dana/acme-tools/${key}/config/mcp.json`)).toMatch(
+      /^\/home\/dana\/acme-tools\/\[redacted:[0-9a-f]{12}\]\/config\/mcp\.json$/,
+    );
   });
 });

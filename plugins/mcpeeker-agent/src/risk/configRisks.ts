@@ -19,16 +19,22 @@ const clip = (text: string, max: number) =>
   text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
 /**
- * Facts as they leave the agent: title, evidence and fix through the one
- * redaction function (defence in depth: finders already name secrets
- * without their values), strings within the event schema's bounds, most
- * severe first, at most MAX_RISK_FACTS.
+ * Facts as they leave the agent: title, evidence, fix and the file through
+ * the one redaction function (defence in depth: finders already name secrets
+ * without their values; the backend redacts the file too, and a path keeps
+ * every folder that reads as a name), strings within the event schema's
+ * bounds, most severe first, at most MAX_RISK_FACTS.
  */
 export function settleFacts(facts: FoundFact[], salt: string): RiskFact[] {
   return orderRiskFacts(
     facts.map(({ at: _at, ...fact }) => {
       const redacted = redactSecrets(
-        { title: fact.title, evidence: fact.evidence, fix: fact.fix },
+        {
+          title: fact.title,
+          evidence: fact.evidence,
+          fix: fact.fix,
+          file: fact.location?.file ?? '',
+        },
         { salt },
       ).value;
       return {
@@ -40,7 +46,7 @@ export function settleFacts(facts: FoundFact[], salt: string): RiskFact[] {
           ? {
               location: {
                 ...fact.location,
-                file: clip(fact.location.file, 4096),
+                file: clip(redacted.file, 4096),
                 ...(fact.location.jsonPath
                   ? { jsonPath: clip(fact.location.jsonPath, 1024) }
                   : {}),

@@ -1,5 +1,6 @@
 import {
   isSecretName,
+  looksLikeKey,
   MAYBE_SECRET,
   REDACTION_MARKER_PATTERN,
   redactSecrets,
@@ -350,6 +351,69 @@ describe('redactSecrets', () => {
     const input = { env: { TOKEN: 'x-secret' } };
     redactSecrets(input, { salt: SALT });
     expect(input.env.TOKEN).toBe('x-secret');
+  });
+});
+
+describe('redactSecrets on file paths', () => {
+  // random-named folders: mkdtemp's suffix, macOS's per-user temp folder
+  const PATHS = [
+    '/tmp/mcpeeker-e2e-analyst-3SUWhJ/dana/.cursor/mcp.json',
+    '/var/folders/7x/k2j3lq9x1bz5g0000gn/T/mcpeeker-e2e-XyZ12a/home/.cursor/mcp.json',
+    '/Users/Dana/Library/Caches/TemporaryItems/mcpeeker-e2e-Qw7ZpL/.codeium/windsurf/mcp_config.json',
+    'C:/Users/Dana/AppData/Local/Temp/mcpeeker-e2e-analyst-3SUWhJ/.cursor/mcp.json',
+  ];
+
+  it.each(PATHS)('keeps every folder of %s', file => {
+    const input = {
+      location: { file },
+      detection: { configPath: file },
+      fix: `Remove "mcp__fs" from permissions.allow in ${file}.`,
+    };
+    expect(redactSecrets(input, { salt: SALT })).toEqual({
+      value: input,
+      redactions: 0,
+    });
+  });
+
+  it('redacts a folder named after a key, and keeps the rest of the path', () => {
+    const key = 'Zx8Qp2Lm9Rt4Vb7Nc1Hk6Jd3Fg5Ws0AyHTXfPW9g';
+    expect(
+      redactSecrets(`/home/dana/acme-tools/${key}/config/mcp.json`, {
+        salt: SALT,
+      }).value,
+    ).toMatch(
+      /^\/home\/dana\/acme-tools\/\[redacted:[0-9a-f]{12}\]\/config\/mcp\.json$/,
+    );
+  });
+
+  it('takes no base64 key with / for a path: nothing of 6 characters stays', () => {
+    const random = seededRandom(41);
+    const alphabet =
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const leaks: string[] = [];
+    let keys = 0;
+    for (const length of [32, 40, 44, 64, 88]) {
+      for (let n = 0; n < 1000; n++) {
+        let key = '';
+        for (let i = 0; i < length; i++) {
+          key += alphabet[Math.floor(random() * alphabet.length)];
+        }
+        // one in four starts at `/`, as a path does
+        if (n % 4 === 0) key = `/${key.slice(1)}`;
+        if (!key.includes('/') || !looksLikeKey(key)) continue;
+        keys++;
+        const value = redactSecrets(`ps: node server.js ${key} --port 3001`, {
+          salt: SALT,
+        }).value;
+        const kept = value
+          .replace(/\[redacted:[0-9a-f]{12}\]/g, ' ')
+          .split(/[^A-Za-z0-9+]/)
+          .filter(part => part.length >= 6 && key.includes(part));
+        if (kept.length > 0) leaks.push(`${key} -> ${value}`);
+      }
+    }
+    expect(keys).toBeGreaterThan(2000);
+    expect(leaks).toEqual([]);
   });
 });
 

@@ -459,9 +459,62 @@ function redactText(text: string, replace: Replacer): string {
     out = redactAssignments(out, replace);
   }
   if (out.length < 32) return out;
-  return out.replace(CANDIDATE_TOKEN, token =>
-    looksLikeKey(token) ? replace(token) : token,
-  );
+  return out.replace(CANDIDATE_TOKEN, token => {
+    if (!looksLikeKey(token)) return token;
+    if (!isPathLike(token)) return replace(token);
+    return token
+      .split('/')
+      .map(segment => (isNameSegment(segment) ? segment : replace(segment)))
+      .join('/');
+  });
+}
+
+// each capital starts the next word: one way to match, linear time
+const CAPITALISED_WORDS = /^[A-Z]?[a-z]{2,}(?:[A-Z][a-z]{2,}){0,15}[0-9]{0,8}$/;
+
+// One `/`-separated part of a path that reads as a name: most of its
+// `-`/`_`-separated parts have one case (`tmp`, `k2j3lq9x1bz5g0000gn`, `T`,
+// `e2e`) or are capitalised words (`Dana`, `TemporaryItems`), as in
+// `mcpeeker-e2e-analyst-3SUWhJ`.
+function isNameSegment(segment: string): boolean {
+  let nameChars = 0;
+  let total = 0;
+  for (const part of segment.split(/[-_]/)) {
+    total += part.length;
+    if (
+      !/[a-z]/.test(part) ||
+      !/[A-Z]/.test(part) ||
+      CAPITALISED_WORDS.test(part)
+    ) {
+      nameChars += part.length;
+    }
+  }
+  return nameChars >= 0.5 * total;
+}
+
+// Whether a long token that looks like a key is a file path, to be judged
+// segment by segment, rather than one key: base64 keys hold `/` too (AWS
+// secret keys). A path from the root, a home or the working folder
+// (`/tmp/acme-3SUWhJ/dana/`, `~/…`, `./…`) has most segments, two at least,
+// and a third of its length reading as names; any other
+// (`Users/Dana/AppData/…`) has every segment but one reading as a name, three
+// at least. Random base64 rarely does either (measured: none of 120,000
+// random 32–88 character keys with `/` kept six characters in a row).
+function isPathLike(token: string): boolean {
+  const segments = token.split('/').filter(segment => segment !== '');
+  let names = 0;
+  let nameChars = 0;
+  for (const segment of segments) {
+    if (segment.length >= 3 && isNameSegment(segment)) {
+      names++;
+      nameChars += segment.length;
+    }
+  }
+  return token.startsWith('/')
+    ? names >= 2 &&
+        names >= 0.5 * segments.length &&
+        nameChars >= 0.33 * token.length
+    : names >= 3 && names >= segments.length - 1;
 }
 
 function isSecretFlag(flag: string): boolean {
@@ -579,7 +632,8 @@ function redactAny(
  * credentials in URLs; anything shaped like a known credential
  * (SECRET_SHAPES: PEM private keys, GitHub, GitLab, OpenAI, Anthropic,
  * Stripe, Slack, AWS, Google, npm, PyPI, Hugging Face, Twilio, SendGrid,
- * Discord, JWTs); and long high-entropy tokens. References to a secret kept
+ * Discord, JWTs); and long high-entropy tokens (in a file path, only the
+ * folders that look like keys). References to a secret kept
  * elsewhere (`${API_KEY}`, `$GITHUB_TOKEN`) stay.
  *
  * Each becomes `[redacted:<first 12 hex of HMAC-SHA-256(salt, secret)>]`.
