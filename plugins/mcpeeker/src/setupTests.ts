@@ -5,8 +5,8 @@ import { configure } from '@testing-library/react';
 // test app; only plugin.test.tsx renders the whole app. Waits end as soon as
 // the element is there, so these limits only matter when something is missing
 // or the machine is very busy: a missing element fails Testing Library's wait
-// (5 s, with the DOM printed) well before the test's own limit (60 s). Waits
-// for what a lazily loaded page renders first are given 30 s: a loaded CI run
-// took 13 s where a quiet machine takes 2.
-configure({ asyncUtilTimeout: 5000 });
+// (30 s, with the DOM printed) before the test's own limit (60 s). A clean-clone
+// run on a machine loaded far beyond its two cores took over 5 s for a page's
+// first render (13 s in an earlier loaded run, where a quiet machine takes 2).
+configure({ asyncUtilTimeout: 30_000 });
 jest.setTimeout(60_000);
