@@ -27,11 +27,12 @@ import { findingRouteRef } from '../../routes';
 import { FilterSelect } from '../FilterSelect';
 import {
   countOf,
+  CutText,
   EmptyRows,
   oneLine,
   tableOptions,
-  wholeWords,
 } from '../TableParts';
+import { IdText } from '../IdText';
 import { ClassificationChip } from './ClassificationChip';
 import { ExportMenu } from './ExportMenu';
 import {
@@ -95,6 +96,14 @@ function RiskOfFinding({ finding }: { finding: Finding }) {
   return <>—</>;
 }
 
+/**
+ * The columns, fixed in width so that the table fits the page from 1280 px
+ * up (its content is 1008 px wide there): the server takes what is left,
+ * with its owner under its name; a long value stays on one line, cut with an
+ * ellipsis and whole in its title, instead of pushing the table wider.
+ * At 1280 px: Score 170, Risk 90, Server 238, Host 130, Layers 110,
+ * Triage 150, Last seen 120.
+ */
 function findingColumns(
   findingUrl: ((params: { id: string }) => string) | undefined,
   linkState: () => FindingLinkState,
@@ -107,9 +116,10 @@ function findingColumns(
         </Box>
       ),
       field: 'score',
-      cellStyle: oneLine,
+      width: '170px',
       render: f => (
-        <Box display="flex" alignItems="center" gridGap={4}>
+        // Chips side by side, the next line when the column is full.
+        <Box display="flex" flexWrap="wrap" alignItems="center" gridGap={4}>
           <ClassificationChip
             score={f.score}
             classification={f.classification}
@@ -132,74 +142,84 @@ function findingColumns(
     },
     {
       title: 'Risk',
+      width: '90px',
       cellStyle: oneLine,
       render: f => <RiskOfFinding finding={f} />,
     },
     {
-      title: 'Server',
+      title: 'Server / owner',
       field: 'serverName',
-      cellStyle: wholeWords,
-      render: f =>
-        findingUrl ? (
-          <Link to={findingUrl({ id: f.compositeId })} state={linkState()}>
-            {f.serverName ?? f.compositeId}
-          </Link>
-        ) : (
-          f.serverName ?? f.compositeId
-        ),
-    },
-    {
-      title: 'Owner',
-      field: 'owner',
-      cellStyle: wholeWords,
-      render: f => f.owner ?? '—',
+      render: f => {
+        const name = f.serverName ?? f.compositeId;
+        return (
+          <>
+            <CutText title={name}>
+              {findingUrl ? (
+                <Link
+                  to={findingUrl({ id: f.compositeId })}
+                  state={linkState()}
+                >
+                  {name}
+                </Link>
+              ) : (
+                name
+              )}
+            </CutText>
+            <CutText secondary title={f.owner ?? '—'} />
+          </>
+        );
+      },
     },
     {
       title: 'Host',
       field: 'hostIdHash',
-      cellStyle: oneLine,
+      width: '130px',
       render: f =>
-        f.hostIdHash ? (
-          <span title={f.hostIdHash}>{f.hostIdHash.slice(0, 10)}…</span>
-        ) : (
-          '—'
-        ),
+        f.hostIdHash ? <IdText id={f.hostIdHash} label="host id" /> : '—',
     },
     {
       title: 'Layers',
       field: 'layers',
-      cellStyle: oneLine,
-      render: f =>
-        f.layers.map(l => (
-          <Chip
-            key={l}
-            size="small"
-            variant="outlined"
-            label={l}
-            style={{ marginRight: 4 }}
-          />
-        )),
+      width: '110px',
+      render: f => (
+        <Box display="flex" flexWrap="wrap" gridGap={4}>
+          {f.layers.map(l => (
+            <Chip key={l} size="small" variant="outlined" label={l} />
+          ))}
+        </Box>
+      ),
     },
     {
       title: 'Triage',
-      cellStyle: oneLine,
+      width: '150px',
       render: f => (
         <>
-          <Typography variant="body2">
-            {TRIAGE_STATUS_WORDS[f.triage.status]}
-            {f.triage.verdict && ` · ${VERDICT_WORDS[f.triage.verdict]}`}
-          </Typography>
-          <Typography variant="caption" color="textSecondary">
-            {f.triage.assignee ?? 'unassigned'}
-          </Typography>
+          <CutText
+            title={`${TRIAGE_STATUS_WORDS[f.triage.status]}${
+              f.triage.verdict ? ` · ${VERDICT_WORDS[f.triage.verdict]}` : ''
+            }`}
+          />
+          <CutText secondary title={f.triage.assignee ?? 'unassigned'} />
         </>
       ),
     },
     {
       title: 'Last seen',
       field: 'lastSeen',
-      cellStyle: oneLine,
-      render: f => new Date(f.lastSeen).toLocaleString(),
+      width: '120px',
+      render: f => {
+        const seen = new Date(f.lastSeen);
+        return (
+          <>
+            <CutText title={seen.toLocaleString()}>
+              {seen.toLocaleDateString()}
+            </CutText>
+            <CutText secondary title={seen.toLocaleString()}>
+              {seen.toLocaleTimeString()}
+            </CutText>
+          </>
+        );
+      },
     },
   ];
 }
@@ -617,7 +637,12 @@ export function FindingsTable() {
             isLoading={loading && !value}
             emptyContent={noMatch}
             // The backend filters, sorts and pages: a page is shown as it comes.
-            options={{ ...tableOptions, paging: false, sorting: false }}
+            options={{
+              ...tableOptions,
+              paging: false,
+              sorting: false,
+              tableLayout: 'fixed',
+            }}
           />
           <Box display="flex" justifyContent="flex-end" padding={1}>
             <Button

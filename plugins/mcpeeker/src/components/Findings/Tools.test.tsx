@@ -343,14 +343,17 @@ describe('Registry entries', () => {
     });
     await screen.findByRole('row', { name: /^github-mcp-staging/ });
     const [pinned, notYet] = bodyRows();
-    expect(within(pinned).getByTestId('pinned-tools')).toHaveTextContent(
-      /^2 tools: echo, read_file\s*pinned .* by user:default\/pat$/,
-    );
-    expect(
-      within(notYet).getByText(
-        'No tools pinned yet: pinned on approval, or the first set seen after.',
+    // Under the entry's name: the count, its names, when and by whom in the title.
+    expect(within(pinned).getByText('2 tools pinned')).toHaveAttribute(
+      'title',
+      expect.stringMatching(
+        /^echo, read_file — pinned .* by user:default\/pat$/,
       ),
-    ).toBeInTheDocument();
+    );
+    expect(within(notYet).getByText('No tools pinned yet')).toHaveAttribute(
+      'title',
+      'Pinned on approval, or the first set seen after.',
+    );
     expect(
       screen.getByRole('textbox', { name: 'Search name or purpose' }),
     ).toHaveValue('github-mcp');

@@ -40,17 +40,17 @@ import { registerRouteRef } from '../../routes';
 import { FilterSelect } from '../FilterSelect';
 import {
   countOf,
+  CutText,
   EmptyRows,
   listOptions,
   oneLine,
-  wholeWords,
 } from '../TableParts';
 import { AuditLogView } from './AuditLogView';
 import { REGISTRY_CHANGED_EVENT } from './EntryActions';
 import {
   EntryLink,
   ExpiryBadge,
-  PinnedToolsSummary,
+  PinnedToolsCount,
   PurposeText,
   STATUS_WORDS,
   StatusChip,
@@ -95,56 +95,88 @@ const NO_ENTRIES = (
   </EmptyRows>
 );
 
+/**
+ * The tools pinned on an entry, under its name: how many (names, when and
+ * by whom in the title), or that none are yet.
+ */
+function PinnedToolsLine({ entry }: { entry: RegistryEntry }) {
+  return entry.pinnedTools ? (
+    <PinnedToolsCount entry={entry} />
+  ) : (
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      component="div"
+      noWrap
+      title="Pinned on approval, or the first set seen after."
+    >
+      No tools pinned yet
+    </Typography>
+  );
+}
+
+/**
+ * The columns, fixed in width so that the table fits the page from 1280 px
+ * up (its content is 1008 px wide there): the pinned tools go under the
+ * entry's name, the expiry under its status, the team under the owner; a
+ * long value stays on one line, cut with an ellipsis and whole in its title.
+ * At 1280 px: Server 220, Status / expires 176, Owner / team 180,
+ * Purpose 322, Detection 110.
+ */
 function registryColumns(
   me: () => string | undefined,
 ): TableColumn<RegistryEntry>[] {
   return [
     {
-      title: 'Name',
+      title: 'Server',
       field: 'name',
-      cellStyle: { ...wholeWords, minWidth: 120 },
-      render: entry => <EntryLink entry={entry} />,
+      width: '220px',
+      render: entry => (
+        <>
+          <CutText title={entry.name}>
+            <EntryLink entry={entry} />
+          </CutText>
+          <PinnedToolsLine entry={entry} />
+        </>
+      ),
     },
     {
-      title: 'Status',
-      field: 'status',
+      // Sorted by expiry: the status has a filter of its own above.
+      title: 'Status / expires',
+      field: 'expiresAt',
+      width: '176px',
       cellStyle: oneLine,
-      render: entry => <StatusChip status={entry.status} />,
+      render: entry => (
+        <>
+          <StatusChip status={entry.status} />
+          <Box marginTop={0.5}>
+            <ExpiryBadge entry={entry} />
+          </Box>
+        </>
+      ),
     },
     {
-      title: 'Owner',
+      title: 'Owner / team',
       field: 'owner',
-      cellStyle: { ...wholeWords, minWidth: 140 },
-      render: entry =>
-        entry.owner === me() ? `${entry.owner} (you)` : entry.owner,
-    },
-    {
-      title: 'Team',
-      field: 'team',
-      cellStyle: { ...wholeWords, minWidth: 140 },
+      width: '180px',
+      render: entry => (
+        <>
+          <CutText
+            title={entry.owner === me() ? `${entry.owner} (you)` : entry.owner}
+          />
+          <CutText secondary title={entry.team} />
+        </>
+      ),
     },
     {
       title: 'Purpose',
       field: 'purpose',
-      cellStyle: { ...wholeWords, minWidth: 200 },
       render: entry => <PurposeText purpose={entry.purpose} />,
-    },
-    {
-      title: 'Expires',
-      field: 'expiresAt',
-      cellStyle: oneLine,
-      render: entry => <ExpiryBadge entry={entry} />,
-    },
-    {
-      title: 'Pinned tools',
-      sorting: false,
-      cellStyle: { minWidth: 160 },
-      render: entry => <PinnedToolsSummary entry={entry} />,
     },
     {
       title: 'Detection',
       sorting: false,
-      cellStyle: oneLine,
+      width: '110px',
       render: entry => <CheckDetection entryId={entry.id} />,
     },
   ];
@@ -328,7 +360,10 @@ export function RegistryPage() {
                 data={value?.page.items ?? []}
                 isLoading={loading && !value}
                 emptyContent={NO_ENTRIES}
-                options={listOptions(value?.page.items.length ?? 0)}
+                options={{
+                  ...listOptions(value?.page.items.length ?? 0),
+                  tableLayout: 'fixed',
+                }}
               />
             </>
           )}
