@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import {
   FEEDBACK_VERDICTS,
   FINDING_REGISTRY_STATUSES,
+  FINDING_SEARCH_MAX_LENGTH,
   HIGH_RISK_FILTERS,
   hostIdHashSchema,
   RISK_SEVERITIES,
@@ -45,7 +46,7 @@ export const findingFilterSchema = z
     detectedFrom: instant.optional(),
     /** …and at or before. */
     detectedTo: instant.optional(),
-    q: z.string().max(200).optional(),
+    q: z.string().max(FINDING_SEARCH_MAX_LENGTH).optional(),
     serverName: z.string().min(1).max(256).optional(),
     /** `unavailable`: scored without the Judge; `judged`: the others. */
     judge: z.enum(['unavailable', 'judged']).optional(),

@@ -177,6 +177,14 @@ export const HIGH_RISK_FILTERS = ['unregistered'] as const;
 export type HighRiskFilter = (typeof HIGH_RISK_FILTERS)[number];
 
 /**
+ * The longest search (`q`) of the findings list the backend takes; the
+ * list's search box stops there.
+ *
+ * @public
+ */
+export const FINDING_SEARCH_MAX_LENGTH = 200;
+
+/**
  * One MCP server as analysts see it: what the backend stores and the API
  * returns.
  *

@@ -1,12 +1,6 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { ReactNode, useCallback, useMemo, useRef, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
-import {
-  Link,
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
+import { Link, Progress, Table, TableColumn } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -16,8 +10,10 @@ import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import VisibilityOffIcon from '@material-ui/icons/VisibilityOff';
 import {
+  FINDING_SEARCH_MAX_LENGTH,
   triageUpdateSchema,
   type Finding,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -42,6 +38,7 @@ import {
   FindingLinkState,
   filtersFromParams,
   findingsQuery,
+  ignoredFilters,
   isFiltered,
   withFilters,
   withoutFilters,
@@ -59,6 +56,64 @@ import {
 } from './triageWords';
 
 const PAGE = 25;
+
+const useNoticeStyles = makeStyles(theme => ({
+  notice: {
+    borderStyle: 'solid',
+    borderWidth: '1px 1px 1px 6px',
+    borderRadius: theme.shape.borderRadius,
+    padding: theme.spacing(1, 2),
+    marginBottom: theme.spacing(2),
+  },
+  warning: { borderColor: theme.palette.warning?.main ?? '#ff9800' },
+  error: { borderColor: theme.palette.error.main },
+}));
+
+/** A line above the list: what it could not do, and what to do about it. */
+function Notice({
+  severity,
+  children,
+  action,
+}: {
+  severity: 'warning' | 'error';
+  children: ReactNode;
+  action?: ReactNode;
+}) {
+  const classes = useNoticeStyles();
+  return (
+    <Box
+      role="alert"
+      className={`${classes.notice} ${classes[severity]}`}
+      display="flex"
+      alignItems="center"
+      gridGap={8}
+    >
+      <Typography variant="body2" style={{ flex: 1, overflowWrap: 'anywhere' }}>
+        {children}
+      </Typography>
+      {action}
+    </Box>
+  );
+}
+
+/**
+ * What the backend said was wrong, in its words: its JSON error's message.
+ * A body that was not JSON (a proxy's HTML page) is not shown, only the status.
+ */
+function listErrorMessage(error: Error): string {
+  const said = (error as { body?: { error?: { message?: unknown } } }).body
+    ?.error?.message;
+  return typeof said === 'string' &&
+    said &&
+    !said.startsWith('Request failed with status ')
+    ? said
+    : error.message;
+}
+
+/** A value of the URL as the page repeats it: at most a line. */
+function shortened(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 60)}…` : value;
+}
 
 type FindingRow = Finding & { id: string };
 
@@ -337,6 +392,8 @@ export function FindingsTable() {
   const { search } = useLocation();
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => filtersFromParams(params), [params]);
+  // What the URL asks for that the page cannot read: said, not dropped silently.
+  const ignored = useMemo(() => ignoredFilters(params), [params]);
   const me = useUserRef();
   // What the backend is asked: "me" is the viewer (undefined until known).
   const query = useMemo(() => withViewer(filters, me), [filters, me]);
@@ -579,6 +636,7 @@ export function FindingsTable() {
             id="findings-search"
             label="Search server or owner"
             value={filters.q ?? ''}
+            inputProps={{ maxLength: FINDING_SEARCH_MAX_LENGTH }}
             onChange={e => change({ q: e.target.value || undefined }, true)}
           />
         </Grid>
@@ -618,8 +676,32 @@ export function FindingsTable() {
           <ExportMenu query={query} />
         </Grid>
       </Grid>
+      {ignored.map(({ param, value: bad, reason }) => (
+        <Notice
+          key={param}
+          severity="warning"
+          action={
+            <Button
+              size="small"
+              color="primary"
+              aria-label={`Clear the filter ${param}`}
+              // Keeps what the page reads (of a list, its known values).
+              onClick={() =>
+                change({ [param]: filters[param] } as Partial<FindingFilters>)
+              }
+            >
+              Clear it
+            </Button>
+          }
+        >
+          Ignored the filter {param}={shortened(bad)}: {reason}. The list is not
+          filtered by it.
+        </Notice>
+      ))}
       {error ? (
-        <ResponseErrorPanel error={error} />
+        <Notice severity="error">
+          The findings could not be loaded: {listErrorMessage(error)}
+        </Notice>
       ) : (
         <>
           {/* Reloading keeps the rows in view; the first load is the table's own. */}

@@ -178,6 +178,82 @@ export function filtersFromParams(params: URLSearchParams): FindingFilters {
   ) as FindingFilters;
 }
 
+const CLASSIFICATION_WORDS = `a classification (${CLASSIFICATIONS.join(', ')})`;
+const INSTANT_WORDS = 'a date and time (such as 2026-01-31T09:00:00Z)';
+const SCORE_WORDS = 'a whole number';
+
+/** What each filter takes, in words: "not …" is why a value was ignored. */
+const FILTER_TAKES: Record<(typeof FINDING_FILTER_PARAMS)[number], string> = {
+  classification: CLASSIFICATION_WORDS,
+  minScore: SCORE_WORDS,
+  maxScore: SCORE_WORDS,
+  minRisk: `a risk level (${RISK_SEVERITIES.join(', ')})`,
+  layer: `a layer (${LAYERS.join(', ')})`,
+  registry: `a registry status (${FINDING_REGISTRY_STATUSES.join(', ')})`,
+  judge: `a Judge filter (${JUDGE.join(', ')})`,
+  q: 'a search',
+  since: INSTANT_WORDS,
+  until: INSTANT_WORDS,
+  firstSeenFrom: INSTANT_WORDS,
+  firstSeenTo: INSTANT_WORDS,
+  detectedFrom: INSTANT_WORDS,
+  detectedTo: INSTANT_WORDS,
+  highRisk: `a high-risk filter (${HIGH_RISK_FILTERS.join(', ')})`,
+  serverName: 'a server name',
+  status: `a triage status (${TRIAGE_STATUSES.join(', ')})`,
+  assignee: 'a user ref (such as user:default/sam), me or none',
+  verdict: `a verdict (${VERDICTS.join(', ')})`,
+  suppressed: `a choice of ${SUPPRESSED.join(', ')}`,
+  suppression: "a suppression's id",
+  sort: `a sort (${SORTS.join(', ')})`,
+};
+
+/** The filters that take a comma list of values. */
+const LIST_PARAMS: ReadonlySet<string> = new Set([
+  'classification',
+  'status',
+  'verdict',
+]);
+
+/** A filter of the URL the list could not read, and so does not filter by. */
+export interface IgnoredFilter {
+  param: (typeof FINDING_FILTER_PARAMS)[number];
+  /** What the URL holds that was ignored (of a comma list, the unknown values). */
+  value: string;
+  /** "not a risk level (low, medium, high)". */
+  reason: string;
+}
+
+/**
+ * The filters of a URL's query `filtersFromParams` leaves out because it
+ * cannot read them (`minRisk=critical`, `minScore=abc`), so the page can say
+ * so rather than look filtered when it is not. A suppression without
+ * suppressed findings shown, and `suppressed=exclude` (the default), are
+ * read: they just need no filter.
+ */
+export function ignoredFilters(params: URLSearchParams): IgnoredFilter[] {
+  const filters: Record<string, unknown> = filtersFromParams(params);
+  const ignored: IgnoredFilter[] = [];
+  for (const param of FINDING_FILTER_PARAMS) {
+    const raw = params.get(param);
+    if (!raw) continue;
+    const kept = filters[param];
+    let value: string | undefined;
+    if (LIST_PARAMS.has(param)) {
+      const known = (kept as string[] | undefined) ?? [];
+      const unknown = raw.split(',').filter(v => v && !known.includes(v));
+      value = unknown.length ? unknown.join(',') : undefined;
+    } else if (kept === undefined) {
+      if (param === 'suppressed' && raw === 'exclude') continue;
+      if (param === 'suppression' && SUPPRESSION_ID.test(raw)) continue;
+      value = raw;
+    }
+    if (value !== undefined)
+      ignored.push({ param, value, reason: `not ${FILTER_TAKES[param]}` });
+  }
+  return ignored;
+}
+
 /**
  * `params` with these filters changed (`undefined` removes one), every other
  * parameter kept: filters another part of the page reads stay as they were.
