@@ -251,6 +251,8 @@ describe('Findings', () => {
               name: 'NotAllowedError',
               message: 'You may not read MCP findings',
             },
+            // As Backstage's error handler answers.
+            response: { statusCode: 403 },
           },
           { status: 403 },
         ),
