@@ -516,10 +516,7 @@ describe('Agents', () => {
       ).toBeInTheDocument();
       expect(screen.getByText(/No enrolment yet/)).toBeInTheDocument();
 
-      // Values are pasted whole: the form checks values, not keys, and typing
-      // key by key re-renders it once per key (seconds on a busy machine).
-      await userEvent.click(owner);
-      await userEvent.paste('component:default/x');
+      await userEvent.type(owner, 'component:default/x');
       await userEvent.click(
         screen.getByRole('button', { name: 'Create enrolment secret' }),
       );
@@ -532,9 +529,11 @@ describe('Agents', () => {
       );
 
       await userEvent.clear(owner);
-      await userEvent.paste('group:default/mcp-developers');
-      await userEvent.click(screen.getByRole('textbox', { name: 'Label' }));
-      await userEvent.paste('team laptops');
+      await userEvent.type(owner, 'group:default/mcp-developers');
+      await userEvent.type(
+        screen.getByRole('textbox', { name: 'Label' }),
+        'team laptops',
+      );
       const uses = screen.getByRole('spinbutton', { name: 'Number of uses' });
       await userEvent.clear(uses);
       await userEvent.type(uses, '50');
