@@ -1,15 +1,14 @@
+import { ConfirmActions, DialogProblem } from '../DialogParts';
 import { useState } from 'react';
 import { identityApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
-import Typography from '@material-ui/core/Typography';
 import {
   expiryProblem,
   hasLapsed,
@@ -371,23 +370,15 @@ function ActionDialog({
             }
           />
         )}
-        {(problems.form || problem) && (
-          <Typography color="error" role="alert" variant="body2">
-            {problems.form ?? problem}
-          </Typography>
-        )}
+        <DialogProblem problem={problems.form ?? problem} />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button
-          color={action.danger ? 'secondary' : 'primary'}
-          variant="contained"
-          disabled={busy}
-          onClick={confirm}
-        >
-          {kind === 'edit' ? 'Save' : action.label}
-        </Button>
-      </DialogActions>
+      <ConfirmActions
+        label={kind === 'edit' ? 'Save' : action.label}
+        busy={busy}
+        danger={action.danger}
+        onCancel={onClose}
+        onConfirm={confirm}
+      />
     </Dialog>
   );
 }

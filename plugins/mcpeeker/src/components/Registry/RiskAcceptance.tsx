@@ -1,3 +1,4 @@
+import { ConfirmActions, DialogProblem } from '../DialogParts';
 import { useState } from 'react';
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
@@ -5,7 +6,6 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
@@ -127,23 +127,14 @@ export function AcceptRiskDialog({
           }
           FormHelperTextProps={reasonProblem ? { role: 'alert' } : {}}
         />
-        {problem && (
-          <Typography color="error" role="alert" variant="body2">
-            {problem}
-          </Typography>
-        )}
+        <DialogProblem problem={problem} />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button
-          color="primary"
-          variant="contained"
-          disabled={busy}
-          onClick={accept}
-        >
-          Accept risk
-        </Button>
-      </DialogActions>
+      <ConfirmActions
+        label="Accept risk"
+        busy={busy}
+        onCancel={onClose}
+        onConfirm={accept}
+      />
     </Dialog>
   );
 }
@@ -194,23 +185,15 @@ export function WithdrawRiskDialog({
           Findings that match {entry.name} count “{title}” in their score again.{' '}
           <AcceptedRiskWords accepted={accepted} />
         </DialogContentText>
-        {problem && (
-          <Typography color="error" role="alert" variant="body2">
-            {problem}
-          </Typography>
-        )}
+        <DialogProblem problem={problem} />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button
-          color="secondary"
-          variant="contained"
-          disabled={busy}
-          onClick={withdraw}
-        >
-          Withdraw acceptance
-        </Button>
-      </DialogActions>
+      <ConfirmActions
+        label="Withdraw acceptance"
+        busy={busy}
+        danger
+        onCancel={onClose}
+        onConfirm={withdraw}
+      />
     </Dialog>
   );
 }

@@ -1,13 +1,11 @@
+import { ConfirmActions, DialogProblem } from '../DialogParts';
 import { useState } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
-import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
-import Typography from '@material-ui/core/Typography';
 import {
   MAX_SUPPRESSION_REASON_LENGTH,
   Suppression,
@@ -83,23 +81,15 @@ export function LiftSuppressionDialog({
           }
           FormHelperTextProps={reasonProblem ? { role: 'alert' } : {}}
         />
-        {problem && (
-          <Typography color="error" role="alert" variant="body2">
-            {problem}
-          </Typography>
-        )}
+        <DialogProblem problem={problem} />
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button
-          color="secondary"
-          variant="contained"
-          disabled={busy}
-          onClick={lift}
-        >
-          Lift suppression
-        </Button>
-      </DialogActions>
+      <ConfirmActions
+        label="Lift suppression"
+        busy={busy}
+        danger
+        onCancel={onClose}
+        onConfirm={lift}
+      />
     </Dialog>
   );
 }
