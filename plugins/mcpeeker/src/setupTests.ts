@@ -1,5 +1,6 @@
 import '@testing-library/jest-dom';
 import { configure } from '@testing-library/react';
+import { cacheComputedStyleBetweenChanges } from './__testUtils__/computedStyleCache';
 
 // Component tests render the component (or the MCPeeker page) in a minimal
 // test app; only plugin.test.tsx renders the whole app. Waits end as soon as
@@ -10,3 +11,7 @@ import { configure } from '@testing-library/react';
 // first render (13 s in an earlier loaded run, where a quiet machine takes 2).
 configure({ asyncUtilTimeout: 30_000 });
 jest.setTimeout(60_000);
+
+// Role queries and accessible names ask jsdom for computed styles again and
+// again; between two changes to the page the answer is the same.
+cacheComputedStyleBetweenChanges();

@@ -516,7 +516,10 @@ describe('Agents', () => {
       ).toBeInTheDocument();
       expect(screen.getByText(/No enrolment yet/)).toBeInTheDocument();
 
-      await userEvent.type(owner, 'component:default/x');
+      // Values are pasted whole: the form checks values, not keys, and typing
+      // key by key re-renders it once per key (seconds on a busy machine).
+      await userEvent.click(owner);
+      await userEvent.paste('component:default/x');
       await userEvent.click(
         screen.getByRole('button', { name: 'Create enrolment secret' }),
       );
@@ -529,11 +532,9 @@ describe('Agents', () => {
       );
 
       await userEvent.clear(owner);
-      await userEvent.type(owner, 'group:default/mcp-developers');
-      await userEvent.type(
-        screen.getByRole('textbox', { name: 'Label' }),
-        'team laptops',
-      );
+      await userEvent.paste('group:default/mcp-developers');
+      await userEvent.click(screen.getByRole('textbox', { name: 'Label' }));
+      await userEvent.paste('team laptops');
       const uses = screen.getByRole('spinbutton', { name: 'Number of uses' });
       await userEvent.clear(uses);
       await userEvent.type(uses, '50');
