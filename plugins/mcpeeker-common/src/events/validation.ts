@@ -81,7 +81,28 @@ export function validateEvent(
       ],
     };
   }
+  // A field the sender left out and the schema defaulted is in the event now,
+  // so its id is recomputed: an accepted event's id is always the hash of its
+  // own content, and it validates again wherever it goes next.
+  if (defaultsApplied(input as Record<string, any>)) {
+    return {
+      success: true,
+      event: {
+        ...parsed.data,
+        eventId: computeEventId(parsed.data, options.sha256Hex),
+      },
+    };
+  }
   return { success: true, event: parsed.data };
+}
+
+/** The fields the schema fills in with `.default([])` when they are absent. */
+function defaultsApplied(input: Record<string, any>): boolean {
+  return (
+    input.evidence === undefined ||
+    (input.layer === 'endpoint' && input.host.addressHashes === undefined) ||
+    (input.layer === 'gateway' && input.request.mcpServers === undefined)
+  );
 }
 
 /** Formats issues as one line: `field: message; field: message`. @public */
