@@ -10,6 +10,7 @@ import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha
 import type { z as zodV3 } from 'zod/v3';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
+  approvalStands,
   COMPOSITE_ID_PATTERN,
   contributionInWords,
   Finding,
@@ -18,6 +19,7 @@ import {
   registryEntryCreateSchema,
   RegistryEntry,
   ScoreBreakdown,
+  standingStatus,
   summarizeToolSetChange,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -263,17 +265,13 @@ export function registerMcpeekerActions(
       const onOtherHosts = approved
         .filter(a => a.covers === 'described')
         .map(a => summaryOf(a.entry));
-      const now = Date.now();
+      const now = new Date();
       const others = (await readableEntries(user))
-        .filter(
-          e =>
-            !(e.status === 'approved' && Date.parse(e.expiresAt) > now) &&
-            coverageOf(e, probe),
-        )
+        .filter(e => !approvalStands(e, now) && coverageOf(e, probe))
         .map(e => ({
           ...summaryOf(e),
-          // Past its date, before the expiry job marked it.
-          status: e.status === 'approved' ? ('expired' as const) : e.status,
+          // Past its date, before the expiry job marked it: expired.
+          status: standingStatus(e, now),
         }));
       const howToRegister = `Register it in the portal (${registerLink(
         finding?.compositeId,

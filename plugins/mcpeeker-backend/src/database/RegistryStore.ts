@@ -3,8 +3,10 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   AcceptedRisk,
   AcceptRisk,
+  approvalStands,
   canonicalJson,
   compositeId,
+  EXPIRY_WARNING_DAYS,
   expiryProblem,
   hasLapsed,
   normalizeServerUrl,
@@ -211,9 +213,10 @@ export class RegistryStore implements RegistryLookup {
     hostIdHash?: string;
     tools?: Signals['tools'];
   }): Promise<RegistryMatch> {
-    const now = this.now().getTime();
+    const now = this.now();
     for (const entry of this.approvedSnapshot) {
-      if (Date.parse(entry.expiresAt) <= now) continue;
+      // Read before its date passed: past it, it lowers no score.
+      if (!approvalStands(entry, now)) continue;
       const targets = entryTargets(entry);
       if (
         targets.compositeIds.includes(finding.compositeId) ||
@@ -544,7 +547,7 @@ export class RegistryStore implements RegistryLookup {
         'pin-tools',
         { pinnedTools: pin.definitions.map(t => t.name), pinnedFrom: pin.from },
         row => {
-          if (row.status !== 'approved' || row.pinned_tools)
+          if (!approvalStands(toEntry(row), this.now()) || row.pinned_tools)
             throw new ConflictError('already pinned');
           return { pinned_tools: JSON.stringify(pin) };
         },
@@ -579,9 +582,11 @@ export class RegistryStore implements RegistryLookup {
     actor: string,
   ): Promise<RegistryEntry> {
     return this.change(id, actor, 'accept-risk', { ...risk }, row => {
-      if (row.status !== 'approved')
+      if (!approvalStands(toEntry(row), this.now()))
         throw new ConflictError(
-          `status: only an approved entry can accept a risk; this one is ${row.status}`,
+          `status: only an approved entry can accept a risk; this one is ${
+            hasLapsed(toEntry(row), this.now()) ? 'expired' : row.status
+          }`,
         );
       const accepted: AcceptedRisk = {
         kind: risk.kind,
@@ -639,15 +644,17 @@ export class RegistryStore implements RegistryLookup {
 
   /** Approved entries that have not expired, oldest first: what the MCP Registry API view serves. */
   async approvedEntries(): Promise<RegistryEntry[]> {
+    const now = this.now();
     const rows = await this.db<Row>(TABLE)
       .where('status', 'approved')
       .whereNull('deleted_at')
-      .where('expires_at', '>', this.now())
+      .where('expires_at', '>', now)
       .orderBy([{ column: 'created_at' }, { column: 'id' }]);
-    return rows.map(toEntry);
+    // The query narrows; `approvalStands` decides, as everywhere.
+    return rows.map(toEntry).filter(entry => approvalStands(entry, now));
   }
 
-  /** Entries that should hear of their expiry now: 14 days ahead, then 1 day ahead, each once. */
+  /** Entries that should hear of their expiry now: `EXPIRY_WARNING_DAYS` ahead, then 1 day ahead, each once. */
   async dueReminders(): Promise<
     Array<{ entry: RegistryEntry; level: '14d' | '1d'; days: number }>
   > {
@@ -656,7 +663,11 @@ export class RegistryStore implements RegistryLookup {
       .whereIn('status', ['pending', 'approved'])
       .whereNull('deleted_at')
       .where('expires_at', '>', new Date(now))
-      .where('expires_at', '<=', new Date(now + 14 * 86_400_000));
+      .where(
+        'expires_at',
+        '<=',
+        new Date(now + EXPIRY_WARNING_DAYS * 86_400_000),
+      );
     const due = [];
     for (const row of rows) {
       const days = Math.ceil(
@@ -686,8 +697,8 @@ export class RegistryStore implements RegistryLookup {
           await this.change(row.id, actor, 'expire', {}, current => {
             // Renewed, decided on or expired by another replica since it was read.
             if (
-              !['pending', 'approved'].includes(current.status) ||
-              Date.parse(iso(current.expires_at)) > this.now().getTime()
+              current.status === 'expired' ||
+              !hasLapsed(toEntry(current), this.now())
             )
               throw new ConflictError('no longer due');
             return { status: 'expired' };

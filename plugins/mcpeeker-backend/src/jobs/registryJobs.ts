@@ -90,12 +90,14 @@ export async function startRegistryNotices(options: {
     logger,
     baseUrl: options.baseUrl,
   });
-  // Reminders and expiry: one replica runs it (global scope), hourly so
-  // an entry expires within the hour of its date; reminders go out once each.
+  // Reminders and expiry: one replica runs it (global scope), every minute
+  // so the findings of an entry past its date lose the registry discount
+  // within a minute of it (ingest and every rescore already refuse it:
+  // `approvalStands`); reminders go out once each.
   await scheduler.scheduleTask({
     id: 'mcpeeker-registry-expiry',
     scope: 'global',
-    frequency: { hours: 1 },
+    frequency: { minutes: 1 },
     timeout: { minutes: 10 },
     initialDelay: { seconds: 30 },
     fn: async () => {

@@ -277,5 +277,43 @@ describe.each(access.ids)(
         `identity: this server is registered again (entry ${anew}, pending)`,
       ]);
     });
+
+    it('counts an approved entry past its date for nothing before the expiry job marks it: no risk can be accepted on it', async () => {
+      const fresh = (
+        await request(server)
+          .post(`${api}/registry`)
+          .set(as('dana'))
+          .send(registration())
+          .expect(201)
+      ).body.id;
+      await request(server)
+        .post(`${api}/registry/${fresh}/approve`)
+        .set(as('pat'))
+        .send({})
+        .expect(200);
+      expect(await finding()).toMatchObject({
+        score: 0,
+        registryStatus: 'approved',
+      });
+
+      // Its date passes; the expiry job has not run.
+      await letExpire(fresh, false);
+      // No risk is accepted on it: its approval no longer stands.
+      const accept = await request(server)
+        .post(`${api}/registry/${fresh}/accept-risk`)
+        .set(as('pat'))
+        .send({
+          kind: 'plain-http-remote',
+          reason: 'It only listens on the loopback interface',
+        });
+      expect([accept.status, accept.body.error?.message]).toEqual([
+        409,
+        'status: only an approved entry can accept a risk; this one is expired',
+      ]);
+      expect(
+        (await request(server).get(`${api}/registry/${fresh}`).set(as('pat')))
+          .body.acceptedRisks,
+      ).toBeUndefined();
+    });
   },
 );

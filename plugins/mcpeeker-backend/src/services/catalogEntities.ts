@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto';
 import {
+  approvalStands,
   MCP_SERVER_API_VERSION,
   MCP_SERVER_KIND,
   MCPEEKER_ANNOTATIONS,
   McpServerEntity,
   RegistryEntry,
+  standingStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { ServerSummary } from '../database/FindingStore';
 
@@ -38,7 +40,7 @@ function entityName(base: string, suffix: string) {
  *   who asks, so the entity page asks MCPeeker's API as the viewer.
  */
 export function isOpenToOrganisation(entry: RegistryEntry): boolean {
-  return entry.status === 'approved';
+  return approvalStands(entry);
 }
 
 /**
@@ -77,6 +79,8 @@ function registryEntity(
   summary: ServerSummary | undefined,
 ): McpServerEntity {
   const open = isOpenToOrganisation(entry);
+  // Past its date it is expired, whether or not the expiry job said so yet.
+  const status = standingStatus(entry);
   const names = registryEntityNames(entry);
   const serverName = summary?.serverName ?? entry.name;
   return {
@@ -96,11 +100,11 @@ function registryEntity(
               [MCPEEKER_ANNOTATIONS.registeredBy]: entry.createdBy,
             }),
       },
-      tags: ['mcp', `registry-${entry.status}`],
+      tags: ['mcp', `registry-${status}`],
     },
     spec: {
       type: entry.identity.remoteUrl ? 'remote' : 'local',
-      lifecycle: lifecycleOf(entry.status),
+      lifecycle: lifecycleOf(status),
       owner: entry.team,
       transport: entry.transport,
       ...(entry.identity.packageId
@@ -111,7 +115,7 @@ function registryEntity(
         : {}),
       serverName,
       registry: {
-        status: entry.status,
+        status,
         entryId: entry.id,
         purpose: entry.purpose,
         ...(open ? {} : { expiresAt: entry.expiresAt }),

@@ -159,6 +159,63 @@ export function hasLapsed(
   );
 }
 
+/**
+ * Whether an entry's approval stands now: approved and not lapsed. The one
+ * decision behind the registry discount (−6), the MCP Registry API view,
+ * accepting a risk and the catalog's open entity: an approved entry past its
+ * date counts for nothing, before and after the expiry job marks it.
+ *
+ * @public
+ */
+export function approvalStands(
+  entry: Pick<RegistryEntry, 'status' | 'expiresAt'>,
+  now = new Date(),
+): boolean {
+  return standingStatus(entry, now) === 'approved';
+}
+
+/**
+ * Where an entry stands now: its status, or `expired` once it lapsed (see
+ * `hasLapsed`) even before the expiry job wrote that down. What a person is
+ * shown and what the scoring counts.
+ *
+ * @public
+ */
+export function standingStatus(
+  entry: Pick<RegistryEntry, 'status' | 'expiresAt'>,
+  now = new Date(),
+): RegistryStatus {
+  return hasLapsed(entry, now) ? 'expired' : entry.status;
+}
+
+/**
+ * Days before its expiry an entry warns: its owner and team are reminded
+ * (then again a day before), its date shows in orange, and Renew is offered.
+ *
+ * @public
+ */
+export const EXPIRY_WARNING_DAYS = 14;
+
+/**
+ * Whether an entry is renewed rather than only edited: it ran out (see
+ * `hasLapsed`), or it is pending or approved and expires within
+ * `EXPIRY_WARNING_DAYS`. Renewing one that has not lapsed moves its date (an
+ * edit); one that lapsed goes through `POST /registry/:id/renew`.
+ *
+ * @public
+ */
+export function isRenewable(
+  entry: Pick<RegistryEntry, 'status' | 'expiresAt'>,
+  now = new Date(),
+): boolean {
+  if (hasLapsed(entry, now)) return true;
+  return (
+    (entry.status === 'pending' || entry.status === 'approved') &&
+    Date.parse(entry.expiresAt) <=
+      now.getTime() + EXPIRY_WARNING_DAYS * 86_400_000
+  );
+}
+
 /** A registry entry as the API returns it. @public */
 export interface RegistryEntry {
   id: string;
