@@ -1,4 +1,3 @@
-import { NotFoundError } from '@backstage/errors';
 import type {
   RegistryEntry,
   RegistryEntryCreate,
@@ -54,14 +53,13 @@ export function registrationFromServerJson(input: {
   };
 }
 
+/** A server name as the v0.1 specification has it: reverse-DNS, one slash. */
+const SERVER_NAME = /^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/;
+
 /** The reverse-DNS name the MCP Registry API wants, for an entry registered without server.json. */
 function registryName(entry: RegistryEntry) {
   if (entry.serverJson) return entry.serverJson.name;
-  if (
-    entry.name.includes('/') &&
-    /^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/.test(entry.name)
-  )
-    return entry.name;
+  if (SERVER_NAME.test(entry.name)) return entry.name;
   const team = entry.team
     .split('/')
     .pop()!
@@ -69,8 +67,46 @@ function registryName(entry: RegistryEntry) {
   return `io.mcpeeker.${team}/${entry.name.replace(/[^a-zA-Z0-9._-]/g, '-')}`;
 }
 
+/**
+ * The package registry of a package the entry names, by how it is run
+ * (the launcher its command signature starts with), and the runtime a
+ * client runs it with: what MCP clients install from and match a local
+ * server by.
+ */
+function packageRegistry(entry: RegistryEntry): {
+  registryType: string;
+  runtimeHint: string;
+} {
+  if (entry.identity.packageId?.startsWith('oci:'))
+    return { registryType: 'oci', runtimeHint: 'docker' };
+  const launcher = entry.identity.commandSignature?.split(' ')[0];
+  switch (launcher) {
+    case 'uvx':
+    case 'uv':
+    case 'pipx':
+    case 'python':
+    case 'python3':
+      return { registryType: 'pypi', runtimeHint: 'uvx' };
+    case 'docker':
+    case 'podman':
+      return { registryType: 'oci', runtimeHint: 'docker' };
+    case 'dnx':
+    case 'dotnet':
+      return { registryType: 'nuget', runtimeHint: 'dnx' };
+    default:
+      return { registryType: 'npm', runtimeHint: 'npx' };
+  }
+}
+
+/** A URL as served to anyone who asks: never with the credentials a registration may have carried in it. */
+function withoutCredentials(url: string) {
+  return url.replace(/^(https?:\/\/)[^/?#@]*@/i, '$1');
+}
+
 /** An approved entry as an MCP Registry API v0.1 ServerResponse. */
 export function toServerResponse(entry: RegistryEntry, isLatest: boolean) {
+  const remoteUrl =
+    entry.identity.remoteUrl && withoutCredentials(entry.identity.remoteUrl);
   const server: Record<string, unknown> = entry.serverJson
     ? { ...entry.serverJson }
     : {
@@ -82,9 +118,7 @@ export function toServerResponse(entry: RegistryEntry, isLatest: boolean) {
           ? {
               packages: [
                 {
-                  registryType: entry.identity.packageId.startsWith('oci:')
-                    ? 'oci'
-                    : 'npm',
+                  ...packageRegistry(entry),
                   identifier: entry.identity.packageId.replace(/^oci:/, ''),
                   ...(entry.identity.packageVersion
                     ? { version: entry.identity.packageVersion }
@@ -94,12 +128,12 @@ export function toServerResponse(entry: RegistryEntry, isLatest: boolean) {
               ],
             }
           : {}),
-        ...(entry.identity.remoteUrl
+        ...(remoteUrl
           ? {
               remotes: [
                 {
                   type: entry.transport === 'sse' ? 'sse' : 'streamable-http',
-                  url: entry.identity.remoteUrl,
+                  url: remoteUrl,
                 },
               ],
             }
@@ -114,10 +148,9 @@ export function toServerResponse(entry: RegistryEntry, isLatest: boolean) {
         updatedAt: entry.updatedAt,
         isLatest,
       },
+      // Served to anyone the API is open to: which entry, until when; not whose.
       'io.mcpeeker/registry': {
         entryId: entry.id,
-        owner: entry.owner,
-        team: entry.team,
         expiresAt: entry.expiresAt,
       },
     },
@@ -126,7 +159,7 @@ export function toServerResponse(entry: RegistryEntry, isLatest: boolean) {
 
 const listSchema = z
   .object({
-    cursor: z.string().max(200).optional(),
+    cursor: z.string().max(1000).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(30),
     search: z.string().max(200).optional(),
     version: z.string().max(255).optional(),
@@ -135,10 +168,20 @@ const listSchema = z
   })
   .strict();
 
+const oneServerSchema = z
+  .object({ include_deleted: z.enum(['true', 'false']).optional() })
+  .strict();
+
+/** The list the v0.1 cursors belong to. */
+const LIST = 'v0.1/servers';
+
 /**
  * A read-only MCP Registry API (v0.1) of the approved, unexpired entries, at
  * `/api/mcpeeker/v0.1/servers`, so client allowlists (GitHub Copilot's
  * registry policy, Claude Code's managed settings) can point at the portal.
+ * Every answer follows the official registry's OpenAPI document
+ * (`__fixtures__/mcp-registry-openapi.yaml`, checked by
+ * mcpRegistryApiRouter.test.ts), its 404 body (`{ "error": "…" }`) too.
  */
 export function createMcpRegistryApiRouter(options: {
   registry: RegistryStore;
@@ -151,8 +194,21 @@ export function createMcpRegistryApiRouter(options: {
   const limits = new RouteRateLimiter('registryApi', options.rateLimits);
   // Often open to anyone (allowUnauthenticated): limited by address, and by credential when there is one.
   router.use('/v0.1', async (req, res, next) => {
+    // GitHub Copilot asks for these CORS headers on every /v0.1/servers
+    // answer. An origin the portal's backend.cors allows keeps its own.
+    if (!res.getHeader('Access-Control-Allow-Origin'))
+      res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Methods', 'GET, OPTIONS');
+    res.setHeader(
+      'Access-Control-Allow-Headers',
+      'Authorization, Content-Type',
+    );
     limits.byAddress(req, res);
     await limits.byCredential(req, res, options.httpAuth);
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
     next();
   });
 
@@ -162,20 +218,22 @@ export function createMcpRegistryApiRouter(options: {
       const name = registryName(entry);
       byName.set(name, [...(byName.get(name) ?? []), entry]);
     }
-    // Newest decision last: that version is the latest.
+    // Newest registration last: that version is the latest.
     return [...byName.entries()].sort(([a], [b]) => a.localeCompare(b));
   }
 
   router.get('/v0.1/servers', async (req, res) => {
     const { limit, cursor, ...q } = parseOr400(listSchema, req.query, 'query');
-    const offset = options.cursors.decode('v0.1/servers', q, cursor);
-    let items = (await servers()).flatMap(([name, versions]) =>
-      versions.map((entry, i) => ({
-        name,
-        entry,
-        isLatest: i === versions.length - 1,
-      })),
-    );
+    const all = (await servers())
+      .flatMap(([name, versions]) =>
+        versions.map((entry, i) => ({
+          name,
+          entry,
+          isLatest: i === versions.length - 1,
+        })),
+      )
+      .map((item, rank) => ({ ...item, rank }));
+    let items = all;
     if (q.search)
       items = items.filter(i =>
         i.name.toLowerCase().includes(q.search!.toLowerCase()),
@@ -189,10 +247,25 @@ export function createMcpRegistryApiRouter(options: {
       items = items.filter(
         i => i.entry.updatedAt >= new Date(q.updated_since!).toISOString(),
       );
-    const page = items.slice(offset, offset + limit);
+    let start = 0;
+    if (cursor !== undefined) {
+      // After the item the last page ended with, in the unfiltered order, so
+      // that a client changing the filters between pages goes on from there;
+      // if that item is gone, after its name.
+      const after = options.cursors.decodeAfter(LIST, cursor);
+      const cut = after.lastIndexOf('\n');
+      const [name, entryId] = [after.slice(0, cut), after.slice(cut + 1)];
+      const at = all.findIndex(i => i.name === name && i.entry.id === entryId);
+      start = items.findIndex(i =>
+        at >= 0 ? i.rank > at : i.name.localeCompare(name) > 0,
+      );
+      if (start < 0) start = items.length;
+    }
+    const page = items.slice(start, start + limit);
+    const last = page.at(-1);
     const nextCursor =
-      offset + limit < items.length
-        ? options.cursors.encode('v0.1/servers', q, offset + limit)
+      last && start + limit < items.length
+        ? options.cursors.encodeAfter(LIST, `${last.name}\n${last.entry.id}`)
         : undefined;
     res.json({
       servers: page.map(i => toServerResponse(i.entry, i.isLatest)),
@@ -203,31 +276,78 @@ export function createMcpRegistryApiRouter(options: {
     });
   });
 
+  /** The versions of a server, oldest first; undefined when nothing approved has that name. */
   async function versionsOf(name: string) {
     const found = (await servers()).find(([n]) => n === name);
-    if (!found) throw new NotFoundError('Server not found');
-    return found[1].map((entry, i, all) =>
+    return found?.[1].map((entry, i, all) =>
       toServerResponse(entry, i === all.length - 1),
     );
   }
 
-  router.get('/v0.1/servers/:name/versions', async (req, res) => {
-    const versions = await versionsOf(req.params.name);
+  // The specification's 404 body is `{ "error": "…" }`: not Backstage's
+  // error shape, so written here. An unapproved name is not found either.
+  const notFound = (res: express.Response, error: string) =>
+    res.status(404).json({ error });
+
+  async function listVersions(
+    req: express.Request,
+    res: express.Response,
+    name: string,
+  ) {
+    parseOr400(oneServerSchema, req.query, 'query');
+    const versions = await versionsOf(name);
+    if (!versions) {
+      notFound(res, 'Server not found');
+      return;
+    }
     res.json({
       servers: [...versions].reverse(),
       metadata: { count: versions.length },
     });
-  });
+  }
 
-  router.get('/v0.1/servers/:name/versions/:version', async (req, res) => {
-    const versions = await versionsOf(req.params.name);
+  async function getVersion(
+    req: express.Request,
+    res: express.Response,
+    name: string,
+    version: string,
+  ) {
+    parseOr400(oneServerSchema, req.query, 'query');
+    const versions = await versionsOf(name);
+    if (!versions) {
+      notFound(res, 'Server not found');
+      return;
+    }
     const found =
-      req.params.version === 'latest'
+      version === 'latest'
         ? versions.at(-1)
-        : versions.find(v => v.server.version === req.params.version);
-    if (!found) throw new NotFoundError('Server version not found');
+        : [...versions].reverse().find(v => v.server.version === version);
+    if (!found) {
+      notFound(res, 'Server version not found');
+      return;
+    }
     res.json(found);
-  });
+  }
+
+  // The name URL-encoded, as the specification says (`io.github.acme%2Fweather`)…
+  router.get('/v0.1/servers/:name/versions', (req, res) =>
+    listVersions(req, res, req.params.name),
+  );
+  router.get('/v0.1/servers/:name/versions/:version', (req, res) =>
+    getVersion(req, res, req.params.name, req.params.version),
+  );
+  // …or with its slash as is, as some clients send it.
+  router.get('/v0.1/servers/:namespace/:server/versions', (req, res) =>
+    listVersions(req, res, `${req.params.namespace}/${req.params.server}`),
+  );
+  router.get('/v0.1/servers/:namespace/:server/versions/:version', (req, res) =>
+    getVersion(
+      req,
+      res,
+      `${req.params.namespace}/${req.params.server}`,
+      req.params.version,
+    ),
+  );
 
   return router;
 }

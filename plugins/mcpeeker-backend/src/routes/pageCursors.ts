@@ -64,4 +64,32 @@ export class PageCursors {
       );
     return offset;
   }
+
+  /**
+   * A cursor that names the last item served (`key`) rather than an offset,
+   * tied to the list but not to its filters: the next page starts after that
+   * item whatever the filters are then. For APIs whose clients change the
+   * filters between pages (VS Code drops `search` after the first page of
+   * an MCP registry). Shape: `<key base64url>.<signature>`.
+   */
+  encodeAfter(list: string, key: string): string {
+    const head = Buffer.from(key, 'utf8').toString('base64url');
+    return `${head}.${this.mac(`after\n${list}\n${head}`, 22)}`;
+  }
+
+  /** The key an `encodeAfter` cursor names; an InputError for any other. */
+  decodeAfter(list: string, cursor: string): string {
+    const [head, signature, ...rest] = cursor.split('.');
+    const expected = this.mac(`after\n${list}\n${head}`, 22);
+    if (
+      rest.length > 0 ||
+      !/^[A-Za-z0-9_-]{1,800}$/.test(head ?? '') ||
+      signature?.length !== expected.length ||
+      !crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+    )
+      throw new InputError(
+        'Invalid query parameter cursor: not a cursor this API returned; start again without it',
+      );
+    return Buffer.from(head, 'base64url').toString('utf8');
+  }
 }
