@@ -448,11 +448,19 @@ describe('Agents', () => {
   });
   const discovery = mockApis.discovery({ baseUrl: 'http://backend' });
 
-  it('is neither a tab nor a page without the manage permission', async () => {
+  it('is no tab without the manage permission, and its page says who may open it', async () => {
     renderMcpeekerPage('/mcpeeker/agents', { apis: [identity] });
     expect(
-      await screen.findByText(/PAGE NOT FOUND/, {}, { timeout: 30_000 }),
+      await screen.findByText(
+        'The Agents tab is for platform admins',
+        {},
+        { timeout: 30_000 },
+      ),
     ).toBeInTheDocument();
+    expect(
+      screen.getByText(/takes the permission mcpeeker\.agent\.manage/),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/PAGE NOT FOUND/)).toBeNull();
     expect(screen.queryByRole('tab', { name: 'Agents' })).toBeNull();
     expect(
       screen.queryByRole('button', { name: /Create enrolment/ }),
@@ -673,6 +681,36 @@ describe('Agents', () => {
     },
     FLOW_TIMEOUT,
   );
+});
+
+describe('Suppressions', () => {
+  it('tells a developer who opens it that it is for analysts and admins, and which permission it takes', async () => {
+    let asked = false;
+    server.use(
+      http.get('*/api/mcpeeker/suppressions', () => {
+        asked = true;
+        return HttpResponse.json({ items: [], totalCount: 0 });
+      }),
+    );
+    renderMcpeekerPage('/mcpeeker/suppressions', { apis: [identity] });
+    expect(
+      await screen.findByText(
+        'The Suppressions tab is for security analysts and platform admins',
+        {},
+        { timeout: 30_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Opening it takes the permission mcpeeker.suppression.read, which your role does not have. Ask a platform admin if you need it.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/PAGE NOT FOUND/)).toBeNull();
+    expect(screen.queryByRole('tab', { name: 'Suppressions' })).toBeNull();
+    // The other tabs stay within reach.
+    expect(screen.getByRole('tab', { name: 'Findings' })).toBeInTheDocument();
+    expect(asked).toBe(false);
+  });
 });
 
 describe('Settings', () => {

@@ -1,9 +1,6 @@
 import { Content, Header, HeaderTabs, Page } from '@backstage/core-components';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
-import {
-  RequirePermission,
-  usePermission,
-} from '@backstage/plugin-permission-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   mcpeekerAgentManagePermission,
   mcpeekerRegistryApprovePermission,
@@ -44,18 +41,38 @@ import {
 } from './Registry/usePendingApprovalCount';
 import { SettingsPage } from './Settings/SettingsPage';
 import { SuppressionsPage } from './Suppressions/SuppressionsPage';
+import { GatedTab, RequireTabPermission } from './NotAllowedPage';
+
+/** The tabs only some roles may open: who may, in the roles' words. */
+const GATED: Record<'approvals' | 'suppressions' | 'agents', GatedTab> = {
+  approvals: {
+    tab: 'Approvals',
+    permission: mcpeekerRegistryApprovePermission,
+    who: 'platform admins',
+  },
+  suppressions: {
+    tab: 'Suppressions',
+    permission: mcpeekerSuppressionReadPermission,
+    who: 'security analysts and platform admins',
+  },
+  agents: {
+    tab: 'Agents',
+    permission: mcpeekerAgentManagePermission,
+    who: 'platform admins',
+  },
+};
 
 /** The MCPeeker page: the dashboard, findings, the registry, approvals and agents (admins), suppressions (analysts and admins), settings, health. */
 export function McpeekerPage() {
   const navigate = useNavigate();
   const { allowed: mayApprove } = usePermission({
-    permission: mcpeekerRegistryApprovePermission,
+    permission: GATED.approvals.permission,
   });
   const { allowed: mayManageAgents } = usePermission({
-    permission: mcpeekerAgentManagePermission,
+    permission: GATED.agents.permission,
   });
   const { allowed: mayReadSuppressions } = usePermission({
-    permission: mcpeekerSuppressionReadPermission,
+    permission: GATED.suppressions.permission,
   });
   const pendingCount = usePendingApprovalCount();
   // Every tab's link is resolved, in the same order each time; tabs the
@@ -73,20 +90,20 @@ export function McpeekerPage() {
       link: useRouteRef(registryRouteRef),
     },
     {
-      id: 'Approvals',
+      id: GATED.approvals.tab,
       label: approvalsLabel(pendingCount),
       routeRef: approvalsRouteRef,
       link: useRouteRef(approvalsRouteRef),
       shown: mayApprove,
     },
     {
-      label: 'Suppressions',
+      label: GATED.suppressions.tab,
       routeRef: suppressionsRouteRef,
       link: useRouteRef(suppressionsRouteRef),
       shown: mayReadSuppressions,
     },
     {
-      label: 'Agents',
+      label: GATED.agents.tab,
       routeRef: agentsRouteRef,
       link: useRouteRef(agentsRouteRef),
       shown: mayManageAgents,
@@ -144,25 +161,25 @@ export function McpeekerPage() {
           <Route
             path={approvalsRouteRef.path}
             element={
-              <RequirePermission permission={mcpeekerRegistryApprovePermission}>
+              <RequireTabPermission gate={GATED.approvals}>
                 <ApprovalsPage />
-              </RequirePermission>
+              </RequireTabPermission>
             }
           />
           <Route
             path={suppressionsRouteRef.path}
             element={
-              <RequirePermission permission={mcpeekerSuppressionReadPermission}>
+              <RequireTabPermission gate={GATED.suppressions}>
                 <SuppressionsPage />
-              </RequirePermission>
+              </RequireTabPermission>
             }
           />
           <Route
             path={agentsRouteRef.path}
             element={
-              <RequirePermission permission={mcpeekerAgentManagePermission}>
+              <RequireTabPermission gate={GATED.agents}>
                 <AgentsPage />
-              </RequirePermission>
+              </RequireTabPermission>
             }
           />
           <Route path={settingsRouteRef.path} element={<SettingsPage />} />

@@ -297,8 +297,14 @@ describe('Registry', () => {
     );
     renderMcpeekerPage('/mcpeeker/approvals', { apis: [identity] });
     expect(
-      // RequirePermission answers a refusal with the not-found page.
-      await screen.findByText(/PAGE NOT FOUND/, {}, { timeout: 30_000 }),
+      await screen.findByText(
+        'The Approvals tab is for platform admins',
+        {},
+        { timeout: 30_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/takes the permission mcpeeker\.registry\.approve/),
     ).toBeInTheDocument();
     expect(screen.queryByRole('row')).toBeNull();
   });
