@@ -28,6 +28,7 @@ import {
   UsageError,
 } from './cliOptions';
 import { network, NETWORK_USAGE } from './network/networkCommand';
+import { policy, POLICY_USAGE } from './policy/policyCommand';
 import { scanToSarif } from './risk/riskSarif';
 import {
   buildRegistrySnapshot,
@@ -64,6 +65,9 @@ Commands:
   network    Read Zeek logs and Suricata EVE JSON, or watch HTTP with tshark
              (an interface, a capture file), into network events: print
              them, or --send them to MCPeeker (docs/network.md)
+  policy     Write each MCP client's managed policy (Claude Code, VS Code)
+             from the portal's approved servers: an allowlist, optionally
+             nothing else (--deny-others); --dry-run shows the diff
   registry-snapshot
              Build the offline MCP registry snapshot (unknown-publisher)
              from a server.json export: --from FILE [--out FILE]
@@ -94,6 +98,7 @@ Options of gateway:
                                 (default gateway-<first 16 hex of the host id hash>)
 
 ${NETWORK_USAGE}
+${POLICY_USAGE}
 Options of scan:
   --home DIR                    Treat DIR as the user's home (default: your home)
   --platform linux|darwin|win32 Which OS's locations to read (default: this OS)
@@ -137,7 +142,9 @@ Environment:
 Exit codes: 0 the scan ran (found or not), 2 bad usage; scan --fail-on: 1
 when a risk at or above the severity was found; enrol: 1 refused
 or the backend could not be reached; gateway and network: 0 the logs were
-read (bad lines are skipped and counted on stderr), 1 one could not be read on.
+read (bad lines are skipped and counted on stderr), 1 one could not be read on;
+policy: 0 written or nothing to change, 1 the portal could not be read or a
+file is not MCPeeker's (nothing is written then).
 `;
 
 interface ScanArgs {
@@ -661,6 +668,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
         return await gateway(rest, io);
       case 'network':
         return await network(rest, io);
+      case 'policy':
+        return await policy(rest, io);
       case 'registry-snapshot':
         return registrySnapshotCommand(rest, io);
       default: {

@@ -68,6 +68,7 @@ export * from './health';
 export * from './agents';
 export * from './registry/registry';
 export * from './registry/serverJson';
+export * from './registry/registryApi';
 export * from './registry/audit';
 export { isAllowedServerUrl, serverUrlSchema } from './registry/serverUrl';
 export * from './catalog/mcpServerEntity';

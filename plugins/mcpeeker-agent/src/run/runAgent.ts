@@ -4,12 +4,15 @@ import { scanEndpoint } from '../scan/scanEndpoint';
 import { loadRegistrySnapshot, RegistryIndex } from '../risk/mcpRegistry';
 import type { AgentConfig } from './agentConfig';
 import { Publisher, RETRY_MS } from './publisher';
+import { readEnforcement } from '../policy/enforcement';
 import { toEndpointEvents, interfaceAddressHashes } from './toEvents';
 import { EventTransport, HttpTransport, NatsTransport } from './transports';
 
 export interface RunIo {
   log: (line: string) => void;
   env: Record<string, string | undefined>;
+  /** Where the machine's own folders are (tests): the managed policy files read for `host.enforcement`. */
+  systemRoot?: string;
 }
 
 export function transportFor(config: AgentConfig): EventTransport {
@@ -60,6 +63,11 @@ export class Agent {
     const events = toEndpointEvents(report, {
       owner: this.config.owner,
       addressHashes: interfaceAddressHashes(this.config.salt),
+      enforcement: readEnforcement({
+        platform: currentPlatform(),
+        systemRoot: this.io.systemRoot,
+        env: this.io.env,
+      }),
     });
     const { stored } = await this.publisher.add(events);
     // Detections of one server share its id (scan/groupServers.ts).

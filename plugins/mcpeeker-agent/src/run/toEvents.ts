@@ -1,5 +1,6 @@
 import os from 'node:os';
 import {
+  ClientEnforcement,
   createEvent,
   EndpointEvent,
   hashIdentifier,
@@ -121,7 +122,12 @@ function split(detection: Detection): {
 /** One endpoint event per detection, in the common schema, ready to send. */
 export function toEndpointEvents(
   report: ScanReport,
-  options: { owner?: string; addressHashes: string[] },
+  options: {
+    owner?: string;
+    addressHashes: string[];
+    /** The managed MCP policy the host's clients are under (none: the host only reports). */
+    enforcement?: ClientEnforcement[];
+  },
 ): EndpointEvent[] {
   return report.detections.map(detection => {
     const { detection: fields, evidence } = split(detection);
@@ -139,6 +145,9 @@ export function toEndpointEvents(
         os: report.host.os,
         ...(options.owner ? { owner: options.owner } : {}),
         addressHashes: options.addressHashes,
+        ...(options.enforcement?.length
+          ? { enforcement: options.enforcement }
+          : {}),
       },
       detection: fields,
       evidence,

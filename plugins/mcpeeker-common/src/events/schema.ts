@@ -157,6 +157,46 @@ export const endpointDetectionSchema = z.discriminatedUnion('source', [
   manifestDetectionSchema,
 ]);
 
+/**
+ * How a client on a host is held to the portal's approved servers, as the
+ * agent read the machine's managed policy files: `allowlist` (Claude Code's
+ * managed `allowedMcpServers`; users may add to it in their own settings),
+ * `managed-only` (and `allowManagedMcpServersOnly`: nothing else runs),
+ * `fixed` (a managed `managed-mcp.json`: exactly those servers), `registry`
+ * (VS Code's `McpGalleryServiceUrl` points at a registry), `registry-only`
+ * (and `ChatMCP` is `registry`).
+ *
+ * @public
+ */
+export const ENFORCEMENT_MODES = [
+  'allowlist',
+  'managed-only',
+  'fixed',
+  'registry',
+  'registry-only',
+] as const;
+
+/**
+ * One client's managed MCP policy on a host: what it enforces, whether
+ * `mcpeeker-agent policy` wrote it (else an administrator or another tool
+ * did), and how many servers it allows.
+ *
+ * @public
+ */
+export const clientEnforcementSchema = z
+  .object({
+    /** The client: `claude-code`, `vscode`. */
+    client: shortText(64),
+    mode: z.enum(ENFORCEMENT_MODES),
+    /** Written by `mcpeeker-agent policy` (and unchanged since). */
+    byMcpeeker: z.boolean(),
+    /** Servers the policy allows; absent where the policy names a registry instead. */
+    allowed: z.number().int().nonnegative().max(100_000).optional(),
+    /** When `mcpeeker-agent policy` last wrote it. */
+    appliedAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
 /** @public */
 export const endpointEventSchema = z
   .object({
@@ -172,6 +212,11 @@ export const endpointEventSchema = z
         owner: z.string().max(256).optional(),
         /** Salted hashes of the host's interface addresses, to meet network events. */
         addressHashes: z.array(sha256HexSchema).max(64).default([]),
+        /**
+         * The managed MCP policy each client on this host is under (absent:
+         * none, only reporting). See `clientEnforcementSchema`.
+         */
+        enforcement: z.array(clientEnforcementSchema).max(16).optional(),
       })
       .strict(),
     detection: endpointDetectionSchema,
@@ -312,6 +357,10 @@ export type EndpointEvent = z.infer<typeof endpointEventSchema>;
 export type NetworkEvent = z.infer<typeof networkEventSchema>;
 /** @public */
 export type GatewayEvent = z.infer<typeof gatewayEventSchema>;
+/** @public */
+export type ClientEnforcement = z.infer<typeof clientEnforcementSchema>;
+/** @public */
+export type EnforcementMode = (typeof ENFORCEMENT_MODES)[number];
 /** @public */
 export type EndpointDetection = z.infer<typeof endpointDetectionSchema>;
 /** @public */

@@ -1,0 +1,352 @@
+import os from 'node:os';
+import path from 'node:path';
+import type {
+  ClientEnforcement,
+  ServerJson,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import type { Platform } from '../scan/clientTable';
+import { resolveBases } from '../scan/locations';
+
+/** Where a client's managed policy files are on one machine. */
+export interface PolicyMachine {
+  platform: Platform;
+  /** `--system-root`: the machine's folders under this one (tests, a mounted disk). */
+  systemRoot?: string;
+  env: Record<string, string | undefined>;
+}
+
+/** What the administrator asked `mcpeeker-agent policy` for. */
+export interface PolicyChoice {
+  /** The backend's MCPeeker base, which is also the registry VS Code is pointed at. */
+  registryUrl: string;
+  /** Only approved servers run: Claude Code's `allowManagedMcpServersOnly`, VS Code's `ChatMCP: registry`. */
+  denyOthers: boolean;
+  /** Also deploy the approved servers (Claude Code's `managed-mcp.json`): every user gets exactly them. */
+  deploy: boolean;
+}
+
+/**
+ * One managed file a client reads: how its next content follows from what
+ * is there now (`undefined`: no file; the parsed JSON otherwise), `null` to
+ * have no file.
+ */
+export interface PolicyFile {
+  client: string;
+  path: string;
+  next(
+    current: Record<string, unknown> | undefined,
+  ): Record<string, unknown> | null;
+}
+
+/** The clients `policy` writes for, and where their managed files are (each says where that is documented). */
+export const POLICY_CLIENTS = ['claude-code', 'vscode'] as const;
+export type PolicyClient = (typeof POLICY_CLIENTS)[number];
+
+function bases(machine: PolicyMachine) {
+  return resolveBases({
+    home: os.homedir(),
+    platform: machine.platform,
+    env: machine.env,
+    systemRoot: machine.systemRoot,
+  });
+}
+
+/**
+ * Claude Code's managed folder (code.claude.com/docs/en/managed-mcp and
+ * /settings): `/etc/claude-code`, `/Library/Application Support/ClaudeCode`,
+ * `C:\Program Files\ClaudeCode` (the `C:\ProgramData\ClaudeCode` of older
+ * versions is no longer read).
+ */
+export function claudeCodeFolder(machine: PolicyMachine): string {
+  const b = bases(machine);
+  if (machine.platform === 'win32')
+    return path.join(b.programFiles[0], 'ClaudeCode');
+  if (machine.platform === 'darwin')
+    return path.join(b.managed[0], 'ClaudeCode');
+  return path.join(b.etc[0], 'claude-code');
+}
+
+/**
+ * VS Code's policy file, on Linux only (`FilePolicyService` reads
+ * `/etc/vscode/policy.json`, keys are policy names). macOS takes policies
+ * from a configuration profile and Windows from the registry: MDM, not files.
+ */
+export function vscodePolicyFile(machine: PolicyMachine): string | undefined {
+  if (machine.platform !== 'linux') return undefined;
+  return path.join(bases(machine).etc[0], 'vscode', 'policy.json');
+}
+
+/** A registry URL template (`{port}`) as a Claude Code URL pattern (`*`). */
+const urlPattern = (url: string) => url.replace(/\{[^{}]*\}/g, '*');
+
+type Package = NonNullable<ServerJson['packages']>[number];
+
+/**
+ * The command a stdio package runs with, as Claude Code's `serverCommand`
+ * matches it exactly (command and every argument, in order): `npx -y
+ * pkg@version`, `uvx pkg==version`, `docker run -i --rm image:tag`.
+ * `undefined` for a registry type with no one way to run it.
+ */
+export function packageCommand(pkg: Package): string[] | undefined {
+  const version = pkg.version ? pkg.version : undefined;
+  switch (pkg.registryType) {
+    case 'npm':
+      return [
+        'npx',
+        '-y',
+        version ? `${pkg.identifier}@${version}` : pkg.identifier,
+      ];
+    case 'pypi':
+      return [
+        'uvx',
+        version ? `${pkg.identifier}==${version}` : pkg.identifier,
+      ];
+    case 'oci':
+      return [
+        'docker',
+        'run',
+        '-i',
+        '--rm',
+        version && !/[:@]/.test(pkg.identifier.split('/').pop() ?? '')
+          ? `${pkg.identifier}:${version}`
+          : pkg.identifier,
+      ];
+    default:
+      return undefined;
+  }
+}
+
+/** A Claude Code allowlist entry: exactly one of these keys (managed-mcp docs). */
+export type ClaudeCodeServerMatch =
+  | { serverUrl: string }
+  | { serverCommand: string[] };
+
+/**
+ * How Claude Code recognises an approved server: by its remote URL and by
+ * the command of its stdio package, never by name alone (a name is what the
+ * user types in `claude mcp add`: the docs say a name-only allowlist is not
+ * a security control). Empty when the server has neither.
+ */
+export function claudeCodeMatches(server: ServerJson): ClaudeCodeServerMatch[] {
+  const matches: ClaudeCodeServerMatch[] = [];
+  for (const remote of server.remotes ?? [])
+    matches.push({ serverUrl: urlPattern(remote.url) });
+  for (const pkg of server.packages ?? []) {
+    if (pkg.transport.type !== 'stdio') {
+      if (pkg.transport.url)
+        matches.push({ serverUrl: urlPattern(pkg.transport.url) });
+      continue;
+    }
+    const command = packageCommand(pkg);
+    if (command) matches.push({ serverCommand: command });
+  }
+  const seen = new Set<string>();
+  return matches.filter(m => {
+    const key = JSON.stringify(m);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Whether running this remote or package needs something only its user has (a secret): not deployable for everyone. */
+function needsUserInput(part: object) {
+  const required = (list: unknown) =>
+    Array.isArray(list) &&
+    list.some(
+      v =>
+        v &&
+        typeof v === 'object' &&
+        v.isRequired === true &&
+        v.default === undefined &&
+        v.value === undefined,
+    );
+  const fields = part as Record<string, unknown>;
+  return (
+    required(fields.environmentVariables) ||
+    required(fields.headers) ||
+    required(fields.packageArguments) ||
+    required(fields.runtimeArguments)
+  );
+}
+
+/** The short name a deployed server gets in `managed-mcp.json`: the part of its registry name after the slash. */
+function shortName(name: string, taken: Set<string>) {
+  const base = (name.split('/').pop() ?? name).replace(/[^A-Za-z0-9_-]/g, '-');
+  let candidate = base;
+  for (let i = 2; taken.has(candidate); i++) candidate = `${base}-${i}`;
+  taken.add(candidate);
+  return candidate;
+}
+
+/**
+ * `managed-mcp.json`'s `mcpServers`: each approved server Claude Code can run
+ * for everyone (a remote URL without templates, or a stdio package), without
+ * a secret only its user has. The others are named in `skipped`.
+ */
+export function claudeCodeDeployment(servers: ServerJson[]): {
+  mcpServers: Record<string, Record<string, unknown>>;
+  skipped: string[];
+} {
+  const mcpServers: Record<string, Record<string, unknown>> = {};
+  const skipped: string[] = [];
+  const taken = new Set<string>();
+  for (const server of servers) {
+    const remote = (server.remotes ?? []).find(
+      r => !/[{}]/.test(r.url) && !needsUserInput(r),
+    );
+    const pkg = (server.packages ?? []).find(
+      p =>
+        p.transport.type === 'stdio' && packageCommand(p) && !needsUserInput(p),
+    );
+    if (remote) {
+      mcpServers[shortName(server.name, taken)] = {
+        type: remote.type === 'sse' ? 'sse' : 'http',
+        url: remote.url,
+      };
+    } else if (pkg) {
+      const [command, ...args] = packageCommand(pkg)!;
+      mcpServers[shortName(server.name, taken)] = {
+        type: 'stdio',
+        command,
+        args,
+      };
+    } else skipped.push(server.name);
+  }
+  return { mcpServers, skipped };
+}
+
+/** Sets or removes one key of a JSON object, keeping the others and their order. */
+function withKey(
+  doc: Record<string, unknown>,
+  key: string,
+  value: unknown,
+): Record<string, unknown> {
+  const out = { ...doc };
+  if (value === undefined) delete out[key];
+  else out[key] = value;
+  return out;
+}
+
+/**
+ * The files `policy` writes for each client on this machine, from the
+ * approved servers. Claude Code: `managed-settings.json` (the allowlist, and
+ * with `denyOthers` the managed-only switch) and, with `deploy`,
+ * `managed-mcp.json`; keys of `managed-settings.json` that are not MCPeeker's
+ * (an administrator's `permissions`, `deniedMcpServers`) are kept. VS Code
+ * (Linux): `/etc/vscode/policy.json`'s `McpGalleryServiceUrl` and, with
+ * `denyOthers`, `ChatMCP: registry`.
+ */
+export function policyFiles(
+  clients: readonly PolicyClient[],
+  machine: PolicyMachine,
+  servers: ServerJson[],
+  choice: PolicyChoice,
+): { files: PolicyFile[]; notes: string[] } {
+  const files: PolicyFile[] = [];
+  const notes: string[] = [];
+  if (clients.includes('claude-code')) {
+    const folder = claudeCodeFolder(machine);
+    const allowed = servers.flatMap(claudeCodeMatches);
+    const unmatched = servers.filter(s => claudeCodeMatches(s).length === 0);
+    if (unmatched.length > 0)
+      notes.push(
+        `claude-code: ${unmatched
+          .map(s => s.name)
+          .join(
+            ', ',
+          )} not allowed: no remote URL or package command to match on`,
+      );
+    files.push({
+      client: 'claude-code',
+      path: path.join(folder, 'managed-settings.json'),
+      next: current => {
+        let doc = withKey(current ?? {}, 'allowedMcpServers', allowed);
+        doc = withKey(
+          doc,
+          'allowManagedMcpServersOnly',
+          choice.denyOthers ? true : undefined,
+        );
+        return doc;
+      },
+    });
+    const deployment = claudeCodeDeployment(servers);
+    if (choice.deploy && deployment.skipped.length > 0)
+      notes.push(
+        `claude-code: ${deployment.skipped.join(
+          ', ',
+        )} not deployed in managed-mcp.json: each needs a secret or value from its user`,
+      );
+    files.push({
+      client: 'claude-code',
+      path: path.join(folder, 'managed-mcp.json'),
+      // Without --deploy a managed-mcp.json MCPeeker wrote goes: it would keep exclusive control.
+      next: () =>
+        choice.deploy ? { mcpServers: deployment.mcpServers } : null,
+    });
+  }
+  if (clients.includes('vscode')) {
+    const file = vscodePolicyFile(machine);
+    if (file)
+      files.push({
+        client: 'vscode',
+        path: file,
+        next: current => {
+          const doc = withKey(
+            current ?? {},
+            'McpGalleryServiceUrl',
+            choice.registryUrl,
+          );
+          return withKey(
+            doc,
+            'ChatMCP',
+            choice.denyOthers ? 'registry' : undefined,
+          );
+        },
+      });
+    else
+      notes.push(
+        `vscode: on ${
+          machine.platform === 'darwin' ? 'macOS' : 'Windows'
+        } VS Code takes policy from ${
+          machine.platform === 'darwin'
+            ? 'a configuration profile'
+            : 'the registry (Group Policy, Intune)'
+        }, not a file: set McpGalleryServiceUrl=${choice.registryUrl}${
+          choice.denyOthers ? ' and ChatMCP=registry' : ''
+        } there (docs/agent.md, "Enforcing the approved servers")`,
+      );
+  }
+  return { files, notes };
+}
+
+/** What a client's managed policy, as it is on disk, enforces (see `clientEnforcementSchema`). */
+export function enforcementOf(
+  client: PolicyClient,
+  documents: Record<string, Record<string, unknown> | undefined>,
+): Pick<ClientEnforcement, 'mode' | 'allowed'> | undefined {
+  if (client === 'claude-code') {
+    const fixed = documents['managed-mcp.json'];
+    if (fixed && typeof fixed.mcpServers === 'object' && fixed.mcpServers)
+      return {
+        mode: 'fixed',
+        allowed: Object.keys(fixed.mcpServers).length,
+      };
+    const settings = documents['managed-settings.json'];
+    if (settings && Array.isArray(settings.allowedMcpServers))
+      return {
+        mode:
+          settings.allowManagedMcpServersOnly === true
+            ? 'managed-only'
+            : 'allowlist',
+        allowed: settings.allowedMcpServers.length,
+      };
+    return undefined;
+  }
+  const policy = documents['policy.json'];
+  if (policy && typeof policy.McpGalleryServiceUrl === 'string')
+    return {
+      mode: policy.ChatMCP === 'registry' ? 'registry-only' : 'registry',
+    };
+  return undefined;
+}
