@@ -1,4 +1,10 @@
-import type { Detection, Finding } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  asSentence,
+  type Detection,
+  type Finding,
+  type TimelineKind,
+} from '@mcpeeker/plugin-mcpeeker-common';
+import type { ScoreChange } from '../database/ScoreHistory';
 import { buildTimeline, TIMELINE_DETECTIONS } from './findingTimeline';
 
 const minute = (m: number) =>
@@ -116,5 +122,125 @@ describe('a finding’s timeline', () => {
     expect(summaries(false)[1]).toBe(
       "Registry entry 'github' approved by user:default/pat",
     );
+  });
+});
+
+describe('a finding’s timeline as sentences', () => {
+  /** Every kind of moment, with what people and the Judge wrote ending in full stops of their own. */
+  const judged = {
+    layer: 'gateway' as const,
+    points: 3,
+    reason: 'the Judge says mcp (confidence 0.90): It calls tools/list.',
+  };
+  const endpoint = {
+    layer: 'endpoint' as const,
+    points: 6,
+    reason: 'the endpoint agent saw it (config ×1)',
+  };
+  const score = (
+    m: number,
+    value: number,
+    contributions: ScoreChange['contributions'],
+  ): ScoreChange => ({
+    at: minute(m),
+    score: value,
+    classification: value >= 9 ? 'unauthorized' : 'suspect',
+    registryStatus: 'unregistered',
+    reason: contributions.map(c => c.reason).join('; '),
+    contributions,
+  });
+  const sources = {
+    finding,
+    detections: [window('endpoint', 0), window('network', 1)],
+    history: [score(2, 9, [judged, endpoint]), score(3, 6, [endpoint])],
+    feedback: [
+      {
+        id: 'f1',
+        compositeId: finding.compositeId,
+        verdict: 'true-positive' as const,
+        note: 'Rotate the key..',
+        tags: [],
+        author: 'user:default/sam',
+        createdAt: minute(4),
+      },
+    ],
+    triageChanges: [
+      {
+        at: minute(5),
+        actor: 'user:default/sam',
+        from: { status: 'open', assignee: null },
+        to: { status: 'investigating', assignee: 'user:default/sam' },
+      },
+    ],
+    suppressions: [
+      {
+        id: 's1',
+        scope: 'finding' as const,
+        compositeId: finding.compositeId,
+        label: 'github',
+        reason: 'A lab machine.',
+        createdBy: 'user:default/sam',
+        createdAt: minute(6),
+        revokedAt: minute(7),
+        revokedBy: 'user:default/pat',
+        revokeReason: 'Not a lab any more. ',
+        active: false,
+      },
+    ],
+    registry: [
+      {
+        entry: { id: 'e1', name: 'github', owner: 'user:default/lee' },
+        events: [
+          {
+            at: minute(8),
+            actor: 'user:default/pat',
+            action: 'approve',
+            details: { reason: 'For the release.', pinnedTools: ['echo'] },
+          },
+        ],
+      },
+    ],
+    toolChanges: [
+      {
+        at: minute(9),
+        entryId: 'e1',
+        explanation: 'delete_everything appeared. It deletes files.',
+      },
+    ],
+  };
+
+  it('says each kind of moment without doubled punctuation, and the page’s sentence ends with one full stop', () => {
+    const { items } = buildTimeline(sources, {
+      notes: true,
+      decisionReasons: () => true,
+    });
+    const kinds: TimelineKind[] = [
+      'first-seen',
+      'evidence',
+      'score',
+      'registry',
+      'tools',
+      'feedback',
+      'triage',
+      'suppression',
+    ];
+    expect(new Set(items.map(i => i.kind))).toEqual(new Set(kinds));
+    for (const { summary } of items) {
+      expect(summary).not.toMatch(/\.\s*[.;,)"]|\.$/);
+      expect(asSentence(summary)).toMatch(/[^.\s]\.$/);
+    }
+    expect(items.map(i => asSentence(i.summary))).toEqual([
+      'First seen on the endpoint (2 events).',
+      'Seen for the first time on the network (2 events).',
+      'Scored 9 (unauthorized): gateway +3: the Judge says mcp (confidence 0.90): It calls tools/list; endpoint +6: the endpoint agent saw it (config ×1).',
+      'Score 9 → 6 (unauthorized → suspect): no longer gateway +3: the Judge says mcp (confidence 0.90): It calls tools/list.',
+      'user:default/sam marked it a true positive: "Rotate the key".',
+      'user:default/sam set the status to investigating and assigned it to user:default/sam.',
+      'Suppressed by user:default/sam: github (A lab machine).',
+      'Suppression of github revoked by user:default/pat (Not a lab any more).',
+      "Registry entry 'github' approved by user:default/pat: For the release.",
+      "1 tool pinned on 'github' at approval: echo.",
+      "Tools changed since 'github' was approved: delete_everything appeared. It deletes files.",
+    ]);
   });
 });

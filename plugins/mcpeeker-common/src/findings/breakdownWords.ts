@@ -5,6 +5,22 @@ import type { ScoreBreakdown } from './finding';
  * `reasons`, the timeline, score history, the MCP tools).
  */
 
+/**
+ * Text written elsewhere — a reason, a note, the Judge's explanation — as a
+ * clause of a sentence of ours: trimmed, without its closing full stops, so
+ * that what follows it ("; …" or ".") is never doubled punctuation.
+ *
+ * @public
+ */
+export function asClause(text: string): string {
+  return text.trim().replace(/[\s.]+$/, '');
+}
+
+/** Words as one sentence: ending with exactly one full stop. @public */
+export function asSentence(text: string): string {
+  return `${asClause(text)}.`;
+}
+
 /** A signed number of points: +6, -6, 0. @public */
 export const signedPoints = (points: number) =>
   points > 0 ? `+${points}` : String(points);
@@ -20,7 +36,7 @@ export const signedPoints = (points: number) =>
 export function contributionInWords(
   c: ScoreBreakdown['contributions'][number],
 ): string {
-  return `${c.layer} ${signedPoints(c.points)}: ${c.reason}`;
+  return `${c.layer} ${signedPoints(c.points)}: ${asClause(c.reason)}`;
 }
 
 /** Every contribution, joined: "endpoint +6: …; network +3: …". @public */

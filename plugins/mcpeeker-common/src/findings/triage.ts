@@ -154,7 +154,7 @@ export type TimelineKind =
 export interface TimelineEntry {
   at: string;
   kind: TimelineKind;
-  /** One sentence a person reads. */
+  /** One sentence a person reads, without its closing full stop (`asSentence` adds it). */
   summary: string;
   /** Who did it (a user entity ref), for what people did. */
   actor?: string;

@@ -11,9 +11,10 @@ import LibraryBooksIcon from '@material-ui/icons/LibraryBooks';
 import SearchIcon from '@material-ui/icons/Search';
 import TrendingUpIcon from '@material-ui/icons/TrendingUp';
 import VisibilityOffIcon from '@material-ui/icons/VisibilityOff';
-import type {
-  FindingTimeline,
-  TimelineKind,
+import {
+  asSentence,
+  type FindingTimeline,
+  type TimelineKind,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { errorMessage } from '../Registry/RegisterForm';
 import { countOf } from '../TableParts';
@@ -101,7 +102,7 @@ export function TimelineCard({
                   variant="body2"
                   style={{ overflowWrap: 'anywhere' }}
                 >
-                  {entry.summary}
+                  {asSentence(entry.summary)}
                 </Typography>
               </div>
             </Box>

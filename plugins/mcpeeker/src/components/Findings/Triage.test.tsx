@@ -591,13 +591,13 @@ describe('TimelineCard', () => {
     expect(entries().map(e => e.textContent)).toEqual([
       `${at(
         timeline.items[2].at,
-      )} · user:default/samuser:default/sam set the status to investigating`,
+      )} · user:default/samuser:default/sam set the status to investigating.`,
       `${at(
         timeline.items[1].at,
-      )}Scored 9 (unauthorized): endpoint +6: …; network +3: …`,
+      )}Scored 9 (unauthorized): endpoint +6: …; network +3: ….`,
       `${at(
         timeline.items[0].at,
-      )}First seen on the endpoint (the agent's report, 1 event)`,
+      )}First seen on the endpoint (the agent's report, 1 event).`,
     ]);
     expect(
       entries().map(e => within(e).getByRole('img').getAttribute('aria-label')),
@@ -610,6 +610,41 @@ describe('TimelineCard', () => {
     expect(
       entries().map(e => within(e).getByRole('img').getAttribute('aria-label')),
     ).toEqual(['First seen', 'Score', 'Triage']);
+  });
+});
+
+describe('TimelineCard sentences', () => {
+  it('ends each moment with exactly one full stop, whatever its words ended with', async () => {
+    const said = [
+      'user:default/sam marked it a true positive: "Rotate the key"',
+      "Registry entry 'github' approved by user:default/pat: For the release.",
+      'Suppression of github expired..',
+      'Seen again on the endpoint (2 events until 2026-11-22T10:00:00.000Z) ',
+    ];
+    await renderUnstyled(
+      <TimelineCard
+        timeline={{
+          items: said.map((summary, i) => ({
+            at: `2026-11-2${i}T10:00:00.000Z`,
+            kind: 'registry',
+            summary,
+          })),
+          detectionsLeftOut: 0,
+        }}
+      />,
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show oldest first' }),
+    );
+    const lines = within(screen.getByRole('list', { name: 'Timeline' }))
+      .getAllByRole('listitem')
+      .map(e => e.querySelector('p:last-child')?.textContent);
+    expect(lines).toEqual([
+      'user:default/sam marked it a true positive: "Rotate the key".',
+      "Registry entry 'github' approved by user:default/pat: For the release.",
+      'Suppression of github expired.',
+      'Seen again on the endpoint (2 events until 2026-11-22T10:00:00.000Z).',
+    ]);
   });
 });
 
@@ -1052,7 +1087,7 @@ describe('The finding page', () => {
     expect(
       screen.queryByRole('button', { name: 'Register this server' }),
     ).toBeNull();
-    expect(screen.getByText('First seen on the endpoint')).toBeInTheDocument();
+    expect(screen.getByText('First seen on the endpoint.')).toBeInTheDocument();
     expect(
       screen.getByRole('button', { name: 'Assign to me' }),
     ).toBeInTheDocument();
