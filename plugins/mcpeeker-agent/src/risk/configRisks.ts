@@ -34,6 +34,8 @@ export function settleFacts(facts: FoundFact[], salt: string): RiskFact[] {
           evidence: fact.evidence,
           fix: fact.fix,
           file: fact.location?.file ?? '',
+          // The keys on the path are the file's own words: a server's name can be a pasted token.
+          jsonPath: fact.location?.jsonPath ?? '',
         },
         { salt },
       ).value;
@@ -48,7 +50,7 @@ export function settleFacts(facts: FoundFact[], salt: string): RiskFact[] {
                 ...fact.location,
                 file: clip(redacted.file, 4096),
                 ...(fact.location.jsonPath
-                  ? { jsonPath: clip(fact.location.jsonPath, 1024) }
+                  ? { jsonPath: clip(redacted.jsonPath, 1024) }
                   : {}),
               },
             }

@@ -1,8 +1,26 @@
-import { findInlineSecrets } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  findInlineSecrets,
+  redactSecrets,
+  REDACTION_MARKER_PATTERN,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { envReference, EntryContext, FoundFact, riskFact } from './riskFact';
 
+const MARKERS = new RegExp(REDACTION_MARKER_PATTERN.source, 'g');
+
+/**
+ * A variable name for the fix, made of the entry's and the header's names.
+ * Each name is redacted on its own first: once joined with `_` and
+ * uppercased, a token pasted as a name no longer stands apart as a word,
+ * and the redaction of the fix text would not see it.
+ */
 const variableName = (...parts: string[]) =>
   parts
+    .map(part =>
+      redactSecrets(part, { salt: 'variable-name' }).value.replace(
+        MARKERS,
+        'SECRET',
+      ),
+    )
     .join('_')
     .replace(/^-+/, '')
     .replace(/[^A-Za-z0-9]+/g, '_')

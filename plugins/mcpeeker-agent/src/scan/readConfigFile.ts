@@ -69,7 +69,9 @@ export function parseConfigText(text: string, format: ConfigFormat): unknown {
     case 'crushrc':
       return parseCrushrc(text);
     default:
-      return parseYaml(text, { maxAliasCount: 100 });
+      // `logLevel: 'error'`: a warning (an unknown tag) would go to the
+      // process's warnings, quoting the file's line, secrets and all.
+      return parseYaml(text, { maxAliasCount: 100, logLevel: 'error' });
   }
 }
 

@@ -154,20 +154,29 @@ function toDetection(
   options: ScanOptions,
   risks: RiskFact[],
 ): ConfigDetection {
+  // Names (the entry's, its project's, its env's and headers') are the
+  // file's words too: a token pasted as a key is still a token.
   const redacted = redactSecrets(
-    { command: server.command, args: server.args, url: server.url },
+    {
+      command: server.command,
+      args: server.args,
+      url: server.url,
+      serverName: server.serverName,
+      projectPath: server.projectPath,
+      envNames: server.env ? Object.keys(server.env) : undefined,
+      headerNames: server.headers ? Object.keys(server.headers) : undefined,
+    },
     { salt: options.salt },
   ).value;
   const processSignature =
     server.command !== undefined
       ? commandSignature(redacted.command ?? '', redacted.args ?? [])
       : safeNormalizeUrl(redacted.url ?? '');
-  const envNames = server.env ? Object.keys(server.env) : undefined;
-  const headerNames = server.headers ? Object.keys(server.headers) : undefined;
+  const { envNames, headerNames } = redacted;
   return {
     source: 'config',
     client: meta.client.id,
-    serverName: server.serverName,
+    serverName: redacted.serverName,
     configPath: meta.configPath,
     scope: meta.scope,
     transport: server.transport,
@@ -177,7 +186,7 @@ function toDetection(
     ...(envNames?.length ? { envNames } : {}),
     ...(headerNames?.length ? { headerNames } : {}),
     ...(server.disabled ? { disabled: true } : {}),
-    ...(server.projectPath ? { projectPath: server.projectPath } : {}),
+    ...(redacted.projectPath ? { projectPath: redacted.projectPath } : {}),
     ...(risks.length > 0 ? { risks } : {}),
     compositeId: compositeId({
       hostIdHash: options.hostIdHash,
@@ -308,6 +317,14 @@ class Scan {
   constructor(readonly options: ScanOptions) {
     this.registry =
       options.registry ?? new RegistryIndex(loadRegistrySnapshot());
+  }
+
+  /** The errors as reported: a parser's message or an entry's name can quote a secret of the file. */
+  reportedErrors(): ScanError[] {
+    return this.errors.map(error => ({
+      path: error.path,
+      message: redactSecrets(error.message, { salt: this.options.salt }).value,
+    }));
   }
 
   /** An entry's detection with its risk facts, located in the file it came from. */
@@ -659,7 +676,7 @@ export async function scanConfigs(options: ScanOptions): Promise<ScanResult> {
     scan.linkDockerGateway();
     return {
       detections: scan.detections,
-      errors: scan.errors,
+      errors: scan.reportedErrors(),
       stats: {
         filesRead: scan.filesRead,
         directoriesWalked: scan.directoriesWalked,
@@ -681,7 +698,7 @@ export async function scanConfigs(options: ScanOptions): Promise<ScanResult> {
   scan.linkDockerGateway();
   return {
     detections: scan.detections,
-    errors: scan.errors,
+    errors: scan.reportedErrors(),
     stats: {
       filesRead: scan.filesRead,
       directoriesWalked: scan.directoriesWalked,
