@@ -122,6 +122,9 @@ const weather = (version: string) => ({
   ],
 });
 
+// The longest name a registry entry takes (128 characters).
+const LONG_NAME = `io.github.acme/${'x'.repeat(113)}`;
+
 const access = accessTestBackend();
 let server: any;
 const ids: Record<string, string> = {};
@@ -150,6 +153,19 @@ beforeAll(async () => {
   };
   await register('weather-1.2.0', { serverJson: weather('1.2.0') }, 'approve');
   await register('weather-1.3.0', { serverJson: weather('1.3.0') }, 'approve');
+  await register(
+    'long',
+    {
+      serverJson: {
+        ...weather('2.0.0'),
+        name: LONG_NAME,
+        packages: [
+          { ...weather('2.0.0').packages[0], identifier: '@acme/long' },
+        ],
+      },
+    },
+    'approve',
+  );
   // A local (stdio) server registered from what the agent saw, without server.json.
   await register(
     'files',
@@ -214,6 +230,7 @@ const APPROVED = [
   'io.github.acme/time@0.0.0',
   'io.github.acme/weather@1.2.0',
   'io.github.acme/weather@1.3.0',
+  `${LONG_NAME}@2.0.0`,
   'io.mcpeeker.team-a/files-mcp@0.4.1',
 ];
 const nameAt = (r: any) => `${r.server.name}@${r.server.version}`;
@@ -243,6 +260,8 @@ describe('the MCP Registry API v0.1, checked against the official OpenAPI docume
         expect(res.body.metadata.count).toBe(res.body.servers.length);
         seen.push(...res.body.servers.map(nameAt));
         cursor = res.body.metadata.nextCursor;
+        // What clients keep of a cursor (mcpeeker-agent policy: 200 characters).
+        expect(cursor?.length ?? 0).toBeLessThanOrEqual(200);
       } while (cursor);
       expect(seen).toEqual(APPROVED);
     }
@@ -257,6 +276,7 @@ describe('the MCP Registry API v0.1, checked against the official OpenAPI docume
       'io.acme/tickets@0.0.0',
       'io.github.acme/time@0.0.0',
       'io.github.acme/weather@1.3.0',
+      `${LONG_NAME}@2.0.0`,
       'io.mcpeeker.team-a/files-mcp@0.4.1',
     ]);
     for (const s of res.body.servers)
@@ -284,6 +304,7 @@ describe('the MCP Registry API v0.1, checked against the official OpenAPI docume
     );
     expect(next.body.servers.map(nameAt)).toEqual([
       'io.github.acme/weather@1.3.0',
+      `${LONG_NAME}@2.0.0`,
       'io.mcpeeker.team-a/files-mcp@0.4.1',
     ]);
     const none = await getChecked(server, '/v0.1/servers?search=secret');

@@ -64,7 +64,11 @@ function registryName(entry: RegistryEntry) {
     .split('/')
     .pop()!
     .replace(/[^a-zA-Z0-9.-]/g, '-');
-  return `io.mcpeeker.${team}/${entry.name.replace(/[^a-zA-Z0-9._-]/g, '-')}`;
+  const namespace = `io.mcpeeker.${team}`;
+  // The specification's 200 characters at most.
+  return `${namespace}/${entry.name
+    .replace(/[^a-zA-Z0-9._-]/g, '-')
+    .slice(0, 199 - namespace.length)}`;
 }
 
 /**
@@ -159,7 +163,7 @@ export function toServerResponse(entry: RegistryEntry, isLatest: boolean) {
 
 const listSchema = z
   .object({
-    cursor: z.string().max(1000).optional(),
+    cursor: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(30),
     search: z.string().max(200).optional(),
     version: z.string().max(255).optional(),
@@ -174,6 +178,8 @@ const oneServerSchema = z
 
 /** The list the v0.1 cursors belong to. */
 const LIST = 'v0.1/servers';
+/** How much of a server's name a cursor keeps. */
+const CURSOR_NAME_LENGTH = 80;
 
 /**
  * A read-only MCP Registry API (v0.1) of the approved, unexpired entries, at
@@ -253,9 +259,9 @@ export function createMcpRegistryApiRouter(options: {
       // that a client changing the filters between pages goes on from there;
       // if that item is gone, after its name.
       const after = options.cursors.decodeAfter(LIST, cursor);
-      const cut = after.lastIndexOf('\n');
-      const [name, entryId] = [after.slice(0, cut), after.slice(cut + 1)];
-      const at = all.findIndex(i => i.name === name && i.entry.id === entryId);
+      const cut = after.indexOf('\n');
+      const [entryId, name] = [after.slice(0, cut), after.slice(cut + 1)];
+      const at = all.findIndex(i => i.entry.id === entryId);
       start = items.findIndex(i =>
         at >= 0 ? i.rank > at : i.name.localeCompare(name) > 0,
       );
@@ -265,7 +271,12 @@ export function createMcpRegistryApiRouter(options: {
     const last = page.at(-1);
     const nextCursor =
       last && start + limit < items.length
-        ? options.cursors.encodeAfter(LIST, `${last.name}\n${last.entry.id}`)
+        ? options.cursors.encodeAfter(
+            LIST,
+            // The entry, and enough of its name to go on after it should it
+            // go: a cursor stays short (clients keep it within 200 characters).
+            `${last.entry.id}\n${last.name.slice(0, CURSOR_NAME_LENGTH)}`,
+          )
         : undefined;
     res.json({
       servers: page.map(i => toServerResponse(i.entry, i.isLatest)),
