@@ -21,12 +21,14 @@ import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import { useLocation, useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
-import type {
-  Finding,
-  McpEvent,
-  RegistryEntry,
-  ScoreBreakdown,
-  Signals,
+import {
+  approvalStands,
+  standingStatus,
+  type Finding,
+  type McpEvent,
+  type RegistryEntry,
+  type ScoreBreakdown,
+  type Signals,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { mcpeekerApiRef } from '../../api';
 import {
@@ -82,7 +84,7 @@ export function describeRegistry(
     case 'tools-changed':
       return 'approved — tools changed since approval';
     default:
-      if (!entry || entry.status === 'approved') return 'unregistered';
+      if (!entry || approvalStands(entry)) return 'unregistered';
       if (entry.status === 'revoked')
         return `approval revoked${
           entry.decidedAt
@@ -91,7 +93,8 @@ export function describeRegistry(
         }${entry.decidedBy ? ` by ${entry.decidedBy}` : ''}${
           entry.decisionReason ? `: ${entry.decisionReason}` : ''
         }`;
-      return STATUS_WORDS[entry.status];
+      // Past its date it is expired, before the expiry job says so too.
+      return STATUS_WORDS[standingStatus(entry)];
   }
 }
 

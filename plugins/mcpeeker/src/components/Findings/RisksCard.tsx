@@ -4,12 +4,13 @@ import { useRouteRef } from '@backstage/frontend-plugin-api';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import type {
-  AcceptedRisk,
-  Finding,
-  RegistryEntry,
-  RiskFact,
-  RiskKind,
+import {
+  approvalStands,
+  type AcceptedRisk,
+  type Finding,
+  type RegistryEntry,
+  type RiskFact,
+  type RiskKind,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { registerRouteRef } from '../../routes';
 import { EntryLink, STATUS_WORDS } from '../Registry/EntryParts';
@@ -131,7 +132,8 @@ export function RisksCard({
     mayAccept &&
     onChanged &&
     finding.registryStatus === 'approved' &&
-    entry?.status === 'approved'
+    entry &&
+    approvalStands(entry)
       ? entry
       : undefined;
   const done = (text: string) => {

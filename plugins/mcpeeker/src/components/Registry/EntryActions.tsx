@@ -10,8 +10,10 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import {
+  EXPIRY_WARNING_DAYS,
   expiryProblem,
   hasLapsed,
+  isRenewable,
   MAX_REGISTRY_DAYS,
   mcpeekerRegistryApprovePermission,
   mcpeekerRegistryDeletePermission,
@@ -88,7 +90,7 @@ const ACTIONS: Record<
   renew: {
     label: 'Renew',
     title: n => `Renew ${n}`,
-    text: `Extend its expiry, at most ${MAX_REGISTRY_DAYS} days from today.`,
+    text: `It expires within ${EXPIRY_WARNING_DAYS} days. Renewing moves its expiry to the date you choose (at most ${MAX_REGISTRY_DAYS} days from today); its status stays as it is.`,
   },
   withdraw: {
     label: 'Withdraw',
@@ -115,22 +117,27 @@ const RENEW_LAPSED = {
     'It expired. Renewing sends it back to the admins for approval with the date you choose; until one approves it, its detections stay flagged.',
 };
 
-/** Which actions the viewer may take on an entry in its status. */
+/**
+ * Which actions the viewer may take on an entry in its status. Past its
+ * date it is renewed, not edited back to life (the backend says the same);
+ * within its warning window it may be renewed as well as edited; before
+ * that, its date is changed by editing it.
+ */
 export function actionsFor(
   entry: Pick<RegistryEntry, 'status' | 'expiresAt'>,
   viewer: { admin: boolean; mayDelete: boolean; owns: boolean },
 ): ActionKind[] {
   const { status } = entry;
-  // Past its date it is renewed, not edited back to life (the backend says the same).
   const lapsed = hasLapsed(entry);
   const live = (status === 'pending' || status === 'approved') && !lapsed;
+  const mayChange = viewer.admin || viewer.owns;
   const out: ActionKind[] = [];
   if (viewer.admin && (status === 'pending' || status === 'denied') && !lapsed)
     out.push('approve');
   if (viewer.admin && status === 'pending') out.push('deny');
   if (viewer.admin && status === 'approved') out.push('revoke');
-  if (live && (viewer.admin || viewer.owns)) out.push('edit', 'renew');
-  if (lapsed && (viewer.admin || viewer.owns)) out.push('renew');
+  if (live && mayChange) out.push('edit');
+  if (isRenewable(entry) && mayChange) out.push('renew');
   if (status === 'pending' && viewer.owns) out.push('withdraw');
   if (viewer.mayDelete) out.push('delete');
   return out;
@@ -269,11 +276,17 @@ function ActionDialog({
         }
         case 'withdraw':
           await api.withdrawEntry(entry.id);
-          done = { message: `${entry.name} withdrawn`, removed: true };
+          done = {
+            message: `Withdrew ${entry.name}: your registration is taken back before an admin decided on it; you may register the server again.`,
+            removed: true,
+          };
           break;
         case 'delete':
           await api.deleteEntry(entry.id);
-          done = { message: `${entry.name} deleted`, removed: true };
+          done = {
+            message: `Deleted ${entry.name} from the registry and the catalog; its audit history stays.`,
+            removed: true,
+          };
           break;
         default: {
           if (renewLapsed) {

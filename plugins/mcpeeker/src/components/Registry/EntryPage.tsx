@@ -19,6 +19,7 @@ import {
   MCPEEKER_ANNOTATIONS,
   mcpeekerAuditReadPermission,
   RegistryEntry,
+  standingStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { useNavigate, useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
@@ -35,6 +36,7 @@ import { MissingOrHidden } from '../MissingOrHidden';
 import { countOf } from '../TableParts';
 import { AuditLogView } from './AuditLogView';
 import { EntryActions } from './EntryActions';
+import type { RegisteredState } from './RegisterForm';
 import { AcceptedRisksCard } from './RiskAcceptance';
 import {
   ExpiryBadge,
@@ -173,7 +175,7 @@ export function EntryPage() {
       <Grid item xs={12} md={7}>
         <InfoCard
           title={entry.name}
-          subheader={<StatusChip status={entry.status} />}
+          subheader={<StatusChip status={standingStatus(entry)} />}
         >
           <StructuredMetadataTable
             metadata={{
@@ -206,7 +208,11 @@ export function EntryPage() {
             <EntryActions
               entry={entry}
               onDone={done => {
-                if (done.removed && registryUrl) navigate(registryUrl());
+                // The registry says what became of it, as after registering.
+                if (done.removed && registryUrl)
+                  navigate(registryUrl(), {
+                    state: { removed: done.message } as RegisteredState,
+                  });
                 else {
                   setMessage(done.message);
                   retry();

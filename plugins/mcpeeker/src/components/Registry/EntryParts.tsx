@@ -5,9 +5,10 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
-import type {
-  RegistryEntry,
-  RegistryStatus,
+import {
+  EXPIRY_WARNING_DAYS,
+  type RegistryEntry,
+  type RegistryStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { toolSourceInWords } from '../Findings/ToolsPanel';
 import { IdText } from '../IdText';
@@ -112,11 +113,13 @@ export function daysLeft(
   return Math.ceil((Date.parse(entry.expiresAt) - now) / 86_400_000);
 }
 
-/** The expiry date, in orange within 14 days of it. */
+/** The expiry date, in orange within `EXPIRY_WARNING_DAYS` of it. */
 export function ExpiryBadge({ entry }: { entry: RegistryEntry }) {
   const days = daysLeft(entry);
   const soon =
-    days <= 14 && ['pending', 'approved'].includes(entry.status) && days >= 0;
+    days <= EXPIRY_WARNING_DAYS &&
+    ['pending', 'approved'].includes(entry.status) &&
+    days >= 0;
   const date = new Date(entry.expiresAt).toLocaleDateString();
   return soon ? (
     <Chip

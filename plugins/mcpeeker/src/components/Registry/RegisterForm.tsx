@@ -11,12 +11,15 @@ import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   commandPackage,
   commandTarget,
   expiryProblem,
   FindingDetail,
+  isAllowedServerUrl,
   MAX_REGISTRY_DAYS,
+  mcpeekerRegistryApprovePermission,
   RegistryEntryCreate,
   registryEntryCreateSchema,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -27,9 +30,14 @@ import { registryRouteRef } from '../../routes';
 import { day, endOfDay, REGISTRY_CHANGED_EVENT } from './EntryActions';
 import { fieldProblems, problemsFromServer } from './registrationProblems';
 
-/** What the Registry page says after a registration: the new entry, to link to. */
+/**
+ * What the Registry page says when it is shown after a change made
+ * elsewhere: a registration (the new entry, to link to), or an entry taken
+ * away on its page (withdrawn, deleted), in words.
+ */
 export interface RegisteredState {
   registered?: { id: string; name: string };
+  removed?: string;
 }
 
 /** A package name as npm, PyPI or OCI spell it (not a path or a URL). */
@@ -61,6 +69,44 @@ export function packageOfFinding(
   return undefined;
 }
 
+/**
+ * How a finding's server is reached, by its evidence: the transport and
+ * URL its client config declares or its port answered on, else a URL a
+ * gateway named for it. A URL the registry would refuse (plain http across
+ * the network) is left for the person to give.
+ */
+export function remoteOfFinding(
+  finding: FindingDetail,
+): { transport: 'http' | 'sse'; url?: string } | undefined {
+  const allowed = (url?: string) =>
+    url && isAllowedServerUrl(url) ? { url } : {};
+  let transport: 'http' | 'sse' | undefined;
+  for (const event of finding.evidence.endpoint) {
+    if (event.layer !== 'endpoint') continue;
+    const d = event.detection;
+    if (d.source === 'config' && d.transport !== 'stdio')
+      return { transport: d.transport, ...allowed(d.url) };
+    if (d.source === 'port')
+      return { transport: d.transport, ...allowed(d.url) };
+    if (d.source === 'process' && d.transport && d.transport !== 'stdio')
+      transport ??= d.transport;
+  }
+  for (const event of finding.evidence.network) {
+    if (event.layer !== 'network') continue;
+    const t = event.flow.transport;
+    if (t === 'http' || t === 'sse') transport ??= t;
+  }
+  for (const event of finding.evidence.gateway) {
+    if (event.layer !== 'gateway') continue;
+    const named = event.request.mcpServers.find(
+      m => m.url && (!finding.serverName || m.name === finding.serverName),
+    );
+    if (named?.url)
+      return { transport: transport ?? 'http', ...allowed(named.url) };
+  }
+  return transport ? { transport } : undefined;
+}
+
 /** What the backend said was wrong, in its words. */
 export function errorMessage(error: unknown): string {
   const e = error as {
@@ -86,8 +132,13 @@ export function RegisterForm() {
     navigate(registryUrl!(), { state });
   const [params] = useSearchParams();
   const findingId = params.get('finding') ?? undefined;
+  // Admins register for others: they name the owner (themselves unless changed).
+  const { allowed: forOthers } = usePermission({
+    permission: mcpeekerRegistryApprovePermission,
+  });
   const [form, setForm] = useState({
     name: '',
+    owner: '',
     team: '',
     purpose: '',
     transport: 'stdio',
@@ -105,15 +156,14 @@ export function RegisterForm() {
       identity.ownershipEntityRefs.find(r => r.startsWith('group:')) ?? '';
     const finding = findingId ? await api.getFinding(findingId) : undefined;
     const pkg = finding && packageOfFinding(finding);
+    const remote = finding && remoteOfFinding(finding);
     setForm(f => ({
       ...f,
+      owner: f.owner || identity.userEntityRef,
       team: f.team || team,
       name: f.name || (finding?.serverName ?? ''),
-      transport: finding?.evidence.endpoint.some(
-        e => e.layer === 'endpoint' && e.detection.source === 'port',
-      )
-        ? 'http'
-        : f.transport,
+      transport: remote?.transport ?? f.transport,
+      remoteUrl: f.remoteUrl || (remote?.url ?? ''),
       ...(f.packageId || !pkg
         ? {}
         : {
@@ -131,6 +181,7 @@ export function RegisterForm() {
     const finding = prefill.value;
     const entry: RegistryEntryCreate = {
       name: form.name,
+      ...(forOthers && form.owner.trim() ? { owner: form.owner.trim() } : {}),
       team: form.team,
       purpose: form.purpose,
       transport: form.transport as RegistryEntryCreate['transport'],
@@ -205,6 +256,22 @@ export function RegisterForm() {
             onChange={set('name')}
           />
         </Grid>
+        {forOthers && (
+          <Grid item>
+            <TextField
+              fullWidth
+              required
+              id="register-owner"
+              label="Owner"
+              {...help(
+                'owner',
+                'Who it is registered for, e.g. user:default/dana: they may edit, renew and withdraw it. You, unless you change it.',
+              )}
+              value={form.owner}
+              onChange={set('owner')}
+            />
+          </Grid>
+        )}
         <Grid item>
           <TextField
             fullWidth

@@ -616,8 +616,11 @@ describe('An entry’s page', () => {
         [];
       let gone = false;
       server.use(
+        // Within the warning window before its expiry: Renew is offered.
         http.get('*/api/mcpeeker/registry/:id', () =>
-          gone ? notFound() : HttpResponse.json(entry()),
+          gone
+            ? notFound()
+            : HttpResponse.json(entry({ expiresAt: inDays(10) })),
         ),
         http.post('*/api/mcpeeker/registry/:id/verify', () =>
           HttpResponse.json({ entryId: 'e1', detected: false, matches: [] }),

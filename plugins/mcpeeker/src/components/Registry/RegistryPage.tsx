@@ -27,6 +27,7 @@ import {
   REGISTRY_STATUSES,
   RegistryEntry,
   RegistryStatus,
+  standingStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   Link as RouterLink,
@@ -148,7 +149,7 @@ function registryColumns(
       cellStyle: oneLine,
       render: entry => (
         <>
-          <StatusChip status={entry.status} />
+          <StatusChip status={standingStatus(entry)} />
           <Box marginTop={0.5}>
             <ExpiryBadge entry={entry} />
           </Box>
@@ -210,6 +211,32 @@ function Registered({
   );
 }
 
+/** Said after an entry was taken away on its page: what became of it. */
+function Removed({
+  message,
+  onClose,
+}: {
+  message: string;
+  onClose: () => void;
+}) {
+  return (
+    <Paper
+      role="status"
+      variant="outlined"
+      style={{ padding: 12, marginBottom: 16, borderColor: '#2e7d32' }}
+    >
+      <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+        <Typography variant="body2" style={{ flex: 1 }}>
+          {message}
+        </Typography>
+        <Button size="small" onClick={onClose} aria-label="Dismiss">
+          Dismiss
+        </Button>
+      </Box>
+    </Paper>
+  );
+}
+
 /**
  * The registry: entries with status, owner, team and expiry (orange within
  * 14 days). "My MCPs only" is a developer's My MCPs view; developers only ever get
@@ -235,8 +262,12 @@ export function RegistryPage() {
   const [registered, setRegistered] = useState(
     (location.state as RegisteredState | null)?.registered,
   );
+  const [removed, setRemoved] = useState(
+    (location.state as RegisteredState | null)?.removed,
+  );
   useEffect(() => {
-    if ((location.state as RegisteredState | null)?.registered)
+    const state = location.state as RegisteredState | null;
+    if (state?.registered || state?.removed)
       navigate(`${location.pathname}${location.search}`, { replace: true });
   }, [location, navigate]);
   const { value, loading, error, retry } = useAsyncRetry(async () => {
@@ -288,6 +319,9 @@ export function RegistryPage() {
               entry={registered}
               onClose={() => setRegistered(undefined)}
             />
+          )}
+          {removed && (
+            <Removed message={removed} onClose={() => setRemoved(undefined)} />
           )}
           <Grid
             container

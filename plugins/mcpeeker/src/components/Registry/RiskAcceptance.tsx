@@ -13,11 +13,13 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
   acceptRiskSchema,
+  approvalStands,
   AcceptedRisk,
   mcpeekerRegistryApprovePermission,
   RegistryEntry,
   RISK_KINDS,
   RiskKind,
+  standingStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { mcpeekerApiRef } from '../../api';
 import { errorMessage } from './RegisterForm';
@@ -217,9 +219,11 @@ export function AcceptedRisksCard({
     <InfoCard
       title="Accepted risks"
       subheader={
-        entry.status === 'approved'
+        approvalStands(entry)
           ? 'Its findings do not count these in their score.'
-          : `The entry is ${entry.status}: its findings count these again.`
+          : `The entry is ${standingStatus(
+              entry,
+            )}: its findings count these again.`
       }
     >
       {accepted.map((a, i) => (

@@ -1,0 +1,256 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { backendDefaults } from '../../__testUtils__/backendDefaults';
+import { renderMcpeekerPage } from '../../__testUtils__/renderPage';
+import {
+  demoIdentity as dana,
+  endpointEvidence,
+  finding,
+  findingDetail,
+  inDays,
+  registryEntry as entry,
+} from '../../__testUtils__/fixtures';
+
+// Registering a remote server from its finding, an admin registering for
+// someone else, when Renew is offered, an entry past its date, and what the
+// Registry says after a withdrawal: through the MCPeeker page's routes.
+const server = setupServer(...backendDefaults);
+registerMswTestHooks(server);
+const FLOW_TIMEOUT = 60_000;
+
+/** Pat, an admin. */
+const pat = mockApis.identity({
+  userEntityRef: 'user:default/pat',
+  ownershipEntityRefs: ['user:default/pat', 'group:default/platform-admins'],
+});
+
+/** The finding of a remote server a Cursor config declares over SSE. */
+const remoteFinding = {
+  ...findingDetail,
+  evidence: {
+    ...findingDetail.evidence,
+    endpoint: [
+      {
+        ...endpointEvidence,
+        detection: {
+          source: 'config' as const,
+          client: 'cursor',
+          serverName: 'github',
+          configPath: '/home/dana/.cursor/mcp.json',
+          scope: 'user' as const,
+          transport: 'sse' as const,
+          url: 'https://mcp.example.com/sse',
+        },
+      },
+    ],
+  },
+};
+
+/** Serves the finding and takes registrations. */
+function serveRegistration() {
+  const posted: any[] = [];
+  server.use(
+    http.get('*/api/mcpeeker/findings/:id', () =>
+      HttpResponse.json(remoteFinding),
+    ),
+    http.post('*/api/mcpeeker/registry', async ({ request }) => {
+      posted.push(await request.json());
+      return HttpResponse.json(entry(), { status: 201 });
+    }),
+    http.get('*/api/mcpeeker/registry', () =>
+      HttpResponse.json({ items: [], totalCount: 0 }),
+    ),
+  );
+  return posted;
+}
+
+/** Serves one entry's page. */
+function serveEntry(current: ReturnType<typeof entry>) {
+  server.use(
+    http.get('*/api/mcpeeker/registry/:id', () => HttpResponse.json(current)),
+    http.post('*/api/mcpeeker/registry/:id/verify', () =>
+      HttpResponse.json({ entryId: 'e1', detected: false, matches: [] }),
+    ),
+    http.get('*/api/mcpeeker/audit', () => HttpResponse.json({ items: [] })),
+  );
+}
+
+describe('Registering from a remote server’s finding', () => {
+  it(
+    'fills in its transport and URL, and lets an admin name the owner (themselves unless changed)',
+    async () => {
+      const posted = serveRegistration();
+      renderMcpeekerPage(
+        `/mcpeeker/registry/new?finding=${finding.compositeId}`,
+        { apis: [pat], allow: true },
+      );
+      const url = await screen.findByRole(
+        'textbox',
+        { name: /Remote URL/ },
+        { timeout: 30_000 },
+      );
+      expect(url).toHaveValue('https://mcp.example.com/sse');
+      expect(
+        screen.getByRole('button', { name: /Transport/ }),
+      ).toHaveTextContent('SSE');
+      const owner = await screen.findByRole('textbox', { name: /Owner/ });
+      expect(owner).toHaveValue('user:default/pat');
+
+      await userEvent.clear(owner);
+      await userEvent.click(owner);
+      await userEvent.paste('user:default/dana');
+      await userEvent.click(screen.getByRole('textbox', { name: /Purpose/ }));
+      await userEvent.paste('Reads issues for the triage rota');
+      await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+      await waitFor(() => expect(posted).toHaveLength(1));
+      expect(posted[0]).toMatchObject({
+        owner: 'user:default/dana',
+        transport: 'sse',
+        identity: {
+          compositeId: finding.compositeId,
+          remoteUrl: 'https://mcp.example.com/sse',
+        },
+      });
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'gives a developer no Owner field: the server is theirs',
+    async () => {
+      const posted = serveRegistration();
+      renderMcpeekerPage(
+        `/mcpeeker/registry/new?finding=${finding.compositeId}`,
+        { apis: [dana] },
+      );
+      await screen.findByRole(
+        'textbox',
+        { name: /Remote URL/ },
+        { timeout: 30_000 },
+      );
+      expect(screen.queryByRole('textbox', { name: /Owner/ })).toBeNull();
+      await userEvent.click(screen.getByRole('textbox', { name: /Purpose/ }));
+      await userEvent.paste('Reads issues for the triage rota');
+      await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+      await waitFor(() => expect(posted).toHaveLength(1));
+      expect(posted[0].owner).toBeUndefined();
+    },
+    FLOW_TIMEOUT,
+  );
+});
+
+describe('An entry’s expiry', () => {
+  it(
+    'offers its owner Edit, not Renew, while the date is far off',
+    async () => {
+      serveEntry(entry({ status: 'approved', expiresAt: inDays(90) }));
+      renderMcpeekerPage('/mcpeeker/registry/e1', { apis: [dana] });
+      await screen.findByRole(
+        'button',
+        { name: 'Edit github' },
+        { timeout: 30_000 },
+      );
+      expect(screen.queryByRole('button', { name: 'Renew github' })).toBeNull();
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'offers Renew within the 14 days before it expires, beside Edit',
+    async () => {
+      serveEntry(entry({ status: 'approved', expiresAt: inDays(10) }));
+      renderMcpeekerPage('/mcpeeker/registry/e1', { apis: [dana] });
+      const renew = await screen.findByRole(
+        'button',
+        { name: 'Renew github' },
+        { timeout: 30_000 },
+      );
+      expect(
+        screen.getByRole('button', { name: 'Edit github' }),
+      ).toBeInTheDocument();
+      await userEvent.click(renew);
+      const dialog = await screen.findByRole('dialog', {
+        name: 'Renew github',
+      });
+      expect(
+        within(dialog).getByText(/It expires within 14 days/),
+      ).toBeInTheDocument();
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'shows an approved entry past its date as expired, to be renewed, before the expiry job marks it',
+    async () => {
+      serveEntry(entry({ status: 'approved', expiresAt: inDays(-1) }));
+      renderMcpeekerPage('/mcpeeker/registry/e1', { apis: [dana] });
+      await screen.findByRole(
+        'button',
+        { name: 'Renew github' },
+        { timeout: 30_000 },
+      );
+      expect(screen.getByText('expired')).toBeInTheDocument();
+      expect(screen.queryByText('approved')).toBeNull();
+      expect(screen.queryByRole('button', { name: 'Edit github' })).toBeNull();
+    },
+    FLOW_TIMEOUT,
+  );
+});
+
+describe('Withdrawing a registration', () => {
+  it(
+    'says on the Registry that it was withdrawn, as it says a registration was made',
+    async () => {
+      let gone = false;
+      server.use(
+        http.get('*/api/mcpeeker/registry/:id', () =>
+          gone
+            ? HttpResponse.json(
+                { error: { name: 'NotFoundError', message: 'No entry' } },
+                { status: 404 },
+              )
+            : HttpResponse.json(entry()),
+        ),
+        http.post('*/api/mcpeeker/registry/:id/verify', () =>
+          HttpResponse.json({ entryId: 'e1', detected: false, matches: [] }),
+        ),
+        http.post('*/api/mcpeeker/registry/:id/withdraw', () => {
+          gone = true;
+          return new HttpResponse(null, { status: 204 });
+        }),
+        http.get('*/api/mcpeeker/registry', () =>
+          HttpResponse.json({ items: [], totalCount: 0 }),
+        ),
+      );
+      renderMcpeekerPage('/mcpeeker/registry/e1', { apis: [dana] });
+      await userEvent.click(
+        await screen.findByRole(
+          'button',
+          { name: 'Withdraw github' },
+          { timeout: 30_000 },
+        ),
+      );
+      const dialog = await screen.findByRole('dialog', {
+        name: 'Withdraw github?',
+      });
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Withdraw' }),
+      );
+      const said = await screen.findByRole('status');
+      expect(said).toHaveTextContent(
+        /^Withdrew github: your registration is taken back/,
+      );
+      expect(
+        await screen.findByText('No registry entries'),
+      ).toBeInTheDocument();
+      await userEvent.click(
+        within(said).getByRole('button', { name: 'Dismiss' }),
+      );
+      expect(screen.queryByText(/^Withdrew github/)).toBeNull();
+    },
+    FLOW_TIMEOUT,
+  );
+});
