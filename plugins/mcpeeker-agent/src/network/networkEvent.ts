@@ -107,7 +107,7 @@ export function toNetworkEvent(
       ...(sighting.tls !== undefined ? { tls: sighting.tls } : {}),
     },
     mcp: {
-      ...(sighting.method ? { method: cut(sighting.method, 128) } : {}),
+      ...(sighting.method ? { method: cut(redact(sighting.method), 128) } : {}),
       ...(sighting.sessionId
         ? { sessionIdHash: hashIdentifier(sighting.sessionId, salt) }
         : {}),
@@ -121,7 +121,7 @@ export function toNetworkEvent(
     ...(sighting.signature
       ? {
           signature: {
-            id: cut(sighting.signature.id, 128),
+            id: cut(redact(sighting.signature.id), 128),
             name: cut(redact(sighting.signature.name), 256),
             ...(sighting.signature.severity
               ? { severity: sighting.signature.severity }
@@ -130,7 +130,7 @@ export function toNetworkEvent(
         }
       : {}),
     evidence: sighting.evidence.slice(0, 50).map(e => ({
-      kind: cut(e.kind, 64),
+      kind: cut(redact(e.kind), 64),
       // Redacted whole, then cut: a cut must never leave part of a secret.
       snippet: cut(redact(e.snippet), EVIDENCE_SNIPPET),
       ...(e.location ? { location: cut(redact(e.location), 1024) } : {}),

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { buildClientMachine } from '../__testUtils__/clientFixtures';
+import { applyTextDamage, textDamage } from '../__testUtils__/damage';
 import {
   buildLinuxHome,
   buildProjects,
@@ -78,83 +79,6 @@ async function withContent<T>(
 
 const fixtureIndex = fc.nat({ max: fixtures.length - 1 });
 
-/** Text damaged the ways files get damaged: cut short, spliced with junk, a slice lost or doubled. */
-const damage = fc.oneof(
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    junk: fc.oneof(
-      fc.string({ maxLength: 20 }),
-      fc.constantFrom(
-        '{',
-        '}',
-        '[',
-        '"',
-        "'",
-        '\\',
-        '<',
-        '</a>',
-        ']]>',
-        '&amp',
-        '#',
-        '=',
-        ':',
-        '\n- ',
-        '*a',
-        '&a',
-        '!!binary',
-        '${',
-        '\u0000',
-        '\uFEFF',
-        '\uD800',
-      ),
-    ),
-  }),
-  fc.record({
-    kind: fc.constant('nest' as const),
-    at: fc.nat(),
-    depth: fc.integer({ min: 100, max: 5_000 }),
-    open: fc.constantFrom('[', '{"a":', '- ', ' a:\n'),
-  }),
-  fc.record({
-    kind: fc.constant('remove' as const),
-    at: fc.nat(),
-    length: fc.integer({ min: 1, max: 40 }),
-  }),
-  fc.record({
-    kind: fc.constant('repeat' as const),
-    at: fc.nat(),
-    length: fc.integer({ min: 1, max: 40 }),
-  }),
-);
-
-const CLOSING: Record<string, string> = { '[': ']', '{"a":': '}' };
-
-type Damage = typeof damage extends fc.Arbitrary<infer D> ? D : never;
-
-function applyDamage(text: string, d: Damage) {
-  const at = text.length === 0 ? 0 : d.at % (text.length + 1);
-  switch (d.kind) {
-    case 'truncate':
-      return text.slice(0, at);
-    case 'insert':
-      return text.slice(0, at) + d.junk + text.slice(at);
-    case 'nest': {
-      const close = CLOSING[d.open] ?? '';
-      return `${text.slice(0, at)}${d.open.repeat(d.depth)}1${close.repeat(
-        d.depth,
-      )}${text.slice(at)}`;
-    }
-    case 'remove':
-      return text.slice(0, at) + text.slice(at + d.length);
-    case 'repeat':
-      return text.slice(0, at + d.length) + text.slice(at);
-    default:
-      return text;
-  }
-}
-
 /** Secrets in shapes the one redaction knows by their form. */
 const secret = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9]{36}$/).map(body => `ghp_${body}`),
@@ -228,9 +152,9 @@ describe('config parsers, on any input', () => {
 
   it('read every fixture, damaged, as servers or as an error naming the file', async () => {
     await fc.assert(
-      fc.asyncProperty(fixtureIndex, damage, async (i, d) => {
+      fc.asyncProperty(fixtureIndex, textDamage, async (i, d) => {
         const { file, text } = fixtures[i];
-        const result = await withContent(file, applyDamage(text, d), () =>
+        const result = await withContent(file, applyTextDamage(text, d), () =>
           scanFile(file),
         );
         expectAnswer(result, file);

@@ -87,7 +87,11 @@ function eveSightings(
   if (typeof type !== 'string' || !EVE_TYPES.has(type))
     return {
       skipped: 'unknown event type',
-      detail: typeof type === 'string' ? type : 'no event_type',
+      // Said once per type: a type is cut, as a hostile log may invent a long one a line.
+      detail:
+        typeof type === 'string' && type !== ''
+          ? type.slice(0, 64)
+          : 'no event_type',
     };
   if (type === 'flow') return NO_EVIDENCE;
   const observedAt = () => timeOf(record.timestamp, 'timestamp');

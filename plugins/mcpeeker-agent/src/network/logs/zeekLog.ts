@@ -141,7 +141,7 @@ export class ZeekLogReader {
     if (!isZeekLog(log))
       return {
         skipped: 'log of another type',
-        detail: `${log ?? 'unnamed'}.log`,
+        detail: `${log?.slice(0, 64) || 'unnamed'}.log`,
       };
     const cells = line.split(this.header.separator);
     // Zeek escapes what is not printable: garbage is a row that does not
@@ -227,7 +227,9 @@ export class ZeekLogReader {
       return {
         skipped: 'log of another type',
         detail:
-          log && log !== 'other' ? `${log}.log` : 'not one Zeek log we read',
+          log && log !== 'other'
+            ? `${log.slice(0, 64)}.log`
+            : 'not one Zeek log we read',
       };
     return this.sightings(log, new JsonRecord(record));
   }
