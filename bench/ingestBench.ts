@@ -286,6 +286,7 @@ export async function runIngestBench(options: {
         options.batchSize ?? (options.store === 'clickhouse' ? 2000 : 500),
       concurrency:
         options.concurrency ?? (options.store === 'clickhouse' ? 4 : 1),
+      replicas: 1,
       credentials: {},
     },
     ingest,

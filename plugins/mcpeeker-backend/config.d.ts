@@ -49,6 +49,13 @@ export interface Config {
         batchSize?: number;
         /** Batches processed at once (1–16). Default 4 with the ClickHouse store, 1 with the database. */
         concurrency?: number;
+        /**
+         * Copies of the stream a NATS cluster keeps (1–5; 3 on a three-server
+         * cluster, so one server may go away), used when the backend creates
+         * the stream; an existing stream is left as it is, with a warning when
+         * it keeps fewer. Default 1.
+         */
+        replicas?: number;
         /** Credentials, when the server requires them. */
         credentials?: {
           /** @visibility secret */

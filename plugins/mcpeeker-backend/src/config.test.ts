@@ -21,6 +21,7 @@ describe('readMcpeekerConfig', () => {
           consumer: 'mcpeeker-backend',
           batchSize: 500,
           concurrency: 1,
+          replicas: 1,
         },
       },
       store: { kind: 'database' },
@@ -156,6 +157,10 @@ describe('readMcpeekerConfig', () => {
       /mcpeeker\.ingest\.nats\.concurrency must be a whole number from 1 to 16/,
     ],
     [
+      { ingest: { nats: { replicas: 7 } } },
+      /mcpeeker\.ingest\.nats\.replicas must be a whole number from 1 to 5, got 7/,
+    ],
+    [
       { audit: { hmacKey: 'short' } },
       /mcpeeker\.audit\.hmacKey must be at least 32 characters/,
     ],
@@ -172,7 +177,7 @@ describe('readMcpeekerConfig', () => {
 
   it('names an unknown key and lists the known ones', () => {
     expect(() => read({ ingest: { nats: { sever: ['x'] } } })).toThrow(
-      'Invalid MCPeeker configuration: mcpeeker.ingest.nats.sever is not a known key (known under mcpeeker.ingest.nats: enabled, servers, stream, consumer, subjectPrefix, createStream, batchSize, concurrency, credentials)',
+      'Invalid MCPeeker configuration: mcpeeker.ingest.nats.sever is not a known key (known under mcpeeker.ingest.nats: enabled, servers, stream, consumer, subjectPrefix, createStream, batchSize, concurrency, replicas, credentials)',
     );
     expect(() => read({ judgeTimeout: 1 })).toThrow(
       /mcpeeker\.judgeTimeout is not a known key/,

@@ -72,6 +72,7 @@ const KNOWN_KEYS: KnownKeys = {
       createStream: true,
       batchSize: true,
       concurrency: true,
+      replicas: true,
       credentials: { token: true, user: true, password: true },
     },
   },

@@ -230,6 +230,7 @@ async function sharedConsumerWith(
     createStream: false,
     batchSize: 10,
     concurrency: 1,
+    replicas: 1,
     credentials: {},
   };
   const js = jetstream(nc);
@@ -260,6 +261,7 @@ describe('a stream that cannot be created', () => {
         createStream: true,
         batchSize: 10,
         concurrency: 1,
+        replicas: 1,
         credentials: {},
       },
       ingest: {} as IngestService,

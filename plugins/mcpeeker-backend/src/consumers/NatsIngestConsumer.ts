@@ -174,6 +174,15 @@ export class NatsIngestConsumer {
           )}: events published there are not consumed`,
         );
       }
+      if ((info.config.num_replicas ?? 1) < config.replicas) {
+        logger.warn(
+          `NATS stream ${config.stream} keeps ${
+            info.config.num_replicas ?? 1
+          } copies, fewer than mcpeeker.ingest.nats.replicas (${
+            config.replicas
+          }): the backend does not change an existing stream; raise its replicas with the nats CLI (nats stream edit)`,
+        );
+      }
     } catch (error) {
       if (!config.createStream) {
         throw new Error(
@@ -192,6 +201,8 @@ export class NatsIngestConsumer {
           storage: StorageType.File,
           max_age: SEVEN_DAYS_NS,
           duplicate_window: 2 * 60 * 1e9,
+          // On a NATS cluster, copies on as many servers: one may go away.
+          num_replicas: config.replicas,
         });
       } catch (addError) {
         // Another stream already takes these subjects: name it, and the way out.
@@ -210,7 +221,9 @@ export class NatsIngestConsumer {
       logger.info(
         `Created NATS stream ${config.stream} for ${subjects.join(
           ', ',
-        )} (7-day retention)`,
+        )} (7-day retention, ${config.replicas} ${
+          config.replicas === 1 ? 'copy' : 'copies'
+        })`,
       );
     }
     try {

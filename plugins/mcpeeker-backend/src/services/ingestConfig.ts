@@ -14,6 +14,8 @@ export interface NatsIngestConfig {
   batchSize: number;
   /** Batches being processed at once. */
   concurrency: number;
+  /** Copies of the stream (and its consumer) a NATS cluster keeps, when the backend creates it. */
+  replicas: number;
   credentials: { token?: string; user?: string; password?: string };
 }
 
@@ -45,6 +47,8 @@ export function readIngestConfig(
   }
   const batchSize = wholeNumber(config, 'ingest.nats.batchSize', 1, 5000);
   const concurrency = wholeNumber(config, 'ingest.nats.concurrency', 1, 16);
+  // JetStream's limit: an odd count up to 5 is what its quorum is built for.
+  const replicas = wholeNumber(config, 'ingest.nats.replicas', 1, 5);
   return {
     http: { enabled: bool('ingest.http.enabled') ?? true },
     nats: {
@@ -59,6 +63,7 @@ export function readIngestConfig(
       // ClickHouse writes are idempotent recomputations: batches may overlap.
       // SQL stores take one batch at a time, so replicas' row locks are the only contention.
       concurrency: concurrency ?? (store.kind === 'clickhouse' ? 4 : 1),
+      replicas: replicas ?? 1,
       credentials: {
         token: str('ingest.nats.credentials.token'),
         user: str('ingest.nats.credentials.user'),
