@@ -25,6 +25,7 @@ import {
 } from '../../__testUtils__/fixtures';
 import { FindingsTable } from './FindingsTable';
 import { ToolsPanel } from './ToolsPanel';
+import { fill } from '../../__testUtils__/fill';
 
 // Tool pinning as people meet it: a finding's tools, what changed since its
 // entry was approved and an admin's re-approval, the list's badge and
@@ -235,7 +236,7 @@ describe('ToolsPanel', () => {
     );
 
     refuse = false;
-    await userEvent.type(
+    await fill(
       screen.getByRole('textbox', { name: 'Reason' }),
       'reviewed delete_everything',
     );

@@ -37,6 +37,7 @@ import { FindingsTable } from './FindingsTable';
 import { SuppressionBanner } from './SuppressionBanner';
 import { TimelineCard } from './TimelineCard';
 import { TriageCard } from './TriageCard';
+import { fill } from '../../__testUtils__/fill';
 
 // An analyst's triage as they use it: status and assignee, feedback and
 // suppressing a false positive, a suppressed finding's banner, the
@@ -127,11 +128,6 @@ const refusal = (status: number, name: string, message: string) =>
 
 const at = (iso: string) => new Date(iso).toLocaleString();
 
-/** Puts text into a field at once (typing it key by key costs seconds in jsdom). */
-async function fill(field: HTMLElement, text: string) {
-  await userEvent.click(field);
-  await userEvent.paste(text);
-}
 
 describe('TriageCard', () => {
   it('lets an analyst set the status and the assignee (themselves or a ref), each refusal beside its field', async () => {

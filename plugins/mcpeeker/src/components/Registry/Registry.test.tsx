@@ -26,6 +26,7 @@ import {
 import { fieldProblems, problemsFromServer } from './registrationProblems';
 import { registryEntryCreateSchema } from '@mcpeeker/plugin-mcpeeker-common';
 import { packageOfFinding } from './RegisterForm';
+import { fill } from '../../__testUtils__/fill';
 
 // The registry's pages through the MCPeeker page itself (its routes) in a
 // minimal test app; waits end on an element, generous on a busy machine.
@@ -173,7 +174,7 @@ describe('Registry', () => {
         '@modelcontextprotocol/server-github',
       );
       const purpose = screen.getByRole('textbox', { name: /Purpose/ });
-      await userEvent.type(purpose, 'short');
+      await fill(purpose, 'short');
       await userEvent.click(screen.getByRole('button', { name: 'Register' }));
       // Refused before anything is sent, the reason beside the field, in words.
       expect(purpose).toHaveAttribute('aria-invalid', 'true');
@@ -182,10 +183,10 @@ describe('Registry', () => {
       ).toBeInTheDocument();
       expect(posted).toEqual([]);
 
-      await userEvent.type(purpose, ' but now long enough');
+      await fill(purpose, ' but now long enough');
       const team = screen.getByRole('textbox', { name: /Team/ });
       await userEvent.clear(team);
-      await userEvent.type(team, 'group:default/ghosts');
+      await fill(team, 'group:default/ghosts');
       await userEvent.click(screen.getByRole('button', { name: 'Register' }));
       // The backend's refusal, beside the field it names.
       expect(
@@ -196,7 +197,7 @@ describe('Registry', () => {
       expect(team).toHaveAttribute('aria-invalid', 'true');
 
       await userEvent.clear(team);
-      await userEvent.type(team, 'group:default/team-a');
+      await fill(team, 'group:default/team-a');
       await userEvent.click(screen.getByRole('button', { name: 'Register' }));
       const confirmation = await screen.findByText(/^Registered github/);
       expect(confirmation).toHaveTextContent(
@@ -245,7 +246,7 @@ describe('Registry', () => {
         name: 'Import a server.json',
       });
       const json = within(dialog).getByRole('textbox', { name: 'server.json' });
-      await userEvent.type(json, 'not json');
+      await fill(json, 'not json');
       await userEvent.click(
         within(dialog).getByRole('button', { name: 'Import' }),
       );
@@ -357,7 +358,7 @@ describe('Approvals', () => {
         within(row).getByText(`finding ${finding.compositeId}`),
       ).toBeInTheDocument();
 
-      await userEvent.type(
+      await fill(
         screen.getByRole('textbox', { name: 'Search name or purpose' }),
         'lin',
       );
@@ -372,7 +373,7 @@ describe('Approvals', () => {
       let dialog = await screen.findByRole('dialog', {
         name: 'Approve github?',
       });
-      await userEvent.type(
+      await fill(
         within(dialog).getByRole('textbox', { name: 'Reason (optional)' }),
         'needed',
       );
@@ -394,7 +395,7 @@ describe('Approvals', () => {
       expect(
         within(dialog).getByText('Give a reason: the owner reads it.'),
       ).toBeInTheDocument();
-      await userEvent.type(
+      await fill(
         within(dialog).getByRole('textbox', { name: /Reason/ }),
         'use the approved github server',
       );
@@ -587,7 +588,7 @@ describe('An entry’s page', () => {
       const again = await screen.findByRole('dialog', {
         name: 'Revoke github?',
       });
-      await userEvent.type(
+      await fill(
         within(again).getByRole('textbox', { name: 'Reason (optional)' }),
         'no longer used',
       );
@@ -797,7 +798,7 @@ describe('Renewing an expired entry', () => {
 
       await userEvent.clear(date);
       await userEvent.type(date, dateIn(120));
-      await userEvent.type(
+      await fill(
         within(dialog).getByRole('textbox', {
           name: 'Why it is still needed (optional)',
         }),
@@ -938,7 +939,7 @@ describe('The audit log', () => {
         'href',
         '/mcpeeker/registry/e1',
       );
-      await userEvent.type(
+      await fill(
         screen.getByRole('textbox', { name: 'Who (entity ref)' }),
         'user:default/pat',
       );
