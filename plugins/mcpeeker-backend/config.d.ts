@@ -30,6 +30,28 @@ export interface Config {
       http?: {
         /** Accept event batches over HTTP. Default true. */
         enabled?: boolean;
+        /**
+         * The agents' listener: HTTPS on its own port that completes a
+         * handshake only with a client certificate signed by `ca` (mutual
+         * TLS; Backstage's own listener cannot ask for one). When set,
+         * `POST /api/mcpeeker/events` and `/agents/enrol` are served there
+         * only, and the portal's listener answers them 403. PEM text: read a
+         * mounted file with `{ $file: /path/to/file.pem }`.
+         */
+        mtls?: {
+          /** The port, e.g. 7443. */
+          port: number;
+          /** The address to listen on. Default: every address. */
+          host?: string;
+          /** The listener's own certificate (chain) and key, PEM. */
+          certificate: {
+            cert: string;
+            /** @visibility secret */
+            key: string;
+          };
+          /** The CA(s) whose client certificates are accepted, PEM. */
+          ca: string;
+        };
       };
       /** NATS JetStream transport. Off unless `enabled` is true. */
       nats?: {
@@ -63,6 +85,17 @@ export interface Config {
           user?: string;
           /** @visibility secret */
           password?: string;
+        };
+        /**
+         * TLS to NATS, PEM text (`{ $file: … }` reads a file): `ca` to
+         * trust a private CA, `cert` and `key` when the server verifies
+         * clients (`verify: true` in its `tls` block). Use a `tls://` URL.
+         */
+        tls?: {
+          ca?: string;
+          cert?: string;
+          /** @visibility secret */
+          key?: string;
         };
       };
     };

@@ -29,6 +29,7 @@ import {
 } from './cliOptions';
 import { network, NETWORK_USAGE } from './network/networkCommand';
 import { policy, POLICY_USAGE } from './policy/policyCommand';
+import { portalFetch } from './run/portalFetch';
 import { scanToSarif } from './risk/riskSarif';
 import {
   buildRegistrySnapshot,
@@ -476,14 +477,18 @@ async function enrol(args: string[], io: CliIo): Promise<number> {
   }
   const base = url.replace(/\/+$/, '');
   const hostIdHash = hashIdentifier(readHostId(), config.salt);
-  let response: Response;
+  let response: Awaited<ReturnType<typeof portalFetch>>;
   try {
-    response = await fetch(`${base}/agents/enrol`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ secret, hostIdHash }),
-      signal: AbortSignal.timeout(15_000),
-    });
+    response = await portalFetch(
+      `${base}/agents/enrol`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ secret, hostIdHash }),
+        signal: AbortSignal.timeout(15_000),
+      },
+      config.report.tls,
+    );
   } catch (error) {
     io.stderr(
       `mcpeeker-agent: cannot reach ${base}: ${(error as Error).message}\n`,

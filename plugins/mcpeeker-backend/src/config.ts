@@ -62,7 +62,15 @@ const KNOWN_KEYS: KnownKeys = {
     registryApi: { perCredential: true, perAddress: true },
   },
   ingest: {
-    http: { enabled: true },
+    http: {
+      enabled: true,
+      mtls: {
+        port: true,
+        host: true,
+        certificate: { cert: true, key: true },
+        ca: true,
+      },
+    },
     nats: {
       enabled: true,
       servers: true,
@@ -74,6 +82,7 @@ const KNOWN_KEYS: KnownKeys = {
       concurrency: true,
       replicas: true,
       credentials: { token: true, user: true, password: true },
+      tls: { ca: true, cert: true, key: true },
     },
   },
   store: {

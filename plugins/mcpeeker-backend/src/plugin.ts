@@ -17,6 +17,7 @@ import { startTriageJobs } from './jobs/triageJobs';
 import { catalogTeamMembers } from './services/teamMembers';
 import { startJudgeRetry } from './jobs/judgeRetryJob';
 import { createRootRouter } from './routes/rootRouter';
+import { startAgentListener } from './routes/agentListener';
 import { HealthService } from './services/HealthService';
 import { NatsIngestConsumer } from './consumers/NatsIngestConsumer';
 import { registerMcpeekerActions } from './actions/mcpeekerActions';
@@ -124,24 +125,33 @@ export const mcpeekerPlugin = createBackendPlugin({
           logger,
         });
 
-        httpRouter.use(
-          await createRootRouter(context, {
-            httpAuth,
-            auth,
-            permissions,
-            catalog,
-            auditor,
-            preferences,
-            onRegistryChange,
-            health: new HealthService({
-              config: mcpeekerConfig,
-              db,
-              logger,
-              natsConsumer,
-              judge: context.judge,
-            }),
+        const router = await createRootRouter(context, {
+          httpAuth,
+          auth,
+          permissions,
+          catalog,
+          auditor,
+          preferences,
+          onRegistryChange,
+          health: new HealthService({
+            config: mcpeekerConfig,
+            db,
+            logger,
+            natsConsumer,
+            judge: context.judge,
           }),
-        );
+        });
+        httpRouter.use(router);
+        if (mcpeekerConfig.ingest.http.mtls) {
+          // Backstage's listener cannot ask for a client certificate: agents get their own.
+          await startAgentListener({
+            mtls: mcpeekerConfig.ingest.http.mtls,
+            router,
+            config,
+            logger,
+            lifecycle,
+          });
+        }
         // The same answers as MCP tools, served by the mcp-actions plugin
         // (docs/mcp-server.md), each with the caller's own credentials.
         registerMcpeekerActions(actionsRegistry, {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DEVELOPMENT_HOST_ID_SALT } from '@mcpeeker/plugin-mcpeeker-common';
 import { readAgentCredential } from './agentCredential';
+import type { AgentTls } from './portalFetch';
 
 /** How `mcpeeker-agent run` behaves: from a config file, then the environment. */
 export interface AgentConfig {
@@ -19,6 +20,8 @@ export interface AgentConfig {
     /** With the service token, or this agent's own credential once it was enrolled. */
     http?: { url: string; token?: string; credential?: string };
     nats?: { servers: string[]; token?: string; subjectPrefix: string };
+    /** TLS for both transports (`report.tls`): a private CA, and a client certificate for mutual TLS. */
+    tls?: AgentTls;
   };
   spool: { dir: string; maxEvents: number };
   /** Where `mcpeeker-agent enrol` keeps this agent's credential (default: in the spool folder). */
@@ -39,6 +42,66 @@ const KNOWN = new Set([
   'spool',
   'credentialFile',
 ]);
+
+const TLS_FILES = [
+  ['ca', 'MCPEEKER_TLS_CA'],
+  ['cert', 'MCPEEKER_TLS_CERT'],
+  ['key', 'MCPEEKER_TLS_KEY'],
+] as const;
+
+/**
+ * `report.tls.{ca,cert,key}` (or `MCPEEKER_TLS_CA`, `MCPEEKER_TLS_CERT`,
+ * `MCPEEKER_TLS_KEY`): paths of PEM files, read now so that a missing or
+ * unreadable one stops the agent at start, named.
+ */
+function readTls(
+  doc: unknown,
+  env: Record<string, string | undefined>,
+  where: (field: string) => string,
+): AgentTls | undefined {
+  if (doc !== undefined && (typeof doc !== 'object' || doc === null))
+    throw new AgentConfigError(
+      `${where('report.tls')}: expected a mapping of ca, cert and key files`,
+    );
+  const tlsDoc = (doc ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(tlsDoc)) {
+    if (!TLS_FILES.some(([field]) => field === key))
+      throw new AgentConfigError(
+        `${where(
+          `report.tls.${key}`,
+        )}: not a known setting (known: ca, cert, key)`,
+      );
+  }
+  const tls: AgentTls = {};
+  for (const [field, variable] of TLS_FILES) {
+    const fromEnv = env[variable];
+    const file = fromEnv || tlsDoc[field];
+    if (file === undefined || file === null) continue;
+    const name = fromEnv ? variable : where(`report.tls.${field}`);
+    if (typeof file !== 'string' || file === '')
+      throw new AgentConfigError(`${name}: expected the path of a PEM file`);
+    let pem: string;
+    try {
+      pem = fs.readFileSync(expandHome(file), 'utf8');
+    } catch (error) {
+      throw new AgentConfigError(
+        `${name}: ${file} cannot be read (${
+          (error as NodeJS.ErrnoException).code ?? (error as Error).message
+        })`,
+      );
+    }
+    if (!pem.includes('-----BEGIN '))
+      throw new AgentConfigError(`${name}: ${file} is not a PEM file`);
+    tls[field] = pem;
+  }
+  if (Boolean(tls.cert) !== Boolean(tls.key))
+    throw new AgentConfigError(
+      `${where(
+        'report.tls',
+      )}: a client certificate needs its key, and a key its certificate (cert and key, or MCPEEKER_TLS_CERT and MCPEEKER_TLS_KEY)`,
+    );
+  return Object.keys(tls).length > 0 ? tls : undefined;
+}
 
 /** `12h`, `30m`, `45s`, `500ms`, or a number of milliseconds. */
 export function parseDuration(value: unknown, where: string): number {
@@ -70,7 +133,8 @@ function expandHome(p: string): string {
  * environment on top (`MCPEEKER_HOST_ID_SALT`, `MCPEEKER_OWNER`,
  * `MCPEEKER_INTERVAL`, `MCPEEKER_ROOTS` (path-separated), `MCPEEKER_HTTP_URL`,
  * `MCPEEKER_TOKEN`, `MCPEEKER_NATS_URL` (comma-separated), `MCPEEKER_NATS_TOKEN`,
- * `MCPEEKER_SPOOL_DIR`, `MCPEEKER_CREDENTIAL_FILE`). Errors name the file and the field.
+ * `MCPEEKER_SPOOL_DIR`, `MCPEEKER_CREDENTIAL_FILE`, `MCPEEKER_TLS_CA`,
+ * `MCPEEKER_TLS_CERT`, `MCPEEKER_TLS_KEY`). Errors name the file and the field.
  * An enrolled agent (a credential in `credentialFile`) reports over HTTP with
  * it, to the backend it enrolled with unless `report.http.url` says otherwise.
  */
@@ -212,6 +276,8 @@ export function loadAgentConfig(
   }
   if (doc.report !== undefined && typeof doc.report !== 'object')
     throw new AgentConfigError(`${where('report')}: expected a mapping`);
+  const tls = readTls(doc.report?.tls, env, where);
+  if (tls) report.tls = tls;
 
   const spoolDoc = doc.spool ?? {};
   const maxEvents = spoolDoc.maxEvents ?? 10_000;

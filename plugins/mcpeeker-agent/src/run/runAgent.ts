@@ -16,8 +16,11 @@ export interface RunIo {
 }
 
 export function transportFor(config: AgentConfig): EventTransport {
-  if (config.report.nats) return new NatsTransport(config.report.nats);
-  if (config.report.http) return new HttpTransport(config.report.http);
+  const { tls } = config.report;
+  if (config.report.nats)
+    return new NatsTransport({ ...config.report.nats, tls });
+  if (config.report.http)
+    return new HttpTransport({ ...config.report.http, tls });
   throw new Error(
     'nothing to report to: set report.http.url (MCPEEKER_HTTP_URL) or report.nats.servers (MCPEEKER_NATS_URL)',
   );

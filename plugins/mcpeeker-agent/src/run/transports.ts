@@ -6,6 +6,7 @@ import {
   type IngestResult,
   type McpEvent,
 } from '@mcpeeker/plugin-mcpeeker-common';
+import { type AgentTls, portalFetch } from './portalFetch';
 
 /** Where events go. `send` resolves only when the receiver has them for good. */
 export interface EventTransport {
@@ -46,6 +47,8 @@ export class NatsTransport implements EventTransport {
       servers: string[];
       token?: string;
       subjectPrefix: string;
+      /** A private CA to trust, and a client certificate when the server verifies clients. */
+      tls?: AgentTls;
     },
   ) {
     this.name = `nats ${options.servers.join(',')}`;
@@ -57,6 +60,7 @@ export class NatsTransport implements EventTransport {
     this.connection = await connect({
       servers: this.options.servers,
       token: this.options.token,
+      ...(this.options.tls ? { tls: { ...this.options.tls } } : {}),
       timeout: 3000,
       name: 'mcpeeker-agent',
     });
@@ -125,30 +129,39 @@ export class HttpTransport implements EventTransport {
   readonly name: string;
 
   constructor(
-    /** `credential`: an enrolled agent's own, sent instead of the service token. */
+    /**
+     * `credential`: an enrolled agent's own, sent instead of the service
+     * token; `tls`: a private CA, and the client certificate the portal's
+     * agent listener requires (mutual TLS).
+     */
     private readonly options: {
       url: string;
       token?: string;
       credential?: string;
+      tls?: AgentTls;
     },
   ) {
     this.name = `http ${new URL(options.url).origin}`;
   }
 
   async send(events: McpEvent[]) {
-    let response: Response;
+    let response: Awaited<ReturnType<typeof portalFetch>>;
     try {
-      response = await fetch(this.options.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(this.options.credential
-            ? { [AGENT_CREDENTIAL_HEADER]: this.options.credential }
-            : { authorization: `Bearer ${this.options.token}` }),
+      response = await portalFetch(
+        this.options.url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(this.options.credential
+              ? { [AGENT_CREDENTIAL_HEADER]: this.options.credential }
+              : { authorization: `Bearer ${this.options.token}` }),
+          },
+          body: JSON.stringify({ events }),
+          signal: AbortSignal.timeout(15_000),
         },
-        body: JSON.stringify({ events }),
-        signal: AbortSignal.timeout(15_000),
-      });
+        this.options.tls,
+      );
     } catch (error) {
       return {
         accepted: 0,

@@ -13,7 +13,10 @@ import {
   StorageType,
 } from '@nats-io/jetstream';
 import type { DependencyHealth } from '@mcpeeker/plugin-mcpeeker-common';
-import type { NatsIngestConfig } from '../services/ingestConfig';
+import {
+  natsSecurityOptions,
+  type NatsIngestConfig,
+} from '../services/ingestConfig';
 import { Batcher, BATCH_WAIT_MS } from './Batcher';
 import { IngestService, ingestText } from '../services/IngestService';
 
@@ -156,9 +159,7 @@ export class NatsIngestConsumer {
     const { config, logger } = this.options;
     this.connection = await connect({
       servers: config.servers,
-      token: config.credentials.token,
-      user: config.credentials.user,
-      pass: config.credentials.password,
+      ...natsSecurityOptions(config),
       name: 'mcpeeker-backend',
       maxReconnectAttempts: -1,
     });

@@ -9,6 +9,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { agentCredentials, createAgentsRouter } from './agentsRouter';
+import { requireClientCertificate } from './agentListener';
 import { createPreferencesRouter } from './preferencesRouter';
 import { PreferencesStore } from '../database/PreferencesStore';
 import { createCatalogRouter } from './catalogRouter';
@@ -53,6 +54,7 @@ export async function createRootRouter(
   const { config, registry, findings, audit, db, cursors, agents } = context;
   const { httpAuth, auth, permissions, catalog, auditor } = services;
   const router = Router();
+  router.use(requireClientCertificate(config.ingest.http.mtls));
   router.use(requestGuards({ bodyLimit: bodyLimitOf }));
   router.use(
     await createRouter({

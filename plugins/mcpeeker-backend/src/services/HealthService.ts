@@ -9,6 +9,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Knex } from 'knex';
 import type { McpeekerConfig } from '../config';
 import type { JudgeService } from './judge/JudgeService';
+import { natsSecurityOptions } from './ingestConfig';
 import packageJson from '../../package.json';
 
 const CHECK_TIMEOUT_MS = 3000;
@@ -142,9 +143,7 @@ export class HealthService {
         servers: nats.servers,
         timeout: CHECK_TIMEOUT_MS,
         reconnect: false,
-        token: nats.credentials.token,
-        user: nats.credentials.user,
-        pass: nats.credentials.password,
+        ...natsSecurityOptions(nats),
         name: 'mcpeeker-health',
       });
       try {
