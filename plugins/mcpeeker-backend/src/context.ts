@@ -8,6 +8,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { AgentStore } from './database/AgentStore';
+import { HostStore } from './database/HostStore';
 import { HostOwners } from './services/HostOwners';
 import { McpeekerConfig, readMcpeekerConfig } from './config';
 import {
@@ -47,6 +48,8 @@ export interface McpeekerContext {
   audit: AuditLog;
   agents: AgentStore;
   hostOwners: HostOwners;
+  /** Each host's latest managed-policy state: enforces or only reports. */
+  hosts: HostStore;
   findings: FindingStore;
   events: EventStore;
   deadLetters: DeadLetterStore;
@@ -115,6 +118,7 @@ export async function buildMcpeekerContext(deps: {
     skipMigrations: true,
   });
   const hostOwners = new HostOwners(agents);
+  const hosts = await HostStore.create({ database, skipMigrations: true });
   const { findings, events } = await openStores({
     store: config.store,
     database,
@@ -145,6 +149,7 @@ export async function buildMcpeekerContext(deps: {
     salt: config.hostIdSalt,
     logger,
     owners: hostOwners,
+    hosts,
   });
   return {
     config,
@@ -157,6 +162,7 @@ export async function buildMcpeekerContext(deps: {
     audit,
     agents,
     hostOwners,
+    hosts,
     findings,
     events,
     deadLetters,

@@ -348,7 +348,7 @@ describe('POST /api/mcpeeker/events', () => {
     // Every problem in one answer, an unknown field named, and the shape expected.
     [
       { events: [], event: {} },
-      /events must hold at least one event; unknown field event \(known: events\); expected \{ "events": \[ \.\.\. \] \}/,
+      /unknown field event \(known: events, host\); events must hold at least one event \(or come with a host status\); expected \{ "events": \[ \.\.\. \] \}/,
     ],
   ])('rejects a malformed batch %j with a reason', async (body, message) => {
     const server = await startBackend({});

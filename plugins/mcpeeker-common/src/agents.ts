@@ -1,3 +1,5 @@
+import type { ClientEnforcement } from './events/schema';
+
 /** Enrolment secrets live 24 hours unless asked otherwise. @public */
 export const DEFAULT_ENROLMENT_HOURS = 24;
 /** The longest an enrolment secret may live. @public */
@@ -45,4 +47,28 @@ export interface EnrolledAgent {
   lastSeenAt?: string;
   revokedBy?: string;
   revokedAt?: string;
+}
+
+/**
+ * A host's latest word on the managed MCP policy its clients are under, as
+ * `GET /hosts` answers it: each client's mode (empty: the host only
+ * reports), when the agent read it, and the owner its reports are stored
+ * for. @public
+ */
+export interface HostEnforcementState {
+  hostIdHash: string;
+  os: 'linux' | 'darwin' | 'win32';
+  owner?: string;
+  clients: ClientEnforcement[];
+  /** When the agent read the policy files (the latest report's `observedAt`). */
+  reportedAt: string;
+}
+
+/** The answer of `GET /hosts`: a page, and how many of the hosts the caller may see enforce. @public */
+export interface HostEnforcementList {
+  items: HostEnforcementState[];
+  /** Hosts the caller may see (whatever the filter). */
+  total: number;
+  /** Of those, hosts where at least one client enforces. */
+  enforcing: number;
 }

@@ -22,6 +22,7 @@ import type {
   AgentEnrolment,
   CreatedAgentEnrolment,
   EnrolledAgent,
+  HostEnforcementList,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -31,6 +32,8 @@ import { requireInCatalog } from '../services/catalogRefs';
 import { parseOr400 } from './parseOr400';
 import type { IngestingAgent } from '../services/IngestService';
 import { AgentStore } from '../database/AgentStore';
+import type { HostStore } from '../database/HostStore';
+import { findingReadScope } from '../permissions/conditions';
 import { HostOwners } from '../services/HostOwners';
 
 const enrolmentCreateSchema = z
@@ -53,6 +56,14 @@ const listSchema = z
   })
   .strict();
 
+const hostListSchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(500),
+    host: hostIdHash.optional(),
+    enforcing: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
+
 const REFUSED =
   'Enrolment refused: the secret is not valid, has expired, has been used as often as allowed, or was revoked';
 
@@ -65,6 +76,8 @@ const REFUSED =
 export function createAgentsRouter(options: {
   agents: AgentStore;
   hostOwners: HostOwners;
+  /** Hosts' managed-policy state (`GET /hosts`). */
+  hosts: Pick<HostStore, 'list'>;
   httpAuth: HttpAuthService;
   auth: AuthService;
   permissions: PermissionsService;
@@ -158,6 +171,22 @@ export function createAgentsRouter(options: {
       hostIdHash: q.host,
     });
     res.json({ items });
+  });
+
+  // Which hosts enforce the approved servers and which only report. Whoever
+  // reads findings: everyone's hosts for analysts and admins, a developer's
+  // own (the hosts their reports are stored for), decided in the query.
+  router.get('/hosts', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { ownerRefs } = await findingReadScope(permissions, credentials);
+    const q = parseOr400(hostListSchema, req.query, 'query');
+    const list: HostEnforcementList = await options.hosts.list({
+      ownerRefs,
+      limit: q.limit,
+      hostIdHash: q.host,
+      ...(q.enforcing ? { enforcing: q.enforcing === 'true' } : {}),
+    });
+    res.json(list);
   });
 
   router.post('/agents/:id/revoke', async (req, res) => {

@@ -8,6 +8,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AGENT_CREDENTIAL_HEADER,
+  hostStatusSchema,
   mcpeekerFindingReadPermission,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { FindingStore } from '../database/FindingStore';
@@ -39,10 +40,15 @@ const batchSchema = z
   .object({
     events: z
       .array(z.unknown())
-      .min(1, 'must hold at least one event')
       .max(MAX_BATCH, `must hold at most ${MAX_BATCH} events`),
+    /** The sending agent's host status: what its clients enforce, servers found or not. */
+    host: hostStatusSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine(batch => batch.events.length > 0 || batch.host, {
+    path: ['events'],
+    message: 'must hold at least one event (or come with a host status)',
+  });
 
 const findingQuerySchema = findingFilterSchema
   .extend({
@@ -124,7 +130,11 @@ export async function createRouter(options: {
     const batch = parseOr400(batchSchema, req.body, 'event batch', {
       hint: 'expected { "events": [ ... ] }',
     });
-    const result = await ingest.ingest(batch.events, 'http', { agent });
+    if (batch.host) await ingest.reportHost(batch.host, agent);
+    const result =
+      batch.events.length > 0
+        ? await ingest.ingest(batch.events, 'http', { agent })
+        : { accepted: 0, duplicates: 0, rejected: [], redactedValues: 0 };
     if (result.rejected.length === 0) {
       res.status(202).json(result);
       return;

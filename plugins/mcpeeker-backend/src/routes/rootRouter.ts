@@ -110,6 +110,7 @@ export async function createRootRouter(
     createAgentsRouter({
       agents,
       hostOwners: context.hostOwners,
+      hosts: context.hosts,
       httpAuth,
       auth,
       permissions,

@@ -1,8 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
   computeEventId,
   EventValidationIssue,
   formatValidationIssues,
+  HostStatus,
   IngestResult,
   McpEvent,
   redactSecrets,
@@ -11,6 +13,7 @@ import {
 import { createHash } from 'node:crypto';
 import { DeadLetterStore } from '../database/DeadLetterStore';
 import { EventStore, IngestTransport } from '../database/EventStore';
+import type { HostStore } from '../database/HostStore';
 import { IngestMetrics } from './IngestMetrics';
 import type { HostOwners } from './HostOwners';
 import type { JudgeService } from './judge/JudgeService';
@@ -43,8 +46,30 @@ export class IngestService {
       owners?: HostOwners;
       /** Classifies gateway events that arrive without a verdict. */
       judge?: Pick<JudgeService, 'judgeEvent'>;
+      /** Each host's latest managed-policy state, from its endpoint events and statuses. */
+      hosts?: Pick<HostStore, 'record'>;
     },
   ) {}
+
+  /**
+   * A host's status sent beside (or instead of) its events: kept as the
+   * host's enforcement state, owned as its events would be. An agent
+   * credential speaks for its own host only.
+   */
+  async reportHost(status: HostStatus, agent?: IngestingAgent): Promise<void> {
+    if (agent && status.idHash !== agent.hostIdHash)
+      throw new InputError(
+        'Invalid host status: host.idHash is not the host this agent credential was enrolled for',
+      );
+    const owners = this.options.owners;
+    if (!agent) await owners?.load([status.idHash]);
+    let owner = agent?.owner ?? status.owner;
+    if (!agent && owners) owner = owners.ownerFor(status.idHash, status.owner);
+    const { owner: _claimed, ...rest } = status;
+    await this.options.hosts?.record([
+      { ...rest, ...(owner ? { owner } : {}) },
+    ]);
+  }
 
   async ingest(
     items: unknown[],
@@ -184,6 +209,22 @@ export class IngestService {
         valid.map(v => ({ ...v, transport, receivedAt })),
       );
     if (inserted.length > 0) metrics?.correlation.record(correlationMs);
+    // What each host's clients enforce, as its newest event says (none: it only reports).
+    await this.options.hosts?.record(
+      valid.flatMap(({ event }) =>
+        event.layer === 'endpoint'
+          ? [
+              {
+                idHash: event.host.idHash,
+                os: event.host.os,
+                ...(event.host.owner ? { owner: event.host.owner } : {}),
+                enforcement: event.host.enforcement ?? [],
+                observedAt: event.observedAt,
+              },
+            ]
+          : [],
+      ),
+    );
     const insertedLayers = inserted.map(e => e.layer);
     if (metrics) {
       metrics.storeWrite.record(Date.now() - writeStarted, { transport });

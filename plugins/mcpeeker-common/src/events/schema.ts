@@ -223,6 +223,27 @@ export const endpointEventSchema = z
   })
   .strict();
 
+/**
+ * What an agent says of its host after each scan, servers found or not: the
+ * managed MCP policy each client is under (empty: it only reports). Sent
+ * beside the events (`POST /events` with `host`), so a host with no MCP
+ * server can still say it enforces; the portal keeps the latest per host.
+ *
+ * @public
+ */
+export const hostStatusSchema = z
+  .object({
+    /** Salted hash of the host id, as in its endpoint events. */
+    idHash: sha256HexSchema,
+    os: z.enum(['linux', 'darwin', 'win32']),
+    /** The owner configured on the agent (the enrolment's owner wins, as for events). */
+    owner: z.string().max(256).optional(),
+    enforcement: z.array(clientEnforcementSchema).max(16),
+    /** When the agent read the policy files. */
+    observedAt: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+
 /** @public */
 export const networkEventSchema = z
   .object({
@@ -359,6 +380,8 @@ export type NetworkEvent = z.infer<typeof networkEventSchema>;
 export type GatewayEvent = z.infer<typeof gatewayEventSchema>;
 /** @public */
 export type ClientEnforcement = z.infer<typeof clientEnforcementSchema>;
+/** @public */
+export type HostStatus = z.infer<typeof hostStatusSchema>;
 /** @public */
 export type EnforcementMode = (typeof ENFORCEMENT_MODES)[number];
 /** @public */
