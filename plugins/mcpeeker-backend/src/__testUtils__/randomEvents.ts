@@ -115,15 +115,18 @@ export function randomFleetEvents(seed: number, count: number): McpEvent[] {
     compositeId({ hostIdHash: host, processSignature: `npx -y ${name}` });
   // Risks from a generator of their own: the fleet is the same with or without them.
   const rr = random(seed + 7919);
-  const risks = (): { risks?: RiskFact[] } => {
+  const risks = (always: RiskFact[] = []): { risks?: RiskFact[] } => {
     const n = rr.int(5);
     // Older agents report no risks at all; some reports find none.
     if (n === 0) return {};
     const facts = Array.from({ length: n - 1 }, () => rr.pick(RISK_POOL)).map(
       f => (rr.int(6) === 0 ? { ...f, severity: 'high' as const } : f),
     );
-    return { risks: facts };
+    return { risks: [...always, ...facts] };
   };
+  // What every scan finds in an entry that runs `npx -y <package>`: only a
+  // scan's latest reports count, so a fact some reports carry may be gone.
+  const unpinned = RISK_POOL.filter(f => f.kind === 'unpinned-package');
 
   const events: McpEvent[] = [];
   for (let i = 0; i < count; i++) {
@@ -158,7 +161,7 @@ export function randomFleetEvents(seed: number, count: number): McpEvent[] {
             transport: 'stdio',
             command: 'npx',
             args: ['-y', server.pkg],
-            ...risks(),
+            ...risks(unpinned),
           },
         }),
       );

@@ -210,6 +210,68 @@ describe.each(engines.kinds)('findings on %p', kind => {
     expect(await pagesOf({ serverName: 'nothing-like-it' }, 500)).toEqual([]);
   });
 
+  it('ranks a server with a pasted secret and `/` as its root above a pinned, known, approved one, and above one that is only unpinned at the same score', async () => {
+    const approved = compositeId({ hostIdHash: HOST, port: 3 });
+    const { findings, ingest } = await engines.setup(kind, {
+      registry: {
+        match: async f =>
+          f.compositeId === approved
+            ? { approved: true, entryName: 'filesystem' }
+            : { approved: false },
+      },
+    });
+    const later = '2026-11-21T10:30:00Z';
+    await ingest.ingest(
+      [
+        // Unregistered, in one config: 6, + the secret up to the top of suspect.
+        endpointEvent({
+          port: 1,
+          risks: [
+            riskFact('inline-secret', 'env GITHUB_TOKEN holds a GitHub token'),
+            riskFact('broad-filesystem', "the folder it may use is '/'"),
+          ],
+        }),
+        // Its config and its port: 7, + the unpinned package up to 8. Seen later.
+        endpointEvent({
+          port: 2,
+          observedAt: later,
+          risks: [
+            riskFact('unpinned-package', 'npx runs it without a version'),
+          ],
+        }),
+        endpointEvent({ port: 2, source: 'port', observedAt: later }),
+        // Pinned, in the MCP registry, approved: no risk fact.
+        endpointEvent({
+          port: 3,
+          observedAt: '2026-11-21T10:40:00Z',
+          args: ['-y', '@modelcontextprotocol/server-filesystem@2026.8.31'],
+        }),
+      ],
+      'http',
+    );
+    const listed = (await findings.list({ limit: 10 })).items;
+    expect(
+      listed.map(f => [f.score, f.classification, f.breakdown.riskLevel]),
+    ).toEqual([
+      [8, 'suspect', 'high'],
+      [8, 'suspect', 'medium'],
+      [0, 'authorized', undefined],
+    ]);
+    expect(listed[2].compositeId).toBe(approved);
+    // An export pages in the same order, however small its pages.
+    const scanned = [];
+    for await (const page of findings.scan({}, 1)) scanned.push(...page);
+    expect(scanned.map(f => f.compositeId)).toEqual(
+      listed.map(f => f.compositeId),
+    );
+    // By last seen, risk does not matter: the latest first.
+    expect(
+      (await findings.list({ limit: 10, sort: 'lastSeen' })).items.map(
+        f => f.breakdown.riskLevel ?? 'none',
+      ),
+    ).toEqual(['none', 'medium', 'high']);
+  });
+
   it('lets the owner of the approved entry a finding matches find it too', async () => {
     const port1 = compositeId({ hostIdHash: HOST, port: 1 });
     const { findings, ingest } = await engines.setup(kind, {
@@ -345,5 +407,49 @@ describe.each(engines.kinds)('findings on %p', kind => {
         f => f.signals.risks?.length,
       ),
     ).toEqual([3]);
+  });
+  it("shows each owner up to 32 of their own facts: another owner's many never crowd them out", async () => {
+    const { findings, ingest } = await setup();
+    const erin = 'user:default/erin';
+    const many = Array.from({ length: 40 }, (_, i) =>
+      riskFact('inline-secret', `header X-${i} holds a key`, `$.h.X-${i}`),
+    );
+    const erinsFile = '/home/erin/.cursor/mcp.json';
+    await ingest.ingest(
+      [
+        endpointEvent({ risks: many.slice(0, 20) }),
+        endpointEvent({
+          configPath: '/home/dana/work/.mcp.json',
+          risks: many.slice(20),
+        }),
+        endpointEvent({
+          owner: erin,
+          configPath: erinsFile,
+          risks: [
+            {
+              ...riskFact('unknown-publisher', 'not in the MCP registry'),
+              location: { file: erinsFile },
+            },
+          ],
+        }),
+      ],
+      'http',
+    );
+    const id = compositeId({ hostIdHash: HOST, port: 3001 });
+    const erins = await findings.get(id, { ownerRefs: [erin] });
+    expect(erins!.signals.risks!.map(r => [r.kind, r.owners])).toEqual([
+      ['unknown-publisher', [erin]],
+    ]);
+    expect(
+      (await findings.list({ limit: 5, ownerRefs: [erin] })).items[0].signals
+        .risks,
+    ).toEqual(erins!.signals.risks);
+    const danas = await findings.get(id, {
+      ownerRefs: ['user:default/dana', erin],
+    });
+    expect(danas!.signals.risks).toHaveLength(32);
+    expect(danas!.signals.risks!.every(r => r.severity === 'high')).toBe(true);
+    // Analysts read every owner's: dana's 32 most severe and erin's one.
+    expect((await findings.get(id))!.signals.risks).toHaveLength(33);
   });
 });

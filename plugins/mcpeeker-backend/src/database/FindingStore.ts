@@ -5,6 +5,7 @@ import {
   FindingTriage,
   HighRiskFilter,
   Layer,
+  MAX_RISK_FACTS,
   McpEvent,
   RISK_SEVERITY_RANK,
   RiskSeverity,
@@ -95,6 +96,20 @@ export interface FindingQuery {
   /** Rows to skip: where the page starts. */
   offset?: number;
 }
+
+/**
+ * The findings list's orders, as columns of the findings table, every one
+ * descending (one direction, so an index serves it): the one definition both
+ * stores sort, page and export by. By score, ties go to the most severe risk
+ * that counts (`risk_level`, `breakdown.riskLevel`): risk alone never lifts
+ * a finding out of its class, so a suspect server holding a pasted token and
+ * `/` as its root and a suspect one that is only unpinned can both score 8,
+ * and the first is the one to look at. Then the most recently seen.
+ */
+export const FINDING_LIST_ORDER = {
+  score: ['score', 'risk_level', 'last_seen', 'composite_id'],
+  lastSeen: ['last_seen', 'composite_id'],
+} as const satisfies Record<NonNullable<FindingQuery['sort']>, string[]>;
 
 /** What selects findings, without paging: an export takes every match. */
 export type FindingFilter = Omit<FindingQuery, 'limit' | 'offset' | 'sort'>;
@@ -223,8 +238,8 @@ export interface FindingStore {
     visibleTo?: { ownerRefs?: string[] },
   ): Promise<Record<Layer, McpEvent[]>>;
   /**
-   * Every finding the filter selects, in the list's order (highest score,
-   * then most recently seen), in pages read as they are consumed (never all
+   * Every finding the filter selects, in the list's order by score
+   * (`FINDING_LIST_ORDER.score`), in pages read as they are consumed (never all
    * at once): for exports of any size. With `ownerRefs`, each as those
    * owners see it (`findingVisibleTo`).
    */
@@ -263,7 +278,10 @@ export function findingVisibleTo(
   const refs = visibleTo?.ownerRefs;
   const risks = finding.signals.risks;
   if (!refs || !risks) return finding;
-  const own = risks.filter(f => f.owners?.some(o => refs.includes(o)));
+  // Each owner's most severe MAX_RISK_FACTS are kept (`mergeRiskFacts`); a reader gets as many of theirs.
+  const own = risks
+    .filter(f => f.owners?.some(o => refs.includes(o)))
+    .slice(0, MAX_RISK_FACTS);
   if (own.length === risks.length) return finding;
   const { risks: _all, ...signals } = finding.signals;
   return {

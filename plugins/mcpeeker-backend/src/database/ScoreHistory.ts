@@ -34,20 +34,36 @@ type Row = {
   contributions: string;
 };
 
-/** What a row remembers of a finding: a new row is written when it differs. */
+/**
+ * The kinds of risk a breakdown names (accepted ones too), sorted: a kind
+ * that leaves it was resolved — its facts are no longer reported.
+ */
+export const riskKindsOf = (contributions: ScoreBreakdown['contributions']) =>
+  [
+    ...new Set(contributions.flatMap(c => (c.riskKind ? [c.riskKind] : []))),
+  ].sort();
+
+/**
+ * What a row remembers of a finding: a new row is written when it differs —
+ * also when only the kinds of risk change, so a risk fixed at the same score
+ * is on the timeline.
+ */
 const stateOf = (r: {
   score: number;
   classification: string;
   registryStatus: string;
   suppressionId?: string | null;
+  contributions: ScoreBreakdown['contributions'];
 }) =>
-  `${r.score}|${r.classification}|${r.registryStatus}|${r.suppressionId ?? ''}`;
+  `${r.score}|${r.classification}|${r.registryStatus}|${
+    r.suppressionId ?? ''
+  }|${riskKindsOf(r.contributions).join(',')}`;
 
 /**
  * Each finding's score history in the Backstage database, whichever store
  * holds the findings: a row whenever a stored finding's score,
- * classification, registry status or suppression changes, by ingest or
- * rescore. One read (each finding's last row) and one insert per batch.
+ * classification, registry status, suppression or kinds of risk change, by
+ * ingest or rescore. One read (each finding's last row) and one insert per batch.
  */
 export class ScoreHistory implements ScoreHistoryRecorder {
   constructor(
@@ -76,6 +92,7 @@ export class ScoreHistory implements ScoreHistoryRecorder {
             classification: row.classification,
             registryStatus: row.registry_status,
             suppressionId: row.suppression_id,
+            contributions: JSON.parse(row.contributions),
           }),
         );
     const at = this.now();
@@ -83,7 +100,11 @@ export class ScoreHistory implements ScoreHistoryRecorder {
       .filter(
         f =>
           last.get(f.compositeId) !==
-          stateOf({ ...f, suppressionId: f.triage.suppression?.id }),
+          stateOf({
+            ...f,
+            suppressionId: f.triage.suppression?.id,
+            contributions: f.breakdown.contributions,
+          }),
       )
       .map(f => ({
         composite_id: f.compositeId,

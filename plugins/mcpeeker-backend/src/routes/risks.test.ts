@@ -241,6 +241,89 @@ describe.each(access.ids)('risks on %s', databaseId => {
     ]);
   });
 
+  it('forgets a fixed or moved config’s facts at the next scan: gone from the finding and its score, resolved on its timeline', async () => {
+    const port = 3201;
+    const id = compositeId({ hostIdHash: HOST, port });
+    const cursor = '/home/dana/.cursor/mcp.json';
+    const project = '/home/dana/work/.mcp.json';
+    const inFile = (fact: typeof secret, file: string) => ({
+      ...fact,
+      location: { ...fact.location!, file },
+    });
+    const scan = (observedAt: string, configs: Array<[string, unknown[]]>) =>
+      request(server)
+        .post(`${api}/events`)
+        .set(as('service'))
+        .send({
+          events: configs.map(([configPath, risks]) =>
+            endpointEvent({
+              port,
+              observedAt,
+              configPath,
+              risks: risks as any,
+            }),
+          ),
+        })
+        .expect(202);
+    const seen = async () => {
+      const f = (
+        await request(server).get(`${api}/findings/${id}`).set(as('dana'))
+      ).body;
+      return {
+        score: f.score,
+        risks: (f.signals.risks ?? []).map((r: any) => [
+          r.kind,
+          r.location.file,
+        ]),
+        points: riskPoints(f),
+      };
+    };
+    const timeline = async () =>
+      (
+        await request(server)
+          .get(`${api}/findings/${id}/timeline`)
+          .set(as('dana'))
+          .expect(200)
+      ).body.items
+        .filter((i: any) => i.kind === 'score')
+        .map((i: any) => i.summary);
+
+    // Dana's Cursor config holds a token and gives the server '/'.
+    await scan('2026-11-21T13:00:00Z', [
+      [cursor, [secret, inFile(rootFs, cursor)]],
+    ]);
+    expect(await seen()).toEqual({
+      score: 8,
+      risks: [
+        ['inline-secret', cursor],
+        ['broad-filesystem', cursor],
+      ],
+      points: [
+        ['inline-secret', 2],
+        ['broad-filesystem', 0],
+      ],
+    });
+    // She moves the server into her project's config, the token into the
+    // environment; the next scan no longer finds it in the Cursor config.
+    await scan('2026-11-21T13:10:00Z', [[project, [inFile(rootFs, project)]]]);
+    expect(await seen()).toEqual({
+      score: 8,
+      risks: [['broad-filesystem', project]],
+      points: [['broad-filesystem', 2]],
+    });
+    // (The endpoint counts each config entry it has seen, the old one too.)
+    expect((await timeline()).at(-1)).toBe(
+      'Score stays 8 (suspect): endpoint +6: the endpoint agent saw it (config ×2); risk +2: broad filesystem (+3, 2 counted: risk alone never makes a finding unauthorized); no longer endpoint +6: the endpoint agent saw it (config ×1); inline secret resolved: no longer reported (it added +2)',
+    );
+    // She narrows its folder: no risk is left.
+    await scan('2026-11-21T13:20:00Z', [[project, []]]);
+    expect(await seen()).toEqual({ score: 6, risks: [], points: [] });
+    expect((await timeline()).at(-1)).toBe(
+      'Score 8 → 6 (suspect): broad filesystem resolved: no longer reported (it added +2)',
+    );
+    expect(await listed('dana', 'minRisk=low')).not.toContain(id);
+  });
+
   it('gives each owner of a shared host only the risk facts their endpoints reported (finding, list, exports, timeline); analysts all', async () => {
     const port = 3101;
     const shared = compositeId({ hostIdHash: HOST, port });

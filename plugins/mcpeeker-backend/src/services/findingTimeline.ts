@@ -13,11 +13,11 @@ import type {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   AuditAction,
-  asClause,
   auditActionInWords,
   contributionsInWords,
+  signedPoints,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { ScoreChange } from '../database/ScoreHistory';
+import { riskKindsOf, ScoreChange } from '../database/ScoreHistory';
 
 /** Detection windows listed beside each layer's first: the most recent ones. */
 export const TIMELINE_DETECTIONS = 50;
@@ -162,17 +162,18 @@ function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
     if (!p) {
       items.push({
         ...common,
-        summary: `Scored ${row.score} (${
-          row.classification
-        }): ${contributionsInWords(row.contributions)}`,
+        summary: `Scored ${row.score} (${row.classification}): ${row.reason}`,
       });
       continue;
     }
+    const kindsBefore = riskKindsOf(p.contributions);
+    const kindsAfter = riskKindsOf(row.contributions);
     // A row for a suppression alone: the suppression's own entries tell it.
     if (
       p.score === row.score &&
       p.classification === row.classification &&
-      p.registryStatus === row.registryStatus
+      p.registryStatus === row.registryStatus &&
+      kindsBefore.join() === kindsAfter.join()
     )
       continue;
     const before = new Set(p.contributions.map(contributionKey));
@@ -183,7 +184,15 @@ function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
     const removed = p.contributions.filter(c => !after.has(contributionKey(c)));
     const why = [
       ...(added.length ? [contributionsInWords(added)] : []),
-      ...removed.map(c => `no longer ${contributionsInWords([c])}`),
+      ...removed.flatMap(c => {
+        if (!c.riskKind) return [`no longer ${contributionsInWords([c])}`];
+        // A kind still named: its new line above says what it adds now.
+        if (kindsAfter.includes(c.riskKind)) return [];
+        const was = c.points ? ` (it added ${signedPoints(c.points)})` : '';
+        return [
+          `${c.riskKind.replace(/-/g, ' ')} resolved: no longer reported${was}`,
+        ];
+      }),
     ].join('; ');
     const classification =
       p.classification === row.classification
@@ -199,9 +208,7 @@ function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
         p.score === row.score
           ? `Score stays ${row.score}`
           : `Score ${p.score} → ${row.score}`
-      } (${classification}${registry}): ${
-        why || contributionsInWords(row.contributions)
-      }`,
+      } (${classification}${registry}): ${why || row.reason}`,
     });
   }
   return items;
@@ -236,7 +243,7 @@ function registryEntries(
         const by = person(e.actor) ? ` by ${e.actor}` : '';
         const reason =
           reasons && typeof e.details.reason === 'string' && e.details.reason
-            ? `: ${asClause(e.details.reason)}`
+            ? `: ${e.details.reason}`
             : '';
         items.push({
           at: e.at,
@@ -268,10 +275,7 @@ function registryEntries(
  * sighting, each layer's first evidence and the most recent detection
  * windows, each score change with its reasons, the registry's decisions on
  * the entries that stand for it, tool pins and changes, feedback (notes only
- * for who may read them), triage changes, and suppressions. Each summary
- * is one sentence without its closing full stop (the page adds it, with
- * `asSentence`); what people and the Judge wrote in it (reasons, notes,
- * explanations) goes in as clauses, without theirs (`asClause`).
+ * for who may read them), triage changes, and suppressions.
  */
 export function buildTimeline(
   sources: TimelineSources,
@@ -299,13 +303,10 @@ export function buildTimeline(
       kind: 'tools',
       summary: `Tools changed since '${
         entryNames.get(t.entryId) ?? 'its entry'
-      }' was approved: ${asClause(t.explanation)}`,
+      }' was approved: ${t.explanation}`,
     });
   for (const f of sources.feedback) {
-    const note =
-      audience.notes && f.note && asClause(f.note)
-        ? `: "${asClause(f.note)}"`
-        : '';
+    const note = audience.notes && f.note ? `: "${f.note}"` : '';
     const tags =
       audience.notes && f.tags.length ? ` (tags: ${f.tags.join(', ')})` : '';
     items.push({
@@ -337,9 +338,9 @@ export function buildTimeline(
     items.push({
       at: s.createdAt,
       kind: 'suppression',
-      summary: `Suppressed by ${s.createdBy}: ${s.label} (${asClause(
-        s.reason,
-      )})${s.expiresAt ? `, until ${s.expiresAt}` : ''}`,
+      summary: `Suppressed by ${s.createdBy}: ${s.label} (${s.reason})${
+        s.expiresAt ? `, until ${s.expiresAt}` : ''
+      }`,
       actor: s.createdBy,
     });
     if (s.revokedAt)
@@ -347,7 +348,7 @@ export function buildTimeline(
         at: s.revokedAt,
         kind: 'suppression',
         summary: `Suppression of ${s.label} revoked by ${s.revokedBy}${
-          s.revokeReason ? ` (${asClause(s.revokeReason)})` : ''
+          s.revokeReason ? ` (${s.revokeReason})` : ''
         }`,
         ...withActor(s.revokedBy ?? ''),
       });

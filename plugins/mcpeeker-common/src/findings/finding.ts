@@ -52,10 +52,10 @@ export interface Signals {
   };
   /**
    * What the server can do or how it is set up, as its endpoint reports say
-   * (each config entry's and port probe's latest report), with the fix for
-   * each: most severe first, one per kind and place, at most 32. Absent when
-   * no report names a risk. A developer gets only the facts their own
-   * endpoints reported.
+   * (each config entry's and port probe's latest report, from its owner's
+   * latest scan), with the fix for each: most severe first, one per kind and
+   * place, at most 32 of each owner's. Absent when no report names a risk. A
+   * developer gets only the facts their own endpoints reported (at most 32).
    */
   risks?: FindingRiskFact[];
   /** Rules of the signature engine that fired, with how often. */

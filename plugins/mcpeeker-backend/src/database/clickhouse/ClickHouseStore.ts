@@ -59,6 +59,7 @@ import {
   Finding,
   FindingPage,
   FindingFilter,
+  FINDING_LIST_ORDER,
   FindingQuery,
   FindingStore,
   findingVisibleTo,
@@ -100,6 +101,10 @@ type FindingRow = {
   triage: string;
   command_signature_hash: string;
 };
+
+/** An ORDER BY of columns, each descending. */
+const descending = (columns: readonly string[]) =>
+  columns.map(column => `${column} DESC`).join(', ');
 
 // Named apart from the columns: an alias shadows its column in WHERE and
 // ORDER BY (a `last_seen >= …` filter compared milliseconds with a date).
@@ -961,10 +966,7 @@ export class ClickHouseStore implements FindingStore {
     const from = `${this.db}.findings FINAL${
       where.length ? ` WHERE ${where.join(' AND ')}` : ''
     }`;
-    const order =
-      query.sort === 'lastSeen'
-        ? 'last_seen DESC, composite_id DESC'
-        : 'score DESC, last_seen DESC, composite_id DESC';
+    const order = descending(FINDING_LIST_ORDER[query.sort ?? 'score']);
     const [countRows, rows] = await Promise.all([
       this.select<{ n: string }>(
         `SELECT count() AS n FROM (SELECT 1 FROM ${from} LIMIT ${
@@ -1001,7 +1003,7 @@ export class ClickHouseStore implements FindingStore {
     const result = await this.client.query({
       query: `SELECT ${FINDING_COLUMNS} FROM ${this.db}.findings FINAL${
         where.length ? ` WHERE ${where.join(' AND ')}` : ''
-      } ORDER BY score DESC, last_seen DESC, composite_id DESC`,
+      } ORDER BY ${descending(FINDING_LIST_ORDER.score)}`,
       query_params: params,
       format: 'JSONEachRow',
     });

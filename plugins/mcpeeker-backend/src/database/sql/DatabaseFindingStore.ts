@@ -37,6 +37,7 @@ import {
   emptyEvidence,
   FindingPage,
   FindingFilter,
+  FINDING_LIST_ORDER,
   FindingQuery,
   FindingStore,
   findingVisibleTo,
@@ -63,6 +64,10 @@ import {
 } from '../findingAnalytics';
 import { applyDatabaseMigrations } from '../migrations';
 import { chunks, whereContains } from '../queryHelpers';
+
+/** Columns, each descending: one direction throughout, so an index serves the sort. */
+const descending = (columns: readonly string[]) =>
+  columns.map(column => ({ column, order: 'desc' as const }));
 
 type Row = {
   composite_id: string;
@@ -601,19 +606,7 @@ export class DatabaseFindingStore implements FindingStore {
       .count({ count: '*' });
     const rows: Row[] = await filtered()
       .select('*')
-      .orderBy(
-        query.sort === 'lastSeen'
-          ? [
-              { column: 'last_seen', order: 'desc' },
-              { column: 'composite_id', order: 'desc' },
-            ]
-          : [
-              { column: 'score', order: 'desc' },
-              { column: 'last_seen', order: 'desc' },
-              // One direction throughout, so an index serves the sort.
-              { column: 'composite_id', order: 'desc' },
-            ],
-      )
+      .orderBy(descending(FINDING_LIST_ORDER[query.sort ?? 'score']))
       .offset(offset)
       .limit(query.limit + 1);
     const items = rows
@@ -630,28 +623,26 @@ export class DatabaseFindingStore implements FindingStore {
   }
 
   /**
-   * Pages by keyset on the list's own order (score, last seen, id, all
-   * descending: the sort index serves it), each read when the previous one
-   * is consumed: an export of any size holds one page.
+   * Pages by keyset on the list's own order by score (all descending: the
+   * sort index serves it), each read when the previous one is consumed: an
+   * export of any size holds one page.
    */
   async *scan(query: FindingFilter, pageSize = 500): AsyncGenerator<Finding[]> {
+    const order = FINDING_LIST_ORDER.score;
     let after: Row | undefined;
     for (;;) {
       const q = this.filtered(query);
       // The row as the driver gave it: its values compare as stored.
-      if (after)
-        q.whereRaw('(score, last_seen, composite_id) < (?, ?, ?)', [
-          after.score,
-          after.last_seen as any,
-          after.composite_id,
-        ]);
+      if (after) {
+        const last = after as Record<string, any>;
+        q.whereRaw(
+          `(${order.join(', ')}) < (${order.map(() => '?').join(', ')})`,
+          order.map(column => last[column]),
+        );
+      }
       const rows: Row[] = await q
         .select('*')
-        .orderBy([
-          { column: 'score', order: 'desc' },
-          { column: 'last_seen', order: 'desc' },
-          { column: 'composite_id', order: 'desc' },
-        ])
+        .orderBy(descending(order))
         .limit(pageSize);
       if (rows.length === 0) return;
       yield rows.map(row => findingVisibleTo(toFinding(row), query));

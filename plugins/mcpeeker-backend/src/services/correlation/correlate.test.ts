@@ -34,11 +34,13 @@ describe('risk facts through the one correlator', () => {
       config(1, [secret, unpinned]),
       // The same entry rescanned after the token moved to the environment.
       config(2, [unpinned]),
-      // The same server in another client's config.
-      config(
-        1,
-        [rootFs],
-        '/home/dana/.config/Claude/claude_desktop_config.json',
+      // The same server in another client's config, in both scans.
+      ...[1, 2].map(minute =>
+        config(
+          minute,
+          [rootFs],
+          '/home/dana/.config/Claude/claude_desktop_config.json',
+        ),
       ),
       endpointEvent({
         source: 'port',
@@ -48,8 +50,9 @@ describe('risk facts through the one correlator', () => {
     ];
     const forward = totalsOfEvents(events);
     const shuffled = totalsOfEvents([
-      events[3],
+      events[4],
       events[1],
+      events[3],
       events[2],
       events[0],
     ]);
@@ -93,6 +96,72 @@ describe('risk facts through the one correlator', () => {
       config(1, many.slice(20), '/other/mcp.json'),
     ]);
     expect(shown).toHaveLength(32);
+  });
+
+  it("stops counting a config entry's facts at the owner's next scan without it (the config moved), and keeps the other owners'", () => {
+    const erin = 'user:default/erin';
+    const inFile = (fact: RiskFact, file: string) => ({
+      ...fact,
+      location: { ...fact.location, file },
+    });
+    const erinsRoot = endpointEvent({
+      owner: erin,
+      observedAt: at(1),
+      configPath: '/home/erin/.cursor/mcp.json',
+      risks: [inFile(rootFs, '/home/erin/.cursor/mcp.json')],
+    });
+    const before = [config(1, [secret, unpinned]), erinsRoot];
+    // Dana moved the server into her project's config and fixed the secret there.
+    const project = '/home/dana/work/.mcp.json';
+    const moved = config(2, [inFile(unpinned, project)], project);
+    const after = [...before, moved];
+    const facts = (events: McpEvent[]) =>
+      risksOf(events)?.map(r => [r.kind, r.location?.file, r.owners]);
+    expect(facts(after)).toEqual([
+      ['broad-filesystem', '/home/erin/.cursor/mcp.json', [erin]],
+      ['unpinned-package', '/home/dana/work/.mcp.json', ['user:default/dana']],
+    ]);
+    // In any order; and a port probe of an earlier scan still holds while the server is down.
+    expect(facts([moved, ...before].reverse())).toEqual(facts(after));
+    const probe = endpointEvent({
+      source: 'port',
+      observedAt: at(1),
+      risks: [riskFact('tool-poisoning', "tool 'echo' hides a directive")],
+    });
+    expect(facts([...after, probe])?.map(([kind]) => kind)).toContain(
+      'tool-poisoning',
+    );
+    // The entry back in the old file, at the next scan: the moved one goes.
+    expect(facts([...after, config(3, [secret])])).toEqual([
+      ['inline-secret', '/home/dana/.cursor/mcp.json', ['user:default/dana']],
+      ['broad-filesystem', '/home/erin/.cursor/mcp.json', [erin]],
+    ]);
+  });
+
+  it("keeps up to 32 facts of each owner: one owner's many never crowd out another's", () => {
+    const erin = 'user:default/erin';
+    const many = Array.from({ length: 40 }, (_, i) =>
+      riskFact('inline-secret', `header X-${i} holds a key`, `$.h.X-${i}`),
+    );
+    const erinsUnknown = endpointEvent({
+      owner: erin,
+      configPath: '/home/erin/.cursor/mcp.json',
+      observedAt: at(1),
+      risks: [unknown],
+    });
+    const risks = risksOf([
+      config(1, many.slice(0, 20)),
+      config(1, many.slice(20), '/other/mcp.json'),
+      erinsUnknown,
+    ]);
+    expect(
+      risks?.filter(r => r.owners?.includes('user:default/dana')),
+    ).toHaveLength(32);
+    // Erin's one low fact is kept, after dana's more severe ones.
+    expect(risks?.filter(r => r.owners?.includes(erin))).toEqual([
+      { ...unknown, owners: [erin] },
+    ]);
+    expect(risks).toHaveLength(33);
   });
 
   it("keeps each owner's reports apart on a shared host: every fact says whose endpoints reported it", () => {

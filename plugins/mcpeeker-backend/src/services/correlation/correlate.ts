@@ -477,6 +477,9 @@ const riskPlace = (f: RiskFact) =>
  * severe first, then by kind, then by their text (a total order); one per
  * kind and place (the first in that order, with the owners of all of them:
  * two owners' agents probing one port report the same fact); at most
+ * MAX_RISK_FACTS of each owner's (and of the facts no report named an owner
+ * for), so that one owner's many facts never crowd out another's: a reader
+ * narrowed to their own (`findingVisibleTo`) gets their most severe
  * MAX_RISK_FACTS.
  */
 export function mergeRiskFacts(facts: FindingRiskFact[]): FindingRiskFact[] {
@@ -497,13 +500,20 @@ export function mergeRiskFacts(facts: FindingRiskFact[]): FindingRiskFact[] {
     const place = riskPlace(fact);
     const kept = byPlace.get(place);
     if (!kept) {
-      if (byPlace.size < MAX_RISK_FACTS) byPlace.set(place, fact);
+      byPlace.set(place, fact);
       continue;
     }
     const owners = unionOwners(kept.owners ?? [], fact.owners ?? []);
     if (owners.length > 0) byPlace.set(place, { ...kept, owners });
   }
-  return [...byPlace.values()];
+  // In order (a place keeps its first fact's position): each owner's most severe.
+  const shown = new Map<string, number>();
+  return [...byPlace.values()].filter(fact => {
+    const whose = fact.owners?.length ? fact.owners : [''];
+    if (whose.every(o => (shown.get(o) ?? 0) >= MAX_RISK_FACTS)) return false;
+    for (const o of whose) shown.set(o, (shown.get(o) ?? 0) + 1);
+    return true;
+  });
 }
 
 /**
@@ -519,6 +529,26 @@ export const riskReportKey = (evidenceKey: string, owner?: string) =>
 function reporterOf(key: string): string | undefined {
   const space = key.indexOf(' ');
   return space < 0 ? undefined : key.slice(space + 1);
+}
+
+/**
+ * The risk reports that count: each owner's from their latest scan of the
+ * server by this source (a scan stamps all its reports with one time). A
+ * config entry that moved to another file, or left the config, is not in
+ * the owner's next scan, and its facts stop counting then; a port probe's
+ * facts hold while the server is not running (its config entry still is).
+ */
+function currentRiskReports(
+  reports: Record<string, Candidate> = {},
+): Array<[string, Candidate]> {
+  const latest = new Map<string, number>();
+  for (const [key, c] of Object.entries(reports)) {
+    const owner = reporterOf(key) ?? '';
+    latest.set(owner, Math.max(latest.get(owner) ?? -Infinity, c.at));
+  }
+  return Object.entries(reports).filter(
+    ([key, c]) => c.at === latest.get(reporterOf(key) ?? ''),
+  );
 }
 
 /** One report's risk facts as totals keep and compare them (canonical JSON, merged). */
@@ -722,11 +752,12 @@ export function describeFinding(totals: FindingTotals): FindingFacts {
     t => t.command,
     () => 0,
   )?.c.value;
-  // Every piece of evidence's latest report counts (a config entry's and the
-  // port's), each owner's own, and each fact says whose endpoints reported it.
+  // Each piece of evidence's latest report counts (a config entry's and the
+  // port's), each owner's own, while it is from the owner's latest scan; each
+  // fact says whose endpoints reported it.
   const risks = mergeRiskFacts(
     sources.flatMap(t =>
-      Object.entries(t.risks ?? {}).flatMap(([key, c]) => {
+      currentRiskReports(t.risks).flatMap(([key, c]) => {
         const owner = reporterOf(key);
         return (JSON.parse(c.value) as RiskFact[]).map(
           (f): FindingRiskFact => (owner ? { ...f, owners: [owner] } : f),
