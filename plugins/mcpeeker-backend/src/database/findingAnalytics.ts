@@ -27,11 +27,12 @@ export interface TrendQuery extends AnalyticsScope {
 }
 
 /**
- * The findings the summary counts: suppressed ones are left out of it (and
- * only of it: the distribution and the trendlines count every finding), as
- * the findings list leaves them out by default.
+ * The findings the Dashboard counts — the summary, the score distribution
+ * and the trendlines alike: suppressed ones are left out, as the findings
+ * list leaves them out by default, so each number, bar and point is the
+ * total of the list its link opens.
  */
-export const SUMMARY_FINDINGS: FindingFilter = { suppressed: 'exclude' };
+export const DASHBOARD_FINDINGS: FindingFilter = { suppressed: 'exclude' };
 
 /** What the summary counts besides the totals. */
 export interface SummaryOptions {
@@ -41,7 +42,7 @@ export interface SummaryOptions {
 
 /**
  * The findings each of the summary's filtered numbers counts (within
- * SUMMARY_FINDINGS and the scope), as the findings list's filters: the
+ * DASHBOARD_FINDINGS and the scope), as the findings list's filters: the
  * store's side of `summaryFindingsQuery` (common), which the Dashboard links
  * to. findingAnalytics.test.ts holds each number to the list's total on every
  * engine.
@@ -57,10 +58,10 @@ export function summaryFilters(now: Date): {
   return {
     activeSince,
     newSince,
-    unregisteredHighRisk: { ...SUMMARY_FINDINGS, highRisk: 'unregistered' },
-    newThisWeek: { ...SUMMARY_FINDINGS, firstSeenFrom: newSince },
+    unregisteredHighRisk: { ...DASHBOARD_FINDINGS, highRisk: 'unregistered' },
+    newThisWeek: { ...DASHBOARD_FINDINGS, firstSeenFrom: newSince },
     feedbackBacklog: {
-      ...SUMMARY_FINDINGS,
+      ...DASHBOARD_FINDINGS,
       classification: ['suspect', 'unauthorized'],
       triageStatus: ['open'],
       verdict: ['none'],

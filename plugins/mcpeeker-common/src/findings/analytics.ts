@@ -2,7 +2,9 @@ import type { Classification } from './finding';
 
 /**
  * The Dashboard's numbers, as `GET /analytics/summary` answers; a developer's
- * are of their own findings only. Suppressed findings are left out. Each
+ * are of their own findings only. Suppressed findings are left out (as of
+ * the score distribution and the trendlines, and of the findings list by
+ * default). Each
  * number but `activeHosts` is the total of the findings list filtered by
  * `summaryFindingsQuery`.
  *
@@ -111,7 +113,7 @@ export const SCORE_DISTRIBUTION_CAP = 20;
 
 /**
  * How many findings have each score, as `GET /analytics/score-distribution`
- * answers.
+ * answers: suppressed findings left out, as of the summary.
  *
  * @public
  */
@@ -158,6 +160,7 @@ export const TRENDLINE_MAX_DAYS: Record<TrendBucket, number> = {
  * Findings seen per time bucket and classification, as
  * `GET /analytics/trendlines` answers: buckets in UTC, weeks from Monday;
  * `since` is the start of the first bucket, `until` the end of the last.
+ * Suppressed findings are left out, as of the summary.
  *
  * @public
  */
@@ -175,8 +178,8 @@ export interface Trendlines {
 
 /**
  * The findings list's query selecting exactly the findings a score bucket
- * counts: its score (and up, for `orMore`), suppressed ones too (the
- * distribution counts them).
+ * counts: its score (and up, for `orMore`); suppressed ones are left out of
+ * both.
  *
  * @public
  */
@@ -186,7 +189,6 @@ export function scoreFindingsQuery(
   return {
     minScore: String(bucket.score),
     ...(bucket.orMore ? {} : { maxScore: String(bucket.score) }),
-    suppressed: 'include',
   };
 }
 
@@ -194,9 +196,8 @@ export function scoreFindingsQuery(
  * The findings list's query selecting exactly the findings a trendline counts
  * for a classification: those of that (current) classification with a
  * detection starting in the bucket from `start` — or, without `start`,
- * anywhere in the trendline's range — suppressed ones too (the trendlines
- * count them). `detectedTo` is inclusive: the last millisecond before the
- * next bucket.
+ * anywhere in the trendline's range; suppressed ones are left out of both.
+ * `detectedTo` is inclusive: the last millisecond before the next bucket.
  *
  * @public
  */
@@ -213,6 +214,5 @@ export function trendFindingsQuery(
     classification,
     detectedFrom: new Date(Date.parse(from)).toISOString(),
     detectedTo: new Date(to - 1).toISOString(),
-    suppressed: 'include',
   };
 }

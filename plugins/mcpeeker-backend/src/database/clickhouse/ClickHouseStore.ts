@@ -37,7 +37,7 @@ import { ScoringWeights } from '../../services/correlation/scoring';
 import { findingActivitySelect, migrateClickHouse } from './schema';
 import {
   AnalyticsScope,
-  SUMMARY_FINDINGS,
+  DASHBOARD_FINDINGS,
   summaryFilters,
   SummaryOptions,
   toScoreDistribution,
@@ -506,7 +506,7 @@ export class ClickHouseStore implements FindingStore {
     options: SummaryOptions = { feedbackBacklog: true },
   ): Promise<AnalyticsSummary> {
     const filters = summaryFilters(now);
-    const base = this.conditions({ ...scope, ...SUMMARY_FINDINGS });
+    const base = this.conditions({ ...scope, ...DASHBOARD_FINDINGS });
     const params: Record<string, unknown> = {
       ...base.params,
       activeSince: filters.activeSince.getTime(),
@@ -561,7 +561,10 @@ export class ClickHouseStore implements FindingStore {
   }
 
   async scoreDistribution(scope: AnalyticsScope): Promise<ScoreDistribution> {
-    const { where, params } = this.conditions(scope);
+    const { where, params } = this.conditions({
+      ...scope,
+      ...DASHBOARD_FINDINGS,
+    });
     const rows = await this.select<{ bucket: number; n: string }>(
       `SELECT least(score, {cap:Int16}) AS bucket, count() AS n
        FROM ${this.db}.findings FINAL${
@@ -585,7 +588,10 @@ export class ClickHouseStore implements FindingStore {
    */
   async trendlines(query: TrendQuery): Promise<Trendlines> {
     const { origin, size, end } = trendRange(query);
-    const { where, params } = this.conditions({ ownerRefs: query.ownerRefs });
+    const { where, params } = this.conditions({
+      ownerRefs: query.ownerRefs,
+      ...DASHBOARD_FINDINGS,
+    });
     const findings = (condition?: string) => {
       const all = [...where, ...(condition ? [condition] : [])];
       return `SELECT composite_id FROM ${this.db}.findings FINAL${
@@ -608,7 +614,7 @@ export class ClickHouseStore implements FindingStore {
          AND bucket >= toDateTime({fromSecond:UInt32}, 'UTC')
          AND bucket < toDateTime({toSecond:UInt32}, 'UTC')${
            // A developer's few findings: the rows of others are skipped early.
-           where.length ? ` AND finding_id IN (${findings()})` : ''
+           query.ownerRefs ? ` AND finding_id IN (${findings()})` : ''
          }
        GROUP BY bucket_index`,
       {

@@ -53,7 +53,7 @@ import {
 import { ScoreHistory } from '../ScoreHistory';
 import {
   AnalyticsScope,
-  SUMMARY_FINDINGS,
+  DASHBOARD_FINDINGS,
   summaryFilters,
   SummaryOptions,
   toScoreDistribution,
@@ -705,7 +705,7 @@ export class DatabaseFindingStore implements FindingStore {
     };
     const [[counts], unregisteredHighRisk, newThisWeek, feedbackBacklog] =
       await Promise.all([
-        this.filtered({ ...scope, ...SUMMARY_FINDINGS }).select(
+        this.filtered({ ...scope, ...DASHBOARD_FINDINGS }).select(
           this.db.raw('count(*) as total'),
           ...CLASSIFICATIONS.map(c =>
             this.db.raw(`${when('classification = ?')} as ??`, [c, c]),
@@ -739,7 +739,7 @@ export class DatabaseFindingStore implements FindingStore {
   }
 
   async scoreDistribution(scope: AnalyticsScope): Promise<ScoreDistribution> {
-    const rows = await this.filtered(scope)
+    const rows = await this.filtered({ ...scope, ...DASHBOARD_FINDINGS })
       .select(
         this.db.raw(
           `case when score > ${SCORE_DISTRIBUTION_CAP} then ${SCORE_DISTRIBUTION_CAP} else score end as bucket`,
@@ -781,7 +781,7 @@ export class DatabaseFindingStore implements FindingStore {
     const rows = await this.db
       .from(seen.as('d'))
       .join(
-        this.filtered({ ownerRefs: query.ownerRefs })
+        this.filtered({ ownerRefs: query.ownerRefs, ...DASHBOARD_FINDINGS })
           .select('composite_id', 'classification')
           .as('f'),
         'f.composite_id',

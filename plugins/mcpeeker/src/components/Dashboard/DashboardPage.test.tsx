@@ -113,6 +113,10 @@ describe('Dashboard', () => {
       expect(
         await screen.findByRole('heading', { name: 'All MCP servers' }),
       ).toBeInTheDocument();
+      // The cards, the bars and the points count the same findings.
+      expect(
+        screen.getByText(/Suppressed findings are counted nowhere here/),
+      ).toBeInTheDocument();
       expect(screen.getByRole('tab', { name: 'Dashboard' })).toHaveAttribute(
         'aria-selected',
         'true',
@@ -261,10 +265,7 @@ describe('Dashboard', () => {
         within(chart).getByRole('link', {
           name: 'Score 10 or more: 3 findings',
         }),
-      ).toHaveAttribute(
-        'href',
-        '/mcpeeker/findings?minScore=10&suppressed=include',
-      );
+      ).toHaveAttribute('href', '/mcpeeker/findings?minScore=10');
 
       await userEvent.click(
         within(chart).getByRole('link', { name: 'Score 7: 7 findings' }),
@@ -272,8 +273,8 @@ describe('Dashboard', () => {
       await screen.findByRole('row', { name: /github/ });
       expect(listQueries.at(-1)?.get('minScore')).toBe('7');
       expect(listQueries.at(-1)?.get('maxScore')).toBe('7');
-      // The distribution counts suppressed findings: the list shows them too.
-      expect(listQueries.at(-1)?.get('suppressed')).toBe('include');
+      // The distribution leaves suppressed findings out, as the list does by default.
+      expect(listQueries.at(-1)?.has('suppressed')).toBe(false);
       // The score came by URL: the list says so, and it can be removed.
       expect(
         screen.getByRole('button', { name: 'Score 7: remove this filter' }),
@@ -330,7 +331,6 @@ describe('Dashboard', () => {
         detectedTo: new Date(
           secondDay.getTime() + 86_400_000 - 1,
         ).toISOString(),
-        suppressed: 'include',
       });
       // Each classification's legend entry: its findings over the whole window.
       expect(
@@ -343,7 +343,6 @@ describe('Dashboard', () => {
           detectedTo: new Date(
             Date.parse(since) + 3 * 86_400_000 - 1,
           ).toISOString(),
-          suppressed: 'include',
         })}`,
       );
 

@@ -83,6 +83,8 @@ export function DashboardPage() {
             ? 'Every host that reports to MCPeeker.'
             : 'The servers found on your machines, and those matching your approved registrations.'}{' '}
           Click a number, a bar or a point to open the findings behind it.
+          Suppressed findings are counted nowhere here, as the Findings list
+          leaves them out unless asked to show them.
         </Typography>
       </Grid>
       <SummaryCards summary={value} />

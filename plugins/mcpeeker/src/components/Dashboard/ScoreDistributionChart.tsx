@@ -60,7 +60,7 @@ export function describeBucket(b: Bucket): string {
 /**
  * How many findings have each score, a bar per score in its classification's
  * colour; each bar leads to the findings with that score (suppressed ones
- * too: the distribution counts them). Screen readers get
+ * left out of both, as of the summary's cards). Screen readers get
  * the numbers as a table and each bar as a link.
  */
 export function ScoreDistributionChart() {
@@ -78,7 +78,7 @@ export function ScoreDistributionChart() {
   if (!buckets.some(b => b.count > 0))
     return <Typography>No findings to count yet.</Typography>;
 
-  // Exactly the bar's findings: suppressed ones too, as the distribution counts them.
+  // Exactly the bar's findings: the list leaves suppressed ones out, as the distribution does.
   const hrefOf = (b: Bucket) =>
     findingsHref(findingsUrl?.() ?? '', {}, scoreFindingsQuery(b));
   const summary = `Findings by score: ${buckets

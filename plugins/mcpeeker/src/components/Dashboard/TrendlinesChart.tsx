@@ -80,7 +80,7 @@ function bucketName(start: string, bucket: TrendBucket): string {
 /**
  * Findings seen per hour, day or week, a line per classification; each point
  * leads to the findings it counts (of its classification, with a detection
- * in its bucket, suppressed ones too), each line's legend entry to those of
+ * in its bucket, suppressed ones left out of both), each line's legend entry to those of
  * the whole window. Screen readers get the
  * numbers as a table and each point as a link.
  */
