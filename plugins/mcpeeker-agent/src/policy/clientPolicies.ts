@@ -179,17 +179,51 @@ function shortName(name: string, taken: Set<string>) {
   return candidate;
 }
 
+/** Why a server that names neither a package nor a remote can be neither recognised nor run by Claude Code. */
+const NOTHING_TO_MATCH =
+  'the registry serves neither a package nor a remote URL for it (an entry identified by host and port, say)';
+
+/** Why a server is not in Claude Code's allowlist: undefined when it is. */
+function notAllowedBecause(server: ServerJson): string | undefined {
+  if (claudeCodeMatches(server).length > 0) return undefined;
+  if (!server.packages?.length && !server.remotes?.length)
+    return NOTHING_TO_MATCH;
+  return 'no remote URL or package command to match on';
+}
+
+/** Why `claudeCodeDeployment` leaves a server out. */
+function notDeployableBecause(server: ServerJson): string {
+  if (!server.packages?.length && !server.remotes?.length)
+    return NOTHING_TO_MATCH;
+  const runnable =
+    (server.remotes ?? []).length > 0 ||
+    (server.packages ?? []).some(
+      p => p.transport.type === 'stdio' && packageCommand(p),
+    );
+  return runnable
+    ? 'each needs a secret or value from its user'
+    : 'no package command or URL to run it by';
+}
+
+/** Skipped servers grouped by why, in the order they came: one line each reason. */
+function byReason(skipped: Array<{ name: string; why: string }>) {
+  const groups = new Map<string, string[]>();
+  for (const { name, why } of skipped)
+    groups.set(why, [...(groups.get(why) ?? []), name]);
+  return [...groups.entries()].map(([why, names]) => ({ why, names }));
+}
+
 /**
  * `managed-mcp.json`'s `mcpServers`: each approved server Claude Code can run
  * for everyone (a remote URL without templates, or a stdio package), without
- * a secret only its user has. The others are named in `skipped`.
+ * a secret only its user has. The others are in `skipped`, each with why.
  */
 export function claudeCodeDeployment(servers: ServerJson[]): {
   mcpServers: Record<string, Record<string, unknown>>;
-  skipped: string[];
+  skipped: Array<{ name: string; why: string }>;
 } {
   const mcpServers: Record<string, Record<string, unknown>> = {};
-  const skipped: string[] = [];
+  const skipped: Array<{ name: string; why: string }> = [];
   const taken = new Set<string>();
   for (const server of servers) {
     const remote = (server.remotes ?? []).find(
@@ -211,7 +245,8 @@ export function claudeCodeDeployment(servers: ServerJson[]): {
         command,
         args,
       };
-    } else skipped.push(server.name);
+    } else
+      skipped.push({ name: server.name, why: notDeployableBecause(server) });
   }
   return { mcpServers, skipped };
 }
@@ -248,15 +283,13 @@ export function policyFiles(
   if (clients.includes('claude-code')) {
     const folder = claudeCodeFolder(machine);
     const allowed = servers.flatMap(claudeCodeMatches);
-    const unmatched = servers.filter(s => claudeCodeMatches(s).length === 0);
-    if (unmatched.length > 0)
-      notes.push(
-        `claude-code: ${unmatched
-          .map(s => s.name)
-          .join(
-            ', ',
-          )} not allowed: no remote URL or package command to match on`,
-      );
+    // Left out of the allowlist, so not allowed; the others are still written.
+    const unmatched = servers.flatMap(server => {
+      const why = notAllowedBecause(server);
+      return why ? [{ name: server.name, why }] : [];
+    });
+    for (const { why, names } of byReason(unmatched))
+      notes.push(`claude-code: ${names.join(', ')} not allowed: ${why}`);
     files.push({
       client: 'claude-code',
       path: path.join(folder, 'managed-settings.json'),
@@ -271,12 +304,13 @@ export function policyFiles(
       },
     });
     const deployment = claudeCodeDeployment(servers);
-    if (choice.deploy && deployment.skipped.length > 0)
-      notes.push(
-        `claude-code: ${deployment.skipped.join(
-          ', ',
-        )} not deployed in managed-mcp.json: each needs a secret or value from its user`,
-      );
+    if (choice.deploy)
+      for (const { why, names } of byReason(deployment.skipped))
+        notes.push(
+          `claude-code: ${names.join(
+            ', ',
+          )} not deployed in managed-mcp.json: ${why}`,
+        );
     files.push({
       client: 'claude-code',
       path: path.join(folder, 'managed-mcp.json'),

@@ -288,6 +288,57 @@ describe('mcpeeker-agent policy', () => {
     expect(read(`${file}${BACKUP_SUFFIX}`).mcpServers.weather).toBeDefined();
   });
 
+  it('skips, saying which and why, an approved server identified only by host and port, and writes the rest', async () => {
+    // The backend serves an entry registered by host and port alone as a
+    // server with neither packages nor remotes, as the specification allows.
+    const byHostAndPort = served(
+      {
+        name: 'io.mcpeeker.platform/build-cache',
+        description: 'The build cache on the CI hosts',
+        title: 'build-cache',
+        version: '0.0.0',
+      },
+      'e-build-cache',
+    );
+    registry.state.servers = [WEATHER, byHostAndPort, CIRCLECI];
+    const root = makeTempDir();
+    const { code, stderr } = await policy(
+      root,
+      'linux',
+      '--deny-others',
+      '--deploy',
+    );
+    expect(stderr).not.toContain('nothing written');
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      'claude-code: io.mcpeeker.platform/build-cache not allowed: the registry serves neither a package nor a remote URL for it',
+    );
+    expect(stderr).toContain(
+      'claude-code: io.mcpeeker.platform/build-cache not deployed in managed-mcp.json: the registry serves neither a package nor a remote URL for it',
+    );
+    expect(stderr).toMatch(/3 files written \(3 approved servers from /);
+    expect(
+      read(path.join(root, 'etc/claude-code/managed-settings.json')),
+    ).toEqual({
+      allowedMcpServers: [
+        { serverUrl: 'https://mcp.acme.example/mcp' },
+        {
+          serverCommand: ['npx', '-y', '@circleci/mcp-server-circleci@0.14.0'],
+        },
+      ],
+      allowManagedMcpServersOnly: true,
+    });
+    expect(
+      Object.keys(
+        read(path.join(root, 'etc/claude-code/managed-mcp.json')).mcpServers,
+      ),
+    ).toEqual(['weather', 'circleci']);
+    expect(read(path.join(root, 'etc/vscode/policy.json'))).toEqual({
+      McpGalleryServiceUrl: registry.base,
+      ChatMCP: 'registry',
+    });
+  });
+
   it('--dry-run prints a unified diff and writes nothing', async () => {
     const root = makeTempDir();
     const { code, stdout, stderr } = await policy(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { serverJsonSchema } from './serverJson';
+import { serverDetailSchema } from './serverJson';
 
 /**
  * One server of the MCP Registry API (v0.1) the backend serves at
@@ -11,7 +11,9 @@ import { serverJsonSchema } from './serverJson';
  */
 export const registryServerResponseSchema = z
   .object({
-    server: serverJsonSchema,
+    // What the specification allows, not what an import needs: a reader
+    // decides what it can do with a server that has neither packages nor remotes.
+    server: serverDetailSchema,
     _meta: z
       .object({
         'io.modelcontextprotocol.registry/official': z

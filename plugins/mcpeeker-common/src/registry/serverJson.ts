@@ -2,13 +2,16 @@ import { z } from 'zod';
 import { serverUrlSchema } from './serverUrl';
 
 /**
- * The parts of the official MCP registry's `server.json` MCPeeker reads
- * (https://static.modelcontextprotocol.io/schemas/…/server.schema.json);
- * other fields are kept as they are.
+ * A server as the MCP Registry API specification allows one (its
+ * `ServerDetail`), in the parts MCPeeker reads; other fields are kept as
+ * they are. Neither packages nor remotes is required, as in the
+ * specification: a registry may serve a server known only by name (MCPeeker
+ * serves one for an entry identified by host and port). URLs are held to
+ * what MCPeeker serves (`serverUrlSchema`).
  *
  * @public
  */
-export const serverJsonSchema = z
+export const serverDetailSchema = z
   .object({
     $schema: z.string().optional(),
     name: z
@@ -62,9 +65,19 @@ export const serverJsonSchema = z
       )
       .optional(),
   })
-  .passthrough()
-  .refine(s => (s.packages?.length ?? 0) + (s.remotes?.length ?? 0) > 0, {
-    message: 'needs at least one of packages or remotes',
-  });
+  .passthrough();
+
+/**
+ * The parts of the official MCP registry's `server.json` MCPeeker reads
+ * (https://static.modelcontextprotocol.io/schemas/…/server.schema.json),
+ * as an import takes it: something to install or connect to, a package or
+ * a remote, is what MCPeeker identifies the server by.
+ *
+ * @public
+ */
+export const serverJsonSchema = serverDetailSchema.refine(
+  s => (s.packages?.length ?? 0) + (s.remotes?.length ?? 0) > 0,
+  { message: 'needs at least one of packages or remotes' },
+);
 /** @public */
 export type ServerJson = z.infer<typeof serverJsonSchema>;
