@@ -122,6 +122,62 @@ const weather = (version: string) => ({
   ],
 });
 
+// Credentials a publisher wrote into its server.json, one in each place a
+// client could be handed one. Made up, in the shapes of real ones.
+const PLANTED = {
+  urlQuery: 'Qm7xT2vL9pR4sW8nK3jH6dF1aZ5cB0yE',
+  header:
+    'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhY21lLWJvdCJ9.c2lnbmF0dXJlLW9mLXRoZS1ib3Q',
+  env: 'sk-ant-api03-Xq8Lm2Vn7Rt4Yw9Pz3Kc6Hb1Jd5Fg0Ns-AbCdEfGh',
+  envDefault: 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+  namedArgument: 'r4nd0m-Pa55w0rd-for-the-bot',
+  positionalArgument: 'ghp_Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2',
+  transportQuery: 'AKIAIOSFODNN7EXAMPLE',
+  transportHeader: 'Pq3Rs7Tu1Vw5Xy9Za2Bc6De0Fg4Hi8Jk',
+};
+const VAULT = {
+  name: 'io.github.acme/vault',
+  description: 'Secrets of the platform team',
+  version: '1.0.0',
+  remotes: [
+    {
+      type: 'streamable-http',
+      url: `https://vault.acme.example/mcp?region=eu&api_key=${PLANTED.urlQuery}`,
+      headers: [
+        { name: 'Authorization', value: `Bearer ${PLANTED.header}` },
+        // The specification's way: a value the user is asked for. It stays.
+        {
+          name: 'X-Team-Token',
+          value: 'Bearer {team_token}',
+          variables: { team_token: { isRequired: true, isSecret: true } },
+        },
+      ],
+    },
+  ],
+  packages: [
+    {
+      registryType: 'npm',
+      identifier: '@acme/vault-mcp',
+      version: '1.0.0',
+      transport: {
+        type: 'streamable-http',
+        url: `http://localhost:8080/mcp?token=${PLANTED.transportQuery}`,
+        headers: [{ name: 'X-Api-Key', value: PLANTED.transportHeader }],
+      },
+      environmentVariables: [
+        { name: 'VAULT_API_KEY', value: PLANTED.env, isSecret: false },
+        { name: 'VAULT_SESSION', default: PLANTED.envDefault },
+        { name: 'VAULT_ADDR_FILE', isRequired: true },
+      ],
+      packageArguments: [
+        { type: 'named', name: '--password', value: PLANTED.namedArgument },
+        { type: 'positional', value: PLANTED.positionalArgument },
+        { type: 'named', name: '--port', value: '8080' },
+      ],
+    },
+  ],
+};
+
 // The longest name a registry entry takes (128 characters).
 const LONG_NAME = `io.github.acme/${'x'.repeat(113)}`;
 
@@ -206,6 +262,7 @@ beforeAll(async () => {
     },
     'approve',
   );
+  await register('vault', { serverJson: VAULT }, 'approve');
   // Neither of these is any client's business.
   await register('pending', {
     name: 'io.github.acme/secret-plans',
@@ -228,6 +285,7 @@ beforeAll(async () => {
 const APPROVED = [
   'io.acme/tickets@0.0.0',
   'io.github.acme/time@0.0.0',
+  'io.github.acme/vault@1.0.0',
   'io.github.acme/weather@1.2.0',
   'io.github.acme/weather@1.3.0',
   `${LONG_NAME}@2.0.0`,
@@ -275,6 +333,7 @@ describe('the MCP Registry API v0.1, checked against the official OpenAPI docume
     expect(res.body.servers.map(nameAt)).toEqual([
       'io.acme/tickets@0.0.0',
       'io.github.acme/time@0.0.0',
+      'io.github.acme/vault@1.0.0',
       'io.github.acme/weather@1.3.0',
       `${LONG_NAME}@2.0.0`,
       'io.mcpeeker.team-a/files-mcp@0.4.1',
@@ -463,5 +522,182 @@ describe('the MCP Registry API v0.1, checked against the official OpenAPI docume
         expect.stringMatching(message),
       ]);
     }
+  });
+
+  it('serves no secret an imported server.json carried: values go as the user’s to give, secret URL query values as variables', async () => {
+    const name = encodeURIComponent(VAULT.name);
+    for (const route of [
+      '/v0.1/servers?limit=100',
+      `/v0.1/servers/${name}/versions`,
+      `/v0.1/servers/${name}/versions/latest`,
+      `/v0.1/servers/${name}/versions/1.0.0`,
+    ]) {
+      const res = await getChecked(server, route);
+      const text = JSON.stringify(res.body);
+      for (const [where, secret] of Object.entries(PLANTED))
+        expect([where, text.includes(secret)]).toEqual([where, false]);
+    }
+    const served = (
+      await getChecked(server, `/v0.1/servers/${name}/versions/latest`)
+    ).body.server;
+    expect(served.remotes).toEqual([
+      {
+        type: 'streamable-http',
+        url: 'https://vault.acme.example/mcp?region=eu&api_key={api_key}',
+        variables: {
+          api_key: {
+            description: expect.stringContaining('api_key'),
+            isRequired: true,
+            isSecret: true,
+          },
+        },
+        headers: [
+          { name: 'Authorization', isRequired: true, isSecret: true },
+          VAULT.remotes[0].headers[1],
+        ],
+      },
+    ]);
+    const [pkg] = served.packages;
+    expect(pkg.transport).toEqual({
+      type: 'streamable-http',
+      url: 'http://localhost:8080/mcp?token={token}',
+      headers: [{ name: 'X-Api-Key', isRequired: true, isSecret: true }],
+    });
+    expect(pkg.environmentVariables).toEqual([
+      { name: 'VAULT_API_KEY', isSecret: true, isRequired: true },
+      { name: 'VAULT_SESSION', isSecret: true },
+      { name: 'VAULT_ADDR_FILE', isRequired: true },
+    ]);
+    expect(pkg.packageArguments).toEqual([
+      { type: 'named', name: '--password', isSecret: true, isRequired: true },
+      {
+        type: 'positional',
+        valueHint: 'secret',
+        isSecret: true,
+        isRequired: true,
+      },
+      { type: 'named', name: '--port', value: '8080' },
+    ]);
+    // What is not secret is served as imported.
+    expect({ ...served, remotes: undefined, packages: undefined }).toEqual({
+      ...VAULT,
+      remotes: undefined,
+      packages: undefined,
+    });
+  });
+
+  it('takes every query parameter the OpenAPI document lists, on every route', async () => {
+    const first = await getChecked(server, '/v0.1/servers?limit=1');
+    const valueOf = (parameter: any): string => {
+      if (parameter.name === 'cursor') return first.body.metadata.nextCursor;
+      if (parameter.name === 'version') return 'latest';
+      if (parameter.name === 'search') return 'weather';
+      if (parameter.schema?.type === 'boolean') return 'false';
+      if (parameter.schema?.type === 'integer') return '2';
+      if (parameter.schema?.format === 'date-time')
+        return '2020-01-01T00:00:00.000Z';
+      return 'x';
+    };
+    const name = encodeURIComponent('io.github.acme/weather');
+    const checked: string[] = [];
+    for (const [template, item] of Object.entries<any>(openapi.paths)) {
+      const parameters = (item.get?.parameters ?? []).filter(
+        (p: any) => p.in === 'query',
+      );
+      if (parameters.length === 0) continue;
+      const requestPath = template
+        .replace('{serverName}', name)
+        .replace('{version}', '1.3.0');
+      for (const parameter of parameters) {
+        const query = `${parameter.name}=${encodeURIComponent(
+          valueOf(parameter),
+        )}`;
+        const res = await getChecked(server, `${requestPath}?${query}`);
+        expect([query, res.status]).toEqual([query, 200]);
+        checked.push(`${template} ${parameter.name}`);
+      }
+      // All of them at once, as a client may send them.
+      const all = parameters
+        .map((p: any) => `${p.name}=${encodeURIComponent(valueOf(p))}`)
+        .join('&');
+      expect((await getChecked(server, `${requestPath}?${all}`)).status).toBe(
+        200,
+      );
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        '/v0.1/servers cursor',
+        '/v0.1/servers limit',
+        '/v0.1/servers search',
+        '/v0.1/servers updated_since',
+        '/v0.1/servers version',
+        '/v0.1/servers include_deleted',
+        '/v0.1/servers/{serverName}/versions include_deleted',
+        '/v0.1/servers/{serverName}/versions/{version} include_deleted',
+      ]),
+    );
+    // Anything else is a 400 naming it, on every route.
+    for (const route of [
+      '/v0.1/servers',
+      `/v0.1/servers/${name}/versions`,
+      `/v0.1/servers/${name}/versions/latest`,
+    ]) {
+      const res = await request(server).get(`${API}${route}?colour=blue`);
+      expect([res.status, res.body.error?.message]).toEqual([
+        400,
+        expect.stringContaining('unknown parameter colour'),
+      ]);
+    }
+  });
+
+  it('with updated_since serves exactly the entries changed since then', async () => {
+    const everything = (await getChecked(server, '/v0.1/servers?limit=100'))
+      .body.servers;
+    const updatedAt = (s: any) =>
+      s._meta['io.modelcontextprotocol.registry/official'].updatedAt;
+    const since = async (time: string) =>
+      (
+        await getChecked(
+          server,
+          `/v0.1/servers?limit=100&updated_since=${encodeURIComponent(time)}`,
+        )
+      ).body.servers.map(nameAt);
+    expect(await since('2000-01-01T00:00:00Z')).toEqual(APPROVED);
+    expect(await since('2999-01-01T00:00:00Z')).toEqual([]);
+
+    // An owner's edit is a change: the entry is served as changed since then.
+    const changed = await request(server)
+      .patch(`${API}/registry/${ids.time}`)
+      .set(as('dana'))
+      .send({ purpose: 'Tells the time in every office, Lisbon included' })
+      .expect(200);
+    const after = changed.body.updatedAt;
+    const expected = (
+      await getChecked(server, '/v0.1/servers?limit=100')
+    ).body.servers
+      .filter((s: any) => updatedAt(s) >= after)
+      .map(nameAt);
+    expect(expected).toContain('io.github.acme/time@0.0.0');
+    // Everything else was approved before the edit.
+    expect(everything.some((s: any) => updatedAt(s) < after)).toBe(true);
+    expect(await since(after)).toEqual(expected);
+    expect(expected.length).toBeLessThan(APPROVED.length);
+
+    // The same instant with an offset, its `+` sent unencoded (a space once
+    // decoded) as a hand-written URL has it, and in lower case.
+    const offset = new Date(after).toISOString().replace('Z', '+00:00');
+    const unencoded = await getChecked(
+      server,
+      `/v0.1/servers?limit=100&updated_since=${offset}`,
+    );
+    expect(unencoded.body.servers.map(nameAt)).toEqual(expected);
+    expect(await since(after.toLowerCase())).toEqual(expected);
+    const bad = await request(server).get(
+      `${API}/v0.1/servers?updated_since=yesterday`,
+    );
+    expect([bad.status, bad.body.error?.message]).toEqual([
+      400,
+      expect.stringContaining('updated_since'),
+    ]);
   });
 });

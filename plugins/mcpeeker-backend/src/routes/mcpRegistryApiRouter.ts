@@ -11,6 +11,7 @@ import { PageCursors } from './pageCursors';
 import { RouteRateLimiter, RouteRateLimits } from './rateLimits';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import type { RegistryStore } from '../database/RegistryStore';
+import { withoutSecrets } from '../services/registryApiSecrets';
 
 const TRANSPORTS: Record<string, RegistryEntryCreate['transport']> = {
   stdio: 'stdio',
@@ -144,7 +145,8 @@ export function toServerResponse(entry: RegistryEntry, isLatest: boolean) {
           : {}),
       };
   return {
-    server,
+    // Often served to anyone: no secret an imported server.json carried.
+    server: withoutSecrets(server),
     _meta: {
       'io.modelcontextprotocol.registry/official': {
         status: 'active',
@@ -161,13 +163,24 @@ export function toServerResponse(entry: RegistryEntry, isLatest: boolean) {
   };
 }
 
+/**
+ * An RFC 3339 time as clients send it: in either case (RFC 3339 allows `t`
+ * and `z`), its offset's `+` sent unencoded, which a query decodes to a space.
+ */
+function rfc3339(value: unknown) {
+  if (typeof value !== 'string') return value;
+  return value.toUpperCase().replace(/ (?=\d\d:\d\d$)/, '+');
+}
+
 const listSchema = z
   .object({
     cursor: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(30),
     search: z.string().max(200).optional(),
     version: z.string().max(255).optional(),
-    updated_since: z.iso.datetime({ offset: true }).optional(),
+    updated_since: z
+      .preprocess(rfc3339, z.iso.datetime({ offset: true }))
+      .optional(),
     include_deleted: z.enum(['true', 'false']).optional(),
   })
   .strict();
