@@ -1,4 +1,7 @@
-import { hashIdentifier } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  hashIdentifier,
+  type HostStatus,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { currentPlatform, readHostId } from '../host';
 import { scanEndpoint } from '../scan/scanEndpoint';
 import { loadRegistrySnapshot, RegistryIndex } from '../risk/mcpRegistry';
@@ -13,6 +16,8 @@ export interface RunIo {
   env: Record<string, string | undefined>;
   /** Where the machine's own folders are (tests): the managed policy files read for `host.enforcement`. */
   systemRoot?: string;
+  /** Whose home the scan reads (tests); default the running user's. */
+  home?: string;
 }
 
 export function transportFor(config: AgentConfig): EventTransport {
@@ -31,10 +36,12 @@ export class Agent {
   private readonly publisher: Publisher;
   private readonly hostIdHash: string;
   private readonly registry: RegistryIndex;
+  /** What the host's clients enforce, to say on its own after a scan with nothing to send. */
+  private hostStatus?: HostStatus;
 
   constructor(
     private readonly config: AgentConfig,
-    transport: EventTransport,
+    private readonly transport: EventTransport,
     private readonly io: RunIo,
   ) {
     this.publisher = new Publisher(config.spool, transport, io.log);
@@ -58,20 +65,34 @@ export class Agent {
       hostIdHash: this.hostIdHash,
       salt: this.config.salt,
       env: this.io.env,
+      ...(this.io.home ? { home: this.io.home } : {}),
       roots: this.config.roots,
       processes: this.config.processes,
       ports: this.config.ports,
       registry: this.registry,
     });
+    const enforcement = readEnforcement({
+      platform: currentPlatform(),
+      systemRoot: this.io.systemRoot,
+      env: this.io.env,
+    });
     const events = toEndpointEvents(report, {
       owner: this.config.owner,
       addressHashes: interfaceAddressHashes(this.config.salt),
-      enforcement: readEnforcement({
-        platform: currentPlatform(),
-        systemRoot: this.io.systemRoot,
-        env: this.io.env,
-      }),
+      enforcement,
     });
+    // Events carry the host's enforcement; a host with none to send says
+    // it in a status, or the portal could not tell it enforces.
+    this.hostStatus =
+      events.length === 0
+        ? {
+            idHash: this.hostIdHash,
+            os: report.host.os,
+            ...(this.config.owner ? { owner: this.config.owner } : {}),
+            enforcement,
+            observedAt: report.scannedAt,
+          }
+        : undefined;
     const { stored } = await this.publisher.add(events);
     // Detections of one server share its id (scan/groupServers.ts).
     const servers = new Set(report.detections.map(d => d.compositeId)).size;
@@ -86,9 +107,21 @@ export class Agent {
     );
   }
 
-  /** Sends everything spooled, oldest first; stops at the first failure. Returns what is left. */
-  flush(): Promise<number> {
-    return this.publisher.flush();
+  /**
+   * Sends everything spooled, oldest first; stops at the first failure.
+   * Then the host's status, if the last scan left one to say: a status that
+   * could not be sent is tried again on the next flush, until the next scan
+   * replaces it. Returns how many events are left.
+   */
+  async flush(): Promise<number> {
+    const left = await this.publisher.flush();
+    const status = this.hostStatus;
+    if (left === 0 && status && this.transport.sendHostStatus) {
+      const { error } = await this.transport.sendHostStatus(status);
+      if (error) this.io.log(`host status not sent: ${error}`);
+      else if (this.hostStatus === status) this.hostStatus = undefined;
+    }
+    return left;
   }
 
   /** How long until the backend wants the next attempt; 0 when it did not say. */

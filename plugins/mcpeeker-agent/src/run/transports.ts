@@ -3,6 +3,7 @@ import { jetstream, JetStreamClient } from '@nats-io/jetstream';
 import {
   AGENT_CREDENTIAL_HEADER,
   describeRejection,
+  type HostStatus,
   type IngestResult,
   type McpEvent,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -19,6 +20,12 @@ export interface EventTransport {
     /** How long the receiver asked us to wait before the next attempt (HTTP `Retry-After`). */
     retryAfterMs?: number;
   }>;
+  /**
+   * Says what the host's clients enforce when a scan found nothing to send
+   * (HTTP only: NATS carries events and nothing else). Resolves with the
+   * reason it could not.
+   */
+  sendHostStatus?(status: HostStatus): Promise<{ error?: string }>;
   close(): Promise<void>;
 }
 
@@ -144,24 +151,42 @@ export class HttpTransport implements EventTransport {
     this.name = `http ${new URL(options.url).origin}`;
   }
 
+  private post(body: { events: McpEvent[]; host?: HostStatus }) {
+    return portalFetch(
+      this.options.url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(this.options.credential
+            ? { [AGENT_CREDENTIAL_HEADER]: this.options.credential }
+            : { authorization: `Bearer ${this.options.token}` }),
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      },
+      this.options.tls,
+    );
+  }
+
+  /** The host's status on its own: a batch of no events with `host`. */
+  async sendHostStatus(status: HostStatus) {
+    try {
+      const response = await this.post({ events: [], host: status });
+      if (response.ok) return {};
+      const body: any = await response.json().catch(() => undefined);
+      return {
+        error: `${body?.error?.message ?? 'refused'} (HTTP ${response.status})`,
+      };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  }
+
   async send(events: McpEvent[]) {
     let response: Awaited<ReturnType<typeof portalFetch>>;
     try {
-      response = await portalFetch(
-        this.options.url,
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(this.options.credential
-              ? { [AGENT_CREDENTIAL_HEADER]: this.options.credential }
-              : { authorization: `Bearer ${this.options.token}` }),
-          },
-          body: JSON.stringify({ events }),
-          signal: AbortSignal.timeout(15_000),
-        },
-        this.options.tls,
-      );
+      response = await this.post({ events });
     } catch (error) {
       return {
         accepted: 0,
