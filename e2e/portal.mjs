@@ -2,6 +2,7 @@
 // frontend dev server exactly as `yarn start` runs them, on the ports of
 // app-config.e2e.yaml, with a fresh data directory.
 import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -249,4 +250,89 @@ export function sendGatewayLog(lines, { backendUrl, token }) {
     },
   );
   return { ...result, spool };
+}
+
+/**
+ * One backend process as `yarn workspace backend start` runs it (the same
+ * TypeScript loader, instrumentation and config files on top of the e2e
+ * one), but without the CLI's file watcher: a replica that restarts only
+ * when the test says so, and whose process is the backend itself — `kill()`
+ * with SIGKILL is a crash mid-work. `start()` waits until
+ * `${backendUrl}/api/mcpeeker/health` answers.
+ */
+export function backendReplica({ name, extraConfigs, backendUrl, env = {} }) {
+  const logDir = path.join(ROOT, 'test-results');
+  fs.mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${name}.log`);
+  fs.writeFileSync(logFile, '');
+  const backendDir = path.join(ROOT, 'packages', 'backend');
+  const requireFrom = createRequire(path.join(backendDir, 'package.json'));
+  const cliBuild = path.dirname(
+    requireFrom.resolve('@backstage/cli-module-build/package.json'),
+  );
+  const transform = createRequire(path.join(cliBuild, 'package.json')).resolve(
+    '@backstage/cli-node/config/nodeTransform.cjs',
+  );
+  let child;
+  const replica = {
+    name,
+    logFile,
+    get pid() {
+      return child?.pid;
+    },
+    async start({ timeoutMs = 180_000 } = {}) {
+      const out = fs.openSync(logFile, 'a');
+      child = spawn(
+        process.execPath,
+        [
+          '--enable-source-maps',
+          '--require',
+          transform,
+          '--require',
+          './src/instrumentation.js',
+          'src/index.ts',
+          '--config',
+          '../../app-config.yaml',
+          '--config',
+          '../../e2e/app-config.e2e.yaml',
+          ...extraConfigs.flatMap(file => ['--config', file]),
+        ],
+        {
+          cwd: backendDir,
+          stdio: ['ignore', out, out],
+          env: {
+            ...process.env,
+            NODE_ENV: 'development',
+            ESBK_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json'),
+            MCPEEKER_METRICS_PORT: 'off',
+            ...env,
+          },
+        },
+      );
+      fs.closeSync(out);
+      Object.assign(child, { name, logFile });
+      await waitFor(`${backendUrl}/api/mcpeeker/health`, {
+        timeoutMs,
+        processes: [child],
+      });
+    },
+    /** SIGKILL: no shutdown hook runs, nothing in flight is finished or acked. */
+    async kill() {
+      if (!child || child.exitCode !== null || child.signalCode !== null)
+        return;
+      const exited = new Promise(r => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (!child || child.exitCode !== null || child.signalCode !== null)
+        return;
+      const exited = new Promise(r => child.once('exit', r));
+      child.kill('SIGTERM');
+      const killed = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(killed);
+    },
+  };
+  return replica;
 }

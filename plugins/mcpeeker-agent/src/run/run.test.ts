@@ -354,6 +354,123 @@ describe('mcpeeker-agent run over HTTP: a backend over its rate limit', () => {
   });
 });
 
+describe('mcpeeker-agent run over HTTP: a backend outage and an agent restart', () => {
+  const children: ChildProcess[] = [];
+  let backend: http.Server | undefined;
+  afterEach(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    backend?.closeAllConnections();
+    await new Promise(r => backend?.close(r));
+  });
+
+  it('keeps every event through the outage and a kill -9 of the agent, then delivers them oldest first, each once', async () => {
+    // A backend that is down (503) until `up`, then takes every batch.
+    let up = false;
+    const received: string[] = [];
+    let refused = 0;
+    backend = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', d => (body += d));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        if (!up) {
+          refused++;
+          res.writeHead(503);
+          res.end(
+            JSON.stringify({
+              error: { name: 'ServiceUnavailable', message: 'down' },
+            }),
+          );
+          return;
+        }
+        const ids = JSON.parse(body).events.map((e: any) => e.eventId);
+        received.push(...ids);
+        res.writeHead(202);
+        res.end(
+          JSON.stringify({ accepted: ids.length, duplicates: 0, rejected: [] }),
+        );
+      });
+    });
+    await new Promise<void>(r => backend!.listen(0, '127.0.0.1', r));
+    const { port } = backend.address() as AddressInfo;
+    const config = agentConfig({
+      interval: '1h',
+      report: {
+        http: {
+          url: `http://127.0.0.1:${port}/api/mcpeeker/events`,
+          token: 'agent-token',
+        },
+      },
+    });
+    let agent: { child: ChildProcess; stderr: string };
+    const start = () => {
+      const child = spawn(process.execPath, [BIN, 'run', '--config', config], {
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          MCPEEKER_HOST_ID_SALT: SALT,
+        },
+      });
+      children.push(child);
+      const out = { child, stderr: '' };
+      child.stderr!.on('data', d => (out.stderr += d));
+      return out;
+    };
+    const waitFor = async (predicate: () => boolean, what: string) => {
+      for (let i = 0; i < 600; i++) {
+        if (predicate()) return;
+        await new Promise(r => setTimeout(r, 100));
+      }
+      throw new Error(`${what}: timed out; the agent said:\n${agent.stderr}`);
+    };
+    const spooled = () =>
+      spoolFiles()
+        .sort()
+        .map(
+          f =>
+            JSON.parse(fs.readFileSync(path.join(work, 'spool', f), 'utf8'))
+              .eventId as string,
+        );
+
+    // The outage: a scan at start and one on SIGHUP, both kept.
+    agent = start();
+    await waitFor(
+      () => /events wait in the spool/.test(agent.stderr),
+      'the first scan spooled',
+    );
+    const first = spooled();
+    expect(first.length).toBeGreaterThan(30);
+    agent.child.kill('SIGHUP');
+    await waitFor(
+      () => (agent.stderr.match(/events wait in the spool/g) ?? []).length >= 2,
+      'the second scan spooled',
+    );
+    const waiting = spooled();
+    expect(waiting.length).toBe(2 * first.length);
+    // The second scan's events queue behind the first's.
+    expect(waiting.slice(0, first.length)).toEqual(first);
+    expect(refused).toBeGreaterThanOrEqual(2);
+
+    // The machine goes down hard: nothing is lost from the spool.
+    const killed = new Promise(r => agent.child.once('exit', r));
+    agent.child.kill('SIGKILL');
+    await killed;
+    expect(spooled()).toEqual(waiting);
+
+    // The backend is back and the agent starts again: the backlog goes
+    // first, in the order it was taken, then the new scan; each event once.
+    up = true;
+    agent = start();
+    await waitFor(
+      () => received.length >= 3 * first.length && spoolFiles().length === 0,
+      'the spool drained',
+    );
+    expect(received.slice(0, waiting.length)).toEqual(waiting);
+    expect(received).toHaveLength(3 * first.length);
+    expect(new Set(received).size).toBe(received.length);
+  });
+});
+
 describe('mcpeeker-agent run: configuration errors name the file and field', () => {
   it.each([
     [{ intervall: '1h' }, /agent-\w+\.yaml: intervall is not a known setting/],
