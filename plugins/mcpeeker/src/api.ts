@@ -24,6 +24,7 @@ import type {
   FindingTimeline,
   FindingTriage,
   HealthReport,
+  HostEnforcementList,
   Layer,
   RegistryEntry,
   RegistryEntryCreate,
@@ -155,6 +156,14 @@ export interface McpeekerApi {
     limit?: number;
   }): Promise<{ items: EnrolledAgent[] }>;
   revokeAgent(id: string): Promise<EnrolledAgent>;
+  /**
+   * Which hosts' MCP clients enforce the approved servers and which only
+   * report (a developer's: their own hosts), newest report first.
+   */
+  listHosts(query?: {
+    enforcing?: boolean;
+    limit?: number;
+  }): Promise<HostEnforcementList>;
   /** Enrolment secrets issued, newest first, never the secret (admins). */
   listEnrolments(query?: {
     limit?: number;
@@ -495,6 +504,14 @@ export class McpeekerClient implements McpeekerApi {
     if (query.host) params.set('host', query.host);
     if (query.limit) params.set('limit', String(query.limit));
     return this.get<{ items: EnrolledAgent[] }>(`/agents?${params}`);
+  }
+
+  listHosts(query: { enforcing?: boolean; limit?: number } = {}) {
+    const params = new URLSearchParams();
+    if (query.enforcing !== undefined)
+      params.set('enforcing', String(query.enforcing));
+    if (query.limit) params.set('limit', String(query.limit));
+    return this.get<HostEnforcementList>(`/hosts?${params}`);
   }
 
   revokeAgent(id: string) {

@@ -13,6 +13,7 @@ import {
 import { McpeekerClient, mcpeekerApiRef } from './api';
 import {
   agentsRouteRef,
+  hostsRouteRef,
   approvalsRouteRef,
   findingRouteRef,
   findingsRouteRef,
@@ -96,6 +97,7 @@ export const mcpeekerPlugin = createFrontendPlugin({
     approvals: approvalsRouteRef,
     suppressions: suppressionsRouteRef,
     agents: agentsRouteRef,
+    hosts: hostsRouteRef,
     settings: settingsRouteRef,
     health: healthRouteRef,
   },

@@ -52,6 +52,12 @@ export const agentsRouteRef = createSubRouteRef({
   path: '/agents',
 });
 
+/** The Hosts tab: which hosts enforce the approved servers and which only report. */
+export const hostsRouteRef = createSubRouteRef({
+  parent: rootRouteRef,
+  path: '/hosts',
+});
+
 /** The Settings tab. */
 export const settingsRouteRef = createSubRouteRef({
   parent: rootRouteRef,

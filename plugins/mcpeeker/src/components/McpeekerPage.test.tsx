@@ -636,8 +636,9 @@ describe('Agents', () => {
         screen.getByRole('row', { name: /^team laptops/ }),
         screen.getByRole('row', { name: /^—/ }),
       ];
-      // Two agents and two enrolments, nothing else.
-      expect(bodyRows()).toHaveLength(4);
+      // Two agents and two enrolments, and no host reported (Hosts/HostsPage.test.tsx).
+      expect(bodyRows()).toHaveLength(5);
+      expect(bodyRows()[4]).toHaveTextContent(/^No host has reported yet/);
       expect(within(enrolmentRows[0]).getByText('used up')).toBeInTheDocument();
       expect(within(enrolmentRows[0]).getByText('50 / 50')).toBeInTheDocument();
       expect(within(enrolmentRows[1]).getByText('revoked')).toBeInTheDocument();

@@ -19,6 +19,7 @@ import {
   findingRouteRef,
   findingsRouteRef,
   healthRouteRef,
+  hostsRouteRef,
   registerRouteRef,
   registryRouteRef,
   rootRouteRef,
@@ -28,6 +29,7 @@ import {
 import { AgentsPage } from './Agents/AgentsPage';
 import { DashboardPage } from './Dashboard/DashboardPage';
 import { HealthPage } from './HealthPage';
+import { HostsPage } from './Hosts/HostsPage';
 import { FindingDetail } from './Findings/FindingDetail';
 import { FindingsTable } from './Findings/FindingsTable';
 import { ApprovalsPage } from './Registry/ApprovalsPage';
@@ -62,7 +64,7 @@ const GATED: Record<'approvals' | 'suppressions' | 'agents', GatedTab> = {
   },
 };
 
-/** The MCPeeker page: the dashboard, findings, the registry, approvals and agents (admins), suppressions (analysts and admins), settings, health. */
+/** The MCPeeker page: the dashboard, findings, the registry, approvals and agents (admins), suppressions (analysts and admins), hosts (which enforce), settings, health. */
 export function McpeekerPage() {
   const navigate = useNavigate();
   const { allowed: mayApprove } = usePermission({
@@ -107,6 +109,13 @@ export function McpeekerPage() {
       routeRef: agentsRouteRef,
       link: useRouteRef(agentsRouteRef),
       shown: mayManageAgents,
+    },
+    {
+      // Admins see the hosts in the Agents tab, beside the agents.
+      label: 'Hosts',
+      routeRef: hostsRouteRef,
+      link: useRouteRef(hostsRouteRef),
+      shown: !mayManageAgents,
     },
     {
       label: 'Settings',
@@ -182,6 +191,7 @@ export function McpeekerPage() {
               </RequireTabPermission>
             }
           />
+          <Route path={hostsRouteRef.path} element={<HostsPage />} />
           <Route path={settingsRouteRef.path} element={<SettingsPage />} />
           <Route path={healthRouteRef.path} element={<HealthPage />} />
         </Routes>

@@ -31,6 +31,8 @@ import type {
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { mcpeekerApiRef } from '../../api';
 import { errorMessage } from '../Registry/RegisterForm';
+import { HostsPage } from '../Hosts/HostsPage';
+import { sinceNow } from '../relativeTime';
 import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
 
 /** Where an enrolment or an agent stands. */
@@ -62,20 +64,6 @@ function enrolmentStatus(
   if (Date.parse(enrolment.expiresAt) <= now) return 'expired';
   if (enrolment.uses >= enrolment.maxUses) return 'used up';
   return 'active';
-}
-
-const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-
-/** "5 minutes ago", "yesterday"; "never" for no time at all. */
-function sinceNow(iso: string | undefined, now = Date.now()): string {
-  if (!iso) return 'never';
-  const seconds = Math.round((Date.parse(iso) - now) / 1000);
-  if (Math.abs(seconds) < 60) return 'just now';
-  const minutes = Math.round(seconds / 60);
-  if (Math.abs(minutes) < 60) return RELATIVE.format(minutes, 'minute');
-  const hours = Math.round(minutes / 60);
-  if (Math.abs(hours) < 24) return RELATIVE.format(hours, 'hour');
-  return RELATIVE.format(Math.round(hours / 24), 'day');
 }
 
 /** A local calendar day so many days from today, as a date input wants it. */
@@ -559,7 +547,8 @@ function agentColumns(
 /**
  * Agent identity, for admins: issue enrolment secrets (shown once, with the
  * command an endpoint runs), see and revoke them, see and revoke the agents
- * enrolled with them. The backend enforces who may.
+ * enrolled with them, and which hosts enforce the approved servers (what
+ * others see in the Hosts tab). The backend enforces who may.
  */
 export function AgentsPage() {
   const api = useApi(mcpeekerApiRef);
@@ -656,6 +645,9 @@ export function AgentsPage() {
             options={listOptions(agents.value?.items.length ?? 0)}
           />
         )}
+      </Grid>
+      <Grid item>
+        <HostsPage />
       </Grid>
     </Grid>
   );
