@@ -177,7 +177,7 @@ describe('readMcpeekerConfig', () => {
 
   it('names an unknown key and lists the known ones', () => {
     expect(() => read({ ingest: { nats: { sever: ['x'] } } })).toThrow(
-      'Invalid MCPeeker configuration: mcpeeker.ingest.nats.sever is not a known key (known under mcpeeker.ingest.nats: enabled, servers, stream, consumer, subjectPrefix, createStream, batchSize, concurrency, replicas, credentials)',
+      'Invalid MCPeeker configuration: mcpeeker.ingest.nats.sever is not a known key (known under mcpeeker.ingest.nats: enabled, servers, stream, consumer, subjectPrefix, createStream, batchSize, concurrency, replicas, credentials, tls)',
     );
     expect(() => read({ judgeTimeout: 1 })).toThrow(
       /mcpeeker\.judgeTimeout is not a known key/,
