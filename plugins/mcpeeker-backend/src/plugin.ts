@@ -181,13 +181,11 @@ export const mcpeekerPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
         httpRouter.addAuthPolicy({ path: '/events', allow: 'unauthenticated' });
-        if (mcpeekerConfig.registryApi.allowUnauthenticated) {
-          // MCP clients fetch allowlists without a Backstage token.
-          httpRouter.addAuthPolicy({
-            path: '/v0.1',
-            allow: 'unauthenticated',
-          });
-        }
+        // The MCP Registry API decides itself (mcpRegistryApiRouter.ts):
+        // anyone with registryApi.allowUnauthenticated (MCP clients fetch
+        // allowlists without a Backstage token), else users, services and
+        // enrolled agents by their own credential.
+        httpRouter.addAuthPolicy({ path: '/v0.1', allow: 'unauthenticated' });
 
         logger.info('MCPeeker backend started', {
           store: mcpeekerConfig.store.kind,

@@ -1,4 +1,5 @@
 import {
+  AGENT_CREDENTIAL_HEADER,
   registryServerListSchema,
   type ServerJson,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -18,6 +19,8 @@ export async function fetchApprovedServers(options: {
   base: string;
   /** The agents' service token, when the Registry API is not open. */
   token?: string;
+  /** Or this agent's own credential (`mcpeeker-agent enrol`), sent when there is no token. */
+  credential?: string;
   fetch?: typeof fetch;
 }): Promise<ServerJson[]> {
   const get = options.fetch ?? fetch;
@@ -36,6 +39,9 @@ export async function fetchApprovedServers(options: {
           accept: 'application/json',
           ...(options.token
             ? { authorization: `Bearer ${options.token}` }
+            : {}),
+          ...(!options.token && options.credential
+            ? { [AGENT_CREDENTIAL_HEADER]: options.credential }
             : {}),
         },
         signal: AbortSignal.timeout(30_000),
@@ -60,7 +66,7 @@ export async function fetchApprovedServers(options: {
       throw new RegistryApiError(
         `${where}: HTTP ${response.status}${reason ? `: ${reason}` : ''}${
           response.status === 401
-            ? ' (set MCPEEKER_TOKEN to the agents’ service token, or open the Registry API: mcpeeker.registryApi.allowUnauthenticated)'
+            ? ' (set MCPEEKER_TOKEN to the agents’ service token, enrol the agent with mcpeeker-agent enrol, or open the Registry API: mcpeeker.registryApi.allowUnauthenticated)'
             : ''
         }`,
       );

@@ -17,8 +17,10 @@ export const POLICY_USAGE = `Options of policy (writes each client's managed MCP
 portal's approved servers; run it as root, e.g. from MDM, see docs/agent.md):
   --url URL                     The portal backend's MCPeeker base, e.g.
                                 https://portal.example.com/api/mcpeeker (default:
-                                MCPEEKER_HTTP_URL / report.http.url without /events)
-  --config FILE                 The run config: report.http.url and .token
+                                MCPEEKER_HTTP_URL / report.http.url without /events,
+                                else the portal the agent enrolled with)
+  --config FILE                 The run config: report.http.url and .token (an
+                                enrolled agent reads with its own credential)
   --client claude-code,vscode   Which clients (default: both)
   --deny-others                 Nothing else runs: Claude Code's
                                 allowManagedMcpServersOnly, VS Code's ChatMCP=registry
@@ -139,9 +141,10 @@ export async function policy(
   const env = io.env ?? process.env;
   let config;
   try {
+    // An enrolled agent reads the Registry API with its own credential, from
+    // the portal it enrolled with.
     config = loadAgentConfig(parsed.config, env, {
       requireReportCredentials: false,
-      useAgentCredential: false,
     });
   } catch (error) {
     if (error instanceof AgentConfigError)
@@ -161,8 +164,10 @@ export async function policy(
   try {
     servers = await fetchApprovedServers({
       base,
-      // The service token, also when --url says where the portal is.
+      // The service token, also when --url says where the portal is; else
+      // the agent's own credential.
       token: env.MCPEEKER_TOKEN || config.report.http?.token,
+      credential: config.report.http?.credential,
       fetch: options.fetch,
     });
   } catch (error) {

@@ -11,6 +11,7 @@ import { PageCursors } from './pageCursors';
 import { RouteRateLimiter, RouteRateLimits } from './rateLimits';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import type { RegistryStore } from '../database/RegistryStore';
+import type { IngestingAgent } from '../services/IngestService';
 import { withoutSecrets } from '../services/registryApiSecrets';
 
 const TRANSPORTS: Record<string, RegistryEntryCreate['transport']> = {
@@ -208,6 +209,14 @@ export function createMcpRegistryApiRouter(options: {
   cursors: PageCursors;
   httpAuth: HttpAuthService;
   rateLimits: RouteRateLimits;
+  /** Served to anyone (`mcpeeker.registryApi.allowUnauthenticated`); else to users, services and enrolled agents. */
+  allowUnauthenticated?: boolean;
+  /**
+   * The enrolled agent whose credential a request carries (a 401 for an
+   * unknown or revoked one): `mcpeeker-agent policy` reads the approved
+   * servers with the agent's own enrolment, as it reports with it.
+   */
+  agentOf?: (req: express.Request) => Promise<IngestingAgent | undefined>;
 }): express.Router {
   const router = Router();
   const limits = new RouteRateLimiter('registryApi', options.rateLimits);
@@ -227,6 +236,16 @@ export function createMcpRegistryApiRouter(options: {
     if (req.method === 'OPTIONS') {
       res.status(204).end();
       return;
+    }
+    // Backstage lets every request through here (plugin.ts): who may read
+    // is decided now. The routes below only read approved entries.
+    if (!options.allowUnauthenticated) {
+      const agent = await options.agentOf?.(req);
+      if (agent) limits.byKey(`agent:${agent.id}`, res);
+      else
+        await options.httpAuth.credentials(req, {
+          allow: ['user', 'service'],
+        });
     }
     next();
   });

@@ -90,6 +90,8 @@ export async function createRootRouter(
       cursors,
       httpAuth,
       rateLimits: config.rateLimits.registryApi,
+      allowUnauthenticated: config.registryApi.allowUnauthenticated,
+      agentOf: agentCredentials(agents),
     }),
   );
   router.use(
