@@ -188,6 +188,9 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   ({ server } = await access.start({
     registryApi: { allowUnauthenticated: true },
+    // Every route and parameter, in quick succession from one address: the
+    // rate limits have tests of their own (rateLimits.test.ts).
+    rateLimits: { registryApi: { perAddress: false, perCredential: false } },
   }));
   const register = async (
     key: string,
