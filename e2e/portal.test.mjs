@@ -340,6 +340,19 @@ test(
         .click();
       await page.getByRole('link', { name: 'MCPeeker', exact: true }).click();
       await page.getByRole('tab', { name: 'Approvals' }).click();
+      // In a 1280 px window the admin's eight tabs all show, Health too:
+      // none scrolled out of view behind the tab bar's arrow.
+      await page.setViewportSize({ width: 1280, height: 1000 });
+      const tabs = await page.getByRole('tab').all();
+      assert.equal(tabs.length, 8);
+      for (const tab of tabs) {
+        const box = await tab.boundingBox();
+        assert.ok(
+          box && box.x >= 0 && box.x + box.width <= 1280,
+          `${await tab.innerText()} at ${JSON.stringify(box)}`,
+        );
+      }
+      await page.setViewportSize({ width: 1400, height: 1000 });
       const pending = page
         .getByRole('row')
         .filter({ hasText: 'Triages GitHub issues' });
