@@ -1,4 +1,4 @@
-import type { CSSProperties, ReactNode } from 'react';
+import { Fragment, type CSSProperties, type ReactNode } from 'react';
 import type { TableOptions } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
@@ -68,6 +68,39 @@ export function CutText({
       title={title}
     >
       {children ?? title}
+    </Typography>
+  );
+}
+
+/**
+ * A value shown whole in a narrow column, over as many lines as it takes:
+ * it breaks between words, after the ':' and '/' of an entity ref
+ * ("user:default/" then "dana"), and inside a word only when the word alone
+ * is wider than the column (a long id). For what the reader must see whole
+ * to decide, where `CutText` would hide the end in a title.
+ */
+export function WrapText({
+  text,
+  secondary,
+}: {
+  text: string;
+  /** A caption under the main value. */
+  secondary?: boolean;
+}) {
+  const pieces = text.split(/(?<=[:/])/);
+  return (
+    <Typography
+      variant={secondary ? 'caption' : 'body2'}
+      color={secondary ? 'textSecondary' : 'initial'}
+      component="div"
+      style={{ wordBreak: 'normal', overflowWrap: 'break-word' }}
+    >
+      {pieces.map((piece, i) => (
+        <Fragment key={i}>
+          {i > 0 && <wbr />}
+          {piece}
+        </Fragment>
+      ))}
     </Typography>
   );
 }

@@ -18,6 +18,7 @@ import {
   EmptyRows,
   listOptions,
   oneLine,
+  WrapText,
 } from '../TableParts';
 import { ActionDone, EntryActions } from './EntryActions';
 import {
@@ -30,9 +31,12 @@ import {
 
 /**
  * The columns, fixed in width so that the table fits the page from 1280 px
- * up and the decision stays in view: what there is to read is cut with an
- * ellipsis (the whole in its title) instead of pushing the table wider.
- * Measured in Chromium: at 1280 px the table is 1008 px wide, Purpose 260.
+ * up and the decision stays in view. What the admin decides on is shown
+ * whole, over more lines where narrow: the server's identity, who asks
+ * (owner) and for which team; only a long server name is cut with an
+ * ellipsis (the whole in its title). Measured in Chromium: at 1280 px the
+ * table is 1008 px wide, Server 290 (a finding's id fits on one line),
+ * Purpose 190.
  */
 function approvalColumns(
   onDone: (done: ActionDone) => void,
@@ -41,13 +45,13 @@ function approvalColumns(
     {
       title: 'Server',
       field: 'name',
-      width: '220px',
+      width: '290px',
       render: entry => (
         <>
           <CutText title={entry.name}>
             <EntryLink entry={entry} />
           </CutText>
-          <CutText secondary title={describeIdentity(entry.identity)} />
+          <WrapText secondary text={describeIdentity(entry.identity)} />
           {/* Pinned on approval: a pending entry has them only when sent back for renewal. */}
           <PinnedToolsCount entry={entry} />
         </>
@@ -59,8 +63,8 @@ function approvalColumns(
       width: '160px',
       render: entry => (
         <>
-          <CutText title={entry.owner} />
-          <CutText secondary title={entry.team} />
+          <WrapText text={entry.owner} />
+          <WrapText secondary text={entry.team} />
         </>
       ),
     },
