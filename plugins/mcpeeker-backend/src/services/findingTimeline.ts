@@ -13,6 +13,7 @@ import type {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   AuditAction,
+  asClause,
   auditActionInWords,
   contributionsInWords,
   signedPoints,
@@ -162,7 +163,9 @@ function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
     if (!p) {
       items.push({
         ...common,
-        summary: `Scored ${row.score} (${row.classification}): ${row.reason}`,
+        summary: `Scored ${row.score} (${
+          row.classification
+        }): ${contributionsInWords(row.contributions)}`,
       });
       continue;
     }
@@ -208,7 +211,9 @@ function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
         p.score === row.score
           ? `Score stays ${row.score}`
           : `Score ${p.score} → ${row.score}`
-      } (${classification}${registry}): ${why || row.reason}`,
+      } (${classification}${registry}): ${
+        why || contributionsInWords(row.contributions)
+      }`,
     });
   }
   return items;
@@ -243,7 +248,7 @@ function registryEntries(
         const by = person(e.actor) ? ` by ${e.actor}` : '';
         const reason =
           reasons && typeof e.details.reason === 'string' && e.details.reason
-            ? `: ${e.details.reason}`
+            ? `: ${asClause(e.details.reason)}`
             : '';
         items.push({
           at: e.at,
@@ -275,7 +280,10 @@ function registryEntries(
  * sighting, each layer's first evidence and the most recent detection
  * windows, each score change with its reasons, the registry's decisions on
  * the entries that stand for it, tool pins and changes, feedback (notes only
- * for who may read them), triage changes, and suppressions.
+ * for who may read them), triage changes, and suppressions. Each summary
+ * is one sentence without its closing full stop (the page adds it, with
+ * `asSentence`); what people and the Judge wrote in it (reasons, notes,
+ * explanations) goes in as clauses, without theirs (`asClause`).
  */
 export function buildTimeline(
   sources: TimelineSources,
@@ -303,10 +311,13 @@ export function buildTimeline(
       kind: 'tools',
       summary: `Tools changed since '${
         entryNames.get(t.entryId) ?? 'its entry'
-      }' was approved: ${t.explanation}`,
+      }' was approved: ${asClause(t.explanation)}`,
     });
   for (const f of sources.feedback) {
-    const note = audience.notes && f.note ? `: "${f.note}"` : '';
+    const note =
+      audience.notes && f.note && asClause(f.note)
+        ? `: "${asClause(f.note)}"`
+        : '';
     const tags =
       audience.notes && f.tags.length ? ` (tags: ${f.tags.join(', ')})` : '';
     items.push({
@@ -338,9 +349,9 @@ export function buildTimeline(
     items.push({
       at: s.createdAt,
       kind: 'suppression',
-      summary: `Suppressed by ${s.createdBy}: ${s.label} (${s.reason})${
-        s.expiresAt ? `, until ${s.expiresAt}` : ''
-      }`,
+      summary: `Suppressed by ${s.createdBy}: ${s.label} (${asClause(
+        s.reason,
+      )})${s.expiresAt ? `, until ${s.expiresAt}` : ''}`,
       actor: s.createdBy,
     });
     if (s.revokedAt)
@@ -348,7 +359,7 @@ export function buildTimeline(
         at: s.revokedAt,
         kind: 'suppression',
         summary: `Suppression of ${s.label} revoked by ${s.revokedBy}${
-          s.revokeReason ? ` (${s.revokeReason})` : ''
+          s.revokeReason ? ` (${asClause(s.revokeReason)})` : ''
         }`,
         ...withActor(s.revokedBy ?? ''),
       });
