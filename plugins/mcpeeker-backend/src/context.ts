@@ -9,6 +9,7 @@ import {
 import { Knex } from 'knex';
 import { AgentStore } from './database/AgentStore';
 import { HostStore } from './database/HostStore';
+import { ScanInventories } from './database/ScanInventories';
 import { HostOwners } from './services/HostOwners';
 import { McpeekerConfig, readMcpeekerConfig } from './config';
 import {
@@ -119,6 +120,8 @@ export async function buildMcpeekerContext(deps: {
   });
   const hostOwners = new HostOwners(agents);
   const hosts = await HostStore.create({ database, skipMigrations: true });
+  const inventories = new ScanInventories(db);
+  await inventories.refresh();
   const { findings, events } = await openStores({
     store: config.store,
     database,
@@ -126,12 +129,27 @@ export async function buildMcpeekerContext(deps: {
     rules,
     registry,
     triage,
+    inventories,
     history,
     judgeMaxPoints: config.judge.maxPoints,
     riskWeights: config.scoring.risk,
   });
   // Whenever triage changes (here, on another replica, or by expiry), its findings are scored again.
   triage.rescoreWith(target => findings.rescore(target));
+  // Whenever a host's scan inventory changes, its findings are scored again;
+  // other replicas' inventories are read every minute.
+  inventories.rescoreWith(target => findings.rescore(target));
+  const inventoryRefresh = setInterval(
+    () =>
+      inventories
+        .refresh()
+        .catch(error =>
+          logger.warn(`Scan inventory refresh failed: ${error.message}`),
+        ),
+    60_000,
+  );
+  inventoryRefresh.unref();
+  lifecycle.addShutdownHook(() => clearInterval(inventoryRefresh));
   const deadLetters = await DatabaseDeadLetterStore.create({
     database,
     salt: config.hostIdSalt,
@@ -150,6 +168,7 @@ export async function buildMcpeekerContext(deps: {
     logger,
     owners: hostOwners,
     hosts,
+    inventories,
   });
   return {
     config,

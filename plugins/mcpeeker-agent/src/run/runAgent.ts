@@ -8,7 +8,11 @@ import { loadRegistrySnapshot, RegistryIndex } from '../risk/mcpRegistry';
 import type { AgentConfig } from './agentConfig';
 import { Publisher, RETRY_MS } from './publisher';
 import { readEnforcement } from '../policy/enforcement';
-import { toEndpointEvents, interfaceAddressHashes } from './toEvents';
+import {
+  toEndpointEvents,
+  interfaceAddressHashes,
+  scanInventory,
+} from './toEvents';
 import { EventTransport, HttpTransport, NatsTransport } from './transports';
 
 export interface RunIo {
@@ -81,8 +85,10 @@ export class Agent {
       addressHashes: interfaceAddressHashes(this.config.salt),
       enforcement,
     });
-    // Events carry the host's enforcement; a host with none to send says
-    // it in a status, or the portal could not tell it enforces.
+    // Events carry the host's enforcement and the scan's inventory; a host
+    // with none to send says them in a status, or the portal could not tell
+    // it enforces, nor that its last server left its configs.
+    const scan = scanInventory(report);
     this.hostStatus =
       events.length === 0
         ? {
@@ -91,6 +97,7 @@ export class Agent {
             ...(this.config.owner ? { owner: this.config.owner } : {}),
             enforcement,
             observedAt: report.scannedAt,
+            ...(scan ? { scan } : {}),
           }
         : undefined;
     const { stored } = await this.publisher.add(events);

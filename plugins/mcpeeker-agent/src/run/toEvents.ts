@@ -4,7 +4,9 @@ import {
   createEvent,
   EndpointEvent,
   hashIdentifier,
+  MAX_SCAN_CONFIG_IDS,
   MAX_SNIPPET_LENGTH,
+  ScanInventory,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { Detection, ScanReport } from '../scan/scanEndpoint';
 
@@ -119,7 +121,29 @@ function split(detection: Detection): {
   }
 }
 
-/** One endpoint event per detection, in the common schema, ready to send. */
+/**
+ * What this scan read from the clients' configs: every server a config
+ * entry named, and the files it could not use (so the portal marks nothing
+ * gone after it). None when there are more servers than an inventory holds.
+ */
+export function scanInventory(report: ScanReport): ScanInventory | undefined {
+  const configIds = [
+    ...new Set(
+      report.detections.flatMap(d =>
+        d.source === 'config' ? [d.compositeId] : [],
+      ),
+    ),
+  ].sort();
+  if (configIds.length > MAX_SCAN_CONFIG_IDS) return undefined;
+  return {
+    configIds,
+    unreadConfigs: [...new Set(report.errors.map(e => e.path.slice(0, 1024)))]
+      .filter(Boolean)
+      .slice(0, 64),
+  };
+}
+
+/** One endpoint event per detection, in the common schema, ready to send; each carries the scan's inventory. */
 export function toEndpointEvents(
   report: ScanReport,
   options: {
@@ -129,6 +153,7 @@ export function toEndpointEvents(
     enforcement?: ClientEnforcement[];
   },
 ): EndpointEvent[] {
+  const scan = scanInventory(report);
   return report.detections.map(detection => {
     const { detection: fields, evidence } = split(detection);
     return createEvent({
@@ -151,6 +176,7 @@ export function toEndpointEvents(
       },
       detection: fields,
       evidence,
+      ...(scan ? { scan } : {}),
     }) as EndpointEvent;
   });
 }

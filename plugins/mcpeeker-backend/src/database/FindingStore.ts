@@ -34,6 +34,8 @@ import {
   Finding,
   FindingFacts,
   finishFinding,
+  KnownInventory,
+  noLongerReportedOf,
   RegistryMatch,
 } from '../services/correlation/correlate';
 
@@ -85,6 +87,8 @@ export interface FindingQuery {
   triageStatus?: TriageStatus[];
   /** Only findings assigned to this user entity ref; `null`: only unassigned ones. */
   assignee?: string | null;
+  /** Findings no longer reported (`breakdown.noLongerReported`): left out, taken too, or the only ones. Undefined takes them too (the routes default to `exclude`). */
+  gone?: 'exclude' | 'include' | 'only';
   /** Findings an active suppression hides: left out, taken too, or the only ones. Undefined takes them too (the routes default to `exclude`). */
   suppressed?: 'exclude' | 'include' | 'only';
   /** Only findings this suppression hides: the one each shows (of several that match, the most specific). */
@@ -173,6 +177,15 @@ export interface ScoreHistoryRecorder {
 }
 
 /**
+ * Each host's and owner's latest complete scan inventory: which servers their
+ * agent's last scan found in the configs. Read from a snapshot (it runs
+ * inside ingest transactions and must not query).
+ */
+export interface InventoryLookup {
+  inventoryOf(hostIdHash: string, owner: string): KnownInventory | undefined;
+}
+
+/**
  * A finding from its facts, with what the registry and triage say of it:
  * how both stores finish every finding they write.
  */
@@ -183,6 +196,8 @@ export async function finishWithLookups(
     registry?: RegistryLookup;
     triage?: TriageLookup;
     weights?: ScoringWeights;
+    /** The agents' scan inventories: what says a server is no longer reported. */
+    inventories?: InventoryLookup;
   },
 ): Promise<Finding> {
   const registry = await (lookups.registry ?? NO_REGISTRY).match({
@@ -197,7 +212,20 @@ export async function finishWithLookups(
     owners: facts.owners,
     commandSignatureHash: facts.commandSignatureHash,
   });
-  return finishFinding(compositeId, facts, registry, lookups.weights, triage);
+  const inventories = lookups.inventories;
+  const gone = inventories
+    ? noLongerReportedOf(compositeId, facts, (h, o) =>
+        inventories.inventoryOf(h, o),
+      )
+    : undefined;
+  return finishFinding(
+    compositeId,
+    facts,
+    registry,
+    lookups.weights,
+    triage,
+    gone,
+  );
 }
 
 /** What `rescore` takes: findings by id, by server name (fleet-wide entries, server-on-team suppressions) and by stdio command. */
@@ -205,6 +233,8 @@ export interface RescoreTarget {
   compositeIds?: string[];
   serverNames?: string[];
   commandSignatureHashes?: string[];
+  /** Every finding on these hosts (a scan inventory changed). */
+  hostIdHashes?: string[];
 }
 
 /** What detection says of one server name across the fleet. */

@@ -46,7 +46,7 @@ export const riskKindsOf = (contributions: ScoreBreakdown['contributions']) =>
 /**
  * What a row remembers of a finding: a new row is written when it differs —
  * also when only the kinds of risk change, so a risk fixed at the same score
- * is on the timeline.
+ * is on the timeline, and when it is no longer reported (or again).
  */
 const stateOf = (r: {
   score: number;
@@ -57,7 +57,10 @@ const stateOf = (r: {
 }) =>
   `${r.score}|${r.classification}|${r.registryStatus}|${
     r.suppressionId ?? ''
-  }|${riskKindsOf(r.contributions).join(',')}`;
+  }|${riskKindsOf(r.contributions).join(',')}|${
+    r.contributions.find(c => c.noLongerReportedSince)?.noLongerReportedSince ??
+    ''
+  }`;
 
 /**
  * Each finding's score history in the Backstage database, whichever store

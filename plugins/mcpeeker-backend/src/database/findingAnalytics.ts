@@ -32,7 +32,10 @@ export interface TrendQuery extends AnalyticsScope {
  * list leaves them out by default, so each number, bar and point is the
  * total of the list its link opens.
  */
-export const DASHBOARD_FINDINGS: FindingFilter = { suppressed: 'exclude' };
+export const DASHBOARD_FINDINGS: FindingFilter = {
+  suppressed: 'exclude',
+  gone: 'exclude',
+};
 
 /** What the summary counts besides the totals. */
 export interface SummaryOptions {

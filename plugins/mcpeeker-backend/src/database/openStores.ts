@@ -13,6 +13,7 @@ import type {
   RegistryLookup,
   ScoreHistoryRecorder,
   TriageLookup,
+  InventoryLookup,
 } from './FindingStore';
 import { lazyClickHouseStore } from './clickhouse/lazyClickHouseStore';
 import { DEFAULT_WEIGHTS, RiskWeights } from '../services/correlation/scoring';
@@ -31,6 +32,8 @@ export async function openStores(options: {
   rules: RuleEngine;
   registry: RegistryLookup;
   triage: TriageLookup;
+  /** The agents' scan inventories: what marks a server no longer reported. */
+  inventories?: InventoryLookup;
   /** Each finding's score history (in the Backstage database, whichever store holds the findings). */
   history: ScoreHistoryRecorder;
   /** The most the Judge adds to a score (`mcpeeker.judge.maxPoints`). */
@@ -38,7 +41,8 @@ export async function openStores(options: {
   /** What risk facts add (`mcpeeker.scoring.risk`). */
   riskWeights?: RiskWeights;
 }): Promise<{ findings: FindingStore; events: EventStore }> {
-  const { store, database, rules, registry, triage, history } = options;
+  const { store, database, rules, registry, triage, history, inventories } =
+    options;
   const weights = {
     ...DEFAULT_WEIGHTS,
     judge: options.judgeMaxPoints ?? DEFAULT_WEIGHTS.judge,
@@ -50,6 +54,7 @@ export async function openStores(options: {
         rules,
         registry,
         triage,
+        inventories,
         history,
         weights,
       }),
@@ -63,6 +68,7 @@ export async function openStores(options: {
     rules,
     registry,
     triage,
+    inventories,
     history,
     weights,
   });

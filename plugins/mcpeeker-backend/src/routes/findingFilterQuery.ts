@@ -59,6 +59,8 @@ export const findingFilterSchema = z
         'must be a user entity ref such as user:default/sam, or none',
       )
       .optional(),
+    /** Findings no longer reported (removed or changed on their last scan): left out unless asked for. */
+    gone: z.enum(['exclude', 'include', 'only']).default('exclude'),
     /** Findings an active suppression hides: left out unless asked for. */
     suppressed: z.enum(['exclude', 'include', 'only']).default('exclude'),
     /** The findings one suppression hides (with `suppressed=only`): what its count on the Suppressions page links to. */
@@ -121,6 +123,7 @@ export function findingFilterOf(
     ...(q.assignee
       ? { assignee: q.assignee === 'none' ? null : q.assignee }
       : {}),
+    gone: q.gone,
     suppressed: q.suppressed,
     suppressionId: q.suppression,
     verdict: q.verdict,

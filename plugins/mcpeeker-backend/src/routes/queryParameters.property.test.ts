@@ -51,6 +51,7 @@ const KEYS = [
   'status',
   'assignee',
   'suppressed',
+  'gone',
   'suppression',
   'verdict',
   'sort',

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { DeadLetterStore } from '../database/DeadLetterStore';
 import { EventStore, IngestTransport } from '../database/EventStore';
 import type { HostStore } from '../database/HostStore';
+import type { ScanInventories } from '../database/ScanInventories';
 import { IngestMetrics } from './IngestMetrics';
 import type { HostOwners } from './HostOwners';
 import type { JudgeService } from './judge/JudgeService';
@@ -48,6 +49,8 @@ export class IngestService {
       judge?: Pick<JudgeService, 'judgeEvent'>;
       /** Each host's latest managed-policy state, from its endpoint events and statuses. */
       hosts?: Pick<HostStore, 'record'>;
+      /** Each host's and owner's latest scan inventory: what marks servers no longer reported. */
+      inventories?: Pick<ScanInventories, 'record'>;
     },
   ) {}
 
@@ -65,10 +68,19 @@ export class IngestService {
     if (!agent) await owners?.load([status.idHash]);
     let owner = agent?.owner ?? status.owner;
     if (!agent && owners) owner = owners.ownerFor(status.idHash, status.owner);
-    const { owner: _claimed, ...rest } = status;
+    const { owner: _claimed, scan, ...rest } = status;
     await this.options.hosts?.record([
       { ...rest, ...(owner ? { owner } : {}) },
     ]);
+    if (scan)
+      await this.options.inventories?.record([
+        {
+          hostIdHash: status.idHash,
+          ...(owner ? { owner } : {}),
+          observedAt: status.observedAt,
+          scan,
+        },
+      ]);
   }
 
   async ingest(
@@ -220,6 +232,22 @@ export class IngestService {
                 ...(event.host.owner ? { owner: event.host.owner } : {}),
                 enforcement: event.host.enforcement ?? [],
                 observedAt: event.observedAt,
+              },
+            ]
+          : [],
+      ),
+    );
+    // What each scan found in the configs, once its events are stored: the
+    // servers of that host and owner it no longer names are no longer reported.
+    await this.options.inventories?.record(
+      valid.flatMap(({ event }) =>
+        event.layer === 'endpoint' && event.scan
+          ? [
+              {
+                hostIdHash: event.host.idHash,
+                ...(event.host.owner ? { owner: event.host.owner } : {}),
+                observedAt: event.observedAt,
+                scan: event.scan,
               },
             ]
           : [],

@@ -197,6 +197,35 @@ export const clientEnforcementSchema = z
   })
   .strict();
 
+/**
+ * The most servers one scan's inventory names: an agent that read more
+ * sends none (and nothing is marked gone on its host).
+ *
+ * @public
+ */
+export const MAX_SCAN_CONFIG_IDS = 512;
+
+/**
+ * What one scan of an agent read from the clients' configs: the composite id
+ * of every server a config entry named (config detections only, whatever
+ * else saw them), and the config files it could not use. Stamped by the
+ * scan's time (`observedAt` of its events, of its host status). The portal
+ * takes a server of this host and owner whose config entries a later scan
+ * did not name as no longer reported (docs/scoring.md, "No longer
+ * reported"); a scan with an unread config file marks nothing.
+ *
+ * @public
+ */
+export const scanInventorySchema = z
+  .object({
+    configIds: z
+      .array(z.string().regex(COMPOSITE_ID_PATTERN, 'must be a composite id'))
+      .max(MAX_SCAN_CONFIG_IDS),
+    /** Config files (or folders holding them) this scan could not read or parse. */
+    unreadConfigs: z.array(shortText(1024)).max(64).default([]),
+  })
+  .strict();
+
 /** @public */
 export const endpointEventSchema = z
   .object({
@@ -220,6 +249,8 @@ export const endpointEventSchema = z
       })
       .strict(),
     detection: endpointDetectionSchema,
+    /** The scan's inventory (absent from agents that predate it: nothing is marked gone). */
+    scan: scanInventorySchema.optional(),
   })
   .strict();
 
@@ -241,6 +272,8 @@ export const hostStatusSchema = z
     enforcement: z.array(clientEnforcementSchema).max(16),
     /** When the agent read the policy files. */
     observedAt: z.iso.datetime({ offset: true }),
+    /** The scan's inventory: a scan that found no server says so with an empty one. */
+    scan: scanInventorySchema.optional(),
   })
   .strict();
 
@@ -382,6 +415,8 @@ export type GatewayEvent = z.infer<typeof gatewayEventSchema>;
 export type ClientEnforcement = z.infer<typeof clientEnforcementSchema>;
 /** @public */
 export type HostStatus = z.infer<typeof hostStatusSchema>;
+/** @public */
+export type ScanInventory = z.infer<typeof scanInventorySchema>;
 /** @public */
 export type EnforcementMode = (typeof ENFORCEMENT_MODES)[number];
 /** @public */

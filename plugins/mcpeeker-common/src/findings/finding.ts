@@ -86,6 +86,8 @@ export interface ScoreBreakdown {
     riskKind?: RiskKind;
     /** A `risk` contribution an admin accepted on the approved entry: 0 points, and who and why. */
     acceptedRisk?: AcceptedRisk;
+    /** The `endpoint` contribution of a finding no longer reported: since when (its risks no longer count). */
+    noLongerReportedSince?: string;
   }>;
   /** Rules that fired: they tag and explain, they do not move the score. */
   rules: Array<{
@@ -97,6 +99,14 @@ export interface ScoreBreakdown {
     reason: string;
   }>;
   tags: string[];
+  /**
+   * Set when no agent reports the server any more: every config entry of it
+   * was missing from its owner's later scan of the host (removed, or changed
+   * so that it is another server now) and nothing else saw it since. Its
+   * risk facts no longer count; it leaves the default lists (`gone=include`
+   * takes it too). See docs/scoring.md, "No longer reported".
+   */
+  noLongerReported?: NoLongerReported;
   /**
    * The most severe risk that counts (not accepted on its registry entry):
    * what the findings list's `minRisk` filter compares. Absent when none does.
@@ -218,6 +228,25 @@ export interface Finding {
   /** Its status, assignee, latest verdict and suppression (`{ status: 'open' }` when nobody triaged it). */
   triage: FindingTriage;
 }
+
+/**
+ * When a finding was last reported, and the scan that no longer named it.
+ *
+ * @public
+ */
+export interface NoLongerReported {
+  /** Its latest config report: "No longer reported since …". */
+  since: string;
+  /** The later scan of its host that did not name it. */
+  missingFrom: string;
+}
+
+/** What a finding no longer reported says, in words. @public */
+export const noLongerReportedWords = (n: NoLongerReported) =>
+  `No longer reported since ${n.since.slice(
+    0,
+    10,
+  )}: removed or changed on its last scan (${n.missingFrom.slice(0, 10)})`;
 
 /**
  * Events of one finding and layer within one dedup window.

@@ -71,6 +71,7 @@ import {
   ScoreHistoryRecorder,
   ServerSummary,
   TriageLookup,
+  InventoryLookup,
   emptyEvidence,
 } from '../FindingStore';
 
@@ -167,6 +168,7 @@ export class ClickHouseStore implements FindingStore {
       dedupWindowMs?: number;
       registry?: RegistryLookup;
       triage?: TriageLookup;
+      inventories?: InventoryLookup;
       /** Where score changes are kept (the Backstage database's score history). */
       history?: ScoreHistoryRecorder;
       rules?: RuleEngine;
@@ -206,6 +208,7 @@ export class ClickHouseStore implements FindingStore {
       dedupWindowMs?: number;
       registry?: RegistryLookup;
       triage?: TriageLookup;
+      inventories?: InventoryLookup;
       history?: ScoreHistoryRecorder;
       rules?: RuleEngine;
     },
@@ -644,6 +647,7 @@ export class ClickHouseStore implements FindingStore {
     for (const [column, values] of [
       ['server_name', target.serverNames ?? []],
       ['command_signature_hash', target.commandSignatureHashes ?? []],
+      ['host_id_hash', target.hostIdHashes ?? []],
     ] as const)
       for (const part of chunks(values)) {
         const rows = await this.select<{ composite_id: string }>(
@@ -836,6 +840,7 @@ export class ClickHouseStore implements FindingStore {
         suppression_id: f.triage.suppression?.id ?? '',
         triage: JSON.stringify(f.triage),
         risk_level: riskLevelRank(f),
+        no_longer_reported: f.breakdown.noLongerReported ? 1 : 0,
       };
       values.push({ row, finding: f });
     }
@@ -952,6 +957,8 @@ export class ClickHouseStore implements FindingStore {
       where.push('assignee = {assignee:String}');
       params.assignee = query.assignee ?? '';
     }
+    if (query.gone === 'exclude') where.push('no_longer_reported = 0');
+    if (query.gone === 'only') where.push('no_longer_reported = 1');
     if (query.suppressed === 'exclude') where.push(`suppression_id = ''`);
     if (query.suppressed === 'only') where.push(`suppression_id != ''`);
     if (query.suppressionId) {

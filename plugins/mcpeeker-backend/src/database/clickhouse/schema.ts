@@ -94,6 +94,8 @@ export async function migrateClickHouse(
     // events that do not report risks), and the most severe that counts on a finding (0 none … 3 high).
     `ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS risks String CODEC(ZSTD(1))`,
     `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS risk_level UInt8`,
+    // A server its agents no longer report (docs/scoring.md, "No longer reported").
+    `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS no_longer_reported UInt8`,
     // Detections are read from the events (a moved event moves its detection too).
     `DROP VIEW IF EXISTS ${db}.events_daily_mv`,
     `DROP VIEW IF EXISTS ${db}.detections_${w}s_mv`,

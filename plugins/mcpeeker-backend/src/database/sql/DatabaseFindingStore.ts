@@ -49,6 +49,7 @@ import {
   ScoreHistoryRecorder,
   ServerSummary,
   TriageLookup,
+  InventoryLookup,
 } from '../FindingStore';
 import { ScoreHistory } from '../ScoreHistory';
 import {
@@ -151,6 +152,7 @@ function toRow(finding: Finding, totals: FindingTotals) {
     suppression_id: finding.triage.suppression?.id ?? null,
     triage: JSON.stringify(finding.triage),
     risk_level: riskLevelRank(finding),
+    no_longer_reported: Boolean(finding.breakdown.noLongerReported),
   };
 }
 
@@ -179,6 +181,7 @@ export class DatabaseFindingStore implements FindingStore {
     dedupWindowMs?: number;
     registry?: RegistryLookup;
     triage?: TriageLookup;
+    inventories?: InventoryLookup;
     /** Where score changes are kept; by default the score history in this database. */
     history?: ScoreHistoryRecorder;
     rules?: RuleEngine;
@@ -199,6 +202,7 @@ export class DatabaseFindingStore implements FindingStore {
       dedupWindowMs?: number;
       registry?: RegistryLookup;
       triage?: TriageLookup;
+      inventories?: InventoryLookup;
       history: ScoreHistoryRecorder;
       rules?: RuleEngine;
     },
@@ -568,6 +572,8 @@ export class DatabaseFindingStore implements FindingStore {
       q.whereIn('triage_status', query.triageStatus);
     if (query.assignee === null) q.whereNull('assignee');
     else if (query.assignee) q.where('assignee', query.assignee);
+    if (query.gone === 'exclude') q.where('no_longer_reported', false);
+    if (query.gone === 'only') q.where('no_longer_reported', true);
     if (query.suppressed === 'exclude') q.whereNull('suppression_id');
     if (query.suppressed === 'only') q.whereNotNull('suppression_id');
     if (query.suppressionId) q.where('suppression_id', query.suppressionId);
@@ -806,6 +812,7 @@ export class DatabaseFindingStore implements FindingStore {
       ['composite_id', target.compositeIds ?? []],
       ['server_name', target.serverNames ?? []],
       ['command_signature_hash', target.commandSignatureHashes ?? []],
+      ['host_id_hash', target.hostIdHashes ?? []],
     ] as const) {
       for (const part of chunks(values))
         rows.push(...(await this.db<Row>(FINDINGS).whereIn(column, part)));

@@ -10,6 +10,7 @@ import {
   Layer,
   MAX_RISK_FACTS,
   McpEvent,
+  NoLongerReported,
   RISK_KIND_IDS,
   RISK_SEVERITY_RANK,
   RiskFact,
@@ -712,6 +713,57 @@ export interface FindingFacts {
   lastSeen: number;
   /** The latest stdio command signature hash of its config entries and processes. */
   commandSignatureHash?: string;
+  /** Each owner's latest config report of it (epoch ms; '' for reports naming no owner). */
+  configReports: Record<string, number>;
+  /** The latest report of it by anything but a config entry (epoch ms). */
+  otherLastSeen?: number;
+}
+
+/** A scan's inventory as correlation reads it: when, and the servers its config entries named. */
+export interface KnownInventory {
+  at: number;
+  configIds: ReadonlySet<string>;
+}
+
+/**
+ * Whether a finding is no longer reported: it has config evidence, and for
+ * every owner whose config entries reported it, that owner's latest complete
+ * scan inventory of its host is later than their latest report of it and
+ * does not name it; and nothing else (a process, a port, the network, a
+ * gateway) saw it after its last config report. An owner with no inventory
+ * (an agent that predates it, or a scan that could not read a config file)
+ * keeps it reported. The one place this is decided.
+ */
+export function noLongerReportedOf(
+  compositeIdOfFinding: string,
+  facts: Pick<FindingFacts, 'hostIdHash' | 'configReports' | 'otherLastSeen'>,
+  inventoryOf: (
+    hostIdHash: string,
+    owner: string,
+  ) => KnownInventory | undefined,
+): NoLongerReported | undefined {
+  const owners = Object.keys(facts.configReports);
+  if (!facts.hostIdHash || owners.length === 0) return undefined;
+  let since = -Infinity;
+  let missingFrom = -Infinity;
+  for (const owner of owners) {
+    const last = facts.configReports[owner];
+    const inventory = inventoryOf(facts.hostIdHash, owner);
+    if (
+      !inventory ||
+      inventory.at <= last ||
+      inventory.configIds.has(compositeIdOfFinding)
+    )
+      return undefined;
+    since = Math.max(since, last);
+    missingFrom = Math.max(missingFrom, inventory.at);
+  }
+  if (facts.otherLastSeen !== undefined && facts.otherLastSeen > since)
+    return undefined;
+  return {
+    since: new Date(since).toISOString(),
+    missingFrom: new Date(missingFrom).toISOString(),
+  };
 }
 
 /** The facts of a finding from its totals (at least one source). */
@@ -765,7 +817,21 @@ export function describeFinding(totals: FindingTotals): FindingFacts {
       }),
     ),
   );
+  // When each owner's config entries last reported it (every config report
+  // carries its risk report, so the risk reports' times are the reports').
+  const configReports: Record<string, number> = {};
+  let otherLastSeen: number | undefined;
+  for (const t of sources) {
+    if (t.layer === 'endpoint' && t.source === 'config') {
+      for (const [key, c] of Object.entries(t.risks ?? {})) {
+        const owner = reporterOf(key) ?? '';
+        configReports[owner] = Math.max(configReports[owner] ?? c.at, c.at);
+      }
+    } else otherLastSeen = Math.max(otherLastSeen ?? t.lastSeen, t.lastSeen);
+  }
   return {
+    configReports,
+    ...(otherLastSeen !== undefined ? { otherLastSeen } : {}),
     serverName: best(sources, t => t.name, nameRank)?.c.value,
     hostIdHash: host,
     owner: best(sources, t => t.owner, ownerRank)?.c.value,
@@ -825,8 +891,13 @@ export function finishFinding(
   registry: RegistryMatch,
   weights?: ScoringWeights,
   triage: FindingTriage = UNTRIAGED,
+  noLongerReported?: NoLongerReported,
 ): Finding {
-  const breakdown = scoreFinding(facts.signals, {
+  // No longer reported: what its config entries said of risk no longer holds.
+  const signals: Signals = noLongerReported
+    ? (({ risks: _gone, ...rest }) => rest)(facts.signals)
+    : facts.signals;
+  const breakdown = scoreFinding(signals, {
     weights,
     registry: {
       approved: registry.approved,
@@ -845,6 +916,23 @@ export function finishFinding(
         : {}),
     },
   });
+  if (noLongerReported) {
+    breakdown.noLongerReported = noLongerReported;
+    breakdown.contributions = breakdown.contributions.map(c =>
+      c.layer === 'endpoint'
+        ? {
+            ...c,
+            reason: `${
+              c.reason
+            }; no longer reported since ${noLongerReported.since.slice(
+              0,
+              10,
+            )} (removed or changed): its risks no longer count`,
+            noLongerReportedSince: noLongerReported.since,
+          }
+        : c,
+    );
+  }
   return {
     compositeId: compositeIdOfFinding,
     ...(facts.serverName ? { serverName: facts.serverName } : {}),
@@ -855,7 +943,7 @@ export function finishFinding(
     classification: breakdown.classification,
     layers: facts.layers,
     breakdown,
-    signals: facts.signals,
+    signals,
     registryStatus: registryStatusOf(registry.approved, breakdown),
     ...(registry.approved && registry.owner
       ? { registryOwner: registry.owner }
