@@ -128,7 +128,6 @@ const refusal = (status: number, name: string, message: string) =>
 
 const at = (iso: string) => new Date(iso).toLocaleString();
 
-
 describe('TriageCard', () => {
   it('lets an analyst set the status and the assignee (themselves or a ref), each refusal beside its field', async () => {
     const patches = record('patch', '/findings/:id/triage', body =>
