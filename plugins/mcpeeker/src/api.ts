@@ -77,6 +77,8 @@ export interface FindingListQuery {
   assignee?: string;
   /** Latest feedback verdict, any of these; `none`: no feedback yet. */
   verdict?: Array<FeedbackVerdict | 'none'>;
+  /** Findings no longer reported (removed or changed on their last scan): left out (`exclude`, the default), listed too (`include`), or alone (`only`). */
+  gone?: 'exclude' | 'include' | 'only';
   /** Suppressed findings: left out (`exclude`, the default), listed too (`include`), or alone (`only`). */
   suppressed?: 'exclude' | 'include' | 'only';
   /** Only the findings this suppression hides (its id; with `suppressed: 'only'`). */
@@ -244,6 +246,7 @@ function findingFilterParams(query: FindingExportQuery): URLSearchParams {
   if (query.status?.length) params.set('status', query.status.join(','));
   if (query.assignee) params.set('assignee', query.assignee);
   if (query.verdict?.length) params.set('verdict', query.verdict.join(','));
+  if (query.gone && query.gone !== 'exclude') params.set('gone', query.gone);
   if (query.suppressed && query.suppressed !== 'exclude')
     params.set('suppressed', query.suppressed);
   if (query.suppression) params.set('suppression', query.suppression);

@@ -46,6 +46,7 @@ import { FeedbackCard } from './FeedbackCard';
 import { useEntityOfFinding, useEntryOfFinding } from './findingLinks';
 import type { FindingLinkState } from './findingFilters';
 import { judgeName, JudgePanel, percent, verdictInWords } from './JudgePanel';
+import { NoLongerReportedBanner } from './NoLongerReportedBanner';
 import { RisksCard } from './RisksCard';
 import { ScoreHelp } from './ScoreHelp';
 import { SuppressionBanner } from './SuppressionBanner';
@@ -261,6 +262,11 @@ export function FindingDetail() {
           ) : (
             <Link to={findingsUrl()}>← All findings</Link>
           )}
+        </Grid>
+      )}
+      {value.breakdown.noLongerReported && (
+        <Grid item xs={12}>
+          <NoLongerReportedBanner finding={value} />
         </Grid>
       )}
       {value.triage.suppression && (

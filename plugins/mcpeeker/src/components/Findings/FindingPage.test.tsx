@@ -316,3 +316,45 @@ describe('An entry’s page', () => {
     ).toBeInTheDocument();
   });
 });
+
+describe('A finding no longer reported', () => {
+  it('says since when, and that its last scan no longer named it', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/findings/:id', () =>
+        HttpResponse.json({
+          ...findingDetail,
+          breakdown: {
+            ...findingDetail.breakdown,
+            noLongerReported: {
+              since: '2026-11-20T08:00:00.000Z',
+              missingFrom: '2026-11-22T09:30:00.000Z',
+            },
+          },
+        }),
+      ),
+    );
+    renderFinding(finding.compositeId);
+    const notice = await screen.findByRole(
+      'region',
+      { name: 'No longer reported' },
+      { timeout: 30_000 },
+    );
+    expect(notice).toHaveTextContent(
+      'No longer reported since 2026-11-20: removed or changed on its last scan (2026-11-22).',
+    );
+  });
+
+  it('is not said of a finding still reported', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/findings/:id', () =>
+        HttpResponse.json(findingDetail),
+      ),
+    );
+    renderFinding(finding.compositeId);
+    await screen.findByTitle(finding.compositeId, {}, { timeout: 30_000 });
+    expect(
+      screen.queryByRole('region', { name: 'No longer reported' }),
+    ).toBeNull();
+    expect(screen.queryByText(/No longer reported/)).toBeNull();
+  });
+});

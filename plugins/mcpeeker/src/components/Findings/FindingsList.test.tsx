@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -145,5 +145,118 @@ describe('FindingsList when the backend refuses', () => {
     );
     expect(within(alert).queryByText(/html|<h1>/)).toBeNull();
     expect(alert.textContent).not.toMatch(/<|html/);
+  });
+});
+
+describe('FindingsList and findings no longer reported', () => {
+  const gone = {
+    ...finding,
+    compositeId: 'mcp_fedcba9876543210fedcba9876543210',
+    serverName: 'filesystem',
+    breakdown: {
+      ...finding.breakdown,
+      noLongerReported: {
+        since: '2026-11-20T08:00:00.000Z',
+        missingFrom: '2026-11-22T09:30:00.000Z',
+      },
+    },
+  };
+
+  it('leaves them out unless asked, then lists them marked, in a link that can be shared', async () => {
+    const queries: URLSearchParams[] = [];
+    server.use(
+      http.get('*/api/mcpeeker/findings', ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        queries.push(query);
+        const items =
+          query.get('gone') === 'include' ? [finding, gone] : [finding];
+        return HttpResponse.json({ items, totalCount: items.length });
+      }),
+    );
+    await renderList('/?minRisk=high');
+    const still = await screen.findByRole('row', { name: /github/ });
+    expect(queries.at(-1)?.get('gone')).toBeNull();
+    const toggle = screen.getByRole('checkbox', {
+      name: 'Show no longer reported',
+    });
+    expect(toggle).not.toBeChecked();
+    expect(within(still).queryByText('No longer reported')).toBeNull();
+
+    await userEvent.click(toggle);
+    const row = await screen.findByRole('row', { name: /filesystem/ });
+    expect(queries.at(-1)?.get('gone')).toBe('include');
+    expect(queries.at(-1)?.get('minRisk')).toBe('high');
+    expect(screen.getByLabelText('Location')).toHaveTextContent(
+      '?minRisk=high&gone=include',
+    );
+    expect(
+      within(row).getByTitle(
+        'No longer reported since 2026-11-20: removed or changed on its last scan (2026-11-22)',
+      ),
+    ).toHaveTextContent('No longer reported');
+    // The one still reported is not marked.
+    expect(
+      within(screen.getByRole('row', { name: /github/ })).queryByText(
+        'No longer reported',
+      ),
+    ).toBeNull();
+
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Show no longer reported' }),
+    );
+    expect(await screen.findByLabelText('Location')).toHaveTextContent(
+      /^\?minRisk=high$/,
+    );
+    await waitFor(() => expect(queries.at(-1)?.get('gone')).toBeNull());
+    expect(screen.queryByRole('row', { name: /filesystem/ })).toBeNull();
+  });
+
+  it('opens a shared link with them shown, and only them with a filter that can be removed', async () => {
+    const queries: URLSearchParams[] = [];
+    server.use(
+      http.get('*/api/mcpeeker/findings', ({ request }) => {
+        queries.push(new URL(request.url).searchParams);
+        return HttpResponse.json({ items: [gone], totalCount: 1 });
+      }),
+    );
+    await renderList('/?gone=only');
+    await screen.findByRole('row', { name: /filesystem/ });
+    expect(queries.at(-1)?.get('gone')).toBe('only');
+    expect(
+      screen.getByRole('checkbox', { name: 'Show no longer reported' }),
+    ).toBeChecked();
+    await userEvent.click(
+      screen.getByRole('button', {
+        name: 'No longer reported only: remove this filter',
+      }),
+    );
+    await waitFor(() => expect(queries.at(-1)?.get('gone')).toBeNull());
+    expect(screen.getByLabelText('Location')).toBeEmptyDOMElement();
+  });
+
+  it('reads gone=exclude (the default) as no filter', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/findings', () =>
+        HttpResponse.json({ items: [finding], totalCount: 1 }),
+      ),
+    );
+    await renderList('/?gone=exclude&suppressed=exclude');
+    await screen.findByRole('row', { name: /github/ });
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(
+      screen.getByRole('checkbox', { name: 'Show no longer reported' }),
+    ).not.toBeChecked();
+  });
+
+  it('names a value of gone it does not know', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/findings', () =>
+        HttpResponse.json({ items: [finding], totalCount: 1 }),
+      ),
+    );
+    await renderList('/?gone=all');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Ignored the filter gone=all: not a choice of exclude, include, only. The list is not filtered by it.',
+    );
   });
 });

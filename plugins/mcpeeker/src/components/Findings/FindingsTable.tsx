@@ -14,6 +14,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import VisibilityOffIcon from '@material-ui/icons/VisibilityOff';
 import {
   FINDING_SEARCH_MAX_LENGTH,
+  noLongerReportedWords,
   triageUpdateSchema,
   type Finding,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -221,6 +222,14 @@ function findingColumns(
               )}
             </CutText>
             <CutText secondary title={f.owner ?? '—'} />
+            {f.breakdown.noLongerReported && (
+              <Chip
+                size="small"
+                variant="outlined"
+                label="No longer reported"
+                title={noLongerReportedWords(f.breakdown.noLongerReported)}
+              />
+            )}
           </>
         );
       },
@@ -481,6 +490,10 @@ export function FindingsTable() {
       clear: { serverName: undefined },
     },
     {
+      label: filters.gone === 'only' ? 'No longer reported only' : undefined,
+      clear: { gone: undefined },
+    },
+    {
       label: filters.suppressed === 'only' ? 'Suppressed only' : undefined,
       clear: { suppressed: undefined, suppression: undefined },
     },
@@ -665,6 +678,19 @@ export function FindingsTable() {
               />
             }
             label="Show suppressed"
+          />
+        </Grid>
+        <Grid item>
+          <FormControlLabel
+            control={
+              <Checkbox
+                checked={!!filters.gone}
+                onChange={e =>
+                  change({ gone: e.target.checked ? 'include' : undefined })
+                }
+              />
+            }
+            label="Show no longer reported"
           />
         </Grid>
         {filtered && (

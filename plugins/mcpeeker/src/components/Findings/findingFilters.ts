@@ -39,6 +39,7 @@ export type FindingFilters = Pick<
   | 'serverName'
   | 'status'
   | 'verdict'
+  | 'gone'
   | 'suppressed'
   | 'suppression'
   | 'sort'
@@ -76,6 +77,7 @@ export const FINDING_FILTER_PARAMS = [
   'status',
   'assignee',
   'verdict',
+  'gone',
   'suppressed',
   'suppression',
   'sort',
@@ -133,6 +135,7 @@ function instant(value: string | null): string | undefined {
  */
 export function filtersFromParams(params: URLSearchParams): FindingFilters {
   const assignee = params.get('assignee');
+  const gone = oneOf(SUPPRESSED, params.get('gone'));
   const suppressed = oneOf(SUPPRESSED, params.get('suppressed'));
   const suppression = params.get('suppression');
   const filters: FindingFilters = {
@@ -162,6 +165,7 @@ export function filtersFromParams(params: URLSearchParams): FindingFilters {
     assignee: assignee && ASSIGNEE.test(assignee) ? assignee : undefined,
     verdict: listOf(VERDICTS, params.get('verdict')),
     // Left out is the default: it needs no parameter.
+    gone: gone === 'exclude' ? undefined : gone,
     suppressed: suppressed === 'exclude' ? undefined : suppressed,
     // The findings one suppression hides: hidden ones, so only with suppressed findings shown.
     suppression:
@@ -203,6 +207,7 @@ const FILTER_TAKES: Record<(typeof FINDING_FILTER_PARAMS)[number], string> = {
   status: `a triage status (${TRIAGE_STATUSES.join(', ')})`,
   assignee: 'a user ref (such as user:default/sam), me or none',
   verdict: `a verdict (${VERDICTS.join(', ')})`,
+  gone: `a choice of ${SUPPRESSED.join(', ')}`,
   suppressed: `a choice of ${SUPPRESSED.join(', ')}`,
   suppression: "a suppression's id",
   sort: `a sort (${SORTS.join(', ')})`,
@@ -228,8 +233,8 @@ export interface IgnoredFilter {
  * The filters of a URL's query `filtersFromParams` leaves out because it
  * cannot read them (`minRisk=critical`, `minScore=abc`), so the page can say
  * so rather than look filtered when it is not. A suppression without
- * suppressed findings shown, and `suppressed=exclude` (the default), are
- * read: they just need no filter.
+ * suppressed findings shown, and `suppressed=exclude` or `gone=exclude` (the
+ * defaults), are read: they just need no filter.
  */
 export function ignoredFilters(params: URLSearchParams): IgnoredFilter[] {
   const filters: Record<string, unknown> = filtersFromParams(params);
@@ -244,7 +249,8 @@ export function ignoredFilters(params: URLSearchParams): IgnoredFilter[] {
       const unknown = raw.split(',').filter(v => v && !known.includes(v));
       value = unknown.length ? unknown.join(',') : undefined;
     } else if (kept === undefined) {
-      if (param === 'suppressed' && raw === 'exclude') continue;
+      if ((param === 'suppressed' || param === 'gone') && raw === 'exclude')
+        continue;
       if (param === 'suppression' && SUPPRESSION_ID.test(raw)) continue;
       value = raw;
     }

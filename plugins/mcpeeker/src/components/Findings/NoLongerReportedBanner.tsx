@@ -1,0 +1,46 @@
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import HistoryIcon from '@material-ui/icons/History';
+import {
+  noLongerReportedWords,
+  type Finding,
+} from '@mcpeeker/plugin-mcpeeker-common';
+
+const useStyles = makeStyles(theme => ({
+  banner: {
+    border: `1px solid ${theme.palette.info?.main ?? '#1e88e5'}`,
+    borderLeftWidth: 6,
+    borderRadius: theme.shape.borderRadius,
+    padding: theme.spacing(2),
+  },
+  icon: { color: theme.palette.info?.main ?? '#1e88e5' },
+}));
+
+/**
+ * A finding no agent reports any more (removed from its config, or changed
+ * so that it is another server now): since when, and that its risks no
+ * longer count. Nothing when it is still reported.
+ */
+export function NoLongerReportedBanner({ finding }: { finding: Finding }) {
+  const classes = useStyles();
+  const gone = finding.breakdown.noLongerReported;
+  if (!gone) return null;
+  return (
+    <section
+      className={classes.banner}
+      aria-labelledby="no-longer-reported-heading"
+    >
+      <Box display="flex" alignItems="center" gridGap={8} marginBottom={1}>
+        <HistoryIcon className={classes.icon} />
+        <Typography variant="h6" component="h3" id="no-longer-reported-heading">
+          No longer reported
+        </Typography>
+      </Box>
+      <Typography variant="body2">
+        {noLongerReportedWords(gone)}. Its risks no longer count, and the
+        Findings list and Dashboard leave it out unless asked to show it.
+      </Typography>
+    </section>
+  );
+}
