@@ -4,6 +4,7 @@ import {
   AcceptedRisk,
   AcceptRisk,
   approvalStands,
+  calendarDaysUntil,
   canonicalJson,
   compositeId,
   EXPIRY_WARNING_DAYS,
@@ -670,12 +671,13 @@ export class RegistryStore implements RegistryLookup {
       );
     const due = [];
     for (const row of rows) {
-      const days = Math.ceil(
-        (new Date(row.expires_at).getTime() - now) / 86_400_000,
-      );
-      const level = days <= 1 ? '1d' : '14d';
+      // Which reminder is due goes by the hours left; what it says, by the calendar.
+      const level =
+        new Date(row.expires_at).getTime() - now <= 86_400_000 ? '1d' : '14d';
       if (row.reminded === level || row.reminded === '1d') continue;
-      due.push({ entry: toEntry(row), level, days } as const);
+      const entry = toEntry(row);
+      const days = calendarDaysUntil(entry.expiresAt, new Date(now));
+      due.push({ entry, level, days } as const);
     }
     return due;
   }

@@ -21,7 +21,12 @@ export type RegistryNotice =
       entry: RegistryEntry;
       actor: string;
     }
-  | { kind: 'expiring'; entry: RegistryEntry; days: number }
+  | {
+      kind: 'expiring';
+      entry: RegistryEntry;
+      /** Calendar days (UTC) until its expiry date: `calendarDaysUntil`. */
+      days: number;
+    }
   | { kind: 'expired'; entry: RegistryEntry }
   | {
       kind: 'tools-changed';
@@ -118,17 +123,28 @@ export function describeNotice(
         }; its detections are recognised again.`,
         recipients: owners,
       };
-    case 'expiring':
-      return {
-        title: `MCP registration '${entry.name}' expires in ${notice.days} day${
-          notice.days === 1 ? '' : 's'
-        }`,
-        description: `It expires on ${entry.expiresAt.slice(
-          0,
-          10,
-        )}; extend it on the Registry page, or its detections will be flagged again.`,
-        recipients: owners,
-      };
+    case 'expiring': {
+      const date = entry.expiresAt.slice(0, 10);
+      const when =
+        notice.days <= 0
+          ? `today (${date})`
+          : notice.days === 1
+          ? `tomorrow (${date})`
+          : `in ${notice.days} days, on ${date}`;
+      // A pending entry was never approved: nothing of it lapses but the
+      // period it asks for, and only an admin's approval helps.
+      return entry.status === 'pending'
+        ? {
+            title: `MCP registration '${entry.name}' is still awaiting approval; its requested period ends ${when}`,
+            description: `An admin must approve it before then, or it expires unapproved and its detections stay flagged. Its owner can move the date on its page.`,
+            recipients: [...new Set([...owners, ...admins])],
+          }
+        : {
+            title: `MCP registration '${entry.name}' expires ${when}`,
+            description: `Extend it on its Registry page before then, or its detections will be flagged again.`,
+            recipients: owners,
+          };
+    }
     case 'tools-changed':
       return {
         title: `MCP server '${notice.finding.serverName}' changed its tools since '${entry.name}' was approved`,

@@ -22,7 +22,9 @@ describe('registry expiry', () => {
       migrations: { skip: false },
     });
     const db = await applyDatabaseMigrations(database);
+    // Today at 06:00 UTC: the reminders' day counts follow the calendar.
     let now = new Date();
+    now.setUTCHours(6, 0, 0, 0);
     const registry = new RegistryStore(
       db,
       new AuditLog('k'.repeat(32)),
@@ -80,7 +82,10 @@ describe('registry expiry', () => {
         entityRef: ['user:default/dana', 'group:default/team-a'],
       },
       payload: {
-        title: "MCP registration 'github' expires in 13 days",
+        title: `MCP registration 'github' expires in 13 days, on ${entry.expiresAt.slice(
+          0,
+          10,
+        )}`,
         // The entry's own page, where its owner renews it.
         link: expect.stringMatching(/^\/mcpeeker\/registry\/[0-9a-f-]{36}$/),
       },
@@ -88,8 +93,12 @@ describe('registry expiry', () => {
 
     now = new Date(now.getTime() + 12.5 * DAY); // half a day left
     expect(await run()).toEqual({ reminded: 1, expired: 0 });
+    // Half a day left, and its date is tomorrow's.
     expect(sent.at(-1).payload.title).toBe(
-      "MCP registration 'github' expires in 1 day",
+      `MCP registration 'github' expires tomorrow (${entry.expiresAt.slice(
+        0,
+        10,
+      )})`,
     );
 
     now = new Date(now.getTime() + DAY);
@@ -126,6 +135,82 @@ describe('registry expiry', () => {
       ).map(r => r.action),
     ).toEqual(['expire', 'approve', 'create']);
     await receiver.close();
+  });
+
+  it('tells a pending entry that only an approval helps, and counts calendar days to the date it names', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const database = mockServices.database({
+      knex,
+      migrations: { skip: false },
+    });
+    const db = await applyDatabaseMigrations(database);
+    // 15:00 UTC on the 3rd; both expire at 20:00 on the 13th: 10.2 days away,
+    // ten calendar days.
+    const now = new Date('2026-12-03T15:00:00.000Z');
+    const registry = new RegistryStore(
+      db,
+      new AuditLog('k'.repeat(32)),
+      () => now,
+    );
+    const { findings } = await sqlPipeline(database, { registry });
+    const sent: any[] = [];
+    const notifier = new RegistryNotifier({
+      notifications: { send: async n => void sent.push(n) },
+      webhooks: [],
+      admins: ['group:default/platform-admins'],
+      logger: mockServices.logger.mock(),
+      baseUrl: 'http://portal.example',
+    });
+    const create = (name: string, port: number) =>
+      registry.create(
+        {
+          name,
+          team: 'group:default/team-a',
+          purpose: 'Reads the repository',
+          identity: { hostIdHash: HOST, port },
+          transport: 'http',
+          expiresAt: '2026-12-13T20:00:00.000Z',
+        },
+        'user:default/dana',
+      );
+    await create('filesystem', 3001);
+    const github = await create('github', 3002);
+    await registry.decide(github.id, 'approve', 'user:default/pat');
+
+    expect(await runRegistryExpiry({ registry, findings, notifier })).toEqual({
+      reminded: 2,
+      expired: 0,
+    });
+    const said = (title: string) =>
+      sent.find(n => n.payload.title.includes(`'${title}'`));
+    expect(said('filesystem')).toMatchObject({
+      recipients: {
+        entityRef: [
+          'user:default/dana',
+          'group:default/team-a',
+          'group:default/platform-admins',
+        ],
+      },
+      payload: {
+        title:
+          "MCP registration 'filesystem' is still awaiting approval; its requested period ends in 10 days, on 2026-12-13",
+        description:
+          'An admin must approve it before then, or it expires unapproved and its detections stay flagged. Its owner can move the date on its page.',
+      },
+    });
+    expect(said('github')).toMatchObject({
+      recipients: {
+        entityRef: ['user:default/dana', 'group:default/team-a'],
+      },
+      payload: {
+        title: "MCP registration 'github' expires in 10 days, on 2026-12-13",
+        description:
+          'Extend it on its Registry page before then, or its detections will be flagged again.',
+      },
+    });
+    expect(JSON.stringify(said('filesystem'))).not.toMatch(
+      /flagged again|extend it/i,
+    );
   });
 
   it('logs a failing channel and still delivers the others', async () => {

@@ -197,6 +197,18 @@ export function standingStatus(
 export const EXPIRY_WARNING_DAYS = 14;
 
 /**
+ * How many calendar days (UTC, as notices print dates) from `now` to an
+ * entry's expiry date: 0 when it expires today, 1 tomorrow, 10 when its date
+ * is ten days after today's, whatever the hour. Negative once its date passed.
+ *
+ * @public
+ */
+export function calendarDaysUntil(expiresAt: string, now = new Date()): number {
+  const day = (t: number) => Math.floor(t / 86_400_000);
+  return day(Date.parse(expiresAt)) - day(now.getTime());
+}
+
+/**
  * Whether an entry is renewed rather than only edited: it ran out (see
  * `hasLapsed`), or it is pending or approved and expires within
  * `EXPIRY_WARNING_DAYS`. Renewing one that has not lapsed moves its date (an
