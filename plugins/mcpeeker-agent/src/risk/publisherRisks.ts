@@ -1,3 +1,4 @@
+import { registryAdvice } from '@mcpeeker/plugin-mcpeeker-common';
 import { parseDockerRun } from './dockerRun';
 import { packageRef } from './packageRef';
 import type { RegistryIndex } from './mcpRegistry';
@@ -28,7 +29,9 @@ export function publisherRisks(
         'unknown-publisher',
         `the remote host ${host} is not in the MCP registry snapshot of ${date} nor among the known public MCP endpoints`,
         {
-          fix: `Check who operates ${host} before sending it data; if your organisation runs or trusts it, declare '${server.serverName}' in MCPeeker's registry with its purpose and owner.`,
+          fix: `Check who operates ${host} before sending it data; if your organisation runs or trusts it, ${registryAdvice(
+            server.serverName,
+          )}.`,
           at: server.paths.url,
         },
       ),
@@ -43,7 +46,11 @@ export function publisherRisks(
       'unknown-publisher',
       `the ${what} ${ref.name} is not in the MCP registry snapshot of ${date}`,
       {
-        fix: `Check who publishes ${ref.name} (repository, maintainers, downloads) before trusting it; prefer a server listed in the MCP registry, or declare '${server.serverName}' in MCPeeker's registry with its purpose and owner.`,
+        fix: `Check who publishes ${
+          ref.name
+        } (repository, maintainers, downloads) before trusting it; prefer a server listed in the MCP registry, or ${registryAdvice(
+          server.serverName,
+        )}.`,
         at: server.paths.args[ref.argIndex],
       },
     ),

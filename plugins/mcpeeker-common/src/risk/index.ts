@@ -11,3 +11,5 @@ export {
   riskSarifResult,
   riskSarifRules,
 } from './riskSarif';
+export { fixForRegistry, fixRegistryStanding, registryAdvice } from './riskFix';
+export type { FixRegistryStanding } from './riskFix';

@@ -230,6 +230,55 @@ describe('RisksCard', () => {
     ).toHaveLength(0);
   });
 
+  it('advises registering an unknown publisher until the server is registered, then says it awaits approval, then no longer advises it', async () => {
+    const unknown: RiskFact = {
+      kind: 'unknown-publisher',
+      severity: 'low',
+      title: 'Not in the MCP registry',
+      evidence:
+        'the npm package @acme/fs-mcp is not in the MCP registry snapshot of 2026-11-01',
+      fix: "Check who publishes @acme/fs-mcp (repository, maintainers, downloads) before trusting it; prefer a server listed in the MCP registry, or declare 'filesystem' in MCPeeker's registry with its purpose and owner.",
+    };
+    const { answered } = renderAs(
+      DEVELOPER,
+      <>
+        <div data-testid="unregistered">
+          <RisksCard finding={withRisks([unknown])} />
+        </div>
+        <div data-testid="pending">
+          <RisksCard
+            finding={withRisks([unknown])}
+            entry={registryEntry({ status: 'pending' })}
+          />
+        </div>
+        <div data-testid="approved">
+          <RisksCard
+            finding={{ ...withRisks([unknown]), registryStatus: 'approved' }}
+            entry={approvedEntry()}
+          />
+        </div>
+        <div data-testid="approved, entry not readable">
+          <RisksCard
+            finding={{ ...withRisks([unknown]), registryStatus: 'approved' }}
+          />
+        </div>
+      </>,
+    );
+    const unregistered = await screen.findByTestId('unregistered', {}, WAIT);
+    await answered();
+    const checkWho =
+      'Check who publishes @acme/fs-mcp (repository, maintainers, downloads) before trusting it; prefer a server listed in the MCP registry';
+    expect(unregistered).toHaveTextContent(`Fix: ${unknown.fix}`);
+    expect(screen.getByTestId('pending')).toHaveTextContent(
+      `Fix: ${checkWho}; its entry in MCPeeker's registry awaits an admin's approval.`,
+    );
+    for (const id of ['approved', 'approved, entry not readable']) {
+      const card = screen.getByTestId(id);
+      expect(card).toHaveTextContent(`Fix: ${checkWho}.`);
+      expect(card).not.toHaveTextContent(/declare 'filesystem'/);
+    }
+  });
+
   it('shows nothing for a server without risks', async () => {
     const { answered } = renderAs(
       ADMIN,

@@ -6,6 +6,8 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import {
   approvalStands,
+  fixForRegistry,
+  fixRegistryStanding,
   type AcceptedRisk,
   type Finding,
   type RegistryEntry,
@@ -127,6 +129,12 @@ export function RisksCard({
   const risks = finding.signals.risks ?? [];
   if (risks.length === 0) return null;
   const accepted = acceptedKinds(finding);
+  // The advice to register reads as the registry stands for the finding now;
+  // a viewer who may not read the entry still knows an approval stands.
+  const standing =
+    finding.registryStatus !== 'unregistered'
+      ? 'approved'
+      : fixRegistryStanding(entry);
   // Admins act on the entry the finding is approved by, and only on it.
   const actOn =
     mayAccept &&
@@ -178,7 +186,7 @@ export function RisksCard({
             )}
             <Typography variant="body2">
               <strong>Fix: </strong>
-              {fact.fix}
+              {fixForRegistry(fact, standing)}
             </Typography>
             {acceptance && (
               <Typography
