@@ -22,12 +22,52 @@ describe('mcpeeker-agent', () => {
     expect(stdout).toContain('Usage: mcpeeker-agent <command>');
   });
 
-  it("prints its usage for a command's --help", async () => {
-    for (const command of ['scan', 'run', 'gateway', 'network']) {
+  it("prints that command's section for a command's --help, not every command's", async () => {
+    const all = (await run(['--help'])).stdout;
+    for (const [command, option] of [
+      ['scan', '--fail-on'],
+      ['run', '--once'],
+      ['enrol', '--secret'],
+      ['gateway', '--follow'],
+      ['network', '--zeek'],
+      ['policy', '--deny-others'],
+      ['registry-snapshot', '--from'],
+    ]) {
       const { code, stdout, stderr } = await run([command, '--help']);
       expect([code, stderr]).toEqual([0, '']);
-      expect(stdout).toContain('Options of network');
+      expect(stdout).toMatch(
+        new RegExp(`^Usage: mcpeeker-agent ${command} \\[options\\]\n`),
+      );
+      expect(stdout).toContain(`Options of ${command}`);
+      expect(stdout).toContain(option);
+      // Only this command's options: no other command's section.
+      expect(stdout.match(/^Options of [\w-]+/gm)).toEqual([
+        `Options of ${command}`,
+      ]);
+      // --help alone still prints every section.
+      expect(all).toContain(`Options of ${command}`);
     }
+    const runHelp = (await run(['run', '-h'])).stdout;
+    for (const option of ['--config FILE', '--once', '--system-root DIR'])
+      expect(runHelp).toContain(`\n  ${option}`);
+    expect(runHelp.split('\n').length).toBeLessThan(30);
+    expect(all.split('\n').length).toBeGreaterThan(100);
+  });
+
+  it('run takes the same --system-root as scan and policy, and names what is wrong with it', async () => {
+    const missing = path.join(os.tmpdir(), 'mcpeeker-no-such-root');
+    for (const command of ['scan', 'run', 'policy']) {
+      const { code, stderr } = await run([command, '--system-root', missing]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(
+        new RegExp(
+          `^mcpeeker-agent: --system-root ${missing}: no such directory\n`,
+        ),
+      );
+    }
+    expect((await run(['run', '--frobnicate'])).stderr).toMatch(
+      /^mcpeeker-agent: unknown option '--frobnicate' for run/,
+    );
   });
 
   it('names an unknown command, exits 2 and shows the usage', async () => {

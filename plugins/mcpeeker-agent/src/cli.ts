@@ -22,8 +22,10 @@ import { layerPublisher } from './run/layerPublisher';
 import { readGatewayLog } from './gateway/readGatewayLog';
 import { LOG_FORMATS, LogFormat } from './gateway/readLogLine';
 import {
+  existingDirectory,
   forEachOption,
   sensorName,
+  SYSTEM_ROOT_OPTION,
   unknownArgument,
   UsageError,
 } from './cliOptions';
@@ -49,41 +51,54 @@ export interface CliIo {
   stdin?: Readable;
 }
 
-export const USAGE = `Usage: mcpeeker-agent <command> [options]
-
-Finds the MCP servers on this machine and reports them to MCPeeker,
-with every secret redacted before anything is printed or sent.
-
-Commands:
-  scan       Scan once and print what was found
-  run        Scan now and on an interval, and report to MCPeeker
-             (--config FILE, --once; see docs/agent.md)
-  enrol      Exchange an enrolment secret for this agent's own credential
+/** The commands, in the order the help lists them: what each does, and its options' section. */
+const COMMANDS: { name: string; summary: string }[] = [
+  { name: 'scan', summary: 'Scan once and print what was found' },
+  {
+    name: 'run',
+    summary: `Scan now and on an interval, and report to MCPeeker
+             (--config FILE, --once; see docs/agent.md)`,
+  },
+  {
+    name: 'enrol',
+    summary: `Exchange an enrolment secret for this agent's own credential
              (--url URL, --secret SECRET or MCPEEKER_ENROLMENT_SECRET,
-             --config FILE); run then reports with it
-  gateway    Read an LLM gateway's request log into gateway events: print
-             them as JSON lines, or --send them to MCPeeker (docs/gateway.md)
-  network    Read Zeek logs and Suricata EVE JSON, or watch HTTP with tshark
+             --config FILE); run then reports with it`,
+  },
+  {
+    name: 'gateway',
+    summary: `Read an LLM gateway's request log into gateway events: print
+             them as JSON lines, or --send them to MCPeeker (docs/gateway.md)`,
+  },
+  {
+    name: 'network',
+    summary: `Read Zeek logs and Suricata EVE JSON, or watch HTTP with tshark
              (an interface, a capture file), into network events: print
-             them, or --send them to MCPeeker (docs/network.md)
-  policy     Write each MCP client's managed policy (Claude Code, VS Code)
+             them, or --send them to MCPeeker (docs/network.md)`,
+  },
+  {
+    name: 'policy',
+    summary: `Write each MCP client's managed policy (Claude Code, VS Code)
              from the portal's approved servers: an allowlist, optionally
-             nothing else (--deny-others); --dry-run shows the diff
-  registry-snapshot
-             Build the offline MCP registry snapshot (unknown-publisher)
-             from a server.json export: --from FILE [--out FILE]
-  help       Show this help
-  version    Show the agent and event schema versions
+             nothing else (--deny-others); --dry-run shows the diff`,
+  },
+  {
+    name: 'registry-snapshot',
+    summary: `Build the offline MCP registry snapshot (unknown-publisher)
+             from a server.json export: --from FILE [--out FILE]`,
+  },
+];
 
-Options of enrol:
+const OPTIONS: Record<string, string> = {
+  enrol: `Options of enrol:
   --url URL                     The portal backend's MCPeeker base, e.g.
                                 http://localhost:7007/api/mcpeeker
   --secret SECRET               The enrolment secret an admin issued (better:
                                 MCPEEKER_ENROLMENT_SECRET, which ps does not show)
   --config FILE                 The run config: salt and credentialFile (default
                                 <spool dir>/agent-credential, mode 0600)
-
-Options of gateway:
+`,
+  gateway: `Options of gateway:
   --read FILE|-                 The log, one request a line: a file, or - for stdin
   --format auto|anthropic|openai|litellm
                                 What its lines are: Anthropic Messages requests,
@@ -97,20 +112,21 @@ Options of gateway:
   --config FILE                 The run config: salt, report, spool
   --gateway NAME                The gateway's name, the events' sensor id
                                 (default gateway-<first 16 hex of the host id hash>)
-
-${NETWORK_USAGE}
-${POLICY_USAGE}
-Options of scan:
+`,
+  run: `Options of run:
+  --config FILE                 The run config (YAML): owner, interval, roots,
+                                report, spool, salt (default: the environment,
+                                MCPEEKER_HTTP_URL and the others, see docs/agent.md)
+  --once                        Scan, send, and exit (cron, a login hook)
+${SYSTEM_ROOT_OPTION.usage}`,
+  scan: `Options of scan:
   --home DIR                    Treat DIR as the user's home (default: your home)
   --platform linux|darwin|win32 Which OS's locations to read (default: this OS)
   --root DIR                    Also walk DIR for project configs and MCP servers
                                 being built (repeatable)
   --managed-dir DIR             Machine-wide managed folder (default: /etc,
                                 /Library/Application Support, C:\\ProgramData)
-  --system-root DIR             Read the machine's own folders under DIR (a
-                                mounted disk): etc, Library/Application Support,
-                                ProgramData, Program Files, app
-  --no-processes                Don't look at running processes
+${SYSTEM_ROOT_OPTION.usage}  --no-processes                Don't look at running processes
   --no-ports                    Don't probe listening ports
   --ports P1,P2                 Probe only these listening ports
   --config FILE|DIR             Check only this MCP client config (.mcp.json,
@@ -125,21 +141,42 @@ Options of scan:
   --registry-snapshot FILE      The MCP registry snapshot for unknown-publisher
                                 (default: the one shipped, or
                                 MCPEEKER_REGISTRY_SNAPSHOT)
-
-Options of registry-snapshot:
+`,
+  'registry-snapshot': `Options of registry-snapshot:
   --from FILE                   A server.json export: one document, a list, or
                                 the registry API's { servers: [...] }
   --out FILE                    Write the snapshot there (default: stdout)
   --source TEXT                 Where the export came from (default: its path)
   --date YYYY-MM-DD             The day the data is from (default: the newest
                                 date in the export, else today)
+`,
+  network: NETWORK_USAGE,
+  policy: POLICY_USAGE,
+};
 
-Environment:
+const ENVIRONMENT = `Environment:
   MCPEEKER_HOST_ID_SALT         Salt of host-id hashes and redaction markers; must
                                 match the backend's mcpeeker.hostIdSalt
   MCPEEKER_TSHARK               The tshark network --interface/--read runs
                                 (default: tshark on the PATH)
+`;
 
+export const USAGE = `Usage: mcpeeker-agent <command> [options]
+
+Finds the MCP servers on this machine and reports them to MCPeeker,
+with every secret redacted before anything is printed or sent.
+
+Commands:
+${COMMANDS.map(
+  c =>
+    `  ${c.name.length <= 9 ? c.name.padEnd(11) : `${c.name}\n             `}${
+      c.summary
+    }\n`,
+).join('')}  help       Show this help (<command> --help: that command's)
+  version    Show the agent and event schema versions
+
+${COMMANDS.map(c => OPTIONS[c.name]).join('\n')}
+${ENVIRONMENT}
 Exit codes: 0 the scan ran (found or not), 2 bad usage; scan --fail-on: 1
 when a risk at or above the severity was found; enrol: 1 refused
 or the backend could not be reached; gateway and network: 0 the logs were
@@ -147,6 +184,20 @@ read (bad lines are skipped and counted on stderr), 1 one could not be read on;
 policy: 0 written or nothing to change, 1 the portal could not be read or a
 file is not MCPeeker's (nothing is written then).
 `;
+
+/** `<command> --help`: what the command does and its options, not every command's. */
+export function commandUsage(name: string): string | undefined {
+  const command = COMMANDS.find(c => c.name === name);
+  if (!command) return undefined;
+  return `Usage: mcpeeker-agent ${name} [options]
+
+${command.summary.replace(/\n +/g, '\n')}.
+
+${OPTIONS[name]}
+${ENVIRONMENT}
+Every command: mcpeeker-agent --help
+`;
+}
 
 interface ScanArgs {
   home?: string;
@@ -171,18 +222,7 @@ function parseScanArgs(args: string[]): ScanArgs {
     only: [],
   };
   forEachOption(args, (arg, name, value) => {
-    const directory = (option: string) => {
-      const dir = value();
-      let stat;
-      try {
-        stat = fs.statSync(dir);
-      } catch {
-        throw new UsageError(`${option} ${dir}: no such directory`);
-      }
-      if (!stat.isDirectory())
-        throw new UsageError(`${option} ${dir}: not a directory`);
-      return dir;
-    };
+    const directory = (option: string) => existingDirectory(value(), option);
     switch (name) {
       case '--home':
         parsed.home = directory('--home');
@@ -193,8 +233,8 @@ function parseScanArgs(args: string[]): ScanArgs {
       case '--managed-dir':
         parsed.managedDir = value();
         break;
-      case '--system-root':
-        parsed.systemRoot = directory('--system-root');
+      case SYSTEM_ROOT_OPTION.name:
+        parsed.systemRoot = SYSTEM_ROOT_OPTION.parse(value());
         break;
       case '--platform': {
         const platform = value();
@@ -396,13 +436,14 @@ function registrySnapshotCommand(args: string[], io: CliIo): number {
 async function run(args: string[], io: CliIo): Promise<number> {
   let configFile: string | undefined;
   let once = false;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--once') once = true;
-    else if (args[i] === '--config') {
-      configFile = args[++i];
-      if (!configFile) throw new UsageError("option '--config' needs a file");
-    } else throw new UsageError(`unknown option '${args[i]}' for run`);
-  }
+  let systemRoot: string | undefined;
+  forEachOption(args, (arg, name, value) => {
+    if (name === '--once' && arg === name) once = true;
+    else if (name === '--config') configFile = value();
+    else if (name === SYSTEM_ROOT_OPTION.name)
+      systemRoot = SYSTEM_ROOT_OPTION.parse(value());
+    else throw unknownArgument(arg, 'run');
+  });
   const env = io.env ?? process.env;
   let config;
   try {
@@ -423,7 +464,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message, false);
   }
-  const agent = new Agent(config, transport, { log, env });
+  const runIo = { log, env, ...(systemRoot ? { systemRoot } : {}) };
+  const agent = new Agent(config, transport, runIo);
   if (once) {
     try {
       await agent.scan();
@@ -433,7 +475,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     }
     return 0;
   }
-  return runDaemon(agent, config, { log, env });
+  return runDaemon(agent, config, runIo);
 }
 
 /** `enrol`: the secret for a credential bound to this host's id hash, saved 0600. The secret is never printed. */
@@ -643,9 +685,9 @@ async function gateway(args: string[], io: CliIo): Promise<number> {
 /** Runs the CLI; returns the process exit code (0 ok, 2 bad usage). */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
-  // `<command> --help` is a question, not a mistake.
+  // `<command> --help` is a question, not a mistake: that command's help.
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(USAGE);
+    io.stdout(commandUsage(command) ?? USAGE);
     return 0;
   }
   try {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+
 /** A mistake in how the command was called: said with the usage, exit code 2. */
 export class UsageError extends Error {
   constructor(message: string, readonly showUsage = true) {
@@ -45,3 +47,29 @@ export function sensorName(value: string, option: string): string {
     throw new UsageError(`${option} takes a name of 1 to 200 characters`);
   return value;
 }
+
+/** An option's folder: it must exist and be a folder, or a usage error names it. */
+export function existingDirectory(dir: string, option: string): string {
+  let stat;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    throw new UsageError(`${option} ${dir}: no such directory`);
+  }
+  if (!stat.isDirectory())
+    throw new UsageError(`${option} ${dir}: not a directory`);
+  return dir;
+}
+
+/**
+ * `--system-root DIR`, one option of scan, run and policy: the machine's own
+ * folders (the managed policy files, the machine-wide configs) under DIR.
+ */
+export const SYSTEM_ROOT_OPTION = {
+  name: '--system-root',
+  usage: `  --system-root DIR             Read the machine's own folders under DIR (a
+                                mounted disk, a test): etc, Library/Application
+                                Support, ProgramData, Program Files, app
+`,
+  parse: (value: string) => existingDirectory(value, '--system-root'),
+};

@@ -555,6 +555,107 @@ describe('mcpeeker-agent policy', () => {
     );
   });
 
+  it.each(['/v0.1', '/v0.1/servers', '/v0.1/'])(
+    'takes the Registry API URL (the base + %s) for --url as meaning its base',
+    async suffix => {
+      const root = makeTempDir();
+      const err: string[] = [];
+      const code = await runCli(
+        [
+          'policy',
+          '--url',
+          `${registry.base}${suffix}`,
+          '--platform',
+          'linux',
+          '--system-root',
+          root,
+        ],
+        {
+          stdout: () => {},
+          stderr: t => err.push(t),
+          env: { MCPEEKER_TOKEN: TOKEN },
+        },
+      );
+      expect(err.join('')).not.toContain('HTTP 404');
+      expect(code).toBe(0);
+      expect(registry.state.requests[0]).toMatch(
+        /^\/api\/mcpeeker\/v0\.1\/servers\?/,
+      );
+      expect(
+        read(path.join(root, 'etc/claude-code/managed-settings.json'))
+          .allowedMcpServers,
+      ).toHaveLength(3);
+      // VS Code is given the base: it appends /v0.1/servers itself.
+      expect(read(path.join(root, 'etc/vscode/policy.json'))).toEqual({
+        McpGalleryServiceUrl: registry.base,
+      });
+    },
+  );
+
+  it('then `run --once --system-root` reports the host as enforcing what policy wrote there', async () => {
+    const root = makeTempDir();
+    expect((await policy(root, 'linux', '--client', 'claude-code')).code).toBe(
+      0,
+    );
+
+    const bodies: any[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', d => (body += d));
+      req.on('end', () => {
+        bodies.push(JSON.parse(body));
+        res.writeHead(202, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ accepted: 0, duplicates: 0, rejected: [] }));
+      });
+    });
+    await new Promise<void>(r => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = receiver.address() as AddressInfo;
+      const work = makeTempDir();
+      const config = path.join(work, 'agent.yaml');
+      fs.writeFileSync(config, 'processes: false\nports: false\n');
+      const err: string[] = [];
+      const code = await runCli(
+        ['run', '--once', '--config', config, '--system-root', root],
+        {
+          stdout: () => {},
+          stderr: t => err.push(t),
+          env: {
+            MCPEEKER_HTTP_URL: `http://127.0.0.1:${port}/api/mcpeeker/events`,
+            MCPEEKER_TOKEN: TOKEN,
+            MCPEEKER_HOST_ID_SALT: 'policy-run-salt-0123456789',
+            MCPEEKER_SPOOL_DIR: path.join(work, 'spool'),
+            MCPEEKER_CREDENTIAL_FILE: path.join(work, 'credential'),
+          },
+        },
+      );
+      expect([code, err.join('')]).toEqual([
+        0,
+        expect.not.stringMatching(/unknown option/),
+      ]);
+      // The host's status, or each event of what the real home holds:
+      // every one says Claude Code enforces the allowlist policy wrote.
+      const said = bodies.flatMap(b =>
+        b.events.length > 0
+          ? b.events.map((e: any) => e.host.enforcement)
+          : [b.host.enforcement],
+      );
+      expect(said.length).toBeGreaterThan(0);
+      for (const enforcement of said)
+        expect(enforcement).toEqual([
+          {
+            client: 'claude-code',
+            mode: 'allowlist',
+            byMcpeeker: true,
+            allowed: 3,
+            appliedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+          },
+        ]);
+    } finally {
+      await new Promise(r => receiver.close(r));
+    }
+  });
+
   it('reports what each client enforces with the endpoint events, in the common schema', async () => {
     const root = makeTempDir();
     expect(
@@ -613,6 +714,7 @@ describe('mcpeeker-agent policy', () => {
           url: 'https://mcp.acme.example/mcp',
         },
       ],
+      errors: [],
     } as unknown as ScanReport;
     const [event] = toEndpointEvents(report, {
       addressHashes: [],

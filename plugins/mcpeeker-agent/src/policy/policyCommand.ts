@@ -1,6 +1,10 @@
-import fs from 'node:fs';
 import { currentPlatform } from '../host';
-import { forEachOption, unknownArgument, UsageError } from '../cliOptions';
+import {
+  forEachOption,
+  SYSTEM_ROOT_OPTION,
+  unknownArgument,
+  UsageError,
+} from '../cliOptions';
 import { AgentConfigError, loadAgentConfig } from '../run/agentConfig';
 import type { Platform } from '../scan/clientTable';
 import { fetchApprovedServers, RegistryApiError } from './approvedServers';
@@ -16,7 +20,8 @@ import {
 export const POLICY_USAGE = `Options of policy (writes each client's managed MCP policy from the
 portal's approved servers; run it as root, e.g. from MDM, see docs/agent.md):
   --url URL                     The portal backend's MCPeeker base, e.g.
-                                https://portal.example.com/api/mcpeeker (default:
+                                https://portal.example.com/api/mcpeeker (its
+                                Registry API URL, .../v0.1, means the same; default:
                                 MCPEEKER_HTTP_URL / report.http.url without /events,
                                 else the portal the agent enrolled with)
   --config FILE                 The run config: report.http.url and .token (an
@@ -32,9 +37,16 @@ portal's approved servers; run it as root, e.g. from MDM, see docs/agent.md):
   --force                       Take over a file mcpeeker-agent did not write
                                 (its other keys are kept; the old one is backed up)
   --platform linux|darwin|win32 Whose folders (default: this OS)
-  --system-root DIR             The machine's folders under DIR (a mounted disk,
-                                a test): etc, Library/Application Support, Program Files
-`;
+${SYSTEM_ROOT_OPTION.usage}`;
+
+/**
+ * The MCPeeker base a `--url` means: the Registry API's URL (`…/v0.1`,
+ * `…/v0.1/servers`), an easy mistake since VS Code is given the base and
+ * appends `/v0.1/servers` itself, means its base.
+ */
+export function mcpeekerBase(url: string): string {
+  return url.replace(/\/+$/, '').replace(/\/v0\.1(\/servers)?\/*$/, '');
+}
 
 interface PolicyArgs {
   url?: string;
@@ -65,7 +77,7 @@ function parsePolicyArgs(args: string[]): PolicyArgs {
         } catch {
           throw new UsageError(`--url ${url}: not an http(s) URL`);
         }
-        parsed.url = url;
+        parsed.url = mcpeekerBase(url);
         break;
       }
       case '--config':
@@ -108,13 +120,9 @@ function parsePolicyArgs(args: string[]): PolicyArgs {
         parsed.platform = platform as Platform;
         break;
       }
-      case '--system-root': {
-        const dir = value();
-        if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
-          throw new UsageError(`--system-root ${dir}: no such directory`);
-        parsed.systemRoot = dir;
+      case SYSTEM_ROOT_OPTION.name:
+        parsed.systemRoot = SYSTEM_ROOT_OPTION.parse(value());
         break;
-      }
       default:
         throw unknownArgument(arg, 'policy');
     }

@@ -18,7 +18,11 @@ import { EventTransport, HttpTransport, NatsTransport } from './transports';
 export interface RunIo {
   log: (line: string) => void;
   env: Record<string, string | undefined>;
-  /** Where the machine's own folders are (tests): the managed policy files read for `host.enforcement`. */
+  /**
+   * Where the machine's own folders are (`run --system-root`, a mounted disk,
+   * a test): the managed policy files read for `host.enforcement`, and the
+   * machine-wide configs the scan reads.
+   */
   systemRoot?: string;
   /** Whose home the scan reads (tests); default the running user's. */
   home?: string;
@@ -70,6 +74,7 @@ export class Agent {
       salt: this.config.salt,
       env: this.io.env,
       ...(this.io.home ? { home: this.io.home } : {}),
+      ...(this.io.systemRoot ? { systemRoot: this.io.systemRoot } : {}),
       roots: this.config.roots,
       processes: this.config.processes,
       ports: this.config.ports,
