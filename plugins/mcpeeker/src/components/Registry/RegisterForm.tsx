@@ -3,8 +3,10 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import {
   identityApiRef,
   useApi,
+  useApiHolder,
   useRouteRef,
 } from '@backstage/frontend-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
@@ -149,11 +151,19 @@ export function RegisterForm() {
   });
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [saving, setSaving] = useState(false);
+  // The signed-in person and their groups: whose team the Team field starts with.
+  const [me, setMe] = useState({ user: '', groups: [] as string[] });
+  // The owner whose groups were looked up (once the Owner field is left).
+  const [lookedUp, setLookedUp] = useState('');
+  const catalogApi = useApiHolder().get(catalogApiRef);
 
   const prefill = useAsync(async () => {
     const identity = await identityApi.getBackstageIdentity();
-    const team =
-      identity.ownershipEntityRefs.find(r => r.startsWith('group:')) ?? '';
+    const groups = identity.ownershipEntityRefs.filter(r =>
+      r.startsWith('group:'),
+    );
+    setMe({ user: identity.userEntityRef, groups });
+    const team = groups[0] ?? '';
     const finding = findingId ? await api.getFinding(findingId) : undefined;
     const pkg = finding && packageOfFinding(finding);
     const remote = finding && remoteOfFinding(finding);
@@ -176,6 +186,51 @@ export function RegisterForm() {
 
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm(f => ({ ...f, [key]: e.target.value }));
+
+  const someoneElse = forOthers && form.owner.trim() !== me.user;
+  /**
+   * An admin registering for someone else: the team is the owner's, not the
+   * admin's. Naming another owner empties a Team that still holds one of the
+   * admin's groups (naming themselves again brings their own back).
+   */
+  const changeOwner = (e: { target: { value: string } }) => {
+    const owner = e.target.value;
+    setForm(f => {
+      if (owner.trim() === me.user)
+        return { ...f, owner, team: f.team || (me.groups[0] ?? '') };
+      return { ...f, owner, team: me.groups.includes(f.team) ? '' : f.team };
+    });
+  };
+
+  // The owner's groups from the catalog, when the app has one: one fills the
+  // Team field, several are offered.
+  const ownerTeams = useAsync(async () => {
+    if (!catalogApi || !lookedUp || lookedUp === me.user) return [];
+    try {
+      const { items } = await catalogApi.getEntitiesByRefs({
+        entityRefs: [lookedUp],
+        fields: ['kind', 'relations'],
+      });
+      const teams = [
+        ...new Set(
+          (items[0]?.relations ?? [])
+            .filter(
+              r => r.type === 'memberOf' && r.targetRef.startsWith('group:'),
+            )
+            .map(r => r.targetRef),
+        ),
+      ].sort();
+      if (teams.length === 1)
+        setForm(f =>
+          f.owner.trim() === lookedUp && !f.team ? { ...f, team: teams[0] } : f,
+        );
+      return teams;
+    } catch {
+      return []; // Not a reference the catalog takes: the person names the team.
+    }
+  }, [catalogApi, lookedUp, me.user]);
+  const offered =
+    someoneElse && lookedUp === form.owner.trim() ? ownerTeams.value ?? [] : [];
 
   async function submit() {
     const finding = prefill.value;
@@ -268,7 +323,8 @@ export function RegisterForm() {
                 'Who it is registered for, e.g. user:default/dana: they may edit, renew and withdraw it. You, unless you change it.',
               )}
               value={form.owner}
-              onChange={set('owner')}
+              onChange={changeOwner}
+              onBlur={() => setLookedUp(form.owner.trim())}
             />
           </Grid>
         )}
@@ -280,11 +336,31 @@ export function RegisterForm() {
             label="Team"
             {...help(
               'team',
-              'The group that answers for it, e.g. group:default/team-a',
+              someoneElse && form.owner.trim()
+                ? `The group of ${form.owner.trim()} that answers for it, e.g. group:default/team-a: not yours, since you register it for them`
+                : 'The group that answers for it, e.g. group:default/team-a',
             )}
             value={form.team}
             onChange={set('team')}
           />
+          {offered.length > 1 && (
+            <Box mt={1} display="flex" flexWrap="wrap" alignItems="center">
+              <Typography variant="body2" component="span">
+                {form.owner.trim()} belongs to:
+              </Typography>
+              {offered.map(team => (
+                <Button
+                  key={team}
+                  size="small"
+                  variant={form.team === team ? 'contained' : 'outlined'}
+                  style={{ marginLeft: 8, textTransform: 'none' }}
+                  onClick={() => setForm(f => ({ ...f, team }))}
+                >
+                  {team}
+                </Button>
+              ))}
+            </Box>
+          )}
         </Grid>
         <Grid item>
           <TextField

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { backendDefaults } from '../../__testUtils__/backendDefaults';
 import { renderMcpeekerPage } from '../../__testUtils__/renderPage';
 import {
@@ -26,6 +27,27 @@ const pat = mockApis.identity({
   userEntityRef: 'user:default/pat',
   ownershipEntityRefs: ['user:default/pat', 'group:default/platform-admins'],
 });
+
+/** A catalog in which each user belongs to the groups given. */
+const catalog = (memberOf: Record<string, string[]>) =>
+  [
+    catalogApiRef,
+    {
+      getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => ({
+        items: entityRefs.map(ref =>
+          memberOf[ref]
+            ? {
+                kind: 'User',
+                relations: memberOf[ref].map(targetRef => ({
+                  type: 'memberOf',
+                  targetRef,
+                })),
+              }
+            : undefined,
+        ),
+      }),
+    },
+  ] as const;
 
 /** The finding of a remote server a Cursor config declares over SSE. */
 const remoteFinding = {
@@ -80,12 +102,18 @@ function serveEntry(current: ReturnType<typeof entry>) {
 
 describe('Registering from a remote server’s finding', () => {
   it(
-    'fills in its transport and URL, and lets an admin name the owner (themselves unless changed)',
+    'fills in its transport and URL, and lets an admin name the owner (themselves unless changed), the team then being the owner’s',
     async () => {
       const posted = serveRegistration();
       renderMcpeekerPage(
         `/mcpeeker/registry/new?finding=${finding.compositeId}`,
-        { apis: [pat], allow: true },
+        {
+          apis: [
+            pat,
+            catalog({ 'user:default/dana': ['group:default/team-a'] }),
+          ],
+          allow: true,
+        },
       );
       const url = await screen.findByRole(
         'textbox',
@@ -98,21 +126,88 @@ describe('Registering from a remote server’s finding', () => {
       ).toHaveTextContent('SSE');
       const owner = await screen.findByRole('textbox', { name: /Owner/ });
       expect(owner).toHaveValue('user:default/pat');
+      const team = screen.getByRole('textbox', { name: /Team/ });
+      expect(team).toHaveValue('group:default/platform-admins');
 
       await userEvent.clear(owner);
       await userEvent.click(owner);
       await userEvent.paste('user:default/dana');
+      // Not the admin's team any more: emptied, and asked for.
+      expect(team).toHaveValue('');
+      expect(
+        screen.getByText(/The group of user:default\/dana that answers for it/),
+      ).toBeInTheDocument();
+      // Leaving the Owner field looks Dana up: her one team fills it.
       await userEvent.click(screen.getByRole('textbox', { name: /Purpose/ }));
+      await waitFor(() => expect(team).toHaveValue('group:default/team-a'));
       await userEvent.paste('Reads issues for the triage rota');
       await userEvent.click(screen.getByRole('button', { name: 'Register' }));
       await waitFor(() => expect(posted).toHaveLength(1));
       expect(posted[0]).toMatchObject({
         owner: 'user:default/dana',
+        team: 'group:default/team-a',
         transport: 'sse',
         identity: {
           compositeId: finding.compositeId,
           remoteUrl: 'https://mcp.example.com/sse',
         },
+      });
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'asks an admin registering for someone in several teams (or none the catalog knows) which team, and registers nothing without one',
+    async () => {
+      const posted = serveRegistration();
+      renderMcpeekerPage(
+        `/mcpeeker/registry/new?finding=${finding.compositeId}`,
+        {
+          apis: [
+            pat,
+            catalog({
+              'user:default/dana': [
+                'group:default/team-b',
+                'group:default/team-a',
+              ],
+            }),
+          ],
+          allow: true,
+        },
+      );
+      const owner = await screen.findByRole(
+        'textbox',
+        { name: /Owner/ },
+        { timeout: 30_000 },
+      );
+      const team = screen.getByRole('textbox', { name: /Team/ });
+      await userEvent.clear(owner);
+      await userEvent.click(owner);
+      await userEvent.paste('user:default/ghost');
+      await userEvent.click(screen.getByRole('textbox', { name: /Purpose/ }));
+      await userEvent.paste('Reads issues for the triage rota');
+      expect(team).toHaveValue('');
+      await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+      expect(await screen.findByText(/^Team /)).toBeInTheDocument();
+      expect(posted).toHaveLength(0);
+
+      // Dana is in two teams: both offered, none taken for her.
+      await userEvent.clear(owner);
+      await userEvent.click(owner);
+      await userEvent.paste('user:default/dana');
+      await userEvent.click(screen.getByRole('textbox', { name: /Purpose/ }));
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'group:default/team-b' }),
+      );
+      expect(
+        screen.getByText('user:default/dana belongs to:'),
+      ).toBeInTheDocument();
+      expect(team).toHaveValue('group:default/team-b');
+      await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+      await waitFor(() => expect(posted).toHaveLength(1));
+      expect(posted[0]).toMatchObject({
+        owner: 'user:default/dana',
+        team: 'group:default/team-b',
       });
     },
     FLOW_TIMEOUT,
