@@ -49,6 +49,8 @@ export function renderMcpeekerPage(
   options: {
     apis?: ReadonlyArray<TestApiPair<any> | any>;
     allow?: boolean;
+    /** A permission API of the test's own (one that answers late), instead of `allow`'s. */
+    permissionApi?: TestApiPair<any>;
     /** Rendered beside the page, inside its router (a test's view of the location). */
     alongside?: ReactNode;
   } = {},
@@ -68,11 +70,12 @@ export function renderMcpeekerPage(
       mountedRoutes: { '/mcpeeker': rootRouteRef },
       apis: [
         [mcpeekerApiRef, testClient],
-        mockApis.permission({
-          authorize: options.allow
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-        }),
+        options.permissionApi ??
+          mockApis.permission({
+            authorize: options.allow
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+          }),
         ...(options.apis ?? []),
       ],
     },

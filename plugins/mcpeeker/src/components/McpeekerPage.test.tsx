@@ -9,6 +9,8 @@ import { setupServer } from 'msw/node';
 import { backendDefaults } from '../__testUtils__/backendDefaults';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { notificationsApiRef } from '@backstage/plugin-notifications';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import type { FindingDetail } from '@mcpeeker/plugin-mcpeeker-common';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { renderMcpeekerPage } from '../__testUtils__/renderPage';
@@ -425,6 +427,63 @@ describe('Findings filters in the URL', () => {
 // Registry, Approvals, an entry's page and the audit log: Registry/Registry.test.tsx.
 
 // Agent identity: admins only (mcpeeker.agent.manage).
+describe('Tabs', () => {
+  it(
+    'shows no tab set until the permissions are known, then highlights Agents for an admin who opened /hosts',
+    async () => {
+      let answer: (result: AuthorizeResult) => void = () => {};
+      const decided = new Promise<AuthorizeResult>(resolve => {
+        answer = resolve;
+      });
+      const permissions = {
+        authorize: async () => ({ result: await decided }),
+        authorizeConditional: async () => ({ result: await decided }),
+      };
+      renderMcpeekerPage('/mcpeeker/hosts', {
+        apis: [identity],
+        permissionApi: [permissionApiRef, permissions],
+      });
+      expect(
+        await screen.findByRole(
+          'progressbar',
+          { name: 'Loading your tabs' },
+          { timeout: 30_000 },
+        ),
+      ).toBeInTheDocument();
+      // Neither the developer's tabs nor a highlighted Dashboard meanwhile.
+      expect(screen.queryByRole('tab')).toBeNull();
+
+      answer(AuthorizeResult.ALLOW);
+      const agents = await screen.findByRole(
+        'tab',
+        { name: 'Agents' },
+        { timeout: 30_000 },
+      );
+      expect(agents).toHaveAttribute('aria-selected', 'true');
+      expect(screen.getByRole('tab', { name: 'Dashboard' })).toHaveAttribute(
+        'aria-selected',
+        'false',
+      );
+      expect(screen.queryByRole('tab', { name: 'Hosts' })).toBeNull();
+      expect(
+        screen.queryByRole('progressbar', { name: 'Loading your tabs' }),
+      ).toBeNull();
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it('highlights the Hosts tab for a developer who opened /hosts', async () => {
+    renderMcpeekerPage('/mcpeeker/hosts', { apis: [identity] });
+    const hosts = await screen.findByRole(
+      'tab',
+      { name: 'Hosts' },
+      { timeout: 30_000 },
+    );
+    expect(hosts).toHaveAttribute('aria-selected', 'true');
+    expect(screen.queryByRole('tab', { name: 'Agents' })).toBeNull();
+  });
+});
+
 describe('Agents', () => {
   const enrolment = (overrides: Record<string, unknown> = {}) => ({
     id: 'en1',

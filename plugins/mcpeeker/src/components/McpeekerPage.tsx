@@ -1,4 +1,10 @@
-import { Content, Header, HeaderTabs, Page } from '@backstage/core-components';
+import {
+  Content,
+  Header,
+  HeaderTabs,
+  Page,
+  Progress,
+} from '@backstage/core-components';
 import { useRouteRef } from '@backstage/frontend-plugin-api';
 import { useTheme } from '@material-ui/core/styles';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -68,15 +74,21 @@ const GATED: Record<'approvals' | 'suppressions' | 'agents', GatedTab> = {
 /** The MCPeeker page: the dashboard, findings, the registry, approvals and agents (admins), suppressions (analysts and admins), hosts (which enforce), settings, health. */
 export function McpeekerPage() {
   const navigate = useNavigate();
-  const { allowed: mayApprove } = usePermission({
-    permission: GATED.approvals.permission,
-  });
-  const { allowed: mayManageAgents } = usePermission({
-    permission: GATED.agents.permission,
-  });
-  const { allowed: mayReadSuppressions } = usePermission({
+  const approve = usePermission({ permission: GATED.approvals.permission });
+  const manageAgents = usePermission({ permission: GATED.agents.permission });
+  const readSuppressions = usePermission({
     permission: GATED.suppressions.permission,
   });
+  const { allowed: mayApprove } = approve;
+  const { allowed: mayManageAgents } = manageAgents;
+  const { allowed: mayReadSuppressions } = readSuppressions;
+  // Until the viewer's permissions are known, which tabs they have is not:
+  // a progress bar stands where the tabs will be, not another role's tabs.
+  const tabsKnown = !(
+    approve.loading ||
+    manageAgents.loading ||
+    readSuppressions.loading
+  );
   const pendingCount = usePendingApprovalCount();
   // Each tab as wide as its label, 16 px a side instead of Backstage's 24,
   // with no minimum width: an admin's eight tabs fit a 1280 px window beside
@@ -122,6 +134,8 @@ export function McpeekerPage() {
       routeRef: agentsRouteRef,
       link: useRouteRef(agentsRouteRef),
       shown: mayManageAgents,
+      // Admins see the hosts here: /hosts, opened directly, is this tab's.
+      alsoRouteRefs: [hostsRouteRef],
     },
     {
       // Admins see the hosts in the Agents tab, beside the agents.
@@ -150,10 +164,10 @@ export function McpeekerPage() {
   const here = `/${useParams()['*'] ?? ''}`;
   const selected = Math.max(
     0,
-    tabs.findIndex(
-      tab =>
-        tab.routeRef &&
-        matchPath({ path: tab.routeRef.path, end: false }, here),
+    tabs.findIndex(tab =>
+      [tab.routeRef, ...(tab.alsoRouteRefs ?? [])].some(
+        ref => ref && matchPath({ path: ref.path, end: false }, here),
+      ),
     ),
   );
   return (
@@ -161,17 +175,21 @@ export function McpeekerPage() {
       <Header
         title="MCPeeker"
         // The browser tab names the tab: "Registry | MCPeeker".
-        pageTitleOverride={tabs[selected].id}
+        pageTitleOverride={tabsKnown ? tabs[selected].id : undefined}
         subtitle="Every MCP server your people run, found, scored and governed"
       />
-      <HeaderTabs
-        tabs={tabs}
-        selectedIndex={selected}
-        onChange={index => {
-          const link = tabs[index].link;
-          if (link) navigate(link());
-        }}
-      />
+      {tabsKnown ? (
+        <HeaderTabs
+          tabs={tabs}
+          selectedIndex={selected}
+          onChange={index => {
+            const link = tabs[index].link;
+            if (link) navigate(link());
+          }}
+        />
+      ) : (
+        <Progress aria-label="Loading your tabs" />
+      )}
       <Content>
         <Routes>
           <Route path="/" element={<DashboardPage />} />
