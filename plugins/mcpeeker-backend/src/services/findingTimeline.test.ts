@@ -2,9 +2,11 @@ import {
   asSentence,
   type Detection,
   type Finding,
+  type Signals,
   type TimelineKind,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { ScoreChange } from '../database/ScoreHistory';
+import { scoreFinding } from './correlation/scoring';
 import { buildTimeline, TIMELINE_DETECTIONS } from './findingTimeline';
 
 const minute = (m: number) =>
@@ -242,5 +244,72 @@ describe('a finding’s timeline as sentences', () => {
       "1 tool pinned on 'github' at approval: echo.",
       "Tools changed since 'github' was approved: delete_everything appeared. It deletes files.",
     ]);
+  });
+});
+
+describe('a finding’s timeline when its registry status changes', () => {
+  // Dana's filesystem server, seen in her config and on its port, with root
+  // as its allowed directory (high) and an unpinned package (medium): scored
+  // as the backend scores it, before and after an admin approved it.
+  const signals: Signals = {
+    counts: { endpoint: { config: 1, port: 1 } },
+    judgeUnavailable: false,
+    highSeveritySignatures: 0,
+    risks: [
+      {
+        kind: 'broad-filesystem',
+        severity: 'high',
+        title: 'Whole disk shared',
+        evidence: 'allowed directory /',
+        fix: 'Allow only the project directory.',
+      },
+      {
+        kind: 'unpinned-package',
+        severity: 'medium',
+        title: 'Unpinned package',
+        evidence: 'npx -y runs whatever version is latest',
+        fix: 'Pin an exact version.',
+      },
+    ],
+  };
+  const change = (
+    m: number,
+    registryStatus: ScoreChange['registryStatus'],
+  ): ScoreChange => {
+    const b = scoreFinding(signals, {
+      registry: { approved: registryStatus === 'approved', entryName: 'fs' },
+    });
+    return {
+      at: minute(m),
+      score: b.score,
+      classification: b.classification,
+      registryStatus,
+      reason: b.contributions.map(c => c.reason).join('; '),
+      contributions: b.contributions,
+    };
+  };
+
+  it('says the risks count more once approved, and why: the limit that cut them no longer does', () => {
+    const history = [change(1, 'unregistered'), change(2, 'approved')];
+    // The registry takes 6 off, yet the score falls by less.
+    expect(history.map(h => h.score)).toEqual([8, 4]);
+    const { items } = buildTimeline(
+      { ...none, finding, detections: [window('endpoint', 0)], history },
+      { notes: true, decisionReasons: () => true },
+    );
+    expect(items.find(i => i.at === minute(2))?.summary).toBe(
+      "Score 8 → 4 (suspect → authorized, registry unregistered → approved): registry -6: matches the approved registry entry 'fs'; risk +3: broad filesystem (+3); risks add +3 now, +1 before: they were cut because risk alone never makes a finding unauthorized; with the approval’s -6 the score has room for them",
+    );
+  });
+
+  it('says the risks count less once the approval is revoked, and which limit cuts them', () => {
+    const history = [change(1, 'approved'), change(2, 'unregistered')];
+    const { items } = buildTimeline(
+      { ...none, finding, detections: [window('endpoint', 0)], history },
+      { notes: true, decisionReasons: () => true },
+    );
+    expect(items.find(i => i.at === minute(2))?.summary).toMatch(
+      /; risks add \+1 now, \+3 before: cut now because risk alone never makes a finding unauthorized$/,
+    );
   });
 });

@@ -19,6 +19,7 @@ import {
   signedPoints,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { riskKindsOf, ScoreChange } from '../database/ScoreHistory';
+import { riskLimitOf } from './correlation/scoring';
 
 /** Detection windows listed beside each layer's first: the most recent ones. */
 export const TIMELINE_DETECTIONS = 50;
@@ -147,6 +148,56 @@ function detectionEntries(
 const contributionKey = (c: ScoreBreakdown['contributions'][number]) =>
   `${c.layer}|${c.points}|${c.reason}`;
 
+const riskPoints = (contributions: ScoreBreakdown['contributions']) =>
+  contributions
+    .filter(c => c.layer === 'risk')
+    .reduce((sum, c) => sum + c.points, 0);
+
+/**
+ * Why the same risks add more or less after the registry status changed:
+ * their limits depend on the score before them, which the registry's −6
+ * moves ("risk alone never makes a finding unauthorized" holds an
+ * unregistered server at 8; approved, the score has room for them).
+ */
+function riskShiftWords(p: ScoreChange, row: ScoreChange): string | undefined {
+  if (p.registryStatus === row.registryStatus) return undefined;
+  const before = riskPoints(p.contributions);
+  const after = riskPoints(row.contributions);
+  if (before === after) return undefined;
+  const limits = (c: ScoreChange['contributions']) => [
+    ...new Set(c.map(riskLimitOf).filter((l): l is string => !!l)),
+  ];
+  const change = `risks add ${signedPoints(after)} now, ${signedPoints(
+    before,
+  )} before`;
+  if (after > before) {
+    // The limits that cut them before and no longer do, else all of them.
+    const still = limits(row.contributions);
+    const cutBefore = limits(p.contributions);
+    const gone = cutBefore.filter(l => !still.includes(l));
+    const cut = gone.length ? gone : cutBefore;
+    if (cut.length === 0) return `${change}`;
+    const discount = row.contributions.find(
+      c => c.layer === 'registry' && c.points < 0,
+    );
+    return `${change}: they were cut because ${cut.join(' and ')}; ${
+      discount
+        ? `with the approval’s ${signedPoints(
+            discount.points,
+          )} the score has room for them`
+        : 'that no longer holds them back'
+    }`;
+  }
+  // The limits that cut them now and did not before, else all of them.
+  const now = limits(row.contributions);
+  const then = limits(p.contributions);
+  const fresh = now.filter(l => !then.includes(l));
+  const cut = fresh.length ? fresh : now;
+  return cut.length
+    ? `${change}: cut now because ${cut.join(' and ')}`
+    : change;
+}
+
 /** Each change of score, classification or registry status, with what changed in its reasons. */
 function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
   const items: TimelineEntry[] = [];
@@ -185,6 +236,7 @@ function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
       c => !before.has(contributionKey(c)),
     );
     const removed = p.contributions.filter(c => !after.has(contributionKey(c)));
+    const shift = riskShiftWords(p, row);
     const why = [
       ...(added.length ? [contributionsInWords(added)] : []),
       ...removed.flatMap(c => {
@@ -196,6 +248,7 @@ function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
           `${c.riskKind.replace(/-/g, ' ')} resolved: no longer reported${was}`,
         ];
       }),
+      ...(shift ? [shift] : []),
     ].join('; ');
     const classification =
       p.classification === row.classification

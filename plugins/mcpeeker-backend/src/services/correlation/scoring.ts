@@ -155,6 +155,20 @@ function scoreRisks(
   return { contributions, points: score - base, ...(level ? { level } : {}) };
 }
 
+/**
+ * The limit that cut a risk's points, from its contribution's words as
+ * `scoreRisks` writes them ("broad filesystem (+3, 2 counted: risk alone
+ * never makes a finding unauthorized)"); none when it counted in full.
+ */
+export function riskLimitOf(
+  contribution: ScoreBreakdown['contributions'][number],
+): string | undefined {
+  if (contribution.layer !== 'risk') return undefined;
+  return /, (?:\d+ counted|not counted): (.+)\)$/.exec(
+    contribution.reason,
+  )?.[1];
+}
+
 const total = (counts?: Record<string, number>) =>
   Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
 
