@@ -35,6 +35,7 @@ export {
 export type { ServerIdentity } from './identity/compositeId';
 export {
   commandPackage,
+  commandPackageArguments,
   commandTarget,
   serverNameFromCommand,
   splitPackageSpec,
@@ -68,6 +69,7 @@ export * from './health';
 export * from './agents';
 export * from './registry/registry';
 export * from './registry/serverJson';
+export * from './registry/allowedCommand';
 export * from './registry/registryApi';
 export * from './registry/audit';
 export { isAllowedServerUrl, serverUrlSchema } from './registry/serverUrl';

@@ -1,8 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
-import type {
-  ClientEnforcement,
-  ServerJson,
+import {
+  packageCommand,
+  withholdsArgument,
+  type ClientEnforcement,
+  type ServerJson,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { Platform } from '../scan/clientTable';
 import { resolveBases } from '../scan/locations';
@@ -79,43 +81,6 @@ export function vscodePolicyFile(machine: PolicyMachine): string | undefined {
 /** A registry URL template (`{port}`) as a Claude Code URL pattern (`*`). */
 const urlPattern = (url: string) => url.replace(/\{[^{}]*\}/g, '*');
 
-type Package = NonNullable<ServerJson['packages']>[number];
-
-/**
- * The command a stdio package runs with, as Claude Code's `serverCommand`
- * matches it exactly (command and every argument, in order): `npx -y
- * pkg@version`, `uvx pkg==version`, `docker run -i --rm image:tag`.
- * `undefined` for a registry type with no one way to run it.
- */
-export function packageCommand(pkg: Package): string[] | undefined {
-  const version = pkg.version ? pkg.version : undefined;
-  switch (pkg.registryType) {
-    case 'npm':
-      return [
-        'npx',
-        '-y',
-        version ? `${pkg.identifier}@${version}` : pkg.identifier,
-      ];
-    case 'pypi':
-      return [
-        'uvx',
-        version ? `${pkg.identifier}==${version}` : pkg.identifier,
-      ];
-    case 'oci':
-      return [
-        'docker',
-        'run',
-        '-i',
-        '--rm',
-        version && !/[:@]/.test(pkg.identifier.split('/').pop() ?? '')
-          ? `${pkg.identifier}:${version}`
-          : pkg.identifier,
-      ];
-    default:
-      return undefined;
-  }
-}
-
 /** A Claude Code allowlist entry: exactly one of these keys (managed-mcp docs). */
 export type ClaudeCodeServerMatch =
   | { serverUrl: string }
@@ -183,11 +148,21 @@ function shortName(name: string, taken: Set<string>) {
 const NOTHING_TO_MATCH =
   'the registry serves neither a package nor a remote URL for it (an entry identified by host and port, say)';
 
+/** Why a package's exact command cannot be allowlisted: Claude Code matches every argument. */
+const WITHHELD_ARGUMENT =
+  'it runs with an argument the registry does not serve (a secret, or a value its user gives), so its exact command cannot be allowlisted';
+
 /** Why a server is not in Claude Code's allowlist: undefined when it is. */
 function notAllowedBecause(server: ServerJson): string | undefined {
   if (claudeCodeMatches(server).length > 0) return undefined;
   if (!server.packages?.length && !server.remotes?.length)
     return NOTHING_TO_MATCH;
+  if (
+    (server.packages ?? []).some(
+      p => p.transport.type === 'stdio' && withholdsArgument(p),
+    )
+  )
+    return WITHHELD_ARGUMENT;
   return 'no remote URL or package command to match on';
 }
 
@@ -198,7 +173,9 @@ function notDeployableBecause(server: ServerJson): string {
   const runnable =
     (server.remotes ?? []).length > 0 ||
     (server.packages ?? []).some(
-      p => p.transport.type === 'stdio' && packageCommand(p),
+      p =>
+        p.transport.type === 'stdio' &&
+        (packageCommand(p) || withholdsArgument(p)),
     );
   return runnable
     ? 'each needs a secret or value from its user'

@@ -339,6 +339,79 @@ describe('mcpeeker-agent policy', () => {
     });
   });
 
+  it('allows a server registered from a finding by the exact command it ran, arguments included, and says why one with a secret argument is not allowed', async () => {
+    // As the backend serves Dana's `npx -y @modelcontextprotocol/server-filesystem /`
+    // registered from its finding: npx's -y, then the finding's arguments.
+    const files = served(
+      {
+        name: 'io.mcpeeker.team-a/filesystem',
+        description: 'Reads the whole disk for the docs team',
+        version: '2025.8.21',
+        packages: [
+          {
+            registryType: 'npm',
+            runtimeHint: 'npx',
+            identifier: '@modelcontextprotocol/server-filesystem',
+            version: '2025.8.21',
+            transport: { type: 'stdio' },
+            runtimeArguments: [{ type: 'positional', value: '-y' }],
+            packageArguments: [{ type: 'positional', value: '/' }],
+          },
+        ],
+      },
+      'e-files',
+    );
+    // Its argument was a key: the registry serves it without its value.
+    const keyed = served(
+      {
+        name: 'io.mcpeeker.team-a/keyed',
+        description: 'Runs with a key on its command line',
+        version: '1.0.0',
+        packages: [
+          {
+            registryType: 'npm',
+            runtimeHint: 'npx',
+            identifier: '@acme/keyed-mcp',
+            version: '1.0.0',
+            transport: { type: 'stdio' },
+            runtimeArguments: [{ type: 'positional', value: '-y' }],
+            packageArguments: [
+              {
+                type: 'positional',
+                valueHint: 'secret',
+                isRequired: true,
+                isSecret: true,
+              },
+            ],
+          },
+        ],
+      },
+      'e-keyed',
+    );
+    registry.state.servers = [files, keyed];
+    const root = makeTempDir();
+    const { code, stderr } = await policy(root, 'linux', '--deny-others');
+    expect(code).toBe(0);
+    expect(
+      read(path.join(root, 'etc/claude-code/managed-settings.json')),
+    ).toEqual({
+      allowedMcpServers: [
+        {
+          serverCommand: [
+            'npx',
+            '-y',
+            '@modelcontextprotocol/server-filesystem@2025.8.21',
+            '/',
+          ],
+        },
+      ],
+      allowManagedMcpServersOnly: true,
+    });
+    expect(stderr).toContain(
+      'claude-code: io.mcpeeker.team-a/keyed not allowed: it runs with an argument the registry does not serve (a secret, or a value its user gives), so its exact command cannot be allowlisted',
+    );
+  });
+
   it('--dry-run prints a unified diff and writes nothing', async () => {
     const root = makeTempDir();
     const { code, stdout, stderr } = await policy(

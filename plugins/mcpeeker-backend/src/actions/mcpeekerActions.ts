@@ -493,6 +493,12 @@ export function registerMcpeekerActions(
                 .string()
                 .optional()
                 .describe('The command that starts it, without secrets'),
+              packageArguments: z
+                .array(z.string())
+                .optional()
+                .describe(
+                  'The arguments after its package in that command (e.g. ["/"]): what the command enforcement allows holds',
+                ),
               compositeId: z
                 .string()
                 .optional()
@@ -514,7 +520,9 @@ export function registerMcpeekerActions(
           entry: entrySummary(z).extend({
             purpose: z.string(),
             transport: z.enum(['stdio', 'http', 'sse']),
-            identity: z.record(z.union([z.string(), z.number()])),
+            identity: z.record(
+              z.union([z.string(), z.number(), z.array(z.string())]),
+            ),
             createdBy: z.string(),
             createdAt: z.string(),
           }),

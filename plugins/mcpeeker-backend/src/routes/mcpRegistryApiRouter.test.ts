@@ -235,7 +235,9 @@ beforeAll(async () => {
       identity: {
         packageId: '@acme/files-mcp',
         packageVersion: '0.4.1',
-        commandSignature: 'npx -y @acme/files-mcp@0.4.1',
+        commandSignature: 'npx -y @acme/files-mcp@0.4.1 /srv/design',
+        // What its finding ran after the package, as the portal's form carries it.
+        packageArguments: ['/srv/design'],
       },
     },
     'approve',
@@ -250,6 +252,14 @@ beforeAll(async () => {
       identity: {
         packageId: 'mcp-server-time',
         commandSignature: 'uvx mcp-server-time',
+        // Keys on its command line, which the agent had not recognised.
+        packageArguments: [
+          '--local-timezone',
+          'Europe/Paris',
+          '--api-key',
+          PLANTED.namedArgument,
+          PLANTED.positionalArgument,
+        ],
       },
     },
     'approve',
@@ -455,6 +465,10 @@ describe('the MCP Registry API v0.1, checked against the official OpenAPI docume
           identifier: '@acme/files-mcp',
           version: '0.4.1',
           transport: { type: 'stdio' },
+          // npx's -y, then the arguments its finding ran it with: the exact
+          // command `mcpeeker-agent policy` allowlists.
+          runtimeArguments: [{ type: 'positional', value: '-y' }],
+          packageArguments: [{ type: 'positional', value: '/srv/design' }],
         },
       ],
     });
@@ -472,9 +486,30 @@ describe('the MCP Registry API v0.1, checked against the official OpenAPI docume
           runtimeHint: 'uvx',
           identifier: 'mcp-server-time',
           transport: { type: 'stdio' },
+          // The key is never served: the user gives it.
+          packageArguments: [
+            { type: 'positional', value: '--local-timezone' },
+            { type: 'positional', value: 'Europe/Paris' },
+            { type: 'positional', value: '--api-key' },
+            {
+              type: 'positional',
+              valueHint: 'secret',
+              isRequired: true,
+              isSecret: true,
+            },
+            {
+              type: 'positional',
+              valueHint: 'secret',
+              isRequired: true,
+              isSecret: true,
+            },
+          ],
         },
       ],
     });
+    expect(time.body.server.packages[0].runtimeArguments).toBeUndefined();
+    for (const secret of [PLANTED.namedArgument, PLANTED.positionalArgument])
+      expect(JSON.stringify(time.body)).not.toContain(secret);
   });
 
   it('serves a remote server by its URL without the credentials it was registered with, and nobody’s name', async () => {

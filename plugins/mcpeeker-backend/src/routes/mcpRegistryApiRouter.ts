@@ -1,7 +1,8 @@
-import type {
-  RegistryEntry,
-  RegistryEntryCreate,
-  ServerJson,
+import {
+  registeredPackage,
+  type RegistryEntry,
+  type RegistryEntryCreate,
+  type ServerJson,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -73,37 +74,6 @@ function registryName(entry: RegistryEntry) {
     .slice(0, 199 - namespace.length)}`;
 }
 
-/**
- * The package registry of a package the entry names, by how it is run
- * (the launcher its command signature starts with), and the runtime a
- * client runs it with: what MCP clients install from and match a local
- * server by.
- */
-function packageRegistry(entry: RegistryEntry): {
-  registryType: string;
-  runtimeHint: string;
-} {
-  if (entry.identity.packageId?.startsWith('oci:'))
-    return { registryType: 'oci', runtimeHint: 'docker' };
-  const launcher = entry.identity.commandSignature?.split(' ')[0];
-  switch (launcher) {
-    case 'uvx':
-    case 'uv':
-    case 'pipx':
-    case 'python':
-    case 'python3':
-      return { registryType: 'pypi', runtimeHint: 'uvx' };
-    case 'docker':
-    case 'podman':
-      return { registryType: 'oci', runtimeHint: 'docker' };
-    case 'dnx':
-    case 'dotnet':
-      return { registryType: 'nuget', runtimeHint: 'dnx' };
-    default:
-      return { registryType: 'npm', runtimeHint: 'npx' };
-  }
-}
-
 /** A URL as served to anyone who asks: never with the credentials a registration may have carried in it. */
 function withoutCredentials(url: string) {
   return url.replace(/^(https?:\/\/)[^/?#@]*@/i, '$1');
@@ -113,6 +83,7 @@ function withoutCredentials(url: string) {
 export function toServerResponse(entry: RegistryEntry, isLatest: boolean) {
   const remoteUrl =
     entry.identity.remoteUrl && withoutCredentials(entry.identity.remoteUrl);
+  const pkg = registeredPackage(entry.identity);
   const server: Record<string, unknown> = entry.serverJson
     ? { ...entry.serverJson }
     : {
@@ -120,20 +91,7 @@ export function toServerResponse(entry: RegistryEntry, isLatest: boolean) {
         description: entry.purpose.slice(0, 100),
         title: entry.name.slice(0, 100),
         version: entry.identity.packageVersion ?? '0.0.0',
-        ...(entry.identity.packageId
-          ? {
-              packages: [
-                {
-                  ...packageRegistry(entry),
-                  identifier: entry.identity.packageId.replace(/^oci:/, ''),
-                  ...(entry.identity.packageVersion
-                    ? { version: entry.identity.packageVersion }
-                    : {}),
-                  transport: { type: 'stdio' },
-                },
-              ],
-            }
-          : {}),
+        ...(pkg ? { packages: [pkg] } : {}),
         ...(remoteUrl
           ? {
               remotes: [

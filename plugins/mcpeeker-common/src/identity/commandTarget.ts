@@ -88,6 +88,22 @@ export function commandPackage(
 }
 
 /**
+ * The arguments a command gives the package a launcher runs, after its spec:
+ * `npx -y @modelcontextprotocol/server-filesystem /srv` → `['/srv']`.
+ * Undefined when no launcher runs a package.
+ *
+ * @public
+ */
+export function commandPackageArguments(
+  command: string,
+  args: string[] = [],
+): string[] | undefined {
+  const spec = launchedPackage(base(command), operandsOf(args));
+  if (spec === undefined) return undefined;
+  return args.slice(args.indexOf(spec) + 1);
+}
+
+/**
  * What a command runs, as a person would name it and as it shows up in the
  * command line of the process it starts: the package a launcher runs without
  * its version (`npx -y @scope/pkg@1` → `@scope/pkg`, `npm exec pkg`,

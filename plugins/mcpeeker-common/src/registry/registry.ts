@@ -41,6 +41,12 @@ export const registryIdentitySchema = z
     packageVersion: z.string().min(1).max(64).optional(),
     remoteUrl: serverUrlSchema.optional(),
     commandSignature: z.string().min(1).max(512).optional(),
+    /**
+     * The arguments after the package in the command its finding ran
+     * (`npx -y @scope/pkg /` → `['/']`), secrets redacted: what makes the
+     * command enforcement allows exact.
+     */
+    packageArguments: z.array(z.string().min(1).max(512)).max(64).optional(),
     compositeId: z
       .string()
       .regex(COMPOSITE_ID_PATTERN, 'must be a composite id (mcp_ + 32 hex)')
@@ -54,6 +60,10 @@ export const registryIdentitySchema = z
   .refine(i => i.port === undefined || i.hostIdHash !== undefined, {
     message: 'port identifies a server only with hostIdHash',
     path: ['port'],
+  })
+  .refine(i => i.packageArguments === undefined || i.packageId !== undefined, {
+    message: 'packageArguments are the arguments of a package: give packageId',
+    path: ['packageArguments'],
   });
 /** @public */
 export type RegistryIdentity = z.infer<typeof registryIdentitySchema>;

@@ -16,6 +16,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import {
+  allowedCommands,
   MCPEEKER_ANNOTATIONS,
   mcpeekerAuditReadPermission,
   RegistryEntry,
@@ -44,6 +45,45 @@ import {
   PinnedToolsSummary,
   StatusChip,
 } from './EntryParts';
+
+/** A command as a shell takes it: a word with a space or a quote quoted. */
+const commandLine = (words: string[]) =>
+  words
+    .map(w => (/[\s'"]/.test(w) ? `'${w.replace(/'/g, `'\\''`)}'` : w))
+    .join(' ');
+
+/**
+ * The exact command Claude Code's allowlist holds for an approved entry's
+ * package (`mcpeeker-agent policy --deny-others`): every argument counts, so
+ * its owner knows which command runs under enforcement. An entry not
+ * approved is served to no allowlist.
+ */
+export function AllowedUnderEnforcement({ entry }: { entry: RegistryEntry }) {
+  if (entry.status !== 'approved' && entry.status !== 'pending') return null;
+  const { commands, withheld } = allowedCommands(entry);
+  const once = entry.status === 'pending' ? ' once approved' : '';
+  if (commands.length > 0)
+    return (
+      <Typography variant="body2" style={{ marginTop: 16 }}>
+        Allowed under enforcement{once}:{' '}
+        {commands.map((command, i) => (
+          <span key={i}>
+            {i > 0 && ', '}
+            <code>{commandLine(command)}</code>
+          </span>
+        ))}
+      </Typography>
+    );
+  if (withheld)
+    return (
+      <Typography variant="body2" style={{ marginTop: 16 }}>
+        No exact command is allowed under enforcement: it runs with an argument
+        the registry does not serve (a secret, or a value its user gives), and
+        the allowlist matches every argument.
+      </Typography>
+    );
+  return null;
+}
 
 /**
  * The catalog's MCPServer entity of a registry entry, when the catalog is in
@@ -204,6 +244,7 @@ export function EntryPage() {
               ),
             }}
           />
+          <AllowedUnderEnforcement entry={entry} />
           <div style={{ marginTop: 16 }}>
             <EntryActions
               entry={entry}

@@ -16,6 +16,7 @@ import Typography from '@material-ui/core/Typography';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   commandPackage,
+  commandPackageArguments,
   commandTarget,
   expiryProblem,
   FindingDetail,
@@ -47,24 +48,31 @@ const PACKAGE_NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.:/-]*$/i;
 
 /**
  * The package a finding's server is started from, by the command of its
- * config entry or process, and the version the command pins: `npx -y
- * @modelcontextprotocol/server-filesystem@1.2.3 /tmp` →
+ * config entry or process, the version the command pins and the arguments
+ * it gives the package (as the agent reported them, secrets redacted):
+ * `npx -y @modelcontextprotocol/server-filesystem@1.2.3 /tmp` →
  * `{ packageId: '@modelcontextprotocol/server-filesystem', packageVersion:
- * '1.2.3' }`.
+ * '1.2.3', packageArguments: ['/tmp'] }`.
  */
-export function packageOfFinding(
-  finding: FindingDetail,
-): { packageId: string; packageVersion?: string } | undefined {
+export function packageOfFinding(finding: FindingDetail):
+  | {
+      packageId: string;
+      packageVersion?: string;
+      packageArguments?: string[];
+    }
+  | undefined {
   for (const event of finding.evidence.endpoint) {
     if (event.layer !== 'endpoint') continue;
     const d = event.detection;
     if ((d.source === 'config' || d.source === 'process') && d.command) {
       const pkg = commandPackage(d.command, d.args ?? []);
       const target = pkg?.name ?? commandTarget(d.command, d.args ?? []);
+      const args = commandPackageArguments(d.command, d.args ?? []) ?? [];
       if (target && PACKAGE_NAME.test(target) && !target.startsWith('.'))
         return {
           packageId: target,
           ...(pkg?.version ? { packageVersion: pkg.version } : {}),
+          ...(args.length > 0 ? { packageArguments: args } : {}),
         };
     }
   }
@@ -234,6 +242,12 @@ export function RegisterForm() {
 
   async function submit() {
     const finding = prefill.value;
+    // The arguments the finding ran its package with, while the form still names that package.
+    const ran = finding && packageOfFinding(finding);
+    const packageArguments =
+      ran?.packageArguments && ran.packageId === form.packageId.trim()
+        ? ran.packageArguments
+        : undefined;
     const entry: RegistryEntryCreate = {
       name: form.name,
       ...(forOthers && form.owner.trim() ? { owner: form.owner.trim() } : {}),
@@ -252,6 +266,7 @@ export function RegisterForm() {
         ...(form.packageId.trim() && form.packageVersion.trim()
           ? { packageVersion: form.packageVersion.trim() }
           : {}),
+        ...(packageArguments ? { packageArguments } : {}),
         ...(form.remoteUrl ? { remoteUrl: form.remoteUrl } : {}),
       },
       ...(finding ? { fromFinding: finding.compositeId } : {}),

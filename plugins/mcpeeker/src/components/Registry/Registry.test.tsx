@@ -1004,7 +1004,10 @@ describe('Registration problems in words', () => {
           '/tmp',
         ]),
       ),
-    ).toEqual({ packageId: '@modelcontextprotocol/server-filesystem' });
+    ).toEqual({
+      packageId: '@modelcontextprotocol/server-filesystem',
+      packageArguments: ['/tmp'],
+    });
     expect(
       packageOfFinding(withCommand('uvx', ['mcp-server-git==1.0'])),
     ).toEqual({ packageId: 'mcp-server-git', packageVersion: '1.0' });

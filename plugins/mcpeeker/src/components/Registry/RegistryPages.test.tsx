@@ -19,7 +19,9 @@ import {
 import { renderUnstyled, testClient } from '../../__testUtils__/renderPage';
 import { bodyRows } from '../../__testUtils__/tableRows';
 import { ApprovalsPage } from './ApprovalsPage';
+import { Route, Routes } from 'react-router-dom';
 import { AuditLogView } from './AuditLogView';
+import { EntryPage } from './EntryPage';
 import { RegisterForm } from './RegisterForm';
 
 // The Approvals table as it fits a laptop's width, the audit log's subjects
@@ -287,7 +289,7 @@ describe('Registering from a finding', () => {
           detection: {
             ...(e as any).detection,
             command: 'npx',
-            args: ['-y', '@modelcontextprotocol/server-x@1.2.3'],
+            args: ['-y', '@modelcontextprotocol/server-x@1.2.3', '/'],
           },
         })) as any,
       },
@@ -322,6 +324,74 @@ describe('Registering from a finding', () => {
       hostIdHash: finding.hostIdHash,
       packageId: '@modelcontextprotocol/server-x',
       packageVersion: '1.2.3',
+      // What it ran the package with: the exact command enforcement allows.
+      packageArguments: ['/'],
     });
+  });
+});
+
+describe('A registry entry’s page', () => {
+  const showEntry = (registered: ReturnType<typeof entry>) => {
+    server.use(
+      http.get('*/api/mcpeeker/registry/:id', () =>
+        HttpResponse.json(registered),
+      ),
+      http.post('*/api/mcpeeker/registry/:id/verify', () =>
+        HttpResponse.json({
+          entryId: registered.id,
+          detected: false,
+          matches: [],
+        }),
+      ),
+      http.get('*/api/mcpeeker/audit', () =>
+        HttpResponse.json({ items: [], totalCount: 0 }),
+      ),
+    );
+    render(
+      <Routes>
+        <Route path="/mcpeeker/registry/:id" element={<EntryPage />} />
+      </Routes>,
+      `/mcpeeker/registry/${registered.id}`,
+    );
+  };
+  const line = (start: RegExp) =>
+    screen.findByText(
+      (_, el) => el?.tagName === 'P' && start.test(el.textContent ?? ''),
+      {},
+      { timeout: 30_000 },
+    );
+
+  it('says the exact command enforcement allows, with the arguments its finding ran', async () => {
+    showEntry(
+      entry({
+        status: 'approved',
+        identity: {
+          compositeId: finding.compositeId,
+          packageId: '@modelcontextprotocol/server-filesystem',
+          packageVersion: '2025.8.21',
+          packageArguments: ['/'],
+        },
+      }),
+    );
+    expect(await line(/^Allowed under enforcement/)).toHaveTextContent(
+      /^Allowed under enforcement: npx -y @modelcontextprotocol\/server-filesystem@2025\.8\.21 \/$/,
+    );
+  });
+
+  it('says no exact command is allowed when an argument is a secret the registry does not serve', async () => {
+    showEntry(
+      entry({
+        status: 'approved',
+        identity: {
+          compositeId: finding.compositeId,
+          packageId: '@acme/keyed-mcp',
+          packageArguments: ['--api-key', '[redacted:0123456789ab]'],
+        },
+      }),
+    );
+    expect(await line(/exact command/)).toHaveTextContent(
+      'No exact command is allowed under enforcement: it runs with an argument the registry does not serve',
+    );
+    expect(screen.queryByText(/redacted/)).toBeNull();
   });
 });
