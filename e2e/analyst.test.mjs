@@ -820,7 +820,7 @@ test(
       // The timeline says who judged it, without the analyst's note; no feedback form.
       const timeline = page.getByRole('list', { name: 'Timeline' });
       await timeline
-        .getByText('user:default/sam marked it a true positive', {
+        .getByText('user:default/sam marked it a true positive.', {
           exact: true,
         })
         .waitFor();

@@ -181,7 +181,7 @@ test(
     );
     const analyst = await demoAuthHeaders(BACKEND, 'sam');
 
-    /** The finding on the agent's port detection, once it has network evidence. */
+    /** The finding on the agent's port detection, once its network evidence has the tools/list. */
     const correlated = async () => {
       const res = await fetch(
         `${BACKEND}/api/mcpeeker/findings?layer=network&limit=100`,
@@ -195,9 +195,13 @@ test(
             headers: analyst,
           })
         ).json();
+        // The sensor sends what it saw in batches: on a busy machine the
+        // session's initialize can land before its tools/list.
         if (
           detail.evidence.endpoint.some(e => e.detection.port === mcpPort) &&
-          detail.evidence.network.some(e => e.flow.dstPort === mcpPort)
+          detail.evidence.network.some(
+            e => e.flow.dstPort === mcpPort && e.mcp.method === 'tools/list',
+          )
         )
           return detail;
       }
