@@ -107,10 +107,12 @@ describe('GET /api/mcpeeker/findings/export', () => {
     const unauthorized = JSON.parse(
       (await exported(server, 'sam', 'classification=unauthorized')).body,
     );
-    // Suppressed findings stay out unless asked for, as in the list.
+    // Suppressed and no-longer-reported findings stay out unless asked
+    // for, as in the list; the export says so in its filters.
     expect(unauthorized.filters).toEqual({
       classification: ['unauthorized'],
       suppressed: 'exclude',
+      gone: 'exclude',
     });
     expect(unauthorized.findings.map((f: any) => f.serverName)).toEqual([
       'github',
