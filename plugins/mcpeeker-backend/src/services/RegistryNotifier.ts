@@ -125,12 +125,9 @@ export function describeNotice(
       };
     case 'expiring': {
       const date = entry.expiresAt.slice(0, 10);
-      const when =
-        notice.days <= 0
-          ? `today (${date})`
-          : notice.days === 1
-          ? `tomorrow (${date})`
-          : `in ${notice.days} days, on ${date}`;
+      let when = `in ${notice.days} days, on ${date}`;
+      if (notice.days <= 0) when = `today (${date})`;
+      else if (notice.days === 1) when = `tomorrow (${date})`;
       // A pending entry was never approved: nothing of it lapses but the
       // period it asks for, and only an admin's approval helps.
       return entry.status === 'pending'

@@ -213,9 +213,9 @@ export const EXPIRY_WARNING_DAYS = 14;
  *
  * @public
  */
-export function calendarDaysUntil(expiresAt: string, now = new Date()): number {
+export function calendarDaysUntil(expiry: string, now = new Date()): number {
   const day = (t: number) => Math.floor(t / 86_400_000);
-  return day(Date.parse(expiresAt)) - day(now.getTime());
+  return day(Date.parse(expiry)) - day(now.getTime());
 }
 
 /**
