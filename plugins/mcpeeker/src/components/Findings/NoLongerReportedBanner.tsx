@@ -1,21 +1,11 @@
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
+import { useInfoBannerStyles } from './infoBannerStyles';
 import HistoryIcon from '@material-ui/icons/History';
 import {
   noLongerReportedWords,
   type Finding,
 } from '@mcpeeker/plugin-mcpeeker-common';
-
-const useStyles = makeStyles(theme => ({
-  banner: {
-    border: `1px solid ${theme.palette.info?.main ?? '#1e88e5'}`,
-    borderLeftWidth: 6,
-    borderRadius: theme.shape.borderRadius,
-    padding: theme.spacing(2),
-  },
-  icon: { color: theme.palette.info?.main ?? '#1e88e5' },
-}));
 
 /**
  * A finding no agent reports any more (removed from its config, or changed
@@ -23,7 +13,7 @@ const useStyles = makeStyles(theme => ({
  * longer count. Nothing when it is still reported.
  */
 export function NoLongerReportedBanner({ finding }: { finding: Finding }) {
-  const classes = useStyles();
+  const classes = useInfoBannerStyles();
   const gone = finding.breakdown.noLongerReported;
   if (!gone) return null;
   return (

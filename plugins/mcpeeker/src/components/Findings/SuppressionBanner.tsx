@@ -4,7 +4,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
+import { useInfoBannerStyles } from './infoBannerStyles';
 import VisibilityOffIcon from '@material-ui/icons/VisibilityOff';
 import {
   Finding,
@@ -16,16 +16,6 @@ import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
 import { LiftSuppressionDialog } from '../Suppressions/LiftSuppressionDialog';
 import { suppressionMatchesInWords, untilInWords } from './triageWords';
-
-const useStyles = makeStyles(theme => ({
-  banner: {
-    border: `1px solid ${theme.palette.info?.main ?? '#1e88e5'}`,
-    borderLeftWidth: 6,
-    borderRadius: theme.shape.borderRadius,
-    padding: theme.spacing(2),
-  },
-  icon: { color: theme.palette.info?.main ?? '#1e88e5' },
-}));
 
 /**
  * Who suppressed it and when: the suppression itself for whoever may read
@@ -72,7 +62,7 @@ export function SuppressionBanner({
   timeline?: TimelineEntry[];
   onLifted: () => void;
 }) {
-  const classes = useStyles();
+  const classes = useInfoBannerStyles();
   const suppression = finding.triage.suppression;
   const madeBy = useMadeBy(finding, timeline);
   const { allowed: mayLift } = usePermission({
