@@ -7,7 +7,9 @@
 //   correlating into findings, until every event is committed;
 // - p50Ms/p99Ms: publish → finding committed (what the findings API reads), at 1,000 events/s.
 // - e2eCpuMs: CPU spent during the end-to-end run by the backend (this
-//   process), the NATS server and the ClickHouse server, where they run here.
+//   process), the NATS server and the ClickHouse server, where they run here;
+//   cpuUsPerEvent: their sum in µs over the events (compare it across runs
+//   more than the rates: the machine's cores are shared).
 // Usage: node bench/ingest.mjs [--events N] [--stores sqlite,postgres,clickhouse]
 //          [--batch-size N] [--concurrency N]   (the consumer's; default: per store, as config)
 // Needs NATS with JetStream on 127.0.0.1:4222 and, for postgres, PostgreSQL on 127.0.0.1:5432.

@@ -352,6 +352,12 @@ export async function runIngestBench(options: {
     p50Ms: Math.round(percentile(latencies, 50)),
     p99Ms: Math.round(percentile(latencies, 99)),
     e2eCpuMs,
+    // Every process's CPU over the events: what an event costs on the
+    // machine, whatever else is running on its cores.
+    cpuUsPerEvent: Math.round(
+      (Object.values(e2eCpuMs).reduce((sum, ms) => sum + ms, 0) * 1000) /
+        options.events,
+    ),
     latencyEvents: paced.length,
     ratePerSec: 1000,
   };
