@@ -8,6 +8,18 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { Platform } from '../scan/clientTable';
 import { resolveBases } from '../scan/locations';
+import {
+  byReason,
+  deployedServers,
+  NOTHING_TO_MATCH,
+} from './serverDeployment';
+import {
+  SYSTEM_SETTINGS_CLIENTS,
+  SystemSettingsClient,
+  systemSettingsEnforcement,
+  systemSettingsFile,
+  systemSettingsPolicy,
+} from './systemSettings';
 
 /** Where a client's managed policy files are on one machine. */
 export interface PolicyMachine {
@@ -41,7 +53,12 @@ export interface PolicyFile {
 }
 
 /** The clients `policy` writes for, and where their managed files are (each says where that is documented). */
-export const POLICY_CLIENTS = ['claude-code', 'vscode'] as const;
+export const POLICY_CLIENTS = [
+  'claude-code',
+  'vscode',
+  'gemini-cli',
+  'qwen-code',
+] as const;
 export type PolicyClient = (typeof POLICY_CLIENTS)[number];
 
 function bases(machine: PolicyMachine) {
@@ -114,40 +131,6 @@ export function claudeCodeMatches(server: ServerJson): ClaudeCodeServerMatch[] {
   });
 }
 
-/** Whether running this remote or package needs something only its user has (a secret): not deployable for everyone. */
-function needsUserInput(part: object) {
-  const required = (list: unknown) =>
-    Array.isArray(list) &&
-    list.some(
-      v =>
-        v &&
-        typeof v === 'object' &&
-        v.isRequired === true &&
-        v.default === undefined &&
-        v.value === undefined,
-    );
-  const fields = part as Record<string, unknown>;
-  return (
-    required(fields.environmentVariables) ||
-    required(fields.headers) ||
-    required(fields.packageArguments) ||
-    required(fields.runtimeArguments)
-  );
-}
-
-/** The short name a deployed server gets in `managed-mcp.json`: the part of its registry name after the slash. */
-function shortName(name: string, taken: Set<string>) {
-  const base = (name.split('/').pop() ?? name).replace(/[^A-Za-z0-9_-]/g, '-');
-  let candidate = base;
-  for (let i = 2; taken.has(candidate); i++) candidate = `${base}-${i}`;
-  taken.add(candidate);
-  return candidate;
-}
-
-/** Why a server that names neither a package nor a remote can be neither recognised nor run by Claude Code. */
-const NOTHING_TO_MATCH =
-  'the registry serves neither a package nor a remote URL for it (an entry identified by host and port, say)';
-
 /** Why a package's exact command cannot be allowlisted: Claude Code matches every argument. */
 const WITHHELD_ARGUMENT =
   'it runs with an argument the registry does not serve (a secret, or a value its user gives), so its exact command cannot be allowlisted';
@@ -166,30 +149,6 @@ function notAllowedBecause(server: ServerJson): string | undefined {
   return 'no remote URL or package command to match on';
 }
 
-/** Why `claudeCodeDeployment` leaves a server out. */
-function notDeployableBecause(server: ServerJson): string {
-  if (!server.packages?.length && !server.remotes?.length)
-    return NOTHING_TO_MATCH;
-  const runnable =
-    (server.remotes ?? []).length > 0 ||
-    (server.packages ?? []).some(
-      p =>
-        p.transport.type === 'stdio' &&
-        (packageCommand(p) || withholdsArgument(p)),
-    );
-  return runnable
-    ? 'each needs a secret or value from its user'
-    : 'no package command or URL to run it by';
-}
-
-/** Skipped servers grouped by why, in the order they came: one line each reason. */
-function byReason(skipped: Array<{ name: string; why: string }>) {
-  const groups = new Map<string, string[]>();
-  for (const { name, why } of skipped)
-    groups.set(why, [...(groups.get(why) ?? []), name]);
-  return [...groups.entries()].map(([why, names]) => ({ why, names }));
-}
-
 /**
  * `managed-mcp.json`'s `mcpServers`: each approved server Claude Code can run
  * for everyone (a remote URL without templates, or a stdio package), without
@@ -199,32 +158,13 @@ export function claudeCodeDeployment(servers: ServerJson[]): {
   mcpServers: Record<string, Record<string, unknown>>;
   skipped: Array<{ name: string; why: string }>;
 } {
+  const { deployed, skipped } = deployedServers(servers);
   const mcpServers: Record<string, Record<string, unknown>> = {};
-  const skipped: Array<{ name: string; why: string }> = [];
-  const taken = new Set<string>();
-  for (const server of servers) {
-    const remote = (server.remotes ?? []).find(
-      r => !/[{}]/.test(r.url) && !needsUserInput(r),
-    );
-    const pkg = (server.packages ?? []).find(
-      p =>
-        p.transport.type === 'stdio' && packageCommand(p) && !needsUserInput(p),
-    );
-    if (remote) {
-      mcpServers[shortName(server.name, taken)] = {
-        type: remote.type === 'sse' ? 'sse' : 'http',
-        url: remote.url,
-      };
-    } else if (pkg) {
-      const [command, ...args] = packageCommand(pkg)!;
-      mcpServers[shortName(server.name, taken)] = {
-        type: 'stdio',
-        command,
-        args,
-      };
-    } else
-      skipped.push({ name: server.name, why: notDeployableBecause(server) });
-  }
+  for (const { key, run } of deployed)
+    mcpServers[key] =
+      run.transport === 'stdio'
+        ? { type: 'stdio', command: run.command[0], args: run.command.slice(1) }
+        : { type: run.transport === 'sse' ? 'sse' : 'http', url: run.url };
   return { mcpServers, skipped };
 }
 
@@ -328,6 +268,28 @@ export function policyFiles(
         } there (docs/agent.md, "Enforcing the approved servers")`,
       );
   }
+  for (const client of Object.keys(
+    SYSTEM_SETTINGS_CLIENTS,
+  ) as SystemSettingsClient[]) {
+    if (!clients.includes(client)) continue;
+    const settings = systemSettingsPolicy(servers, choice);
+    if (!choice.deploy && !choice.denyOthers) {
+      notes.push(
+        `${client}: its allowlist is of server names, so the approved servers are written (defined in mcpServers) with --deploy or --deny-others only; nothing written`,
+      );
+    } else
+      for (const { why, names } of byReason(settings.skipped))
+        notes.push(
+          `${client}: ${names.join(', ')} not ${
+            choice.denyOthers ? 'allowed' : 'deployed'
+          }: ${why}`,
+        );
+    files.push({
+      client,
+      path: systemSettingsFile(client, machine),
+      next: settings.next,
+    });
+  }
   return { files, notes };
 }
 
@@ -354,6 +316,8 @@ export function enforcementOf(
       };
     return undefined;
   }
+  if (client in SYSTEM_SETTINGS_CLIENTS)
+    return systemSettingsEnforcement(documents['settings.json']);
   const policy = documents['policy.json'];
   if (policy && typeof policy.McpGalleryServiceUrl === 'string')
     return {

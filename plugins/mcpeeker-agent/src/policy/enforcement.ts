@@ -4,9 +4,15 @@ import type { ClientEnforcement } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   claudeCodeFolder,
   enforcementOf,
+  PolicyClient,
   PolicyMachine,
   vscodePolicyFile,
 } from './clientPolicies';
+import {
+  SYSTEM_SETTINGS_CLIENTS,
+  SystemSettingsClient,
+  systemSettingsFile,
+} from './systemSettings';
 import { writtenByPolicy } from './policyWriter';
 
 function readJson(
@@ -32,10 +38,7 @@ function readJson(
  */
 export function readEnforcement(machine: PolicyMachine): ClientEnforcement[] {
   const found: ClientEnforcement[] = [];
-  const add = (
-    client: 'claude-code' | 'vscode',
-    files: Record<string, string>,
-  ) => {
+  const add = (client: PolicyClient, files: Record<string, string>) => {
     const read = Object.fromEntries(
       Object.entries(files).map(([name, file]) => [name, readJson(file)]),
     );
@@ -45,7 +48,7 @@ export function readEnforcement(machine: PolicyMachine): ClientEnforcement[] {
     );
     if (!enforced) return;
     // The file the mode comes from says who wrote the policy.
-    let source = 'policy.json';
+    let source = Object.keys(files)[0];
     if (client === 'claude-code')
       source =
         enforced.mode === 'fixed'
@@ -71,5 +74,9 @@ export function readEnforcement(machine: PolicyMachine): ClientEnforcement[] {
   });
   const vscode = vscodePolicyFile(machine);
   if (vscode) add('vscode', { 'policy.json': vscode });
+  for (const client of Object.keys(
+    SYSTEM_SETTINGS_CLIENTS,
+  ) as SystemSettingsClient[])
+    add(client, { 'settings.json': systemSettingsFile(client, machine) });
   return found;
 }

@@ -307,6 +307,8 @@ describe('mcpeeker-agent policy', () => {
       'linux',
       '--deny-others',
       '--deploy',
+      '--client',
+      'claude-code,vscode',
     );
     expect(stderr).not.toContain('nothing written');
     expect(code).toBe(0);
@@ -419,6 +421,8 @@ describe('mcpeeker-agent policy', () => {
       'linux',
       '--deny-others',
       '--dry-run',
+      '--client',
+      'claude-code,vscode',
     );
     expect(code).toBe(0);
     const settingsFile = path.join(
@@ -437,7 +441,14 @@ describe('mcpeeker-agent policy', () => {
 
     // Against written files, the diff shows only what would change.
     await policy(root, 'linux');
-    const second = await policy(root, 'linux', '--deny-others', '--dry-run');
+    const second = await policy(
+      root,
+      'linux',
+      '--deny-others',
+      '--dry-run',
+      '--client',
+      'claude-code,vscode',
+    );
     expect(second.stdout).toBe(
       [
         `--- ${settingsFile}`,
@@ -754,6 +765,13 @@ describe('mcpeeker-agent policy', () => {
         byMcpeeker: true,
         appliedAt: expect.any(String),
       },
+      ...['gemini-cli', 'qwen-code'].map(client => ({
+        client,
+        mode: 'managed-only',
+        byMcpeeker: true,
+        allowed: 3,
+        appliedAt: expect.any(String),
+      })),
     ]);
     // An administrator's own policy enforces too, but not by MCPeeker.
     const adminRoot = makeTempDir();

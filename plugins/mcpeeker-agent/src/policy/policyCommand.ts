@@ -26,13 +26,17 @@ portal's approved servers; run it as root, e.g. from MDM, see docs/agent.md):
                                 else the portal the agent enrolled with)
   --config FILE                 The run config: report.http.url and .token (an
                                 enrolled agent reads with its own credential)
-  --client claude-code,vscode   Which clients (default: both)
+  --client claude-code,vscode,gemini-cli,qwen-code
+                                Which clients (default: all four)
   --deny-others                 Nothing else runs: Claude Code's
-                                allowManagedMcpServersOnly, VS Code's ChatMCP=registry
+                                allowManagedMcpServersOnly, VS Code's ChatMCP=registry,
+                                Gemini CLI's and Qwen Code's mcp.allowed (the
+                                approved servers defined in their system settings)
                                 (without it users may add to the allowlist in
                                 their own settings)
   --deploy                      Also write Claude Code's managed-mcp.json: every
-                                user gets exactly the approved servers
+                                user gets exactly the approved servers; Gemini
+                                CLI and Qwen Code get them in their system settings
   --dry-run                     Print the unified diff of each file; write nothing
   --force                       Take over a file mcpeeker-agent did not write
                                 (its other keys are kept; the old one is backed up)
