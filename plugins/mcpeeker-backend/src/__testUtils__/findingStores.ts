@@ -5,6 +5,7 @@ import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
 import { EventStore } from '../database/EventStore';
 import {
   FindingStore,
+  InventoryLookup,
   RegistryLookup,
   TriageLookup,
 } from '../database/FindingStore';
@@ -54,6 +55,8 @@ export function findingStoreEngines() {
       triage?: TriageLookup;
       dedupWindowMs?: number;
       rules?: RuleEngine;
+      /** The agents' scan inventories: what marks a server no longer reported. */
+      inventories?: InventoryLookup;
     } = {},
   ): Promise<FindingStoreUnderTest> {
     const knex: Knex = await databases.init(

@@ -2,7 +2,11 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { DatabaseDeadLetterStore } from '../database/DeadLetterStore';
 import { DatabaseEventStore } from '../database/sql/DatabaseEventStore';
-import { RegistryLookup, TriageLookup } from '../database/FindingStore';
+import {
+  InventoryLookup,
+  RegistryLookup,
+  TriageLookup,
+} from '../database/FindingStore';
 import { DatabaseFindingStore } from '../database/sql/DatabaseFindingStore';
 import { IngestService } from '../services/IngestService';
 import { RuleEngine } from '../services/correlation/rules';
@@ -21,6 +25,8 @@ export async function sqlPipeline(
     dedupWindowMs?: number;
     rules?: RuleEngine;
     weights?: ScoringWeights;
+    /** The agents' scan inventories: what marks a server no longer reported. */
+    inventories?: InventoryLookup;
     /** The Judge ingest asks for gateway events without a verdict. */
     judge?: Pick<JudgeService, 'judgeEvent'>;
   } = {},

@@ -4,6 +4,7 @@ import {
   compositeId,
   FindingListParams,
   hashIdentifier,
+  hiddenFindingsQuery,
   isUnregisteredHighRisk,
   scoreFindingsQuery,
   SummaryNumber,
@@ -130,6 +131,8 @@ describe.each(engines.kinds)('analytics on %p', kind => {
       newSince: '2026-11-16T12:00:00.000Z',
       // F1 and F6: F3 has a verdict.
       feedbackBacklog: 2,
+      // F2.
+      hiddenFindings: { total: 1, suppressed: 1, noLongerReported: 0 },
       generatedAt: NOW.toISOString(),
     });
     const all = await store.findings.list({ limit: 10 });
@@ -167,6 +170,8 @@ describe.each(engines.kinds)('analytics on %p', kind => {
       newThisWeek: 1,
       newSince: '2026-11-16T12:00:00.000Z',
       feedbackBacklog: 0,
+      // Dana's suppressed F2 is not Erin's to count.
+      hiddenFindings: { total: 0, suppressed: 0, noLongerReported: 0 },
       generatedAt: NOW.toISOString(),
     });
     expect(
@@ -376,6 +381,101 @@ describe.each(engines.kinds)('analytics on %p', kind => {
   });
 });
 
+describe.each(engines.kinds)(
+  'the findings the summary leaves out, on %p',
+  kind => {
+    it('counts them in scope, so the Dashboard can tell “nothing found yet” from “nothing left to show”', async () => {
+      const suppressedOnes = new Set([F1, F2, F6]);
+      const store = await engines.setup(kind, {
+        inventories: {
+          inventoryOf: (host, owner) =>
+            host === HOST && owner === DANA
+              ? {
+                  at: Date.parse('2026-11-21T10:00:00Z'),
+                  configIds: new Set([F6]),
+                }
+              : undefined,
+        },
+        triage: {
+          match: async f =>
+            suppressedOnes.has(f.compositeId)
+              ? {
+                  status: 'open',
+                  suppression: {
+                    id: 'suppression-1',
+                    scope: 'finding',
+                    label: 'this finding',
+                    reason: 'a lab machine',
+                  },
+                }
+              : { status: 'open' },
+        },
+      });
+      // Dana's host: F1 suppressed; F2 and F5 reported on 11-20 and missing
+      // from her scan of 11-21 (no longer reported), F2 suppressed as well;
+      // F6, found by that scan, suppressed. Erin's F3 on host-2 counts.
+      await store.ingest.ingest(
+        [
+          endpointEvent({ port: 3001, observedAt: '2026-11-21T11:00:00Z' }),
+          endpointEvent({ port: 3002, observedAt: '2026-11-20T10:00:00Z' }),
+          endpointEvent({ port: 3005, observedAt: '2026-11-20T10:00:00Z' }),
+          endpointEvent({ port: 3006, observedAt: '2026-11-21T10:00:00Z' }),
+          endpointEvent({
+            port: 4000,
+            hostName: 'host-2',
+            owner: ERIN,
+            observedAt: '2026-11-20T11:00:00Z',
+          }),
+        ],
+        'http',
+      );
+      const hidden = async (scope: AnalyticsScope) => {
+        const s = await store.findings.analyticsSummary(scope, NOW);
+        return [s.totalFindings, s.hiddenFindings];
+      };
+      // Dana sees nothing on the Dashboard, but four findings exist: F2 is
+      // both suppressed and no longer reported, and counted once.
+      const danas = { total: 4, suppressed: 3, noLongerReported: 2 };
+      expect(await hidden({ ownerRefs: [DANA] })).toEqual([0, danas]);
+      expect(await hidden({ ownerRefs: [ERIN] })).toEqual([
+        1,
+        { total: 0, suppressed: 0, noLongerReported: 0 },
+      ]);
+      expect(await hidden({})).toEqual([1, danas]);
+      expect(await hidden({ ownerRefs: ['user:default/nobody'] })).toEqual([
+        0,
+        { total: 0, suppressed: 0, noLongerReported: 0 },
+      ]);
+      // The list the Dashboard links to shows them, and counts as the summary does.
+      for (const scope of [{}, { ownerRefs: [DANA] }, { ownerRefs: [ERIN] }]) {
+        const s = await store.findings.analyticsSummary(scope, NOW);
+        expect([
+          await total(store.findings, scope, hiddenFindingsQuery()),
+          await total(store.findings, scope, {
+            suppressed: 'only',
+            gone: 'include',
+          }),
+          await total(store.findings, scope, {
+            gone: 'only',
+            suppressed: 'include',
+          }),
+        ]).toEqual([
+          s.totalFindings + s.hiddenFindings.total,
+          s.hiddenFindings.suppressed,
+          s.hiddenFindings.noLongerReported,
+        ]);
+      }
+      expect(
+        await listed(
+          store.findings,
+          { ownerRefs: [DANA] },
+          hiddenFindingsQuery(),
+        ),
+      ).toEqual([F1, F2, F5, F6].sort());
+    });
+  },
+);
+
 describe.each(engines.kinds)('analytics after events move, on %p', kind => {
   it('counts a network event where it belongs now', async () => {
     const { findings, ingest } = await engines.setup(kind);
@@ -478,7 +578,9 @@ describe.each(engines.kinds)('analytics of a random fleet on %p', kind => {
           !ownerRefs ||
           [...f.owners, f.registryOwner].some(o => o && ownerRefs.includes(o)),
       );
-      const counted = mine.filter(f => !f.triage.suppression);
+      const counted = mine.filter(
+        f => !f.triage.suppression && !f.breakdown.noLongerReported,
+      );
       const count = (test: (f: (typeof items)[number]) => boolean) =>
         counted.filter(test).length;
       const summary = await store.findings.analyticsSummary(scope, now);
@@ -505,6 +607,12 @@ describe.each(engines.kinds)('analytics of a random fleet on %p', kind => {
             f.triage.status === 'open' &&
             !f.triage.verdict,
         ),
+        hiddenFindings: {
+          total: mine.length - counted.length,
+          suppressed: mine.filter(f => f.triage.suppression).length,
+          noLongerReported: mine.filter(f => f.breakdown.noLongerReported)
+            .length,
+        },
         generatedAt: now.toISOString(),
       });
       // The distribution and the trendlines count what the summary counts.

@@ -56,6 +56,9 @@ export function summaryFilters(now: Date): {
   unregisteredHighRisk: FindingFilter;
   newThisWeek: FindingFilter;
   feedbackBacklog: FindingFilter;
+  /** The hidden findings (`hiddenFindings`): within the scope, not DASHBOARD_FINDINGS. */
+  suppressed: FindingFilter;
+  noLongerReported: FindingFilter;
 } {
   const { activeSince, newSince } = summaryCutoffs(now);
   return {
@@ -69,6 +72,8 @@ export function summaryFilters(now: Date): {
       triageStatus: ['open'],
       verdict: ['none'],
     },
+    suppressed: { suppressed: 'only' },
+    noLongerReported: { gone: 'only' },
   };
 }
 
@@ -164,6 +169,10 @@ export function toSummary(
     newThisWeek: unknown;
     /** Undefined when not counted. */
     feedbackBacklog?: unknown;
+    /** Every finding in scope, those DASHBOARD_FINDINGS leaves out too. */
+    inScope: unknown;
+    suppressed: unknown;
+    noLongerReported: unknown;
   },
   now: Date,
 ): AnalyticsSummary {
@@ -185,6 +194,11 @@ export function toSummary(
     ...(counts.feedbackBacklog !== undefined
       ? { feedbackBacklog: n(counts.feedbackBacklog) }
       : {}),
+    hiddenFindings: {
+      total: n(counts.inScope) - n(counts.total),
+      suppressed: n(counts.suppressed),
+      noLongerReported: n(counts.noLongerReported),
+    },
     generatedAt: now.toISOString(),
   };
 }

@@ -2,7 +2,9 @@ import { TestDatabaseId } from '@backstage/backend-test-utils';
 import {
   AnalyticsSummary,
   CLASSIFICATIONS,
+  compositeId,
   FindingListParams,
+  hiddenFindingsQuery,
   scoreFindingsQuery,
   SummaryNumber,
   summaryFindingsQuery,
@@ -12,7 +14,12 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import request from 'supertest';
 import { accessTestBackend, as } from '../__testUtils__/accessTestBackend';
-import { endpointEvent, GITHUB_RISKS, riskFact } from '../__testUtils__/events';
+import {
+  endpointEvent,
+  GITHUB_RISKS,
+  HOST,
+  riskFact,
+} from '../__testUtils__/events';
 import { STORE_TEST_DATABASE_IDS } from '../__testUtils__/storeTestDatabases';
 
 jest.setTimeout(120_000);
@@ -261,6 +268,54 @@ describe.each(access.ids)('analytics routes on %s', databaseId => {
         (p: any) => p.authorized + p.suspect + p.unauthorized === 0,
       ),
     ).toBe(true);
+  });
+
+  it('tells whoever asks how many of the findings they may see it leaves out, and the list shows them', async () => {
+    // An analyst suppresses Erin's one server: her Dashboard has nothing
+    // to count, yet she has a finding.
+    const erins = compositeId({ hostIdHash: HOST, port: 4000 });
+    const suppression = await request(server)
+      .post('/api/mcpeeker/suppressions')
+      .set(as('sam'))
+      .send({
+        scope: 'finding',
+        compositeId: erins,
+        reason: 'a lab machine of team-b',
+      })
+      .expect(201);
+    const hiddenOf = async (who: string) => {
+      const summary: AnalyticsSummary = (await get(who, 'summary').expect(200))
+        .body;
+      return {
+        shown: summary.totalFindings,
+        hidden: summary.hiddenFindings,
+        listed: await listTotal(who, hiddenFindingsQuery()),
+      };
+    };
+    const one = { total: 1, suppressed: 1, noLongerReported: 0 };
+    const none = { total: 0, suppressed: 0, noLongerReported: 0 };
+    expect(await hiddenOf('erin')).toEqual({
+      shown: 0,
+      hidden: one,
+      listed: 1,
+    });
+    // Dana's two servers count as before; Erin's is not hers to know of.
+    expect(await hiddenOf('dana')).toEqual({
+      shown: 2,
+      hidden: none,
+      listed: 2,
+    });
+    expect(await hiddenOf('sam')).toEqual({ shown: 2, hidden: one, listed: 3 });
+    await request(server)
+      .delete(`/api/mcpeeker/suppressions/${suppression.body.id}`)
+      .set(as('pat'))
+      .send({})
+      .expect(200);
+    expect(await hiddenOf('erin')).toEqual({
+      shown: 1,
+      hidden: none,
+      listed: 1,
+    });
   });
 
   it('refuses people without a role and the agents’ token', async () => {

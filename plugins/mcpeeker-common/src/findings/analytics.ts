@@ -31,6 +31,18 @@ export interface AnalyticsSummary {
    * (`mcpeeker.feedback.create`): absent for the others.
    */
   feedbackBacklog?: number;
+  /**
+   * The findings in scope the numbers above leave out, as the findings list
+   * does by default: suppressed, or no longer reported. One that is both
+   * counts once in `total`. So the Dashboard can tell "nothing found yet"
+   * from "nothing left to show"; the list shows them with
+   * `hiddenFindingsQuery`.
+   */
+  hiddenFindings: {
+    total: number;
+    suppressed: number;
+    noLongerReported: number;
+  };
   generatedAt: string;
 }
 
@@ -101,6 +113,17 @@ export function summaryFindingsQuery(
     default:
       return {};
   }
+}
+
+/**
+ * The findings list's query that shows, besides the findings the summary
+ * counts, those it leaves out (`hiddenFindings`): suppressed ones and those
+ * no longer reported. Where the summary counts none, exactly the hidden ones.
+ *
+ * @public
+ */
+export function hiddenFindingsQuery(): FindingListParams {
+  return { suppressed: 'include', gone: 'include' };
 }
 
 /**

@@ -509,14 +509,18 @@ export class ClickHouseStore implements FindingStore {
     options: SummaryOptions = { feedbackBacklog: true },
   ): Promise<AnalyticsSummary> {
     const filters = summaryFilters(now);
-    const base = this.conditions({ ...scope, ...DASHBOARD_FINDINGS });
+    // The scope narrows the rows read; what the Dashboard counts
+    // (DASHBOARD_FINDINGS) is a condition of each number, so the findings it
+    // leaves out are counted in the same pass. No alias may be a column's
+    // name: ClickHouse would read the alias in the other conditions.
+    const base = this.conditions(scope);
     const params: Record<string, unknown> = {
       ...base.params,
       activeSince: filters.activeSince.getTime(),
     };
     // Each filtered number with the list's own conditions (within the
     // scope's): the list's total, in one pass over the findings.
-    const countIf = (filter: FindingFilter) => {
+    const condition = (filter: FindingFilter) => {
       const { where, params: own } = this.conditions(filter);
       for (const [name, value] of Object.entries(own)) {
         if (
@@ -526,17 +530,22 @@ export class ClickHouseStore implements FindingStore {
           throw new Error(`analytics summary: parameter ${name} clashes`);
         params[name] = value;
       }
-      return `countIf(${where.length ? where.join(' AND ') : '1'})`;
+      return where.length ? where.join(' AND ') : '1';
     };
+    const countIf = (filter: FindingFilter) => `countIf(${condition(filter)})`;
+    const shown = condition(DASHBOARD_FINDINGS);
     const [counts] = await this.select<Record<string, string>>(
-      `SELECT count() AS total,
+      `SELECT countIf(${shown}) AS total,
          ${CLASSIFICATIONS.map(
-           c => `countIf(classification = '${c}') AS ${c}`,
+           c => `countIf(${shown} AND classification = '${c}') AS ${c}`,
          ).join(', ')},
-         uniqExactIf(host_id_hash, host_id_hash != ''
+         uniqExactIf(host_id_hash, ${shown} AND host_id_hash != ''
            AND last_seen >= fromUnixTimestamp64Milli({activeSince:Int64})) AS active_hosts,
          ${countIf(filters.unregisteredHighRisk)} AS high_risk,
-         ${countIf(filters.newThisWeek)} AS new_this_week${
+         ${countIf(filters.newThisWeek)} AS new_this_week,
+         count() AS in_scope,
+         ${countIf(filters.suppressed)} AS hidden_suppressed,
+         ${countIf(filters.noLongerReported)} AS hidden_gone${
         options.feedbackBacklog
           ? `,
          ${countIf(filters.feedbackBacklog)} AS backlog`
@@ -558,6 +567,9 @@ export class ClickHouseStore implements FindingStore {
         unregisteredHighRisk: counts.high_risk,
         newThisWeek: counts.new_this_week,
         feedbackBacklog: options.feedbackBacklog ? counts.backlog : undefined,
+        inScope: counts.in_scope,
+        suppressed: counts.hidden_suppressed,
+        noLongerReported: counts.hidden_gone,
       },
       now,
     );

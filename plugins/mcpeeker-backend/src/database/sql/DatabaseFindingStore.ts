@@ -709,24 +709,34 @@ export class DatabaseFindingStore implements FindingStore {
       });
       return n;
     };
-    const [[counts], unregisteredHighRisk, newThisWeek, feedbackBacklog] =
-      await Promise.all([
-        this.filtered({ ...scope, ...DASHBOARD_FINDINGS }).select(
-          this.db.raw('count(*) as total'),
-          ...CLASSIFICATIONS.map(c =>
-            this.db.raw(`${when('classification = ?')} as ??`, [c, c]),
-          ),
-          this.db.raw(
-            `count(distinct case when last_seen >= ? then host_id_hash end) as active_hosts`,
-            [filters.activeSince],
-          ),
+    const [
+      [counts],
+      unregisteredHighRisk,
+      newThisWeek,
+      feedbackBacklog,
+      inScope,
+      suppressed,
+      noLongerReported,
+    ] = await Promise.all([
+      this.filtered({ ...scope, ...DASHBOARD_FINDINGS }).select(
+        this.db.raw('count(*) as total'),
+        ...CLASSIFICATIONS.map(c =>
+          this.db.raw(`${when('classification = ?')} as ??`, [c, c]),
         ),
-        count(filters.unregisteredHighRisk),
-        count(filters.newThisWeek),
-        options.feedbackBacklog
-          ? count(filters.feedbackBacklog)
-          : Promise.resolve(undefined),
-      ]);
+        this.db.raw(
+          `count(distinct case when last_seen >= ? then host_id_hash end) as active_hosts`,
+          [filters.activeSince],
+        ),
+      ),
+      count(filters.unregisteredHighRisk),
+      count(filters.newThisWeek),
+      options.feedbackBacklog
+        ? count(filters.feedbackBacklog)
+        : Promise.resolve(undefined),
+      count({}),
+      count(filters.suppressed),
+      count(filters.noLongerReported),
+    ]);
     const c = counts as Record<string, unknown>;
     return toSummary(
       scope,
@@ -739,6 +749,9 @@ export class DatabaseFindingStore implements FindingStore {
         unregisteredHighRisk,
         newThisWeek,
         feedbackBacklog,
+        inScope,
+        suppressed,
+        noLongerReported,
       },
       now,
     );

@@ -3,17 +3,27 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { backendDefaults } from '../../__testUtils__/backendDefaults';
-import { registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import type {
   AnalyticsSummary,
   ScoreDistribution,
   Trendlines,
 } from '@mcpeeker/plugin-mcpeeker-common';
-import { renderMcpeekerPage } from '../../__testUtils__/renderPage';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { SWRConfig } from 'swr';
+import {
+  renderMcpeekerPage,
+  renderUnstyled,
+  testClient,
+} from '../../__testUtils__/renderPage';
+import { mcpeekerApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { DashboardPage } from './DashboardPage';
 import { finding } from '../../__testUtils__/fixtures';
 
 // The Dashboard through the MCPeeker page itself (its tabs and routes), so a
-// click on a card or a bar lands on the Findings list as a person's would.
+// click on a card or a bar lands on the Findings list as a person's would;
+// what it says with nothing to count, on the tab alone (renderDashboard).
 const server = setupServer(...backendDefaults);
 registerMswTestHooks(server);
 
@@ -29,6 +39,7 @@ const summary: AnalyticsSummary = {
   newThisWeek: 8,
   newSince: '2026-11-14T12:00:00.000Z',
   feedbackBacklog: 2,
+  hiddenFindings: { total: 0, suppressed: 0, noLongerReported: 0 },
   generatedAt: '2026-11-21T12:00:00.000Z',
 };
 
@@ -101,6 +112,42 @@ function rowOf(caption: string, header: string): string[] {
   return within(row)
     .getAllByRole('cell')
     .map(cell => cell.textContent ?? '');
+}
+
+/** The Dashboard tab alone (no tabs, no other pages): its links as a person follows them. */
+function renderDashboard(options: { allow?: boolean } = {}) {
+  return renderUnstyled(
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <DashboardPage />
+    </SWRConfig>,
+    {
+      mountedRoutes: { '/mcpeeker': rootRouteRef },
+      apis: [
+        [mcpeekerApiRef, testClient],
+        mockApis.permission({
+          authorize: options.allow
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+        }),
+      ],
+    },
+  );
+}
+
+/** A summary that counts nothing, with these findings left out. */
+function nothingCounted(
+  hiddenFindings: AnalyticsSummary['hiddenFindings'],
+): AnalyticsSummary {
+  return {
+    ...summary,
+    totalFindings: 0,
+    byClassification: { authorized: 0, suspect: 0, unauthorized: 0 },
+    activeHosts: 0,
+    unregisteredHighRisk: 0,
+    newThisWeek: 0,
+    feedbackBacklog: 0,
+    hiddenFindings,
+  };
 }
 
 describe('Dashboard', () => {
@@ -388,17 +435,48 @@ describe('Dashboard', () => {
     ).toBeInTheDocument();
   });
 
+  it('says the findings are there when every one is suppressed or no longer reported, and leads to them', async () => {
+    analytics({
+      summary: nothingCounted({ total: 4, suppressed: 3, noLongerReported: 2 }),
+    });
+    const { unmount } = renderDashboard({ allow: true });
+    expect(
+      await screen.findByText(
+        'All 4 findings are suppressed or no longer reported',
+      ),
+    ).toBeInTheDocument();
+    // Not the first-run page: the agent has reported.
+    expect(screen.queryByText('No MCP servers found yet')).toBeNull();
+    expect(screen.queryByText('mcpeeker-agent run')).toBeNull();
+    expect(
+      screen.getByText(
+        /Of the 4 findings: 3 findings suppressed, 2 findings no longer reported \(a finding can be both\)\./,
+      ),
+    ).toBeInTheDocument();
+    // The list, its suppressed and no-longer-reported findings shown.
+    const link = screen.getByRole('button', {
+      name: 'Show them in the Findings list',
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      '/mcpeeker/findings?suppressed=include&gone=include',
+    );
+    unmount();
+
+    // One finding, suppressed: said as it is.
+    analytics({
+      summary: nothingCounted({ total: 1, suppressed: 1, noLongerReported: 0 }),
+    });
+    renderDashboard();
+    expect(
+      await screen.findByText('The one finding is suppressed'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/^Of the /)).toBeNull();
+  });
+
   it('says what to do when nothing has reported yet, and shows the backend’s error', async () => {
     analytics({
-      summary: {
-        ...summary,
-        totalFindings: 0,
-        byClassification: { authorized: 0, suspect: 0, unauthorized: 0 },
-        activeHosts: 0,
-        unregisteredHighRisk: 0,
-        newThisWeek: 0,
-        feedbackBacklog: 0,
-      },
+      summary: nothingCounted({ total: 0, suppressed: 0, noLongerReported: 0 }),
     });
     const { unmount } = renderMcpeekerPage('/mcpeeker', { allow: true });
     expect(

@@ -9,11 +9,16 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import { mcpeekerAgentManagePermission } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  hiddenFindingsQuery,
+  mcpeekerAgentManagePermission,
+  type AnalyticsSummary,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { Link as RouterLink } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
-import { agentsRouteRef } from '../../routes';
+import { agentsRouteRef, findingsRouteRef } from '../../routes';
+import { findingsHref } from '../Findings/findingFilters';
 import { ScoreDistributionChart } from './ScoreDistributionChart';
 import { SummaryCards } from './SummaryCards';
 import { TrendlinesChart } from './TrendlinesChart';
@@ -51,6 +56,65 @@ function NothingFound({ mayEnrol }: { mayEnrol: boolean }) {
   );
 }
 
+/** "3 findings", "1 finding". */
+const findings = (n: number) => `${n} ${n === 1 ? 'finding' : 'findings'}`;
+
+/**
+ * What to say when findings exist but the Dashboard counts none of them:
+ * each is suppressed or no longer reported. Not "nothing found": the agent
+ * has reported, and the Findings list shows them when asked.
+ */
+function NothingLeftToShow({
+  hidden,
+}: {
+  hidden: AnalyticsSummary['hiddenFindings'];
+}) {
+  const findingsUrl = useRouteRef(findingsRouteRef);
+  const { total, suppressed, noLongerReported } = hidden;
+  let why = 'suppressed or no longer reported';
+  if (noLongerReported === 0) why = 'suppressed';
+  else if (suppressed === 0) why = 'no longer reported';
+  const each = total === 1 ? 'The one finding is' : `All ${total} findings are`;
+  const parts = [
+    ...(suppressed ? [`${findings(suppressed)} suppressed`] : []),
+    ...(noLongerReported
+      ? [`${findings(noLongerReported)} no longer reported`]
+      : []),
+  ];
+  return (
+    <EmptyState
+      missing="info"
+      title={`${each} ${why}`}
+      description={
+        <>
+          MCP servers have been found, but the Dashboard counts neither
+          suppressed findings nor those no agent reports any more (removed from
+          their config, or changed into another server), as the Findings list
+          leaves them out unless asked to show them.
+          {parts.length === 2 &&
+            ` Of the ${findings(total)}: ${parts.join(', ')}${
+              suppressed + noLongerReported > total
+                ? ' (a finding can be both)'
+                : ''
+            }.`}
+        </>
+      }
+      action={
+        findingsUrl ? (
+          <Button
+            variant="contained"
+            color="primary"
+            component={RouterLink}
+            to={findingsHref(findingsUrl(), {}, hiddenFindingsQuery())}
+          >
+            Show them in the Findings list
+          </Button>
+        ) : undefined
+      }
+    />
+  );
+}
+
 /**
  * The MCPeeker landing tab: the summary's numbers, how scores are spread and
  * how findings come and go, each leading into the Findings list filtered so.
@@ -70,7 +134,12 @@ export function DashboardPage() {
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
-  if (value.totalFindings === 0) return <NothingFound mayEnrol={mayEnrol} />;
+  if (value.totalFindings === 0)
+    return value.hiddenFindings.total > 0 ? (
+      <NothingLeftToShow hidden={value.hiddenFindings} />
+    ) : (
+      <NothingFound mayEnrol={mayEnrol} />
+    );
   const fleet = value.scope === 'all';
   return (
     <Grid container spacing={3}>
