@@ -686,26 +686,44 @@ export class RegistryStore implements RegistryLookup {
     await this.db(TABLE).where('id', id).update({ reminded: level });
   }
 
-  /** Marks entries past their date expired; returns them. */
-  async expireDue(actor = 'system:mcpeeker-expiry'): Promise<RegistryEntry[]> {
+  /**
+   * Marks entries past their date expired; returns them, each with the
+   * status it had: an approved one loses its approval, a pending one only
+   * its request (the standing rules cannot tell them apart now: both lapsed).
+   */
+  async expireDue(
+    actor = 'system:mcpeeker-expiry',
+  ): Promise<
+    Array<{ entry: RegistryEntry; lapsedFrom: 'pending' | 'approved' }>
+  > {
     const due = await this.db<Row>(TABLE)
       .whereIn('status', ['pending', 'approved'])
       .whereNull('deleted_at')
       .where('expires_at', '<=', this.now());
-    const out: RegistryEntry[] = [];
+    const out: Array<{
+      entry: RegistryEntry;
+      lapsedFrom: 'pending' | 'approved';
+    }> = [];
     for (const row of due) {
       try {
-        out.push(
-          await this.change(row.id, actor, 'expire', {}, current => {
+        let lapsedFrom: 'pending' | 'approved' = 'pending';
+        const entry = await this.change(
+          row.id,
+          actor,
+          'expire',
+          {},
+          current => {
             // Renewed, decided on or expired by another replica since it was read.
             if (
               current.status === 'expired' ||
               !hasLapsed(toEntry(current), this.now())
             )
               throw new ConflictError('no longer due');
+            lapsedFrom = current.status === 'approved' ? 'approved' : 'pending';
             return { status: 'expired' };
-          }),
+          },
         );
+        out.push({ entry, lapsedFrom });
       } catch (e) {
         if (!(e instanceof ConflictError || e instanceof NotFoundError))
           throw e;

@@ -27,7 +27,15 @@ export type RegistryNotice =
       /** Calendar days (UTC) until its expiry date: `calendarDaysUntil`. */
       days: number;
     }
-  | { kind: 'expired'; entry: RegistryEntry }
+  | {
+      kind: 'expired';
+      entry: RegistryEntry;
+      /**
+       * What it was when its date passed: approved (its detections lose the
+       * registry discount) or still pending (they never had it).
+       */
+      lapsedFrom: 'pending' | 'approved';
+    }
   | {
       kind: 'tools-changed';
       entry: RegistryEntry;
@@ -168,12 +176,20 @@ export function describeNotice(
         recipients: [],
       };
     case 'expired':
-      return {
-        title: `MCP registration '${entry.name}' has expired`,
-        description:
-          'Its detections are scored as unregistered again; if it is still needed, renew it on its page and an admin approves it again.',
-        recipients: owners,
-      };
+      // A pending entry was never approved: it loses nothing but its request.
+      return notice.lapsedFrom === 'pending'
+        ? {
+            title: `MCP registration '${entry.name}' expired before an admin decided on it`,
+            description:
+              'Its requested period ended while it awaited approval. It was never approved, so its detections remain scored as unregistered, as they were; if it is still needed, renew it on its page with a new date and it goes back to the admins.',
+            recipients: owners,
+          }
+        : {
+            title: `MCP registration '${entry.name}' has expired`,
+            description:
+              'Its detections are scored as unregistered again; if it is still needed, renew it on its page and an admin approves it again.',
+            recipients: owners,
+          };
     default:
       return {
         title: `MCP registration '${entry.name}' was ${notice.kind}`,

@@ -213,6 +213,75 @@ describe('registry expiry', () => {
     );
   });
 
+  it('tells an entry that expired while pending that it was never approved, not that it is unregistered “again”', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const database = mockServices.database({
+      knex,
+      migrations: { skip: false },
+    });
+    const db = await applyDatabaseMigrations(database);
+    let now = new Date('2026-12-03T15:00:00.000Z');
+    const registry = new RegistryStore(
+      db,
+      new AuditLog('k'.repeat(32)),
+      () => now,
+    );
+    const { findings } = await sqlPipeline(database, { registry });
+    const sent: any[] = [];
+    const notifier = new RegistryNotifier({
+      notifications: { send: async n => void sent.push(n) },
+      webhooks: [],
+      admins: ['group:default/platform-admins'],
+      logger: mockServices.logger.mock(),
+      baseUrl: 'http://portal.example',
+    });
+    const create = (name: string, port: number) =>
+      registry.create(
+        {
+          name,
+          team: 'group:default/team-a',
+          purpose: 'Reads the repository',
+          identity: { hostIdHash: HOST, port },
+          transport: 'http',
+          expiresAt: '2026-12-05T20:00:00.000Z',
+        },
+        'user:default/dana',
+      );
+    const filesystem = await create('filesystem', 3001);
+    const github = await create('github', 3002);
+    await registry.decide(github.id, 'approve', 'user:default/pat');
+
+    now = new Date('2026-12-06T09:00:00.000Z');
+    expect(await runRegistryExpiry({ registry, findings, notifier })).toEqual({
+      reminded: 0,
+      expired: 2,
+    });
+    const said = (entryId: string) =>
+      sent.find(
+        n => n.payload.scope === `mcpeeker-registry:${entryId}:expired`,
+      );
+    expect(said(filesystem.id)).toMatchObject({
+      recipients: {
+        entityRef: ['user:default/dana', 'group:default/team-a'],
+      },
+      payload: {
+        title:
+          "MCP registration 'filesystem' expired before an admin decided on it",
+        description:
+          'Its requested period ended while it awaited approval. It was never approved, so its detections remain scored as unregistered, as they were; if it is still needed, renew it on its page with a new date and it goes back to the admins.',
+        link: `/mcpeeker/registry/${filesystem.id}`,
+      },
+    });
+    expect(said(filesystem.id).payload.description).not.toMatch(/again/);
+    // The approved one lost its approval: its detections lose the discount again.
+    expect(said(github.id).payload).toMatchObject({
+      title: "MCP registration 'github' has expired",
+      description: expect.stringMatching(
+        /^Its detections are scored as unregistered again;/,
+      ),
+    });
+  });
+
   it('logs a failing channel and still delivers the others', async () => {
     const logger = mockServices.logger.mock();
     const sent: any[] = [];

@@ -21,9 +21,9 @@ export async function runRegistryExpiry(options: {
     await registry.markReminded(entry.id, level);
   }
   const expired = await registry.expireDue();
-  for (const entry of expired) {
+  for (const { entry, lapsedFrom } of expired) {
     await findings.rescore(entryTargets(entry));
-    await notifier.notify({ kind: 'expired', entry });
+    await notifier.notify({ kind: 'expired', entry, lapsedFrom });
     await options.onExpired?.(entry);
   }
   return { reminded: due.length, expired: expired.length };
