@@ -30,9 +30,10 @@ export type SystemSettingsClient = keyof typeof SYSTEM_SETTINGS_CLIENTS;
 
 /**
  * The name in `mcp.allowed` and `mcp.excluded` when no server is approved:
- * both clients read an empty `mcp.allowed` as no allowlist at all (Gemini
- * CLI's `isBlockedBySettings` checks `allowedNames.length > 0`), so nothing
- * approved is an allowlist of one name that is also excluded.
+ * Gemini CLI reads an empty `mcp.allowed` as no allowlist at all (its
+ * `isBlockedBySettings` checks `allowedNames.length > 0`), so nothing
+ * approved is an allowlist of one name that is also excluded, which holds
+ * however a client reads an empty one.
  */
 export const NO_SERVER_APPROVED = 'mcpeeker-no-server-approved';
 
