@@ -57,6 +57,8 @@ export interface EnrolledAgent {
  */
 export interface HostEnforcementState {
   hostIdHash: string;
+  /** The label its agent's config gives it (opt-in; see `hostName`). */
+  label?: string;
   os: 'linux' | 'darwin' | 'win32';
   owner?: string;
   clients: ClientEnforcement[];

@@ -51,6 +51,12 @@ export type { ToolRef, ToolSetChange } from './identity/toolSet';
 export { hashIdentifier, canonicalJson, sha256Hex } from './identity/hashing';
 export { DEVELOPMENT_HOST_ID_SALT } from './identity/developmentSalt';
 export {
+  hostLabelSchema,
+  hostName,
+  HOST_ID_SHOWN,
+  MAX_HOST_LABEL_LENGTH,
+} from './identity/hostName';
+export {
   redactSecrets,
   REDACTION_MARKER_PATTERN,
 } from './redaction/redactSecrets';

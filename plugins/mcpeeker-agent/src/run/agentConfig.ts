@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { DEVELOPMENT_HOST_ID_SALT } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  DEVELOPMENT_HOST_ID_SALT,
+  hostLabelSchema,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { readAgentCredential } from './agentCredential';
 import type { AgentTls } from './portalFetch';
 
@@ -12,6 +15,11 @@ export interface AgentConfig {
   saltIsDevelopmentDefault: boolean;
   /** Entity ref of whoever owns this endpoint, e.g. `user:default/dana`. */
   owner?: string;
+  /**
+   * The name people know this machine by in the portal ("Dana's MacBook"):
+   * sent only when set, for the host name never leaves the machine.
+   */
+  hostLabel?: string;
   intervalMs: number;
   roots: string[];
   processes: boolean;
@@ -34,6 +42,7 @@ export class AgentConfigError extends Error {}
 const KNOWN = new Set([
   'hostIdSalt',
   'owner',
+  'hostLabel',
   'interval',
   'roots',
   'processes',
@@ -131,7 +140,7 @@ function expandHome(p: string): string {
 /**
  * Reads the agent's configuration: the YAML/JSON file (if given), then the
  * environment on top (`MCPEEKER_HOST_ID_SALT`, `MCPEEKER_OWNER`,
- * `MCPEEKER_INTERVAL`, `MCPEEKER_ROOTS` (path-separated), `MCPEEKER_HTTP_URL`,
+ * `MCPEEKER_HOST_LABEL`, `MCPEEKER_INTERVAL`, `MCPEEKER_ROOTS` (path-separated), `MCPEEKER_HTTP_URL`,
  * `MCPEEKER_TOKEN`, `MCPEEKER_NATS_URL` (comma-separated), `MCPEEKER_NATS_TOKEN`,
  * `MCPEEKER_SPOOL_DIR`, `MCPEEKER_CREDENTIAL_FILE`, `MCPEEKER_TLS_CA`,
  * `MCPEEKER_TLS_CERT`, `MCPEEKER_TLS_KEY`). Errors name the file and the field.
@@ -210,6 +219,21 @@ export function loadAgentConfig(
         env.MCPEEKER_OWNER ? 'MCPEEKER_OWNER' : where('owner')
       }: expected an entity ref like user:default/dana, got ${owner}`,
     );
+  }
+  const labelFrom = env.MCPEEKER_HOST_LABEL
+    ? 'MCPEEKER_HOST_LABEL'
+    : where('hostLabel');
+  const rawLabel = env.MCPEEKER_HOST_LABEL || doc.hostLabel;
+  let hostLabel: string | undefined;
+  if (rawLabel !== undefined && rawLabel !== null) {
+    const parsed = hostLabelSchema.safeParse(rawLabel);
+    if (!parsed.success)
+      throw new AgentConfigError(
+        `${labelFrom}: expected one line of text of 1 to 64 characters, got ${JSON.stringify(
+          rawLabel,
+        )}`,
+      );
+    hostLabel = parsed.data;
   }
   let intervalMs = 12 * 3_600_000;
   if (env.MCPEEKER_INTERVAL) {
@@ -327,6 +351,7 @@ export function loadAgentConfig(
     salt: salt ?? DEVELOPMENT_HOST_ID_SALT,
     saltIsDevelopmentDefault: !salt,
     owner,
+    ...(hostLabel ? { hostLabel } : {}),
     intervalMs,
     roots,
     processes: bool(doc.processes, 'processes', true),

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import {
   hashIdentifier,
@@ -8,7 +9,11 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { buildLinuxHome, makeTempDir, write } from '../__testUtils__/fixtures';
 import { readHostId } from '../host';
-import type { AgentConfig } from './agentConfig';
+import {
+  AgentConfigError,
+  loadAgentConfig,
+  type AgentConfig,
+} from './agentConfig';
 import { Agent } from './runAgent';
 import { HttpTransport } from './transports';
 
@@ -43,9 +48,15 @@ async function fakePortal(status: () => number) {
 }
 
 /** An agent on a machine whose user's home is `home`, its system folders under `systemRoot`. */
-function agentOn(home: string, systemRoot: string, url: string) {
+function agentOn(
+  home: string,
+  systemRoot: string,
+  url: string,
+  more: Partial<AgentConfig> = {},
+) {
   const work = makeTempDir();
   const config: AgentConfig = {
+    ...more,
     salt: SALT,
     saltIsDevelopmentDefault: false,
     owner: 'user:default/dana',
@@ -156,5 +167,56 @@ describe('mcpeeker-agent run: the host says what it enforces', () => {
     } finally {
       await portal.close();
     }
+  });
+
+  it('names the host by the label its config gives it, and never by its host name', async () => {
+    const portal = await fakePortal(() => 202);
+    try {
+      const { hostLabel } = loadAgentConfig(undefined, {
+        MCPEEKER_HOST_LABEL: ' Dana’s MacBook ',
+        MCPEEKER_HTTP_URL: portal.url,
+        MCPEEKER_TOKEN: 'agent-token',
+      });
+      expect(hostLabel).toBe('Dana’s MacBook');
+      const labelled = agentOn(makeTempDir(), makeTempDir(), portal.url, {
+        hostLabel,
+      });
+      await labelled.agent.scan();
+      await labelled.agent.flush();
+      expect(hostStatusSchema.parse(portal.bodies[0].host).label).toBe(
+        'Dana’s MacBook',
+      );
+      const home = makeTempDir();
+      buildLinuxHome(home, makeTempDir());
+      const withServers = agentOn(home, makeTempDir(), portal.url, {
+        hostLabel,
+      });
+      await withServers.agent.scan();
+      await withServers.agent.flush();
+      const events = portal.bodies.slice(1).flatMap(b => b.events);
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.every(e => e.host.label === 'Dana’s MacBook')).toBe(true);
+
+      // No label configured: none is sent, and the host name never is.
+      const before = portal.bodies.length;
+      const plain = agentOn(makeTempDir(), makeTempDir(), portal.url);
+      await plain.agent.scan();
+      await plain.agent.flush();
+      const sent = portal.bodies.slice(before);
+      expect(sent[0].host).not.toHaveProperty('label');
+      expect(JSON.stringify(sent)).not.toContain(`"${os.hostname()}"`);
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it('refuses a label of more than one line, naming where it is', () => {
+    expect(() =>
+      loadAgentConfig(undefined, { MCPEEKER_HOST_LABEL: 'Dana\nlaptop' }),
+    ).toThrow(
+      new AgentConfigError(
+        'MCPEEKER_HOST_LABEL: expected one line of text of 1 to 64 characters, got "Dana\\nlaptop"',
+      ),
+    );
   });
 });

@@ -87,6 +87,7 @@ export class Agent {
     });
     const events = toEndpointEvents(report, {
       owner: this.config.owner,
+      hostLabel: this.config.hostLabel,
       addressHashes: interfaceAddressHashes(this.config.salt),
       enforcement,
     });
@@ -100,6 +101,7 @@ export class Agent {
             idHash: this.hostIdHash,
             os: report.host.os,
             ...(this.config.owner ? { owner: this.config.owner } : {}),
+            ...(this.config.hostLabel ? { label: this.config.hostLabel } : {}),
             enforcement,
             observedAt: report.scannedAt,
             ...(scan ? { scan } : {}),

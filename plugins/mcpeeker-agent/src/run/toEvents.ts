@@ -148,6 +148,8 @@ export function toEndpointEvents(
   report: ScanReport,
   options: {
     owner?: string;
+    /** The config's `hostLabel`: sent only when set. */
+    hostLabel?: string;
     addressHashes: string[];
     /** The managed MCP policy the host's clients are under (none: the host only reports). */
     enforcement?: ClientEnforcement[];
@@ -169,6 +171,7 @@ export function toEndpointEvents(
         idHash: report.host.idHash,
         os: report.host.os,
         ...(options.owner ? { owner: options.owner } : {}),
+        ...(options.hostLabel ? { label: options.hostLabel } : {}),
         addressHashes: options.addressHashes,
         ...(options.enforcement?.length
           ? { enforcement: options.enforcement }

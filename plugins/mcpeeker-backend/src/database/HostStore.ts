@@ -16,6 +16,7 @@ type HostRow = {
   host_id_hash: string;
   /** '' when the reports name no owner. */
   owner: string;
+  label: string | null;
   os: string;
   clients: string;
   enforcing: boolean | number;
@@ -28,6 +29,7 @@ function toState(row: HostRow): HostEnforcementState {
   const parsed = storedClients.safeParse(JSON.parse(row.clients));
   return {
     hostIdHash: row.host_id_hash,
+    ...(row.label ? { label: row.label } : {}),
     os: row.os as HostEnforcementState['os'],
     ...(row.owner ? { owner: row.owner } : {}),
     // Written from validated reports; anything else reads as enforcing nothing.
@@ -76,6 +78,8 @@ export class HostStore {
     const rows = [...latest.values()].map(r => ({
       host_id_hash: r.idHash,
       owner: r.owner ?? '',
+      // The latest report's: a label taken out of the config goes too.
+      label: r.label ?? null,
       os: r.os,
       clients: JSON.stringify(r.enforcement),
       enforcing: enforces(r.enforcement),

@@ -35,6 +35,7 @@ function eventFrom(
   options: {
     observedAt?: string;
     owner?: string;
+    label?: string;
     enforcement?: ClientEnforcement[];
   } = {},
 ): McpEvent {
@@ -47,6 +48,7 @@ function eventFrom(
       idHash: host,
       os: 'darwin',
       ...(options.owner ? { owner: options.owner } : {}),
+      ...(options.label ? { label: options.label } : {}),
       ...(options.enforcement ? { enforcement: options.enforcement } : {}),
     },
     detection: {
@@ -197,6 +199,59 @@ describe.each(access.ids)('hosts that enforce, on %s', databaseId => {
     expect(await one()).toMatchObject([
       { clients: [], reportedAt: '2026-11-22T09:00:00.000Z' },
     ]);
+  });
+
+  it('names a host by the label its agent gives it, to whoever may see the host, as its latest report says', async () => {
+    const dana = await agentOf('user:default/dana');
+    await post(dana.credential, {
+      events: [
+        eventFrom(dana.host, {
+          observedAt: '2026-11-23T08:00:00Z',
+          label: '  Dana’s MacBook ',
+        }),
+      ],
+    }).expect(202);
+    const one = async (who: string) =>
+      (await hostsAs(who, `?host=${dana.host}`).expect(200)).body.items;
+    expect(await one('dana')).toMatchObject([
+      { hostIdHash: dana.host, label: 'Dana’s MacBook' },
+    ]);
+    expect(await one('sam')).toMatchObject([{ label: 'Dana’s MacBook' }]);
+    // Erin may not see Dana's host: nor its label.
+    expect(await one('erin')).toEqual([]);
+
+    // A status after a scan that found nothing carries it too.
+    await post(dana.credential, {
+      events: [],
+      host: {
+        idHash: dana.host,
+        os: 'darwin',
+        label: 'Dana’s work laptop',
+        enforcement: [],
+        observedAt: '2026-11-23T09:00:00Z',
+      },
+    }).expect(202);
+    expect(await one('dana')).toMatchObject([{ label: 'Dana’s work laptop' }]);
+    // Taken out of the agent's config: the host goes back to its hash.
+    await post(dana.credential, {
+      events: [eventFrom(dana.host, { observedAt: '2026-11-23T10:00:00Z' })],
+    }).expect(202);
+    const [unlabelled] = await one('dana');
+    expect(unlabelled.label).toBeUndefined();
+
+    const twoLines = await post(dana.credential, {
+      events: [],
+      host: {
+        idHash: dana.host,
+        os: 'darwin',
+        label: 'Dana\nrm -rf',
+        enforcement: [],
+        observedAt: '2026-11-23T11:00:00Z',
+      },
+    }).expect(400);
+    expect(twoLines.body.error.message).toMatch(
+      /host\.label must be one line of text/,
+    );
   });
 
   it('refuses a status for another host, or one it cannot read, naming why', async () => {

@@ -230,6 +230,7 @@ export class IngestService {
                 idHash: event.host.idHash,
                 os: event.host.os,
                 ...(event.host.owner ? { owner: event.host.owner } : {}),
+                ...(event.host.label ? { label: event.host.label } : {}),
                 enforcement: event.host.enforcement ?? [],
                 observedAt: event.observedAt,
               },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
+import { hostLabelSchema } from '../identity/hostName';
 import { MAX_RISK_FACTS, riskFactSchema } from '../risk/risk';
 
 /**
@@ -239,6 +240,8 @@ export const endpointEventSchema = z
         os: z.enum(['linux', 'darwin', 'win32']),
         /** Entity ref of the owner configured on the agent, e.g. `user:default/alice`. */
         owner: z.string().max(256).optional(),
+        /** The label the agent's config gives the host (`hostLabel`; opt-in, never its host name). */
+        label: hostLabelSchema.optional(),
         /** Salted hashes of the host's interface addresses, to meet network events. */
         addressHashes: z.array(sha256HexSchema).max(64).default([]),
         /**
@@ -269,6 +272,8 @@ export const hostStatusSchema = z
     os: z.enum(['linux', 'darwin', 'win32']),
     /** The owner configured on the agent (the enrolment's owner wins, as for events). */
     owner: z.string().max(256).optional(),
+    /** The label the agent's config gives the host, as in its endpoint events. */
+    label: hostLabelSchema.optional(),
     enforcement: z.array(clientEnforcementSchema).max(16),
     /** When the agent read the policy files. */
     observedAt: z.iso.datetime({ offset: true }),

@@ -29,7 +29,7 @@ import {
   oneLine,
   tableOptions,
 } from '../TableParts';
-import { IdText } from '../IdText';
+import { HostName } from '../HostName';
 import { ClassificationChip } from './ClassificationChip';
 import { ExportMenu } from './ExportMenu';
 import {
@@ -239,7 +239,7 @@ function findingColumns(
       field: 'hostIdHash',
       width: '130px',
       render: f =>
-        f.hostIdHash ? <IdText id={f.hostIdHash} label="host id" /> : '—',
+        f.hostIdHash ? <HostName host={{ hostIdHash: f.hostIdHash }} /> : '—',
     },
     {
       title: 'Layers',

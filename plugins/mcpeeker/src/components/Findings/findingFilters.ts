@@ -12,6 +12,7 @@ import {
   type TriageStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { FindingListQuery } from '../../api';
+import { withParams } from '../pageQuery';
 
 /**
  * What the Findings list is filtered and sorted by. It lives in the page's
@@ -268,13 +269,7 @@ export function withFilters(
   params: URLSearchParams,
   change: Partial<FindingFilters>,
 ): URLSearchParams {
-  const next = new URLSearchParams(params);
-  for (const [key, value] of Object.entries(change)) {
-    const text = Array.isArray(value) ? value.join(',') : value;
-    if (text === undefined || text === '') next.delete(key);
-    else next.set(key, String(text));
-  }
-  return next;
+  return withParams(params, change);
 }
 
 /** The query of a link to the list filtered so (`classification=unauthorized&registry=unregistered`). */

@@ -2,12 +2,19 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { useLocation } from 'react-router-dom';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import type { HostEnforcementState } from '@mcpeeker/plugin-mcpeeker-common';
 import { backendDefaults } from '../../__testUtils__/backendDefaults';
 import { demoIdentity as identity } from '../../__testUtils__/fixtures';
-import { renderMcpeekerPage } from '../../__testUtils__/renderPage';
+import {
+  renderMcpeekerPage,
+  renderUnstyled,
+  testClient,
+} from '../../__testUtils__/renderPage';
 import { bodyRows } from '../../__testUtils__/tableRows';
+import { mcpeekerApiRef } from '../../api';
+import { HostsPage } from './HostsPage';
 
 const server = setupServer(...backendDefaults);
 registerMswTestHooks(server);
@@ -18,6 +25,7 @@ const minutesAgo = (m: number) =>
 
 const ENFORCING: HostEnforcementState = {
   hostIdHash: 'a1b2c3d4e5f6'.padEnd(64, '0'),
+  label: 'Dana’s MacBook',
   os: 'darwin',
   owner: 'user:default/dana',
   clients: [
@@ -55,13 +63,30 @@ function answerHosts(queries: string[]) {
   );
 }
 
+/** Where the page is, for the test to read. */
+function Where() {
+  const { search } = useLocation();
+  return <output aria-label="Location">{search}</output>;
+}
+
+/** The Hosts list alone, at `path`, over the real client. */
+function renderHosts(path = '/') {
+  return renderUnstyled(
+    <>
+      <HostsPage />
+      <Where />
+    </>,
+    { apis: [[mcpeekerApiRef, testClient]], initialRouteEntries: [path] },
+  );
+}
+
 describe('Hosts', () => {
   it(
-    'shows a developer which of their hosts enforce, what each client enforces, when it was reported, and filters',
+    'shows a developer which of their hosts enforce, by name, what each client enforces, when it was reported, and filters in the URL',
     async () => {
       const queries: string[] = [];
       answerHosts(queries);
-      renderMcpeekerPage('/mcpeeker/hosts', { apis: [identity] });
+      renderHosts();
       expect(
         await screen.findByText(
           '1 of 2 hosts enforces the approved servers',
@@ -69,10 +94,16 @@ describe('Hosts', () => {
           { timeout: 30_000 },
         ),
       ).toBeInTheDocument();
-      expect(screen.getByRole('tab', { name: 'Hosts' })).toBeInTheDocument();
-      expect(screen.queryByRole('tab', { name: 'Agents' })).toBeNull();
 
       const [enforcing, reporting] = bodyRows();
+      // A host its agent labels is named so, its hashed id under the name;
+      // one with no label by its hashed id.
+      expect(within(enforcing).getByText('Dana’s MacBook')).toBeInTheDocument();
+      expect(within(enforcing).getByTitle(ENFORCING.hostIdHash)).toBeTruthy();
+      expect(
+        within(reporting).getByRole('button', { name: 'Copy the host id' }),
+      ).toBeInTheDocument();
+      expect(within(reporting).getByTitle(REPORTING.hostIdHash)).toBeTruthy();
       expect(within(enforcing).getByText('Enforces')).toBeInTheDocument();
       expect(
         within(enforcing).getByText(
@@ -101,12 +132,58 @@ describe('Hosts', () => {
         await screen.findByRole('option', { name: 'Reporting only' }),
       );
       await waitFor(() => expect(queries.at(-1)).toBe('false'));
+      // The filter is the page's query: a link to it, or a reload, shows the same.
+      expect(screen.getByLabelText('Location')).toHaveTextContent(
+        '?enforcing=false',
+      );
       await waitFor(() => expect(bodyRows()).toHaveLength(1));
       expect(within(bodyRows()[0]).getByText('Reports only')).toBeTruthy();
       // The count stays that of every host the developer may see.
       expect(
         screen.getByText('1 of 2 hosts enforces the approved servers'),
       ).toBeInTheDocument();
+
+      // All hosts again: nothing of the filter is left in the URL.
+      await userEvent.click(screen.getByLabelText('Show'));
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'All hosts' }),
+      );
+      await waitFor(() => expect(queries.at(-1)).toBe('all'));
+      expect(screen.getByLabelText('Location')).toBeEmptyDOMElement();
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'opens filtered as its URL says, and reads anything else as all hosts',
+    async () => {
+      const queries: string[] = [];
+      answerHosts(queries);
+      const { unmount } = await renderHosts('/?enforcing=true&other=kept');
+      expect(
+        await screen.findByText('Dana’s MacBook', {}, { timeout: 30_000 }),
+      ).toBeInTheDocument();
+      expect(bodyRows()).toHaveLength(1);
+      expect(queries).toEqual(['true']);
+      expect(screen.getByLabelText('Show')).toHaveTextContent('Enforcing');
+      // Another filter keeps what else the query holds.
+      await userEvent.click(screen.getByLabelText('Show'));
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'Reporting only' }),
+      );
+      expect(screen.getByLabelText('Location')).toHaveTextContent(
+        '?enforcing=false&other=kept',
+      );
+      unmount();
+
+      queries.length = 0;
+      await renderHosts('/?enforcing=maybe');
+      expect(
+        await screen.findByText('Reports only', {}, { timeout: 30_000 }),
+      ).toBeInTheDocument();
+      expect(bodyRows()).toHaveLength(2);
+      expect(queries).toEqual(['all']);
+      expect(screen.getByLabelText('Show')).toHaveTextContent('All hosts');
     },
     FLOW_TIMEOUT,
   );
@@ -119,9 +196,7 @@ describe('Hosts', () => {
           HttpResponse.json({ items: [], total: 3, enforcing: 0 }),
         ),
       );
-      const { unmount } = await renderMcpeekerPage('/mcpeeker/hosts', {
-        apis: [identity],
-      });
+      const { unmount } = await renderHosts();
       expect(
         await screen.findByText(
           '0 of 3 hosts enforce the approved servers',
@@ -152,7 +227,7 @@ describe('Hosts', () => {
           ),
         ),
       );
-      renderMcpeekerPage('/mcpeeker/hosts', { apis: [identity] });
+      renderHosts();
       expect(
         await screen.findByText(
           /You may not read MCP findings/,
@@ -165,9 +240,23 @@ describe('Hosts', () => {
   );
 
   it(
-    'shows admins the hosts in the Agents tab, with no Hosts tab of their own',
+    'is a Hosts tab of its own for developers; admins see the hosts in the Agents tab',
     async () => {
       answerHosts([]);
+      const { unmount } = await renderMcpeekerPage('/mcpeeker/hosts', {
+        apis: [identity],
+      });
+      expect(
+        await screen.findByText(
+          '1 of 2 hosts enforces the approved servers',
+          {},
+          { timeout: 30_000 },
+        ),
+      ).toBeInTheDocument();
+      expect(screen.getByRole('tab', { name: 'Hosts' })).toBeInTheDocument();
+      expect(screen.queryByRole('tab', { name: 'Agents' })).toBeNull();
+      unmount();
+
       server.use(
         http.get('*/api/mcpeeker/agents/enrolments', () =>
           HttpResponse.json({ items: [] }),

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import {
   ResponseErrorPanel,
   Table,
@@ -8,15 +8,18 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import type {
-  ClientEnforcement,
-  EnforcementMode,
-  HostEnforcementState,
+import {
+  hostName,
+  type ClientEnforcement,
+  type EnforcementMode,
+  type HostEnforcementState,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
 import { sinceNow } from '../relativeTime';
 import { FilterSelect } from '../FilterSelect';
+import { HostName } from '../HostName';
+import { withParams } from '../pageQuery';
 import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
 
 const CLIENT_NAMES: Record<string, string> = {
@@ -91,8 +94,9 @@ const columns: TableColumn<HostEnforcementState>[] = [
   {
     title: 'Host',
     field: 'hostIdHash',
-    cellStyle: oneLine,
-    render: h => <code title={h.hostIdHash}>{h.hostIdHash.slice(0, 12)}…</code>,
+    cellStyle: { maxWidth: 260 },
+    render: h => <HostName host={h} />,
+    customSort: (a, b) => hostName(a).localeCompare(hostName(b)),
   },
   {
     title: 'Owner',
@@ -133,6 +137,21 @@ function enforcingCount(list: { enforcing: number; total: number }) {
 
 type Shown = 'all' | 'enforcing' | 'reporting';
 
+/**
+ * The filter lives in the page's query, in the backend's words
+ * (`?enforcing=true`, `?enforcing=false`), as the Findings list keeps its
+ * own: a filtered list can be shared and reloaded. Anything else is all.
+ */
+const SHOWN_BY_PARAM = new Map<string | null, Shown>([
+  ['true', 'enforcing'],
+  ['false', 'reporting'],
+]);
+const PARAM_OF: Record<Shown, string | undefined> = {
+  all: undefined,
+  enforcing: 'true',
+  reporting: 'false',
+};
+
 const EMPTY: Record<Shown, string> = {
   all: 'No host has reported yet: a host appears here once its agent runs (mcpeeker-agent run).',
   enforcing:
@@ -148,7 +167,11 @@ const EMPTY: Record<Shown, string> = {
  */
 export function HostsPage() {
   const api = useApi(mcpeekerApiRef);
-  const [shown, setShown] = useState<Shown>('all');
+  const [params, setParams] = useSearchParams();
+  const shown = SHOWN_BY_PARAM.get(params.get('enforcing')) ?? 'all';
+  // A choice is a step back can undo.
+  const setShown = (next: Shown) =>
+    setParams(withParams(params, { enforcing: PARAM_OF[next] }));
   const hosts = useAsync(
     () =>
       api.listHosts({
