@@ -12,6 +12,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { createStoreTestDatabases } from './storeTestDatabases';
+import { startClickHouseServer } from './clickhouseServer';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ResponseError } from '@backstage/errors';
@@ -167,30 +168,56 @@ export const registration = (overrides: Record<string, unknown> = {}) => ({
 });
 
 /**
+ * Where the backend under test keeps its findings: a Backstage database
+ * engine, or `CLICKHOUSE` — the plugin's ClickHouse findings store on a real
+ * server (started once per test file, one database per backend), with SQLite
+ * as its Backstage database.
+ */
+export type AccessTestEngine = TestDatabaseId | 'CLICKHOUSE';
+
+/**
  * Call at the top level of a test file (it registers the database hooks);
  * `start` then gives the MCPeeker backend with the real policy behind its permission checks, a
  * catalog of the people above, and notifications captured; agents have
  * reported dana's server on port 3001 and erin's on port 4000.
  */
-export function accessTestBackend(ids: TestDatabaseId[] = ['SQLITE_3']): {
-  ids: TestDatabaseId[];
+export function accessTestBackend<E extends AccessTestEngine = TestDatabaseId>(
+  ids: E[] = ['SQLITE_3' as E],
+): {
+  ids: E[];
   start: (
     config?: JsonObject,
-    id?: TestDatabaseId,
+    id?: E,
     more?: MoreOfTheBackend,
   ) => ReturnType<typeof start>;
 } {
   const databases =
     ids.length === 1 && ids[0] === 'SQLITE_3'
-      ? TestDatabases.create({ ids })
+      ? TestDatabases.create({ ids: ['SQLITE_3'] })
       : createStoreTestDatabases();
+  let clickhouse: ReturnType<typeof startClickHouseServer> | undefined;
+  let next = 0;
+  if (ids.includes('CLICKHOUSE' as E))
+    afterAll(async () => {
+      await (await clickhouse?.catch(() => undefined))?.stop();
+    });
   return {
     ids,
-    start: (
+    start: async (
       config: JsonObject = {},
-      id: TestDatabaseId = ids[0],
+      id: E = ids[0],
       more: MoreOfTheBackend = {},
-    ) => start(databases, config, id, more),
+    ) => {
+      if (id !== 'CLICKHOUSE')
+        return start(databases, config, id as TestDatabaseId, more);
+      clickhouse ??= startClickHouseServer();
+      const { url } = await clickhouse;
+      const store = {
+        kind: 'clickhouse',
+        clickhouse: { url, database: `mcpeeker_access_${next++}` },
+      };
+      return start(databases, { ...config, store }, 'SQLITE_3', more);
+    },
   };
 }
 

@@ -1,19 +1,31 @@
-import { TestDatabaseId } from '@backstage/backend-test-utils';
 import {
+  AnalyticsSummary,
   compositeId,
   createEvent,
   McpEvent,
+  RISK_SEVERITY_RANK,
+  RiskSeverity,
   ScanInventory,
+  scoreFindingsQuery,
+  summaryFindingsQuery,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import request from 'supertest';
-import { accessTestBackend, as } from '../__testUtils__/accessTestBackend';
+import {
+  accessTestBackend,
+  AccessTestEngine,
+  as,
+} from '../__testUtils__/accessTestBackend';
 import { endpointEvent, GITHUB_RISKS, HOST } from '../__testUtils__/events';
 import { STORE_TEST_DATABASE_IDS } from '../__testUtils__/storeTestDatabases';
 
 // Generous: a busy two-core machine.
 jest.setTimeout(120_000);
 
-const access = accessTestBackend(STORE_TEST_DATABASE_IDS);
+// Every findings store: the Backstage database's engines and ClickHouse.
+const access = accessTestBackend<AccessTestEngine>([
+  ...STORE_TEST_DATABASE_IDS,
+  'CLICKHOUSE',
+]);
 const api = '/api/mcpeeker';
 const [secret, unpinned] = GITHUB_RISKS;
 const DANA = 'user:default/dana';
@@ -29,7 +41,7 @@ describe.each(access.ids)('servers no longer reported on %s', databaseId => {
   let server: any;
 
   beforeAll(async () => {
-    ({ server } = await access.start({}, databaseId as TestDatabaseId));
+    ({ server } = await access.start({}, databaseId));
   });
 
   const send = (events: McpEvent[]) =>
@@ -236,5 +248,148 @@ describe.each(access.ids)('servers no longer reported on %s', databaseId => {
       missingFrom: '2026-12-10T09:00:00.000Z',
     });
     expect(await listed('erin')).not.toContain(erins);
+  });
+
+  it('the Dashboard counts what the default list shows, and the list ranks a no-longer-reported finding by the score and risk that still count', async () => {
+    // Erin's laptop, a host of its own: a pasted token (high) in one server, an unpinned package in another.
+    const laptop = (endpointEvent({ hostName: 'erin-laptop' }) as any).host
+      .idHash;
+    const leaky = compositeId({ hostIdHash: laptop, port: 3701 });
+    const unpinnedOne = compositeId({ hostIdHash: laptop, port: 3702 });
+    const day = 'since=2026-12-14T00:00:00Z&until=2026-12-15T00:00:00Z';
+    const total = async (params: Record<string, string>) =>
+      (
+        await request(server)
+          .get(`${api}/findings?${new URLSearchParams(params)}`)
+          .set(as('erin'))
+          .expect(200)
+      ).body.totalCount;
+    const dashboard = async () => {
+      const get = (path: string) =>
+        request(server)
+          .get(`${api}/analytics/${path}`)
+          .set(as('erin'))
+          .expect(200);
+      const summary: AnalyticsSummary = (await get('summary')).body;
+      const buckets = (await get('score-distribution')).body.buckets;
+      const trend = (await get(`trendlines?${day}`)).body.points;
+      return {
+        total: summary.totalFindings,
+        highRisk: summary.unregisteredHighRisk,
+        distributed: buckets.reduce((n: number, b: any) => n + b.count, 0),
+        onTheDay: trend.reduce(
+          (n: number, p: any) => n + p.authorized + p.suspect + p.unauthorized,
+          0,
+        ),
+        // Each number's and bar's link: the default list's total.
+        listed: {
+          total: await total(summaryFindingsQuery(summary, 'totalFindings')),
+          highRisk: await total(
+            summaryFindingsQuery(summary, 'unregisteredHighRisk'),
+          ),
+          bars: await Promise.all(
+            buckets.map((b: any) => total(scoreFindingsQuery(b))),
+          ),
+        },
+        counted: {
+          total: summary.totalFindings,
+          highRisk: summary.unregisteredHighRisk,
+          bars: buckets.map((b: any) => b.count),
+        },
+      };
+    };
+    const ranked = async () =>
+      (
+        await request(server)
+          .get(`${api}/findings?limit=200&gone=include`)
+          .set(as('erin'))
+          .expect(200)
+      ).body.items;
+
+    const before = await dashboard();
+    await send(
+      [
+        endpointEvent({
+          port: 3701,
+          hostName: 'erin-laptop',
+          owner: ERIN,
+          observedAt: '2026-12-14T09:00:00Z',
+          risks: [secret],
+        }),
+        endpointEvent({
+          port: 3702,
+          hostName: 'erin-laptop',
+          owner: ERIN,
+          observedAt: '2026-12-14T09:00:00Z',
+          risks: [unpinned],
+        }),
+      ].map(e =>
+        scanned(e, { configIds: [leaky, unpinnedOne], unreadConfigs: [] }),
+      ),
+    );
+    const both = await dashboard();
+    expect(both.listed).toEqual(both.counted);
+    expect([
+      both.total,
+      both.highRisk,
+      both.distributed,
+      both.onTheDay,
+    ]).toEqual([
+      before.total + 2,
+      before.highRisk + 1,
+      before.distributed + 2,
+      2,
+    ]);
+    const order = (items: any[]) =>
+      items
+        .map((f: any) => f.compositeId)
+        .filter((id: string) => [leaky, unpinnedOne].includes(id));
+    expect(order(await ranked())).toEqual([leaky, unpinnedOne]);
+
+    // She deletes the server with the token; her agent's next scan names only the other.
+    await request(server)
+      .post(`${api}/events`)
+      .set(as('service'))
+      .send({
+        events: [],
+        host: {
+          idHash: laptop,
+          os: 'linux',
+          owner: ERIN,
+          enforcement: [],
+          observedAt: '2026-12-15T09:00:00Z',
+          scan: { configIds: [unpinnedOne], unreadConfigs: [] },
+        },
+      })
+      .expect(202);
+    const after = await dashboard();
+    expect(after.listed).toEqual(after.counted);
+    expect([
+      after.total,
+      after.highRisk,
+      after.distributed,
+      after.onTheDay,
+    ]).toEqual([before.total + 1, before.highRisk, before.distributed + 1, 1]);
+
+    // Listed with gone=include, it ranks by what still counts: below the
+    // unpinned one, in the list's order (score, worst counting risk, last seen).
+    const items = await ranked();
+    expect(order(items)).toEqual([unpinnedOne, leaky]);
+    // The list's order: score, worst counting risk, last seen, id; all descending.
+    const key = (f: any) => [
+      f.score,
+      RISK_SEVERITY_RANK[f.breakdown.riskLevel as RiskSeverity] ?? 0,
+      Date.parse(f.lastSeen),
+      f.compositeId,
+    ];
+    const inOrder = [...items].sort((x, y) => {
+      const [a, b] = [key(x), key(y)];
+      const first = a.findIndex((v, n) => v !== b[n]);
+      if (first < 0) return 0;
+      return a[first] > b[first] ? -1 : 1;
+    });
+    expect(items.map((f: any) => f.compositeId)).toEqual(
+      inOrder.map((f: any) => f.compositeId),
+    );
   });
 });
