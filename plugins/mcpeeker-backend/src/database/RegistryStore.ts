@@ -632,12 +632,18 @@ export class RegistryStore implements RegistryLookup {
     }));
   }
 
-  /** Its owner takes back a registration no admin has decided on yet: removed like a delete, audited as `withdraw`. */
+  /**
+   * Its owner takes back a registration: one no admin has decided on yet, or
+   * an approved one they no longer use (its findings lose the registry
+   * discount, and it leaves the MCP Registry API view and so the
+   * enforcement allowlist). Removed like a delete, audited as `withdraw`;
+   * what an admin denied or revoked, or what expired, stays as it is.
+   */
   async withdraw(id: string, actor: string): Promise<RegistryEntry> {
     return this.change(id, actor, 'withdraw', {}, row => {
-      if (row.status !== 'pending')
+      if (row.status !== 'pending' && row.status !== 'approved')
         throw new ConflictError(
-          `status: only a pending entry can be withdrawn; this one is ${row.status}`,
+          `status: only a pending or approved entry can be withdrawn; this one is ${row.status}`,
         );
       return { deleted_at: this.now() };
     });

@@ -7,7 +7,7 @@ import {
   registration,
   accessTestBackend,
 } from '../__testUtils__/accessTestBackend';
-import { HOST } from '../__testUtils__/events';
+import { endpointEvent, HOST } from '../__testUtils__/events';
 
 jest.setTimeout(60_000);
 
@@ -726,12 +726,25 @@ describe('an owner changes, and withdraws, their registration', () => {
     ]);
   });
 
-  it('refuses to withdraw what an admin decided on', async () => {
+  it('lets the owner withdraw an approved entry they no longer use: its findings are scored without it, it leaves the allowlist, the team and admins hear of it', async () => {
+    // Dana's filesystem server on port 3011, found and then approved.
+    const port = 3011;
+    const found = compositeId({ hostIdHash: HOST, port });
+    await request(server)
+      .post('/api/mcpeeker/events')
+      .set(as('service'))
+      .send({ events: [endpointEvent({ port })] })
+      .expect(202);
     const approvedId = (
       await request(server)
         .post('/api/mcpeeker/registry')
         .set(as('dana'))
-        .send(registration({ name: 'decided', identity: { packageId: 'x' } }))
+        .send(
+          registration({
+            name: 'files',
+            identity: { hostIdHash: HOST, port },
+          }),
+        )
         .expect(201)
     ).body.id;
     await request(server)
@@ -739,13 +752,97 @@ describe('an owner changes, and withdraws, their registration', () => {
       .set(as('pat'))
       .send({})
       .expect(200);
-    const r = await request(server)
+    const findingOf = async () =>
+      (
+        await request(server)
+          .get(`/api/mcpeeker/findings/${found}`)
+          .set(as('sam'))
+          .expect(200)
+      ).body;
+    const allowlisted = async () =>
+      (
+        await request(server).get('/api/mcpeeker/v0.1/servers').set(as('sam'))
+      ).body.servers.map((s: any) => s.server.title);
+    const approved = await findingOf();
+    expect(approved.registryStatus).toBe('approved');
+    expect(await allowlisted()).toContain('files');
+
+    // Only its owner: erin cannot see it, sam may not edit it.
+    for (const [who, status] of [
+      ['erin', 404],
+      ['sam', 403],
+    ] as const)
+      expect(
+        (
+          await request(server)
+            .post(`/api/mcpeeker/registry/${approvedId}/withdraw`)
+            .set(as(who))
+            .send({})
+        ).status,
+      ).toBe(status);
+    const before = notices.length;
+    await request(server)
       .post(`/api/mcpeeker/registry/${approvedId}/withdraw`)
+      .set(as('dana'))
+      .send({})
+      .expect(204);
+    expect(
+      (
+        await request(server)
+          .get(`/api/mcpeeker/registry/${approvedId}`)
+          .set(as('pat'))
+      ).status,
+    ).toBe(404);
+    const after = await findingOf();
+    expect(after.registryStatus).toBe('unregistered');
+    expect(after.score).toBeGreaterThan(approved.score);
+    expect(await allowlisted()).not.toContain('files');
+    // Her team and the admins hear of it; no "no longer awaits approval".
+    expect(
+      notices
+        .slice(before)
+        .map(n => [
+          n.payload.title,
+          n.payload.description,
+          n.recipients.entityRef,
+        ]),
+    ).toEqual([
+      [
+        "MCP registration 'files' was withdrawn",
+        'user:default/dana withdrew its approved registration: its detections are scored as unregistered again, and it is no longer on the enforcement allowlist.',
+        ['group:default/team-a', 'group:default/platform-admins'],
+      ],
+    ]);
+    const trail = await request(server)
+      .get(`/api/mcpeeker/audit?entry=${approvedId}`)
+      .set(as('pat'));
+    expect(trail.body.items.map((r: any) => [r.action, r.actor])).toEqual([
+      ['withdraw', 'user:default/dana'],
+      ['approve', 'user:default/pat'],
+      ['create', 'user:default/dana'],
+    ]);
+  });
+
+  it('refuses to withdraw what an admin denied: the decision stands', async () => {
+    const deniedId = (
+      await request(server)
+        .post('/api/mcpeeker/registry')
+        .set(as('dana'))
+        .send(registration({ name: 'decided', identity: { packageId: 'x' } }))
+        .expect(201)
+    ).body.id;
+    await request(server)
+      .post(`/api/mcpeeker/registry/${deniedId}/deny`)
+      .set(as('pat'))
+      .send({ reason: 'not for this team' })
+      .expect(200);
+    const r = await request(server)
+      .post(`/api/mcpeeker/registry/${deniedId}/withdraw`)
       .set(as('dana'))
       .send({});
     expect([r.status, r.body.error.message]).toEqual([
       409,
-      'status: only a pending entry can be withdrawn; this one is approved',
+      'status: only a pending or approved entry can be withdrawn; this one is denied',
     ]);
   });
 });

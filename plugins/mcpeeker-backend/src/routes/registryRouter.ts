@@ -276,7 +276,8 @@ export function createRegistryRouter(options: {
     res.json(entry);
   });
 
-  // Whoever may edit an entry (its owner) may take it back while no admin has decided on it.
+  // Whoever may edit an entry (its owner) may take it back, pending or
+  // approved: an approved one's findings are rescored without it.
   router.post('/registry/:id/withdraw', async (req, res) => {
     const credentials = await user(req);
     parseOr400(z.object({}).strict(), req.body ?? {}, 'withdraw');
@@ -286,7 +287,7 @@ export function createRegistryRouter(options: {
     });
     const actor = credentials.principal.userEntityRef;
     const entry = await registry.withdraw(req.params.id, actor);
-    await options.onChange?.({ action: 'withdraw', entry, actor });
+    await changed('withdraw', entry, actor);
     res.status(204).end();
   });
 

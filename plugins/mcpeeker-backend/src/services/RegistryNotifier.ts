@@ -169,12 +169,21 @@ export function describeNotice(
         ],
       };
     case 'withdrawn':
-      return {
-        title: `MCP registration '${entry.name}' was withdrawn`,
-        description: `${notice.actor} withdrew it before anyone decided on it.`,
-        // Its owner did it; the admins hear of it in place of "awaits approval".
-        recipients: [],
-      };
+      // An approved one's team and the admins hear of it; a pending one's
+      // admins hear of it in place of "awaits approval" (resolvedSubmission).
+      return entry.status === 'approved'
+        ? {
+            title: `MCP registration '${entry.name}' was withdrawn`,
+            description: `${notice.actor} withdrew its approved registration: its detections are scored as unregistered again, and it is no longer on the enforcement allowlist.`,
+            recipients: [...new Set([...owners, ...admins])].filter(
+              r => r !== notice.actor,
+            ),
+          }
+        : {
+            title: `MCP registration '${entry.name}' was withdrawn`,
+            description: `${notice.actor} withdrew it before anyone decided on it.`,
+            recipients: [],
+          };
     case 'expired':
       // A pending entry was never approved: it loses nothing but its request.
       return notice.lapsedFrom === 'pending'
@@ -234,6 +243,9 @@ export function resolvedSubmission(
     notice.kind !== 'denied' &&
     notice.kind !== 'withdrawn'
   )
+    return undefined;
+  // An approved entry awaited nothing: its "awaits approval" was resolved when approved.
+  if (notice.kind === 'withdrawn' && notice.entry.status === 'approved')
     return undefined;
   const { entry } = notice;
   return {

@@ -118,6 +118,16 @@ const RENEW_LAPSED = {
 };
 
 /**
+ * What withdrawing an approved entry does, as the dialog says it: its owner
+ * no longer uses the server, and its approval goes with the entry.
+ */
+const WITHDRAW_APPROVED = {
+  text: 'It is approved. Withdraw it when you no longer use this server: its detections are scored as unregistered again, and it is removed from the enforcement allowlist, so MCP clients under enforcement block it. To use it again, register it again for an admin to approve.',
+  done: (name: string) =>
+    `Withdrew ${name}: its detections are scored as unregistered again, and it is no longer on the enforcement allowlist.`,
+};
+
+/**
  * Which actions the viewer may take on an entry in its status. Past its
  * date it is renewed, not edited back to life (the backend says the same);
  * within its warning window it may be renewed as well as edited; before
@@ -138,7 +148,12 @@ export function actionsFor(
   if (viewer.admin && status === 'approved') out.push('revoke');
   if (live && mayChange) out.push('edit');
   if (isRenewable(entry) && mayChange) out.push('renew');
-  if (status === 'pending' && viewer.owns) out.push('withdraw');
+  // Its owner takes back a request, or an approval they no longer need.
+  if (
+    viewer.owns &&
+    (status === 'pending' || (status === 'approved' && !lapsed))
+  )
+    out.push('withdraw');
   if (viewer.mayDelete) out.push('delete');
   return out;
 }
@@ -177,13 +192,16 @@ function ActionDialog({
   const api = useApi(mcpeekerApiRef);
   // Renewing an entry that ran out is a request to the admins, or an admin's approval.
   const renewLapsed = kind === 'renew' && hasLapsed(entry);
-  const action = renewLapsed
-    ? {
-        ...ACTIONS.renew,
-        text: admin ? RENEW_LAPSED.admin : RENEW_LAPSED.owner,
-        reason: 'optional' as const,
-      }
-    : ACTIONS[kind];
+  const withdrawApproved = kind === 'withdraw' && entry.status === 'approved';
+  let action = ACTIONS[kind];
+  if (renewLapsed)
+    action = {
+      ...ACTIONS.renew,
+      text: admin ? RENEW_LAPSED.admin : RENEW_LAPSED.owner,
+      reason: 'optional' as const,
+    };
+  else if (withdrawApproved)
+    action = { ...ACTIONS.withdraw, text: WITHDRAW_APPROVED.text };
   const [reason, setReason] = useState('');
   const [purpose, setPurpose] = useState(entry.purpose);
   const [team, setTeam] = useState(entry.team);
@@ -277,7 +295,9 @@ function ActionDialog({
         case 'withdraw':
           await api.withdrawEntry(entry.id);
           done = {
-            message: `Withdrew ${entry.name}: your registration is taken back before an admin decided on it; you may register the server again.`,
+            message: withdrawApproved
+              ? WITHDRAW_APPROVED.done(entry.name)
+              : `Withdrew ${entry.name}: your registration is taken back before an admin decided on it; you may register the server again.`,
             removed: true,
           };
           break;
@@ -399,7 +419,7 @@ function ActionDialog({
 /**
  * What the viewer may do with an entry, each behind a confirmation: admins
  * approve, deny (with a reason), revoke and delete; owners edit, renew and
- * withdraw a pending registration. The backend decides again.
+ * withdraw a pending or approved registration. The backend decides again.
  */
 export function EntryActions({
   entry,
