@@ -186,7 +186,7 @@ export const ENFORCEMENT_MODES = [
  */
 export const clientEnforcementSchema = z
   .object({
-    /** The client: `claude-code`, `vscode`. */
+    /** The client: `claude-code`, `vscode`, `gemini-cli`, `qwen-code`. */
     client: shortText(64),
     mode: z.enum(ENFORCEMENT_MODES),
     /** Written by `mcpeeker-agent policy` (and unchanged since). */

@@ -14,7 +14,7 @@ import {
 } from '../../__testUtils__/renderPage';
 import { bodyRows } from '../../__testUtils__/tableRows';
 import { mcpeekerApiRef } from '../../api';
-import { HostsPage } from './HostsPage';
+import { enforcementSummary, HostsPage } from './HostsPage';
 
 const server = setupServer(...backendDefaults);
 registerMswTestHooks(server);
@@ -283,4 +283,15 @@ describe('Hosts', () => {
     },
     FLOW_TIMEOUT,
   );
+});
+
+describe('enforcementSummary', () => {
+  it('names every client mcpeeker-agent policy writes, not its id', () => {
+    expect(
+      enforcementSummary([
+        { client: 'gemini-cli', mode: 'managed-only', byMcpeeker: true },
+        { client: 'qwen-code', mode: 'fixed', byMcpeeker: true },
+      ]),
+    ).toBe('Gemini CLI: allowlist, deny others; Qwen Code: fixed servers only');
+  });
 });

@@ -25,6 +25,8 @@ import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
 const CLIENT_NAMES: Record<string, string> = {
   'claude-code': 'Claude Code',
   vscode: 'VS Code',
+  'gemini-cli': 'Gemini CLI',
+  'qwen-code': 'Qwen Code',
 };
 
 /** Each managed-policy mode in the words of `mcpeeker-agent policy`'s options (docs/agent.md). */
