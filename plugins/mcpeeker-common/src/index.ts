@@ -14,6 +14,7 @@ export * from './findings/analytics';
 export { computeEventId } from './events/eventId';
 export {
   validateEvent,
+  validateHostStatus,
   createEvent,
   formatValidationIssues,
   describeRejection,
@@ -22,8 +23,13 @@ export type {
   IngestResult,
   EventValidationIssue,
   EventValidationResult,
+  HostStatusValidationResult,
   McpEventContent,
 } from './events/validation';
+export {
+  hostStatusSubject,
+  isHostStatusSubject,
+} from './events/hostStatusSubject';
 export { eventJsonSchema } from './events/jsonSchema';
 export {
   compositeId,

@@ -11,7 +11,9 @@ import {
 } from '@nats-io/jetstream';
 import {
   hashIdentifier,
+  hostStatusSubject,
   validateEvent,
+  validateHostStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   buildLinuxHome,
@@ -195,12 +197,62 @@ describe('mcpeeker-agent run --once', () => {
     expect(up.status).toBe(0);
     expect(up.stderr).toContain(`sent ${waiting.length} events`);
     expect(spoolFiles()).toEqual([]);
-    expect((await messages()).map(m => m.msgId)).toEqual(spooledIds);
+    // The backlog, then the host status of the scan that found nothing.
+    const statusSubject = hostStatusSubject(
+      prefix,
+      hashIdentifier(readHostId(), SALT),
+    );
+    const events = async () =>
+      (await messages()).filter(m => m.subject !== statusSubject);
+    const arrived = await messages();
+    expect(arrived.map(m => m.msgId)).toEqual([
+      ...spooledIds,
+      expect.stringMatching(/^host-status:/),
+    ]);
+    expect(arrived.at(-1)!.subject).toBe(statusSubject);
 
     // A crash between publish and spool delete means a resend: the stream keeps one copy.
     fs.copyFileSync(copy, path.join(work, 'spool', waiting[0]));
     expect(runOnce(agentConfig()).status).toBe(0);
-    expect((await messages()).length).toBe(waiting.length);
+    expect((await events()).length).toBe(waiting.length);
+  });
+
+  it('after a scan that finds no MCP server, publishes the host status with the scan’s inventory, so the portal sees the last server leave', async () => {
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.mkdirSync(home);
+    const result = runOnce(agentConfig());
+    expect(result.stderr).toMatch(/scan: 0 MCP servers in 0 detections/);
+    expect(result.stderr).not.toMatch(/host status not sent/);
+    expect(result.status).toBe(0);
+    const hostIdHash = hashIdentifier(readHostId(), SALT);
+    const published = await messages();
+    expect(published).toHaveLength(1);
+    const [status] = published;
+    expect(status.subject).toBe(`${prefix}.status.${hostIdHash}`);
+    expect(status.msgId).toMatch(/^host-status:[0-9a-f]{64}$/);
+    expect(validateHostStatus(JSON.parse(status.data))).toEqual({
+      success: true,
+      status: {
+        idHash: hostIdHash,
+        os: process.platform,
+        owner: 'user:default/dana',
+        enforcement: [],
+        observedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        scan: { configIds: [], unreadConfigs: [] },
+      },
+    });
+
+    // NATS down: the status is not sent, and the log says why.
+    const down = runOnce(
+      agentConfig({
+        report: {
+          nats: { servers: ['nats://127.0.0.1:1'], subjectPrefix: prefix },
+        },
+      }),
+    );
+    expect(down.status).toBe(0);
+    expect(down.stderr).toMatch(/host status not sent: /);
+    expect(await messages()).toHaveLength(1);
   });
 
   it('says loudly when the spool is full', () => {

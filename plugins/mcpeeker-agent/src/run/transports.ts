@@ -2,7 +2,10 @@ import { connect, NatsConnection } from '@nats-io/transport-node';
 import { jetstream, JetStreamClient } from '@nats-io/jetstream';
 import {
   AGENT_CREDENTIAL_HEADER,
+  canonicalJson,
   describeRejection,
+  hostStatusSubject,
+  sha256Hex,
   type HostStatus,
   type IngestResult,
   type McpEvent,
@@ -21,9 +24,8 @@ export interface EventTransport {
     retryAfterMs?: number;
   }>;
   /**
-   * Says what the host's clients enforce when a scan found nothing to send
-   * (HTTP only: NATS carries events and nothing else). Resolves with the
-   * reason it could not.
+   * Says what the host's clients enforce, and the scan's inventory, when a
+   * scan found nothing to send. Resolves with the reason it could not.
    */
   sendHostStatus?(status: HostStatus): Promise<{ error?: string }>;
   close(): Promise<void>;
@@ -42,7 +44,8 @@ function subjectToken(event: McpEvent): string {
  * NATS JetStream: each event on `<prefix>.<hostIdHash>` (a gateway event on
  * `<prefix>.<sensor id>`), with `Nats-Msg-Id`
  * set to the event id so the stream drops a redelivered duplicate, and
- * counted only once the stream acknowledged it.
+ * counted only once the stream acknowledged it. A host status on
+ * `<prefix>.status.<hostIdHash>` (`hostStatusSubject`).
  */
 export class NatsTransport implements EventTransport {
   readonly name: string;
@@ -91,6 +94,23 @@ export class NatsTransport implements EventTransport {
     } catch (error) {
       await this.close();
       return { accepted, rejected: [], error: (error as Error).message };
+    }
+  }
+
+  /** The host's status on its own, sent once the stream acknowledged it; a resend within the stream's duplicate window is dropped there. */
+  async sendHostStatus(status: HostStatus) {
+    try {
+      const js = await this.client();
+      const body = JSON.stringify(status);
+      await js.publish(
+        hostStatusSubject(this.options.subjectPrefix, status.idHash),
+        body,
+        { msgID: `host-status:${sha256Hex(canonicalJson(status))}` },
+      );
+      return {};
+    } catch (error) {
+      await this.close();
+      return { error: (error as Error).message };
     }
   }
 

@@ -1,4 +1,5 @@
 import {
+  mockCredentials,
   mockServices,
   startTestBackend,
   TestDatabases,
@@ -22,7 +23,12 @@ import { freePort } from '../__testUtils__/freePort';
 import { AckPolicy } from '@nats-io/jetstream';
 import { IngestService } from '../services/IngestService';
 import { NatsIngestConsumer } from './NatsIngestConsumer';
-import { compositeId } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  compositeId,
+  createEvent,
+  hostStatusSubject,
+  McpEvent,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { HOST } from '../__testUtils__/events';
 import { sqlPipeline } from '../__testUtils__/sqlPipeline';
 
@@ -164,6 +170,106 @@ describe('NATS JetStream ingest', () => {
         `consumer mcpeeker-test, 0 pending, 0 unacknowledged, 5 processed`,
       ),
     });
+    await backend.stop();
+  });
+
+  it('takes an agent’s host status: the last server leaving a host’s configs is no longer reported; a malformed status is dead-lettered', async () => {
+    const backend = await startBackend();
+    const js = jetstream(nc);
+    const id = compositeId({ hostIdHash: HOST, port: 8 });
+    // Dana's scan finds one server, and says so in its inventory.
+    const {
+      eventId: _id,
+      schemaVersion: _v,
+      ...content
+    } = endpointEvent({
+      port: 8,
+      observedAt: '2026-12-01T09:00:00Z',
+    }) as any;
+    const event: McpEvent = createEvent({
+      ...content,
+      scan: { configIds: [id], unreadConfigs: [] },
+    });
+    await js.publish(`${prefix}.endpoint.${HOST}`, JSON.stringify(event), {
+      msgID: event.eventId,
+    });
+    const finding = async () =>
+      (
+        await request(backend.server)
+          .get(`/api/mcpeeker/findings/${id}`)
+          .set('Authorization', mockCredentials.user.header())
+      ).body;
+    const listed = async () =>
+      (
+        await request(backend.server)
+          .get('/api/mcpeeker/findings')
+          .set('Authorization', mockCredentials.user.header())
+          .expect(200)
+      ).body.items.map((f: any) => f.compositeId);
+    await waitFor(async () => (await finding()).compositeId === id);
+    expect((await finding()).breakdown.noLongerReported).toBeUndefined();
+    expect(await listed()).toEqual([id]);
+
+    // She removes it; her agent's next scan finds nothing and, over NATS,
+    // publishes its host status on the status subject, as `run` does.
+    const subject = hostStatusSubject(`${prefix}.endpoint`, HOST);
+    const status = {
+      idHash: HOST,
+      os: 'linux',
+      owner: 'user:default/dana',
+      enforcement: [],
+      observedAt: '2026-12-02T09:00:00Z',
+      scan: { configIds: [], unreadConfigs: [] },
+    };
+    await js.publish(subject, JSON.stringify(status));
+    // Malformed: an unknown OS, a field no status has, and no JSON at all.
+    await js.publish(subject, JSON.stringify({ ...status, os: 'plan9' }));
+    await js.publish(subject, JSON.stringify({ ...status, events: [] }));
+    await js.publish(subject, '{ not json');
+
+    await waitFor(async () =>
+      Boolean((await finding()).breakdown.noLongerReported),
+    );
+    expect((await finding()).breakdown.noLongerReported).toEqual({
+      since: '2026-12-01T09:00:00.000Z',
+      missingFrom: '2026-12-02T09:00:00.000Z',
+    });
+    expect(await listed()).toEqual([]);
+    await waitFor(
+      async () =>
+        (await jsm.consumers.info(stream, 'mcpeeker-test')).num_ack_pending ===
+          0 &&
+        Number((await knex('mcpeeker_dead_letters').count({ c: '*' }))[0].c) ===
+          3,
+    );
+    expect(
+      await knex('mcpeeker_dead_letters')
+        .select('transport', 'layer', 'reason', 'message_id')
+        .orderBy('id'),
+    ).toEqual([
+      {
+        transport: 'nats',
+        layer: 'host-status',
+        reason: expect.stringMatching(/^host status: os: /),
+        message_id: `${stream}:3`,
+      },
+      {
+        transport: 'nats',
+        layer: 'host-status',
+        reason: expect.stringMatching(/^host status: .*events/),
+        message_id: `${stream}:4`,
+      },
+      {
+        transport: 'nats',
+        layer: 'host-status',
+        reason: expect.stringMatching(/^not JSON: /),
+        message_id: `${stream}:5`,
+      },
+    ]);
+    // Nothing of the statuses is stored as an event.
+    expect(Number((await knex('mcpeeker_events').count({ c: '*' }))[0].c)).toBe(
+      1,
+    );
     await backend.stop();
   });
 

@@ -12,7 +12,10 @@ import {
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
-import type { DependencyHealth } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  isHostStatusSubject,
+  type DependencyHealth,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import {
   natsSecurityOptions,
   type NatsIngestConfig,
@@ -349,6 +352,11 @@ export class NatsIngestConsumer {
         // stream's duplicate window; a first delivery is new to the store
         // unless it was re-published after that window.
         firstDelivery: m.info.deliveryCount === 1,
+        // An agent's host status after a scan with no event to send.
+        hostStatus: isHostStatusSubject(
+          m.subject,
+          `${config.subjectPrefix}.endpoint`,
+        ),
       })),
       'nats',
     );

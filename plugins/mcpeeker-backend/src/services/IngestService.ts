@@ -9,6 +9,7 @@ import {
   McpEvent,
   redactSecrets,
   validateEvent,
+  validateHostStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { createHash } from 'node:crypto';
 import { DeadLetterStore } from '../database/DeadLetterStore';
@@ -81,6 +82,53 @@ export class IngestService {
           scan,
         },
       ]);
+  }
+
+  /**
+   * Host statuses a transport carries on their own (NATS): each validated as
+   * the HTTP route validates `host` (`hostStatusSchema`), then reported; an
+   * invalid or unreadable one becomes a dead letter with the reason, as an
+   * invalid event does. Returns how many were rejected.
+   */
+  async reportHostsParsed(
+    entries: Array<
+      | { value: unknown; messageId?: string }
+      | { unparseable: string; reason: string; messageId?: string }
+    >,
+    transport: IngestTransport,
+  ): Promise<{ rejected: number }> {
+    const receivedAt = new Date();
+    let rejected = 0;
+    for (const entry of entries) {
+      const result =
+        'unparseable' in entry ? undefined : validateHostStatus(entry.value);
+      if (result?.success) {
+        await this.reportHost(result.status);
+        continue;
+      }
+      rejected++;
+      await this.options.deadLetters.add({
+        transport,
+        layer: 'host-status',
+        messageId: entry.messageId,
+        reason:
+          'unparseable' in entry
+            ? entry.reason
+            : `host status: ${formatValidationIssues(result!.issues)}`,
+        payload:
+          'unparseable' in entry
+            ? entry.unparseable
+            : safeStringify(entry.value),
+        receivedAt,
+      });
+    }
+    if (rejected > 0) {
+      this.options.metrics?.deadLettered.add(rejected, { transport });
+      this.options.logger.warn(`Rejected ${rejected} invalid host statuses`, {
+        transport,
+      });
+    }
+    return { rejected };
   }
 
   async ingest(
@@ -293,30 +341,46 @@ export class IngestService {
   }
 }
 
-/** Text payloads as a transport delivers them (NATS), parsed before ingest. */
+/**
+ * Text payloads as a transport delivers them (NATS), parsed before ingest:
+ * events, then the host statuses among them (`hostStatus`), so a status
+ * follows the events sent before it.
+ */
 export async function ingestText(
   ingest: IngestService,
-  payloads: Array<{ text: string; messageId: string; firstDelivery?: boolean }>,
+  payloads: Array<{
+    text: string;
+    messageId: string;
+    firstDelivery?: boolean;
+    /** A host status (NATS: on `hostStatusSubject`), not an event. */
+    hostStatus?: boolean;
+  }>,
   transport: IngestTransport,
 ): Promise<IngestResult> {
-  return ingest.ingestParsed(
-    payloads.map(p => {
-      try {
-        return {
-          value: JSON.parse(p.text) as unknown,
-          messageId: p.messageId,
-          firstDelivery: p.firstDelivery,
-        };
-      } catch (error) {
-        return {
-          unparseable: p.text,
-          reason: `not JSON: ${(error as Error).message}`,
-          messageId: p.messageId,
-        };
-      }
-    }),
-    transport,
-  );
+  const parsed = (p: (typeof payloads)[number]) => {
+    try {
+      return {
+        value: JSON.parse(p.text) as unknown,
+        messageId: p.messageId,
+        firstDelivery: p.firstDelivery,
+      };
+    } catch (error) {
+      return {
+        unparseable: p.text,
+        reason: `not JSON: ${(error as Error).message}`,
+        messageId: p.messageId,
+      };
+    }
+  };
+  const statuses = payloads.filter(p => p.hostStatus);
+  const events = payloads.filter(p => !p.hostStatus);
+  const result =
+    events.length > 0
+      ? await ingest.ingestParsed(events.map(parsed), transport)
+      : { accepted: 0, duplicates: 0, rejected: [], redactedValues: 0 };
+  if (statuses.length > 0)
+    await ingest.reportHostsParsed(statuses.map(parsed), transport);
+  return result;
 }
 
 /** Why an agent credential may not send this event, if it may not. */

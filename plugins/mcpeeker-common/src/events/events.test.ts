@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compositeId } from '../identity/compositeId';
 import { hashIdentifier } from '../identity/hashing';
-import { createEvent, validateEvent } from './validation';
+import { createEvent, validateEvent, validateHostStatus } from './validation';
 import { EVENT_SCHEMA_VERSION } from './schema';
 
 const hostIdHash = hashIdentifier('host-1', 'salt');
@@ -122,5 +122,35 @@ describe('events', () => {
         mcp: { method: 'initialize' },
       }),
     ).toThrow(/observedAt/);
+  });
+
+  it('validates a host status as it comes on its own (NATS): the schema, and no NUL anywhere', () => {
+    const status = {
+      idHash: hostIdHash,
+      os: 'linux',
+      owner: 'user:default/dana',
+      enforcement: [],
+      observedAt: '2026-12-02T09:00:00Z',
+      scan: { configIds: [], unreadConfigs: [] },
+    };
+    expect(validateHostStatus(status)).toEqual({ success: true, status });
+    expect(
+      validateHostStatus({ ...status, owner: 'user:default/d\u0000na' }),
+    ).toEqual({
+      success: false,
+      issues: [
+        {
+          field: 'owner',
+          message: 'must not contain NUL (\\u0000) characters',
+        },
+      ],
+    });
+    expect(validateHostStatus({ ...status, os: 'plan9', extra: 1 })).toEqual({
+      success: false,
+      issues: expect.arrayContaining([
+        expect.objectContaining({ field: 'os' }),
+        expect.objectContaining({ message: expect.stringContaining('extra') }),
+      ]),
+    });
   });
 });

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { EVENT_SCHEMA_VERSION, McpEvent, mcpEventSchema } from './schema';
+import {
+  EVENT_SCHEMA_VERSION,
+  HostStatus,
+  hostStatusSchema,
+  McpEvent,
+  mcpEventSchema,
+} from './schema';
 import { computeEventId } from './eventId';
 import {
   exceedsJsonDepth,
@@ -27,6 +33,43 @@ function toIssues(error: z.ZodError): EventValidationIssue[] {
 }
 
 /**
+ * What makes untrusted input unfit to look at any further, checked before
+ * anything recursive runs and before storage that refuses NUL.
+ */
+function untrustedInputIssue(input: unknown): EventValidationIssue | undefined {
+  if (exceedsJsonDepth(input))
+    return {
+      field: '',
+      message: `is nested deeper than ${MAX_JSON_DEPTH} levels`,
+    };
+  const nul = findNulCharacter(input);
+  if (nul !== undefined)
+    return { field: nul, message: 'must not contain NUL (\\u0000) characters' };
+  return undefined;
+}
+
+/** @public */
+export type HostStatusValidationResult =
+  | { success: true; status: HostStatus }
+  | { success: false; issues: EventValidationIssue[] };
+
+/**
+ * Validates untrusted input as a host status (`hostStatusSchema`), as a
+ * transport that carries one on its own delivers it (NATS), with the same
+ * guards as an event. Never throws.
+ *
+ * @public
+ */
+export function validateHostStatus(input: unknown): HostStatusValidationResult {
+  const unsafe = untrustedInputIssue(input);
+  if (unsafe) return { success: false, issues: [unsafe] };
+  const parsed = hostStatusSchema.safeParse(input);
+  return parsed.success
+    ? { success: true, status: parsed.data }
+    : { success: false, issues: toIssues(parsed.error) };
+}
+
+/**
  * Validates untrusted input as an MCPeeker event: the schema, and that
  * `eventId` is the hash of the content (so an id can't be reused for other
  * content). Never throws.
@@ -40,27 +83,8 @@ export function validateEvent(
     sha256Hex?: (text: string) => string;
   } = {},
 ): EventValidationResult {
-  // Before anything recursive runs, and before storage that refuses NUL.
-  if (exceedsJsonDepth(input)) {
-    return {
-      success: false,
-      issues: [
-        {
-          field: '',
-          message: `is nested deeper than ${MAX_JSON_DEPTH} levels`,
-        },
-      ],
-    };
-  }
-  const nul = findNulCharacter(input);
-  if (nul !== undefined) {
-    return {
-      success: false,
-      issues: [
-        { field: nul, message: 'must not contain NUL (\\u0000) characters' },
-      ],
-    };
-  }
+  const unsafe = untrustedInputIssue(input);
+  if (unsafe) return { success: false, issues: [unsafe] };
   const parsed = mcpEventSchema.safeParse(input);
   if (!parsed.success) {
     return { success: false, issues: toIssues(parsed.error) };
