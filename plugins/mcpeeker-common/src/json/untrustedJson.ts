@@ -7,24 +7,81 @@
 /** Deepest nesting of arrays and objects any MCPeeker input may have. @public */
 export const MAX_JSON_DEPTH = 64;
 
-type Frame = { value: unknown; depth: number; path: string };
+/**
+ * Every value of `root`, depth first (children of a value deeper than
+ * `maxDepth` are not visited), until `visit` returns true; returns the frame
+ * it stopped at, or -1. Runs on every event ingested: a frame is a slot in
+ * a few arrays, not an object, and a path is only spelled out for the one
+ * frame that needs it (`pathOf`).
+ */
+class Walk {
+  private readonly values: unknown[] = [];
+  private readonly depths: number[] = [];
+  private readonly parents: number[] = [];
+  private readonly keys: Array<string | number> = [];
 
-function* walk(value: unknown, maxDepth: number): Generator<Frame> {
-  const stack: Frame[] = [{ value, depth: 0, path: '' }];
-  while (stack.length > 0) {
-    const frame = stack.pop()!;
-    yield frame;
-    if (frame.depth > maxDepth) continue;
-    const { value: v, depth, path } = frame;
-    if (v !== null && typeof v === 'object') {
-      for (const [key, child] of Object.entries(v)) {
-        stack.push({
-          value: child,
-          depth: depth + 1,
-          path: path ? `${path}.${key}` : key,
-        });
+  run(
+    root: unknown,
+    maxDepth: number,
+    /** `keys`: an object's own keys (none for arrays and other values). */
+    visit: (value: unknown, depth: number, keys?: string[]) => boolean,
+  ): number {
+    const stack = [this.add(root, 0, -1, '')];
+    while (stack.length > 0) {
+      const frame = stack.pop()!;
+      const value = this.values[frame];
+      const depth = this.depths[frame];
+      const keys =
+        value !== null && typeof value === 'object' && !Array.isArray(value)
+          ? Object.keys(value)
+          : undefined;
+      if (visit(value, depth, keys)) return frame;
+      if (depth > maxDepth || value === null || typeof value !== 'object')
+        continue;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++)
+          if (i in value) stack.push(this.add(value[i], depth + 1, frame, i));
+      } else {
+        for (const key of keys!)
+          stack.push(
+            this.add(
+              (value as Record<string, unknown>)[key],
+              depth + 1,
+              frame,
+              key,
+            ),
+          );
       }
     }
+    return -1;
+  }
+
+  /** The dotted path of a frame: `a.1.c`; empty for the root. */
+  pathOf(frame: number): string {
+    const keys: Array<string | number> = [];
+    for (let f = frame; this.parents[f] !== -1; f = this.parents[f])
+      keys.push(this.keys[f]);
+    let path = '';
+    for (let i = keys.length - 1; i >= 0; i--)
+      path = path ? `${path}.${keys[i]}` : String(keys[i]);
+    return path;
+  }
+
+  valueOf(frame: number): unknown {
+    return this.values[frame];
+  }
+
+  private add(
+    value: unknown,
+    depth: number,
+    parent: number,
+    key: string | number,
+  ): number {
+    this.values.push(value);
+    this.depths.push(depth);
+    this.parents.push(parent);
+    this.keys.push(key);
+    return this.values.length - 1;
   }
 }
 
@@ -33,16 +90,16 @@ export function exceedsJsonDepth(
   value: unknown,
   maxDepth: number = MAX_JSON_DEPTH,
 ): boolean {
-  for (const frame of walk(value, maxDepth)) {
-    if (
-      frame.depth >= maxDepth &&
-      frame.value !== null &&
-      typeof frame.value === 'object'
-    )
-      return true;
-  }
-  return false;
+  return (
+    new Walk().run(
+      value,
+      maxDepth,
+      (v, depth) => depth >= maxDepth && v !== null && typeof v === 'object',
+    ) !== -1
+  );
 }
+
+const hasNul = (key: string) => key.includes('\u0000');
 
 /**
  * The dotted path of the first string (value or key) holding a NUL character
@@ -54,18 +111,17 @@ export function findNulCharacter(
   value: unknown,
   maxDepth: number = MAX_JSON_DEPTH,
 ): string | undefined {
-  for (const frame of walk(value, maxDepth)) {
-    if (typeof frame.value === 'string' && frame.value.includes('\u0000'))
-      return frame.path;
-    if (frame.value !== null && typeof frame.value === 'object') {
-      const key = Object.keys(frame.value).find(k => k.includes('\u0000'));
-      if (key !== undefined) {
-        const shown = key.replaceAll('\u0000', '\\u0000');
-        return frame.path ? `${frame.path}.${shown}` : shown;
-      }
-    }
-  }
-  return undefined;
+  const walk = new Walk();
+  const frame = walk.run(value, maxDepth, (v, _depth, keys) =>
+    typeof v === 'string' ? v.includes('\u0000') : !!keys?.some(hasNul),
+  );
+  if (frame === -1) return undefined;
+  const path = walk.pathOf(frame);
+  const found = walk.valueOf(frame);
+  if (typeof found === 'string') return path;
+  const key = Object.keys(found as object).find(hasNul)!;
+  const shown = key.replaceAll('\u0000', '\\u0000');
+  return path ? `${path}.${shown}` : shown;
 }
 
 /** The message of a NUL character found at `path`. @public */
