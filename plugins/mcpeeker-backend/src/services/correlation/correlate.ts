@@ -186,13 +186,22 @@ export class LessonBook {
   async learn(events: McpEvent[]): Promise<void> {
     const taught = events.flatMap(lessonsOf);
     this.taught.push(...taught);
-    await this.load(taught.map(l => l.key));
-    await this.need(events);
+    // One read for the taught keys and the destinations' (a round trip per
+    // batch fewer), then the ports of the hosts those lead to.
+    await this.load([
+      ...taught.map(l => l.key),
+      ...events.flatMap(e => lessonKeysFor(e)),
+    ]);
+    await this.needPorts(events);
   }
 
   /** Reads the lessons these events need: their destination's host, then its port. */
   async need(events: McpEvent[]): Promise<void> {
     await this.load(events.flatMap(e => lessonKeysFor(e)));
+    await this.needPorts(events);
+  }
+
+  private async needPorts(events: McpEvent[]): Promise<void> {
     await this.load(
       events.flatMap(e =>
         lessonKeysFor(e, a => this.merged.get(addressKey(a))?.value),
