@@ -313,7 +313,7 @@ describe.each(access.ids)('risks on %s', databaseId => {
     });
     // (The endpoint counts each config entry it has seen, the old one too.)
     expect((await timeline()).at(-1)).toBe(
-      'Score stays 8 (suspect): endpoint +6: the endpoint agent saw it (config ×2); risk +2: broad filesystem (+3, 2 counted: risk alone never makes a finding unauthorized); no longer endpoint +6: the endpoint agent saw it (config ×1); inline secret resolved: no longer reported (it added +2)',
+      'Score stays 8 (suspect): endpoint +6: the endpoint agent saw it (config ×2); risk +2: broad filesystem (+3, 2 counted: risk alone never makes a finding unauthorized); inline secret resolved: no longer reported (it added +2)',
     );
     // She narrows its folder: no risk is left.
     await scan('2026-11-21T13:20:00Z', [[project, []]]);

@@ -247,6 +247,51 @@ describe('a finding’s timeline as sentences', () => {
   });
 });
 
+describe('a finding’s timeline when it is no longer reported', () => {
+  it('says the endpoint line changed, not that it stopped counting, and which risk resolved', () => {
+    const seen = {
+      layer: 'endpoint' as const,
+      points: 6,
+      reason: 'the endpoint agent saw it (config ×1)',
+    };
+    const secret = {
+      layer: 'risk' as const,
+      points: 2,
+      reason: 'inline secret (+2)',
+      riskKind: 'inline-secret' as const,
+    };
+    const gone = {
+      ...seen,
+      reason: `${seen.reason}; no longer reported since 2026-12-03 (removed or changed): its risks no longer count`,
+      noLongerReportedSince: '2026-12-03T17:18:13.385Z',
+    };
+    const row = (
+      m: number,
+      score: number,
+      contributions: ScoreChange['contributions'],
+    ): ScoreChange => ({
+      at: minute(m),
+      score,
+      classification: 'suspect',
+      registryStatus: 'unregistered',
+      reason: contributions.map(c => c.reason).join('; '),
+      contributions,
+    });
+    const { items } = buildTimeline(
+      {
+        ...none,
+        finding,
+        detections: [window('endpoint', 0)],
+        history: [row(1, 8, [seen, secret]), row(2, 6, [gone])],
+      },
+      { notes: true, decisionReasons: () => true },
+    );
+    expect(items.find(i => i.at === minute(2))?.summary).toBe(
+      'Score 8 → 6 (suspect): endpoint +6: the endpoint agent saw it (config ×1); no longer reported since 2026-12-03 (removed or changed): its risks no longer count; inline secret resolved: no longer reported (it added +2)',
+    );
+  });
+});
+
 describe('a finding’s timeline when its registry status changes', () => {
   // Dana's filesystem server, seen in her config and on its port, with root
   // as its allowed directory (high) and an unpinned package (medium): scored

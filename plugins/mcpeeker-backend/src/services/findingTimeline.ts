@@ -145,8 +145,19 @@ function detectionEntries(
   return { items, leftOut: omitted.length };
 }
 
-const contributionKey = (c: ScoreBreakdown['contributions'][number]) =>
-  `${c.layer}|${c.points}|${c.reason}`;
+type Contribution = ScoreBreakdown['contributions'][number];
+
+/**
+ * Which line of a breakdown a contribution is, whatever it says: one per
+ * layer, one per kind of risk. Its words change while it stays (a config
+ * counted again, "no longer reported since …"): then it has changed, not
+ * gone and come back.
+ */
+const contributionIdentity = (c: Contribution) =>
+  `${c.layer}|${c.riskKind ?? ''}`;
+
+const sameContribution = (a: Contribution, b: Contribution) =>
+  a.points === b.points && a.reason === b.reason;
 
 const riskPoints = (contributions: ScoreBreakdown['contributions']) =>
   contributions
@@ -230,19 +241,23 @@ function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
       kindsBefore.join() === kindsAfter.join()
     )
       continue;
-    const before = new Set(p.contributions.map(contributionKey));
-    const after = new Set(row.contributions.map(contributionKey));
-    const added = row.contributions.filter(
-      c => !before.has(contributionKey(c)),
+    const before = new Map(
+      p.contributions.map(c => [contributionIdentity(c), c]),
     );
-    const removed = p.contributions.filter(c => !after.has(contributionKey(c)));
+    const after = new Set(row.contributions.map(contributionIdentity));
+    // New lines, and lines whose points or words changed: as they read now.
+    const added = row.contributions.filter(c => {
+      const was = before.get(contributionIdentity(c));
+      return !was || !sameContribution(was, c);
+    });
+    const removed = p.contributions.filter(
+      c => !after.has(contributionIdentity(c)),
+    );
     const shift = riskShiftWords(p, row);
     const why = [
       ...(added.length ? [contributionsInWords(added)] : []),
       ...removed.flatMap(c => {
         if (!c.riskKind) return [`no longer ${contributionsInWords([c])}`];
-        // A kind still named: its new line above says what it adds now.
-        if (kindsAfter.includes(c.riskKind)) return [];
         const was = c.points ? ` (it added ${signedPoints(c.points)})` : '';
         return [
           `${c.riskKind.replace(/-/g, ' ')} resolved: no longer reported${was}`,
