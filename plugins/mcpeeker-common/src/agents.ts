@@ -66,11 +66,15 @@ export interface HostEnforcementState {
   reportedAt: string;
 }
 
-/** The answer of `GET /hosts`: a page, and how many of the hosts the caller may see enforce. @public */
+/**
+ * The answer of `GET /hosts`: a page of host reports (one per host and
+ * owner: each person's agent reports its host on its own), and how many of
+ * the reports the caller may see say the host enforces. @public
+ */
 export interface HostEnforcementList {
   items: HostEnforcementState[];
-  /** Hosts the caller may see (whatever the filter). */
+  /** Host reports the caller may see (whatever the filter): the rows of the unfiltered list. */
   total: number;
-  /** Of those, hosts where at least one client enforces. */
+  /** Of those, reports where at least one client enforces: the rows of `?enforcing=true`. */
   enforcing: number;
 }

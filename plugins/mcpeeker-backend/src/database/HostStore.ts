@@ -99,9 +99,11 @@ export class HostStore {
   }
 
   /**
-   * Hosts newest report first; with `ownerRefs`, only the hosts those owners'
-   * reports are stored for (a developer's own), in the query. The counts are
-   * of distinct hosts.
+   * Host reports (a host per owner), newest first; with `ownerRefs`, only
+   * those owners' (a developer's own), in the query. The counts are of the
+   * same reports the list shows, so the count and the rows agree: two
+   * people's agents on one machine report it separately, and one may enforce
+   * while the other only reports.
    */
   async list(query: {
     ownerRefs?: string[];
@@ -125,16 +127,16 @@ export class HostStore {
     const [rows, [counts]] = await Promise.all([
       page,
       visible().select(
-        this.db.raw('COUNT(DISTINCT host_id_hash) AS total'),
+        this.db.raw('COUNT(*) AS total'),
         this.db.raw(
-          'COUNT(DISTINCT CASE WHEN enforcing THEN host_id_hash END) AS enforcing_hosts',
+          'COALESCE(SUM(CASE WHEN enforcing THEN 1 ELSE 0 END), 0) AS enforcing_reports',
         ),
       ),
     ]);
     return {
       items: rows.map(toState),
       total: Number((counts as any)?.total ?? 0),
-      enforcing: Number((counts as any)?.enforcing_hosts ?? 0),
+      enforcing: Number((counts as any)?.enforcing_reports ?? 0),
     };
   }
 }

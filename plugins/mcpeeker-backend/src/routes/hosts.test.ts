@@ -73,14 +73,13 @@ describe.each(access.ids)('hosts that enforce, on %s', databaseId => {
     ({ server } = await access.start({}, databaseId));
   });
 
-  /** An agent enrolled for `owner` on a new host. */
-  async function agentOf(owner: string) {
+  /** An agent enrolled for `owner` on `host` (a new one unless given). */
+  async function agentOf(owner: string, host = newHost()) {
     const { body } = await request(server)
       .post('/api/mcpeeker/agents/enrolments')
       .set(as('pat'))
       .send({ owner })
       .expect(201);
-    const host = newHost();
     const res = await request(server)
       .post('/api/mcpeeker/agents/enrol')
       .send({ secret: body.secret, hostIdHash: host })
@@ -148,7 +147,7 @@ describe.each(access.ids)('hosts that enforce, on %s', databaseId => {
     const all = await hostsAs('sam').expect(200);
     const listed = new Set(all.body.items.map((h: any) => h.hostIdHash));
     expect([dana.host, erin.host, HOST].every(h => listed.has(h))).toBe(true);
-    expect(all.body.total).toBe(listed.size);
+    expect(all.body.total).toBe(all.body.items.length);
     const enforcing = await hostsAs('sam', '?enforcing=true').expect(200);
     expect(enforcing.body.items.map((h: any) => h.hostIdHash)).toContain(
       dana.host,
@@ -156,9 +155,7 @@ describe.each(access.ids)('hosts that enforce, on %s', databaseId => {
     expect(enforcing.body.items.every((h: any) => h.clients.length > 0)).toBe(
       true,
     );
-    expect(all.body.enforcing).toBe(
-      new Set(enforcing.body.items.map((h: any) => h.hostIdHash)).size,
-    );
+    expect(all.body.enforcing).toBe(enforcing.body.items.length);
     const reportingOnly = await hostsAs('sam', '?enforcing=false').expect(200);
     expect(reportingOnly.body.items.map((h: any) => h.hostIdHash)).toEqual(
       expect.arrayContaining([erin.host, HOST]),
@@ -170,6 +167,58 @@ describe.each(access.ids)('hosts that enforce, on %s', databaseId => {
     // Someone MCPeeker gives no role reads no host.
     await hostsAs('nobody').expect(403);
     await request(server).get('/api/mcpeeker/hosts').expect(401);
+  });
+
+  it('counts the rows it shows: a shared host once per owner, each as their agent reports it', async () => {
+    const dana = await agentOf('user:default/dana');
+    const pat = await agentOf('user:default/pat', dana.host);
+    await post(dana.credential, {
+      events: [],
+      host: {
+        idHash: dana.host,
+        os: 'darwin',
+        enforcement: [CLAUDE_MANAGED_ONLY],
+        observedAt: '2026-11-24T08:00:00Z',
+      },
+    }).expect(202);
+    await post(pat.credential, {
+      events: [],
+      host: {
+        idHash: dana.host,
+        os: 'darwin',
+        enforcement: [],
+        observedAt: '2026-11-24T08:05:00Z',
+      },
+    }).expect(202);
+    const shared = `?host=${dana.host}`;
+    const all = (await hostsAs('sam', shared).expect(200)).body;
+    expect(all.items.map((h: any) => [h.owner, h.clients.length > 0])).toEqual([
+      ['user:default/pat', false],
+      ['user:default/dana', true],
+    ]);
+    // 1 of 2, as the two rows say; not "1 of 1 host" over a row that only reports.
+    expect({ total: all.total, enforcing: all.enforcing }).toEqual({
+      total: 2,
+      enforcing: 1,
+    });
+    const enforcing = (
+      await hostsAs('sam', `${shared}&enforcing=true`).expect(200)
+    ).body;
+    expect(enforcing.items.map((h: any) => h.owner)).toEqual([
+      'user:default/dana',
+    ]);
+    expect(enforcing.items).toHaveLength(all.enforcing);
+    const reporting = (
+      await hostsAs('sam', `${shared}&enforcing=false`).expect(200)
+    ).body;
+    expect(reporting.items.map((h: any) => h.owner)).toEqual([
+      'user:default/pat',
+    ]);
+    expect(reporting.items).toHaveLength(all.total - all.enforcing);
+    // Dana sees her report of the host alone, counted so.
+    const forDana = (await hostsAs('dana', shared).expect(200)).body;
+    expect(forDana).toMatchObject({ total: 1, enforcing: 1 });
+    expect(forDana.items).toHaveLength(1);
   });
 
   it('keeps the newest report, whatever order reports arrive in', async () => {

@@ -89,7 +89,7 @@ describe('Hosts', () => {
       renderHosts();
       expect(
         await screen.findByText(
-          '1 of 2 hosts enforces the approved servers',
+          '1 of 2 host reports says the approved servers are enforced',
           {},
           { timeout: 30_000 },
         ),
@@ -138,9 +138,11 @@ describe('Hosts', () => {
       );
       await waitFor(() => expect(bodyRows()).toHaveLength(1));
       expect(within(bodyRows()[0]).getByText('Reports only')).toBeTruthy();
-      // The count stays that of every host the developer may see.
+      // The count stays that of every host report the developer may see.
       expect(
-        screen.getByText('1 of 2 hosts enforces the approved servers'),
+        screen.getByText(
+          '1 of 2 host reports says the approved servers are enforced',
+        ),
       ).toBeInTheDocument();
 
       // All hosts again: nothing of the filter is left in the URL.
@@ -189,6 +191,66 @@ describe('Hosts', () => {
   );
 
   it(
+    'counts the rows it shows: a shared host once per owner, as each agent reports it',
+    async () => {
+      const DANAS: HostEnforcementState = {
+        ...ENFORCING,
+        clients: [
+          { client: 'claude-code', mode: 'allowlist', byMcpeeker: true },
+          { client: 'vscode', mode: 'registry', byMcpeeker: true },
+        ],
+      };
+      const PATS: HostEnforcementState = {
+        ...DANAS,
+        owner: 'user:default/pat',
+        clients: [],
+      };
+      server.use(
+        http.get('*/api/mcpeeker/hosts', () =>
+          HttpResponse.json({ items: [DANAS, PATS], total: 2, enforcing: 1 }),
+        ),
+      );
+      const { unmount } = await renderHosts();
+      expect(
+        await screen.findByText(
+          '1 of 2 host reports says the approved servers are enforced',
+          {},
+          { timeout: 30_000 },
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText(/^A row per host and owner \(each person's agent/),
+      ).toBeInTheDocument();
+      const [dana, pat] = bodyRows();
+      expect(within(dana).getByText('user:default/dana')).toBeTruthy();
+      expect(within(dana).getByText('Enforces')).toBeTruthy();
+      expect(
+        within(dana).getByText('Claude Code: allowlist; VS Code: registry'),
+      ).toBeTruthy();
+      expect(within(pat).getByText('user:default/pat')).toBeTruthy();
+      expect(within(pat).getByText('Reports only')).toBeTruthy();
+
+      unmount();
+
+      // Dana sees her report of the host alone.
+      server.use(
+        http.get('*/api/mcpeeker/hosts', () =>
+          HttpResponse.json({ items: [DANAS], total: 1, enforcing: 1 }),
+        ),
+      );
+      await renderHosts();
+      expect(
+        await screen.findByText(
+          '1 of 1 host report says the approved servers are enforced',
+          {},
+          { timeout: 30_000 },
+        ),
+      ).toBeInTheDocument();
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
     'says what to do when no host enforces, and shows the backend’s refusal',
     async () => {
       server.use(
@@ -199,7 +261,7 @@ describe('Hosts', () => {
       const { unmount } = await renderHosts();
       expect(
         await screen.findByText(
-          '0 of 3 hosts enforce the approved servers',
+          '0 of 3 host reports say the approved servers are enforced',
           {},
           { timeout: 30_000 },
         ),
@@ -248,7 +310,7 @@ describe('Hosts', () => {
       });
       expect(
         await screen.findByText(
-          '1 of 2 hosts enforces the approved servers',
+          '1 of 2 host reports says the approved servers are enforced',
           {},
           { timeout: 30_000 },
         ),
@@ -268,7 +330,7 @@ describe('Hosts', () => {
       renderMcpeekerPage('/mcpeeker/agents', { apis: [identity], allow: true });
       expect(
         await screen.findByText(
-          '1 of 2 hosts enforces the approved servers',
+          '1 of 2 host reports says the approved servers are enforced',
           {},
           { timeout: 30_000 },
         ),

@@ -130,11 +130,16 @@ const columns: TableColumn<HostEnforcementState>[] = [
   },
 ];
 
-/** "2 of 5 hosts enforce the approved servers". */
+/**
+ * "1 of 2 host reports say the approved servers are enforced": the rows the
+ * list shows (a host per owner whose agent reports it), as the backend counts
+ * them, so a shared host where one person's agent enforces and another's
+ * only reports reads 1 of 2, as its two rows do.
+ */
 function enforcingCount(list: { enforcing: number; total: number }) {
-  return `${list.enforcing} of ${list.total} host${
+  return `${list.enforcing} of ${list.total} host report${
     list.total === 1 ? '' : 's'
-  } ${list.enforcing === 1 ? 'enforces' : 'enforce'} the approved servers`;
+  } ${list.enforcing === 1 ? 'says' : 'say'} the approved servers are enforced`;
 }
 
 type Shown = 'all' | 'enforcing' | 'reporting';
@@ -158,7 +163,7 @@ const EMPTY: Record<Shown, string> = {
   all: 'No host has reported yet: a host appears here once its agent runs (mcpeeker-agent run).',
   enforcing:
     'No host enforces yet: mcpeeker-agent policy writes each MCP client’s managed policy from the approved servers (docs/agent.md).',
-  reporting: 'Every host enforces the approved servers.',
+  reporting: 'Every host report says the approved servers are enforced.',
 };
 
 /**
@@ -208,7 +213,7 @@ export function HostsPage() {
         ) : (
           <Table<HostEnforcementState>
             title="Hosts"
-            subtitle="What each host's MCP clients are held to, as its agent last reported."
+            subtitle="A row per host and owner (each person's agent reports its host on its own): what the host's MCP clients are held to, as that agent last reported."
             columns={columns}
             data={items}
             isLoading={hosts.loading}
