@@ -33,7 +33,13 @@ import { mcpeekerApiRef } from '../../api';
 import { errorMessage } from '../Registry/RegisterForm';
 import { HostsPage } from '../Hosts/HostsPage';
 import { sinceNow } from '../relativeTime';
-import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
+import {
+  countOf,
+  EmptyRows,
+  listOptions,
+  oneLine,
+  wholeWords,
+} from '../TableParts';
 
 /** Where an enrolment or an agent stands. */
 type AgentStatus = 'active' | 'expired' | 'used up' | 'revoked';
@@ -131,8 +137,9 @@ function SecretBox({
       <Typography variant="body2" paragraph>
         The secret is stored only as a hash. Until{' '}
         {new Date(created.expiresAt).toLocaleString()}, it enrols up to{' '}
-        {created.maxUses} machine(s) for <strong>{created.owner}</strong>. Treat
-        it like a password; revoke it below if it leaks.
+        {countOf(created.maxUses, 'machine', 'machines')} for{' '}
+        <strong>{created.owner}</strong>. Treat it like a password; revoke it
+        below if it leaks.
       </Typography>
       <Typography variant="subtitle2">Secret</Typography>
       <Box
