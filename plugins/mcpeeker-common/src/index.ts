@@ -82,6 +82,7 @@ export * from './agents';
 export * from './registry/registry';
 export * from './registry/serverJson';
 export * from './registry/allowedCommand';
+export * from './registry/registryCoverage';
 export * from './registry/registryApi';
 export * from './registry/audit';
 export { isAllowedServerUrl, serverUrlSchema } from './registry/serverUrl';
