@@ -48,6 +48,8 @@ export type RegistryNotice =
       kind: 'high-risk';
       entry?: undefined;
       finding: { compositeId: string; serverName: string; owner?: string };
+      /** The server told of (`riskAlertServerKey`): one notice per owner, server and kind. */
+      serverKey: string;
       risk: {
         kind: RiskKind;
         title: string;
@@ -219,10 +221,10 @@ function noticePath(notice: RegistryNotice): string {
   return `/mcpeeker/registry/${notice.entry.id}`;
 }
 
-/** The scope of a notice's portal notification: one per entry and kind (and finding). */
+/** The scope of a notice's portal notification: one per entry and kind (and finding); a high risk's, one per server and kind. */
 function noticeScope(notice: RegistryNotice): string {
   if (notice.kind === 'high-risk')
-    return `mcpeeker-risk:${notice.finding.compositeId}:${notice.risk.kind}`;
+    return `mcpeeker-risk:${notice.serverKey}:${notice.risk.kind}`;
   return `mcpeeker-registry:${notice.entry.id}:${notice.kind}${
     notice.kind === 'tools-changed' ? `:${notice.finding.compositeId}` : ''
   }`;
@@ -296,10 +298,10 @@ function noticeDetails(notice: RegistryNotice) {
   };
 }
 
-/** One incident per entry and kind, per finding where a notice is about one (a high risk, a changed tool set). */
+/** One incident per entry and kind, per finding for a changed tool set, per server and kind for a high risk. */
 function dedupKey(notice: RegistryNotice): string {
   if (notice.kind === 'high-risk')
-    return `mcpeeker-${notice.finding.compositeId}-${notice.risk.kind}`;
+    return `mcpeeker-risk-${notice.serverKey}-${notice.risk.kind}`;
   return `mcpeeker-${notice.entry.id}-${notice.kind}${
     notice.kind === 'tools-changed' ? `-${notice.finding.compositeId}` : ''
   }`;

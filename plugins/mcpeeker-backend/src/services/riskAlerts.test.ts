@@ -100,6 +100,72 @@ describe('risk alerts', () => {
     }
   });
 
+  it('does not tell the owner again when a fix makes a new finding of the same server with the same risk', async () => {
+    const { knex: db, findings, ingest } = await engines.setup('SQLITE_3');
+    const sent: any[] = [];
+    const notifier = new RegistryNotifier({
+      notifications: { send: async n => void sent.push(n) },
+      webhooks: [],
+      admins: [],
+      logger: mockServices.logger.mock(),
+      baseUrl: 'http://portal.example',
+    });
+    const run = () =>
+      runRiskAlerts({
+        db,
+        findings,
+        notifier,
+        since: new Date('2026-11-01T00:00:00Z'),
+      });
+    const root = riskFact('broad-filesystem', "the folder it may use is '/'");
+    // Dana's server, unpinned and with a token in its config: told of both.
+    await ingest.ingest(
+      [
+        endpointEvent({
+          observedAt: '2026-12-03T17:14:00Z',
+          risks: [GITHUB_RISKS[0], root],
+        }),
+      ],
+      'http',
+    );
+    expect(await run()).toEqual({ alerted: 2 });
+    // She pins its version and moves the key to an env reference, and
+    // rescans: the same server on the same host, a new identity, its root
+    // folder still shared.
+    await ingest.ingest(
+      [
+        endpointEvent({
+          port: 3002,
+          observedAt: '2026-12-03T17:18:00Z',
+          args: ['-y', '@modelcontextprotocol/server-github@2025.4.8'],
+          risks: [root],
+        }),
+      ],
+      'http',
+    );
+    const listed = (await findings.list({ limit: 10, minRisk: 'high' })).items;
+    expect(new Set(listed.map(f => f.compositeId)).size).toBe(2);
+    expect(await run()).toEqual({ alerted: 0 });
+    expect(sent.map(n => n.payload.title)).toEqual([
+      "MCP server 'github' on your endpoint: Secret written in the config",
+      "MCP server 'github' on your endpoint: Filesystem access to a root or the home folder",
+    ]);
+    // The same name on another of her hosts is another server: told.
+    await ingest.ingest(
+      [
+        endpointEvent({
+          hostName: 'danas-laptop',
+          observedAt: '2026-12-03T17:20:00Z',
+          risks: [root],
+        }),
+      ],
+      'http',
+    );
+    expect(await run()).toEqual({ alerted: 1 });
+    expect(sent).toHaveLength(3);
+    expect(sent[2].payload.scope).not.toBe(sent[1].payload.scope);
+  });
+
   it('tells each owner of a shared host about their own facts only, once per kind each', async () => {
     const { knex: db, findings, ingest } = await engines.setup('SQLITE_3');
     const sent: any[] = [];

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { Knex } from 'knex';
 import { RISK_KINDS, RiskKind } from '@mcpeeker/plugin-mcpeeker-common';
 import {
@@ -25,38 +26,68 @@ export function highRisksOf(
   return out;
 }
 
+/** What a high-risk alert is about: the finding, on its host, under its name. */
+export type RiskAlertServer = {
+  compositeId: string;
+  hostIdHash?: string;
+  serverName?: string;
+};
+
+/**
+ * The server an owner is told of a high risk on, whatever its identity: its
+ * name on its host. A fix that changes the identity (a version pinned, a key
+ * moved to an environment reference) makes a new finding of the same server
+ * to its owner, who was told of its risks already. A finding without a name
+ * is its own server. The one key of "told already": what is recorded, the
+ * portal notification's scope, a PagerDuty incident's dedup key.
+ */
+export function riskAlertServerKey(server: RiskAlertServer): string {
+  if (!server.serverName) return server.compositeId;
+  return crypto
+    .createHash('sha256')
+    .update(`${server.hostIdHash ?? ''}\0${server.serverName}`)
+    .digest('hex');
+}
+
 /** Whom a kind was told of, as recorded: an owner, or '' for facts no report named an owner for. */
 const recipientKey = (owner?: string) => owner ?? '';
 
+/** Told of this kind on this server (or, as recorded before servers were, on this finding). */
 const told = async (
   db: Knex,
-  compositeId: string,
+  server: RiskAlertServer,
   kind: RiskKind,
   owner?: string,
 ) =>
   !!(await db(SENT)
-    .where({ composite_id: compositeId, kind, owner: recipientKey(owner) })
+    .where({ kind, owner: recipientKey(owner) })
+    .andWhere(q =>
+      q
+        .where({ composite_id: server.compositeId })
+        .orWhere({ server_key: riskAlertServerKey(server) }),
+    )
     .first());
 
-/** Remembers a kind told to an owner on a finding; false when it was told already (here, or by another replica just now). */
+/** Remembers a kind told to an owner on a server; false when it was told already (here, or by another replica just now). */
 async function record(
   db: Knex,
-  compositeId: string,
+  server: RiskAlertServer,
   kind: RiskKind,
   owner?: string,
 ): Promise<boolean> {
-  if (await told(db, compositeId, kind, owner)) return false;
+  if (await told(db, server, kind, owner)) return false;
   try {
     await db(SENT).insert({
-      composite_id: compositeId,
+      composite_id: server.compositeId,
+      server_key: riskAlertServerKey(server),
       kind,
       owner: recipientKey(owner),
       alerted_at: new Date(),
     });
     return true;
   } catch (error) {
-    // The primary key: another replica recorded it first. Anything else is a failure.
-    if (await told(db, compositeId, kind, owner)) return false;
+    // A unique key: another replica recorded it first. Anything else is a failure.
+    if (await told(db, server, kind, owner)) return false;
     throw error;
   }
 }
@@ -88,12 +119,13 @@ function highRisksByOwner(
 }
 
 /**
- * Tells of each new high-severity kind of risk on a finding once — not once
- * per scan — to each owner whose endpoints reported it, about their own
+ * Tells of each new high-severity kind of risk on a server once — not once
+ * per scan, nor again when a fix made a new finding of it
+ * (`riskAlertServerKey`) — to each owner whose endpoints reported it, about their own
  * facts only (a shared host's owners do not hear of each other's config
  * files): in the portal (with the fix, linking to the finding) and to the
  * webhooks that want `high-risk`. Facts no report named an owner for go to
- * the webhooks only. What was told is remembered per finding, kind and
+ * the webhooks only. What was told is remembered per server, kind and
  * owner; a kind accepted on the approved entry, or a suppressed finding, is
  * not told. Runs over the findings seen since its last run.
  */
@@ -117,7 +149,7 @@ export async function runRiskAlerts(options: {
     for (const finding of page.items) {
       for (const [owner, risks] of highRisksByOwner(finding))
         for (const [kind, facts] of risks) {
-          if (!(await record(db, finding.compositeId, kind, owner))) continue;
+          if (!(await record(db, finding, kind, owner))) continue;
           await notifier?.notify({
             kind: 'high-risk',
             finding: {
@@ -125,6 +157,7 @@ export async function runRiskAlerts(options: {
               serverName: finding.serverName ?? finding.compositeId,
               ...(owner ? { owner } : {}),
             },
+            serverKey: riskAlertServerKey(finding),
             risk: {
               kind,
               title: RISK_KINDS[kind].title,
