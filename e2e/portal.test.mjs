@@ -170,13 +170,15 @@ test(
         MCPEEKER_TOKEN: token,
       });
 
-    // A wrong token: refused, and the event waits in the spool.
+    // A wrong token: refused (the portal was reached), the event waits in
+    // the spool, and run --once exits 1.
     const refused = agent('not-the-agents-token');
-    assert.equal(refused.status, 0, refused.stderr);
+    assert.equal(refused.status, 1, refused.stderr);
     assert.match(
       refused.stderr,
-      /cannot reach http http:\/\/localhost:7300: .*HTTP 401.*; 1 events wait in the spool/,
+      /the portal at http:\/\/localhost:7300\/api\/mcpeeker refused the report \(HTTP 401\): .*; 1 events wait in the spool/,
     );
+    assert.doesNotMatch(refused.stderr, /cannot reach/);
     assert.equal(
       fs.readdirSync(spool).filter(f => f.endsWith('.json')).length,
       1,

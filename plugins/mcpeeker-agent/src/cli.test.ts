@@ -54,29 +54,55 @@ describe('mcpeeker-agent', () => {
     expect(all.split('\n').length).toBeGreaterThan(100);
   });
 
-  it('run takes the same --system-root as scan and policy, and names what is wrong with it', async () => {
+  it('run takes the same --system-root as scan and policy, and names what is wrong with it, then where its options are', async () => {
     const missing = path.join(os.tmpdir(), 'mcpeeker-no-such-root');
     for (const command of ['scan', 'run', 'policy']) {
-      const { code, stderr } = await run([command, '--system-root', missing]);
-      expect(code).toBe(2);
-      expect(stderr).toMatch(
-        new RegExp(
-          `^mcpeeker-agent: --system-root ${missing}: no such directory\n`,
-        ),
+      const { code, stdout, stderr } = await run([
+        command,
+        '--system-root',
+        missing,
+      ]);
+      expect([code, stdout]).toEqual([2, '']);
+      // The error and a one-line pointer to the help, not the whole usage.
+      expect(stderr).toBe(
+        `mcpeeker-agent: --system-root ${missing}: no such directory\nRun 'mcpeeker-agent ${command} --help' for its options.\n`,
       );
     }
-    expect((await run(['run', '--frobnicate'])).stderr).toMatch(
-      /^mcpeeker-agent: unknown option '--frobnicate' for run/,
+    expect((await run(['run', '--frobnicate'])).stderr).toBe(
+      "mcpeeker-agent: unknown option '--frobnicate' for run\nRun 'mcpeeker-agent run --help' for its options.\n",
     );
   });
 
-  it('names an unknown command, exits 2 and shows the usage', async () => {
+  it('says every bad option of every command the same way: the error, then one line pointing to its help', async () => {
+    for (const args of [
+      ['scan', '--format', 'xml'],
+      ['scan', '--root'],
+      ['run', '--config'],
+      ['enrol', '--nope'],
+      ['gateway', '--format', 'yaml'],
+      ['network', '--frobnicate'],
+      ['policy', '--frobnicate'],
+      ['registry-snapshot', '--date', 'tomorrow'],
+    ]) {
+      const { code, stderr } = await run(args);
+      expect(code).toBe(2);
+      const lines = stderr.split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^mcpeeker-agent: \S/);
+      expect(lines[1]).toBe(
+        `Run 'mcpeeker-agent ${args[0]} --help' for its options.`,
+      );
+      expect(lines[2]).toBe('');
+      expect(stderr).not.toContain('Usage:');
+    }
+  });
+
+  it('names an unknown command, exits 2 and points to the list of commands', async () => {
     const { code, stderr } = await run(['scna', '--home', '/tmp']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(
-      /^mcpeeker-agent: unknown command 'scna' \(with --home \/tmp\)/,
+    expect(stderr).toBe(
+      "mcpeeker-agent: unknown command 'scna' (with --home /tmp)\nRun 'mcpeeker-agent --help' for the commands.\n",
     );
-    expect(stderr).toContain('Usage:');
     expect((await run(['--frobnicate'])).stderr).toContain(
       "unknown option '--frobnicate'",
     );

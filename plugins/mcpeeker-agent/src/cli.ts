@@ -178,7 +178,8 @@ ${COMMANDS.map(
 ${COMMANDS.map(c => OPTIONS[c.name]).join('\n')}
 ${ENVIRONMENT}
 Exit codes: 0 the scan ran (found or not), 2 bad usage; scan --fail-on: 1
-when a risk at or above the severity was found; enrol: 1 refused
+when a risk at or above the severity was found; run --once: 1 the portal
+refused the report (its events wait in the spool); enrol: 1 refused
 or the backend could not be reached; gateway and network: 0 the logs were
 read (bad lines are skipped and counted on stderr), 1 one could not be read on;
 policy: 0 written or nothing to change, 1 the portal could not be read or a
@@ -473,7 +474,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
     } finally {
       await agent.close();
     }
-    return 0;
+    // Unreachable or busy: the events wait in the spool for the next run.
+    // Refused: they would wait for ever, until someone acts.
+    return agent.refusal ? 1 : 0;
   }
   return runDaemon(agent, config, runIo);
 }
@@ -729,10 +732,15 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       }
     }
   } catch (error) {
+    // Every command's usage errors end here: the message, and a pointer to
+    // the help rather than the whole of it, which would bury the message.
     if (error instanceof UsageError) {
+      const hint = commandUsage(command)
+        ? `Run 'mcpeeker-agent ${command} --help' for its options.`
+        : "Run 'mcpeeker-agent --help' for the commands.";
       io.stderr(
         `mcpeeker-agent: ${error.message}\n${
-          error.showUsage ? `\n${USAGE}` : ''
+          error.pointToHelp ? `${hint}\n` : ''
         }`,
       );
       return 2;

@@ -1,8 +1,13 @@
 import fs from 'node:fs';
 
-/** A mistake in how the command was called: said with the usage, exit code 2. */
+/**
+ * A mistake in how the command was called, exit code 2: said on one line,
+ * then (`pointToHelp`, for a bad option or argument) where the command's
+ * options are listed; not for what the options named (a config that cannot
+ * be used, a file that cannot be read).
+ */
 export class UsageError extends Error {
-  constructor(message: string, readonly showUsage = true) {
+  constructor(message: string, readonly pointToHelp = true) {
     super(message);
   }
 }

@@ -211,6 +211,28 @@ describe('scan --fail-on through the real CLI', () => {
       expect.objectContaining({ kind: 'unknown-publisher', severity: 'low' }),
     ]);
 
+    // The table ends its last line: what stderr says next is a line of its
+    // own on the terminal both write to.
+    const terminal = spawnSync(
+      'sh',
+      [
+        '-c',
+        `"$0" "$1" scan --config "$2" --fail-on high --format table 2>&1`,
+        process.execPath,
+        BIN,
+        risky,
+      ],
+      {
+        encoding: 'utf8',
+        cwd: repo,
+        env: { PATH: process.env.PATH, MCPEEKER_HOST_ID_SALT: SALT },
+      },
+    );
+    expect(terminal.status).toBe(1);
+    expect(terminal.stdout).toMatch(
+      /\n\nPublishers checked against the MCP registry snapshot of \d{4}-\d{2}-\d{2} \(\d+ servers\)\.\nmcpeeker-agent: 1 risk at or above high \(--fail-on high\)\n$/,
+    );
+
     const usage = run(['--config', risky, '--fail-on', 'critical']);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain(

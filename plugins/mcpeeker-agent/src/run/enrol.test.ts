@@ -64,7 +64,9 @@ function fakePortal() {
           JSON.stringify({
             error: {
               name: 'AuthenticationError',
-              message: 'Agent credential refused: unknown or revoked',
+              // As the backend words it (agentsRouter.agentCredentials).
+              message:
+                'Agent credential refused: unknown or revoked; enrol the agent again (mcpeeker-agent enrol)',
             },
           }),
         );
@@ -186,12 +188,21 @@ describe('mcpeeker-agent enrol, then run with its own credential', () => {
     expect(spooled()).toEqual([]);
   });
 
-  it('says loudly when its credential is revoked, and keeps the batch in the spool', async () => {
+  it('says the portal refused its revoked credential, keeps the batch in the spool, and run --once exits 1', async () => {
     portal.state.revoked = true;
     const ran = await agent(['run', '--once']);
-    expect(ran.status).toBe(0);
-    expect(ran.stderr).toMatch(/AGENT CREDENTIAL REFUSED \(HTTP 401\)/);
-    expect(ran.stderr).toMatch(/mcpeeker-agent enrol/);
+    expect(ran.status).toBe(1);
+    const refusal = ran.stderr
+      .split('\n')
+      .find(line => line.includes('HTTP 401'));
+    expect(refusal).toMatch(
+      new RegExp(
+        `^mcpeeker-agent: \\S+ the portal at ${base} refused this agent's credential \\(HTTP 401\\): it was revoked or expired; enrol again with mcpeeker-agent enrol --url ${base}; \\d+ events wait in the spool \\(`,
+      ),
+    );
+    // The portal was reached: no "cannot reach"; the advice said once.
+    expect(ran.stderr).not.toContain('cannot reach');
+    expect(refusal!.match(/enrol (the agent )?again/g)).toHaveLength(1);
     expect(spooled().length).toBe(portal.state.batches.at(-1)!.events.length);
     expect(spooled().length).toBeGreaterThan(0);
   });

@@ -108,7 +108,12 @@ describe('mcpeeker-agent run: the host says what it enforces', () => {
       );
       await agent.scan();
       expect(await agent.flush()).toBe(0);
-      expect(log.join('\n')).toMatch(/host status not sent: down \(HTTP 503\)/);
+      expect(log.join('\n')).toContain(
+        `host status not sent: the portal at ${portal.url.replace(
+          /\/events$/,
+          '',
+        )} could not take the report now (HTTP 503): down`,
+      );
       expect(portal.bodies).toEqual([]);
 
       up = true;

@@ -15,6 +15,11 @@ export class Publisher {
   private readonly spool: Spool;
   /** No send before this (epoch ms): the backend's Retry-After. */
   private notBefore = 0;
+  /**
+   * Why the receiver refused the last flush's batch (a revoked credential, a
+   * wrong token): trying again will not help until someone acts.
+   */
+  refusal?: string;
 
   constructor(
     private readonly spoolConfig: { dir: string; maxEvents: number },
@@ -38,6 +43,7 @@ export class Publisher {
   /** Sends everything spooled, oldest first; stops at the first failure. Returns what is left. */
   async flush(): Promise<number> {
     if (Date.now() < this.notBefore) return this.spool.size();
+    this.refusal = undefined;
     let sent = 0;
     for (;;) {
       const batch = await this.spool.peek(BATCH);
@@ -51,12 +57,15 @@ export class Publisher {
         const left = await this.spool.size();
         if (result.retryAfterMs !== undefined)
           this.notBefore = Date.now() + result.retryAfterMs;
+        this.refusal = result.refused ? result.error : undefined;
         this.log(
-          `cannot reach ${this.transport.name}: ${
-            result.error
+          `${
+            result.refused || result.answered
+              ? result.error
+              : `cannot reach ${this.transport.name}: ${result.error}`
           }; ${left} events wait in the spool (${this.spoolConfig.dir})${
             result.retryAfterMs !== undefined
-              ? `; the backend asked to wait ${Math.ceil(
+              ? `; the portal asked to wait ${Math.ceil(
                   result.retryAfterMs / 1000,
                 )} s`
               : ''

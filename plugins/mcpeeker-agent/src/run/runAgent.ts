@@ -46,6 +46,7 @@ export class Agent {
   private readonly registry: RegistryIndex;
   /** What the host's clients enforce, to say on its own after a scan with nothing to send. */
   private hostStatus?: HostStatus;
+  private statusRefusal?: string;
 
   constructor(
     private readonly config: AgentConfig,
@@ -128,14 +129,24 @@ export class Agent {
    * replaces it. Returns how many events are left.
    */
   async flush(): Promise<number> {
+    this.statusRefusal = undefined;
     const left = await this.publisher.flush();
     const status = this.hostStatus;
     if (left === 0 && status && this.transport.sendHostStatus) {
-      const { error } = await this.transport.sendHostStatus(status);
+      const { error, refused } = await this.transport.sendHostStatus(status);
+      if (refused) this.statusRefusal = error;
       if (error) this.io.log(`host status not sent: ${error}`);
       else if (this.hostStatus === status) this.hostStatus = undefined;
     }
     return left;
+  }
+
+  /**
+   * Why the portal refused the last flush (its events or the host status):
+   * `run --once` exits 1 then, so cron or a login hook can tell.
+   */
+  get refusal(): string | undefined {
+    return this.publisher.refusal ?? this.statusRefusal;
   }
 
   /** How long until the backend wants the next attempt; 0 when it did not say. */

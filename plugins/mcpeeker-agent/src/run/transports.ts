@@ -20,6 +20,14 @@ export interface EventTransport {
     accepted: number;
     rejected: Array<{ eventId: string; reason: string }>;
     error?: string;
+    /**
+     * The receiver answered and will not take the batch as it is (its
+     * credential refused, a 4xx): `error` is then a whole sentence, said as
+     * is, not a "cannot reach"; trying again later will not help.
+     */
+    refused?: boolean;
+    /** The receiver answered but could not take it now (5xx, 429): `error` is a whole sentence. */
+    answered?: boolean;
     /** How long the receiver asked us to wait before the next attempt (HTTP `Retry-After`). */
     retryAfterMs?: number;
   }>;
@@ -27,7 +35,9 @@ export interface EventTransport {
    * Says what the host's clients enforce, and the scan's inventory, when a
    * scan found nothing to send. Resolves with the reason it could not.
    */
-  sendHostStatus?(status: HostStatus): Promise<{ error?: string }>;
+  sendHostStatus?(
+    status: HostStatus,
+  ): Promise<{ error?: string; refused?: boolean }>;
   close(): Promise<void>;
 }
 
@@ -189,18 +199,54 @@ export class HttpTransport implements EventTransport {
     );
   }
 
+  /** The portal's MCPeeker base: where the agent enrols, and what it names. */
+  private get portal(): string {
+    return this.options.url.replace(/\/+$/, '').replace(/\/events$/, '');
+  }
+
   /** The host's status on its own: a batch of no events with `host`. */
   async sendHostStatus(status: HostStatus) {
+    let response: Awaited<ReturnType<typeof portalFetch>>;
     try {
-      const response = await this.post({ events: [], host: status });
-      if (response.ok) return {};
-      const body: any = await response.json().catch(() => undefined);
-      return {
-        error: `${body?.error?.message ?? 'refused'} (HTTP ${response.status})`,
-      };
+      response = await this.post({ events: [], host: status });
     } catch (error) {
-      return { error: (error as Error).message };
+      return {
+        error: `cannot reach ${this.name}: ${(error as Error).message}`,
+      };
     }
+    if (response.ok) return {};
+    const body: any = await response.json().catch(() => undefined);
+    const { error, refused } = this.failure(response, body);
+    return { error, ...(refused ? { refused } : {}) };
+  }
+
+  /**
+   * What an answer that is not a success means, in a sentence naming the
+   * portal: it was reached, so never "cannot reach".
+   */
+  private failure(
+    response: { status: number; headers: { get(name: string): string | null } },
+    body: any,
+  ): { error: string; refused?: boolean; retryAfterMs?: number } {
+    const { status } = response;
+    const reason = body?.error?.message ?? 'no reason given';
+    if (status === 408 || status === 429 || status >= 500) {
+      const retryAfterMs = retryAfter(response.headers.get('retry-after'));
+      return {
+        error: `the portal at ${this.portal} could not take the report now (HTTP ${status}): ${reason}`,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      };
+    }
+    if (status === 401 && this.options.credential)
+      // The backend's own reason also says to enrol again: said once, here.
+      return {
+        refused: true,
+        error: `the portal at ${this.portal} refused this agent's credential (HTTP 401): it was revoked or expired; enrol again with mcpeeker-agent enrol --url ${this.portal}`,
+      };
+    return {
+      refused: true,
+      error: `the portal at ${this.portal} refused the report (HTTP ${status}): ${reason}; check the agent's token and URL`,
+    };
   }
 
   async send(events: McpEvent[]) {
@@ -223,20 +269,6 @@ export class HttpTransport implements EventTransport {
         rejected: rejectionsOf(body, events),
       };
     }
-    const reason = body?.error?.message ?? `HTTP ${response.status}`;
-    if (
-      response.status === 408 ||
-      response.status === 429 ||
-      response.status >= 500
-    ) {
-      const retryAfterMs = retryAfter(response.headers.get('retry-after'));
-      return {
-        accepted: 0,
-        rejected: [],
-        error: reason,
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      };
-    }
     if (response.status === 400 && Array.isArray(body?.rejected)) {
       // Some items were bad and the rest kept: the backend says which.
       return {
@@ -244,16 +276,12 @@ export class HttpTransport implements EventTransport {
         rejected: rejectionsOf(body, events),
       };
     }
-    if (response.status === 401 && this.options.credential)
-      return {
-        accepted: 0,
-        rejected: [],
-        error: `AGENT CREDENTIAL REFUSED (HTTP 401): ${reason}. This agent was revoked or its enrolment is unknown here; nothing is sent until it is enrolled again (mcpeeker-agent enrol)`,
-      };
+    const failure = this.failure(response, body);
     return {
       accepted: 0,
       rejected: [],
-      error: `${reason} (HTTP ${response.status}; check the agent's token and URL)`,
+      ...failure,
+      ...(failure.refused ? {} : { answered: true }),
     };
   }
 
