@@ -163,6 +163,17 @@ describe('network log adapters, on any line', () => {
     );
   });
 
+  it('names an MCP line whose sig_name is empty by its signature id (a case the property above found)', () => {
+    const log = logs.find(l => l.name.endsWith('/mcp.log'))!;
+    const fields = log.records[0].split('\t');
+    fields[8] = '';
+    const events = expectOutcome(reader(log).read(fields.join('\t')));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      signature: { id: fields[7], name: fields[7] },
+    });
+  });
+
   it('read random lines as a Zeek log (with and without its header) and as EVE without a crash', () => {
     fc.assert(
       fc.property(fc.constantFrom(...logs), randomLine, (log, line) => {

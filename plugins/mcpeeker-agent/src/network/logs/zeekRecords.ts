@@ -169,7 +169,7 @@ export function zeekSightings(
       const serverName = record.text('server_name');
       const userAgent = record.text('user_agent');
       const sessionId = record.text('session_id');
-      const name = record.text('sig_name') ?? sigId;
+      const name = record.text('sig_name')?.trim() || sigId;
       return {
         sightings: [
           {
