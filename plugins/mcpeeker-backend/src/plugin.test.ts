@@ -425,7 +425,7 @@ describe('GET /api/mcpeeker/findings', () => {
     ['text=github', /unknown parameter text \(known: .*\bq\b.*\)/],
     [
       'registry=pinned',
-      /registry.*"unregistered"\|"approved"\|"tools-changed"/,
+      /^Invalid query: registry must be unregistered, approved or tools-changed, got 'pinned'$/,
     ],
   ])(
     'answers a bad query %s with 400 naming the parameter',

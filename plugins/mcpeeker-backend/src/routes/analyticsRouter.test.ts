@@ -149,11 +149,61 @@ describe.each(access.ids)('analytics routes on %s', databaseId => {
     ['findings?highRisk=yes', /^Invalid query: highRisk /],
     [
       'findings?detectedFrom=2026-11-22T00:00:00Z&detectedTo=2026-11-21T00:00:00Z',
-      /^Invalid query: detectedFrom must be at or before detectedTo$/,
+      /^Invalid query: detectedFrom \(2026-11-22 00:00:00 UTC\) is after detectedTo \(2026-11-21 00:00:00 UTC\)$/,
     ],
     [
       'findings?firstSeenFrom=2026-11-22T00:00:00Z&firstSeenTo=2026-11-21T00:00:00Z',
-      /^Invalid query: firstSeenFrom must be at or before firstSeenTo$/,
+      /^Invalid query: firstSeenFrom \(2026-11-22 00:00:00 UTC\) is after firstSeenTo \(2026-11-21 00:00:00 UTC\)$/,
+    ],
+    [
+      'findings?since=2026-11-22T10:30:00%2B02:00&until=2026-11-21T00:00:00Z',
+      /^Invalid query: since \(2026-11-22 08:30:00 UTC\) is after until \(2026-11-21 00:00:00 UTC\)$/,
+    ],
+    // Scores too, on the list and the export alike: a range nothing can be in is a mistake.
+    [
+      'findings?minScore=9&maxScore=2',
+      /^Invalid query: minScore \(9\) is above maxScore \(2\)$/,
+    ],
+    [
+      'findings/export?format=csv&minScore=9&maxScore=2',
+      /^Invalid query: minScore \(9\) is above maxScore \(2\)$/,
+    ],
+    // In words for people, not zod's.
+    [
+      'findings?limit=abc',
+      /^Invalid query: limit must be a whole number from 1 to 200, got 'abc'$/,
+    ],
+    [
+      'findings?limit=0',
+      /^Invalid query: limit must be a whole number from 1 to 200, got '0'$/,
+    ],
+    [
+      'findings?limit=1.5',
+      /^Invalid query: limit must be a whole number from 1 to 200, got '1.5'$/,
+    ],
+    [
+      'findings?limit=5&limit=6',
+      /^Invalid query: limit must be a whole number from 1 to 200, given more than once$/,
+    ],
+    [
+      'findings?minScore=high',
+      /^Invalid query: minScore must be a whole number, got 'high'$/,
+    ],
+    [
+      'findings?minRisk=severe',
+      /^Invalid query: minRisk must be low, medium or high, got 'severe'$/,
+    ],
+    [
+      'findings?classification=authorized,bogus',
+      /^Invalid query: classification must be authorized, suspect or unauthorized, separated by commas, got 'bogus'$/,
+    ],
+    [
+      'findings?since=yesterday',
+      /^Invalid query: since must be a date and time such as 2026-11-21T10:00:00Z, got 'yesterday'$/,
+    ],
+    [
+      `findings?until=${'x'.repeat(40)}`,
+      /^Invalid query: until must be a date and time such as 2026-11-21T10:00:00Z, got a value of 40 characters$/,
     ],
     [
       'findings/export?firstSeenFrom=2026-11-22T00:00:00Z%27%20OR%201=1',
@@ -222,7 +272,15 @@ describe.each(access.ids)('analytics routes on %s', databaseId => {
     ],
     [
       'trendlines?since=2026-11-16T00:00:00Z&until=2026-11-15T00:00:00Z',
-      /since must be before until/,
+      /^Invalid query: since \(2026-11-16 00:00:00 UTC\) is after until \(2026-11-15 00:00:00 UTC\)$/,
+    ],
+    [
+      'trendlines?since=2026-11-16T00:00:00Z&until=2026-11-16T00:00:00Z',
+      /^Invalid query: since \(2026-11-16 00:00:00 UTC\) must be before until \(2026-11-16 00:00:00 UTC\)$/,
+    ],
+    [
+      'trendlines?bucket=month',
+      /^Invalid query: bucket must be hour, day or week, got 'month'$/,
     ],
     ['trendlines?since=yesterday', /since/],
     ['trendlines?until=2026-02-30T00:00:00Z', /until/],

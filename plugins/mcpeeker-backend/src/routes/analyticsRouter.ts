@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { FindingStore } from '../database/FindingStore';
 import { findingReadScope } from '../permissions/conditions';
 import { parseOr400 } from './parseOr400';
+import { checkRange } from './queryParameters';
 
 const DAY = 86_400_000;
 
@@ -47,10 +48,11 @@ function trendRangeOf(
   ] as const)
     if (Number.isNaN(date.getTime()))
       throw new InputError(`Invalid query: ${name} is not a date`);
-  if (since.getTime() >= until.getTime())
-    throw new InputError(
-      `Invalid query: since must be before until (${until.toISOString()})`,
-    );
+  checkRange(
+    { name: 'since', value: since },
+    { name: 'until', value: until },
+    { strict: true },
+  );
   if (until.getTime() - since.getTime() > maxDays * DAY)
     throw new InputError(
       `Invalid query: since must be at most ${maxDays} days before until with bucket=${q.bucket} (hour: ${TRENDLINE_MAX_DAYS.hour} days, day: ${TRENDLINE_MAX_DAYS.day}, week: ${TRENDLINE_MAX_DAYS.week})`,

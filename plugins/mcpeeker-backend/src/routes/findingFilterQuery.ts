@@ -10,6 +10,7 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { z } from 'zod';
 import type { FindingFilter } from '../database/FindingStore';
+import { checkRange } from './queryParameters';
 
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
   z
@@ -69,7 +70,7 @@ export const findingFilterSchema = z
   })
   .strict();
 
-/** A time range's two ends, checked: a 400 names them when the range is backwards. */
+/** A time range's two ends, checked (`checkRange`): a 400 names them when the range is backwards. */
 function rangeOf<K extends keyof z.infer<typeof findingFilterSchema>>(
   q: z.infer<typeof findingFilterSchema>,
   from: K,
@@ -77,14 +78,13 @@ function rangeOf<K extends keyof z.infer<typeof findingFilterSchema>>(
 ): [Date | undefined, Date | undefined] {
   const start = q[from] ? new Date(String(q[from])) : undefined;
   const end = q[to] ? new Date(String(q[to])) : undefined;
-  if (start && end && start.getTime() > end.getTime())
-    throw new InputError(`Invalid query: ${from} must be at or before ${to}`);
+  checkRange({ name: from, value: start }, { name: to, value: end });
   return [start, end];
 }
 
 /**
  * A parsed finding query's filters, as the store takes them (list and export
- * alike); a 400 for a range whose start is after its end.
+ * alike); a 400 for a range whose low end is above its high one.
  */
 export function findingFilterOf(
   q: z.infer<typeof findingFilterSchema>,
@@ -96,6 +96,10 @@ export function findingFilterOf(
     'firstSeenTo',
   );
   const [detectedFrom, detectedTo] = rangeOf(q, 'detectedFrom', 'detectedTo');
+  checkRange(
+    { name: 'minScore', value: q.minScore },
+    { name: 'maxScore', value: q.maxScore },
+  );
   // Its findings are hidden ones: left out by default, the filter would find none.
   if (q.suppression && q.suppressed === 'exclude')
     throw new InputError(

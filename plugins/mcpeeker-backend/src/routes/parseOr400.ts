@@ -4,10 +4,11 @@ import {
   nulCharacterMessage,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { z } from 'zod';
+import { describeIssue } from './queryParameters';
 
 /**
  * The one zod → 400 of the plugin: one InputError naming every field and its
- * reason, an unknown key with the keys there are (`unknown parameter text
+ * reason in words for people (`describeIssue`), an unknown key with the keys there are (`unknown parameter text
  * (known: …, q, …)`), and `hint` after it when the caller should see the
  * expected shape. A NUL character anywhere is refused first, naming its
  * field: PostgreSQL cannot store it, and no text of ours needs it.
@@ -25,14 +26,12 @@ export function parseOr400<T>(
   if (!parsed.success) {
     const known =
       schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
-    const issues = parsed.error.issues.map(issue =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown ${
-            what === 'query' ? 'parameter' : 'field'
-          } ${issue.keys.join(', ')}${
-            known ? ` (known: ${known.join(', ')})` : ''
-          }`
-        : `${issue.path.join('.') || '(body)'} ${issue.message}`,
+    const issues = parsed.error.issues.map(
+      issue =>
+        describeIssue(issue, schema, value) ??
+        `unknown ${what === 'query' ? 'parameter' : 'field'} ${(
+          issue as { keys: string[] }
+        ).keys.join(', ')}${known ? ` (known: ${known.join(', ')})` : ''}`,
     );
     throw new InputError(
       `Invalid ${what}: ${issues.join('; ')}${
