@@ -122,6 +122,14 @@ export interface McpeekerApi {
   ): Promise<RegistryEntry & { rescoredFindings: number }>;
   /** The owner takes back a pending registration. */
   withdrawEntry(id: string): Promise<void>;
+  /**
+   * Its owner moves a registration to the server it became (`changedServer`
+   * of its verification): pending again, for an admin to approve.
+   */
+  updateEntryIdentity(
+    id: string,
+    fromFinding: string,
+  ): Promise<RegistryEntry & { rescoredFindings: number }>;
   /** An admin removes an entry (its audit stays). */
   deleteEntry(id: string): Promise<void>;
   /** Registry and agent changes, newest first (analysts and admins). */
@@ -273,8 +281,23 @@ export interface EntryVerification {
       | 'classification'
       | 'registryStatus'
       | 'lastSeen'
-    >
+    > & {
+      /** The finding is no longer reported: its server was removed or changed. */
+      noLongerReported?: { since: string; missingFrom?: string };
+    }
   >;
+  /**
+   * The server it became, when its findings are no longer reported and the
+   * same config entry now runs another command the registration does not
+   * cover (a pinned version, other arguments).
+   */
+  changedServer?: {
+    finding: EntryVerification['matches'][number];
+    change: 'pinned' | 'version' | 'unpinned' | 'arguments' | 'package';
+    /** The change in words. */
+    words: string;
+    identity: RegistryEntry['identity'];
+  };
 }
 
 /** One row of the audit log. @public */
@@ -298,9 +321,11 @@ export interface RegistryListQuery {
   status?: RegistryStatus[];
   owner?: string;
   q?: string;
-  /** Entries that stand for this finding (its composite id; by name too with `serverName`). */
+  /** Entries that stand for this finding (`entryStandsFor`: its composite id; a fleet-wide entry by `serverName`). */
   finding?: string;
   serverName?: string;
+  /** With `finding`: instead the entries that registered its server before it changed. */
+  changed?: boolean;
   limit?: number;
   /** The `nextCursor` of the page before. */
   cursor?: string;
@@ -387,6 +412,7 @@ export class McpeekerClient implements McpeekerApi {
     if (query.q) params.set('q', query.q);
     if (query.finding) params.set('finding', query.finding);
     if (query.serverName) params.set('serverName', query.serverName);
+    if (query.changed) params.set('changed', 'true');
     if (query.limit) params.set('limit', String(query.limit));
     if (query.cursor) params.set('cursor', query.cursor);
     return this.get<{
@@ -433,6 +459,14 @@ export class McpeekerClient implements McpeekerApi {
       'POST',
       `/registry/${encodeURIComponent(id)}/renew`,
       renewal,
+    );
+  }
+
+  updateEntryIdentity(id: string, fromFinding: string) {
+    return this.send<RegistryEntry & { rescoredFindings: number }>(
+      'POST',
+      `/registry/${encodeURIComponent(id)}/identity`,
+      { fromFinding },
     );
   }
 

@@ -138,6 +138,8 @@ export interface RegistryLookup {
     compositeId: string;
     serverName?: string;
     hostIdHash?: string;
+    /** SHA-256 of its stdio command's signature: a fleet-wide entry's exact commands must include it. */
+    commandSignatureHash?: string;
     /** Its tools as last reported (and by which layer), compared with the set pinned on the entry. */
     tools?: Signals['tools'];
   }): Promise<RegistryMatch>;
@@ -204,6 +206,7 @@ export async function finishWithLookups(
     compositeId,
     serverName: facts.serverName,
     hostIdHash: facts.hostIdHash,
+    commandSignatureHash: facts.commandSignatureHash,
     tools: facts.signals.tools,
   });
   const triage = await (lookups.triage ?? NO_TRIAGE).match({

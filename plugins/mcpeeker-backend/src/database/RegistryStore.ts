@@ -6,11 +6,12 @@ import {
   approvalStands,
   calendarDaysUntil,
   canonicalJson,
-  compositeId,
+  entryStandsFor,
+  entryTargets,
   EXPIRY_WARNING_DAYS,
   expiryProblem,
   hasLapsed,
-  normalizeServerUrl,
+  matchedCompositeIds,
   PinnedTools,
   RegistryEntry,
   RegistryEntryCreate,
@@ -88,80 +89,8 @@ function toEntry(row: Row): RegistryEntry {
   };
 }
 
-/** A URL as identity: normalised (no credentials, query, fragment), or as given when it does not parse. */
-function identityUrl(url: string): string {
-  try {
-    return normalizeServerUrl(url);
-  } catch {
-    return url;
-  }
-}
-
-/**
- * The composite ids of the findings an entry stands for, as the agent
- * computes them; for a remote server on no particular host, as a gateway
- * (its `mcp_servers` URL) and a network sensor (a known remote endpoint)
- * compute them.
- */
-export function matchedCompositeIds(identity: RegistryIdentity): string[] {
-  const ids = new Set<string>();
-  if (identity.compositeId) ids.add(identity.compositeId);
-  const host = identity.hostIdHash;
-  if (!host && identity.remoteUrl)
-    ids.add(compositeId({ processSignature: identityUrl(identity.remoteUrl) }));
-  if (host) {
-    if (identity.port !== undefined)
-      ids.add(compositeId({ hostIdHash: host, port: identity.port }));
-    if (identity.commandSignature)
-      ids.add(
-        compositeId({
-          hostIdHash: host,
-          processSignature: identity.commandSignature,
-        }),
-      );
-    if (identity.remoteUrl)
-      ids.add(
-        compositeId({
-          hostIdHash: host,
-          processSignature: identityUrl(identity.remoteUrl),
-        }),
-      );
-  }
-  return [...ids].sort();
-}
-
-/**
- * The findings an entry stands for: by composite id, and for a fleet-wide
- * entry (no host, no composite id) by the server's name, its package, or
- * the host name of its remote URL (what a sensor that sees only a TLS server
- * name or a DNS query calls it).
- */
-export function entryTargets(entry: Pick<RegistryEntry, 'name' | 'identity'>): {
-  compositeIds: string[];
-  serverNames: string[];
-} {
-  const fleetWide = !entry.identity.hostIdHash && !entry.identity.compositeId;
-  let remoteHost: string | undefined;
-  if (entry.identity.remoteUrl) {
-    try {
-      remoteHost = new URL(entry.identity.remoteUrl).hostname.toLowerCase();
-    } catch {
-      remoteHost = undefined;
-    }
-  }
-  return {
-    compositeIds: matchedCompositeIds(entry.identity),
-    serverNames: fleetWide
-      ? [
-          ...new Set(
-            [entry.name, entry.identity.packageId, remoteHost].filter(
-              (n): n is string => !!n,
-            ),
-          ),
-        ]
-      : [],
-  };
-}
+// Which servers an entry stands for is decided once, in common (docs/registry.md).
+export { entryTargets, matchedCompositeIds };
 
 /** Which status changes an admin decision may make. */
 const TRANSITIONS: Record<
@@ -181,8 +110,18 @@ export interface RegistryListQuery {
   /** Only entries owned by one of these refs (a permission condition, in SQL). */
   ownerRefs?: string[];
   expiringWithinDays?: number;
-  /** Entries that stand for this finding: its composite id among theirs, or its server name as theirs. */
-  finding?: { compositeId: string; serverName?: string };
+  /**
+   * Entries that stand for this finding (`entryStandsFor`, the rule the
+   * scoring follows); with `changed`, instead the entries on its host under
+   * its name that do not: what registered the server before it changed.
+   */
+  finding?: {
+    compositeId: string;
+    serverName?: string;
+    hostIdHash?: string;
+    commandSignatureHash?: string;
+    changed?: boolean;
+  };
   limit: number;
   offset: number;
 }
@@ -212,17 +151,14 @@ export class RegistryStore implements RegistryLookup {
     compositeId: string;
     serverName?: string;
     hostIdHash?: string;
+    commandSignatureHash?: string;
     tools?: Signals['tools'];
   }): Promise<RegistryMatch> {
     const now = this.now();
     for (const entry of this.approvedSnapshot) {
       // Read before its date passed: past it, it lowers no score.
       if (!approvalStands(entry, now)) continue;
-      const targets = entryTargets(entry);
-      if (
-        targets.compositeIds.includes(finding.compositeId) ||
-        (finding.serverName && targets.serverNames.includes(finding.serverName))
-      ) {
+      if (entryStandsFor(entry, finding)) {
         const pinned = entry.pinnedTools;
         const change =
           pinned && finding.tools
@@ -341,6 +277,7 @@ export class RegistryStore implements RegistryLookup {
   async list(
     query: RegistryListQuery,
   ): Promise<{ items: RegistryEntry[]; totalCount: number }> {
+    const finding = query.finding;
     const filtered = () => {
       const q = this.db<Row>(TABLE).whereNull('deleted_at');
       if (query.status?.length) q.whereIn('status', query.status);
@@ -356,7 +293,6 @@ export class RegistryStore implements RegistryLookup {
           ),
         );
       if (query.text) whereContains(q, ['name', 'purpose'], query.text);
-      const finding = query.finding;
       if (finding)
         q.where(w => {
           // composite_ids is a comma-joined list of fixed-format ids (mcp_ + 32 hex).
@@ -365,6 +301,29 @@ export class RegistryStore implements RegistryLookup {
         });
       return q;
     };
+    if (finding) {
+      // The query narrows (by id or name); the one rule decides, as in scoring.
+      const rows = await filtered()
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(500);
+      const entries = rows
+        .map(toEntry)
+        .filter(e =>
+          finding.changed
+            ? !entryStandsFor(e, finding) &&
+              !!e.identity.hostIdHash &&
+              e.identity.hostIdHash === finding.hostIdHash &&
+              e.name === finding.serverName
+            : entryStandsFor(e, finding),
+        );
+      return {
+        items: entries.slice(query.offset, query.offset + query.limit),
+        totalCount: entries.length,
+      };
+    }
     const [{ count }] = await filtered().count({ count: '*' });
     const rows = await filtered()
       .orderBy([
@@ -649,6 +608,65 @@ export class RegistryStore implements RegistryLookup {
     });
   }
 
+  /**
+   * Its owner moves a registration to the server it became (a pinned
+   * version, other arguments: a new composite id): the new identity
+   * replaces the old, which stops counting at once, and the entry goes back
+   * to the admins as pending (an approval covers only the server it named;
+   * its tools are pinned again at the next approval). Audited as
+   * `update-identity` with both identities. Only a pending or approved entry
+   * that has not lapsed, and not onto a server another live entry registers.
+   */
+  async updateIdentity(
+    id: string,
+    identity: RegistryIdentity,
+    actor: string,
+    fromFinding: string,
+  ): Promise<RegistryEntry> {
+    const identityKey = sha256Hex(canonicalJson(identity));
+    return this.change(
+      id,
+      actor,
+      'update-identity',
+      { fromFinding },
+      async (row, tx) => {
+        if (row.status !== 'pending' && row.status !== 'approved')
+          throw new ConflictError(
+            `status: a ${row.status} entry cannot be updated; register the server again`,
+          );
+        if (hasLapsed(toEntry(row), this.now()))
+          throw new ConflictError(
+            'status: the entry has expired; renew it first (POST /registry/:id/renew)',
+          );
+        if (row.identity_key === identityKey)
+          throw new ConflictError(
+            'identity: the entry already registers this server',
+          );
+        const again = await tx<Row>(TABLE)
+          .where('identity_key', identityKey)
+          .whereNot('id', id)
+          .whereIn('status', ['pending', 'approved'])
+          .whereNull('deleted_at')
+          .first('id', 'status');
+        if (again)
+          throw new ConflictError(
+            `identity: this server is already registered (entry ${again.id}, ${again.status})`,
+          );
+        return {
+          identity: canonicalJson(identity),
+          identity_key: identityKey,
+          composite_ids: matchedCompositeIds(identity).join(','),
+          status: 'pending',
+          decided_by: null,
+          decided_at: null,
+          decision_reason: null,
+          pinned_tools: null,
+        };
+      },
+      row => ({ identityFrom: JSON.parse(row.identity), identityTo: identity }),
+    );
+  }
+
   /** Approved entries that have not expired, oldest first: what the MCP Registry API view serves. */
   async approvedEntries(): Promise<RegistryEntry[]> {
     const now = this.now();
@@ -747,6 +765,8 @@ export class RegistryStore implements RegistryLookup {
       row: Row,
       tx: Knex.Transaction,
     ) => Partial<Row> | Promise<Partial<Row>>,
+    /** More for the audit row, from the row as it was. */
+    detailsOf?: (row: Row) => Record<string, unknown>,
   ): Promise<RegistryEntry> {
     let updated: Row | undefined;
     await this.db.transaction(async tx => {
@@ -764,6 +784,7 @@ export class RegistryStore implements RegistryLookup {
         details: Object.fromEntries(
           Object.entries({
             ...details,
+            ...detailsOf?.(row),
             from: row.status,
             to: updated.status,
           }).filter(([, v]) => v !== undefined),

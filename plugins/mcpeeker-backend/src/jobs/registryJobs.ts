@@ -141,7 +141,8 @@ export async function startRegistryNotices(options: {
     notifier,
     onRegistryChange: async ({ action, entry, actor, reason }) => {
       await announce(entry.id, action);
-      if (action === 'create')
+      // A registration moved to the server it became waits for the admins as a new one does.
+      if (action === 'create' || action === 'update-identity')
         await notifier.notify({ kind: 'submitted', entry });
       else if (action === 'request-renewal')
         // The admins decide on it again, as on a new registration.

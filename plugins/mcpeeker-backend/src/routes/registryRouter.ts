@@ -6,7 +6,11 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -49,6 +53,7 @@ import { registrationFromServerJson } from './mcpRegistryApiRouter';
 import { AuditLog } from '../database/AuditLog';
 import { entryTargets, RegistryStore } from '../database/RegistryStore';
 import { findingsOfEntry, latestToolSet } from '../services/toolPins';
+import { changedServerOf } from '../services/changedServer';
 import { Knex } from 'knex';
 
 const listSchema = z
@@ -68,6 +73,8 @@ const listSchema = z
       .regex(COMPOSITE_ID_PATTERN, 'must be a composite id (mcp_ + 32 hex)')
       .optional(),
     serverName: z.string().max(256).optional(),
+    /** With `finding`: instead the entries that registered its server before it changed (same host and name, another command). */
+    changed: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(200).optional(),
   })
@@ -231,6 +238,8 @@ export function createRegistryRouter(options: {
         ? ownerFilterOf(decision).ownerRefs
         : undefined;
     const offset = cursors.decode('registry', q, cursor);
+    // What the rule needs of the finding beyond its id: its host and command.
+    const detected = q.finding ? await findings.get(q.finding) : undefined;
     const page = await registry.list({
       status: q.status,
       owner: q.owner,
@@ -242,6 +251,13 @@ export function createRegistryRouter(options: {
             finding: {
               compositeId: q.finding,
               ...(q.serverName ? { serverName: q.serverName } : {}),
+              ...(detected?.hostIdHash
+                ? { hostIdHash: detected.hostIdHash }
+                : {}),
+              ...(detected?.commandSignatureHash
+                ? { commandSignatureHash: detected.commandSignatureHash }
+                : {}),
+              ...(q.changed === 'true' ? { changed: true } : {}),
             },
           }
         : {}),
@@ -385,42 +401,61 @@ export function createRegistryRouter(options: {
     res.json({ ...entry, rescoredFindings: rescored });
   });
 
-  // Does detection see what the entry describes? Its findings, as far as the caller may see them.
-  router.post('/registry/:id/verify', async (req, res) => {
-    const credentials = await user(req);
-    const entry = await entryFor(credentials, req.params.id);
+  /**
+   * The findings an entry stands for, as far as the caller may see them,
+   * and how the caller's view of findings is narrowed (their own, in SQL).
+   */
+  async function seenFindings(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    entry: RegistryEntry,
+  ): Promise<{
+    own: Finding[];
+    visibleTo?: { ownerRefs?: string[] };
+    denied: boolean;
+  }> {
     const [findingRead] = await permissions.authorizeConditional(
       [{ permission: mcpeekerFindingReadPermission }],
       { credentials },
     );
-    const candidates: Finding[] =
-      findingRead.result === AuthorizeResult.DENY
-        ? []
-        : await findingsOfEntry(findings, entry, {
-            // The findings it names by id: each as far as the permission framework lets the caller read it.
-            readable: async ids =>
-              findingRead.result === AuthorizeResult.CONDITIONAL
-                ? (
-                    await permissions.authorize(
-                      ids.map(resourceRef => ({
-                        permission: mcpeekerFindingReadPermission,
-                        resourceRef,
-                      })),
-                      { credentials },
-                    )
-                  ).flatMap((d, i) =>
-                    d.result === AuthorizeResult.ALLOW ? [ids[i]] : [],
-                  )
-                : ids,
-            // By name: the caller's own findings only, in the query.
-            visibleTo:
-              findingRead.result === AuthorizeResult.CONDITIONAL
-                ? ownerFilterOf(findingRead)
-                : undefined,
-          });
-    const matches = [
-      ...new Map(candidates.map(f => [f.compositeId, f])).values(),
-    ].map(f => ({
+    if (findingRead.result === AuthorizeResult.DENY)
+      return { own: [], denied: true };
+    const visibleTo =
+      findingRead.result === AuthorizeResult.CONDITIONAL
+        ? ownerFilterOf(findingRead)
+        : undefined;
+    const own = await findingsOfEntry(findings, entry, {
+      // The findings it names by id: each as far as the permission framework lets the caller read it.
+      readable: async ids =>
+        findingRead.result === AuthorizeResult.CONDITIONAL
+          ? (
+              await permissions.authorize(
+                ids.map(resourceRef => ({
+                  permission: mcpeekerFindingReadPermission,
+                  resourceRef,
+                })),
+                { credentials },
+              )
+            ).flatMap((d, i) =>
+              d.result === AuthorizeResult.ALLOW ? [ids[i]] : [],
+            )
+          : ids,
+      // By name: the caller's own findings only, in the query.
+      visibleTo,
+    });
+    return {
+      own: [...new Map(own.map(f => [f.compositeId, f])).values()],
+      visibleTo,
+      denied: false,
+    };
+  }
+
+  // Does detection see what the entry describes? Its findings, as far as
+  // the caller may see them, and the server it became when it changed.
+  router.post('/registry/:id/verify', async (req, res) => {
+    const credentials = await user(req);
+    const entry = await entryFor(credentials, req.params.id);
+    const { own, visibleTo, denied } = await seenFindings(credentials, entry);
+    const matches = own.map(f => ({
       compositeId: f.compositeId,
       serverName: f.serverName,
       hostIdHash: f.hostIdHash,
@@ -428,8 +463,77 @@ export function createRegistryRouter(options: {
       classification: f.classification,
       registryStatus: f.registryStatus,
       lastSeen: f.lastSeen,
+      ...(f.breakdown.noLongerReported
+        ? { noLongerReported: f.breakdown.noLongerReported }
+        : {}),
     }));
-    res.json({ entryId: entry.id, detected: matches.length > 0, matches });
+    const became = denied
+      ? undefined
+      : await changedServerOf(findings, entry, own, visibleTo);
+    res.json({
+      entryId: entry.id,
+      detected: matches.some(m => !m.noLongerReported),
+      matches,
+      ...(became
+        ? {
+            changedServer: {
+              finding: became.finding,
+              change: became.change,
+              words: became.words,
+              identity: became.identity,
+            },
+          }
+        : {}),
+    });
+  });
+
+  // Its owner moves the registration to the server it became (a pinned
+  // version, other arguments): back to pending for an admin, audited; the
+  // old server stops counting at once. Only onto the server detection shows
+  // it became (`changedServerOf`), never onto any server named in the body.
+  router.post('/registry/:id/identity', async (req, res) => {
+    const credentials = await user(req);
+    const { fromFinding } = parseOr400(
+      z
+        .object({
+          fromFinding: z
+            .string()
+            .regex(COMPOSITE_ID_PATTERN, 'must be a composite id'),
+        })
+        .strict(),
+      req.body ?? {},
+      'identity',
+    );
+    const current = await entryFor(credentials, req.params.id, {
+      permission: mcpeekerRegistryUpdatePermission,
+      what: 'update this entry',
+    });
+    const { own, visibleTo, denied } = await seenFindings(credentials, current);
+    const became = denied
+      ? undefined
+      : await changedServerOf(findings, current, own, visibleTo);
+    if (!became || became.finding.compositeId !== fromFinding)
+      throw new ConflictError(
+        `fromFinding: ${fromFinding} is not the server registry entry ${current.name} became (its registered findings must be no longer reported, and this one run on the same host, for the same owner, from the same config)`,
+      );
+    const actor = credentials.principal.userEntityRef;
+    const entry = await registry.updateIdentity(
+      current.id,
+      became.identity,
+      actor,
+      fromFinding,
+    );
+    // The old server's findings lose the approval, the new one's are scored as pending.
+    const before = entryTargets(current);
+    const after = entryTargets(entry);
+    const rescored = await findings.rescore({
+      compositeIds: [
+        ...new Set([...before.compositeIds, ...after.compositeIds]),
+      ],
+      serverNames: [...new Set([...before.serverNames, ...after.serverNames])],
+    });
+    await options.onChange?.({ action: 'update-identity', entry, actor });
+    res.json({ ...entry, rescoredFindings: rescored });
   });
 
   router.delete('/registry/:id', async (req, res) => {

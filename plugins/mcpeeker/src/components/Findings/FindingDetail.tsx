@@ -43,7 +43,11 @@ import { IdText } from '../IdText';
 import { isMissingOrHidden, MissingOrHidden } from '../MissingOrHidden';
 import { ClassificationChip } from './ClassificationChip';
 import { FeedbackCard } from './FeedbackCard';
-import { useEntityOfFinding, useEntryOfFinding } from './findingLinks';
+import {
+  useEntityOfFinding,
+  useEntryOfFinding,
+  useFormerEntryOfFinding,
+} from './findingLinks';
 import type { FindingLinkState } from './findingFilters';
 import { judgeName, JudgePanel, percent, verdictInWords } from './JudgePanel';
 import { NoLongerReportedBanner } from './NoLongerReportedBanner';
@@ -99,15 +103,33 @@ export function describeRegistry(
   }
 }
 
-/** The registry row: the status in words, and the entry's page when there is one. */
-function RegistryOfFinding({
+/**
+ * The registry row: the status in words, and the entry's page when there is
+ * one; else the entry that registered this server before it changed, which
+ * does not cover it (the one rule: `entryStandsFor`).
+ */
+export function RegistryOfFinding({
   finding,
   entry,
+  former,
 }: {
   finding: Finding;
+  /** The entry that stands for the finding (`useEntryOfFinding`). */
   entry: RegistryEntry | undefined;
+  /** The entry that registered its server before it changed (`useFormerEntryOfFinding`). */
+  former?: RegistryEntry;
 }) {
   const words = describeRegistry(finding.registryStatus, entry);
+  if (!entry && former)
+    return (
+      <span data-testid="finding-registry">
+        {words} —{' '}
+        <EntryLink entry={former}>registry entry {former.name}</EntryLink>{' '}
+        registered this server before it changed and does not cover it as it
+        runs now; its owner can update the registration to it on the entry's
+        page
+      </span>
+    );
   if (!entry) return <>{words}</>;
   return (
     <span data-testid="finding-registry">
@@ -231,6 +253,7 @@ export function FindingDetail() {
   );
   const timeline = useAsync(() => api.getTimeline(id), [api, id, version]);
   const entry = useEntryOfFinding(value);
+  const former = useFormerEntryOfFinding(value, entry);
   const entity = useEntityOfFinding(value, entry);
 
   // Reloading (after an approval) keeps the page in view.
@@ -252,7 +275,7 @@ export function FindingDetail() {
   const layer = LAYERS[tab];
   // Registered and not refused: registering it again is not what is needed.
   const registered =
-    entry?.status === 'pending' || entry?.status === 'approved';
+    entry?.status === 'pending' || entry?.status === 'approved' || !!former;
   return (
     <Grid container spacing={3}>
       {findingsUrl && (
@@ -303,7 +326,13 @@ export function FindingDetail() {
               ) : (
                 'unknown'
               ),
-              Registry: <RegistryOfFinding finding={value} entry={entry} />,
+              Registry: (
+                <RegistryOfFinding
+                  finding={value}
+                  entry={entry}
+                  former={former}
+                />
+              ),
               'Catalog entity': entity ? (
                 <EntityRefLink entityRef={entity} />
               ) : (
@@ -399,7 +428,12 @@ export function FindingDetail() {
         </InfoCard>
         {(value.signals.risks?.length ?? 0) > 0 && (
           <Box marginTop={3}>
-            <RisksCard finding={value} entry={entry} onChanged={reload} />
+            <RisksCard
+              finding={value}
+              entry={entry}
+              former={former}
+              onChanged={reload}
+            />
           </Box>
         )}
         {(value.evidence.gateway.length > 0 || value.judgeUnavailable) && (

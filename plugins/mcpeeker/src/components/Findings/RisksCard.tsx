@@ -8,6 +8,7 @@ import {
   approvalStands,
   fixForRegistry,
   fixRegistryStanding,
+  standingStatus,
   type AcceptedRisk,
   type Finding,
   type RegistryEntry,
@@ -47,9 +48,11 @@ function acceptedKinds(finding: Finding): Map<RiskKind, AcceptedRisk> {
 function NotAcceptable({
   finding,
   entry,
+  former,
 }: {
   finding: Finding;
   entry: RegistryEntry | undefined;
+  former?: RegistryEntry;
 }) {
   const registerUrl = useRouteRef(registerRouteRef);
   if (finding.registryStatus === 'approved') return null;
@@ -70,11 +73,21 @@ function NotAcceptable({
       </>
     );
   else if (entry)
+    // As the Registry row says it: where the entry stands now, past its date expired.
     words = (
       <>
         A risk can be accepted only on an approved registry entry;{' '}
         <EntryLink entry={entry}>registry entry {entry.name}</EntryLink> is{' '}
-        {STATUS_WORDS[entry.status]}.
+        {STATUS_WORDS[standingStatus(entry)]}.
+      </>
+    );
+  else if (former)
+    words = (
+      <>
+        A risk can be accepted only on an approved registry entry;{' '}
+        <EntryLink entry={former}>registry entry {former.name}</EntryLink>{' '}
+        registered this server before it changed and does not cover it as it
+        runs now.
       </>
     );
   else
@@ -114,11 +127,14 @@ function NotAcceptable({
 export function RisksCard({
   finding,
   entry,
+  former,
   onChanged,
 }: {
   finding: Finding;
   /** The registry entry that stands for the finding, when the viewer may read it. */
   entry?: RegistryEntry;
+  /** None stands for it: the entry that registered its server before it changed. */
+  former?: RegistryEntry;
   /** Called after a risk was accepted or withdrawn: the finding was rescored. */
   onChanged?: () => void;
 }) {
@@ -215,7 +231,7 @@ export function RisksCard({
           </Box>
         );
       })}
-      <NotAcceptable finding={finding} entry={entry} />
+      <NotAcceptable finding={finding} entry={entry} former={former} />
       {message && (
         <Typography role="status" variant="body2" style={{ marginTop: 16 }}>
           {message}

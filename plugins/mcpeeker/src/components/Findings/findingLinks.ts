@@ -20,8 +20,8 @@ const STATUS_RANK: RegistryStatus[] = [
 ];
 
 /**
- * The registry entry that stands for a finding (by composite id or server
- * name), as far as the viewer may read the registry: an approved one, else
+ * The registry entry that stands for a finding (`entryStandsFor`, as
+ * scoring decides: by composite id, a fleet-wide entry by name), as far as the viewer may read the registry: an approved one, else
  * one waiting for approval (the finding is then still "unregistered" to
  * scoring, but not to the person who registered it), else the latest other.
  */
@@ -43,6 +43,30 @@ export function useEntryOfFinding(
     )[0];
     // A registry decision changes the finding's registry status: asked again then.
   }, [api, finding?.compositeId, finding?.serverName, finding?.registryStatus]);
+  return value;
+}
+
+/**
+ * The registry entry that registered a finding's server before it changed
+ * (same host and name, another command: a pinned version, other
+ * arguments), when none stands for it: its page tells the owner how to
+ * move the registration to the server as it runs now.
+ */
+export function useFormerEntryOfFinding(
+  finding: Pick<Finding, 'compositeId' | 'serverName'> | undefined,
+  entry: RegistryEntry | undefined,
+): RegistryEntry | undefined {
+  const api = useApi(mcpeekerApiRef);
+  const { value } = useAsync(async () => {
+    if (!finding?.serverName || entry) return undefined;
+    const { items } = await api.listRegistry({
+      finding: finding.compositeId,
+      serverName: finding.serverName,
+      changed: true,
+      limit: 20,
+    });
+    return items.find(e => e.status === 'approved' || e.status === 'pending');
+  }, [api, finding?.compositeId, finding?.serverName, entry]);
   return value;
 }
 

@@ -85,7 +85,7 @@ const ACTIONS: Record<
   edit: {
     label: 'Edit',
     title: n => `Edit ${n}`,
-    text: 'Purpose, team and expiry; what identifies the server stays as registered.',
+    text: 'Purpose, team and expiry; what identifies the server stays as registered (when the server changed, this page offers to update the registration to it).',
   },
   renew: {
     label: 'Renew',

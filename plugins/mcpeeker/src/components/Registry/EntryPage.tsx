@@ -13,7 +13,9 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
+import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
+import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import {
   allowedCommands,
@@ -25,7 +27,7 @@ import {
 import { useNavigate, useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { mcpeekerApiRef } from '../../api';
+import { EntryVerification, mcpeekerApiRef } from '../../api';
 import {
   findingRouteRef,
   findingsRouteRef,
@@ -36,8 +38,8 @@ import { IdText } from '../IdText';
 import { MissingOrHidden } from '../MissingOrHidden';
 import { countOf } from '../TableParts';
 import { AuditLogView } from './AuditLogView';
-import { EntryActions } from './EntryActions';
-import type { RegisteredState } from './RegisterForm';
+import { EntryActions, useOwns } from './EntryActions';
+import { errorMessage, type RegisteredState } from './RegisterForm';
 import { AcceptedRisksCard } from './RiskAcceptance';
 import {
   ExpiryBadge,
@@ -117,54 +119,173 @@ export function useFindingsOfServerUrl():
   );
 }
 
-/** Its findings, as far as the viewer may see them (what `verify` answers). */
-function EntryFindings({ entry }: { entry: RegistryEntry }) {
+/**
+ * The server a registration's server became (see `EntryVerification`):
+ * what it runs now and why the approval does not cover it, told to its
+ * owner and the admins; its owner moves the registration to it here, back
+ * to pending for an admin.
+ */
+export function ChangedServerNotice({
+  entry,
+  changed,
+  owns,
+  onUpdated,
+}: {
+  entry: RegistryEntry;
+  changed: NonNullable<EntryVerification['changedServer']>;
+  owns: boolean;
+  onUpdated: (message: string) => void;
+}) {
   const api = useApi(mcpeekerApiRef);
   const findingUrl = useRouteRef(findingRouteRef);
+  const [saving, setSaving] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const name = changed.finding.serverName ?? changed.finding.compositeId;
+  const update = async () => {
+    setSaving(true);
+    setProblem(undefined);
+    try {
+      await api.updateEntryIdentity(entry.id, changed.finding.compositeId);
+      onUpdated(
+        `The registration now names the server ${name} runs now; it awaits an admin's approval again.`,
+      );
+    } catch (error) {
+      setProblem(errorMessage(error));
+      setSaving(false);
+    }
+  };
+  return (
+    <Box
+      role="alert"
+      border={1}
+      borderColor="warning.main"
+      borderRadius={4}
+      padding={2}
+      marginBottom={2}
+    >
+      <Typography variant="body2" paragraph>
+        This registration no longer matches the server: its findings are no
+        longer reported, and{' '}
+        {findingUrl ? (
+          <Link to={findingUrl({ id: changed.finding.compositeId })}>
+            {name}
+          </Link>
+        ) : (
+          name
+        )}{' '}
+        on the same host changed — {changed.words}. The registration does not
+        cover it: it is scored as unregistered
+        {entry.status === 'approved'
+          ? ', and enforcement allows only the registered command'
+          : ''}
+        .
+      </Typography>
+      <Typography variant="body2">
+        {owns
+          ? 'Update the registration to this server: it goes back to the admins for approval, and the old server stops counting.'
+          : `Its owner (${entry.owner}) can update the registration to this server on this page; an admin then approves it again.`}
+      </Typography>
+      {owns && (
+        <Button
+          variant="contained"
+          color="primary"
+          size="small"
+          disabled={saving}
+          onClick={update}
+          style={{ marginTop: 8 }}
+        >
+          Update registration to this server
+        </Button>
+      )}
+      {problem && (
+        <Typography color="error" variant="body2" style={{ marginTop: 8 }}>
+          {problem}
+        </Typography>
+      )}
+    </Box>
+  );
+}
+
+/** One of an entry's findings: its score, where, when last seen, and whether it is still reported. */
+function EntryFindingLine({
+  match,
+}: {
+  match: EntryVerification['matches'][number];
+}) {
+  const findingUrl = useRouteRef(findingRouteRef);
+  const m = match;
+  return (
+    <Typography variant="body2" component="div" style={{ marginBottom: 4 }}>
+      <ClassificationChip score={m.score} classification={m.classification} />{' '}
+      {findingUrl ? (
+        <Link to={findingUrl({ id: m.compositeId })}>
+          {m.serverName ?? m.compositeId}
+        </Link>
+      ) : (
+        m.serverName ?? m.compositeId
+      )}{' '}
+      on host{' '}
+      {m.hostIdHash ? (
+        <IdText id={m.hostIdHash} label="host id" shown={12} />
+      ) : (
+        'unknown'
+      )}
+      , last seen {new Date(m.lastSeen).toLocaleString()}
+      {m.noLongerReported && (
+        <strong>
+          {' '}
+          — no longer reported since{' '}
+          {new Date(m.noLongerReported.since).toLocaleDateString()}
+        </strong>
+      )}
+    </Typography>
+  );
+}
+
+/** Its findings, as far as the viewer may see them (what `verify` answers), and the server it became. */
+export function EntryFindings({
+  entry,
+  onUpdated,
+}: {
+  entry: RegistryEntry;
+  onUpdated?: (message: string) => void;
+}) {
+  const api = useApi(mcpeekerApiRef);
   const findingsOf = useFindingsOfServerUrl();
+  const owns = useOwns(entry);
   const { value, error } = useAsync(
     () => api.verifyEntry(entry.id),
     [api, entry.id],
   );
   if (error) return <Typography color="error">{error.message}</Typography>;
   if (!value) return <Progress />;
+  const live = value.matches.filter(m => !m.noLongerReported).length;
+  const gone = value.matches.length - live;
   return (
     <>
+      {value.changedServer && (
+        <ChangedServerNotice
+          entry={entry}
+          changed={value.changedServer}
+          owns={owns}
+          onUpdated={message => onUpdated?.(message)}
+        />
+      )}
       <Typography variant="body2" paragraph>
         {value.matches.length === 0
           ? 'Detection has not seen it (or none of its findings is yours to see).'
-          : `Detection sees it: ${countOf(
-              value.matches.length,
-              'finding',
-              'findings',
-            )}.`}
+          : `${
+              live > 0
+                ? `Detection sees it: ${countOf(live, 'finding', 'findings')}`
+                : 'Detection no longer sees it'
+            }${
+              gone > 0
+                ? `; ${countOf(gone, 'finding', 'findings')} no longer reported`
+                : ''
+            }.`}
       </Typography>
       {value.matches.map(m => (
-        <Typography
-          variant="body2"
-          component="div"
-          key={m.compositeId}
-          style={{ marginBottom: 4 }}
-        >
-          <ClassificationChip
-            score={m.score}
-            classification={m.classification}
-          />{' '}
-          {findingUrl ? (
-            <Link to={findingUrl({ id: m.compositeId })}>
-              {m.serverName ?? m.compositeId}
-            </Link>
-          ) : (
-            m.serverName ?? m.compositeId
-          )}{' '}
-          on host{' '}
-          {m.hostIdHash ? (
-            <IdText id={m.hostIdHash} label="host id" shown={12} />
-          ) : (
-            'unknown'
-          )}
-          , last seen {new Date(m.lastSeen).toLocaleString()}
-        </Typography>
+        <EntryFindingLine key={m.compositeId} match={m} />
       ))}
       {findingsOf && (
         <Link to={findingsOf(entry.name)}>
@@ -286,7 +407,14 @@ export function EntryPage() {
         <div style={{ marginTop: 24 }}>
           <InfoCard title="Findings">
             {/* Read again after a change: a revoked entry's findings were just rescored. */}
-            <EntryFindings key={entry.updatedAt} entry={entry} />
+            <EntryFindings
+              key={entry.updatedAt}
+              entry={entry}
+              onUpdated={text => {
+                setMessage(text);
+                retry();
+              }}
+            />
           </InfoCard>
         </div>
       </Grid>

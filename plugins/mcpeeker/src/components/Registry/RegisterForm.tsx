@@ -15,15 +15,14 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
-  commandPackage,
-  commandPackageArguments,
-  commandTarget,
   expiryProblem,
   FindingDetail,
   isAllowedServerUrl,
   MAX_REGISTRY_DAYS,
   mcpeekerRegistryApprovePermission,
+  packageOfCommand,
   RegistryEntryCreate,
+  RunningPackage,
   registryEntryCreateSchema,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { useNavigate, useSearchParams } from 'react-router-dom';
@@ -43,37 +42,21 @@ export interface RegisteredState {
   removed?: string;
 }
 
-/** A package name as npm, PyPI or OCI spell it (not a path or a URL). */
-const PACKAGE_NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.:/-]*$/i;
-
 /**
  * The package a finding's server is started from, by the command of its
- * config entry or process, the version the command pins and the arguments
- * it gives the package (as the agent reported them, secrets redacted):
- * `npx -y @modelcontextprotocol/server-filesystem@1.2.3 /tmp` →
- * `{ packageId: '@modelcontextprotocol/server-filesystem', packageVersion:
- * '1.2.3', packageArguments: ['/tmp'] }`.
+ * config entry or process (`packageOfCommand`, as the registry names a
+ * server when its owner updates it): the package, the version the command
+ * pins and the arguments it gives the package, secrets redacted.
  */
-export function packageOfFinding(finding: FindingDetail):
-  | {
-      packageId: string;
-      packageVersion?: string;
-      packageArguments?: string[];
-    }
-  | undefined {
+export function packageOfFinding(
+  finding: FindingDetail,
+): RunningPackage | undefined {
   for (const event of finding.evidence.endpoint) {
     if (event.layer !== 'endpoint') continue;
     const d = event.detection;
     if ((d.source === 'config' || d.source === 'process') && d.command) {
-      const pkg = commandPackage(d.command, d.args ?? []);
-      const target = pkg?.name ?? commandTarget(d.command, d.args ?? []);
-      const args = commandPackageArguments(d.command, d.args ?? []) ?? [];
-      if (target && PACKAGE_NAME.test(target) && !target.startsWith('.'))
-        return {
-          packageId: target,
-          ...(pkg?.version ? { packageVersion: pkg.version } : {}),
-          ...(args.length > 0 ? { packageArguments: args } : {}),
-        };
+      const pkg = packageOfCommand(d.command, d.args ?? []);
+      if (pkg) return pkg;
     }
   }
   return undefined;
