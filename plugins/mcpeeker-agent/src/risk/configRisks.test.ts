@@ -496,3 +496,53 @@ describe('the file of a fact as it leaves the agent', () => {
     );
   });
 });
+
+describe('unknown-publisher and the MCP project’s own servers', () => {
+  it('takes the reference servers of modelcontextprotocol/servers as known, and still marks a look-alike scope or an npm namesake', async () => {
+    const repo = makeTempDir('mcpeeker-reference-');
+    write(repo, '.mcp.json', {
+      mcpServers: {
+        reference: {
+          command: 'npx',
+          args: [
+            '-y',
+            '@modelcontextprotocol/server-filesystem@2025.8.21',
+            '/home/dana/projects',
+          ],
+        },
+        fetch: { command: 'uvx', args: ['mcp-server-fetch==2025.4.7'] },
+        lookalike: {
+          command: 'npx',
+          args: [
+            '-y',
+            '@modelcontextprotocol-fake/server-filesystem@2025.8.21',
+            '/home/dana/projects',
+          ],
+        },
+        namesake: {
+          command: 'npx',
+          args: ['-y', 'mcp-server-fetch@1.0.0'],
+        },
+      },
+    });
+    // The shipped snapshot: the registry's seed, which lists no reference server.
+    const { code, stdout } = await cli(['scan', '--config', repo]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    const facts = (name: string) =>
+      (
+        report.detections.find((d: ConfigDetection) => d.serverName === name)
+          .risks ?? []
+      )
+        .filter((f: RiskFact) => f.kind === 'unknown-publisher')
+        .map((f: RiskFact) => f.evidence);
+    expect(facts('reference')).toEqual([]);
+    expect(facts('fetch')).toEqual([]);
+    expect(facts('lookalike')).toEqual([
+      `the npm package @modelcontextprotocol-fake/server-filesystem is not in the MCP registry snapshot of ${report.registrySnapshot.date}`,
+    ]);
+    expect(facts('namesake')).toEqual([
+      `the npm package mcp-server-fetch is not in the MCP registry snapshot of ${report.registrySnapshot.date}`,
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isMcpProjectPackage } from '@mcpeeker/plugin-mcpeeker-common';
 import shipped from './registrySnapshot.json';
 import { ociSpec, PackageRef } from './packageRef';
 import { isLoopbackHost } from './remoteRisks';
@@ -181,7 +182,12 @@ export class RegistryIndex {
     this.hosts = new Set(snapshot.remoteHosts);
   }
 
+  /**
+   * Whether the snapshot lists the package, or the MCP project publishes it
+   * (its reference servers are not in the registry, their publisher is known).
+   */
   knowsPackage(ref: Pick<PackageRef, 'ecosystem' | 'name'>): boolean {
+    if (isMcpProjectPackage(ref)) return true;
     const name =
       ref.ecosystem === 'pypi' ? pypiName(ref.name) : ref.name.toLowerCase();
     return this.packages.has(`${ref.ecosystem}:${name}`);

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { MCP_PROJECT_PACKAGES } from '@mcpeeker/plugin-mcpeeker-common';
 
 /** One process as the OS lists it. */
 export interface ProcessInfo {
@@ -41,7 +42,10 @@ const SERVER_PATTERNS: Array<{
     what: 'MCP proxy',
   },
   {
-    test: /@modelcontextprotocol\/server-[\w.-]+/,
+    // The MCP project's own scope (common's MCP_PROJECT_PACKAGES), not a look-alike.
+    test: new RegExp(
+      `(^|[\\s/\\\\"'=])${MCP_PROJECT_PACKAGES.npmScope}/server-[\\w.-]+`,
+    ),
     confidence: 0.95,
     what: 'reference MCP server package',
   },

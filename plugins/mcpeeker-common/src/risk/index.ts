@@ -13,3 +13,8 @@ export {
 } from './riskSarif';
 export { fixForRegistry, fixRegistryStanding, registryAdvice } from './riskFix';
 export type { FixRegistryStanding } from './riskFix';
+export {
+  isMcpProjectPackage,
+  isMcpReferenceServer,
+  MCP_PROJECT_PACKAGES,
+} from './mcpProjectPackages';

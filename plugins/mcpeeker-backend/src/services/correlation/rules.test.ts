@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { isMcpReferenceServer } from '@mcpeeker/plugin-mcpeeker-common';
 import { describeFinding, toFindingUpdate, totalsOf } from './correlate';
 import { loadRules, RuleEngine, ruleFilesIn } from './rules';
 import { scoreFinding } from './scoring';
@@ -59,6 +60,31 @@ describe('the signature engine', () => {
       'MCP-GW-001',
     ]);
     expect(engine.evaluate(networkEvent()).map(h => h.id)).toEqual([]);
+  });
+
+  it('calls a package a reference server exactly when common says the MCP project publishes it, so a finding never says both "reference server" and "unknown publisher"', () => {
+    const engine = community();
+    const reference = (name: string) =>
+      engine
+        .evaluate(endpointEvent({ args: ['-y', name, '/home/dana'] }))
+        .some(h => h.id === 'MCP-EP-001');
+    for (const name of [
+      '@modelcontextprotocol/server-filesystem',
+      '@modelcontextprotocol/server-filesystem@2025.8.21',
+      '@modelcontextprotocol/server-memory',
+      '@modelcontextprotocol-fake/server-filesystem',
+      'modelcontextprotocol/server-filesystem',
+      '@evil/server-filesystem',
+    ]) {
+      const bare = name.replace(/(.)@[^@/]*$/, '$1');
+      expect([name, reference(name)]).toEqual([
+        name,
+        isMcpReferenceServer({ ecosystem: 'npm', name: bare }),
+      ]);
+    }
+    expect(reference('@modelcontextprotocol-fake/server-filesystem')).toBe(
+      false,
+    );
   });
 
   it('puts the rules that fired on the finding as tags and reasons, without moving the score', () => {
