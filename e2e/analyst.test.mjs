@@ -880,6 +880,28 @@ test(
     const { page } = pat;
     try {
       await page.getByRole('tab', { name: 'Suppressions' }).click();
+      // In a 1280 px window the table fits its card: what a suppression
+      // hides and Lift lie whole inside every box around them, none cut at
+      // the card's edge nor scrolled out of view.
+      await page.setViewportSize({ width: 1280, height: 1000 });
+      const suppression = page
+        .getByRole('row')
+        .filter({ hasText: SUPPRESSION });
+      const whole = el => {
+        const r = el.getBoundingClientRect();
+        for (let p = el.parentElement; p; p = p.parentElement) {
+          const b = p.getBoundingClientRect();
+          if (r.left < b.left - 0.5 || r.right > b.right + 0.5)
+            return `cut by a ${p.tagName} at ${b.left}–${b.right}: ${r.left}–${r.right}`;
+        }
+        return r.right <= window.innerWidth ? 'whole' : `past ${r.right}`;
+      };
+      for (const inCell of [
+        suppression.getByRole('link', { name: '1 finding' }),
+        suppression.getByRole('button', { name: /^Lift/ }),
+      ])
+        assert.equal(await inCell.evaluate(whole), 'whole');
+      await page.setViewportSize({ width: 1400, height: 1000 });
       await page
         .getByRole('button', { name: `Lift the suppression of ${SUPPRESSION}` })
         .click();

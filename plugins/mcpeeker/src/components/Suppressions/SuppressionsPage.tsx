@@ -28,10 +28,11 @@ import {
 } from '../Findings/triageWords';
 import {
   countOf,
+  CutText,
   EmptyRows,
   listOptions,
-  oneLine,
   wholeWords,
+  WrapText,
 } from '../TableParts';
 import { LiftSuppressionDialog } from './LiftSuppressionDialog';
 
@@ -104,6 +105,28 @@ function useHiddenFindingsHref() {
   );
 }
 
+/** A date with its time under it, whole in its title. */
+function DateAndTime({ iso }: { iso: string }) {
+  const d = new Date(iso);
+  return (
+    <>
+      <CutText title={d.toLocaleString()}>{d.toLocaleDateString()}</CutText>
+      <CutText secondary title={d.toLocaleString()}>
+        {d.toLocaleTimeString()}
+      </CutText>
+    </>
+  );
+}
+
+/**
+ * The columns, fixed in width so that the table fits the page from 1280 px
+ * up (its content is 1008 px wide there), Lift and the count of hidden
+ * findings in view: what it matches takes what is left; who made it, why
+ * and where it stands are shown whole, over more lines where narrow; a date
+ * has its time under it. Measured in Chromium at 1280 px with Lift: What
+ * it matches 238, Reason 170, Made 150, Expires 110, Status 130, Hides 110,
+ * Lift 100.
+ */
 function suppressionColumns(options: {
   hiddenHref: (s: Suppression) => string | undefined;
   mayLift: boolean;
@@ -114,49 +137,52 @@ function suppressionColumns(options: {
     {
       title: 'What it matches',
       field: 'label',
-      cellStyle: { ...wholeWords, minWidth: 220 },
       render: s => (
         <>
           <Chip size="small" variant="outlined" label={SCOPE_WORDS[s.scope]} />
-          <Typography variant="body2">
-            {suppressionMatchesInWords(s)}
-          </Typography>
+          <WrapText text={suppressionMatchesInWords(s)} />
         </>
       ),
     },
     {
       title: 'Reason',
       field: 'reason',
-      cellStyle: { ...wholeWords, minWidth: 160 },
+      width: '170px',
+      render: s => <WrapText text={s.reason} />,
     },
     {
       title: 'Made',
       field: 'createdAt',
-      cellStyle: wholeWords,
+      width: '150px',
       render: s => (
         <>
-          {s.createdBy}
-          <br />
-          <span style={oneLine}>{at(s.createdAt)}</span>
+          <WrapText text={s.createdBy} />
+          <DateAndTime iso={s.createdAt} />
         </>
       ),
     },
     {
       title: 'Expires',
       field: 'expiresAt',
-      cellStyle: oneLine,
-      render: s => (s.expiresAt ? at(s.expiresAt) : 'never: until lifted'),
+      width: '110px',
+      render: s =>
+        s.expiresAt ? (
+          <DateAndTime iso={s.expiresAt} />
+        ) : (
+          <WrapText text="never: until lifted" />
+        ),
     },
     {
       title: 'Status',
       sorting: false,
-      cellStyle: wholeWords,
-      render: standing,
+      width: '130px',
+      render: s => <WrapText text={standing(s)} />,
     },
     {
       title: 'Hides',
       sorting: false,
-      cellStyle: oneLine,
+      width: '110px',
+      cellStyle: wholeWords,
       render: s => {
         if (!s.active) return 'nothing now';
         const href = hiddenHref(s);
@@ -169,7 +195,7 @@ function suppressionColumns(options: {
           {
             title: '',
             sorting: false,
-            cellStyle: oneLine,
+            width: '100px',
             render: (s: SuppressionRow) =>
               s.active && (
                 <Button
@@ -260,7 +286,7 @@ export function SuppressionsPage() {
               its pattern.
             </EmptyRows>
           }
-          options={listOptions(items.length)}
+          options={{ ...listOptions(items.length), tableLayout: 'fixed' }}
         />
       )}
       {lifting && (
