@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
+  asClause,
+  asSentence,
   RegistryEntry,
   RiskKind,
   summarizeToolSetChange,
@@ -97,9 +99,9 @@ export function describeNotice(
     const more = risk.evidence.length - 1;
     return {
       title: `MCP server '${finding.serverName}' on your endpoint: ${risk.title}`,
-      description: `${risk.evidence[0]}${
-        more > 0 ? ` (and ${more} more)` : ''
-      }. Fix: ${risk.fix}`,
+      description: `${asSentence(
+        `${asClause(risk.evidence[0])}${more > 0 ? ` (and ${more} more)` : ''}`,
+      )} Fix: ${risk.fix}`,
       recipients: finding.owner ? [finding.owner] : [],
     };
   }
@@ -110,11 +112,17 @@ export function describeNotice(
       return notice.renewal
         ? {
             title: `MCP server '${entry.name}' awaits approval again`,
-            description: `It expired; ${
-              notice.renewal.actor
-            } asks to renew it until ${entry.expiresAt.slice(0, 10)} for ${
-              entry.team
-            }${notice.renewal.reason ? `: ${notice.renewal.reason}` : ''}.`,
+            description: asSentence(
+              `It expired; ${
+                notice.renewal.actor
+              } asks to renew it until ${entry.expiresAt.slice(0, 10)} for ${
+                entry.team
+              }${
+                notice.renewal.reason
+                  ? `: ${asClause(notice.renewal.reason)}`
+                  : ''
+              }`,
+            ),
             recipients: admins,
           }
         : {
@@ -129,7 +137,7 @@ export function describeNotice(
           0,
           10,
         )}${
-          entry.decisionReason ? ` (${entry.decisionReason})` : ''
+          entry.decisionReason ? ` (${asClause(entry.decisionReason)})` : ''
         }; its detections are recognised again.`,
         recipients: owners,
       };
@@ -204,9 +212,11 @@ export function describeNotice(
     default:
       return {
         title: `MCP registration '${entry.name}' was ${notice.kind}`,
-        description: `${notice.actor} ${notice.kind} it${
-          entry.decisionReason ? `: ${entry.decisionReason}` : ''
-        }.`,
+        description: asSentence(
+          `${notice.actor} ${notice.kind} it${
+            entry.decisionReason ? `: ${asClause(entry.decisionReason)}` : ''
+          }`,
+        ),
         recipients: owners,
       };
   }
@@ -256,7 +266,7 @@ export function resolvedSubmission(
       notice.kind === 'withdrawn' ? 'withdrew it' : `${notice.kind} it`
     }${
       notice.kind !== 'withdrawn' && entry.decisionReason
-        ? ` (${entry.decisionReason})`
+        ? ` (${asClause(entry.decisionReason)})`
         : ''
     }.`,
     link:

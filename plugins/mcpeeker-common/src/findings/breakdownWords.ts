@@ -16,9 +16,27 @@ export function asClause(text: string): string {
   return text.trim().replace(/[\s.]+$/, '');
 }
 
-/** Words as one sentence: ending with exactly one full stop. @public */
+/**
+ * Words as one sentence: ending with exactly one full stop, or none where
+ * they end a sentence already (a question or exclamation mark, or a quote
+ * that closes with its own: `… "Rotate the key."`).
+ *
+ * @public
+ */
 export function asSentence(text: string): string {
-  return `${asClause(text)}.`;
+  const clause = asClause(text);
+  return /[.!?]["'”’]?$/.test(clause) ? clause : `${clause}.`;
+}
+
+/**
+ * What someone wrote, quoted whole: trimmed, with its own closing
+ * punctuation inside the quote (a doubled full stop made one; an ellipsis
+ * kept). What follows the quote adds no full stop of its own (`asSentence`).
+ *
+ * @public
+ */
+export function asQuote(text: string): string {
+  return `"${text.trim().replace(/(?<!\.)\.\.$/, '.')}"`;
 }
 
 /** A signed number of points: +6, -6, 0. @public */
