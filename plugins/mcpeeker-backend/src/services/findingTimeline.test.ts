@@ -54,13 +54,19 @@ describe('a finding’s timeline', () => {
       summary: 'First seen on the endpoint (2 events)',
       layer: 'endpoint',
     });
-    expect(items[1].summary).toBe(
-      `10 more detection windows between ${minute(10)} and ${minute(
+    expect(items[1]).toMatchObject({
+      summary: `10 more detection windows between ${minute(10)} and ${minute(
         56,
       )} not listed (the most recent 50 are)`,
-    );
+      // The page shows the times its summary names in the reader's time.
+      times: [minute(10), minute(56)],
+    });
     const again = items.filter(i => i.summary.startsWith('Seen again'));
     expect(again).toHaveLength(TIMELINE_DETECTIONS);
+    expect(again[0]).toMatchObject({
+      summary: `Seen again on the endpoint (2 events until ${minute(61)})`,
+      times: [minute(61)],
+    });
     // The network's first sighting is kept, however many windows came before.
     expect(items.map(i => i.summary)).toContain(
       'Seen for the first time on the network (2 events)',
@@ -121,6 +127,12 @@ describe('a finding’s timeline', () => {
       `Suppressed by user:default/sam: github (a lab), until ${minute(20)}`,
       'Suppression of github expired',
     ]);
+    expect(
+      buildTimeline(sources, {
+        notes: true,
+        decisionReasons: () => true,
+      }).items.find(i => i.summary.startsWith('Suppressed by'))?.times,
+    ).toEqual([minute(20)]);
     expect(summaries(false)[1]).toBe(
       "Registry entry 'github' approved by user:default/pat",
     );
@@ -228,21 +240,28 @@ describe('a finding’s timeline as sentences', () => {
     ];
     expect(new Set(items.map(i => i.kind))).toEqual(new Set(kinds));
     for (const { summary } of items) {
-      expect(summary).not.toMatch(/\.\s*[.;,)"]|\.$/);
-      expect(asSentence(summary)).toMatch(/[^.\s]\.$/);
+      // A quoted note keeps its own full stop, inside the quote.
+      expect(summary.replace(/\."$/, '"')).not.toMatch(/\.\s*[.;,)"]|\.$/);
+      expect(asSentence(summary)).toMatch(/[^.\s]\."?$/);
+      expect(asSentence(summary)).not.toMatch(/\.\s*[.;,)"]\.|\.\.$/);
     }
     expect(items.map(i => asSentence(i.summary))).toEqual([
       'First seen on the endpoint (2 events).',
       'Seen for the first time on the network (2 events).',
       'Scored 9 (unauthorized): gateway +3: the Judge says mcp (confidence 0.90): It calls tools/list; endpoint +6: the endpoint agent saw it (config ×1).',
       'Score 9 → 6 (unauthorized → suspect): no longer gateway +3: the Judge says mcp (confidence 0.90): It calls tools/list.',
-      'user:default/sam marked it a true positive: "Rotate the key".',
+      'user:default/sam marked it a true positive: "Rotate the key."',
       'user:default/sam set the status to investigating and assigned it to user:default/sam.',
       'Suppressed by user:default/sam: github (A lab machine).',
       'Suppression of github revoked by user:default/pat (Not a lab any more).',
       "Registry entry 'github' approved by user:default/pat: For the release.",
       "1 tool pinned on 'github' at approval: echo.",
       "Tools changed since 'github' was approved: delete_everything appeared. It deletes files.",
+    ]);
+    // What the Triage card's "Last changed by" says was changed.
+    expect(items.find(i => i.kind === 'triage')?.changed).toEqual([
+      'status',
+      'assignee',
     ]);
   });
 });

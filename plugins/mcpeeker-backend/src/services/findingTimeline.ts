@@ -14,6 +14,7 @@ import type {
 import {
   AuditAction,
   asClause,
+  asQuote,
   auditActionInWords,
   contributionsInWords,
   signedPoints,
@@ -130,6 +131,7 @@ function detectionEntries(
           d.eventCount,
         )} until ${d.lastSeen})`,
         layer: d.layer,
+        times: [d.lastSeen],
       });
   }
   if (omitted.length > 0)
@@ -141,6 +143,7 @@ function detectionEntries(
       } between ${omitted[0].firstSeen} and ${
         omitted[omitted.length - 1].lastSeen
       } not listed (the most recent ${TIMELINE_DETECTIONS} are)`,
+      times: [omitted[0].firstSeen, omitted[omitted.length - 1].lastSeen],
     });
   return { items, leftOut: omitted.length };
 }
@@ -350,8 +353,9 @@ function registryEntries(
  * the entries that stand for it, tool pins and changes, feedback (notes only
  * for who may read them), triage changes, and suppressions. Each summary
  * is one sentence without its closing full stop (the page adds it, with
- * `asSentence`); what people and the Judge wrote in it (reasons, notes,
- * explanations) goes in as clauses, without theirs (`asClause`).
+ * `asSentence`); what people and the Judge wrote in it (reasons,
+ * explanations) goes in as clauses, without theirs (`asClause`), and a
+ * feedback note is quoted whole, its own punctuation inside (`asQuote`).
  */
 export function buildTimeline(
   sources: TimelineSources,
@@ -384,7 +388,7 @@ export function buildTimeline(
   for (const f of sources.feedback) {
     const note =
       audience.notes && f.note && asClause(f.note)
-        ? `: "${asClause(f.note)}"`
+        ? `: ${asQuote(f.note)}`
         : '';
     const tags =
       audience.notes && f.tags.length ? ` (tags: ${f.tags.join(', ')})` : '';
@@ -399,18 +403,24 @@ export function buildTimeline(
   }
   for (const t of sources.triageChanges) {
     const parts: string[] = [];
-    if (t.from.status !== t.to.status)
+    const changed: NonNullable<TimelineEntry['changed']> = [];
+    if (t.from.status !== t.to.status) {
       parts.push(`set the status to ${t.to.status}`);
-    if (t.from.assignee !== t.to.assignee)
+      changed.push('status');
+    }
+    if (t.from.assignee !== t.to.assignee) {
       parts.push(
         t.to.assignee ? `assigned it to ${t.to.assignee}` : 'unassigned it',
       );
+      changed.push('assignee');
+    }
     if (parts.length)
       items.push({
         at: t.at,
         kind: 'triage',
         summary: `${t.actor} ${parts.join(' and ')}`,
         actor: t.actor,
+        changed,
       });
   }
   for (const s of sources.suppressions) {
@@ -421,6 +431,7 @@ export function buildTimeline(
         s.reason,
       )})${s.expiresAt ? `, until ${s.expiresAt}` : ''}`,
       actor: s.createdBy,
+      ...(s.expiresAt ? { times: [s.expiresAt] } : {}),
     });
     if (s.revokedAt)
       items.push({

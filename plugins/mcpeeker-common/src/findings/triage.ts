@@ -162,6 +162,13 @@ export interface TimelineEntry {
   /** The score from then on (kind `score`). */
   score?: number;
   classification?: Classification;
+  /**
+   * The instants its summary names, each as written there (ISO 8601): a
+   * page shows them in the reader's time, as it shows `at`.
+   */
+  times?: string[];
+  /** What a `triage` entry changed: the status, the assignee, or both. */
+  changed?: Array<'status' | 'assignee'>;
 }
 
 /** What `GET /findings/:id/timeline` returns. @public */

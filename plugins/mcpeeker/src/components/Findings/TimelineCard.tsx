@@ -1,4 +1,4 @@
-import { ReactElement, useState } from 'react';
+import { ReactElement, ReactNode, useState } from 'react';
 import { InfoCard, Progress } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -14,6 +14,7 @@ import VisibilityOffIcon from '@material-ui/icons/VisibilityOff';
 import {
   asSentence,
   type FindingTimeline,
+  type TimelineEntry,
   type TimelineKind,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { errorMessage } from '../Registry/RegisterForm';
@@ -30,6 +31,32 @@ const KINDS: Record<TimelineKind, { icon: ReactElement; words: string }> = {
   triage: { icon: <AssignmentIndIcon />, words: 'Triage' },
   suppression: { icon: <VisibilityOffIcon />, words: 'Suppression' },
 };
+
+/** An instant as the page shows every one: in the reader's time. */
+function LocalTime({ iso }: { iso: string }) {
+  return <time dateTime={iso}>{new Date(iso).toLocaleString()}</time>;
+}
+
+/**
+ * A moment's sentence, each instant it names (`times`, written there as
+ * ISO 8601) shown in the reader's time, as the moment's own time is.
+ */
+export function summaryInWords(entry: TimelineEntry): ReactNode[] {
+  let parts: ReactNode[] = [asSentence(entry.summary)];
+  for (const iso of new Set(entry.times ?? [])) {
+    if (Number.isNaN(Date.parse(iso))) continue;
+    parts = parts.flatMap((part): ReactNode[] => {
+      if (typeof part !== 'string') return [part];
+      const out: ReactNode[] = [];
+      part.split(iso).forEach((text, i) => {
+        if (i > 0) out.push(<LocalTime key={`${iso}-${i}`} iso={iso} />);
+        if (text) out.push(text);
+      });
+      return out;
+    });
+  }
+  return parts;
+}
 
 /**
  * A finding's story from what is stored: evidence, score changes, registry
@@ -93,16 +120,14 @@ export function TimelineCard({
               </Box>
               <div>
                 <Typography variant="caption" color="textSecondary">
-                  <time dateTime={entry.at}>
-                    {new Date(entry.at).toLocaleString()}
-                  </time>
+                  <LocalTime iso={entry.at} />
                   {entry.actor && ` · ${entry.actor}`}
                 </Typography>
                 <Typography
                   variant="body2"
                   style={{ overflowWrap: 'anywhere' }}
                 >
-                  {asSentence(entry.summary)}
+                  {summaryInWords(entry)}
                 </Typography>
               </div>
             </Box>

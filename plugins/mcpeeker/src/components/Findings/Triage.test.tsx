@@ -132,6 +132,48 @@ const dayThenTime = (iso: string) =>
   `${new Date(iso).toLocaleDateString()}${new Date(iso).toLocaleTimeString()}`;
 
 describe('TriageCard', () => {
+  it('says what the last change changed: the status, the assignee, both, or the verdict', async () => {
+    const changedAt = inDays(-1);
+    const lastChanged = async (
+      lastChange: Parameters<typeof TriageCard>[0]['lastChange'],
+    ) => {
+      const { rendered } = renderAs(
+        DEVELOPER,
+        <TriageCard
+          finding={finding}
+          lastChange={lastChange}
+          onChanged={() => {}}
+        />,
+      );
+      const text = (await screen.findByText(/^user:default\/pat on /))
+        .textContent;
+      (await rendered).unmount();
+      return text;
+    };
+    const triage = {
+      at: changedAt,
+      kind: 'triage' as const,
+      summary: 'user:default/pat …',
+      actor: 'user:default/pat',
+    };
+    expect(await lastChanged({ ...triage, changed: ['status'] })).toBe(
+      `user:default/pat on ${at(changedAt)} (status)`,
+    );
+    expect(await lastChanged({ ...triage, changed: ['assignee'] })).toBe(
+      `user:default/pat on ${at(changedAt)} (assignee)`,
+    );
+    expect(
+      await lastChanged({ ...triage, changed: ['status', 'assignee'] }),
+    ).toBe(`user:default/pat on ${at(changedAt)} (status and assignee)`);
+    expect(
+      await lastChanged({
+        ...triage,
+        kind: 'feedback',
+        summary: 'user:default/pat marked it a true positive',
+      }),
+    ).toBe(`user:default/pat on ${at(changedAt)} (feedback)`);
+  });
+
   it('lets an analyst set the status and the assignee (themselves or a ref), each refusal beside its field', async () => {
     const patches = record('patch', '/findings/:id/triage', body =>
       body.assignee === 'user:default/ghost'
@@ -153,6 +195,7 @@ describe('TriageCard', () => {
           kind: 'triage',
           summary: 'user:default/pat set the status to open',
           actor: 'user:default/pat',
+          changed: ['status'],
         }}
         onChanged={onChanged}
       />,
@@ -168,7 +211,7 @@ describe('TriageCard', () => {
       'Assigned to nobody',
     );
     expect(
-      screen.getByText(`user:default/pat on ${at(changedAt)}`),
+      screen.getByText(`user:default/pat on ${at(changedAt)} (status)`),
     ).toBeInTheDocument();
 
     await userEvent.click(
@@ -615,6 +658,7 @@ describe('TimelineCard sentences', () => {
   it('ends each moment with exactly one full stop, whatever its words ended with', async () => {
     const said = [
       'user:default/sam marked it a true positive: "Rotate the key"',
+      'user:default/sam marked it a false positive: "A test fixture."',
       "Registry entry 'github' approved by user:default/pat: For the release.",
       'Suppression of github expired..',
       'Seen again on the endpoint (2 events until 2026-11-22T10:00:00.000Z) ',
@@ -626,6 +670,9 @@ describe('TimelineCard sentences', () => {
             at: `2026-11-2${i}T10:00:00.000Z`,
             kind: 'registry',
             summary,
+            ...(summary.includes('until')
+              ? { times: ['2026-11-22T10:00:00.000Z'] }
+              : {}),
           })),
           detectionsLeftOut: 0,
         }}
@@ -639,10 +686,18 @@ describe('TimelineCard sentences', () => {
       .map(e => e.querySelector('p:last-child')?.textContent);
     expect(lines).toEqual([
       'user:default/sam marked it a true positive: "Rotate the key".',
+      // A note's own full stop stays inside its quote, and ends the sentence.
+      'user:default/sam marked it a false positive: "A test fixture."',
       "Registry entry 'github' approved by user:default/pat: For the release.",
       'Suppression of github expired.',
-      'Seen again on the endpoint (2 events until 2026-11-22T10:00:00.000Z).',
+      // Every time on the timeline reads in the reader's time.
+      `Seen again on the endpoint (2 events until ${at(
+        '2026-11-22T10:00:00.000Z',
+      )}).`,
     ]);
+    expect(
+      screen.getByText(at('2026-11-22T10:00:00.000Z'), { selector: 'p time' }),
+    ).toHaveAttribute('dateTime', '2026-11-22T10:00:00.000Z');
   });
 });
 

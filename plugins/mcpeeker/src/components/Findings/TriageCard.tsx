@@ -60,6 +60,13 @@ export function lastTriageChange(
     .at(-1);
 }
 
+/** What a triage or feedback moment changed, for "Last changed by": "status", "assignee", "status and assignee", "feedback". */
+export function whatChanged(entry: TimelineEntry): string {
+  if (entry.kind === 'feedback') return 'feedback';
+  // A backend that does not say: a triage change all the same.
+  return entry.changed?.length ? entry.changed.join(' and ') : 'triage';
+}
+
 /**
  * Where the analysts' work on a finding stands: its status and assignee,
  * the latest verdict, and who changed it last. Analysts and admins change
@@ -119,7 +126,7 @@ export function TriageCard({
   const lastChanged = lastChange
     ? `${lastChange.actor ?? 'someone'} on ${new Date(
         lastChange.at,
-      ).toLocaleString()}${lastChange.kind === 'feedback' ? ' (feedback)' : ''}`
+      ).toLocaleString()} (${whatChanged(lastChange)})`
     : 'nobody yet';
 
   if (!mayTriage)
