@@ -473,9 +473,13 @@ test(
         .getByText('user:default/sam', { exact: true })
         .waitFor();
       await triage.getByText('True positive', { exact: true }).waitFor();
+      // What changed last: the assignee (the timeline reloads after it).
+      await triage
+        .getByRole('row', { name: /^Last Changed By.*\(assignee\)/ })
+        .waitFor();
       assert.match(
         await triage.getByRole('row', { name: /^Last Changed By/ }).innerText(),
-        /user:default\/sam on /,
+        /user:default\/sam on .+ \(assignee\)/,
       );
 
       // The pasted key is nowhere: not on the page, not in what the backend sent.
