@@ -1,7 +1,12 @@
 import Ajv from 'ajv-draft-04';
 import { createEvent, RiskFact } from '@mcpeeker/plugin-mcpeeker-common';
 import request from 'supertest';
-import { accessTestBackend, as } from '../__testUtils__/accessTestBackend';
+import {
+  accessTestBackend,
+  AccessTestEngine,
+  as,
+} from '../__testUtils__/accessTestBackend';
+import { STORE_TEST_DATABASE_IDS } from '../__testUtils__/storeTestDatabases';
 import {
   HOST,
   HOST_ADDRESS,
@@ -15,6 +20,11 @@ jest.setTimeout(60_000);
 // Exports as a SIEM or a spreadsheet reads them: what the list shows, every
 // match, no one else's findings, nothing a spreadsheet would run.
 const access = accessTestBackend();
+// Every findings store, for what the store's findings decide (risk).
+const everyStore = accessTestBackend<AccessTestEngine>([
+  ...STORE_TEST_DATABASE_IDS,
+  'CLICKHOUSE',
+]);
 
 /** A server in dana's Cursor config, named as given (anyone writes these names). */
 const configEvent = (serverName: string, port: number, risks?: RiskFact[]) =>
@@ -95,9 +105,13 @@ describe('GET /api/mcpeeker/findings/export', () => {
       complete: true,
     });
     expect(
-      [...doc.findings].sort((a: any, b: any) =>
-        a.compositeId.localeCompare(b.compositeId),
-      ),
+      [...doc.findings]
+        .sort((a: any, b: any) => a.compositeId.localeCompare(b.compositeId))
+        // Each with its risk as the list's Risk column says it (below).
+        .map(({ risk, ...f }: any) => {
+          expect(risk).toEqual(expect.objectContaining({ count: 0 }));
+          return f;
+        }),
     ).toEqual(
       [...listed.items].sort((a: any, b: any) =>
         a.compositeId.localeCompare(b.compositeId),
@@ -140,7 +154,7 @@ describe('GET /api/mcpeeker/findings/export', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = res.body.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'compositeId,serverName,owner,hostIdHash,score,classification,registryStatus,layers,judgeVerdict,judgeUnavailable,tags,triageStatus,assignee,verdict,suppressedBy,firstSeen,lastSeen,reasons',
+      'compositeId,serverName,owner,hostIdHash,score,classification,riskLevel,riskCount,registryStatus,layers,judgeVerdict,judgeUnavailable,tags,triageStatus,assignee,verdict,suppressedBy,firstSeen,lastSeen,reasons',
     );
     expect(lines).toHaveLength(1 + 4);
     const hyperlink = lines.find((l: string) => l.includes('HYPERLINK'))!;
@@ -152,7 +166,10 @@ describe('GET /api/mcpeeker/findings/export', () => {
       true,
     );
     const github = lines.find((l: string) => l.includes(',github,'))!;
-    expect(github).toContain(',9,unauthorized,unregistered,endpoint network,');
+    // No risk: the Risk columns empty and 0.
+    expect(github).toContain(
+      ',9,unauthorized,,0,unregistered,endpoint network,',
+    );
     // The reasons (after lastSeen) start with a layer, not a sign: no formula guard shows.
     expect(github).toMatch(
       /,\d{4}-\d\d-\d\dT[^,]*,"?endpoint \+6: [^']*; network \+3: /,
@@ -313,5 +330,70 @@ describe('GET /api/mcpeeker/findings/export', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(message);
     expect(JSON.stringify(res.body)).not.toMatch(/<script>|stack|select /i);
+  });
+});
+
+describe.each(everyStore.ids)('the exports’ risk on %s', databaseId => {
+  it('says the worst risk that counts and how many facts count, as the list’s Risk column shows and minRisk filters', async () => {
+    const { server } = await everyStore.start({}, databaseId);
+    // '/' as the folder it may use (high) and `npx` unpinned (medium).
+    const risks = [
+      riskFact('broad-filesystem', "the folder it may use is '/'"),
+      riskFact('unpinned-package', 'npx runs fs unpinned'),
+    ];
+    await request(server)
+      .post('/api/mcpeeker/events')
+      .set(as('service'))
+      .send({
+        events: [configEvent('fs', 13, risks), configEvent('plain', 14)],
+      })
+      .expect(202);
+    const fs = `mcp_${(13).toString(16).padStart(32, '0')}`;
+    const plain = `mcp_${(14).toString(16).padStart(32, '0')}`;
+
+    const csv = (await exported(server, 'sam', 'format=csv')).body
+      .trimEnd()
+      .split('\r\n')
+      .map((line: string) => line.split(','));
+    const [header] = csv;
+    const riskOf = (id: string) => {
+      const row = csv.find((r: string[]) => r[0] === id)!;
+      return [header.indexOf('riskLevel'), header.indexOf('riskCount')].map(
+        i => row[i],
+      );
+    };
+    expect(header.slice(4, 8)).toEqual([
+      'score',
+      'classification',
+      'riskLevel',
+      'riskCount',
+    ]);
+    expect(riskOf(fs)).toEqual(['high', '2']);
+    expect(riskOf(plain)).toEqual(['', '0']);
+
+    const json = JSON.parse(
+      (await exported(server, 'sam', 'format=json')).body,
+    );
+    const riskIn = (id: string) =>
+      json.findings.find((f: any) => f.compositeId === id).risk;
+    expect(riskIn(fs)).toEqual({ level: 'high', count: 2 });
+    expect(riskIn(plain)).toEqual({ count: 0 });
+
+    // What the list shows and filters on is the same risk.
+    const highRisk = (
+      await request(server)
+        .get('/api/mcpeeker/findings?minRisk=high&limit=200')
+        .set(as('sam'))
+        .expect(200)
+    ).body.items;
+    expect(highRisk.map((f: any) => f.compositeId)).toEqual([fs]);
+    expect(highRisk[0].breakdown.riskLevel).toBe('high');
+    // Exported with minRisk, the export holds the same one.
+    const filtered = JSON.parse(
+      (await exported(server, 'sam', 'format=json&minRisk=high')).body,
+    );
+    expect(filtered.findings.map((f: any) => [f.compositeId, f.risk])).toEqual([
+      [fs, { level: 'high', count: 2 }],
+    ]);
   });
 });

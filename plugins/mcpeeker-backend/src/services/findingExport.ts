@@ -4,6 +4,7 @@ import {
   Finding,
   FindingRiskFact,
   RISK_KIND_IDS,
+  RiskSeverity,
   riskSarifResult,
   riskSarifRules,
   SARIF_SCHEMA_URI,
@@ -48,6 +49,31 @@ export interface ExportWriter {
 export const reasonsOf = (finding: Finding) =>
   contributionsInWords(finding.breakdown.contributions);
 
+/**
+ * A finding's risk as the findings list shows it and `minRisk` filters it:
+ * the most severe risk that counts (`breakdown.riskLevel`: not accepted on
+ * its registry entry, and none once the server is no longer reported) and
+ * how many of its risk facts count (those of the kinds its score counts).
+ * The CSV's `riskLevel` and `riskCount` columns and the JSON's `risk`.
+ */
+export function countingRisk(finding: Finding): {
+  level?: RiskSeverity;
+  count: number;
+} {
+  const counted = new Set(
+    finding.breakdown.contributions
+      .filter(c => c.layer === 'risk' && !c.acceptedRisk)
+      .map(c => c.riskKind),
+  );
+  const level = finding.breakdown.riskLevel;
+  return {
+    ...(level ? { level } : {}),
+    count: level
+      ? (finding.signals.risks ?? []).filter(r => counted.has(r.kind)).length
+      : 0,
+  };
+}
+
 const jsonWriter: ExportWriter = {
   contentType: 'application/json; charset=utf-8',
   extension: 'json',
@@ -60,7 +86,9 @@ const jsonWriter: ExportWriter = {
       meta.exportedBy,
     )},"filters":${JSON.stringify(meta.filters)},"findings":[\n`,
   page: (findings, first) =>
-    `${first ? '' : ',\n'}${findings.map(f => JSON.stringify(f)).join(',\n')}`,
+    `${first ? '' : ',\n'}${findings
+      .map(f => JSON.stringify({ ...f, risk: countingRisk(f) }))
+      .join(',\n')}`,
   // Written last, so a reader knows a file that lacks them was cut short.
   tail: (_meta, count) => `\n],"count":${count},"complete":true}\n`,
 };
@@ -76,6 +104,8 @@ export const CSV_COLUMNS: Array<{
   { name: 'hostIdHash', value: f => f.hostIdHash },
   { name: 'score', value: f => f.score },
   { name: 'classification', value: f => f.classification },
+  { name: 'riskLevel', value: f => countingRisk(f).level },
+  { name: 'riskCount', value: f => countingRisk(f).count },
   { name: 'registryStatus', value: f => f.registryStatus },
   { name: 'layers', value: f => f.layers.join(' ') },
   { name: 'judgeVerdict', value: f => f.signals.judge?.verdict },
