@@ -11,10 +11,14 @@ export function sentValue(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value !== null && typeof value === 'object') return 'not a single value';
   const text = String(value);
-  if (text.length > 23) return `got a value of ${text.length} characters`;
-  return `got ${
-    /^[\x20-\x7e]*$/.test(text) ? `'${text}'` : JSON.stringify(text)
-  }`;
+  // Repeated only when short and plain (letters, digits, spaces and
+  // . , : + - / @ _): an error body never carries markup, quotes or
+  // anything long the request sent back.
+  if (text.length > 23 || !/^[\w .,:+\-/@]*$/.test(text))
+    return `got a value of ${text.length} character${
+      text.length === 1 ? '' : 's'
+    }`;
+  return `got '${text}'`;
 }
 
 /** The schema under optional, nullable and default: what the value itself must be. */
@@ -109,7 +113,10 @@ export function describeIssue(
   if (
     (issue.code === 'too_big' || issue.code === 'too_small') &&
     issue.origin === 'string' &&
-    typeof sent === 'string'
+    typeof sent === 'string' &&
+    // A schema's own words (`purpose must be at least 10 characters: say
+    // why`) are kept; only zod's generic "Too small: …" is reworded.
+    /^Too (small|big)\b/.test(issue.message)
   )
     return `${name} must be ${
       issue.code === 'too_big'
