@@ -185,10 +185,18 @@ function FeedbackForm({
     finding,
     suppressing && form.scope === 'server-on-team',
   );
+  // A change to a field answers what was said of it: its problem goes.
   const set =
     <K extends keyof typeof EMPTY_FORM>(key: K) =>
-    (value: (typeof EMPTY_FORM)[K]) =>
+    (value: (typeof EMPTY_FORM)[K]) => {
       setForm(f => ({ ...f, [key]: value }));
+      setProblems(p => {
+        if (!(key in p)) return p;
+        const rest: Problems = { ...p };
+        delete rest[key as keyof Problems];
+        return rest;
+      });
+    };
 
   /** The body the form stands for, as the API takes it. */
   function body(): FeedbackCreate {

@@ -320,6 +320,8 @@ describe('FeedbackCard', () => {
       'Choose a verdict.',
     );
     await userEvent.click(screen.getByRole('radio', { name: 'True positive' }));
+    // Choosing one answers it: the problem goes.
+    expect(screen.queryByText('Choose a verdict.')).not.toBeInTheDocument();
     const note = screen.getByRole('textbox', { name: 'Note (optional)' });
     await userEvent.click(note);
     await userEvent.paste('x'.repeat(4097));
