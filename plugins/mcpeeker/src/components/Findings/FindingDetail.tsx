@@ -43,6 +43,7 @@ import { IdText } from '../IdText';
 import { isMissingOrHidden, MissingOrHidden } from '../MissingOrHidden';
 import { ClassificationChip } from './ClassificationChip';
 import { FeedbackCard } from './FeedbackCard';
+import { FormerEntryWords, registrationMovedFrom } from './FormerEntry';
 import {
   useEntityOfFinding,
   useEntryOfFinding,
@@ -116,18 +117,17 @@ export function RegistryOfFinding({
   finding: Finding;
   /** The entry that stands for the finding (`useEntryOfFinding`). */
   entry: RegistryEntry | undefined;
-  /** The entry that registered its server before it changed (`useFormerEntryOfFinding`). */
+  /** An entry of its host and name that does not stand for it (`useFormerEntryOfFinding`): it registered this server before it changed, or (this finding gone) it was moved to the server as it runs now (`FormerEntryWords`). */
   former?: RegistryEntry;
 }) {
   const words = describeRegistry(finding.registryStatus, entry);
   if (!entry && former)
     return (
       <span data-testid="finding-registry">
-        {words} —{' '}
-        <EntryLink entry={former}>registry entry {former.name}</EntryLink>{' '}
-        registered this server before it changed and does not cover it as it
-        runs now; its owner can update the registration to it on the entry's
-        page
+        {words} — <FormerEntryWords finding={finding} former={former} />
+        {registrationMovedFrom(finding, former)
+          ? ''
+          : "; its owner can update the registration to it on the entry's page"}
       </span>
     );
   if (!entry) return <>{words}</>;

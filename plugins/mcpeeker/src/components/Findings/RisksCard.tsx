@@ -23,6 +23,7 @@ import {
   useMayAcceptRisks,
   WithdrawRiskDialog,
 } from '../Registry/RiskAcceptance';
+import { FormerEntryWords } from './FormerEntry';
 import { RiskSeverityChip } from './RiskSeverityChip';
 
 /** Where a fact was found, as a person reads it: the file, then line and column. */
@@ -85,9 +86,7 @@ function NotAcceptable({
     words = (
       <>
         A risk can be accepted only on an approved registry entry;{' '}
-        <EntryLink entry={former}>registry entry {former.name}</EntryLink>{' '}
-        registered this server before it changed and does not cover it as it
-        runs now.
+        <FormerEntryWords finding={finding} former={former} />.
       </>
     );
   else

@@ -13,6 +13,7 @@ import {
 } from '../../__testUtils__/fixtures';
 import { renderUnstyled, testClient } from '../../__testUtils__/renderPage';
 import { EntryVerification, mcpeekerApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
 import { RegistryOfFinding } from '../Findings/FindingDetail';
 import { RisksCard } from '../Findings/RisksCard';
 import { EntryFindings } from './EntryPage';
@@ -193,5 +194,64 @@ describe('a registered server that changed', () => {
     expect(text).toMatch(
       /registry entry filesystem registered this server before it changed and does not cover it as it runs now\./,
     );
+  });
+
+  it('the gone finding’s page, once the registration moved and was approved, says it moved and offers no update', async () => {
+    const moved: RegistryEntry = {
+      ...entry,
+      status: 'approved',
+      identity: verification.changedServer!.identity,
+    };
+    const gone: Finding = {
+      ...finding,
+      signals: {
+        ...finding.signals,
+        risks: [
+          {
+            kind: 'broad-filesystem',
+            severity: 'high',
+            title: 'The whole disk as its root',
+            evidence: 'filesystem serves / to the model',
+            fix: 'Give it only the folders it needs.',
+          },
+        ],
+      },
+      breakdown: {
+        ...finding.breakdown,
+        noLongerReported: {
+          since: '2026-12-01T09:00:00.000Z',
+          missingFrom: '2026-12-02T09:00:00.000Z',
+        },
+      },
+      compositeId: OLD,
+      serverName: 'filesystem',
+      registryStatus: 'unregistered',
+    };
+    renderUnstyled(
+      <>
+        <RegistryOfFinding finding={gone} entry={undefined} former={moved} />
+        <RisksCard finding={gone} former={moved} />
+      </>,
+      {
+        mountedRoutes: { '/mcpeeker': rootRouteRef },
+        apis: [
+          [mcpeekerApiRef, testClient],
+          mockApis.permission({ authorize: AuthorizeResult.DENY }),
+          dana,
+        ],
+      },
+    );
+    const row = await screen.findByTestId('finding-registry');
+    expect(row).toHaveTextContent(
+      /^unregistered — the registration moved: registry entry filesystem now names the server as it runs now \(its finding\)$/,
+    );
+    const links = screen.getAllByRole('link', { name: 'its finding' });
+    expect(links[0]).toHaveAttribute(
+      'href',
+      expect.stringContaining(`/findings/${PINNED}`),
+    );
+    const text = document.body.textContent ?? '';
+    expect(text).not.toMatch(/update the registration/);
+    expect(text).not.toMatch(/registered this server before it changed/);
   });
 });
