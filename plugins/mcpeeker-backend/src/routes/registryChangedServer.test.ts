@@ -211,6 +211,20 @@ describe('a registered server its developer fixed', () => {
     expect(authorized.registryStatus).toBe('approved');
     expect(authorized.classification).toBe('authorized');
     expect((await finding(old)).registryStatus).toBe('unregistered');
+    // Each finding's timeline says the move: the live one's, to it; the old one's, from it.
+    const timeline = async (of: string) =>
+      (
+        await request(server)
+          .get(`${api}/findings/${of}/timeline`)
+          .set(as('dana'))
+          .expect(200)
+      ).body.items.map((i: any) => i.summary);
+    expect(await timeline(pinned)).toContain(
+      "user:default/dana moved registry entry 'filesystem' to this server; it awaits approval again",
+    );
+    expect(await timeline(old)).toContain(
+      "user:default/dana moved registry entry 'filesystem' from this server to the server it runs now; it awaits approval again",
+    );
     const served = (
       await request(server)
         .get(`${api}/v0.1/servers`)

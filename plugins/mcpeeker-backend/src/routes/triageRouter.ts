@@ -265,7 +265,8 @@ export function createTriageRouter(options: {
         options.audit.list(options.db, { entryId: id, limit: 500 }),
         options.toolChanges.changesOf(id),
       ]);
-    const entries = (await options.registry.allEntries()).filter(entry => {
+    const all = await options.registry.allEntries();
+    const standing = all.filter(entry => {
       const targets = entryTargets(entry);
       return (
         targets.compositeIds.includes(id) ||
@@ -273,20 +274,42 @@ export function createTriageRouter(options: {
           targets.serverNames.includes(finding.serverName))
       );
     });
-    const registry = await Promise.all(
-      entries.map(async entry => ({
-        entry,
-        events: (
-          await options.audit.list(options.db, {
-            entryId: entry.id,
-            limit: 200,
-          })
-        ).map(e => ({
-          ...e,
-          details: (e.details ?? {}) as Record<string, unknown>,
-        })),
-      })),
+    // An entry of its host and name that no longer stands for it may have
+    // been moved from it to the server as it runs now: that move only.
+    const movedFrom = all.filter(
+      entry =>
+        !standing.includes(entry) &&
+        !!finding.hostIdHash &&
+        entry.identity.hostIdHash === finding.hostIdHash &&
+        entry.name === finding.serverName,
     );
+    const eventsOf = async (entryId: string) =>
+      (await options.audit.list(options.db, { entryId, limit: 200 })).map(
+        e => ({ ...e, details: (e.details ?? {}) as Record<string, unknown> }),
+      );
+    const registry = [
+      ...(await Promise.all(
+        standing.map(async entry => ({
+          entry,
+          events: await eventsOf(entry.id),
+        })),
+      )),
+      ...(
+        await Promise.all(
+          movedFrom.map(async entry => ({
+            entry,
+            events: (
+              await eventsOf(entry.id)
+            ).filter(
+              e =>
+                e.action === 'update-identity' &&
+                (e.details.identityFrom as { compositeId?: unknown } | null)
+                  ?.compositeId === id,
+            ),
+          })),
+        )
+      ).filter(r => r.events.length > 0),
+    ];
     const suppressionIds = [
       ...new Set(
         history.flatMap(h => (h.suppressionId ? [h.suppressionId] : [])),

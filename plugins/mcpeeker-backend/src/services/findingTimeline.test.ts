@@ -377,3 +377,93 @@ describe('a finding’s timeline when its registry status changes', () => {
     );
   });
 });
+
+describe('a finding’s timeline when a registration moved to it', () => {
+  // Dana pinned her registered filesystem server: the entry registered the
+  // old one (OLD); she moved it to the one it runs now (this finding), and
+  // Pat approved it again.
+  const OLD = 'mcp_00000000000000000000000000000001';
+  const events = [
+    {
+      at: minute(-30),
+      actor: 'user:default/dana',
+      action: 'create',
+      details: {},
+    },
+    {
+      at: minute(-20),
+      actor: 'user:default/pat',
+      action: 'approve',
+      details: {},
+    },
+    {
+      at: minute(5),
+      actor: 'user:default/dana',
+      action: 'update-identity',
+      details: {
+        fromFinding: finding.compositeId,
+        identityFrom: { compositeId: OLD },
+        identityTo: { compositeId: finding.compositeId },
+        from: 'approved',
+        to: 'pending',
+      },
+    },
+    {
+      at: minute(8),
+      actor: 'user:default/pat',
+      action: 'approve',
+      details: {},
+    },
+  ];
+  const registry = [
+    {
+      entry: { id: 'e1', name: 'filesystem', owner: 'user:default/dana' },
+      events,
+    },
+  ];
+  const said = (of: Finding) =>
+    buildTimeline(
+      {
+        ...none,
+        finding: of,
+        detections: [window('endpoint', 0)],
+        registry,
+      },
+      { notes: true, decisionReasons: () => true },
+    )
+      .items.filter(i => i.kind === 'registry')
+      .map(i => asSentence(i.summary));
+
+  it('says who moved the registration to this server, after it was first seen, and that it awaited approval again', () => {
+    const { items } = buildTimeline(
+      {
+        ...none,
+        finding,
+        detections: [window('endpoint', 0)],
+        registry,
+      },
+      { notes: true, decisionReasons: () => true },
+    );
+    const moved = items.find(i => i.summary.includes('moved'));
+    expect(moved).toMatchObject({
+      at: minute(5),
+      kind: 'registry',
+      actor: 'user:default/dana',
+    });
+    expect(items.indexOf(moved!)).toBeGreaterThan(
+      items.findIndex(i => i.at === minute(0)),
+    );
+    expect(said(finding)).toEqual([
+      "Registry entry 'filesystem' registered by user:default/dana.",
+      "Registry entry 'filesystem' approved by user:default/pat.",
+      "user:default/dana moved registry entry 'filesystem' to this server; it awaits approval again.",
+      "Registry entry 'filesystem' approved by user:default/pat.",
+    ]);
+  });
+
+  it('on the server it moved from, says it moved from this one', () => {
+    expect(said({ ...finding, compositeId: OLD })).toContain(
+      "user:default/dana moved registry entry 'filesystem' from this server to the server it runs now; it awaits approval again.",
+    );
+  });
+});

@@ -301,7 +301,35 @@ const TOLD_REGISTRY_ACTIONS = new Set<string>([
   'request-renewal',
 ] satisfies AuditAction[]);
 
+/**
+ * An entry's registration moved to the server it became (`update-identity`,
+ * `POST /registry/:id/identity`), as the finding whose timeline it is sees
+ * it: moved to this server, from this server, or (a fleet-wide entry) to
+ * another server of its name. Pending again either way.
+ */
+function movedEntry(
+  findingId: string,
+  entryName: string,
+  e: TimelineSources['registry'][number]['events'][number],
+): string {
+  const identityOf = (v: unknown) =>
+    v && typeof v === 'object'
+      ? (v as { compositeId?: unknown }).compositeId
+      : undefined;
+  const to = e.details.fromFinding ?? identityOf(e.details.identityTo);
+  const from = identityOf(e.details.identityFrom);
+  let where = 'to the server it runs now';
+  if (to === findingId) where = 'to this server';
+  else if (from === findingId)
+    where = 'from this server to the server it runs now';
+  const who = person(e.actor);
+  return `${
+    who ? `${who} moved registry entry` : 'Registry entry'
+  } '${entryName}'${who ? '' : ' moved'} ${where}; it awaits approval again`;
+}
+
 function registryEntries(
+  findingId: string,
   sources: TimelineSources['registry'],
   audience: TimelineAudience,
 ): TimelineEntry[] {
@@ -309,6 +337,13 @@ function registryEntries(
   for (const { entry, events: log } of sources) {
     const reasons = audience.decisionReasons(entry);
     for (const e of log) {
+      if (e.action === 'update-identity')
+        items.push({
+          at: e.at,
+          kind: 'registry',
+          summary: movedEntry(findingId, entry.name, e),
+          ...withActor(e.actor),
+        });
       const pinned = Array.isArray(e.details.pinnedTools)
         ? (e.details.pinnedTools as string[])
         : undefined;
@@ -373,7 +408,9 @@ export function buildTimeline(
         .join(' and ')}`,
     });
   items.push(...scoreEntries(sources.history));
-  items.push(...registryEntries(sources.registry, audience));
+  items.push(
+    ...registryEntries(finding.compositeId, sources.registry, audience),
+  );
   const entryNames = new Map(
     sources.registry.map(r => [r.entry.id, r.entry.name]),
   );
