@@ -329,6 +329,25 @@ describe.each(access.ids)('hostile input on %s', databaseId => {
       },
     );
 
+    it('refuses a stdio registration that names only a remote URL, at its transport, as the form does', async () => {
+      const res = await request(server)
+        .post('/api/mcpeeker/registry')
+        .set(as('dana'))
+        .send(
+          registration({
+            name: 'remote-stdio',
+            transport: 'stdio',
+            identity: { remoteUrl: 'https://mcp.notion.com/mcp' },
+          }),
+        );
+      expect([res.status, res.body.error?.message]).toEqual([
+        400,
+        expect.stringContaining(
+          'transport stdio runs a command on the host: give its package, or choose Streamable HTTP or SSE for a server at a remote URL',
+        ),
+      ]);
+    });
+
     it.each([
       ['purpose', { purpose: 'Reads issues\u0000 of our repositories' }],
       ['name', { name: 'nul\u0000name' }],

@@ -2,6 +2,7 @@ import {
   approvalStands,
   EXPIRY_WARNING_DAYS,
   isRenewable,
+  registryEntryCreateSchema,
   RegistryStatus,
   standingStatus,
 } from './registry';
@@ -37,5 +38,43 @@ describe('where a registry entry stands', () => {
         entry('revoked', 3),
       ].map(e => isRenewable(e, now)),
     ).toEqual([false, true, true, true, true, false, false]);
+  });
+});
+
+describe('a stdio registration', () => {
+  const base = {
+    name: 'notion',
+    team: 'group:default/team-a',
+    purpose: 'Reads our pages for the docs team',
+    expiresAt: inDays(30),
+  };
+  const issues = (transport: string, identity: Record<string, unknown>) => {
+    const parsed = registryEntryCreateSchema.safeParse({
+      ...base,
+      transport,
+      identity,
+    });
+    return parsed.success
+      ? []
+      : parsed.error.issues.map(i => [i.path.join('.'), i.message]);
+  };
+  const url = 'https://mcp.notion.com/mcp';
+
+  it('is refused at its transport when it names only a remote URL', () => {
+    expect(issues('stdio', { remoteUrl: url })).toEqual([
+      [
+        'transport',
+        'stdio runs a command on the host: give its package, or choose Streamable HTTP or SSE for a server at a remote URL',
+      ],
+    ]);
+  });
+
+  it('is taken with what it runs, a remote URL beside it or not; a remote URL alone is HTTP or SSE', () => {
+    expect(
+      issues('stdio', { packageId: '@acme/notion', remoteUrl: url }),
+    ).toEqual([]);
+    expect(issues('stdio', { packageId: '@acme/notion' })).toEqual([]);
+    expect(issues('http', { remoteUrl: url })).toEqual([]);
+    expect(issues('sse', { remoteUrl: url })).toEqual([]);
   });
 });

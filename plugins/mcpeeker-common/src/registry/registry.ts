@@ -75,6 +75,26 @@ const purpose = z
   .max(1024, 'must be at most 1024 characters');
 const expiresAt = z.iso.datetime({ offset: true });
 
+/** Why a stdio registration that names only a remote URL is refused. */
+const STDIO_WITHOUT_COMMAND =
+  'stdio runs a command on the host: give its package, or choose Streamable HTTP or SSE for a server at a remote URL';
+
+/**
+ * A stdio server is a command its client runs on the host: a registration
+ * that says stdio names what it runs (its package, its command, or the
+ * finding it was seen as), never only a remote URL, which is a server
+ * reached over HTTP (Streamable HTTP or SSE). With a package, a remote URL
+ * may come too (a server.json that publishes both).
+ */
+function stdioRunsSomething(r: {
+  transport: string;
+  identity: RegistryIdentity;
+}): boolean {
+  if (r.transport !== 'stdio' || !r.identity.remoteUrl) return true;
+  const { packageId, commandSignature, compositeId } = r.identity;
+  return !!(packageId || commandSignature || compositeId);
+}
+
 /** A registration as a developer submits it. @public */
 export const registryEntryCreateSchema = z
   .object({
@@ -97,7 +117,11 @@ export const registryEntryCreateSchema = z
     /** The server's official server.json, served by the MCP Registry API view. */
     serverJson: serverJsonSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine(stdioRunsSomething, {
+    message: STDIO_WITHOUT_COMMAND,
+    path: ['transport'],
+  });
 
 /** Importing an official server.json: the registry's own fields come with it. @public */
 export const registryImportSchema = z

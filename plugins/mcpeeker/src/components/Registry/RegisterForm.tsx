@@ -383,6 +383,7 @@ export function RegisterForm() {
             select
             id="register-transport"
             label="Transport"
+            {...help('transport')}
             value={form.transport}
             onChange={set('transport')}
             style={{ minWidth: 200 }}
@@ -441,12 +442,10 @@ export function RegisterForm() {
             onChange={set('remoteUrl')}
           />
         </Grid>
-        {(problems.form || problems.identity || problems.transport) && (
+        {(problems.form || problems.identity) && (
           <Grid item>
             <Typography color="error" role="alert">
-              {[problems.form, problems.identity, problems.transport]
-                .filter(Boolean)
-                .join(' ')}
+              {[problems.form, problems.identity].filter(Boolean).join(' ')}
             </Typography>
           </Grid>
         )}

@@ -349,3 +349,57 @@ describe('Withdrawing a registration', () => {
     FLOW_TIMEOUT,
   );
 });
+
+describe('Registering a remote server by hand', () => {
+  it(
+    'refuses stdio with only a Remote URL, at the Transport field, and registers it once it is Streamable HTTP',
+    async () => {
+      const posted = serveRegistration();
+      renderMcpeekerPage('/mcpeeker/registry/new', {
+        apis: [
+          dana,
+          catalog({ 'user:default/dana': ['group:default/team-a'] }),
+        ],
+      });
+      const url = await screen.findByRole(
+        'textbox',
+        { name: /Remote URL/ },
+        { timeout: 30_000 },
+      );
+      await userEvent.click(screen.getByRole('textbox', { name: /^Name/ }));
+      await userEvent.paste('notion');
+      const team = screen.getByRole('textbox', { name: /Team/ });
+      await userEvent.clear(team);
+      await userEvent.click(team);
+      await userEvent.paste('group:default/team-a');
+      await userEvent.click(screen.getByRole('textbox', { name: /Purpose/ }));
+      await userEvent.paste('Reads our pages for the docs team');
+      await userEvent.click(url);
+      await userEvent.paste('https://mcp.notion.com/mcp');
+      expect(
+        screen.getByRole('button', { name: /Transport/ }),
+      ).toHaveTextContent('stdio');
+      await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+      await waitFor(() =>
+        expect(
+          document.getElementById('register-transport-helper-text'),
+        ).toHaveTextContent(
+          'Transport stdio runs a command on the host: give its package, or choose Streamable HTTP or SSE for a server at a remote URL',
+        ),
+      );
+      expect(posted).toHaveLength(0);
+
+      await userEvent.click(screen.getByRole('button', { name: /Transport/ }));
+      await userEvent.click(
+        await screen.findByRole('option', { name: 'Streamable HTTP' }),
+      );
+      await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+      await waitFor(() => expect(posted).toHaveLength(1));
+      expect(posted[0]).toMatchObject({
+        transport: 'http',
+        identity: { remoteUrl: 'https://mcp.notion.com/mcp' },
+      });
+    },
+    FLOW_TIMEOUT,
+  );
+});
