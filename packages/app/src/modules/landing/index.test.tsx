@@ -32,6 +32,7 @@ describe('landing page', () => {
             unregisteredHighRisk: 0,
             newThisWeek: 0,
             feedbackBacklog: 0,
+            hiddenFindings: { total: 0, suppressed: 0, noLongerReported: 0 },
             generatedAt: '2026-11-21T12:00:00.000Z',
           }),
         ),
