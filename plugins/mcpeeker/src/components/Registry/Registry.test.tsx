@@ -384,6 +384,14 @@ describe('Approvals', () => {
         'github approved; 1 finding rescored',
       );
 
+      // The list reloads after the decision: act on its new rows, not on a
+      // row of the list before it (a click there opens nothing; seen on a
+      // clean-clone run with both cores busy).
+      await waitFor(() =>
+        expect(
+          screen.queryByRole('row', { name: /^github/ }),
+        ).not.toBeInTheDocument(),
+      );
       const linear = await screen.findByRole('row', { name: /^linear/ });
       await userEvent.click(
         within(linear).getByRole('button', { name: 'Deny linear' }),
