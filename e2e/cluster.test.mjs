@@ -390,11 +390,18 @@ async function healthy(what, ms) {
   }
 }
 
-/** A few seconds of publishing with the fault in place. */
+/**
+ * A few seconds of publishing with the fault in place: the agents go on
+ * publishing through it. How soon after a fault depends on the machine (a
+ * publisher finding the new NATS leader took over 5 s with both cores busy),
+ * so the wait ends on the first event published, within a minute.
+ */
 async function publishFor(ms) {
   const before = fleet.published();
   await sleep(ms);
-  assert.ok(fleet.published() > before, 'the agents stopped publishing');
+  await within(60_000, 'the agents to go on publishing', async () =>
+    fleet.published() > before ? true : undefined,
+  );
 }
 
 // ---------------------------------------------------------------- setup
