@@ -200,6 +200,30 @@ describe('a registered server its developer fixed', () => {
       identityFrom: { compositeId: old },
       identityTo: { compositeId: pinned, packageVersion: '2025.8.21' },
     });
+    // The move is a registry row like the others: it names its entry by
+    // itself, with no other row of the entry on the page (here, the newest
+    // thing Dana did), for whoever reads the log (analysts, admins); no one
+    // else reads it, its owner included.
+    for (const who of ['sam', 'pat'])
+      expect(
+        (
+          await request(server)
+            .get(`${api}/audit?actor=user:default/dana&limit=1`)
+            .set(as(who))
+            .expect(200)
+        ).body.items,
+      ).toEqual([
+        expect.objectContaining({
+          action: 'update-identity',
+          entryId: id,
+          entryName: 'filesystem',
+        }),
+      ]);
+    for (const who of ['dana', 'erin'])
+      await request(server)
+        .get(`${api}/audit?entry=${id}`)
+        .set(as(who))
+        .expect(403);
 
     // Pat approves: the live finding is authorized, the pinned command allowed.
     await request(server)

@@ -66,6 +66,12 @@ export const AUDIT_ACTIONS = {
   withdraw: { done: 'withdrawn', subject: 'registry-entry' },
   delete: { done: 'deleted', subject: 'registry-entry' },
   expire: { done: 'expired', subject: 'registry-entry' },
+  // Its owner's "Update registration to this server" (POST
+  // /registry/:id/identity): the timeline says it as a move, so does the log.
+  'update-identity': {
+    done: 'moved to the server it runs now',
+    subject: 'registry-entry',
+  },
   'pin-tools': { done: 'tools pinned', subject: 'registry-entry' },
   'accept-risk': { done: 'risk accepted', subject: 'registry-entry' },
   'withdraw-risk': {

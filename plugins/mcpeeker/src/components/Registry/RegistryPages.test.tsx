@@ -276,6 +276,51 @@ describe('The audit log', () => {
       screen.getByRole('textbox', { name: 'Subject id' }),
     ).toBeInTheDocument();
   });
+
+  it('says in words that its owner moved a registration to the server it runs now, and names the entry', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/audit/verify', () =>
+        HttpResponse.json({ ok: true, rows: 9 }),
+      ),
+      http.get('*/api/mcpeeker/audit', () =>
+        HttpResponse.json({
+          items: [
+            {
+              seq: 9,
+              at: inDays(0),
+              actor: 'user:default/dana',
+              action: 'update-identity',
+              entryId: 'e2',
+              entryName: 'filesystem',
+              details: {
+                from: 'approved',
+                to: 'pending',
+                fromFinding: finding.compositeId,
+                identityFrom: { compositeId: 'mcp_old' },
+                identityTo: { compositeId: finding.compositeId },
+              },
+            },
+          ] satisfies AuditLogRow[],
+        }),
+      ),
+    );
+    render(<AuditLogView />);
+    const moved = await screen.findByRole(
+      'row',
+      { name: /moved/ },
+      { timeout: 30_000 },
+    );
+    expect(
+      within(moved).getByText(
+        'moved to the server it runs now (approved → pending approval)',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/update.identity/)).toBeNull();
+    expect(within(moved).getByText('registry entry')).toBeInTheDocument();
+    expect(
+      within(moved).getByRole('link', { name: 'filesystem' }),
+    ).toHaveAttribute('href', '/mcpeeker/registry/e2');
+  });
 });
 
 describe('Registering from a finding', () => {
