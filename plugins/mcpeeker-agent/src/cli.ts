@@ -179,7 +179,9 @@ ${COMMANDS.map(c => OPTIONS[c.name]).join('\n')}
 ${ENVIRONMENT}
 Exit codes: 0 the scan ran (found or not), 2 bad usage; scan --fail-on: 1
 when a risk at or above the severity was found; run --once: 1 the portal
-refused the report (its events wait in the spool); enrol: 1 refused
+refused the report (its events wait in the spool); run: 0 stopped by SIGTERM
+or SIGINT, 1 the portal refused the agent's credential or token (HTTP 401,
+403: it stops, its events wait in the spool); enrol: 1 refused
 or the backend could not be reached; gateway and network: 0 the logs were
 read (bad lines are skipped and counted on stderr), 1 one could not be read on;
 policy: 0 written or nothing to change, 1 the portal could not be read or a

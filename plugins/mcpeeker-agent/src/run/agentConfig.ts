@@ -34,6 +34,8 @@ export interface AgentConfig {
   spool: { dir: string; maxEvents: number };
   /** Where `mcpeeker-agent enrol` keeps this agent's credential (default: in the spool folder). */
   credentialFile: string;
+  /** The file it was read from (`--config`), for advice that names a command to run with it. */
+  file?: string;
 }
 
 /** A configuration problem, naming where it is. */
@@ -359,5 +361,6 @@ export function loadAgentConfig(
     report,
     spool: { dir: spoolDir, maxEvents },
     credentialFile,
+    ...(file ? { file } : {}),
   };
 }

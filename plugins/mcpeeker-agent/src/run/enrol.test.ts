@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -19,7 +19,8 @@ function fakePortal() {
   const state = {
     enrolments: [] as any[],
     batches: [] as Array<{ headers: http.IncomingHttpHeaders; events: any[] }>,
-    revoked: false,
+    /** The credentials it takes: each enrolment issues one, an admin's revoke takes it away. */
+    valid: new Set<string>(),
   };
   const server = http.createServer((req, res) => {
     let body = '';
@@ -41,23 +42,25 @@ function fakePortal() {
           );
           return;
         }
+        const n = state.enrolments.filter(e => e.secret === SECRET).length;
+        const credential = n === 1 ? CREDENTIAL : `${CREDENTIAL}-${n}`;
+        state.valid.add(credential);
         res.writeHead(201);
         res.end(
           JSON.stringify({
-            id: 'agent-1',
+            id: `agent-${n}`,
             hostIdHash: json.hostIdHash,
             owner: 'user:default/dana',
             enrolmentId: 'e-1',
             enrolledAt: '2026-11-23T10:00:00.000Z',
-            credential: CREDENTIAL,
+            credential,
           }),
         );
         return;
       }
       state.batches.push({ headers: req.headers, events: json.events });
       if (
-        state.revoked ||
-        req.headers['x-mcpeeker-agent-credential'] !== CREDENTIAL
+        !state.valid.has(String(req.headers['x-mcpeeker-agent-credential']))
       ) {
         res.writeHead(401);
         res.end(
@@ -90,6 +93,8 @@ describe('mcpeeker-agent enrol, then run with its own credential', () => {
   let base: string;
   let home: string;
   let work: string;
+  /** Every agent started, to end one that would not stop on its own. */
+  const runChildren: ChildProcess[] = [];
   beforeAll(async () => {
     portal = fakePortal();
     await new Promise<void>(r => portal.server.listen(0, '127.0.0.1', r));
@@ -101,6 +106,8 @@ describe('mcpeeker-agent enrol, then run with its own credential', () => {
     buildLinuxHome(home, makeTempDir());
   });
   afterAll(async () => {
+    for (const child of runChildren)
+      if (child.exitCode === null) child.kill('SIGKILL');
     portal.server.closeAllConnections();
     await new Promise(r => portal.server.close(r));
   });
@@ -133,6 +140,7 @@ describe('mcpeeker-agent enrol, then run with its own credential', () => {
             },
           },
         );
+        runChildren.push(child);
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', d => (stdout += d));
@@ -189,7 +197,7 @@ describe('mcpeeker-agent enrol, then run with its own credential', () => {
   });
 
   it('says the portal refused its revoked credential, keeps the batch in the spool, and run --once exits 1', async () => {
-    portal.state.revoked = true;
+    portal.state.valid.delete(CREDENTIAL);
     const ran = await agent(['run', '--once']);
     expect(ran.status).toBe(1);
     const refusal = ran.stderr
@@ -197,7 +205,7 @@ describe('mcpeeker-agent enrol, then run with its own credential', () => {
       .find(line => line.includes('HTTP 401'));
     expect(refusal).toMatch(
       new RegExp(
-        `^mcpeeker-agent: \\S+ the portal at ${base} refused this agent's credential \\(HTTP 401\\): it was revoked or expired; enrol again with mcpeeker-agent enrol --url ${base}; \\d+ events wait in the spool \\(`,
+        `^mcpeeker-agent: \\S+ the portal at ${base} refused this agent's credential \\(HTTP 401\\): it was revoked, or the portal does not know it; enrol again with a new enrolment secret from an admin: MCPEEKER_ENROLMENT_SECRET=<secret> mcpeeker-agent enrol --url ${base} --config ${config()}; \\d+ events wait in the spool \\(`,
       ),
     );
     // The portal was reached: no "cannot reach"; the advice said once.
@@ -205,5 +213,63 @@ describe('mcpeeker-agent enrol, then run with its own credential', () => {
     expect(refusal!.match(/enrol (the agent )?again/g)).toHaveLength(1);
     expect(spooled().length).toBe(portal.state.batches.at(-1)!.events.length);
     expect(spooled().length).toBeGreaterThan(0);
+  });
+
+  it('run, the daemon, stops at once with exit 1 on its revoked credential, keeps the spool, and the agent enrolled again sends it first', async () => {
+    const waiting = spooled();
+    const batchesBefore = portal.state.batches.length;
+    const started = Date.now();
+    // It does not retry every 30 s: it is done well before that.
+    const ran = await Promise.race([
+      agent(['run']),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('run still running')), 25_000),
+      ),
+    ]).catch(error => {
+      runChildren.forEach(c => c.kill('SIGKILL'));
+      throw error;
+    });
+    expect(ran.status).toBe(1);
+    expect(Date.now() - started).toBeLessThan(25_000);
+    // One attempt: the scan's batch (the backlog with the new scan's events).
+    expect(portal.state.batches.length).toBe(batchesBefore + 1);
+    const lines = ran.stderr.trim().split('\n');
+    expect(lines.at(-3)).toMatch(
+      /refused this agent's credential \(HTTP 401\): it was revoked, or the portal does not know it; enrol again with a new enrolment secret from an admin: MCPEEKER_ENROLMENT_SECRET=<secret> mcpeeker-agent enrol --url \S+ --config \S+agent\.yaml; \d+ events wait in the spool/,
+    );
+    const kept = spooled();
+    expect(lines.at(-2)).toMatch(
+      new RegExp(
+        `not trying again: the portal will take nothing with this agent's credential until it is replaced \\(above\\); ${
+          kept.length
+        } events in the spool \\(${path.join(
+          work,
+          'spool',
+        )}\\) are kept and sent first when run starts again$`,
+      ),
+    );
+    expect(lines.at(-1)).toMatch(/ stopped$/);
+    // Nothing was dropped: what waited before, and this scan's events behind it.
+    expect(kept.slice(0, waiting.length)).toEqual(waiting);
+    expect(kept.length).toBeGreaterThan(waiting.length);
+
+    // As the message says: enrolled again, the agent sends the backlog first.
+    const enrolled = await agent(['enrol', '--url', base], {
+      MCPEEKER_ENROLMENT_SECRET: SECRET,
+    });
+    expect(enrolled.status).toBe(0);
+    const spooledIds = kept.map(
+      f =>
+        JSON.parse(fs.readFileSync(path.join(work, 'spool', f), 'utf8'))
+          .eventId,
+    );
+    const again = await agent(['run', '--once']);
+    expect(again.status).toBe(0);
+    expect(spooled()).toEqual([]);
+    const sent = portal.state.batches
+      .slice(batchesBefore + 1)
+      .filter(b => b.headers['x-mcpeeker-agent-credential'] !== CREDENTIAL)
+      .flatMap(b => b.events.map(e => e.eventId));
+    expect(sent.slice(0, spooledIds.length)).toEqual(spooledIds);
   });
 });

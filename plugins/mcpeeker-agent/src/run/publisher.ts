@@ -20,6 +20,11 @@ export class Publisher {
    * wrong token): trying again will not help until someone acts.
    */
   refusal?: string;
+  /**
+   * The refusal was of who sends (HTTP 401, 403: a revoked credential, a
+   * wrong token): nothing will be taken until the credential is replaced.
+   */
+  unauthorized = false;
 
   constructor(
     private readonly spoolConfig: { dir: string; maxEvents: number },
@@ -44,6 +49,7 @@ export class Publisher {
   async flush(): Promise<number> {
     if (Date.now() < this.notBefore) return this.spool.size();
     this.refusal = undefined;
+    this.unauthorized = false;
     let sent = 0;
     for (;;) {
       const batch = await this.spool.peek(BATCH);
@@ -58,6 +64,7 @@ export class Publisher {
         if (result.retryAfterMs !== undefined)
           this.notBefore = Date.now() + result.retryAfterMs;
         this.refusal = result.refused ? result.error : undefined;
+        this.unauthorized = Boolean(result.refused && result.unauthorized);
         this.log(
           `${
             result.refused || result.answered

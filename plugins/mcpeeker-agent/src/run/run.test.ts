@@ -523,6 +523,141 @@ describe('mcpeeker-agent run over HTTP: a backend outage and an agent restart', 
   });
 });
 
+describe('mcpeeker-agent run over HTTP: a portal that refuses the agents’ token', () => {
+  let child: ChildProcess | undefined;
+  let backend: http.Server | undefined;
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    backend?.closeAllConnections();
+    await new Promise(r => backend?.close(r));
+  });
+
+  /** A portal that refuses every batch as the backend does (Backstage's error body). */
+  async function refusingPortal(status: number, name: string, message: string) {
+    const batches: Array<{ events: any[]; host?: unknown }> = [];
+    backend = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', d => (body += d));
+      req.on('end', () => {
+        batches.push(JSON.parse(body));
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: { name, message },
+            response: { statusCode: status },
+          }),
+        );
+      });
+    });
+    await new Promise<void>(r => backend!.listen(0, '127.0.0.1', r));
+    const { port } = backend.address() as AddressInfo;
+    return {
+      base: `http://127.0.0.1:${port}/api/mcpeeker`,
+      batches,
+    };
+  }
+
+  /** `run`, the daemon, to its end, or killed after 25 s: it must not retry for ever. */
+  async function runDaemon(configFile: string) {
+    child = spawn(process.execPath, [BIN, 'run', '--config', configFile], {
+      env: { PATH: process.env.PATH, HOME: home, MCPEEKER_HOST_ID_SALT: SALT },
+    });
+    let stderr = '';
+    child.stderr!.on('data', d => (stderr += d));
+    const timer = setTimeout(() => child?.kill('SIGKILL'), 25_000);
+    const [status, signal] = await new Promise<[number | null, string | null]>(
+      r => child!.on('exit', (code, sig) => r([code, sig])),
+    );
+    clearTimeout(timer);
+    return { status, signal, lines: stderr.trim().split('\n') };
+  }
+
+  it.each([
+    [
+      401,
+      'AuthenticationError',
+      'Illegal token',
+      "refused the report (HTTP 401): Illegal token; it does not take the agents' service token this agent has (report.http.token, MCPEEKER_TOKEN): set the token the portal issued for agents",
+    ],
+    [
+      403,
+      'NotAllowedError',
+      "This portal takes agents' requests over mutual TLS only: send them to its agents' listener (port 7443) with a client certificate its CA signed (mcpeeker.ingest.http.mtls)",
+      "refused the report (HTTP 403): This portal takes agents' requests over mutual TLS only: send them to its agents' listener (port 7443) with a client certificate its CA signed (mcpeeker.ingest.http.mtls); check the agent's token, URL and TLS certificate",
+    ],
+  ])(
+    'HTTP %d: stops with exit 1 after one attempt, saying why and what to do, and keeps every event in the spool',
+    async (status, name, message, said) => {
+      const portal = await refusingPortal(status, name, message);
+      const result = await runDaemon(
+        agentConfig({
+          interval: '1h',
+          report: {
+            http: { url: `${portal.base}/events`, token: 'not-the-token' },
+          },
+        }),
+      );
+      expect({ status: result.status, signal: result.signal }).toEqual({
+        status: 1,
+        signal: null,
+      });
+      expect(portal.batches).toHaveLength(1);
+      const events = portal.batches[0].events.length;
+      expect(events).toBeGreaterThan(30);
+      expect(result.lines.slice(-3)).toEqual([
+        expect.stringContaining(
+          `the portal at ${
+            portal.base
+          } ${said}; ${events} events wait in the spool (${path.join(
+            work,
+            'spool',
+          )})`,
+        ),
+        expect.stringContaining(
+          `not trying again: the portal will take nothing with this agent's token until it is replaced (above); ${events} events in the spool (${path.join(
+            work,
+            'spool',
+          )}) are kept and sent first when run starts again`,
+        ),
+        expect.stringMatching(/ stopped$/),
+      ]);
+      expect(result.lines.join('\n')).not.toContain('cannot reach');
+      expect(spoolFiles()).toHaveLength(events);
+    },
+  );
+
+  it('stops the same way when only the host status was to be sent (a scan that found nothing)', async () => {
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.mkdirSync(home);
+    const portal = await refusingPortal(
+      401,
+      'AuthenticationError',
+      'Illegal token',
+    );
+    const result = await runDaemon(
+      agentConfig({
+        interval: '1h',
+        report: {
+          http: { url: `${portal.base}/events`, token: 'not-the-token' },
+        },
+      }),
+    );
+    expect(result.status).toBe(1);
+    expect(portal.batches).toEqual([
+      { events: [], host: expect.objectContaining({ os: process.platform }) },
+    ]);
+    expect(result.lines.slice(-3)).toEqual([
+      expect.stringContaining(
+        `host status not sent: the portal at ${portal.base} refused the report (HTTP 401): Illegal token;`,
+      ),
+      expect.stringMatching(
+        /not trying again: .*; 0 events in the spool \(.*\) are kept/,
+      ),
+      expect.stringMatching(/ stopped$/),
+    ]);
+  });
+});
+
 describe('mcpeeker-agent run: configuration errors name the file and field', () => {
   it.each([
     [{ intervall: '1h' }, /agent-\w+\.yaml: intervall is not a known setting/],

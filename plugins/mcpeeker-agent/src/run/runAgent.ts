@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   hashIdentifier,
   type HostStatus,
@@ -33,7 +34,11 @@ export function transportFor(config: AgentConfig): EventTransport {
   if (config.report.nats)
     return new NatsTransport({ ...config.report.nats, tls });
   if (config.report.http)
-    return new HttpTransport({ ...config.report.http, tls });
+    return new HttpTransport({
+      ...config.report.http,
+      tls,
+      ...(config.file ? { configFile: path.resolve(config.file) } : {}),
+    });
   throw new Error(
     'nothing to report to: set report.http.url (MCPEEKER_HTTP_URL) or report.nats.servers (MCPEEKER_NATS_URL)',
   );
@@ -47,6 +52,7 @@ export class Agent {
   /** What the host's clients enforce, to say on its own after a scan with nothing to send. */
   private hostStatus?: HostStatus;
   private statusRefusal?: string;
+  private statusUnauthorized = false;
 
   constructor(
     private readonly config: AgentConfig,
@@ -130,11 +136,14 @@ export class Agent {
    */
   async flush(): Promise<number> {
     this.statusRefusal = undefined;
+    this.statusUnauthorized = false;
     const left = await this.publisher.flush();
     const status = this.hostStatus;
     if (left === 0 && status && this.transport.sendHostStatus) {
-      const { error, refused } = await this.transport.sendHostStatus(status);
+      const { error, refused, unauthorized } =
+        await this.transport.sendHostStatus(status);
       if (refused) this.statusRefusal = error;
+      this.statusUnauthorized = Boolean(refused && unauthorized);
       if (error) this.io.log(`host status not sent: ${error}`);
       else if (this.hostStatus === status) this.hostStatus = undefined;
     }
@@ -147,6 +156,14 @@ export class Agent {
    */
   get refusal(): string | undefined {
     return this.publisher.refusal ?? this.statusRefusal;
+  }
+
+  /**
+   * The portal refused the last flush for who sent it (HTTP 401, 403): no
+   * later attempt with this credential or token will be taken.
+   */
+  get unauthorized(): boolean {
+    return this.publisher.unauthorized || this.statusUnauthorized;
   }
 
   /** How long until the backend wants the next attempt; 0 when it did not say. */
@@ -166,7 +183,10 @@ export class Agent {
 /**
  * `mcpeeker-agent run`: scan now and every interval, send, and keep what
  * could not be sent. SIGHUP scans now; SIGTERM and SIGINT finish the current
- * step and exit.
+ * step and exit 0. A portal that refuses the agent's credential or token
+ * (HTTP 401, 403) ends it with exit 1: a revoked credential never works
+ * again, and a daemon retrying it every 30 s would only hide that; what
+ * waits in the spool stays there for the agent once it is enrolled again.
  */
 export async function runDaemon(
   agent: Agent,
@@ -205,6 +225,7 @@ export async function runDaemon(
     )} min, reporting to ${agent.destination}`,
   );
   let nextScanAt = 0;
+  let exitCode = 0;
   try {
     while (!stopping) {
       if (scanRequested || Date.now() >= nextScanAt) {
@@ -214,6 +235,19 @@ export async function runDaemon(
       }
       if (stopping) break;
       const left = await agent.flush();
+      if (agent.unauthorized) {
+        io.log(
+          `not trying again: the portal will take nothing with this agent's ${
+            config.report.http?.credential ? 'credential' : 'token'
+          } until it is replaced (above); ${left} event${
+            left === 1 ? '' : 's'
+          } in the spool (${config.spool.dir}) ${
+            left === 1 ? 'is' : 'are'
+          } kept and sent first when run starts again`,
+        );
+        exitCode = 1;
+        break;
+      }
       if (stopping) break;
       await sleep(
         Math.max(
@@ -232,5 +266,5 @@ export async function runDaemon(
     await agent.close();
   }
   io.log('stopped');
-  return 0;
+  return exitCode;
 }

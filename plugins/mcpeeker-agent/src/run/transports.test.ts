@@ -51,4 +51,39 @@ describe('HttpTransport', () => {
       },
     ]);
   });
+
+  it('with no credential configured, sends none and says what the 401 wants', async () => {
+    const headers: http.IncomingHttpHeaders[] = [];
+    server = http.createServer((req, res) => {
+      headers.push(req.headers);
+      req.resume();
+      req.on('end', () => {
+        // What the backend answers a request without credentials.
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: {
+              name: 'AuthenticationError',
+              message: 'Missing credentials',
+            },
+          }),
+        );
+      });
+    });
+    await new Promise<void>(r => server!.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const base = `http://127.0.0.1:${port}/api/mcpeeker`;
+    const transport = new HttpTransport({ url: `${base}/events` });
+    const result = await transport.send([
+      { eventId: 'a'.repeat(64) },
+    ] as McpEvent[]);
+    expect(headers[0].authorization).toBeUndefined();
+    expect(result).toEqual({
+      accepted: 0,
+      rejected: [],
+      refused: true,
+      unauthorized: true,
+      error: `the portal at ${base} refused the report (HTTP 401): Missing credentials; this agent has no credential: set the agents' service token (report.http.token, MCPEEKER_TOKEN) or enrol it (mcpeeker-agent enrol --url ${base})`,
+    });
+  });
 });

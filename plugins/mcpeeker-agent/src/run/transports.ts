@@ -26,6 +26,12 @@ export interface EventTransport {
      * is, not a "cannot reach"; trying again later will not help.
      */
     refused?: boolean;
+    /**
+     * Refused for who sent it (HTTP 401, 403: a revoked credential, a wrong
+     * token): no send with this credential will ever be taken, so a
+     * long-running agent stops rather than try for ever.
+     */
+    unauthorized?: boolean;
     /** The receiver answered but could not take it now (5xx, 429): `error` is a whole sentence. */
     answered?: boolean;
     /** How long the receiver asked us to wait before the next attempt (HTTP `Retry-After`). */
@@ -37,7 +43,7 @@ export interface EventTransport {
    */
   sendHostStatus?(
     status: HostStatus,
-  ): Promise<{ error?: string; refused?: boolean }>;
+  ): Promise<{ error?: string; refused?: boolean; unauthorized?: boolean }>;
   close(): Promise<void>;
 }
 
@@ -159,7 +165,8 @@ function rejectionsOf(
  * HTTP: a batch to `POST /api/mcpeeker/events` with the agents' service token.
  * 2xx: accepted (items the backend refused are listed in its answer and
  * dead-lettered there); 408, 429, 5xx, network errors: retried later, not
- * before the answer's `Retry-After`; any
+ * before the answer's `Retry-After`; 401 and 403: the credential or token
+ * is refused, and nothing will be taken until someone replaces it; any
  * other 4xx: the batch can never succeed as it is — reported loudly.
  */
 export class HttpTransport implements EventTransport {
@@ -169,13 +176,16 @@ export class HttpTransport implements EventTransport {
     /**
      * `credential`: an enrolled agent's own, sent instead of the service
      * token; `tls`: a private CA, and the client certificate the portal's
-     * agent listener requires (mutual TLS).
+     * agent listener requires (mutual TLS); `configFile`: the run config
+     * the agent was started with, which `enrol` must be given again to
+     * save a new credential where `run` reads it.
      */
     private readonly options: {
       url: string;
       token?: string;
       credential?: string;
       tls?: AgentTls;
+      configFile?: string;
     },
   ) {
     this.name = `http ${new URL(options.url).origin}`;
@@ -190,7 +200,10 @@ export class HttpTransport implements EventTransport {
           'content-type': 'application/json',
           ...(this.options.credential
             ? { [AGENT_CREDENTIAL_HEADER]: this.options.credential }
-            : { authorization: `Bearer ${this.options.token}` }),
+            : {}),
+          ...(!this.options.credential && this.options.token
+            ? { authorization: `Bearer ${this.options.token}` }
+            : {}),
         },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(15_000),
@@ -216,8 +229,12 @@ export class HttpTransport implements EventTransport {
     }
     if (response.ok) return {};
     const body: any = await response.json().catch(() => undefined);
-    const { error, refused } = this.failure(response, body);
-    return { error, ...(refused ? { refused } : {}) };
+    const { error, refused, unauthorized } = this.failure(response, body);
+    return {
+      error,
+      ...(refused ? { refused } : {}),
+      ...(unauthorized ? { unauthorized } : {}),
+    };
   }
 
   /**
@@ -227,7 +244,12 @@ export class HttpTransport implements EventTransport {
   private failure(
     response: { status: number; headers: { get(name: string): string | null } },
     body: any,
-  ): { error: string; refused?: boolean; retryAfterMs?: number } {
+  ): {
+    error: string;
+    refused?: boolean;
+    unauthorized?: boolean;
+    retryAfterMs?: number;
+  } {
     const { status } = response;
     const reason = body?.error?.message ?? 'no reason given';
     if (status === 408 || status === 429 || status >= 500) {
@@ -237,11 +259,39 @@ export class HttpTransport implements EventTransport {
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       };
     }
-    if (status === 401 && this.options.credential)
+    const { credential, token, configFile } = this.options;
+    if (status === 401 && credential)
       // The backend's own reason also says to enrol again: said once, here.
       return {
         refused: true,
-        error: `the portal at ${this.portal} refused this agent's credential (HTTP 401): it was revoked or expired; enrol again with mcpeeker-agent enrol --url ${this.portal}`,
+        unauthorized: true,
+        error: `the portal at ${
+          this.portal
+        } refused this agent's credential (HTTP 401): it was revoked, or the portal does not know it; enrol again with a new enrolment secret from an admin: MCPEEKER_ENROLMENT_SECRET=<secret> mcpeeker-agent enrol --url ${
+          this.portal
+        }${configFile ? ` --config ${configFile}` : ''}`,
+      };
+    if (status === 401)
+      return {
+        refused: true,
+        unauthorized: true,
+        error: `the portal at ${
+          this.portal
+        } refused the report (HTTP 401): ${reason}; ${
+          token
+            ? "it does not take the agents' service token this agent has (report.http.token, MCPEEKER_TOKEN): set the token the portal issued for agents"
+            : `this agent has no credential: set the agents' service token (report.http.token, MCPEEKER_TOKEN) or enrol it (mcpeeker-agent enrol --url ${this.portal})`
+        }`,
+      };
+    if (status === 403)
+      return {
+        refused: true,
+        unauthorized: true,
+        error: `the portal at ${
+          this.portal
+        } refused the report (HTTP 403): ${reason}; check the agent's ${
+          credential ? 'credential' : 'token'
+        }, URL and TLS certificate`,
       };
     return {
       refused: true,
