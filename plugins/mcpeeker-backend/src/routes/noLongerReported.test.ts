@@ -118,7 +118,9 @@ describe.each(access.ids)('servers no longer reported on %s', databaseId => {
     expect(
       gone.breakdown.contributions.find((c: any) => c.layer === 'endpoint')
         .reason,
-    ).toMatch(/no longer reported since 2026-12-01 \(removed or changed\)/);
+    ).toMatch(
+      /no longer reported since 2026-12-01T09:00:00\.000Z \(removed or changed\)/,
+    );
 
     // The default list shows only the new one; the old one is still found.
     const danas = await listed('dana');
@@ -130,17 +132,19 @@ describe.each(access.ids)('servers no longer reported on %s', databaseId => {
     expect(await listed('sam', 'gone=only')).toContain(old);
     expect(await listed('sam', 'minRisk=high')).not.toContain(old);
 
-    // Its timeline says so.
+    // Its timeline says so, the instant named for the page to show in its
+    // reader's time.
     const timeline = (
       await request(server)
         .get(`${api}/findings/${old}/timeline`)
         .set(as('dana'))
         .expect(200)
-    ).body.items
-      .filter((i: any) => i.kind === 'score')
-      .map((i: any) => i.summary);
-    expect(timeline.at(-1)).toMatch(/no longer reported since 2026-12-01/);
-    expect(timeline.at(-1)).toMatch(/inline secret resolved/);
+    ).body.items.filter((i: any) => i.kind === 'score');
+    expect(timeline.at(-1).summary).toMatch(
+      /no longer reported since 2026-12-01T09:00:00\.000Z/,
+    );
+    expect(timeline.at(-1).summary).toMatch(/inline secret resolved/);
+    expect(timeline.at(-1).times).toEqual(['2026-12-01T09:00:00.000Z']);
 
     // Back in her config, it is reported again.
     await send([

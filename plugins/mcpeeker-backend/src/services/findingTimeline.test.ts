@@ -281,7 +281,7 @@ describe('a finding’s timeline when it is no longer reported', () => {
     };
     const gone = {
       ...seen,
-      reason: `${seen.reason}; no longer reported since 2026-12-03 (removed or changed): its risks no longer count`,
+      reason: `${seen.reason}; no longer reported since 2026-12-03T17:18:13.385Z (removed or changed): its risks no longer count`,
       noLongerReportedSince: '2026-12-03T17:18:13.385Z',
     };
     const row = (
@@ -305,9 +305,13 @@ describe('a finding’s timeline when it is no longer reported', () => {
       },
       { notes: true, decisionReasons: () => true },
     );
-    expect(items.find(i => i.at === minute(2))?.summary).toBe(
-      'Score 8 → 6 (suspect): endpoint +6: the endpoint agent saw it (config ×1); no longer reported since 2026-12-03 (removed or changed): its risks no longer count; inline secret resolved: no longer reported (it added +2)',
-    );
+    // The instant whole, named in `times`: the page shows it in its reader's time.
+    expect(items.find(i => i.at === minute(2))).toMatchObject({
+      summary:
+        'Score 8 → 6 (suspect): endpoint +6: the endpoint agent saw it (config ×1); no longer reported since 2026-12-03T17:18:13.385Z (removed or changed): its risks no longer count; inline secret resolved: no longer reported (it added +2)',
+      times: ['2026-12-03T17:18:13.385Z'],
+    });
+    expect(items.find(i => i.at === minute(1))?.times).toBeUndefined();
   });
 });
 

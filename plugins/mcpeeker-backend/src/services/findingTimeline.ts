@@ -212,6 +212,26 @@ function riskShiftWords(p: ScoreChange, row: ScoreChange): string | undefined {
     : change;
 }
 
+/**
+ * The instants a score entry's words name, as its `times`: since when an
+ * endpoint line says the server is no longer reported, for the page to show
+ * in its reader's time.
+ */
+function timesNamed(summary: string, ...rows: ScoreChange[]) {
+  const times = [
+    ...new Set(
+      rows.flatMap(r =>
+        r.contributions.flatMap(c =>
+          c.noLongerReportedSince && summary.includes(c.noLongerReportedSince)
+            ? [c.noLongerReportedSince]
+            : [],
+        ),
+      ),
+    ),
+  ];
+  return times.length ? { times } : {};
+}
+
 /** Each change of score, classification or registry status, with what changed in its reasons. */
 function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
   const items: TimelineEntry[] = [];
@@ -226,12 +246,10 @@ function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
       classification: row.classification,
     };
     if (!p) {
-      items.push({
-        ...common,
-        summary: `Scored ${row.score} (${
-          row.classification
-        }): ${contributionsInWords(row.contributions)}`,
-      });
+      const summary = `Scored ${row.score} (${
+        row.classification
+      }): ${contributionsInWords(row.contributions)}`;
+      items.push({ ...common, summary, ...timesNamed(summary, row) });
       continue;
     }
     const kindsBefore = riskKindsOf(p.contributions);
@@ -276,16 +294,14 @@ function scoreEntries(history: ScoreChange[]): TimelineEntry[] {
       p.registryStatus === row.registryStatus
         ? ''
         : `, registry ${p.registryStatus} → ${row.registryStatus}`;
-    items.push({
-      ...common,
-      summary: `${
-        p.score === row.score
-          ? `Score stays ${row.score}`
-          : `Score ${p.score} → ${row.score}`
-      } (${classification}${registry}): ${
-        why || contributionsInWords(row.contributions)
-      }`,
-    });
+    const summary = `${
+      p.score === row.score
+        ? `Score stays ${row.score}`
+        : `Score ${p.score} → ${row.score}`
+    } (${classification}${registry}): ${
+      why || contributionsInWords(row.contributions)
+    }`;
+    items.push({ ...common, summary, ...timesNamed(summary, p, row) });
   }
   return items;
 }

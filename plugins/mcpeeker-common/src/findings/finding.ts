@@ -241,12 +241,20 @@ export interface NoLongerReported {
   missingFrom: string;
 }
 
-/** What a finding no longer reported says, in words. @public */
-export const noLongerReportedWords = (n: NoLongerReported) =>
-  `No longer reported since ${n.since.slice(
-    0,
-    10,
-  )}: removed or changed on its last scan (${n.missingFrom.slice(0, 10)})`;
+/**
+ * What a finding no longer reported says, in words, each instant as `at`
+ * writes it: a page passes its reader's time (the instants are UTC, whose
+ * date is the day before or after for many readers).
+ *
+ * @public
+ */
+export const noLongerReportedWords = (
+  n: NoLongerReported,
+  at: (iso: string) => string,
+) =>
+  `No longer reported since ${at(
+    n.since,
+  )}: removed or changed on its last scan (${at(n.missingFrom)})`;
 
 /**
  * Events of one finding and layer within one dedup window.

@@ -931,12 +931,9 @@ export function finishFinding(
       c.layer === 'endpoint'
         ? {
             ...c,
-            reason: `${
-              c.reason
-            }; no longer reported since ${noLongerReported.since.slice(
-              0,
-              10,
-            )} (removed or changed): its risks no longer count`,
+            // The instant whole (ISO 8601, UTC): a page shows it in its
+            // reader's time (`noLongerReportedSince` says which it is).
+            reason: `${c.reason}; no longer reported since ${noLongerReported.since} (removed or changed): its risks no longer count`,
             noLongerReportedSince: noLongerReported.since,
           }
         : c,

@@ -40,6 +40,7 @@ import {
 } from '../TableParts';
 import { EntryLink, STATUS_WORDS } from '../Registry/EntryParts';
 import { IdText } from '../IdText';
+import { withLocalTimes } from '../LocalTime';
 import { isMissingOrHidden, MissingOrHidden } from '../MissingOrHidden';
 import { ClassificationChip } from './ClassificationChip';
 import { FeedbackCard } from './FeedbackCard';
@@ -195,7 +196,11 @@ const contributionColumns: TableColumn<Contribution>[] = [
     cellStyle: oneLine,
     render: c => (c.points > 0 ? `+${c.points}` : c.points),
   },
-  { title: 'Reason', field: 'reason' },
+  {
+    title: 'Reason',
+    field: 'reason',
+    render: c => <>{withLocalTimes(c.reason, [c.noLongerReportedSince])}</>,
+  },
 ];
 
 const eventColumns: TableColumn<McpEvent & { id: string }>[] = [

@@ -21,6 +21,7 @@ import {
   inDays,
   registryEntry,
 } from '../../__testUtils__/fixtures';
+import { readerInTimeZone } from '../../__testUtils__/readerTimeZone';
 import { renderUnstyled, testClient } from '../../__testUtils__/renderPage';
 import { EntryPage } from '../Registry/EntryPage';
 import { FindingDetail } from './FindingDetail';
@@ -318,18 +319,44 @@ describe('An entry’s page', () => {
 });
 
 describe('A finding no longer reported', () => {
-  it('says since when, and that its last scan no longer named it', async () => {
+  // A reader in Auckland (13 hours ahead of UTC in November): the evening of
+  // the 20th in UTC is the morning of the 21st there.
+  readerInTimeZone('Pacific/Auckland');
+  const inAuckland = (iso: string) =>
+    new Date(iso).toLocaleString(undefined, { timeZone: 'Pacific/Auckland' });
+
+  it('says since when in the reader’s time, and that its last scan no longer named it, on the banner, in the score’s reasons and on the timeline', async () => {
+    const since = '2026-11-20T20:00:00.000Z';
+    const missingFrom = '2026-11-22T09:30:00.000Z';
+    // The endpoint line as the backend words it: the instant whole.
+    const endpoint = {
+      layer: 'endpoint' as const,
+      points: 6,
+      reason: `the endpoint agent saw it (config ×1); no longer reported since ${since} (removed or changed): its risks no longer count`,
+      noLongerReportedSince: since,
+    };
     server.use(
       http.get('*/api/mcpeeker/findings/:id', () =>
         HttpResponse.json({
           ...findingDetail,
           breakdown: {
             ...findingDetail.breakdown,
-            noLongerReported: {
-              since: '2026-11-20T08:00:00.000Z',
-              missingFrom: '2026-11-22T09:30:00.000Z',
-            },
+            contributions: [endpoint],
+            noLongerReported: { since, missingFrom },
           },
+        }),
+      ),
+      http.get('*/api/mcpeeker/findings/:id/timeline', () =>
+        HttpResponse.json({
+          items: [
+            {
+              at: missingFrom,
+              kind: 'score',
+              summary: `Score 8 → 6 (suspect): endpoint +6: ${endpoint.reason}`,
+              times: [since],
+            },
+          ],
+          detectionsLeftOut: 0,
         }),
       ),
     );
@@ -340,8 +367,29 @@ describe('A finding no longer reported', () => {
       { timeout: 30_000 },
     );
     expect(notice).toHaveTextContent(
-      'No longer reported since 2026-11-20: removed or changed on its last scan (2026-11-22).',
+      `No longer reported since ${inAuckland(
+        since,
+      )}: removed or changed on its last scan (${inAuckland(missingFrom)}).`,
     );
+    const reason = `the endpoint agent saw it (config ×1); no longer reported since ${inAuckland(
+      since,
+    )} (removed or changed): its risks no longer count`;
+    expect(
+      screen.getByRole('row', { name: /^endpoint \+6 / }),
+    ).toHaveTextContent(reason);
+    const line = await screen.findByText(
+      (_, el) =>
+        el?.tagName === 'P' && (el.textContent ?? '').startsWith('Score 8 → 6'),
+    );
+    expect(line).toHaveTextContent(
+      `Score 8 → 6 (suspect): endpoint +6: ${reason}.`,
+    );
+    expect(within(line).getByText(inAuckland(since))).toHaveAttribute(
+      'dateTime',
+      since,
+    );
+    // Nowhere the UTC date alone.
+    expect(screen.queryByText(/2026-11-20/)).toBeNull();
   });
 
   it('is not said of a finding still reported', async () => {

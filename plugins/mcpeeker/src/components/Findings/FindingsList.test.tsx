@@ -6,6 +6,7 @@ import { useLocation } from 'react-router-dom';
 import { registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { backendDefaults } from '../../__testUtils__/backendDefaults';
 import { finding } from '../../__testUtils__/fixtures';
+import { readerInTimeZone } from '../../__testUtils__/readerTimeZone';
 import { renderUnstyled, testClient } from '../../__testUtils__/renderPage';
 import { mcpeekerApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
@@ -149,16 +150,20 @@ describe('FindingsList when the backend refuses', () => {
 });
 
 describe('FindingsList and findings no longer reported', () => {
+  // A reader in Auckland (13 hours ahead of UTC in November): the evening of
+  // the 20th in UTC is the morning of the 21st there.
+  readerInTimeZone('Pacific/Auckland');
+  const inAuckland = (iso: string) =>
+    new Date(iso).toLocaleString(undefined, { timeZone: 'Pacific/Auckland' });
+  const since = '2026-11-20T20:00:00.000Z';
+  const missingFrom = '2026-11-22T09:30:00.000Z';
   const gone = {
     ...finding,
     compositeId: 'mcp_fedcba9876543210fedcba9876543210',
     serverName: 'filesystem',
     breakdown: {
       ...finding.breakdown,
-      noLongerReported: {
-        since: '2026-11-20T08:00:00.000Z',
-        missingFrom: '2026-11-22T09:30:00.000Z',
-      },
+      noLongerReported: { since, missingFrom },
     },
   };
 
@@ -189,9 +194,12 @@ describe('FindingsList and findings no longer reported', () => {
     expect(screen.getByLabelText('Location')).toHaveTextContent(
       '?minRisk=high&gone=include',
     );
+    // Since when, in the reader's time, as every time on the page.
     expect(
       within(row).getByTitle(
-        'No longer reported since 2026-11-20: removed or changed on its last scan (2026-11-22)',
+        `No longer reported since ${inAuckland(
+          since,
+        )}: removed or changed on its last scan (${inAuckland(missingFrom)})`,
       ),
     ).toHaveTextContent('No longer reported');
     // The one still reported is not marked.

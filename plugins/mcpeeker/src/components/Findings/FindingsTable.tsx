@@ -30,6 +30,7 @@ import {
   tableOptions,
 } from '../TableParts';
 import { HostName } from '../HostName';
+import { localTime } from '../LocalTime';
 import { ClassificationChip } from './ClassificationChip';
 import { ExportMenu } from './ExportMenu';
 import {
@@ -227,7 +228,10 @@ function findingColumns(
                 size="small"
                 variant="outlined"
                 label="No longer reported"
-                title={noLongerReportedWords(f.breakdown.noLongerReported)}
+                title={noLongerReportedWords(
+                  f.breakdown.noLongerReported,
+                  localTime,
+                )}
               />
             )}
           </>

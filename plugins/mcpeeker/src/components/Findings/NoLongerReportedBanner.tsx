@@ -6,11 +6,12 @@ import {
   noLongerReportedWords,
   type Finding,
 } from '@mcpeeker/plugin-mcpeeker-common';
+import { localTime } from '../LocalTime';
 
 /**
  * A finding no agent reports any more (removed from its config, or changed
- * so that it is another server now): since when, and that its risks no
- * longer count. Nothing when it is still reported.
+ * so that it is another server now): since when (in the reader's time), and
+ * that its risks no longer count. Nothing when it is still reported.
  */
 export function NoLongerReportedBanner({ finding }: { finding: Finding }) {
   const classes = useInfoBannerStyles();
@@ -28,8 +29,8 @@ export function NoLongerReportedBanner({ finding }: { finding: Finding }) {
         </Typography>
       </Box>
       <Typography variant="body2">
-        {noLongerReportedWords(gone)}. Its risks no longer count, and the
-        Findings list and Dashboard leave it out unless asked to show it.
+        {noLongerReportedWords(gone, localTime)}. Its risks no longer count, and
+        the Findings list and Dashboard leave it out unless asked to show it.
       </Typography>
     </section>
   );

@@ -17,6 +17,7 @@ import {
   type TimelineEntry,
   type TimelineKind,
 } from '@mcpeeker/plugin-mcpeeker-common';
+import { LocalTime, withLocalTimes } from '../LocalTime';
 import { errorMessage } from '../Registry/RegisterForm';
 import { countOf } from '../TableParts';
 
@@ -32,30 +33,12 @@ const KINDS: Record<TimelineKind, { icon: ReactElement; words: string }> = {
   suppression: { icon: <VisibilityOffIcon />, words: 'Suppression' },
 };
 
-/** An instant as the page shows every one: in the reader's time. */
-function LocalTime({ iso }: { iso: string }) {
-  return <time dateTime={iso}>{new Date(iso).toLocaleString()}</time>;
-}
-
 /**
  * A moment's sentence, each instant it names (`times`, written there as
  * ISO 8601) shown in the reader's time, as the moment's own time is.
  */
 export function summaryInWords(entry: TimelineEntry): ReactNode[] {
-  let parts: ReactNode[] = [asSentence(entry.summary)];
-  for (const iso of new Set(entry.times ?? [])) {
-    if (Number.isNaN(Date.parse(iso))) continue;
-    parts = parts.flatMap((part): ReactNode[] => {
-      if (typeof part !== 'string') return [part];
-      const out: ReactNode[] = [];
-      part.split(iso).forEach((text, i) => {
-        if (i > 0) out.push(<LocalTime key={`${iso}-${i}`} iso={iso} />);
-        if (text) out.push(text);
-      });
-      return out;
-    });
-  }
-  return parts;
+  return withLocalTimes(asSentence(entry.summary), entry.times);
 }
 
 /**

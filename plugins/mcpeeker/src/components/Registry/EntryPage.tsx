@@ -35,6 +35,7 @@ import {
 } from '../../routes';
 import { ClassificationChip } from '../Findings/ClassificationChip';
 import { IdText } from '../IdText';
+import { LocalTime } from '../LocalTime';
 import { MissingOrHidden } from '../MissingOrHidden';
 import { countOf } from '../TableParts';
 import { AuditLogView } from './AuditLogView';
@@ -235,7 +236,7 @@ function EntryFindingLine({
         <strong>
           {' '}
           — no longer reported since{' '}
-          {new Date(m.noLongerReported.since).toLocaleDateString()}
+          <LocalTime iso={m.noLongerReported.since} />
         </strong>
       )}
     </Typography>
