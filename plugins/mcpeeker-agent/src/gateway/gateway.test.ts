@@ -297,6 +297,198 @@ describe('mcpeeker-agent gateway --send', () => {
   });
 });
 
+describe('mcpeeker-agent gateway --send: the exit code says whether the backend took it all', () => {
+  let backend: http.Server | undefined;
+  afterEach(async () => {
+    backend?.closeAllConnections();
+    await new Promise(r => (backend ? backend.close(r) : r(undefined)));
+    backend = undefined;
+  });
+
+  /**
+   * A portal's POST /events as the backend answers it: with the right
+   * token, each event validated as the backend does (validateEvent), the
+   * invalid ones refused in a 400 naming each item's issues, the rest kept;
+   * a wrong token, 401; `down`, 503.
+   */
+  async function startPortal(options: { down?: boolean } = {}) {
+    const received: any[] = [];
+    backend = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', d => (body += d));
+      req.on('end', () => {
+        const answer = (status: number, json: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(json));
+        };
+        if (options.down)
+          return answer(503, {
+            error: { name: 'ServiceUnavailableError', message: 'starting' },
+          });
+        if (req.headers.authorization !== 'Bearer agents-service-token')
+          return answer(401, {
+            error: { name: 'AuthenticationError', message: 'Illegal token' },
+            response: { statusCode: 401 },
+          });
+        const { events } = JSON.parse(body);
+        const rejected: any[] = [];
+        events.forEach((event: any, index: number) => {
+          const result = validateEvent(event);
+          if (result.success) received.push(event);
+          else
+            rejected.push({
+              index,
+              eventId: event.eventId,
+              issues: result.issues,
+            });
+        });
+        const result = {
+          accepted: events.length - rejected.length,
+          duplicates: 0,
+          rejected,
+          redactedValues: 0,
+        };
+        if (rejected.length === 0) return answer(202, result);
+        const first = rejected[0];
+        return answer(400, {
+          error: {
+            name: 'InputError',
+            message: `${rejected.length} of ${
+              events.length
+            } events are invalid (first: item ${first.index}, ${first.issues
+              .map((i: any) => `${i.field || 'event'}: ${i.message}`)
+              .join('; ')}); the ${result.accepted} valid ones were kept`,
+          },
+          ...result,
+        });
+      });
+    });
+    await new Promise<void>(r => backend!.listen(0, '127.0.0.1', r));
+    const { port } = backend.address() as AddressInfo;
+    return {
+      base: `http://127.0.0.1:${port}/api/mcpeeker`,
+      received,
+    };
+  }
+
+  /** The agent as a script runs it: its bin, to its exit. */
+  function gatewaySend(env: Record<string, string>) {
+    const file = path.join(work, 'requests.jsonl');
+    fs.writeFileSync(file, `${claudeCode}\n${openaiWeather}\n`);
+    return new Promise<{ code: number | null; stderr: string; file: string }>(
+      resolve => {
+        const child = spawn(
+          process.execPath,
+          [BIN, 'gateway', '--read', file, '--send'],
+          {
+            env: {
+              PATH: process.env.PATH,
+              HOME: work,
+              MCPEEKER_HOST_ID_SALT: SALT,
+              MCPEEKER_SPOOL_DIR: path.join(work, 'spool'),
+              ...env,
+            },
+          },
+        );
+        let stderr = '';
+        child.stderr.on('data', d => (stderr += d));
+        child.on('close', code => resolve({ code, stderr, file }));
+      },
+    );
+  }
+  const spooled = () =>
+    fs.existsSync(path.join(work, 'spool', 'gateway'))
+      ? fs
+          .readdirSync(path.join(work, 'spool', 'gateway'))
+          .filter(f => f.endsWith('.json'))
+      : [];
+
+  it('exit 0 when the backend took everything', async () => {
+    const portal = await startPortal();
+    const { code, stderr, file } = await gatewaySend({
+      MCPEEKER_HTTP_URL: `${portal.base}/events`,
+      MCPEEKER_TOKEN: 'agents-service-token',
+    });
+    expect(stderr).toContain(`${file}: 2 lines, 3 events, 0 skipped`);
+    expect(stderr).not.toContain('refused');
+    expect(code).toBe(0);
+    expect(portal.received).toHaveLength(3);
+    expect(spooled()).toEqual([]);
+  });
+
+  it('exit 3 when the backend refuses some of the events, naming its reason for each and how many in the end', async () => {
+    const portal = await startPortal();
+    // Left in the spool by an agent that made an event this portal does not take.
+    const [event] = (
+      await run(['--read', '-'], {
+        stdin: Readable.from([`${openaiMcpClient}\n`]),
+      })
+    ).events;
+    const foreign = { ...event, request: { ...event.request, api: 'bedrock' } };
+    fs.mkdirSync(path.join(work, 'spool', 'gateway'), { recursive: true });
+    fs.writeFileSync(
+      path.join(work, 'spool', 'gateway', '000000000000001-000000000-old.json'),
+      JSON.stringify(foreign),
+    );
+    const { code, stderr } = await gatewaySend({
+      MCPEEKER_HTTP_URL: `${portal.base}/events`,
+      MCPEEKER_TOKEN: 'agents-service-token',
+    });
+    const reason =
+      'request.api: Invalid option: expected one of "anthropic-messages"|"openai-chat"|"litellm"';
+    expect(stderr).toContain(
+      `gateway: the backend rejected event ${event.eventId}: ${reason}\n`,
+    );
+    expect(stderr).toContain(
+      `sent 4 events to http ${
+        new URL(portal.base).origin
+      }, 1 of them refused (above)`,
+    );
+    expect(stderr.trim().split('\n').at(-1)).toBe(
+      `mcpeeker-agent: gateway: the backend refused 1 of the 4 events it was sent, and keeps them as dead letters: they are not sent again (first: event ${event.eventId}: ${reason})`,
+    );
+    expect(code).toBe(3);
+    // The three valid ones were kept; nothing waits to be sent again.
+    expect(portal.received).toHaveLength(3);
+    expect(spooled()).toEqual([]);
+  });
+
+  it('exit 3 when the backend refuses the token, naming its reason; the events wait in the spool', async () => {
+    const portal = await startPortal();
+    const { code, stderr, file } = await gatewaySend({
+      MCPEEKER_HTTP_URL: `${portal.base}/events`,
+      MCPEEKER_TOKEN: 'not-the-token',
+    });
+    expect(stderr).toContain(
+      `gateway: the portal at ${
+        portal.base
+      } refused the report (HTTP 401): Illegal token; it does not take the agents' service token this agent has (report.http.token, MCPEEKER_TOKEN): set the token the portal issued for agents; 3 events wait in the spool (${path.join(
+        work,
+        'spool',
+        'gateway',
+      )})\n`,
+    );
+    expect(stderr.trim().split('\n').at(-1)).toBe(
+      `mcpeeker-agent: gateway: ${file}: 2 lines, 3 events, 0 skipped`,
+    );
+    expect(code).toBe(3);
+    expect(spooled()).toHaveLength(3);
+  });
+
+  it('exit 0 when the backend could not take them now: they wait in the spool for the next send', async () => {
+    const portal = await startPortal({ down: true });
+    const { code, stderr } = await gatewaySend({
+      MCPEEKER_HTTP_URL: `${portal.base}/events`,
+      MCPEEKER_TOKEN: 'agents-service-token',
+    });
+    expect(stderr).toContain(
+      `the portal at ${portal.base} could not take the report now (HTTP 503): starting; 3 events wait in the spool`,
+    );
+    expect(code).toBe(0);
+    expect(spooled()).toHaveLength(3);
+  });
+});
+
 describe('mcpeeker-agent gateway --follow', () => {
   let child: ChildProcess | undefined;
   let backend: http.Server | undefined;

@@ -60,7 +60,8 @@ class Tally {
 /**
  * `mcpeeker-agent gateway`: reads an LLM gateway's request log, line by line,
  * into gateway events, printed as JSON lines or sent to the backend; says
- * which lines it skipped and why. Returns the exit code.
+ * which lines it skipped and why. Returns the exit code: 0, 1 the log could
+ * not be read on, 3 the backend refused all or part of what was sent.
  */
 export async function readGatewayLog(
   options: GatewayLogOptions,
@@ -154,5 +155,9 @@ export async function readGatewayLog(
     await outlet.close();
   }
   log(tally.summary(name));
+  const { rejections } = outlet;
+  if (rejections) log(rejections);
+  // A script sending a log can tell that the backend did not take it all.
+  if (exitCode === 0 && outlet.refused) exitCode = 3;
   return exitCode;
 }

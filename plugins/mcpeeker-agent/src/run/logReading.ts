@@ -64,6 +64,28 @@ export class EventOutlet {
     if (this.publisher) await this.publisher.flush();
   }
 
+  /**
+   * Whether the backend refused anything it was sent: events one by one
+   * (kept there as dead letters, not sent again), or the last send whole
+   * (a refused token: the events wait in the spool, and the publisher said
+   * why as it happened). Not when it could not be reached or was busy:
+   * what waits goes next time.
+   */
+  get refused(): boolean {
+    return Boolean(
+      this.publisher &&
+        (this.publisher.refusal || this.publisher.tally.rejected > 0),
+    );
+  }
+
+  /** The sentence for the events the backend refused one by one, or undefined. */
+  get rejections(): string | undefined {
+    const tally = this.publisher?.tally;
+    if (!tally?.firstRejection) return undefined;
+    const { eventId, reason } = tally.firstRejection;
+    return `the backend refused ${tally.rejected} of the ${tally.taken} events it was sent, and keeps them as dead letters: they are not sent again (first: event ${eventId}: ${reason})`;
+  }
+
   async close() {
     await this.publisher?.close();
   }

@@ -25,6 +25,16 @@ export class Publisher {
    * wrong token): nothing will be taken until the credential is replaced.
    */
   unauthorized = false;
+  /**
+   * Since this publisher started: the events the receiver took, and those
+   * among them it refused one by one (it keeps them as dead letters; they
+   * are not sent again), the first with its reason.
+   */
+  readonly tally: {
+    taken: number;
+    rejected: number;
+    firstRejection?: { eventId: string; reason: string };
+  } = { taken: 0, rejected: 0 };
 
   constructor(
     private readonly spoolConfig: { dir: string; maxEvents: number },
@@ -51,12 +61,17 @@ export class Publisher {
     this.refusal = undefined;
     this.unauthorized = false;
     let sent = 0;
+    let rejected = 0;
     for (;;) {
       const batch = await this.spool.peek(BATCH);
       if (batch.length === 0) break;
       const result = await this.transport.send(batch.map(b => b.event));
       await this.spool.remove(batch.slice(0, result.accepted).map(b => b.file));
       sent += result.accepted;
+      this.tally.taken += result.accepted;
+      this.tally.rejected += result.rejected.length;
+      rejected += result.rejected.length;
+      this.tally.firstRejection ??= result.rejected[0];
       for (const r of result.rejected)
         this.log(`the backend rejected event ${r.eventId}: ${r.reason}`);
       if (result.error) {
@@ -81,7 +96,12 @@ export class Publisher {
         return left;
       }
     }
-    if (sent > 0) this.log(`sent ${sent} events to ${this.transport.name}`);
+    if (sent > 0)
+      this.log(
+        `sent ${sent} events to ${this.transport.name}${
+          rejected > 0 ? `, ${rejected} of them refused (above)` : ''
+        }`,
+      );
     return 0;
   }
 
