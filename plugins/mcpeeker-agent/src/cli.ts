@@ -184,8 +184,9 @@ or SIGINT, 1 the portal refused the agent's credential or token (HTTP 401,
 403: it stops, its events wait in the spool); enrol: 1 refused
 or the backend could not be reached; gateway and network: 0 the logs were
 read (bad lines are skipped and counted on stderr), 1 one could not be read on;
-gateway --send: 3 the backend refused all or part of what was sent (its reason
-on stderr; unreachable or busy is 0, the events wait in the spool);
+gateway --send and network --send: 3 the backend refused all or part of what
+was sent (its reason on stderr; unreachable or busy is 0, the events wait in
+the spool);
 policy: 0 written or nothing to change, 1 the portal could not be read or a
 file is not MCPeeker's (nothing is written then).
 `;

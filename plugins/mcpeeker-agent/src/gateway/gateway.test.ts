@@ -12,6 +12,11 @@ import {
   validateEvent,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { makeTempDir } from '../__testUtils__/fixtures';
+import {
+  AGENTS_TOKEN,
+  IngestPortal,
+  startIngestPortal,
+} from '../__testUtils__/ingestPortal';
 import { runCli } from '../cli';
 import { readHostId } from '../host';
 import { writeAgentCredential } from '../run/agentCredential';
@@ -298,77 +303,16 @@ describe('mcpeeker-agent gateway --send', () => {
 });
 
 describe('mcpeeker-agent gateway --send: the exit code says whether the backend took it all', () => {
-  let backend: http.Server | undefined;
+  let started: IngestPortal | undefined;
   afterEach(async () => {
-    backend?.closeAllConnections();
-    await new Promise(r => (backend ? backend.close(r) : r(undefined)));
-    backend = undefined;
+    await started?.close();
+    started = undefined;
   });
 
-  /**
-   * A portal's POST /events as the backend answers it: with the right
-   * token, each event validated as the backend does (validateEvent), the
-   * invalid ones refused in a 400 naming each item's issues, the rest kept;
-   * a wrong token, 401; `down`, 503.
-   */
   async function startPortal(options: { down?: boolean } = {}) {
-    const received: any[] = [];
-    backend = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', d => (body += d));
-      req.on('end', () => {
-        const answer = (status: number, json: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(json));
-        };
-        if (options.down)
-          return answer(503, {
-            error: { name: 'ServiceUnavailableError', message: 'starting' },
-          });
-        if (req.headers.authorization !== 'Bearer agents-service-token')
-          return answer(401, {
-            error: { name: 'AuthenticationError', message: 'Illegal token' },
-            response: { statusCode: 401 },
-          });
-        const { events } = JSON.parse(body);
-        const rejected: any[] = [];
-        events.forEach((event: any, index: number) => {
-          const result = validateEvent(event);
-          if (result.success) received.push(event);
-          else
-            rejected.push({
-              index,
-              eventId: event.eventId,
-              issues: result.issues,
-            });
-        });
-        const result = {
-          accepted: events.length - rejected.length,
-          duplicates: 0,
-          rejected,
-          redactedValues: 0,
-        };
-        if (rejected.length === 0) return answer(202, result);
-        const first = rejected[0];
-        return answer(400, {
-          error: {
-            name: 'InputError',
-            message: `${rejected.length} of ${
-              events.length
-            } events are invalid (first: item ${first.index}, ${first.issues
-              .map((i: any) => `${i.field || 'event'}: ${i.message}`)
-              .join('; ')}); the ${result.accepted} valid ones were kept`,
-          },
-          ...result,
-        });
-      });
-    });
-    await new Promise<void>(r => backend!.listen(0, '127.0.0.1', r));
-    const { port } = backend.address() as AddressInfo;
-    return {
-      base: `http://127.0.0.1:${port}/api/mcpeeker`,
-      received,
-    };
+    started = await startIngestPortal();
+    started.down = Boolean(options.down);
+    return started;
   }
 
   /** The agent as a script runs it: its bin, to its exit. */
@@ -407,7 +351,7 @@ describe('mcpeeker-agent gateway --send: the exit code says whether the backend 
     const portal = await startPortal();
     const { code, stderr, file } = await gatewaySend({
       MCPEEKER_HTTP_URL: `${portal.base}/events`,
-      MCPEEKER_TOKEN: 'agents-service-token',
+      MCPEEKER_TOKEN: AGENTS_TOKEN,
     });
     expect(stderr).toContain(`${file}: 2 lines, 3 events, 0 skipped`);
     expect(stderr).not.toContain('refused');
@@ -432,7 +376,7 @@ describe('mcpeeker-agent gateway --send: the exit code says whether the backend 
     );
     const { code, stderr } = await gatewaySend({
       MCPEEKER_HTTP_URL: `${portal.base}/events`,
-      MCPEEKER_TOKEN: 'agents-service-token',
+      MCPEEKER_TOKEN: AGENTS_TOKEN,
     });
     const reason =
       'request.api: Invalid option: expected one of "anthropic-messages"|"openai-chat"|"litellm"';
@@ -479,7 +423,7 @@ describe('mcpeeker-agent gateway --send: the exit code says whether the backend 
     const portal = await startPortal({ down: true });
     const { code, stderr } = await gatewaySend({
       MCPEEKER_HTTP_URL: `${portal.base}/events`,
-      MCPEEKER_TOKEN: 'agents-service-token',
+      MCPEEKER_TOKEN: AGENTS_TOKEN,
     });
     expect(stderr).toContain(
       `the portal at ${portal.base} could not take the report now (HTTP 503): starting; 3 events wait in the spool`,

@@ -70,8 +70,10 @@ export async function readGatewayLog(
   const name = options.file === '-' ? 'stdin' : options.file;
   const tally = new Tally();
   let named = 0;
-  const outlet = new EventOutlet(publisher, event =>
-    options.stdout(`${JSON.stringify(event)}\n`),
+  const outlet = new EventOutlet(
+    publisher,
+    event => options.stdout(`${JSON.stringify(event)}\n`),
+    { log },
   );
 
   const onLine = (text: string | undefined, line: number) => {
@@ -155,9 +157,6 @@ export async function readGatewayLog(
     await outlet.close();
   }
   log(tally.summary(name));
-  const { rejections } = outlet;
-  if (rejections) log(rejections);
   // A script sending a log can tell that the backend did not take it all.
-  if (exitCode === 0 && outlet.refused) exitCode = 3;
-  return exitCode;
+  return outlet.exitCode(exitCode);
 }

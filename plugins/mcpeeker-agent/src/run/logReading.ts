@@ -1,9 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import { Publisher, RETRY_MS } from './publisher';
+import { isRefusal } from './transports';
 
 /** Events spooled at once while reading. */
 const SPOOL_BATCH = 500;
+
+/** The exit code of `gateway --send` and `network --send` when the backend refused all or part of what was sent. */
+export const EXIT_REFUSED = 3;
 
 /**
  * Where the events read from another sensor's log go (`gateway`,
@@ -21,6 +25,8 @@ export class EventOutlet {
   constructor(
     private readonly publisher: Publisher | undefined,
     private readonly print: (event: McpEvent) => void,
+    /** `log`: a line for a person, on stderr. */
+    private readonly options: { log: (line: string) => void },
   ) {}
 
   add(events: McpEvent[]) {
@@ -74,7 +80,7 @@ export class EventOutlet {
   get refused(): boolean {
     return Boolean(
       this.publisher &&
-        (this.publisher.refusal || this.publisher.tally.rejected > 0),
+        (isRefusal(this.publisher.answer) || this.publisher.tally.rejected > 0),
     );
   }
 
@@ -84,6 +90,19 @@ export class EventOutlet {
     if (!tally?.firstRejection) return undefined;
     const { eventId, reason } = tally.firstRejection;
     return `the backend refused ${tally.rejected} of the ${tally.taken} events it was sent, and keeps them as dead letters: they are not sent again (first: event ${eventId}: ${reason})`;
+  }
+
+  /**
+   * The read is over, with `readCode` (0, or 1 when a log or capture could
+   * not be read on): says how many events the backend refused one by one,
+   * and returns the command's exit code — the read's 1 first, else 3 when
+   * the backend refused anything, so a script can tell; 0 when it took it
+   * all, or could not be reached or was busy (what waits goes next time).
+   */
+  exitCode(readCode: number): number {
+    const { rejections } = this;
+    if (rejections) this.options.log(rejections);
+    return readCode === 0 && this.refused ? EXIT_REFUSED : readCode;
   }
 
   async close() {

@@ -1,6 +1,11 @@
 import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import { Spool } from './spool';
-import type { EventTransport } from './transports';
+import {
+  backendAnswer,
+  type BackendAnswer,
+  type EventTransport,
+  isRefusal,
+} from './transports';
 
 const BATCH = 100;
 /** How long to wait before trying again when the backend did not say. */
@@ -16,15 +21,16 @@ export class Publisher {
   /** No send before this (epoch ms): the backend's Retry-After. */
   private notBefore = 0;
   /**
+   * What the backend made of the last flush (`taken` when there was
+   * nothing to send): its last batch's answer, or `refused-items` when a
+   * batch taken had events refused one by one.
+   */
+  answer: BackendAnswer = 'taken';
+  /**
    * Why the receiver refused the last flush's batch (a revoked credential, a
    * wrong token): trying again will not help until someone acts.
    */
   refusal?: string;
-  /**
-   * The refusal was of who sends (HTTP 401, 403: a revoked credential, a
-   * wrong token): nothing will be taken until the credential is replaced.
-   */
-  unauthorized = false;
   /**
    * Since this publisher started: the events the receiver took, and those
    * among them it refused one by one (it keeps them as dead letters; they
@@ -59,7 +65,7 @@ export class Publisher {
   async flush(): Promise<number> {
     if (Date.now() < this.notBefore) return this.spool.size();
     this.refusal = undefined;
-    this.unauthorized = false;
+    this.answer = 'taken';
     let sent = 0;
     let rejected = 0;
     for (;;) {
@@ -74,12 +80,13 @@ export class Publisher {
       this.tally.firstRejection ??= result.rejected[0];
       for (const r of result.rejected)
         this.log(`the backend rejected event ${r.eventId}: ${r.reason}`);
+      const answer = backendAnswer(result);
+      if (answer !== 'taken') this.answer = answer;
       if (result.error) {
         const left = await this.spool.size();
         if (result.retryAfterMs !== undefined)
           this.notBefore = Date.now() + result.retryAfterMs;
-        this.refusal = result.refused ? result.error : undefined;
-        this.unauthorized = Boolean(result.refused && result.unauthorized);
+        if (isRefusal(answer)) this.refusal = result.error;
         this.log(
           `${
             result.refused || result.answered
@@ -103,6 +110,14 @@ export class Publisher {
         }`,
       );
     return 0;
+  }
+
+  /**
+   * The backend refused the last flush for who sent it (HTTP 401, 403): no
+   * later attempt with this credential or token will be taken.
+   */
+  get unauthorized(): boolean {
+    return this.answer === 'refused-credential';
   }
 
   /** How long until the backend wants the next attempt; 0 when it did not say. */

@@ -14,7 +14,14 @@ import {
   interfaceAddressHashes,
   scanInventory,
 } from './toEvents';
-import { EventTransport, HttpTransport, NatsTransport } from './transports';
+import {
+  backendAnswer,
+  type BackendAnswer,
+  EventTransport,
+  HttpTransport,
+  isRefusal,
+  NatsTransport,
+} from './transports';
 
 export interface RunIo {
   log: (line: string) => void;
@@ -52,7 +59,7 @@ export class Agent {
   /** What the host's clients enforce, to say on its own after a scan with nothing to send. */
   private hostStatus?: HostStatus;
   private statusRefusal?: string;
-  private statusUnauthorized = false;
+  private statusAnswer: BackendAnswer = 'taken';
 
   constructor(
     private readonly config: AgentConfig,
@@ -136,14 +143,14 @@ export class Agent {
    */
   async flush(): Promise<number> {
     this.statusRefusal = undefined;
-    this.statusUnauthorized = false;
+    this.statusAnswer = 'taken';
     const left = await this.publisher.flush();
     const status = this.hostStatus;
     if (left === 0 && status && this.transport.sendHostStatus) {
-      const { error, refused, unauthorized } =
-        await this.transport.sendHostStatus(status);
-      if (refused) this.statusRefusal = error;
-      this.statusUnauthorized = Boolean(refused && unauthorized);
+      const result = await this.transport.sendHostStatus(status);
+      const { error } = result;
+      this.statusAnswer = backendAnswer(result);
+      if (isRefusal(this.statusAnswer)) this.statusRefusal = error;
       if (error) this.io.log(`host status not sent: ${error}`);
       else if (this.hostStatus === status) this.hostStatus = undefined;
     }
@@ -163,7 +170,9 @@ export class Agent {
    * later attempt with this credential or token will be taken.
    */
   get unauthorized(): boolean {
-    return this.publisher.unauthorized || this.statusUnauthorized;
+    return (
+      this.publisher.unauthorized || this.statusAnswer === 'refused-credential'
+    );
   }
 
   /** How long until the backend wants the next attempt; 0 when it did not say. */

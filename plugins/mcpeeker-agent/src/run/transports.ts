@@ -48,6 +48,47 @@ export interface EventTransport {
 }
 
 /**
+ * What the backend made of a send (events, or a host status): the one
+ * reading of a transport's answer that every command acts on.
+ *
+ * - `taken`: all of it;
+ * - `refused-items`: taken, but some events refused one by one (the
+ *   backend's 400 naming each one's issues): it keeps them as dead letters,
+ *   and they are not sent again;
+ * - `transient`: not reached, or it could not take them now (network, 5xx,
+ *   408, 429): they wait in the spool and go again;
+ * - `refused-send`: the whole send refused as it is (another 4xx: a wrong
+ *   URL): it waits in the spool until someone acts;
+ * - `refused-credential`: who sends was refused (HTTP 401, 403: a revoked
+ *   credential, a wrong token): nothing will be taken until it is replaced.
+ */
+export type BackendAnswer =
+  | 'taken'
+  | 'refused-items'
+  | 'transient'
+  | 'refused-send'
+  | 'refused-credential';
+
+export function backendAnswer(result: {
+  error?: string;
+  refused?: boolean;
+  unauthorized?: boolean;
+  rejected?: unknown[];
+}): BackendAnswer {
+  if (result.error) {
+    if (!result.refused) return 'transient';
+    return result.unauthorized ? 'refused-credential' : 'refused-send';
+  }
+  return result.rejected?.length ? 'refused-items' : 'taken';
+}
+
+/** The backend refused all or part of it: trying the same again will not help. */
+export const isRefusal = (answer: BackendAnswer) =>
+  answer === 'refused-items' ||
+  answer === 'refused-send' ||
+  answer === 'refused-credential';
+
+/**
  * The last token of an event's subject: the host it is about, or the sensor
  * that saw it (a gateway's name), with what NATS reserves in a token replaced.
  */

@@ -302,7 +302,8 @@ const TSHARK_NOISE =
  * off the wire or from a capture file, MCPeeker's signatures decide which
  * exchanges are MCP, and each becomes a network event (sensor kind
  * `tshark`), printed or sent. Returns the exit code: 0 when the capture was
- * read (or a live one stopped), 1 when tshark could not be run or failed.
+ * read (or a live one stopped), 1 when tshark could not be run or failed, 3
+ * when the backend refused all or part of what was sent.
  */
 export async function captureTraffic(options: CaptureOptions): Promise<number> {
   const { source, publisher, log } = options;
@@ -316,10 +317,14 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
     'interface' in source ? `interface ${source.interface}` : source.read;
   const collected: NetworkEvent[] = [];
   let events = 0;
-  const outlet = new EventOutlet(publisher, event => {
-    if (options.format === 'json') collected.push(event as NetworkEvent);
-    else options.stdout(`${JSON.stringify(event)}\n`);
-  });
+  const outlet = new EventOutlet(
+    publisher,
+    event => {
+      if (options.format === 'json') collected.push(event as NetworkEvent);
+      else options.stdout(`${JSON.stringify(event)}\n`);
+    },
+    { log },
+  );
   const found = (event: NetworkEvent | undefined) => {
     if (!event) return;
     events++;
@@ -409,9 +414,9 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
   if (options.format === 'json' && !publisher && (!failed || events > 0))
     options.stdout(`${JSON.stringify({ events: collected }, null, 2)}\n`);
   await outlet.close();
-  if (failed && events === 0) return 1;
+  if (failed && events === 0) return outlet.exitCode(1);
   log(
     `${packets} packets of HTTP, TLS and DNS read, ${sensor.exchanges} MCP exchanges, ${events} events`,
   );
-  return failed ? 1 : 0;
+  return outlet.exitCode(failed ? 1 : 0);
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -9,6 +10,11 @@ import {
   validateEvent,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { makeTempDir, PLANTED } from '../../__testUtils__/fixtures';
+import {
+  AGENTS_TOKEN,
+  IngestPortal,
+  startIngestPortal,
+} from '../../__testUtils__/ingestPortal';
 import { runCli } from '../../cli';
 import { canonicalAddress, NetworkEventContext } from '../networkEvent';
 import { RemoteHostList } from '../remoteHosts';
@@ -763,5 +769,123 @@ describe('mcpeeker-agent network', () => {
     expect(
       (await cli(['--zeek', FIXTURES, '--follow', '--format', 'json'])).code,
     ).toBe(2);
+  });
+});
+
+describe('mcpeeker-agent network --send: the exit code says whether the backend took it all', () => {
+  const BIN = path.resolve(__dirname, '../../../bin/mcpeeker-agent');
+  let portal: IngestPortal | undefined;
+  let work: string;
+  beforeEach(async () => {
+    work = makeTempDir('mcpeeker-network-send-');
+    portal = await startIngestPortal();
+  });
+  afterEach(async () => {
+    await portal?.close();
+    portal = undefined;
+  });
+
+  /** The agent as a script runs it: its bin, to its exit. */
+  function networkSend(token: string) {
+    return new Promise<{ code: number | null; stderr: string }>(resolve => {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'network', '--eve', fixture('mcp/eve.json'), '--send'],
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: work,
+            MCPEEKER_HOST_ID_SALT: SALT,
+            MCPEEKER_SPOOL_DIR: path.join(work, 'spool'),
+            MCPEEKER_HTTP_URL: `${portal!.base}/events`,
+            MCPEEKER_TOKEN: token,
+          },
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', d => (stderr += d));
+      child.on('close', code => resolve({ code, stderr }));
+    });
+  }
+  const spooled = () =>
+    fs.existsSync(path.join(work, 'spool', 'network'))
+      ? fs
+          .readdirSync(path.join(work, 'spool', 'network'))
+          .filter(f => f.endsWith('.json'))
+      : [];
+
+  it('exit 0 when the backend took everything', async () => {
+    const { code, stderr } = await networkSend(AGENTS_TOKEN);
+    expect(stderr).not.toContain('refused');
+    expect(stderr).toContain(
+      `sent 7 events to http ${new URL(portal!.base).origin}\n`,
+    );
+    expect(code).toBe(0);
+    expect(portal!.received).toHaveLength(7);
+    expect(spooled()).toEqual([]);
+  });
+
+  it('exit 3 when the backend refuses some of the events, naming its reason for each and how many in the end', async () => {
+    // Left in the spool by an agent that made an event this portal does not take.
+    const { events } = await read([
+      { kind: 'eve', file: fixture('mcp/eve.json') },
+    ]);
+    const event = events[0];
+    const foreign = { ...event, sensor: { ...event.sensor, kind: 'snort' } };
+    fs.mkdirSync(path.join(work, 'spool', 'network'), { recursive: true });
+    fs.writeFileSync(
+      path.join(work, 'spool', 'network', '000000000000001-000000000-old.json'),
+      JSON.stringify(foreign),
+    );
+    const { code, stderr } = await networkSend(AGENTS_TOKEN);
+    const reason =
+      'sensor.kind: Invalid option: expected one of "zeek"|"suricata"|"tshark"|"mcpeeker-signature"';
+    expect(stderr).toContain(
+      `network: the backend rejected event ${event.eventId}: ${reason}\n`,
+    );
+    expect(stderr).toContain(
+      `sent 8 events to http ${
+        new URL(portal!.base).origin
+      }, 1 of them refused (above)`,
+    );
+    expect(stderr.trim().split('\n').at(-1)).toBe(
+      `mcpeeker-agent: network: the backend refused 1 of the 8 events it was sent, and keeps them as dead letters: they are not sent again (first: event ${event.eventId}: ${reason})`,
+    );
+    expect(code).toBe(3);
+    // The seven valid ones were kept; nothing waits to be sent again.
+    expect(portal!.received).toHaveLength(7);
+    expect(spooled()).toEqual([]);
+  });
+
+  it('exit 3 when the backend refuses the token, naming its reason; the events wait in the spool', async () => {
+    const { code, stderr } = await networkSend('not-the-token');
+    expect(stderr).toContain(
+      `network: the portal at ${
+        portal!.base
+      } refused the report (HTTP 401): Illegal token; it does not take the agents' service token this agent has (report.http.token, MCPEEKER_TOKEN): set the token the portal issued for agents; 7 events wait in the spool (${path.join(
+        work,
+        'spool',
+        'network',
+      )})\n`,
+    );
+    expect(stderr.trim().split('\n').at(-1)).toBe(
+      `mcpeeker-agent: network: ${fixture(
+        'mcp/eve.json',
+      )}: 8 records read, 7 events, 0 lines skipped`,
+    );
+    expect(code).toBe(3);
+    expect(spooled()).toHaveLength(7);
+  });
+
+  it('exit 0 when the backend could not take them now: they wait in the spool for the next send', async () => {
+    portal!.down = true;
+    const { code, stderr } = await networkSend(AGENTS_TOKEN);
+    expect(stderr).toContain(
+      `the portal at ${
+        portal!.base
+      } could not take the report now (HTTP 503): starting; 7 events wait in the spool`,
+    );
+    expect(code).toBe(0);
+    expect(spooled()).toHaveLength(7);
   });
 });

@@ -123,7 +123,7 @@ export function zeekFilesIn(dir: string, follow: boolean): string[] {
  * `mcpeeker-agent network`: reads Zeek logs and Suricata EVE JSON into
  * network events, printed or sent; says per file which lines it skipped and
  * why, without stopping. Returns the exit code: 0 read, 1 a log could not be
- * read on.
+ * read on, 3 the backend refused all or part of what was sent.
  */
 export async function readNetworkLogs(
   options: NetworkLogOptions,
@@ -132,10 +132,14 @@ export async function readNetworkLogs(
   const collected: NetworkEvent[] = [];
   const tallies = new Map<string, Tally>();
 
-  const outlet = new EventOutlet(publisher, event => {
-    if (options.format === 'json') collected.push(event as NetworkEvent);
-    else options.stdout(`${JSON.stringify(event)}\n`);
-  });
+  const outlet = new EventOutlet(
+    publisher,
+    event => {
+      if (options.format === 'json') collected.push(event as NetworkEvent);
+      else options.stdout(`${JSON.stringify(event)}\n`);
+    },
+    { log },
+  );
   const stop = new StopSignals(log, options.stop);
 
   const readOne = async (source: NetworkLogSource) => {
@@ -347,5 +351,6 @@ export async function readNetworkLogs(
   if (!publisher && options.format === 'json')
     options.stdout(`${JSON.stringify({ events: collected }, null, 2)}\n`);
   for (const [name, tally] of tallies) log(tally.summary(name));
-  return exitCode;
+  // A script sending logs can tell that the backend did not take it all.
+  return outlet.exitCode(exitCode);
 }
