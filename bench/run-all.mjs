@@ -20,6 +20,7 @@ const QUICK = {
   export: ['--findings', '10000'],
   'findings-api': ['--findings', '10000'],
   ingest: ['--events', '4000'],
+  'ingest-calls': ['--events', '4000'],
   judge: ['--requests', '200'],
   network: ['--lines', '50000', '--runs', '3', '--sessions', '100'],
   redaction: ['--events', '5000', '--runs', '3'],

@@ -1,0 +1,182 @@
+/* eslint-disable */
+// The measuring side of bench/ingest-calls.mjs: the backend's IngestService
+// storing into ClickHouseStore (no NATS), with each ClickHouse call's CPU —
+// the server's and this process's — summed per kind of call.
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createClient } from '@clickhouse/client';
+import { makeEvent } from './ingestBench';
+import { IngestService } from '../plugins/mcpeeker-backend/src/services/IngestService';
+import { ClickHouseStore } from '../plugins/mcpeeker-backend/src/database/clickhouse/ClickHouseStore';
+import { startClickHouseServer } from '../plugins/mcpeeker-backend/src/__testUtils__/clickhouseServer';
+
+const quietLogger: any = {
+  info() {},
+  warn() {},
+  debug() {},
+  error: (m: string) => console.error(m),
+  child() {
+    return quietLogger;
+  },
+};
+
+/** CPU (ms) of the ClickHouse server listening on `port`, from /proc (clock ticks of 10 ms). */
+function serverCpuMs(port: string): () => number {
+  const pid = execSync('pgrep -x chserver')
+    .toString()
+    .trim()
+    .split('\n')
+    .find(p => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(port));
+  if (!pid) throw new Error(`no ClickHouse server on port ${port}`);
+  return () => {
+    const f = fs
+      .readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .split(') ')[1]
+      .split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  };
+}
+
+/** What a call is, for the sums: the table inserted into, or the query's first words. */
+const callName = (kind: string, p: any) =>
+  `${kind} ${
+    p.table
+      ? String(p.table).split('.').pop()
+      : String(p.query)
+          .replace(/\s+/g, ' ')
+          .replace(/\bmcpeeker_calls\./g, '')
+          .slice(0, 48)
+  }`;
+
+export async function runIngestCallsBench(options: {
+  events: number;
+  behind: number;
+  batchSize: number;
+}) {
+  const server = await startClickHouseServer();
+  try {
+    const store = await ClickHouseStore.create({
+      url: server.url,
+      database: 'mcpeeker_calls',
+    });
+    const chCpu = serverCpuMs(new URL(server.url).port);
+    let fillMs = 0;
+    if (options.behind > 0) {
+      // Events of earlier findings (ten each), in the table before the measured batches.
+      const filler = createClient({
+        url: server.url,
+        request_timeout: 1_800_000,
+      });
+      const started = performance.now();
+      await filler.command({
+        query: `INSERT INTO mcpeeker_calls.events (event_id, finding_id, layer, source, host_id_hash, observed_at, received_at, payload, server_name, owner, rules, evidence_key)
+          SELECT lower(hex(SHA256(toString(number)))),
+                 concat('mcp_', lower(substring(hex(MD5(toString(number % ${Math.max(
+                   1,
+                   Math.floor(options.behind / 10),
+                 )}))), 1, 32))),
+                 'endpoint', 'config', 'h',
+                 toDateTime64('2026-11-01 00:00:00', 3, 'UTC') + number,
+                 toDateTime64('2026-11-01 00:00:00', 3, 'UTC') + number,
+                 '{}', 'server', 'user:default/someone', '[]', 'k'
+          FROM numbers(${options.behind})`,
+      });
+      await filler.command({
+        query: 'OPTIMIZE TABLE mcpeeker_calls.events FINAL',
+      });
+      await filler.close();
+      fillMs = Math.round(performance.now() - started);
+    }
+    const calls = new Map<
+      string,
+      { n: number; clickhouseMs: number; backendMs: number }
+    >();
+    let measuring = false;
+    const client: any = (store as any).client;
+    for (const kind of ['insert', 'query', 'command']) {
+      const original = client[kind].bind(client);
+      client[kind] = async (params: any) => {
+        if (!measuring) return original(params);
+        const ch = chCpu();
+        const cpu = process.cpuUsage();
+        const result = await original(params);
+        // A query's rows are read by the caller: read them here, inside the measure.
+        if (kind === 'query') {
+          const rows = await result.json();
+          result.json = async () => rows;
+        }
+        const used = process.cpuUsage(cpu);
+        const name = callName(kind, params);
+        const sum = calls.get(name) ?? { n: 0, clickhouseMs: 0, backendMs: 0 };
+        sum.n++;
+        sum.clickhouseMs += chCpu() - ch;
+        sum.backendMs += (used.user + used.system) / 1000;
+        calls.set(name, sum);
+        return result;
+      };
+    }
+    const ingest = new IngestService({
+      events: store.events,
+      deadLetters: { add: async () => {} } as any,
+      salt: 'bench-salt',
+      logger: quietLogger,
+    });
+    const t0 = Date.parse('2026-11-21T00:00:00Z');
+    // Events as they arrive: parsed JSON, first deliveries (as NATS marks them).
+    const made = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        JSON.parse(
+          JSON.stringify(
+            makeEvent(from + i, new Date(t0 + (from + i) * 10).toISOString()),
+          ),
+        ),
+      );
+    const ingestAll = async (events: unknown[]) => {
+      for (let i = 0; i < events.length; i += options.batchSize)
+        await ingest.ingestParsed(
+          events
+            .slice(i, i + options.batchSize)
+            .map(value => ({ value, firstDelivery: true })),
+          'nats',
+        );
+    };
+    await ingestAll(made(0, Math.min(2000, options.events))); // warm up
+    const events = made(1_000_000, options.events);
+    measuring = true;
+    const ch = chCpu();
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await ingestAll(events);
+    const wallMs = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    measuring = false;
+    const perEvent = (ms: number) =>
+      Math.round((ms * 1000 * 10) / options.events) / 10;
+    await store.close();
+    return {
+      bench: 'ingest-calls',
+      store: 'clickhouse',
+      events: options.events,
+      behind: options.behind,
+      batchSize: options.batchSize,
+      ...(options.behind > 0 ? { fillMs } : {}),
+      eventsPerSec: Math.round(options.events / (wallMs / 1000)),
+      backendUsPerEvent: perEvent((used.user + used.system) / 1000),
+      clickhouseUsPerEvent: perEvent(chCpu() - ch),
+      calls: Object.fromEntries(
+        [...calls]
+          .sort((a, b) => b[1].clickhouseMs - a[1].clickhouseMs)
+          .map(([name, s]) => [
+            name,
+            {
+              n: s.n,
+              clickhouseUs: perEvent(s.clickhouseMs),
+              backendUs: perEvent(s.backendMs),
+            },
+          ]),
+      ),
+    };
+  } finally {
+    await server.stop();
+  }
+}
