@@ -216,16 +216,7 @@ export class RegistryStore implements RegistryLookup {
       server_json: input.serverJson ? JSON.stringify(input.serverJson) : null,
     };
     await this.db.transaction(async tx => {
-      const duplicate = await tx<Row>(TABLE)
-        .where('identity_key', identityKey)
-        .whereIn('status', ['pending', 'approved'])
-        .whereNull('deleted_at')
-        .first('id', 'status');
-      if (duplicate) {
-        throw new ConflictError(
-          `identity: this server is already registered (entry ${duplicate.id}, ${duplicate.status})`,
-        );
-      }
+      await refuseRegisteredTwice(tx, identityKey);
       await tx(TABLE).insert(row);
       await this.audit.append(tx, {
         actor,
@@ -642,16 +633,7 @@ export class RegistryStore implements RegistryLookup {
           throw new ConflictError(
             'identity: the entry already registers this server',
           );
-        const again = await tx<Row>(TABLE)
-          .where('identity_key', identityKey)
-          .whereNot('id', id)
-          .whereIn('status', ['pending', 'approved'])
-          .whereNull('deleted_at')
-          .first('id', 'status');
-        if (again)
-          throw new ConflictError(
-            `identity: this server is already registered (entry ${again.id}, ${again.status})`,
-          );
+        await refuseRegisteredTwice(tx, identityKey, id);
         return {
           identity: canonicalJson(identity),
           identity_key: identityKey,
@@ -794,4 +776,26 @@ export class RegistryStore implements RegistryLookup {
     await this.refresh();
     return toEntry(updated!);
   }
+}
+
+/**
+ * One server, one live registration: refuses (409) an identity another
+ * pending or approved entry already registers (`except`: the entry being
+ * changed).
+ */
+async function refuseRegisteredTwice(
+  tx: Knex.Transaction,
+  identityKey: string,
+  except?: string,
+): Promise<void> {
+  const query = tx<Row>(TABLE)
+    .where('identity_key', identityKey)
+    .whereIn('status', ['pending', 'approved'])
+    .whereNull('deleted_at');
+  if (except) query.whereNot('id', except);
+  const other = await query.first('id', 'status');
+  if (other)
+    throw new ConflictError(
+      `identity: this server is already registered (entry ${other.id}, ${other.status})`,
+    );
 }
