@@ -5,6 +5,8 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  ChangedServer,
+  EntryFinding,
   AcceptRisk,
   AuditLogRow,
   AuditVerification,
@@ -272,16 +274,7 @@ export interface EntryVerification {
   entryId: string;
   detected: boolean;
   matches: Array<
-    Pick<
-      Finding,
-      | 'compositeId'
-      | 'serverName'
-      | 'hostIdHash'
-      | 'score'
-      | 'classification'
-      | 'registryStatus'
-      | 'lastSeen'
-    > & {
+    EntryFinding & {
       /** The finding is no longer reported: its server was removed or changed. */
       noLongerReported?: { since: string; missingFrom?: string };
     }
@@ -291,13 +284,7 @@ export interface EntryVerification {
    * same config entry now runs another command the registration does not
    * cover (a pinned version, other arguments).
    */
-  changedServer?: {
-    finding: EntryVerification['matches'][number];
-    change: 'pinned' | 'version' | 'unpinned' | 'arguments' | 'package';
-    /** The change in words. */
-    words: string;
-    identity: RegistryEntry['identity'];
-  };
+  changedServer?: ChangedServer<EntryVerification['matches'][number]>;
 }
 
 /** One row of the audit log. @public */

@@ -1,40 +1,15 @@
 import {
+  ChangedServer,
   commandSignature,
   entryStandsFor,
   McpEvent,
   packageOfCommand,
   RegistryEntry,
-  RegistryIdentity,
   RunningPackage,
   serverChange,
   serverChangeWords,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { Finding, FindingStore } from '../database/FindingStore';
-
-/**
- * The server a registered one became: its findings are no longer reported,
- * and on the same host, for the same owner, from the same client config, a
- * server of the same name now runs another command (a pinned version, other
- * arguments). The registration does not cover it (docs/registry.md); its
- * owner moves the registration to it in one step.
- */
-export interface ChangedServer {
-  finding: Pick<
-    Finding,
-    | 'compositeId'
-    | 'serverName'
-    | 'hostIdHash'
-    | 'score'
-    | 'classification'
-    | 'registryStatus'
-    | 'lastSeen'
-  >;
-  change: NonNullable<ReturnType<typeof serverChange>>;
-  /** The change in words: what it runs now, and why the registration does not cover it. */
-  words: string;
-  /** What the registration would name: the identity `POST /registry/:id/identity` writes. */
-  identity: RegistryIdentity;
-}
 
 /** The command and config files of a finding's endpoint evidence, newest first. */
 function endpointFacts(events: McpEvent[]) {

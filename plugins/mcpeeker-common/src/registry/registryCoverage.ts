@@ -10,6 +10,7 @@ import {
 } from '../identity/commandTarget';
 import { sha256Hex } from '../identity/hashing';
 import { allowedCommands } from './allowedCommand';
+import type { Finding } from '../findings/finding';
 import type { RegistryEntry, RegistryIdentity } from './registry';
 
 /*
@@ -180,6 +181,42 @@ export function packageOfCommand(
   };
 }
 
+/** How a registered server became another: see {@link serverChange}. @public */
+export type ServerChange =
+  | 'pinned'
+  | 'version'
+  | 'unpinned'
+  | 'arguments'
+  | 'package';
+
+/** A finding as a registry entry's page names and links it. @public */
+export type EntryFinding = Pick<
+  Finding,
+  | 'compositeId'
+  | 'serverName'
+  | 'hostIdHash'
+  | 'score'
+  | 'classification'
+  | 'registryStatus'
+  | 'lastSeen'
+>;
+
+/**
+ * The server a registered one became (`POST /registry/:id/verify`'s
+ * `changedServer`): its findings are no longer reported, and the same
+ * config entry now runs another command the registration does not cover.
+ *
+ * @public
+ */
+export interface ChangedServer<F extends EntryFinding = EntryFinding> {
+  finding: F;
+  change: ServerChange;
+  /** The change in words: what it runs now, and why the registration does not cover it. */
+  words: string;
+  /** What the registration would name: the identity `POST /registry/:id/identity` writes. */
+  identity: RegistryIdentity;
+}
+
 /**
  * How the server a finding runs differs from the one an entry registered,
  * or undefined when the registration covers it:
@@ -198,7 +235,7 @@ export function serverChange(
     'packageId' | 'packageVersion' | 'packageArguments'
   >,
   running: RunningPackage,
-): 'pinned' | 'version' | 'unpinned' | 'arguments' | 'package' | undefined {
+): ServerChange | undefined {
   if (registered.packageId !== running.packageId) return 'package';
   if (registered.packageVersion !== running.packageVersion) {
     if (!registered.packageVersion) return 'pinned';
@@ -218,7 +255,7 @@ export function serverChange(
  * @public
  */
 export function serverChangeWords(
-  change: NonNullable<ReturnType<typeof serverChange>>,
+  change: ServerChange,
   registered: Pick<RegistryIdentity, 'packageId' | 'packageVersion'>,
   running: RunningPackage,
 ): string {
