@@ -186,7 +186,8 @@ or the backend could not be reached; gateway and network: 0 the logs were
 read (bad lines are skipped and counted on stderr), 1 one could not be read on;
 gateway --send and network --send: 3 the backend refused all or part of what
 was sent (its reason on stderr; unreachable or busy is 0, the events wait in
-the spool);
+the spool), and --follow or --interface stops at once with 3 when the backend
+refuses the token (HTTP 401, 403);
 policy: 0 written or nothing to change, 1 the portal could not be read or a
 file is not MCPeeker's (nothing is written then).
 `;

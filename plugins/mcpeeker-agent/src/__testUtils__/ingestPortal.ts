@@ -14,6 +14,8 @@ export interface IngestPortal {
   attempts: number;
   /** Answers 503 while set, as a backend that is starting. */
   down: boolean;
+  /** The 503's `Retry-After`, in seconds (none when unset). */
+  retryAfterSeconds?: number;
   close(): Promise<void>;
 }
 
@@ -37,7 +39,12 @@ export async function startIngestPortal(): Promise<IngestPortal> {
     req.on('end', () => {
       portal.attempts++;
       const answer = (status: number, json: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          ...(status === 503 && portal.retryAfterSeconds !== undefined
+            ? { 'retry-after': String(portal.retryAfterSeconds) }
+            : {}),
+        });
         res.end(JSON.stringify(json));
       };
       if (portal.down)

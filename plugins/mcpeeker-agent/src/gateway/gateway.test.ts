@@ -583,4 +583,72 @@ describe('mcpeeker-agent gateway --follow', () => {
     expect(f.output.stdout).toBe('');
     expect(f.output.stderr).toContain(`${file}: 2 lines, 3 events, 0 skipped`);
   });
+
+  describe('with --send, against a portal answering as the backend does', () => {
+    let portal: IngestPortal | undefined;
+    afterEach(async () => {
+      await portal?.close();
+      portal = undefined;
+    });
+    const spooled = () =>
+      fs.existsSync(path.join(work, 'spool', 'gateway'))
+        ? fs
+            .readdirSync(path.join(work, 'spool', 'gateway'))
+            .filter(f => f.endsWith('.json'))
+        : [];
+
+    it('stops at once on a refused token, as run does: the reason, what to do, the events kept in the spool, exit 3', async () => {
+      portal = await startIngestPortal();
+      const file = path.join(work, 'gateway.log');
+      fs.writeFileSync(file, `${claudeCode}\n${openaiWeather}\n`);
+      const f = follow(['--read', file, '--follow', '--send'], {
+        MCPEEKER_HTTP_URL: `${portal.base}/events`,
+        MCPEEKER_TOKEN: 'not-the-token',
+        MCPEEKER_SPOOL_DIR: path.join(work, 'spool'),
+      });
+      // Not every 30 s until SIGINT: it is done well before the first retry.
+      const code = await Promise.race([
+        f.exited,
+        new Promise(r => setTimeout(() => r('still following'), 25_000)),
+      ]);
+      expect(code).toBe(3);
+      expect(portal.attempts).toBe(1);
+      const dir = path.join(work, 'spool', 'gateway');
+      const lines = f.output.stderr
+        .trim()
+        .split('\n')
+        .map(line => line.replace(/^mcpeeker-agent: \S+ gateway: /, ''));
+      expect(lines.slice(-3)).toEqual([
+        `the portal at ${portal.base} refused the report (HTTP 401): Illegal token; it does not take the agents' service token this agent has (report.http.token, MCPEEKER_TOKEN): set the token the portal issued for agents; 3 events wait in the spool (${dir})`,
+        `not trying again: the portal will take nothing with this agent's token until it is replaced (above); 3 events in the spool (${dir}) are kept and sent first when gateway --send starts again`,
+        `${file}: 2 lines, 3 events, 0 skipped`,
+      ]);
+      expect(spooled()).toHaveLength(3);
+    });
+
+    it('keeps trying a backend that cannot take the events now, and sends them once it can', async () => {
+      portal = await startIngestPortal();
+      portal.down = true;
+      portal.retryAfterSeconds = 1;
+      const file = path.join(work, 'gateway.log');
+      fs.writeFileSync(file, `${claudeCode}\n`);
+      const f = follow(['--read', file, '--follow', '--send'], {
+        MCPEEKER_HTTP_URL: `${portal.base}/events`,
+        MCPEEKER_TOKEN: AGENTS_TOKEN,
+        MCPEEKER_SPOOL_DIR: path.join(work, 'spool'),
+      });
+      const said = () => `stderr:\n${f.output.stderr}`;
+      await waitFor(() => portal!.attempts >= 3, said);
+      expect(f.proc.exitCode).toBeNull();
+      expect(f.output.stderr).toContain(
+        `could not take the report now (HTTP 503): starting; 2 events wait in the spool`,
+      );
+      portal.down = false;
+      await waitFor(() => portal!.received.length === 2, said);
+      f.proc.kill('SIGINT');
+      expect(await f.exited).toBe(0);
+      expect(f.output.stderr).not.toContain('not trying again');
+      expect(spooled()).toEqual([]);
+    });
+  });
 });

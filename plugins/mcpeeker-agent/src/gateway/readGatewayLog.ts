@@ -70,10 +70,11 @@ export async function readGatewayLog(
   const name = options.file === '-' ? 'stdin' : options.file;
   const tally = new Tally();
   let named = 0;
+  const stop = new StopSignals(log);
   const outlet = new EventOutlet(
     publisher,
     event => options.stdout(`${JSON.stringify(event)}\n`),
-    { log },
+    { log, stop: stop.stop },
   );
 
   const onLine = (text: string | undefined, line: number) => {
@@ -111,7 +112,6 @@ export async function readGatewayLog(
     outlet.add(events);
   };
 
-  const stop = new StopSignals(log);
   const splitter = new LineSplitter(onLine);
   const control = {
     stopped: stop.stopped,

@@ -40,5 +40,6 @@ export function layerPublisher(
     },
     transport,
     log,
+    `${layer} --send`,
   );
 }

@@ -14,19 +14,30 @@ export const EXIT_REFUSED = 3;
  * `network`): printed as they come, or spooled and sent through the
  * publisher — in batches while reading, all of it when the read is idle or
  * done, one send at a time however many files are followed, and again after
- * the backend's Retry-After (or 30 s) while anything waits.
+ * the backend's Retry-After (or 30 s) while anything waits. A refused
+ * credential (HTTP 401, 403) is not tried again: it says so as `run` does,
+ * and stops a read that would go on until SIGINT (`stop`); what was read
+ * stays in the spool.
  */
 export class EventOutlet {
   private spoolable: McpEvent[] = [];
   private flushing = false;
   private left = 0;
   private retryAt = 0;
+  /** The backend refused the credential: nothing more is sent. */
+  private sendingStopped = false;
 
   constructor(
     private readonly publisher: Publisher | undefined,
     private readonly print: (event: McpEvent) => void,
-    /** `log`: a line for a person, on stderr. */
-    private readonly options: { log: (line: string) => void },
+    /**
+     * `log`: a line for a person, on stderr; `stop`: ends a read that goes
+     * on until SIGINT or SIGTERM (following, a live capture).
+     */
+    private readonly options: {
+      log: (line: string) => void;
+      stop?: () => void;
+    },
   ) {}
 
   add(events: McpEvent[]) {
@@ -52,7 +63,7 @@ export class EventOutlet {
   async idle() {
     const added = await this.spool();
     const publisher = this.publisher;
-    if (!publisher || this.flushing) return;
+    if (!publisher || this.flushing || this.sendingStopped) return;
     if (!added && !(this.left > 0 && Date.now() >= this.retryAt)) return;
     this.flushing = true;
     try {
@@ -62,12 +73,19 @@ export class EventOutlet {
     } finally {
       this.flushing = false;
     }
+    if (publisher.unauthorized) {
+      // No send with this credential will be taken: trying every 30 s until
+      // someone looks would only hide that.
+      this.sendingStopped = true;
+      publisher.sayNotTryingAgain(this.left);
+      this.options.stop?.();
+    }
   }
 
-  /** The read is over: spool and send what is left. */
+  /** The read is over: spool and send what is left (not again to a backend that refused the credential). */
   async finish() {
     await this.spool();
-    if (this.publisher) await this.publisher.flush();
+    if (this.publisher && !this.sendingStopped) await this.publisher.flush();
   }
 
   /**
@@ -135,11 +153,16 @@ export class StopSignals {
   private on(signal: string) {
     return () => {
       this.log(`${signal}: stopping after the lines read so far`);
-      this.stopping = true;
-      for (const wake of [...this.wakers]) wake();
-      for (const stream of this.streams) stream.destroy();
+      this.stop();
     };
   }
+
+  /** Ends the read as a signal does, the reason said by the caller. */
+  readonly stop = () => {
+    this.stopping = true;
+    for (const wake of [...this.wakers]) wake();
+    for (const stream of this.streams) stream.destroy();
+  };
 
   readonly stopped = () => this.stopping;
 

@@ -46,6 +46,8 @@ export class Publisher {
     private readonly spoolConfig: { dir: string; maxEvents: number },
     private readonly transport: EventTransport,
     private readonly log: (line: string) => void,
+    /** The command that sends what waits when it starts again. */
+    private readonly command = 'run',
   ) {
     this.spool = new Spool(spoolConfig.dir, spoolConfig.maxEvents);
   }
@@ -118,6 +120,21 @@ export class Publisher {
    */
   get unauthorized(): boolean {
     return this.answer === 'refused-credential';
+  }
+
+  /**
+   * Says that a long-running command stops on a refused credential (the
+   * backend's reason and what to do were said as it answered), and that
+   * what waits in the spool is kept for when it starts again.
+   */
+  sayNotTryingAgain(left: number) {
+    this.log(
+      `not trying again: ${this.transport.refusedUntil} (above); ${left} event${
+        left === 1 ? '' : 's'
+      } in the spool (${this.spoolConfig.dir}) ${
+        left === 1 ? 'is' : 'are'
+      } kept and sent first when ${this.command} starts again`,
+    );
   }
 
   /** How long until the backend wants the next attempt; 0 when it did not say. */

@@ -180,6 +180,11 @@ export class Agent {
     return this.publisher.retryDelayMs;
   }
 
+  /** Says that `run` stops on its refused credential, its spool kept. */
+  sayNotTryingAgain(left: number) {
+    this.publisher.sayNotTryingAgain(left);
+  }
+
   get destination(): string {
     return this.publisher.destination;
   }
@@ -245,15 +250,7 @@ export async function runDaemon(
       if (stopping) break;
       const left = await agent.flush();
       if (agent.unauthorized) {
-        io.log(
-          `not trying again: the portal will take nothing with this agent's ${
-            config.report.http?.credential ? 'credential' : 'token'
-          } until it is replaced (above); ${left} event${
-            left === 1 ? '' : 's'
-          } in the spool (${config.spool.dir}) ${
-            left === 1 ? 'is' : 'are'
-          } kept and sent first when run starts again`,
-        );
+        agent.sayNotTryingAgain(left);
         exitCode = 1;
         break;
       }

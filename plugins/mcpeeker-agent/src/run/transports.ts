@@ -15,6 +15,12 @@ import { type AgentTls, portalFetch } from './portalFetch';
 /** Where events go. `send` resolves only when the receiver has them for good. */
 export interface EventTransport {
   readonly name: string;
+  /**
+   * What a refusal of who sends (`refused-credential`) holds until, for the
+   * line a long-running command stops with: "the portal will take nothing
+   * with this agent's token until it is replaced".
+   */
+  readonly refusedUntil: string;
   /** Sends in order; returns how many of the leading events were accepted before a failure. */
   send(events: McpEvent[]): Promise<{
     accepted: number;
@@ -106,6 +112,8 @@ function subjectToken(event: McpEvent): string {
  */
 export class NatsTransport implements EventTransport {
   readonly name: string;
+  readonly refusedUntil =
+    'the NATS server will take nothing from this agent until its token or permissions are changed';
   private connection?: NatsConnection;
   private js?: JetStreamClient;
 
@@ -212,6 +220,7 @@ function rejectionsOf(
  */
 export class HttpTransport implements EventTransport {
   readonly name: string;
+  readonly refusedUntil: string;
 
   constructor(
     /**
@@ -230,6 +239,9 @@ export class HttpTransport implements EventTransport {
     },
   ) {
     this.name = `http ${new URL(options.url).origin}`;
+    this.refusedUntil = `the portal will take nothing with this agent's ${
+      options.credential ? 'credential' : 'token'
+    } until it is replaced`;
   }
 
   private post(body: { events: McpEvent[]; host?: HostStatus }) {

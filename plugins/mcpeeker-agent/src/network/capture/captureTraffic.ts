@@ -317,13 +317,16 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
     'interface' in source ? `interface ${source.interface}` : source.read;
   const collected: NetworkEvent[] = [];
   let events = 0;
+  // Ends a live capture (SIGINT, SIGTERM, a refused credential); a capture
+  // file is read to its end.
+  let stopCapture = () => {};
   const outlet = new EventOutlet(
     publisher,
     event => {
       if (options.format === 'json') collected.push(event as NetworkEvent);
       else options.stdout(`${JSON.stringify(event)}\n`);
     },
-    { log },
+    { log, stop: () => (live ? stopCapture() : undefined) },
   );
   const found = (event: NetworkEvent | undefined) => {
     if (!event) return;
@@ -374,6 +377,7 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
   }
 
   const stop = () => child.kill('SIGINT');
+  stopCapture = stop;
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   options.signal?.addEventListener('abort', stop);

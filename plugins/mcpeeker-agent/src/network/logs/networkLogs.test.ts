@@ -877,6 +877,50 @@ describe('mcpeeker-agent network --send: the exit code says whether the backend 
     expect(spooled()).toHaveLength(7);
   });
 
+  it('--follow stops at once on a refused token, as run does: the reason, what to do, the events kept in the spool, exit 3', async () => {
+    const file = path.join(work, 'eve.json');
+    fs.copyFileSync(fixture('mcp/eve.json'), file);
+    const child = spawn(
+      process.execPath,
+      [BIN, 'network', '--eve', file, '--follow', '--send'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: work,
+          MCPEEKER_HOST_ID_SALT: SALT,
+          MCPEEKER_SPOOL_DIR: path.join(work, 'spool'),
+          MCPEEKER_HTTP_URL: `${portal!.base}/events`,
+          MCPEEKER_TOKEN: 'not-the-token',
+        },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', d => (stderr += d));
+    // Not every 30 s until SIGINT: it is done well before the first retry.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    const code = await new Promise(r => child.on('close', r));
+    clearTimeout(timer);
+    expect(code).toBe(3);
+    expect(portal!.attempts).toBe(1);
+    const dir = path.join(work, 'spool', 'network');
+    const lines = stderr
+      .trim()
+      .split('\n')
+      .map(line => line.replace(/^mcpeeker-agent: \S+ network: /, ''));
+    expect(lines.slice(-3)).toEqual([
+      `the portal at ${
+        portal!.base
+      } refused the report (HTTP 401): Illegal token; it does not take the agents' service token this agent has (report.http.token, MCPEEKER_TOKEN): set the token the portal issued for agents; 7 events wait in the spool (${dir})`,
+      `not trying again: the portal will take nothing with this agent's token until it is replaced (above); 7 events in the spool (${dir}) are kept and sent first when network --send starts again`,
+      `${file}: 8 records read, 7 events, 0 lines skipped`,
+    ]);
+    expect(spooled()).toHaveLength(7);
+    // How far it read, for --follow started again with the right token.
+    expect(
+      fs.readdirSync(path.join(work, 'spool', 'network-checkpoints')),
+    ).toHaveLength(1);
+  });
+
   it('exit 0 when the backend could not take them now: they wait in the spool for the next send', async () => {
     portal!.down = true;
     const { code, stderr } = await networkSend(AGENTS_TOKEN);

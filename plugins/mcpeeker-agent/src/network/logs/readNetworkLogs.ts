@@ -132,15 +132,15 @@ export async function readNetworkLogs(
   const collected: NetworkEvent[] = [];
   const tallies = new Map<string, Tally>();
 
+  const stop = new StopSignals(log, options.stop);
   const outlet = new EventOutlet(
     publisher,
     event => {
       if (options.format === 'json') collected.push(event as NetworkEvent);
       else options.stdout(`${JSON.stringify(event)}\n`);
     },
-    { log },
+    { log, stop: stop.stop },
   );
-  const stop = new StopSignals(log, options.stop);
 
   const readOne = async (source: NetworkLogSource) => {
     const name = source.file === '-' ? `stdin (${source.kind})` : source.file;
