@@ -181,13 +181,14 @@ Exit codes: 0 the scan ran (found or not), 2 bad usage; scan --fail-on: 1
 when a risk at or above the severity was found; run --once: 1 the portal
 refused the report (its events wait in the spool); run: 0 stopped by SIGTERM
 or SIGINT, 1 the portal refused the agent's credential or token (HTTP 401,
-403: it stops, its events wait in the spool); enrol: 1 refused
+403), or NATS its token or permissions (it stops, its events wait in the
+spool); enrol: 1 refused
 or the backend could not be reached; gateway and network: 0 the logs were
 read (bad lines are skipped and counted on stderr), 1 one could not be read on;
 gateway --send and network --send: 3 the backend refused all or part of what
 was sent (its reason on stderr; unreachable or busy is 0, the events wait in
 the spool), and --follow or --interface stops at once with 3 when the backend
-refuses the token (HTTP 401, 403);
+refuses the token (HTTP 401, 403; NATS: its token or permissions);
 policy: 0 written or nothing to change, 1 the portal could not be read or a
 file is not MCPeeker's (nothing is written then).
 `;

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import net, { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { connect, NatsConnection } from '@nats-io/transport-node';
 import {
@@ -655,6 +655,204 @@ describe('mcpeeker-agent run over HTTP: a portal that refuses the agents’ toke
       ),
       expect.stringMatching(/ stopped$/),
     ]);
+  });
+});
+
+describe('mcpeeker-agent run over NATS: a NATS server that refuses the agent', () => {
+  const NATS_SERVER = '/usr/sbin/nats-server';
+  let server: ChildProcess | undefined;
+  let child: ChildProcess | undefined;
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    if (server && server.exitCode === null) {
+      const exited = new Promise(r => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    server = undefined;
+  });
+
+  /** A free loopback port in 3700-3799, the range this test may use. */
+  async function portInRange(): Promise<number> {
+    const start = Math.floor(Math.random() * 100);
+    for (let i = 0; i < 100; i++) {
+      const port = 3700 + ((start + i) % 100);
+      const free = await new Promise<boolean>(resolve => {
+        const probe = net.createServer();
+        probe.once('error', () => resolve(false));
+        probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+      });
+      if (free) return port;
+    }
+    throw new Error('no free port in 3700-3799');
+  }
+
+  /**
+   * A nats-server of its own with `authorization` (the shared one takes
+   * anyone): the agents' token only, or an agent whose permissions let it
+   * publish elsewhere than the agents' subjects.
+   */
+  async function startNats(authorization: string): Promise<string> {
+    const dir = makeTempDir('mcpeeker-nats-auth-');
+    const port = await portInRange();
+    const conf = path.join(dir, 'nats.conf');
+    fs.writeFileSync(
+      conf,
+      `listen: "127.0.0.1:${port}"
+jetstream { store_dir: "${path.join(dir, 'js')}" }
+${authorization}
+`,
+    );
+    server = spawn(
+      NATS_SERVER,
+      ['-c', conf, '-l', path.join(dir, 'nats.log')],
+      { stdio: 'ignore' },
+    );
+    for (let i = 0; i < 300; i++) {
+      const up = await new Promise<boolean>(resolve => {
+        const socket = net.connect(port, '127.0.0.1', () => {
+          socket.end();
+          resolve(true);
+        });
+        socket.on('error', () => resolve(false));
+      });
+      if (up) return `nats://127.0.0.1:${port}`;
+      if (server.exitCode !== null) break;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    throw new Error(
+      `nats-server did not start: ${fs.readFileSync(
+        path.join(dir, 'nats.log'),
+        'utf8',
+      )}`,
+    );
+  }
+
+  const TOKEN_ONLY = 'authorization { token: "agents-nats-token" }';
+  const OTHER_SUBJECTS_ONLY = `authorization {
+  users: [
+    { user: agent, password: agent-password,
+      permissions: { publish: ["elsewhere.>"], subscribe: ["_INBOX.>"] } }
+  ]
+}
+no_auth_user: agent`;
+
+  /** `run`, the daemon, to its end, or killed after 25 s: it must not retry for ever. */
+  async function runDaemon(configFile: string) {
+    child = spawn(process.execPath, [BIN, 'run', '--config', configFile], {
+      env: { PATH: process.env.PATH, HOME: home, MCPEEKER_HOST_ID_SALT: SALT },
+    });
+    let stderr = '';
+    child.stderr!.on('data', d => (stderr += d));
+    const timer = setTimeout(() => child?.kill('SIGKILL'), 25_000);
+    const [status, signal] = await new Promise<[number | null, string | null]>(
+      r => child!.on('exit', (code, sig) => r([code, sig])),
+    );
+    clearTimeout(timer);
+    return { status, signal, lines: stderr.trim().split('\n') };
+  }
+
+  it.each<[string, string, string | undefined, () => string]>([
+    [
+      'a wrong token',
+      TOKEN_ONLY,
+      'not-the-token',
+      () =>
+        'refused the report (Authorization Violation): it does not take the token this agent has (report.nats.token, MCPEEKER_NATS_TOKEN): set the token it takes from agents',
+    ],
+    [
+      'no token',
+      TOKEN_ONLY,
+      undefined,
+      () =>
+        'refused the report (Authorization Violation): this agent has no token: set the token it takes from agents (report.nats.token, MCPEEKER_NATS_TOKEN)',
+    ],
+    [
+      'a subject its permissions do not allow',
+      OTHER_SUBJECTS_ONLY,
+      undefined,
+      () =>
+        `refused the report (Permissions Violation for Publish to "${prefix}.${hashIdentifier(
+          readHostId(),
+          SALT,
+        )}"): this agent may not publish there: allow it to publish on ${prefix}.> in the NATS server's permissions`,
+    ],
+  ])(
+    '%s: stops with exit 1 after one attempt, saying why and what to do, and keeps every event in the spool',
+    async (_what, authorization, token, said) => {
+      const url = await startNats(authorization);
+      const result = await runDaemon(
+        agentConfig({
+          interval: '1h',
+          report: {
+            nats: {
+              servers: [url],
+              subjectPrefix: prefix,
+              ...(token ? { token } : {}),
+            },
+          },
+        }),
+      );
+      expect({ status: result.status, signal: result.signal }).toEqual({
+        status: 1,
+        signal: null,
+      });
+      const events = spoolFiles().length;
+      expect(events).toBeGreaterThan(30);
+      const spool = path.join(work, 'spool');
+      expect(result.lines.slice(-3)).toEqual([
+        expect.stringContaining(
+          `the NATS server at ${url} ${said()}; ${events} events wait in the spool (${spool})`,
+        ),
+        expect.stringContaining(
+          `not trying again: the NATS server will take nothing from this agent until its token or permissions are changed (above); ${events} events in the spool (${spool}) are kept and sent first when run starts again`,
+        ),
+        expect.stringMatching(/ stopped$/),
+      ]);
+      expect(result.lines.join('\n')).not.toContain('cannot reach');
+    },
+  );
+
+  it('run --once exits 1 on a refused token, its events in the spool; with the right token it sends them', async () => {
+    const url = await startNats(TOKEN_ONLY);
+    const admin = await connect({ servers: url, token: 'agents-nats-token' });
+    try {
+      await (
+        await jetstreamManager(admin)
+      ).streams.add({ name: 'AGENTS', subjects: [`${prefix}.>`] });
+      const config = (token: string) =>
+        agentConfig({
+          report: { nats: { servers: [url], subjectPrefix: prefix, token } },
+        });
+      const refused = runOnce(config('not-the-token'));
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(
+        `the NATS server at ${url} refused the report (Authorization Violation)`,
+      );
+      const waiting = spoolFiles()
+        .sort()
+        .map(
+          f =>
+            JSON.parse(fs.readFileSync(path.join(work, 'spool', f), 'utf8'))
+              .eventId,
+        );
+      expect(waiting.length).toBeGreaterThan(30);
+      const right = runOnce(config('agents-nats-token'));
+      expect(right.status).toBe(0);
+      expect(spoolFiles()).toEqual([]);
+      // What waited went first, in order, before this run's scan.
+      const agents = (await jetstreamManager(admin)).streams.get('AGENTS');
+      const sent = [];
+      for (let seq = 1; seq <= waiting.length; seq++)
+        sent.push(
+          (await (await agents).getMessage({ seq }))?.header?.get(
+            'Nats-Msg-Id',
+          ),
+        );
+      expect(sent).toEqual(waiting);
+    } finally {
+      await admin.close();
+    }
   });
 });
 

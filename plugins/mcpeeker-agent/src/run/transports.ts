@@ -1,4 +1,8 @@
-import { connect, NatsConnection } from '@nats-io/transport-node';
+import {
+  connect,
+  errors as natsErrors,
+  NatsConnection,
+} from '@nats-io/transport-node';
 import { jetstream, JetStreamClient } from '@nats-io/jetstream';
 import {
   AGENT_CREDENTIAL_HEADER,
@@ -66,7 +70,8 @@ export interface EventTransport {
  * - `refused-send`: the whole send refused as it is (another 4xx: a wrong
  *   URL): it waits in the spool until someone acts;
  * - `refused-credential`: who sends was refused (HTTP 401, 403: a revoked
- *   credential, a wrong token): nothing will be taken until it is replaced.
+ *   credential, a wrong token; NATS: an authorization or permissions
+ *   violation): nothing will be taken until it is replaced.
  */
 export type BackendAnswer =
   | 'taken'
@@ -104,11 +109,42 @@ function subjectToken(event: McpEvent): string {
 }
 
 /**
+ * The NATS server's refusal of who sends, however the client wrapped it (a
+ * JetStream publish is a request, whose error carries it as its cause): its
+ * token refused (authorization violation, expired) or a subject it may not
+ * use (permissions violation). Anything else — a server down, a timeout, no
+ * stream — may pass.
+ */
+function natsRefusalOf(
+  error: unknown,
+):
+  | InstanceType<
+      | typeof natsErrors.AuthorizationError
+      | typeof natsErrors.UserAuthenticationExpiredError
+      | typeof natsErrors.PermissionViolationError
+    >
+  | undefined {
+  let cause = error;
+  for (let depth = 0; depth < 5 && cause instanceof Error; depth++) {
+    if (
+      cause instanceof natsErrors.AuthorizationError ||
+      cause instanceof natsErrors.UserAuthenticationExpiredError ||
+      cause instanceof natsErrors.PermissionViolationError
+    )
+      return cause;
+    cause = cause.cause;
+  }
+  return undefined;
+}
+
+/**
  * NATS JetStream: each event on `<prefix>.<hostIdHash>` (a gateway event on
  * `<prefix>.<sensor id>`), with `Nats-Msg-Id`
  * set to the event id so the stream drops a redelivered duplicate, and
  * counted only once the stream acknowledged it. A host status on
- * `<prefix>.status.<hostIdHash>` (`hostStatusSubject`).
+ * `<prefix>.status.<hostIdHash>` (`hostStatusSubject`). The server refusing
+ * the agent's token, or a subject its permissions do not allow, is
+ * `refused-credential`, as HTTP 401 and 403 are; any other failure may pass.
  */
 export class NatsTransport implements EventTransport {
   readonly name: string;
@@ -143,6 +179,34 @@ export class NatsTransport implements EventTransport {
     return this.js;
   }
 
+  /**
+   * What a failure means: a sentence naming the server, what it refused and
+   * what to do when it refused who sends; else the client's message.
+   */
+  private failure(error: unknown): {
+    error: string;
+    refused?: boolean;
+    unauthorized?: boolean;
+  } {
+    const refusal = natsRefusalOf(error);
+    if (!refusal) return { error: (error as Error).message };
+    const server = `the NATS server at ${this.options.servers.join(', ')}`;
+    let advice: string;
+    if (!(refusal instanceof natsErrors.PermissionViolationError))
+      advice = this.options.token
+        ? 'it does not take the token this agent has (report.nats.token, MCPEEKER_NATS_TOKEN): set the token it takes from agents'
+        : 'this agent has no token: set the token it takes from agents (report.nats.token, MCPEEKER_NATS_TOKEN)';
+    else if (refusal.operation === 'publish')
+      advice = `this agent may not publish there: allow it to publish on ${this.options.subjectPrefix}.> in the NATS server's permissions`;
+    else
+      advice = `this agent may not subscribe to ${refusal.subject}, where JetStream's acknowledgements come back: allow it to subscribe to _INBOX.> in the NATS server's permissions`;
+    return {
+      refused: true,
+      unauthorized: true,
+      error: `${server} refused the report (${refusal.message}): ${advice}`,
+    };
+  }
+
   async send(events: McpEvent[]) {
     let accepted = 0;
     try {
@@ -158,7 +222,7 @@ export class NatsTransport implements EventTransport {
       return { accepted, rejected: [] };
     } catch (error) {
       await this.close();
-      return { accepted, rejected: [], error: (error as Error).message };
+      return { accepted, rejected: [], ...this.failure(error) };
     }
   }
 
@@ -175,7 +239,7 @@ export class NatsTransport implements EventTransport {
       return {};
     } catch (error) {
       await this.close();
-      return { error: (error as Error).message };
+      return this.failure(error);
     }
   }
 
