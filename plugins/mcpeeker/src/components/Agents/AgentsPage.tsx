@@ -32,7 +32,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { mcpeekerApiRef } from '../../api';
 import { errorMessage } from '../Registry/RegisterForm';
 import { HostsPage } from '../Hosts/HostsPage';
-import { sinceNow } from '../relativeTime';
+import { LocalTime, localTime, SinceNow } from '../LocalTime';
 import {
   countOf,
   EmptyRows,
@@ -136,7 +136,7 @@ function SecretBox({
       </Typography>
       <Typography variant="body2" paragraph>
         The secret is stored only as a hash. Until{' '}
-        {new Date(created.expiresAt).toLocaleString()}, it enrols up to{' '}
+        <LocalTime iso={created.expiresAt} />, it enrols up to{' '}
         {countOf(created.maxUses, 'machine', 'machines')} for{' '}
         <strong>{created.owner}</strong>. Treat it like a password; revoke it
         below if it leaks.
@@ -393,13 +393,11 @@ function RevokeButton({
   );
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString();
-
 /** Who revoked it and when, for a status cell's tooltip. */
 function revokedTitle(item: { revokedBy?: string; revokedAt?: string }) {
   return item.revokedBy
     ? `revoked by ${item.revokedBy}${
-        item.revokedAt ? ` ${when(item.revokedAt)}` : ''
+        item.revokedAt ? ` ${localTime(item.revokedAt)}` : ''
       }`
     : undefined;
 }
@@ -442,13 +440,17 @@ function enrolmentColumns(
       title: 'Created',
       field: 'createdAt',
       cellStyle: oneLine,
-      render: e => <span title={`by ${e.createdBy}`}>{when(e.createdAt)}</span>,
+      render: e => (
+        <span title={`by ${e.createdBy}`}>
+          <LocalTime iso={e.createdAt} />
+        </span>
+      ),
     },
     {
       title: 'Expires',
       field: 'expiresAt',
       cellStyle: oneLine,
-      render: e => when(e.expiresAt),
+      render: e => <LocalTime iso={e.expiresAt} />,
     },
     {
       title: 'Uses',
@@ -507,17 +509,13 @@ function agentColumns(
       title: 'Enrolled',
       field: 'enrolledAt',
       cellStyle: oneLine,
-      render: a => when(a.enrolledAt),
+      render: a => <LocalTime iso={a.enrolledAt} />,
     },
     {
       title: 'Last seen',
       field: 'lastSeenAt',
       cellStyle: oneLine,
-      render: a => (
-        <span title={a.lastSeenAt ? when(a.lastSeenAt) : undefined}>
-          {sinceNow(a.lastSeenAt)}
-        </span>
-      ),
+      render: a => <SinceNow iso={a.lastSeenAt} />,
     },
     {
       title: 'Status',

@@ -24,6 +24,7 @@ import { mcpeekerApiRef } from '../../api';
 import { findingsRouteRef } from '../../routes';
 import { FilterSelect } from '../FilterSelect';
 import { findingsHref } from '../Findings/findingFilters';
+import { shortCalendarDate, shortLocalTime } from '../LocalTime';
 import {
   findingsCount,
   SvgLink,
@@ -59,17 +60,13 @@ type Point = Trendlines['points'][number];
 
 const capitalised = (word: string) => word[0].toUpperCase() + word.slice(1);
 
-/** A bucket's start as the axis and the table show it. */
+/**
+ * A bucket's start as the axis and the table show it: an hour in the
+ * reader's time, a day or a week by its first day, a calendar date (the
+ * backend's days are UTC days).
+ */
 function startLabel(start: string, bucket: TrendBucket): string {
-  const date = new Date(start);
-  return bucket === 'hour'
-    ? date.toLocaleString(undefined, {
-        month: 'short',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-    : date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  return bucket === 'hour' ? shortLocalTime(start) : shortCalendarDate(start);
 }
 
 /** "the hour from Dec 3, 09:00", "the week from Dec 1". */

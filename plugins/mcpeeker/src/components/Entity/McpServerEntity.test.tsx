@@ -7,6 +7,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { McpeekerClient, mcpeekerApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import { finding, inDays } from '../../__testUtils__/fixtures';
+import { readerInTimeZone, seenIn } from '../../__testUtils__/readerTimeZone';
 import { bodyRows } from '../../__testUtils__/tableRows';
 import {
   McpServerFindingsContent,
@@ -201,5 +202,56 @@ describe('MCPServer entity page', () => {
       `/mcpeeker/findings/${finding.compositeId}`,
     );
     expect(queries[0]).toContain('serverName=github');
+  });
+
+  describe('read east of UTC', () => {
+    // A reader in Auckland, 13 hours ahead of UTC in November: the end of a
+    // day in UTC is the next day's noon there.
+    readerInTimeZone('Pacific/Auckland');
+    const inAuckland = seenIn('Pacific/Auckland');
+
+    it('shows the expiry as the calendar date chosen, the last detection and each finding’s last sighting in the reader’s time', async () => {
+      const day = inDays(60).slice(0, 10);
+      const expiresAt = `${day}T23:59:59Z`;
+      const lastSeen = '2026-11-20T20:00:00.000Z';
+      server.use(
+        findingsOf([{ ...finding, lastSeen }]),
+        http.get('*/api/mcpeeker/registry/e1', () =>
+          HttpResponse.json({
+            id: 'e1',
+            owner: 'user:default/dana',
+            createdBy: 'user:default/pat',
+            status: 'approved',
+            expiresAt,
+          }),
+        ),
+      );
+      await renderUnstyled(
+        <EntityProvider entity={entity}>
+          <McpServerOverviewCard />
+          <McpServerFindingsContent />
+        </EntityProvider>,
+        {
+          apis: [[mcpeekerApiRef, client]],
+          mountedRoutes: { '/mcpeeker': rootRouteRef },
+        },
+      );
+      const expires = await screen.findByRole('row', { name: /^expires/i });
+      const date = within(expires).getByText(
+        new Date(expiresAt).toLocaleDateString(undefined, { timeZone: 'UTC' }),
+      );
+      expect(date.tagName).toBe('TIME');
+      expect(date).toHaveAttribute('dateTime', day);
+      const detection = await screen.findByTestId('entity-detection');
+      expect(detection).toHaveTextContent(`last seen ${inAuckland(lastSeen)}`);
+      // On the card, and in the finding's row of the list.
+      await waitFor(() =>
+        expect(screen.getAllByText(inAuckland(lastSeen))).toHaveLength(2),
+      );
+      for (const time of screen.getAllByText(inAuckland(lastSeen))) {
+        expect(time.tagName).toBe('TIME');
+        expect(time).toHaveAttribute('dateTime', lastSeen);
+      }
+    });
   });
 });

@@ -25,6 +25,7 @@ import {
   StatusChip,
   useEntryUrl,
 } from '../Registry/EntryParts';
+import { LocalTime } from '../LocalTime';
 import { useFindingsOfServerUrl } from '../Registry/EntryPage';
 import {
   countOf,
@@ -144,7 +145,7 @@ export function McpServerOverviewCard() {
               />{' '}
               {countOf(detection.findings, 'finding', 'findings')} on{' '}
               {countOf(detection.hosts, 'host', 'hosts')}, last seen{' '}
-              {new Date(detection.lastSeen).toLocaleString()}
+              <LocalTime iso={detection.lastSeen} />
               {findingsOf && (
                 <>
                   {' '}
@@ -226,7 +227,7 @@ export function McpServerFindingsContent() {
         title: 'Last seen',
         field: 'lastSeen',
         cellStyle: oneLine,
-        render: f => new Date(f.lastSeen).toLocaleString(),
+        render: f => <LocalTime iso={f.lastSeen} />,
       },
     ],
     [findingUrl],

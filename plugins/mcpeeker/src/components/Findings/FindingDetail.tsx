@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import {
   InfoCard,
   Link,
@@ -40,7 +40,7 @@ import {
 } from '../TableParts';
 import { EntryLink, STATUS_WORDS } from '../Registry/EntryParts';
 import { IdText } from '../IdText';
-import { withLocalTimes } from '../LocalTime';
+import { LocalTime, withLocalTimes } from '../LocalTime';
 import { isMissingOrHidden, MissingOrHidden } from '../MissingOrHidden';
 import { ClassificationChip } from './ClassificationChip';
 import { FeedbackCard } from './FeedbackCard';
@@ -84,7 +84,7 @@ function describeJudge(
 export function describeRegistry(
   status: Finding['registryStatus'],
   entry: RegistryEntry | undefined,
-): string {
+): ReactNode {
   switch (status) {
     case 'approved':
       return 'approved';
@@ -93,13 +93,19 @@ export function describeRegistry(
     default:
       if (!entry || approvalStands(entry)) return 'unregistered';
       if (entry.status === 'revoked')
-        return `approval revoked${
-          entry.decidedAt
-            ? ` on ${new Date(entry.decidedAt).toLocaleString()}`
-            : ''
-        }${entry.decidedBy ? ` by ${entry.decidedBy}` : ''}${
-          entry.decisionReason ? `: ${entry.decisionReason}` : ''
-        }`;
+        return (
+          <>
+            approval revoked
+            {entry.decidedAt && (
+              <>
+                {' '}
+                on <LocalTime iso={entry.decidedAt} />
+              </>
+            )}
+            {entry.decidedBy && ` by ${entry.decidedBy}`}
+            {entry.decisionReason && `: ${entry.decisionReason}`}
+          </>
+        );
       // Past its date it is expired, before the expiry job says so too.
       return STATUS_WORDS[standingStatus(entry)];
   }
@@ -208,7 +214,7 @@ const eventColumns: TableColumn<McpEvent & { id: string }>[] = [
     title: 'Observed',
     field: 'observedAt',
     cellStyle: oneLine,
-    render: event => new Date(event.observedAt).toLocaleString(),
+    render: event => <LocalTime iso={event.observedAt} />,
   },
   {
     title: 'Event',
@@ -344,8 +350,8 @@ export function FindingDetail() {
                 'not in the catalog'
               ),
               Judge: describeJudge(value.signals.judge, value.judgeUnavailable),
-              'First seen': new Date(value.firstSeen).toLocaleString(),
-              'Last seen': new Date(value.lastSeen).toLocaleString(),
+              'First seen': <LocalTime iso={value.firstSeen} />,
+              'Last seen': <LocalTime iso={value.lastSeen} />,
             }}
           />
           {value.registryStatus === 'unregistered' &&

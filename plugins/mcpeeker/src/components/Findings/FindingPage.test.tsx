@@ -16,12 +16,13 @@ import { mcpeekerApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import { backendDefaults } from '../../__testUtils__/backendDefaults';
 import {
+  endpointEvidence,
   finding,
   findingDetail,
-  inDays,
+  gatewayEvidence,
   registryEntry,
 } from '../../__testUtils__/fixtures';
-import { readerInTimeZone } from '../../__testUtils__/readerTimeZone';
+import { readerInTimeZone, seenIn } from '../../__testUtils__/readerTimeZone';
 import { renderUnstyled, testClient } from '../../__testUtils__/renderPage';
 import { EntryPage } from '../Registry/EntryPage';
 import { FindingDetail } from './FindingDetail';
@@ -140,7 +141,27 @@ describe('A finding nobody may see by that id', () => {
   });
 });
 
+/**
+ * The `<time>` in `container` that shows `iso` as `shown` writes it: the
+ * instant itself in its dateTime, for assistive tech and tests.
+ */
+function timeShowing(
+  container: HTMLElement,
+  iso: string,
+  shown: (iso: string) => string,
+) {
+  const time = within(container).getByText(shown(iso));
+  expect(time.tagName).toBe('TIME');
+  expect(time).toHaveAttribute('dateTime', iso);
+  return time;
+}
+
 describe('The finding page', () => {
+  // A reader in Auckland (13 hours ahead of UTC in November): the evening of
+  // the 20th in UTC is the morning of the 21st there.
+  readerInTimeZone('Pacific/Auckland');
+  const inAuckland = seenIn('Pacific/Auckland');
+
   it('shows its ids whole, in monospace on one line, with a copy button each', async () => {
     server.use(
       http.get('*/api/mcpeeker/findings/:id', () =>
@@ -174,8 +195,8 @@ describe('The finding page', () => {
     ).toBeInTheDocument();
   });
 
-  it('says an approval was revoked, when, by whom and why, not "unregistered"', async () => {
-    const revokedAt = inDays(-1);
+  it('says an approval was revoked, when (in the reader’s time), by whom and why, not "unregistered"', async () => {
+    const revokedAt = '2026-11-20T20:00:00.000Z';
     server.use(
       http.get('*/api/mcpeeker/findings/:id', () =>
         HttpResponse.json(findingDetail),
@@ -201,14 +222,125 @@ describe('The finding page', () => {
       { timeout: 30_000 },
     );
     expect(registry).toHaveTextContent(
-      `approval revoked on ${new Date(
+      `approval revoked on ${inAuckland(
         revokedAt,
-      ).toLocaleString()} by user:default/pat: no longer used — registry entry github`,
+      )} by user:default/pat: no longer used — registry entry github`,
     );
+    timeShowing(registry, revokedAt, inAuckland);
     expect(registry).not.toHaveTextContent('unregistered');
     expect(
       within(registry).getByRole('link', { name: 'registry entry github' }),
     ).toHaveAttribute('href', '/mcpeeker/registry/e1');
+  });
+
+  it('writes every time in the reader’s time, each a time element: first and last seen, each event observed, the Judge’s request, the feedback so far, the suppression', async () => {
+    const firstSeen = '2026-11-20T20:00:00.000Z';
+    const lastSeen = '2026-11-21T11:30:00.000Z';
+    const suppressedAt = '2026-11-20T21:00:00.000Z';
+    const suppressedUntil = '2026-12-04T23:59:59.000Z';
+    const feedbackAt = '2026-11-20T22:15:00.000Z';
+    const label = `github (${finding.compositeId})`;
+    server.use(
+      http.get('*/api/mcpeeker/findings/:id', () =>
+        HttpResponse.json({
+          ...findingDetail,
+          firstSeen,
+          lastSeen,
+          layers: ['endpoint', 'gateway'],
+          evidence: {
+            ...findingDetail.evidence,
+            endpoint: [{ ...endpointEvidence, observedAt: firstSeen }],
+            gateway: [gatewayEvidence({ observedAt: lastSeen })],
+          },
+          triage: {
+            status: 'open',
+            suppression: {
+              id: 's1',
+              scope: 'finding',
+              label,
+              reason: 'a lab machine',
+              expiresAt: suppressedUntil,
+            },
+          },
+        }),
+      ),
+      http.get('*/api/mcpeeker/findings/:id/timeline', () =>
+        HttpResponse.json({
+          items: [
+            {
+              at: suppressedAt,
+              kind: 'suppression',
+              summary: `Suppressed by user:default/sam: ${label}`,
+              actor: 'user:default/sam',
+            },
+          ],
+          detectionsLeftOut: 0,
+        } satisfies FindingTimeline),
+      ),
+      http.get('*/api/mcpeeker/findings/:id/feedback', () =>
+        HttpResponse.json({
+          items: [
+            {
+              id: 'f1',
+              compositeId: finding.compositeId,
+              verdict: 'true-positive',
+              tags: [],
+              author: 'user:default/sam',
+              createdAt: feedbackAt,
+            },
+          ],
+        }),
+      ),
+    );
+    renderFinding(finding.compositeId);
+    const first = await screen.findByRole(
+      'row',
+      { name: /^first seen/i },
+      { timeout: 30_000 },
+    );
+    timeShowing(first, firstSeen, inAuckland);
+    timeShowing(
+      screen.getByRole('row', { name: /^last seen/i }),
+      lastSeen,
+      inAuckland,
+    );
+    // The endpoint agent's event, observed then.
+    timeShowing(
+      screen.getByRole('row', { name: /config \(user\) declares 'github'/ }),
+      firstSeen,
+      inAuckland,
+    );
+    // The request the Judge read, observed then.
+    await userEvent.click(
+      screen.getByRole('button', { name: /^Request req-1 / }),
+    );
+    const request = await screen.findByRole('region', {
+      name: /^Request req-1 /,
+    });
+    timeShowing(
+      within(request).getByRole('row', { name: /^observed/i }),
+      lastSeen,
+      inAuckland,
+    );
+    const feedback = await screen.findByRole('list', {
+      name: 'Feedback so far',
+    });
+    expect(feedback).toHaveTextContent(
+      `user:default/sam, ${inAuckland(feedbackAt)}`,
+    );
+    const by = await screen.findByTestId('suppression-by');
+    await waitFor(() =>
+      expect(by).toHaveTextContent(
+        `Suppressed by user:default/sam on ${inAuckland(
+          suppressedAt,
+        )}, until ${inAuckland(suppressedUntil)}`,
+      ),
+    );
+    // Nowhere the UTC day of the evening of the 20th.
+    const utcDay = new Date(firstSeen).toLocaleDateString(undefined, {
+      timeZone: 'UTC',
+    });
+    expect(screen.queryByText(text => text.includes(utcDay))).toBeNull();
   });
 
   it('after feedback, the Triage card says who changed it last and when', async () => {
@@ -258,15 +390,11 @@ describe('The finding page', () => {
     await userEvent.click(
       screen.getByRole('button', { name: 'Send feedback' }),
     );
-    const changed = await screen.findByText(
-      /^user:default\/sam on .* \(feedback\)$/,
-    );
-    expect(changed).toHaveTextContent(
-      `user:default/sam on ${new Date(
-        items[0].at,
-      ).toLocaleString()} (feedback)`,
-    );
     await waitFor(() => expect(screen.queryByText('nobody yet')).toBeNull());
+    const changed = screen.getByRole('row', { name: /^last changed by/i });
+    expect(changed).toHaveTextContent(
+      `user:default/sam on ${inAuckland(items[0].at)} (feedback)`,
+    );
   });
 });
 

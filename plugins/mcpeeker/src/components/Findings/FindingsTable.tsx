@@ -30,7 +30,7 @@ import {
   tableOptions,
 } from '../TableParts';
 import { HostName } from '../HostName';
-import { localTime } from '../LocalTime';
+import { LocalDateOverTime, localTime } from '../LocalTime';
 import { ClassificationChip } from './ClassificationChip';
 import { ExportMenu } from './ExportMenu';
 import {
@@ -275,19 +275,7 @@ function findingColumns(
       title: 'Last seen',
       field: 'lastSeen',
       width: '120px',
-      render: f => {
-        const seen = new Date(f.lastSeen);
-        return (
-          <>
-            <CutText title={seen.toLocaleString()}>
-              {seen.toLocaleDateString()}
-            </CutText>
-            <CutText secondary title={seen.toLocaleString()}>
-              {seen.toLocaleTimeString()}
-            </CutText>
-          </>
-        );
-      },
+      render: f => <LocalDateOverTime iso={f.lastSeen} />,
     },
   ];
 }

@@ -13,6 +13,7 @@ import type {
   GatewayEvent,
   JudgeVerdict,
 } from '@mcpeeker/plugin-mcpeeker-common';
+import { LocalTime } from '../LocalTime';
 
 /** Requests shown in the panel; the Evidence card's gateway tab has them all. */
 const REQUESTS_SHOWN = 10;
@@ -165,7 +166,7 @@ function RequestJudged({ request }: { request: JudgedRequest }) {
                     .join(', ')
                 : 'none named',
               Gateway: event.sensor.id,
-              Observed: new Date(event.observedAt).toLocaleString(),
+              Observed: <LocalTime iso={event.observedAt} />,
             }}
           />
           <Typography variant="subtitle2" style={{ marginTop: 8 }}>

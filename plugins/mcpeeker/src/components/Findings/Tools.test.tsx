@@ -15,6 +15,7 @@ import {
   renderUnstyled,
   testClient,
 } from '../../__testUtils__/renderPage';
+import { readerInTimeZone, seenIn } from '../../__testUtils__/readerTimeZone';
 import { bodyRows } from '../../__testUtils__/tableRows';
 import {
   demoIdentity as identity,
@@ -260,6 +261,49 @@ describe('ToolsPanel', () => {
       { path: 'e1/approve', body: {} },
       { path: 'e1/approve', body: { reason: 'reviewed delete_everything' } },
     ]);
+  });
+});
+
+describe('ToolsPanel, read east of UTC', () => {
+  // A reader in Auckland, 13 hours ahead of UTC in November.
+  readerInTimeZone('Pacific/Auckland');
+  const inAuckland = seenIn('Pacific/Auckland');
+  /** The time element in `container` showing `iso` in the reader's time. */
+  const timeShowing = (container: HTMLElement, iso: string) => {
+    const time = within(container).getByText(inAuckland(iso));
+    expect(time.tagName).toBe('TIME');
+    expect(time).toHaveAttribute('dateTime', iso);
+  };
+
+  it('says when the set was pinned and when the tools were reported, in the reader’s time', async () => {
+    const { pinnedAt } = pulled.breakdown.toolChange!;
+    await renderUnstyled(
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <ToolsPanel finding={pulled} onApproved={() => {}} />
+      </SWRConfig>,
+      {
+        mountedRoutes: { '/mcpeeker': rootRouteRef },
+        apis: [permissions(AuthorizeResult.DENY).api],
+      },
+    );
+    const warning = await screen.findByRole('region', {
+      name: 'Tools changed since approval',
+    });
+    expect(warning).toHaveTextContent(
+      `than the set pinned on registry entry 'github-mcp' on ${inAuckland(
+        pinnedAt,
+      )}. It gets no registry discount`,
+    );
+    timeShowing(warning, pinnedAt);
+    const reported = screen.getByText(
+      /^3 tools as the agent's port probe reported them/,
+    );
+    expect(reported).toHaveTextContent(
+      `3 tools as the agent's port probe reported them, ${inAuckland(
+        TOOLS.seenAt,
+      )}`,
+    );
+    timeShowing(reported, TOOLS.seenAt);
   });
 });
 

@@ -16,6 +16,7 @@ import type {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { mcpeekerApiRef } from '../../api';
 import { registryEntryRouteRef } from '../Registry/entryRoute';
+import { LocalTime } from '../LocalTime';
 import { errorMessage } from '../Registry/RegisterForm';
 import {
   countOf,
@@ -276,8 +277,8 @@ function ToolChangeWarning({
         ) : (
           entry
         )}{' '}
-        on {new Date(change.pinnedAt).toLocaleString()}. It gets no registry
-        discount until an admin approves these tools.
+        on <LocalTime iso={change.pinnedAt} />. It gets no registry discount
+        until an admin approves these tools.
       </Typography>
       <ChangeList
         id="tools-appeared"
@@ -366,7 +367,7 @@ export function ToolsPanel({
           <Typography variant="body2" color="textSecondary">
             {countOf(current.tools.length, 'tool', 'tools')} as{' '}
             {toolSourceInWords(current.from)} reported them,{' '}
-            {new Date(current.seenAt).toLocaleString()}
+            <LocalTime iso={current.seenAt} />
           </Typography>
           <Table<ToolRow>
             columns={change ? CHANGED_TOOL_COLUMNS : TOOL_COLUMNS}

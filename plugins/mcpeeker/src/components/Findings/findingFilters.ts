@@ -12,6 +12,7 @@ import {
   type TriageStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { FindingListQuery } from '../../api';
+import { localTime } from '../LocalTime';
 import { withParams } from '../pageQuery';
 
 /**
@@ -333,9 +334,9 @@ export function describeSeenRange(
   until: string | undefined,
   what = 'Last seen',
 ): string | undefined {
-  const at = (iso: string) => new Date(iso).toLocaleString();
-  if (since && until) return `${what} between ${at(since)} and ${at(until)}`;
-  if (since) return `${what} since ${at(since)}`;
-  if (until) return `${what} until ${at(until)}`;
+  if (since && until)
+    return `${what} between ${localTime(since)} and ${localTime(until)}`;
+  if (since) return `${what} since ${localTime(since)}`;
+  if (until) return `${what} until ${localTime(until)}`;
   return undefined;
 }

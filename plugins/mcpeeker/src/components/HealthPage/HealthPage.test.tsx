@@ -6,6 +6,7 @@ import {
   registerMswTestHooks,
   TestApiProvider,
 } from '@backstage/frontend-test-utils';
+import { readerInTimeZone, seenIn } from '../../__testUtils__/readerTimeZone';
 import { renderUnstyled } from '../../__testUtils__/renderPage';
 import type { HealthReport } from '@mcpeeker/plugin-mcpeeker-common';
 import { McpeekerClient, mcpeekerApiRef } from '../../api';
@@ -68,6 +69,25 @@ describe('HealthPage', () => {
         'disabled',
       ),
     ).toBeInTheDocument();
+  });
+
+  describe('read east of UTC', () => {
+    readerInTimeZone('Pacific/Auckland');
+
+    it('says when it was checked in the reader’s time', async () => {
+      const checkedAt = '2026-11-20T20:00:00.000Z';
+      server.use(
+        http.get(`${BASE}/health`, () =>
+          HttpResponse.json(report({ checkedAt })),
+        ),
+      );
+      await renderPage();
+      expect(
+        await screen.findByText(
+          `MCPeeker 0.1.0, checked ${seenIn('Pacific/Auckland')(checkedAt)}`,
+        ),
+      ).toBeInTheDocument();
+    });
   });
 
   it('says what is down and why, and checks again on request', async () => {

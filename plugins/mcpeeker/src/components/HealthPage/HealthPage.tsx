@@ -18,6 +18,7 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { mcpeekerApiRef } from '../../api';
+import { localTime } from '../LocalTime';
 import { oneLine, tableOptions } from '../TableParts';
 
 const DEPENDENCY_LABELS: Record<keyof HealthReport['dependencies'], string> = {
@@ -102,9 +103,9 @@ export function HealthPage() {
       {value && (
         <Table<DependencyRow>
           title={<OverallStatus status={value.status} />}
-          subtitle={`MCPeeker ${value.version}, checked ${new Date(
+          subtitle={`MCPeeker ${value.version}, checked ${localTime(
             value.checkedAt,
-          ).toLocaleString()}`}
+          )}`}
           columns={dependencyColumns}
           data={(
             Object.keys(DEPENDENCY_LABELS) as Array<

@@ -16,9 +16,9 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
-import { sinceNow } from '../relativeTime';
 import { FilterSelect } from '../FilterSelect';
 import { HostName } from '../HostName';
+import { localTime, SinceNow } from '../LocalTime';
 import { withParams } from '../pageQuery';
 import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
 
@@ -61,7 +61,7 @@ function clientDetail(c: ClientEnforcement): string {
       : []),
     c.byMcpeeker
       ? `written by mcpeeker-agent policy${
-          c.appliedAt ? ` ${new Date(c.appliedAt).toLocaleString()}` : ''
+          c.appliedAt ? ` ${localTime(c.appliedAt)}` : ''
         }`
       : 'not written by MCPeeker (an administrator or another tool)',
   ];
@@ -122,11 +122,7 @@ const columns: TableColumn<HostEnforcementState>[] = [
     title: 'Last reported',
     field: 'reportedAt',
     cellStyle: oneLine,
-    render: h => (
-      <span title={new Date(h.reportedAt).toLocaleString()}>
-        {sinceNow(h.reportedAt)}
-      </span>
-    ),
+    render: h => <SinceNow iso={h.reportedAt} />,
   },
 ];
 

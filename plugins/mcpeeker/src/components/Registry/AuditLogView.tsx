@@ -25,6 +25,7 @@ import {
   findingRouteRef,
   suppressionsRouteRef,
 } from '../../routes';
+import { LocalTime } from '../LocalTime';
 import { TRIAGE_STATUS_WORDS, VERDICT_WORDS } from '../Findings/triageWords';
 import { EmptyRows, listOptions, oneLine, wholeWords } from '../TableParts';
 import { STATUS_WORDS, useEntryUrl } from './EntryParts';
@@ -147,7 +148,7 @@ const WHEN: TableColumn<AuditRow> = {
   field: 'at',
   cellStyle: oneLine,
   width: '180px',
-  render: r => new Date(r.at).toLocaleString(),
+  render: r => <LocalTime iso={r.at} />,
 };
 const WHO: TableColumn<AuditRow> = {
   title: 'Who',

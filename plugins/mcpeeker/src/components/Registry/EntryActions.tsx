@@ -25,6 +25,7 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
+import { calendarDate } from '../LocalTime';
 import { errorMessage } from './RegisterForm';
 import { fieldProblems } from './registrationProblems';
 
@@ -246,7 +247,7 @@ function ActionDialog({
   /** Renews an entry that ran out; what became of it, in words. */
   async function renewLapsedEntry(asked: RegistryRenewal): Promise<ActionDone> {
     const renewed = await api.renewEntry(entry.id, asked);
-    const until = new Date(renewed.expiresAt).toLocaleDateString();
+    const until = calendarDate(renewed.expiresAt);
     const n = renewed.rescoredFindings;
     return {
       message:
@@ -317,9 +318,7 @@ function ActionDialog({
           done = {
             message:
               kind === 'renew'
-                ? `${entry.name} renewed until ${new Date(
-                    saved.expiresAt,
-                  ).toLocaleDateString()}`
+                ? `${entry.name} renewed until ${calendarDate(saved.expiresAt)}`
                 : `${entry.name} saved`,
           };
         }

@@ -231,7 +231,7 @@ function EntryFindingLine({
       ) : (
         'unknown'
       )}
-      , last seen {new Date(m.lastSeen).toLocaleString()}
+      , last seen <LocalTime iso={m.lastSeen} />
       {m.noLongerReported && (
         <strong>
           {' '}
@@ -344,16 +344,25 @@ export function EntryPage() {
               Purpose: entry.purpose,
               Owner: entry.owner,
               Team: entry.team,
-              'Registered by': `${entry.createdBy} on ${new Date(
-                entry.createdAt,
-              ).toLocaleString()}`,
+              'Registered by': (
+                <>
+                  {entry.createdBy} on <LocalTime iso={entry.createdAt} />
+                </>
+              ),
               ...(entry.decidedBy
                 ? {
-                    Decision: `${entry.status} by ${
-                      entry.decidedBy
-                    } on ${new Date(entry.decidedAt!).toLocaleString()}${
-                      entry.decisionReason ? `: ${entry.decisionReason}` : ''
-                    }`,
+                    Decision: (
+                      <>
+                        {entry.status} by {entry.decidedBy}
+                        {entry.decidedAt && (
+                          <>
+                            {' '}
+                            on <LocalTime iso={entry.decidedAt} />
+                          </>
+                        )}
+                        {entry.decisionReason && `: ${entry.decisionReason}`}
+                      </>
+                    ),
                   }
                 : {}),
               Expires: <ExpiryBadge entry={entry} />,

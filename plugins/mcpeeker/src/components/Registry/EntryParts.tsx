@@ -6,12 +6,15 @@ import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import {
+  calendarDaysUntil,
   EXPIRY_WARNING_DAYS,
+  hasLapsed,
   type RegistryEntry,
   type RegistryStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { toolSourceInWords } from '../Findings/ToolsPanel';
 import { IdText } from '../IdText';
+import { CalendarDate, LocalTime, localTime } from '../LocalTime';
 import { registryEntryRouteRef } from './entryRoute';
 
 const COLORS: Record<RegistryStatus, string> = {
@@ -105,31 +108,31 @@ export function PurposeText({ purpose }: { purpose: string }) {
   );
 }
 
-/** Days until an entry expires (negative once past). */
-export function daysLeft(
-  entry: Pick<RegistryEntry, 'expiresAt'>,
-  now = Date.now(),
-) {
-  return Math.ceil((Date.parse(entry.expiresAt) - now) / 86_400_000);
-}
-
-/** The expiry date, in orange within `EXPIRY_WARNING_DAYS` of it. */
+/**
+ * The expiry date, a calendar date (`CalendarDate`); within
+ * `EXPIRY_WARNING_DAYS` of it, in orange with how many days are left, as
+ * the reminders count them (`calendarDaysUntil`).
+ */
 export function ExpiryBadge({ entry }: { entry: RegistryEntry }) {
-  const days = daysLeft(entry);
+  const days = calendarDaysUntil(entry.expiresAt);
   const soon =
     days <= EXPIRY_WARNING_DAYS &&
     ['pending', 'approved'].includes(entry.status) &&
-    days >= 0;
-  const date = new Date(entry.expiresAt).toLocaleDateString();
+    !hasLapsed(entry);
   return soon ? (
     <Chip
       size="small"
       data-testid="expiry-soon"
-      label={`${date} · ${days === 0 ? 'today' : `in ${days} d`}`}
+      label={
+        <>
+          <CalendarDate iso={entry.expiresAt} /> ·{' '}
+          {days === 0 ? 'today' : `in ${days} d`}
+        </>
+      }
       style={{ backgroundColor: '#ef6c00', color: '#fff' }}
     />
   ) : (
-    <span>{date}</span>
+    <CalendarDate iso={entry.expiresAt} />
   );
 }
 
@@ -175,9 +178,9 @@ export function PinnedToolsCount({
       color="textSecondary"
       component="div"
       noWrap
-      title={`${names} — pinned ${new Date(
+      title={`${names} — pinned ${localTime(
         pinned.pinnedAt,
-      ).toLocaleString()} by ${pinnedByInWords(pinned.pinnedBy)}`}
+      )} by ${pinnedByInWords(pinned.pinnedBy)}`}
     >
       {count === 1 ? '1 tool pinned' : `${count} tools pinned`}
     </Typography>
@@ -277,7 +280,7 @@ export function PinnedToolsSummary({
           pinned.from,
         )} reported them for finding ${pinned.fromFinding}`}
       >
-        pinned {new Date(pinned.pinnedAt).toLocaleString()} by{' '}
+        pinned <LocalTime iso={pinned.pinnedAt} /> by{' '}
         {pinnedByInWords(pinned.pinnedBy)}
       </Typography>
     </span>

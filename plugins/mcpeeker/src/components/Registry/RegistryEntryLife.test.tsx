@@ -5,6 +5,7 @@ import { setupServer } from 'msw/node';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { backendDefaults } from '../../__testUtils__/backendDefaults';
+import { readerInTimeZone } from '../../__testUtils__/readerTimeZone';
 import { renderMcpeekerPage } from '../../__testUtils__/renderPage';
 import {
   demoIdentity as dana,
@@ -276,6 +277,52 @@ describe('An entry’s expiry', () => {
     },
     FLOW_TIMEOUT,
   );
+
+  describe('read east of UTC', () => {
+    // Auckland, 13 hours ahead of UTC in November: the end of a day in UTC
+    // is the next day's noon there.
+    readerInTimeZone('Pacific/Auckland');
+
+    it(
+      'says it was renewed until the date chosen, not the day after',
+      async () => {
+        const current = entry({ status: 'approved', expiresAt: inDays(10) });
+        serveEntry(current);
+        const sent: Array<{ expiresAt: string }> = [];
+        server.use(
+          http.patch('*/api/mcpeeker/registry/:id', async ({ request }) => {
+            const body = (await request.json()) as { expiresAt: string };
+            sent.push(body);
+            return HttpResponse.json({ ...current, ...body });
+          }),
+        );
+        renderMcpeekerPage('/mcpeeker/registry/e1', { apis: [dana] });
+        await userEvent.click(
+          await screen.findByRole(
+            'button',
+            { name: 'Renew github' },
+            { timeout: 30_000 },
+          ),
+        );
+        const dialog = await screen.findByRole('dialog', {
+          name: 'Renew github',
+        });
+        const chosen = (
+          within(dialog).getByLabelText('Expires') as HTMLInputElement
+        ).value;
+        await userEvent.click(
+          within(dialog).getByRole('button', { name: 'Renew' }),
+        );
+        expect(await screen.findByRole('status')).toHaveTextContent(
+          `github renewed until ${new Date(
+            `${chosen}T12:00:00Z`,
+          ).toLocaleDateString(undefined, { timeZone: 'UTC' })}`,
+        );
+        expect(sent).toEqual([{ expiresAt: `${chosen}T23:59:59Z` }]);
+      },
+      FLOW_TIMEOUT,
+    );
+  });
 
   it(
     'shows an approved entry past its date as expired, to be renewed, before the expiry job marks it',

@@ -6,7 +6,7 @@ import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import type { AuditLogRow } from '@mcpeeker/plugin-mcpeeker-common';
 import { ReactElement } from 'react';
 import { SWRConfig } from 'swr';
-import { mcpeekerApiRef } from '../../api';
+import { type EntryVerification, mcpeekerApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import { backendDefaults } from '../../__testUtils__/backendDefaults';
 import {
@@ -16,6 +16,7 @@ import {
   inDays,
   registryEntry as entry,
 } from '../../__testUtils__/fixtures';
+import { readerInTimeZone, seenIn } from '../../__testUtils__/readerTimeZone';
 import { renderUnstyled, testClient } from '../../__testUtils__/renderPage';
 import { bodyRows } from '../../__testUtils__/tableRows';
 import { ApprovalsPage } from './ApprovalsPage';
@@ -376,7 +377,14 @@ describe('Registering from a finding', () => {
 });
 
 describe('A registry entry’s page', () => {
-  const showEntry = (registered: ReturnType<typeof entry>) => {
+  const showEntry = (
+    registered: ReturnType<typeof entry>,
+    found: {
+      matches?: EntryVerification['matches'];
+      audit?: AuditLogRow[];
+    } = {},
+  ) => {
+    const matches = found.matches ?? [];
     server.use(
       http.get('*/api/mcpeeker/registry/:id', () =>
         HttpResponse.json(registered),
@@ -384,12 +392,12 @@ describe('A registry entry’s page', () => {
       http.post('*/api/mcpeeker/registry/:id/verify', () =>
         HttpResponse.json({
           entryId: registered.id,
-          detected: false,
-          matches: [],
-        }),
+          detected: matches.length > 0,
+          matches,
+        } satisfies EntryVerification),
       ),
       http.get('*/api/mcpeeker/audit', () =>
-        HttpResponse.json({ items: [], totalCount: 0 }),
+        HttpResponse.json({ items: found.audit ?? [], totalCount: 0 }),
       ),
     );
     render(
@@ -438,5 +446,127 @@ describe('A registry entry’s page', () => {
       'No exact command is allowed under enforcement: it runs with an argument the registry does not serve',
     );
     expect(screen.queryByText(/redacted/)).toBeNull();
+  });
+
+  describe('read east of UTC', () => {
+    // A reader in Auckland, 13 hours ahead of UTC in November: the evening
+    // of the 20th in UTC is the 21st there, and the end of a day in UTC the
+    // next day's noon.
+    readerInTimeZone('Pacific/Auckland');
+    const inAuckland = seenIn('Pacific/Auckland');
+    /** The time element in `container` showing `iso` as `shown` writes it. */
+    const timeShowing = (
+      container: HTMLElement,
+      iso: string,
+      shown: (iso: string) => string,
+      dateTime = iso,
+    ) => {
+      const time = within(container).getByText(shown(iso));
+      expect(time.tagName).toBe('TIME');
+      expect(time).toHaveAttribute('dateTime', dateTime);
+    };
+
+    it('shows its expiry as the calendar date chosen, and every other time in the reader’s time', async () => {
+      // An expiry is the end of the chosen day in UTC: its date, wherever read.
+      const day = inDays(10).slice(0, 10);
+      const expiresAt = `${day}T23:59:59Z`;
+      const utcDate = (iso: string) =>
+        new Date(iso).toLocaleDateString(undefined, { timeZone: 'UTC' });
+      const createdAt = '2026-11-20T20:00:00.000Z';
+      const decidedAt = '2026-11-20T21:00:00.000Z';
+      const pinnedAt = '2026-11-20T21:01:00.000Z';
+      const acceptedAt = '2026-11-20T22:00:00.000Z';
+      const lastSeen = '2026-11-20T23:00:00.000Z';
+      showEntry(
+        entry({
+          status: 'approved',
+          expiresAt,
+          createdAt,
+          decidedBy: 'user:default/pat',
+          decidedAt,
+          decisionReason: 'Reviewed',
+          pinnedTools: {
+            definitions: [{ name: 'create_issue', hash: 'c'.repeat(64) }],
+            pinnedAt,
+            pinnedBy: 'user:default/pat',
+            fromFinding: finding.compositeId,
+            from: 'gateway/request',
+          },
+          acceptedRisks: [
+            {
+              kind: 'inline-secret',
+              reason: 'a test token',
+              by: 'user:default/pat',
+              at: acceptedAt,
+            },
+          ],
+        }),
+        {
+          matches: [
+            {
+              compositeId: finding.compositeId,
+              serverName: 'github',
+              hostIdHash: finding.hostIdHash,
+              score: 2,
+              classification: 'authorized',
+              registryStatus: 'approved',
+              lastSeen,
+            },
+          ],
+          audit: [
+            {
+              seq: 2,
+              at: decidedAt,
+              actor: 'user:default/pat',
+              action: 'approve',
+              entryId: 'e1',
+              entryName: 'github',
+              details: { from: 'pending', to: 'approved', reason: 'Reviewed' },
+            },
+          ],
+        },
+      );
+      const expiry = await screen.findByTestId(
+        'expiry-soon',
+        {},
+        { timeout: 30_000 },
+      );
+      // The day chosen, and the days left to it as its reminders count them.
+      expect(expiry).toHaveTextContent(`${utcDate(expiresAt)} · in 10 d`);
+      timeShowing(expiry, expiresAt, utcDate, day);
+
+      const registered = screen.getByRole('row', { name: /^registered by/i });
+      expect(registered).toHaveTextContent(
+        `user:default/dana on ${inAuckland(createdAt)}`,
+      );
+      timeShowing(registered, createdAt, inAuckland);
+      const decision = screen.getByRole('row', { name: /^decision/i });
+      expect(decision).toHaveTextContent(
+        `approved by user:default/pat on ${inAuckland(decidedAt)}: Reviewed`,
+      );
+      timeShowing(decision, decidedAt, inAuckland);
+      const pinned = screen.getByTestId('pinned-tools');
+      expect(pinned).toHaveTextContent(
+        `pinned ${inAuckland(pinnedAt)} by user:default/pat`,
+      );
+      timeShowing(pinned, pinnedAt, inAuckland);
+      const accepted = screen.getByRole('region', { name: /^Accepted: / });
+      expect(accepted).toHaveTextContent(
+        `Accepted by user:default/pat on ${inAuckland(
+          acceptedAt,
+        )}: a test token`,
+      );
+      timeShowing(accepted, acceptedAt, inAuckland);
+      // Its finding, last seen then.
+      const seen = await screen.findByText(inAuckland(lastSeen));
+      expect(seen.parentElement).toHaveTextContent(
+        `github on host ${finding.hostIdHash!.slice(0, 12)}`,
+      );
+      timeShowing(seen.parentElement!, lastSeen, inAuckland);
+      const approved = await screen.findByRole('row', {
+        name: /approved \(pending approval → approved\)/,
+      });
+      timeShowing(approved, decidedAt, inAuckland);
+    });
   });
 });

@@ -21,6 +21,7 @@ import {
   RiskKind,
   standingStatus,
 } from '@mcpeeker/plugin-mcpeeker-common';
+import { LocalTime } from '../LocalTime';
 import { mcpeekerApiRef } from '../../api';
 import { errorMessage } from './RegisterForm';
 
@@ -47,7 +48,7 @@ function reasonProblemOf(message: string): string | undefined {
 export function AcceptedRiskWords({ accepted }: { accepted: AcceptedRisk }) {
   return (
     <>
-      Accepted by {accepted.by} on {new Date(accepted.at).toLocaleString()}:{' '}
+      Accepted by {accepted.by} on <LocalTime iso={accepted.at} />:{' '}
       {accepted.reason}
     </>
   );

@@ -26,9 +26,9 @@ import {
   SCOPE_WORDS,
   suppressionMatchesInWords,
 } from '../Findings/triageWords';
+import { LocalDateOverTime, localTime } from '../LocalTime';
 import {
   countOf,
-  CutText,
   EmptyRows,
   listOptions,
   wholeWords,
@@ -48,16 +48,16 @@ const SHOWS: Array<readonly [Show, string]> = [
 /** How many suppressions are counted at once (one request each). */
 const COUNTING_AT_ONCE = 6;
 
-const at = (iso: string) => new Date(iso).toLocaleString();
-
 /** Where a suppression stands, in words: active, lifted (by whom, when, why) or expired. */
 function standing(s: Suppression): string {
   if (s.active) return 'Active';
   if (s.revokedAt)
-    return `Lifted by ${s.revokedBy ?? 'someone'} on ${at(s.revokedAt)}${
+    return `Lifted by ${s.revokedBy ?? 'someone'} on ${localTime(s.revokedAt)}${
       s.revokeReason ? `: ${s.revokeReason}` : ''
     }`;
-  return `Expired on ${s.expiresAt ? at(s.expiresAt) : 'an unknown date'}`;
+  return `Expired on ${
+    s.expiresAt ? localTime(s.expiresAt) : 'an unknown date'
+  }`;
 }
 
 /** A suppression as the table lists it: with how many findings it hides now, when that was counted. */
@@ -105,19 +105,6 @@ function useHiddenFindingsHref() {
   );
 }
 
-/** A date with its time under it, whole in its title. */
-function DateAndTime({ iso }: { iso: string }) {
-  const d = new Date(iso);
-  return (
-    <>
-      <CutText title={d.toLocaleString()}>{d.toLocaleDateString()}</CutText>
-      <CutText secondary title={d.toLocaleString()}>
-        {d.toLocaleTimeString()}
-      </CutText>
-    </>
-  );
-}
-
 /**
  * The columns, fixed in width so that the table fits the page from 1280 px
  * up (its content is 1008 px wide there), Lift and the count of hidden
@@ -157,7 +144,7 @@ function suppressionColumns(options: {
       render: s => (
         <>
           <WrapText text={s.createdBy} />
-          <DateAndTime iso={s.createdAt} />
+          <LocalDateOverTime iso={s.createdAt} />
         </>
       ),
     },
@@ -167,7 +154,7 @@ function suppressionColumns(options: {
       width: '110px',
       render: s =>
         s.expiresAt ? (
-          <DateAndTime iso={s.expiresAt} />
+          <LocalDateOverTime iso={s.expiresAt} />
         ) : (
           <WrapText text="never: until lifted" />
         ),
