@@ -1,5 +1,6 @@
 import {
   screen,
+  waitFor,
   waitForElementToBeRemoved,
   within,
 } from '@testing-library/react';
@@ -13,6 +14,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import type { FindingDetail } from '@mcpeeker/plugin-mcpeeker-common';
 import { useLocation, useNavigate } from 'react-router-dom';
+import { reloaded } from '../__testUtils__/reloaded';
 import { renderMcpeekerPage } from '../__testUtils__/renderPage';
 import { bodyRows } from '../__testUtils__/tableRows';
 import {
@@ -31,7 +33,7 @@ registerMswTestHooks(server);
 // A whole flow through the page (several loads, a dialog or a form, a dozen
 // role queries over core Tables) took 3–7 s here and up to 19 s with both
 // cores busy, most of it jsdom computing styles for accessible names, not
-// rendering. Each wait still fails after 5 s when its element never comes.
+// rendering. Each wait still fails after 30 s when its element never comes.
 const FLOW_TIMEOUT = 60_000;
 
 describe('Findings', () => {
@@ -65,6 +67,8 @@ describe('Findings', () => {
       await userEvent.click(
         await screen.findByRole('option', { name: 'Unauthorized' }),
       );
+      // The filtered list's rows: the link of a row before them leads nowhere.
+      await reloaded();
       await screen.findByRole('row', { name: /github/ });
       expect(queries.at(-1)).toContain('classification=unauthorized');
 
@@ -353,6 +357,8 @@ describe('Findings filters in the URL', () => {
       await userEvent.click(
         await screen.findByRole('option', { name: 'Network' }),
       );
+      // Each change reads the list again: what it asked, once it answered.
+      await reloaded();
       await screen.findByRole('row', { name: /github/ });
       expect(location().searchParams.get('layer')).toBe('network');
       expect(location().searchParams.get('view')).toBe('compact');
@@ -362,12 +368,14 @@ describe('Findings filters in the URL', () => {
         screen.getByRole('textbox', { name: 'Search server or owner' }),
         'h',
       );
+      await reloaded();
       await screen.findByRole('row', { name: /github/ });
       expect(location().searchParams.get('q')).toBe('gith');
       // A chip removes its filter.
       await userEvent.click(
         screen.getByRole('button', { name: 'Score 7: remove this filter' }),
       );
+      await reloaded();
       await screen.findByRole('row', { name: /github/ });
       expect(location().searchParams.has('minScore')).toBe(false);
       expect(queries.at(-1)).not.toHaveProperty('minScore');
@@ -375,6 +383,7 @@ describe('Findings filters in the URL', () => {
 
       // Back: the score filter again; back once more: before the layer.
       await userEvent.click(screen.getByRole('button', { name: 'Back' }));
+      await reloaded();
       expect(
         await screen.findByRole('button', {
           name: 'Score 7: remove this filter',
@@ -382,11 +391,13 @@ describe('Findings filters in the URL', () => {
       ).toBeInTheDocument();
       expect(queries.at(-1)).toMatchObject({ minScore: '7', q: 'gith' });
       await userEvent.click(screen.getByRole('button', { name: 'Back' }));
+      await reloaded();
       await screen.findByRole('row', { name: /github/ });
       expect(location().searchParams.has('layer')).toBe(false);
       expect(queries.at(-1)).not.toHaveProperty('layer');
       expect(queries.at(-1)).toMatchObject({ q: 'git' });
       await userEvent.click(screen.getByRole('button', { name: 'Forward' }));
+      await reloaded();
       await screen.findByRole('row', { name: /github/ });
       expect(location().searchParams.get('layer')).toBe('network');
 
@@ -394,6 +405,7 @@ describe('Findings filters in the URL', () => {
       await userEvent.click(
         screen.getByRole('button', { name: 'Clear filters' }),
       );
+      await reloaded();
       await screen.findByRole('row', { name: /github/ });
       expect(Object.fromEntries(location().searchParams)).toEqual({
         sort: 'lastSeen',
@@ -419,6 +431,8 @@ describe('Findings filters in the URL', () => {
         name: 'Clear filters',
       }),
     );
+    // Said from the URL at once, before the list is read again.
+    await reloaded();
     expect(await screen.findByText('No findings yet')).toBeInTheDocument();
     expect(queries.at(-1)).toEqual({ sort: 'score' });
   });
@@ -576,12 +590,13 @@ describe('Agents', () => {
         { timeout: 30_000 },
       );
       expect(screen.getByRole('tab', { name: 'Agents' })).toBeInTheDocument();
+      // The agents and the enrolments are two lists, each read on its own.
       expect(
         await screen.findByText(
           /No agent enrolled yet: create an enrolment above/,
         ),
       ).toBeInTheDocument();
-      expect(screen.getByText(/No enrolment yet/)).toBeInTheDocument();
+      expect(await screen.findByText(/No enrolment yet/)).toBeInTheDocument();
 
       // Values are pasted whole: the form checks values, not keys, and typing
       // key by key re-renders it once per key (seconds on a busy machine).
@@ -691,13 +706,17 @@ describe('Agents', () => {
       ).toBeInTheDocument();
       expect(within(rows[0]).getByText('5 minutes ago')).toBeInTheDocument();
       expect(within(rows[1]).getByText('never')).toBeInTheDocument();
+      // The agents, the enrolments and the hosts are three lists, each read
+      // on its own (the hosts' table holds a loading row meanwhile).
       const enrolmentRows = [
-        screen.getByRole('row', { name: /^team laptops/ }),
+        await screen.findByRole('row', { name: /^team laptops/ }),
         screen.getByRole('row', { name: /^—/ }),
       ];
       // Two agents and two enrolments, and no host reported (Hosts/HostsPage.test.tsx).
-      expect(bodyRows()).toHaveLength(5);
-      expect(bodyRows()[4]).toHaveTextContent(/^No host has reported yet/);
+      await waitFor(() => {
+        expect(bodyRows()).toHaveLength(5);
+        expect(bodyRows()[4]).toHaveTextContent(/^No host has reported yet/);
+      });
       expect(within(enrolmentRows[0]).getByText('used up')).toBeInTheDocument();
       expect(within(enrolmentRows[0]).getByText('50 / 50')).toBeInTheDocument();
       expect(within(enrolmentRows[1]).getByText('revoked')).toBeInTheDocument();
@@ -733,10 +752,15 @@ describe('Agents', () => {
         'Agent on host 0123456789ab revoked',
       );
       expect(revoked).toEqual(['ag1']);
-      const updated = screen.getByRole('row', { name: /^0123456789ab…/ });
-      expect(await within(updated).findByText('revoked')).toBeInTheDocument();
+      // The list is read again after the status shows: its row, found anew
+      // each time, not the row of the list before it.
+      const agentRow = () =>
+        screen.getByRole('row', { name: /^0123456789ab…/ });
+      await waitFor(() =>
+        expect(within(agentRow()).getByText('revoked')).toBeInTheDocument(),
+      );
       expect(
-        within(updated).queryByRole('button', { name: /Revoke/ }),
+        within(agentRow()).queryByRole('button', { name: /Revoke/ }),
       ).toBeNull();
     },
     FLOW_TIMEOUT,

@@ -9,8 +9,6 @@ import {
 import type { IdentityApi } from '@backstage/core-plugin-api';
 import { DemoSignInPage } from './DemoSignInPage';
 
-jest.setTimeout(20_000);
-
 function identityResponse(userEntityRef: string, group: string) {
   const claims = Buffer.from(
     JSON.stringify({

@@ -182,9 +182,9 @@ describe('Agents, read east of UTC', () => {
     );
     timeShowing(enrolment, createdAt);
     timeShowing(enrolment, expiresAt);
-    const [dana, sam] = [/^aaaaaaaaaaaa…/, /^bbbbbbbbbbbb…/].map(name =>
-      screen.getByRole('row', { name }),
-    );
+    // The agents are a list of their own, read beside the enrolments.
+    const dana = await screen.findByRole('row', { name: /^aaaaaaaaaaaa…/ });
+    const sam = screen.getByRole('row', { name: /^bbbbbbbbbbbb…/ });
     timeShowing(dana, enrolledAt);
     // Last heard from: how long ago, the time itself on hover.
     const heard = within(dana).getByText('5 minutes ago');

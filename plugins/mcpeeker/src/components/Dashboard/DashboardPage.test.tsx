@@ -27,7 +27,10 @@ import { finding } from '../../__testUtils__/fixtures';
 const server = setupServer(...backendDefaults);
 registerMswTestHooks(server);
 
-const FLOW_TIMEOUT = 40_000;
+// A flow through the page and into the list, with its charts: the limit of
+// every other flow test, for a machine with both cores busy (a wait ends as
+// soon as its element is there).
+const FLOW_TIMEOUT = 60_000;
 
 const summary: AnalyticsSummary = {
   scope: 'all',

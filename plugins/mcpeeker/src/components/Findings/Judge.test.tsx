@@ -19,6 +19,7 @@ import { FindingsTable } from './FindingsTable';
 import { JudgePanel } from './JudgePanel';
 import { ScoreHelp } from './ScoreHelp';
 import { renderUnstyled } from '../../__testUtils__/renderPage';
+import { reloaded } from '../../__testUtils__/reloaded';
 
 // The Judge as analysts meet it: its panel on a finding, the list's filter
 // and badge for findings scored without it, and what a score means.
@@ -225,6 +226,8 @@ describe('FindingsTable', () => {
         name: 'Unavailable: scored without it',
       }),
     );
+    // The filtered list's row: the row before it never gets the badge.
+    await reloaded();
     expect(
       await within(
         await screen.findByRole('row', { name: /github/ }),

@@ -33,12 +33,15 @@ describe('Approvals', () => {
       ),
     );
     renderMcpeekerPage('/mcpeeker/approvals', { allow: true });
+    // The rows are drawn anew when the tab's count comes: the page is whole
+    // once it is there too.
+    await screen.findByRole(
+      'tab',
+      { name: 'Approvals (1)' },
+      { timeout: 30_000 },
+    );
     const row = (
-      await screen.findByRole(
-        'link',
-        { name: 'filesystem' },
-        { timeout: 30_000 },
-      )
+      await screen.findByRole('link', { name: 'filesystem' })
     ).closest('tr')!;
     // Each is text on the page (over more lines where narrow), and no title
     // stands in for a part cut off.

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -127,10 +127,13 @@ describe('a registered server that changed', () => {
         name: 'Update registration to this server',
       }),
     );
+    // Told once the backend answered, which the click does not wait for.
+    await waitFor(() =>
+      expect(told).toEqual([
+        expect.stringMatching(/awaits an admin's approval again/),
+      ]),
+    );
     expect(updated).toEqual([PINNED]);
-    expect(told).toEqual([
-      expect.stringMatching(/awaits an admin's approval again/),
-    ]);
   });
 
   it('tells an admin who does not own it that its owner can update it', async () => {

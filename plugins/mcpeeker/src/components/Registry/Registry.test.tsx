@@ -27,6 +27,7 @@ import { fieldProblems, problemsFromServer } from './registrationProblems';
 import { registryEntryCreateSchema } from '@mcpeeker/plugin-mcpeeker-common';
 import { packageOfFinding } from './RegisterForm';
 import { fill } from '../../__testUtils__/fill';
+import { reloaded } from '../../__testUtils__/reloaded';
 
 // The registry's pages through the MCPeeker page itself (its routes) in a
 // minimal test app; waits end on an element, generous on a busy machine.
@@ -206,7 +207,8 @@ describe('Registry', () => {
       expect(
         screen.getByRole('link', { name: 'Open the entry' }),
       ).toHaveAttribute('href', '/mcpeeker/registry/e1');
-      expect(screen.getByText('1 entry')).toBeInTheDocument();
+      // The Registry under the confirmation reads its list after it shows.
+      expect(await screen.findByText('1 entry')).toBeInTheDocument();
       expect(posted.at(-1)).toMatchObject({
         name: 'github',
         team: 'group:default/team-a',
@@ -347,12 +349,15 @@ describe('Approvals', () => {
         apis: [pat],
         allow: true,
       });
-      // The permission check comes first, then the list.
-      const row = await screen.findByRole(
-        'row',
-        { name: /^github/ },
+      // The permission check comes first, then the list and the tab's count,
+      // each read on its own. The rows are drawn anew when the count comes
+      // (a dialog open in one closes): the page is whole once both are there.
+      await screen.findByRole(
+        'tab',
+        { name: 'Approvals (2)' },
         { timeout: 30_000 },
       );
+      const row = await screen.findByRole('row', { name: /^github/ });
       expect(screen.getByText('2 entries')).toBeInTheDocument();
       expect(
         within(row).getByText(`finding ${finding.compositeId}`),
@@ -363,6 +368,9 @@ describe('Approvals', () => {
         'lin',
       );
       await waitFor(() => expect(queries.at(-1)).toContain('q=lin'));
+      // The list searched: its rows, not those before the search (a dialog
+      // opened from one of those closes as the new rows come).
+      await reloaded();
 
       await userEvent.click(
         within(await screen.findByRole('row', { name: /^github/ })).getByRole(
@@ -386,12 +394,14 @@ describe('Approvals', () => {
 
       // The list reloads after the decision: act on its new rows, not on a
       // row of the list before it (a click there opens nothing; seen on a
-      // clean-clone run with both cores busy).
+      // clean-clone run with both cores busy). The tab counts again too, and
+      // its new count draws the rows anew: act once both are there.
       await waitFor(() =>
         expect(
           screen.queryByRole('row', { name: /^github/ }),
         ).not.toBeInTheDocument(),
       );
+      await screen.findByRole('tab', { name: 'Approvals (1)' });
       const linear = await screen.findByRole('row', { name: /^linear/ });
       await userEvent.click(
         within(linear).getByRole('button', { name: 'Deny linear' }),
@@ -938,11 +948,17 @@ describe('The audit log', () => {
         'aria-selected',
         'true',
       );
-      const row = await screen.findByRole('row', { name: /duplicate/ });
-      expect(
-        within(row).getByText('denied (pending approval → denied): duplicate'),
-      ).toBeInTheDocument();
-      expect(within(row).getByText('user:default/pat')).toBeInTheDocument();
+      // The log's rows are drawn anew when the registry's own list comes
+      // (read beside it, for the Entries tab): the row found each time.
+      await waitFor(() => {
+        const row = screen.getByRole('row', { name: /duplicate/ });
+        expect(
+          within(row).getByText(
+            'denied (pending approval → denied): duplicate',
+          ),
+        ).toBeInTheDocument();
+        expect(within(row).getByText('user:default/pat')).toBeInTheDocument();
+      });
       expect(screen.getByRole('link', { name: 'github' })).toHaveAttribute(
         'href',
         '/mcpeeker/registry/e1',
