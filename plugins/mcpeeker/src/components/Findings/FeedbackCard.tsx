@@ -33,6 +33,7 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
+import { LocalTime } from '../LocalTime';
 import { day, endOfDay } from '../Registry/EntryActions';
 import { errorMessage } from '../Registry/RegisterForm';
 import { VERDICT_MEANINGS, VERDICT_WORDS } from './triageWords';
@@ -480,7 +481,7 @@ function FeedbackList({
           <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={8}>
             <Chip size="small" label={VERDICT_WORDS[f.verdict]} />
             <Typography variant="body2" color="textSecondary">
-              {f.author}, {new Date(f.createdAt).toLocaleString()}
+              {f.author}, <LocalTime iso={f.createdAt} />
             </Typography>
             {f.tags.map(t => (
               <Chip key={t} size="small" variant="outlined" label={t} />

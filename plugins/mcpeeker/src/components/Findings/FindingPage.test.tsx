@@ -328,6 +328,7 @@ describe('The finding page', () => {
     expect(feedback).toHaveTextContent(
       `user:default/sam, ${inAuckland(feedbackAt)}`,
     );
+    timeShowing(feedback, feedbackAt, inAuckland);
     const by = await screen.findByTestId('suppression-by');
     await waitFor(() =>
       expect(by).toHaveTextContent(
@@ -336,6 +337,8 @@ describe('The finding page', () => {
         )}, until ${inAuckland(suppressedUntil)}`,
       ),
     );
+    timeShowing(by, suppressedAt, inAuckland);
+    timeShowing(by, suppressedUntil, inAuckland);
     // Nowhere the UTC day of the evening of the 20th.
     const utcDay = new Date(firstSeen).toLocaleDateString(undefined, {
       timeZone: 'UTC',
@@ -395,6 +398,7 @@ describe('The finding page', () => {
     expect(changed).toHaveTextContent(
       `user:default/sam on ${inAuckland(items[0].at)} (feedback)`,
     );
+    timeShowing(changed, items[0].at, inAuckland);
   });
 });
 

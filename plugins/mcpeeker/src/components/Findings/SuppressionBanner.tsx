@@ -14,8 +14,20 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
+import { LocalTime } from '../LocalTime';
 import { LiftSuppressionDialog } from '../Suppressions/LiftSuppressionDialog';
-import { suppressionMatchesInWords, untilInWords } from './triageWords';
+import { suppressionMatchesInWords } from './triageWords';
+
+/** Until when a suppression lasts: its expiry, or until it is lifted. */
+function Until({ expiresAt }: { expiresAt: string | undefined }) {
+  return expiresAt ? (
+    <>
+      until <LocalTime iso={expiresAt} />
+    </>
+  ) : (
+    <>until an admin lifts it</>
+  );
+}
 
 /**
  * Who suppressed it and when: the suppression itself for whoever may read
@@ -87,11 +99,16 @@ export function SuppressionBanner({
         Reason: {suppression.reason}
       </Typography>
       <Typography variant="body2" data-testid="suppression-by">
-        {madeBy
-          ? `Suppressed by ${madeBy.by} on ${new Date(
-              madeBy.at,
-            ).toLocaleString()}, ${untilInWords(suppression.expiresAt)}`
-          : `Suppressed ${untilInWords(suppression.expiresAt)}`}
+        {madeBy ? (
+          <>
+            Suppressed by {madeBy.by} on <LocalTime iso={madeBy.at} />,{' '}
+            <Until expiresAt={suppression.expiresAt} />
+          </>
+        ) : (
+          <>
+            Suppressed <Until expiresAt={suppression.expiresAt} />
+          </>
+        )}
       </Typography>
       {mayLift && (
         <Button

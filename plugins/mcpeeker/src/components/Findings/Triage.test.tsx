@@ -211,8 +211,8 @@ describe('TriageCard', () => {
       'Assigned to nobody',
     );
     expect(
-      screen.getByText(`user:default/pat on ${at(changedAt)} (status)`),
-    ).toBeInTheDocument();
+      screen.getByRole('row', { name: /^last changed by/i }),
+    ).toHaveTextContent(`user:default/pat on ${at(changedAt)} (status)`);
 
     await userEvent.click(
       await screen.findByRole('button', { name: 'Assign to me' }),
@@ -307,9 +307,12 @@ describe('FeedbackCard', () => {
     const list = await screen.findByRole('list', { name: 'Feedback so far' });
     const [item] = within(list).getAllByRole('listitem');
     expect(within(item).getByText('True positive')).toBeInTheDocument();
-    expect(
-      within(item).getByText(`user:default/pat, ${at(given.createdAt)}`),
-    ).toBeInTheDocument();
+    expect(item).toHaveTextContent(`user:default/pat, ${at(given.createdAt)}`);
+    // The instant itself, for assistive tech.
+    expect(within(item).getByText(at(given.createdAt))).toHaveAttribute(
+      'dateTime',
+      given.createdAt,
+    );
     expect(item).toHaveTextContent('Seen on the build farm. Asked the owner.');
     expect(within(item).getByText('ci')).toBeInTheDocument();
 
@@ -522,13 +525,18 @@ describe('SuppressionBanner', () => {
     expect(within(banner).getByTestId('suppression-reason')).toHaveTextContent(
       'Reason: CI runs it on every host',
     );
-    expect(
-      await within(banner).findByText(
+    const by = within(banner).getByTestId('suppression-by');
+    await waitFor(() =>
+      expect(by).toHaveTextContent(
         `Suppressed by user:default/sam on ${at(
           suppression.createdAt,
         )}, until ${at(suppression.expiresAt!)}`,
       ),
-    ).toBeInTheDocument();
+    );
+    expect(within(by).getByText(at(suppression.expiresAt!))).toHaveAttribute(
+      'dateTime',
+      suppression.expiresAt,
+    );
 
     await userEvent.click(
       within(banner).getByRole('button', { name: 'Lift suppression' }),

@@ -18,6 +18,7 @@ import {
 } from '@mcpeeker/plugin-mcpeeker-common';
 import useAsync from 'react-use/esm/useAsync';
 import { mcpeekerApiRef } from '../../api';
+import { LocalTime } from '../LocalTime';
 import { errorMessage } from '../Registry/RegisterForm';
 import { TRIAGE_STATUS_WORDS, VERDICT_WORDS } from './triageWords';
 
@@ -123,11 +124,14 @@ export function TriageCard({
     }
   }
 
-  const lastChanged = lastChange
-    ? `${lastChange.actor ?? 'someone'} on ${new Date(
-        lastChange.at,
-      ).toLocaleString()} (${whatChanged(lastChange)})`
-    : 'nobody yet';
+  const lastChanged = lastChange ? (
+    <>
+      {lastChange.actor ?? 'someone'} on <LocalTime iso={lastChange.at} /> (
+      {whatChanged(lastChange)})
+    </>
+  ) : (
+    'nobody yet'
+  );
 
   if (!mayTriage)
     return (

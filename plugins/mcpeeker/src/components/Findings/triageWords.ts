@@ -46,10 +46,3 @@ export function suppressionMatchesInWords(
       return `${s.label[0].toUpperCase()}${s.label.slice(1)}, on any host`;
   }
 }
-
-/** "until 30/06/2027", or that it lasts until someone lifts it. */
-export function untilInWords(expiresAt: string | undefined): string {
-  return expiresAt
-    ? `until ${new Date(expiresAt).toLocaleString()}`
-    : 'until an admin lifts it';
-}
