@@ -61,6 +61,11 @@ import { hasToolsToShow, ToolsChangedChip, ToolsPanel } from './ToolsPanel';
 import { lastTriageChange, TriageCard } from './TriageCard';
 
 const LAYERS = ['endpoint', 'network', 'gateway'] as const;
+// The same element per layer: Backstage's Table rebuilds its rows whenever
+// emptyContent changes, closing what a row holds open.
+const NOTHING_FROM = Object.fromEntries(
+  LAYERS.map(l => [l, <EmptyRows>Nothing from the {l} layer.</EmptyRows>]),
+) as Record<(typeof LAYERS)[number], JSX.Element>;
 
 /** The Judge's strongest verdict on a finding, or why there is none. */
 function describeJudge(
@@ -482,9 +487,7 @@ export function FindingDetail() {
               ...event,
               id: event.eventId,
             }))}
-            emptyContent={
-              <EmptyRows>Nothing from the {layer} layer.</EmptyRows>
-            }
+            emptyContent={NOTHING_FROM[layer]}
             options={{
               ...listOptions(value.evidence[layer].length),
               toolbar: false,

@@ -503,14 +503,24 @@ export function FindingsTable() {
     },
   ].filter(chip => chip.label);
 
-  const noMatch = filtered ? (
-    <EmptyRows title="No findings match these filters">
-      <Button size="small" color="primary" onClick={clearFilters}>
-        Clear filters
-      </Button>
-    </EmptyRows>
-  ) : (
-    NO_FINDINGS
+  // The same element while the filters are: Backstage's Table rebuilds its
+  // rows whenever emptyContent changes, closing what a row holds open.
+  const noMatch = useMemo(
+    () =>
+      filtered ? (
+        <EmptyRows title="No findings match these filters">
+          <Button
+            size="small"
+            color="primary"
+            onClick={() => setParams(withoutFilters(params))}
+          >
+            Clear filters
+          </Button>
+        </EmptyRows>
+      ) : (
+        NO_FINDINGS
+      ),
+    [filtered, params, setParams],
   );
 
   return (

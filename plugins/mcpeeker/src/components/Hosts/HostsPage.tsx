@@ -161,6 +161,13 @@ const EMPTY: Record<Shown, string> = {
     'No host enforces yet: mcpeeker-agent policy writes each MCP client’s managed policy from the approved servers (docs/agent.md).',
   reporting: 'Every host report says the approved servers are enforced.',
 };
+// The same element while the text is the same: Backstage's Table rebuilds
+// its rows whenever emptyContent changes, closing what a row holds open.
+const EMPTY_ROWS: Record<Shown, JSX.Element> = {
+  all: <EmptyRows>{EMPTY.all}</EmptyRows>,
+  enforcing: <EmptyRows>{EMPTY.enforcing}</EmptyRows>,
+  reporting: <EmptyRows>{EMPTY.reporting}</EmptyRows>,
+};
 
 /**
  * Which hosts hold their MCP clients to the approved servers (a managed
@@ -213,7 +220,7 @@ export function HostsPage() {
             columns={columns}
             data={items}
             isLoading={hosts.loading}
-            emptyContent={<EmptyRows>{EMPTY[shown]}</EmptyRows>}
+            emptyContent={EMPTY_ROWS[shown]}
             options={listOptions(items.length)}
           />
         )}

@@ -96,6 +96,11 @@ function approvalColumns(
 }
 
 /** Pending registrations, for admins to approve or deny (with a reason). The backend enforces who may. */
+// The same element while the text is the same: Backstage's Table rebuilds
+// its rows whenever emptyContent changes, closing what a row holds open.
+const NO_MATCH = <EmptyRows title="No pending registration matches" />;
+const NOTHING_WAITS = <EmptyRows title="Nothing waits for approval" />;
+
 export function ApprovalsPage() {
   const api = useApi(mcpeekerApiRef);
   const [message, setMessage] = useState<string>();
@@ -157,15 +162,7 @@ export function ApprovalsPage() {
             columns={columns}
             data={items}
             isLoading={pending.loading && !pending.value}
-            emptyContent={
-              <EmptyRows
-                title={
-                  text.trim()
-                    ? 'No pending registration matches'
-                    : 'Nothing waits for approval'
-                }
-              />
-            }
+            emptyContent={text.trim() ? NO_MATCH : NOTHING_WAITS}
             options={{ ...listOptions(items.length), tableLayout: 'fixed' }}
           />
         </>

@@ -210,6 +210,10 @@ function Verification() {
  * id or by who acted, with the chain's verification. With `entryId` it is
  * one entry's history.
  */
+// The same element while the text is the same: Backstage's Table rebuilds
+// its rows whenever emptyContent changes, closing what a row holds open.
+const NO_CHANGES = <EmptyRows title="No changes recorded" />;
+
 export function AuditLogView({ entryId }: { entryId?: string }) {
   const api = useApi(mcpeekerApiRef);
   const [actor, setActor] = useState('');
@@ -276,7 +280,7 @@ export function AuditLogView({ entryId }: { entryId?: string }) {
             columns={columns}
             data={rows}
             isLoading={loading && !value}
-            emptyContent={<EmptyRows title="No changes recorded" />}
+            emptyContent={NO_CHANGES}
             options={listOptions(rows.length)}
           />
         </>

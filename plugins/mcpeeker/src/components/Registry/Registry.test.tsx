@@ -432,6 +432,67 @@ describe('Approvals', () => {
     FLOW_TIMEOUT,
   );
 
+  it(
+    'keeps an approval dialog open while the tab’s count arrives, and sends the approval from it',
+    async () => {
+      const decisions: string[] = [];
+      // The count (limit=1) waits until the dialog is open: the rows must not
+      // be drawn anew under it (Backstage's Table did so whenever the empty
+      // list's message was a new element, and the dialog closed).
+      let answerCount: () => void = () => {};
+      const countAsked = new Promise<void>(resolve => {
+        answerCount = resolve;
+      });
+      server.use(
+        http.get('*/api/mcpeeker/registry', async ({ request }) => {
+          if (new URL(request.url).searchParams.get('limit') === '1')
+            await countAsked;
+          return HttpResponse.json({ items: [entry()], totalCount: 1 });
+        }),
+        http.post(
+          '*/api/mcpeeker/registry/:id/:decision',
+          async ({ params }) => {
+            decisions.push(`${params.id}/${params.decision}`);
+            return HttpResponse.json({
+              ...entry(),
+              status: 'approved',
+              rescoredFindings: 0,
+            });
+          },
+        ),
+      );
+      renderMcpeekerPage('/mcpeeker/approvals', {
+        apis: [pat],
+        allow: true,
+      });
+      const row = await screen.findByRole(
+        'row',
+        { name: /^github/ },
+        { timeout: 30_000 },
+      );
+      await userEvent.click(
+        within(row).getByRole('button', { name: 'Approve github' }),
+      );
+      const dialog = await screen.findByRole('dialog', {
+        name: 'Approve github?',
+      });
+      answerCount();
+      // Behind the open dialog (the page is hidden from the accessibility tree).
+      await screen.findByRole('tab', { name: 'Approvals (1)', hidden: true });
+      expect(screen.getByRole('dialog', { name: 'Approve github?' })).toBe(
+        dialog,
+      );
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Approve' }),
+      );
+      expect(await screen.findByRole('status')).toHaveTextContent(
+        'github approved',
+      );
+      expect(decisions).toEqual(['e1/approve']);
+    },
+    FLOW_TIMEOUT,
+  );
+
   it('counts the pending entries for the tab, again after a change, and nothing for whoever may not approve', async () => {
     let total = 3;
     server.use(

@@ -225,6 +225,17 @@ export function SuppressionsPage() {
     return withHiddenCounts(api, items);
   }, [api, show]);
   const hiddenHref = useHiddenFindingsHref();
+  // The same element while `show` is the same: Backstage's Table rebuilds
+  // its rows whenever emptyContent changes, closing what a row holds open.
+  const emptyRows = useMemo(
+    () => (
+      <EmptyRows title={`No ${show === 'all' ? '' : `${show} `}suppressions`}>
+        A false positive&apos;s feedback on a finding page may suppress its
+        pattern.
+      </EmptyRows>
+    ),
+    [show],
+  );
   // Columns made anew only when who may lift is known (the table would
   // reset its state on new ones).
   const columns = useMemo(
@@ -265,14 +276,7 @@ export function SuppressionsPage() {
           subtitle={countOf(items.length, 'suppression', 'suppressions')}
           columns={columns}
           data={items}
-          emptyContent={
-            <EmptyRows
-              title={`No ${show === 'all' ? '' : `${show} `}suppressions`}
-            >
-              A false positive&apos;s feedback on a finding page may suppress
-              its pattern.
-            </EmptyRows>
-          }
+          emptyContent={emptyRows}
           options={{ ...listOptions(items.length), tableLayout: 'fixed' }}
         />
       )}
