@@ -296,7 +296,7 @@ test(
       },
     });
     assert.equal(lee.status, 0, lee.stderr);
-    assert.match(lee.stderr, /sent 1 events to http http:\/\/localhost:7600/);
+    assert.match(lee.stderr, /sent 1 event to http http:\/\/localhost:7600/);
 
     // Committed before the agent was answered: the analyst's API has them.
     const sam = await demoAuthHeaders(BACKEND, 'sam');

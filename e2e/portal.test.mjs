@@ -198,7 +198,7 @@ test(
     assert.equal(refused.status, 1, refused.stderr);
     assert.match(
       refused.stderr,
-      /the portal at http:\/\/localhost:7300\/api\/mcpeeker refused the report \(HTTP 401\): .*; 1 events wait in the spool/,
+      /the portal at http:\/\/localhost:7300\/api\/mcpeeker refused the report \(HTTP 401\): .*; 1 event waits in the spool/,
     );
     assert.doesNotMatch(refused.stderr, /cannot reach/);
     assert.equal(
@@ -686,7 +686,7 @@ test(
       { backendUrl: BACKEND_URL, token: 'mcpeeker-dev-agent-token' },
     );
     assert.equal(sent.status, 0, sent.stderr);
-    assert.match(sent.stderr, /sent 1 events to http http:\/\/localhost:7300/);
+    assert.match(sent.stderr, /sent 1 event to http http:\/\/localhost:7300/);
     assert.deepEqual(
       fs
         .readdirSync(path.join(sent.spool, 'gateway'))

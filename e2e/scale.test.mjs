@@ -89,7 +89,7 @@ test(
       ],
     }).runOnce();
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stderr, /sent 1 events to nats/);
+    assert.match(run.stderr, /sent 1 event to nats/);
     assert.ok(!run.stderr.includes(secret));
 
     // The analyst finds it; the dedicated analytics store answered.

@@ -39,6 +39,7 @@ import {
   RegistryExportError,
   RegistryIndex,
 } from './risk/mcpRegistry';
+import { plural } from './plural';
 
 /** Where the CLI writes and what it knows of its surroundings, so tests can stand in. */
 export interface CliIo {
@@ -339,7 +340,10 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     onProgress: io.isTTY
       ? p =>
           io.stderr(
-            `\rscanning: ${p.directories} folders, ${p.files} config files read`,
+            `\rscanning: ${plural(p.directories, 'folder')}, ${plural(
+              p.files,
+              'config file',
+            )} read`,
           )
       : undefined,
   });
@@ -370,13 +374,9 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   io.stderr(
     `mcpeeker-agent: ${[
       failing.length > 0
-        ? `${failing.length} risk${
-            failing.length === 1 ? '' : 's'
-          } at or above ${threshold}`
+        ? `${plural(failing.length, 'risk')} at or above ${threshold}`
         : '',
-      unread > 0
-        ? `${unread} config file${unread === 1 ? '' : 's'} could not be used`
-        : '',
+      unread > 0 ? `${plural(unread, 'config file')} could not be used` : '',
     ]
       .filter(Boolean)
       .join(', ')} (--fail-on ${threshold})\n`,
@@ -428,14 +428,16 @@ function registrySnapshotCommand(args: string[], io: CliIo): number {
   if (out) {
     fs.writeFileSync(out, text);
     io.stderr(
-      `mcpeeker-agent: registry snapshot of ${snapshot.date}: ${
-        snapshot.servers
-      } servers, ${
+      `mcpeeker-agent: registry snapshot of ${snapshot.date}: ${plural(
+        snapshot.servers,
+        'server',
+      )}, ${plural(
         snapshot.packages.npm.length +
-        snapshot.packages.pypi.length +
-        snapshot.packages.oci.length +
-        snapshot.packages.other.length
-      } packages, ${snapshot.remoteHosts.length} remote hosts → ${out}\n`,
+          snapshot.packages.pypi.length +
+          snapshot.packages.oci.length +
+          snapshot.packages.other.length,
+        'package',
+      )}, ${plural(snapshot.remoteHosts.length, 'remote host')} → ${out}\n`,
     );
   } else io.stdout(text);
   return 0;

@@ -228,24 +228,31 @@ describe('mcpeeker-agent gateway --send', () => {
     expect(spoolFiles(path.join(spool, 'gateway'))).toEqual([]);
   });
 
-  it('keeps what the backend did not take in its own spool, and says so', async () => {
-    const spool = path.join(work, 'spool');
-    const file = path.join(work, 'requests.jsonl');
-    fs.writeFileSync(file, `${claudeCode}\n`);
-    const { code, stderr } = await run(['--read', file, '--send'], {
-      env: {
-        MCPEEKER_HTTP_URL: 'http://127.0.0.1:1/api/mcpeeker/events',
-        MCPEEKER_TOKEN: 'agents-service-token',
-        MCPEEKER_SPOOL_DIR: spool,
-      },
-    });
-    expect(code).toBe(0);
-    expect(stderr).toMatch(
-      /cannot reach http http:\/\/127\.0\.0\.1:1: .*; 2 events wait in the spool \(.*spool\/gateway\)/,
-    );
-    expect(spoolFiles(path.join(spool, 'gateway'))).toHaveLength(2);
-    expect(spoolFiles(spool)).toEqual([]);
-  });
+  it.each([
+    ['2 events wait', () => claudeCode, [] as string[], 2],
+    ['1 event waits', () => litellmWeather, ['--gateway', 'litellm.prod'], 1],
+  ])(
+    'keeps what the backend did not take in its own spool, and says so: "%s in the spool"',
+    async (said, line, args, n) => {
+      const spool = path.join(work, 'spool');
+      const file = path.join(work, 'requests.jsonl');
+      fs.writeFileSync(file, `${line()}\n`);
+      const { code, stderr } = await run(['--read', file, '--send', ...args], {
+        env: {
+          MCPEEKER_HTTP_URL: 'http://127.0.0.1:1/api/mcpeeker/events',
+          MCPEEKER_TOKEN: 'agents-service-token',
+          MCPEEKER_SPOOL_DIR: spool,
+        },
+      });
+      expect(code).toBe(0);
+      const reach = stderr
+        .split('\n')
+        .find(l => l.includes('cannot reach http http://127.0.0.1:1: '));
+      expect(reach).toContain(`; ${said} in the spool (${spool}/gateway)`);
+      expect(spoolFiles(path.join(spool, 'gateway'))).toHaveLength(n);
+      expect(spoolFiles(spool)).toEqual([]);
+    },
+  );
 
   it('needs a way to report, named like run names it', async () => {
     const { code, stderr } = await run(['--read', '-', '--send'], {
@@ -287,7 +294,7 @@ describe('mcpeeker-agent gateway --send', () => {
         'litellm.prod',
       ]);
       expect(code).toBe(0);
-      expect(stderr).toContain('sent 1 events to nats');
+      expect(stderr).toContain('sent 1 event to nats');
       const message = await jetstream(nc)
         .streams.get(stream)
         .then(s => s.getMessage({ seq: 1 }));
@@ -389,7 +396,7 @@ describe('mcpeeker-agent gateway --send: the exit code says whether the backend 
       }, 1 of them refused (above)`,
     );
     expect(stderr.trim().split('\n').at(-1)).toBe(
-      `mcpeeker-agent: gateway: the backend refused 1 of the 4 events it was sent, and keeps them as dead letters: they are not sent again (first: event ${event.eventId}: ${reason})`,
+      `mcpeeker-agent: gateway: the backend refused 1 of the 4 events it was sent, and keeps it as a dead letter: it is not sent again (first: event ${event.eventId}: ${reason})`,
     );
     expect(code).toBe(3);
     // The three valid ones were kept; nothing waits to be sent again.

@@ -6,9 +6,9 @@ import {
   EventOutlet,
   isReadError,
   NAMED_SKIPS,
-  plural,
   StopSignals,
 } from '../run/logReading';
+import { plural } from '../plural';
 import { followFile, LineSplitter, readStream } from '../run/logLines';
 import { LineOutcome, LogFormat, readLogLine, SkipReason } from './readLogLine';
 import { GatewayEventContext, toGatewayEvents } from './toGatewayEvents';

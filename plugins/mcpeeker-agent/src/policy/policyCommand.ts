@@ -16,6 +16,7 @@ import {
   planPolicy,
   PolicyFileError,
 } from './policyWriter';
+import { plural } from '../plural';
 
 export const POLICY_USAGE = `Options of policy (writes each client's managed MCP policy from the
 portal's approved servers; run it as root, e.g. from MDM, see docs/agent.md):
@@ -211,9 +212,7 @@ export async function policy(
     }
     throw error;
   }
-  const counted = `${servers.length} approved server${
-    servers.length === 1 ? '' : 's'
-  } from ${base}`;
+  const counted = `${plural(servers.length, 'approved server')} from ${base}`;
   const refused = plan.filter(c => c.refusal);
   if (parsed.dryRun) {
     io.stdout(planDiff(plan));
@@ -222,9 +221,10 @@ export async function policy(
     say(
       plan.length === 0
         ? `no change (${counted})`
-        : `dry run: ${plan.length} file${
-            plan.length === 1 ? '' : 's'
-          } would change (${counted}); nothing written`,
+        : `dry run: ${plural(
+            plan.length,
+            'file',
+          )} would change (${counted}); nothing written`,
     );
     return refused.length > 0 ? 1 : 0;
   }
@@ -258,9 +258,7 @@ export async function policy(
     .join(', ');
   say(
     `${
-      done.length === 0
-        ? 'no change'
-        : `${done.length} file${done.length === 1 ? '' : 's'} written`
+      done.length === 0 ? 'no change' : `${plural(done.length, 'file')} written`
     } (${counted})${enforced ? `; enforced: ${enforced}` : ''}`,
   );
   return 0;

@@ -3,6 +3,7 @@ import { ConfigPath, ConfigPositions, formatJsonPath } from './configPositions';
 import { EntryContext, FoundFact, riskFact } from './riskFact';
 import { readConfigFile } from '../scan/readConfigFile';
 import type { Scope } from '../scan/clientTable';
+import { plural } from '../plural';
 
 type Obj = Record<string, any>;
 const isObject = (v: unknown): v is Obj =>
@@ -29,7 +30,7 @@ function entryApprovals({ server }: EntryContext): FoundFact[] {
     facts.push(
       riskFact(
         'auto-approved-tools',
-        `${key} runs ${tools.length} tool${tools.length === 1 ? '' : 's'} of '${
+        `${key} runs ${plural(tools.length, 'tool')} of '${
           server.serverName
         }' without asking: ${listed(tools)}`,
         {

@@ -1,4 +1,5 @@
 import { FoundFact, riskFact } from './riskFact';
+import { plural } from '../plural';
 
 /** A tool as `tools/list` returns it. */
 export interface ListedTool {
@@ -109,9 +110,10 @@ export function toolPoisoningRisks(tools: ListedTool[]): FoundFact[] {
       const invisible = sample.match(INVISIBLE);
       if (invisible && !findings.some(f => f.startsWith('hides')))
         findings.push(
-          `hides ${invisible.length} invisible character${
-            invisible.length === 1 ? '' : 's'
-          } in its ${where} (${[...new Set(invisible.map(codePoint))]
+          `hides ${plural(
+            invisible.length,
+            'invisible character',
+          )} in its ${where} (${[...new Set(invisible.map(codePoint))]
             .slice(0, 4)
             .join(', ')})`,
         );

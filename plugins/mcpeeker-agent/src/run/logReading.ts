@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import { Publisher, RETRY_MS } from './publisher';
 import { isRefusal } from './transports';
+import { plural } from '../plural';
 
 /** Events spooled at once while reading. */
 const SPOOL_BATCH = 500;
@@ -107,7 +108,15 @@ export class EventOutlet {
     const tally = this.publisher?.tally;
     if (!tally?.firstRejection) return undefined;
     const { eventId, reason } = tally.firstRejection;
-    return `the backend refused ${tally.rejected} of the ${tally.taken} events it was sent, and keeps them as dead letters: they are not sent again (first: event ${eventId}: ${reason})`;
+    const { rejected, taken } = tally;
+    let which = `${rejected} of the ${plural(taken, 'event')}`;
+    if (rejected === taken)
+      which = taken === 1 ? 'the event' : `all ${plural(taken, 'event')}`;
+    return `the backend refused ${which} it was sent, and keeps ${
+      rejected === 1
+        ? 'it as a dead letter: it is'
+        : 'them as dead letters: they are'
+    } not sent again (first: event ${eventId}: ${reason})`;
   }
 
   /**
@@ -204,7 +213,3 @@ export function isReadError(error: unknown): error is NodeJS.ErrnoException {
 
 /** Bad lines a log reader names one by one (per file); after that, only counted. */
 export const NAMED_SKIPS = 5;
-
-/** "1 line", "2 lines". */
-export const plural = (n: number, word: string) =>
-  `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -6,6 +6,7 @@ import {
   type EventTransport,
   isRefusal,
 } from './transports';
+import { plural } from '../plural';
 
 const BATCH = 100;
 /** How long to wait before trying again when the backend did not say. */
@@ -57,7 +58,16 @@ export class Publisher {
     const result = await this.spool.add(events);
     if (result.refused > 0) {
       this.log(
-        `SPOOL FULL: ${result.refused} new events were NOT stored: the spool at ${this.spoolConfig.dir} holds its maximum of ${this.spoolConfig.maxEvents} events waiting for ${this.transport.name}. Make the backend reachable or raise spool.maxEvents.`,
+        `SPOOL FULL: ${plural(result.refused, 'new event')} ${
+          result.refused === 1 ? 'was' : 'were'
+        } NOT stored: the spool at ${
+          this.spoolConfig.dir
+        } holds its maximum of ${plural(
+          this.spoolConfig.maxEvents,
+          'event',
+        )} waiting for ${
+          this.transport.name
+        }. Make the backend reachable or raise spool.maxEvents.`,
       );
     }
     return result;
@@ -94,7 +104,9 @@ export class Publisher {
             result.refused || result.answered
               ? result.error
               : `cannot reach ${this.transport.name}: ${result.error}`
-          }; ${left} events wait in the spool (${this.spoolConfig.dir})${
+          }; ${plural(left, 'event')} ${
+            left === 1 ? 'waits' : 'wait'
+          } in the spool (${this.spoolConfig.dir})${
             result.retryAfterMs !== undefined
               ? `; the portal asked to wait ${Math.ceil(
                   result.retryAfterMs / 1000,
@@ -107,7 +119,7 @@ export class Publisher {
     }
     if (sent > 0)
       this.log(
-        `sent ${sent} events to ${this.transport.name}${
+        `sent ${plural(sent, 'event')} to ${this.transport.name}${
           rejected > 0 ? `, ${rejected} of them refused (above)` : ''
         }`,
       );
@@ -129,9 +141,10 @@ export class Publisher {
    */
   sayNotTryingAgain(left: number) {
     this.log(
-      `not trying again: ${this.transport.refusedUntil} (above); ${left} event${
-        left === 1 ? '' : 's'
-      } in the spool (${this.spoolConfig.dir}) ${
+      `not trying again: ${this.transport.refusedUntil} (above); ${plural(
+        left,
+        'event',
+      )} in the spool (${this.spoolConfig.dir}) ${
         left === 1 ? 'is' : 'are'
       } kept and sent first when ${this.command} starts again`,
     );

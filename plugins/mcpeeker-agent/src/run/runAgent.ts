@@ -22,6 +22,7 @@ import {
   isRefusal,
   NatsTransport,
 } from './transports';
+import { plural } from '../plural';
 
 export interface RunIo {
   log: (line: string) => void;
@@ -125,13 +126,13 @@ export class Agent {
     // Detections of one server share its id (scan/groupServers.ts).
     const servers = new Set(report.detections.map(d => d.compositeId)).size;
     this.io.log(
-      `scan: ${servers} MCP server${servers === 1 ? '' : 's'} in ${
-        report.detections.length
-      } detection${report.detections.length === 1 ? '' : 's'}, ${
-        report.errors.length
-      } files could not be used, ${stored} events spooled (${
-        report.stats.durationMs
-      } ms)`,
+      `scan: ${plural(servers, 'MCP server')} in ${plural(
+        report.detections.length,
+        'detection',
+      )}, ${plural(report.errors.length, 'file')} could not be used, ${plural(
+        stored,
+        'event',
+      )} spooled (${report.stats.durationMs} ms)`,
     );
   }
 

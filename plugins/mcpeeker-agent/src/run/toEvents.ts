@@ -9,6 +9,7 @@ import {
   ScanInventory,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { Detection, ScanReport } from '../scan/scanEndpoint';
+import { plural } from '../plural';
 
 /** Salted hashes of this host's external interface addresses, to meet network events. */
 export function interfaceAddressHashes(salt: string): string[] {
@@ -112,7 +113,7 @@ function split(detection: Detection): {
                 rest.serverInfo.version ?? ''
               } answered initialize at ${rest.url}${
                 pid ? ` (pid ${pid})` : ''
-              }; ${rest.tools.length} tools`,
+              }; ${plural(rest.tools.length, 'tool')}`,
             ),
           },
         ],

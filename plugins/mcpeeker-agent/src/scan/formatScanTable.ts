@@ -5,6 +5,7 @@ import {
   serverNameFromCommand,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import type { ScanReport } from './scanEndpoint';
+import { plural } from '../plural';
 
 function shorten(text: string, width: number): string {
   return text.length <= width
@@ -53,10 +54,15 @@ export function formatScanTable(report: ScanReport): string {
   );
   const servers = group.size;
   lines.push(
-    `${servers} MCP server${servers === 1 ? '' : 's'} found${
-      detections.length === servers ? '' : ` in ${detections.length} detections`
+    `${plural(servers, 'MCP server')} found${
+      detections.length === servers
+        ? ''
+        : ` in ${plural(detections.length, 'detection')}`
     }` +
-      ` (${report.stats.filesRead} files read, ${report.stats.directoriesWalked} folders walked, ${report.stats.durationMs} ms)`,
+      ` (${plural(report.stats.filesRead, 'file')} read, ${plural(
+        report.stats.directoriesWalked,
+        'folder',
+      )} walked, ${report.stats.durationMs} ms)`,
   );
   if (detections.length > 0) {
     lines.push('');
@@ -95,7 +101,7 @@ export function formatScanTable(report: ScanReport): string {
           )} ${shorten('host', 8)} ${shorten(d.transport, 9)} ${shorten(
             d.url,
             48,
-          )} port ${d.port}, ${d.tools.length} tools${
+          )} port ${d.port}, ${plural(d.tools.length, 'tool')}${
             d.pid ? `, pid ${d.pid}` : ''
           }`,
         );
@@ -145,15 +151,12 @@ export function formatScanTable(report: ScanReport): string {
   if (report.registrySnapshot)
     lines.push(
       '',
-      `Publishers checked against the MCP registry snapshot of ${report.registrySnapshot.date} (${report.registrySnapshot.servers} servers).`,
+      `Publishers checked against the MCP registry snapshot of ${
+        report.registrySnapshot.date
+      } (${plural(report.registrySnapshot.servers, 'server')}).`,
     );
   if (errors.length > 0) {
-    lines.push(
-      '',
-      `${errors.length} file${
-        errors.length === 1 ? '' : 's'
-      } could not be used:`,
-    );
+    lines.push('', `${plural(errors.length, 'file')} could not be used:`);
     for (const e of errors) lines.push(`  ${tildify(e.path)}: ${e.message}`);
   }
   for (const s of report.skipped)

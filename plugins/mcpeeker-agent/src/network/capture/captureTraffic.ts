@@ -28,6 +28,7 @@ import {
   TsharkFrame,
   tsharkArgs,
 } from './tsharkFrames';
+import { plural } from '../../plural';
 
 export interface CaptureOptions {
   source: CaptureSource;
@@ -420,7 +421,10 @@ export async function captureTraffic(options: CaptureOptions): Promise<number> {
   await outlet.close();
   if (failed && events === 0) return outlet.exitCode(1);
   log(
-    `${packets} packets of HTTP, TLS and DNS read, ${sensor.exchanges} MCP exchanges, ${events} events`,
+    `${plural(packets, 'packet')} of HTTP, TLS and DNS read, ${plural(
+      sensor.exchanges,
+      'MCP exchange',
+    )}, ${plural(events, 'event')}`,
   );
   return outlet.exitCode(failed ? 1 : 0);
 }

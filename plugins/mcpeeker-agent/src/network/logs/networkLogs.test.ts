@@ -849,7 +849,7 @@ describe('mcpeeker-agent network --send: the exit code says whether the backend 
       }, 1 of them refused (above)`,
     );
     expect(stderr.trim().split('\n').at(-1)).toBe(
-      `mcpeeker-agent: network: the backend refused 1 of the 8 events it was sent, and keeps them as dead letters: they are not sent again (first: event ${event.eventId}: ${reason})`,
+      `mcpeeker-agent: network: the backend refused 1 of the 8 events it was sent, and keeps it as a dead letter: it is not sent again (first: event ${event.eventId}: ${reason})`,
     );
     expect(code).toBe(3);
     // The seven valid ones were kept; nothing waits to be sent again.

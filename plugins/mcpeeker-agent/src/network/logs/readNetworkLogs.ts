@@ -9,9 +9,9 @@ import {
   EventOutlet,
   isReadError,
   NAMED_SKIPS,
-  plural,
   StopSignals,
 } from '../../run/logReading';
+import { plural } from '../../plural';
 import {
   FileCursor,
   followFile,

@@ -13,6 +13,7 @@ import {
   ZeekRecord,
   zeekSightings,
 } from './zeekRecords';
+import { plural } from '../../plural';
 
 /** Zeek's TSV escapes: `\xHH` for the separator and anything not printable. */
 function unescape(value: string): string {
@@ -152,12 +153,14 @@ export class ZeekLogReader {
     if (cells.length < this.header.fieldCount)
       return {
         skipped: 'truncated line',
-        detail: `${cells.length} of ${this.header.fieldCount} fields`,
+        detail: `${cells.length} of ${plural(this.header.fieldCount, 'field')}`,
       };
     if (cells.length > this.header.fieldCount)
       return {
         skipped: 'bad field',
-        detail: `${cells.length} fields where #fields names ${this.header.fieldCount}`,
+        detail: `${plural(cells.length, 'field')} where #fields names ${
+          this.header.fieldCount
+        }`,
       };
     return this.sightings(log, new TsvRecord(this.header, cells));
   }
