@@ -21,6 +21,7 @@ import {
   startPortal,
 } from './portal.mjs';
 import { startSmtpServer } from './smtp.mjs';
+import { poll } from './wait.mjs';
 
 const APP = 'http://localhost:3600';
 const BACKEND = 'http://localhost:7600';
@@ -176,21 +177,20 @@ function card(page, title) {
  * unfolded and its quoted-printable lines joined; waits for it.
  */
 async function waitForMail(predicate, timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = smtp.messages
-      .map(m => ({
-        ...m,
-        text: m.raw.replace(/=\r?\n/g, '').replace(/\r?\n[ \t]+/g, ' '),
-      }))
-      .find(predicate);
-    if (found) return found;
-    if (Date.now() > deadline)
-      throw new Error(
-        `no such mail; got: ${smtp.messages.map(m => m.to).join(' | ')}`,
-      );
-    await new Promise(r => setTimeout(r, 500));
-  }
+  const found = await poll(
+    () =>
+      smtp.messages
+        .map(m => ({
+          ...m,
+          text: m.raw.replace(/=\r?\n/g, '').replace(/\r?\n[ \t]+/g, ' '),
+        }))
+        .find(predicate),
+    { timeoutMs },
+  );
+  if (found) return found;
+  throw new Error(
+    `no such mail; got: ${smtp.messages.map(m => m.to).join(' | ')}`,
+  );
 }
 
 /** Opens the findings list at this query and waits for this many findings. */

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { poll } from './wait.mjs';
 
 export const ROOT = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -197,20 +198,27 @@ export function agentHome({ secret, configLines, spool }) {
   return { home, spool: spoolDir, runOnce };
 }
 
-/** A demo user's Authorization header, once the portal's (fresh) catalog knows the user. */
+/**
+ * A demo user's Authorization header, once the portal's (fresh) catalog
+ * knows the user (a 404 until then): within 120 s.
+ */
 export async function demoAuthHeaders(backendUrl, name) {
-  for (let i = 0; ; i++) {
-    const res = await fetch(
-      `${backendUrl}/api/auth/demo/refresh?env=development`,
-      { headers: { 'x-mcpeeker-demo-user': name } },
-    );
-    const auth = await res.json();
-    if (res.ok)
-      return { authorization: `Bearer ${auth.backstageIdentity.token}` };
-    if (res.status !== 404 || i >= 120)
-      throw new Error(`demo sign-in as ${name}: ${JSON.stringify(auth)}`);
-    await new Promise(r => setTimeout(r, 1000));
-  }
+  const { ok, auth } = await poll(
+    async () => {
+      const res = await fetch(
+        `${backendUrl}/api/auth/demo/refresh?env=development`,
+        { headers: { 'x-mcpeeker-demo-user': name } },
+      );
+      return { ok: res.ok, status: res.status, auth: await res.json() };
+    },
+    {
+      until: answer => answer.status !== 404,
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+    },
+  );
+  if (!ok) throw new Error(`demo sign-in as ${name}: ${JSON.stringify(auth)}`);
+  return { authorization: `Bearer ${auth.backstageIdentity.token}` };
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   startPortal,
 } from './portal.mjs';
 import { startSmtpServer } from './smtp.mjs';
+import { poll } from './wait.mjs';
 import { loadTs } from '../bench/harness.mjs';
 
 let portal;
@@ -47,39 +48,34 @@ async function newPage(options) {
 
 /** Waits for a message the portal mailed to the test's SMTP server. */
 async function waitForMail(predicate, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = smtp.messages.find(predicate);
-    if (found) return found;
-    if (Date.now() > deadline)
-      throw new Error(
-        `no such mail; got ${smtp.messages.length}: ${smtp.messages
-          .map(m => `${m.to} ${m.raw.slice(0, 200)}`)
-          .join(' | ')}`,
-      );
-    await new Promise(r => setTimeout(r, 500));
-  }
+  const found = await poll(() => smtp.messages.find(predicate), { timeoutMs });
+  if (found) return found;
+  throw new Error(
+    `no such mail; got ${smtp.messages.length}: ${smtp.messages
+      .map(m => `${m.to} ${m.raw.slice(0, 200)}`)
+      .join(' | ')}`,
+  );
 }
 
 /** Polls the catalog (as the demo analyst) until an MCPServer with this title has this registry status. */
 async function waitForMcpServerEntity(title, status, timeoutMs = 180_000) {
   const headers = await demoAuthHeaders(BACKEND_URL, 'sam');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { items } = await (
-      await fetch(
-        `${BACKEND_URL}/api/catalog/entities/by-query?filter=kind=mcpserver`,
-        { headers },
-      )
-    ).json();
-    const found = items.find(
-      e => e.metadata.title === title && e.spec.registry?.status === status,
-    );
-    if (found) return found.metadata.name;
-    if (Date.now() > deadline)
-      throw new Error(`no MCPServer '${title}' (${status}) in the catalog`);
-    await new Promise(r => setTimeout(r, 1000));
-  }
+  const found = await poll(
+    async () => {
+      const { items } = await (
+        await fetch(
+          `${BACKEND_URL}/api/catalog/entities/by-query?filter=kind=mcpserver`,
+          { headers },
+        )
+      ).json();
+      return items.find(
+        e => e.metadata.title === title && e.spec.registry?.status === status,
+      );
+    },
+    { timeoutMs, intervalMs: 1000 },
+  );
+  if (found) return found.metadata.name;
+  throw new Error(`no MCPServer '${title}' (${status}) in the catalog`);
 }
 
 before(
@@ -499,18 +495,18 @@ test(
         .map(e => e.metadata.annotations?.['mcpeeker.io/registry-entry-id'])
         .filter(Boolean);
     // The provider's delta is immediate; the catalog's processing takes its time.
-    const deadline = Date.now() + 180_000;
-    let forPat = await read('pat');
-    while (
-      !(
-        entryIds(forPat).includes(danaEntry) &&
-        entryIds(forPat).includes(patEntry)
-      )
-    ) {
-      assert.ok(Date.now() < deadline, 'the pending entries never arrived');
-      await new Promise(r => setTimeout(r, 1000));
-      forPat = await read('pat');
-    }
+    const forPat = await poll(() => read('pat'), {
+      until: items =>
+        entryIds(items).includes(danaEntry) &&
+        entryIds(items).includes(patEntry),
+      timeoutMs: 180_000,
+      intervalMs: 1000,
+    });
+    assert.ok(
+      entryIds(forPat).includes(danaEntry) &&
+        entryIds(forPat).includes(patEntry),
+      'the pending entries never arrived',
+    );
     const forSam = await read('sam');
     const forDana = await read('dana');
     const forGuest = await read('guest');
@@ -621,18 +617,17 @@ test(
       // And on its catalog entity's page (restricted: the admin may read it).
       const { id } = JSON.parse(body);
       const name = `mcp-${id.slice(0, 8)}`;
-      const deadline = Date.now() + 180_000;
-      while (
-        (
-          await fetch(
-            `${BACKEND_URL}/api/catalog/entities/by-name/mcpserver/default/${name}`,
-            { headers: pat },
-          )
-        ).status !== 200
-      ) {
-        assert.ok(Date.now() < deadline, 'the entity never arrived');
-        await new Promise(r => setTimeout(r, 1000));
-      }
+      const status = await poll(
+        async () =>
+          (
+            await fetch(
+              `${BACKEND_URL}/api/catalog/entities/by-name/mcpserver/default/${name}`,
+              { headers: pat },
+            )
+          ).status,
+        { until: s => s === 200, timeoutMs: 180_000, intervalMs: 1000 },
+      );
+      assert.equal(status, 200, 'the entity never arrived');
       await page.goto(`${APP_URL}/catalog/default/mcpserver/${name}`);
       await page.getByTestId('entity-registry-status').waitFor();
       await page

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { agentHome, demoAuthHeaders, startPortal } from './portal.mjs';
+import { poll } from './wait.mjs';
 import { loadTs } from '../bench/harness.mjs';
 
 const BACKEND = 'http://localhost:7400';
@@ -76,7 +77,7 @@ after(async () => {
 
 test(
   'an agent reports over NATS JetStream and the analyst reads the finding from ClickHouse',
-  { timeout: 120_000 },
+  { timeout: 300_000 },
   async () => {
     const secret = 'ghp_e2eScalePlanted0123456789abcdefABCD';
     const run = agentHome({
@@ -94,14 +95,16 @@ test(
 
     // The analyst finds it; the dedicated analytics store answered.
     const headers = await demoAuthHeaders(BACKEND, 'sam');
-    let finding;
-    for (let i = 0; i < 60 && !finding; i++) {
-      const page = await (
-        await fetch(`${BACKEND}/api/mcpeeker/findings?q=github`, { headers })
-      ).json();
-      finding = page.items?.[0];
-      if (!finding) await new Promise(r => setTimeout(r, 500));
-    }
+    const finding = await poll(
+      async () =>
+        (
+          await (
+            await fetch(`${BACKEND}/api/mcpeeker/findings?q=github`, {
+              headers,
+            })
+          ).json()
+        ).items?.[0],
+    );
     assert.ok(finding, 'the finding never appeared');
     assert.equal(finding.classification, 'suspect');
     assert.equal(finding.owner, 'user:default/dana');
@@ -119,12 +122,13 @@ test(
 
     // Health names the stream, the consumer and what it processed, and ClickHouse.
     // (The report is cached for 5 s: the first may predate the event.)
-    let health;
-    for (let i = 0; i < 20; i++) {
-      health = await (await fetch(`${BACKEND}/api/mcpeeker/health`)).json();
-      if (/ 1 processed/.test(health.dependencies.nats.detail ?? '')) break;
-      await new Promise(r => setTimeout(r, 1000));
-    }
+    const health = await poll(
+      async () => (await fetch(`${BACKEND}/api/mcpeeker/health`)).json(),
+      {
+        until: h => / 1 processed/.test(h.dependencies.nats.detail ?? ''),
+        intervalMs: 1000,
+      },
+    );
     assert.equal(
       health.dependencies.nats.status,
       'ok',
