@@ -5,9 +5,11 @@
 // the server's (/proc, 10 ms ticks) and the backend's — summed per kind of
 // call, in µs per event. `--behind N` puts N events of earlier findings (ten
 // each) in the table first: what a finding's recompute costs as the table
-// grows. Prints one JSON line:
+// grows. `--history R`: the findings the measured events touch already
+// hold R events each, as when a fleet reports the same servers scan after
+// scan. Prints one JSON line:
 // {"bench":"ingest-calls","store":"clickhouse","events":…,"behind":…,"backendUsPerEvent":…,"clickhouseUsPerEvent":…,"calls":{…}}
-// Usage: node bench/ingest-calls.mjs [--events N] [--behind N] [--batch-size N]
+// Usage: node bench/ingest-calls.mjs [--events N] [--behind N] [--history R] [--batch-size N]
 import { arg, countArg, loadTs } from './harness.mjs';
 
 const { runIngestCallsBench } = loadTs('bench/ingestCallsBench.ts');
@@ -18,6 +20,7 @@ console.log(
     await runIngestCallsBench({
       events: countArg('--events', '10000'),
       behind,
+      history: arg('--history', '0') === '0' ? 0 : countArg('--history'),
       batchSize: countArg('--batch-size', '2000'),
     }),
   ),

@@ -4,6 +4,7 @@
 // the server's and this process's — summed per kind of call.
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import { createClient } from '@clickhouse/client';
 import { makeEvent } from './ingestBench';
 import { IngestService } from '../plugins/mcpeeker-backend/src/services/IngestService';
@@ -51,6 +52,8 @@ const callName = (kind: string, p: any) =>
 export async function runIngestCallsBench(options: {
   events: number;
   behind: number;
+  /** Reports of the same fleet already stored, per finding the measured events touch. */
+  history?: number;
   batchSize: number;
 }) {
   const server = await startClickHouseServer();
@@ -123,11 +126,14 @@ export async function runIngestCallsBench(options: {
     });
     const t0 = Date.parse('2026-11-21T00:00:00Z');
     // Events as they arrive: parsed JSON, first deliveries (as NATS marks them).
-    const made = (from: number, n: number) =>
+    const made = (from: number, n: number, earlierMs = 0) =>
       Array.from({ length: n }, (_, i) =>
         JSON.parse(
           JSON.stringify(
-            makeEvent(from + i, new Date(t0 + (from + i) * 10).toISOString()),
+            makeEvent(
+              from + i,
+              new Date(t0 + (from + i) * 10 - earlierMs).toISOString(),
+            ),
           ),
         ),
       );
@@ -141,8 +147,61 @@ export async function runIngestCallsBench(options: {
         );
     };
     await ingestAll(made(0, Math.min(2000, options.events))); // warm up
+    const history = options.history ?? 0;
+    let historyMs = 0;
+    if (history > 0) {
+      // The fleet reported as often before: its events once through the
+      // pipeline (an hour earlier), then copied by ClickHouse with new ids and
+      // earlier times, so each finding the measured events touch already has
+      // `history` events.
+      const started = performance.now();
+      const earlier = 3_600_000;
+      await ingestAll(made(1_000_000, options.events, earlier));
+      const since = new Date(t0 + 1_000_000 * 10 - earlier).toISOString();
+      if (history > 1) {
+        const copier = createClient({
+          url: server.url,
+          request_timeout: 1_800_000,
+        });
+        await copier.command({
+          query: `INSERT INTO mcpeeker_calls.events
+            SELECT * REPLACE (
+              lower(hex(SHA256(concat(event_id, toString(n))))) AS event_id,
+              observed_at - toIntervalHour(n) AS observed_at)
+            FROM (SELECT * FROM mcpeeker_calls.events
+              WHERE observed_at >= parseDateTime64BestEffort({since:String}, 3, 'UTC')
+                AND observed_at < parseDateTime64BestEffort({until:String}, 3, 'UTC'))
+            ARRAY JOIN range(1, ${history}) AS n`,
+          query_params: {
+            since,
+            until: new Date(t0 + 1_000_000 * 10).toISOString(),
+          },
+        });
+        // Merged, as ClickHouse merges in the background (and what it keeps from them).
+        const tables = await (
+          await copier.query({
+            query: `SELECT name FROM system.tables WHERE database = 'mcpeeker_calls' AND name IN ('events', 'finding_groups')`,
+            format: 'JSONEachRow',
+          })
+        ).json<{ name: string }>();
+        for (const { name } of tables)
+          await copier.command({
+            query: `OPTIMIZE TABLE mcpeeker_calls.${name} FINAL`,
+          });
+        await copier.close();
+      }
+      historyMs = Math.round(performance.now() - started);
+    }
     const events = made(1_000_000, options.events);
     measuring = true;
+    // MCPEEKER_BENCH_PROFILE=file.cpuprofile: a V8 CPU profile of the measured batches only.
+    const profile = process.env.MCPEEKER_BENCH_PROFILE;
+    const session = profile ? new inspector.Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     const ch = chCpu();
     const cpu = process.cpuUsage();
     const started = performance.now();
@@ -150,6 +209,23 @@ export async function runIngestCallsBench(options: {
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     measuring = false;
+    if (session && profile) {
+      const { profile: taken } = await session.post('Profiler.stop');
+      fs.writeFileSync(profile, JSON.stringify(taken));
+      session.disconnect();
+    }
+    // How many events the findings the measured batches touched hold now.
+    const [{ held }] = await (
+      await client.query({
+        query: `SELECT round(avg(c), 1) AS held FROM (
+          SELECT uniqExact(event_id) AS c FROM mcpeeker_calls.events
+          WHERE finding_id IN (SELECT finding_id FROM mcpeeker_calls.events
+            WHERE observed_at >= parseDateTime64BestEffort({from:String}, 3, 'UTC'))
+          GROUP BY finding_id)`,
+        query_params: { from: new Date(t0 + 1_000_000 * 10).toISOString() },
+        format: 'JSONEachRow',
+      })
+    ).json();
     const perEvent = (ms: number) =>
       Math.round((ms * 1000 * 10) / options.events) / 10;
     await store.close();
@@ -160,6 +236,8 @@ export async function runIngestCallsBench(options: {
       behind: options.behind,
       batchSize: options.batchSize,
       ...(options.behind > 0 ? { fillMs } : {}),
+      ...(history > 0 ? { history, historyMs } : {}),
+      eventsPerTouchedFinding: Number(held),
       eventsPerSec: Math.round(options.events / (wallMs / 1000)),
       backendUsPerEvent: perEvent((used.user + used.system) / 1000),
       clickhouseUsPerEvent: perEvent(chCpu() - ch),

@@ -215,6 +215,42 @@ describe('ClickHouseStore on a real ClickHouse', () => {
       ).toEqual([1, 1]);
   });
 
+  it('recomputes a finding stored by an older version from all its events, not only those after the upgrade', async () => {
+    const { store, database } = await open();
+    await ingestInto(store).ingest(
+      [
+        endpointEvent({ observedAt: '2026-11-20T10:00:00Z' }),
+        networkEvent({ observedAt: '2026-11-20T11:00:00Z' }),
+      ],
+      'http',
+    );
+    // As a database of an older version: its findings were recomputed from the events.
+    const client = createClient({ url: server.url });
+    for (const query of [
+      `DROP VIEW ${database}.finding_groups_mv`,
+      `DROP TABLE ${database}.finding_groups`,
+      `DELETE FROM ${database}.schema_steps WHERE step = 'finding_groups from events'`,
+    ])
+      await client.command({ query });
+    await client.close();
+    const { store: upgraded } = await open(database);
+    await ingestInto(upgraded).ingest(
+      [endpointEvent({ observedAt: '2026-11-22T10:00:00Z' })],
+      'http',
+    );
+    // A later start leaves the sums as they are: nothing is counted twice.
+    const { store: restarted } = await open(database);
+    expect(await restarted.rescore({ compositeIds: [id] })).toBe(1);
+    for (const s of [upgraded, restarted])
+      expect(await s.get(id)).toMatchObject({
+        layers: ['endpoint', 'network'],
+        firstSeen: '2026-11-20T10:00:00.000Z',
+        lastSeen: '2026-11-22T10:00:00.000Z',
+        score: 9,
+      });
+    expect(await restarted.events.count({ compositeId: id })).toBe(3);
+  });
+
   it('refuses a database name that is not a plain identifier', async () => {
     await expect(
       ClickHouseStore.create({ url: server.url, database: 'x; DROP TABLE y' }),

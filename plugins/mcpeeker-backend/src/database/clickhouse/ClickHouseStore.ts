@@ -34,7 +34,11 @@ import {
 } from '../../services/correlation/correlate';
 import { RuleEngine, RuleHit } from '../../services/correlation/rules';
 import { ScoringWeights } from '../../services/correlation/scoring';
-import { findingActivitySelect, migrateClickHouse } from './schema';
+import {
+  findingActivitySelect,
+  findingGroupsSelect,
+  migrateClickHouse,
+} from './schema';
 import {
   AnalyticsScope,
   DASHBOARD_FINDINGS,
@@ -164,8 +168,8 @@ function toFinding(row: FindingRow): Finding {
  *   event moves (insert, then delete the old row) when an agent teaches where
  *   its destination leads.
  * - `findings` (ReplacingMergeTree, version = distinct events behind it) is
- *   recomputed from the events of each finding a batch touches, by the one
- *   correlation step, so a finding is the same whatever order, replica or
+ *   recomputed from the events of each finding a batch touches — their sums
+ *   as ClickHouse keeps them in `finding_groups` — by the one correlation step, so a finding is the same whatever order, replica or
  *   redelivery its events came by, and the same as on the SQL engines.
  * - `lessons`: address → host and host:port → finding, the latest report wins.
  * - Detections (events per layer and dedup window) are read from the events.
@@ -407,7 +411,7 @@ export class ClickHouseStore implements FindingStore {
           query: `DELETE FROM ${this.db}.events WHERE finding_id = {from:String} AND event_id IN {ids:Array(String)}`,
           query_params: { from, ids: part },
         });
-    await this.reckonActivity([...byFinding.keys()]);
+    await this.reckonDerived([...byFinding.keys()]);
     for (const m of moves) {
       touched.add(m.row.finding_id);
       touched.add(m.update.compositeId);
@@ -416,23 +420,28 @@ export class ClickHouseStore implements FindingStore {
   }
 
   /**
-   * The view feeding `finding_activity` sees inserts only: the findings
-   * events moved away from get their rows again from the events they keep.
+   * The views feeding `finding_activity` and `finding_groups` see inserts
+   * only: the findings events moved away from get their rows again from the
+   * events they keep.
    */
-  private async reckonActivity(findingIds: string[]) {
-    for (const ids of chunks(findingIds)) {
-      await this.client.command({
-        query: `DELETE FROM ${this.db}.finding_activity WHERE finding_id IN {ids:Array(String)}`,
-        query_params: { ids },
-      });
-      await this.client.command({
-        query: `INSERT INTO ${this.db}.finding_activity ${findingActivitySelect(
-          this.db,
-          'finding_id IN {ids:Array(String)}',
-        )}`,
-        query_params: { ids },
-      });
-    }
+  private async reckonDerived(findingIds: string[]) {
+    for (const [table, select] of [
+      ['finding_activity', findingActivitySelect],
+      ['finding_groups', findingGroupsSelect],
+    ] as const)
+      for (const ids of chunks(findingIds)) {
+        await this.client.command({
+          query: `DELETE FROM ${this.db}.${table} WHERE finding_id IN {ids:Array(String)}`,
+          query_params: { ids },
+        });
+        await this.client.command({
+          query: `INSERT INTO ${this.db}.${table} ${select(
+            this.db,
+            'finding_id IN {ids:Array(String)}',
+          )}`,
+          query_params: { ids },
+        });
+      }
   }
 
   private async existingEventIds(
@@ -685,7 +694,7 @@ export class ClickHouseStore implements FindingStore {
     const existing: string[] = [];
     for (const part of chunks([...ids])) {
       const rows = await this.select<{ composite_id: string }>(
-        `SELECT DISTINCT finding_id AS composite_id FROM ${this.db}.events WHERE finding_id IN {ids:Array(String)}`,
+        `SELECT DISTINCT finding_id AS composite_id FROM ${this.db}.finding_groups WHERE finding_id IN {ids:Array(String)}`,
         { ids: part },
       );
       existing.push(...rows.map(r => r.composite_id));
@@ -696,8 +705,9 @@ export class ClickHouseStore implements FindingStore {
 
   /**
    * Findings as their distinct events make them: the events are summed per
-   * finding, layer, source and (endpoint) evidence key by ClickHouse, and the
-   * sums merged, described and scored by the one correlation step. A finding
+   * finding, layer, source and (endpoint) evidence key by ClickHouse as they
+   * are inserted (`finding_groups`, see schema.ts), and the sums merged,
+   * described and scored by the one correlation step. A finding
    * whose events all moved away is deleted.
    */
   private async recompute(all: string[], emptied: string[]) {
@@ -753,26 +763,22 @@ export class ClickHouseStore implements FindingStore {
       missing: string;
       rule_hits: Record<string, string | number>;
     }>(
-      `SELECT finding_id, layer, source, if(layer = 'endpoint', evidence_key, '') AS evidence_key,
-         if(layer = 'endpoint', owner, '') AS report_owner,
-         uniqExact(event_id) AS n,
-         uniqExactIf(event_id, high_severity = 1) AS high,
-         toUnixTimestamp64Milli(min(observed_at)) AS first_seen,
-         toUnixTimestamp64Milli(max(observed_at)) AS last_seen,
-         maxIf(tuple(toUnixTimestamp64Milli(observed_at), server_name), server_name != '') AS best_name,
-         maxIf(tuple(toUnixTimestamp64Milli(observed_at), owner), owner != '') AS best_owner,
-         minIf(host_id_hash, host_id_hash != '') AS host,
-         groupUniqArrayIf(owner, owner != '') AS owners,
-         maxIf(tuple(judge_confidence, judge), judge != '') AS best_judge,
-         maxIf(tuple(toUnixTimestamp64Milli(observed_at), tools), tools != '') AS best_tools,
-         maxIf(tuple(toUnixTimestamp64Milli(observed_at), command_signature_hash), command_signature_hash != '') AS best_command,
-         maxIf(tuple(toUnixTimestamp64Milli(observed_at), risks), risks != '') AS best_risks,
-         max(judge_missing) AS missing,
-         uniqExactMap(mapFromArrays(
-           JSONExtractArrayRaw(rules),
-           arrayMap(x -> toString(event_id), JSONExtractArrayRaw(rules))
-         )) AS rule_hits
-       FROM ${this.db}.events
+      `SELECT finding_id, layer, source, evidence_key, report_owner,
+         uniqExactMerge(n) AS n,
+         uniqExactIfMerge(high) AS high,
+         toUnixTimestamp64Milli(min(first_seen)) AS first_seen,
+         toUnixTimestamp64Milli(max(last_seen)) AS last_seen,
+         max(best_name) AS best_name,
+         max(best_owner) AS best_owner,
+         minIfMerge(host) AS host,
+         groupUniqArrayArray(owners) AS owners,
+         max(best_judge) AS best_judge,
+         max(best_tools) AS best_tools,
+         max(best_command) AS best_command,
+         max(best_risks) AS best_risks,
+         max(missing) AS missing,
+         uniqExactMapMerge(rule_hits) AS rule_hits
+       FROM ${this.db}.finding_groups
        WHERE finding_id IN {ids:Array(String)}
        GROUP BY finding_id, layer, source, evidence_key, report_owner`,
       { ids },

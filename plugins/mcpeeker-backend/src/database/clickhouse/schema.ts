@@ -7,7 +7,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
  * - `events` (ReplacingMergeTree on finding and event id): every accepted
  *   event with what correlation derived from it;
  * - `lessons`: address → host and host:port → finding, the latest report wins;
- * - `findings` (ReplacingMergeTree, version = distinct events behind it).
+ * - `findings` (ReplacingMergeTree, version = distinct events behind it);
+ * - kept by ClickHouse from the events as they are inserted (materialised
+ *   views): `finding_activity` (the trendlines) and `finding_groups` (what a
+ *   finding is recomputed from).
  *
  * `db` is checked to be a plain identifier by the caller.
  */
@@ -119,7 +122,9 @@ export async function migrateClickHouse(
       query: `DROP TABLE ${db}.host_addresses`,
     });
   }
-  await migrateFindingActivity(client, db);
+  // Kept by ClickHouse from the events as they are inserted.
+  await migrateDerived(client, db, findingActivity(db));
+  await migrateDerived(client, db, findingGroups(db));
 }
 
 /**
@@ -140,26 +145,65 @@ export function findingActivitySelect(db: string, where?: string): string {
 }
 
 /**
- * `finding_activity`: the trendlines' pre-aggregate. Counting distinct
- * findings per bucket from the events reads every event of the range (10 M
- * of them: ≈ 0.7 s here); this table holds one row per finding and bucket,
- * ordered by bucket (docs/performance.md, Analytics). A materialised view
- * fills it as events are inserted; the store repairs the findings events
- * move away from. Rows repeat until merged (ReplacingMergeTree): readers
- * count distinct findings. Created over existing events, it is filled from
- * them once, a partition at a time; a step interrupted is done again at the
- * next start (repeated rows are harmless).
+ * Each finding's events summed per layer, source and (endpoint) evidence key
+ * and owner — the groups the correlation step merges — as aggregate states
+ * kept by ClickHouse: what `finding_groups` holds, so that a finding touched
+ * by a batch is recomputed from a few rows of states rather than from all
+ * its events (docs/performance.md). Every function here is a set or an
+ * extreme (distinct event ids, min, max, distinct owners), so a state added
+ * twice — a redelivered event, a repair racing an insert — changes nothing.
+ * Event ids are counted by their 64-bit hash: a set of 8-byte numbers is
+ * what makes the states cheap to keep and merge (two of a finding's events
+ * sharing one hash: ≈ 3 in 10⁸ for a finding of a million events).
+ * Its view, its backfill and its repair after events move all select this.
+ * `where` filters the events.
  */
-async function migrateFindingActivity(client: ClickHouseClient, db: string) {
+export function findingGroupsSelect(db: string, where?: string): string {
+  return `SELECT finding_id, layer, source,
+      if(layer = 'endpoint', evidence_key, '') AS evidence_key,
+      if(layer = 'endpoint', owner, '') AS report_owner,
+      uniqExactState(cityHash64(event_id)) AS n,
+      uniqExactIfState(cityHash64(event_id), high_severity = 1) AS high,
+      min(observed_at) AS first_seen,
+      max(observed_at) AS last_seen,
+      maxIf(tuple(toUnixTimestamp64Milli(observed_at), server_name), server_name != '') AS best_name,
+      maxIf(tuple(toUnixTimestamp64Milli(observed_at), owner), owner != '') AS best_owner,
+      minIfState(host_id_hash, host_id_hash != '') AS host,
+      groupUniqArrayIf(owner, owner != '') AS owners,
+      maxIf(tuple(judge_confidence, judge), judge != '') AS best_judge,
+      maxIf(tuple(toUnixTimestamp64Milli(observed_at), tools), tools != '') AS best_tools,
+      maxIf(tuple(toUnixTimestamp64Milli(observed_at), command_signature_hash), command_signature_hash != '') AS best_command,
+      maxIf(tuple(toUnixTimestamp64Milli(observed_at), risks), risks != '') AS best_risks,
+      max(judge_missing) AS missing,
+      uniqExactMapState(mapFromArrays(
+        JSONExtractArrayRaw(rules),
+        arrayMap(x -> cityHash64(event_id), JSONExtractArrayRaw(rules))
+      )) AS rule_hits
+    FROM ${db}.events${where ? ` WHERE ${where}` : ''}
+    GROUP BY finding_id, layer, source, evidence_key, report_owner`;
+}
+
+/**
+ * A table ClickHouse keeps from the events as they are inserted (a
+ * materialised view), and fills once from the events stored before it
+ * existed, a partition at a time; a step interrupted is done again at the
+ * next start (what it derives tolerates rows added twice). The store
+ * repairs it where events move away (the view sees inserts only).
+ */
+async function migrateDerived(
+  client: ClickHouseClient,
+  db: string,
+  derived: {
+    table: string;
+    /** `CREATE TABLE IF NOT EXISTS …` */
+    create: string;
+    select: (db: string, where?: string) => string;
+  },
+) {
   for (const query of [
-    `CREATE TABLE IF NOT EXISTS ${db}.finding_activity (
-         bucket_size LowCardinality(String),
-         bucket DateTime('UTC'),
-         finding_id String
-       ) ENGINE = ReplacingMergeTree
-       ORDER BY (bucket_size, bucket, finding_id)`,
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.finding_activity_mv
-       TO ${db}.finding_activity AS ${findingActivitySelect(db)}`,
+    derived.create,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${derived.table}_mv
+       TO ${db}.${derived.table} AS ${derived.select(db)}`,
     // Schema steps that copy data, once each.
     `CREATE TABLE IF NOT EXISTS ${db}.schema_steps (
          step String,
@@ -172,7 +216,7 @@ async function migrateFindingActivity(client: ClickHouseClient, db: string) {
     (
       await client.query({ query, query_params: params, format: 'JSONEachRow' })
     ).json<T>();
-  const step = 'finding_activity from events';
+  const step = `${derived.table} from events`;
   const done = await select<{ step: string }>(
     `SELECT step FROM ${db}.schema_steps WHERE step = {step:String}`,
     { step },
@@ -185,7 +229,7 @@ async function migrateFindingActivity(client: ClickHouseClient, db: string) {
   );
   for (const { id } of partitions)
     await client.command({
-      query: `INSERT INTO ${db}.finding_activity ${findingActivitySelect(
+      query: `INSERT INTO ${db}.${derived.table} ${derived.select(
         db,
         '_partition_id = {id:String}',
       )}`,
@@ -196,4 +240,59 @@ async function migrateFindingActivity(client: ClickHouseClient, db: string) {
     format: 'JSONEachRow',
     values: [{ step, done_at: Math.floor(Date.now() / 1000) }],
   });
+}
+
+/**
+ * `finding_activity`: the trendlines' pre-aggregate. Counting distinct
+ * findings per bucket from the events reads every event of the range (10 M
+ * of them: ≈ 0.7 s here); this table holds one row per finding and bucket,
+ * ordered by bucket (docs/performance.md, Analytics). Rows repeat until
+ * merged (ReplacingMergeTree): readers count distinct findings.
+ */
+function findingActivity(db: string) {
+  return {
+    table: 'finding_activity',
+    create: `CREATE TABLE IF NOT EXISTS ${db}.finding_activity (
+       bucket_size LowCardinality(String),
+       bucket DateTime('UTC'),
+       finding_id String
+     ) ENGINE = ReplacingMergeTree
+     ORDER BY (bucket_size, bucket, finding_id)`,
+    select: findingActivitySelect,
+  };
+}
+
+/**
+ * `finding_groups`: each finding's events as aggregate states per group
+ * (findingGroupsSelect), read with their -Merge functions. The extremes are
+ * plain values merged by min or max: a group with no server name has
+ * (0, ''), below any name reported.
+ */
+function findingGroups(db: string) {
+  return {
+    table: 'finding_groups',
+    create: `CREATE TABLE IF NOT EXISTS ${db}.finding_groups (
+       finding_id String,
+       layer LowCardinality(String),
+       source LowCardinality(String),
+       evidence_key String,
+       report_owner String,
+       n AggregateFunction(uniqExact, UInt64),
+       high AggregateFunction(uniqExactIf, UInt64, UInt8),
+       first_seen SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+       last_seen SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
+       best_name SimpleAggregateFunction(max, Tuple(Int64, String)),
+       best_owner SimpleAggregateFunction(max, Tuple(Int64, String)),
+       host AggregateFunction(minIf, String, UInt8),
+       owners SimpleAggregateFunction(groupUniqArrayArray, Array(String)),
+       best_judge SimpleAggregateFunction(max, Tuple(Float64, String)),
+       best_tools SimpleAggregateFunction(max, Tuple(Int64, String)),
+       best_command SimpleAggregateFunction(max, Tuple(Int64, String)),
+       best_risks SimpleAggregateFunction(max, Tuple(Int64, String)),
+       missing SimpleAggregateFunction(max, UInt8),
+       rule_hits AggregateFunction(uniqExactMap, Map(String, UInt64))
+     ) ENGINE = AggregatingMergeTree
+     ORDER BY (finding_id, layer, source, evidence_key, report_owner)`,
+    select: findingGroupsSelect,
+  };
 }
