@@ -256,7 +256,9 @@ export function FindingDetail() {
     ?.findingsSearch;
   const registerUrl = useRouteRef(registerRouteRef);
   const api = useApi(mcpeekerApiRef);
-  const [tab, setTab] = useState(0);
+  // The evidence tab the reader chose; until they choose, the first layer
+  // that has any (a gateway-only finding opens on its gateway requests).
+  const [tab, setTab] = useState<number>();
   // Each change made here (triage, feedback, a lifted suppression, approved
   // tools) reloads the finding and what is told of it. A new version, not a
   // retry: a retry while the last reload is under way would be dropped, and
@@ -288,7 +290,13 @@ export function FindingDetail() {
     );
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
-  const layer = LAYERS[tab];
+  const shownTab =
+    tab ??
+    Math.max(
+      0,
+      LAYERS.findIndex(l => value.evidence[l].length > 0),
+    );
+  const layer = LAYERS[shownTab];
   // Registered and not refused: registering it again is not what is needed.
   const registered =
     entry?.status === 'pending' || entry?.status === 'approved' || !!former;
@@ -471,7 +479,7 @@ export function FindingDetail() {
       <Grid item xs={12}>
         <InfoCard title="Evidence">
           <Tabs
-            value={tab}
+            value={shownTab}
             onChange={(_e, v) => setTab(v)}
             indicatorColor="primary"
           >

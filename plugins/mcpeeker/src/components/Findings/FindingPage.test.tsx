@@ -195,6 +195,35 @@ describe('The finding page', () => {
     ).toBeInTheDocument();
   });
 
+  it('opens the evidence on the first layer that has any: a finding only a gateway saw shows its gateway requests, not "Nothing from the endpoint layer"', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/findings/:id', () =>
+        HttpResponse.json({
+          ...findingDetail,
+          evidence: { endpoint: [], network: [], gateway: [gatewayEvidence()] },
+        }),
+      ),
+    );
+    renderFinding(finding.compositeId);
+    const gatewayTab = await screen.findByRole(
+      'tab',
+      { name: 'gateway (1)' },
+      { timeout: 30_000 },
+    );
+    expect(gatewayTab).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('tab', { name: 'endpoint (0)' })).toHaveAttribute(
+      'aria-selected',
+      'false',
+    );
+    expect(screen.queryByText('Nothing from the endpoint layer.')).toBeNull();
+
+    // The reader's choice stands: an empty layer reads as empty.
+    await userEvent.click(screen.getByRole('tab', { name: 'endpoint (0)' }));
+    expect(
+      await screen.findByText('Nothing from the endpoint layer.'),
+    ).toBeInTheDocument();
+  });
+
   it('says an approval was revoked, when (in the reader’s time), by whom and why, not "unregistered"', async () => {
     const revokedAt = '2026-11-20T20:00:00.000Z';
     server.use(
