@@ -50,6 +50,13 @@ describe('registry', () => {
       [{ owner: 'user:default/erin' }, 400, /owner must be you/],
       [{ identity: {} }, 400, /identity needs at least one of/],
       [{ transport: 'carrier-pigeon' }, 400, /transport/],
+      // The schema's own words, as the form shows them beside Name.
+      [{ name: '' }, 400, /^Invalid registration: name must not be empty;/],
+      [
+        { name: 'g'.repeat(129) },
+        400,
+        /^Invalid registration: name must be at most 128 characters$/,
+      ],
     ];
     for (const [overrides, status, message] of bad) {
       const r = await request(server)

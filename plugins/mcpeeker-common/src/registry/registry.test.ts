@@ -78,3 +78,83 @@ describe('a stdio registration', () => {
     expect(issues('sse', { remoteUrl: url })).toEqual([]);
   });
 });
+
+describe('what a registration is told about its fields', () => {
+  const base = {
+    name: 'github',
+    team: 'group:default/team-a',
+    purpose: 'Reads our issues for the platform team',
+    transport: 'stdio',
+    expiresAt: inDays(30),
+    identity: { packageId: '@modelcontextprotocol/server-github' },
+  };
+  /** Each issue as `path message`, as the form and the API write them. */
+  const issues = (change: Record<string, unknown>) => {
+    const parsed = registryEntryCreateSchema.safeParse({ ...base, ...change });
+    return parsed.success
+      ? []
+      : parsed.error.issues.map(i => `${i.path.join('.')} ${i.message}`);
+  };
+  /** zod's own words, which say nothing to the person filling the form. */
+  const ZOD_WORDS =
+    /Too (small|big)|Invalid (input|option|string|ISO|format|element)|expected (string|number|array|one of)|>=|<=/;
+
+  it('says in words what is wrong with a name', () => {
+    // The first reason is the one the form shows beside the field.
+    expect(issues({ name: '' })[0]).toBe('name must not be empty');
+    expect(issues({ name: '   ' })[0]).toBe('name must not be empty');
+    expect(issues({ name: 'g'.repeat(129) })).toEqual([
+      'name must be at most 128 characters',
+    ]);
+    expect(issues({ name: 'g'.repeat(128) })).toEqual([]);
+  });
+
+  it("never passes on zod's own words, whatever field is wrong", () => {
+    const long = (n: number) => 'x'.repeat(n);
+    const serverJson = {
+      name: 'io.github.acme/weather',
+      description: 'Weather',
+      version: '1.0.0',
+      packages: [
+        {
+          registryType: 'npm',
+          identifier: '@acme/weather',
+          transport: { type: 'stdio' },
+        },
+      ],
+    };
+    const wrong: Record<string, unknown>[] = [
+      { name: '' },
+      { name: long(129) },
+      { transport: 'pigeon' },
+      { expiresAt: 'tomorrow' },
+      { fromFinding: 'mcp_nope' },
+      { identity: { hostIdHash: 'a'.repeat(64), port: 0 } },
+      { identity: { hostIdHash: 'a'.repeat(64), port: 1.5 } },
+      { identity: { hostIdHash: 'a'.repeat(64), port: '80' } },
+      { identity: { packageId: '' } },
+      { identity: { packageId: long(215) } },
+      { identity: { packageId: 'p', packageVersion: '' } },
+      { identity: { commandSignature: long(513) } },
+      { identity: { packageId: 'p', packageArguments: [''] } },
+      { identity: { packageId: 'p', packageArguments: Array(65).fill('a') } },
+      { identity: { remoteUrl: `https://x.example/${long(2048)}` } },
+      { serverJson: { ...serverJson, name: 'a' } },
+      { serverJson: { ...serverJson, description: '' } },
+      { serverJson: { ...serverJson, title: long(101) } },
+      { serverJson: { ...serverJson, version: '' } },
+      {
+        serverJson: {
+          ...serverJson,
+          packages: [{ registryType: '', identifier: '', transport: {} }],
+        },
+      },
+      { serverJson: { ...serverJson, remotes: [{ type: 'ftp', url: 'x' }] } },
+    ];
+    for (const change of wrong) {
+      const said = issues(change);
+      expect(said.length).toBeGreaterThan(0);
+      for (const issue of said) expect(issue).not.toMatch(ZOD_WORDS);
+    }
+  });
+});

@@ -32,21 +32,48 @@ export const hostIdHashSchema = z
   .string()
   .regex(/^[0-9a-f]{64}$/, 'must be a host id hash (64 hex)');
 
+const PORT_RULE = 'must be a port number from 1 to 65535';
+
 /** What identifies the server; any of these, at least one. @public */
 export const registryIdentitySchema = z
   .object({
     hostIdHash: hostIdHashSchema.optional(),
-    port: z.number().int().min(1).max(65535).optional(),
-    packageId: z.string().min(1).max(214).optional(),
-    packageVersion: z.string().min(1).max(64).optional(),
+    port: z
+      .number({ error: PORT_RULE })
+      .int(PORT_RULE)
+      .min(1, PORT_RULE)
+      .max(65535, PORT_RULE)
+      .optional(),
+    packageId: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(214, 'must be at most 214 characters')
+      .optional(),
+    packageVersion: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(64, 'must be at most 64 characters')
+      .optional(),
     remoteUrl: serverUrlSchema.optional(),
-    commandSignature: z.string().min(1).max(512).optional(),
+    commandSignature: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(512, 'must be at most 512 characters')
+      .optional(),
     /**
      * The arguments after the package in the command its finding ran
      * (`npx -y @scope/pkg /` → `['/']`), secrets redacted: what makes the
      * command enforcement allows exact.
      */
-    packageArguments: z.array(z.string().min(1).max(512)).max(64).optional(),
+    packageArguments: z
+      .array(
+        z
+          .string()
+          .min(1, 'must not be empty')
+          .max(512, 'must be at most 512 characters'),
+      )
+      .max(64, 'must be at most 64 arguments')
+      .optional(),
     compositeId: z
       .string()
       .regex(COMPOSITE_ID_PATTERN, 'must be a composite id (mcp_ + 32 hex)')
@@ -73,7 +100,10 @@ const purpose = z
   .trim()
   .min(10, 'must be at least 10 characters')
   .max(1024, 'must be at most 1024 characters');
-const expiresAt = z.iso.datetime({ offset: true });
+const expiresAt = z.iso.datetime({
+  offset: true,
+  error: 'must be a date and time such as 2026-11-21T10:00:00Z',
+});
 
 /** Why a stdio registration that names only a remote URL is refused. */
 const STDIO_WITHOUT_COMMAND =
@@ -101,8 +131,8 @@ export const registryEntryCreateSchema = z
     name: z
       .string()
       .trim()
-      .min(1)
-      .max(128)
+      .min(1, 'must not be empty')
+      .max(128, 'must be at most 128 characters')
       .regex(
         /^[A-Za-z0-9][A-Za-z0-9._/@-]*$/,
         'must start with a letter or digit and hold only letters, digits, . _ / @ -',
@@ -111,9 +141,14 @@ export const registryEntryCreateSchema = z
     team: entityRef,
     purpose,
     identity: registryIdentitySchema,
-    transport: z.enum(['stdio', 'http', 'sse']),
+    transport: z.enum(['stdio', 'http', 'sse'], {
+      error: 'must be stdio, http (Streamable HTTP) or sse',
+    }),
     expiresAt,
-    fromFinding: z.string().regex(COMPOSITE_ID_PATTERN).optional(),
+    fromFinding: z
+      .string()
+      .regex(COMPOSITE_ID_PATTERN, 'must be a composite id (mcp_ + 32 hex)')
+      .optional(),
     /** The server's official server.json, served by the MCP Registry API view. */
     serverJson: serverJsonSchema.optional(),
   })
@@ -306,7 +341,9 @@ export interface AcceptedRisk {
 /** `POST /registry/:id/accept-risk`: the kind, and why it is acceptable here. @public */
 export const acceptRiskSchema = z
   .object({
-    kind: z.enum(RISK_KIND_IDS),
+    kind: z.enum(RISK_KIND_IDS, {
+      error: `must be one of ${RISK_KIND_IDS.join(', ')}`,
+    }),
     reason: z
       .string()
       .trim()

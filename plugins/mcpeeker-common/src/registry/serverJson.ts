@@ -16,14 +16,21 @@ export const serverDetailSchema = z
     $schema: z.string().optional(),
     name: z
       .string()
-      .min(3)
-      .max(200)
+      .min(3, 'must be at least 3 characters')
+      .max(200, 'must be at most 200 characters')
       .regex(
         /^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/,
         'must be reverse-DNS with one slash, e.g. io.github.acme/weather',
       ),
-    description: z.string().min(1).max(100),
-    title: z.string().min(1).max(100).optional(),
+    description: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters'),
+    title: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      .optional(),
     // Served to MCP clients and shown as links: never `javascript:` or the like.
     websiteUrl: serverUrlSchema.optional(),
     repository: z
@@ -32,8 +39,8 @@ export const serverDetailSchema = z
       .optional(),
     version: z
       .string()
-      .min(1)
-      .max(255)
+      .min(1, 'must not be empty')
+      .max(255, 'must be at most 255 characters')
       .refine(v => !/^[\^~><=]|\.x$|\*/.test(v) && v !== 'latest', {
         message: 'must be a specific version, not a range',
       }),
@@ -41,12 +48,14 @@ export const serverDetailSchema = z
       .array(
         z
           .object({
-            registryType: z.string().min(1),
-            identifier: z.string().min(1),
-            version: z.string().min(1).optional(),
+            registryType: z.string().min(1, 'must not be empty'),
+            identifier: z.string().min(1, 'must not be empty'),
+            version: z.string().min(1, 'must not be empty').optional(),
             transport: z
               .object({
-                type: z.enum(['stdio', 'streamable-http', 'sse']),
+                type: z.enum(['stdio', 'streamable-http', 'sse'], {
+                  error: 'must be stdio, streamable-http or sse',
+                }),
                 url: serverUrlSchema.optional(),
               })
               .passthrough(),
@@ -58,7 +67,9 @@ export const serverDetailSchema = z
       .array(
         z
           .object({
-            type: z.enum(['streamable-http', 'sse']),
+            type: z.enum(['streamable-http', 'sse'], {
+              error: 'must be streamable-http or sse',
+            }),
             url: serverUrlSchema,
           })
           .passthrough(),

@@ -24,7 +24,10 @@ export function isAllowedServerUrl(url: string): boolean {
 }
 
 /** A server URL, as `isAllowedServerUrl` allows. @public */
-export const serverUrlSchema = z.string().max(2048).refine(isAllowedServerUrl, {
-  message:
-    'must be an https URL (or http to this machine: localhost, 127.0.0.0/8, [::1])',
-});
+export const serverUrlSchema = z
+  .string()
+  .max(2048, 'must be at most 2048 characters')
+  .refine(isAllowedServerUrl, {
+    message:
+      'must be an https URL (or http to this machine: localhost, 127.0.0.0/8, [::1])',
+  });

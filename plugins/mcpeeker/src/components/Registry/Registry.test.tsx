@@ -24,7 +24,10 @@ import {
   usePendingApprovalCount,
 } from './usePendingApprovalCount';
 import { fieldProblems, problemsFromServer } from './registrationProblems';
-import { registryEntryCreateSchema } from '@mcpeeker/plugin-mcpeeker-common';
+import {
+  registryEntryCreateSchema,
+  registryImportSchema,
+} from '@mcpeeker/plugin-mcpeeker-common';
 import { packageOfFinding } from './RegisterForm';
 import { fill } from '../../__testUtils__/fill';
 import { reloaded } from '../../__testUtils__/reloaded';
@@ -221,6 +224,44 @@ describe('Registry', () => {
         },
         fromFinding: finding.compositeId,
       });
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'says what is wrong with a name in its own words, never zod’s, and sends nothing',
+    async () => {
+      const posted: unknown[] = [];
+      server.use(
+        http.get('*/api/mcpeeker/findings/:id', () =>
+          HttpResponse.json(findingDetail),
+        ),
+        http.post('*/api/mcpeeker/registry', async ({ request }) => {
+          posted.push(await request.json());
+          return HttpResponse.json(entry(), { status: 201 });
+        }),
+      );
+      renderMcpeekerPage(
+        `/mcpeeker/registry/new?finding=${finding.compositeId}`,
+        { apis: [identity] },
+      );
+      const name = await screen.findByRole('textbox', { name: /Name/ });
+      await fill(
+        screen.getByRole('textbox', { name: /Purpose/ }),
+        'Reads our issues for the platform team',
+      );
+      await userEvent.clear(name);
+      await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+      expect(name).toHaveAttribute('aria-invalid', 'true');
+      expect(screen.getByText('Name must not be empty')).toBeInTheDocument();
+
+      await fill(name, 'g'.repeat(129));
+      await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+      expect(
+        screen.getByText('Name must be at most 128 characters'),
+      ).toBeInTheDocument();
+      expect(document.body).not.toHaveTextContent(/Too (small|big)|expected/);
+      expect(posted).toEqual([]);
     },
     FLOW_TIMEOUT,
   );
@@ -1068,6 +1109,24 @@ describe('Registration problems in words', () => {
     ).toEqual({
       identity: 'This server is already registered (entry e1, pending)',
     });
+    // A server.json's own field keeps its name: its author wrote it.
+    expect(
+      fieldProblems(registryImportSchema, {
+        serverJson: {
+          name: 'io.github.acme/weather',
+          description: '',
+          version: '1.0.0',
+          remotes: [{ type: 'sse', url: 'https://weather.example/sse' }],
+        },
+        team: 'group:default/team-a',
+        expiresAt: inDays(30),
+      }),
+    ).toEqual({ serverJson: 'server.json description must not be empty' });
+    expect(
+      problemsFromServer(
+        'Invalid import: serverJson.description must not be empty',
+      ),
+    ).toEqual({ serverJson: 'server.json description must not be empty' });
   });
 
   it('take the package a finding is started from, not a script or a path', () => {

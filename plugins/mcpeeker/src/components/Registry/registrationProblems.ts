@@ -36,12 +36,19 @@ function fieldOf(path: string): string {
   return path.split('.')[0];
 }
 
-/** A reason in words: no internal field names, such as those the identity rule lists. */
-function inWords(field: string, message: string): string {
+/**
+ * A reason in words: no internal field names, such as those the identity
+ * rule lists. A server.json's own fields keep their names (what its author
+ * wrote): `server.json description must not be empty`.
+ */
+function inWords(field: string, message: string, path = field): string {
   if (field === 'identity' && /needs at least one of/.test(message))
     return 'Give a package or a remote URL, or register from a finding.';
   if (/^this server/.test(message)) return `T${message.slice(1)}`;
-  const words = FIELD_WORDS[field] ?? field;
+  const words =
+    field === 'serverJson' && path.startsWith('serverJson.')
+      ? `server.json ${path.slice('serverJson.'.length)}`
+      : FIELD_WORDS[field] ?? field;
   return `${words} ${message}`;
 }
 
@@ -59,7 +66,7 @@ export function fieldProblems(
   for (const issue of parsed.error.issues) {
     const path = issue.path.map(String).join('.');
     const field = path ? fieldOf(path) : 'form';
-    out[field] ??= inWords(path ? field : 'form', issue.message);
+    out[field] ??= inWords(path ? field : 'form', issue.message, path);
   }
   return out;
 }
@@ -78,7 +85,7 @@ export function problemsFromServer(message: string): Record<string, string> {
     );
     const field = match && fieldOf(match[1]);
     if (match && field && field in FIELD_WORDS)
-      out[field] ??= inWords(field, match[2]);
+      out[field] ??= inWords(field, match[2], match[1]);
     else out.form = out.form ? `${out.form}; ${part}` : part;
   }
   return out;
