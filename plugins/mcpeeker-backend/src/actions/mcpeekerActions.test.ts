@@ -284,7 +284,7 @@ describe.each(access.ids)('MCPeeker actions on %s', databaseId => {
     ).toEqual([['user:default/dana', 'create', DANAS]]);
     // The same server twice is refused, as the form refuses it.
     expect(await refusal('dana', 'register-mcp-server', input)).toBe(
-      `ConflictError: identity: this server is already registered (entry ${id}, pending)`,
+      `ConflictError: identity: this server is already registered as github-mcp (entry ${id}, pending)`,
     );
 
     // Pending: its owner sees it; erin does not see dana's registration at all.

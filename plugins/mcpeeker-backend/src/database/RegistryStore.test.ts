@@ -57,8 +57,18 @@ describe('one server, one live registration', () => {
     const first = await registry.create(input(3001), 'user:default/dana');
     const second = await registry.create(input(3002), 'user:default/dana');
 
+    // Erin is in team-a too: she is told its name.
     await expect(
       registry.create(input(3001), 'user:default/erin'),
+    ).rejects.toThrow(
+      `identity: this server is already registered as server-3001 (entry ${first.id}, pending)`,
+    );
+    // Someone of another team is told only that it is.
+    await expect(
+      registry.create(
+        { ...input(3001), team: 'group:default/team-b' },
+        'user:default/sam',
+      ),
     ).rejects.toThrow(
       `identity: this server is already registered (entry ${first.id}, pending)`,
     );
@@ -71,7 +81,7 @@ describe('one server, one live registration', () => {
         'mcp_0123456789abcdef0123456789abcdef',
       ),
     ).rejects.toThrow(
-      `identity: this server is already registered (entry ${first.id}, approved)`,
+      `identity: this server is already registered as server-3001 (entry ${first.id}, approved)`,
     );
     // The refused move changed nothing.
     expect(await registry.get(second.id)).toMatchObject({
@@ -88,5 +98,66 @@ describe('one server, one live registration', () => {
         'mcp_0123456789abcdef0123456789abcdef',
       ),
     ).resolves.toMatchObject({ status: 'pending', identity: { port: 3001 } });
+  });
+
+  it('refuses the same server at another version for the same owner or team, naming the entry and how to change it; another team registers its own', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const db = await applyDatabaseMigrations(
+      mockServices.database({ knex, migrations: { skip: false } }),
+    );
+    const registry = new RegistryStore(db, new AuditLog('k'.repeat(32)));
+    // Dana registers github from the finding she saw, then again from the
+    // same finding with only Version changed (seen in Chromium).
+    const fromFinding = (packageVersion?: string, team = 'team-a') => ({
+      name: 'github',
+      team: `group:default/${team}`,
+      purpose: 'Reads issues of our repositories for triage',
+      identity: {
+        compositeId: 'mcp_0123456789abcdef0123456789abcdef',
+        hostIdHash: 'a'.repeat(64),
+        packageId: '@modelcontextprotocol/server-github',
+        ...(packageVersion ? { packageVersion } : {}),
+      },
+      transport: 'stdio' as const,
+      expiresAt: new Date(Date.now() + 30 * DAY).toISOString(),
+    });
+    const first = await registry.create(
+      fromFinding('1.0.0'),
+      'user:default/dana',
+    );
+    const refusal = (status: string, wanted: string) =>
+      `identity: this server is already registered as github (entry ${first.id}, ${status}, version 1.0.0): an owner or team registers a server once, whatever its version. For ${wanted}, withdraw that entry and register again, or update it from its page once the server runs that version`;
+    await expect(
+      registry.create(fromFinding('1.0.1'), 'user:default/dana'),
+    ).rejects.toThrow(refusal('pending', 'version 1.0.1'));
+    await expect(
+      registry.create(fromFinding(), 'user:default/dana'),
+    ).rejects.toThrow(refusal('pending', 'the package unpinned'));
+    await registry.decide(first.id, 'approve', 'user:default/pat');
+    // Erin, of the same team: the team has it.
+    await expect(
+      registry.create(fromFinding('2.0.0'), 'user:default/erin'),
+    ).rejects.toThrow(refusal('approved', 'version 2.0.0'));
+    // Dana for another of her teams: she has it.
+    await expect(
+      registry.create(fromFinding('2.0.0', 'team-b'), 'user:default/dana'),
+    ).rejects.toThrow(refusal('approved', 'version 2.0.0'));
+    // The admins saw it once.
+    expect((await registry.allEntries()).map(e => [e.name, e.status])).toEqual([
+      ['github', 'approved'],
+    ]);
+
+    // Another owner and team registers the version they run.
+    await expect(
+      registry.create(fromFinding('2.0.0', 'team-b'), 'user:default/sam'),
+    ).resolves.toMatchObject({ status: 'pending', owner: 'user:default/sam' });
+    // Withdrawn, the entry no longer counts: Dana registers the new version.
+    await registry.withdraw(first.id, 'user:default/dana');
+    await expect(
+      registry.create(fromFinding('1.0.1'), 'user:default/dana'),
+    ).resolves.toMatchObject({
+      status: 'pending',
+      identity: { packageVersion: '1.0.1' },
+    });
   });
 });

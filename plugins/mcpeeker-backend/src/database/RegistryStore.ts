@@ -216,7 +216,12 @@ export class RegistryStore implements RegistryLookup {
       server_json: input.serverJson ? JSON.stringify(input.serverJson) : null,
     };
     await this.db.transaction(async tx => {
-      await refuseRegisteredTwice(tx, identityKey);
+      await refuseRegisteredTwice(tx, {
+        identity: input.identity,
+        identityKey,
+        owner,
+        team: input.team,
+      });
       await tx(TABLE).insert(row);
       await this.audit.append(tx, {
         actor,
@@ -633,7 +638,11 @@ export class RegistryStore implements RegistryLookup {
           throw new ConflictError(
             'identity: the entry already registers this server',
           );
-        await refuseRegisteredTwice(tx, identityKey, id);
+        await refuseRegisteredTwice(
+          tx,
+          { identity, identityKey, owner: row.owner, team: row.team },
+          id,
+        );
         return {
           identity: canonicalJson(identity),
           identity_key: identityKey,
@@ -778,24 +787,66 @@ export class RegistryStore implements RegistryLookup {
   }
 }
 
+/** An identity without its version: what stays the same server from one version to the next. */
+const versionless = ({ packageVersion: _v, ...rest }: RegistryIdentity) =>
+  canonicalJson(rest);
+
 /**
  * One server, one live registration: refuses (409) an identity another
- * pending or approved entry already registers (`except`: the entry being
- * changed).
+ * pending or approved entry already registers, whoever owns it; and, for the
+ * same owner or team, the same server at another version (its identity but
+ * the version): a registration covers one version, and a newer one moves the
+ * entry there (or replaces it), not a second entry beside it that the
+ * admins would see twice. The refusal names the entry and how to change
+ * it. `except`: the entry being changed.
  */
 async function refuseRegisteredTwice(
   tx: Knex.Transaction,
-  identityKey: string,
+  wanted: {
+    identity: RegistryIdentity;
+    identityKey: string;
+    owner: string;
+    team: string;
+  },
   except?: string,
 ): Promise<void> {
-  const query = tx<Row>(TABLE)
-    .where('identity_key', identityKey)
-    .whereIn('status', ['pending', 'approved'])
-    .whereNull('deleted_at');
-  if (except) query.whereNot('id', except);
-  const other = await query.first('id', 'status');
-  if (other)
+  const live = () => {
+    const q = tx<Row>(TABLE)
+      .whereIn('status', ['pending', 'approved'])
+      .whereNull('deleted_at');
+    if (except) q.whereNot('id', except);
+    return q;
+  };
+  const same = await live()
+    .where('identity_key', wanted.identityKey)
+    .first('id', 'name', 'status', 'owner', 'team');
+  // Its name only to its owner and team: others may not read the entry.
+  if (same)
     throw new ConflictError(
-      `identity: this server is already registered (entry ${other.id}, ${other.status})`,
+      `identity: this server is already registered${
+        same.owner === wanted.owner || same.team === wanted.team
+          ? ` as ${same.name}`
+          : ''
+      } (entry ${same.id}, ${same.status})`,
     );
+  const theirs = await live()
+    .where(q => q.where('owner', wanted.owner).orWhere('team', wanted.team))
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])
+    .select('id', 'name', 'status', 'identity');
+  const key = versionless(wanted.identity);
+  const other = theirs.find(r => versionless(JSON.parse(r.identity)) === key);
+  if (!other) return;
+  const registered: RegistryIdentity = JSON.parse(other.identity);
+  const wantedVersion = wanted.identity.packageVersion;
+  throw new ConflictError(
+    `identity: this server is already registered as ${other.name} (entry ${
+      other.id
+    }, ${other.status}, ${
+      registered.packageVersion
+        ? `version ${registered.packageVersion}`
+        : 'unpinned'
+    }): an owner or team registers a server once, whatever its version. For ${
+      wantedVersion ? `version ${wantedVersion}` : 'the package unpinned'
+    }, withdraw that entry and register again, or update it from its page once the server runs that version`,
+  );
 }

@@ -50,12 +50,28 @@ describe('registry', () => {
       [{ owner: 'user:default/erin' }, 400, /owner must be you/],
       [{ identity: {} }, 400, /identity needs at least one of/],
       [{ transport: 'carrier-pigeon' }, 400, /transport/],
-      // The schema's own words, as the form shows them beside Name.
+      // The schema's own words, as the form shows them beside Name and Version.
       [{ name: '' }, 400, /^Invalid registration: name must not be empty;/],
       [
         { name: 'g'.repeat(129) },
         400,
         /^Invalid registration: name must be at most 128 characters$/,
+      ],
+      // The same server at another version: dana has it registered.
+      [
+        { identity: { hostIdHash: HOST, port: 3001, packageVersion: '2.0.0' } },
+        409,
+        /^identity: this server is already registered as github-mcp \(entry [0-9a-f-]+, pending, unpinned\): an owner or team registers a server once, whatever its version\. For version 2\.0\.0, withdraw that entry and register again, or update it from its page once the server runs that version$/,
+      ],
+      [
+        {
+          identity: {
+            packageId: '@modelcontextprotocol/server-github',
+            packageVersion: 'latest; rm -rf /',
+          },
+        },
+        400,
+        /^Invalid registration: identity\.packageVersion must be a version such as 1\.2\.3: letters, digits and \. _ \+ - only, starting with a letter or digit$/,
       ],
     ];
     for (const [overrides, status, message] of bad) {

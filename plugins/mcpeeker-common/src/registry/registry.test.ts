@@ -109,6 +109,30 @@ describe('what a registration is told about its fields', () => {
     expect(issues({ name: 'g'.repeat(128) })).toEqual([]);
   });
 
+  it('takes a version as a command pins it, and refuses anything else with a reason', () => {
+    for (const version of [
+      '1.2.3',
+      'v2',
+      '2025.1.0-rc.1',
+      '1.0.0+build.5',
+      '0.6_2',
+    ])
+      expect(
+        issues({ identity: { ...base.identity, packageVersion: version } }),
+      ).toEqual([]);
+    const rule =
+      'identity.packageVersion must be a version such as 1.2.3: letters, digits and . _ + - only, starting with a letter or digit';
+    for (const version of ['latest; rm -rf /', '^1.2', '1.2 beta', '-1', '*'])
+      expect(
+        issues({ identity: { ...base.identity, packageVersion: version } }),
+      ).toEqual([rule]);
+    expect(
+      issues({
+        identity: { ...base.identity, packageVersion: '1'.repeat(65) },
+      }),
+    ).toEqual(['identity.packageVersion must be at most 64 characters']);
+  });
+
   it("never passes on zod's own words, whatever field is wrong", () => {
     const long = (n: number) => 'x'.repeat(n);
     const serverJson = {

@@ -34,6 +34,22 @@ export const hostIdHashSchema = z
 
 const PORT_RULE = 'must be a port number from 1 to 65535';
 
+/**
+ * A package's version as a registration names it: what a command pins
+ * (`1.2.3`, `v2`, `2025.1.0-rc.1`, `1.0.0+build.5`), never a range, a
+ * command or anything else a person might paste into the field.
+ *
+ * @public
+ */
+export const packageVersionSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._+-]*$/,
+    'must be a version such as 1.2.3: letters, digits and . _ + - only, starting with a letter or digit',
+  );
+
 /** What identifies the server; any of these, at least one. @public */
 export const registryIdentitySchema = z
   .object({
@@ -49,11 +65,7 @@ export const registryIdentitySchema = z
       .min(1, 'must not be empty')
       .max(214, 'must be at most 214 characters')
       .optional(),
-    packageVersion: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(64, 'must be at most 64 characters')
-      .optional(),
+    packageVersion: packageVersionSchema.optional(),
     remoteUrl: serverUrlSchema.optional(),
     commandSignature: z
       .string()

@@ -229,7 +229,7 @@ describe('Registry', () => {
   );
 
   it(
-    'says what is wrong with a name in its own words, never zod’s, and sends nothing',
+    'says what is wrong with a name and a version in its own words, never zod’s, and sends nothing',
     async () => {
       const posted: unknown[] = [];
       server.use(
@@ -251,9 +251,18 @@ describe('Registry', () => {
         'Reads our issues for the platform team',
       );
       await userEvent.clear(name);
+      const version = screen.getByRole('textbox', { name: /Version/ });
+      await userEvent.clear(version);
+      await fill(version, 'latest; rm -rf /');
       await userEvent.click(screen.getByRole('button', { name: 'Register' }));
       expect(name).toHaveAttribute('aria-invalid', 'true');
       expect(screen.getByText('Name must not be empty')).toBeInTheDocument();
+      expect(version).toHaveAttribute('aria-invalid', 'true');
+      expect(
+        screen.getByText(
+          'Version must be a version such as 1.2.3: letters, digits and . _ + - only, starting with a letter or digit',
+        ),
+      ).toBeInTheDocument();
 
       await fill(name, 'g'.repeat(129));
       await userEvent.click(screen.getByRole('button', { name: 'Register' }));
@@ -262,6 +271,43 @@ describe('Registry', () => {
       ).toBeInTheDocument();
       expect(document.body).not.toHaveTextContent(/Too (small|big)|expected/);
       expect(posted).toEqual([]);
+    },
+    FLOW_TIMEOUT,
+  );
+
+  it(
+    'says a server registered already at another version is registered, as which entry, and how to change its version',
+    async () => {
+      const refusal =
+        'identity: this server is already registered as github (entry e1, pending, version 1.0.0): an owner or team registers a server once, whatever its version. For version 1.0.1, withdraw that entry and register again, or update it from its page once the server runs that version';
+      server.use(
+        http.get('*/api/mcpeeker/findings/:id', () =>
+          HttpResponse.json(findingDetail),
+        ),
+        http.post('*/api/mcpeeker/registry', () =>
+          HttpResponse.json(
+            {
+              error: { name: 'ConflictError', message: refusal },
+              request: { method: 'POST', url: '/api/mcpeeker/registry' },
+              response: { statusCode: 409 },
+            },
+            { status: 409 },
+          ),
+        ),
+      );
+      renderMcpeekerPage(
+        `/mcpeeker/registry/new?finding=${finding.compositeId}`,
+        { apis: [identity] },
+      );
+      await fill(
+        await screen.findByRole('textbox', { name: /Purpose/ }),
+        'Reads our issues for the platform team',
+      );
+      await fill(screen.getByRole('textbox', { name: /Version/ }), '1.0.1');
+      await userEvent.click(screen.getByRole('button', { name: 'Register' }));
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'This server is already registered as github (entry e1, pending, version 1.0.0): an owner or team registers a server once, whatever its version. For version 1.0.1, withdraw that entry and register again, or update it from its page once the server runs that version',
+      );
     },
     FLOW_TIMEOUT,
   );
@@ -1104,10 +1150,11 @@ describe('Registration problems in words', () => {
     });
     expect(
       problemsFromServer(
-        'identity: this server is already registered (entry e1, pending)',
+        'identity: this server is already registered as github (entry e1, pending)',
       ),
     ).toEqual({
-      identity: 'This server is already registered (entry e1, pending)',
+      identity:
+        'This server is already registered as github (entry e1, pending)',
     });
     // A server.json's own field keeps its name: its author wrote it.
     expect(
