@@ -81,6 +81,8 @@ export interface FindingListQuery {
   verdict?: Array<FeedbackVerdict | 'none'>;
   /** Findings no longer reported (removed or changed on their last scan): left out (`exclude`, the default), listed too (`include`), or alone (`only`). */
   gone?: 'exclude' | 'include' | 'only';
+  /** Findings judged not an MCP server (`judgedNotMcp`): left out (`exclude`, the default), listed too (`include`), or alone (`only`). */
+  notMcp?: 'exclude' | 'include' | 'only';
   /** Suppressed findings: left out (`exclude`, the default), listed too (`include`), or alone (`only`). */
   suppressed?: 'exclude' | 'include' | 'only';
   /** Only the findings this suppression hides (its id; with `suppressed: 'only'`). */
@@ -257,6 +259,8 @@ function findingFilterParams(query: FindingExportQuery): URLSearchParams {
   if (query.assignee) params.set('assignee', query.assignee);
   if (query.verdict?.length) params.set('verdict', query.verdict.join(','));
   if (query.gone && query.gone !== 'exclude') params.set('gone', query.gone);
+  if (query.notMcp && query.notMcp !== 'exclude')
+    params.set('notMcp', query.notMcp);
   if (query.suppressed && query.suppressed !== 'exclude')
     params.set('suppressed', query.suppressed);
   if (query.suppression) params.set('suppression', query.suppression);

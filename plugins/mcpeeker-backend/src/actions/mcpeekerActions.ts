@@ -398,6 +398,8 @@ export function registerMcpeekerActions(
         registryStatus: 'unregistered',
         // A suppressed one was judged a false positive or accepted: not "unapproved" to its owner.
         suppressed: 'exclude',
+        // Judged not an MCP server: no server of theirs to approve.
+        notMcp: 'exclude',
         ownerRefs,
         sort: 'score',
         limit: MAX_LISTED_SERVERS,

@@ -318,8 +318,9 @@ describe.each(engines.kinds)('findings on %p', kind => {
     expect(await findings.summarizeServers(10)).toEqual([
       {
         serverName: 'github',
-        // Two ports on dana's host, and the gateway's sighting.
-        findings: 3,
+        // Two ports on dana's host; not the gateway's sighting, which the
+        // Judge says is no MCP server (judgedNotMcp): no entity counts it.
+        findings: 2,
         hosts: 1,
         maxScore: 9,
         lastSeen: '2026-11-21T11:00:00.000Z',

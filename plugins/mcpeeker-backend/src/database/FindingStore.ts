@@ -7,6 +7,7 @@ import {
   Layer,
   MAX_RISK_FACTS,
   McpEvent,
+  NotMcpFilter,
   RISK_SEVERITY_RANK,
   RiskSeverity,
   Signals,
@@ -89,6 +90,8 @@ export interface FindingQuery {
   assignee?: string | null;
   /** Findings no longer reported (`breakdown.noLongerReported`): left out, taken too, or the only ones. Undefined takes them too (the routes default to `exclude`). */
   gone?: 'exclude' | 'include' | 'only';
+  /** Findings judged not to be an MCP server (`judgedNotMcp`): left out, taken too, or the only ones. Undefined takes them too (the routes default to `exclude`). */
+  notMcp?: NotMcpFilter;
   /** Findings an active suppression hides: left out, taken too, or the only ones. Undefined takes them too (the routes default to `exclude`). */
   suppressed?: 'exclude' | 'include' | 'only';
   /** Only findings this suppression hides: the one each shows (of several that match, the most specific). */

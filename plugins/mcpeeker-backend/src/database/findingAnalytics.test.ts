@@ -27,6 +27,7 @@ import {
 } from '../__testUtils__/events';
 import type { FindingStore } from './FindingStore';
 import type { AnalyticsScope } from './findingAnalytics';
+import { judgedNotMcp } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   findingFilterOf,
   findingFilterSchema,
@@ -51,7 +52,8 @@ const F3 = compositeId({
 }); // erin on host-2, endpoint: suspect (6), an analyst said true positive
 const F5 = compositeId({ hostIdHash: HOST, port: 3005 }); // dana, endpoint, approved: authorized (0 + 3: it reaches '/', a high risk)
 const F6 = compositeId({ hostIdHash: HOST, port: 3006 }); // dana, endpoint: a pasted token, reaches '/': suspect (8), unregistered
-// F4: the gateway's sighting, the Judge says not MCP: authorized (0), dana's request.
+// F4: the gateway's sighting, the Judge says not MCP: judged not an MCP server (score 0), dana's
+// request; left out of the list and every count, as a suppressed finding is.
 
 const ROOT_FS = riskFact('broad-filesystem', "the folder it may use is '/'");
 
@@ -118,21 +120,26 @@ describe.each(engines.kinds)('analytics on %p', kind => {
   it('summarizes the fleet, leaving suppressed findings out', async () => {
     expect(await store.findings.analyticsSummary({}, NOW)).toEqual({
       scope: 'all',
-      // F2 is suppressed: F1, F3, F4, F5, F6.
-      totalFindings: 5,
-      byClassification: { authorized: 2, suspect: 2, unauthorized: 1 },
+      // F2 is suppressed, F4 judged not an MCP server: F1, F3, F5, F6.
+      totalFindings: 4,
+      byClassification: { authorized: 1, suspect: 2, unauthorized: 1 },
       // Seen since 11-22 12:00 on a host: F1, F5 and F6 on host-1, F3 on host-2.
       activeHosts: 2,
       activeSince: '2026-11-22T12:00:00.000Z',
       // F1, unauthorized; F6, suspect with a high risk. Not F5: approved.
       unregisteredHighRisk: 2,
       // First seen since 11-16 12:00.
-      newThisWeek: 5,
+      newThisWeek: 4,
       newSince: '2026-11-16T12:00:00.000Z',
       // F1 and F6: F3 has a verdict.
       feedbackBacklog: 2,
-      // F2.
-      hiddenFindings: { total: 1, suppressed: 1, noLongerReported: 0 },
+      // F2, F4.
+      hiddenFindings: {
+        total: 2,
+        suppressed: 1,
+        noLongerReported: 0,
+        notMcp: 1,
+      },
       generatedAt: NOW.toISOString(),
     });
     const all = await store.findings.list({ limit: 10 });
@@ -171,7 +178,12 @@ describe.each(engines.kinds)('analytics on %p', kind => {
       newSince: '2026-11-16T12:00:00.000Z',
       feedbackBacklog: 0,
       // Dana's suppressed F2 is not Erin's to count.
-      hiddenFindings: { total: 0, suppressed: 0, noLongerReported: 0 },
+      hiddenFindings: {
+        total: 0,
+        suppressed: 0,
+        noLongerReported: 0,
+        notMcp: 0,
+      },
       generatedAt: NOW.toISOString(),
     });
     expect(
@@ -239,9 +251,9 @@ describe.each(engines.kinds)('analytics on %p', kind => {
         params,
         [],
       ]);
-    // Wide open: every finding the list shows (all but suppressed F2).
+    // Wide open: every finding the list shows (all but suppressed F2 and F4, not MCP).
     const everything = await listed(store.findings, {}, {});
-    expect(everything).toHaveLength(5);
+    expect(everything).toHaveLength(4);
     expect(
       await listed(
         store.findings,
@@ -259,7 +271,7 @@ describe.each(engines.kinds)('analytics on %p', kind => {
   it('counts findings per score, leaving suppressed ones out as the summary does', async () => {
     expect(await store.findings.scoreDistribution({})).toEqual({
       buckets: [
-        { score: 0, count: 1, classification: 'authorized' },
+        // Not F4's 0: it is no MCP server.
         { score: 3, count: 1, classification: 'authorized' },
         // F3; F2 scores 6 too, but is suppressed.
         { score: 6, count: 1, classification: 'suspect' },
@@ -290,7 +302,7 @@ describe.each(engines.kinds)('analytics on %p', kind => {
       until: '2026-11-24T00:00:00.000Z',
       points: [
         point('2026-11-20', 0, 0, 0),
-        point('2026-11-21', 1, 0, 1), // F4, F1
+        point('2026-11-21', 0, 0, 1), // F1 (F4 is no MCP server)
         point('2026-11-22', 0, 2, 0), // F3, F6
         point('2026-11-23', 1, 0, 1), // F5, F1
       ],
@@ -308,7 +320,7 @@ describe.each(engines.kinds)('analytics on %p', kind => {
       until: '2026-11-21T11:00:00.000Z',
       points: [
         point('2026-11-21T09', 0, 0, 0),
-        point('2026-11-21T10', 1, 0, 1),
+        point('2026-11-21T10', 0, 0, 1), // F1; F4's request, but it is no MCP server
       ],
     });
     // Weeks start on Monday: 2026-11-01 is a Sunday.
@@ -326,7 +338,7 @@ describe.each(engines.kinds)('analytics on %p', kind => {
         point('2026-10-26', 0, 0, 0),
         point('2026-11-02', 0, 0, 0),
         point('2026-11-09', 0, 0, 0), // F2 was seen, but is suppressed
-        point('2026-11-16', 1, 2, 1), // F4, F3 and F6, F1
+        point('2026-11-16', 0, 2, 1), // F3 and F6, F1
         point('2026-11-23', 1, 0, 1), // F5, F1
       ],
     });
@@ -435,16 +447,16 @@ describe.each(engines.kinds)(
       };
       // Dana sees nothing on the Dashboard, but four findings exist: F2 is
       // both suppressed and no longer reported, and counted once.
-      const danas = { total: 4, suppressed: 3, noLongerReported: 2 };
+      const danas = { total: 4, suppressed: 3, noLongerReported: 2, notMcp: 0 };
       expect(await hidden({ ownerRefs: [DANA] })).toEqual([0, danas]);
       expect(await hidden({ ownerRefs: [ERIN] })).toEqual([
         1,
-        { total: 0, suppressed: 0, noLongerReported: 0 },
+        { total: 0, suppressed: 0, noLongerReported: 0, notMcp: 0 },
       ]);
       expect(await hidden({})).toEqual([1, danas]);
       expect(await hidden({ ownerRefs: ['user:default/nobody'] })).toEqual([
         0,
-        { total: 0, suppressed: 0, noLongerReported: 0 },
+        { total: 0, suppressed: 0, noLongerReported: 0, notMcp: 0 },
       ]);
       // The list the Dashboard links to shows them, and counts as the summary does.
       for (const scope of [{}, { ownerRefs: [DANA] }, { ownerRefs: [ERIN] }]) {
@@ -579,7 +591,10 @@ describe.each(engines.kinds)('analytics of a random fleet on %p', kind => {
           [...f.owners, f.registryOwner].some(o => o && ownerRefs.includes(o)),
       );
       const counted = mine.filter(
-        f => !f.triage.suppression && !f.breakdown.noLongerReported,
+        f =>
+          !f.triage.suppression &&
+          !f.breakdown.noLongerReported &&
+          !judgedNotMcp(f),
       );
       const count = (test: (f: (typeof items)[number]) => boolean) =>
         counted.filter(test).length;
@@ -612,6 +627,7 @@ describe.each(engines.kinds)('analytics of a random fleet on %p', kind => {
           suppressed: mine.filter(f => f.triage.suppression).length,
           noLongerReported: mine.filter(f => f.breakdown.noLongerReported)
             .length,
+          notMcp: mine.filter(f => judgedNotMcp(f)).length,
         },
         generatedAt: now.toISOString(),
       });

@@ -28,13 +28,15 @@ export interface TrendQuery extends AnalyticsScope {
 
 /**
  * The findings the Dashboard counts — the summary, the score distribution
- * and the trendlines alike: suppressed ones are left out, as the findings
- * list leaves them out by default, so each number, bar and point is the
+ * and the trendlines alike: suppressed ones, those no longer reported and
+ * those judged not an MCP server are left out, as the findings list leaves
+ * them out by default, so each number, bar and point is the
  * total of the list its link opens.
  */
 export const DASHBOARD_FINDINGS: FindingFilter = {
   suppressed: 'exclude',
   gone: 'exclude',
+  notMcp: 'exclude',
 };
 
 /** What the summary counts besides the totals. */
@@ -59,6 +61,7 @@ export function summaryFilters(now: Date): {
   /** The hidden findings (`hiddenFindings`): within the scope, not DASHBOARD_FINDINGS. */
   suppressed: FindingFilter;
   noLongerReported: FindingFilter;
+  notMcp: FindingFilter;
 } {
   const { activeSince, newSince } = summaryCutoffs(now);
   return {
@@ -74,6 +77,7 @@ export function summaryFilters(now: Date): {
     },
     suppressed: { suppressed: 'only' },
     noLongerReported: { gone: 'only' },
+    notMcp: { notMcp: 'only' },
   };
 }
 
@@ -173,6 +177,7 @@ export function toSummary(
     inScope: unknown;
     suppressed: unknown;
     noLongerReported: unknown;
+    notMcp: unknown;
   },
   now: Date,
 ): AnalyticsSummary {
@@ -198,6 +203,7 @@ export function toSummary(
       total: n(counts.inScope) - n(counts.total),
       suppressed: n(counts.suppressed),
       noLongerReported: n(counts.noLongerReported),
+      notMcp: n(counts.notMcp),
     },
     generatedAt: now.toISOString(),
   };

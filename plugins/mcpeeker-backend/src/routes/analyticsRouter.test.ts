@@ -350,8 +350,8 @@ describe.each(access.ids)('analytics routes on %s', databaseId => {
         listed: await listTotal(who, hiddenFindingsQuery()),
       };
     };
-    const one = { total: 1, suppressed: 1, noLongerReported: 0 };
-    const none = { total: 0, suppressed: 0, noLongerReported: 0 };
+    const one = { total: 1, suppressed: 1, noLongerReported: 0, notMcp: 0 };
+    const none = { total: 0, suppressed: 0, noLongerReported: 0, notMcp: 0 };
     expect(await hiddenOf('erin')).toEqual({
       shown: 0,
       hidden: one,

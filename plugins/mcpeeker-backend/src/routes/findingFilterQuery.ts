@@ -5,6 +5,7 @@ import {
   FINDING_SEARCH_MAX_LENGTH,
   HIGH_RISK_FILTERS,
   hostIdHashSchema,
+  NOT_MCP_FILTERS,
   RISK_SEVERITIES,
   TRIAGE_STATUSES,
 } from '@mcpeeker/plugin-mcpeeker-common';
@@ -62,6 +63,8 @@ export const findingFilterSchema = z
       .optional(),
     /** Findings no longer reported (removed or changed on their last scan): left out unless asked for. */
     gone: z.enum(['exclude', 'include', 'only']).default('exclude'),
+    /** Findings judged not to be an MCP server (gateway requests the Judge says are no MCP server's): left out unless asked for. */
+    notMcp: z.enum(NOT_MCP_FILTERS).default('exclude'),
     /** Findings an active suppression hides: left out unless asked for. */
     suppressed: z.enum(['exclude', 'include', 'only']).default('exclude'),
     /** The findings one suppression hides (with `suppressed=only`): what its count on the Suppressions page links to. */
@@ -128,6 +131,7 @@ export function findingFilterOf(
       ? { assignee: q.assignee === 'none' ? null : q.assignee }
       : {}),
     gone: q.gone,
+    notMcp: q.notMcp,
     suppressed: q.suppressed,
     suppressionId: q.suppression,
     verdict: q.verdict,

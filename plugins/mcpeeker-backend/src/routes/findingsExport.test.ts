@@ -121,12 +121,14 @@ describe('GET /api/mcpeeker/findings/export', () => {
     const unauthorized = JSON.parse(
       (await exported(server, 'sam', 'classification=unauthorized')).body,
     );
-    // Suppressed and no-longer-reported findings stay out unless asked
-    // for, as in the list; the export says so in its filters.
+    // Suppressed and no-longer-reported findings, and those judged not an
+    // MCP server, stay out unless asked for, as in the list; the export
+    // says so in its filters.
     expect(unauthorized.filters).toEqual({
       classification: ['unauthorized'],
       suppressed: 'exclude',
       gone: 'exclude',
+      notMcp: 'exclude',
     });
     expect(unauthorized.findings.map((f: any) => f.serverName)).toEqual([
       'github',
@@ -154,7 +156,7 @@ describe('GET /api/mcpeeker/findings/export', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = res.body.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'compositeId,serverName,owner,hostIdHash,score,classification,riskLevel,riskCount,registryStatus,layers,judgeVerdict,judgeUnavailable,tags,triageStatus,assignee,verdict,suppressedBy,firstSeen,lastSeen,reasons',
+      'compositeId,serverName,owner,hostIdHash,score,classification,riskLevel,riskCount,registryStatus,layers,judgeVerdict,judgeUnavailable,judgedNotMcp,tags,triageStatus,assignee,verdict,suppressedBy,firstSeen,lastSeen,reasons',
     );
     expect(lines).toHaveLength(1 + 4);
     const hyperlink = lines.find((l: string) => l.includes('HYPERLINK'))!;

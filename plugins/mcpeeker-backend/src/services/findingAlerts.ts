@@ -27,6 +27,8 @@ export async function runFindingAlerts(options: {
       minScore: 5,
       // A suppressed finding was judged not worth anyone's attention.
       suppressed: 'exclude',
+      // Judged not an MCP server: nothing to alert on (`judgedNotMcp`).
+      notMcp: 'exclude',
       limit: 1000,
       offset,
     });

@@ -3,6 +3,7 @@ import {
   contributionsInWords,
   Finding,
   FindingRiskFact,
+  judgedNotMcp,
   RISK_KIND_IDS,
   RiskSeverity,
   riskSarifResult,
@@ -87,7 +88,13 @@ const jsonWriter: ExportWriter = {
     )},"filters":${JSON.stringify(meta.filters)},"findings":[\n`,
   page: (findings, first) =>
     `${first ? '' : ',\n'}${findings
-      .map(f => JSON.stringify({ ...f, risk: countingRisk(f) }))
+      .map(f =>
+        JSON.stringify({
+          ...f,
+          risk: countingRisk(f),
+          ...(judgedNotMcp(f) ? { judgedNotMcp: true } : {}),
+        }),
+      )
       .join(',\n')}`,
   // Written last, so a reader knows a file that lacks them was cut short.
   tail: (_meta, count) => `\n],"count":${count},"complete":true}\n`,
@@ -110,6 +117,7 @@ export const CSV_COLUMNS: Array<{
   { name: 'layers', value: f => f.layers.join(' ') },
   { name: 'judgeVerdict', value: f => f.signals.judge?.verdict },
   { name: 'judgeUnavailable', value: f => String(f.judgeUnavailable) },
+  { name: 'judgedNotMcp', value: f => String(judgedNotMcp(f)) },
   { name: 'tags', value: f => f.breakdown.tags.join(' ') },
   { name: 'triageStatus', value: f => f.triage.status },
   { name: 'assignee', value: f => f.triage.assignee },
@@ -195,17 +203,32 @@ export const SARIF_RULES: Array<
   },
 ];
 
-/** A suppressed finding (exported with suppressed=include) says so the SARIF way. */
-const suppressionsOf = (finding: Finding): SarifResult['suppressions'] =>
-  finding.triage.suppression
+/**
+ * A suppressed finding (exported with suppressed=include), and one judged
+ * not an MCP server (notMcp=include), say so the SARIF way.
+ */
+const suppressionsOf = (finding: Finding): SarifResult['suppressions'] => [
+  ...(finding.triage.suppression
     ? [
         {
-          kind: 'external',
-          status: 'accepted',
+          kind: 'external' as const,
+          status: 'accepted' as const,
           justification: `${finding.triage.suppression.label}: ${finding.triage.suppression.reason}`,
         },
       ]
-    : [];
+    : []),
+  ...(judgedNotMcp(finding)
+    ? [
+        {
+          kind: 'external' as const,
+          status: 'accepted' as const,
+          justification: `Judged not an MCP server: ${
+            finding.signals.judge?.explanation ?? ''
+          }`,
+        },
+      ]
+    : []),
+];
 
 /** Where a finding is: a running server on a host, not a line in a file. */
 const findingLocation = (finding: Finding) => ({
@@ -226,13 +249,15 @@ export function sarifResult(finding: Finding): SarifResult {
     ruleIndex,
     level: LEVELS[finding.classification],
     message: {
-      text: `MCP server '${name}' scored ${finding.score} (${
-        finding.classification
-      }): ${reasonsOf(finding)}.`,
+      text: judgedNotMcp(finding)
+        ? `'${name}' was judged not an MCP server: ${reasonsOf(finding)}.`
+        : `MCP server '${name}' scored ${finding.score} (${
+            finding.classification
+          }): ${reasonsOf(finding)}.`,
     },
     locations: [{ logicalLocations: [{ name, ...findingLocation(finding) }] }],
     partialFingerprints: { 'mcpeekerCompositeId/v1': finding.compositeId },
-    ...(finding.triage.suppression
+    ...(finding.triage.suppression || judgedNotMcp(finding)
       ? { suppressions: suppressionsOf(finding) }
       : {}),
     properties: {

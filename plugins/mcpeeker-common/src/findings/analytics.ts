@@ -33,8 +33,8 @@ export interface AnalyticsSummary {
   feedbackBacklog?: number;
   /**
    * The findings in scope the numbers above leave out, as the findings list
-   * does by default: suppressed, or no longer reported. One that is both
-   * counts once in `total`. So the Dashboard can tell "nothing found yet"
+   * does by default: suppressed, no longer reported, or judged not an MCP
+   * server (`judgedNotMcp`). One that is several counts once in `total`. So the Dashboard can tell "nothing found yet"
    * from "nothing left to show"; the list shows them with
    * `hiddenFindingsQuery`.
    */
@@ -42,6 +42,8 @@ export interface AnalyticsSummary {
     total: number;
     suppressed: number;
     noLongerReported: number;
+    /** Judged not to be an MCP server (`judgedNotMcp`): gateway requests the Judge says are no MCP server's. */
+    notMcp: number;
   };
   generatedAt: string;
 }
@@ -117,13 +119,14 @@ export function summaryFindingsQuery(
 
 /**
  * The findings list's query that shows, besides the findings the summary
- * counts, those it leaves out (`hiddenFindings`): suppressed ones and those
- * no longer reported. Where the summary counts none, exactly the hidden ones.
+ * counts, those it leaves out (`hiddenFindings`): suppressed ones, those
+ * no longer reported and those judged not an MCP server. Where the summary
+ * counts none, exactly the hidden ones.
  *
  * @public
  */
 export function hiddenFindingsQuery(): FindingListParams {
-  return { suppressed: 'include', gone: 'include' };
+  return { suppressed: 'include', gone: 'include', notMcp: 'include' };
 }
 
 /**

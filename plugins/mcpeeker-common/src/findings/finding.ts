@@ -177,6 +177,43 @@ export function isUnregisteredHighRisk(
 }
 
 /**
+ * Whether a finding is judged not to be an MCP server: all its evidence is
+ * LLM-gateway requests, and the Judge's verdict on them (the most confident
+ * one, `signals.judge`) is `not-mcp` — an application's own function tools,
+ * say. Such a finding is kept with its events, but it is no MCP server
+ * found: the findings list, the Dashboard's counts, the catalog and the
+ * alerts leave it out (`notMcp=include` or `only` lists it), and nobody is
+ * offered to register it. Anything else that saw it (an agent, the network)
+ * makes it a server again, and so does a verdict of `mcp` or `uncertain`
+ * more confident than the `not-mcp` one. The one place this is decided: the
+ * stores' `not_mcp` column and the portal read it. See docs/scoring.md,
+ * "Judged not an MCP server".
+ *
+ * @public
+ */
+export function judgedNotMcp(finding: {
+  signals: Pick<Signals, 'counts' | 'judge'>;
+}): boolean {
+  const { counts, judge } = finding.signals;
+  return (
+    judge?.verdict === 'not-mcp' &&
+    counts.gateway !== undefined &&
+    Object.keys(counts).every(layer => layer === 'gateway')
+  );
+}
+
+/**
+ * The findings list's `notMcp` filter: findings judged not to be an MCP
+ * server (`judgedNotMcp`) left out (the default), taken too, or the only
+ * ones.
+ *
+ * @public
+ */
+export const NOT_MCP_FILTERS = ['exclude', 'include', 'only'] as const;
+/** @public */
+export type NotMcpFilter = (typeof NOT_MCP_FILTERS)[number];
+
+/**
  * The findings list's `highRisk` filter: `unregistered` selects the
  * unregistered high-risk findings (`isUnregisteredHighRisk`).
  *

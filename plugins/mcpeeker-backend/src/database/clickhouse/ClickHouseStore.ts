@@ -7,6 +7,7 @@ import type { Layer, McpEvent } from '@mcpeeker/plugin-mcpeeker-common';
 import {
   AnalyticsSummary,
   CLASSIFICATIONS,
+  judgedNotMcp,
   NOT_APPROVED_STATUSES,
   RISK_SEVERITY_RANK,
   SCORE_DISTRIBUTION_CAP,
@@ -207,6 +208,7 @@ export class ClickHouseStore implements FindingStore {
     const store = new ClickHouseStore(client, connection.database, options);
     try {
       await migrateClickHouse(client, connection.database, store.windowSeconds);
+      await store.markNotMcpOnce();
     } catch (error) {
       await client.close();
       throw error;
@@ -509,7 +511,7 @@ export class ClickHouseStore implements FindingStore {
          max(score) AS max_score, toUnixTimestamp64Milli(max(last_seen)) AS last_seen,
          minIf(owner, owner != '') AS an_owner
        FROM ${this.db}.findings FINAL
-       WHERE server_name != ''
+       WHERE server_name != '' AND not_mcp = 0
        GROUP BY server_name
        ORDER BY max_score DESC, server_name
        LIMIT {limit:UInt32}`,
@@ -567,7 +569,8 @@ export class ClickHouseStore implements FindingStore {
          ${countIf(filters.newThisWeek)} AS new_this_week,
          count() AS in_scope,
          ${countIf(filters.suppressed)} AS hidden_suppressed,
-         ${countIf(filters.noLongerReported)} AS hidden_gone${
+         ${countIf(filters.noLongerReported)} AS hidden_gone,
+         ${countIf(filters.notMcp)} AS hidden_not_mcp${
         options.feedbackBacklog
           ? `,
          ${countIf(filters.feedbackBacklog)} AS backlog`
@@ -592,6 +595,7 @@ export class ClickHouseStore implements FindingStore {
         inScope: counts.in_scope,
         suppressed: counts.hidden_suppressed,
         noLongerReported: counts.hidden_gone,
+        notMcp: counts.hidden_not_mcp,
       },
       now,
     );
@@ -701,6 +705,33 @@ export class ClickHouseStore implements FindingStore {
     }
     await this.recompute(existing, []);
     return existing.length;
+  }
+
+  /**
+   * Findings written before `not_mcp` existed get it: those only a gateway
+   * saw (the only ones it can be set on) are recomputed, once
+   * (`schema_steps` remembers).
+   */
+  private async markNotMcpOnce() {
+    const step = 'findings not_mcp';
+    const done = await this.select<{ step: string }>(
+      `SELECT step FROM ${this.db}.schema_steps WHERE step = {step:String}`,
+      { step },
+    );
+    if (done.length > 0) return;
+    const rows = await this.select<{ composite_id: string }>(
+      `SELECT composite_id FROM ${this.db}.findings FINAL WHERE layers = ['gateway']`,
+      {},
+    );
+    await this.recompute(
+      rows.map(r => r.composite_id),
+      [],
+    );
+    await this.client.insert({
+      table: `${this.db}.schema_steps`,
+      format: 'JSONEachRow',
+      values: [{ step, done_at: Math.floor(Date.now() / 1000) }],
+    });
   }
 
   /**
@@ -873,6 +904,7 @@ export class ClickHouseStore implements FindingStore {
         triage: f.triage,
         risk_level: riskLevelRank(f),
         no_longer_reported: f.breakdown.noLongerReported ? 1 : 0,
+        not_mcp: judgedNotMcp(f) ? 1 : 0,
       };
       values.push({ row, finding: f });
     }
@@ -991,6 +1023,8 @@ export class ClickHouseStore implements FindingStore {
     }
     if (query.gone === 'exclude') where.push('no_longer_reported = 0');
     if (query.gone === 'only') where.push('no_longer_reported = 1');
+    if (query.notMcp === 'exclude') where.push('not_mcp = 0');
+    if (query.notMcp === 'only') where.push('not_mcp = 1');
     if (query.suppressed === 'exclude') where.push(`suppression_id = ''`);
     if (query.suppressed === 'only') where.push(`suppression_id != ''`);
     if (query.suppressionId) {

@@ -99,6 +99,9 @@ export async function migrateClickHouse(
     `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS risk_level UInt8`,
     // A server its agents no longer report (docs/scoring.md, "No longer reported").
     `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS no_longer_reported UInt8`,
+    // Judged not an MCP server (docs/scoring.md, "Judged not an MCP server"): set by the
+    // correlation step (judgedNotMcp); the store recomputes older gateway findings once.
+    `ALTER TABLE ${db}.findings ADD COLUMN IF NOT EXISTS not_mcp UInt8`,
     // Detections are read from the events (a moved event moves its detection too).
     `DROP VIEW IF EXISTS ${db}.events_daily_mv`,
     `DROP VIEW IF EXISTS ${db}.detections_${w}s_mv`,

@@ -7,6 +7,7 @@ import type {
 import {
   AnalyticsSummary,
   CLASSIFICATIONS,
+  judgedNotMcp,
   NOT_APPROVED_STATUSES,
   RISK_SEVERITY_RANK,
   SCORE_DISTRIBUTION_CAP,
@@ -153,6 +154,7 @@ function toRow(finding: Finding, totals: FindingTotals) {
     triage: JSON.stringify(finding.triage),
     risk_level: riskLevelRank(finding),
     no_longer_reported: Boolean(finding.breakdown.noLongerReported),
+    not_mcp: judgedNotMcp(finding),
   };
 }
 
@@ -574,6 +576,8 @@ export class DatabaseFindingStore implements FindingStore {
     else if (query.assignee) q.where('assignee', query.assignee);
     if (query.gone === 'exclude') q.where('no_longer_reported', false);
     if (query.gone === 'only') q.where('no_longer_reported', true);
+    if (query.notMcp === 'exclude') q.where('not_mcp', false);
+    if (query.notMcp === 'only') q.where('not_mcp', true);
     if (query.suppressed === 'exclude') q.whereNull('suppression_id');
     if (query.suppressed === 'only') q.whereNotNull('suppression_id');
     if (query.suppressionId) q.where('suppression_id', query.suppressionId);
@@ -670,6 +674,8 @@ export class DatabaseFindingStore implements FindingStore {
   async summarizeServers(limit: number): Promise<ServerSummary[]> {
     const rows = await this.db(FINDINGS)
       .whereNotNull('server_name')
+      // Judged not an MCP server: no MCPServer entity (`judgedNotMcp`).
+      .where('not_mcp', false)
       .groupBy('server_name')
       .select('server_name')
       .count({ findings: '*' })
@@ -717,6 +723,7 @@ export class DatabaseFindingStore implements FindingStore {
       inScope,
       suppressed,
       noLongerReported,
+      notMcp,
     ] = await Promise.all([
       this.filtered({ ...scope, ...DASHBOARD_FINDINGS }).select(
         this.db.raw('count(*) as total'),
@@ -736,6 +743,7 @@ export class DatabaseFindingStore implements FindingStore {
       count({}),
       count(filters.suppressed),
       count(filters.noLongerReported),
+      count(filters.notMcp),
     ]);
     const c = counts as Record<string, unknown>;
     return toSummary(
@@ -752,6 +760,7 @@ export class DatabaseFindingStore implements FindingStore {
         inScope,
         suppressed,
         noLongerReported,
+        notMcp,
       },
       now,
     );

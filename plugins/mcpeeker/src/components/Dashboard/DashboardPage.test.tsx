@@ -42,7 +42,7 @@ const summary: AnalyticsSummary = {
   newThisWeek: 8,
   newSince: '2026-11-14T12:00:00.000Z',
   feedbackBacklog: 2,
-  hiddenFindings: { total: 0, suppressed: 0, noLongerReported: 0 },
+  hiddenFindings: { total: 0, suppressed: 0, noLongerReported: 0, notMcp: 0 },
   generatedAt: '2026-11-21T12:00:00.000Z',
 };
 
@@ -440,7 +440,12 @@ describe('Dashboard', () => {
 
   it('says the findings are there when every one is suppressed or no longer reported, and leads to them', async () => {
     analytics({
-      summary: nothingCounted({ total: 4, suppressed: 3, noLongerReported: 2 }),
+      summary: nothingCounted({
+        total: 4,
+        suppressed: 3,
+        noLongerReported: 2,
+        notMcp: 0,
+      }),
     });
     const { unmount } = renderDashboard({ allow: true });
     expect(
@@ -462,13 +467,18 @@ describe('Dashboard', () => {
     });
     expect(link).toHaveAttribute(
       'href',
-      '/mcpeeker/findings?suppressed=include&gone=include',
+      '/mcpeeker/findings?suppressed=include&gone=include&notMcp=include',
     );
     unmount();
 
     // One finding, suppressed: said as it is.
     analytics({
-      summary: nothingCounted({ total: 1, suppressed: 1, noLongerReported: 0 }),
+      summary: nothingCounted({
+        total: 1,
+        suppressed: 1,
+        noLongerReported: 0,
+        notMcp: 0,
+      }),
     });
     renderDashboard();
     expect(
@@ -477,9 +487,43 @@ describe('Dashboard', () => {
     expect(screen.queryByText(/^Of the /)).toBeNull();
   });
 
+  it('counts no MCP server when the one finding is gateway requests the Judge judged not MCP, and says so', async () => {
+    analytics({
+      summary: nothingCounted({
+        total: 1,
+        suppressed: 0,
+        noLongerReported: 0,
+        notMcp: 1,
+      }),
+    });
+    renderDashboard({ allow: true });
+    expect(
+      await screen.findByText('The one finding is judged not an MCP server'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Nothing counted as an MCP server has been found: the Dashboard leaves out LLM-gateway requests the Judge judged not to be an MCP server's/,
+      ),
+    ).toBeInTheDocument();
+    // Not "MCP servers have been found", nor the first-run page.
+    expect(screen.queryByText(/MCP servers have been found/)).toBeNull();
+    expect(screen.queryByText('No MCP servers found yet')).toBeNull();
+    expect(
+      screen.getByRole('button', { name: 'Show them in the Findings list' }),
+    ).toHaveAttribute(
+      'href',
+      '/mcpeeker/findings?suppressed=include&gone=include&notMcp=include',
+    );
+  });
+
   it('says what to do when nothing has reported yet, and shows the backend’s error', async () => {
     analytics({
-      summary: nothingCounted({ total: 0, suppressed: 0, noLongerReported: 0 }),
+      summary: nothingCounted({
+        total: 0,
+        suppressed: 0,
+        noLongerReported: 0,
+        notMcp: 0,
+      }),
     });
     const { unmount } = renderMcpeekerPage('/mcpeeker', { allow: true });
     expect(

@@ -61,8 +61,9 @@ const findings = (n: number) => `${n} ${n === 1 ? 'finding' : 'findings'}`;
 
 /**
  * What to say when findings exist but the Dashboard counts none of them:
- * each is suppressed or no longer reported. Not "nothing found": the agent
- * has reported, and the Findings list shows them when asked.
+ * each is suppressed, no longer reported, or judged not an MCP server. Not
+ * "nothing found": something has reported, and the Findings list shows them
+ * when asked.
  */
 function NothingLeftToShow({
   hidden,
@@ -70,16 +71,23 @@ function NothingLeftToShow({
   hidden: AnalyticsSummary['hiddenFindings'];
 }) {
   const findingsUrl = useRouteRef(findingsRouteRef);
-  const { total, suppressed, noLongerReported } = hidden;
-  let why = 'suppressed or no longer reported';
-  if (noLongerReported === 0) why = 'suppressed';
-  else if (suppressed === 0) why = 'no longer reported';
+  const { total, suppressed, noLongerReported, notMcp } = hidden;
+  const reasons = [
+    ...(suppressed ? ['suppressed'] : []),
+    ...(noLongerReported ? ['no longer reported'] : []),
+    ...(notMcp ? ['judged not an MCP server'] : []),
+  ];
+  const why =
+    reasons.length > 0
+      ? reasons.join(' or ')
+      : 'suppressed or no longer reported';
   const each = total === 1 ? 'The one finding is' : `All ${total} findings are`;
   const parts = [
     ...(suppressed ? [`${findings(suppressed)} suppressed`] : []),
     ...(noLongerReported
       ? [`${findings(noLongerReported)} no longer reported`]
       : []),
+    ...(notMcp ? [`${findings(notMcp)} judged not an MCP server`] : []),
   ];
   return (
     <EmptyState
@@ -87,14 +95,22 @@ function NothingLeftToShow({
       title={`${each} ${why}`}
       description={
         <>
-          MCP servers have been found, but the Dashboard counts neither
-          suppressed findings nor those no agent reports any more (removed from
-          their config, or changed into another server), as the Findings list
-          leaves them out unless asked to show them.
-          {parts.length === 2 &&
+          {suppressed + noLongerReported > 0
+            ? 'MCP servers have been found, but the Dashboard counts neither suppressed findings nor those no agent reports any more (removed from their config, or changed into another server)'
+            : 'Nothing counted as an MCP server has been found'}
+          {notMcp > 0 &&
+            `${
+              suppressed + noLongerReported > 0
+                ? ', nor'
+                : ': the Dashboard leaves out'
+            } LLM-gateway requests the Judge judged not to be an MCP server's`}
+          , as the Findings list leaves them out unless asked to show them.
+          {parts.length >= 2 &&
             ` Of the ${findings(total)}: ${parts.join(', ')}${
-              suppressed + noLongerReported > total
-                ? ' (a finding can be both)'
+              suppressed + noLongerReported + notMcp > total
+                ? ` (a finding can be ${
+                    parts.length === 2 ? 'both' : 'several'
+                  })`
                 : ''
             }.`}
         </>
