@@ -498,6 +498,142 @@ describe('Tabs', () => {
   });
 });
 
+/** The browser tab's title, once Backstage's Header has written it. */
+async function titled(title: string) {
+  await waitFor(() => expect(document.title).toBe(`${title} | Backstage`));
+}
+
+/** The tab underlined, if any. */
+const selectedTabs = () =>
+  screen
+    .getAllByRole('tab')
+    .filter(tab => tab.getAttribute('aria-selected') === 'true')
+    .map(tab => tab.textContent);
+
+/** The "Go to:" links of a page she may not open, or that is not there. */
+const goTo = () =>
+  within(screen.getByRole('navigation', { name: 'Where you can go' }))
+    .getAllByRole('link')
+    .map(link => [link.textContent, link.getAttribute('href')]);
+
+/** A developer's tabs, as the "Go to:" links lead to them. */
+const DEVELOPER_TABS = [
+  ['Dashboard', '/mcpeeker'],
+  ['Findings', '/mcpeeker/findings'],
+  ['Registry', '/mcpeeker/registry'],
+  ['Hosts', '/mcpeeker/hosts'],
+  ['Settings', '/mcpeeker/settings'],
+  ['Health', '/mcpeeker/health'],
+];
+
+describe('Where a developer may not go, or nothing is', () => {
+  it.each([
+    ['approvals', 'Approvals', 'platform admins'],
+    ['suppressions', 'Suppressions', 'security analysts and platform admins'],
+    ['agents', 'Agents', 'platform admins'],
+  ])(
+    '/mcpeeker/%s: says who may, underlines no tab, is titled %s, and leads to her own tabs',
+    async (path, tab, who) => {
+      renderMcpeekerPage(`/mcpeeker/${path}`, { apis: [identity] });
+      expect(
+        await screen.findByText(
+          `The ${tab} tab is for ${who}`,
+          {},
+          { timeout: 30_000 },
+        ),
+      ).toBeInTheDocument();
+      // Not the Dashboard, as if she were on it (before: Dashboard underlined
+      // and titled "Dashboard").
+      await screen.findByRole('tab', { name: 'Findings' });
+      expect(selectedTabs()).toEqual([]);
+      await titled(tab);
+      expect(goTo()).toEqual(DEVELOPER_TABS);
+    },
+  );
+
+  it('says a path that is no page is not found, underlines no tab, and links to the pages there are', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/findings', () =>
+        HttpResponse.json({ items: [finding], totalCount: 1 }),
+      ),
+    );
+    renderMcpeekerPage('/mcpeeker/nonsense', {
+      apis: [identity],
+      alongside: <BrowserBar />,
+    });
+    expect(
+      await screen.findByText('Page not found', {}, { timeout: 30_000 }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'MCPeeker has no page at /mcpeeker/nonsense. The link may be mistyped or out of date.',
+      ),
+    ).toBeInTheDocument();
+    await screen.findByRole('tab', { name: 'Findings' });
+    expect(selectedTabs()).toEqual([]);
+    await titled('Page not found');
+    expect(goTo()).toEqual(DEVELOPER_TABS);
+
+    await userEvent.click(screen.getByRole('link', { name: 'Findings' }));
+    expect(await screen.findByLabelText('Location')).toHaveTextContent(
+      /^\/mcpeeker\/findings$/,
+    );
+    expect(screen.getByRole('tab', { name: 'Findings' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    await titled('Findings');
+  });
+
+  it('says so of a path below a real page, without underlining that page’s tab', async () => {
+    renderMcpeekerPage('/mcpeeker/registry/e9/nonsense', { apis: [identity] });
+    expect(
+      await screen.findByText('Page not found', {}, { timeout: 30_000 }),
+    ).toBeInTheDocument();
+    await screen.findByRole('tab', { name: 'Registry' });
+    expect(selectedTabs()).toEqual([]);
+  });
+
+  it('titles an admin’s Approvals tab, and underlines it', async () => {
+    renderMcpeekerPage('/mcpeeker/approvals', {
+      apis: [identity],
+      allow: true,
+    });
+    await screen.findByRole('tab', { name: /^Approvals/ }, { timeout: 30_000 });
+    expect(selectedTabs()).toEqual([expect.stringMatching(/^Approvals/)]);
+    await titled('Approvals');
+  });
+});
+
+describe('A finding’s title', () => {
+  it.each([404, 403])(
+    'says a finding there is none of (%s) is not found, in the tab too',
+    async status => {
+      server.use(
+        http.get('*/api/mcpeeker/findings/:id', () =>
+          HttpResponse.json(
+            {
+              error: { name: 'NotFoundError', message: 'No finding' },
+              response: { statusCode: status },
+            },
+            { status },
+          ),
+        ),
+      );
+      renderMcpeekerPage('/mcpeeker/findings/mcp_ffff', { apis: [identity] });
+      expect(
+        await screen.findByText(
+          'No finding with this id, or you may not see it',
+          {},
+          { timeout: 30_000 },
+        ),
+      ).toBeInTheDocument();
+      // Before: "Findings", or "MCPeeker" while the tabs were loading.
+      await titled('Finding not found');
+    },
+  );
+});
+
 describe('Agents', () => {
   const enrolment = (overrides: Record<string, unknown> = {}) => ({
     id: 'en1',

@@ -13,12 +13,12 @@ import {
   mcpeekerRegistryApprovePermission,
   mcpeekerSuppressionReadPermission,
 } from '@mcpeeker/plugin-mcpeeker-common';
+import { ReactElement, useState } from 'react';
 import {
-  matchPath,
-  Route,
-  Routes,
+  matchRoutes,
   useNavigate,
   useParams,
+  useRoutes,
 } from 'react-router-dom';
 import {
   agentsRouteRef,
@@ -50,7 +50,8 @@ import {
 } from './Registry/usePendingApprovalCount';
 import { SettingsPage } from './Settings/SettingsPage';
 import { SuppressionsPage } from './Suppressions/SuppressionsPage';
-import { GatedTab, RequireTabPermission } from './NotAllowedPage';
+import { GatedTab, NotFoundPage, RequireTabPermission } from './NotAllowedPage';
+import { PageTitleProvider } from './PageTitle';
 
 /** The tabs only some roles may open: who may, in the roles' words. */
 const GATED: Record<'approvals' | 'suppressions' | 'agents', GatedTab> = {
@@ -70,6 +71,16 @@ const GATED: Record<'approvals' | 'suppressions' | 'agents', GatedTab> = {
     who: 'platform admins',
   },
 };
+
+/** One of the MCPeeker page's routes. */
+interface RoutePage {
+  path: string;
+  /** Its name in the browser's tab: "Findings | MCPeeker". */
+  title: string;
+  /** The id of the tab it belongs to, underlined while it shows (if the viewer has that tab). */
+  tab?: string;
+  element: ReactElement;
+}
 
 /** The MCPeeker page: the dashboard, findings, the registry, approvals and agents (admins), suppressions (analysts and admins), hosts (which enforce), settings, health. */
 export function McpeekerPage() {
@@ -106,82 +117,155 @@ export function McpeekerPage() {
   // viewer may not use are then left out.
   const tabs = [
     { label: 'Dashboard', link: useRouteRef(rootRouteRef) },
-    {
-      label: 'Findings',
-      routeRef: findingsRouteRef,
-      link: useRouteRef(findingsRouteRef),
-    },
-    {
-      label: 'Registry',
-      routeRef: registryRouteRef,
-      link: useRouteRef(registryRouteRef),
-    },
+    { label: 'Findings', link: useRouteRef(findingsRouteRef) },
+    { label: 'Registry', link: useRouteRef(registryRouteRef) },
     {
       id: GATED.approvals.tab,
       label: approvalsLabel(pendingCount),
-      routeRef: approvalsRouteRef,
       link: useRouteRef(approvalsRouteRef),
       shown: mayApprove,
     },
     {
       label: GATED.suppressions.tab,
-      routeRef: suppressionsRouteRef,
       link: useRouteRef(suppressionsRouteRef),
       shown: mayReadSuppressions,
     },
     {
       label: GATED.agents.tab,
-      routeRef: agentsRouteRef,
       link: useRouteRef(agentsRouteRef),
       shown: mayManageAgents,
-      // Admins see the hosts here: /hosts, opened directly, is this tab's.
-      alsoRouteRefs: [hostsRouteRef],
     },
     {
       // Admins see the hosts in the Agents tab, beside the agents.
       label: 'Hosts',
-      routeRef: hostsRouteRef,
       link: useRouteRef(hostsRouteRef),
       shown: !mayManageAgents,
     },
-    {
-      label: 'Settings',
-      routeRef: settingsRouteRef,
-      link: useRouteRef(settingsRouteRef),
-    },
-    {
-      label: 'Health',
-      routeRef: healthRouteRef,
-      link: useRouteRef(healthRouteRef),
-    },
+    { label: 'Settings', link: useRouteRef(settingsRouteRef) },
+    { label: 'Health', link: useRouteRef(healthRouteRef) },
   ]
     .filter(tab => tab.shown !== false)
     // The id stays as the count in a label changes.
     .map(tab => ({ ...tab, id: tab.id ?? tab.label, tabProps }));
-  // Where we are below the page's own mount path, wherever it is mounted:
-  // the tab whose pages those are (a finding's detail is Findings'), else
-  // the Dashboard.
-  const here = `/${useParams()['*'] ?? ''}`;
-  const selected = Math.max(
-    0,
-    tabs.findIndex(tab =>
-      [tab.routeRef, ...(tab.alsoRouteRefs ?? [])].some(
-        ref => ref && matchPath({ path: ref.path, end: false }, here),
-      ),
-    ),
+  // Where else the viewer may go, from a page they may not see or one that
+  // is not there: their tabs.
+  const elsewhere = tabs.flatMap(tab =>
+    tab.link ? [{ label: tab.id, to: tab.link() }] : [],
   );
+  // A tab's page only some roles may open: who may not learns who may
+  // (`RequireTabPermission`).
+  const gatedPage = (
+    key: keyof typeof GATED,
+    path: string,
+    element: ReactElement,
+  ): RoutePage => ({
+    path,
+    title: GATED[key].tab,
+    // Underlined for who has the tab; who has not has no tab underlined.
+    tab: GATED[key].tab,
+    element: (
+      <RequireTabPermission gate={GATED[key]} elsewhere={elsewhere}>
+        {element}
+      </RequireTabPermission>
+    ),
+  });
+  // Each page: its path, its name in the browser's tab, and the tab it
+  // belongs to (a finding's detail is Findings'). What shows, the tab
+  // underlined and the title all follow from the one route that matches.
+  const pages: RoutePage[] = [
+    {
+      path: '/',
+      title: 'Dashboard',
+      tab: 'Dashboard',
+      element: <DashboardPage />,
+    },
+    {
+      path: findingsRouteRef.path,
+      title: 'Findings',
+      tab: 'Findings',
+      element: <FindingsTable />,
+    },
+    {
+      path: findingRouteRef.path,
+      title: 'Finding',
+      tab: 'Findings',
+      element: <FindingDetail />,
+    },
+    {
+      path: registryRouteRef.path,
+      title: 'Registry',
+      tab: 'Registry',
+      element: <RegistryPage />,
+    },
+    {
+      path: registerRouteRef.path,
+      title: 'Register a server',
+      tab: 'Registry',
+      element: <RegisterForm />,
+    },
+    {
+      path: registryEntryRouteRef.path,
+      title: 'Registry entry',
+      tab: 'Registry',
+      element: <EntryPage />,
+    },
+    gatedPage('approvals', approvalsRouteRef.path, <ApprovalsPage />),
+    gatedPage('suppressions', suppressionsRouteRef.path, <SuppressionsPage />),
+    gatedPage('agents', agentsRouteRef.path, <AgentsPage />),
+    // Admins see the hosts in the Agents tab: /hosts, opened directly, is its.
+    {
+      path: hostsRouteRef.path,
+      title: 'Hosts',
+      tab: mayManageAgents ? GATED.agents.tab : 'Hosts',
+      element: <HostsPage />,
+    },
+    {
+      path: settingsRouteRef.path,
+      title: 'Settings',
+      tab: 'Settings',
+      element: <SettingsPage />,
+    },
+    {
+      path: healthRouteRef.path,
+      title: 'Health',
+      tab: 'Health',
+      element: <HealthPage />,
+    },
+    {
+      path: '*',
+      title: 'Page not found',
+      element: <NotFoundPage elsewhere={elsewhere} />,
+    },
+  ];
+  const routes = pages.map(page => ({
+    path: page.path,
+    element: page.element,
+    handle: page,
+  }));
+  const shown = useRoutes(routes);
+  // Where we are below the page's own mount path, wherever it is mounted.
+  const here = `/${useParams()['*'] ?? ''}`;
+  const page: RoutePage =
+    matchRoutes(routes, here)?.[0]?.route.handle ?? pages[pages.length - 1];
+  // A tab the viewer has, else none: Material UI's Tabs take `false` for
+  // none, where Backstage's HeaderTabs types a number.
+  const selected = tabs.findIndex(tab => tab.id === page.tab);
+  // What the page showing names itself (a finding, by its server), else the route's name.
+  const [ownTitle, setOwnTitle] = useState<string>();
   return (
     <Page themeId="tool">
       <Header
         title="MCPeeker"
-        // The browser tab names the tab: "Registry | MCPeeker".
-        pageTitleOverride={tabsKnown ? tabs[selected].id : undefined}
+        // The browser tab names the page: "Registry | MCPeeker".
+        pageTitleOverride={ownTitle ?? page.title}
         subtitle="Every MCP server your people run, found, scored and governed"
       />
       {tabsKnown ? (
         <HeaderTabs
           tabs={tabs}
-          selectedIndex={selected}
+          selectedIndex={
+            selected >= 0 ? selected : (false as unknown as number)
+          }
           onChange={index => {
             const link = tabs[index].link;
             if (link) navigate(link());
@@ -191,41 +275,7 @@ export function McpeekerPage() {
         <Progress aria-label="Loading your tabs" />
       )}
       <Content>
-        <Routes>
-          <Route path="/" element={<DashboardPage />} />
-          <Route path={findingsRouteRef.path} element={<FindingsTable />} />
-          <Route path={findingRouteRef.path} element={<FindingDetail />} />
-          <Route path={registryRouteRef.path} element={<RegistryPage />} />
-          <Route path={registerRouteRef.path} element={<RegisterForm />} />
-          <Route path={registryEntryRouteRef.path} element={<EntryPage />} />
-          <Route
-            path={approvalsRouteRef.path}
-            element={
-              <RequireTabPermission gate={GATED.approvals}>
-                <ApprovalsPage />
-              </RequireTabPermission>
-            }
-          />
-          <Route
-            path={suppressionsRouteRef.path}
-            element={
-              <RequireTabPermission gate={GATED.suppressions}>
-                <SuppressionsPage />
-              </RequireTabPermission>
-            }
-          />
-          <Route
-            path={agentsRouteRef.path}
-            element={
-              <RequireTabPermission gate={GATED.agents}>
-                <AgentsPage />
-              </RequireTabPermission>
-            }
-          />
-          <Route path={hostsRouteRef.path} element={<HostsPage />} />
-          <Route path={settingsRouteRef.path} element={<SettingsPage />} />
-          <Route path={healthRouteRef.path} element={<HealthPage />} />
-        </Routes>
+        <PageTitleProvider setTitle={setOwnTitle}>{shown}</PageTitleProvider>
       </Content>
     </Page>
   );

@@ -1,5 +1,6 @@
 import { EmptyState, Link } from '@backstage/core-components';
 import { ResponseError } from '@backstage/errors';
+import { usePageTitle } from './PageTitle';
 
 /**
  * Whether the backend answered "not found" or "not allowed" for one thing.
@@ -24,6 +25,8 @@ export function MissingOrHidden({
   what: string;
   back?: { to: string; label: string };
 }) {
+  // The browser's tab says so too: "Finding not found | MCPeeker".
+  usePageTitle(`${what.charAt(0).toUpperCase()}${what.slice(1)} not found`);
   return (
     <EmptyState
       missing="data"

@@ -37,6 +37,7 @@ import { ClassificationChip } from '../Findings/ClassificationChip';
 import { IdText } from '../IdText';
 import { LocalTime } from '../LocalTime';
 import { MissingOrHidden } from '../MissingOrHidden';
+import { usePageTitle } from '../PageTitle';
 import { countOf } from '../TableParts';
 import { AuditLogView } from './AuditLogView';
 import { EntryActions, useOwns } from './EntryActions';
@@ -317,6 +318,7 @@ export function EntryPage() {
     retry,
   } = useAsyncRetry(() => api.getEntry(id), [api, id]);
   const entity = useEntityOfEntry(entry?.id);
+  usePageTitle(entry?.name);
 
   if (loading && !entry) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
