@@ -197,6 +197,14 @@ describe('MCPServer entity page', () => {
     const row = await screen.findByRole('row', { name: /user:default\/dana/ });
     expect(bodyRows()).toHaveLength(1);
     expect(within(row).getByText('user:default/dana')).toBeInTheDocument();
+    // The host by the start of its hash, the whole of it on hover and copied.
+    expect(within(row).getByText('aaaaaaaaaaaa…')).toHaveAttribute(
+      'title',
+      finding.hostIdHash,
+    );
+    expect(
+      within(row).getByRole('button', { name: 'Copy the host id' }),
+    ).toBeInTheDocument();
     expect(within(row).getByRole('link')).toHaveAttribute(
       'href',
       `/mcpeeker/findings/${finding.compositeId}`,

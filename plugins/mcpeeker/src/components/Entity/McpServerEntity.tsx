@@ -25,6 +25,7 @@ import {
   StatusChip,
   useEntryUrl,
 } from '../Registry/EntryParts';
+import { HostName } from '../HostName';
 import { LocalTime } from '../LocalTime';
 import { useFindingsOfServerUrl } from '../Registry/EntryPage';
 import {
@@ -209,7 +210,8 @@ export function McpServerFindingsContent() {
         title: 'Host',
         field: 'hostIdHash',
         cellStyle: oneLine,
-        render: f => f.hostIdHash?.slice(0, 12) ?? '—',
+        render: f =>
+          f.hostIdHash ? <HostName host={{ hostIdHash: f.hostIdHash }} /> : '—',
       },
       {
         title: 'Owner',

@@ -94,6 +94,27 @@ describe('FindingsList with a filter it cannot read', () => {
   });
 });
 
+describe('FindingsList’s hosts', () => {
+  it('shows a host by the first 12 characters of its hash, the whole hash on hover and copied', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/findings', () =>
+        HttpResponse.json({ items: [finding], totalCount: 1 }),
+      ),
+    );
+    await renderList('/');
+    const row = await screen.findByRole('row', { name: /github/ });
+    // Before: all 64 characters in the Host column.
+    expect(within(row).getByText('aaaaaaaaaaaa…')).toHaveAttribute(
+      'title',
+      finding.hostIdHash,
+    );
+    expect(row).not.toHaveTextContent(finding.hostIdHash!);
+    expect(
+      within(row).getByRole('button', { name: 'Copy the host id' }),
+    ).toBeInTheDocument();
+  });
+});
+
 describe('FindingsList when the backend refuses', () => {
   it("shows the backend's reason, not the status line, and stops the search box at its limit", async () => {
     server.use(

@@ -98,12 +98,21 @@ describe('Hosts', () => {
       const [enforcing, reporting] = bodyRows();
       // A host its agent labels is named so, its hashed id under the name;
       // one with no label by its hashed id.
+      // Each hash by its first 12 characters, whole on hover and copied
+      // (before: all 64 characters in the cell).
       expect(within(enforcing).getByText('Dana’s MacBook')).toBeInTheDocument();
-      expect(within(enforcing).getByTitle(ENFORCING.hostIdHash)).toBeTruthy();
+      expect(within(enforcing).getByText('a1b2c3d4e5f6…')).toHaveAttribute(
+        'title',
+        ENFORCING.hostIdHash,
+      );
       expect(
         within(reporting).getByRole('button', { name: 'Copy the host id' }),
       ).toBeInTheDocument();
-      expect(within(reporting).getByTitle(REPORTING.hostIdHash)).toBeTruthy();
+      expect(within(reporting).getByText('ffeeddccbbaa…')).toHaveAttribute(
+        'title',
+        REPORTING.hostIdHash,
+      );
+      expect(reporting).not.toHaveTextContent(REPORTING.hostIdHash);
       expect(within(enforcing).getByText('Enforces')).toBeInTheDocument();
       expect(
         within(enforcing).getByText(
