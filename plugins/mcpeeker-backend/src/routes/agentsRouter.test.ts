@@ -118,6 +118,19 @@ describe.each(access.ids)('agent identity on %s', databaseId => {
       ],
       [{ owner: 'component:default/x' }, /owner must be a user or a group/],
       [{ owner: 'user:default/dana', maxUses: 10_001 }, /maxUses/],
+      // What the form shows beside Owner, Number of uses and Label, in its words.
+      [
+        { owner: '' },
+        /^Invalid enrolment: owner must be a user or group in the catalog, e\.g\. user:default\/dana or group:default\/mcp-developers$/,
+      ],
+      [
+        { owner: 'user:default/dana', maxUses: 0 },
+        /^Invalid enrolment: maxUses must be a whole number from 1 to 10000, got '0'$/,
+      ],
+      [
+        { owner: 'user:default/dana', label: 'x'.repeat(201) },
+        /^Invalid enrolment: label must be at most 200 characters$/,
+      ],
       [
         {
           owner: 'user:default/dana',

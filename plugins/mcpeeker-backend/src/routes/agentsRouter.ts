@@ -36,17 +36,34 @@ import type { HostStore } from '../database/HostStore';
 import { findingReadScope } from '../permissions/conditions';
 import { HostOwners } from '../services/HostOwners';
 
+const OWNER_RULE =
+  'must be a user or group in the catalog, e.g. user:default/dana or group:default/mcp-developers';
+
 const enrolmentCreateSchema = z
   .object({
-    owner: z.string().min(1).max(256),
+    owner: z
+      .string({ error: OWNER_RULE })
+      .min(1, OWNER_RULE)
+      .max(256, 'must be at most 256 characters'),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
     maxUses: z.number().int().min(1).max(MAX_ENROLMENT_USES).optional(),
-    label: z.string().trim().min(1).max(200).optional(),
+    label: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200, 'must be at most 200 characters')
+      .optional(),
   })
   .strict();
 
 const enrolSchema = z
-  .object({ secret: z.string().min(1).max(200), hostIdHash })
+  .object({
+    secret: z
+      .string({ error: 'must be the enrolment secret an admin issued' })
+      .min(1, 'must be the enrolment secret an admin issued')
+      .max(200, 'must be at most 200 characters'),
+    hostIdHash,
+  })
   .strict();
 
 const listSchema = z

@@ -73,33 +73,61 @@ function enrolmentStatus(
 }
 
 /** A local calendar day so many days from today, as a date input wants it. */
-function localDay(offsetDays: number): string {
-  const d = new Date();
+function localDay(offsetDays: number, now = Date.now()): string {
+  const d = new Date(now);
   d.setDate(d.getDate() + offsetDays);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/** The end of a chosen day where the admin is: what the Expires field promises. */
+function expiryOf(day: string): string {
+  return new Date(`${day}T23:59:59`).toISOString();
+}
+
 /**
- * The end of the chosen day where the admin is, but never past the backend's
- * limit: the end of the last day allowed is a little more than 30 days away.
+ * The last day whose end is at most 30 days away (the backend's limit): the
+ * day before the one 30 days ahead, unless it is the last minute of today.
  */
-function expiryOf(day: string, now = Date.now()): string {
-  const endOfDay = new Date(`${day}T23:59:59`).getTime();
-  const latest = now + MAX_ENROLMENT_DAYS * 86_400_000 - 60_000;
-  return new Date(Math.min(endOfDay, latest)).toISOString();
+function lastEnrolmentDay(now = Date.now()): string {
+  const latest = now + MAX_ENROLMENT_DAYS * 86_400_000;
+  for (let offset = MAX_ENROLMENT_DAYS; offset > 0; offset--) {
+    const day = localDay(offset, now);
+    if (Date.parse(expiryOf(day)) <= latest) return day;
+  }
+  return localDay(0, now);
 }
 
 type Field = 'owner' | 'label' | 'maxUses' | 'expiresAt';
 
-/** The form field a backend reason is about, when it is about exactly one. */
-function fieldOf(reason: string): Field | undefined {
+/** The form's words for the API's fields: what an admin reads beside each. */
+const FIELD_LABELS: Record<Field, string> = {
+  owner: 'Owner',
+  label: 'Label',
+  maxUses: 'Number of uses',
+  expiresAt: 'Expires',
+};
+
+/**
+ * A backend refusal in the form's words, each reason beside the field it is
+ * about ("Invalid enrolment: maxUses must be …" → "Number of uses must be …"
+ * under Number of uses), the rest (`form`) above the button.
+ */
+function problemsOf(reason: string): Partial<Record<Field | 'form', string>> {
   const detail = /^Invalid enrolment: (.*)$/s.exec(reason)?.[1];
-  if (!detail || detail.includes('; ')) return undefined;
-  const field = detail.split(' ')[0];
-  return (['owner', 'label', 'maxUses', 'expiresAt'] as const).find(
-    f => f === field,
-  );
+  if (!detail) return { form: reason };
+  const out: Partial<Record<Field | 'form', string>> = {};
+  for (const part of detail.split('; ')) {
+    const [word, ...rest] = part.split(' ');
+    const field = (Object.keys(FIELD_LABELS) as Field[]).find(f => f === word);
+    if (field && rest.length > 0)
+      out[field] ??= `${FIELD_LABELS[field]} ${rest.join(' ')}`;
+    else
+      out.form = out.form
+        ? `${out.form}; ${part}`
+        : `Invalid enrolment: ${part}`;
+  }
+  return out;
 }
 
 /** The commands an endpoint runs to enrol with a secret, then report with its credential. */
@@ -192,7 +220,9 @@ function EnrolForm({ onCreated }: { onCreated: () => void }) {
   const api = useApi(mcpeekerApiRef);
   const discoveryApi = useApi(discoveryApiRef);
   const [form, setForm] = useState(emptyForm);
-  const [problem, setProblem] = useState<{ reason: string; field?: Field }>();
+  const [problems, setProblems] = useState<
+    Partial<Record<Field | 'form', string>>
+  >({});
   const [saving, setSaving] = useState(false);
   const [created, setCreated] = useState<{
     enrolment: CreatedAgentEnrolment;
@@ -204,9 +234,17 @@ function EnrolForm({ onCreated }: { onCreated: () => void }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setSaving(true);
-    setProblem(undefined);
     setCreated(undefined);
+    // A day past the limit is refused, never quietly shortened.
+    const lastDay = lastEnrolmentDay();
+    if (form.expiresOn > lastDay) {
+      setProblems({
+        expiresAt: `Expires must be at most ${MAX_ENROLMENT_DAYS} days ahead: ${lastDay} at the latest`,
+      });
+      return;
+    }
+    setSaving(true);
+    setProblems({});
     const input: AgentEnrolmentCreate = {
       owner: form.owner.trim(),
       ...(form.label.trim() ? { label: form.label.trim() } : {}),
@@ -220,8 +258,7 @@ function EnrolForm({ onCreated }: { onCreated: () => void }) {
       setForm(emptyForm());
       onCreated();
     } catch (error) {
-      const reason = errorMessage(error);
-      setProblem({ reason, field: fieldOf(reason) });
+      setProblems(problemsOf(errorMessage(error)));
     } finally {
       setSaving(false);
     }
@@ -229,10 +266,10 @@ function EnrolForm({ onCreated }: { onCreated: () => void }) {
 
   /** A field's helper text, or the backend's reason when it is about it. */
   const helper = (field: Field, text: string) =>
-    problem?.field === field
+    problems[field]
       ? {
           error: true,
-          helperText: problem.reason,
+          helperText: problems[field],
           FormHelperTextProps: { role: 'alert' },
         }
       : { helperText: text };
@@ -297,7 +334,7 @@ function EnrolForm({ onCreated }: { onCreated: () => void }) {
               InputLabelProps={{ shrink: true }}
               inputProps={{
                 min: localDay(0),
-                max: localDay(MAX_ENROLMENT_DAYS),
+                max: lastEnrolmentDay(),
               }}
               value={form.expiresOn}
               onChange={set('expiresOn')}
@@ -307,10 +344,10 @@ function EnrolForm({ onCreated }: { onCreated: () => void }) {
               )}
             />
           </Grid>
-          {problem && !problem.field && (
+          {problems.form && (
             <Grid item xs={12}>
               <Typography color="error" role="alert">
-                {problem.reason}
+                {problems.form}
               </Typography>
             </Grid>
           )}
