@@ -606,6 +606,26 @@ describe('Where a developer may not go, or nothing is', () => {
 });
 
 describe('A finding’s title', () => {
+  it('names the server in the browser’s tab, and the list again once she is back on it', async () => {
+    server.use(
+      http.get('*/api/mcpeeker/findings/:id', () =>
+        HttpResponse.json(findingDetail),
+      ),
+      http.get('*/api/mcpeeker/findings', () =>
+        HttpResponse.json({ items: [finding], totalCount: 1 }),
+      ),
+    );
+    renderMcpeekerPage(`/mcpeeker/findings/${finding.compositeId}`);
+    expect(
+      await screen.findByText('Why this score', {}, { timeout: 30_000 }),
+    ).toBeInTheDocument();
+    // Before: "Findings | …", whichever finding it was.
+    await titled('github');
+    await userEvent.click(screen.getByRole('link', { name: '← All findings' }));
+    await screen.findByRole('row', { name: /github/ });
+    await titled('Findings');
+  });
+
   it.each([404, 403])(
     'says a finding there is none of (%s) is not found, in the tab too',
     async status => {
@@ -742,11 +762,11 @@ describe('Agents', () => {
         screen.getByRole('button', { name: 'Create enrolment secret' }),
       );
       expect(await screen.findByRole('alert')).toHaveTextContent(
-        'Invalid enrolment: owner must be a user or a group, not a component',
+        'Owner must be a user or a group, not a component',
       );
       expect(owner).toHaveAttribute('aria-invalid', 'true');
       expect(owner).toHaveAccessibleDescription(
-        /owner must be a user or a group/,
+        /Owner must be a user or a group/,
       );
 
       await userEvent.clear(owner);

@@ -23,6 +23,7 @@ import { useLocation, useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import {
   approvalStands,
+  judgedNotMcp,
   standingStatus,
   type Finding,
   type McpEvent,
@@ -40,6 +41,7 @@ import {
 } from '../TableParts';
 import { EntryLink, STATUS_WORDS } from '../Registry/EntryParts';
 import { IdText } from '../IdText';
+import { usePageTitle } from '../PageTitle';
 import { LocalTime, withLocalTimes } from '../LocalTime';
 import { isMissingOrHidden, MissingOrHidden } from '../MissingOrHidden';
 import { ClassificationChip } from './ClassificationChip';
@@ -59,6 +61,7 @@ import { SuppressionBanner } from './SuppressionBanner';
 import { TimelineCard } from './TimelineCard';
 import { hasToolsToShow, ToolsChangedChip, ToolsPanel } from './ToolsPanel';
 import { lastTriageChange, TriageCard } from './TriageCard';
+import { NotMcpBanner, NotMcpChip } from './NotMcpBanner';
 
 const LAYERS = ['endpoint', 'network', 'gateway'] as const;
 // The same element per layer: Backstage's Table rebuilds its rows whenever
@@ -273,6 +276,8 @@ export function FindingDetail() {
   const entry = useEntryOfFinding(value);
   const former = useFormerEntryOfFinding(value, entry);
   const entity = useEntityOfFinding(value, entry);
+  // The browser's tab names the server, as the page's first card does.
+  usePageTitle(value && (value.serverName ?? value.compositeId));
 
   // Reloading (after an approval) keeps the page in view.
   if (loading && !value) return <Progress />;
@@ -300,6 +305,8 @@ export function FindingDetail() {
   // Registered and not refused: registering it again is not what is needed.
   const registered =
     entry?.status === 'pending' || entry?.status === 'approved' || !!former;
+  // The Judge says it is no MCP server: no class to show, nothing to register.
+  const notMcp = judgedNotMcp(value);
   return (
     <Grid container spacing={3}>
       {findingsUrl && (
@@ -309,6 +316,11 @@ export function FindingDetail() {
           ) : (
             <Link to={findingsUrl()}>← All findings</Link>
           )}
+        </Grid>
+      )}
+      {notMcp && (
+        <Grid item xs={12}>
+          <NotMcpBanner finding={value} />
         </Grid>
       )}
       {value.breakdown.noLongerReported && (
@@ -330,10 +342,14 @@ export function FindingDetail() {
           title={value.serverName ?? value.compositeId}
           subheader={
             <Box display="flex" alignItems="center" gridGap={4}>
-              <ClassificationChip
-                score={value.score}
-                classification={value.classification}
-              />
+              {notMcp ? (
+                <NotMcpChip />
+              ) : (
+                <ClassificationChip
+                  score={value.score}
+                  classification={value.classification}
+                />
+              )}
               <ScoreHelp />
               {value.registryStatus === 'tools-changed' && <ToolsChangedChip />}
             </Box>
@@ -350,7 +366,9 @@ export function FindingDetail() {
               ) : (
                 'unknown'
               ),
-              Registry: (
+              Registry: notMcp ? (
+                'nothing to register: judged not an MCP server'
+              ) : (
                 <RegistryOfFinding
                   finding={value}
                   entry={entry}
@@ -369,6 +387,7 @@ export function FindingDetail() {
           />
           {value.registryStatus === 'unregistered' &&
             !registered &&
+            !notMcp &&
             registerUrl && (
               <Button
                 variant="outlined"

@@ -82,6 +82,38 @@ describe('FindingsList with a filter it cannot read', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('names an owner filter as one the list does not have: the list stays what the viewer may read, and nothing of the owner is asked', async () => {
+    const queries: URLSearchParams[] = [];
+    server.use(
+      http.get('*/api/mcpeeker/findings', ({ request }) => {
+        queries.push(new URL(request.url).searchParams);
+        return HttpResponse.json({ items: [finding], totalCount: 1 });
+      }),
+    );
+    await renderList('/?owner=user:default/pat&layer=endpoint');
+
+    // Before: no word of it, where classification=bogus got one.
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Ignored the filter owner=user:default/pat: the list has no owner filter; it holds the findings your role lets you read (as a developer, only your own), and Search server or owner finds an owner among those. The list is not filtered by it.Clear it',
+    );
+    await screen.findByRole('row', { name: /github/ });
+    // The backend is not asked for another's findings: no owner is sent.
+    expect(queries.length).toBeGreaterThan(0);
+    for (const query of queries) {
+      expect(query.has('owner')).toBe(false);
+      expect([...query.values()].join(' ')).not.toMatch(/pat/);
+    }
+    expect(queries.at(-1)?.get('layer')).toBe('endpoint');
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Clear the filter owner' }),
+    );
+    expect(await screen.findByLabelText('Location')).toHaveTextContent(
+      /^\?layer=endpoint$/,
+    );
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('says nothing of filters it reads', async () => {
     server.use(
       http.get('*/api/mcpeeker/findings', () =>

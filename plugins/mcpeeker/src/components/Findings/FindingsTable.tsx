@@ -14,6 +14,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import VisibilityOffIcon from '@material-ui/icons/VisibilityOff';
 import {
   FINDING_SEARCH_MAX_LENGTH,
+  judgedNotMcp,
   noLongerReportedWords,
   triageUpdateSchema,
   type Finding,
@@ -47,6 +48,7 @@ import {
   withViewer,
 } from './findingFilters';
 import { JudgeUnavailableChip } from './JudgePanel';
+import { NotMcpChip } from './NotMcpBanner';
 import { RiskSeverityChip } from './RiskSeverityChip';
 import { ScoreHelp } from './ScoreHelp';
 import { ToolsChangedChip } from './ToolsPanel';
@@ -177,10 +179,14 @@ function findingColumns(
       render: f => (
         // Chips side by side, the next line when the column is full.
         <Box display="flex" flexWrap="wrap" alignItems="center" gridGap={4}>
-          <ClassificationChip
-            score={f.score}
-            classification={f.classification}
-          />
+          {judgedNotMcp(f) ? (
+            <NotMcpChip />
+          ) : (
+            <ClassificationChip
+              score={f.score}
+              classification={f.classification}
+            />
+          )}
           {f.judgeUnavailable && <JudgeUnavailableChip compact />}
           {f.registryStatus === 'tools-changed' && <ToolsChangedChip compact />}
           {f.triage.suppression && (
@@ -486,6 +492,13 @@ export function FindingsTable() {
       clear: { gone: undefined },
     },
     {
+      label:
+        filters.notMcp === 'only'
+          ? 'Judged not MCP only: gateway requests the Judge says are no MCP server'
+          : undefined,
+      clear: { notMcp: undefined },
+    },
+    {
       label: filters.suppressed === 'only' ? 'Suppressed only' : undefined,
       clear: { suppressed: undefined, suppression: undefined },
     },
@@ -569,13 +582,25 @@ export function FindingsTable() {
         />
         <FilterSelect
           label="Judge"
-          value={filters.judge ?? ''}
+          value={filters.notMcp === 'only' ? 'not-mcp' : filters.judge ?? ''}
           options={[
             ['', 'Any'],
             ['unavailable', 'Unavailable: scored without it'],
             ['judged', 'Judged, or not needed'],
+            // Not MCP servers: left out of the list unless asked for.
+            ['not-mcp', 'Judged not MCP'],
           ]}
-          onChange={v => change({ judge: v || undefined })}
+          onChange={v =>
+            change(
+              v === 'not-mcp'
+                ? { judge: undefined, notMcp: 'only' }
+                : {
+                    judge: (v || undefined) as FindingFilters['judge'],
+                    notMcp:
+                      filters.notMcp === 'only' ? undefined : filters.notMcp,
+                  },
+            )
+          }
         />
         <FilterSelect
           label="Registry"
@@ -695,6 +720,19 @@ export function FindingsTable() {
             label="Show no longer reported"
           />
         </Grid>
+        <Grid item>
+          <FormControlLabel
+            control={
+              <Checkbox
+                checked={!!filters.notMcp}
+                onChange={e =>
+                  change({ notMcp: e.target.checked ? 'include' : undefined })
+                }
+              />
+            }
+            label="Show judged not MCP"
+          />
+        </Grid>
         {filtered && (
           <Grid item>
             <Button onClick={clearFilters}>Clear filters</Button>
@@ -713,9 +751,12 @@ export function FindingsTable() {
               size="small"
               color="primary"
               aria-label={`Clear the filter ${param}`}
-              // Keeps what the page reads (of a list, its known values).
+              // Keeps what the page reads (of a list, its known values);
+              // a parameter it has no filter for goes.
               onClick={() =>
-                change({ [param]: filters[param] } as Partial<FindingFilters>)
+                change({
+                  [param]: (filters as Record<string, unknown>)[param],
+                } as Partial<FindingFilters>)
               }
             >
               Clear it

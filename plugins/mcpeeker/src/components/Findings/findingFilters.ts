@@ -42,6 +42,7 @@ export type FindingFilters = Pick<
   | 'status'
   | 'verdict'
   | 'gone'
+  | 'notMcp'
   | 'suppressed'
   | 'suppression'
   | 'sort'
@@ -80,6 +81,7 @@ export const FINDING_FILTER_PARAMS = [
   'assignee',
   'verdict',
   'gone',
+  'notMcp',
   'suppressed',
   'suppression',
   'sort',
@@ -138,6 +140,7 @@ function instant(value: string | null): string | undefined {
 export function filtersFromParams(params: URLSearchParams): FindingFilters {
   const assignee = params.get('assignee');
   const gone = oneOf(SUPPRESSED, params.get('gone'));
+  const notMcp = oneOf(SUPPRESSED, params.get('notMcp'));
   const suppressed = oneOf(SUPPRESSED, params.get('suppressed'));
   const suppression = params.get('suppression');
   const filters: FindingFilters = {
@@ -168,6 +171,7 @@ export function filtersFromParams(params: URLSearchParams): FindingFilters {
     verdict: listOf(VERDICTS, params.get('verdict')),
     // Left out is the default: it needs no parameter.
     gone: gone === 'exclude' ? undefined : gone,
+    notMcp: notMcp === 'exclude' ? undefined : notMcp,
     suppressed: suppressed === 'exclude' ? undefined : suppressed,
     // The findings one suppression hides: hidden ones, so only with suppressed findings shown.
     suppression:
@@ -210,6 +214,7 @@ const FILTER_TAKES: Record<(typeof FINDING_FILTER_PARAMS)[number], string> = {
   assignee: 'a user ref (such as user:default/sam), me or none',
   verdict: `a verdict (${VERDICTS.join(', ')})`,
   gone: `a choice of ${SUPPRESSED.join(', ')}`,
+  notMcp: `a choice of ${SUPPRESSED.join(', ')}`,
   suppressed: `a choice of ${SUPPRESSED.join(', ')}`,
   suppression: "a suppression's id",
   sort: `a sort (${SORTS.join(', ')})`,
@@ -222,9 +227,21 @@ const LIST_PARAMS: ReadonlySet<string> = new Set([
   'verdict',
 ]);
 
+/**
+ * Parameters a link may hold that the list has no filter for, and why: the
+ * backend takes no such filter (its query is strict, so the list does not
+ * send it), and what the list holds instead.
+ */
+const NO_SUCH_FILTER = {
+  // The findings the viewer may read, whatever owner a link names: nothing
+  // of another's shows to a developer, who reads only their own.
+  owner:
+    'the list has no owner filter; it holds the findings your role lets you read (as a developer, only your own), and Search server or owner finds an owner among those',
+} as const;
+
 /** A filter of the URL the list could not read, and so does not filter by. */
 export interface IgnoredFilter {
-  param: (typeof FINDING_FILTER_PARAMS)[number];
+  param: (typeof FINDING_FILTER_PARAMS)[number] | keyof typeof NO_SUCH_FILTER;
   /** What the URL holds that was ignored (of a comma list, the unknown values). */
   value: string;
   /** "not a risk level (low, medium, high)". */
@@ -251,13 +268,25 @@ export function ignoredFilters(params: URLSearchParams): IgnoredFilter[] {
       const unknown = raw.split(',').filter(v => v && !known.includes(v));
       value = unknown.length ? unknown.join(',') : undefined;
     } else if (kept === undefined) {
-      if ((param === 'suppressed' || param === 'gone') && raw === 'exclude')
+      if (
+        (param === 'suppressed' || param === 'gone' || param === 'notMcp') &&
+        raw === 'exclude'
+      )
         continue;
       if (param === 'suppression' && SUPPRESSION_ID.test(raw)) continue;
       value = raw;
     }
     if (value !== undefined)
       ignored.push({ param, value, reason: `not ${FILTER_TAKES[param]}` });
+  }
+  for (const [param, reason] of Object.entries(NO_SUCH_FILTER)) {
+    const value = params.get(param);
+    if (value)
+      ignored.push({
+        param: param as keyof typeof NO_SUCH_FILTER,
+        value,
+        reason,
+      });
   }
   return ignored;
 }
@@ -297,6 +326,7 @@ export function isFiltered(filters: FindingFilters): boolean {
 export function withoutFilters(params: URLSearchParams): URLSearchParams {
   const next = new URLSearchParams(params);
   for (const key of FINDING_FILTER_PARAMS) if (key !== 'sort') next.delete(key);
+  for (const key of Object.keys(NO_SUCH_FILTER)) next.delete(key);
   return next;
 }
 
