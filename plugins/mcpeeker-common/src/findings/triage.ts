@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Layer } from '../events/schema';
 import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
+import { daysAheadProblem } from '../registry/registry';
 import type { Classification } from './finding';
 
 /**
@@ -315,9 +316,5 @@ export function suppressionExpiryProblem(
   date: string,
   now = new Date(),
 ): string | undefined {
-  const at = Date.parse(date);
-  if (at <= now.getTime()) return 'must be in the future';
-  if (at > now.getTime() + MAX_SUPPRESSION_DAYS * 86_400_000)
-    return `must be at most ${MAX_SUPPRESSION_DAYS} days ahead`;
-  return undefined;
+  return daysAheadProblem(date, MAX_SUPPRESSION_DAYS, now);
 }

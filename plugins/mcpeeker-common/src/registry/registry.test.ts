@@ -1,11 +1,17 @@
 import {
   approvalStands,
   EXPIRY_WARNING_DAYS,
+  expiryProblem,
   isRenewable,
+  MAX_REGISTRY_DAYS,
   registryEntryCreateSchema,
   RegistryStatus,
   standingStatus,
 } from './registry';
+import {
+  MAX_SUPPRESSION_DAYS,
+  suppressionExpiryProblem,
+} from '../findings/triage';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const inDays = (days: number) =>
@@ -39,6 +45,30 @@ describe('where a registry entry stands', () => {
       ].map(e => isRenewable(e, now)),
     ).toEqual([false, true, true, true, true, false, false]);
   });
+});
+
+describe('an expiry', () => {
+  it.each([
+    ['a registry entry', expiryProblem, MAX_REGISTRY_DAYS],
+    ['a suppression', suppressionExpiryProblem, MAX_SUPPRESSION_DAYS],
+  ] as const)(
+    'takes the last day a form offers for %s, at any hour it is chosen, and refuses the day after',
+    (_, problem, maxDays) => {
+      // The forms offer days up to maxDays ahead and send the end of the chosen day (UTC).
+      for (const hour of ['00:00:01', '12:00:00', '23:59:58']) {
+        const at = new Date(`2026-12-03T${hour}Z`);
+        const offered = (days: number) =>
+          new Date(at.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+        expect(problem(`${offered(maxDays)}T23:59:59Z`, at)).toBeUndefined();
+        expect(problem(`${offered(maxDays + 1)}T23:59:59Z`, at)).toBe(
+          `must be at most ${maxDays} days ahead`,
+        );
+      }
+      expect(
+        problem('2026-12-03T00:00:00Z', new Date('2026-12-03T10:00:00Z')),
+      ).toBe('must be in the future');
+    },
+  );
 });
 
 describe('a stdio registration', () => {

@@ -377,16 +377,39 @@ export interface PinnedTools {
   from: string;
 }
 
-/** Why an expiry is refused, or undefined when it is fine. @public */
-export function expiryProblem(
+/**
+ * Why an expiry at most `maxDays` ahead is refused, or undefined when it is
+ * fine: a registry entry's, a suppression's. An expiry is a day (the forms
+ * send the end of the chosen day, UTC): the latest allowed is the end of the
+ * UTC day `maxDays` after today, so the last day a form offers is taken
+ * whatever the hour it is chosen at. @public
+ */
+export function daysAheadProblem(
   date: string,
+  maxDays: number,
   now = new Date(),
 ): string | undefined {
   const at = Date.parse(date);
   if (at <= now.getTime()) return 'must be in the future';
-  if (at > now.getTime() + MAX_REGISTRY_DAYS * 86_400_000)
-    return `must be at most ${MAX_REGISTRY_DAYS} days ahead`;
+  const latest = Date.UTC(
+    now.getUTCFullYear(),
+    now.getUTCMonth(),
+    now.getUTCDate() + maxDays,
+    23,
+    59,
+    59,
+    999,
+  );
+  if (at > latest) return `must be at most ${maxDays} days ahead`;
   return undefined;
+}
+
+/** Why a registry entry's expiry is refused, or undefined when it is fine. @public */
+export function expiryProblem(
+  date: string,
+  now = new Date(),
+): string | undefined {
+  return daysAheadProblem(date, MAX_REGISTRY_DAYS, now);
 }
 
 /** Rule names of MCPeeker's permission conditions. @public */
