@@ -57,6 +57,11 @@ export type { ToolRef, ToolSetChange } from './identity/toolSet';
 export { hashIdentifier, canonicalJson, sha256Hex } from './identity/hashing';
 export { DEVELOPMENT_HOST_ID_SALT } from './identity/developmentSalt';
 export {
+  USER_REF_PATTERN,
+  GROUP_REF_PATTERN,
+  OWNER_REF_PATTERN,
+} from './identity/entityRefs';
+export {
   hostLabelSchema,
   hostName,
   HOST_ID_SHOWN,

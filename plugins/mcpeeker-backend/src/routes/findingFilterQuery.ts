@@ -8,6 +8,7 @@ import {
   NOT_MCP_FILTERS,
   RISK_SEVERITIES,
   TRIAGE_STATUSES,
+  USER_REF_PATTERN,
 } from '@mcpeeker/plugin-mcpeeker-common';
 import { z } from 'zod';
 import type { FindingFilter } from '../database/FindingStore';
@@ -56,8 +57,8 @@ export const findingFilterSchema = z
     /** A user entity ref, or `none`: unassigned. */
     assignee: z
       .string()
-      .regex(
-        /^(none|user:[a-z0-9._-]+\/[A-Za-z0-9._-]+)$/i,
+      .refine(
+        v => v === 'none' || USER_REF_PATTERN.test(v),
         'must be a user entity ref such as user:default/sam, or none',
       )
       .optional(),

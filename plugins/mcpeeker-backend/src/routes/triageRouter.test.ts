@@ -483,17 +483,27 @@ describe.each(access.ids)('triage on %s', databaseId => {
           { assignee: 'user:default/ghost' },
           /assignee user:default\/ghost is not in the catalog/,
         ],
+        // Longer than any entity name: refused as a ref, not echoed back.
+        [
+          { assignee: `user:default/${'x'.repeat(300)}` },
+          /assignee must be a user entity ref/,
+        ],
       ] as const) {
         const r = await patch('sam', body);
         expect([r.status, r.body.error?.message]).toEqual([
           400,
           expect.stringMatching(message),
         ]);
+        expect(JSON.stringify(r.body)).not.toContain('x'.repeat(64));
       }
       for (const [q, message] of [
         [{ status: 'closed' }, /status/],
         [{ suppressed: 'hide' }, /suppressed/],
         [{ assignee: 'sam' }, /assignee must be a user entity ref/],
+        [
+          { assignee: `user:default/${'x'.repeat(64)}` },
+          /assignee must be a user entity ref/,
+        ],
         [{ verdict: 'maybe' }, /verdict/],
         [{ suppression: 'github' }, /suppression must be a suppression id/],
         [

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Layer } from '../events/schema';
 import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
+import { GROUP_REF_PATTERN, USER_REF_PATTERN } from '../identity/entityRefs';
 import { daysAheadProblem } from '../registry/registry';
 import type { Classification } from './finding';
 
@@ -183,13 +184,13 @@ export interface FindingTimeline {
 const userRef = z
   .string()
   .regex(
-    /^user:[a-z0-9._-]+\/[A-Za-z0-9._-]+$/i,
+    USER_REF_PATTERN,
     'must be a user entity ref such as user:default/sam',
   );
 const groupRef = z
   .string()
   .regex(
-    /^group:[a-z0-9._-]+\/[A-Za-z0-9._-]+$/i,
+    GROUP_REF_PATTERN,
     'must be a group entity ref such as group:default/team-a',
   );
 const reason = z

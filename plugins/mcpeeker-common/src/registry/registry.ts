@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PermissionCondition } from '@backstage/plugin-permission-common';
 import { COMPOSITE_ID_PATTERN } from '../identity/compositeId';
+import { OWNER_REF_PATTERN } from '../identity/entityRefs';
 import { ServerJson, serverJsonSchema } from './serverJson';
 import { serverUrlSchema } from './serverUrl';
 import type { ToolRef } from '../identity/toolSet';
@@ -23,7 +24,7 @@ export type RegistryStatus = (typeof REGISTRY_STATUSES)[number];
 const entityRef = z
   .string()
   .regex(
-    /^(user|group):[a-z0-9._-]+\/[A-Za-z0-9._-]+$/i,
+    OWNER_REF_PATTERN,
     'must be an entity ref such as user:default/dana or group:default/team-a',
   );
 

@@ -5,6 +5,7 @@ import {
   HIGH_RISK_FILTERS,
   RISK_SEVERITIES,
   TRIAGE_STATUSES,
+  USER_REF_PATTERN,
   type Classification,
   type FeedbackVerdict,
   type FindingRegistryStatus,
@@ -99,7 +100,8 @@ const VERDICTS: ReadonlyArray<FeedbackVerdict | 'none'> = [
 const SUPPRESSION_ID =
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What the list takes for an assignee (the backend checks the ref again). */
-const ASSIGNEE = /^(me|none|user:[a-z0-9._-]+\/[A-Za-z0-9._-]+)$/i;
+const isAssignee = (value: string) =>
+  value === 'me' || value === 'none' || USER_REF_PATTERN.test(value);
 
 function oneOf<T extends string>(
   values: readonly T[],
@@ -167,7 +169,7 @@ export function filtersFromParams(params: URLSearchParams): FindingFilters {
     highRisk: oneOf(HIGH_RISK_FILTERS, params.get('highRisk')),
     serverName: params.get('serverName') || undefined,
     status: listOf<TriageStatus>(TRIAGE_STATUSES, params.get('status')),
-    assignee: assignee && ASSIGNEE.test(assignee) ? assignee : undefined,
+    assignee: assignee && isAssignee(assignee) ? assignee : undefined,
     verdict: listOf(VERDICTS, params.get('verdict')),
     // Left out is the default: it needs no parameter.
     gone: gone === 'exclude' ? undefined : gone,
