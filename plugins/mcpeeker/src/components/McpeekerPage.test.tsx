@@ -79,7 +79,7 @@ describe('Findings', () => {
       );
       expect(await screen.findByText('Why this score')).toBeInTheDocument();
       expect(
-        screen.getByText('no verdict: nothing came through a gateway'),
+        screen.getByText('no verdict: no gateway request joined this finding'),
       ).toBeInTheDocument();
       // Back to the list as it was filtered.
       expect(screen.getByRole('link', { name: '← Findings' })).toHaveAttribute(

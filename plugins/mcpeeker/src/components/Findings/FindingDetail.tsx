@@ -76,7 +76,7 @@ function describeJudge(
   judgeUnavailable: boolean,
 ): string {
   if (judgeUnavailable) return 'unavailable: scored without it';
-  if (!judge) return 'no verdict: nothing came through a gateway';
+  if (!judge) return 'no verdict: no gateway request joined this finding';
   const by = judgeName(judge);
   return `${verdictInWords(judge.verdict)} (${percent(judge.confidence)} sure)${
     by ? ` — ${by}` : ''
