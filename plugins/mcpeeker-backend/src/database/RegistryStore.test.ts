@@ -100,7 +100,7 @@ describe('one server, one live registration', () => {
     ).resolves.toMatchObject({ status: 'pending', identity: { port: 3001 } });
   });
 
-  it('refuses the same server at another version for the same owner or team, naming the entry and how to change it; another team registers its own', async () => {
+  it('refuses the same server at another version while it waits for the admins, for the same owner or team, naming the entry and how to go on; once decided, the next version registers', async () => {
     const knex = await databases.init('SQLITE_3');
     const db = await applyDatabaseMigrations(
       mockServices.database({ knex, migrations: { skip: false } }),
@@ -121,43 +121,55 @@ describe('one server, one live registration', () => {
       transport: 'stdio' as const,
       expiresAt: new Date(Date.now() + 30 * DAY).toISOString(),
     });
+    const refusal = (id: string, version: string, wanted: string) =>
+      `identity: this server is already registered as github (entry ${id}, pending, version ${version}) and waits for the admins: an owner or team has one version of a server waiting at a time. For ${wanted}, register it once that entry is decided, or withdraw that entry and register again`;
     const first = await registry.create(
       fromFinding('1.0.0'),
       'user:default/dana',
     );
-    const refusal = (status: string, wanted: string) =>
-      `identity: this server is already registered as github (entry ${first.id}, ${status}, version 1.0.0): an owner or team registers a server once, whatever its version. For ${wanted}, withdraw that entry and register again, or update it from its page once the server runs that version`;
     await expect(
       registry.create(fromFinding('1.0.1'), 'user:default/dana'),
-    ).rejects.toThrow(refusal('pending', 'version 1.0.1'));
+    ).rejects.toThrow(refusal(first.id, '1.0.0', 'version 1.0.1'));
     await expect(
       registry.create(fromFinding(), 'user:default/dana'),
-    ).rejects.toThrow(refusal('pending', 'the package unpinned'));
-    await registry.decide(first.id, 'approve', 'user:default/pat');
-    // Erin, of the same team: the team has it.
+    ).rejects.toThrow(refusal(first.id, '1.0.0', 'the package unpinned'));
+    // Erin, of the same team: the team has it waiting.
     await expect(
       registry.create(fromFinding('2.0.0'), 'user:default/erin'),
-    ).rejects.toThrow(refusal('approved', 'version 2.0.0'));
-    // Dana for another of her teams: she has it.
+    ).rejects.toThrow(refusal(first.id, '1.0.0', 'version 2.0.0'));
+    // Dana for another of her teams: she has it waiting.
     await expect(
       registry.create(fromFinding('2.0.0', 'team-b'), 'user:default/dana'),
-    ).rejects.toThrow(refusal('approved', 'version 2.0.0'));
+    ).rejects.toThrow(refusal(first.id, '1.0.0', 'version 2.0.0'));
     // The admins saw it once.
     expect((await registry.allEntries()).map(e => [e.name, e.status])).toEqual([
-      ['github', 'approved'],
+      ['github', 'pending'],
     ]);
-
     // Another owner and team registers the version they run.
     await expect(
       registry.create(fromFinding('2.0.0', 'team-b'), 'user:default/sam'),
     ).resolves.toMatchObject({ status: 'pending', owner: 'user:default/sam' });
-    // Withdrawn, the entry no longer counts: Dana registers the new version.
-    await registry.withdraw(first.id, 'user:default/dana');
+
+    // Decided, 1.0.0 no longer waits: the team's next version registers, once.
+    await registry.decide(first.id, 'approve', 'user:default/pat');
+    const next = await registry.create(
+      fromFinding('1.1.0'),
+      'user:default/erin',
+    );
+    expect(next).toMatchObject({
+      status: 'pending',
+      owner: 'user:default/erin',
+    });
     await expect(
-      registry.create(fromFinding('1.0.1'), 'user:default/dana'),
+      registry.create(fromFinding('1.2.0'), 'user:default/dana'),
+    ).rejects.toThrow(refusal(next.id, '1.1.0', 'version 1.2.0'));
+    // Withdrawn, the waiting entry no longer counts.
+    await registry.withdraw(next.id, 'user:default/erin');
+    await expect(
+      registry.create(fromFinding('1.2.0'), 'user:default/dana'),
     ).resolves.toMatchObject({
       status: 'pending',
-      identity: { packageVersion: '1.0.1' },
+      identity: { packageVersion: '1.2.0' },
     });
   });
 });

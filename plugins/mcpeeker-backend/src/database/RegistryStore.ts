@@ -795,10 +795,11 @@ const versionless = ({ packageVersion: _v, ...rest }: RegistryIdentity) =>
  * One server, one live registration: refuses (409) an identity another
  * pending or approved entry already registers, whoever owns it; and, for the
  * same owner or team, the same server at another version (its identity but
- * the version): a registration covers one version, and a newer one moves the
- * entry there (or replaces it), not a second entry beside it that the
- * admins would see twice. The refusal names the entry and how to change
- * it. `except`: the entry being changed.
+ * the version) while one waits for the admins: they would see the server
+ * pending twice. Once that one is decided, another version may be registered
+ * (an approved server's next version; the MCP Registry API lists each
+ * approved version). The refusal names the entry and how to go on.
+ * `except`: the entry being changed.
  */
 async function refuseRegisteredTwice(
   tx: Knex.Transaction,
@@ -830,6 +831,7 @@ async function refuseRegisteredTwice(
       } (entry ${same.id}, ${same.status})`,
     );
   const theirs = await live()
+    .where('status', 'pending')
     .where(q => q.where('owner', wanted.owner).orWhere('team', wanted.team))
     .orderBy([{ column: 'created_at' }, { column: 'id' }])
     .select('id', 'name', 'status', 'identity');
@@ -845,8 +847,8 @@ async function refuseRegisteredTwice(
       registered.packageVersion
         ? `version ${registered.packageVersion}`
         : 'unpinned'
-    }): an owner or team registers a server once, whatever its version. For ${
+    }) and waits for the admins: an owner or team has one version of a server waiting at a time. For ${
       wantedVersion ? `version ${wantedVersion}` : 'the package unpinned'
-    }, withdraw that entry and register again, or update it from its page once the server runs that version`,
+    }, register it once that entry is decided, or withdraw that entry and register again`,
   );
 }

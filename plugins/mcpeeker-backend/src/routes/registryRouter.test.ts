@@ -61,7 +61,7 @@ describe('registry', () => {
       [
         { identity: { hostIdHash: HOST, port: 3001, packageVersion: '2.0.0' } },
         409,
-        /^identity: this server is already registered as github-mcp \(entry [0-9a-f-]+, pending, unpinned\): an owner or team registers a server once, whatever its version\. For version 2\.0\.0, withdraw that entry and register again, or update it from its page once the server runs that version$/,
+        /^identity: this server is already registered as github-mcp \(entry [0-9a-f-]+, pending, unpinned\) and waits for the admins: an owner or team has one version of a server waiting at a time\. For version 2\.0\.0, register it once that entry is decided, or withdraw that entry and register again$/,
       ],
       [
         {

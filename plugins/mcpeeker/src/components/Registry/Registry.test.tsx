@@ -279,7 +279,7 @@ describe('Registry', () => {
     'says a server registered already at another version is registered, as which entry, and how to change its version',
     async () => {
       const refusal =
-        'identity: this server is already registered as github (entry e1, pending, version 1.0.0): an owner or team registers a server once, whatever its version. For version 1.0.1, withdraw that entry and register again, or update it from its page once the server runs that version';
+        'identity: this server is already registered as github (entry e1, pending, version 1.0.0) and waits for the admins: an owner or team has one version of a server waiting at a time. For version 1.0.1, register it once that entry is decided, or withdraw that entry and register again';
       server.use(
         http.get('*/api/mcpeeker/findings/:id', () =>
           HttpResponse.json(findingDetail),
@@ -306,7 +306,7 @@ describe('Registry', () => {
       await fill(screen.getByRole('textbox', { name: /Version/ }), '1.0.1');
       await userEvent.click(screen.getByRole('button', { name: 'Register' }));
       expect(await screen.findByRole('alert')).toHaveTextContent(
-        'This server is already registered as github (entry e1, pending, version 1.0.0): an owner or team registers a server once, whatever its version. For version 1.0.1, withdraw that entry and register again, or update it from its page once the server runs that version',
+        'This server is already registered as github (entry e1, pending, version 1.0.0) and waits for the admins: an owner or team has one version of a server waiting at a time. For version 1.0.1, register it once that entry is decided, or withdraw that entry and register again',
       );
     },
     FLOW_TIMEOUT,
