@@ -39,6 +39,7 @@ import {
   findingActivitySelect,
   findingGroupsSelect,
   migrateClickHouse,
+  onceSchemaStep,
 } from './schema';
 import {
   AnalyticsScope,
@@ -713,24 +714,15 @@ export class ClickHouseStore implements FindingStore {
    * (`schema_steps` remembers).
    */
   private async markNotMcpOnce() {
-    const step = 'findings not_mcp';
-    const done = await this.select<{ step: string }>(
-      `SELECT step FROM ${this.db}.schema_steps WHERE step = {step:String}`,
-      { step },
-    );
-    if (done.length > 0) return;
-    const rows = await this.select<{ composite_id: string }>(
-      `SELECT composite_id FROM ${this.db}.findings FINAL WHERE layers = ['gateway']`,
-      {},
-    );
-    await this.recompute(
-      rows.map(r => r.composite_id),
-      [],
-    );
-    await this.client.insert({
-      table: `${this.db}.schema_steps`,
-      format: 'JSONEachRow',
-      values: [{ step, done_at: Math.floor(Date.now() / 1000) }],
+    await onceSchemaStep(this.client, this.db, 'findings not_mcp', async () => {
+      const rows = await this.select<{ composite_id: string }>(
+        `SELECT composite_id FROM ${this.db}.findings FINAL WHERE layers = ['gateway']`,
+        {},
+      );
+      await this.recompute(
+        rows.map(r => r.composite_id),
+        [],
+      );
     });
   }
 

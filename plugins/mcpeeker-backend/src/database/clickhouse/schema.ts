@@ -207,37 +207,55 @@ async function migrateDerived(
     derived.create,
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${derived.table}_mv
        TO ${db}.${derived.table} AS ${derived.select(db)}`,
-    // Schema steps that copy data, once each.
-    `CREATE TABLE IF NOT EXISTS ${db}.schema_steps (
+  ])
+    await client.command({ query });
+  await onceSchemaStep(client, db, `${derived.table} from events`, async () => {
+    const partitions = await (
+      await client.query({
+        query: `SELECT DISTINCT partition_id AS id FROM system.parts
+          WHERE database = {db:String} AND table = 'events' AND active ORDER BY id`,
+        query_params: { db },
+        format: 'JSONEachRow',
+      })
+    ).json<{ id: string }>();
+    for (const { id } of partitions)
+      await client.command({
+        query: `INSERT INTO ${db}.${derived.table} ${derived.select(
+          db,
+          '_partition_id = {id:String}',
+        )}`,
+        query_params: { id },
+      });
+  });
+}
+
+/**
+ * A schema step that copies data, done once: `schema_steps` remembers it
+ * when `run` has finished; a step interrupted is done again at the next
+ * start, so `run` must tolerate being repeated.
+ */
+export async function onceSchemaStep(
+  client: ClickHouseClient,
+  db: string,
+  step: string,
+  run: () => Promise<void>,
+): Promise<void> {
+  await client.command({
+    query: `CREATE TABLE IF NOT EXISTS ${db}.schema_steps (
          step String,
          done_at DateTime('UTC')
        ) ENGINE = ReplacingMergeTree
        ORDER BY step`,
-  ])
-    await client.command({ query });
-  const select = async <T>(query: string, params: Record<string, unknown>) =>
-    (
-      await client.query({ query, query_params: params, format: 'JSONEachRow' })
-    ).json<T>();
-  const step = `${derived.table} from events`;
-  const done = await select<{ step: string }>(
-    `SELECT step FROM ${db}.schema_steps WHERE step = {step:String}`,
-    { step },
-  );
+  });
+  const done = await (
+    await client.query({
+      query: `SELECT step FROM ${db}.schema_steps WHERE step = {step:String}`,
+      query_params: { step },
+      format: 'JSONEachRow',
+    })
+  ).json<{ step: string }>();
   if (done.length > 0) return;
-  const partitions = await select<{ id: string }>(
-    `SELECT DISTINCT partition_id AS id FROM system.parts
-     WHERE database = {db:String} AND table = 'events' AND active ORDER BY id`,
-    { db },
-  );
-  for (const { id } of partitions)
-    await client.command({
-      query: `INSERT INTO ${db}.${derived.table} ${derived.select(
-        db,
-        '_partition_id = {id:String}',
-      )}`,
-      query_params: { id },
-    });
+  await run();
   await client.insert({
     table: `${db}.schema_steps`,
     format: 'JSONEachRow',

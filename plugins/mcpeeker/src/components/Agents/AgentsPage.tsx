@@ -32,6 +32,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { mcpeekerApiRef } from '../../api';
 import { errorMessage } from '../Registry/RegisterForm';
 import { HostsPage } from '../Hosts/HostsPage';
+import { HOST_ID_SHOWN } from '../HostName';
 import { LocalTime, localTime, SinceNow } from '../LocalTime';
 import {
   countOf,
@@ -538,7 +539,9 @@ function agentColumns(
       field: 'hostIdHash',
       cellStyle: oneLine,
       render: a => (
-        <code title={a.hostIdHash}>{a.hostIdHash.slice(0, 12)}…</code>
+        <code title={a.hostIdHash}>
+          {a.hostIdHash.slice(0, HOST_ID_SHOWN)}…
+        </code>
       ),
     },
     { title: 'Owner', field: 'owner', cellStyle: wholeWords },
@@ -569,7 +572,7 @@ function agentColumns(
       sorting: false,
       render: a => {
         if (a.revokedAt) return null;
-        const host = a.hostIdHash.slice(0, 12);
+        const host = a.hostIdHash.slice(0, HOST_ID_SHOWN);
         return (
           <RevokeButton
             what={`agent on host ${host}`}
